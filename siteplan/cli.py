@@ -1,0 +1,124 @@
+"""Command line: ``siteplan demo``, ``siteplan plan CONFIG.toml``.
+
+Every command prints a clear message and exits with status 2 on bad input
+(nothing is written), 0 on success.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from siteplan.errors import SiteplanError
+
+console = Console(stderr=True)
+
+
+def _progress() -> tuple[Callable[[str], None], Callable[[], None]]:
+    """A live status line with elapsed time, for long steps."""
+    start = time.perf_counter()
+    status = console.status("starting", spinner="dots")
+    status.start()
+
+    def say(text: str) -> None:
+        console.log(f"[{time.perf_counter() - start:6.1f} s] {text}", highlight=False)
+        status.update(text)
+
+    return say, status.stop
+
+
+def _fail(exc: SiteplanError) -> None:
+    console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    sys.exit(2)
+
+
+def run_config(config_path: Path, out: Path, *, lang: str, tiles: str | None,
+               time_limit_s: float | None = None) -> list[Path]:
+    """Load a config, plan, and write every output (the body of ``plan``)."""
+    from siteplan.config import load_config
+    from siteplan.export import write_plan
+    from siteplan.planner import plan
+    from siteplan.sources import read_candidates, read_layer, read_targets
+    from siteplan.sources.merge import concat_candidates
+
+    say, stop = _progress()
+    try:
+        cfg = load_config(config_path)
+        say(f"reading inputs of {cfg.name!r}")
+        layers = [read_candidates(s.path, **s.read_kwargs()) for s in cfg.candidates]
+        candidates = concat_candidates(layers, [str(s.path) for s in cfg.candidates])
+        targets = read_targets(cfg.targets.path, **cfg.targets.read_kwargs())
+        context = [read_layer(s.path, **s.read_kwargs()) for s in cfg.context]
+        result = plan(candidates, targets, assumptions=cfg.assumptions,
+                      site_targets=cfg.site_targets, method=cfg.method,
+                      time_limit_s=time_limit_s or cfg.time_limit_s, seed=cfg.seed,
+                      name=cfg.name, progress=say)
+        written = write_plan(result, out, lang=lang, tiles=tiles, context=context, progress=say)
+        say(f"wrote {len(written)} files to {out}")
+        return written
+    finally:
+        stop()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="siteplan")
+def main() -> None:
+    """siteplan: sharing-first 5G site planning.
+
+    Loads candidate sites (towers, poles, public buildings), works out which
+    demand each can cover, picks the cheapest sharing-first set of sites per
+    milestone with a set-cover solver, and writes maps, a GeoPackage and
+    reports.
+    """
+
+
+_out = click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+                    help="Output folder (created; files in it are replaced atomically).")
+_lang = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+                     help="Language of map labels.")
+_tiles = click.option("--tiles", default="OpenStreetMap", show_default=True,
+                      help="Base-map tiles: a folium tile name or URL template, or 'none'.")
+_limit = click.option("--time-limit", "time_limit", type=float, default=None,
+                      help="Solver time limit per milestone in seconds (overrides the config).")
+
+
+@main.command()
+@_out
+@_lang
+@_tiles
+@_limit
+def demo(out: Path, lang: str, tiles: str, time_limit: float | None) -> None:
+    """Plan the bundled sample county (synthetic data) into --out."""
+    from siteplan.datasets import sample_path
+
+    try:
+        run_config(sample_path("sample_county.toml"), out, lang=lang,
+                   tiles=None if tiles == "none" else tiles, time_limit_s=time_limit)
+    except SiteplanError as exc:
+        _fail(exc)
+
+
+@main.command("plan")
+@click.argument("config", type=click.Path(path_type=Path))
+@_out
+@_lang
+@_tiles
+@_limit
+def plan_command(config: Path, out: Path, lang: str, tiles: str,
+                 time_limit: float | None) -> None:
+    """Plan from CONFIG (a TOML file naming candidate layers, target areas,
+    milestones and assumptions; see data/sample_county/sample_county.toml)."""
+    try:
+        run_config(config, out, lang=lang, tiles=None if tiles == "none" else tiles,
+                   time_limit_s=time_limit)
+    except SiteplanError as exc:
+        _fail(exc)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,167 @@
+"""The sparse coverage matrix: demand points × candidates.
+
+A spatial index (scipy's cKDTree) proposes candidate–demand pairs within the
+largest reach of each site class in each environment; the link budget of
+:mod:`siteplan.radio` keeps the pairs that clear the RSRP threshold
+(``coverage.mode = "link_budget"``), or a radius table decides
+(``coverage.mode = "radius"``). The planning RSRP of every kept pair is
+stored so maps and reports can show a best-server RSRP.
+
+Examples
+--------
+>>> import geopandas as gpd
+>>> from shapely.geometry import Point
+>>> from siteplan.defaults import Assumptions
+>>> dem = gpd.GeoDataFrame({"environment": ["urban", "urban"], "indoor": [False, False]},
+...     geometry=[Point(0, 0), Point(3000, 0)], crs=32650)
+>>> cands = gpd.GeoDataFrame({"kind": ["tower"], "height_m": [40.0]},
+...     geometry=[Point(100, 0)], crs=32650)
+>>> cov = coverage_matrix(dem, cands, Assumptions())
+>>> cov.matrix.toarray().ravel().tolist()
+[True, False]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import scipy.sparse as sp
+from scipy.spatial import cKDTree
+
+from siteplan.errors import InputError
+from siteplan.radio import LinkBudget, scenario_for
+from siteplan.schema import ENVIRONMENTS, MACRO_KINDS
+
+PAIR_CHUNK = 2_000_000
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Coverage of demand points (rows) by candidates (columns).
+
+    Attributes
+    ----------
+    matrix : scipy.sparse.csr_array of bool
+    rsrp_dbm : scipy.sparse.csr_array of float32 or None
+        Planning RSRP of each covering pair (link-budget mode only).
+    distance_m : scipy.sparse.csr_array of float32
+        Distance of each covering pair.
+    mode : str
+    reach_m : dict
+        ``(site_class, environment) -> metres`` used to propose pairs.
+    pairs_evaluated : int
+    """
+
+    matrix: sp.csr_array
+    rsrp_dbm: sp.csr_array | None
+    distance_m: sp.csr_array
+    mode: str
+    reach_m: dict
+    pairs_evaluated: int
+
+    def best_server_rsrp(self) -> np.ndarray:
+        """Best-server RSRP per demand point (NaN where uncovered or radius mode)."""
+        out = np.full(self.matrix.shape[0], np.nan)
+        if self.rsrp_dbm is None or self.rsrp_dbm.nnz == 0:
+            return out
+        m = self.rsrp_dbm.tocsr()
+        has = np.diff(m.indptr) > 0
+        out[has] = np.maximum.reduceat(m.data, m.indptr[:-1][has])
+        return out
+
+
+def mount_heights(candidates: gpd.GeoDataFrame, assumptions: Mapping[str, Any]) -> np.ndarray:
+    """Candidate's own ``height_m``, else the kind's default mount height."""
+    default = candidates["kind"].map(lambda k: float(assumptions[f"height_m.{k}"]))
+    own = candidates["height_m"] if "height_m" in candidates else np.nan
+    return np.where(np.isfinite(own), own, default).astype(float)
+
+
+def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
+                    assumptions: Mapping[str, Any]) -> Coverage:
+    """Which candidates cover which demand points.
+
+    Parameters
+    ----------
+    demand_m : geopandas.GeoDataFrame
+        Demand points in a metric CRS with ``environment`` and ``indoor``.
+    candidates_m : geopandas.GeoDataFrame
+        Candidates in the same CRS with ``kind`` (and ``height_m``).
+    assumptions : mapping
+        The assumptions table (coverage mode, radii, radio parameters).
+
+    Returns
+    -------
+    Coverage
+    """
+    if demand_m.crs != candidates_m.crs:
+        raise InputError("coverage_matrix: demand and candidates must share one metric CRS.")
+    mode = str(assumptions["coverage.mode"])
+    if mode not in ("link_budget", "radius"):
+        raise InputError(f"coverage.mode {mode!r} must be 'link_budget' or 'radius'.")
+    budget = LinkBudget.from_assumptions(assumptions) if mode == "link_budget" else None
+    n_dem, n_cand = len(demand_m), len(candidates_m)
+    dem_xy = np.column_stack([demand_m.geometry.x, demand_m.geometry.y])
+    cand_xy = np.column_stack([candidates_m.geometry.x, candidates_m.geometry.y])
+    heights = mount_heights(candidates_m, assumptions)
+    macro = candidates_m["kind"].isin(MACRO_KINDS).to_numpy()
+    env = demand_m["environment"].to_numpy()
+    indoor = demand_m["indoor"].to_numpy(bool)
+    rows, cols, rsrp, dist = [], [], [], []
+    reach: dict[tuple[str, str], float] = {}
+    evaluated = 0
+    max_pairs = float(assumptions["coverage.max_pairs"])
+    for site_class, is_macro in (("macro", True), ("micro", False)):
+        cand_idx = np.flatnonzero(macro == is_macro)
+        if cand_idx.size == 0:
+            continue
+        cand_tree = cKDTree(cand_xy[cand_idx])
+        for environment in ENVIRONMENTS:
+            dem_idx = np.flatnonzero(env == environment)
+            if dem_idx.size == 0:
+                continue
+            scenario = scenario_for(environment, macro=is_macro)
+            if budget is None:
+                r = float(assumptions[f"radius_m.{site_class}.{environment}"])
+            else:
+                r = budget.max_reach_m(scenario, float(heights[cand_idx].max()), macro=is_macro)
+            reach[(site_class, environment)] = r
+            if r <= 0:
+                continue
+            pairs = cKDTree(dem_xy[dem_idx]).sparse_distance_matrix(
+                cand_tree, r, output_type="ndarray")
+            evaluated += pairs.size
+            if evaluated > max_pairs:
+                raise InputError(
+                    f"coverage: more than {max_pairs:,.0f} candidate-demand pairs; raise "
+                    "demand.spacing_m or coverage.max_pairs, or split the study area."
+                )
+            d_rows, d_cols, d = dem_idx[pairs["i"]], cand_idx[pairs["j"]], pairs["v"]
+            for s in range(0, d.size, PAIR_CHUNK):
+                cr, cc, cd = d_rows[s:s + PAIR_CHUNK], d_cols[s:s + PAIR_CHUNK], d[s:s + PAIR_CHUNK]
+                if budget is None:
+                    keep = np.ones(cd.size, bool)
+                    value = np.zeros(cd.size, np.float32)
+                else:
+                    value = budget.rsrp_dbm(scenario, cd, heights[cc], macro=is_macro,
+                                            indoor=indoor[cr]).astype(np.float32)
+                    keep = value >= budget.rsrp_threshold_dbm
+                rows.append(cr[keep])
+                cols.append(cc[keep])
+                rsrp.append(value[keep])
+                dist.append(cd[keep].astype(np.float32))
+    r_all = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+    c_all = np.concatenate(cols) if cols else np.zeros(0, np.int64)
+    shape = (n_dem, n_cand)
+    matrix = sp.csr_array((np.ones(r_all.size, bool), (r_all, c_all)), shape=shape)
+    dist_m = sp.csr_array((np.concatenate(dist) if dist else np.zeros(0, np.float32),
+                           (r_all, c_all)), shape=shape)
+    rsrp_m = None
+    if budget is not None:
+        rsrp_m = sp.csr_array((np.concatenate(rsrp) if rsrp else np.zeros(0, np.float32),
+                               (r_all, c_all)), shape=shape)
+    return Coverage(matrix, rsrp_m, dist_m, mode, reach, evaluated)

@@ -1,0 +1,349 @@
+"""Generate the synthetic sample county (SYNTHETIC DATA, modelled on Changle).
+
+About 1,100 km² around a county seat with 8 town seats, a road network, and
+candidates of every kind; target areas for the 2020/2021/2022 milestones of
+the Changle plan (150 / 400 / 600+ sites); land-use zones. Seeded: running it
+twice writes identical features, attributes and coordinates.
+
+Run ``python -m siteplan.datasets.generate OUT_DIR`` to rebuild ``data/sample_county``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from shapely import affinity
+from shapely.geometry import LineString, MultiLineString, Point, Polygon, box
+from shapely.ops import unary_union
+
+SEED = 20200101
+METRIC_CRS = "EPSG:32650"  # UTM 50N
+CENTRE_E, CENTRE_N = 752_000.0, 2_874_000.0  # near lon 119.52, lat 25.96 (synthetic place)
+HALF_SIDE_M = 16_600.0
+OPERATORS = ("China Mobile", "China Unicom", "China Telecom")
+
+
+def _ellipse(x: float, y: float, rx: float, ry: float, angle: float = 0.0) -> Polygon:
+    return affinity.rotate(affinity.scale(Point(x, y).buffer(1.0, 64), rx, ry), angle)
+
+
+def _along(line: LineString, spacing: float, offset: float = 0.0) -> list[Point]:
+    if offset:
+        line = line.offset_curve(offset)
+    n = max(int(line.length // spacing), 1)
+    return [line.interpolate(spacing * (i + 0.5)) for i in range(n)]
+
+
+class _County:
+    def __init__(self) -> None:
+        rng = np.random.default_rng(SEED)
+        self.rng = rng
+        c = np.array([CENTRE_E, CENTRE_N])
+        self.c = c
+        angles = np.linspace(0, 2 * np.pi, 40, endpoint=False)
+        radius = HALF_SIDE_M * 1.13 * (1 + 0.06 * np.sin(3 * angles) + 0.03 * np.cos(5 * angles))
+        self.boundary = Polygon(np.column_stack([c[0] + radius * np.cos(angles),
+                                                 c[1] + radius * np.sin(angles)]))
+        self.cbd = Point(*c).buffer(1000.0, 64)
+        self.urban = _ellipse(c[0], c[1], 3000.0, 2400.0, 15.0)
+        town_angles = np.deg2rad(np.arange(8) * 45.0 + 20.0)
+        town_dist = np.array([9, 12, 10, 13, 8.5, 11, 12.5, 9.5]) * 1000.0
+        self.towns = [Point(c[0] + d * np.cos(a), c[1] + d * np.sin(a))
+                      for a, d in zip(town_angles, town_dist, strict=True)]
+        self.town_radius = np.array([1100, 900, 1000, 1200, 800, 950, 1050, 850], float)
+        self.station = Point(c[0] - 4200.0, c[1] - 800.0)
+        self.mountain = Point(c[0] + 2000.0, c[1] + 11500.0).buffer(4200.0, 64)
+        self.reservoir = _ellipse(c[0] - 9000.0, c[1] + 6000.0, 2200.0, 1200.0, 30.0)
+
+    # -- roads -----------------------------------------------------------------
+    def roads(self) -> gpd.GeoDataFrame:
+        c, rows = self.c, []
+        for i, x in enumerate(np.arange(-3600, 3601, 400.0)):
+            line = LineString([(c[0] + x, c[1] - 3000), (c[0] + x, c[1] + 3000)])
+            rows.append(("urban", f"Urban street N{i}", line.intersection(self.urban)))
+        for i, y in enumerate(np.arange(-2800, 2801, 400.0)):
+            line = LineString([(c[0] - 3600, c[1] + y), (c[0] + 3600, c[1] + y)])
+            rows.append(("urban", f"Urban street E{i}", line.intersection(self.urban)))
+        for t, (town, r) in enumerate(zip(self.towns, self.town_radius, strict=True)):
+            disc = town.buffer(r)
+            for k, off in enumerate((-400.0, 0.0, 400.0)):
+                rows.append(("urban", f"Town {t + 1} street A{k}", LineString(
+                    [(town.x + off, town.y - r), (town.x + off, town.y + r)]).intersection(disc)))
+                rows.append(("urban", f"Town {t + 1} street B{k}", LineString(
+                    [(town.x - r, town.y + off), (town.x + r, town.y + off)]).intersection(disc)))
+            rows.append(("trunk", f"County road {t + 1}", LineString([(c[0], c[1]), (town.x, town.y)])))
+        ring = [(t.x, t.y) for t in self.towns]
+        for t in range(8):
+            rows.append(("trunk", f"Ring road {t + 1}", LineString([ring[t], ring[(t + 1) % 8]])))
+        rows.append(("trunk", "Station road", LineString([(c[0], c[1]), (self.station.x, self.station.y)])))
+        frame = gpd.GeoDataFrame(
+            {"road_class": [r[0] for r in rows], "name": [r[1] for r in rows]},
+            geometry=[r[2] for r in rows], crs=METRIC_CRS)
+        frame = frame[~frame.geometry.is_empty & (frame.geom_type.isin(["LineString", "MultiLineString"]))]
+        trunk = frame["road_class"] == "trunk"
+        frame.loc[trunk, "geometry"] = frame.loc[trunk, "geometry"].difference(self.urban)
+        frame = frame.explode(index_parts=False)
+        frame = frame[~frame.geometry.is_empty & (frame.length > 50)]
+        return frame.reset_index(drop=True)
+
+    # -- candidates --------------------------------------------------------------
+    def candidates(self, roads: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        rng, c = self.rng, self.c
+        rows: list[dict] = []
+
+        def add(prefix: str, kind: str, pts: list[Point], **attrs: object) -> None:
+            for p in pts:
+                i = sum(1 for r in rows if r["kind"] == kind) + 1
+                row = {"site_id": f"{prefix}{i:04d}", "kind": kind, "geometry": p}
+                row.update({k: (v() if callable(v) else v) for k, v in attrs.items()})
+                row.setdefault("name", f"{kind.replace('_', ' ').title()} {prefix}{i:04d}")
+                rows.append(row)
+
+        def supply(p_direct: float, p_transfer: float):
+            return lambda: str(rng.choice(["direct", "transfer", "unknown"],
+                                          p=[p_direct, p_transfer, 1 - p_direct - p_transfer]))
+
+        urban_union = unary_union([self.urban, *[t.buffer(r) for t, r in
+                                                 zip(self.towns, self.town_radius, strict=True)]])
+        # existing towers: denser in town, sparse in the country, none in the reservoir
+        def scatter(n: int, region, avoid) -> list[Point]:
+            minx, miny, maxx, maxy = region.bounds
+            pts: list[Point] = []
+            while len(pts) < n:
+                p = Point(rng.uniform(minx, maxx), rng.uniform(miny, maxy))
+                if region.contains(p) and not avoid.contains(p):
+                    pts.append(p)
+            return pts
+
+        no_go = unary_union([self.reservoir, self.mountain.buffer(-1500)])
+        towers = (scatter(70, self.urban, no_go)
+                  + [p for t, r in zip(self.towns, self.town_radius, strict=True)
+                     for p in scatter(8, t.buffer(r * 1.3), no_go)]
+                  + scatter(170, self.boundary.difference(urban_union), no_go))
+        add("T", "tower", towers, owner="China Tower", height_m=lambda: float(rng.integers(30, 46)),
+            open_access=True, power_supply=supply(0.7, 0.25))
+        operator_sites = scatter(40, self.urban, no_go) + scatter(20, self.boundary, no_go)
+        add("ES", "existing_site", operator_sites, owner=lambda: str(rng.choice(OPERATORS)),
+            height_m=lambda: float(rng.integers(20, 36)), open_access=True,
+            power_supply=supply(0.6, 0.35))
+        add("RT", "rooftop", scatter(45, self.urban, no_go), owner="Property owner",
+            height_m=lambda: float(rng.integers(22, 50)), open_access=False,
+            power_supply=supply(0.3, 0.6))
+        urban_roads = roads[roads["road_class"] == "urban"].geometry
+        trunk_roads = roads[roads["road_class"] == "trunk"].geometry
+        lights = [p for line in urban_roads for p in _along(line, 60.0, 8.0)]
+        add("SL", "streetlight", lights, owner="County Urban Management Bureau",
+            height_m=lambda: float(rng.choice([8.0, 10.0, 12.0])),
+            open_access=lambda: bool(rng.random() < 0.85), power_supply="direct")
+        junctions = _junctions(urban_roads)
+        pick = rng.random(len(junctions))
+        add("MP", "monitoring_pole", [p for p, u in zip(junctions, pick, strict=True) if u < 0.35],
+            owner="County Public Security Bureau", height_m=lambda: float(rng.choice([6.0, 7.0, 8.0])),
+            open_access=lambda: bool(rng.random() < 0.7), power_supply="direct")
+        add("TP", "traffic_pole", [p for p, u in zip(junctions, pick, strict=True) if 0.35 <= u < 0.6],
+            owner="County Traffic Police", height_m=7.0,
+            open_access=lambda: bool(rng.random() < 0.7), power_supply="direct")
+        poles = [p for line in trunk_roads for p in _along(line, 120.0, 30.0)]
+        add("PP", "power_pole", poles, owner="State Grid County Power Supply Co.",
+            height_m=lambda: float(rng.choice([10.0, 12.0, 15.0])),
+            open_access=lambda: bool(rng.random() < 0.6), power_supply="direct")
+        kinds = ["县政府 County Government", "Middle School", "Primary School", "医院 Hospital",
+                 "Bus Station", "Township Office", "Health Centre"]
+        buildings = scatter(60, self.urban, no_go) + [
+            p for t, r in zip(self.towns, self.town_radius, strict=True)
+            for p in scatter(6, t.buffer(r), no_go)]
+        names = [f"{kinds[i % len(kinds)]} {i + 1}" for i in range(len(buildings))]
+        buildings.append(Point(c[0] + 1500.0, c[1] - 1200.0))
+        names.append("County Stadium 体育场")
+        name_iter = iter(names)
+        add("PB", "public_building", buildings, owner="County Government Offices Administration",
+            name=lambda: next(name_iter), height_m=lambda: float(rng.integers(15, 31)),
+            open_access=True, power_supply="direct")
+        arterials = [line for line in urban_roads if line.length > 3000]
+        add("SP", "smart_pole", [p for line in arterials for p in _along(line, 300.0, 8.0)],
+            owner="China Tower", height_m=12.0, open_access=True, power_supply="direct")
+        gx = np.arange(-HALF_SIDE_M * 1.2, HALF_SIDE_M * 1.2, 1500.0)
+        grid = [Point(c[0] + x + rng.uniform(-200, 200), c[1] + y + rng.uniform(-200, 200))
+                for x in gx for y in gx]
+        forbidden = unary_union([self.reservoir, self.mountain])
+        grid = [p for p in grid if self.boundary.contains(p) and not forbidden.contains(p)]
+        add("GF", "greenfield", grid, owner="China Tower (new)", height_m=40.0, open_access=True,
+            power_supply="direct")
+        frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=METRIC_CRS)
+        frame["on_air"] = False
+        cbd_towers = frame.index[(frame["kind"] == "tower")
+                                 & frame.geometry.within(self.urban)][:20]
+        frame.loc[cbd_towers, "on_air"] = True
+        for col, default in (("owner", ""), ("open_access", False)):
+            frame[col] = frame[col].fillna(default)
+        return frame[["site_id", "kind", "height_m", "owner", "open_access", "on_air",
+                      "power_supply", "name", "geometry"]]
+
+    # -- targets -------------------------------------------------------------------
+    def targets(self, roads: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        c, rows = self.c, []
+
+        def add(area_id, name, area_class, env, milestone, geom, target=0.95, indoor=False,
+                weight=1.0):
+            rows.append(dict(area_id=area_id, name=name, area_class=area_class,
+                             environment=env, milestone=milestone, coverage_target=target,
+                             indoor=indoor, weight=weight, geometry=geom))
+
+        add("A01", "County seat centre 城区核心", "key_area", "dense_urban", 2020, self.cbd,
+            indoor=True, weight=3.0)
+        add("A02", "County seat main urban area 主城区", "main_urban", "urban", 2020,
+            self.urban.difference(self.cbd))
+        add("A03", "High-speed rail station 高铁站", "transport_hub", "suburban", 2020,
+            self.station.buffer(600.0, 32), indoor=True, weight=2.0)
+        for t, (town, r) in enumerate(zip(self.towns, self.town_radius, strict=True)):
+            add(f"B{t + 1:02d}", f"Town seat {t + 1} 镇区", "town_seat", "suburban", 2021,
+                town.buffer(r, 48))
+        add("C01", "North industrial park 工业园区", "industrial_park", "suburban", 2022,
+            box(c[0] - 1500, c[1] + 3200, c[0] + 1500, c[1] + 5000))
+        add("C02", "South industrial park 工业园区", "industrial_park", "suburban", 2022,
+            box(c[0] + 2500, c[1] - 5500, c[0] + 5000, c[1] - 3800))
+        add("C03", "Mountain scenic area 风景区", "scenic_area", "rural", 2022,
+            _ellipse(c[0] + 2000.0, c[1] + 9000.0, 2600.0, 1600.0, 10.0), target=0.9)
+        corridor = roads[roads["name"].isin(["Station road", "County road 1", "County road 5"])]
+        add("C04", "Trunk road corridor 干线公路", "road_corridor", "rural", 2022,
+            unary_union(corridor.geometry.buffer(150.0)).difference(
+                unary_union([self.urban, *[t.buffer(r) for t, r in
+                                           zip(self.towns, self.town_radius, strict=True)]])),
+            target=0.9)
+        rng = np.random.default_rng(SEED + 1)
+        placed = 0
+        taken = unary_union([r["geometry"] for r in rows]).buffer(500)
+        while placed < 10:
+            p = Point(c[0] + rng.uniform(-14000, 14000), c[1] + rng.uniform(-14000, 14000))
+            if (self.boundary.contains(p) and not taken.contains(p)
+                    and not self.reservoir.buffer(300).contains(p)):
+                placed += 1
+                add(f"V{placed:02d}", f"Village {placed} 行政村", "village", "rural", 2022,
+                    p.buffer(350.0, 24), target=0.9)
+                taken = taken.union(p.buffer(900))
+        frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=METRIC_CRS)
+        frame["geometry"] = frame.geometry.intersection(self.boundary)
+        return frame
+
+    # -- land use ------------------------------------------------------------------
+    def landuse(self) -> gpd.GeoDataFrame:
+        rng, c, rows = np.random.default_rng(SEED + 2), self.c, []
+        rows.append(("Z001", "ecological_red_line", "Reservoir red line 水源保护区",
+                     self.reservoir.buffer(400.0, 32)))
+        rows.append(("Z002", "ecological_red_line", "Mountain scenic red line 风景名胜区",
+                     self.mountain.buffer(-1200.0, 32)))
+        rows.append(("Z003", "forest", "Mountain forest 林地", self.mountain.difference(
+            self.mountain.buffer(-1200.0, 32))))
+        rows.append(("Z004", "satellite_earth_station", "Satellite earth station 卫星地球站",
+                     Point(c[0] - 12000.0, c[1] - 9000.0).buffer(60.0, 16)))
+        rows.append(("Z005", "water", "Reservoir 水库", self.reservoir))
+        urban = unary_union([self.urban, *[t.buffer(r * 1.2) for t, r in
+                                           zip(self.towns, self.town_radius, strict=True)]])
+        rows.append(("Z006", "urban_development", "Urban development boundary 城镇开发边界",
+                     urban))
+        k = 7
+        taken = unary_union([r[3] for r in rows]).buffer(300)
+        while k < 47:
+            x, y = rng.uniform(-15000, 15000), rng.uniform(-15000, 15000)
+            field = _ellipse(c[0] + x, c[1] + y, rng.uniform(500, 1200), rng.uniform(300, 700),
+                             float(rng.uniform(0, 180)))
+            if self.boundary.contains(field) and not taken.intersects(field):
+                rows.append((f"Z{k:03d}", "basic_farmland", f"Basic farmland {k - 6} 永久基本农田",
+                             field))
+                taken = taken.union(field.buffer(200))
+                k += 1
+        return gpd.GeoDataFrame({"zone_id": [r[0] for r in rows],
+                                 "zone_class": [r[1] for r in rows],
+                                 "name": [r[2] for r in rows]},
+                                geometry=[r[3] for r in rows], crs=METRIC_CRS)
+
+
+def _junctions(lines: gpd.GeoSeries) -> list[Point]:
+    geoms = list(lines)
+    pts: list[Point] = []
+    seen: set[tuple[int, int]] = set()
+    for i, a in enumerate(geoms):
+        for b in geoms[i + 1:]:
+            x = a.intersection(b)
+            for p in getattr(x, "geoms", [x]):
+                if isinstance(p, Point) and not p.is_empty:
+                    key = (round(p.x), round(p.y))
+                    if key not in seen:
+                        seen.add(key)
+                        pts.append(p)
+    return pts
+
+
+def _wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    out = frame.to_crs("EPSG:4326")
+    out["geometry"] = out.geometry.set_precision(1e-7)
+    return out
+
+
+def build() -> dict[str, gpd.GeoDataFrame]:
+    """Build every layer in memory (WGS84): candidates, targets, landuse, roads."""
+    county = _County()
+    roads = county.roads()
+    layers = {
+        "candidates": county.candidates(roads),
+        "targets": county.targets(roads),
+        "landuse": county.landuse(),
+        "roads": roads,
+        "boundary": gpd.GeoDataFrame({"name": ["Sample county (synthetic)"]},
+                                     geometry=[county.boundary], crs=METRIC_CRS),
+    }
+    return {name: _wgs84(frame) for name, frame in layers.items()}
+
+
+CONFIG_TOML = """\
+# Sample county (SYNTHETIC data, modelled on the Changle 5G plan). Copy and edit.
+[project]
+name = "Sample county (synthetic)"
+
+[inputs]
+candidates = ["candidates.gpkg"]
+targets = "targets.gpkg"
+landuse = "landuse.gpkg"
+context = ["roads.gpkg", "boundary.gpkg"]
+
+# policy site-count targets per milestone (Changle: 150 / 400 / 600+)
+[milestones]
+2020 = 150
+2021 = 400
+2022 = 600
+
+[solver]
+method = "auto"
+time_limit_s = 10
+
+# any key of the assumptions table (README) can be overridden here
+[assumptions]
+"demand.spacing_m" = 100
+"""
+
+
+def write(out_dir: str | Path) -> list[Path]:
+    """Write the sample county files into ``out_dir``; returns the paths."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, frame in build().items():
+        path = out / f"{name}.gpkg"
+        tmp = out / f".{name}.tmp.gpkg"
+        frame.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
+        tmp.replace(path)
+        written.append(path)
+    config = out / "sample_county.toml"
+    config.write_text(CONFIG_TOML, encoding="utf-8")
+    written.append(config)
+    return written
+
+
+if __name__ == "__main__":
+    target = sys.argv[1] if len(sys.argv) > 1 else "data/sample_county"
+    for p in write(target):
+        print(p)

@@ -1,0 +1,204 @@
+"""The one table of assumed numbers: costs, heights, radii, radio, power, land.
+
+Every number that is an assumption rather than a fact lives here, can be
+overridden (from a config file's ``[assumptions]`` table or from Python), and
+is printed in every report. Keys are dotted paths with the unit in the name.
+
+Examples
+--------
+>>> from siteplan.defaults import Assumptions
+>>> a = Assumptions()
+>>> a["cost_cny.tower"]
+20000.0
+>>> b = a.override({"cost_cny": {"tower": 25000}})
+>>> b["cost_cny.tower"], a["cost_cny.tower"]
+(25000.0, 20000.0)
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from siteplan.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Default:
+    """One assumed value with its unit and where it comes from."""
+
+    value: float | str | bool
+    unit: str
+    note: str
+
+
+_KINDS = (
+    "existing_site", "tower", "rooftop", "streetlight", "monitoring_pole", "power_pole",
+    "traffic_pole", "public_building", "smart_pole", "greenfield",
+)
+_ENVS = ("dense_urban", "urban", "suburban", "rural")
+
+_COST = {  # sharing-first: existing < social pole / building < smart pole < greenfield
+    "existing_site": 15000, "tower": 20000, "rooftop": 40000, "streetlight": 30000,
+    "monitoring_pole": 30000, "power_pole": 35000, "traffic_pole": 30000,
+    "public_building": 35000, "smart_pole": 120000, "greenfield": 400000,
+}
+_HEIGHT = {  # DOMAIN.md section 4: typical mount heights
+    "existing_site": 35, "tower": 40, "rooftop": 25, "streetlight": 9,
+    "monitoring_pole": 7, "power_pole": 12, "traffic_pole": 7, "public_building": 20,
+    "smart_pole": 12, "greenfield": 40,
+}
+_RADIUS = {  # fixed-radius model (coverage.mode = "radius"), near the ISD norms / 2
+    "macro": {"dense_urban": 250, "urban": 350, "suburban": 700, "rural": 1200},
+    "micro": {"dense_urban": 100, "urban": 130, "suburban": 200, "rural": 300},
+}
+
+TABLE: dict[str, Default] = {
+    "demand.spacing_m": Default(100.0, "m", "grid spacing of demand points in target areas"),
+    "coverage.mode": Default("link_budget", "", "'link_budget' (TR 38.901) or 'radius'"),
+    "coverage.max_pairs": Default(50_000_000.0, "pairs", "memory guard on candidate-demand pairs"),
+}
+for _k in _KINDS:
+    TABLE[f"cost_cny.{_k}"] = Default(
+        float(_COST[_k]), "CNY", "capital cost of a 5G site on this structure (assumption)"
+    )
+for _k in _KINDS:
+    TABLE[f"height_m.{_k}"] = Default(
+        float(_HEIGHT[_k]), "m", "mount height when the candidate has no height_m (DOMAIN 4)"
+    )
+for _c, _row in _RADIUS.items():
+    for _e in _ENVS:
+        TABLE[f"radius_m.{_c}.{_e}"] = Default(
+            float(_row[_e]), "m", f"{_c} cell radius in {_e} for coverage.mode='radius'"
+        )
+TABLE.update(
+    {
+        "radio.band": Default("n78", "", "n78 3.5 GHz, n41 2.6 GHz, n28 700 MHz, n79 4.9 GHz"),
+        "radio.mode": Default("nlos", "", "'nlos' (conservative), 'expected' (LOS-weighted), 'los'"),
+        "radio.rsrp_threshold_dbm": Default(-105.0, "dBm", "SS-RSRP edge; common value, no primary source"),
+        "radio.edge_probability": Default(0.9, "", "cell-edge coverage probability for the shadow margin"),
+        "radio.ue_height_m": Default(1.5, "m", "user-equipment height"),
+        "radio.noise_figure_db": Default(7.0, "dB", "UE noise figure (edge SNR in reports)"),
+        "radio.bandwidth_mhz": Default(100.0, "MHz", "carrier bandwidth (n28: capped at 20)"),
+        "radio.scs_khz": Default(30.0, "kHz", "subcarrier spacing (n28: 15)"),
+        "radio.macro.tx_power_dbm": Default(53.0, "dBm", "macro total transmit power (200 W)"),
+        "radio.macro.antenna_gain_dbi": Default(17.0, "dBi", "macro SSB beam gain"),
+        "radio.macro.loss_db": Default(2.0, "dB", "macro feeder and body loss"),
+        "radio.micro.tx_power_dbm": Default(37.0, "dBm", "pole micro total power (5 W, Ranplan)"),
+        "radio.micro.antenna_gain_dbi": Default(8.0, "dBi", "pole micro antenna gain"),
+        "radio.micro.loss_db": Default(1.0, "dB", "micro feeder and body loss"),
+        "radio.o2i_building": Default("low", "", "'low' or 'high' loss buildings for indoor areas"),
+        "radio.indoor_distance_m": Default(5.0, "m", "indoor path length, 0.5 dB/m (TR 38.901 7.4.3)"),
+        "radio.street_width_m": Default(20.0, "m", "RMa street width W"),
+        "radio.building_height_m": Default(5.0, "m", "RMa average building height h"),
+        "policy.mode": Default("weighted", "", "'weighted' costs or 'strict' sharing"),
+        "policy.national_reuse_share": Default(0.95, "", "China Tower 2023: >95% of 5G builds reused"),
+        "power.macro_load_kw": Default(3.8, "kW", "5G macro at full load (CCSA)"),
+        "power.micro_load_kw": Default(0.2, "kW", "micro unit on a smart pole (Guangdong spec)"),
+        "power.mean_load_fraction": Default(0.8, "", "average / full load over a year (assumption)"),
+        "power.tariff_cny_per_kwh.direct": Default(0.35, "CNY/kWh", "market target (Zezhou)"),
+        "power.tariff_cny_per_kwh.transfer": Default(0.8503, "CNY/kWh", "transfer-supply cap (Yueyang)"),
+        "power.tariff_cny_per_kwh.unknown": Default(0.8503, "CNY/kWh", "worst case: transfer cap"),
+        "power.transfer_share_target": Default(0.05, "", "Puyang: transfer-supply sites < 5% by 2022"),
+        "subsidy_cny.standalone_site": Default(5000.0, "CNY", "Puyang subsidy per new SA 5G site"),
+        "landuse.tower_footprint_m": Default(15.0, "m", "side of a new ground tower's compound"),
+        "landuse.pole_footprint_m": Default(1.0, "m", "side of a new smart pole's base"),
+        "landuse.restricted_penalty_cny": Default(100000.0, "CNY", "permit cost/risk on restricted land"),
+        "landuse.satellite_buffer_m": Default(1000.0, "m", "protection radius of a satellite earth station"),
+    }
+)
+
+
+def _flatten(mapping: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in mapping.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, Mapping) and path not in TABLE:
+            flat.update(_flatten(value, path + "."))
+        else:
+            flat[path] = value
+    return flat
+
+
+class Assumptions(Mapping[str, Any]):
+    """Immutable view of the defaults table with user overrides applied.
+
+    Parameters
+    ----------
+    overrides : mapping, optional
+        Nested (``{"cost_cny": {"tower": 1}}``) or dotted (``{"cost_cny.tower": 1}``)
+        values that replace defaults. Unknown keys and wrong types raise
+        :class:`~siteplan.errors.ConfigError`.
+
+    Examples
+    --------
+    >>> Assumptions({"radio.band": "n28"})["radio.band"]
+    'n28'
+    """
+
+    def __init__(self, overrides: Mapping[str, Any] | None = None) -> None:
+        values = {key: d.value for key, d in TABLE.items()}
+        self._overridden: set[str] = set()
+        for key, value in _flatten(overrides or {}).items():
+            if key not in TABLE:
+                close = difflib.get_close_matches(key, TABLE, n=3)
+                hint = f" Did you mean {', '.join(close)}?" if close else ""
+                raise ConfigError(
+                    f"assumptions: unknown key {key!r}.{hint} "
+                    "See the assumptions table in README.md for every key."
+                )
+            default = TABLE[key].value
+            if isinstance(default, str):
+                if not isinstance(value, str):
+                    raise ConfigError(f"assumptions: {key!r} must be text, got {value!r}")
+            else:
+                if isinstance(value, bool) or not isinstance(value, int | float):
+                    raise ConfigError(f"assumptions: {key!r} must be a number, got {value!r}")
+                value = float(value)
+            values[key] = value
+            self._overridden.add(key)
+        self._values = values
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return self._values[key]
+        except KeyError:
+            raise ConfigError(f"assumptions: unknown key {key!r}") from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def override(self, overrides: Mapping[str, Any]) -> Assumptions:
+        """Return a copy with more overrides applied (this one is unchanged)."""
+        merged = {k: self._values[k] for k in self._overridden}
+        merged.update(_flatten(overrides))
+        return Assumptions(merged)
+
+    def section(self, prefix: str) -> dict[str, Any]:
+        """Values under ``prefix.`` with the prefix stripped.
+
+        Examples
+        --------
+        >>> Assumptions().section("power.tariff_cny_per_kwh")["direct"]
+        0.35
+        """
+        cut = len(prefix) + 1
+        return {k[cut:]: v for k, v in self._values.items() if k.startswith(prefix + ".")}
+
+    def table(self) -> list[dict[str, Any]]:
+        """Rows ``key, value, unit, note, overridden`` for reports."""
+        return [
+            {
+                "key": key,
+                "value": self._values[key],
+                "unit": TABLE[key].unit,
+                "note": TABLE[key].note,
+                "overridden": key in self._overridden,
+            }
+            for key in TABLE
+        ]

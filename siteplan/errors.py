@@ -1,0 +1,65 @@
+"""One exception hierarchy for everything a user can get wrong.
+
+Every message names the file (or object), the row or id, the column and what
+to do about it, so that a planner can fix the input without reading code.
+
+Examples
+--------
+>>> from siteplan.errors import InputError, SiteplanError
+>>> issubclass(InputError, SiteplanError)
+True
+"""
+
+from __future__ import annotations
+
+
+class SiteplanError(Exception):
+    """Base class of every error siteplan raises on purpose."""
+
+
+class InputError(SiteplanError):
+    """A data file or table is unusable: missing column, bad row, bad CRS."""
+
+
+class ConfigError(SiteplanError):
+    """A configuration file or parameter is wrong or names a missing file."""
+
+
+class SolverError(SiteplanError):
+    """A solver was called with an invalid matrix, cost vector or target."""
+
+
+class RadioError(SiteplanError):
+    """A radio-model parameter is outside the model's valid range."""
+
+
+def where(source: str | None = None, *, row: object = None, column: str | None = None) -> str:
+    """Format the location part of an error message.
+
+    Parameters
+    ----------
+    source : str, optional
+        File path or layer name.
+    row : object, optional
+        Row number (1-based, as a spreadsheet shows it) or feature id.
+    column : str, optional
+        Column name.
+
+    Returns
+    -------
+    str
+        For example ``"candidates.gpkg, row 12, column 'kind'"``.
+
+    Examples
+    --------
+    >>> where("a.csv", row=3, column="lon")
+    "a.csv, row 3, column 'lon'"
+    """
+    parts: list[str] = []
+    if source:
+        parts.append(str(source))
+    if row is not None:
+        parts.append(f"row {row}")
+    if column:
+        parts.append(f"column {column!r}")
+    return ", ".join(parts) if parts else "input"

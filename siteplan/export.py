@@ -1,0 +1,108 @@
+"""Write a plan's outputs atomically: GeoPackage, CSV, maps, reports.
+
+Everything is written into a staging folder next to the output folder and
+moved into place only when every file is complete, so a failed run leaves
+no half-written file and does not touch earlier outputs.
+
+Examples
+--------
+>>> from siteplan.export import sites_table
+>>> callable(sites_table)
+True
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from siteplan.errors import InputError
+from siteplan.maps import milestone_map
+from siteplan.planner import Plan
+from siteplan.report import markdown_report, plan_report
+
+SITE_CSV_COLUMNS = ["site_id", "kind", "status", "since", "name", "owner", "height_m",
+                    "power_supply", "open_access", "on_air", "cost_cny", "lon", "lat"]
+
+
+@contextlib.contextmanager
+def staged(out_dir: str | Path) -> Iterator[Path]:
+    """Yield a staging folder; on success move its files into ``out_dir``."""
+    out = Path(out_dir)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+    try:
+        yield stage
+        out.mkdir(parents=True, exist_ok=True)
+        for item in sorted(stage.iterdir()):
+            os.replace(item, out / item.name)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def sites_table(sites: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Sites as a plain table with WGS84 ``lon``/``lat``."""
+    wgs = sites.to_crs(4326)
+    table = pd.DataFrame(wgs.drop(columns="geometry"))
+    table["lon"] = wgs.geometry.x.round(7)
+    table["lat"] = wgs.geometry.y.round(7)
+    cols = [c for c in SITE_CSV_COLUMNS if c in table] + [
+        c for c in table.columns if c not in SITE_CSV_COLUMNS]
+    return table[cols]
+
+
+def _gpkg_safe(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    out = frame.copy()
+    for col in out.columns:
+        if col != "geometry" and out[col].dtype == object:
+            out[col] = out[col].map(lambda v: v if v is None or isinstance(v, str | int | float
+                                                                           | bool) else str(v))
+    return out
+
+
+def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
+               tiles: str | None = "OpenStreetMap",
+               context: list[gpd.GeoDataFrame] | None = None,
+               extra_report: dict[str, Any] | None = None,
+               extra_files: Callable[[Path], None] | None = None,
+               progress: Callable[[str], None] | None = None) -> list[Path]:
+    """Write ``plan.gpkg``, ``sites_<m>.csv``, ``map_<m>.html``, ``report.md``
+    and ``report.json`` into ``out_dir``; returns the written paths."""
+    say = progress or (lambda _t: None)
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out}: exists and is not a folder; choose another --out.")
+    with staged(out) as stage:
+        say("GeoPackage and CSV")
+        gpkg = stage / "plan.gpkg"
+        _gpkg_safe(plan.candidates).to_file(gpkg, layer="candidates", engine="pyogrio")
+        _gpkg_safe(plan.targets).to_file(gpkg, layer="targets", engine="pyogrio")
+        for m in plan.milestones:
+            sites = plan.sites(m.milestone)
+            _gpkg_safe(sites).to_file(gpkg, layer=f"sites_{m.milestone}", engine="pyogrio")
+            unc = plan.uncovered(m.milestone)
+            _gpkg_safe(unc).to_file(gpkg, layer=f"uncovered_{m.milestone}", engine="pyogrio",
+                                    geometry_type="Point")
+            sites_table(sites).to_csv(stage / f"sites_{m.milestone}.csv", index=False)
+        say("maps")
+        for m in plan.milestones:
+            fmap = milestone_map(plan, m.milestone, lang=lang, tiles=tiles, context=context)
+            fmap.save(str(stage / f"map_{m.milestone}.html"))
+        if extra_files is not None:
+            extra_files(stage)
+        say("reports")
+        report = plan_report(plan, extra_report)
+        (stage / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False),
+                                           encoding="utf-8")
+        (stage / "report.md").write_text(markdown_report(report), encoding="utf-8")
+        names = sorted(p.name for p in stage.iterdir())
+    return [out / n for n in names]

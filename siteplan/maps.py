@@ -1,0 +1,168 @@
+"""Folium maps of a plan: target areas by class, chosen sites by kind (reused
+vs new), coverage footprints, uncovered demand, a layer control and a legend.
+
+Every string from input data is escaped for HTML *and* for JavaScript
+template literals before it reaches a popup or tooltip (folium passes raw
+HTML and backticks through).
+
+Examples
+--------
+>>> safe("<img src=x onerror=alert(1)>`${x}`")
+'&lt;img src=x onerror=alert(1)&gt;&#96;&#36;{x}&#96;'
+"""
+
+from __future__ import annotations
+
+import html
+
+import folium
+import geopandas as gpd
+import numpy as np
+import scipy.sparse as sp
+
+from siteplan.planner import Plan
+
+KIND_COLOURS = {
+    "existing_site": "#1b9e77", "tower": "#117733", "rooftop": "#88ccee",
+    "streetlight": "#ddcc77", "monitoring_pole": "#cc6677", "power_pole": "#882255",
+    "traffic_pole": "#aa4499", "public_building": "#332288", "smart_pole": "#e66100",
+    "greenfield": "#d7191c",
+}
+CLASS_COLOURS = {
+    "main_urban": "#fdb462", "key_area": "#fb8072", "transport_hub": "#bebada",
+    "town_seat": "#80b1d3", "industrial_park": "#b3de69", "scenic_area": "#8dd3c7",
+    "village": "#ffffb3", "road_corridor": "#d9d9d9",
+}
+LABELS = {
+    "en": {"legend": "Legend", "sites": "Chosen sites", "targets": "Target areas",
+           "footprints": "Coverage footprints", "uncovered": "Uncovered demand",
+           "uncoverable": "Uncoverable demand", "new": "new build", "reused": "shared (reused)",
+           "on_air": "already on air", "site": "Site", "kind": "Kind", "owner": "Owner",
+           "height": "Height (m)", "cost": "Cost (CNY)", "supply": "Power supply",
+           "since": "Milestone", "status": "Status", "name": "Name", "class": "Class",
+           "context": "Context", "candidates": "Candidates"},
+    "zh": {"legend": "图例", "sites": "规划站址", "targets": "目标区域", "footprints": "覆盖范围",
+           "uncovered": "未覆盖需求", "uncoverable": "无法覆盖需求", "new": "新建",
+           "reused": "共享", "on_air": "已开通", "site": "站址", "kind": "类型",
+           "owner": "产权单位", "height": "挂高 (米)", "cost": "投资 (元)", "supply": "供电方式",
+           "since": "里程碑", "status": "状态", "name": "名称", "class": "类别",
+           "context": "背景", "candidates": "候选站址"},
+}
+
+
+def safe(text: object) -> str:
+    """Escape for HTML and for JS template literals (backtick, ``$``, backslash)."""
+    return (html.escape(str(text), quote=True).replace("`", "&#96;").replace("$", "&#36;")
+            .replace("\\", "&#92;"))
+
+
+def labels(lang: str) -> dict[str, str]:
+    """UI labels for ``lang`` ("en" or "zh")."""
+    return LABELS.get(lang, LABELS["en"])
+
+
+def _popup(row: object, lab: dict[str, str]) -> str:
+    items = [(lab["site"], row.site_id), (lab["name"], row.name), (lab["kind"], row.kind),
+             (lab["status"], lab.get(row.status, row.status)), (lab["owner"], row.owner),
+             (lab["height"], "" if not np.isfinite(row.height_m) else f"{row.height_m:g}"),
+             (lab["cost"], f"{row.cost_cny:,.0f}"), (lab["supply"], row.power_supply),
+             (lab["since"], row.since)]
+    body = "".join(f"<tr><th>{safe(k)}</th><td>{safe(v)}</td></tr>" for k, v in items)
+    return f"<table class='siteplan-popup'>{body}</table>"
+
+
+def _legend(title: str, entries: list[tuple[str, str, str]]) -> folium.Element:
+    rows = "".join(
+        f"<div><span style='display:inline-block;width:12px;height:12px;background:{c};"
+        f"border:{b};margin-right:6px;border-radius:{'50%' if b != '0' else '2px'}'></span>"
+        f"{safe(t)}</div>" for t, c, b in entries)
+    return folium.Element(
+        "<div class='siteplan-legend' style='position:fixed;bottom:24px;left:12px;z-index:9999;"
+        "background:white;padding:8px 10px;border:1px solid #999;border-radius:4px;"
+        f"font:12px sans-serif;max-height:60vh;overflow:auto'><b>{safe(title)}</b>{rows}</div>")
+
+
+def footprint_radii_m(plan: Plan, columns: np.ndarray) -> np.ndarray:
+    """Per chosen column: the farthest demand point it covers (m)."""
+    dist = sp.csc_array(plan.coverage.distance_m)[:, columns]
+    out = np.zeros(columns.size)
+    has = np.diff(dist.indptr) > 0
+    if has.any():
+        out[has] = np.maximum.reduceat(dist.data, dist.indptr[:-1][has])
+    return out
+
+
+def _escaped(frame: gpd.GeoDataFrame, columns: list[str]) -> gpd.GeoDataFrame:
+    out = frame[[*columns, "geometry"]].copy()
+    for c in columns:
+        out[c] = out[c].map(safe)
+    return out
+
+
+def milestone_map(plan: Plan, year: int, *, lang: str = "en", tiles: str | None = "OpenStreetMap",
+                  context: list[gpd.GeoDataFrame] | None = None) -> folium.Map:
+    """One milestone's plan as a folium map (EPSG:4326)."""
+    lab = labels(lang)
+    targets = plan.targets.to_crs(4326)
+    minx, miny, maxx, maxy = targets.total_bounds
+    fmap = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=11,
+                      tiles=tiles, prefer_canvas=True, control_scale=True)
+    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    for frame in context or []:
+        if len(frame):
+            folium.GeoJson(_escaped(frame.to_crs(4326), []), name=lab["context"],
+                           style_function=lambda _f: {"color": "#777", "weight": 1,
+                                                      "fillOpacity": 0.0}).add_to(fmap)
+    due = targets[targets["milestone"] <= year]
+    cover = plan.area_coverage(year).set_index("area_id")
+    shown = _escaped(due, ["area_id", "name", "area_class"])
+    shown["covered"] = [f"{100 * cover.loc[a, 'covered_share']:.1f}%" for a in due["area_id"]]
+    shown["target"] = [f"{100 * t:.0f}%" for t in due["coverage_target"]]
+    folium.GeoJson(
+        shown, name=lab["targets"],
+        style_function=lambda f: {"fillColor": CLASS_COLOURS.get(
+            html.unescape(f["properties"]["area_class"]), "#cccccc"), "color": "#555",
+            "weight": 1, "fillOpacity": 0.35},
+        tooltip=folium.GeoJsonTooltip(["name", "area_class", "covered", "target"],
+                                      aliases=[lab["name"], lab["class"], "covered", "target"]),
+    ).add_to(fmap)
+    m = plan.milestone(year)
+    sites = plan.sites(year).to_crs(4326)
+    radii = footprint_radii_m(plan, m.selected)
+    foot = folium.FeatureGroup(name=lab["footprints"], show=False)
+    for (_, row), r in zip(sites.iterrows(), radii, strict=True):
+        if r > 0:
+            folium.Circle([row.geometry.y, row.geometry.x], radius=float(r), weight=0.5,
+                          color=KIND_COLOURS[row.kind], fill=True, fill_opacity=0.08,
+                          interactive=False).add_to(foot)
+    foot.add_to(fmap)
+    layer = folium.FeatureGroup(name=f"{lab['sites']} ({len(sites)})")
+    for row in sites.itertuples():
+        new = row.status == "new"
+        folium.CircleMarker(
+            [row.geometry.y, row.geometry.x], radius=7 if new else 5,
+            color="#000000" if new else KIND_COLOURS[row.kind], weight=3 if new else 1,
+            fill=True, fill_color=KIND_COLOURS[row.kind], fill_opacity=0.9,
+            popup=folium.Popup(_popup(row, lab), max_width=320),
+            tooltip=safe(f"{row.site_id} {row.kind}"), class_name="siteplan-site",
+        ).add_to(layer)
+    layer.add_to(fmap)
+    unc = plan.uncovered(year)
+    if len(unc):
+        unc = unc.to_crs(4326)
+        pts = folium.FeatureGroup(name=f"{lab['uncovered']} ({len(unc)})", show=False)
+        for row in unc.itertuples():
+            folium.CircleMarker([row.geometry.y, row.geometry.x], radius=2, weight=0,
+                                fill=True, fill_opacity=0.8,
+                                fill_color="#555555" if row.uncoverable else "#e31a1c",
+                                interactive=False).add_to(pts)
+        pts.add_to(fmap)
+    folium.LayerControl(collapsed=False).add_to(fmap)
+    kinds = sorted(set(sites["kind"]))
+    entries = [(k, KIND_COLOURS[k], "1px solid #333") for k in kinds]
+    entries += [(lab["new"], "#ffffff", "3px solid #000"), (lab["reused"], "#ffffff",
+                                                           "1px solid #999")]
+    entries += [(c, CLASS_COLOURS.get(c, "#ccc"), "0") for c in sorted(set(due["area_class"]))]
+    entries += [(lab["uncovered"], "#e31a1c", "0"), (lab["uncoverable"], "#555555", "0")]
+    fmap.get_root().html.add_child(_legend(f"{lab['legend']} {year}", entries))
+    return fmap

@@ -1,0 +1,274 @@
+"""Milestones: nested site plans that reach each area's coverage target.
+
+For each milestone year (ascending) the demand of every target area due by
+that year must be covered to the area's ``coverage_target`` (a share of the
+demand weight candidates can reach); sites on air and sites of earlier
+milestones are kept (nesting). Costs follow the sharing-first policy.
+
+Examples
+--------
+>>> from siteplan.datasets import load_sample
+>>> from siteplan.planner import plan
+>>> cands, targets, config = load_sample()
+>>> p = plan(cands, targets, site_targets=config.site_targets,
+...          assumptions={"demand.spacing_m": 400.0}, time_limit_s=5)
+>>> [m.milestone for m in p.milestones]
+[2020, 2021, 2022]
+>>> all(len(a.selected) <= len(b.selected) for a, b in zip(p.milestones, p.milestones[1:]))
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from siteplan.coverage import Coverage, coverage_matrix
+from siteplan.defaults import Assumptions
+from siteplan.demand import demand_points
+from siteplan.errors import ConfigError, InputError
+from siteplan.policy import apply_strict_sharing, check_mode, is_new_build, site_costs
+from siteplan.schema import validate_candidates, validate_targets
+from siteplan.solve import SetCoverResult, set_cover
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class MilestonePlan:
+    """The plan for one milestone year.
+
+    Attributes
+    ----------
+    milestone : int
+    selected : numpy.ndarray
+        Positions (rows of ``Plan.candidates``) of every site in the plan.
+    added : numpy.ndarray
+        Positions of the sites added in this milestone.
+    active : numpy.ndarray
+        Demand rows due by this milestone.
+    covered : numpy.ndarray of bool
+        Per demand row (all rows), covered by the selected sites.
+    result : SetCoverResult
+        The solver's result (cost, bound, gap).
+    """
+
+    milestone: int
+    selected: np.ndarray
+    added: np.ndarray
+    active: np.ndarray
+    covered: np.ndarray
+    result: SetCoverResult
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A complete site plan: inputs, coverage, and one plan per milestone.
+
+    The outputs (maps, GeoPackage, reports) read only this object.
+    """
+
+    candidates: gpd.GeoDataFrame
+    targets: gpd.GeoDataFrame
+    demand: gpd.GeoDataFrame
+    coverage: Coverage
+    milestones: tuple[MilestonePlan, ...]
+    assumptions: Assumptions
+    site_targets: dict[int, int]
+    metric_crs: Any
+    name: str = "site plan"
+    notes: list[str] = field(default_factory=list)
+
+    def milestone(self, year: int) -> MilestonePlan:
+        """The plan of one milestone year."""
+        for m in self.milestones:
+            if m.milestone == year:
+                return m
+        raise ConfigError(f"no milestone {year}; the plan has "
+                          f"{[m.milestone for m in self.milestones]}.")
+
+    def sites(self, year: int) -> gpd.GeoDataFrame:
+        """Chosen sites of a milestone (input CRS) with ``since``, ``status``
+        (``on_air``/``reused``/``new``) and ``cost_cny``."""
+        m = self.milestone(year)
+        out = self.candidates.iloc[m.selected].copy()
+        since = {}
+        for earlier in self.milestones:
+            for j in earlier.added.tolist():
+                since.setdefault(j, earlier.milestone)
+        out["since"] = [since.get(j, year) for j in m.selected.tolist()]
+        new = is_new_build(out["kind"].to_numpy())
+        out["status"] = np.where(out["on_air"], "on_air", np.where(new, "new", "reused"))
+        return out.reset_index(drop=True)
+
+    def uncovered(self, year: int) -> gpd.GeoDataFrame:
+        """Demand points due by ``year`` that the plan leaves uncovered, with
+        ``uncoverable`` true where no candidate can reach them."""
+        m = self.milestone(year)
+        rows = m.active[~m.covered[m.active]]
+        out = self.demand.iloc[rows].copy()
+        out["uncoverable"] = ~self.coverable[rows]
+        return out.to_crs(self.candidates.crs).reset_index(drop=True)
+
+    @property
+    def coverable(self) -> np.ndarray:
+        """Per demand row: some candidate covers it."""
+        return np.diff(self.coverage.matrix.indptr) > 0
+
+    def area_coverage(self, year: int) -> pd.DataFrame:
+        """Per target area due by ``year``: demand weight, coverable and covered
+        shares, the target, and whether it is met."""
+        m = self.milestone(year)
+        d = self.demand.iloc[m.active]
+        w = d["weight"].to_numpy()
+        frame = pd.DataFrame({
+            "area_id": d["area_id"].to_numpy(), "weight": w,
+            "coverable_w": w * self.coverable[m.active],
+            "covered_w": w * m.covered[m.active],
+        })
+        agg = frame.groupby("area_id", sort=False).sum()
+        info = self.targets.set_index("area_id").loc[agg.index]
+        out = pd.DataFrame({
+            "area_id": agg.index, "name": info["name"].to_numpy(),
+            "area_class": info["area_class"].to_numpy(),
+            "environment": info["environment"].to_numpy(),
+            "milestone": info["milestone"].to_numpy(),
+            "coverage_target": info["coverage_target"].to_numpy(),
+            "demand_weight": agg["weight"].to_numpy(),
+            "coverable_share": (agg["coverable_w"] / agg["weight"]).to_numpy(),
+            "covered_share": (agg["covered_w"] / agg["weight"]).to_numpy(),
+        })
+        of_coverable = agg["covered_w"] / agg["coverable_w"].where(agg["coverable_w"] > 0)
+        out["covered_of_coverable"] = of_coverable.fillna(1.0).to_numpy()
+        out["target_met"] = out["covered_of_coverable"] >= out["coverage_target"] - 1e-9
+        out["limited_by_reach"] = out["coverable_share"] < out["coverage_target"] - 1e-9
+        return out.reset_index(drop=True)
+
+    def class_coverage(self, year: int) -> pd.DataFrame:
+        """Per area class: weight-averaged covered share against the target."""
+        a = self.area_coverage(year)
+        a = a.assign(cw=a["covered_share"] * a["demand_weight"],
+                     tw=a["coverage_target"] * a["demand_weight"])
+        g = a.groupby("area_class").agg(areas=("area_id", "count"),
+                                        demand_weight=("demand_weight", "sum"),
+                                        cw=("cw", "sum"), tw=("tw", "sum"),
+                                        met=("target_met", "all"))
+        return pd.DataFrame({
+            "area_class": g.index, "areas": g["areas"].to_numpy(),
+            "covered_share": (g["cw"] / g["demand_weight"]).to_numpy(),
+            "target": (g["tw"] / g["demand_weight"]).to_numpy(),
+            "all_targets_met": g["met"].to_numpy(),
+        }).reset_index(drop=True)
+
+    def summary(self) -> pd.DataFrame:
+        """Per milestone: site counts (total, new, reused, on air), cost,
+        the policy site-count target, and the solver's bound and gap."""
+        rows = []
+        for m in self.milestones:
+            s = self.sites(m.milestone)
+            target = self.site_targets.get(m.milestone)
+            rows.append({
+                "milestone": m.milestone, "sites": len(s),
+                "added": int(m.added.size),
+                "on_air": int((s["status"] == "on_air").sum()),
+                "reused": int((s["status"] == "reused").sum()),
+                "new": int((s["status"] == "new").sum()),
+                "reuse_share": float((s["status"] != "new").mean()) if len(s) else np.nan,
+                "cost_cny": float(s["cost_cny"].sum()),
+                "site_target": target,
+                "target_met": None if target is None else bool(len(s) >= target),
+                "solver_cost": m.result.cost, "lower_bound": m.result.lower_bound,
+                "gap": m.result.gap,
+            })
+        return pd.DataFrame(rows)
+
+
+def _groups(demand: pd.DataFrame, active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    codes, uniques = pd.factorize(demand["area_id"].to_numpy()[active], sort=False)
+    target = (demand.iloc[active].groupby(codes)["coverage_target"].first()
+              .reindex(range(len(uniques))).to_numpy(float))
+    return codes.astype(np.int64), target
+
+
+def plan(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
+         assumptions: Assumptions | Mapping[str, Any] | None = None,
+         site_targets: Mapping[int, int] | None = None, method: str = "auto",
+         time_limit_s: float | None = 20.0, seed: int = 0, name: str = "site plan",
+         progress: Progress | None = None) -> Plan:
+    """Plan sites for every milestone in ``targets``.
+
+    Parameters
+    ----------
+    candidates, targets : geopandas.GeoDataFrame
+        Canonical layers (validated here again), any CRS.
+    assumptions : Assumptions or mapping, optional
+        Overrides of the defaults table.
+    site_targets : mapping, optional
+        Policy site counts per milestone year (reported against the plan).
+    method, time_limit_s, seed
+        Passed to :func:`siteplan.solve.set_cover` per milestone.
+    progress : callable, optional
+        Called with a short text before each step.
+
+    Returns
+    -------
+    Plan
+    """
+    say = progress or (lambda _text: None)
+    if not isinstance(assumptions, Assumptions):
+        assumptions = Assumptions(assumptions)
+    candidates = validate_candidates(candidates, "candidates")
+    targets = validate_targets(targets, "targets")
+    if candidates.crs is None or targets.crs is None:
+        raise InputError("candidates and targets need a CRS.")
+    site_targets = _check_site_targets(site_targets or {})
+    metric = targets.estimate_utm_crs()
+    say(f"demand points ({metric.name})")
+    targets_m = targets.to_crs(metric)
+    cands_m = candidates.to_crs(metric)
+    demand = demand_points(targets_m, spacing_m=float(assumptions["demand.spacing_m"]))
+    say(f"coverage of {len(demand):,} demand points by {len(cands_m):,} candidates")
+    coverage = coverage_matrix(demand, cands_m, assumptions)
+    matrix = coverage.matrix
+    mode = check_mode(str(assumptions["policy.mode"]))
+    if mode == "strict":
+        matrix = apply_strict_sharing(matrix, candidates["kind"].to_numpy())
+    candidates = candidates.copy()
+    candidates["cost_cny"] = site_costs(candidates, assumptions)
+    cost = candidates["cost_cny"].to_numpy(float)
+    weights = demand["weight"].to_numpy(float)
+    chosen = np.flatnonzero(candidates["on_air"].to_numpy(bool))
+    results = []
+    for year in sorted(targets["milestone"].unique().tolist()):
+        active = np.flatnonzero(demand["milestone"].to_numpy() <= year)
+        say(f"milestone {year}: set cover over {active.size:,} demand points")
+        groups, group_target = _groups(demand, active)
+        res = set_cover(matrix[active], cost, weights=weights[active], target=group_target,
+                        groups=groups, preselected=chosen, time_limit=time_limit_s, seed=seed,
+                        method=method)
+        added = np.setdiff1d(res.selected, chosen)
+        covered = np.zeros(len(demand), dtype=bool)
+        covered_cols = np.asarray(matrix[:, res.selected].sum(axis=1)).ravel() > 0
+        covered[:] = covered_cols
+        results.append(MilestonePlan(int(year), res.selected, added, active, covered, res))
+        chosen = res.selected
+    return Plan(candidates, targets, demand, coverage, tuple(results), assumptions,
+                dict(site_targets), metric, name=name)
+
+
+def _check_site_targets(site_targets: Mapping[int, int]) -> dict[int, int]:
+    out = {}
+    for year, count in site_targets.items():
+        if isinstance(count, bool) or not isinstance(count, int | np.integer) or count <= 0:
+            raise ConfigError(f"site target for milestone {year} is {count!r}; give a positive "
+                              "whole number of sites (e.g. 2020 = 150).")
+        try:
+            out[int(year)] = int(count)
+        except ValueError:
+            raise ConfigError(f"milestone {year!r} is not a year.") from None
+    return out

@@ -1,0 +1,170 @@
+"""Reports: the plan as a JSON document and as Markdown.
+
+Per milestone: site counts (total, new vs reused, by kind), coverage per area
+and per area class against its target, the policy site-count target against
+the planned count, the solver's bound and gap; and the assumptions used.
+
+Examples
+--------
+>>> from siteplan.report import fmt_share
+>>> fmt_share(0.9512)
+'95.1%'
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from siteplan.planner import Plan
+from siteplan.schema import KINDS
+
+
+def fmt_share(x: float | None) -> str:
+    """A share as a percentage with one decimal ('–' for missing)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    return f"{100 * x:.1f}%"
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if isinstance(value, np.bool_ | bool):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating | float):
+        return None if math.isnan(value) else round(float(value), 6)
+    return value
+
+
+def plan_report(plan: Plan, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The report as plain data (ready for ``json.dump``)."""
+    summary = plan.summary().set_index("milestone")
+    milestones = []
+    for m in plan.milestones:
+        sites = plan.sites(m.milestone)
+        row = summary.loc[m.milestone]
+        unc = plan.uncovered(m.milestone)
+        milestones.append({
+            "milestone": m.milestone,
+            "sites": int(row["sites"]), "added": int(row["added"]),
+            "new": int(row["new"]), "reused": int(row["reused"]), "on_air": int(row["on_air"]),
+            "reuse_share": row["reuse_share"],
+            "by_kind": {k: int(v) for k, v in sites["kind"].value_counts().items()},
+            "cost_cny": row["cost_cny"],
+            "site_target": None if row["site_target"] is None or
+            (isinstance(row["site_target"], float) and math.isnan(row["site_target"]))
+            else int(row["site_target"]),
+            "site_target_met": row["target_met"],
+            "solver": {"method": m.result.method, "cost": m.result.cost,
+                       "lower_bound": m.result.lower_bound, "gap": m.result.gap,
+                       "time_s": m.result.time_s, "optimal": m.result.optimal},
+            "areas": plan.area_coverage(m.milestone).to_dict(orient="records"),
+            "classes": plan.class_coverage(m.milestone).to_dict(orient="records"),
+            "uncovered_points": int(len(unc)),
+            "uncoverable_points": int(unc["uncoverable"].sum()),
+            "uncoverable_weight": float(unc.loc[unc["uncoverable"], "weight"].sum()),
+        })
+    cov = plan.coverage
+    report = {
+        "name": plan.name,
+        "crs": {"input": str(plan.candidates.crs), "metric": str(plan.metric_crs)},
+        "inputs": {
+            "candidates": int(len(plan.candidates)),
+            "candidates_by_kind": {k: int(v) for k, v in
+                                   plan.candidates["kind"].value_counts().items()},
+            "target_areas": int(len(plan.targets)),
+            "demand_points": int(len(plan.demand)),
+        },
+        "coverage": {
+            "mode": cov.mode,
+            "pairs_evaluated": cov.pairs_evaluated,
+            "covering_pairs": int(cov.matrix.nnz),
+            "reach_m": {f"{c}/{e}": r for (c, e), r in cov.reach_m.items()},
+        },
+        "policy_mode": plan.assumptions["policy.mode"],
+        "national_reuse_reference": plan.assumptions["policy.national_reuse_share"],
+        "milestones": milestones,
+        "assumptions": plan.assumptions.table(),
+        "notes": list(plan.notes),
+    }
+    if extra:
+        report.update(extra)
+    return _clean(report)
+
+
+def _table(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> list[str]:
+    out = ["| " + " | ".join(title for _, title in columns) + " |",
+           "|" + "|".join("---" for _ in columns) + "|"]
+    for row in rows:
+        cells = []
+        for key, _ in columns:
+            v = row.get(key)
+            if isinstance(v, float):
+                v = fmt_share(v) if "share" in key or "covered" in key or key in ("gap", "target", "coverage_target") \
+                    else f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}"
+            elif isinstance(v, bool):
+                v = "yes" if v else "**no**"
+            cells.append(str(v).replace("|", "\\|") if v is not None else "–")
+        out.append("| " + " | ".join(cells) + " |")
+    return out
+
+
+def markdown_report(report: dict[str, Any]) -> str:
+    """Render :func:`plan_report` output as Markdown."""
+    lines = [f"# Site plan: {report['name']}", ""]
+    lines += [f"Candidates: {report['inputs']['candidates']:,} "
+              f"({', '.join(f'{k} {v}' for k, v in report['inputs']['candidates_by_kind'].items())}); "
+              f"target areas: {report['inputs']['target_areas']}; demand points: "
+              f"{report['inputs']['demand_points']:,}. Coverage model: "
+              f"`{report['coverage']['mode']}`; policy mode: `{report['policy_mode']}`. "
+              f"Computation CRS: {report['crs']['metric']}.", ""]
+    lines += ["## Milestones", ""]
+    lines += _table(report["milestones"], [
+        ("milestone", "milestone"), ("sites", "sites"), ("added", "added"), ("on_air", "on air"),
+        ("reused", "reused"), ("new", "new"), ("reuse_share", "reuse share"),
+        ("cost_cny", "cost (CNY)"), ("site_target", "policy target"),
+        ("site_target_met", "target reached")])
+    lines += ["", f"Reuse share against the national reference of "
+              f"{fmt_share(report['national_reuse_reference'])} of 5G builds on existing "
+              "resources (China Tower, 2023).", ""]
+    for m in report["milestones"]:
+        s = m["solver"]
+        lines += [f"## {m['milestone']}", "",
+                  f"{m['sites']} sites: " + ", ".join(
+                      f"{m['by_kind'].get(k, 0)} {k}" for k in KINDS if m["by_kind"].get(k)) + ".",
+                  f"Solver `{s['method']}`: cost {s['cost']:,.0f} CNY, lower bound "
+                  f"{s['lower_bound']:,.0f}, gap {fmt_share(s['gap'])}, {s['time_s']:.1f} s.",
+                  f"Uncovered demand points: {m['uncovered_points']:,}, of which "
+                  f"{m['uncoverable_points']:,} no candidate can reach "
+                  f"(weight {m['uncoverable_weight']:.2f}).", "", "Per area class:", ""]
+        lines += _table(m["classes"], [("area_class", "class"), ("areas", "areas"),
+                                       ("covered_share", "covered share"),
+                                       ("target", "target"), ("all_targets_met", "all met")])
+        lines += ["", "Per area (the target applies to the demand candidates can reach):", ""]
+        lines += _table(m["areas"], [
+            ("area_id", "area"), ("name", "name"), ("area_class", "class"),
+            ("coverage_target", "target"), ("coverable_share", "coverable share"),
+            ("covered_share", "covered share"), ("covered_of_coverable", "covered of coverable"),
+            ("target_met", "target met")])
+        lines.append("")
+    for key in ("radio_comparison", "landuse", "power", "site_targets", "relocation"):
+        if key in report and report[key].get("markdown"):
+            lines += [report[key]["markdown"], ""]
+    lines += ["## Assumptions", "", "Every assumed number, as used in this plan "
+              "(override in the config's `[assumptions]` table).", ""]
+    rows = [{**r, "value": f"{r['value']}" + (" (overridden)" if r["overridden"] else "")}
+            for r in report["assumptions"]]
+    lines += _table(rows, [("key", "key"), ("value", "value"), ("unit", "unit"), ("note", "note")])
+    reach = report["coverage"]["reach_m"]
+    lines += ["", "Largest reach per site class and environment used to propose pairs: "
+              + ", ".join(f"{k} {v:,.0f} m" for k, v in reach.items()) + "."]
+    if report.get("notes"):
+        lines += ["", "## Notes", ""] + [f"- {n}" for n in report["notes"]]
+    return "\n".join(lines) + "\n"

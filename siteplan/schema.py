@@ -1,0 +1,266 @@
+"""Canonical columns, site kinds, area classes, and validation of input tables.
+
+Column names here are part of the public API (see ``docs/architecture.md``).
+Validation turns whatever a user loaded into the canonical form, or raises an
+:class:`~siteplan.errors.InputError` that names the file, the row, the column
+and what to do.
+
+Examples
+--------
+>>> import geopandas as gpd
+>>> from shapely.geometry import Point
+>>> raw = gpd.GeoDataFrame({"site_id": ["a"], "kind": ["tower"]},
+...                        geometry=[Point(119.5, 25.9)], crs=4326)
+>>> validate_candidates(raw, source="demo")[["site_id", "kind", "on_air"]].iloc[0].tolist()
+['a', 'tower', False]
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from siteplan.errors import InputError, where
+
+KINDS: tuple[str, ...] = (
+    "existing_site", "tower", "rooftop", "streetlight", "monitoring_pole", "power_pole",
+    "traffic_pole", "public_building", "smart_pole", "greenfield",
+)
+#: Kinds that reuse a structure that already stands (no new build).
+REUSED_KINDS: frozenset[str] = frozenset(KINDS) - {"smart_pole", "greenfield"}
+#: Kinds that carry a macro site; the others carry pole-mounted micro sites.
+MACRO_KINDS: frozenset[str] = frozenset(
+    {"existing_site", "tower", "rooftop", "public_building", "greenfield"}
+)
+#: Sharing-first preference order (lower is preferred), DOMAIN.md section 2.
+SHARING_RANK: dict[str, int] = {
+    "existing_site": 0, "tower": 0, "rooftop": 1, "streetlight": 1, "monitoring_pole": 1,
+    "power_pole": 1, "traffic_pole": 1, "public_building": 1, "smart_pole": 2, "greenfield": 3,
+}
+ENVIRONMENTS: tuple[str, ...] = ("dense_urban", "urban", "suburban", "rural")
+AREA_CLASSES: tuple[str, ...] = (
+    "main_urban", "key_area", "transport_hub", "town_seat", "industrial_park",
+    "scenic_area", "village", "road_corridor",
+)
+POWER_SUPPLY: tuple[str, ...] = ("direct", "transfer", "unknown")
+
+CANDIDATE_COLUMNS: tuple[str, ...] = (
+    "site_id", "kind", "height_m", "owner", "open_access", "on_air", "power_supply", "name",
+)
+TARGET_COLUMNS: tuple[str, ...] = (
+    "area_id", "name", "area_class", "environment", "milestone", "coverage_target",
+    "indoor", "weight",
+)
+
+
+def _row(frame: pd.DataFrame, position: int) -> int:
+    """Row number as the user sees it (feature number, or CSV line number)."""
+    return int(position) + int(frame.attrs.get("row_offset", 1))
+
+
+def _bad(frame: pd.DataFrame, source: str, mask: np.ndarray, column: str, what: str,
+         hint: str) -> None:
+    positions = np.flatnonzero(np.asarray(mask))
+    if positions.size:
+        first = positions[0]
+        more = f" ({positions.size} rows in all)" if positions.size > 1 else ""
+        raise InputError(f"{where(source, row=_row(frame, first), column=column)}: {what}{more}. {hint}")
+
+
+def check_geometry(frame: gpd.GeoDataFrame, source: str, *, allowed: tuple[str, ...]) -> None:
+    """Raise :class:`InputError` for a missing CRS, or null, empty, invalid or
+    wrong-type geometry, or coordinates outside the geographic range.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> f = gpd.GeoDataFrame(geometry=[Point(25.9, 119.5)], crs=4326)
+    >>> check_geometry(f, "x.csv", allowed=("Point",))
+    Traceback (most recent call last):
+    siteplan.errors.InputError: x.csv, row 1, column 'geometry': latitude 119.5 is outside [-90, 90] (lon 25.9); lon and lat look swapped. Swap the lon/lat columns, or check the CRS.
+    """
+    if len(frame) == 0:
+        raise InputError(f"{source}: the layer is empty. Give a layer with at least one feature.")
+    if frame.crs is None:
+        raise InputError(
+            f"{source}: the layer has no coordinate reference system. Set one (e.g. "
+            "EPSG:4326 for lon/lat, EPSG:4490 for CGCS2000) in the file or in the config."
+        )
+    geometry = frame.geometry
+    _bad(frame, source, geometry.isna().to_numpy(), "geometry", "geometry is missing",
+         "Give every feature a geometry or remove the row.")
+    _bad(frame, source, geometry.is_empty.to_numpy(), "geometry", "geometry is empty",
+         "Give every feature a geometry or remove the row.")
+    types = geometry.geom_type.to_numpy()
+    _bad(frame, source, ~np.isin(types, allowed), "geometry",
+         f"geometry type is not one of {', '.join(allowed)}",
+         "Convert the layer to the expected geometry type.")
+    _bad(frame, source, ~geometry.is_valid.to_numpy(), "geometry",
+         "geometry is invalid (self-intersecting or broken ring)",
+         "Repair it, e.g. with shapely.make_valid or QGIS 'Fix geometries'.")
+    if frame.crs.is_geographic:
+        bounds = geometry.bounds.to_numpy()
+        lon_bad = (bounds[:, 0] < -180) | (bounds[:, 2] > 180)
+        lat_bad = (bounds[:, 1] < -90) | (bounds[:, 3] > 90)
+        bad = lon_bad | lat_bad
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            lon, lat = bounds[i, 0], bounds[i, 1]
+            swapped = abs(lat) > 90 and abs(lon) <= 90
+            raise InputError(
+                f"{where(source, row=_row(frame, i), column='geometry')}: "
+                + (f"latitude {lat:g} is outside [-90, 90] (lon {lon:g})" if lat_bad[i]
+                   else f"longitude {lon:g} is outside [-180, 180]")
+                + ("; lon and lat look swapped." if swapped else ".")
+                + " Swap the lon/lat columns, or check the CRS."
+            )
+
+
+def _require(frame: pd.DataFrame, source: str, columns: tuple[str, ...]) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InputError(
+            f"{source}: missing column(s) {', '.join(map(repr, missing))}; the layer has "
+            f"{', '.join(map(repr, [c for c in frame.columns if c != 'geometry']))}. "
+            "Rename your columns to the canonical names in README.md."
+        )
+
+
+def _as_bool(frame: pd.DataFrame, source: str, column: str, default: bool) -> pd.Series:
+    if column not in frame.columns:
+        return pd.Series(default, index=frame.index, dtype=bool)
+    raw = frame[column]
+    text = raw.astype("string").str.strip().str.lower()
+    true = text.isin(["1", "true", "yes", "y", "t", "是", "1.0"])
+    false = text.isin(["0", "false", "no", "n", "f", "否", "0.0", ""]) | raw.isna()
+    _bad(frame, source, (~(true | false)).to_numpy(), column,
+         f"{column} must be true/false (got {raw[~(true | false)].iloc[0]!r})"
+         if (~(true | false)).any() else "", "Use true/false, yes/no, 1/0 or 是/否.")
+    return true.fillna(False).astype(bool) | (raw.isna() & default)
+
+
+def _as_number(frame: pd.DataFrame, source: str, column: str) -> pd.Series:
+    values = pd.to_numeric(frame[column], errors="coerce")
+    bad = values.isna() & frame[column].notna()
+    if bad.any():
+        _bad(frame, source, bad.to_numpy(), column,
+             f"{column} must be a number (got {frame[column][bad].iloc[0]!r})",
+             "Write a plain number, or leave the cell empty for the default.")
+    return values.astype(float)
+
+
+def validate_candidates(frame: gpd.GeoDataFrame, source: str = "candidates") -> gpd.GeoDataFrame:
+    """Check a candidate layer and return it in canonical form.
+
+    Required columns: ``site_id``, ``kind`` and point geometry (polygons are
+    replaced by a point on their surface, e.g. a roof). Optional columns get
+    defaults: ``height_m`` NaN (the kind's default height is used),
+    ``owner``/``name`` empty, ``open_access``/``on_air`` false,
+    ``power_supply`` ``"unknown"``. Extra columns are kept.
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+        Raw layer in any CRS.
+    source : str
+        File or layer name used in error messages.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Canonical candidates, same CRS, ``site_id`` as text.
+
+    Raises
+    ------
+    InputError
+        Missing column, duplicate id, unknown kind, bad geometry or CRS.
+    """
+    check_geometry(frame, source, allowed=("Point", "Polygon", "MultiPolygon"))
+    _require(frame, source, ("site_id", "kind"))
+    out = frame.copy()
+    out.attrs = dict(frame.attrs)
+    if not (out.geom_type == "Point").all():
+        out.geometry = out.geometry.where(out.geom_type == "Point", out.geometry.point_on_surface())
+    ids = out["site_id"]
+    _bad(out, source, ids.isna().to_numpy(), "site_id", "site_id is empty",
+         "Give every candidate a unique site_id.")
+    ids = ids.astype(str).str.strip()
+    dup = ids.duplicated(keep="first").to_numpy()
+    if dup.any():
+        first = ids[dup].iloc[0]
+        _bad(out, source, dup, "site_id", f"duplicate site_id {first!r}",
+             "Make site_id unique (e.g. prefix it with the source).")
+    out["site_id"] = ids
+    kinds = out["kind"].astype("string").str.strip().str.lower()
+    unknown = ~kinds.isin(KINDS)
+    if unknown.any():
+        _bad(out, source, unknown.to_numpy(), "kind", f"unknown kind {out['kind'][unknown].iloc[0]!r}",
+             f"Use one of: {', '.join(KINDS)}.")
+    out["kind"] = kinds.astype(str)
+    out["height_m"] = _as_number(out, source, "height_m") if "height_m" in out else np.nan
+    if (out["height_m"] <= 0).any():
+        _bad(out, source, (out["height_m"] <= 0).to_numpy(), "height_m",
+             "height_m must be positive", "Give the mount height in metres, or leave it empty.")
+    for column in ("owner", "name"):
+        out[column] = out[column].fillna("").astype(str) if column in out else ""
+    out["open_access"] = _as_bool(out, source, "open_access", False)
+    out["on_air"] = _as_bool(out, source, "on_air", False)
+    supply = (out["power_supply"].fillna("unknown").astype(str).str.strip().str.lower()
+              if "power_supply" in out else pd.Series("unknown", index=out.index))
+    _bad(out, source, (~supply.isin(POWER_SUPPLY)).to_numpy(), "power_supply",
+         "unknown power_supply", f"Use one of: {', '.join(POWER_SUPPLY)}.")
+    out["power_supply"] = supply
+    ordered = [*CANDIDATE_COLUMNS, *[c for c in out.columns if c not in CANDIDATE_COLUMNS]]
+    return out[ordered].reset_index(drop=True)
+
+
+def validate_targets(frame: gpd.GeoDataFrame, source: str = "targets") -> gpd.GeoDataFrame:
+    """Check a target-area layer and return it in canonical form.
+
+    Required: ``area_id``, ``area_class``, ``environment``, ``milestone`` and
+    polygon geometry. Defaults: ``name`` = area_id, ``coverage_target`` 0.95,
+    ``indoor`` false, ``weight`` 1.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> raw = gpd.GeoDataFrame({"area_id": ["c"], "area_class": ["main_urban"],
+    ...     "environment": ["urban"], "milestone": [2020]},
+    ...     geometry=[box(119.5, 25.9, 119.51, 25.91)], crs=4326)
+    >>> float(validate_targets(raw)["coverage_target"].iloc[0])
+    0.95
+    """
+    check_geometry(frame, source, allowed=("Polygon", "MultiPolygon"))
+    _require(frame, source, ("area_id", "area_class", "environment", "milestone"))
+    out = frame.copy()
+    out.attrs = dict(frame.attrs)
+    ids = out["area_id"].astype(str).str.strip()
+    dup = ids.duplicated().to_numpy()
+    _bad(out, source, dup, "area_id", "duplicate area_id", "Make area_id unique.")
+    out["area_id"] = ids
+    out["name"] = out["name"].fillna(ids).astype(str) if "name" in out else ids
+    env = out["environment"].astype("string").str.strip().str.lower()
+    _bad(out, source, (~env.isin(ENVIRONMENTS)).to_numpy(), "environment",
+         "unknown environment", f"Use one of: {', '.join(ENVIRONMENTS)}.")
+    out["environment"] = env.astype(str)
+    out["area_class"] = out["area_class"].astype(str).str.strip()
+    milestone = _as_number(out, source, "milestone")
+    _bad(out, source, (milestone.isna() | (milestone % 1 != 0)).to_numpy(), "milestone",
+         "milestone must be a whole number (a year, e.g. 2021)", "Write the milestone year.")
+    out["milestone"] = milestone.astype(int)
+    target = (_as_number(out, source, "coverage_target") if "coverage_target" in out
+              else pd.Series(0.95, index=out.index)).fillna(0.95)
+    _bad(out, source, ((target <= 0) | (target > 1)).to_numpy(), "coverage_target",
+         "coverage_target must be in (0, 1]", "Give a fraction such as 0.95.")
+    out["coverage_target"] = target
+    out["indoor"] = _as_bool(out, source, "indoor", False)
+    weight = (_as_number(out, source, "weight") if "weight" in out
+              else pd.Series(1.0, index=out.index)).fillna(1.0)
+    _bad(out, source, (weight <= 0).to_numpy(), "weight", "weight must be positive",
+         "Give a positive demand weight per km² (1 = ordinary).")
+    out["weight"] = weight
+    ordered = [*TARGET_COLUMNS, *[c for c in out.columns if c not in TARGET_COLUMNS]]
+    return out[ordered].reset_index(drop=True)

@@ -1,0 +1,379 @@
+"""Set cover and max cover on sparse coverage matrices: near-optimal, with bounds.
+
+``set_cover`` chooses the cheapest columns (candidate sites) that reach a
+target share of the row (demand) weight; ``max_cover`` chooses at most ``k``
+columns (or within a budget) covering the most weight. Both take any
+``scipy.sparse`` matrix with rows = demand points and columns = candidates.
+
+Methods
+-------
+greedy
+    Lazy (CELF) greedy plus redundant-column removal; the bound is one
+    Lagrangian evaluation at Beasley's starting multipliers.
+auto
+    The greedy, then Lagrangian subgradient optimisation (the lower bound and
+    a Lagrangian heuristic), then HiGHS on the core problem (the columns of
+    least reduced cost per row), warm-started, all within ``time_limit``.
+exact
+    HiGHS MILP on the whole problem, warm-started with the greedy cover,
+    stopping at ``time_limit`` with its best solution and bound.
+
+Examples
+--------
+>>> import scipy.sparse as sp
+>>> from siteplan.solve import set_cover, max_cover
+>>> A = sp.csc_array([[1, 1, 0], [1, 0, 1], [0, 1, 1], [0, 0, 0]])
+>>> res = set_cover(A, [1.0, 1.0, 1.5])
+>>> res.selected.tolist(), res.cost, res.uncoverable.tolist()
+([0, 1], 2.0, [3])
+>>> res.lower_bound <= res.cost
+True
+>>> max_cover(A, k=1).covered
+0.5
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from siteplan.errors import SolverError
+from siteplan.solve.exact import lp_bound, mip_cover, mip_max_cover
+from siteplan.solve.greedy import covered_weight, greedy_cover, greedy_max_cover, remove_redundant
+from siteplan.solve.lagrange import (
+    _knapsack,
+    core_columns,
+    initial_multipliers,
+    lagrangian_heuristic,
+    subgradient,
+)
+from siteplan.solve.problem import Problem, build_problem, check_preselected
+
+METHODS = ("greedy", "auto", "exact")
+#: time limit used by ``method="auto"`` when none is given (seconds)
+DEFAULT_AUTO_TIME_LIMIT_S = 10.0
+#: largest core (nonzeros) handed to HiGHS inside ``auto``
+CORE_NNZ_LIMIT = 3_000_000
+#: largest matrix (nonzeros) whose LP relaxation gives the bound inside ``auto``
+LP_NNZ_LIMIT = 2_000_000
+
+
+@dataclass(frozen=True)
+class SetCoverResult:
+    """Result of :func:`set_cover`.
+
+    Attributes
+    ----------
+    selected : numpy.ndarray
+        Sorted chosen columns, preselected included.
+    cost : float
+        Total cost of the chosen columns.
+    lower_bound : float
+        Valid lower bound on the optimal cost of this instance.
+    covered : float
+        Covered fraction of the total row weight.
+    uncoverable : numpy.ndarray
+        Rows no column covers.
+    method : str
+        Method used; ``optimal`` is True when the bound proves optimality.
+    time_s : float
+        Wall-clock time spent.
+    """
+
+    selected: np.ndarray
+    cost: float
+    lower_bound: float
+    covered: float
+    uncoverable: np.ndarray
+    method: str
+    time_s: float
+    optimal: bool = False
+    details: dict = field(default_factory=dict)
+
+    @property
+    def gap(self) -> float:
+        """Relative gap ``(cost - lower_bound) / cost`` (0 when cost is 0)."""
+        return 0.0 if self.cost <= 0 else max(0.0, (self.cost - self.lower_bound) / self.cost)
+
+
+@dataclass(frozen=True)
+class MaxCoverResult:
+    """Result of :func:`max_cover`.
+
+    Attributes
+    ----------
+    selected : numpy.ndarray
+        Sorted chosen columns, preselected included.
+    cost : float
+        Total cost of the chosen columns.
+    covered : float
+        Covered fraction of the total row weight.
+    covered_weight : float
+        Covered row weight.
+    upper_bound : float
+        Valid upper bound on the coverable weight any feasible choice reaches.
+    """
+
+    selected: np.ndarray
+    cost: float
+    covered: float
+    covered_weight: float
+    upper_bound: float
+    uncoverable: np.ndarray
+    method: str
+    time_s: float
+    optimal: bool = False
+
+    @property
+    def gap(self) -> float:
+        """Relative gap ``(upper_bound - covered_weight) / upper_bound``."""
+        if self.upper_bound <= 0:
+            return 0.0
+        return max(0.0, (self.upper_bound - self.covered_weight) / self.upper_bound)
+
+
+def _check_method(method: str) -> None:
+    if method not in METHODS:
+        raise SolverError(f"method {method!r} is not one of {', '.join(METHODS)}.")
+
+
+def _check_time(time_limit: float | None) -> None:
+    if time_limit is not None and not (np.isfinite(time_limit) and time_limit > 0):
+        raise SolverError(f"time_limit {time_limit!r} must be a positive number of seconds.")
+
+
+def _quick_bound(p: Problem, pre: np.ndarray) -> float:
+    """``L(u0)`` at Beasley's multipliers: a valid, cheap lower bound."""
+    pre_cov = p.covered_rows(pre)
+    weights = np.where(pre_cov, 0.0, p.weights)
+    required = np.maximum(p.required - p.group_covered(pre_cov), 0.0)
+    cost = p.cost.copy()
+    cost[pre] = 0.0
+    sub = Problem(p.n_rows, p.n_cols, p.col_ptr, p.col_rows, p.row_ptr, p.row_cols, cost,
+                  weights, p.groups, required, p.coverable & ~pre_cov)
+    u = initial_multipliers(sub)
+    u[~sub.coverable] = 0.0
+    rc = sub.cost - sub.transpose_matvec(u)
+    knap, _ = _knapsack(sub, u, p.full_cover)
+    return float(rc[rc < 0].sum()) + knap + float(p.cost[pre].sum())
+
+
+def _proves_optimal(cost: float, bound: float, integral: bool) -> bool:
+    if integral:
+        return np.ceil(bound - 1e-6) >= cost - 1e-9
+    return cost - bound <= 1e-9 * max(1.0, abs(cost))
+
+
+def _improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float,
+             bound: float, deadline: float, seed: int,
+             details: dict) -> tuple[float, np.ndarray, float]:
+    """``auto``: a bound with multipliers (LP duals when the LP is small, else
+    subgradient), the Lagrangian heuristic, then HiGHS on the core problem."""
+    integral = bool(np.all(p.cost % 1 == 0))
+    lp = None
+    if p.col_rows.size <= LP_NNZ_LIMIT:
+        lp = lp_bound(p, pre, time_limit_s=0.3 * (deadline - time.perf_counter()), seed=seed)
+    if lp is not None:
+        bound = max(bound, lp[0])
+        reduced = p.cost - p.transpose_matvec(lp[1])
+        details["bound"] = "lp"
+        heuristic = lagrangian_heuristic(p, reduced, pre)
+        if float(p.cost[heuristic].sum()) < best_cost:
+            selected, best_cost = heuristic, float(p.cost[heuristic].sum())
+    else:
+        lag_deadline = time.perf_counter() + 0.4 * (deadline - time.perf_counter())
+        state = subgradient(p, upper_bound=best_cost, best_selected=selected, preselected=pre,
+                            deadline=lag_deadline, seed=seed)
+        bound = max(bound, state.lower_bound)
+        reduced = state.reduced_cost
+        details.update(bound="lagrangian", lagrange_iterations=state.iterations)
+        if state.best_cost < best_cost:
+            selected, best_cost = state.best_selected, state.best_cost
+    remaining = deadline - time.perf_counter()
+    if _proves_optimal(best_cost, bound, integral) or remaining < 0.2:
+        return bound, selected, best_cost
+    core = core_columns(p, reduced, per_row=8, must=selected)
+    details["core_columns"] = int(core.size)
+    if int(np.diff(p.col_ptr)[core].sum()) > CORE_NNZ_LIMIT:
+        return bound, selected, best_cost
+    mip = mip_cover(p, core, start=selected, preselected=pre, time_limit_s=0.9 * remaining,
+                    seed=seed)
+    if mip is not None and mip.objective < best_cost - 1e-9 and p.feasible(mip.selected):
+        selected = remove_redundant(p, mip.selected, pre)
+        best_cost = float(p.cost[selected].sum())
+    if mip is not None and core.size == p.n_cols:
+        bound = max(bound, mip.bound)
+    return bound, selected, best_cost
+
+
+def set_cover(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | None = None,
+              target: float | ArrayLike = 1.0, preselected: ArrayLike | None = None,
+              time_limit: float | None = None, seed: int = 0, method: str = "auto",
+              groups: ArrayLike | None = None) -> SetCoverResult:
+    """Cheapest set of columns covering ``target`` of the coverable row weight.
+
+    Parameters
+    ----------
+    A : scipy.sparse matrix
+        Rows = demand points, columns = candidates, nonzero = covers.
+    cost : array, optional
+        Cost per column (default 1).
+    weights : array, optional
+        Weight per row (default 1).
+    target : float or array
+        Fraction in (0, 1] of the coverable weight to cover; with ``groups``
+        one fraction per group (each group is reached separately).
+    preselected : array of int or bool mask, optional
+        Columns that must be chosen (on-air sites, earlier milestones).
+    time_limit : float, optional
+        Seconds; ``auto`` defaults to 10, ``exact`` to no limit.
+    seed : int
+        Seed for the randomised parts; results are deterministic for a seed.
+    method : {"auto", "greedy", "exact"}
+    groups : array of int, optional
+        Group label per row (e.g. target area), for per-group targets.
+
+    Returns
+    -------
+    SetCoverResult
+
+    Raises
+    ------
+    SolverError
+        Non-sparse or wrong-shaped ``A``, negative or NaN costs, bad target.
+    """
+    start_time = time.perf_counter()
+    _check_method(method)
+    _check_time(time_limit)
+    p = build_problem(A, cost, weights=weights, target=target, groups=groups)
+    pre = check_preselected(preselected, p.n_cols)
+    integral = bool(np.all(p.cost % 1 == 0))
+    selected = remove_redundant(p, greedy_cover(p, pre), pre)
+    best_cost = float(p.cost[selected].sum())
+    bound = min(_quick_bound(p, pre), best_cost)
+    details: dict = {"greedy_cost": best_cost}
+    limit = time_limit if time_limit is not None else (
+        DEFAULT_AUTO_TIME_LIMIT_S if method == "auto" else None)
+    deadline = start_time + limit if limit is not None else np.inf
+    optimal = _proves_optimal(best_cost, bound, integral)
+    if method == "auto" and not optimal:
+        bound, selected, best_cost = _improve(p, pre, selected, best_cost, bound, deadline,
+                                              seed, details)
+        optimal = _proves_optimal(best_cost, bound, integral)
+    elif method == "exact" and not optimal:
+        remaining = np.inf if limit is None else max(deadline - time.perf_counter(), 0.05)
+        mip = mip_cover(p, np.arange(p.n_cols), start=selected, preselected=pre,
+                        time_limit_s=min(remaining, 1e7), seed=seed)
+        if mip is not None:
+            if mip.objective < best_cost - 1e-9 and p.feasible(mip.selected):
+                selected, best_cost = mip.selected, float(p.cost[mip.selected].sum())
+            bound = max(bound, mip.bound)
+            optimal = mip.optimal or _proves_optimal(best_cost, bound, integral)
+    bound = min(bound, best_cost)
+    total_w = float(p.weights.sum())
+    covered = covered_weight(p, selected) / total_w if total_w > 0 else 1.0
+    return SetCoverResult(
+        selected=np.sort(selected), cost=best_cost, lower_bound=float(bound), covered=covered,
+        uncoverable=np.flatnonzero(~p.coverable), method=method,
+        time_s=time.perf_counter() - start_time, optimal=bool(optimal), details=details,
+    )
+
+
+def _max_cover_bound(p: Problem, selected: np.ndarray, pre: np.ndarray, k: int | None,
+                     budget: float | None) -> float:
+    """Submodular bound ``f(S) + best completion of marginal gains w.r.t. S``."""
+    covered = p.covered_rows(selected)
+    base = float(p.weights[covered].sum())
+    gains = p.transpose_matvec(np.where(covered, 0.0, p.weights))
+    gains[pre] = 0.0
+    if budget is None:
+        top = np.sort(gains)[::-1][: max(k - pre.size, 0)]
+        extra = float(top.sum())
+    else:
+        capacity = budget - float(p.cost[pre].sum())
+        cost = np.maximum(p.cost, 1e-300)
+        order = np.argsort(-gains / cost)
+        cum = np.cumsum(p.cost[order])
+        full = cum <= capacity
+        extra = float(gains[order][full].sum())
+        nxt = int(full.sum())
+        if nxt < order.size:
+            left = capacity - (cum[nxt - 1] if nxt else 0.0)
+            extra += gains[order[nxt]] * max(left, 0.0) / cost[order[nxt]]
+    coverable_w = float(p.weights[p.coverable].sum())
+    return min(base + extra, coverable_w)
+
+
+def max_cover(A: object, k: int | None = None, *, weights: ArrayLike | None = None,
+              cost: ArrayLike | None = None, budget: float | None = None,
+              preselected: ArrayLike | None = None, time_limit: float | None = None,
+              seed: int = 0, method: str = "auto") -> MaxCoverResult:
+    """At most ``k`` columns (or total cost within ``budget``) covering most weight.
+
+    ``k`` and ``budget`` count the preselected columns too. ``auto`` runs
+    the greedy, then HiGHS (warm-started) when the instance is small enough,
+    within ``time_limit``; the upper bound is the better of the submodular
+    bound and the MILP bound.
+
+    Raises
+    ------
+    SolverError
+        Neither or both of ``k``/``budget``, ``k`` larger than the columns or
+        smaller than the preselected count, negative budget, bad matrix.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> A = sp.csc_array([[1, 0], [1, 0], [0, 1]])
+    >>> r = max_cover(A, k=1, method="greedy")
+    >>> r.selected.tolist(), r.covered_weight, r.upper_bound >= r.covered_weight
+    ([0], 2.0, True)
+    """
+    start_time = time.perf_counter()
+    _check_method(method)
+    _check_time(time_limit)
+    p = build_problem(A, cost, weights=weights)
+    pre = check_preselected(preselected, p.n_cols)
+    if (k is None) == (budget is None):
+        raise SolverError("max_cover needs exactly one of k (a site count) or budget.")
+    if k is not None:
+        if isinstance(k, bool) or int(k) != k or k < 1:
+            raise SolverError(f"k = {k!r} must be a positive whole number.")
+        k = int(k)
+        if k > p.n_cols:
+            raise SolverError(f"k = {k} is larger than the {p.n_cols} columns of A.")
+        if k < pre.size:
+            raise SolverError(f"k = {k} is smaller than the {pre.size} preselected columns.")
+    if budget is not None and not (np.isfinite(budget) and budget >= 0):
+        raise SolverError(f"budget {budget!r} must be a non-negative number.")
+    selected = greedy_max_cover(p, pre, k=k, budget=budget)
+    upper = _max_cover_bound(p, selected, pre, k, budget)
+    best_w = covered_weight(p, selected)
+    optimal = upper - best_w <= 1e-9 * max(1.0, upper)
+    limit = time_limit if time_limit is not None else (
+        DEFAULT_AUTO_TIME_LIMIT_S if method == "auto" else None)
+    small = p.col_rows.size <= CORE_NNZ_LIMIT
+    if not optimal and (method == "exact" or (method == "auto" and small)):
+        remaining = 1e7 if limit is None else max(start_time + limit - time.perf_counter(), 0.05)
+        mip = mip_max_cover(p, k=k, budget=budget, start=selected, preselected=pre,
+                            time_limit_s=remaining, seed=seed)
+        if mip is not None:
+            got = covered_weight(p, mip.selected)
+            if got > best_w + 1e-12:
+                selected, best_w = mip.selected, got
+            upper = min(upper, mip.bound + 1e-9 * max(1.0, abs(mip.bound)))
+            optimal = mip.optimal
+    upper = max(upper, best_w)
+    total_w = float(p.weights.sum())
+    return MaxCoverResult(
+        selected=np.sort(selected), cost=float(p.cost[selected].sum()),
+        covered=best_w / total_w if total_w > 0 else 1.0, covered_weight=best_w,
+        upper_bound=float(upper), uncoverable=np.flatnonzero(~p.coverable), method=method,
+        time_s=time.perf_counter() - start_time, optimal=bool(optimal),
+    )
+
+
+__all__ = ["MaxCoverResult", "SetCoverResult", "max_cover", "set_cover"]

@@ -1,0 +1,152 @@
+"""Lagrangian relaxation of the covering rows: a lower bound by subgradient
+optimisation, reduced costs for the core problem, and a Lagrangian heuristic.
+
+For multipliers ``u >= 0`` on the rows ``y_r <= sum_j a_rj x_j``:
+
+``L(u) = sum_j min(0, c_j - (A^T u)_j) + sum_g K_g(u)``
+
+where ``K_g(u)`` is the cheapest way to pick ``y`` in ``[0, 1]`` reaching group
+g's required weight at price ``u_r`` per row (a fractional knapsack; for full
+cover simply ``sum u_r``). Every ``L(u)`` is a valid lower bound.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from siteplan.solve.greedy import greedy_cover, remove_redundant
+from siteplan.solve.problem import Problem
+
+
+@dataclass
+class LagrangeState:
+    """Best bound found, its multipliers and reduced costs, and the best cover."""
+
+    lower_bound: float
+    multipliers: np.ndarray
+    reduced_cost: np.ndarray
+    best_selected: np.ndarray
+    best_cost: float
+    iterations: int
+
+
+def _knapsack(p: Problem, u: np.ndarray, full: bool) -> tuple[float, np.ndarray]:
+    """Value and optimal y of sum_g K_g(u)."""
+    rows = np.flatnonzero(p.coverable)
+    y = np.zeros(p.n_rows)
+    if full:
+        y[rows] = 1.0
+        return float(u[rows].sum()), y
+    w = p.weights[rows]
+    ratio = np.where(w > 0, u[rows] / np.maximum(w, 1e-300), np.inf)
+    order = np.lexsort((ratio, p.groups[rows]))
+    rs, ws, gs = rows[order], w[order], p.groups[rows][order]
+    cum = np.cumsum(ws)
+    group_start = np.searchsorted(gs, np.arange(p.n_groups))
+    before = cum - ws - np.concatenate(([0.0], cum))[group_start[gs]]
+    need = p.required[gs]
+    take = np.clip((need - before) / np.maximum(ws, 1e-300), 0.0, 1.0)
+    take[ws == 0] = 0.0
+    y[rs] = take
+    return float((u[rs] * take).sum()), y
+
+
+def initial_multipliers(p: Problem) -> np.ndarray:
+    """``u_r = min over covering columns of c_j / |rows of j|`` (Beasley)."""
+    sizes = np.maximum(np.diff(p.col_ptr), 1)
+    ratio = p.cost / sizes
+    u = np.full(p.n_rows, np.inf)
+    np.minimum.at(u, p.col_rows, np.repeat(ratio, np.diff(p.col_ptr)))
+    u[~np.isfinite(u)] = 0.0
+    return u
+
+
+def subgradient(p: Problem, *, upper_bound: float, best_selected: np.ndarray,
+                preselected: np.ndarray, deadline: float, max_iterations: int = 3000,
+                heuristic_every: int = 10, seed: int = 0) -> LagrangeState:
+    """Maximise ``L(u)`` by subgradient steps until the deadline or convergence.
+
+    Preselected columns are fixed: their rows are taken as covered and their
+    cost added to the bound. Every ``heuristic_every`` iterations a cover is
+    built from the Lagrangian solution (columns of negative reduced cost,
+    completed greedily, then pruned) and kept when cheaper.
+    """
+    rng = np.random.default_rng(seed)
+    full = p.full_cover
+    fixed_cost = float(p.cost[preselected].sum())
+    sub = p
+    if preselected.size:
+        pre_cov = p.covered_rows(preselected)
+        weights = np.where(pre_cov, 0.0, p.weights)
+        required = np.maximum(p.required - p.group_covered(pre_cov), 0.0)
+        coverable = p.coverable & ~pre_cov
+        sub = Problem(p.n_rows, p.n_cols, p.col_ptr, p.col_rows, p.row_ptr, p.row_cols,
+                      p.cost.copy(), weights, p.groups, required, coverable)
+        sub.cost[preselected] = 0.0
+        full = full and True
+    u = initial_multipliers(sub) * (1.0 + 0.01 * rng.random(p.n_rows))
+    u[~sub.coverable] = 0.0
+    best_lb, best_u = -np.inf, u.copy()
+    best_sel, best_cost = np.asarray(best_selected), float(upper_bound)
+    step, history = 0.1, []
+    it = 0
+    rc = sub.cost - sub.transpose_matvec(u)
+    best_rc = rc
+    while it < max_iterations and time.perf_counter() < deadline and step > 1e-5:
+        it += 1
+        rc = sub.cost - sub.transpose_matvec(u)
+        x = rc < 0
+        knap, y = _knapsack(sub, u, full)
+        lb = float(rc[x].sum()) + knap + fixed_cost
+        if lb > best_lb:
+            best_lb, best_u, best_rc = lb, u.copy(), rc
+        history.append(lb)
+        if best_cost - best_lb <= 1e-9 * max(1.0, abs(best_cost)) or (
+                np.all(p.cost[np.setdiff1d(best_sel, preselected)] % 1 == 0)
+                and np.all(p.cost % 1 == 0) and np.ceil(best_lb - 1e-6) >= best_cost):
+            break
+        if it % heuristic_every == 0:
+            sel = lagrangian_heuristic(p, rc, preselected)
+            c = float(p.cost[sel].sum())
+            if c < best_cost - 1e-12:
+                best_cost, best_sel = c, sel
+        s = y - sub.matvec(x.astype(float))
+        s[(u <= 0) & (s < 0)] = 0.0
+        norm2 = float(s @ s)
+        if norm2 == 0.0:
+            break
+        u = np.maximum(0.0, u + step * (best_cost - lb) / norm2 * s)
+        if len(history) >= 20:
+            window = history[-20:]
+            spread = (max(window) - min(window)) / max(abs(max(window)), 1e-9)
+            if spread > 0.01:
+                step *= 0.5
+            elif spread < 0.001:
+                step = min(step * 1.5, 2.0)
+            history.clear()
+    return LagrangeState(best_lb, best_u, best_rc, np.unique(best_sel), best_cost, it)
+
+
+def lagrangian_heuristic(p: Problem, reduced_cost: np.ndarray,
+                         preselected: np.ndarray) -> np.ndarray:
+    """Cover from the Lagrangian solution: columns with negative reduced cost,
+    completed by the greedy on reduced-cost-shifted costs, then pruned."""
+    start = np.union1d(preselected, np.flatnonzero(reduced_cost < 0))
+    shifted = np.maximum(reduced_cost, 0.0) + 1e-6 * p.cost
+    sel = greedy_cover(p, start.astype(np.int64), cost=shifted)
+    return remove_redundant(p, sel, preselected)
+
+
+def core_columns(p: Problem, reduced_cost: np.ndarray, per_row: int,
+                 must: np.ndarray) -> np.ndarray:
+    """The ``per_row`` columns of least reduced cost for every row, plus
+    every column of negative reduced cost and ``must``."""
+    entries_rc = reduced_cost[p.row_cols]
+    row_of = np.repeat(np.arange(p.n_rows), np.diff(p.row_ptr))
+    order = np.lexsort((entries_rc, row_of))
+    rank = np.arange(order.size) - p.row_ptr[row_of[order]]
+    picked = p.row_cols[order[rank < per_row]]
+    return np.unique(np.concatenate([picked, np.flatnonzero(reduced_cost < 0), must]))

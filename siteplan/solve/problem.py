@@ -1,0 +1,228 @@
+"""Input checking and the compact problem form every solver stage shares.
+
+A problem keeps only the sparsity structure of the coverage matrix, in both
+orientations (column → rows and row → columns), as int32 index arrays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import ArrayLike
+
+from siteplan.errors import SolverError
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A (possibly partial, possibly grouped) covering problem.
+
+    Attributes
+    ----------
+    n_rows, n_cols : int
+        Demand points and candidate columns.
+    col_ptr, col_rows : numpy.ndarray
+        CSC structure: rows of column j are ``col_rows[col_ptr[j]:col_ptr[j+1]]``.
+    row_ptr, row_cols : numpy.ndarray
+        CSR structure: columns covering row i.
+    cost : numpy.ndarray
+        Column costs (float64, ≥ 0).
+    weights : numpy.ndarray
+        Row weights (float64, ≥ 0).
+    groups : numpy.ndarray
+        Group index per row (int64); one group when the caller gave none.
+    required : numpy.ndarray
+        Weight each group must reach (fraction of its coverable weight).
+    coverable : numpy.ndarray
+        True for rows at least one column covers.
+    """
+
+    n_rows: int
+    n_cols: int
+    col_ptr: np.ndarray
+    col_rows: np.ndarray
+    row_ptr: np.ndarray
+    row_cols: np.ndarray
+    cost: np.ndarray
+    weights: np.ndarray
+    groups: np.ndarray
+    required: np.ndarray
+    coverable: np.ndarray
+
+    @property
+    def n_groups(self) -> int:
+        return int(self.required.size)
+
+    @property
+    def full_cover(self) -> bool:
+        """True when every coverable row must be covered."""
+        group_weight = np.bincount(self.groups[self.coverable], self.weights[self.coverable],
+                                   minlength=self.n_groups)
+        return bool(np.all(self.required >= group_weight * (1 - 1e-12)))
+
+    def column_rows(self, j: int) -> np.ndarray:
+        return self.col_rows[self.col_ptr[j]:self.col_ptr[j + 1]]
+
+    def covered_rows(self, selected: ArrayLike) -> np.ndarray:
+        """Boolean mask of rows covered by the selected columns."""
+        covered = np.zeros(self.n_rows, dtype=bool)
+        sel = np.asarray(selected, dtype=np.int64)
+        if sel.size:
+            covered[self.col_rows[_ranges(self.col_ptr, sel)]] = True
+        return covered
+
+    def cover_counts(self, selected: ArrayLike) -> np.ndarray:
+        """How many selected columns cover each row."""
+        sel = np.asarray(selected, dtype=np.int64)
+        if not sel.size:
+            return np.zeros(self.n_rows, dtype=np.int32)
+        return np.bincount(self.col_rows[_ranges(self.col_ptr, sel)],
+                           minlength=self.n_rows).astype(np.int32)
+
+    def group_covered(self, covered: np.ndarray) -> np.ndarray:
+        """Covered weight per group."""
+        return np.bincount(self.groups[covered], self.weights[covered], minlength=self.n_groups)
+
+    def feasible(self, selected: ArrayLike) -> bool:
+        """True when the selection reaches every group's required weight."""
+        got = self.group_covered(self.covered_rows(selected))
+        return bool(np.all(got >= self.required - 1e-9 * np.maximum(1.0, self.required)))
+
+    def transpose_matvec(self, row_values: np.ndarray) -> np.ndarray:
+        """``A.T @ row_values`` from the CSC structure."""
+        return _segment_sums(row_values[self.col_rows], self.col_ptr)
+
+    def matvec(self, col_values: np.ndarray) -> np.ndarray:
+        """``A @ col_values`` from the CSR structure."""
+        return _segment_sums(col_values[self.row_cols], self.row_ptr)
+
+
+def _segment_sums(values: np.ndarray, ptr: np.ndarray) -> np.ndarray:
+    """Sum of ``values[ptr[i]:ptr[i+1]]`` for every i (0 for empty segments)."""
+    out = np.zeros(ptr.size - 1, dtype=float)
+    nonempty = np.flatnonzero(np.diff(ptr) > 0)
+    if nonempty.size:
+        out[nonempty] = np.add.reduceat(values, ptr[nonempty])
+    return out
+
+
+def _ranges(ptr: np.ndarray, items: np.ndarray) -> np.ndarray:
+    """Concatenated index ranges ``ptr[i]:ptr[i+1]`` for each i in ``items``."""
+    starts = ptr[items]
+    lengths = ptr[items + 1] - starts
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+    return np.arange(total, dtype=np.int64) + offsets
+
+
+def _vector(values: ArrayLike | None, size: int, name: str, default: float) -> np.ndarray:
+    if values is None:
+        return np.full(size, default, dtype=float)
+    arr = np.asarray(values, dtype=float).ravel()
+    if arr.size != size:
+        raise SolverError(f"{name} has {arr.size} entries but the matrix needs {size}.")
+    bad = ~np.isfinite(arr) | (arr < 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise SolverError(
+            f"{name}[{i}] = {arr[i]!r}: {name} must be finite and non-negative "
+            f"({int(bad.sum())} bad entries). Fix or drop those entries."
+        )
+    return arr
+
+
+def build_problem(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | None = None,
+                  target: float | ArrayLike = 1.0, groups: ArrayLike | None = None) -> Problem:
+    """Check inputs and build a :class:`Problem`.
+
+    Parameters
+    ----------
+    A : scipy.sparse matrix or array
+        Rows are demand points, columns candidates; any nonzero means "covers".
+    cost : array, optional
+        Column costs, default 1.
+    weights : array, optional
+        Row weights, default 1.
+    target : float or array
+        Fraction of the coverable weight to reach, in (0, 1]; one per group
+        when ``groups`` is given.
+    groups : array of int, optional
+        Group label (0..G-1) per row; each group reaches its own target.
+
+    Raises
+    ------
+    SolverError
+        Dense or wrong-shaped matrix, bad costs/weights, target outside (0, 1].
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> p = build_problem(sp.csr_array([[1, 0], [0, 1], [0, 0]]))
+    >>> p.coverable.tolist()
+    [True, True, False]
+    """
+    if not (sp.issparse(A)):
+        raise SolverError(
+            f"A must be a scipy.sparse matrix or array, got {type(A).__name__}. "
+            "Wrap it: scipy.sparse.csc_array(A)."
+        )
+    if A.ndim != 2 or A.shape[0] == 0 or A.shape[1] == 0:
+        raise SolverError(f"A must be 2-D with at least one row and column, got shape {A.shape}.")
+    n_rows, n_cols = A.shape
+    csc = sp.csc_array(A, copy=False)
+    csc.eliminate_zeros()
+    csc.sum_duplicates()
+    csc.sort_indices()
+    csr = sp.csr_array(csc)
+    csr.sort_indices()
+    cost_arr = _vector(cost, n_cols, "cost", 1.0)
+    weight_arr = _vector(weights, n_rows, "weights", 1.0)
+    if groups is None:
+        group_arr = np.zeros(n_rows, dtype=np.int64)
+    else:
+        group_arr = np.asarray(groups).ravel()
+        if group_arr.size != n_rows or not np.issubdtype(group_arr.dtype, np.integer) \
+                or (group_arr.size and group_arr.min() < 0):
+            raise SolverError("groups must hold one non-negative integer per row of A.")
+        group_arr = group_arr.astype(np.int64)
+    n_groups = int(group_arr.max()) + 1 if group_arr.size else 1
+    target_arr = np.asarray(target, dtype=float).ravel()
+    if target_arr.size == 1:
+        target_arr = np.full(n_groups, float(target_arr[0]))
+    if target_arr.size != n_groups:
+        raise SolverError(f"target has {target_arr.size} entries for {n_groups} groups.")
+    bad = ~np.isfinite(target_arr) | (target_arr <= 0) | (target_arr > 1)
+    if bad.any():
+        raise SolverError(f"target {target_arr[bad][0]!r} is outside (0, 1]; give a fraction "
+                          "such as 0.95 of the coverable weight.")
+    coverable = np.diff(csr.indptr) > 0
+    group_weight = np.bincount(group_arr[coverable], weight_arr[coverable], minlength=n_groups)
+    required = np.where(target_arr >= 1.0, group_weight, target_arr * group_weight)
+    index_type = np.int32 if max(n_rows, n_cols, csc.nnz) < 2**31 - 1 else np.int64
+    return Problem(
+        n_rows=n_rows, n_cols=n_cols,
+        col_ptr=csc.indptr.astype(np.int64), col_rows=csc.indices.astype(index_type),
+        row_ptr=csr.indptr.astype(np.int64), row_cols=csr.indices.astype(index_type),
+        cost=cost_arr, weights=weight_arr, groups=group_arr, required=required,
+        coverable=coverable,
+    )
+
+
+def check_preselected(preselected: ArrayLike | None, n_cols: int) -> np.ndarray:
+    """Validate and normalise preselected column indices (sorted, unique)."""
+    if preselected is None:
+        return np.zeros(0, dtype=np.int64)
+    arr = np.asarray(preselected)
+    if arr.dtype == bool:
+        if arr.size != n_cols:
+            raise SolverError(f"preselected mask has {arr.size} entries for {n_cols} columns.")
+        return np.flatnonzero(arr).astype(np.int64)
+    arr = arr.ravel()
+    if arr.size and (not np.issubdtype(arr.dtype, np.integer) or arr.min() < 0
+                     or arr.max() >= n_cols):
+        raise SolverError(f"preselected must be column indices in [0, {n_cols}).")
+    return np.unique(arr.astype(np.int64))

@@ -1,0 +1,136 @@
+"""Chinese map-app coordinate systems: GCJ-02 (Mars coordinates) and BD-09.
+
+pyproj knows WGS84 and CGCS2000 (EPSG:4490) but not the obfuscated GCJ-02 of
+Amap/Tencent maps or Baidu's BD-09. These are the published formulas; the
+inverse of GCJ-02 is solved by fixed-point iteration to well under 1 mm.
+Outside mainland China GCJ-02 is not applied and coordinates pass unchanged.
+
+Examples
+--------
+>>> lon, lat = wgs84_to_gcj02(116.397, 39.908)
+>>> round(float(lon), 4), round(float(lat), 4)
+(116.4032, 39.9094)
+>>> back = gcj02_to_wgs84(lon, lat)
+>>> round(float(back[0]), 6), round(float(back[1]), 6)
+(116.397, 39.908)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from siteplan.errors import InputError
+
+_A = 6378245.0
+_EE = 0.00669342162296594323
+_X_PI = np.pi * 3000.0 / 180.0
+
+
+def _shape_out(lon: ArrayLike, lat: ArrayLike, x: np.ndarray, y: np.ndarray):
+    if np.ndim(lon) == 0 and np.ndim(lat) == 0:
+        return float(x), float(y)
+    return x, y
+
+
+def _check(lon: np.ndarray, lat: np.ndarray, system: str) -> None:
+    bad = ~(np.isfinite(lon) & np.isfinite(lat)) | (np.abs(lon) > 180) | (np.abs(lat) > 90)
+    if bad.any():
+        i = int(np.flatnonzero(bad.ravel())[0])
+        raise InputError(
+            f"{system} coordinate {i + 1} (lon {lon.ravel()[i]}, lat {lat.ravel()[i]}) is outside "
+            "[-180, 180] x [-90, 90]; check that lon and lat are not swapped."
+        )
+
+
+def out_of_china(lon: ArrayLike, lat: ArrayLike) -> np.ndarray:
+    """True where GCJ-02 is not applied (the usual rectangle test)."""
+    lon, lat = np.asarray(lon, float), np.asarray(lat, float)
+    return (lon < 72.004) | (lon > 137.8347) | (lat < 0.8293) | (lat > 55.8271)
+
+
+def _delta(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    x, y = lon - 105.0, lat - 35.0
+    dlat = (-100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y
+            + 0.2 * np.sqrt(np.abs(x)))
+    dlat += (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
+    dlat += (20.0 * np.sin(y * np.pi) + 40.0 * np.sin(y / 3.0 * np.pi)) * 2.0 / 3.0
+    dlat += (160.0 * np.sin(y / 12.0 * np.pi) + 320 * np.sin(y * np.pi / 30.0)) * 2.0 / 3.0
+    dlon = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * np.sqrt(np.abs(x))
+    dlon += (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
+    dlon += (20.0 * np.sin(x * np.pi) + 40.0 * np.sin(x / 3.0 * np.pi)) * 2.0 / 3.0
+    dlon += (150.0 * np.sin(x / 12.0 * np.pi) + 300.0 * np.sin(x / 30.0 * np.pi)) * 2.0 / 3.0
+    rad = lat / 180.0 * np.pi
+    magic = 1 - _EE * np.sin(rad) ** 2
+    sqrt_magic = np.sqrt(magic)
+    dlat = (dlat * 180.0) / ((_A * (1 - _EE)) / (magic * sqrt_magic) * np.pi)
+    dlon = (dlon * 180.0) / (_A / sqrt_magic * np.cos(rad) * np.pi)
+    outside = out_of_china(lon, lat)
+    return np.where(outside, 0.0, dlon), np.where(outside, 0.0, dlat)
+
+
+def wgs84_to_gcj02(lon: ArrayLike, lat: ArrayLike):
+    """WGS84 → GCJ-02. Arrays or floats in, the same shape out."""
+    x, y = np.asarray(lon, float), np.asarray(lat, float)
+    _check(x, y, "WGS84")
+    dlon, dlat = _delta(x, y)
+    return _shape_out(lon, lat, x + dlon, y + dlat)
+
+
+def gcj02_to_wgs84(lon: ArrayLike, lat: ArrayLike):
+    """GCJ-02 → WGS84 by fixed-point iteration (error far below 1 m)."""
+    gx, gy = np.asarray(lon, float), np.asarray(lat, float)
+    _check(gx, gy, "GCJ-02")
+    x, y = gx.copy(), gy.copy()
+    for _ in range(30):
+        dlon, dlat = _delta(x, y)
+        nx, ny = gx - dlon, gy - dlat
+        if np.nanmax(np.abs(nx - x), initial=0) < 1e-10 and np.nanmax(np.abs(ny - y), initial=0) < 1e-10:
+            x, y = nx, ny
+            break
+        x, y = nx, ny
+    return _shape_out(lon, lat, x, y)
+
+
+def bd09_to_gcj02(lon: ArrayLike, lat: ArrayLike):
+    """BD-09 → GCJ-02 (Baidu's published inverse)."""
+    bx, by = np.asarray(lon, float) - 0.0065, np.asarray(lat, float) - 0.006
+    z = np.sqrt(bx * bx + by * by) - 0.00002 * np.sin(by * _X_PI)
+    theta = np.arctan2(by, bx) - 0.000003 * np.cos(bx * _X_PI)
+    return _shape_out(lon, lat, z * np.cos(theta), z * np.sin(theta))
+
+
+def gcj02_to_bd09(lon: ArrayLike, lat: ArrayLike):
+    """GCJ-02 → BD-09."""
+    x, y = np.asarray(lon, float), np.asarray(lat, float)
+    z = np.sqrt(x * x + y * y) + 0.00002 * np.sin(y * _X_PI)
+    theta = np.arctan2(y, x) + 0.000003 * np.cos(x * _X_PI)
+    return _shape_out(lon, lat, z * np.cos(theta) + 0.0065, z * np.sin(theta) + 0.006)
+
+
+def bd09_to_wgs84(lon: ArrayLike, lat: ArrayLike):
+    """BD-09 → WGS84 (through GCJ-02)."""
+    x, y = np.asarray(lon, float), np.asarray(lat, float)
+    _check(x, y, "BD-09")
+    gx, gy = bd09_to_gcj02(x, y)
+    wx, wy = gcj02_to_wgs84(np.asarray(gx), np.asarray(gy))
+    return _shape_out(lon, lat, np.asarray(wx), np.asarray(wy))
+
+
+def wgs84_to_bd09(lon: ArrayLike, lat: ArrayLike):
+    """WGS84 → BD-09 (through GCJ-02)."""
+    gx, gy = wgs84_to_gcj02(np.asarray(lon, float), np.asarray(lat, float))
+    bx, by = gcj02_to_bd09(np.asarray(gx), np.asarray(gy))
+    return _shape_out(lon, lat, np.asarray(bx), np.asarray(by))
+
+
+def to_wgs84(lon: ArrayLike, lat: ArrayLike, system: str):
+    """Convert from ``"gcj02"``, ``"bd09"`` or ``"wgs84"`` to WGS84 arrays."""
+    system = system.lower().replace("-", "")
+    if system == "gcj02":
+        return gcj02_to_wgs84(lon, lat)
+    if system == "bd09":
+        return bd09_to_wgs84(lon, lat)
+    if system in ("wgs84", "epsg:4326"):
+        return np.asarray(lon, float), np.asarray(lat, float)
+    raise InputError(f"unknown coordinate system {system!r}; use wgs84, gcj02 or bd09.")
