@@ -17,7 +17,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from shapely import affinity
-from shapely.geometry import LineString, MultiLineString, Point, Polygon, box
+from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, Polygon, box
 from shapely.ops import unary_union
 
 SEED = 20200101
@@ -281,6 +281,10 @@ def _junctions(lines: gpd.GeoSeries) -> list[Point]:
 def _wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out = frame.to_crs("EPSG:4326")
     out["geometry"] = out.geometry.set_precision(1e-7)
+    if out.geom_type.str.startswith("Multi").any():  # GeoPackage stores one type per layer
+        out["geometry"] = [g if g.geom_type.startswith("Multi") else
+                           {"Polygon": MultiPolygon, "LineString": MultiLineString}[g.geom_type]([g])
+                           for g in out.geometry]
     return out
 
 

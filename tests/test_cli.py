@@ -1,0 +1,100 @@
+"""End to end through the command line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pytest
+from click.testing import CliRunner
+
+from siteplan.cli import main
+from siteplan.datasets import sample_dir
+
+
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo") / "out"
+    result = CliRunner().invoke(main, ["demo", "--out", str(out), "--time-limit", "5"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_demo_writes_every_output(demo_out):
+    names = {p.name for p in demo_out.iterdir()}
+    for year in (2020, 2021, 2022):
+        assert {f"sites_{year}.csv", f"map_{year}.html"} <= names
+    assert {"plan.gpkg", "report.md", "report.json"} <= names
+    layers = {name for name, _ in pyogrio.list_layers(demo_out / "plan.gpkg")}
+    assert {"candidates", "targets", "sites_2022", "uncovered_2022"} <= layers
+    sites = pd.read_csv(demo_out / "sites_2022.csv")
+    assert sites["lon"].between(119, 120.2).all() and sites["lat"].between(25.5, 26.5).all()
+    gpkg_sites = gpd.read_file(demo_out / "plan.gpkg", layer="sites_2022")
+    assert len(gpkg_sites) == len(sites)
+    assert not list(demo_out.parent.glob(".out.staging-*"))
+
+
+def test_report_contents(demo_out):
+    report = json.loads((demo_out / "report.json").read_text(encoding="utf-8"))
+    years = [m["milestone"] for m in report["milestones"]]
+    assert years == [2020, 2021, 2022]
+    m22 = report["milestones"][-1]
+    assert m22["site_target"] == 600
+    assert m22["sites"] == m22["new"] + m22["reused"] + m22["on_air"]
+    assert all(a["target_met"] for a in m22["areas"])
+    assert m22["uncoverable_points"] > 0
+    keys = {row["key"] for row in report["assumptions"]}
+    assert "radio.rsrp_threshold_dbm" in keys and "cost_cny.greenfield" in keys
+    md = (demo_out / "report.md").read_text(encoding="utf-8")
+    assert "## Assumptions" in md and "radio.rsrp_threshold_dbm" in md
+
+
+def _copy_sample(tmp_path: Path) -> Path:
+    folder = tmp_path / "county"
+    shutil.copytree(sample_dir(), folder)
+    return folder / "sample_county.toml"
+
+
+def test_config_naming_missing_file_writes_nothing(tmp_path):
+    config = _copy_sample(tmp_path)
+    config.write_text(config.read_text().replace('targets = "targets.gpkg"',
+                                                 'targets = "missing.gpkg"'))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["plan", str(config), "--out", str(out)])
+    assert result.exit_code == 2
+    assert "missing.gpkg" in result.output and "not found" in result.output
+    assert not out.exists()
+
+
+def test_bad_candidate_row_keeps_earlier_outputs(tmp_path):
+    config = _copy_sample(tmp_path)
+    folder = config.parent
+    cands = gpd.read_file(folder / "candidates.gpkg")
+    cands.loc[5, "kind"] = "lamp post"
+    cands.to_file(folder / "candidates.gpkg", layer="candidates")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "report.md").write_text("earlier report")
+    result = CliRunner().invoke(main, ["plan", str(config), "--out", str(out)])
+    assert result.exit_code == 2
+    assert "row 6" in result.output and "kind" in result.output and "lamp post" in result.output
+    assert (out / "report.md").read_text() == "earlier report"
+    assert [p.name for p in out.iterdir()] == ["report.md"]
+
+
+def test_bad_config_key(tmp_path):
+    config = _copy_sample(tmp_path)
+    config.write_text(config.read_text() + '"radio.rsrp_treshold_dbm" = -100\n')
+    result = CliRunner().invoke(main, ["plan", str(config), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "radio.rsrp_threshold_dbm" in result.output
+
+
+def test_help_explains_options():
+    result = CliRunner().invoke(main, ["plan", "--help"])
+    assert result.exit_code == 0
+    for option in ("--out", "--lang", "--tiles", "--time-limit"):
+        assert option in result.output

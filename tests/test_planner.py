@@ -1,0 +1,87 @@
+"""Planner: nesting, on-air sites kept, targets met on coverable demand."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pytest
+from shapely.geometry import Point, box
+
+from siteplan.coverage import coverage_matrix
+from siteplan.defaults import Assumptions
+from siteplan.demand import demand_points
+from siteplan.errors import ConfigError, InputError
+from siteplan.planner import plan
+from siteplan.policy import apply_strict_sharing
+
+
+def test_milestones_are_nested_and_keep_on_air(small_plan):
+    on_air = set(np.flatnonzero(small_plan.candidates["on_air"].to_numpy()))
+    previous: set[int] = set()
+    for m in small_plan.milestones:
+        chosen = set(m.selected.tolist())
+        assert on_air <= chosen
+        assert previous <= chosen
+        previous = chosen
+
+
+def test_every_area_reaches_its_target_on_coverable_demand(small_plan):
+    for m in small_plan.milestones:
+        areas = small_plan.area_coverage(m.milestone)
+        assert areas["target_met"].all(), areas[~areas["target_met"]]
+        assert (areas["covered_share"] <= areas["coverable_share"] + 1e-9).all()
+
+
+def test_uncoverable_demand_is_reported_not_raised(small_plan):
+    unc = small_plan.uncovered(2022)
+    assert unc["uncoverable"].any()  # the mountain scenic area
+    assert set(unc.loc[unc["uncoverable"], "area_id"]) >= {"C03"}
+
+
+def test_sharing_first_costs_order():
+    a = Assumptions()
+    assert a["cost_cny.tower"] < a["cost_cny.streetlight"] < a["cost_cny.smart_pole"] \
+        < a["cost_cny.greenfield"]
+
+
+def test_demand_grid_weights():
+    t = gpd.GeoDataFrame({"area_id": ["a"], "area_class": ["village"], "environment": ["rural"],
+                          "milestone": [2020], "coverage_target": [0.9], "indoor": [False],
+                          "weight": [2.0], "name": ["a"]},
+                         geometry=[box(0, 0, 1000, 1000)], crs=32650)
+    pts = demand_points(t, spacing_m=100.0)
+    assert pts["weight"].sum() == pytest.approx(2.0 * 1.0, rel=0.25)
+    tiny = t.assign(geometry=[box(10, 10, 20, 20)])
+    assert len(demand_points(tiny, spacing_m=100.0)) == 1
+
+
+def test_radius_mode_and_strict_policy():
+    dem = gpd.GeoDataFrame({"environment": ["urban"] * 3, "indoor": [False] * 3},
+                           geometry=[Point(0, 0), Point(200, 0), Point(5000, 0)], crs=32650)
+    cands = gpd.GeoDataFrame({"kind": ["tower", "greenfield"], "height_m": [40.0, 40.0]},
+                             geometry=[Point(0, 10), Point(4900, 0)], crs=32650)
+    cov = coverage_matrix(dem, cands, Assumptions({"coverage.mode": "radius"}))
+    assert cov.matrix.toarray().tolist() == [[True, False], [True, False], [False, True]]
+    assert cov.rsrp_dbm is None
+    strict = apply_strict_sharing(cov.matrix, cands["kind"].to_numpy())
+    assert strict.toarray().tolist() == cov.matrix.toarray().tolist()
+
+
+def test_bad_site_target_and_empty_inputs(sample):
+    candidates, targets, _ = sample
+    with pytest.raises(ConfigError, match="positive whole number"):
+        plan(candidates, targets, site_targets={2020: -5})
+    with pytest.raises(InputError, match="empty"):
+        plan(candidates.iloc[0:0], targets)
+
+
+def test_target_area_no_candidate_can_reach():
+    cands = gpd.GeoDataFrame({"site_id": ["a"], "kind": ["tower"]},
+                             geometry=[Point(119.5, 25.9)], crs=4326)
+    far = gpd.GeoDataFrame({"area_id": ["far"], "area_class": ["village"],
+                            "environment": ["rural"], "milestone": [2021]},
+                           geometry=[box(120.5, 26.5, 120.51, 26.51)], crs=4326)
+    p = plan(cands, far, time_limit_s=1)
+    assert p.milestones[0].selected.size == 0
+    assert p.uncovered(2021)["uncoverable"].all()
+    assert not p.area_coverage(2021)["limited_by_reach"].eq(False).any()
