@@ -38,7 +38,7 @@ def _fail(exc: SiteplanError) -> None:
 
 
 def run_config(config_path: Path, out: Path, *, lang: str, tiles: str | None,
-               time_limit_s: float | None = None) -> list[Path]:
+               time_limit_s: float | None = None, offline: bool = False) -> list[Path]:
     """Load a config, plan, and write every output (the body of ``plan``)."""
     from siteplan.config import load_config
     from siteplan.export import write_plan
@@ -58,7 +58,8 @@ def run_config(config_path: Path, out: Path, *, lang: str, tiles: str | None,
                       site_targets=cfg.site_targets, method=cfg.method,
                       time_limit_s=time_limit_s or cfg.time_limit_s, seed=cfg.seed,
                       name=cfg.name, progress=say)
-        written = write_plan(result, out, lang=lang, tiles=tiles, context=context, progress=say)
+        written = write_plan(result, out, lang=lang, tiles=tiles, context=context,
+                             offline=offline, progress=say)
         say(f"wrote {len(written)} files to {out}")
         return written
     finally:
@@ -81,8 +82,17 @@ _out = click.option("--out", "out", required=True, type=click.Path(path_type=Pat
                     help="Output folder (created; files in it are replaced atomically).")
 _lang = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
                      help="Language of map labels.")
-_tiles = click.option("--tiles", default="OpenStreetMap", show_default=True,
-                      help="Base-map tiles: a folium tile name or URL template, or 'none'.")
+_tiles = click.option("--tiles", default=None,
+                      help="Base-map tiles: a folium tile name or URL template, or 'none'. "
+                      "Default: OpenStreetMap online, none with --offline.")
+_offline = click.option("--offline", is_flag=True,
+                        help="Self-contained maps: Leaflet inlined, no CDN (for intranets).")
+
+
+def _tiles_for(tiles: str | None, offline: bool) -> str | None:
+    if tiles is None:
+        return None if offline else "OpenStreetMap"
+    return None if tiles == "none" else tiles
 _limit = click.option("--time-limit", "time_limit", type=float, default=None,
                       help="Solver time limit per milestone in seconds (overrides the config).")
 
@@ -92,13 +102,15 @@ _limit = click.option("--time-limit", "time_limit", type=float, default=None,
 @_lang
 @_tiles
 @_limit
-def demo(out: Path, lang: str, tiles: str, time_limit: float | None) -> None:
+@_offline
+def demo(out: Path, lang: str, tiles: str | None, time_limit: float | None,
+         offline: bool) -> None:
     """Plan the bundled sample county (synthetic data) into --out."""
     from siteplan.datasets import sample_path
 
     try:
         run_config(sample_path("sample_county.toml"), out, lang=lang,
-                   tiles=None if tiles == "none" else tiles, time_limit_s=time_limit)
+                   tiles=_tiles_for(tiles, offline), time_limit_s=time_limit, offline=offline)
     except SiteplanError as exc:
         _fail(exc)
 
@@ -109,13 +121,14 @@ def demo(out: Path, lang: str, tiles: str, time_limit: float | None) -> None:
 @_lang
 @_tiles
 @_limit
-def plan_command(config: Path, out: Path, lang: str, tiles: str,
-                 time_limit: float | None) -> None:
+@_offline
+def plan_command(config: Path, out: Path, lang: str, tiles: str | None,
+                 time_limit: float | None, offline: bool) -> None:
     """Plan from CONFIG (a TOML file naming candidate layers, target areas,
     milestones and assumptions; see data/sample_county/sample_county.toml)."""
     try:
-        run_config(config, out, lang=lang, tiles=None if tiles == "none" else tiles,
-                   time_limit_s=time_limit)
+        run_config(config, out, lang=lang, tiles=_tiles_for(tiles, offline),
+                   time_limit_s=time_limit, offline=offline)
     except SiteplanError as exc:
         _fail(exc)
 

@@ -71,7 +71,7 @@ def _gpkg_safe(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
                tiles: str | None = "OpenStreetMap",
-               context: list[gpd.GeoDataFrame] | None = None,
+               context: list[gpd.GeoDataFrame] | None = None, offline: bool = False,
                extra_report: dict[str, Any] | None = None,
                extra_files: Callable[[Path], None] | None = None,
                progress: Callable[[str], None] | None = None) -> list[Path]:
@@ -95,7 +95,8 @@ def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
             sites_table(sites).to_csv(stage / f"sites_{m.milestone}.csv", index=False)
         say("maps")
         for m in plan.milestones:
-            fmap = milestone_map(plan, m.milestone, lang=lang, tiles=tiles, context=context)
+            fmap = milestone_map(plan, m.milestone, lang=lang, tiles=tiles, context=context,
+                                 offline=offline)
             fmap.save(str(stage / f"map_{m.milestone}.html"))
         if extra_files is not None:
             extra_files(stage)

@@ -14,6 +14,8 @@ Examples
 from __future__ import annotations
 
 import html
+import importlib
+from pathlib import Path
 
 import folium
 import geopandas as gpd
@@ -99,9 +101,40 @@ def _escaped(frame: gpd.GeoDataFrame, columns: list[str]) -> gpd.GeoDataFrame:
     return out
 
 
+def _asset(package: str, name: str) -> str:
+    module = importlib.import_module(f"xstatic.pkg.{package}")
+    text = (Path(module.BASE_DIR) / name).read_text(encoding="utf-8")
+    return text.replace("</script", "<\\/script")
+
+
+def make_offline(fmap: folium.Map) -> folium.Map:
+    """Inline Leaflet and jQuery (packaged XStatic copies, BSD-2 and MIT) and
+    drop every CDN link, so the page needs no network at all."""
+    stack = [fmap]
+    while stack:
+        element = stack.pop()
+        if hasattr(element, "default_js"):
+            element.default_js = []
+            element.default_css = []
+        stack.extend(element._children.values())
+    header = fmap.get_root().header
+    header.add_child(folium.Element(f"<style>{_asset('leaflet', 'leaflet.css')}</style>"),
+                     name="siteplan_leaflet_css")
+    header.add_child(folium.Element(f"<script>{_asset('leaflet', 'leaflet.js')}</script>"),
+                     name="siteplan_leaflet_js")
+    header.add_child(folium.Element(f"<script>{_asset('jquery', 'jquery.min.js')}</script>"),
+                     name="siteplan_jquery_js")
+    return fmap
+
+
 def milestone_map(plan: Plan, year: int, *, lang: str = "en", tiles: str | None = "OpenStreetMap",
-                  context: list[gpd.GeoDataFrame] | None = None) -> folium.Map:
-    """One milestone's plan as a folium map (EPSG:4326)."""
+                  context: list[gpd.GeoDataFrame] | None = None,
+                  offline: bool = False) -> folium.Map:
+    """One milestone's plan as a folium map (EPSG:4326).
+
+    With ``offline=True`` the page is self-contained (no CDN); pass
+    ``tiles=None`` (no base map) or a tile URL the users' network serves.
+    """
     lab = labels(lang)
     targets = plan.targets.to_crs(4326)
     minx, miny, maxx, maxy = targets.total_bounds
@@ -165,4 +198,4 @@ def milestone_map(plan: Plan, year: int, *, lang: str = "en", tiles: str | None 
     entries += [(c, CLASS_COLOURS.get(c, "#ccc"), "0") for c in sorted(set(due["area_class"]))]
     entries += [(lab["uncovered"], "#e31a1c", "0"), (lab["uncoverable"], "#555555", "0")]
     fmap.get_root().html.add_child(_legend(f"{lab['legend']} {year}", entries))
-    return fmap
+    return make_offline(fmap) if offline else fmap

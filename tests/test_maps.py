@@ -1,0 +1,127 @@
+"""Maps: escaping, offline self-containment, and a real headless browser."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from shapely.geometry import Point, box
+
+from siteplan.cli import main
+from siteplan.export import write_plan
+from siteplan.maps import safe
+from siteplan.planner import plan
+
+EVIL = ["<img src=x onerror=alert(1)>", "`${alert(2)}`", "</script><script>alert(3)</script>"]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def test_safe_escapes_html_and_template_literals():
+    for text in EVIL:
+        out = safe(text)
+        assert not re.search(r"[<>`$]", out)
+
+
+def _browser_or_skip():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing in CI: .ci/run must install it")
+        pytest.skip("chromium not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    return sync_playwright
+
+
+def _open(page_url: str, shot: Path):
+    sync_playwright = _browser_or_skip()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        context = browser.new_context(offline=True)
+        blocked: list[str] = []
+
+        def route(r):
+            if r.request.url.startswith("file:"):
+                r.continue_()
+            else:
+                blocked.append(r.request.url)
+                r.abort()
+
+        context.route("**/*", route)
+        page = context.new_page()
+        errors: list[str] = []
+        dialogs: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(page_url)
+        page.wait_for_selector(".leaflet-container", timeout=15000)
+        info = page.evaluate("""() => {
+            const groups = Object.keys(window).filter(k => k.startsWith('feature_group_'))
+                .map(k => window[k].getLayers().length);
+            const markers = Object.keys(window).filter(k => k.startsWith('circle_marker_'));
+            markers.forEach(k => { if (window[k].getPopup()) { window[k].openPopup(); } });
+            return {groups, markers: markers.length,
+                    popups: Array.from(document.querySelectorAll('.siteplan-popup'))
+                        .map(e => e.textContent)};
+        }""")
+        info["layers"] = page.locator(".leaflet-control-layers-selector").count()
+        info["legend"] = page.locator(".siteplan-legend").count()
+        page.screenshot(path=str(shot))
+        browser.close()
+    return info, errors, dialogs, blocked
+
+
+@pytest.fixture(scope="module")
+def offline_demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("offline") / "out"
+    result = CliRunner().invoke(main, ["demo", "--out", str(out), "--offline", "--time-limit", "3"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_offline_maps_have_no_remote_references(offline_demo):
+    for html_file in offline_demo.glob("map_*.html"):
+        text = html_file.read_text(encoding="utf-8")
+        assert not re.search(r"""<(script|link|img)[^>]+(src|href)=["']https?://""", text), \
+            html_file
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("year", [2020, 2021, 2022])
+def test_each_map_renders_offline_in_chromium(offline_demo, year, tmp_path):
+    sites = pd.read_csv(offline_demo / f"sites_{year}.csv")
+    info, errors, dialogs, blocked = _open((offline_demo / f"map_{year}.html").as_uri(),
+                                           tmp_path / f"map_{year}.png")
+    assert errors == [] and dialogs == [] and blocked == []
+    assert len(sites) in info["groups"]  # the chosen-sites layer holds every site
+    assert info["markers"] >= len(sites)
+    # target areas, footprints, sites, uncovered (+ context layers)
+    assert info["layers"] >= 4
+    assert info["legend"] == 1
+    assert (tmp_path / f"map_{year}.png").stat().st_size > 10_000
+
+
+@pytest.mark.browser
+def test_hostile_names_are_shown_as_text_not_run(tmp_path):
+    cands = gpd.GeoDataFrame({"site_id": ["x1", "x2", "x3"], "kind": ["tower"] * 3,
+                              "name": EVIL, "owner": EVIL[::-1]},
+                             geometry=[Point(119.50, 25.90), Point(119.505, 25.90),
+                                       Point(119.51, 25.90)], crs=4326)
+    area = gpd.GeoDataFrame({"area_id": ["a"], "name": [EVIL[0]], "area_class": ["village"],
+                             "environment": ["rural"], "milestone": [2021]},
+                            geometry=[box(119.49, 25.895, 119.52, 25.905)], crs=4326)
+    p = plan(cands, area, time_limit_s=1)
+    write_plan(p, tmp_path / "out", tiles=None, offline=True)
+    info, errors, dialogs, blocked = _open((tmp_path / "out" / "map_2021.html").as_uri(),
+                                           tmp_path / "evil.png")
+    assert dialogs == [] and errors == [] and blocked == []
+    joined = " ".join(info["popups"])
+    assert any(name in joined for name in EVIL)
