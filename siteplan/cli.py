@@ -38,11 +38,13 @@ def _fail(exc: SiteplanError) -> None:
 
 
 def run_config(config_path: Path, out: Path, *, lang: str, tiles: str | None,
-               time_limit_s: float | None = None, offline: bool = False) -> list[Path]:
+               time_limit_s: float | None = None, offline: bool = False,
+               compare_radius: bool = True) -> list[Path]:
     """Load a config, plan, and write every output (the body of ``plan``)."""
     from siteplan.config import load_config
     from siteplan.export import write_plan
     from siteplan.planner import plan
+    from siteplan.report import radio_comparison
     from siteplan.sources import read_candidates, read_layer, read_targets
     from siteplan.sources.merge import concat_candidates
 
@@ -58,8 +60,16 @@ def run_config(config_path: Path, out: Path, *, lang: str, tiles: str | None,
                       site_targets=cfg.site_targets, method=cfg.method,
                       time_limit_s=time_limit_s or cfg.time_limit_s, seed=cfg.seed,
                       name=cfg.name, progress=say)
+        extra = {}
+        if compare_radius and cfg.assumptions["coverage.mode"] == "link_budget":
+            say("comparison plan with the radius table")
+            radius = plan(candidates, targets,
+                          assumptions=cfg.assumptions.override({"coverage.mode": "radius"}),
+                          site_targets=cfg.site_targets, method=cfg.method,
+                          time_limit_s=time_limit_s or cfg.time_limit_s, seed=cfg.seed)
+            extra["radio_comparison"] = radio_comparison(result, radius)
         written = write_plan(result, out, lang=lang, tiles=tiles, context=context,
-                             offline=offline, progress=say)
+                             offline=offline, extra_report=extra, progress=say)
         say(f"wrote {len(written)} files to {out}")
         return written
     finally:
@@ -85,6 +95,8 @@ _lang = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", sh
 _tiles = click.option("--tiles", default=None,
                       help="Base-map tiles: a folium tile name or URL template, or 'none'. "
                       "Default: OpenStreetMap online, none with --offline.")
+_compare = click.option("--compare-radius/--no-compare-radius", default=True, show_default=True,
+                        help="Also plan with the radius table and report the site-count change.")
 _offline = click.option("--offline", is_flag=True,
                         help="Self-contained maps: Leaflet inlined, no CDN (for intranets).")
 
@@ -103,14 +115,16 @@ _limit = click.option("--time-limit", "time_limit", type=float, default=None,
 @_tiles
 @_limit
 @_offline
+@_compare
 def demo(out: Path, lang: str, tiles: str | None, time_limit: float | None,
-         offline: bool) -> None:
+         offline: bool, compare_radius: bool) -> None:
     """Plan the bundled sample county (synthetic data) into --out."""
     from siteplan.datasets import sample_path
 
     try:
         run_config(sample_path("sample_county.toml"), out, lang=lang,
-                   tiles=_tiles_for(tiles, offline), time_limit_s=time_limit, offline=offline)
+                   tiles=_tiles_for(tiles, offline), time_limit_s=time_limit, offline=offline,
+                   compare_radius=compare_radius)
     except SiteplanError as exc:
         _fail(exc)
 
@@ -122,13 +136,14 @@ def demo(out: Path, lang: str, tiles: str | None, time_limit: float | None,
 @_tiles
 @_limit
 @_offline
+@_compare
 def plan_command(config: Path, out: Path, lang: str, tiles: str | None,
-                 time_limit: float | None, offline: bool) -> None:
+                 time_limit: float | None, offline: bool, compare_radius: bool) -> None:
     """Plan from CONFIG (a TOML file naming candidate layers, target areas,
     milestones and assumptions; see data/sample_county/sample_county.toml)."""
     try:
         run_config(config, out, lang=lang, tiles=_tiles_for(tiles, offline),
-                   time_limit_s=time_limit, offline=offline)
+                   time_limit_s=time_limit, offline=offline, compare_radius=compare_radius)
     except SiteplanError as exc:
         _fail(exc)
 

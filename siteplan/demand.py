@@ -32,7 +32,8 @@ DEMAND_COLUMNS = ("demand_id", "area_id", "area_class", "environment", "indoor",
 
 
 def demand_points(targets_m: gpd.GeoDataFrame, *, spacing_m: float) -> gpd.GeoDataFrame:
-    """Grid points (aligned to multiples of ``spacing_m``) inside every area.
+    """Grid points (centres of ``spacing_m`` cells aligned to multiples of it)
+    inside every area.
 
     Parameters
     ----------
@@ -55,8 +56,8 @@ def demand_points(targets_m: gpd.GeoDataFrame, *, spacing_m: float) -> gpd.GeoDa
     xs_all, ys_all, owner, weight = [], [], [], []
     for position, geom in enumerate(targets_m.geometry.to_numpy()):
         minx, miny, maxx, maxy = geom.bounds
-        gx = np.arange(np.floor(minx / spacing_m), np.ceil(maxx / spacing_m) + 1) * spacing_m
-        gy = np.arange(np.floor(miny / spacing_m), np.ceil(maxy / spacing_m) + 1) * spacing_m
+        gx = (np.arange(np.floor(minx / spacing_m), np.ceil(maxx / spacing_m)) + 0.5) * spacing_m
+        gy = (np.arange(np.floor(miny / spacing_m), np.ceil(maxy / spacing_m)) + 0.5) * spacing_m
         if gx.size * gy.size > 50_000_000:
             raise InputError(
                 f"target area {targets_m['area_id'].iloc[position]!r} needs "

@@ -107,8 +107,9 @@ def _table(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> list[s
         for key, _ in columns:
             v = row.get(key)
             if isinstance(v, float):
-                v = fmt_share(v) if "share" in key or "covered" in key or key in ("gap", "target", "coverage_target") \
-                    else f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}"
+                as_share = "share" in key or "covered" in key or key in (
+                    "gap", "target", "coverage_target")
+                v = fmt_share(v) if as_share else f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}"
             elif isinstance(v, bool):
                 v = "yes" if v else "**no**"
             cells.append(str(v).replace("|", "\\|") if v is not None else "–")
@@ -168,3 +169,40 @@ def markdown_report(report: dict[str, Any]) -> str:
     if report.get("notes"):
         lines += ["", "## Notes", ""] + [f"- {n}" for n in report["notes"]]
     return "\n".join(lines) + "\n"
+
+
+def radio_comparison(link_budget_plan: Plan, radius_plan: Plan) -> dict[str, Any]:
+    """Site counts per milestone with the link budget against the radius table.
+
+    Examples
+    --------
+    >>> callable(radio_comparison)
+    True
+    """
+    a = link_budget_plan.summary().set_index("milestone")
+    b = radius_plan.summary().set_index("milestone")
+    rows = []
+    for year in a.index:
+        target = link_budget_plan.site_targets.get(int(year))
+        rows.append({"milestone": int(year), "sites_link_budget": int(a.loc[year, "sites"]),
+                     "sites_radius": int(b.loc[year, "sites"]),
+                     "change": int(a.loc[year, "sites"] - b.loc[year, "sites"]),
+                     "new_link_budget": int(a.loc[year, "new"]),
+                     "new_radius": int(b.loc[year, "new"]), "site_target": target,
+                     "link_budget_meets_target": None if target is None
+                     else bool(a.loc[year, "sites"] >= target)})
+    lines = ["## Link budget against the radius table", "",
+             "Site counts with coverage from the TR 38.901 link budget (this plan) and with the "
+             "fixed radius table (`coverage.mode = \"radius\"`), same candidates and targets.", ""]
+    lines += _table(rows, [("milestone", "milestone"), ("sites_link_budget", "sites, link budget"),
+                           ("sites_radius", "sites, radius table"), ("change", "change"),
+                           ("new_link_budget", "new builds, link budget"),
+                           ("new_radius", "new builds, radius"), ("site_target", "policy target"),
+                           ("link_budget_meets_target", "link budget reaches target")])
+    last = rows[-1]
+    if last["site_target"] is not None:
+        verdict = "reaches" if last["link_budget_meets_target"] else "stays below"
+        lines += ["", f"The {last['milestone']} coverage plan needs {last['sites_link_budget']} "
+                  f"sites and {verdict} the policy target of {last['site_target']}+; coverage "
+                  "alone does not set the count (capacity, indoor and operator demand do)."]
+    return {"rows": rows, "markdown": "\n".join(lines)}

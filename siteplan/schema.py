@@ -11,8 +11,9 @@ Examples
 >>> from shapely.geometry import Point
 >>> raw = gpd.GeoDataFrame({"site_id": ["a"], "kind": ["tower"]},
 ...                        geometry=[Point(119.5, 25.9)], crs=4326)
->>> validate_candidates(raw, source="demo")[["site_id", "kind", "on_air"]].iloc[0].tolist()
-['a', 'tower', False]
+>>> row = validate_candidates(raw, source="demo").iloc[0]
+>>> row["site_id"], row["kind"], bool(row["on_air"]), row["power_supply"]
+('a', 'tower', False, 'unknown')
 """
 
 from __future__ import annotations
@@ -77,9 +78,9 @@ def check_geometry(frame: gpd.GeoDataFrame, source: str, *, allowed: tuple[str, 
     >>> import geopandas as gpd
     >>> from shapely.geometry import Point
     >>> f = gpd.GeoDataFrame(geometry=[Point(25.9, 119.5)], crs=4326)
-    >>> check_geometry(f, "x.csv", allowed=("Point",))
+    >>> check_geometry(f, "x.csv", allowed=("Point",))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    siteplan.errors.InputError: x.csv, row 1, column 'geometry': latitude 119.5 is outside [-90, 90] (lon 25.9); lon and lat look swapped. Swap the lon/lat columns, or check the CRS.
+    siteplan.errors.InputError: x.csv, row 1, column 'geometry': latitude 119.5 is outside ...
     """
     if len(frame) == 0:
         raise InputError(f"{source}: the layer is empty. Give a layer with at least one feature.")

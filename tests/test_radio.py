@@ -154,3 +154,16 @@ def test_reach_follows_physics():
     indoor = lb.rsrp_dbm("UMa", np.array([300.0]), np.array([25.0]), macro=True, indoor=True)
     outdoor = lb.rsrp_dbm("UMa", np.array([300.0]), np.array([25.0]), macro=True)
     assert float((outdoor - indoor)[0]) == pytest.approx(lb.indoor_loss_db())
+
+
+def test_expected_mode_weights_linear_power_by_los_probability():
+    lb = LinkBudget.from_assumptions(Assumptions({"radio.mode": "expected"}))
+    d, h = np.array([50.0, 300.0, 1500.0]), np.array([25.0, 25.0, 25.0])
+    got = lb.rsrp_dbm("UMa", d, h, macro=True)
+    p = los_probability("UMa", d)
+    los = path_loss("UMa", d, h_bs_m=25.0, los=True)
+    nlos = path_loss("UMa", d, h_bs_m=25.0, los=False)
+    pl = -10 * np.log10(p * 10 ** (-los / 10) + (1 - p) * 10 ** (-nlos / 10))
+    sigma = p * 4.0 + (1 - p) * 6.0
+    want = lb.eirp_per_re_dbm(macro=True) - pl - 1.2815515655446004 * sigma
+    np.testing.assert_allclose(got, want, atol=1e-9)

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 from shapely import affinity
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, Polygon, box
 from shapely.ops import unary_union
@@ -322,7 +321,7 @@ context = ["roads.gpkg", "boundary.gpkg"]
 
 [solver]
 method = "auto"
-time_limit_s = 10
+time_limit_s = 5
 
 # any key of the assumptions table (README) can be overridden here
 [assumptions]

@@ -5,9 +5,9 @@ Examples
 >>> import geopandas as gpd
 >>> from shapely.geometry import Point
 >>> a = gpd.GeoDataFrame({"site_id": ["x"], "kind": ["tower"]}, geometry=[Point(1, 1)], crs=4326)
->>> b = gpd.GeoDataFrame({"site_id": ["x"], "kind": ["streetlight"]}, geometry=[Point(1, 2)], crs=4326)
->>> concat_candidates([a, b], ["a.gpkg", "b.gpkg"]).site_id.tolist()
-['x', 'x']
+>>> b = gpd.GeoDataFrame({"site_id": ["y"], "kind": ["streetlight"]}, geometry=[Point(1, 2)], crs=4326)
+>>> concat_candidates([a, b], ["a.gpkg", "b.gpkg"])[["site_id", "source"]].values.tolist()
+[['x', 'a.gpkg'], ['y', 'b.gpkg']]
 """
 
 from __future__ import annotations
