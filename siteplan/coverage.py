@@ -126,7 +126,9 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
                 continue
             scenario = scenario_for(environment, macro=is_macro)
             if budget is None:
-                r = float(assumptions[f"radius_m.{site_class}.{environment}"])
+                kind_radius = candidates_m["kind"].map(
+                    lambda k, e=environment: float(assumptions[f"radius_m.{k}.{e}"])).to_numpy()
+                r = float(kind_radius[cand_idx].max())
             else:
                 r = budget.max_reach_m(scenario, float(heights[cand_idx].max()), macro=is_macro)
             reach[(site_class, environment)] = r
@@ -144,7 +146,7 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
             for s in range(0, d.size, PAIR_CHUNK):
                 cr, cc, cd = d_rows[s:s + PAIR_CHUNK], d_cols[s:s + PAIR_CHUNK], d[s:s + PAIR_CHUNK]
                 if budget is None:
-                    keep = np.ones(cd.size, bool)
+                    keep = cd <= kind_radius[cc]
                     value = np.zeros(cd.size, np.float32)
                 else:
                     value = budget.rsrp_dbm(scenario, cd, heights[cc], macro=is_macro,

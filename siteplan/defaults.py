@@ -50,9 +50,17 @@ _HEIGHT = {  # DOMAIN.md section 4: typical mount heights
     "monitoring_pole": 7, "power_pole": 12, "traffic_pole": 7, "public_building": 20,
     "smart_pole": 12, "greenfield": 40,
 }
+_MACRO_RADIUS = {"dense_urban": 250, "urban": 350, "suburban": 700, "rural": 1200}
+_MICRO_RADIUS = {"dense_urban": 100, "urban": 130, "suburban": 200, "rural": 300}
 _RADIUS = {  # fixed-radius model (coverage.mode = "radius"), near the ISD norms / 2
-    "macro": {"dense_urban": 250, "urban": 350, "suburban": 700, "rural": 1200},
-    "micro": {"dense_urban": 100, "urban": 130, "suburban": 200, "rural": 300},
+    "existing_site": _MACRO_RADIUS, "tower": _MACRO_RADIUS, "greenfield": _MACRO_RADIUS,
+    "rooftop": {"dense_urban": 200, "urban": 300, "suburban": 550, "rural": 900},
+    "public_building": {"dense_urban": 200, "urban": 300, "suburban": 550, "rural": 900},
+    "streetlight": _MICRO_RADIUS, "monitoring_pole": {"dense_urban": 80, "urban": 110,
+                                                       "suburban": 170, "rural": 250},
+    "traffic_pole": {"dense_urban": 80, "urban": 110, "suburban": 170, "rural": 250},
+    "power_pole": {"dense_urban": 120, "urban": 160, "suburban": 260, "rural": 400},
+    "smart_pole": _MICRO_RADIUS,
 }
 
 TABLE: dict[str, Default] = {
@@ -68,10 +76,10 @@ for _k in _KINDS:
     TABLE[f"height_m.{_k}"] = Default(
         float(_HEIGHT[_k]), "m", "mount height when the candidate has no height_m (DOMAIN 4)"
     )
-for _c, _row in _RADIUS.items():
+for _k in _KINDS:
     for _e in _ENVS:
-        TABLE[f"radius_m.{_c}.{_e}"] = Default(
-            float(_row[_e]), "m", f"{_c} cell radius in {_e} for coverage.mode='radius'"
+        TABLE[f"radius_m.{_k}.{_e}"] = Default(
+            float(_RADIUS[_k][_e]), "m", f"{_k} cell radius in {_e} for coverage.mode='radius'"
         )
 TABLE.update(
     {

@@ -84,6 +84,7 @@ def plan_report(plan: Plan, extra: dict[str, Any] | None = None) -> dict[str, An
         },
         "coverage": {
             "mode": cov.mode,
+            "edge_snr_db": _edge_snr(plan),
             "pairs_evaluated": cov.pairs_evaluated,
             "covering_pairs": int(cov.matrix.nnz),
             "reach_m": {f"{c}/{e}": r for (c, e), r in cov.reach_m.items()},
@@ -97,6 +98,14 @@ def plan_report(plan: Plan, extra: dict[str, Any] | None = None) -> dict[str, An
     if extra:
         report.update(extra)
     return _clean(report)
+
+
+def _edge_snr(plan: Plan) -> float | None:
+    from siteplan.radio import LinkBudget
+
+    if plan.coverage.mode != "link_budget":
+        return None
+    return LinkBudget.from_assumptions(plan.assumptions).edge_snr_db()
 
 
 def _table(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> list[str]:
@@ -124,7 +133,11 @@ def markdown_report(report: dict[str, Any]) -> str:
               f"({', '.join(f'{k} {v}' for k, v in report['inputs']['candidates_by_kind'].items())}); "
               f"target areas: {report['inputs']['target_areas']}; demand points: "
               f"{report['inputs']['demand_points']:,}. Coverage model: "
-              f"`{report['coverage']['mode']}`; policy mode: `{report['policy_mode']}`. "
+              f"`{report['coverage']['mode']}`"
+              + (f" (SNR per resource element at the RSRP threshold: "
+                 f"{report['coverage']['edge_snr_db']:.1f} dB)"
+                 if report["coverage"].get("edge_snr_db") is not None else "")
+              + f"; policy mode: `{report['policy_mode']}`. "
               f"Computation CRS: {report['crs']['metric']}.", ""]
     lines += ["## Milestones", ""]
     lines += _table(report["milestones"], [
@@ -153,7 +166,8 @@ def markdown_report(report: dict[str, Any]) -> str:
             ("area_id", "area"), ("name", "name"), ("area_class", "class"),
             ("coverage_target", "target"), ("coverable_share", "coverable share"),
             ("covered_share", "covered share"), ("covered_of_coverable", "covered of coverable"),
-            ("target_met", "target met")])
+            ("target_met", "target met"),
+            ("median_best_server_rsrp_dbm", "median best-server RSRP (dBm)")])
         lines.append("")
     for key in ("radio_comparison", "landuse", "power", "site_targets", "relocation"):
         if key in report and report[key].get("markdown"):
