@@ -56,14 +56,19 @@ def run_config(config_path: Path, out: Path, *, lang: str, tiles: str | None,
         candidates = concat_candidates(layers, [str(s.path) for s in cfg.candidates])
         targets = read_targets(cfg.targets.path, **cfg.targets.read_kwargs())
         context = [read_layer(s.path, **s.read_kwargs()) for s in cfg.context]
-        result = plan(candidates, targets, assumptions=cfg.assumptions,
+        landuse = None
+        if cfg.landuse is not None:
+            landuse = read_layer(cfg.landuse.path, **cfg.landuse.read_kwargs())
+            if cfg.landuse.class_column:
+                landuse = landuse.rename(columns={cfg.landuse.class_column: "zone_class"})
+        result = plan(candidates, targets, landuse=landuse, assumptions=cfg.assumptions,
                       site_targets=cfg.site_targets, method=cfg.method,
                       time_limit_s=time_limit_s or cfg.time_limit_s, seed=cfg.seed,
                       name=cfg.name, progress=say)
         extra = {}
         if compare_radius and cfg.assumptions["coverage.mode"] == "link_budget":
             say("comparison plan with the radius table")
-            radius = plan(candidates, targets,
+            radius = plan(candidates, targets, landuse=landuse,
                           assumptions=cfg.assumptions.override({"coverage.mode": "radius"}),
                           site_targets=cfg.site_targets, method=cfg.method,
                           time_limit_s=time_limit_s or cfg.time_limit_s, seed=cfg.seed)
@@ -146,6 +151,36 @@ def plan_command(config: Path, out: Path, lang: str, tiles: str | None,
                    time_limit_s=time_limit, offline=offline, compare_radius=compare_radius)
     except SiteplanError as exc:
         _fail(exc)
+
+
+@main.command("check-landuse")
+@click.argument("sites", type=click.Path(path_type=Path))
+@click.argument("zones", type=click.Path(path_type=Path))
+@_out
+@click.option("--class-column", default="zone_class", show_default=True,
+              help="Column of ZONES holding the land-use class (Chinese or English names).")
+@click.option("--id-column", default="site_id", show_default=True,
+              help="Column of SITES holding the site id.")
+@click.option("--config", "config", type=click.Path(path_type=Path), default=None,
+              help="A plan config whose [assumptions] (rules, buffers, footprints) apply.")
+@_offline
+def check_landuse_command(sites: Path, zones: Path, out: Path, class_column: str,
+                          id_column: str, config: Path | None, offline: bool) -> None:
+    """Check SITES (points or polygons; any plan) against land-use ZONES.
+
+    Writes conflicts.csv, conflicts.gpkg, summary.json and map.html to --out.
+    Exit status: 0 no forbidden conflict, 1 at least one, 2 bad input.
+    Sites without a 'kind' column are checked as new ground towers.
+    """
+    from siteplan.landuse_check import check_landuse
+
+    try:
+        forbidden = check_landuse(sites, zones, out, class_column=class_column,
+                                  id_column=id_column, config=config, offline=offline)
+    except SiteplanError as exc:
+        _fail(exc)
+    console.print(f"{forbidden} forbidden conflict(s); outputs in {out}")
+    sys.exit(1 if forbidden else 0)
 
 
 if __name__ == "__main__":

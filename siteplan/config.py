@@ -32,8 +32,10 @@ class LayerSpec(BaseModel):
     lon: str | None = None
     lat: str | None = None
     crs: str | None = None
+    class_column: str | None = None
 
     def read_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for :func:`siteplan.sources.read_layer`."""
         return {k: v for k, v in (("layer", self.layer), ("lon", self.lon), ("lat", self.lat),
                                   ("crs", self.crs)) if v is not None}
 

@@ -63,6 +63,22 @@ class Coverage:
     reach_m: dict
     pairs_evaluated: int
 
+    def without_columns(self, drop: np.ndarray) -> Coverage:
+        """The same coverage with the ``drop`` columns (bool mask) emptied."""
+        keep = sp.diags_array((~np.asarray(drop)).astype(np.float32))
+
+        def cut(m: sp.csr_array | None) -> sp.csr_array | None:
+            if m is None:
+                return None
+            out = sp.csr_array(m.astype(np.float32) @ keep)
+            out.eliminate_zeros()
+            return out
+
+        matrix = sp.csr_array(self.matrix.astype(np.float32) @ keep).astype(bool)
+        matrix.eliminate_zeros()
+        return Coverage(matrix, cut(self.rsrp_dbm), cut(self.distance_m), self.mode,
+                        self.reach_m, self.pairs_evaluated)
+
     def best_server_rsrp(self) -> np.ndarray:
         """Best-server RSRP per demand point (NaN where uncovered or radius mode)."""
         out = np.full(self.matrix.shape[0], np.nan)

@@ -114,9 +114,24 @@ TABLE.update(
         "landuse.tower_footprint_m": Default(15.0, "m", "side of a new ground tower's compound"),
         "landuse.pole_footprint_m": Default(1.0, "m", "side of a new smart pole's base"),
         "landuse.restricted_penalty_cny": Default(100000.0, "CNY", "permit cost/risk on restricted land"),
-        "landuse.satellite_buffer_m": Default(1000.0, "m", "protection radius of a satellite earth station"),
     }
 )
+# Land-use rules: class x site group -> forbidden / restricted (permit, penalty) / allowed.
+# Groups: new_tower (greenfield), new_pole (smart_pole), existing (every reused structure).
+_RULES = {
+    "basic_farmland": ("forbidden", "restricted", "allowed", 0.0),
+    "ecological_red_line": ("forbidden", "forbidden", "allowed", 0.0),
+    "forest": ("restricted", "restricted", "allowed", 0.0),
+    "water": ("forbidden", "forbidden", "allowed", 0.0),
+    "satellite_earth_station": ("forbidden", "forbidden", "forbidden", 1000.0),
+    "urban_development": ("allowed", "allowed", "allowed", 0.0),
+}
+for _cls, (_tower, _pole, _existing, _buffer) in _RULES.items():
+    for _group, _rule in (("new_tower", _tower), ("new_pole", _pole), ("existing", _existing)):
+        TABLE[f"landuse.rule.{_cls}.{_group}"] = Default(
+            _rule, "", f"{_group.replace('_', ' ')} sites on {_cls.replace('_', ' ')}")
+    TABLE[f"landuse.buffer_m.{_cls}"] = Default(
+        _buffer, "m", f"protection buffer around {_cls.replace('_', ' ')} (assumption)")
 
 
 def _flatten(mapping: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -93,6 +93,12 @@ def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
             _gpkg_safe(unc).to_file(gpkg, layer=f"uncovered_{m.milestone}", engine="pyogrio",
                                     geometry_type="Point")
             sites_table(sites).to_csv(stage / f"sites_{m.milestone}.csv", index=False)
+        if plan.excluded is not None:
+            _gpkg_safe(plan.excluded).to_file(gpkg, layer="excluded_candidates",
+                                              engine="pyogrio", geometry_type="Point")
+            sites_table(plan.excluded).to_csv(stage / "excluded_candidates.csv", index=False)
+            last = plan.milestones[-1].milestone
+            plan.site_conflicts(last).to_csv(stage / f"landuse_conflicts_{last}.csv", index=False)
         say("maps")
         for m in plan.milestones:
             fmap = milestone_map(plan, m.milestone, lang=lang, tiles=tiles, context=context,

@@ -32,6 +32,7 @@ from siteplan.coverage import Coverage, coverage_matrix
 from siteplan.defaults import Assumptions
 from siteplan.demand import demand_points
 from siteplan.errors import ConfigError, InputError
+from siteplan.landuse import conflicts, prepare_zones
 from siteplan.policy import apply_strict_sharing, check_mode, is_new_build, site_costs
 from siteplan.schema import validate_candidates, validate_targets
 from siteplan.solve import SetCoverResult, set_cover
@@ -83,6 +84,18 @@ class Plan:
     metric_crs: Any
     name: str = "site plan"
     notes: list[str] = field(default_factory=list)
+    landuse_conflicts: pd.DataFrame | None = None
+    excluded: pd.DataFrame | None = None
+
+    def site_conflicts(self, year: int) -> pd.DataFrame:
+        """Land-use conflicts (forbidden or restricted) of the sites of ``year``."""
+        if self.landuse_conflicts is None:
+            return pd.DataFrame(columns=["site_id", "kind", "zone_id", "zone_class", "rule",
+                                         "overlap_m2", "distance_m"])
+        chosen = self.milestone(year).selected
+        table = self.landuse_conflicts
+        return table[table["site_index"].isin(chosen)].drop(columns="site_index") \
+            .reset_index(drop=True)
 
     def milestone(self, year: int) -> MilestonePlan:
         """The plan of one milestone year."""
@@ -208,6 +221,7 @@ def _groups(demand: pd.DataFrame, active: np.ndarray) -> tuple[np.ndarray, np.nd
 
 
 def plan(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
+         landuse: gpd.GeoDataFrame | None = None,
          assumptions: Assumptions | Mapping[str, Any] | None = None,
          site_targets: Mapping[int, int] | None = None, method: str = "auto",
          time_limit_s: float | None = 20.0, seed: int = 0, name: str = "site plan",
@@ -218,6 +232,11 @@ def plan(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
     ----------
     candidates, targets : geopandas.GeoDataFrame
         Canonical layers (validated here again), any CRS.
+    landuse : geopandas.GeoDataFrame, optional
+        Land-use zones (``zone_class`` column, Chinese or English names). New
+        builds on forbidden land are excluded before solving (listed with the
+        reason in ``Plan.excluded``); restricted land adds
+        ``landuse.restricted_penalty_cny`` to the cost and is reported.
     assumptions : Assumptions or mapping, optional
         Overrides of the defaults table.
     site_targets : mapping, optional
@@ -246,13 +265,39 @@ def plan(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
     demand = demand_points(targets_m, spacing_m=float(assumptions["demand.spacing_m"]))
     say(f"coverage of {len(demand):,} demand points by {len(cands_m):,} candidates")
     coverage = coverage_matrix(demand, cands_m, assumptions)
-    matrix = coverage.matrix
     mode = check_mode(str(assumptions["policy.mode"]))
-    if mode == "strict":
-        matrix = apply_strict_sharing(matrix, candidates["kind"].to_numpy())
     candidates = candidates.copy()
     candidates["cost_cny"] = site_costs(candidates, assumptions)
+    notes: list[str] = []
+    conflict_table, excluded = None, None
+    if landuse is not None:
+        say("land-use check of every candidate")
+        zones, notes = prepare_zones(landuse, source="landuse")
+        conflict_table = conflicts(cands_m, zones.to_crs(metric), assumptions)
+        on_air = candidates["on_air"].to_numpy(bool)
+        forbidden = np.zeros(len(candidates), bool)
+        forbidden[conflict_table.loc[conflict_table["rule"] == "forbidden", "site_index"]] = True
+        restricted = np.zeros(len(candidates), bool)
+        restricted[conflict_table.loc[conflict_table["rule"] == "restricted", "site_index"]] = True
+        drop = forbidden & ~on_air
+        if (forbidden & on_air).any():
+            notes.append(f"{int((forbidden & on_air).sum())} sites already on air stand on "
+                         "forbidden land; they are kept and listed in the land-use section.")
+        reasons = (conflict_table[conflict_table["rule"] == "forbidden"]
+                   .groupby("site_index")["zone_class"].agg(lambda s: ", ".join(sorted(set(s)))))
+        excluded = candidates.loc[drop, ["site_id", "kind", "name"]].copy()
+        excluded["reason"] = ["forbidden: " + reasons[i] for i in np.flatnonzero(drop)]
+        excluded["geometry"] = candidates.geometry[drop]
+        excluded = gpd.GeoDataFrame(excluded.reset_index(drop=True), crs=candidates.crs)
+        coverage = coverage.without_columns(drop)
+        candidates["landuse_flag"] = np.where(forbidden, "forbidden",
+                                              np.where(restricted, "restricted", ""))
+        candidates.loc[restricted & ~forbidden & ~on_air, "cost_cny"] += float(
+            assumptions["landuse.restricted_penalty_cny"])
     cost = candidates["cost_cny"].to_numpy(float)
+    matrix = coverage.matrix
+    if mode == "strict":
+        matrix = apply_strict_sharing(matrix, candidates["kind"].to_numpy())
     weights = demand["weight"].to_numpy(float)
     chosen = np.flatnonzero(candidates["on_air"].to_numpy(bool))
     results = []
@@ -265,12 +310,13 @@ def plan(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
                         method=method)
         added = np.setdiff1d(res.selected, chosen)
         covered = np.zeros(len(demand), dtype=bool)
-        covered_cols = np.asarray(matrix[:, res.selected].sum(axis=1)).ravel() > 0
+        covered_cols = np.asarray(coverage.matrix[:, res.selected].sum(axis=1)).ravel() > 0
         covered[:] = covered_cols
         results.append(MilestonePlan(int(year), res.selected, added, active, covered, res))
         chosen = res.selected
     return Plan(candidates, targets, demand, coverage, tuple(results), assumptions,
-                dict(site_targets), metric, name=name)
+                dict(site_targets), metric, name=name, notes=notes,
+                landuse_conflicts=conflict_table, excluded=excluded)
 
 
 def _check_site_targets(site_targets: Mapping[int, int]) -> dict[int, int]:

@@ -95,9 +95,37 @@ def plan_report(plan: Plan, extra: dict[str, Any] | None = None) -> dict[str, An
         "assumptions": plan.assumptions.table(),
         "notes": list(plan.notes),
     }
+    section = landuse_section(plan)
+    if section is not None:
+        report["landuse"] = section
     if extra:
         report.update(extra)
     return _clean(report)
+
+
+def landuse_section(plan: Plan) -> dict[str, Any] | None:
+    """Per milestone: forbidden and restricted conflicts of the chosen sites."""
+    if plan.landuse_conflicts is None:
+        return None
+    rows, lines = [], ["## Land use", "",
+                       "Chosen sites against the land-use zones (rules in the assumptions table, "
+                       "`landuse.rule.*`). New builds on forbidden land were excluded before "
+                       f"solving: {0 if plan.excluded is None else len(plan.excluded)} candidates.",
+                       ""]
+    for m in plan.milestones:
+        table = plan.site_conflicts(m.milestone)
+        forbidden = table[table["rule"] == "forbidden"]
+        restricted = table[table["rule"] == "restricted"]
+        rows.append({"milestone": m.milestone, "forbidden": int(len(forbidden)),
+                     "restricted": int(len(restricted)),
+                     "restricted_sites": restricted.to_dict(orient="records"),
+                     "forbidden_sites": forbidden.to_dict(orient="records")})
+        lines.append(f"- {m.milestone}: {len(forbidden)} forbidden conflicts, "
+                     f"{len(restricted)} restricted (permit needed)"
+                     + (": " + ", ".join(f"{r.site_id} ({r.kind}) on {r.zone_class} {r.zone_id}"
+                                         for r in restricted.itertuples()) if len(restricted)
+                        else "") + ".")
+    return {"milestones": rows, "markdown": "\n".join(lines)}
 
 
 def _edge_snr(plan: Plan) -> float | None:

@@ -49,7 +49,14 @@ def test_report_contents(demo_out):
     assert m22["uncoverable_points"] > 0
     keys = {row["key"] for row in report["assumptions"]}
     assert "radio.rsrp_threshold_dbm" in keys and "cost_cny.greenfield" in keys
+    landuse = report["landuse"]["milestones"]
+    assert all(m["forbidden"] == 0 for m in landuse)
+    assert landuse[-1]["restricted"] >= 1  # greenfield towers in the forest ring
+    assert (demo_out / "excluded_candidates.csv").exists()
+    radio = report["radio_comparison"]["rows"]
+    assert [r["milestone"] for r in radio] == [2020, 2021, 2022]
     md = (demo_out / "report.md").read_text(encoding="utf-8")
+    assert "## Land use" in md and "## Link budget against the radius table" in md
     assert "## Assumptions" in md and "radio.rsrp_threshold_dbm" in md
 
 

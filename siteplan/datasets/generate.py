@@ -168,7 +168,7 @@ class _County:
         gx = np.arange(-HALF_SIDE_M * 1.2, HALF_SIDE_M * 1.2, 1500.0)
         grid = [Point(c[0] + x + rng.uniform(-200, 200), c[1] + y + rng.uniform(-200, 200))
                 for x in gx for y in gx]
-        forbidden = unary_union([self.reservoir, self.mountain])
+        forbidden = unary_union([self.reservoir, self.mountain.buffer(-1200.0)])
         grid = [p for p in grid if self.boundary.contains(p) and not forbidden.contains(p)]
         add("GF", "greenfield", grid, owner="China Tower (new)", height_m=40.0, open_access=True,
             power_supply="direct")

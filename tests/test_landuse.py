@@ -1,0 +1,128 @@
+"""Land use: hand-built zones with exactly known conflicts; CLI exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from shapely.geometry import Point, Polygon, box
+
+from siteplan.cli import main
+from siteplan.defaults import Assumptions
+from siteplan.errors import InputError
+from siteplan.landuse import conflicts, normalise_class, prepare_zones
+
+CRS = 32650
+
+
+def zones():
+    return gpd.GeoDataFrame(
+        {"zone_id": ["farm", "red", "forest", "sat"],
+         "zone_class": ["永久基本农田", "生态保护红线", "林地", "卫星地球站"]},
+        geometry=[box(0, 0, 1000, 1000), box(2000, 0, 3000, 1000), box(4000, 0, 5000, 1000),
+                  Point(10000, 0).buffer(50, 64)], crs=CRS)
+
+
+def sites():
+    return gpd.GeoDataFrame(
+        {"site_id": ["gf_in", "gf_edge", "sl_in", "sp_farm", "gf_forest", "tw_sat", "gf_out",
+                     "gf_red"],
+         "kind": ["greenfield", "greenfield", "streetlight", "smart_pole", "greenfield", "tower",
+                  "greenfield", "greenfield"]},
+        geometry=[Point(500, 500), Point(1000 + 7.5, 500), Point(100, 100), Point(900, 900),
+                  Point(4500, 500), Point(10000 + 50 + 400, 0), Point(1500, 500),
+                  Point(2500, 500)], crs=CRS)
+
+
+def test_classes_in_chinese_and_english():
+    assert normalise_class("生态保护红线") == "ecological_red_line"
+    assert normalise_class("Satellite earth station") == "satellite_earth_station"
+    assert normalise_class("moon base") is None
+
+
+def test_exact_conflicts():
+    z, notes = prepare_zones(zones())
+    table = conflicts(sites(), z, Assumptions()).set_index("site_id")
+    # farmland: a new tower inside is forbidden with its whole 15 m compound
+    assert table.loc["gf_in", "rule"] == "forbidden"
+    assert table.loc["gf_in", "overlap_m2"] == pytest.approx(225.0)
+    # a compound whose centre is 7.5 m outside touches the boundary: overlap 0, still a
+    # conflict because the compound touches farmland (intersects)
+    assert table.loc["gf_edge", "zone_id"] == "farm"
+    assert table.loc["gf_edge", "overlap_m2"] == pytest.approx(0.0)
+    # a new smart pole on farmland is restricted (1 m² base); a streetlight takes no land
+    assert table.loc["sp_farm", "rule"] == "restricted"
+    assert table.loc["sp_farm", "overlap_m2"] == pytest.approx(1.0)
+    assert "sl_in" not in table.index
+    assert table.loc["gf_forest", "rule"] == "restricted"
+    assert table.loc["gf_red", "rule"] == "forbidden"
+    # an existing tower 400 m from a satellite earth station (buffer 1,000 m): forbidden
+    assert table.loc["tw_sat", "zone_class"] == "satellite_earth_station"
+    assert table.loc["tw_sat", "rule"] == "forbidden"
+    assert table.loc["tw_sat", "distance_m"] == pytest.approx(400.0, abs=0.5)
+    assert "gf_out" not in table.index
+    assert len(table) == 6 and notes == []
+
+
+def test_buffer_edge_and_override():
+    z, _ = prepare_zones(zones())
+    outside = sites().iloc[[5]].assign(geometry=[Point(10000 + 50 + 1001, 0)])
+    assert conflicts(outside, z, Assumptions()).empty
+    relaxed = Assumptions({"landuse.buffer_m.satellite_earth_station": 2000.0})
+    assert len(conflicts(outside, z, relaxed)) == 1
+
+
+def test_bad_zones():
+    with pytest.raises(InputError, match="--class-column"):
+        prepare_zones(zones().rename(columns={"zone_class": "kind"}))
+    with pytest.raises(InputError, match=r"unknown zone classes \['moon'\].*basic_farmland"):
+        prepare_zones(zones().assign(zone_class=["moon", "林地", "林地", "林地"]))
+    bow = zones()
+    bow.loc[0, "geometry"] = Polygon([(0, 0), (1000, 1000), (1000, 0), (0, 1000)])
+    fixed, notes = prepare_zones(bow)
+    assert fixed.geometry.is_valid.all() and "make_valid" in notes[0]
+
+
+def test_check_landuse_cli_exit_codes(tmp_path):
+    z = zones()
+    z.to_file(tmp_path / "zones.gpkg")
+    s = sites()
+    s.to_file(tmp_path / "sites.gpkg")
+    out = tmp_path / "out"
+    r = CliRunner().invoke(main, ["check-landuse", str(tmp_path / "sites.gpkg"),
+                                  str(tmp_path / "zones.gpkg"), "--out", str(out)])
+    assert r.exit_code == 1, r.output
+    table = pd.read_csv(out / "conflicts.csv")
+    assert list(table.columns[:6]) == ["site_id", "kind", "zone_id", "zone_class", "rule",
+                                       "overlap_m2"]
+    assert json.loads((out / "summary.json").read_text())["forbidden_conflicts"] == 4
+    assert (out / "map.html").exists() and (out / "conflicts.gpkg").exists()
+    ok = s[s["site_id"].isin(["gf_out", "sl_in", "gf_forest"])]
+    ok.rename(columns={"site_id": "code"}).to_file(tmp_path / "ok.gpkg")
+    z.rename(columns={"zone_class": "类别"}).to_file(tmp_path / "zones2.gpkg")
+    r = CliRunner().invoke(main, ["check-landuse", str(tmp_path / "ok.gpkg"),
+                                  str(tmp_path / "zones2.gpkg"), "--out", str(tmp_path / "o2"),
+                                  "--id-column", "code", "--class-column", "类别"])
+    assert r.exit_code == 0, r.output
+    s.to_crs(4326).to_file(tmp_path / "wgs.gpkg")
+    r = CliRunner().invoke(main, ["check-landuse", str(tmp_path / "wgs.gpkg"),
+                                  str(tmp_path / "zones.gpkg"), "--out", str(tmp_path / "o3")])
+    assert r.exit_code == 2 and "CRS mismatch" in r.output
+    assert not (tmp_path / "o3").exists()
+
+
+def test_sample_plan_has_no_forbidden_sites(sample):
+    from siteplan.datasets import sample_path
+    from siteplan.planner import plan
+    from siteplan.sources import read_layer
+
+    candidates, targets, config = sample
+    p = plan(candidates, targets, landuse=read_layer(sample_path("landuse.gpkg")),
+             assumptions={"demand.spacing_m": 300.0}, time_limit_s=2)
+    assert len(p.excluded) > 0 and p.excluded["reason"].str.startswith("forbidden").all()
+    for m in p.milestones:
+        assert (p.site_conflicts(m.milestone)["rule"] != "forbidden").all()
+    assert not set(p.excluded["site_id"]) & set(p.sites(2022)["site_id"])
