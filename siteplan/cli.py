@@ -45,6 +45,7 @@ def run_config(config_path: Path, out: Path, *, lang: str, tiles: str | None,
     from siteplan.export import write_plan
     from siteplan.planner import plan
     from siteplan.report import radio_comparison
+    from siteplan.sitecount import site_count_analysis
     from siteplan.sources import read_candidates, read_layer, read_targets
     from siteplan.sources.merge import concat_candidates
 
@@ -73,6 +74,10 @@ def run_config(config_path: Path, out: Path, *, lang: str, tiles: str | None,
                           site_targets=cfg.site_targets, method=cfg.method,
                           time_limit_s=time_limit_s or cfg.time_limit_s, seed=cfg.seed)
             extra["radio_comparison"] = radio_comparison(result, radius)
+        if cfg.site_targets:
+            say("site-count targets: what each count buys")
+            extra["site_targets"] = site_count_analysis(
+                result, time_limit_s=time_limit_s or cfg.time_limit_s, seed=cfg.seed)
         written = write_plan(result, out, lang=lang, tiles=tiles, context=context,
                              offline=offline, extra_report=extra, progress=say)
         say(f"wrote {len(written)} files to {out}")
@@ -181,6 +186,33 @@ def check_landuse_command(sites: Path, zones: Path, out: Path, class_column: str
         _fail(exc)
     console.print(f"{forbidden} forbidden conflict(s); outputs in {out}")
     sys.exit(1 if forbidden else 0)
+
+
+@main.command("relocate")
+@click.argument("plan_dir", type=click.Path(path_type=Path))
+@click.option("--milestone", type=int, required=True, help="Milestone year of the plan.")
+@click.option("--remove", "remove", multiple=True, required=True,
+              help="Site id to remove (repeat, or comma-separate several).")
+@_out
+@click.option("--restore-share", type=float, default=0.99, show_default=True,
+              help="Share of the lost covered demand the replacements must restore.")
+def relocate_command(plan_dir: Path, milestone: int, remove: tuple[str, ...], out: Path,
+                     restore_share: float) -> None:
+    """Build before demolish (先建后拆): replacements for sites that must go.
+
+    PLAN_DIR is the output folder of a plan. Writes work_order.csv (build
+    these, then remove those) and relocation.json (removed, replacements,
+    lost_weight, restored_weight, coverage before/during/after) into --out.
+    """
+    from siteplan.relocate import relocate
+
+    try:
+        result = relocate(plan_dir, milestone, list(remove), out, restore_share=restore_share)
+    except SiteplanError as exc:
+        _fail(exc)
+    console.print(f"{result['replacement_count']} replacement(s) for {result['removed_count']} "
+                  f"removed site(s) restore {100 * result['restored_share']:.1f}% of the lost "
+                  f"covered demand; work order in {out}")
 
 
 if __name__ == "__main__":

@@ -110,6 +110,7 @@ TABLE.update(
         "power.tariff_cny_per_kwh.transfer": Default(0.8503, "CNY/kWh", "transfer-supply cap (Yueyang)"),
         "power.tariff_cny_per_kwh.unknown": Default(0.8503, "CNY/kWh", "worst case: transfer cap"),
         "power.transfer_share_target": Default(0.05, "", "Puyang: transfer-supply sites < 5% by 2022"),
+        "power.hours_per_year": Default(8760.0, "h", "hours a site runs in a year"),
         "subsidy_cny.standalone_site": Default(5000.0, "CNY", "Puyang subsidy per new SA 5G site"),
         "landuse.tower_footprint_m": Default(15.0, "m", "side of a new ground tower's compound"),
         "landuse.pole_footprint_m": Default(1.0, "m", "side of a new smart pole's base"),
@@ -225,3 +226,13 @@ class Assumptions(Mapping[str, Any]):
             }
             for key in TABLE
         ]
+
+
+def markdown_table() -> str:
+    """The defaults as Markdown rows (used to keep README.md's table true)."""
+    return "\n".join(f"| `{r['key']}` | {r['value']} | {r['unit']} | {r['note']} |"
+                     for r in Assumptions().table())
+
+
+if __name__ == "__main__":
+    print(markdown_table())

@@ -28,6 +28,7 @@ import pandas as pd
 from siteplan.errors import InputError
 from siteplan.maps import milestone_map
 from siteplan.planner import Plan
+from siteplan.power import site_power
 from siteplan.report import markdown_report, plan_report
 
 SITE_CSV_COLUMNS = ["site_id", "kind", "status", "since", "name", "owner", "height_m",
@@ -93,6 +94,10 @@ def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
             _gpkg_safe(unc).to_file(gpkg, layer=f"uncovered_{m.milestone}", engine="pyogrio",
                                     geometry_type="Point")
             sites_table(sites).to_csv(stage / f"sites_{m.milestone}.csv", index=False)
+            power = site_power(sites, plan.assumptions)
+            located = sites_table(sites)[["site_id", "lon", "lat"]]
+            located.merge(power, on="site_id").to_csv(stage / f"power_{m.milestone}.csv",
+                                                      index=False)
         if plan.excluded is not None:
             _gpkg_safe(plan.excluded).to_file(gpkg, layer="excluded_candidates",
                                               engine="pyogrio", geometry_type="Point")

@@ -220,6 +220,19 @@ def _groups(demand: pd.DataFrame, active: np.ndarray) -> tuple[np.ndarray, np.nd
     return codes.astype(np.int64), target
 
 
+def prepare_coverage(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame,
+                     assumptions: Assumptions, say: Progress) -> tuple[
+                         Any, gpd.GeoDataFrame, gpd.GeoDataFrame, Coverage]:
+    """Metric CRS (local UTM), candidates in it, demand points, coverage."""
+    metric = targets.estimate_utm_crs()
+    say(f"demand points ({metric.name})")
+    cands_m = candidates.to_crs(metric)
+    demand = demand_points(targets.to_crs(metric),
+                           spacing_m=float(assumptions["demand.spacing_m"]))
+    say(f"coverage of {len(demand):,} demand points by {len(cands_m):,} candidates")
+    return metric, cands_m, demand, coverage_matrix(demand, cands_m, assumptions)
+
+
 def plan(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
          landuse: gpd.GeoDataFrame | None = None,
          assumptions: Assumptions | Mapping[str, Any] | None = None,
@@ -258,13 +271,7 @@ def plan(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
     if candidates.crs is None or targets.crs is None:
         raise InputError("candidates and targets need a CRS.")
     site_targets = _check_site_targets(site_targets or {})
-    metric = targets.estimate_utm_crs()
-    say(f"demand points ({metric.name})")
-    targets_m = targets.to_crs(metric)
-    cands_m = candidates.to_crs(metric)
-    demand = demand_points(targets_m, spacing_m=float(assumptions["demand.spacing_m"]))
-    say(f"coverage of {len(demand):,} demand points by {len(cands_m):,} candidates")
-    coverage = coverage_matrix(demand, cands_m, assumptions)
+    metric, cands_m, demand, coverage = prepare_coverage(candidates, targets, assumptions, say)
     mode = check_mode(str(assumptions["policy.mode"]))
     candidates = candidates.copy()
     candidates["cost_cny"] = site_costs(candidates, assumptions)

@@ -95,12 +95,40 @@ def plan_report(plan: Plan, extra: dict[str, Any] | None = None) -> dict[str, An
         "assumptions": plan.assumptions.table(),
         "notes": list(plan.notes),
     }
+    report["power"] = power_section(plan)
     section = landuse_section(plan)
     if section is not None:
         report["landuse"] = section
     if extra:
         report.update(extra)
     return _clean(report)
+
+
+def power_section(plan: Plan) -> dict[str, Any]:
+    """Per milestone: load, energy, cost, transfer-supply share; subsidy."""
+    from siteplan.power import power_summary, site_power
+
+    subsidy = float(plan.assumptions["subsidy_cny.standalone_site"])
+    rows = []
+    for m in plan.milestones:
+        s = power_summary(site_power(plan.sites(m.milestone), plan.assumptions),
+                          plan.assumptions)
+        s.update(milestone=m.milestone, new_5g_sites=int(m.added.size),
+                 subsidy_cny=float(m.added.size * subsidy))
+        rows.append(s)
+    lines = ["## Power supply and subsidy", "",
+             "Loads per site profile, annual energy at the mean load fraction, cost at the "
+             "tariffs of the assumptions table; `power_<year>.csv` lists every site for the grid "
+             "company. Subsidy: new 5G sites added in the milestone × "
+             f"{subsidy:,.0f} CNY.", ""]
+    lines += _table(rows, [("milestone", "milestone"), ("sites", "sites"), ("load_kw", "load kW"),
+                           ("energy_mwh_per_year", "MWh/year"),
+                           ("cost_cny_per_year", "energy cost CNY/year"),
+                           ("transfer_share", "transfer-supply share"),
+                           ("transfer_share_target", "target"),
+                           ("transfer_target_met", "target met"),
+                           ("new_5g_sites", "new 5G sites"), ("subsidy_cny", "subsidy CNY")])
+    return {"milestones": rows, "markdown": "\n".join(lines)}
 
 
 def landuse_section(plan: Plan) -> dict[str, Any] | None:
