@@ -79,15 +79,29 @@ class Coverage:
         return Coverage(matrix, cut(self.rsrp_dbm), cut(self.distance_m), self.mode,
                         self.reach_m, self.pairs_evaluated)
 
-    def best_server_rsrp(self) -> np.ndarray:
-        """Best-server RSRP per demand point (NaN where uncovered or radius mode)."""
-        out = np.full(self.matrix.shape[0], np.nan)
-        if self.rsrp_dbm is None or self.rsrp_dbm.nnz == 0:
-            return out
-        m = self.rsrp_dbm.tocsr()
-        has = np.diff(m.indptr) > 0
+    def best_server_rsrp(self, columns: np.ndarray | None = None) -> np.ndarray:
+        """Best-server RSRP per demand point among ``columns`` (default all);
+        NaN where uncovered or in radius mode."""
+        if self.rsrp_dbm is None:
+            return np.full(self.matrix.shape[0], np.nan)
+        rsrp = self.rsrp_dbm if columns is None else self.rsrp_dbm[:, columns]
+        return row_max(rsrp)
+
+
+def row_max(matrix: sp.sparray, *, empty: float = np.nan) -> np.ndarray:
+    """Largest stored value of each row of a sparse matrix (``empty`` if none).
+
+    Examples
+    --------
+    >>> row_max(sp.csr_array([[0, 2.0, 1.0], [0, 0, 0]])).tolist()
+    [2.0, nan]
+    """
+    m = sp.csr_array(matrix)
+    out = np.full(m.shape[0], empty, dtype=float)
+    has = np.diff(m.indptr) > 0
+    if has.any():
         out[has] = np.maximum.reduceat(m.data, m.indptr[:-1][has])
-        return out
+    return out
 
 
 def mount_heights(candidates: gpd.GeoDataFrame, assumptions: Mapping[str, Any]) -> np.ndarray:

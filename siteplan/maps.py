@@ -22,6 +22,7 @@ import geopandas as gpd
 import numpy as np
 import scipy.sparse as sp
 
+from siteplan.coverage import row_max
 from siteplan.planner import Plan
 
 KIND_COLOURS = {
@@ -86,12 +87,7 @@ def _legend(title: str, entries: list[tuple[str, str, str]]) -> folium.Element:
 
 def footprint_radii_m(plan: Plan, columns: np.ndarray) -> np.ndarray:
     """Per chosen column: the farthest demand point it covers (m)."""
-    dist = sp.csc_array(plan.coverage.distance_m)[:, columns]
-    out = np.zeros(columns.size)
-    has = np.diff(dist.indptr) > 0
-    if has.any():
-        out[has] = np.maximum.reduceat(dist.data, dist.indptr[:-1][has])
-    return out
+    return row_max(sp.csr_array(plan.coverage.distance_m)[:, columns].T, empty=0.0)
 
 
 def _escaped(frame: gpd.GeoDataFrame, columns: list[str]) -> gpd.GeoDataFrame:

@@ -158,16 +158,7 @@ class Plan:
         })
         of_coverable = agg["covered_w"] / agg["coverable_w"].where(agg["coverable_w"] > 0)
         out["covered_of_coverable"] = of_coverable.fillna(1.0).to_numpy()
-        best = self.coverage.best_server_rsrp()
-        if self.coverage.rsrp_dbm is not None:
-            chosen = self.coverage.rsrp_dbm[:, m.selected] if m.selected.size else None
-            rsrp = np.full(len(self.demand), np.nan)
-            if chosen is not None:
-                chosen = chosen.tocsr()
-                has = np.diff(chosen.indptr) > 0
-                if has.any():
-                    rsrp[has] = np.maximum.reduceat(chosen.data, chosen.indptr[:-1][has])
-            best = rsrp
+        best = self.coverage.best_server_rsrp(m.selected)
         frame_rsrp = pd.Series(best[m.active]).groupby(frame["area_id"].to_numpy(), sort=False)
         out["median_best_server_rsrp_dbm"] = frame_rsrp.median().reindex(agg.index).to_numpy()
         out["target_met"] = out["covered_of_coverable"] >= out["coverage_target"] - 1e-9
