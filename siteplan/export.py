@@ -26,7 +26,7 @@ import geopandas as gpd
 import pandas as pd
 
 from siteplan.errors import InputError
-from siteplan.maps import milestone_map
+from siteplan.maps import milestone_map, overview_map
 from siteplan.planner import Plan
 from siteplan.power import site_power
 from siteplan.report import markdown_report, plan_report
@@ -109,6 +109,8 @@ def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
             fmap = milestone_map(plan, m.milestone, lang=lang, tiles=tiles, context=context,
                                  offline=offline)
             fmap.save(str(stage / f"map_{m.milestone}.html"))
+        overview_map(plan, lang=lang, tiles=tiles, context=context, offline=offline).save(
+            str(stage / "map_overview.html"))
         if extra_files is not None:
             extra_files(stage)
         say("reports")

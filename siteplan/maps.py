@@ -43,13 +43,15 @@ LABELS = {
            "on_air": "already on air", "site": "Site", "kind": "Kind", "owner": "Owner",
            "height": "Height (m)", "cost": "Cost (CNY)", "supply": "Power supply",
            "since": "Milestone", "status": "Status", "name": "Name", "class": "Class",
-           "context": "Context", "candidates": "Candidates"},
+           "context": "Context", "candidates": "Candidates",
+           "conflicts": "Land-use conflicts", "target_missed": "target not met"},
     "zh": {"legend": "图例", "sites": "规划站址", "targets": "目标区域", "footprints": "覆盖范围",
            "uncovered": "未覆盖需求", "uncoverable": "无法覆盖需求", "new": "新建",
            "reused": "共享", "on_air": "已开通", "site": "站址", "kind": "类型",
            "owner": "产权单位", "height": "挂高 (米)", "cost": "投资 (元)", "supply": "供电方式",
            "since": "里程碑", "status": "状态", "name": "名称", "class": "类别",
-           "context": "背景", "candidates": "候选站址"},
+           "context": "背景", "candidates": "候选站址", "conflicts": "用地冲突",
+           "target_missed": "未达目标"},
 }
 
 
@@ -123,15 +125,8 @@ def make_offline(fmap: folium.Map) -> folium.Map:
     return fmap
 
 
-def milestone_map(plan: Plan, year: int, *, lang: str = "en", tiles: str | None = "OpenStreetMap",
-                  context: list[gpd.GeoDataFrame] | None = None,
-                  offline: bool = False) -> folium.Map:
-    """One milestone's plan as a folium map (EPSG:4326).
-
-    With ``offline=True`` the page is self-contained (no CDN); pass
-    ``tiles=None`` (no base map) or a tile URL the users' network serves.
-    """
-    lab = labels(lang)
+def _base_map(plan: Plan, tiles: str | None,
+              context: list[gpd.GeoDataFrame] | None, lab: dict[str, str]) -> folium.Map:
     targets = plan.targets.to_crs(4326)
     minx, miny, maxx, maxy = targets.total_bounds
     fmap = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=11,
@@ -142,19 +137,98 @@ def milestone_map(plan: Plan, year: int, *, lang: str = "en", tiles: str | None 
             folium.GeoJson(_escaped(frame.to_crs(4326), []), name=lab["context"],
                            style_function=lambda _f: {"color": "#777", "weight": 1,
                                                       "fillOpacity": 0.0}).add_to(fmap)
+    return fmap
+
+
+def _targets_layer(plan: Plan, year: int, lab: dict[str, str]) -> folium.GeoJson:
+    targets = plan.targets.to_crs(4326)
     due = targets[targets["milestone"] <= year]
     cover = plan.area_coverage(year).set_index("area_id")
     shown = _escaped(due, ["area_id", "name", "area_class"])
     shown["covered"] = [f"{100 * cover.loc[a, 'covered_share']:.1f}%" for a in due["area_id"]]
     shown["target"] = [f"{100 * t:.0f}%" for t in due["coverage_target"]]
-    folium.GeoJson(
-        shown, name=lab["targets"],
+    shown["met"] = ["yes" if cover.loc[a, "target_met"] else "no" for a in due["area_id"]]
+    return folium.GeoJson(
+        shown, name=f"{lab['targets']} {year}",
         style_function=lambda f: {"fillColor": CLASS_COLOURS.get(
-            html.unescape(f["properties"]["area_class"]), "#cccccc"), "color": "#555",
-            "weight": 1, "fillOpacity": 0.35},
-        tooltip=folium.GeoJsonTooltip(["name", "area_class", "covered", "target"],
-                                      aliases=[lab["name"], lab["class"], "covered", "target"]),
-    ).add_to(fmap)
+            html.unescape(f["properties"]["area_class"]), "#cccccc"),
+            "color": "#555" if f["properties"]["met"] == "yes" else "#d7191c",
+            "weight": 1 if f["properties"]["met"] == "yes" else 3, "fillOpacity": 0.35},
+        tooltip=folium.GeoJsonTooltip(["name", "area_class", "covered", "target", "met"],
+                                      aliases=[lab["name"], lab["class"], "covered", "target",
+                                               "met"]),
+    )
+
+
+def _sites_layer(plan: Plan, year: int, lab: dict[str, str], *, show: bool = True,
+                 name: str | None = None) -> folium.FeatureGroup:
+    sites = plan.sites(year).to_crs(4326)
+    layer = folium.FeatureGroup(name=name or f"{lab['sites']} ({len(sites)})", show=show)
+    for row in sites.itertuples():
+        new = row.status == "new"
+        folium.CircleMarker(
+            [row.geometry.y, row.geometry.x], radius=7 if new else 5,
+            color="#000000" if new else KIND_COLOURS[row.kind], weight=3 if new else 1,
+            fill=True, fill_color=KIND_COLOURS[row.kind], fill_opacity=0.9,
+            popup=folium.Popup(_popup(row, lab), max_width=320),
+            tooltip=safe(f"{row.site_id} {row.kind}"), class_name="siteplan-site",
+        ).add_to(layer)
+    return layer
+
+
+def _conflicts_layer(plan: Plan, year: int, lab: dict[str, str]) -> folium.FeatureGroup | None:
+    table = plan.site_conflicts(year)
+    if table.empty:
+        return None
+    where_ = plan.candidates.set_index("site_id").geometry.to_crs(4326)
+    layer = folium.FeatureGroup(name=f"{lab['conflicts']} ({len(table)})")
+    for row in table.itertuples():
+        point = where_[row.site_id]
+        text = (f"{safe(row.site_id)}: {safe(row.rule)} — {safe(row.zone_class)} "
+                f"{safe(row.zone_id)}")
+        folium.CircleMarker([point.y, point.x], radius=11, weight=3, fill=False,
+                            color="#d7191c" if row.rule == "forbidden" else "#fdae61",
+                            tooltip=text).add_to(layer)
+    return layer
+
+
+def _candidates_layer(plan: Plan, lab: dict[str, str]) -> folium.GeoJson:
+    """Every candidate as a small canvas-rendered circle (hidden by default)."""
+    shown = _escaped(plan.candidates.to_crs(4326), ["site_id", "kind"])
+    return folium.GeoJson(
+        shown, name=f"{lab['candidates']} ({len(shown)})", show=False,
+        marker=folium.CircleMarker(radius=2, weight=0, fill=True, fill_opacity=0.6),
+        style_function=lambda f: {"fillColor": KIND_COLOURS.get(f["properties"]["kind"],
+                                                                "#999")},
+        tooltip=folium.GeoJsonTooltip(["site_id", "kind"]),
+    )
+
+
+def _finish(fmap: folium.Map, plan: Plan, year: int, lab: dict[str, str], kinds: list[str],
+            offline: bool) -> folium.Map:
+    folium.LayerControl(collapsed=False).add_to(fmap)
+    due = plan.targets[plan.targets["milestone"] <= year]
+    entries = [(k, KIND_COLOURS[k], "1px solid #333") for k in kinds]
+    entries += [(lab["new"], "#ffffff", "3px solid #000"), (lab["reused"], "#ffffff",
+                                                           "1px solid #999")]
+    entries += [(c, CLASS_COLOURS.get(c, "#ccc"), "0") for c in sorted(set(due["area_class"]))]
+    entries += [(lab["target_missed"], "#ffffff", "3px solid #d7191c"),
+                (lab["uncovered"], "#e31a1c", "0"), (lab["uncoverable"], "#555555", "0")]
+    fmap.get_root().html.add_child(_legend(f"{lab['legend']} {year}", entries))
+    return make_offline(fmap) if offline else fmap
+
+
+def milestone_map(plan: Plan, year: int, *, lang: str = "en", tiles: str | None = "OpenStreetMap",
+                  context: list[gpd.GeoDataFrame] | None = None,
+                  offline: bool = False) -> folium.Map:
+    """One milestone's plan as a folium map (EPSG:4326).
+
+    With ``offline=True`` the page is self-contained (no CDN); pass
+    ``tiles=None`` (no base map) or a tile URL the users' network serves.
+    """
+    lab = labels(lang)
+    fmap = _base_map(plan, tiles, context, lab)
+    _targets_layer(plan, year, lab).add_to(fmap)
     m = plan.milestone(year)
     sites = plan.sites(year).to_crs(4326)
     radii = footprint_radii_m(plan, m.selected)
@@ -165,17 +239,10 @@ def milestone_map(plan: Plan, year: int, *, lang: str = "en", tiles: str | None 
                           color=KIND_COLOURS[row.kind], fill=True, fill_opacity=0.08,
                           interactive=False).add_to(foot)
     foot.add_to(fmap)
-    layer = folium.FeatureGroup(name=f"{lab['sites']} ({len(sites)})")
-    for row in sites.itertuples():
-        new = row.status == "new"
-        folium.CircleMarker(
-            [row.geometry.y, row.geometry.x], radius=7 if new else 5,
-            color="#000000" if new else KIND_COLOURS[row.kind], weight=3 if new else 1,
-            fill=True, fill_color=KIND_COLOURS[row.kind], fill_opacity=0.9,
-            popup=folium.Popup(_popup(row, lab), max_width=320),
-            tooltip=safe(f"{row.site_id} {row.kind}"), class_name="siteplan-site",
-        ).add_to(layer)
-    layer.add_to(fmap)
+    _sites_layer(plan, year, lab).add_to(fmap)
+    conflicts_layer = _conflicts_layer(plan, year, lab)
+    if conflicts_layer is not None:
+        conflicts_layer.add_to(fmap)
     unc = plan.uncovered(year)
     if len(unc):
         unc = unc.to_crs(4326)
@@ -186,12 +253,21 @@ def milestone_map(plan: Plan, year: int, *, lang: str = "en", tiles: str | None 
                                 fill_color="#555555" if row.uncoverable else "#e31a1c",
                                 interactive=False).add_to(pts)
         pts.add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
-    kinds = sorted(set(sites["kind"]))
-    entries = [(k, KIND_COLOURS[k], "1px solid #333") for k in kinds]
-    entries += [(lab["new"], "#ffffff", "3px solid #000"), (lab["reused"], "#ffffff",
-                                                           "1px solid #999")]
-    entries += [(c, CLASS_COLOURS.get(c, "#ccc"), "0") for c in sorted(set(due["area_class"]))]
-    entries += [(lab["uncovered"], "#e31a1c", "0"), (lab["uncoverable"], "#555555", "0")]
-    fmap.get_root().html.add_child(_legend(f"{lab['legend']} {year}", entries))
-    return make_offline(fmap) if offline else fmap
+    return _finish(fmap, plan, year, lab, sorted(set(sites["kind"])), offline)
+
+
+def overview_map(plan: Plan, *, lang: str = "en", tiles: str | None = "OpenStreetMap",
+                 context: list[gpd.GeoDataFrame] | None = None,
+                 offline: bool = False) -> folium.Map:
+    """Every milestone as a toggled layer (the last one shown), target areas
+    with their coverage status, and all candidates (canvas, hidden)."""
+    lab = labels(lang)
+    fmap = _base_map(plan, tiles, context, lab)
+    last = plan.milestones[-1].milestone
+    _targets_layer(plan, last, lab).add_to(fmap)
+    _candidates_layer(plan, lab).add_to(fmap)
+    for m in plan.milestones:
+        _sites_layer(plan, m.milestone, lab, show=m.milestone == last,
+                     name=f"{lab['sites']} {m.milestone} ({m.selected.size})").add_to(fmap)
+    kinds = sorted(set(plan.sites(last)["kind"]))
+    return _finish(fmap, plan, last, lab, kinds, offline)

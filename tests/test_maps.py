@@ -125,3 +125,15 @@ def test_hostile_names_are_shown_as_text_not_run(tmp_path):
     assert dialogs == [] and errors == [] and blocked == []
     joined = " ".join(info["popups"])
     assert any(name in joined for name in EVIL)
+
+
+@pytest.mark.browser
+def test_overview_map_toggles_every_milestone(offline_demo, tmp_path):
+    info, errors, dialogs, blocked = _open((offline_demo / "map_overview.html").as_uri(),
+                                           tmp_path / "overview.png")
+    assert errors == [] and dialogs == [] and blocked == []
+    for year in (2020, 2021, 2022):
+        sites = pd.read_csv(offline_demo / f"sites_{year}.csv")
+        assert len(sites) in info["groups"]
+    # targets, candidates, three milestone layers (+ context layers)
+    assert info["layers"] >= 5 and info["legend"] == 1
