@@ -307,9 +307,7 @@ def plan(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
                         groups=groups, preselected=chosen, time_limit=time_limit_s, seed=seed,
                         method=method)
         added = np.setdiff1d(res.selected, chosen)
-        covered = np.zeros(len(demand), dtype=bool)
-        covered_cols = np.asarray(coverage.matrix[:, res.selected].sum(axis=1)).ravel() > 0
-        covered[:] = covered_cols
+        covered = np.asarray(coverage.matrix[:, res.selected].sum(axis=1)).ravel() > 0
         results.append(MilestonePlan(int(year), res.selected, added, active, covered, res))
         chosen = res.selected
     return Plan(candidates, targets, demand, coverage, tuple(results), assumptions,

@@ -39,8 +39,8 @@ def _fill(plan: Plan, index: int, extra: int, time_limit_s: float, seed: int) ->
         weights = demand["weight"].to_numpy()[rows] * (counts[rows] == 0)
         basis = f"coverage of the {next_year} areas"
     else:
-        rows = m.active[demand["area_class"].to_numpy()[m.active] != ""]
-        rows = rows[np.isin(demand["area_class"].to_numpy()[rows], SECOND_SERVER_CLASSES)]
+        rows = m.active[np.isin(demand["area_class"].to_numpy()[m.active],
+                                SECOND_SERVER_CLASSES)]
         weights = demand["weight"].to_numpy()[rows] * (counts[rows] == 1)
         basis = "second-server coverage of " + ", ".join(SECOND_SERVER_CLASSES)
     free = np.ones(matrix.shape[1], bool)

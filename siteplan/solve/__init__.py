@@ -147,13 +147,7 @@ def _check_time(time_limit: float | None) -> None:
 
 def _quick_bound(p: Problem, pre: np.ndarray) -> float:
     """``L(u0)`` at Beasley's multipliers: a valid, cheap lower bound."""
-    pre_cov = p.covered_rows(pre)
-    weights = np.where(pre_cov, 0.0, p.weights)
-    required = np.maximum(p.required - p.group_covered(pre_cov), 0.0)
-    cost = p.cost.copy()
-    cost[pre] = 0.0
-    sub = Problem(p.n_rows, p.n_cols, p.col_ptr, p.col_rows, p.row_ptr, p.row_cols, cost,
-                  weights, p.groups, required, p.coverable & ~pre_cov)
+    sub = p.fix(pre)
     u = initial_multipliers(sub)
     u[~sub.coverable] = 0.0
     rc = sub.cost - sub.transpose_matvec(u)

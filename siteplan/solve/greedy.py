@@ -14,7 +14,7 @@ import heapq
 import numpy as np
 import scipy.sparse as sp
 
-from siteplan.solve.problem import Problem, _ranges
+from siteplan.solve.problem import Problem
 
 
 def column_group_gains(p: Problem, covered: np.ndarray) -> np.ndarray:
@@ -216,4 +216,4 @@ def covered_weight(p: Problem, selected: np.ndarray) -> float:
     return float(p.weights[p.covered_rows(selected)].sum())
 
 
-__all__ = ["_ranges", "covered_weight", "greedy_cover", "greedy_max_cover", "remove_redundant"]
+__all__ = ["covered_weight", "greedy_cover", "greedy_max_cover", "remove_redundant"]

@@ -77,16 +77,8 @@ def subgradient(p: Problem, *, upper_bound: float, best_selected: np.ndarray,
     rng = np.random.default_rng(seed)
     full = p.full_cover
     fixed_cost = float(p.cost[preselected].sum())
-    sub = p
-    if preselected.size:
-        pre_cov = p.covered_rows(preselected)
-        weights = np.where(pre_cov, 0.0, p.weights)
-        required = np.maximum(p.required - p.group_covered(pre_cov), 0.0)
-        coverable = p.coverable & ~pre_cov
-        sub = Problem(p.n_rows, p.n_cols, p.col_ptr, p.col_rows, p.row_ptr, p.row_cols,
-                      p.cost.copy(), weights, p.groups, required, coverable)
-        sub.cost[preselected] = 0.0
-        full = full and True
+    sub = p.fix(preselected)
+    integral = bool(np.all(p.cost % 1 == 0))
     u = initial_multipliers(sub) * (1.0 + 0.01 * rng.random(p.n_rows))
     u[~sub.coverable] = 0.0
     best_lb, best_u = -np.inf, u.copy()
@@ -105,8 +97,7 @@ def subgradient(p: Problem, *, upper_bound: float, best_selected: np.ndarray,
             best_lb, best_u, best_rc = lb, u.copy(), rc
         history.append(lb)
         if best_cost - best_lb <= 1e-9 * max(1.0, abs(best_cost)) or (
-                np.all(p.cost[np.setdiff1d(best_sel, preselected)] % 1 == 0)
-                and np.all(p.cost % 1 == 0) and np.ceil(best_lb - 1e-6) >= best_cost):
+                integral and np.ceil(best_lb - 1e-6) >= best_cost):
             break
         if it % heuristic_every == 0:
             sel = lagrangian_heuristic(p, rc, preselected)

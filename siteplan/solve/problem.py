@@ -62,6 +62,19 @@ class Problem:
                                    minlength=self.n_groups)
         return bool(np.all(self.required >= group_weight * (1 - 1e-12)))
 
+    def fix(self, preselected: np.ndarray) -> Problem:
+        """The residual problem once ``preselected`` are taken: their rows
+        count as covered (weight 0, not to be covered), their cost is 0."""
+        if preselected.size == 0:
+            return self
+        pre_cov = self.covered_rows(preselected)
+        cost = self.cost.copy()
+        cost[preselected] = 0.0
+        return Problem(self.n_rows, self.n_cols, self.col_ptr, self.col_rows, self.row_ptr,
+                       self.row_cols, cost, np.where(pre_cov, 0.0, self.weights), self.groups,
+                       np.maximum(self.required - self.group_covered(pre_cov), 0.0),
+                       self.coverable & ~pre_cov)
+
     def column_rows(self, j: int) -> np.ndarray:
         return self.col_rows[self.col_ptr[j]:self.col_ptr[j + 1]]
 
