@@ -62,9 +62,10 @@ def run_config(config_path: Path, out: Path, *, lang: str, tiles: str | None,
             landuse = read_layer(cfg.landuse.path, **cfg.landuse.read_kwargs())
             if cfg.landuse.class_column:
                 landuse = landuse.rename(columns={cfg.landuse.class_column: "zone_class"})
+        limit_s = time_limit_s or cfg.time_limit_s
         result = plan(candidates, targets, landuse=landuse, assumptions=cfg.assumptions,
                       site_targets=cfg.site_targets, method=cfg.method,
-                      time_limit_s=time_limit_s or cfg.time_limit_s, seed=cfg.seed,
+                      time_limit_s=limit_s, seed=cfg.seed,
                       name=cfg.name, progress=say)
         extra = {}
         if compare_radius and cfg.assumptions["coverage.mode"] == "link_budget":
@@ -72,12 +73,12 @@ def run_config(config_path: Path, out: Path, *, lang: str, tiles: str | None,
             radius = plan(candidates, targets, landuse=landuse,
                           assumptions=cfg.assumptions.override({"coverage.mode": "radius"}),
                           site_targets=cfg.site_targets, method=cfg.method,
-                          time_limit_s=time_limit_s or cfg.time_limit_s, seed=cfg.seed)
+                          time_limit_s=limit_s, seed=cfg.seed)
             extra["radio_comparison"] = radio_comparison(result, radius)
         if cfg.site_targets:
             say("site-count targets: what each count buys")
             extra["site_targets"] = site_count_analysis(
-                result, time_limit_s=time_limit_s or cfg.time_limit_s, seed=cfg.seed)
+                result, time_limit_s=limit_s, seed=cfg.seed)
         written = write_plan(result, out, lang=lang, tiles=tiles, context=context,
                              offline=offline, extra_report=extra, progress=say)
         say(f"wrote {len(written)} files to {out}")

@@ -64,20 +64,22 @@ class Coverage:
     pairs_evaluated: int
 
     def without_columns(self, drop: np.ndarray) -> Coverage:
-        """The same coverage with the ``drop`` columns (bool mask) emptied."""
-        keep = sp.diags_array((~np.asarray(drop)).astype(np.float32))
+        """The same coverage with the ``drop`` columns (bool mask) emptied.
 
-        def cut(m: sp.csr_array | None) -> sp.csr_array | None:
-            if m is None:
-                return None
-            out = sp.csr_array(m.astype(np.float32) @ keep)
-            out.eliminate_zeros()
-            return out
+        Entries are removed from the sparsity pattern, so stored values
+        (including a distance of 0 m) are kept exactly for the other columns.
+        """
+        drop = np.asarray(drop, dtype=bool)
+        return Coverage(_drop_columns(self.matrix, drop), _drop_columns(self.rsrp_dbm, drop),
+                        _drop_columns(self.distance_m, drop), self.mode, self.reach_m,
+                        self.pairs_evaluated)
 
-        matrix = sp.csr_array(self.matrix.astype(np.float32) @ keep).astype(bool)
-        matrix.eliminate_zeros()
-        return Coverage(matrix, cut(self.rsrp_dbm), cut(self.distance_m), self.mode,
-                        self.reach_m, self.pairs_evaluated)
+    def cover_counts(self, columns: np.ndarray) -> np.ndarray:
+        """How many of ``columns`` cover each demand point."""
+        columns = np.asarray(columns, dtype=np.int64)
+        if columns.size == 0:
+            return np.zeros(self.matrix.shape[0], dtype=np.int64)
+        return np.asarray(self.matrix[:, columns].sum(axis=1)).ravel().astype(np.int64)
 
     def best_server_rsrp(self, columns: np.ndarray | None = None) -> np.ndarray:
         """Best-server RSRP per demand point among ``columns`` (default all);
@@ -86,6 +88,17 @@ class Coverage:
             return np.full(self.matrix.shape[0], np.nan)
         rsrp = self.rsrp_dbm if columns is None else self.rsrp_dbm[:, columns]
         return row_max(rsrp)
+
+
+def _drop_columns(matrix: sp.csr_array | None, drop: np.ndarray) -> sp.csr_array | None:
+    """``matrix`` without the stored entries of the ``drop`` columns."""
+    if matrix is None:
+        return None
+    m = sp.csr_array(matrix)
+    keep = ~drop[m.indices]
+    rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))[keep]
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=m.shape[0]))))
+    return sp.csr_array((m.data[keep], m.indices[keep], indptr), shape=m.shape)
 
 
 def row_max(matrix: sp.sparray, *, empty: float = np.nan) -> np.ndarray:

@@ -93,11 +93,11 @@ def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
             unc = plan.uncovered(m.milestone)
             _gpkg_safe(unc).to_file(gpkg, layer=f"uncovered_{m.milestone}", engine="pyogrio",
                                     geometry_type="Point")
-            sites_table(sites).to_csv(stage / f"sites_{m.milestone}.csv", index=False)
+            table = sites_table(sites)
+            table.to_csv(stage / f"sites_{m.milestone}.csv", index=False)
             power = site_power(sites, plan.assumptions)
-            located = sites_table(sites)[["site_id", "lon", "lat"]]
-            located.merge(power, on="site_id").to_csv(stage / f"power_{m.milestone}.csv",
-                                                      index=False)
+            table[["site_id", "lon", "lat"]].merge(power, on="site_id").to_csv(
+                stage / f"power_{m.milestone}.csv", index=False)
         if plan.excluded is not None:
             _gpkg_safe(plan.excluded).to_file(gpkg, layer="excluded_candidates",
                                               engine="pyogrio", geometry_type="Point")

@@ -307,7 +307,7 @@ def plan(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
                         groups=groups, preselected=chosen, time_limit=time_limit_s, seed=seed,
                         method=method)
         added = np.setdiff1d(res.selected, chosen)
-        covered = np.asarray(coverage.matrix[:, res.selected].sum(axis=1)).ravel() > 0
+        covered = coverage.cover_counts(res.selected) > 0
         results.append(MilestonePlan(int(year), res.selected, added, active, covered, res))
         chosen = res.selected
     return Plan(candidates, targets, demand, coverage, tuple(results), assumptions,

@@ -111,8 +111,7 @@ def relocate(plan_dir: str | Path, milestone: int, remove: list[str], out: str |
     w = demand["weight"].to_numpy()[active]
 
     def covered(cols: np.ndarray) -> np.ndarray:
-        return np.asarray(A[:, cols].sum(axis=1)).ravel() > 0 if cols.size else np.zeros(
-            A.shape[0], bool)
+        return coverage.cover_counts(cols)[active] > 0
 
     kept = np.setdiff1d(chosen, removed)
     before, after_removal = covered(chosen), covered(kept)

@@ -30,8 +30,7 @@ def _fill(plan: Plan, index: int, extra: int, time_limit_s: float, seed: int) ->
     m = plan.milestones[index]
     demand = plan.demand
     matrix = sp.csc_array(plan.coverage.matrix)
-    counts = np.asarray(matrix[:, m.selected].sum(axis=1)).ravel() if m.selected.size \
-        else np.zeros(len(demand))
+    counts = plan.coverage.cover_counts(m.selected)
     later = np.flatnonzero(demand["milestone"].to_numpy() > m.milestone)
     if later.size:
         next_year = int(demand["milestone"].to_numpy()[later].min())

@@ -85,3 +85,18 @@ def test_target_area_no_candidate_can_reach():
     assert p.milestones[0].selected.size == 0
     assert p.uncovered(2021)["uncoverable"].all()
     assert not p.area_coverage(2021)["limited_by_reach"].eq(False).any()
+
+
+def test_without_columns_keeps_exact_values_including_zero_distance():
+    dem = gpd.GeoDataFrame({"environment": ["urban"] * 2, "indoor": [False] * 2},
+                           geometry=[Point(0, 0), Point(50, 0)], crs=32650)
+    cands = gpd.GeoDataFrame({"kind": ["tower", "tower"], "height_m": [30.0, 30.0]},
+                             geometry=[Point(0, 0), Point(60, 0)], crs=32650)
+    cov = coverage_matrix(dem, cands, Assumptions())
+    cut = cov.without_columns(np.array([False, True]))
+    assert cut.matrix.toarray()[:, 1].sum() == 0
+    assert cut.matrix.toarray()[:, 0].tolist() == cov.matrix.toarray()[:, 0].tolist()
+    assert cut.distance_m.nnz == cut.matrix.nnz  # the 0 m pair is still stored
+    np.testing.assert_array_equal(cut.rsrp_dbm.toarray()[:, 0], cov.rsrp_dbm.toarray()[:, 0])
+    assert cut.cover_counts(np.array([0, 1])).tolist() == [1, 1]
+    assert cov.cover_counts(np.array([], dtype=int)).tolist() == [0, 0]
