@@ -23,6 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from siteplan.coverage import row_max
+from siteplan.maplayers import PointLayer
 from siteplan.planner import Plan
 
 KIND_COLOURS = {
@@ -66,14 +67,25 @@ def labels(lang: str) -> dict[str, str]:
     return LABELS.get(lang, LABELS["en"])
 
 
-def _popup(row: object, lab: dict[str, str]) -> str:
-    items = [(lab["site"], row.site_id), (lab["name"], row.name), (lab["kind"], row.kind),
-             (lab["status"], lab.get(row.status, row.status)), (lab["owner"], row.owner),
-             (lab["height"], "" if not np.isfinite(row.height_m) else f"{row.height_m:g}"),
-             (lab["cost"], f"{row.cost_cny:,.0f}"), (lab["supply"], row.power_supply),
-             (lab["since"], row.since)]
-    body = "".join(f"<tr><th>{safe(k)}</th><td>{safe(v)}</td></tr>" for k, v in items)
-    return f"<table class='siteplan-popup'>{body}</table>"
+POPUP_FIELDS = ["site", "name", "kind", "status", "owner", "height", "cost", "supply",
+                "since"]
+"""Site popup rows, in order (keys of :data:`LABELS`)."""
+
+
+def _site_rows(sites: gpd.GeoDataFrame, lab: dict[str, str]) -> list[list[str]]:
+    """Popup values per site (plain text: the map writes them with ``textContent``)."""
+    cols = [sites["site_id"], sites["name"], sites["kind"],
+            [lab.get(s, s) for s in sites["status"]], sites["owner"],
+            ["" if not np.isfinite(h) else f"{h:g}" for h in sites["height_m"]],
+            [f"{c:,.0f}" for c in sites["cost_cny"]], sites["power_supply"], sites["since"]]
+    return [["" if v is None or (isinstance(v, float) and not np.isfinite(v)) else str(v)
+             for v in row] for row in zip(*cols, strict=True)]
+
+
+def _kind_styles(kinds: list[str], **extra: float) -> list[dict]:
+    return [{"radius": 5, "color": KIND_COLOURS.get(k, "#999999"), "weight": 1,
+             "fillColor": KIND_COLOURS.get(k, "#999999"), "fillOpacity": 0.9, **extra}
+            for k in kinds]
 
 
 def _legend(title: str, entries: list[tuple[str, str, str]]) -> folium.Element:
@@ -161,19 +173,20 @@ def _targets_layer(plan: Plan, year: int, lab: dict[str, str]) -> folium.GeoJson
 
 
 def _sites_layer(plan: Plan, year: int, lab: dict[str, str], *, show: bool = True,
-                 name: str | None = None) -> folium.FeatureGroup:
+                 name: str | None = None) -> PointLayer:
+    """Chosen sites on canvas, coloured by kind; new builds larger and ringed
+    in black; popups with the site's id, name, kind, status, owner, height,
+    cost, power supply and milestone."""
     sites = plan.sites(year).to_crs(4326)
-    layer = folium.FeatureGroup(name=name or f"{lab['sites']} ({len(sites)})", show=show)
-    for row in sites.itertuples():
-        new = row.status == "new"
-        folium.CircleMarker(
-            [row.geometry.y, row.geometry.x], radius=7 if new else 5,
-            color="#000000" if new else KIND_COLOURS[row.kind], weight=3 if new else 1,
-            fill=True, fill_color=KIND_COLOURS[row.kind], fill_opacity=0.9,
-            popup=folium.Popup(_popup(row, lab), max_width=320),
-            tooltip=safe(f"{row.site_id} {row.kind}"), class_name="siteplan-site",
-        ).add_to(layer)
-    return layer
+    kinds = sorted(KIND_COLOURS)
+    styles = _kind_styles(kinds) + [
+        {**st, "radius": 7, "color": "#000000", "weight": 3} for st in _kind_styles(kinds)]
+    code = np.array([kinds.index(k) for k in sites["kind"]], dtype=int)
+    code = code + len(kinds) * (sites["status"] == "new").to_numpy()
+    return PointLayer(sites.geometry.y, sites.geometry.x, code, styles=styles,
+                      name=name or f"{lab['sites']} ({len(sites)})", show=show,
+                      fields=[lab[k] for k in POPUP_FIELDS], rows=_site_rows(sites, lab),
+                      tooltips=(sites["site_id"].astype(str) + " " + sites["kind"]).tolist())
 
 
 def _conflicts_layer(plan: Plan, year: int, lab: dict[str, str]) -> folium.FeatureGroup | None:
@@ -192,16 +205,15 @@ def _conflicts_layer(plan: Plan, year: int, lab: dict[str, str]) -> folium.Featu
     return layer
 
 
-def _candidates_layer(plan: Plan, lab: dict[str, str]) -> folium.GeoJson:
-    """Every candidate as a small canvas-rendered circle (hidden by default)."""
-    shown = _escaped(plan.candidates.to_crs(4326), ["site_id", "kind"])
-    return folium.GeoJson(
-        shown, name=f"{lab['candidates']} ({len(shown)})", show=False,
-        marker=folium.CircleMarker(radius=2, weight=0, fill=True, fill_opacity=0.6),
-        style_function=lambda f: {"fillColor": KIND_COLOURS.get(f["properties"]["kind"],
-                                                                "#999")},
-        tooltip=folium.GeoJsonTooltip(["site_id", "kind"]),
-    )
+def _candidates_layer(plan: Plan, lab: dict[str, str]) -> PointLayer:
+    """Every candidate as a small canvas circle coloured by kind (hidden by default)."""
+    cands = plan.candidates.to_crs(4326)
+    kinds = sorted(KIND_COLOURS)
+    code = [kinds.index(k) for k in cands["kind"]]
+    return PointLayer(cands.geometry.y, cands.geometry.x, code,
+                      styles=_kind_styles(kinds, radius=2, weight=0, fillOpacity=0.6),
+                      name=f"{lab['candidates']} ({len(cands)})", show=False,
+                      tooltips=(cands["site_id"].astype(str) + " " + cands["kind"]).tolist())
 
 
 def _finish(fmap: folium.Map, plan: Plan, year: int, lab: dict[str, str], kinds: list[str],
@@ -232,27 +244,24 @@ def milestone_map(plan: Plan, year: int, *, lang: str = "en", tiles: str | None 
     m = plan.milestone(year)
     sites = plan.sites(year).to_crs(4326)
     radii = footprint_radii_m(plan, m.selected)
-    foot = folium.FeatureGroup(name=lab["footprints"], show=False)
-    for (_, row), r in zip(sites.iterrows(), radii, strict=True):
-        if r > 0:
-            folium.Circle([row.geometry.y, row.geometry.x], radius=float(r), weight=0.5,
-                          color=KIND_COLOURS[row.kind], fill=True, fill_opacity=0.08,
-                          interactive=False).add_to(foot)
-    foot.add_to(fmap)
+    kinds = sorted(KIND_COLOURS)
+    keep = radii > 0
+    PointLayer(sites.geometry.y[keep], sites.geometry.x[keep],
+               [kinds.index(k) for k in sites["kind"][keep]], radius_m=radii[keep],
+               styles=_kind_styles(kinds, weight=0.5, fillOpacity=0.08),
+               name=lab["footprints"], show=False, interactive=False).add_to(fmap)
     _sites_layer(plan, year, lab).add_to(fmap)
     conflicts_layer = _conflicts_layer(plan, year, lab)
     if conflicts_layer is not None:
         conflicts_layer.add_to(fmap)
     unc = plan.uncovered(year)
     if len(unc):
-        unc = unc.to_crs(4326)
-        pts = folium.FeatureGroup(name=f"{lab['uncovered']} ({len(unc)})", show=False)
-        for row in unc.itertuples():
-            folium.CircleMarker([row.geometry.y, row.geometry.x], radius=2, weight=0,
-                                fill=True, fill_opacity=0.8,
-                                fill_color="#555555" if row.uncoverable else "#e31a1c",
-                                interactive=False).add_to(pts)
-        pts.add_to(fmap)
+        geo = unc.geometry.to_crs(4326)
+        base = {"radius": 2, "weight": 0, "fillOpacity": 0.8}
+        PointLayer(geo.y, geo.x, unc["uncoverable"].astype(int),
+                   styles=[{**base, "fillColor": "#e31a1c"}, {**base, "fillColor": "#555555"}],
+                   name=f"{lab['uncovered']} ({len(unc)})", show=False,
+                   interactive=False).add_to(fmap)
     return _finish(fmap, plan, year, lab, sorted(set(sites["kind"])), offline)
 
 

@@ -64,13 +64,21 @@ def _open(page_url: str, shot: Path):
         page.goto(page_url)
         page.wait_for_selector(".leaflet-container", timeout=15000)
         info = page.evaluate("""() => {
-            const groups = Object.keys(window).filter(k => k.startsWith('feature_group_'))
-                .map(k => window[k].getLayers().length);
-            const markers = Object.keys(window).filter(k => k.startsWith('circle_marker_'));
-            markers.forEach(k => { if (window[k].getPopup()) { window[k].openPopup(); } });
-            return {groups, markers: markers.length,
-                    popups: Array.from(document.querySelectorAll('.siteplan-popup'))
-                        .map(e => e.textContent)};
+            const layers = Object.keys(window)
+                .filter(k => /^(feature_group|geo_json|point_layer)_/.test(k))
+                .filter(k => window[k] && typeof window[k].getLayers === 'function');
+            const groups = layers.map(k => window[k].getLayers().length);
+            const popups = [];
+            let markers = 0;
+            layers.filter(k => window[k].getPopup && window[k].getPopup()).forEach(k => {
+                window[k].getLayers().forEach(m => {
+                    markers += 1;
+                    m.fire('click', {latlng: m.getLatLng()}, true);
+                    document.querySelectorAll('.siteplan-popup')
+                        .forEach(e => popups.push(e.textContent));
+                });
+            });
+            return {groups, markers, popups};
         }""")
         info["layers"] = page.locator(".leaflet-control-layers-selector").count()
         info["legend"] = page.locator(".siteplan-legend").count()
