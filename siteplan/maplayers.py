@@ -25,10 +25,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from branca.element import Template
+from branca.element import MacroElement, Template
 from folium.map import Layer
 
-__all__ = ["PointLayer"]
+__all__ = ["PointLayer", "TimeSlider"]
 
 
 class PointLayer(Layer):
@@ -120,3 +120,66 @@ var {{ this.get_name() }} = L.featureGroup();
                      for r in (rows or [])]
         self.tooltips = [str(t) for t in (tooltips if tooltips is not None else [])]
         self.interactive = interactive
+
+
+class TimeSlider(MacroElement):
+    """A range input that shows one milestone's layer at a time.
+
+    Parameters
+    ----------
+    layers : list of (int, Layer)
+        Milestone year and its folium layer, in time order.
+    label : str
+        Text before the year.
+
+    Examples
+    --------
+    >>> import folium
+    >>> a, b = folium.FeatureGroup(name="2020"), folium.FeatureGroup(name="2021")
+    >>> TimeSlider([(2020, a), (2021, b)], label="Milestone").years
+    [2020, 2021]
+    """
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function () {
+  const map = {{ this._parent.get_name() }};
+  const years = {{ this.years|tojson }};
+  const layers = [{% for name in this.names %}{{ name }}{{ "," if not loop.last }}{% endfor %}];
+  const control = L.control({position: 'topright'});
+  control.onAdd = function () {
+    const div = L.DomUtil.create('div', 'siteplan-slider leaflet-bar');
+    div.style.cssText = 'background:white;padding:6px 8px;font:12px sans-serif';
+    const text = document.createElement('span');
+    const input = document.createElement('input');
+    input.type = 'range'; input.min = 0; input.max = years.length - 1; input.step = 1;
+    input.value = years.length - 1; input.style.verticalAlign = 'middle';
+    const show = function () {
+      const i = Number(input.value);
+      text.textContent = {{ this.label|tojson }} + ' ' + years[i] + ' ';
+      layers.forEach(function (layer, k) {
+        if (k === i) { map.addLayer(layer); } else { map.removeLayer(layer); }
+      });
+    };
+    input.addEventListener('input', show);
+    div.appendChild(text); div.appendChild(input);
+    L.DomEvent.disableClickPropagation(div);
+    text.textContent = {{ this.label|tojson }} + ' ' + years[years.length - 1] + ' ';
+    return div;
+  };
+  control.addTo(map);
+})();
+{% endmacro %}
+""")
+
+    def __init__(self, layers: list[tuple[int, Layer]], *, label: str) -> None:
+        super().__init__()
+        self._name = "TimeSlider"
+        self.years = [int(y) for y, _ in layers]
+        self._layers = [layer for _, layer in layers]
+        self.label = label
+
+    @property
+    def names(self) -> list[str]:
+        """JavaScript variable names of the milestone layers."""
+        return [layer.get_name() for layer in self._layers]

@@ -23,7 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from siteplan.coverage import row_max
-from siteplan.maplayers import PointLayer
+from siteplan.maplayers import PointLayer, TimeSlider
 from siteplan.planner import Plan
 
 KIND_COLOURS = {
@@ -268,15 +268,20 @@ def milestone_map(plan: Plan, year: int, *, lang: str = "en", tiles: str | None 
 def overview_map(plan: Plan, *, lang: str = "en", tiles: str | None = "OpenStreetMap",
                  context: list[gpd.GeoDataFrame] | None = None,
                  offline: bool = False) -> folium.Map:
-    """Every milestone as a toggled layer (the last one shown), target areas
-    with their coverage status, and all candidates (canvas, hidden)."""
+    """Every milestone as a toggled layer (the last one shown) with a time
+    slider that shows one milestone at a time, target areas with their
+    coverage status, and all candidates (canvas, hidden)."""
     lab = labels(lang)
     fmap = _base_map(plan, tiles, context, lab)
     last = plan.milestones[-1].milestone
     _targets_layer(plan, last, lab).add_to(fmap)
     _candidates_layer(plan, lab).add_to(fmap)
+    layers = []
     for m in plan.milestones:
-        _sites_layer(plan, m.milestone, lab, show=m.milestone == last,
-                     name=f"{lab['sites']} {m.milestone} ({m.selected.size})").add_to(fmap)
+        layer = _sites_layer(plan, m.milestone, lab, show=m.milestone == last,
+                             name=f"{lab['sites']} {m.milestone} ({m.selected.size})")
+        layers.append((m.milestone, layer.add_to(fmap)))
+    if len(layers) > 1:
+        TimeSlider(layers, label=lab["since"]).add_to(fmap)
     kinds = sorted(set(plan.sites(last)["kind"]))
     return _finish(fmap, plan, last, lab, kinds, offline)

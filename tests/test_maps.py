@@ -38,7 +38,7 @@ def _browser_or_skip():
     return sync_playwright
 
 
-def _open(page_url: str, shot: Path):
+def _open(page_url: str, shot: Path, extra: str | None = None):
     sync_playwright = _browser_or_skip()
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
@@ -81,6 +81,7 @@ def _open(page_url: str, shot: Path):
             return {groups, markers, popups};
         }""")
         info["layers"] = page.locator(".leaflet-control-layers-selector").count()
+        info["extra"] = page.evaluate(extra) if extra else None
         info["legend"] = page.locator(".siteplan-legend").count()
         page.screenshot(path=str(shot))
         browser.close()
@@ -137,11 +138,29 @@ def test_hostile_names_are_shown_as_text_not_run(tmp_path):
 
 @pytest.mark.browser
 def test_overview_map_toggles_every_milestone(offline_demo, tmp_path):
+    slide = """() => {
+        const input = document.querySelector('.siteplan-slider input');
+        const map = Object.values(window).find(v => v instanceof L.Map);
+        const sites = Object.keys(window).filter(k => /^point_layer_/.test(k))
+            .map(k => window[k]).filter(l => l.getPopup());
+        const seen = [];
+        for (const value of ['0', '1', '2']) {
+            input.value = value;
+            input.dispatchEvent(new Event('input'));
+            seen.push(sites.map(l => map.hasLayer(l) ? l.getLayers().length : 0));
+        }
+        return {seen, text: document.querySelector('.siteplan-slider').textContent};
+    }"""
     info, errors, dialogs, blocked = _open((offline_demo / "map_overview.html").as_uri(),
-                                           tmp_path / "overview.png")
+                                           tmp_path / "overview.png", slide)
     assert errors == [] and dialogs == [] and blocked == []
     for year in (2020, 2021, 2022):
         sites = pd.read_csv(offline_demo / f"sites_{year}.csv")
         assert len(sites) in info["groups"]
     # targets, candidates, three milestone layers (+ context layers)
     assert info["layers"] >= 5 and info["legend"] == 1
+    # the time slider shows exactly one milestone's sites at each position
+    counts = [len(pd.read_csv(offline_demo / f"sites_{y}.csv")) for y in (2020, 2021, 2022)]
+    for position, shown in enumerate(info["extra"]["seen"]):
+        assert sorted(shown) == sorted([counts[position], 0, 0])
+    assert "2022" in info["extra"]["text"]
