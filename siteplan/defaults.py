@@ -65,6 +65,13 @@ _RADIUS = {  # fixed-radius model (coverage.mode = "radius"), near the ISD norms
 
 TABLE: dict[str, Default] = {
     "demand.spacing_m": Default(100.0, "m", "grid spacing of demand points in target areas"),
+    "osm.storey_height_m": Default(3.0, "m", "storey height for OSM building:levels"),
+    "opencellid.site_distance_m": Default(
+        50.0, "m", "cells of one operator closer than this are one physical site"),
+    "merge.same_structure_m": Default(
+        5.0, "m", "the same kind within this distance in two sources is one structure"),
+    "merge.multi_use_m": Default(
+        3.0, "m", "distinct poles within this distance form one multi-use pole (多杆合一)"),
     "coverage.mode": Default("link_budget", "", "'link_budget' (TR 38.901) or 'radius'"),
     "coverage.max_pairs": Default(50_000_000.0, "pairs", "memory guard on candidate-demand pairs"),
 }

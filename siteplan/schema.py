@@ -183,7 +183,7 @@ def validate_candidates(frame: gpd.GeoDataFrame, source: str = "candidates") -> 
     out = frame.copy()
     out.attrs = dict(frame.attrs)
     if not (out.geom_type == "Point").all():
-        out.geometry = out.geometry.where(out.geom_type == "Point", out.geometry.point_on_surface())
+        out.geometry = out.geometry.where(out.geom_type == "Point", out.geometry.representative_point())
     ids = out["site_id"]
     _bad(out, source, ids.isna().to_numpy(), "site_id", "site_id is empty",
          "Give every candidate a unique site_id.")

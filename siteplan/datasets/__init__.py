@@ -30,6 +30,22 @@ def sample_dir() -> Path:
     return cache
 
 
+def data_path(name: str) -> Path:
+    """A real-data file shipped in the repository's ``data/`` (OSM extract,
+    OpenCelliD export; licences in ``data/README.md``).
+
+    Examples
+    --------
+    >>> data_path("osm/helsinki.osm.pbf").name
+    'helsinki.osm.pbf'
+    """
+    path = Path(__file__).resolve().parents[2] / "data" / name
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: not found; the real-data files ship with the "
+                                "repository (git clone), not with the wheel.")
+    return path
+
+
 def sample_path(name: str) -> Path:
     """Path of one sample-county file."""
     return sample_dir() / name

@@ -1,0 +1,288 @@
+"""OpenCelliD / Mozilla Location Service cell exports as existing-site candidates.
+
+One row per cell (``radio,mcc,net,area,cell,unit,lon,lat,range,samples,
+changeable,created,updated,averageSignal``), plain or ``.gz``, with or
+without the header row (detected, not assumed). The file is streamed in
+chunks and only the filtered cells are kept, so a multi-gigabyte country
+export fits in little memory. Cells of one operator (MCC + MNC) within
+``site_distance_m`` of each other (single linkage) are one physical site:
+one ``existing_site`` candidate at the cells' mean position, with
+``n_cells``, ``radios`` and ``operator``.
+
+Examples
+--------
+>>> from siteplan.sources import read_opencellid
+>>> from siteplan.datasets import data_path
+>>> sites = read_opencellid(data_path("opencellid/ocid-diff-2022-09-10.csv"), mcc=460)
+>>> len(sites), int(sites["n_cells"].sum()), sorted(set(sites["operator"]))
+(19, 19, ['China Mobile', 'China Telecom', 'China Unicom'])
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
+
+from siteplan.defaults import Assumptions
+from siteplan.errors import InputError
+from siteplan.schema import validate_candidates
+from siteplan.sources.rows import BadRows, check_policy
+
+COLUMNS = ("radio", "mcc", "net", "area", "cell", "unit", "lon", "lat", "range", "samples",
+           "changeable", "created", "updated", "averageSignal")
+RADIOS = ("GSM", "UMTS", "CDMA", "LTE", "NR")
+RADIO_ALIASES = {"2G": "GSM", "3G": "UMTS", "WCDMA": "UMTS", "4G": "LTE", "5G": "NR"}
+#: Chinese operators by MNC (MCC 460), for the ``operator`` column.
+CHINA_MNC = {0: "China Mobile", 2: "China Mobile", 4: "China Mobile", 7: "China Mobile",
+             8: "China Mobile", 1: "China Unicom", 6: "China Unicom", 9: "China Unicom",
+             3: "China Telecom", 5: "China Telecom", 11: "China Telecom", 15: "China Broadnet"}
+EARTH_RADIUS_M = 6_371_008.8
+CHUNK_ROWS = 500_000
+
+
+def _open_text(path: Path):
+    return gzip.open(path, "rt", encoding="utf-8", errors="replace") if path.suffix == ".gz" \
+        else path.open(encoding="utf-8", errors="replace")
+
+
+def _has_header(path: Path) -> bool:
+    try:
+        with _open_text(path) as handle:
+            first = handle.readline().strip()
+    except (OSError, EOFError) as exc:
+        raise InputError(f"{path}: cannot read ({exc}). Is the download complete?") from exc
+    if not first:
+        raise InputError(f"{path}: the file is empty.")
+    fields = [f.strip().lower() for f in first.split(",")]
+    if fields[:3] == ["radio", "mcc", "net"]:
+        return True
+    if len(fields) == len(COLUMNS) and fields[0].upper() in RADIOS:
+        return False
+    raise InputError(f"{path}: not an OpenCelliD cell export; the first line is {first[:80]!r}. "
+                     f"Expected the columns {','.join(COLUMNS)} (header row optional).")
+
+
+def _as_set(values: object, what: str, parse) -> set | None:
+    if values is None:
+        return None
+    items = [values] if isinstance(values, str | int) else list(values)  # type: ignore[arg-type]
+    try:
+        return {parse(v) for v in items}
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{what}: cannot read {values!r} ({exc}).") from exc
+
+
+def _radio(value: object) -> str:
+    text = str(value).strip().upper()
+    text = RADIO_ALIASES.get(text, text)
+    if text not in RADIOS:
+        raise ValueError(f"unknown radio {value!r}; use one of {', '.join(RADIOS)} (or 4G, 5G)")
+    return text
+
+
+def _chunks(path: Path, header: bool) -> Iterable[tuple[pd.DataFrame, int]]:
+    reader = pd.read_csv(
+        path, header=0 if header else None, names=None if header else list(COLUMNS),
+        usecols=["radio", "mcc", "net", "area", "cell", "lon", "lat", "samples"],
+        dtype=str, chunksize=CHUNK_ROWS, compression="infer", keep_default_na=False)
+    first_line = 2 if header else 1
+    try:
+        for chunk in reader:
+            yield chunk, first_line
+            first_line += len(chunk)
+    except pd.errors.ParserError as exc:
+        raise InputError(f"{path}: {exc}. Remove or repair that line.") from exc
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read ({exc}). Is the download complete?") from exc
+    except ValueError as exc:  # usecols missing: a header without the OpenCelliD names
+        raise InputError(f"{path}: {exc}. Expected the columns {','.join(COLUMNS)}.") from exc
+
+
+def read_cells(path: str | Path, *, radio: object = None, mcc: object = None, mnc: object = None,
+               bbox: Sequence[float] | None = None, area: object = None,
+               on_bad_rows: str = "raise") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Stream the cell rows that pass the filters (see :func:`read_opencellid`).
+
+    Returns
+    -------
+    cells : pandas.DataFrame
+        ``radio, mcc, net, area, cell, lon, lat, samples``, compact dtypes,
+        ``line`` = the file line.
+    rejected : pandas.DataFrame
+        Rows that could not be read (``line``, ``column``, ``reason``).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: file not found.")
+    check_policy(on_bad_rows)
+    radios = _as_set(radio, "radio", _radio)
+    mccs = _as_set(mcc, "mcc", int)
+    mncs = _as_set(mnc, "mnc", int)
+    if bbox is not None:
+        if len(bbox) != 4 or not (bbox[0] < bbox[2] and bbox[1] < bbox[3]):
+            raise InputError(f"bbox {bbox!r}: give (min lon, min lat, max lon, max lat).")
+    header = _has_header(path)
+    bad = BadRows(str(path))
+    kept: list[pd.DataFrame] = []
+    for chunk, first_line in _chunks(path, header):
+        lines = np.arange(first_line, first_line + len(chunk))
+        text = chunk["radio"].str.strip().str.upper()
+        unknown = ~text.isin(RADIOS)
+        bad.add(lines[unknown.to_numpy()], "radio", f"radio is not one of {', '.join(RADIOS)}")
+        nums = {c: pd.to_numeric(chunk[c], errors="coerce") for c in
+                ("mcc", "net", "area", "cell", "lon", "lat", "samples")}
+        ok = ~unknown.to_numpy()
+        for c in ("mcc", "net", "lon", "lat"):
+            miss = nums[c].isna().to_numpy() & ok
+            bad.add(lines[miss], c, f"{c} is empty or not a number")
+            ok &= ~miss
+        lon, lat = nums["lon"].to_numpy(), nums["lat"].to_numpy()
+        off = ok & ((np.abs(lon) > 180) | (np.abs(lat) > 90))
+        bad.add(lines[off], "lon/lat", "outside [-180, 180] x [-90, 90]")
+        ok &= ~off
+        if radios is not None:
+            ok &= text.isin(radios).to_numpy()
+        if mccs is not None:
+            ok &= nums["mcc"].isin(mccs).to_numpy()
+        if mncs is not None:
+            ok &= nums["net"].isin(mncs).to_numpy()
+        if bbox is not None:
+            ok &= (lon >= bbox[0]) & (lon <= bbox[2]) & (lat >= bbox[1]) & (lat <= bbox[3])
+        if not ok.any():
+            continue
+        kept.append(pd.DataFrame({
+            "radio": pd.Categorical(text[ok], categories=RADIOS),
+            "mcc": nums["mcc"][ok].astype("int32"), "net": nums["net"][ok].astype("int32"),
+            "area": nums["area"][ok].fillna(-1).astype("int64"),
+            "cell": nums["cell"][ok].fillna(-1).astype("int64"),
+            "lon": lon[ok], "lat": lat[ok],
+            "samples": nums["samples"][ok].fillna(0).astype("int32"), "line": lines[ok],
+        }))
+    rejected = bad.finish(on_bad_rows)
+    cells = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame(
+        columns=["radio", "mcc", "net", "area", "cell", "lon", "lat", "samples", "line"])
+    if area is not None and len(cells):
+        shape = area.union_all() if hasattr(area, "union_all") else area
+        inside = gpd.GeoSeries(gpd.points_from_xy(cells["lon"], cells["lat"]), crs=4326) \
+            .within(shape).to_numpy()
+        cells = cells[inside].reset_index(drop=True)
+    return cells, rejected
+
+
+def group_sites(cells: pd.DataFrame, site_distance_m: float) -> np.ndarray:
+    """Site label per cell: one operator's cells linked within ``site_distance_m``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cells = pd.DataFrame({"mcc": [460] * 4, "net": [0, 0, 0, 1],
+    ...                       "lon": [119.3, 119.3002, 119.31, 119.3],
+    ...                       "lat": [26.1, 26.1, 26.1, 26.1]})
+    >>> group_sites(cells, 50.0).tolist()  # 20 m apart: one site; 1 km; other operator
+    [0, 0, 1, 2]
+    """
+    if len(cells) == 0:
+        return np.zeros(0, dtype=np.int64)
+    lon, lat = np.radians(cells["lon"].to_numpy()), np.radians(cells["lat"].to_numpy())
+    operator = cells["mcc"].to_numpy(np.int64) * 1000 + cells["net"].to_numpy(np.int64)
+    _, op_code = np.unique(operator, return_inverse=True)
+    # local east/north metres (distance error < 0.1 % at site scale), operators far apart
+    xyz = np.column_stack([EARTH_RADIUS_M * lon * np.cos(lat), EARTH_RADIUS_M * lat,
+                           op_code * 1e9])
+    pairs = cKDTree(xyz).query_pairs(site_distance_m, output_type="ndarray")
+    n = len(cells)
+    graph = sp.coo_array((np.ones(len(pairs), dtype=np.int8), (pairs[:, 0], pairs[:, 1])),
+                         shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    # number sites in order of their first cell, so labels are stable
+    _, first = np.unique(labels, return_index=True)
+    order = np.argsort(np.argsort(first))
+    return order[labels]
+
+
+def read_opencellid(path: str | Path, *, radio: object = None, mcc: object = None,
+                    mnc: object = None, bbox: Sequence[float] | None = None, area: object = None,
+                    site_distance_m: float | None = None, on_bad_rows: str = "raise",
+                    assumptions: Assumptions | dict | None = None) -> gpd.GeoDataFrame:
+    """Existing sites from an OpenCelliD/MLS cell export, one row per site.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``.csv`` or ``.csv.gz``, header row optional.
+    radio : str or list, optional
+        Keep these technologies (``"NR"``, ``"LTE"``, ``"GSM"``, ``"UMTS"``,
+        ``"CDMA"``; ``"5G"``/``"4G"`` accepted).
+    mcc, mnc : int or list, optional
+        Keep these country / network codes (460 = China).
+    bbox : (min lon, min lat, max lon, max lat), optional
+        Keep cells inside (WGS84).
+    area : shapely geometry or GeoDataFrame (EPSG:4326), optional
+        Keep cells inside.
+    site_distance_m : float, optional
+        Cells of one operator closer than this are one site (default
+        ``opencellid.site_distance_m``, 50 m).
+    on_bad_rows : {"raise", "report"}
+        Unreadable rows raise an error naming their lines, or are skipped and
+        listed in ``attrs["rejected"]`` (``line``, ``column``, ``reason``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Canonical candidates (``kind`` = ``existing_site``, EPSG:4326) with
+        ``n_cells``, ``radios``, ``mcc``, ``mnc``, ``operator``, ``source``.
+
+    Raises
+    ------
+    InputError
+        Missing, empty, corrupt or non-OpenCelliD file; bad rows with
+        ``on_bad_rows="raise"``; no cell left after the filters.
+    """
+    if not isinstance(assumptions, Assumptions):
+        assumptions = Assumptions(assumptions)
+    if site_distance_m is None:
+        site_distance_m = float(assumptions["opencellid.site_distance_m"])
+    if not np.isfinite(site_distance_m) or site_distance_m <= 0:
+        raise InputError(f"site_distance_m must be a positive number of metres, not "
+                         f"{site_distance_m!r}.")
+    cells, rejected = read_cells(path, radio=radio, mcc=mcc, mnc=mnc, bbox=bbox, area=area,
+                                 on_bad_rows=on_bad_rows)
+    if len(cells) == 0:
+        raise InputError(f"{path}: no cell left after the filters (radio={radio}, mcc={mcc}, "
+                         f"mnc={mnc}, bbox={bbox}). Widen them.")
+    site = group_sites(cells, site_distance_m)
+    order = np.argsort(site, kind="stable")
+    site = site[order]
+    starts = np.flatnonzero(np.r_[True, site[1:] != site[:-1]])
+    n_cells = np.diff(np.r_[starts, site.size])
+    first = order[starts]
+    bits = np.left_shift(1, cells["radio"].cat.codes.to_numpy(np.int64))[order]
+    mask = np.bitwise_or.reduceat(bits, starts)
+    names = {m: ",".join(r for k, r in enumerate(RADIOS) if m >> k & 1) for m in np.unique(mask)}
+    lon = np.add.reduceat(cells["lon"].to_numpy()[order], starts) / n_cells
+    lat = np.add.reduceat(cells["lat"].to_numpy()[order], starts) / n_cells
+    mcc_v, mnc_v = cells["mcc"].to_numpy()[first], cells["net"].to_numpy()[first]
+    area_v, cell_v = cells["area"].to_numpy()[first], cells["cell"].to_numpy()[first]
+    ops = {(m, n): CHINA_MNC.get(int(n), f"MCC {m} MNC {n}") if m == 460 else f"MCC {m} MNC {n}"
+           for m, n in set(zip(mcc_v.tolist(), mnc_v.tolist(), strict=True))}
+    operator = [ops[k] for k in zip(mcc_v.tolist(), mnc_v.tolist(), strict=True)]
+    out = gpd.GeoDataFrame({
+        "site_id": pd.Series([f"ocid:{m}-{n}-{a}-{c}" for m, n, a, c in zip(
+            mcc_v.tolist(), mnc_v.tolist(), area_v.tolist(), cell_v.tolist(), strict=True)]),
+        "kind": "existing_site", "name": "", "owner": operator, "operator": operator,
+        "n_cells": n_cells, "radios": [names[m] for m in mask.tolist()],
+        "mcc": mcc_v, "mnc": mnc_v, "source": "opencellid",
+    }, geometry=gpd.points_from_xy(lon, lat), crs=4326)
+    dup = out["site_id"].duplicated(keep="first")
+    out.loc[dup, "site_id"] = out.loc[dup, "site_id"] + "#" + out.index[dup].astype(str)
+    out = validate_candidates(out, source=str(path))
+    out.attrs["rejected"] = rejected
+    return out
