@@ -216,5 +216,83 @@ def relocate_command(plan_dir: Path, milestone: int, remove: tuple[str, ...], ou
                   f"covered demand; work order in {out}")
 
 
+def _csv_list(value: str | None, parse) -> list | None:
+    if not value:
+        return None
+    try:
+        return [parse(v) for v in value.split(",") if v.strip()]
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r}: {exc}") from exc
+
+
+@main.command("candidates")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="Output file: .gpkg, .geojson or .csv (lon/lat, WGS84).")
+@click.option("--crs", default=None,
+              help="Coordinate system of lon/lat lists: wgs84, gcj02, bd09 or an EPSG code.")
+@click.option("--to-crs", default=None,
+              help="Reproject every source to this CRS before merging (else mixed CRS is an "
+              "error).")
+@click.option("--radio", default=None, help="OpenCelliD: keep these radios, e.g. NR,LTE.")
+@click.option("--mcc", default=None, help="OpenCelliD: keep these country codes, e.g. 460.")
+@click.option("--mnc", default=None, help="OpenCelliD: keep these network codes, e.g. 0,1.")
+@click.option("--bbox", default=None, help="OpenCelliD: min_lon,min_lat,max_lon,max_lat.")
+@click.option("--site-distance", type=float, default=None,
+              help="OpenCelliD: cells of one operator within this many metres are one site "
+              "(default 50).")
+@click.option("--same-structure", type=float, default=None,
+              help="Same kind within this many metres in two sources is one candidate "
+              "(default 5).")
+@click.option("--multi-use", is_flag=True,
+              help="Merge distinct poles on one spot into one multi-use pole (多杆合一).")
+@click.option("--skip-bad-rows", is_flag=True,
+              help="Skip unreadable rows and list them in <out>_rejected.csv (default: stop).")
+def candidates_command(sources: tuple[Path, ...], out: Path, crs: str | None,
+                       to_crs: str | None, radio: str | None, mcc: str | None, mnc: str | None,
+                       bbox: str | None, site_distance: float | None,
+                       same_structure: float | None, multi_use: bool,
+                       skip_bad_rows: bool) -> None:
+    """Read candidate SOURCES (OSM .osm/.osm.pbf, OpenCelliD .csv/.csv.gz,
+    open-resource lists .csv/.xlsx, GIS inventories), merge them and write
+    one canonical candidate table with a summary by kind and source."""
+    from rich.table import Table
+
+    from siteplan.export import write_candidates
+    from siteplan.sources import merge_candidates
+    from siteplan.sources.detect import read_source, summary
+
+    if out.suffix.lower() not in (".gpkg", ".geojson", ".csv"):
+        _fail(SiteplanError(f"{out}: choose a .gpkg, .geojson or .csv output file."))
+    try:
+        options = {"crs": crs, "radio": _csv_list(radio, str), "mcc": _csv_list(mcc, int),
+                   "mnc": _csv_list(mnc, int), "bbox": _csv_list(bbox, float),
+                   "site_distance_m": site_distance,
+                   "on_bad_rows": "report" if skip_bad_rows else "raise"}
+        layers, rejected = [], []
+        for path in sources:
+            layer = read_source(path, **options)
+            console.print(f"{path}: {len(layer)} candidates ({layer.attrs['source_type']})")
+            table = layer.attrs.get("rejected")
+            if table is not None and len(table):
+                rejected.append(table.assign(file=str(path)))
+            layers.append(layer.to_crs(to_crs) if to_crs else layer)
+        merged = merge_candidates(layers, same_structure_m=same_structure, multi_use=multi_use)
+        written = write_candidates(merged, out, rejected)
+    except SiteplanError as exc:
+        _fail(exc)
+    counts = summary(merged)
+    table = Table(title=f"{len(merged)} candidates after merging "
+                        f"({sum(len(x) for x in layers)} read)")
+    table.add_column("kind")
+    for col in counts.columns:
+        table.add_column(str(col), justify="right")
+    for kind, row in counts.iterrows():
+        table.add_row(str(kind), *[str(v) for v in row])
+    Console().print(table)
+    for path in written:
+        console.print(f"wrote {path}")
+
+
 if __name__ == "__main__":
     main()

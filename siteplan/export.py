@@ -50,6 +50,31 @@ def staged(out_dir: str | Path) -> Iterator[Path]:
         shutil.rmtree(stage, ignore_errors=True)
 
 
+def write_candidates(frame: gpd.GeoDataFrame, out: str | Path,
+                     rejected: list[pd.DataFrame] | None = None) -> list[Path]:
+    """Write merged candidates to ``.gpkg``/``.geojson``/``.csv`` (lon/lat),
+    and rejected rows to ``<stem>_rejected.csv``; both appear together or
+    not at all (written to a staging folder first)."""
+    out = Path(out)
+    if out.exists() and out.is_dir():
+        raise InputError(f"{out}: is a folder; give a file name such as candidates.gpkg.")
+    written = [out]
+    with staged(out.parent) as stage:
+        target = stage / out.name
+        if out.suffix.lower() == ".csv":
+            sites_table(frame).to_csv(target, index=False)
+        else:
+            _gpkg_safe(frame).to_file(target, engine="pyogrio",
+                                      driver="GPKG" if out.suffix.lower() == ".gpkg"
+                                      else "GeoJSON")
+        if rejected:
+            path = stage / f"{out.stem}_rejected.csv"
+            pd.concat(rejected, ignore_index=True)[["file", "line", "column", "reason"]] \
+                .to_csv(path, index=False)
+            written.append(out.parent / path.name)
+    return written
+
+
 def sites_table(sites: gpd.GeoDataFrame) -> pd.DataFrame:
     """Sites as a plain table with WGS84 ``lon``/``lat``."""
     wgs = sites.to_crs(4326)

@@ -169,7 +169,7 @@ def lonlat_problems(lon: np.ndarray, lat: np.ndarray, system: str) -> list[tuple
     swapped_inside = ((lat >= bounds[0]) & (lat <= bounds[2]) & (lon >= bounds[1])
                       & (lon <= bounds[3]))
     swapped = ~missing & ~inside & swapped_inside
-    problems.append((swapped, f"lon and lat look swapped (lon {{lon}}, lat {{lat}}); "
+    problems.append((swapped, "lon and lat look swapped (lon {lon}, lat {lat}); "
                               "swap the columns"))
     outside = ~missing & ~inside & ~swapped_inside
     problems.append((outside, f"outside the range of {label} (lon {{lon}}, lat {{lat}}); "

@@ -1,4 +1,6 @@
-"""Combine candidate layers from several sources into one canonical table.
+"""Combine candidate layers from several sources into one canonical table:
+stack them (:func:`concat_candidates`, the planner's several inventories), or
+merge duplicates across sources and multi-use poles (:func:`merge_candidates`).
 
 Examples
 --------
@@ -13,9 +15,15 @@ Examples
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
 
+from siteplan.defaults import Assumptions
 from siteplan.errors import InputError
+from siteplan.schema import validate_candidates
 
 
 def concat_candidates(layers: list[gpd.GeoDataFrame], sources: list[str]) -> gpd.GeoDataFrame:
@@ -43,3 +51,144 @@ def concat_candidates(layers: list[gpd.GeoDataFrame], sources: list[str]) -> gpd
             raise InputError(f"{row['source']}: site_id {row['site_id']!r} also appears in an "
                              "earlier candidate layer. Prefix site_id per source.")
     return out
+
+
+#: Kinds that can be the same physical structure seen by two sources.
+STRUCTURE_CLASS = {"existing_site": "tower", "tower": "tower", "rooftop": "building",
+                   "public_building": "building"}
+#: Pole kinds that can share one multi-use pole (多杆合一).
+POLE_KINDS = ("power_pole", "streetlight", "smart_pole", "monitoring_pole", "traffic_pole")
+
+
+def _components(xy: np.ndarray, label: np.ndarray, radius_m: float) -> np.ndarray:
+    """Connected groups of points with equal ``label`` within ``radius_m``."""
+    n = len(xy)
+    if n == 0 or radius_m <= 0:
+        return np.arange(n)
+    _, code = np.unique(label, return_inverse=True)
+    pairs = cKDTree(np.column_stack([xy, code * 1e9])).query_pairs(radius_m,
+                                                                   output_type="ndarray")
+    graph = sp.coo_array((np.ones(len(pairs), dtype=np.int8), (pairs[:, 0], pairs[:, 1])),
+                         shape=(n, n))
+    return connected_components(graph, directed=False)[1]
+
+
+def _collapse(frame: gpd.GeoDataFrame, group: np.ndarray, kind_of: np.ndarray) -> gpd.GeoDataFrame:
+    """One row per group: the first row's attributes (empty ones filled from
+    the others), every member's id in ``source_ids``, every source."""
+    frame = frame.assign(_group=group, kind=kind_of)
+    first = ~pd.Series(group).duplicated().to_numpy()
+    out = frame[first].set_index("_group")
+    grouped = frame.groupby("_group", sort=False)
+    multi = grouped.size() > 1
+    if multi.any():
+        sub = frame[np.isin(group, multi.index[multi])]
+        g = sub.groupby("_group", sort=False)
+        out.loc[multi.index[multi], "source_ids"] = g["source_ids"].agg(
+            lambda s: ";".join(dict.fromkeys(";".join(s).split(";"))))
+        out.loc[multi.index[multi], "source"] = g["source"].agg(
+            lambda s: "+".join(dict.fromkeys("+".join(s).split("+"))))
+        out.loc[multi.index[multi], "uses"] = g["uses"].agg(
+            lambda s: "+".join(sorted(set("+".join(s).split("+")))))
+        for col, empty in (("height_m", None), ("name", ""), ("owner", "")):
+            filled = g[col].agg(lambda s, e=empty: next(
+                (v for v in s if (pd.notna(v) if e is None else v != e)), s.iloc[0]))
+            out.loc[filled.index, col] = filled
+        out.loc[multi.index[multi], "open_access"] = g["open_access"].any()
+    return gpd.GeoDataFrame(out.reset_index(drop=True), crs=frame.crs)
+
+
+def merge_candidates(layers: list[gpd.GeoDataFrame], *, same_structure_m: float | None = None,
+                     multi_use: bool = False, multi_use_m: float | None = None,
+                     assumptions: Assumptions | dict | None = None) -> gpd.GeoDataFrame:
+    """Merge candidate tables from several sources into one.
+
+    The same structure seen twice (same kind — a tower and an operator's
+    existing site count as one kind, as do a rooftop and a public building —
+    within ``same_structure_m``) becomes one candidate: the first layer's
+    row wins, its empty name/owner/height are filled from the others, and
+    ``source_ids`` keeps every source's id. With ``multi_use=True`` distinct
+    poles within ``multi_use_m`` (a streetlight and a camera pole on one
+    spot) become one multi-use pole (多杆合一) of the tallest kind, with the
+    kinds listed in ``uses``.
+
+    Parameters
+    ----------
+    layers : list of GeoDataFrame
+        Canonical candidates, all in one CRS (mixed CRS is an error:
+        reproject first, e.g. ``siteplan candidates --to-crs EPSG:4326``).
+    same_structure_m, multi_use_m : float, optional
+        Distances (defaults ``merge.same_structure_m``, ``merge.multi_use_m``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Canonical candidates with ``source``, ``source_ids`` and ``uses``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> osm = gpd.GeoDataFrame({"site_id": ["osm:node/1", "osm:node/2"],
+    ...     "kind": ["streetlight", "monitoring_pole"], "source": "osm"},
+    ...     geometry=[Point(24.94, 60.17), Point(24.94001, 60.17)], crs=4326)
+    >>> city = gpd.GeoDataFrame({"site_id": ["L-7"], "kind": ["streetlight"],
+    ...     "owner": ["Helen"], "source": "city.csv"},
+    ...     geometry=[Point(24.94002, 60.17)], crs=4326)
+    >>> merged = merge_candidates([osm, city])
+    >>> merged[["site_id", "kind", "owner", "source_ids"]].values.tolist()
+    [['osm:node/1', 'streetlight', 'Helen', 'osm:node/1;L-7'], \
+['osm:node/2', 'monitoring_pole', '', 'osm:node/2']]
+    >>> merge_candidates([osm, city], multi_use=True)[["kind", "uses"]].values.tolist()
+    [['streetlight', 'monitoring_pole+streetlight']]
+    """
+    if not layers:
+        raise InputError("no candidate sources given.")
+    if not isinstance(assumptions, Assumptions):
+        assumptions = Assumptions(assumptions)
+    same_m = float(assumptions["merge.same_structure_m"] if same_structure_m is None
+                   else same_structure_m)
+    multi_m = float(assumptions["merge.multi_use_m"] if multi_use_m is None else multi_use_m)
+    crs = layers[0].crs
+    for i, layer in enumerate(layers[1:], start=1):
+        if layer.crs != crs:
+            name = lambda k: str(layers[k]["source"].iloc[0]) if "source" in layers[k] and len(  # noqa: E731
+                layers[k]) else f"layer {k + 1}"
+            raise InputError(
+                f"mixed coordinate systems: {name(0)} is {crs.to_string() if crs else 'unset'}, "
+                f"{name(i)} is {layer.crs.to_string() if layer.crs else 'unset'}. Reproject "
+                "them to one (siteplan candidates --to-crs EPSG:4326, or GeoDataFrame.to_crs).")
+    parts = []
+    for i, layer in enumerate(layers):
+        part = validate_candidates(layer, source=f"layer {i + 1}")
+        part.attrs = {}  # per-source notes (rejected rows) stay with the source
+        if "source" not in part:
+            part["source"] = f"layer {i + 1}"
+        part["source"] = part["source"].astype(str)
+        part["source_ids"] = part["site_id"]
+        part["uses"] = part["kind"]
+        parts.append(part)
+    frame = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=crs)
+    metric = frame.to_crs(frame.estimate_utm_crs()) if frame.crs.is_geographic else frame
+    xy = np.column_stack([metric.geometry.x, metric.geometry.y])
+    kinds = frame["kind"].to_numpy(dtype=object)
+    klass = np.array([STRUCTURE_CLASS.get(k, k) for k in kinds], dtype=object)
+    group = _components(xy, klass, same_m)
+    frame = _collapse(frame, group, kinds)
+    if multi_use:
+        metric = frame.to_crs(metric.crs)
+        xy = np.column_stack([metric.geometry.x, metric.geometry.y])
+        kinds = frame["kind"].to_numpy(dtype=object)
+        is_pole = np.isin(kinds, POLE_KINDS)
+        label = np.where(is_pole, "pole", np.arange(len(frame)).astype(str))
+        group = _components(xy, label, multi_m)
+        rank = np.array([POLE_KINDS.index(k) if k in POLE_KINDS else -1 for k in kinds])
+        order = np.lexsort((rank, group))  # within a group the tallest pole kind first
+        frame, group = frame.iloc[order].reset_index(drop=True), group[order]
+        best = pd.Series(frame["kind"].to_numpy()).groupby(group).transform("first").to_numpy()
+        frame = _collapse(frame, group, best)
+    dup = frame["site_id"].duplicated(keep="first")
+    if dup.any():
+        raise InputError(f"site_id {frame['site_id'][dup].iloc[0]!r} appears in two sources for "
+                         "different structures; prefix the ids per source.")
+    return frame.reset_index(drop=True)

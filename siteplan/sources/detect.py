@@ -1,0 +1,99 @@
+"""Read any candidate source by what it is: OSM extract, OpenCelliD export,
+open-resource list, or a GIS/CSV inventory in the canonical columns.
+
+Examples
+--------
+>>> from siteplan.datasets import data_path
+>>> source_type(data_path("opencellid/ocid-diff-2022-09-10.csv"))
+'opencellid'
+>>> source_type(data_path("osm/helsinki.osm.pbf"))
+'osm'
+"""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from siteplan.errors import InputError
+from siteplan.sources.files import read_candidates
+from siteplan.sources.opencellid import COLUMNS as OCID_COLUMNS
+from siteplan.sources.opencellid import RADIOS, read_opencellid
+from siteplan.sources.openlist import EXCEL_SUFFIXES, HEADERS, _norm, read_open_list
+from siteplan.sources.osm import SUFFIXES as OSM_SUFFIXES
+from siteplan.sources.osm import read_osm
+
+
+def _first_line(path: Path) -> str:
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rt", encoding="utf-8-sig", errors="replace") as handle:
+            return handle.readline().strip()
+    except (OSError, EOFError) as exc:
+        raise InputError(f"{path}: cannot read ({exc}).") from exc
+
+
+def source_type(path: str | Path) -> str:
+    """``"osm"``, ``"opencellid"``, ``"open_list"`` or ``"inventory"``."""
+    path = Path(path)
+    name = path.name.lower()
+    if name.endswith(OSM_SUFFIXES):
+        return "osm"
+    if name.endswith(EXCEL_SUFFIXES):
+        return "open_list"
+    if name.endswith((".csv", ".csv.gz", ".txt", ".tsv")):
+        fields = [f.strip().lower() for f in _first_line(path).replace("\t", ",").split(",")]
+        if fields[:3] == ["radio", "mcc", "net"] or (
+                len(fields) == len(OCID_COLUMNS) and fields[0].upper() in RADIOS):
+            return "opencellid"
+        known = {_norm(h) for names in HEADERS.values() for h in names}
+        if "site_id" not in fields and sum(_norm(f) in known for f in fields) >= 3:
+            return "open_list"
+    return "inventory"
+
+
+def read_source(path: str | Path, *, crs: str | None = None, radio: Any = None, mcc: Any = None,
+                mnc: Any = None, bbox: Any = None, site_distance_m: float | None = None,
+                on_bad_rows: str = "raise", assumptions: Any = None) -> gpd.GeoDataFrame:
+    """Canonical candidates from one source of any supported type.
+
+    ``crs`` applies to lon/lat lists and CSV inventories; the OpenCelliD
+    options to cell exports. Rejected rows are in ``attrs["rejected"]``.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: file not found.")
+    kind = source_type(path)
+    if kind == "osm":
+        out = read_osm(path, assumptions=assumptions)
+    elif kind == "opencellid":
+        out = read_opencellid(path, radio=radio, mcc=mcc, mnc=mnc, bbox=bbox,
+                              site_distance_m=site_distance_m, on_bad_rows=on_bad_rows,
+                              assumptions=assumptions)
+    elif kind == "open_list":
+        out = read_open_list(path, crs=crs or "wgs84", on_bad_rows=on_bad_rows)
+    else:
+        out = read_candidates(path, **({"crs": crs} if crs else {}))
+        out["source"] = path.name
+    out.attrs.setdefault("rejected", pd.DataFrame(columns=["line", "column", "reason"]))
+    out.attrs["source_type"] = kind
+    return out
+
+
+def summary(frame: pd.DataFrame) -> pd.DataFrame:
+    """Candidate counts by kind (rows) and source (columns), with totals.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> summary(pd.DataFrame({"kind": ["tower", "tower", "streetlight"],
+    ...                       "source": ["osm", "a.csv", "osm"]})).loc["total"].tolist()
+    [1, 2, 3]
+    """
+    table = pd.crosstab(frame["kind"], frame["source"].str.split("+").str[0], margins=True,
+                        margins_name="total")
+    return table
