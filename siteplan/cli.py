@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -46,15 +47,22 @@ def run_config(config_path: Path, out: Path, *, lang: str, tiles: str | None,
     from siteplan.planner import plan
     from siteplan.report import radio_comparison
     from siteplan.sitecount import site_count_analysis
-    from siteplan.sources import read_candidates, read_layer, read_targets
+    from siteplan.sources import merge_candidates, read_candidates, read_layer, read_targets
+    from siteplan.sources.detect import read_source, source_type
     from siteplan.sources.merge import concat_candidates
 
     say, stop = _progress()
     try:
         cfg = load_config(config_path)
         say(f"reading inputs of {cfg.name!r}")
-        layers = [read_candidates(s.path, **s.read_kwargs()) for s in cfg.candidates]
-        candidates = concat_candidates(layers, [str(s.path) for s in cfg.candidates])
+        kinds = [source_type(s.path) for s in cfg.candidates]
+        if all(k == "inventory" for k in kinds):
+            layers = [read_candidates(s.path, **s.read_kwargs()) for s in cfg.candidates]
+            candidates = concat_candidates(layers, [str(s.path) for s in cfg.candidates])
+        else:  # OSM, OpenCelliD, open lists: merge duplicates across sources
+            layers = [read_source(s.path, crs=s.crs) for s in cfg.candidates]
+            candidates = merge_candidates([x.to_crs(layers[0].crs) for x in layers],
+                                          assumptions=cfg.assumptions)
         targets = read_targets(cfg.targets.path, **cfg.targets.read_kwargs())
         context = [read_layer(s.path, **s.read_kwargs()) for s in cfg.context]
         landuse = None
@@ -271,10 +279,16 @@ def candidates_command(sources: tuple[Path, ...], out: Path, crs: str | None,
                    "on_bad_rows": "report" if skip_bad_rows else "raise"}
         layers, rejected = [], []
         for path in sources:
-            layer = read_source(path, **options)
-            console.print(f"{path}: {len(layer)} candidates ({layer.attrs['source_type']})")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # rejected rows are listed below
+                layer = read_source(path, **options)
             table = layer.attrs.get("rejected")
-            if table is not None and len(table):
+            skipped = "" if table is None or not len(table) else (
+                f", {len(table)} unreadable rows skipped (first: line {table['line'].iloc[0]}:"
+                f" {table['reason'].iloc[0]})")
+            console.print(f"{path}: {len(layer)} candidates ({layer.attrs['source_type']})"
+                          f"{skipped}", highlight=False)
+            if skipped:
                 rejected.append(table.assign(file=str(path)))
             layers.append(layer.to_crs(to_crs) if to_crs else layer)
         merged = merge_candidates(layers, same_structure_m=same_structure, multi_use=multi_use)

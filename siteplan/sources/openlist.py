@@ -38,6 +38,7 @@ Examples
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
@@ -82,13 +83,15 @@ def _norm(header: object) -> str:
 
 
 def _read_table(path: Path, sheet: str | int | None) -> pd.DataFrame:
+    if path.stat().st_size == 0:
+        raise InputError(f"{path}: the file is empty.")
     try:
         if path.suffix.lower() in EXCEL_SUFFIXES:
             return pd.read_excel(path, sheet_name=sheet or 0, dtype=str)
         return pd.read_csv(path, encoding="utf-8-sig", sep=None, engine="python", dtype=str)
     except pd.errors.EmptyDataError as exc:
         raise InputError(f"{path}: the file is empty.") from exc
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as exc:
+    except (pd.errors.ParserError, csv.Error, UnicodeDecodeError, ValueError, OSError) as exc:
         hint = "Save it as .xlsx or UTF-8 CSV." if path.suffix.lower() not in EXCEL_SUFFIXES \
             else "Open it in Excel and save it again as .xlsx."
         raise InputError(f"{path}: cannot read ({exc}). {hint}") from exc
