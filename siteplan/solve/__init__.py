@@ -50,11 +50,14 @@ from siteplan.solve.lagrange import (
     lagrangian_heuristic,
     subgradient,
 )
+from siteplan.solve.local import iterated_greedy
 from siteplan.solve.problem import Problem, build_problem, check_preselected
 
 METHODS = ("greedy", "auto", "exact")
 #: time limit used by ``method="auto"`` when none is given (seconds)
 DEFAULT_AUTO_TIME_LIMIT_S = 10.0
+#: share of the time left after the bound spent in the iterated greedy
+LOCAL_SHARE = 0.7
 #: largest core (nonzeros) handed to HiGHS inside ``auto``
 CORE_NNZ_LIMIT = 3_000_000
 #: largest matrix (nonzeros) whose LP relaxation gives the bound inside ``auto``
@@ -186,6 +189,15 @@ def _improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float
         details.update(bound="lagrangian", lagrange_iterations=state.iterations)
         if state.best_cost < best_cost:
             selected, best_cost = state.best_selected, state.best_cost
+    remaining = deadline - time.perf_counter()
+    if _proves_optimal(best_cost, bound, integral) or remaining < 0.2:
+        return bound, selected, best_cost
+    optimum_at = np.ceil(bound - 1e-6) if integral else bound * (1 + 1e-9)
+    local = iterated_greedy(p, selected, pre, time.perf_counter() + LOCAL_SHARE * remaining,
+                            seed=seed, stop_at=optimum_at)
+    if float(p.cost[local].sum()) < best_cost - 1e-9:
+        selected, best_cost = local, float(p.cost[local].sum())
+        details["local_search_cost"] = best_cost
     remaining = deadline - time.perf_counter()
     if _proves_optimal(best_cost, bound, integral) or remaining < 0.2:
         return bound, selected, best_cost

@@ -33,7 +33,6 @@ from scipy.spatial import cKDTree
 
 from siteplan.defaults import Assumptions
 from siteplan.errors import InputError
-from siteplan.schema import validate_candidates
 from siteplan.sources.rows import BadRows, check_policy
 
 COLUMNS = ("radio", "mcc", "net", "area", "cell", "unit", "lon", "lat", "range", "samples",
@@ -45,7 +44,9 @@ CHINA_MNC = {0: "China Mobile", 2: "China Mobile", 4: "China Mobile", 7: "China 
              8: "China Mobile", 1: "China Unicom", 6: "China Unicom", 9: "China Unicom",
              3: "China Telecom", 5: "China Telecom", 11: "China Telecom", 15: "China Broadnet"}
 EARTH_RADIUS_M = 6_371_008.8
-CHUNK_ROWS = 500_000
+CHUNK_ROWS = 200_000
+_KEEP = {"radio": np.int8, "mcc": np.int32, "net": np.int32, "area": np.int32,
+         "cell": np.int64, "lon": np.float64, "lat": np.float64}
 
 
 def _open_text(path: Path):
@@ -91,7 +92,7 @@ def _radio(value: object) -> str:
 def _chunks(path: Path, header: bool) -> Iterable[tuple[pd.DataFrame, int]]:
     reader = pd.read_csv(
         path, header=0 if header else None, names=None if header else list(COLUMNS),
-        usecols=["radio", "mcc", "net", "area", "cell", "lon", "lat", "samples"],
+        usecols=["radio", "mcc", "net", "area", "cell", "lon", "lat"],
         dtype=str, chunksize=CHUNK_ROWS, compression="infer", keep_default_na=False)
     first_line = 2 if header else 1
     try:
@@ -114,8 +115,9 @@ def read_cells(path: str | Path, *, radio: object = None, mcc: object = None, mn
     Returns
     -------
     cells : pandas.DataFrame
-        ``radio, mcc, net, area, cell, lon, lat, samples``, compact dtypes,
-        ``line`` = the file line.
+        ``radio`` (categorical), ``mcc, net, area, cell, lon, lat`` in
+        compact dtypes (columns concatenated one at a time, so memory stays
+        near the size of the kept cells).
     rejected : pandas.DataFrame
         Rows that could not be read (``line``, ``column``, ``reason``).
     """
@@ -131,14 +133,14 @@ def read_cells(path: str | Path, *, radio: object = None, mcc: object = None, mn
             raise InputError(f"bbox {bbox!r}: give (min lon, min lat, max lon, max lat).")
     header = _has_header(path)
     bad = BadRows(str(path))
-    kept: list[pd.DataFrame] = []
+    kept: dict[str, list[np.ndarray]] = {c: [] for c in _KEEP}
     for chunk, first_line in _chunks(path, header):
         lines = np.arange(first_line, first_line + len(chunk))
         text = chunk["radio"].str.strip().str.upper()
         unknown = ~text.isin(RADIOS)
         bad.add(lines[unknown.to_numpy()], "radio", f"radio is not one of {', '.join(RADIOS)}")
         nums = {c: pd.to_numeric(chunk[c], errors="coerce") for c in
-                ("mcc", "net", "area", "cell", "lon", "lat", "samples")}
+                ("mcc", "net", "area", "cell", "lon", "lat")}
         ok = ~unknown.to_numpy()
         for c in ("mcc", "net", "lon", "lat"):
             miss = nums[c].isna().to_numpy() & ok
@@ -158,17 +160,22 @@ def read_cells(path: str | Path, *, radio: object = None, mcc: object = None, mn
             ok &= (lon >= bbox[0]) & (lon <= bbox[2]) & (lat >= bbox[1]) & (lat <= bbox[3])
         if not ok.any():
             continue
-        kept.append(pd.DataFrame({
-            "radio": pd.Categorical(text[ok], categories=RADIOS),
-            "mcc": nums["mcc"][ok].astype("int32"), "net": nums["net"][ok].astype("int32"),
-            "area": nums["area"][ok].fillna(-1).astype("int64"),
-            "cell": nums["cell"][ok].fillna(-1).astype("int64"),
-            "lon": lon[ok], "lat": lat[ok],
-            "samples": nums["samples"][ok].fillna(0).astype("int32"), "line": lines[ok],
-        }))
+        codes = pd.Categorical(text[ok], categories=RADIOS).codes
+        for c, values in (("radio", codes), ("mcc", nums["mcc"][ok]), ("net", nums["net"][ok]),
+                          ("area", nums["area"][ok].fillna(-1)),
+                          ("cell", nums["cell"][ok].fillna(-1)), ("lon", lon[ok]),
+                          ("lat", lat[ok])):
+            kept[c].append(np.asarray(values).astype(_KEEP[c]))
+        del chunk, nums, text
     rejected = bad.finish(on_bad_rows)
-    cells = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame(
-        columns=["radio", "mcc", "net", "area", "cell", "lon", "lat", "samples", "line"])
+    columns = {}
+    for c in _KEEP:
+        parts = kept.pop(c)
+        columns[c] = np.concatenate(parts) if parts else np.zeros(0, _KEEP[c])
+        del parts
+    columns["radio"] = pd.Categorical.from_codes(columns["radio"], categories=RADIOS)
+    cells = pd.DataFrame(columns, copy=False)
+    del columns
     if area is not None and len(cells):
         shape = area.union_all() if hasattr(area, "union_all") else area
         inside = gpd.GeoSeries(gpd.points_from_xy(cells["lon"], cells["lat"]), crs=4326) \
@@ -191,21 +198,30 @@ def group_sites(cells: pd.DataFrame, site_distance_m: float) -> np.ndarray:
     """
     if len(cells) == 0:
         return np.zeros(0, dtype=np.int64)
-    lon, lat = np.radians(cells["lon"].to_numpy()), np.radians(cells["lat"].to_numpy())
     operator = cells["mcc"].to_numpy(np.int64) * 1000 + cells["net"].to_numpy(np.int64)
-    _, op_code = np.unique(operator, return_inverse=True)
-    # local east/north metres (distance error < 0.1 % at site scale), operators far apart
-    xyz = np.column_stack([EARTH_RADIUS_M * lon * np.cos(lat), EARTH_RADIUS_M * lat,
-                           op_code * 1e9])
-    pairs = cKDTree(xyz).query_pairs(site_distance_m, output_type="ndarray")
-    n = len(cells)
-    graph = sp.coo_array((np.ones(len(pairs), dtype=np.int8), (pairs[:, 0], pairs[:, 1])),
-                         shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
+    order = np.argsort(operator, kind="stable")
+    bounds = np.flatnonzero(np.r_[True, np.diff(operator[order]) != 0, True])
+    lon_all, lat_all = cells["lon"].to_numpy(), cells["lat"].to_numpy()
+    labels = np.empty(len(cells), dtype=np.int64)
+    offset = 0
+    for start, stop in zip(bounds[:-1], bounds[1:], strict=True):  # one operator at a time
+        idx = order[start:stop]
+        lat = np.radians(lat_all[idx])
+        # local east/north metres (distance error < 0.1 % at site scale)
+        xy = np.column_stack([EARTH_RADIUS_M * np.radians(lon_all[idx]) * np.cos(lat),
+                              EARTH_RADIUS_M * lat])
+        pairs = cKDTree(xy).query_pairs(site_distance_m, output_type="ndarray")
+        graph = sp.coo_array((np.ones(len(pairs), dtype=np.int8), (pairs[:, 0], pairs[:, 1])),
+                             shape=(idx.size, idx.size))
+        n_sites, local = connected_components(graph, directed=False)
+        labels[idx] = local + offset
+        offset += n_sites
+        del xy, pairs, graph
     # number sites in order of their first cell, so labels are stable
     _, first = np.unique(labels, return_index=True)
-    order = np.argsort(np.argsort(first))
-    return order[labels]
+    rank = np.empty(first.size, dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(first.size)
+    return rank[labels]
 
 
 def read_opencellid(path: str | Path, *, radio: object = None, mcc: object = None,
@@ -274,15 +290,26 @@ def read_opencellid(path: str | Path, *, radio: object = None, mcc: object = Non
     ops = {(m, n): CHINA_MNC.get(int(n), f"MCC {m} MNC {n}") if m == 460 else f"MCC {m} MNC {n}"
            for m, n in set(zip(mcc_v.tolist(), mnc_v.tolist(), strict=True))}
     operator = [ops[k] for k in zip(mcc_v.tolist(), mnc_v.tolist(), strict=True)]
+    n = n_cells.size
+
+    def category(values: object) -> pd.Categorical:
+        return pd.Categorical(values if not isinstance(values, str) else [values] * n)
+
+    # canonical columns built directly; repeated text as categoricals, so a
+    # country export with millions of sites stays small in memory
     out = gpd.GeoDataFrame({
-        "site_id": pd.Series([f"ocid:{m}-{n}-{a}-{c}" for m, n, a, c in zip(
-            mcc_v.tolist(), mnc_v.tolist(), area_v.tolist(), cell_v.tolist(), strict=True)]),
-        "kind": "existing_site", "name": "", "owner": operator, "operator": operator,
-        "n_cells": n_cells, "radios": [names[m] for m in mask.tolist()],
-        "mcc": mcc_v, "mnc": mnc_v, "source": "opencellid",
+        "site_id": [f"ocid:{m}-{k}-{a}-{c}" for m, k, a, c in zip(
+            mcc_v.tolist(), mnc_v.tolist(), area_v.tolist(), cell_v.tolist(), strict=True)],
+        "kind": category("existing_site"), "height_m": np.full(n, np.nan),
+        "owner": category(operator), "open_access": np.zeros(n, dtype=bool),
+        "on_air": np.zeros(n, dtype=bool), "power_supply": category("unknown"),
+        "name": category(""), "operator": category(operator), "n_cells": n_cells,
+        "radios": pd.Categorical.from_codes(np.searchsorted(sorted(names), mask),
+                                            categories=[names[m] for m in sorted(names)]),
+        "mcc": mcc_v, "mnc": mnc_v, "source": category("opencellid"),
     }, geometry=gpd.points_from_xy(lon, lat), crs=4326)
     dup = out["site_id"].duplicated(keep="first")
-    out.loc[dup, "site_id"] = out.loc[dup, "site_id"] + "#" + out.index[dup].astype(str)
-    out = validate_candidates(out, source=str(path))
+    if dup.any():
+        out.loc[dup, "site_id"] = out.loc[dup, "site_id"] + "#" + out.index[dup].astype(str)
     out.attrs["rejected"] = rejected
     return out
