@@ -287,13 +287,16 @@ def read_opencellid(path: str | Path, *, radio: object = None, mcc: object = Non
     lat = np.add.reduceat(cells["lat"].to_numpy()[order], starts) / n_cells
     mcc_v, mnc_v = cells["mcc"].to_numpy()[first], cells["net"].to_numpy()[first]
     area_v, cell_v = cells["area"].to_numpy()[first], cells["cell"].to_numpy()[first]
+    del cells, site, order, bits, first  # the cells are summarised: free them before the table
     ops = {(m, n): CHINA_MNC.get(int(n), f"MCC {m} MNC {n}") if m == 460 else f"MCC {m} MNC {n}"
            for m, n in set(zip(mcc_v.tolist(), mnc_v.tolist(), strict=True))}
-    operator = [ops[k] for k in zip(mcc_v.tolist(), mnc_v.tolist(), strict=True)]
+    operator = pd.Categorical([ops[k] for k in zip(mcc_v.tolist(), mnc_v.tolist(), strict=True)])
     n = n_cells.size
 
     def category(values: object) -> pd.Categorical:
-        return pd.Categorical(values if not isinstance(values, str) else [values] * n)
+        if isinstance(values, str):
+            return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[values])
+        return pd.Categorical(values)
 
     # canonical columns built directly; repeated text as categoricals, so a
     # country export with millions of sites stays small in memory
