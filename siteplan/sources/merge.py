@@ -17,13 +17,11 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
-from scipy.spatial import cKDTree
 
 from siteplan.defaults import Assumptions
 from siteplan.errors import InputError
 from siteplan.schema import validate_candidates
+from siteplan.sources.link import link_within
 
 
 def concat_candidates(layers: list[gpd.GeoDataFrame], sources: list[str]) -> gpd.GeoDataFrame:
@@ -58,19 +56,6 @@ STRUCTURE_CLASS = {"existing_site": "tower", "tower": "tower", "rooftop": "build
                    "public_building": "building"}
 #: Pole kinds that can share one multi-use pole (多杆合一).
 POLE_KINDS = ("power_pole", "streetlight", "smart_pole", "monitoring_pole", "traffic_pole")
-
-
-def _components(xy: np.ndarray, label: np.ndarray, radius_m: float) -> np.ndarray:
-    """Connected groups of points with equal ``label`` within ``radius_m``."""
-    n = len(xy)
-    if n == 0 or radius_m <= 0:
-        return np.arange(n)
-    _, code = np.unique(label, return_inverse=True)
-    pairs = cKDTree(np.column_stack([xy, code * 1e9])).query_pairs(radius_m,
-                                                                   output_type="ndarray")
-    graph = sp.coo_array((np.ones(len(pairs), dtype=np.int8), (pairs[:, 0], pairs[:, 1])),
-                         shape=(n, n))
-    return connected_components(graph, directed=False)[1]
 
 
 def _collapse(frame: gpd.GeoDataFrame, group: np.ndarray, kind_of: np.ndarray) -> gpd.GeoDataFrame:
@@ -173,15 +158,15 @@ def merge_candidates(layers: list[gpd.GeoDataFrame], *, same_structure_m: float 
     xy = np.column_stack([metric.geometry.x, metric.geometry.y])
     kinds = frame["kind"].to_numpy(dtype=object)
     klass = np.array([STRUCTURE_CLASS.get(k, k) for k in kinds], dtype=object)
-    group = _components(xy, klass, same_m)
+    group = link_within(xy, klass, same_m)
     frame = _collapse(frame, group, kinds)
     if multi_use:
         metric = frame.to_crs(metric.crs)
         xy = np.column_stack([metric.geometry.x, metric.geometry.y])
         kinds = frame["kind"].to_numpy(dtype=object)
         is_pole = np.isin(kinds, POLE_KINDS)
-        label = np.where(is_pole, "pole", np.arange(len(frame)).astype(str))
-        group = _components(xy, label, multi_m)
+        group = np.arange(len(frame)) + len(frame)  # other kinds stay alone
+        group[is_pole] = link_within(xy[is_pole], np.zeros(int(is_pole.sum())), multi_m)
         rank = np.array([POLE_KINDS.index(k) if k in POLE_KINDS else -1 for k in kinds])
         order = np.lexsort((rank, group))  # within a group the tallest pole kind first
         frame, group = frame.iloc[order].reset_index(drop=True), group[order]

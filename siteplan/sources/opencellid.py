@@ -27,12 +27,10 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
-from scipy.spatial import cKDTree
 
 from siteplan.defaults import Assumptions
 from siteplan.errors import InputError
+from siteplan.sources.link import link_within
 from siteplan.sources.rows import BadRows, check_policy
 
 COLUMNS = ("radio", "mcc", "net", "area", "cell", "unit", "lon", "lat", "range", "samples",
@@ -196,32 +194,12 @@ def group_sites(cells: pd.DataFrame, site_distance_m: float) -> np.ndarray:
     >>> group_sites(cells, 50.0).tolist()  # 20 m apart: one site; 1 km; other operator
     [0, 0, 1, 2]
     """
-    if len(cells) == 0:
-        return np.zeros(0, dtype=np.int64)
     operator = cells["mcc"].to_numpy(np.int64) * 1000 + cells["net"].to_numpy(np.int64)
-    order = np.argsort(operator, kind="stable")
-    bounds = np.flatnonzero(np.r_[True, np.diff(operator[order]) != 0, True])
-    lon_all, lat_all = cells["lon"].to_numpy(), cells["lat"].to_numpy()
-    labels = np.empty(len(cells), dtype=np.int64)
-    offset = 0
-    for start, stop in zip(bounds[:-1], bounds[1:], strict=True):  # one operator at a time
-        idx = order[start:stop]
-        lat = np.radians(lat_all[idx])
-        # local east/north metres (distance error < 0.1 % at site scale)
-        xy = np.column_stack([EARTH_RADIUS_M * np.radians(lon_all[idx]) * np.cos(lat),
-                              EARTH_RADIUS_M * lat])
-        pairs = cKDTree(xy).query_pairs(site_distance_m, output_type="ndarray")
-        graph = sp.coo_array((np.ones(len(pairs), dtype=np.int8), (pairs[:, 0], pairs[:, 1])),
-                             shape=(idx.size, idx.size))
-        n_sites, local = connected_components(graph, directed=False)
-        labels[idx] = local + offset
-        offset += n_sites
-        del xy, pairs, graph
-    # number sites in order of their first cell, so labels are stable
-    _, first = np.unique(labels, return_index=True)
-    rank = np.empty(first.size, dtype=np.int64)
-    rank[np.argsort(first, kind="stable")] = np.arange(first.size)
-    return rank[labels]
+    lat = np.radians(cells["lat"].to_numpy())
+    # local east/north metres (distance error < 0.1 % at site scale)
+    xy = np.column_stack([EARTH_RADIUS_M * np.radians(cells["lon"].to_numpy()) * np.cos(lat),
+                          EARTH_RADIUS_M * lat])
+    return link_within(xy, operator, site_distance_m)
 
 
 def read_opencellid(path: str | Path, *, radio: object = None, mcc: object = None,
