@@ -12,7 +12,6 @@ Examples
 
 from __future__ import annotations
 
-import gzip
 from pathlib import Path
 from typing import Any
 
@@ -21,20 +20,10 @@ import pandas as pd
 
 from siteplan.errors import InputError
 from siteplan.sources.files import read_candidates
-from siteplan.sources.opencellid import COLUMNS as OCID_COLUMNS
-from siteplan.sources.opencellid import RADIOS, read_opencellid
+from siteplan.sources.opencellid import first_line, header_row, read_opencellid
 from siteplan.sources.openlist import EXCEL_SUFFIXES, HEADERS, _norm, read_open_list
 from siteplan.sources.osm import SUFFIXES as OSM_SUFFIXES
 from siteplan.sources.osm import read_osm
-
-
-def _first_line(path: Path) -> str:
-    opener = gzip.open if path.suffix == ".gz" else open
-    try:
-        with opener(path, "rt", encoding="utf-8-sig", errors="replace") as handle:
-            return handle.readline().strip()
-    except (OSError, EOFError) as exc:
-        raise InputError(f"{path}: cannot read ({exc}).") from exc
 
 
 def source_type(path: str | Path) -> str:
@@ -46,10 +35,10 @@ def source_type(path: str | Path) -> str:
     if name.endswith(EXCEL_SUFFIXES):
         return "open_list"
     if name.endswith((".csv", ".csv.gz", ".txt", ".tsv")):
-        fields = [f.strip().lower() for f in _first_line(path).replace("\t", ",").split(",")]
-        if fields[:3] == ["radio", "mcc", "net"] or (
-                len(fields) == len(OCID_COLUMNS) and fields[0].upper() in RADIOS):
+        line = first_line(path)
+        if header_row(line) is not None:
             return "opencellid"
+        fields = [f.strip().lower() for f in line.replace("\t", ",").split(",")]
         known = {_norm(h) for names in HEADERS.values() for h in names}
         if "site_id" not in fields and sum(_norm(f) in known for f in fields) >= 3:
             return "open_list"

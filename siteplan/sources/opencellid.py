@@ -47,26 +47,43 @@ _KEEP = {"radio": np.int8, "mcc": np.int32, "net": np.int32, "area": np.int32,
          "cell": np.int64, "lon": np.float64, "lat": np.float64}
 
 
-def _open_text(path: Path):
-    return gzip.open(path, "rt", encoding="utf-8", errors="replace") if path.suffix == ".gz" \
-        else path.open(encoding="utf-8", errors="replace")
-
-
-def _has_header(path: Path) -> bool:
+def first_line(path: Path) -> str:
+    """The first line of a plain or ``.gz`` text file (BOM and spaces stripped)."""
+    opener = gzip.open if path.suffix == ".gz" else open
     try:
-        with _open_text(path) as handle:
-            first = handle.readline().strip()
+        with opener(path, "rt", encoding="utf-8-sig", errors="replace") as handle:
+            return handle.readline().strip()
     except (OSError, EOFError) as exc:
         raise InputError(f"{path}: cannot read ({exc}). Is the download complete?") from exc
-    if not first:
-        raise InputError(f"{path}: the file is empty.")
-    fields = [f.strip().lower() for f in first.split(",")]
+
+
+def header_row(line: str) -> bool | None:
+    """Whether a first line is an OpenCelliD header (True), an OpenCelliD
+    data row (False: the file has no header), or neither (None).
+
+    Examples
+    --------
+    >>> header_row("radio,mcc,net,area"), header_row("LTE" + ",1" * 13), header_row("a,b")
+    (True, False, None)
+    """
+    fields = [f.strip().lower() for f in line.split(",")]
     if fields[:3] == ["radio", "mcc", "net"]:
         return True
     if len(fields) == len(COLUMNS) and fields[0].upper() in RADIOS:
         return False
-    raise InputError(f"{path}: not an OpenCelliD cell export; the first line is {first[:80]!r}. "
-                     f"Expected the columns {','.join(COLUMNS)} (header row optional).")
+    return None
+
+
+def _has_header(path: Path) -> bool:
+    first = first_line(path)
+    if not first:
+        raise InputError(f"{path}: the file is empty.")
+    header = header_row(first)
+    if header is None:
+        raise InputError(f"{path}: not an OpenCelliD cell export; the first line is "
+                         f"{first[:80]!r}. Expected the columns {','.join(COLUMNS)} (header row "
+                         "optional).")
+    return header
 
 
 def _as_set(values: object, what: str, parse) -> set | None:
@@ -92,11 +109,11 @@ def _chunks(path: Path, header: bool) -> Iterable[tuple[pd.DataFrame, int]]:
         path, header=0 if header else None, names=None if header else list(COLUMNS),
         usecols=["radio", "mcc", "net", "area", "cell", "lon", "lat"],
         dtype=str, chunksize=CHUNK_ROWS, compression="infer", keep_default_na=False)
-    first_line = 2 if header else 1
+    line_no = 2 if header else 1
     try:
         for chunk in reader:
-            yield chunk, first_line
-            first_line += len(chunk)
+            yield chunk, line_no
+            line_no += len(chunk)
     except pd.errors.ParserError as exc:
         raise InputError(f"{path}: {exc}. Remove or repair that line.") from exc
     except (OSError, EOFError, UnicodeDecodeError) as exc:
@@ -132,8 +149,8 @@ def read_cells(path: str | Path, *, radio: object = None, mcc: object = None, mn
     header = _has_header(path)
     bad = BadRows(str(path))
     kept: dict[str, list[np.ndarray]] = {c: [] for c in _KEEP}
-    for chunk, first_line in _chunks(path, header):
-        lines = np.arange(first_line, first_line + len(chunk))
+    for chunk, line_no in _chunks(path, header):
+        lines = np.arange(line_no, line_no + len(chunk))
         text = chunk["radio"].str.strip().str.upper()
         unknown = ~text.isin(RADIOS)
         bad.add(lines[unknown.to_numpy()], "radio", f"radio is not one of {', '.join(RADIOS)}")
