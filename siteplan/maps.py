@@ -82,10 +82,18 @@ def _site_rows(sites: gpd.GeoDataFrame, lab: dict[str, str]) -> list[list[str]]:
              for v in row] for row in zip(*cols, strict=True)]
 
 
-def _kind_styles(kinds: list[str], **extra: float) -> list[dict]:
-    return [{"radius": 5, "color": KIND_COLOURS.get(k, "#999999"), "weight": 1,
-             "fillColor": KIND_COLOURS.get(k, "#999999"), "fillOpacity": 0.9, **extra}
-            for k in kinds]
+_KIND_ORDER = sorted(KIND_COLOURS)
+
+
+def _kind_codes(kinds: object) -> np.ndarray:
+    """Index of each kind into :func:`_kind_styles`."""
+    return np.array([_KIND_ORDER.index(k) for k in kinds], dtype=int)
+
+
+def _kind_styles(**extra: float) -> list[dict]:
+    """One circle style per kind, in :func:`_kind_codes` order."""
+    return [{"radius": 5, "color": KIND_COLOURS[k], "weight": 1, "fillColor": KIND_COLOURS[k],
+             "fillOpacity": 0.9, **extra} for k in _KIND_ORDER]
 
 
 def _legend(title: str, entries: list[tuple[str, str, str]]) -> folium.Element:
@@ -172,17 +180,14 @@ def _targets_layer(plan: Plan, year: int, lab: dict[str, str]) -> folium.GeoJson
     )
 
 
-def _sites_layer(plan: Plan, year: int, lab: dict[str, str], *, show: bool = True,
+def _sites_layer(sites: gpd.GeoDataFrame, lab: dict[str, str], *, show: bool = True,
                  name: str | None = None) -> PointLayer:
-    """Chosen sites on canvas, coloured by kind; new builds larger and ringed
-    in black; popups with the site's id, name, kind, status, owner, height,
-    cost, power supply and milestone."""
-    sites = plan.sites(year).to_crs(4326)
-    kinds = sorted(KIND_COLOURS)
-    styles = _kind_styles(kinds) + [
-        {**st, "radius": 7, "color": "#000000", "weight": 3} for st in _kind_styles(kinds)]
-    code = np.array([kinds.index(k) for k in sites["kind"]], dtype=int)
-    code = code + len(kinds) * (sites["status"] == "new").to_numpy()
+    """Chosen sites (``Plan.sites`` in EPSG:4326) on canvas, coloured by kind;
+    new builds larger and ringed in black; popups with the site's id, name,
+    kind, status, owner, height, cost, power supply and milestone."""
+    styles = _kind_styles() + [
+        {**st, "radius": 7, "color": "#000000", "weight": 3} for st in _kind_styles()]
+    code = _kind_codes(sites["kind"]) + len(_KIND_ORDER) * (sites["status"] == "new").to_numpy()
     return PointLayer(sites.geometry.y, sites.geometry.x, code, styles=styles,
                       name=name or f"{lab['sites']} ({len(sites)})", show=show,
                       fields=[lab[k] for k in POPUP_FIELDS], rows=_site_rows(sites, lab),
@@ -208,10 +213,8 @@ def _conflicts_layer(plan: Plan, year: int, lab: dict[str, str]) -> folium.Featu
 def _candidates_layer(plan: Plan, lab: dict[str, str]) -> PointLayer:
     """Every candidate as a small canvas circle coloured by kind (hidden by default)."""
     cands = plan.candidates.to_crs(4326)
-    kinds = sorted(KIND_COLOURS)
-    code = [kinds.index(k) for k in cands["kind"]]
-    return PointLayer(cands.geometry.y, cands.geometry.x, code,
-                      styles=_kind_styles(kinds, radius=2, weight=0, fillOpacity=0.6),
+    return PointLayer(cands.geometry.y, cands.geometry.x, _kind_codes(cands["kind"]),
+                      styles=_kind_styles(radius=2, weight=0, fillOpacity=0.6),
                       name=f"{lab['candidates']} ({len(cands)})", show=False,
                       tooltips=(cands["site_id"].astype(str) + " " + cands["kind"]).tolist())
 
@@ -244,13 +247,11 @@ def milestone_map(plan: Plan, year: int, *, lang: str = "en", tiles: str | None 
     m = plan.milestone(year)
     sites = plan.sites(year).to_crs(4326)
     radii = footprint_radii_m(plan, m.selected)
-    kinds = sorted(KIND_COLOURS)
     keep = radii > 0
-    PointLayer(sites.geometry.y[keep], sites.geometry.x[keep],
-               [kinds.index(k) for k in sites["kind"][keep]], radius_m=radii[keep],
-               styles=_kind_styles(kinds, weight=0.5, fillOpacity=0.08),
+    PointLayer(sites.geometry.y[keep], sites.geometry.x[keep], _kind_codes(sites["kind"][keep]),
+               radius_m=radii[keep], styles=_kind_styles(weight=0.5, fillOpacity=0.08),
                name=lab["footprints"], show=False, interactive=False).add_to(fmap)
-    _sites_layer(plan, year, lab).add_to(fmap)
+    _sites_layer(sites, lab).add_to(fmap)
     conflicts_layer = _conflicts_layer(plan, year, lab)
     if conflicts_layer is not None:
         conflicts_layer.add_to(fmap)
@@ -278,10 +279,10 @@ def overview_map(plan: Plan, *, lang: str = "en", tiles: str | None = "OpenStree
     _candidates_layer(plan, lab).add_to(fmap)
     layers = []
     for m in plan.milestones:
-        layer = _sites_layer(plan, m.milestone, lab, show=m.milestone == last,
+        sites = plan.sites(m.milestone).to_crs(4326)
+        layer = _sites_layer(sites, lab, show=m.milestone == last,
                              name=f"{lab['sites']} {m.milestone} ({m.selected.size})")
         layers.append((m.milestone, layer.add_to(fmap)))
     if len(layers) > 1:
         TimeSlider(layers, label=lab["since"]).add_to(fmap)
-    kinds = sorted(set(plan.sites(last)["kind"]))
-    return _finish(fmap, plan, last, lab, kinds, offline)
+    return _finish(fmap, plan, last, lab, sorted(set(sites["kind"])), offline)
