@@ -83,6 +83,12 @@ def _collapse(frame: gpd.GeoDataFrame, group: np.ndarray, kind_of: np.ndarray) -
     return gpd.GeoDataFrame(out.reset_index(drop=True), crs=frame.crs)
 
 
+def _describe(layer: gpd.GeoDataFrame, position: int) -> str:
+    name = str(layer["source"].iloc[0]) if "source" in layer and len(layer) else \
+        f"layer {position + 1}"
+    return f"{name} is {layer.crs.to_string() if layer.crs else 'unset'}"
+
+
 def merge_candidates(layers: list[gpd.GeoDataFrame], *, same_structure_m: float | None = None,
                      multi_use: bool = False, multi_use_m: float | None = None,
                      assumptions: Assumptions | dict | None = None) -> gpd.GeoDataFrame:
@@ -137,12 +143,10 @@ def merge_candidates(layers: list[gpd.GeoDataFrame], *, same_structure_m: float 
     crs = layers[0].crs
     for i, layer in enumerate(layers[1:], start=1):
         if layer.crs != crs:
-            name = lambda k: str(layers[k]["source"].iloc[0]) if "source" in layers[k] and len(  # noqa: E731
-                layers[k]) else f"layer {k + 1}"
             raise InputError(
-                f"mixed coordinate systems: {name(0)} is {crs.to_string() if crs else 'unset'}, "
-                f"{name(i)} is {layer.crs.to_string() if layer.crs else 'unset'}. Reproject "
-                "them to one (siteplan candidates --to-crs EPSG:4326, or GeoDataFrame.to_crs).")
+                f"mixed coordinate systems: {_describe(layers[0], 0)}, {_describe(layer, i)}. "
+                "Reproject them to one (siteplan candidates --to-crs EPSG:4326, or "
+                "GeoDataFrame.to_crs).")
     parts = []
     for i, layer in enumerate(layers):
         part = validate_candidates(layer, source=f"layer {i + 1}")
