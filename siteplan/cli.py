@@ -47,20 +47,19 @@ def run_config(config_path: Path, out: Path, *, lang: str, tiles: str | None,
     from siteplan.planner import plan
     from siteplan.report import radio_comparison
     from siteplan.sitecount import site_count_analysis
-    from siteplan.sources import merge_candidates, read_candidates, read_layer, read_targets
-    from siteplan.sources.detect import read_source, source_type
+    from siteplan.sources import merge_candidates, read_layer, read_targets
+    from siteplan.sources.detect import read_source
     from siteplan.sources.merge import concat_candidates
 
     say, stop = _progress()
     try:
         cfg = load_config(config_path)
         say(f"reading inputs of {cfg.name!r}")
-        kinds = [source_type(s.path) for s in cfg.candidates]
-        if all(k == "inventory" for k in kinds):
-            layers = [read_candidates(s.path, **s.read_kwargs()) for s in cfg.candidates]
+        layers = [read_source(s.path, **s.read_kwargs(), assumptions=cfg.assumptions)
+                  for s in cfg.candidates]
+        if all(x.attrs["source_type"] == "inventory" for x in layers):
             candidates = concat_candidates(layers, [str(s.path) for s in cfg.candidates])
         else:  # OSM, OpenCelliD, open lists: merge duplicates across sources
-            layers = [read_source(s.path, crs=s.crs) for s in cfg.candidates]
             candidates = merge_candidates([x.to_crs(layers[0].crs) for x in layers],
                                           assumptions=cfg.assumptions)
         targets = read_targets(cfg.targets.path, **cfg.targets.read_kwargs())

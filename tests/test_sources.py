@@ -319,3 +319,18 @@ def test_readme_example_plans_central_helsinki_from_osm(tmp_path):
                                    "traffic_pole", "public_building"]).all()
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "Central Helsinki" in report and "| HKI-core |" in report
+
+
+def test_config_with_two_inventories_and_osm_reads(tmp_path):
+    from siteplan.datasets import sample_path
+    from siteplan.sources.detect import read_source
+    from siteplan.sources.merge import concat_candidates
+
+    first = read_source(sample_path("candidates.gpkg"))
+    second = read_source(sample_path("candidates.gpkg"))
+    second["site_id"] = "b-" + second["site_id"]
+    stacked = concat_candidates([first, second], ["a.gpkg", "b.gpkg"])
+    assert len(stacked) == 2 * len(first)
+    osm = read_source(OSM)
+    merged = merge_candidates([first.to_crs(4326), osm])
+    assert {"osm", "candidates.gpkg"} <= set(merged["source"])

@@ -45,13 +45,17 @@ def source_type(path: str | Path) -> str:
     return "inventory"
 
 
-def read_source(path: str | Path, *, crs: str | None = None, radio: Any = None, mcc: Any = None,
-                mnc: Any = None, bbox: Any = None, site_distance_m: float | None = None,
-                on_bad_rows: str = "raise", assumptions: Any = None) -> gpd.GeoDataFrame:
+def read_source(path: str | Path, *, crs: str | None = None, layer: str | None = None,
+                lon: str | None = None, lat: str | None = None, radio: Any = None,
+                mcc: Any = None, mnc: Any = None, bbox: Any = None,
+                site_distance_m: float | None = None, on_bad_rows: str = "raise",
+                assumptions: Any = None) -> gpd.GeoDataFrame:
     """Canonical candidates from one source of any supported type.
 
-    ``crs`` applies to lon/lat lists and CSV inventories; the OpenCelliD
-    options to cell exports. Rejected rows are in ``attrs["rejected"]``.
+    ``crs`` applies to lon/lat lists and inventories; ``layer``, ``lon`` and
+    ``lat`` to inventories (see :func:`siteplan.sources.read_layer`); the
+    OpenCelliD options to cell exports. Rejected rows are in
+    ``attrs["rejected"]``, the detected type in ``attrs["source_type"]``.
     """
     path = Path(path)
     if not path.exists():
@@ -66,7 +70,8 @@ def read_source(path: str | Path, *, crs: str | None = None, radio: Any = None, 
     elif kind == "open_list":
         out = read_open_list(path, crs=crs or "wgs84", on_bad_rows=on_bad_rows)
     else:
-        out = read_candidates(path, **({"crs": crs} if crs else {}))
+        given = {"crs": crs, "layer": layer, "lon": lon, "lat": lat}
+        out = read_candidates(path, **{k: v for k, v in given.items() if v is not None})
         out["source"] = path.name
     out.attrs.setdefault("rejected", pd.DataFrame(columns=["line", "column", "reason"]))
     out.attrs["source_type"] = kind

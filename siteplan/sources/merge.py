@@ -39,6 +39,7 @@ def concat_candidates(layers: list[gpd.GeoDataFrame], sources: list[str]) -> gpd
     for layer, source in zip(layers, sources, strict=True):
         part = layer.to_crs(crs) if layer.crs != crs else layer
         part = part.copy()
+        part.attrs = {}  # per-source notes (rejected rows) stay with the source
         part["source"] = source
         parts.append(part)
     out = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=crs)
