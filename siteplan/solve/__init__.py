@@ -56,7 +56,10 @@ from siteplan.solve.problem import Problem, build_problem, check_preselected
 METHODS = ("greedy", "auto", "exact")
 #: time limit used by ``method="auto"`` when none is given (seconds)
 DEFAULT_AUTO_TIME_LIMIT_S = 10.0
-#: share of the time left after the bound spent in the iterated greedy
+#: HiGHS probe on the core before the iterated greedy: at most this many
+#: seconds and this share of the time left
+PROBE_S, PROBE_SHARE = 1.0, 0.15
+#: share of the time left after the probe spent in the iterated greedy
 LOCAL_SHARE = 0.7
 #: largest core (nonzeros) handed to HiGHS inside ``auto``
 CORE_NNZ_LIMIT = 3_000_000
@@ -158,17 +161,24 @@ def _quick_bound(p: Problem, pre: np.ndarray) -> float:
     return float(rc[rc < 0].sum()) + knap + float(p.cost[pre].sum())
 
 
-def _proves_optimal(cost: float, bound: float, integral: bool) -> bool:
+def _optimal_at(bound: float, integral: bool) -> float:
+    """The dearest cover cost that ``bound`` proves optimal (integer costs:
+    any cost up to the rounded-up bound)."""
     if integral:
-        return np.ceil(bound - 1e-6) >= cost - 1e-9
-    return cost - bound <= 1e-9 * max(1.0, abs(cost))
+        return float(np.ceil(bound - 1e-6)) + 1e-9
+    return bound + 1e-9 * max(1.0, abs(bound))
+
+
+def _proves_optimal(cost: float, bound: float, integral: bool) -> bool:
+    return cost <= _optimal_at(bound, integral)
 
 
 def _improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float,
              bound: float, deadline: float, seed: int,
              details: dict) -> tuple[float, np.ndarray, float]:
     """``auto``: a bound with multipliers (LP duals when the LP is small, else
-    subgradient), the Lagrangian heuristic, then HiGHS on the core problem."""
+    subgradient), the Lagrangian heuristic, a short HiGHS probe on the core
+    problem, the iterated greedy, then HiGHS on the core with the time left."""
     integral = bool(np.all(p.cost % 1 == 0))
     lp = None
     if p.col_rows.size <= LP_NNZ_LIMIT:
@@ -189,29 +199,31 @@ def _improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float
         details.update(bound="lagrangian", lagrange_iterations=state.iterations)
         if state.best_cost < best_cost:
             selected, best_cost = state.best_selected, state.best_cost
-    remaining = deadline - time.perf_counter()
-    if _proves_optimal(best_cost, bound, integral) or remaining < 0.2:
-        return bound, selected, best_cost
-    optimum_at = np.ceil(bound - 1e-6) if integral else bound * (1 + 1e-9)
-    local = iterated_greedy(p, selected, pre, time.perf_counter() + LOCAL_SHARE * remaining,
-                            seed=seed, stop_at=optimum_at)
-    if float(p.cost[local].sum()) < best_cost - 1e-9:
-        selected, best_cost = local, float(p.cost[local].sum())
-        details["local_search_cost"] = best_cost
-    remaining = deadline - time.perf_counter()
-    if _proves_optimal(best_cost, bound, integral) or remaining < 0.2:
-        return bound, selected, best_cost
-    core = core_columns(p, reduced, per_row=8, must=selected)
-    details["core_columns"] = int(core.size)
-    if int(np.diff(p.col_ptr)[core].sum()) > CORE_NNZ_LIMIT:
-        return bound, selected, best_cost
-    mip = mip_cover(p, core, start=selected, preselected=pre, time_limit_s=0.9 * remaining,
-                    seed=seed)
-    if mip is not None and mip.objective < best_cost - 1e-9 and p.feasible(mip.selected):
-        selected = remove_redundant(p, mip.selected, pre)
-        best_cost = float(p.cost[selected].sum())
-    if mip is not None and core.size == p.n_cols:
-        bound = max(bound, mip.bound)
+    # HiGHS on the core, first briefly (it proves many instances in
+    # milliseconds), then the iterated greedy, then HiGHS with the time left
+    for phase in ("probe", "local", "final"):
+        remaining = deadline - time.perf_counter()
+        if _proves_optimal(best_cost, bound, integral) or remaining < 0.2:
+            break
+        if phase == "local":
+            local = iterated_greedy(p, selected, pre, time.perf_counter() + LOCAL_SHARE * remaining,
+                                    seed=seed, stop_at=_optimal_at(bound, integral))
+            if float(p.cost[local].sum()) < best_cost - 1e-9:
+                selected, best_cost = local, float(p.cost[local].sum())
+                details["local_search_cost"] = best_cost
+            continue
+        core = core_columns(p, reduced, per_row=8, must=selected)
+        details["core_columns"] = int(core.size)
+        if int(np.diff(p.col_ptr)[core].sum()) > CORE_NNZ_LIMIT:
+            continue
+        limit_s = min(PROBE_S, PROBE_SHARE * remaining) if phase == "probe" else 0.9 * remaining
+        mip = mip_cover(p, core, start=selected, preselected=pre, time_limit_s=limit_s,
+                        seed=seed)
+        if mip is not None and mip.objective < best_cost - 1e-9 and p.feasible(mip.selected):
+            selected = remove_redundant(p, mip.selected, pre)
+            best_cost = float(p.cost[selected].sum())
+        if mip is not None and core.size == p.n_cols:
+            bound = max(bound, mip.bound)
     return bound, selected, best_cost
 
 
