@@ -136,3 +136,72 @@ def test_deterministic_for_seed():
     a = set_cover(A, cost, seed=5, time_limit=2)
     b = set_cover(A, cost, seed=5, time_limit=2)
     assert a.selected.tolist() == b.selected.tolist()
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(max_rows=10, max_cols=7), st.sampled_from([1.0, 0.6]), st.data())
+def test_row_reduction_keeps_every_feasible_choice(inst, target, data):
+    """A column set reaches the target on the reduced rows exactly when it
+    does on the original rows, so optimum and bounds carry over."""
+    from siteplan.solve.problem import build_problem
+    from siteplan.solve.reduce import reduce_rows
+
+    A, cost, weights = inst
+    p = build_problem(A, cost, weights=weights, target=target)
+    q, kept = reduce_rows(p)
+    assert q.n_rows == kept.size <= p.n_rows
+    assert q.weights.sum() <= p.weights.sum() + 1e-9
+    for mask in itertools.product([False, True], repeat=p.n_cols):
+        chosen = np.flatnonzero(mask)
+        assert p.feasible(chosen) == q.feasible(chosen), chosen
+
+
+def test_row_reduction_on_geometric_rows():
+    """Identical rows merge with their weight; rows containing a must-cover
+    row's columns go; a partial target keeps supersets."""
+    from siteplan.solve.problem import build_problem
+    from siteplan.solve.reduce import reduce_rows
+
+    A = sp.csr_array([[1, 1, 0], [1, 1, 0], [1, 1, 1], [0, 0, 1], [0, 0, 0]])
+    q, kept = reduce_rows(build_problem(A, weights=[1, 2, 1, 1, 1]))
+    assert kept.tolist() == [0, 3] and q.weights.tolist() == [3.0, 1.0]
+    q, kept = reduce_rows(build_problem(A, target=0.5))
+    assert kept.tolist() == [0, 2, 3] and q.weights.tolist() == [2.0, 1.0, 1.0]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(max_rows=12, max_cols=8), st.data())
+def test_row_weighting_search_returns_a_cover_no_dearer(inst, data):
+    import time
+
+    from siteplan.solve.greedy import greedy_cover
+    from siteplan.solve.problem import build_problem
+    from siteplan.solve.rowweight import row_weighting_search
+
+    A, cost, weights = inst
+    p = build_problem(A, cost, weights=weights)
+    frozen = np.array(data.draw(st.lists(st.booleans(), min_size=p.n_cols, max_size=p.n_cols)))
+    start = np.union1d(greedy_cover(p, np.flatnonzero(frozen)), np.flatnonzero(frozen))
+    found = row_weighting_search(p, start, time.perf_counter() + 5, frozen=frozen,
+                                 max_steps=300, seed=data.draw(st.integers(0, 3)))
+    assert p.feasible(found)
+    assert p.cost[found].sum() <= p.cost[start].sum() + 1e-9
+    assert set(np.flatnonzero(frozen)) <= set(found.tolist())
+    assert p.cost[found].sum() >= brute_force(A, cost, weights, pre=np.flatnonzero(frozen)) - 1e-9
+
+
+def test_auto_reaches_the_optimum_of_a_geometric_instance():
+    """Uniform points and sites, unit costs: the row reduction plus the
+    row-weighting search reach HiGHS's proven optimum (computed once with
+    ``method="exact"``) in a short time limit."""
+    rng = np.random.default_rng(3)
+    pts, sites = rng.random((1500, 2)), rng.random((250, 2))
+    d = np.hypot(pts[:, None, 0] - sites[None, :, 0], pts[:, None, 1] - sites[None, :, 1])
+    A = sp.csc_array((d <= 0.1).astype(np.int8))
+    keep = np.asarray(A.sum(axis=1)).ravel() > 0
+    A = sp.csc_array(A[keep])
+    exact = set_cover(A, method="exact", time_limit=60)
+    assert exact.optimal
+    auto = set_cover(A, time_limit=3)
+    assert auto.cost <= exact.cost * 1.02
+    assert auto.details["rows_after_reduction"] < A.shape[0] / 2

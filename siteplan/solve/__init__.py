@@ -11,7 +11,8 @@ greedy
     Lazy (CELF) greedy plus redundant-column removal; the bound is one
     Lagrangian evaluation at Beasley's starting multipliers.
 auto
-    The greedy, then Lagrangian subgradient optimisation (the lower bound and
+    Redundant rows dropped (identical and dominated rows, see
+    :mod:`siteplan.solve.reduce`), the greedy, then Lagrangian subgradient optimisation (the lower bound and
     a Lagrangian heuristic), then HiGHS on the core problem (the columns of
     least reduced cost per row), warm-started, all within ``time_limit``.
 exact
@@ -52,6 +53,8 @@ from siteplan.solve.lagrange import (
 )
 from siteplan.solve.local import iterated_greedy
 from siteplan.solve.problem import Problem, build_problem, check_preselected
+from siteplan.solve.reduce import reduce_rows
+from siteplan.solve.rowweight import row_weighting_search
 
 METHODS = ("greedy", "auto", "exact")
 #: time limit used by ``method="auto"`` when none is given (seconds)
@@ -61,6 +64,13 @@ DEFAULT_AUTO_TIME_LIMIT_S = 10.0
 PROBE_S, PROBE_SHARE = 1.0, 0.15
 #: share of the time left after the probe spent in the iterated greedy
 LOCAL_SHARE = 0.7
+#: share of the time limit ``auto`` may spend dropping redundant rows
+REDUCE_SHARE = 0.1
+#: columns per row in the local-search core (least reduced cost first)
+LOCAL_CORE_PER_ROW = 20
+#: share of the local-search time given to the row-weighting search (full
+#: covers of at most ``ROW_WEIGHTING_NNZ_LIMIT`` nonzeros in the core)
+ROW_WEIGHTING_SHARE, ROW_WEIGHTING_NNZ_LIMIT = 0.5, 2_000_000
 #: largest core (nonzeros) handed to HiGHS inside ``auto``
 CORE_NNZ_LIMIT = 3_000_000
 #: largest matrix (nonzeros) whose LP relaxation gives the bound inside ``auto``
@@ -173,12 +183,36 @@ def _proves_optimal(cost: float, bound: float, integral: bool) -> bool:
     return cost <= _optimal_at(bound, integral)
 
 
+def _local_search(p: Problem, pre: np.ndarray, selected: np.ndarray, reduced: np.ndarray,
+                  deadline: float, seed: int, stop_at: float, details: dict) -> np.ndarray:
+    """Local search on the core (the ``LOCAL_CORE_PER_ROW`` columns of least
+    reduced cost per row, plus the cover and the preselected): the
+    row-weighting search first on full covers that fit ``ROW_WEIGHTING_NNZ_LIMIT``,
+    then the iterated greedy from its best cover."""
+    core = core_columns(p, reduced, per_row=LOCAL_CORE_PER_ROW, must=np.union1d(selected, pre))
+    q = p.keep_columns(core)
+    start, fixed = np.searchsorted(core, selected), np.searchsorted(core, pre)
+    details["local_core_columns"] = int(core.size)
+    if p.full_cover and q.col_rows.size <= ROW_WEIGHTING_NNZ_LIMIT:
+        frozen = np.zeros(q.n_cols, dtype=bool)
+        frozen[fixed] = True
+        now = time.perf_counter()
+        found = row_weighting_search(q, start, now + ROW_WEIGHTING_SHARE * (deadline - now),
+                                     frozen=frozen, seed=seed, stop_at=stop_at)
+        found = remove_redundant(q, found, fixed)
+        details["row_weighting_cost"] = float(q.cost[found].sum())
+        if q.cost[found].sum() <= q.cost[start].sum():
+            start = found
+    local = iterated_greedy(q, start, fixed, deadline, seed=seed, stop_at=stop_at)
+    return core[local]
+
+
 def _improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float,
              bound: float, deadline: float, seed: int,
              details: dict) -> tuple[float, np.ndarray, float]:
     """``auto``: a bound with multipliers (LP duals when the LP is small, else
     subgradient), the Lagrangian heuristic, a short HiGHS probe on the core
-    problem, the iterated greedy, then HiGHS on the core with the time left."""
+    problem, the local search, then HiGHS on the core with the time left."""
     integral = bool(np.all(p.cost % 1 == 0))
     lp = None
     if p.col_rows.size <= LP_NNZ_LIMIT:
@@ -206,8 +240,9 @@ def _improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float
         if _proves_optimal(best_cost, bound, integral) or remaining < 0.2:
             break
         if phase == "local":
-            local = iterated_greedy(p, selected, pre, time.perf_counter() + LOCAL_SHARE * remaining,
-                                    seed=seed, stop_at=_optimal_at(bound, integral))
+            local = _local_search(p, pre, selected, reduced,
+                                  time.perf_counter() + LOCAL_SHARE * remaining, seed,
+                                  _optimal_at(bound, integral), details)
             if float(p.cost[local].sum()) < best_cost - 1e-9:
                 selected, best_cost = local, float(p.cost[local].sum())
                 details["local_search_cost"] = best_cost
@@ -266,16 +301,23 @@ def set_cover(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | 
     start_time = time.perf_counter()
     _check_method(method)
     _check_time(time_limit)
-    p = build_problem(A, cost, weights=weights, target=target, groups=groups)
-    pre = check_preselected(preselected, p.n_cols)
+    original = build_problem(A, cost, weights=weights, target=target, groups=groups)
+    pre = check_preselected(preselected, original.n_cols)
+    limit = time_limit if time_limit is not None else (
+        DEFAULT_AUTO_TIME_LIMIT_S if method == "auto" else None)
+    deadline = start_time + limit if limit is not None else np.inf
+    details: dict = {}
+    p = original
+    if method == "auto":
+        reduced, _ = reduce_rows(original, deadline=start_time + REDUCE_SHARE * limit)
+        if reduced.n_rows:
+            p = reduced
+        details["rows_after_reduction"] = p.n_rows
     integral = bool(np.all(p.cost % 1 == 0))
     selected = remove_redundant(p, greedy_cover(p, pre), pre)
     best_cost = float(p.cost[selected].sum())
     bound = min(_quick_bound(p, pre), best_cost)
-    details: dict = {"greedy_cost": best_cost}
-    limit = time_limit if time_limit is not None else (
-        DEFAULT_AUTO_TIME_LIMIT_S if method == "auto" else None)
-    deadline = start_time + limit if limit is not None else np.inf
+    details["greedy_cost"] = best_cost
     optimal = _proves_optimal(best_cost, bound, integral)
     if method == "auto" and not optimal:
         bound, selected, best_cost = _improve(p, pre, selected, best_cost, bound, deadline,
@@ -291,11 +333,11 @@ def set_cover(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | 
             bound = max(bound, mip.bound)
             optimal = mip.optimal or _proves_optimal(best_cost, bound, integral)
     bound = min(bound, best_cost)
-    total_w = float(p.weights.sum())
-    covered = covered_weight(p, selected) / total_w if total_w > 0 else 1.0
+    total_w = float(original.weights.sum())
+    covered = covered_weight(original, selected) / total_w if total_w > 0 else 1.0
     return SetCoverResult(
         selected=np.sort(selected), cost=best_cost, lower_bound=float(bound), covered=covered,
-        uncoverable=np.flatnonzero(~p.coverable), method=method,
+        uncoverable=np.flatnonzero(~original.coverable), method=method,
         time_s=time.perf_counter() - start_time, optimal=bool(optimal), details=details,
     )
 

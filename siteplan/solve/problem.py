@@ -75,6 +75,30 @@ class Problem:
                        np.maximum(self.required - self.group_covered(pre_cov), 0.0),
                        self.coverable & ~pre_cov)
 
+    def keep_columns(self, columns: np.ndarray) -> Problem:
+        """The same rows and targets with only ``columns`` (sorted global
+        indices); column ``k`` of the result is ``columns[k]`` here.
+
+        Examples
+        --------
+        >>> import scipy.sparse as sp
+        >>> p = build_problem(sp.csc_array([[1, 0, 1], [0, 1, 1]]), [1.0, 1.0, 3.0])
+        >>> q = p.keep_columns(np.array([0, 2]))
+        >>> q.n_cols, q.cost.tolist(), q.row_cols.tolist()
+        (2, [1.0, 3.0], [0, 1, 1])
+        """
+        columns = np.asarray(columns, dtype=np.int64)
+        lengths = np.diff(self.col_ptr)[columns]
+        col_ptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+        col_rows = self.col_rows[_ranges(self.col_ptr, columns)]
+        csr = sp.csr_array(sp.csc_array((np.ones(col_rows.size, dtype=np.int8), col_rows, col_ptr),
+                                        shape=(self.n_rows, columns.size)))
+        csr.sort_indices()
+        return Problem(self.n_rows, int(columns.size), col_ptr, col_rows,
+                       csr.indptr.astype(np.int64), csr.indices.astype(self.row_cols.dtype),
+                       self.cost[columns], self.weights, self.groups, self.required,
+                       np.diff(csr.indptr) > 0)
+
     def column_rows(self, j: int) -> np.ndarray:
         return self.col_rows[self.col_ptr[j]:self.col_ptr[j + 1]]
 

@@ -1,0 +1,202 @@
+"""Row-weighting local search for full covers (after Gao, Weise & Li, 2015,
+"An efficient local search heuristic with row weighting for the unicost set
+covering problem", extended to costs by ranking columns per unit cost).
+
+The search keeps a selection that may leave rows uncovered. Each step drops
+the selected column losing least (per cost), then adds the column gaining
+most (per cost) for a random uncovered row, and raises the weight of every
+row still uncovered, so rows that stay uncovered pull harder until some
+column takes them. Whenever the selection covers every row it is recorded
+(if cheaper than the best) and its least useful column is dropped, so the
+search keeps pushing below the best cost found. Configuration checking (a
+dropped column may come back only once a row it covers has changed state)
+and a one-step tabu on the column just added stop it cycling.
+
+One step touches only the rows of two columns and their columns, in plain
+Python lists: tens of thousands of steps per second on cores of a few
+hundred to a few thousand columns. On geometric instances with small LP
+gaps it matches HiGHS's optimum in a few seconds where HiGHS takes minutes.
+
+Examples
+--------
+>>> import scipy.sparse as sp, time
+>>> from siteplan.solve.problem import build_problem
+>>> A = sp.csc_array(np.eye(6, dtype=int) + np.eye(6, k=1, dtype=int) + np.eye(6, k=-1, dtype=int))
+>>> p = build_problem(A)
+>>> best = row_weighting_search(p, np.arange(6), time.perf_counter() + 0.2, seed=1)
+>>> best.tolist(), p.feasible(best)
+([1, 4], True)
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+import numpy as np
+
+from siteplan.solve.problem import Problem
+
+#: steps between two looks at the clock
+CLOCK_EVERY = 256
+
+
+class _State:
+    """Counts, scores and the selection of the row-weighting search."""
+
+    def __init__(self, p: Problem, start: np.ndarray, frozen: np.ndarray) -> None:
+        self.rows_of = [p.col_rows[p.col_ptr[j]:p.col_ptr[j + 1]].tolist() for j in range(p.n_cols)]
+        need = p.coverable & (p.weights > 0)
+        self.cols_of = [p.row_cols[p.row_ptr[i]:p.row_ptr[i + 1]].tolist() if need[i] else []
+                        for i in range(p.n_rows)]
+        self.need = need.tolist()
+        self.cost = p.cost.tolist()
+        self.weight = [1.0] * p.n_rows
+        self.count = p.cover_counts(start).tolist()
+        self.chosen = [False] * p.n_cols
+        self.allowed = (~frozen).tolist()
+        self.selection = set(start.tolist())
+        for j in self.selection:
+            self.chosen[j] = True
+        self.score = [0.0] * p.n_cols
+        for j in range(p.n_cols):
+            self.score[j] = self._initial_score(j)
+        self.uncovered = {i for i in range(p.n_rows) if self.need[i] and self.count[i] == 0}
+        self.total = float(sum(self.cost[j] for j in self.selection))
+
+    def _initial_score(self, j: int) -> float:
+        if self.chosen[j]:
+            return -sum(1.0 for r in self.rows_of[j] if self.need[r] and self.count[r] == 1)
+        return sum(1.0 for r in self.rows_of[j] if self.need[r] and self.count[r] == 0)
+
+    def value(self, j: int) -> float:
+        """Score per unit cost (free columns rank first when adding)."""
+        c = self.cost[j]
+        if c > 0:
+            return self.score[j] / c
+        return np.inf if self.score[j] > 0 else -np.inf
+
+    def add(self, j: int, checked: list[bool]) -> None:
+        self.chosen[j] = True
+        self.selection.add(j)
+        self.total += self.cost[j]
+        self.score[j] = -self.score[j]
+        count, weight, score, chosen = self.count, self.weight, self.score, self.chosen
+        for r in self.rows_of[j]:
+            if not self.need[r]:
+                continue
+            before = count[r]
+            count[r] = before + 1
+            if before == 0:
+                self.uncovered.discard(r)
+                for c in self.cols_of[r]:
+                    if c != j:
+                        score[c] -= weight[r]
+                        checked[c] = True
+            elif before == 1:
+                for c in self.cols_of[r]:
+                    if c != j and chosen[c]:
+                        score[c] += weight[r]
+                        break
+
+    def remove(self, j: int, checked: list[bool]) -> None:
+        self.chosen[j] = False
+        self.selection.discard(j)
+        self.total -= self.cost[j]
+        self.score[j] = -self.score[j]
+        count, weight, score, chosen = self.count, self.weight, self.score, self.chosen
+        for r in self.rows_of[j]:
+            if not self.need[r]:
+                continue
+            before = count[r]
+            count[r] = before - 1
+            if before == 1:
+                self.uncovered.add(r)
+                for c in self.cols_of[r]:
+                    if c != j:
+                        score[c] += weight[r]
+                        checked[c] = True
+            elif before == 2:
+                for c in self.cols_of[r]:
+                    if c != j and chosen[c]:
+                        score[c] -= weight[r]
+                        break
+
+    def raise_uncovered(self) -> None:
+        for r in self.uncovered:
+            self.weight[r] += 1.0
+            for c in self.cols_of[r]:
+                self.score[c] += 1.0
+
+
+def row_weighting_search(p: Problem, start: np.ndarray, deadline: float, *,
+                         frozen: np.ndarray | None = None, seed: int = 0,
+                         max_steps: int = 10**9, stop_at: float = -np.inf) -> np.ndarray:
+    """Improve the full cover ``start`` until ``deadline``; returns the best cover.
+
+    Parameters
+    ----------
+    p : Problem
+        A full-cover problem (every coverable row of positive weight must
+        be covered).
+    start : numpy.ndarray
+        A feasible cover (column indices).
+    deadline : float
+        ``time.perf_counter()`` value to stop at.
+    frozen : numpy.ndarray of bool, optional
+        Columns the search may neither add nor drop (their state in
+        ``start`` is kept: preselected columns).
+    seed : int
+        Seed of the random uncovered-row choice.
+    max_steps : int
+        Stop after this many steps (for reproducible runs without a clock).
+    stop_at : float
+        Stop once a cover costs this much or less (a proven optimum).
+    """
+    frozen = np.zeros(p.n_cols, dtype=bool) if frozen is None else frozen
+    rng = random.Random(seed)
+    state = _State(p, np.asarray(start, dtype=np.int64), frozen)
+    checked = [True] * p.n_cols
+    best, best_cost = sorted(state.selection), state.total
+    movable = state.allowed
+    stamp = [0] * p.n_cols
+    tabu, step = -1, 0
+    while step < max_steps and best_cost > stop_at:
+        step += 1
+        if step % CLOCK_EVERY == 0 and time.perf_counter() > deadline:
+            break
+        while not state.uncovered:
+            if state.total < best_cost - 1e-9:
+                best, best_cost = sorted(state.selection), state.total
+                if best_cost <= stop_at:
+                    break
+            out = [c for c in state.selection if movable[c]]
+            if not out:
+                return np.asarray(best, dtype=np.int64)
+            j = max(out, key=lambda c: (state.value(c), -stamp[c]))
+            state.remove(j, checked)
+            stamp[j] = step
+        if best_cost <= stop_at:
+            break
+        out = [c for c in state.selection if movable[c] and c != tabu]
+        if out:
+            j = max(out, key=lambda c: (state.value(c), -stamp[c]))
+            state.remove(j, checked)
+            stamp[j] = step
+            checked[j] = False
+        row = rng.choice(tuple(state.uncovered))
+        limit = best_cost - 1e-9 - state.total
+        options = [c for c in state.cols_of[row] if movable[c] and state.cost[c] < limit]
+        fresh = [c for c in options if checked[c]]
+        pool = fresh or options or [c for c in state.cols_of[row] if movable[c]]
+        if not pool:
+            break
+        j = max(pool, key=lambda c: (state.value(c), -stamp[c]))
+        state.add(j, checked)
+        stamp[j] = step
+        tabu = j
+        state.raise_uncovered()
+    return np.asarray(best, dtype=np.int64)
+
+
+__all__ = ["row_weighting_search"]
