@@ -62,7 +62,9 @@ DEFAULT_AUTO_TIME_LIMIT_S = 10.0
 #: HiGHS probe on the core before the iterated greedy: at most this many
 #: seconds and this share of the time left
 PROBE_S, PROBE_SHARE = 1.0, 0.15
-#: share of the time left after the probe spent in the iterated greedy
+#: least time left (s) worth a local-search phase, and a HiGHS call
+MIN_PHASE_S, MIN_HIGHS_S = 0.005, 0.2
+#: share of the time left after the probe spent in the local search
 LOCAL_SHARE = 0.7
 #: share of the time limit ``auto`` may spend dropping redundant rows
 REDUCE_SHARE = 0.1
@@ -237,7 +239,7 @@ def _improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float
     # milliseconds), then the iterated greedy, then HiGHS with the time left
     for phase in ("probe", "local", "final"):
         remaining = deadline - time.perf_counter()
-        if _proves_optimal(best_cost, bound, integral) or remaining < 0.2:
+        if _proves_optimal(best_cost, bound, integral) or remaining < MIN_PHASE_S:
             break
         if phase == "local":
             local = _local_search(p, pre, selected, reduced,
@@ -246,6 +248,8 @@ def _improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float
             if float(p.cost[local].sum()) < best_cost - 1e-9:
                 selected, best_cost = local, float(p.cost[local].sum())
                 details["local_search_cost"] = best_cost
+            continue
+        if remaining < MIN_HIGHS_S:
             continue
         core = core_columns(p, reduced, per_row=8, must=selected)
         details["core_columns"] = int(core.size)
@@ -409,6 +413,11 @@ def max_cover(A: object, k: int | None = None, *, weights: ArrayLike | None = No
             raise SolverError(f"k = {k} is smaller than the {pre.size} preselected columns.")
     if budget is not None and not (np.isfinite(budget) and budget >= 0):
         raise SolverError(f"budget {budget!r} must be a non-negative number.")
+    original = p
+    if method != "greedy":
+        merged, _ = reduce_rows(p, dominance=False)  # identical rows: weights summed
+        if merged.n_rows:
+            p = merged
     selected = greedy_max_cover(p, pre, k=k, budget=budget)
     upper = _max_cover_bound(p, selected, pre, k, budget)
     best_w = covered_weight(p, selected)
@@ -427,11 +436,11 @@ def max_cover(A: object, k: int | None = None, *, weights: ArrayLike | None = No
             upper = min(upper, mip.bound + 1e-9 * max(1.0, abs(mip.bound)))
             optimal = mip.optimal
     upper = max(upper, best_w)
-    total_w = float(p.weights.sum())
+    total_w = float(original.weights.sum())
     return MaxCoverResult(
         selected=np.sort(selected), cost=float(p.cost[selected].sum()),
         covered=best_w / total_w if total_w > 0 else 1.0, covered_weight=best_w,
-        upper_bound=float(upper), uncoverable=np.flatnonzero(~p.coverable), method=method,
+        upper_bound=float(upper), uncoverable=np.flatnonzero(~original.coverable), method=method,
         time_s=time.perf_counter() - start_time, optimal=bool(optimal),
     )
 
