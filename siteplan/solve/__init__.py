@@ -66,6 +66,8 @@ PROBE_S, PROBE_SHARE = 1.0, 0.15
 MIN_PHASE_S, MIN_HIGHS_S = 0.005, 0.2
 #: share of the time left after the probe spent in the local search
 LOCAL_SHARE = 0.7
+#: share of the time limit kept free at the end (pruning, the result)
+WRAP_UP_SHARE = 0.02
 #: share of the time limit ``auto`` may spend dropping redundant rows
 REDUCE_SHARE = 0.1
 #: columns per row in the local-search core (least reduced cost first)
@@ -309,7 +311,8 @@ def set_cover(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | 
     pre = check_preselected(preselected, original.n_cols)
     limit = time_limit if time_limit is not None else (
         DEFAULT_AUTO_TIME_LIMIT_S if method == "auto" else None)
-    deadline = start_time + limit if limit is not None else np.inf
+    # the last WRAP_UP_SHARE of the limit is kept for pruning and the result
+    deadline = start_time + (1 - WRAP_UP_SHARE) * limit if limit is not None else np.inf
     details: dict = {}
     p = original
     if method == "auto":
