@@ -21,7 +21,7 @@ spopt and PuLP are benchmark-only dependencies: ``pip install spopt pulp``.
 
 Usage::
 
-    .venv/bin/python benchmarks/coverage_bench.py highs [--highs-limit 600]
+    .venv/bin/python benchmarks/coverage_bench.py highs [--highs-limit 600] [--families county]
     .venv/bin/python benchmarks/coverage_bench.py spopt [--spopt-limit 600]
 """
 
@@ -83,6 +83,8 @@ def run_highs(args: argparse.Namespace) -> list[dict]:
     _header("siteplan auto vs HiGHS MILP")
     rows = []
     for family, sizes in SIZES.items():
+        if family not in args.families:
+            continue
         for n, m in sizes:
             inst = FAMILIES[family](n, m, seed=0)
             A = inst.A
@@ -124,6 +126,8 @@ def run_spopt(args: argparse.Namespace) -> list[dict]:
     _header("siteplan vs spopt (PuLP CBC)")
     rows = []
     for family, sizes in SIZES.items():
+        if family not in args.families:
+            continue
         alive = {"lscp": True, "mclp": True}
         for n, m in sizes:
             if not any(alive.values()):
@@ -172,8 +176,11 @@ def main() -> int:
                         help="siteplan's time limit as a share of HiGHS's time")
     parser.add_argument("--spopt-limit", type=float, default=600.0)
     parser.add_argument("--ours-limit", type=float, default=5.0)
+    parser.add_argument("--families", default="uniform,county",
+                        help="comma-separated instance families to run")
     parser.add_argument("--out", default=None)
     args = parser.parse_args()
+    args.families = args.families.split(",")
     rows = run_highs(args) if args.which == "highs" else run_spopt(args)
     out = Path(args.out or f"benchmarks/results/coverage_{args.which}.csv")
     out.parent.mkdir(parents=True, exist_ok=True)

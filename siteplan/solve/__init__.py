@@ -68,8 +68,9 @@ MIN_PHASE_S, MIN_HIGHS_S = 0.005, 0.2
 LOCAL_SHARE = 0.7
 #: share of the time limit kept free at the end (pruning, the result)
 WRAP_UP_SHARE = 0.02
-#: share of the time limit ``auto`` may spend dropping redundant rows
-REDUCE_SHARE = 0.1
+#: share of the time limit ``auto`` may spend dropping redundant rows, and the
+#: largest matrix (nonzeros) it tries (at 30 M its set-up alone costs ~10 s)
+REDUCE_SHARE, REDUCE_NNZ_LIMIT = 0.1, 10_000_000
 #: columns per row in the local-search core (least reduced cost first)
 LOCAL_CORE_PER_ROW = 20
 #: share of the local-search time given to the row-weighting search (full
@@ -315,7 +316,7 @@ def set_cover(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | 
     deadline = start_time + (1 - WRAP_UP_SHARE) * limit if limit is not None else np.inf
     details: dict = {}
     p = original
-    if method == "auto":
+    if method == "auto" and original.col_rows.size <= REDUCE_NNZ_LIMIT:
         reduced, _ = reduce_rows(original, deadline=start_time + REDUCE_SHARE * limit)
         if reduced.n_rows:
             p = reduced
