@@ -77,49 +77,38 @@ class _State:
         return np.inf if self.score[j] > 0 else -np.inf
 
     def add(self, j: int, checked: list[bool]) -> None:
-        self.chosen[j] = True
-        self.selection.add(j)
-        self.total += self.cost[j]
-        self.score[j] = -self.score[j]
-        count, weight, score, chosen = self.count, self.weight, self.score, self.chosen
-        for r in self.rows_of[j]:
-            if not self.need[r]:
-                continue
-            before = count[r]
-            count[r] = before + 1
-            if before == 0:
-                self.uncovered.discard(r)
-                for c in self.cols_of[r]:
-                    if c != j:
-                        score[c] -= weight[r]
-                        checked[c] = True
-            elif before == 1:
-                for c in self.cols_of[r]:
-                    if c != j and chosen[c]:
-                        score[c] += weight[r]
-                        break
+        self._flip(j, True, checked)
 
     def remove(self, j: int, checked: list[bool]) -> None:
-        self.chosen[j] = False
-        self.selection.discard(j)
-        self.total -= self.cost[j]
+        self._flip(j, False, checked)
+
+    def _flip(self, j: int, on: bool, checked: list[bool]) -> None:
+        """Add (``on``) or drop column ``j``, updating counts and scores.
+
+        A row going between 0 and 1 covers changes every other column's
+        score by its weight (and re-checks them); a row going between 1 and 2
+        changes only the score of the other selected column covering it."""
+        self.chosen[j] = on
+        (self.selection.add if on else self.selection.discard)(j)
+        self.total += self.cost[j] if on else -self.cost[j]
         self.score[j] = -self.score[j]
+        step, lone = (1, 0) if on else (-1, 1)  # count change; count before 0 <-> 1
         count, weight, score, chosen = self.count, self.weight, self.score, self.chosen
         for r in self.rows_of[j]:
             if not self.need[r]:
                 continue
             before = count[r]
-            count[r] = before - 1
-            if before == 1:
-                self.uncovered.add(r)
+            count[r] = before + step
+            if before == lone:
+                (self.uncovered.discard if on else self.uncovered.add)(r)
                 for c in self.cols_of[r]:
                     if c != j:
-                        score[c] += weight[r]
+                        score[c] -= step * weight[r]
                         checked[c] = True
-            elif before == 2:
+            elif before == lone + 1:
                 for c in self.cols_of[r]:
                     if c != j and chosen[c]:
-                        score[c] -= weight[r]
+                        score[c] += step * weight[r]
                         break
 
     def raise_uncovered(self) -> None:
