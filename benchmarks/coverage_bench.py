@@ -30,7 +30,9 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import platform
+import signal
 import subprocess
 import sys
 import time
@@ -113,13 +115,23 @@ def run_highs(args: argparse.Namespace) -> list[dict]:
 
 def _spopt(family: str, n: int, m: int, model: str, p_sites: int, limit: float) -> dict | None:
     here = str(Path(__file__).parent)
-    try:
-        out = subprocess.run([sys.executable, "-c", SPOPT_CHILD,
+    # own process group: on time-out the CBC process PuLP started dies too
+    # (killing only the Python child left CBC running and loading the machine)
+    child = subprocess.Popen([sys.executable, "-c", SPOPT_CHILD,
                               json.dumps([family, n, m, model, p_sites]), here],
-                             capture_output=True, text=True, timeout=limit, check=True)
+                             stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        stdout, _ = child.communicate(timeout=limit)
     except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.communicate()
         return None
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    finally:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
+    if child.returncode != 0:
+        raise RuntimeError(f"spopt child failed for {family} {n}x{m} {model}")
+    return json.loads(stdout.strip().splitlines()[-1])
 
 
 def run_spopt(args: argparse.Namespace) -> list[dict]:
