@@ -12,9 +12,13 @@ greedy
     Lagrangian evaluation at Beasley's starting multipliers.
 auto
     Redundant rows dropped (identical and dominated rows, see
-    :mod:`siteplan.solve.reduce`), the greedy, then Lagrangian subgradient optimisation (the lower bound and
-    a Lagrangian heuristic), then HiGHS on the core problem (the columns of
-    least reduced cost per row), warm-started, all within ``time_limit``.
+    :mod:`siteplan.solve.reduce`), the greedy, the lower bound (the LP
+    relaxation by HiGHS, or Lagrangian subgradient optimisation when the LP
+    is too big) and a Lagrangian heuristic; then HiGHS on the core problem
+    (the columns of least reduced cost per row, warm-started) in a
+    background thread, beside the local searches (row weighting, iterated
+    greedy; :mod:`siteplan.solve.local`) on a larger core, all within
+    ``time_limit``.
 exact
     HiGHS MILP on the whole problem, warm-started with the greedy cover,
     stopping at ``time_limit`` with its best solution and bound.
@@ -36,13 +40,14 @@ True
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from siteplan.errors import SolverError
-from siteplan.solve.exact import lp_bound, mip_cover, mip_max_cover
+from siteplan.solve.exact import BackgroundCover, lp_bound, mip_cover, mip_max_cover
 from siteplan.solve.greedy import covered_weight, greedy_cover, greedy_max_cover, remove_redundant
 from siteplan.solve.lagrange import (
     _knapsack,
@@ -51,21 +56,18 @@ from siteplan.solve.lagrange import (
     lagrangian_heuristic,
     subgradient,
 )
-from siteplan.solve.local import iterated_greedy
+from siteplan.solve.local import local_portfolio
 from siteplan.solve.problem import Problem, build_problem, check_preselected
 from siteplan.solve.reduce import reduce_rows
-from siteplan.solve.rowweight import row_weighting_search
 
 METHODS = ("greedy", "auto", "exact")
 #: time limit used by ``method="auto"`` when none is given (seconds)
 DEFAULT_AUTO_TIME_LIMIT_S = 10.0
-#: HiGHS probe on the core before the iterated greedy: at most this many
-#: seconds and this share of the time left
-PROBE_S, PROBE_SHARE = 1.0, 0.15
+#: how long the local search waits for HiGHS on the core before starting
+#: beside it: at most this many seconds and this share of the time left
+PROBE_S, PROBE_SHARE = 0.25, 0.05
 #: least time left (s) worth a local-search phase, and a HiGHS call
 MIN_PHASE_S, MIN_HIGHS_S = 0.005, 0.2
-#: share of the time left after the probe spent in the local search
-LOCAL_SHARE = 0.7
 #: share of the time limit kept free at the end (pruning, the result)
 WRAP_UP_SHARE = 0.02
 #: share of the time limit ``auto`` may spend dropping redundant rows, and the
@@ -73,9 +75,8 @@ WRAP_UP_SHARE = 0.02
 REDUCE_SHARE, REDUCE_NNZ_LIMIT = 0.1, 10_000_000
 #: columns per row in the local-search core (least reduced cost first)
 LOCAL_CORE_PER_ROW = 20
-#: share of the local-search time given to the row-weighting search (full
-#: covers of at most ``ROW_WEIGHTING_NNZ_LIMIT`` nonzeros in the core)
-ROW_WEIGHTING_SHARE, ROW_WEIGHTING_NNZ_LIMIT = 0.5, 2_000_000
+#: largest core (nonzeros) the row-weighting search runs on (full covers)
+ROW_WEIGHTING_NNZ_LIMIT = 2_000_000
 #: largest core (nonzeros) handed to HiGHS inside ``auto``
 CORE_NNZ_LIMIT = 3_000_000
 #: largest matrix (nonzeros) whose LP relaxation gives the bound inside ``auto``
@@ -189,26 +190,20 @@ def _proves_optimal(cost: float, bound: float, integral: bool) -> bool:
 
 
 def _local_search(p: Problem, pre: np.ndarray, selected: np.ndarray, reduced: np.ndarray,
-                  deadline: float, seed: int, stop_at: float, details: dict) -> np.ndarray:
+                  prices: np.ndarray, deadline: float, seed: int, stop_at: float,
+                  keep_going: Callable[[], bool], details: dict) -> np.ndarray:
     """Local search on the core (the ``LOCAL_CORE_PER_ROW`` columns of least
     reduced cost per row, plus the cover and the preselected): the
-    row-weighting search first on full covers that fit ``ROW_WEIGHTING_NNZ_LIMIT``,
-    then the iterated greedy from its best cover."""
+    row-weighting search (full covers that fit ``ROW_WEIGHTING_NNZ_LIMIT``)
+    and the iterated greedy (rebuilding with the multipliers ``prices``)
+    sharing the time by how often each improves the cover."""
     core = core_columns(p, reduced, per_row=LOCAL_CORE_PER_ROW, must=np.union1d(selected, pre))
     q = p.keep_columns(core)
     start, fixed = np.searchsorted(core, selected), np.searchsorted(core, pre)
     details["local_core_columns"] = int(core.size)
-    if p.full_cover and q.col_rows.size <= ROW_WEIGHTING_NNZ_LIMIT:
-        frozen = np.zeros(q.n_cols, dtype=bool)
-        frozen[fixed] = True
-        now = time.perf_counter()
-        found = row_weighting_search(q, start, now + ROW_WEIGHTING_SHARE * (deadline - now),
-                                     frozen=frozen, seed=seed, stop_at=stop_at)
-        found = remove_redundant(q, found, fixed)
-        details["row_weighting_cost"] = float(q.cost[found].sum())
-        if q.cost[found].sum() <= q.cost[start].sum():
-            start = found
-    local = iterated_greedy(q, start, fixed, deadline, seed=seed, stop_at=stop_at)
+    local = local_portfolio(q, start, fixed, deadline, prices=prices, seed=seed,
+                            row_weighting=q.col_rows.size <= ROW_WEIGHTING_NNZ_LIMIT,
+                            stop_at=stop_at, keep_going=keep_going, details=details)
     return core[local]
 
 
@@ -224,7 +219,8 @@ def _improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float
         lp = lp_bound(p, pre, time_limit_s=0.3 * (deadline - time.perf_counter()), seed=seed)
     if lp is not None:
         bound = max(bound, lp[0])
-        reduced = p.cost - p.transpose_matvec(lp[1])
+        prices = lp[1]
+        reduced = p.cost - p.transpose_matvec(prices)
         details["bound"] = "lp"
         heuristic = lagrangian_heuristic(p, reduced, pre)
         if float(p.cost[heuristic].sum()) < best_cost:
@@ -234,38 +230,43 @@ def _improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float
         state = subgradient(p, upper_bound=best_cost, best_selected=selected, preselected=pre,
                             deadline=lag_deadline, seed=seed)
         bound = max(bound, state.lower_bound)
-        reduced = state.reduced_cost
+        reduced, prices = state.reduced_cost, state.multipliers
         details.update(bound="lagrangian", lagrange_iterations=state.iterations)
         if state.best_cost < best_cost:
             selected, best_cost = state.best_selected, state.best_cost
-    # HiGHS on the core, first briefly (it proves many instances in
-    # milliseconds), then the iterated greedy, then HiGHS with the time left
-    for phase in ("probe", "local", "final"):
-        remaining = deadline - time.perf_counter()
-        if _proves_optimal(best_cost, bound, integral) or remaining < MIN_PHASE_S:
-            break
-        if phase == "local":
-            local = _local_search(p, pre, selected, reduced,
-                                  time.perf_counter() + LOCAL_SHARE * remaining, seed,
-                                  _optimal_at(bound, integral), details)
-            if float(p.cost[local].sum()) < best_cost - 1e-9:
-                selected, best_cost = local, float(p.cost[local].sum())
-                details["local_search_cost"] = best_cost
-            continue
-        if remaining < MIN_HIGHS_S:
-            continue
+    # HiGHS on the core in a background thread (it proves many instances in
+    # milliseconds: wait for it briefly), the local search beside it
+    remaining = deadline - time.perf_counter()
+    if _proves_optimal(best_cost, bound, integral) or remaining < MIN_PHASE_S:
+        return bound, selected, best_cost
+    background, core = None, None
+    if remaining >= MIN_HIGHS_S:
         core = core_columns(p, reduced, per_row=8, must=selected)
         details["core_columns"] = int(core.size)
-        if int(np.diff(p.col_ptr)[core].sum()) > CORE_NNZ_LIMIT:
-            continue
-        limit_s = min(PROBE_S, PROBE_SHARE * remaining) if phase == "probe" else 0.9 * remaining
-        mip = mip_cover(p, core, start=selected, preselected=pre, time_limit_s=limit_s,
-                        seed=seed)
-        if mip is not None and mip.objective < best_cost - 1e-9 and p.feasible(mip.selected):
-            selected = remove_redundant(p, mip.selected, pre)
-            best_cost = float(p.cost[selected].sum())
-        if mip is not None and core.size == p.n_cols:
-            bound = max(bound, mip.bound)
+        if int(np.diff(p.col_ptr)[core].sum()) <= CORE_NNZ_LIMIT:
+            background = BackgroundCover(p, core, start=selected, preselected=pre,
+                                         time_limit_s=remaining, seed=seed)
+            background.wait(min(PROBE_S, PROBE_SHARE * remaining))
+    stop_at = _optimal_at(bound, integral)
+
+    def keep_going() -> bool:
+        found = background.peek() if background is not None else None
+        return found is None or not (found.objective <= stop_at or (
+            found.optimal and core.size == p.n_cols))
+
+    if keep_going() and deadline - time.perf_counter() >= MIN_PHASE_S:
+        local = _local_search(p, pre, selected, reduced, prices, deadline, seed, stop_at,
+                              keep_going, details)
+        if float(p.cost[local].sum()) < best_cost - 1e-9:
+            selected, best_cost = local, float(p.cost[local].sum())
+            details["local_search_cost"] = best_cost
+    mip = background.stop() if background is not None else None
+    if mip is not None and mip.objective < best_cost - 1e-9 and p.feasible(mip.selected):
+        selected = remove_redundant(p, mip.selected, pre)
+        best_cost = float(p.cost[selected].sum())
+        details["highs_cost"] = best_cost
+    if mip is not None and core.size == p.n_cols:
+        bound = max(bound, mip.bound)
     return bound, selected, best_cost
 
 

@@ -8,6 +8,7 @@ for max cover. It can be restricted to a subset of the columns (a core).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import highspy
@@ -130,6 +131,81 @@ def mip_cover(p: Problem, columns: np.ndarray, *, start: np.ndarray, preselected
         return None
     chosen = m.columns[values[: m.columns.size] > 0.5]
     return MipResult(np.sort(chosen), float(p.cost[chosen].sum()), bound, optimal)
+
+
+class BackgroundCover:
+    """:func:`mip_cover` in a thread, so a local search can run beside it:
+    highspy releases the GIL while HiGHS solves, so the two use two cores.
+
+    :meth:`stop` interrupts HiGHS (it notices within its next interrupt
+    check, well under a second on cores of a few thousand columns) and
+    returns its best cover; :meth:`done` tells whether it has finished.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> from siteplan.solve.problem import build_problem
+    >>> p = build_problem(sp.csc_array([[1, 1, 0], [0, 1, 1]]), [1.0, 3.0, 1.0])
+    >>> run = BackgroundCover(p, np.arange(3), start=np.array([1]),
+    ...                       preselected=np.zeros(0, int), time_limit_s=5.0)
+    >>> run.wait(5.0), run.stop().selected.tolist()
+    (True, [0, 2])
+    """
+
+    def __init__(self, p: Problem, columns: np.ndarray, *, start: np.ndarray,
+                 preselected: np.ndarray, time_limit_s: float, seed: int = 0,
+                 gap: float = 1e-6) -> None:
+        self._p = p
+        self._model = _cover_model(p, columns, preselected)
+        self._start = self._model.start(p, start)
+        self._h = _highs(time_limit_s, seed, gap)
+        self._cancel = threading.Event()
+        self._h.cbMipInterrupt.subscribe(self._interrupt)
+        self._h.cbSimplexInterrupt.subscribe(self._interrupt)
+        self._result: MipResult | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="siteplan-highs", daemon=True)
+        self._thread.start()
+
+    def _interrupt(self, event: highspy.HighsCallbackEvent) -> None:
+        if self._cancel.is_set():
+            event.interrupt()
+
+    def _run(self) -> None:
+        m = self._model
+        try:
+            values, _, bound, optimal = _solve(self._h, "min", m.c, m.lower, m.upper, m.integer,
+                                               m.matrix, m.row_lo, m.row_hi, self._start)
+        except BaseException as exc:  # re-raised in the caller's thread by stop()
+            self._error = exc
+            return
+        if values is not None:
+            chosen = m.columns[values[: m.columns.size] > 0.5]
+            self._result = MipResult(np.sort(chosen), float(self._p.cost[chosen].sum()), bound,
+                                     optimal and not self._cancel.is_set())
+
+    def done(self) -> bool:
+        """True once HiGHS has returned."""
+        return not self._thread.is_alive()
+
+    def wait(self, timeout_s: float) -> bool:
+        """Wait up to ``timeout_s`` seconds; True if HiGHS has returned."""
+        self._thread.join(max(timeout_s, 0.0))
+        return self.done()
+
+    def peek(self) -> MipResult | None:
+        """The result if HiGHS has returned (None while it runs or if it
+        found no cover)."""
+        return self._result if self.done() else None
+
+    def stop(self) -> MipResult | None:
+        """Interrupt HiGHS, wait for it, and return its best cover (None if
+        it found none)."""
+        self._cancel.set()
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._result
 
 
 def lp_bound(p: Problem, preselected: np.ndarray, *, time_limit_s: float,

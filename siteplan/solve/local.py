@@ -20,17 +20,101 @@ True
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import numpy as np
 
 from siteplan.solve.greedy import greedy_cover, remove_redundant
-from siteplan.solve.problem import Problem
+from siteplan.solve.problem import Problem, _ranges
+from siteplan.solve.rowweight import RowWeighting
 
 
-def iterated_greedy(p: Problem, start: np.ndarray, preselected: np.ndarray, deadline: float, *,
-                    destroy: tuple[float, float] = (0.15, 0.5), noise: float = 0.5, seed: int = 0,
-                    max_moves: int = 100_000, stop_at: float = -np.inf) -> np.ndarray:
-    """Improve the cover ``start`` until ``deadline``; returns the best cover.
+#: largest core (rows × columns) kept as a dense 0/1 matrix by the iterated
+#: greedy's rebuild (one small matrix product per pick instead of gathers)
+DENSE_CELLS = 4_000_000
+
+
+class _FullCover:
+    """Rebuild and prune for full covers with incremental numpy counts
+    (several times faster than the general greedy, which also handles
+    partial and grouped targets)."""
+
+    def __init__(self, p: Problem) -> None:
+        self.p = p
+        self.need = p.coverable & (p.weights > 0)
+        self.row_weight = np.where(self.need, p.weights, 0.0)
+        self.dense = None
+        if p.n_rows * p.n_cols <= DENSE_CELLS:
+            self.dense = np.zeros((p.n_rows, p.n_cols))
+            self.dense[p.col_rows, np.repeat(np.arange(p.n_cols), np.diff(p.col_ptr))] = 1.0
+
+    def _take(self, rows: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """Per column, the sum of ``values`` over its rows among ``rows``."""
+        p = self.p
+        if self.dense is not None:
+            return values[rows] @ self.dense[rows]
+        cols = p.row_cols[_ranges(p.row_ptr, rows)]
+        return np.bincount(cols, np.repeat(values[rows], np.diff(p.row_ptr)[rows]),
+                           minlength=p.n_cols)
+
+    def rebuild(self, keep: np.ndarray, cost: np.ndarray,
+                prices: np.ndarray | None = None) -> np.ndarray:
+        """``keep`` plus columns by least cost per newly covered weight or,
+        with row ``prices``, by the Caprara–Fischetti–Toth score: with
+        ``g = cost - prices of the rows it newly covers`` and ``m`` their
+        weight, ``g / m`` when ``g > 0``, else ``g * m``."""
+        p = self.p
+        uncovered = self.need & ~p.covered_rows(keep)
+        gain = p.transpose_matvec(np.where(uncovered, self.row_weight, 0.0))
+        price = None if prices is None else p.transpose_matvec(np.where(uncovered, prices, 0.0))
+        chosen = keep.tolist()
+        left = float(self.row_weight[uncovered].sum())
+        while left > 1e-9:
+            live = gain > 1e-12
+            if price is None:
+                key = np.where(live, cost / np.where(live, gain, 1.0), np.inf)
+            else:
+                g = cost - price
+                key = np.where(g > 0, g / np.where(live, gain, 1.0), g * gain)
+                key[~live] = np.inf
+            j = int(np.argmin(key))
+            rows = p.col_rows[p.col_ptr[j]:p.col_ptr[j + 1]]
+            rows = rows[uncovered[rows]]
+            uncovered[rows] = False
+            left -= float(self.row_weight[rows].sum())
+            gain -= self._take(rows, self.row_weight)
+            if price is not None:
+                price -= self._take(rows, prices)
+            gain[j] = 0.0
+            chosen.append(j)
+        return np.asarray(chosen, dtype=np.int64)
+
+    def prune(self, selected: np.ndarray, fixed: np.ndarray) -> np.ndarray:
+        """Drop columns, dearest first, whose rows all stay covered."""
+        p = self.p
+        counts = p.cover_counts(selected)
+        counts[~self.need] = 2**30
+        order = selected[np.lexsort((selected, -p.cost[selected]))]
+        alive = []
+        for j in order.tolist():
+            rows = p.col_rows[p.col_ptr[j]:p.col_ptr[j + 1]]
+            if not fixed[j] and (rows.size == 0 or counts[rows].min() >= 2):
+                counts[rows] -= 1
+            else:
+                alive.append(j)
+        return np.sort(np.asarray(alive, dtype=np.int64))
+
+
+class IteratedGreedy:
+    """A resumable iterated greedy: :meth:`run` continues from the current
+    cover and acceptance history of the last call.
+
+    Each move drops a random share of the free columns and rebuilds the
+    cover greedily with noisy costs (and, with ``prices``, half the time by
+    the Caprara–Fischetti–Toth score on noisy row prices), then prunes it.
+    The new cover is accepted when it is no dearer than the current one or
+    than the current one ``history`` moves ago (late acceptance: it can walk
+    out of a local optimum and come back).
 
     Parameters
     ----------
@@ -39,33 +123,154 @@ def iterated_greedy(p: Problem, start: np.ndarray, preselected: np.ndarray, dead
         A feasible cover (column indices).
     preselected : numpy.ndarray
         Columns never removed.
-    deadline : float
-        ``time.perf_counter()`` value to stop at.
     destroy : (float, float)
         Share of the free columns dropped per move, drawn uniformly from this
         range (small moves polish, large ones escape).
     noise : float
         Costs are multiplied by ``1 + noise * U(0, 1)`` for the rebuild.
-    stop_at : float
-        Stop as soon as a cover costs this much or less (a proven optimum).
+    prices : numpy.ndarray, optional
+        Row prices (LP duals or Lagrangian multipliers) for the CFT score.
+    price_noise, price_share : float
+        Prices are multiplied by ``1 + price_noise * U(-1, 1)``; share of
+        the moves that use them.
+    history : int
+        Late-acceptance history length (0: accept only no-dearer covers).
+    seed : int
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp, time
+    >>> from siteplan.solve.problem import build_problem
+    >>> p = build_problem(sp.csc_array(np.eye(4) + np.eye(4, k=1)), [1.0, 1.0, 1.0, 1.0])
+    >>> search = IteratedGreedy(p, np.arange(4), np.zeros(0, np.int64))
+    >>> best = search.run(time.perf_counter() + 0.05)
+    >>> search.best_cost, p.feasible(best)
+    (2.0, True)
     """
-    rng = np.random.default_rng(seed)
+
+    def __init__(self, p: Problem, start: np.ndarray, preselected: np.ndarray, *,
+                 destroy: tuple[float, float] = (0.15, 0.5), noise: float = 0.3,
+                 prices: np.ndarray | None = None, price_noise: float = 0.3,
+                 price_share: float = 0.5, history: int = 20, seed: int = 0) -> None:
+        self.p, self.preselected = p, np.asarray(preselected, dtype=np.int64)
+        self.destroy, self.noise = destroy, noise
+        self.prices, self.price_noise, self.price_share = prices, price_noise, price_share
+        self._rng = np.random.default_rng(seed)
+        self._fixed = np.zeros(p.n_cols, dtype=bool)
+        self._fixed[self.preselected] = True
+        self._fast = _FullCover(p) if p.full_cover else None
+        self.current = np.asarray(start, dtype=np.int64)
+        self.current_cost = self.best_cost = float(p.cost[self.current].sum())
+        self.best = self.current
+        self._late = [self.current_cost] * max(history, 1)
+        self._late_on = history > 0
+        self.moves = 0
+
+    def _move(self) -> np.ndarray:
+        p, rng = self.p, self._rng
+        drop = (rng.random(self.current.size) < rng.uniform(*self.destroy)) & ~self._fixed[
+            self.current]
+        keep = self.current[~drop]
+        noisy = p.cost * (1.0 + self.noise * rng.random(p.n_cols))
+        if self._fast is None:
+            return remove_redundant(p, greedy_cover(p, keep, cost=noisy), self.preselected)
+        prices = None
+        if self.prices is not None and rng.random() < self.price_share:
+            prices = self.prices * (1.0 + self.price_noise * (2 * rng.random(p.n_rows) - 1))
+        return self._fast.prune(self._fast.rebuild(keep, noisy, prices), self._fixed)
+
+    def run(self, deadline: float, *, max_moves: int = 10**9,
+            stop_at: float = -np.inf) -> np.ndarray:
+        """Move until ``deadline`` (``time.perf_counter()``), ``max_moves``
+        more moves, or a cover costing ``stop_at`` or less; returns the best
+        cover found so far."""
+        last = self.moves + max_moves
+        while self.moves < last and time.perf_counter() < deadline and self.best_cost > stop_at:
+            self.moves += 1
+            candidate = self._move()
+            cost = float(self.p.cost[candidate].sum())
+            v = self.moves % len(self._late)
+            if cost <= self.current_cost or (self._late_on and cost <= self._late[v]):
+                self.current, self.current_cost = candidate, cost
+                if cost < self.best_cost - 1e-9:
+                    self.best, self.best_cost = candidate, cost
+            self._late[v] = self.current_cost
+        return self.best
+
+
+def iterated_greedy(p: Problem, start: np.ndarray, preselected: np.ndarray, deadline: float, *,
+                    seed: int = 0, max_moves: int = 10**9, stop_at: float = -np.inf,
+                    **options: object) -> np.ndarray:
+    """Improve the cover ``start`` until ``deadline``; returns the best cover
+    (one :class:`IteratedGreedy` run; ``options`` as there)."""
+    search = IteratedGreedy(p, start, preselected, seed=seed, **options)
+    return search.run(deadline, max_moves=max_moves, stop_at=stop_at)
+
+
+def local_portfolio(p: Problem, start: np.ndarray, preselected: np.ndarray, deadline: float, *,
+                    prices: np.ndarray | None = None, row_weighting: bool = True, seed: int = 0,
+                    stop_at: float = -np.inf, slices: int = 40,
+                    keep_going: Callable[[], bool] | None = None,
+                    details: dict | None = None) -> np.ndarray:
+    """Share the time up to ``deadline`` between the row-weighting search
+    (full covers, when ``row_weighting``) and the iterated greedy, in slices.
+
+    Each search runs in turn for a slice of ``(deadline - now) / slices``
+    seconds times its weight; a search that improves its own best cover in
+    its slice has its weight doubled (at most 4), one that does not has it
+    multiplied by 0.7 (down to 1/4), so the time goes where it pays (the row weighting on geometric
+    instances, the iterated greedy on random ones such as OR-Library
+    NRE–NRH). The row-weighting search resumes where it stopped; the
+    iterated greedy too (its current cover and acceptance history): two
+    independent walks that share only the best cost found.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp, time
+    >>> from siteplan.solve.problem import build_problem
+    >>> p = build_problem(sp.csc_array(np.eye(6) + np.eye(6, k=1) + np.eye(6, k=-1)))
+    >>> best = local_portfolio(p, np.arange(6), np.zeros(0, np.int64), time.perf_counter() + 0.3)
+    >>> best.tolist(), p.feasible(best)
+    ([1, 4], True)
+    """
+    best = np.asarray(start, dtype=np.int64)
+    best_cost = float(p.cost[best].sum())
     fixed = np.zeros(p.n_cols, dtype=bool)
     fixed[preselected] = True
-    current = np.asarray(start, dtype=np.int64)
-    current_cost = best_cost = float(p.cost[current].sum())
-    best = current
-    moves = 0
-    while moves < max_moves and time.perf_counter() < deadline and best_cost > stop_at:
-        moves += 1
-        share = rng.uniform(*destroy)
-        drop = (rng.random(current.size) < share) & ~fixed[current]
-        keep = current[~drop]
-        noisy = p.cost * (1.0 + noise * rng.random(p.n_cols))
-        candidate = remove_redundant(p, greedy_cover(p, keep, cost=noisy), preselected)
-        cost = float(p.cost[candidate].sum())
-        if cost <= current_cost:
-            current, current_cost = candidate, cost
-            if cost < best_cost - 1e-9:
-                best, best_cost = candidate, cost
+    searches = ["iterated_greedy"]
+    ig = IteratedGreedy(p, best, preselected, prices=prices, seed=seed)
+    rw = None
+    if row_weighting and p.full_cover:
+        rw = RowWeighting(p, best, frozen=fixed, seed=seed)
+        searches.insert(0, "row_weighting")
+    weight = dict.fromkeys(searches, 1.0)
+    spent = dict.fromkeys(searches, 0.0)
+    wins = dict.fromkeys(searches, 0)
+    own = dict.fromkeys(searches, best_cost)
+    base = max(0.05, (deadline - time.perf_counter()) / slices)
+    turn = 0
+    while time.perf_counter() < deadline and best_cost > stop_at and (
+            keep_going is None or keep_going()):
+        name = searches[turn % len(searches)]
+        turn += 1
+        now = time.perf_counter()
+        end = min(deadline, now + base * weight[name])
+        if rw is not None and name == "row_weighting":
+            rw.tighten(best_cost)
+            found = remove_redundant(p, rw.run(end, stop_at=stop_at), preselected)
+        else:
+            found = ig.run(end, stop_at=stop_at)
+        spent[name] += time.perf_counter() - now
+        cost = float(p.cost[found].sum())
+        if cost < own[name] - 1e-9:
+            own[name] = cost
+            weight[name] = min(weight[name] * 2.0, 4.0)
+        else:
+            weight[name] = max(weight[name] * 0.7, 0.25)
+        if cost < best_cost - 1e-9 and p.feasible(found):
+            best, best_cost = found, cost
+            wins[name] += 1
+    if details is not None:
+        details.update({f"{k}_s": round(v, 3) for k, v in spent.items()})
+        details.update({f"{k}_wins": v for k, v in wins.items()})
     return best

@@ -118,10 +118,10 @@ class _State:
                 self.score[c] += 1.0
 
 
-def row_weighting_search(p: Problem, start: np.ndarray, deadline: float, *,
-                         frozen: np.ndarray | None = None, seed: int = 0,
-                         max_steps: int = 10**9, stop_at: float = -np.inf) -> np.ndarray:
-    """Improve the full cover ``start`` until ``deadline``; returns the best cover.
+class RowWeighting:
+    """A resumable row-weighting search: :meth:`run` continues where the
+    last call stopped (selection, row weights, time stamps), so a portfolio
+    can hand it time in slices.
 
     Parameters
     ----------
@@ -130,62 +130,91 @@ def row_weighting_search(p: Problem, start: np.ndarray, deadline: float, *,
         be covered).
     start : numpy.ndarray
         A feasible cover (column indices).
-    deadline : float
-        ``time.perf_counter()`` value to stop at.
     frozen : numpy.ndarray of bool, optional
         Columns the search may neither add nor drop (their state in
         ``start`` is kept: preselected columns).
     seed : int
         Seed of the random uncovered-row choice.
-    max_steps : int
-        Stop after this many steps (for reproducible runs without a clock).
-    stop_at : float
-        Stop once a cover costs this much or less (a proven optimum).
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> from siteplan.solve.problem import build_problem
+    >>> A = sp.csc_array(np.eye(6, dtype=int) + np.eye(6, k=1, dtype=int) + np.eye(6, k=-1, dtype=int))
+    >>> search = RowWeighting(build_problem(A), np.arange(6), seed=1)
+    >>> search.run(np.inf, max_steps=50).tolist(), search.best_cost
+    ([1, 4], 2.0)
     """
-    frozen = np.zeros(p.n_cols, dtype=bool) if frozen is None else frozen
-    rng = random.Random(seed)
-    state = _State(p, np.asarray(start, dtype=np.int64), frozen)
-    checked = [True] * p.n_cols
-    best, best_cost = sorted(state.selection), state.total
-    movable = state.allowed
-    stamp = [0] * p.n_cols
-    tabu, step = -1, 0
-    while step < max_steps and best_cost > stop_at:
-        step += 1
-        if step % CLOCK_EVERY == 0 and time.perf_counter() > deadline:
-            break
-        while not state.uncovered:
-            if state.total < best_cost - 1e-9:
-                best, best_cost = sorted(state.selection), state.total
-                if best_cost <= stop_at:
-                    break
-            out = [c for c in state.selection if movable[c]]
-            if not out:
-                return np.asarray(best, dtype=np.int64)
-            j = max(out, key=lambda c: (state.value(c), -stamp[c]))
-            state.remove(j, checked)
+
+    def __init__(self, p: Problem, start: np.ndarray, *, frozen: np.ndarray | None = None,
+                 seed: int = 0) -> None:
+        frozen = np.zeros(p.n_cols, dtype=bool) if frozen is None else frozen
+        self._rng = random.Random(seed)
+        self._state = _State(p, np.asarray(start, dtype=np.int64), frozen)
+        self._checked = [True] * p.n_cols
+        self._stamp = [0] * p.n_cols
+        self._tabu, self._step = -1, 0
+        self.best, self.best_cost = sorted(self._state.selection), self._state.total
+
+    def tighten(self, cost: float) -> None:
+        """Only look for covers cheaper than ``cost`` (found by another search)."""
+        self.best_cost = min(self.best_cost, cost)
+
+    def run(self, deadline: float, *, max_steps: int = 10**9,
+            stop_at: float = -np.inf) -> np.ndarray:
+        """Search until ``deadline`` (``time.perf_counter()``), ``max_steps``
+        more steps, or a cover costing ``stop_at`` or less; returns the best
+        cover this search found."""
+        state, checked, stamp, rng = self._state, self._checked, self._stamp, self._rng
+        movable = state.allowed
+        last = self._step + max_steps
+        while self._step < last and self.best_cost > stop_at:
+            self._step += 1
+            step = self._step
+            if step % CLOCK_EVERY == 0 and time.perf_counter() > deadline:
+                break
+            while not state.uncovered:
+                if state.total < self.best_cost - 1e-9:
+                    self.best, self.best_cost = sorted(state.selection), state.total
+                    if self.best_cost <= stop_at:
+                        break
+                out = [c for c in state.selection if movable[c]]
+                if not out:
+                    return np.asarray(self.best, dtype=np.int64)
+                j = max(out, key=lambda c: (state.value(c), -stamp[c]))
+                state.remove(j, checked)
+                stamp[j] = step
+            if self.best_cost <= stop_at:
+                break
+            out = [c for c in state.selection if movable[c] and c != self._tabu]
+            if out:
+                j = max(out, key=lambda c: (state.value(c), -stamp[c]))
+                state.remove(j, checked)
+                stamp[j] = step
+                checked[j] = False
+            row = rng.choice(tuple(state.uncovered))
+            limit = self.best_cost - 1e-9 - state.total
+            options = [c for c in state.cols_of[row] if movable[c] and state.cost[c] < limit]
+            fresh = [c for c in options if checked[c]]
+            pool = fresh or options or [c for c in state.cols_of[row] if movable[c]]
+            if not pool:
+                break
+            j = max(pool, key=lambda c: (state.value(c), -stamp[c]))
+            state.add(j, checked)
             stamp[j] = step
-        if best_cost <= stop_at:
-            break
-        out = [c for c in state.selection if movable[c] and c != tabu]
-        if out:
-            j = max(out, key=lambda c: (state.value(c), -stamp[c]))
-            state.remove(j, checked)
-            stamp[j] = step
-            checked[j] = False
-        row = rng.choice(tuple(state.uncovered))
-        limit = best_cost - 1e-9 - state.total
-        options = [c for c in state.cols_of[row] if movable[c] and state.cost[c] < limit]
-        fresh = [c for c in options if checked[c]]
-        pool = fresh or options or [c for c in state.cols_of[row] if movable[c]]
-        if not pool:
-            break
-        j = max(pool, key=lambda c: (state.value(c), -stamp[c]))
-        state.add(j, checked)
-        stamp[j] = step
-        tabu = j
-        state.raise_uncovered()
-    return np.asarray(best, dtype=np.int64)
+            self._tabu = j
+            state.raise_uncovered()
+        return np.asarray(self.best, dtype=np.int64)
 
 
-__all__ = ["row_weighting_search"]
+def row_weighting_search(p: Problem, start: np.ndarray, deadline: float, *,
+                         frozen: np.ndarray | None = None, seed: int = 0,
+                         max_steps: int = 10**9, stop_at: float = -np.inf) -> np.ndarray:
+    """Improve the full cover ``start`` until ``deadline``; returns the best
+    cover (one :class:`RowWeighting` run; parameters as there and in
+    :meth:`RowWeighting.run`)."""
+    search = RowWeighting(p, start, frozen=frozen, seed=seed)
+    return search.run(deadline, max_steps=max_steps, stop_at=stop_at)
+
+
+__all__ = ["RowWeighting", "row_weighting_search"]
