@@ -28,7 +28,6 @@ from siteplan.solve.greedy import greedy_cover, remove_redundant
 from siteplan.solve.problem import Problem, _ranges
 from siteplan.solve.rowweight import RowWeighting
 
-
 #: largest core (rows × columns) kept as a dense 0/1 matrix by the iterated
 #: greedy's rebuild (one small matrix product per pick instead of gathers)
 DENSE_CELLS = 4_000_000
