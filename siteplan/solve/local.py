@@ -1,10 +1,14 @@
-"""Iterated greedy: destroy part of a cover, rebuild it greedily with noisy
-costs, prune, keep it when it is no dearer (sideways moves walk plateaus).
+"""Local search on a core problem: the iterated greedy, and the portfolio
+sharing the time between it and the row-weighting search.
 
-Cheap per move (one lazy greedy on the residual problem), so it runs many
-moves in a second; on instances with large LP gaps (OR-Library NRE–NRH) it
-finds better covers than HiGHS on the core in the same time, and its
-incumbent then warm-starts HiGHS.
+Iterated greedy: destroy part of a cover, rebuild it greedily with noisy
+costs (or the Caprara–Fischetti–Toth score on noisy LP prices), prune, keep
+it when it is no dearer than the current cover or than the cover some moves
+ago (late acceptance). Cheap per move (hundreds of moves a second on cores of
+hundreds of columns), it is the stronger search on random instances with
+large LP gaps (OR-Library NRE–NRH); the row-weighting search is the stronger
+on geometric coverage instances. :func:`local_portfolio` runs both in slices
+and gives the time to whichever is making progress.
 
 Examples
 --------
