@@ -53,7 +53,8 @@ gap = (res.cost - res.lower_bound) / res.cost * 100
 print(json.dumps({"nnz": int(A.nnz), "seconds": seconds, "peak_gb": peak, "cost": res.cost,
                   "bound": res.lower_bound, "gap_pct": gap, "sites": int(res.selected.size),
                   "greedy": res.details.get("greedy_cost"), "bound_kind": res.details.get("bound"),
-                  "covered": res.covered}))
+                  "covered": res.covered, "phases": res.details.get("phase_s"),
+                  "rows_after_reduction": res.details.get("rows_after_reduction")}))
 """
 
 
@@ -81,6 +82,8 @@ def main() -> int:
         print(f"| {'weighted 1–100' if weighted else 'unicost'} | {r['nnz']:,} | "
               f"{r['seconds']:.1f} | {r['peak_gb']:.2f} | {r['greedy']:,.0f} | {r['cost']:,.0f} | "
               f"{r['bound']:,.1f} | {r['gap_pct']:.2f}% | {r['bound_kind']} |")
+        print(f"<!-- rows after reduction {r['rows_after_reduction']}; seconds per phase "
+              f"{r['phases']} -->")
     return 0
 
 

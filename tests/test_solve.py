@@ -205,3 +205,74 @@ def test_auto_reaches_the_optimum_of_a_geometric_instance():
     auto = set_cover(A, time_limit=3)
     assert auto.cost <= exact.cost * 1.02
     assert auto.details["rows_after_reduction"] < A.shape[0] / 2
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(max_rows=12, max_cols=8), st.sampled_from([1.0, 0.7]), st.data())
+def test_local_portfolio_returns_a_cover_no_dearer(inst, target, data):
+    """Full and partial covers, with preselected columns and LP-like prices:
+    the portfolio's cover is feasible, keeps the preselected, costs no more
+    than its start and no less than the optimum."""
+    import time
+
+    from siteplan.solve.greedy import greedy_cover, remove_redundant
+    from siteplan.solve.local import local_portfolio
+    from siteplan.solve.problem import build_problem
+
+    A, cost, weights = inst
+    p = build_problem(A, cost, weights=weights, target=target)
+    pre = np.flatnonzero(np.array(data.draw(
+        st.lists(st.booleans(), min_size=p.n_cols, max_size=p.n_cols))))
+    start = remove_redundant(p, greedy_cover(p, pre), pre)
+    prices = np.array(data.draw(st.lists(st.floats(0, 3), min_size=p.n_rows, max_size=p.n_rows)))
+    found = local_portfolio(p, start, pre, time.perf_counter() + 0.05, prices=prices,
+                            seed=data.draw(st.integers(0, 3)))
+    assert p.feasible(found)
+    assert set(pre.tolist()) <= set(found.tolist())
+    assert p.cost[found].sum() <= p.cost[start].sum() + 1e-9
+    assert p.cost[found].sum() >= brute_force(A, cost, weights, target, pre=pre) - 1e-9
+
+
+def test_iterated_greedy_dense_and_sparse_rebuilds_agree(monkeypatch):
+    """The dense-matrix rebuild (small cores) makes exactly the moves of the
+    sparse one: same seed, same covers."""
+    from siteplan.solve import local
+    from siteplan.solve.greedy import greedy_cover
+    from siteplan.solve.problem import build_problem
+
+    p = build_problem(*read_orlib(DATA / "orlib" / "scp41.txt.gz"))
+    pre = np.zeros(0, np.int64)
+    start = greedy_cover(p, pre)
+    prices = np.random.default_rng(0).random(p.n_rows)
+    runs = []
+    for cells in (10**9, 0):
+        monkeypatch.setattr(local, "DENSE_CELLS", cells)
+        search = local.IteratedGreedy(p, start, pre, prices=prices, seed=5)
+        runs.append([search.run(np.inf, max_moves=1).tolist() for _ in range(30)])
+    assert runs[0] == runs[1]
+
+
+def test_background_highs_is_interrupted_and_keeps_its_best():
+    """HiGHS in its thread on a hard instance (600 s limit) stops soon after
+    ``stop()`` and returns a cover no dearer than its start."""
+    import time
+
+    from siteplan.solve.exact import BackgroundCover
+    from siteplan.solve.greedy import greedy_cover, remove_redundant
+    from siteplan.solve.problem import build_problem
+
+    rng = np.random.default_rng(0)
+    A = sp.csc_array(rng.random((400, 2000)) < 0.05)
+    p = build_problem(A, rng.integers(1, 100, 2000).astype(float))
+    pre = np.zeros(0, np.int64)
+    start = remove_redundant(p, greedy_cover(p, pre), pre)
+    run = BackgroundCover(p, np.arange(p.n_cols), start=start, preselected=pre,
+                          time_limit_s=600)
+    assert not run.wait(1.0)
+    t0 = time.perf_counter()
+    found = run.stop()
+    assert time.perf_counter() - t0 < 30
+    assert run.done()
+    assert found is not None and p.feasible(found.selected)
+    assert found.objective <= p.cost[start].sum() + 1e-9
+    assert not found.optimal

@@ -40,7 +40,6 @@ True
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -56,7 +55,7 @@ from siteplan.solve.lagrange import (
     lagrangian_heuristic,
     subgradient,
 )
-from siteplan.solve.local import local_portfolio
+from siteplan.solve.local import BackgroundPortfolio, local_portfolio
 from siteplan.solve.problem import Problem, build_problem, check_preselected
 from siteplan.solve.reduce import reduce_rows
 
@@ -77,6 +76,10 @@ REDUCE_SHARE, REDUCE_NNZ_LIMIT = 0.1, 10_000_000
 LOCAL_CORE_PER_ROW = 20
 #: largest core (nonzeros) the row-weighting search runs on (full covers)
 ROW_WEIGHTING_NNZ_LIMIT = 2_000_000
+#: LP gap ((cover - bound) / cover) above which ``auto`` runs a second local
+#: search on the second core instead of HiGHS on the core (HiGHS closes small
+#: gaps in seconds, wide ones not at all: OR-Library NRE–NRH, 20–40 %)
+HIGHS_GAP_LIMIT = 0.15
 #: largest core (nonzeros) handed to HiGHS inside ``auto``
 CORE_NNZ_LIMIT = 3_000_000
 #: largest matrix (nonzeros) whose LP relaxation gives the bound inside ``auto``
@@ -157,6 +160,15 @@ class MaxCoverResult:
         return max(0.0, (self.upper_bound - self.covered_weight) / self.upper_bound)
 
 
+def _lap(details: dict, phase: str, since: float) -> float:
+    """Record ``now - since`` as the seconds spent in ``phase`` (in
+    ``details["phase_s"]``); returns now."""
+    now = time.perf_counter()
+    phases = details.setdefault("phase_s", {})
+    phases[phase] = round(phases.get(phase, 0.0) + now - since, 3)
+    return now
+
+
 def _check_method(method: str) -> None:
     if method not in METHODS:
         raise SolverError(f"method {method!r} is not one of {', '.join(METHODS)}.")
@@ -189,31 +201,25 @@ def _proves_optimal(cost: float, bound: float, integral: bool) -> bool:
     return cost <= _optimal_at(bound, integral)
 
 
-def _local_search(p: Problem, pre: np.ndarray, selected: np.ndarray, reduced: np.ndarray,
-                  prices: np.ndarray, deadline: float, seed: int, stop_at: float,
-                  keep_going: Callable[[], bool], details: dict) -> np.ndarray:
-    """Local search on the core (the ``LOCAL_CORE_PER_ROW`` columns of least
-    reduced cost per row, plus the cover and the preselected): the
-    row-weighting search (full covers that fit ``ROW_WEIGHTING_NNZ_LIMIT``)
-    and the iterated greedy (rebuilding with the multipliers ``prices``)
-    sharing the time by how often each improves the cover."""
+def _local_core(p: Problem, pre: np.ndarray, selected: np.ndarray,
+                reduced: np.ndarray) -> tuple[np.ndarray, Problem, np.ndarray, np.ndarray]:
+    """The local-search core: the ``LOCAL_CORE_PER_ROW`` columns of least
+    reduced cost per row, plus the cover and the preselected; returns the
+    global columns, the core problem, and the cover and the preselected as
+    core indices."""
     core = core_columns(p, reduced, per_row=LOCAL_CORE_PER_ROW, must=np.union1d(selected, pre))
-    q = p.keep_columns(core)
-    start, fixed = np.searchsorted(core, selected), np.searchsorted(core, pre)
-    details["local_core_columns"] = int(core.size)
-    local = local_portfolio(q, start, fixed, deadline, prices=prices, seed=seed,
-                            row_weighting=q.col_rows.size <= ROW_WEIGHTING_NNZ_LIMIT,
-                            stop_at=stop_at, keep_going=keep_going, details=details)
-    return core[local]
+    return (core, p.keep_columns(core), np.searchsorted(core, selected),
+            np.searchsorted(core, pre))
 
 
 def _improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float,
              bound: float, deadline: float, seed: int,
              details: dict) -> tuple[float, np.ndarray, float]:
     """``auto``: a bound with multipliers (LP duals when the LP is small, else
-    subgradient), the Lagrangian heuristic, a short HiGHS probe on the core
-    problem, the local search, then HiGHS on the core with the time left."""
+    subgradient), the Lagrangian heuristic, then HiGHS on the core in a
+    background thread beside the local search, until the deadline."""
     integral = bool(np.all(p.cost % 1 == 0))
+    lap = time.perf_counter()
     lp = None
     if p.col_rows.size <= LP_NNZ_LIMIT:
         lp = lp_bound(p, pre, time_limit_s=0.3 * (deadline - time.perf_counter()), seed=seed)
@@ -234,20 +240,34 @@ def _improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float
         details.update(bound="lagrangian", lagrange_iterations=state.iterations)
         if state.best_cost < best_cost:
             selected, best_cost = state.best_selected, state.best_cost
-    # HiGHS on the core in a background thread (it proves many instances in
-    # milliseconds: wait for it briefly), the local search beside it
+    lap = _lap(details, "bound", lap)
+    # beside the local search, on the second core: HiGHS on a core in a
+    # thread (it proves many instances in milliseconds: wait for it
+    # briefly), or, when the LP gap is too wide for it to close, a second
+    # local search in a forked process
     remaining = deadline - time.perf_counter()
     if _proves_optimal(best_cost, bound, integral) or remaining < MIN_PHASE_S:
         return bound, selected, best_cost
-    background, core = None, None
-    if remaining >= MIN_HIGHS_S:
+    stop_at = _optimal_at(bound, integral)
+    local_cols, q, start, fixed = _local_core(p, pre, selected, reduced)
+    details["local_core_columns"] = int(local_cols.size)
+    options = dict(prices=prices, stop_at=stop_at,
+                   row_weighting=q.col_rows.size <= ROW_WEIGHTING_NNZ_LIMIT)
+    lp_gap = (best_cost - bound) / best_cost if best_cost > 0 else 0.0
+    background, second, core = None, None, None
+    if lp_gap > HIGHS_GAP_LIMIT and BackgroundPortfolio.available:
+        second = BackgroundPortfolio(q, local_cols, start, fixed, deadline,
+                                     dict(options, seed=seed + 1))
+    elif remaining >= MIN_HIGHS_S:
         core = core_columns(p, reduced, per_row=8, must=selected)
         details["core_columns"] = int(core.size)
         if int(np.diff(p.col_ptr)[core].sum()) <= CORE_NNZ_LIMIT:
             background = BackgroundCover(p, core, start=selected, preselected=pre,
                                          time_limit_s=remaining, seed=seed)
             background.wait(min(PROBE_S, PROBE_SHARE * remaining))
-    stop_at = _optimal_at(bound, integral)
+    details["beside_local_search"] = ("local search" if second is not None else
+                                      "highs" if background is not None else "nothing")
+    lap = _lap(details, "second_core_start", lap)
 
     def keep_going() -> bool:
         found = background.peek() if background is not None else None
@@ -255,18 +275,28 @@ def _improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float
             found.optimal and core.size == p.n_cols))
 
     if keep_going() and deadline - time.perf_counter() >= MIN_PHASE_S:
-        local = _local_search(p, pre, selected, reduced, prices, deadline, seed, stop_at,
-                              keep_going, details)
+        local = local_cols[local_portfolio(q, start, fixed, deadline, seed=seed,
+                                           keep_going=keep_going, details=details, **options)]
         if float(p.cost[local].sum()) < best_cost - 1e-9:
             selected, best_cost = local, float(p.cost[local].sum())
             details["local_search_cost"] = best_cost
+    lap = _lap(details, "local_search", lap)
+    found = []
+    if second is not None:
+        other = second.stop(wait=best_cost > stop_at)
+        if other is not None:
+            found.append(("second_local_search_cost", other))
     mip = background.stop() if background is not None else None
-    if mip is not None and mip.objective < best_cost - 1e-9 and p.feasible(mip.selected):
-        selected = remove_redundant(p, mip.selected, pre)
-        best_cost = float(p.cost[selected].sum())
-        details["highs_cost"] = best_cost
-    if mip is not None and core.size == p.n_cols:
-        bound = max(bound, mip.bound)
+    if mip is not None:
+        found.append(("highs_cost", mip.selected))
+        if core.size == p.n_cols:
+            bound = max(bound, mip.bound)
+    _lap(details, "second_core_stop", lap)
+    for name, other in found:
+        if float(p.cost[other].sum()) < best_cost - 1e-9 and p.feasible(other):
+            selected = remove_redundant(p, other, pre)
+            best_cost = float(p.cost[selected].sum())
+            details[name] = best_cost
     return bound, selected, best_cost
 
 
@@ -316,16 +346,20 @@ def set_cover(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | 
     # the last WRAP_UP_SHARE of the limit is kept for pruning and the result
     deadline = start_time + (1 - WRAP_UP_SHARE) * limit if limit is not None else np.inf
     details: dict = {}
+    lap = _lap(details, "input", start_time)
     p = original
     if method == "auto" and original.col_rows.size <= REDUCE_NNZ_LIMIT:
         reduced, _ = reduce_rows(original, deadline=start_time + REDUCE_SHARE * limit)
         if reduced.n_rows:
             p = reduced
         details["rows_after_reduction"] = p.n_rows
+        lap = _lap(details, "reduce_rows", lap)
     integral = bool(np.all(p.cost % 1 == 0))
     selected = remove_redundant(p, greedy_cover(p, pre), pre)
     best_cost = float(p.cost[selected].sum())
+    lap = _lap(details, "greedy", lap)
     bound = min(_quick_bound(p, pre), best_cost)
+    lap = _lap(details, "quick_bound", lap)
     details["greedy_cost"] = best_cost
     optimal = _proves_optimal(best_cost, bound, integral)
     if method == "auto" and not optimal:

@@ -23,6 +23,7 @@ True
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections.abc import Callable
 
@@ -277,3 +278,70 @@ def local_portfolio(p: Problem, start: np.ndarray, preselected: np.ndarray, dead
         details.update({f"{k}_s": round(v, 3) for k, v in spent.items()})
         details.update({f"{k}_wins": v for k, v in wins.items()})
     return best
+
+
+def _portfolio_child(conn: object, p: Problem, columns: np.ndarray, start: np.ndarray,
+                     preselected: np.ndarray, deadline: float, options: dict) -> None:
+    try:
+        conn.send(columns[local_portfolio(p, start, preselected, deadline, **options)])
+    except BaseException as exc:  # reported to the parent, which re-raises
+        conn.send(exc)
+    finally:
+        conn.close()
+
+
+class BackgroundPortfolio:
+    """:func:`local_portfolio` in a forked process with its own seed, so a
+    second core searches beside the caller (used where HiGHS on the core
+    would not help: large LP gaps). ``time.perf_counter`` is the system's
+    monotonic clock, so the child stops at the same ``deadline``.
+
+    Parameters
+    ----------
+    p : Problem
+        The core problem.
+    columns : numpy.ndarray
+        Global index of each column of ``p`` (results are given in these).
+    start, preselected : numpy.ndarray
+        As for :func:`local_portfolio` (indices into ``p``).
+    deadline : float
+    options : dict
+        Keyword arguments for :func:`local_portfolio` (prices, seed, ...).
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp, time
+    >>> from siteplan.solve.problem import build_problem
+    >>> p = build_problem(sp.csc_array(np.eye(6) + np.eye(6, k=1) + np.eye(6, k=-1)))
+    >>> run = BackgroundPortfolio(p, np.arange(6) + 10, np.arange(6), np.zeros(0, np.int64),
+    ...                           time.perf_counter() + 0.3, {"seed": 1})
+    >>> run.stop().tolist()
+    [11, 14]
+    """
+
+    available = "fork" in multiprocessing.get_all_start_methods()
+
+    def __init__(self, p: Problem, columns: np.ndarray, start: np.ndarray,
+                 preselected: np.ndarray, deadline: float, options: dict) -> None:
+        ctx = multiprocessing.get_context("fork")
+        self._deadline = deadline
+        self._conn, child = ctx.Pipe(duplex=False)
+        self._proc = ctx.Process(target=_portfolio_child, daemon=True,
+                                 args=(child, p, columns, start, preselected, deadline, options))
+        self._proc.start()
+        child.close()
+
+    def stop(self, *, wait: bool = True) -> np.ndarray | None:
+        """The child's best cover (global indices) once it reaches the
+        deadline; with ``wait=False`` (the caller already has a proven
+        optimum) the child is ended at once and None returned."""
+        found = None
+        if wait and self._conn.poll(max(self._deadline - time.perf_counter(), 0.0) + 5.0):
+            found = self._conn.recv()
+        if self._proc.is_alive():
+            self._proc.terminate()
+        self._proc.join()
+        self._conn.close()
+        if isinstance(found, BaseException):
+            raise found
+        return found
