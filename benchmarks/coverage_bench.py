@@ -190,9 +190,15 @@ def main() -> int:
     parser.add_argument("--ours-limit", type=float, default=5.0)
     parser.add_argument("--families", default="uniform,county",
                         help="comma-separated instance families to run")
+    parser.add_argument("--sizes", default="",
+                        help="comma-separated sizes to run, e.g. 10000x2000 (default: all)")
     parser.add_argument("--out", default=None)
     args = parser.parse_args()
     args.families = args.families.split(",")
+    if args.sizes:
+        wanted = {tuple(int(v) for v in size.split("x")) for size in args.sizes.split(",")}
+        for family in SIZES:
+            SIZES[family] = [s for s in SIZES[family] if s in wanted]
     rows = run_highs(args) if args.which == "highs" else run_spopt(args)
     out = Path(args.out or f"benchmarks/results/coverage_{args.which}.csv")
     out.parent.mkdir(parents=True, exist_ok=True)
