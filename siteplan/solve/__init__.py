@@ -65,13 +65,17 @@ DEFAULT_AUTO_TIME_LIMIT_S = 10.0
 #: how long the local search waits for HiGHS on the core before starting
 #: beside it: at most this many seconds and this share of the time left
 PROBE_S, PROBE_SHARE = 0.25, 0.05
-#: least time left (s) worth a local-search phase, and a HiGHS call
-MIN_PHASE_S, MIN_HIGHS_S = 0.005, 0.2
+#: least time left (s) worth a local-search phase, a HiGHS call, and forking
+#: a second local search (a fork and its result cost ~10–30 ms)
+MIN_PHASE_S, MIN_HIGHS_S, MIN_FORK_S = 0.005, 0.01, 0.5
 #: share of the time limit kept free at the end (pruning, the result)
 WRAP_UP_SHARE = 0.02
 #: share of the time limit ``auto`` may spend dropping redundant rows, and the
 #: largest matrix (nonzeros) it tries (at 30 M its set-up alone costs ~10 s)
 REDUCE_SHARE, REDUCE_NNZ_LIMIT = 0.1, 10_000_000
+#: shortest time limit (s) given the row reduction (its set-up, hashing every
+#: row, costs ~30 ms on a few thousand rows, more than shorter limits allow)
+REDUCE_MIN_LIMIT_S = 0.05
 #: columns per row in the local-search core (least reduced cost first)
 LOCAL_CORE_PER_ROW = 20
 #: largest core (nonzeros) the row-weighting search runs on (full covers)
@@ -220,6 +224,8 @@ def _improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float
     background thread beside the local search, until the deadline."""
     integral = bool(np.all(p.cost % 1 == 0))
     lap = time.perf_counter()
+    if deadline - lap < MIN_PHASE_S:
+        return bound, selected, best_cost
     lp = None
     if p.col_rows.size <= LP_NNZ_LIMIT:
         lp = lp_bound(p, pre, time_limit_s=0.3 * (deadline - time.perf_counter()), seed=seed)
@@ -255,7 +261,7 @@ def _improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float
                    row_weighting=q.col_rows.size <= ROW_WEIGHTING_NNZ_LIMIT)
     lp_gap = (best_cost - bound) / best_cost if best_cost > 0 else 0.0
     background, second, core = None, None, None
-    if lp_gap > HIGHS_GAP_LIMIT and BackgroundPortfolio.available:
+    if lp_gap > HIGHS_GAP_LIMIT and BackgroundPortfolio.available and remaining >= MIN_FORK_S:
         second = BackgroundPortfolio(q, local_cols, start, fixed, deadline,
                                      dict(options, seed=seed + 1))
     elif remaining >= MIN_HIGHS_S:
@@ -348,7 +354,8 @@ def set_cover(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | 
     details: dict = {}
     lap = _lap(details, "input", start_time)
     p = original
-    if method == "auto" and original.col_rows.size <= REDUCE_NNZ_LIMIT:
+    if (method == "auto" and original.col_rows.size <= REDUCE_NNZ_LIMIT
+            and limit >= REDUCE_MIN_LIMIT_S):
         reduced, _ = reduce_rows(original, deadline=start_time + REDUCE_SHARE * limit)
         if reduced.n_rows:
             p = reduced

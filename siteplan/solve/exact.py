@@ -32,7 +32,7 @@ class MipResult:
 def _highs(time_limit_s: float, seed: int, gap: float) -> highspy.Highs:
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
-    h.setOptionValue("time_limit", float(max(time_limit_s, 0.05)))
+    h.setOptionValue("time_limit", float(max(time_limit_s, 0.01)))
     h.setOptionValue("random_seed", int(seed))
     h.setOptionValue("mip_rel_gap", float(gap))
     h.setOptionValue("threads", 1)
