@@ -328,7 +328,10 @@ def set_cover(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | 
     time_limit : float, optional
         Seconds; ``auto`` defaults to 10, ``exact`` to no limit.
     seed : int
-        Seed for the randomised parts; results are deterministic for a seed.
+        Seed for the randomised parts. The result repeats for a seed when
+        the search ends before the time limit (``greedy``, or a proven
+        optimum); when the limit binds, it depends on how far the searches
+        got (and ``auto`` runs two at once), as for any time-limited solver.
     method : {"auto", "greedy", "exact"}
     groups : array of int, optional
         Group label per row (e.g. target area), for per-group targets.
