@@ -73,9 +73,9 @@ WRAP_UP_SHARE = 0.02
 #: share of the time limit ``auto`` may spend dropping redundant rows, and the
 #: largest matrix (nonzeros) it tries (at 30 M its set-up alone costs ~10 s)
 REDUCE_SHARE, REDUCE_NNZ_LIMIT = 0.1, 10_000_000
-#: shortest time limit (s) given the row reduction (its set-up, hashing every
-#: row, costs ~30 ms on a few thousand rows, more than shorter limits allow)
-REDUCE_MIN_LIMIT_S = 0.05
+#: the row reduction's set-up (hashing every row) costs about this many
+#: seconds per nonzero; it is skipped when that exceeds half the time limit
+REDUCE_S_PER_NNZ = 1e-6
 #: columns per row in the local-search core (least reduced cost first)
 LOCAL_CORE_PER_ROW = 20
 #: largest core (nonzeros) the row-weighting search runs on (full covers)
@@ -358,7 +358,7 @@ def set_cover(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | 
     lap = _lap(details, "input", start_time)
     p = original
     if (method == "auto" and original.col_rows.size <= REDUCE_NNZ_LIMIT
-            and limit >= REDUCE_MIN_LIMIT_S):
+            and original.col_rows.size * REDUCE_S_PER_NNZ <= 0.5 * limit):
         reduced, _ = reduce_rows(original, deadline=start_time + REDUCE_SHARE * limit)
         if reduced.n_rows:
             p = reduced

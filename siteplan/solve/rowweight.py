@@ -38,7 +38,7 @@ import numpy as np
 from siteplan.solve.problem import Problem
 
 #: steps between two looks at the clock
-CLOCK_EVERY = 256
+CLOCK_EVERY = 32
 
 
 class _State:
