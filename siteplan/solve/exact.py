@@ -17,7 +17,6 @@ import scipy.sparse as sp
 
 from siteplan.solve.problem import Problem
 
-
 #: shortest time limit (s) at which the max-cover MIP keeps HiGHS's presolve
 MAX_COVER_PRESOLVE_MIN_S = 30.0
 
