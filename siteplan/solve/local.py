@@ -222,9 +222,9 @@ def local_portfolio(p: Problem, start: np.ndarray, preselected: np.ndarray, dead
     Each search runs in turn for a slice of ``(deadline - now) / slices``
     seconds times its weight; a search that improves its own best cover in
     its slice has its weight doubled (at most 4), one that does not has it
-    multiplied by 0.7 (down to 1/4), so the time goes where it pays (the row weighting on geometric
-    instances, the iterated greedy on random ones such as OR-Library
-    NRE–NRH). The row-weighting search resumes where it stopped; the
+    multiplied by 0.7 (down to 1/4), so the time goes where it pays (the row
+    weighting on geometric instances, the iterated greedy on random ones such
+    as OR-Library NRE–NRH). The row-weighting search resumes where it stopped; the
     iterated greedy too (its current cover and acceptance history): two
     independent walks that share only the best cost found.
 
