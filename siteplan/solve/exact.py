@@ -129,9 +129,15 @@ def mip_cover(p: Problem, columns: np.ndarray, *, start: np.ndarray, preselected
     Returns None when HiGHS found no solution in time.
     """
     m = _cover_model(p, columns, preselected)
-    h = _highs(time_limit_s, seed, gap)
-    values, obj, bound, optimal = _solve(h, "min", m.c, m.lower, m.upper, m.integer, m.matrix,
-                                         m.row_lo, m.row_hi, m.start(p, start))
+    return _run_cover(_highs(time_limit_s, seed, gap), p, m, m.start(p, start))
+
+
+def _run_cover(h: highspy.Highs, p: Problem, m: _CoverModel,
+               start: np.ndarray) -> MipResult | None:
+    """Solve the cover model ``m`` with ``h``; its best cover in global
+    column indices, or None when HiGHS found none."""
+    values, _, bound, optimal = _solve(h, "min", m.c, m.lower, m.upper, m.integer, m.matrix,
+                                       m.row_lo, m.row_hi, start)
     if values is None:
         return None
     chosen = m.columns[values[: m.columns.size] > 0.5]
@@ -177,17 +183,14 @@ class BackgroundCover:
             event.interrupt()
 
     def _run(self) -> None:
-        m = self._model
         try:
-            values, _, bound, optimal = _solve(self._h, "min", m.c, m.lower, m.upper, m.integer,
-                                               m.matrix, m.row_lo, m.row_hi, self._start)
+            found = _run_cover(self._h, self._p, self._model, self._start)
         except BaseException as exc:  # re-raised in the caller's thread by stop()
             self._error = exc
             return
-        if values is not None:
-            chosen = m.columns[values[: m.columns.size] > 0.5]
-            self._result = MipResult(np.sort(chosen), float(self._p.cost[chosen].sum()), bound,
-                                     optimal and not self._cancel.is_set())
+        if found is not None and self._cancel.is_set():
+            found = MipResult(found.selected, found.objective, found.bound, False)
+        self._result = found
 
     def done(self) -> bool:
         """True once HiGHS has returned."""

@@ -15,8 +15,7 @@ Examples
 >>> import scipy.sparse as sp, time
 >>> from siteplan.solve.problem import build_problem
 >>> p = build_problem(sp.csc_array(np.eye(4) + np.eye(4, k=1)), [1.0, 1.0, 1.0, 1.0])
->>> start = np.arange(4)
->>> best = iterated_greedy(p, start, np.zeros(0, np.int64), time.perf_counter() + 0.05)
+>>> best = local_portfolio(p, np.arange(4), np.zeros(0, np.int64), time.perf_counter() + 0.05)
 >>> float(p.cost[best].sum()) <= 4.0 and p.feasible(best)
 True
 """
@@ -200,15 +199,6 @@ class IteratedGreedy:
                     self.best, self.best_cost = candidate, cost
             self._late[v] = self.current_cost
         return self.best
-
-
-def iterated_greedy(p: Problem, start: np.ndarray, preselected: np.ndarray, deadline: float, *,
-                    seed: int = 0, max_moves: int = 10**9, stop_at: float = -np.inf,
-                    **options: object) -> np.ndarray:
-    """Improve the cover ``start`` until ``deadline``; returns the best cover
-    (one :class:`IteratedGreedy` run; ``options`` as there)."""
-    search = IteratedGreedy(p, start, preselected, seed=seed, **options)
-    return search.run(deadline, max_moves=max_moves, stop_at=stop_at)
 
 
 def local_portfolio(p: Problem, start: np.ndarray, preselected: np.ndarray, deadline: float, *,
