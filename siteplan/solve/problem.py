@@ -131,6 +131,17 @@ class Problem:
         """``A.T @ row_values`` from the CSC structure."""
         return _segment_sums(row_values[self.col_rows], self.col_ptr)
 
+    def transpose_matvec_columns(self, row_values: np.ndarray, first: int,
+                                 stop: int) -> np.ndarray:
+        """``(A.T @ row_values)[first:stop]`` (for splitting the work over threads)."""
+        lo, hi = self.col_ptr[first], self.col_ptr[stop]
+        return _segment_sums(row_values[self.col_rows[lo:hi]], self.col_ptr[first:stop + 1] - lo)
+
+    def matvec_rows(self, col_values: np.ndarray, first: int, stop: int) -> np.ndarray:
+        """``(A @ col_values)[first:stop]`` (for splitting the work over threads)."""
+        lo, hi = self.row_ptr[first], self.row_ptr[stop]
+        return _segment_sums(col_values[self.row_cols[lo:hi]], self.row_ptr[first:stop + 1] - lo)
+
     def matvec(self, col_values: np.ndarray) -> np.ndarray:
         """``A @ col_values`` from the CSR structure."""
         return _segment_sums(col_values[self.row_cols], self.row_ptr)
