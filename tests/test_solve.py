@@ -340,3 +340,24 @@ def test_subgradient_closes_in_on_the_lp_bound(unicost):
     state = subgradient(p, upper_bound=greedy.cost, best_selected=greedy.selected,
                         preselected=none, deadline=np.inf, max_iterations=600)
     assert lp_value * 0.95 <= state.lower_bound <= lp_value + 1e-6
+
+
+@settings(max_examples=60, deadline=None)
+@given(instances(max_rows=12, max_cols=9), st.integers(1, 4), st.data())
+def test_core_columns_are_each_rows_cheapest(inst, per_row, data):
+    """The core holds, for every row, its ``per_row`` columns of least reduced
+    cost (ties by column index), every negative one and the forced ones."""
+    from siteplan.solve.lagrange import core_columns
+    from siteplan.solve.problem import build_problem
+
+    A, cost, _ = inst
+    p = build_problem(A, cost)
+    rc = np.array(data.draw(st.lists(st.integers(-3, 3), min_size=p.n_cols,
+                                     max_size=p.n_cols)), float)
+    must = np.array([p.n_cols - 1])
+    expected = set(np.flatnonzero(rc < 0).tolist()) | {p.n_cols - 1}
+    dense = A.toarray() > 0
+    for row in dense:
+        cols = sorted(np.flatnonzero(row).tolist(), key=lambda j: (rc[j], j))
+        expected |= set(cols[:per_row])
+    assert set(core_columns(p, rc, per_row, must).tolist()) == expected

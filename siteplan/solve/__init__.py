@@ -88,6 +88,10 @@ HIGHS_GAP_LIMIT = 0.15
 CORE_NNZ_LIMIT = 3_000_000
 #: largest matrix (nonzeros) whose LP relaxation gives the bound inside ``auto``
 LP_NNZ_LIMIT = 2_000_000
+#: share of the remaining time given to the subgradient bound when the LP is
+#: too large (at 30M nonzeros the bound gains more from it than the local
+#: search does: 0.7 % better covers, against a gap halved from 40 %)
+LAGRANGE_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -238,7 +242,7 @@ def _improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float
         if float(p.cost[heuristic].sum()) < best_cost:
             selected, best_cost = heuristic, float(p.cost[heuristic].sum())
     else:
-        lag_deadline = time.perf_counter() + 0.4 * (deadline - time.perf_counter())
+        lag_deadline = time.perf_counter() + LAGRANGE_SHARE * (deadline - time.perf_counter())
         state = subgradient(p, upper_bound=best_cost, best_selected=selected, preselected=pre,
                             deadline=lag_deadline, seed=seed)
         bound = max(bound, state.lower_bound)

