@@ -21,32 +21,17 @@ import platform
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 CHILD = r"""
 import json, resource, sys, time
 import numpy as np, scipy.sparse as sp
 from siteplan.solve import set_cover
 rows, cols, per_row, limit, weighted = json.loads(sys.argv[1])
-from scipy.spatial import cKDTree
-rng = np.random.default_rng(0)
-sites = rng.random((cols, 2))
-radius = np.sqrt(per_row / (np.pi * cols))  # per_row columns per row on average
-tree = cKDTree(sites)
-parts, degree = [], []
-for start in range(0, rows, 100_000):
-    pts = rng.random((min(100_000, rows - start), 2))
-    dist, idx = tree.query(pts, k=int(per_row * 2.5), distance_upper_bound=radius)
-    ok = np.isfinite(dist)
-    degree.append(ok.sum(axis=1))
-    parts.append(idx[ok].astype(np.int32))
-    del dist, idx, ok, pts
-indices = np.concatenate(parts)
-del parts
-indptr = np.zeros(rows + 1, dtype=np.int64)
-np.cumsum(np.concatenate(degree), out=indptr[1:])
-A = sp.csr_array((np.ones(indices.size, dtype=np.int8), indices, indptr), shape=(rows, cols))
-A.sum_duplicates()
-cost = rng.integers(1, 101, cols).astype(float) if weighted else None
+sys.path.insert(0, sys.argv[2])
+from coverage_instances import disk_matrix
+A, weighted_cost = disk_matrix(rows, cols, per_row=per_row)
+cost = weighted_cost if weighted else None
 t0 = time.perf_counter()
 res = set_cover(A, cost, time_limit=limit)
 seconds = time.perf_counter() - t0
@@ -79,7 +64,8 @@ def main() -> int:
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for weighted in (False, True):
         spec = json.dumps([args.rows, args.cols, args.per_row, args.limit, weighted])
-        out = subprocess.run([sys.executable, "-c", CHILD, spec], capture_output=True, text=True)
+        out = subprocess.run([sys.executable, "-c", CHILD, spec, str(Path(__file__).parent)],
+                             capture_output=True, text=True)
         if out.returncode != 0:
             print(out.stderr[-2000:])
             return 1
