@@ -46,6 +46,10 @@ def lp_value(A: object, cost: np.ndarray, limit_s: float) -> tuple[float | None,
     return (float(res.fun) if res.status == 0 else None), time.perf_counter() - start
 
 
+def _share(x: float, lp: float | None) -> str:
+    return "–" if lp is None else f"{x / lp:.3f}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="50000x5000,200000x20000")
@@ -71,15 +75,11 @@ def main() -> int:
                                 preselected=none,
                                 deadline=time.perf_counter() + args.seconds)
             auto = set_cover(A, cost, time_limit=args.seconds)
-
-            def share(x: float) -> str:
-                return "–" if lp is None else f"{x / lp:.3f}"
-
             gap = (auto.cost - auto.lower_bound) / auto.cost * 100
             lp_text = "not solved" if lp is None else f"{lp:,.1f}"
             print(f"| {rows:,} × {cols:,} | {kind} | {A.nnz:,} | {lp_text} | {lp_s:.0f} s | "
-                  f"{greedy.cost:,.0f} | {share(state.lower_bound)} ({state.iterations} it) | "
-                  f"{share(auto.cost)} | {share(auto.lower_bound)} | {gap:.1f} % |", flush=True)
+                  f"{greedy.cost:,.0f} | {_share(state.lower_bound, lp)} ({state.iterations} it) | "
+                  f"{_share(auto.cost, lp)} | {_share(auto.lower_bound, lp)} | {gap:.1f} % |", flush=True)
     return 0
 
 
