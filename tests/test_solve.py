@@ -361,3 +361,49 @@ def test_core_columns_are_each_rows_cheapest(inst, per_row, data):
         cols = sorted(np.flatnonzero(row).tolist(), key=lambda j: (rc[j], j))
         expected |= set(cols[:per_row])
     assert set(core_columns(p, rc, per_row, must).tolist()) == expected
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(max_rows=12, max_cols=8), st.integers(1, 4), st.booleans(), st.data())
+def test_swap_search_never_loses_weight_and_keeps_limits(inst, k, use_budget, data):
+    """Exchanges keep the count (or the budget) and the preselected columns,
+    and never cover less than the start."""
+    import time
+
+    from siteplan.solve.greedy import covered_weight, greedy_max_cover
+    from siteplan.solve.problem import build_problem
+    from siteplan.solve.swap import swap_search
+
+    A, cost, weights = inst
+    p = build_problem(A, cost, weights=weights)
+    frozen = np.flatnonzero(data.draw(st.lists(st.booleans(), min_size=p.n_cols,
+                                               max_size=p.n_cols)))[:k]
+    budget = float(cost[frozen].sum()) + data.draw(st.integers(0, 30)) if use_budget else None
+    start = greedy_max_cover(p, frozen, k=None if use_budget else k, budget=budget)
+    found = swap_search(p, start, frozen, budget=budget, deadline=time.perf_counter() + 5)
+    assert covered_weight(p, found) >= covered_weight(p, start) - 1e-9
+    assert set(frozen.tolist()) <= set(found.tolist())
+    if use_budget:
+        assert cost[found].sum() <= budget + 1e-9
+    else:
+        assert found.size == start.size
+
+
+def test_swap_search_improves_a_greedy_max_cover():
+    """The textbook case where the greedy's first pick is wrong for k = 2:
+    one big column overlapping two disjoint halves."""
+    import time
+
+    from siteplan.solve.greedy import covered_weight, greedy_max_cover
+    from siteplan.solve.problem import build_problem
+    from siteplan.solve.swap import swap_search
+
+    left, right = np.zeros((8, 1), int), np.zeros((8, 1), int)
+    left[:4], right[4:] = 1, 1
+    middle = np.array([[1, 1, 1, 0, 0, 1, 1, 1]]).T  # 6 rows, 3 of each half
+    p = build_problem(sp.csc_array(np.hstack([middle, left, right]).astype(np.int8)))
+    start = greedy_max_cover(p, np.zeros(0, int), k=2, budget=None)
+    assert covered_weight(p, start) == 7
+    found = swap_search(p, start, np.zeros(0, int), budget=None,
+                        deadline=time.perf_counter() + 5)
+    assert found.tolist() == [1, 2] and covered_weight(p, found) == 8
