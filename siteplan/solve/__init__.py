@@ -195,7 +195,6 @@ def _quick_bound(p: Problem, pre: np.ndarray) -> float:
     """``L(u0)`` at Beasley's multipliers: a valid, cheap lower bound."""
     sub = p.fix(pre)
     u = initial_multipliers(sub)
-    u[~sub.coverable] = 0.0
     rc = sub.cost - sub.transpose_matvec(u)
     knap, _ = _knapsack(sub, u, p.full_cover)
     return float(rc[rc < 0].sum()) + knap + float(p.cost[pre].sum())

@@ -56,12 +56,14 @@ def _knapsack(p: Problem, u: np.ndarray, full: bool) -> tuple[float, np.ndarray]
 
 
 def initial_multipliers(p: Problem) -> np.ndarray:
-    """``u_r = min over covering columns of c_j / |rows of j|`` (Beasley)."""
+    """``u_r = min over covering columns of c_j / |rows of j|`` (Beasley),
+    0 on rows that need no cover (uncoverable, zero weight, or covered by
+    fixed columns)."""
     sizes = np.maximum(np.diff(p.col_ptr), 1)
     ratio = p.cost / sizes
     u = np.full(p.n_rows, np.inf)
     np.minimum.at(u, p.col_rows, np.repeat(ratio, np.diff(p.col_ptr)))
-    u[~np.isfinite(u)] = 0.0
+    u[~np.isfinite(u) | ~p.coverable | (p.weights <= 0)] = 0.0
     return u
 
 
@@ -154,7 +156,6 @@ def _subgradient(p: Problem, sub: Problem, pricer: _Pricer, upper_bound: float,
     fixed_cost = float(p.cost[preselected].sum())
     integral = bool(np.all(p.cost % 1 == 0))
     u = initial_multipliers(sub) * (1.0 + 0.01 * rng.random(p.n_rows))
-    u[~sub.coverable | (sub.weights <= 0)] = 0.0
     best_lb, best_u = -np.inf, u.copy()
     best_sel, best_cost = np.asarray(best_selected), float(upper_bound)
     factor, stalled = STEP_START, 0

@@ -129,7 +129,7 @@ class Problem:
 
     def transpose_matvec(self, row_values: np.ndarray) -> np.ndarray:
         """``A.T @ row_values`` from the CSC structure."""
-        return _segment_sums(row_values[self.col_rows], self.col_ptr)
+        return self.transpose_matvec_columns(row_values, 0, self.n_cols)
 
     def transpose_matvec_columns(self, row_values: np.ndarray, first: int,
                                  stop: int) -> np.ndarray:
@@ -144,7 +144,7 @@ class Problem:
 
     def matvec(self, col_values: np.ndarray) -> np.ndarray:
         """``A @ col_values`` from the CSR structure."""
-        return _segment_sums(col_values[self.row_cols], self.row_ptr)
+        return self.matvec_rows(col_values, 0, self.n_rows)
 
 
 def _segment_sums(values: np.ndarray, ptr: np.ndarray) -> np.ndarray:
