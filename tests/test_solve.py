@@ -407,3 +407,80 @@ def test_swap_search_improves_a_greedy_max_cover():
     found = swap_search(p, start, np.zeros(0, int), budget=None,
                         deadline=time.perf_counter() + 5)
     assert found.tolist() == [1, 2] and covered_weight(p, found) == 8
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(max_rows=14, max_cols=10), st.sampled_from([1.0, 0.6]), st.data())
+def test_eager_and_lazy_greedy_pick_the_same_columns(inst, target, data):
+    """The eager greedy (narrow matrices) picks what the lazy heap picks, in
+    the same order, preselected first (costs made tie-free)."""
+    from siteplan.solve import greedy
+    from siteplan.solve.problem import build_problem
+
+    A, cost, weights = inst
+    seed = data.draw(st.integers(0, 2**16))
+    cost = cost + np.random.default_rng(seed).random(cost.size)
+    p = build_problem(A, cost, weights=weights, target=target)
+    pre = np.flatnonzero(data.draw(st.lists(st.booleans(), min_size=p.n_cols,
+                                             max_size=p.n_cols))[: p.n_cols])[:2]
+    picks = []
+    for limit in (10**9, 0):
+        greedy.EAGER_COLS_LIMIT, old = limit, greedy.EAGER_COLS_LIMIT
+        try:
+            picks.append(greedy.greedy_cover(p, pre).tolist())
+        finally:
+            greedy.EAGER_COLS_LIMIT = old
+    assert picks[0] == picks[1]
+    assert p.feasible(picks[0])
+
+
+def test_eager_and_lazy_greedy_agree_on_orlib():
+    from siteplan.solve import greedy
+    from siteplan.solve.problem import build_problem
+
+    p = build_problem(*read_orlib(DATA / "orlib" / "scp41.txt.gz"))
+    pre = np.zeros(0, np.int64)
+    eager = greedy.greedy_cover(p, pre)
+    old, greedy.EAGER_COLS_LIMIT = greedy.EAGER_COLS_LIMIT, 0
+    try:
+        lazy = greedy.greedy_cover(p, pre)
+    finally:
+        greedy.EAGER_COLS_LIMIT = old
+    assert p.cost[eager].sum() == p.cost[lazy].sum()
+    assert sorted(eager.tolist()) == sorted(lazy.tolist())
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(max_rows=14, max_cols=10), st.data())
+def test_remove_redundant_matches_the_plain_loop(inst, data):
+    """Pre-filtering the columns that could go changes nothing: the result is
+    the one-column-at-a-time loop's (dearest first), with groups and partial
+    targets."""
+    from siteplan.solve.greedy import remove_redundant
+    from siteplan.solve.problem import build_problem
+
+    A, cost, weights = inst
+    n_groups = data.draw(st.integers(1, 3))
+    groups = np.array(data.draw(st.lists(st.integers(0, n_groups - 1), min_size=A.shape[0],
+                                         max_size=A.shape[0])))
+    n_groups = int(groups.max()) + 1
+    target = np.array(data.draw(st.lists(st.sampled_from([1.0, 0.8, 0.5]),
+                                         min_size=n_groups, max_size=n_groups)))
+    p = build_problem(A, cost, weights=weights, target=target, groups=groups)
+    keep = np.flatnonzero(np.array(data.draw(st.lists(st.booleans(), min_size=p.n_cols,
+                                                      max_size=p.n_cols))))[:2]
+    everything = np.arange(p.n_cols)
+    counts = p.cover_counts(everything)
+    slack = p.group_covered(counts > 0) - p.required
+    tol = 1e-9 * max(1.0, float(p.required.max(initial=0.0)))
+    alive = set(everything.tolist())
+    for j in sorted(set(alive) - set(keep.tolist()), key=lambda j: (-p.cost[j], j)):
+        rows = p.column_rows(j)
+        alone = rows[counts[rows] == 1]
+        loss = np.bincount(p.groups[alone], p.weights[alone], minlength=p.n_groups)
+        if np.any(loss > slack + tol):
+            continue
+        slack -= loss
+        counts[rows] -= 1
+        alive.discard(j)
+    assert remove_redundant(p, everything, keep).tolist() == sorted(alive)

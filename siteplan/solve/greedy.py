@@ -4,7 +4,9 @@ plus redundant-column removal.
 Gains only shrink as rows get covered (the capped group gain
 ``sum_g min(need_g, new_weight_g)`` is submodular), so a stale heap key is an
 optimistic bound and the lazy evaluation picks exactly what the plain greedy
-would, in about O(nnz log n).
+would, in about O(nnz log n). On narrow single-group problems (up to
+``EAGER_COLS_LIMIT`` columns) an eager variant keeps every gain up to date
+instead, which costs fewer numpy calls per pick and picks the same columns.
 """
 
 from __future__ import annotations
@@ -14,7 +16,13 @@ import heapq
 import numpy as np
 import scipy.sparse as sp
 
-from siteplan.solve.problem import Problem
+from siteplan.solve.problem import Problem, _ranges
+
+#: single-group problems with at most this many columns use the eager greedy
+#: (every gain kept up to date, an argmin over the columns per pick) instead
+#: of the lazy heap (numpy calls per heap pop, ~10 pops per pick): 2-5x
+#: faster up to 20,000 columns, even at 40,000, slower beyond
+EAGER_COLS_LIMIT = 20_000
 
 
 def column_group_gains(p: Problem, covered: np.ndarray) -> np.ndarray:
@@ -78,6 +86,8 @@ def greedy_cover(p: Problem, preselected: np.ndarray, *, cost: np.ndarray | None
     ok[preselected] = False
     if allowed is not None:
         ok &= allowed
+    if p.n_groups == 1 and p.n_cols <= EAGER_COLS_LIMIT:
+        return _eager_single(p, covered, float(need[0]), tol, chosen, cost, ok, gains)
     cols = np.flatnonzero(ok)
     keys = cost[cols] / gains[cols]
     heap = list(zip(keys.tolist(), cols.tolist(), strict=True))
@@ -111,6 +121,37 @@ def greedy_cover(p: Problem, preselected: np.ndarray, *, cost: np.ndarray | None
     return np.asarray(chosen, dtype=np.int64)
 
 
+def _eager_single(p: Problem, covered: np.ndarray, need: float, tol: float, chosen: list[int],
+                  cost: np.ndarray, ok: np.ndarray, gains: np.ndarray) -> np.ndarray:
+    """The greedy of :func:`greedy_cover` for one group, with every column's
+    uncovered weight kept up to date (through the row → columns structure)
+    instead of a lazy heap: fewer numpy calls on narrow matrices."""
+    price = np.where(ok, cost, np.inf)
+    gains = np.where(ok, gains, 0.0)
+    weights, col_ptr, col_rows = p.weights, p.col_ptr, p.col_rows
+    row_len = np.diff(p.row_ptr)
+    keys = np.empty(p.n_cols)
+    while need > tol:
+        useful = np.minimum(gains, need)
+        keys.fill(np.inf)
+        np.divide(price, useful, out=keys, where=useful > tol)
+        j = int(np.argmin(keys))
+        if not keys[j] < np.inf:
+            break
+        rows = col_rows[col_ptr[j]:col_ptr[j + 1]]
+        rows = rows[~covered[rows]]
+        if rows.size == 0:  # rounding left a positive gain on a spent column
+            gains[j] = 0.0
+            continue
+        covered[rows] = True
+        w = weights[rows]
+        need -= float(w.sum())
+        gains -= np.bincount(p.row_cols[_ranges(p.row_ptr, rows)], np.repeat(w, row_len[rows]),
+                             minlength=p.n_cols)
+        chosen.append(j)
+    return np.asarray(chosen, dtype=np.int64)
+
+
 def remove_redundant(p: Problem, selected: np.ndarray, keep: np.ndarray) -> np.ndarray:
     """Drop columns, dearest first, whose removal keeps every group's target.
 
@@ -141,6 +182,7 @@ def remove_redundant(p: Problem, selected: np.ndarray, keep: np.ndarray) -> np.n
     keep_set = set(np.asarray(keep).tolist())
     removable = [j for j in selected.tolist() if j not in keep_set]
     removable.sort(key=lambda j: (-p.cost[j], j))
+    removable = _could_go(p, np.asarray(removable, dtype=np.int64), counts, slack + tol).tolist()
     alive = np.ones(p.n_cols, dtype=bool)
     for j in removable:
         rows = p.column_rows(j)
@@ -154,6 +196,27 @@ def remove_redundant(p: Problem, selected: np.ndarray, keep: np.ndarray) -> np.n
         counts[rows] -= 1
         alive[j] = False
     return np.asarray(sorted(j for j in selected.tolist() if alive[j]), dtype=np.int64)
+
+
+def _could_go(p: Problem, columns: np.ndarray, counts: np.ndarray,
+              room: np.ndarray) -> np.ndarray:
+    """The ``columns`` (order kept) whose rows covered only by them weigh at
+    most ``room`` in every group. Only these can ever be dropped: dropping
+    others only lowers the counts and the room."""
+    if columns.size == 0:
+        return columns
+    lengths = p.col_ptr[columns + 1] - p.col_ptr[columns]
+    rows = p.col_rows[_ranges(p.col_ptr, columns)]
+    alone = counts[rows] == 1
+    owner = np.repeat(np.arange(columns.size), lengths)[alone]
+    rows = rows[alone]
+    loss = sp.csr_array((p.weights[rows], (owner, p.groups[rows])),
+                        shape=(columns.size, p.n_groups))
+    loss.sum_duplicates()
+    over = loss.data > room[loss.indices]
+    too_much = np.zeros(columns.size, dtype=bool)
+    too_much[np.repeat(np.arange(columns.size), np.diff(loss.indptr))[over]] = True
+    return columns[~too_much]
 
 
 def greedy_max_cover(p: Problem, preselected: np.ndarray, *, k: int | None,
