@@ -186,6 +186,29 @@ def test_row_reduction_on_geometric_rows():
     assert kept.tolist() == [0, 2, 3] and q.weights.tolist() == [2.0, 1.0, 1.0]
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_bitset_and_sorted_search_drop_the_same_rows(seed, monkeypatch):
+    """Containment tested on bit-packed rows (narrow matrices) and by sorted
+    search (wide ones) finds the same dominated rows, across word borders
+    (130 columns: three words)."""
+    from siteplan.solve import reduce
+    from siteplan.solve.problem import build_problem
+
+    rng = np.random.default_rng(seed)
+    rows, cols = 3000, 130
+    centre = rng.integers(0, cols, rows)
+    width = rng.integers(1, 12, rows)
+    dense = np.abs(np.arange(cols)[None, :] - centre[:, None]) <= width[:, None]
+    dense &= rng.random((rows, cols)) < 0.9
+    p = build_problem(sp.csr_array(dense.astype(np.int8)), weights=rng.integers(1, 4, rows))
+    kept = []
+    for words in (256, 0):
+        monkeypatch.setattr(reduce, "BITSET_WORDS_PER_ROW", words)
+        kept.append(reduce.reduce_rows(p)[1].tolist())
+    assert kept[0] == kept[1]
+    assert len(kept[0]) < 0.5 * rows
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances(max_rows=12, max_cols=8), st.data())
 def test_row_weighting_search_returns_a_cover_no_dearer(inst, data):
