@@ -73,10 +73,10 @@ MIN_PHASE_S, MIN_HIGHS_S, MIN_FORK_S = 0.005, 0.01, 0.5
 WRAP_UP_SHARE = 0.02
 #: share of the time limit ``auto`` may spend dropping redundant rows, and the
 #: largest matrix (nonzeros) it tries (at 30 M its set-up alone costs ~10 s)
-REDUCE_SHARE, REDUCE_NNZ_LIMIT = 0.1, 10_000_000
+REDUCE_SHARE, REDUCE_NNZ_LIMIT = 0.25, 10_000_000
 #: the row reduction's set-up (hashing every row) costs about this many
 #: seconds per nonzero; it is skipped when that exceeds half the time limit
-REDUCE_S_PER_NNZ = 1e-6
+REDUCE_S_PER_NNZ = 5e-7
 #: columns per row in the local-search core (least reduced cost first)
 LOCAL_CORE_PER_ROW = 20
 #: largest core (nonzeros) the row-weighting search runs on (full covers)
@@ -87,8 +87,15 @@ ROW_WEIGHTING_NNZ_LIMIT = 2_000_000
 HIGHS_GAP_LIMIT = 0.15
 #: largest core (nonzeros) handed to HiGHS inside ``auto``
 CORE_NNZ_LIMIT = 3_000_000
-#: largest matrix (nonzeros) whose LP relaxation gives the bound inside ``auto``
-LP_NNZ_LIMIT = 2_000_000
+#: HiGHS on the core is started only with at least this many seconds left
+#: per nonzero of the core: its presolve does not stop when asked, so on a
+#: short limit it runs past it (a 100,000-nonzero core: ~40 ms) and has no
+#: time to find anything anyway
+HIGHS_S_PER_NNZ = 1e-6
+#: largest matrix (nonzeros) whose LP relaxation gives the bound inside
+#: ``auto``, and the share of the time left it may take (HiGHS is not tried
+#: when that is under ``MIN_HIGHS_S``: its time limit is not that fine)
+LP_NNZ_LIMIT, LP_SHARE = 2_000_000, 0.3
 #: share of the remaining time given to the subgradient bound when the LP is
 #: too large (at 30M nonzeros the bound gains more from it than the local
 #: search does: 0.7 % better covers, against a gap halved from 40 %)
@@ -234,8 +241,10 @@ def _improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float
     if deadline - lap < MIN_PHASE_S:
         return bound, selected, best_cost
     lp = None
-    if p.col_rows.size <= LP_NNZ_LIMIT:
-        lp = lp_bound(p, pre, time_limit_s=0.3 * (deadline - time.perf_counter()), seed=seed)
+    lp_time = LP_SHARE * (deadline - lap)
+    if p.col_rows.size <= LP_NNZ_LIMIT and lp_time >= MIN_HIGHS_S:
+        lp = lp_bound(p, pre, time_limit_s=lp_time, seed=seed,
+                      presolve="rows_after_reduction" not in details)
     if lp is not None:
         bound = max(bound, lp[0])
         prices = lp[1]
@@ -274,7 +283,8 @@ def _improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float
     elif remaining >= MIN_HIGHS_S:
         core = core_columns(p, reduced, per_row=8, must=selected)
         details["core_columns"] = int(core.size)
-        if int(np.diff(p.col_ptr)[core].sum()) <= CORE_NNZ_LIMIT:
+        core_nnz = int(np.diff(p.col_ptr)[core].sum())
+        if core_nnz <= CORE_NNZ_LIMIT and remaining >= HIGHS_S_PER_NNZ * core_nnz:
             background = BackgroundCover(p, core, start=selected, preselected=pre,
                                          time_limit_s=remaining, seed=seed)
             background.wait(min(PROBE_S, PROBE_SHARE * remaining))

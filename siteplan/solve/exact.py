@@ -216,12 +216,17 @@ class BackgroundCover:
         return self._result
 
 
-def lp_bound(p: Problem, preselected: np.ndarray, *, time_limit_s: float,
-             seed: int = 0) -> tuple[float, np.ndarray] | None:
+def lp_bound(p: Problem, preselected: np.ndarray, *, time_limit_s: float, seed: int = 0,
+             presolve: bool = True) -> tuple[float, np.ndarray] | None:
     """LP relaxation: its optimal value (a lower bound) and the row duals as
-    Lagrangian multipliers (one per row of A). None if not solved in time."""
+    Lagrangian multipliers (one per row of A). None if not solved in time.
+
+    ``presolve=False`` skips HiGHS's presolve: on rows already reduced
+    (:func:`siteplan.solve.reduce.reduce_rows`) it costs more than it saves
+    (OR-Library and county instances: 1.1-2x faster without it).
+    """
     m = _cover_model(p, np.arange(p.n_cols), preselected)
-    h = _highs(time_limit_s, seed, 1e-6)
+    h = _highs(time_limit_s, seed, 1e-6, presolve=presolve)
     _solve(h, "min", m.c, m.lower, m.upper, np.zeros(m.c.size, bool), m.matrix, m.row_lo,
            m.row_hi, None)
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
