@@ -11,7 +11,8 @@ are noisy; the ratio is the figure to read):
   ``reduce.BITSET_WORDS_PER_ROW`` and ``BITSET_WORDS`` allow, else the
   sorted search) against the sorted search of ``(row, column)`` keys alone
   (``BITSET_WORDS_PER_ROW = 0``), and whether both keep the same rows;
-* LP bound on the reduced rows: HiGHS with and without its presolve.
+* LP bound on the reduced rows: HiGHS with and without its presolve
+  (``–`` when either is not solved within ``--lp-limit``).
 
 Instances: the coverage families of ``coverage_instances.py`` and the
 ``disk_matrix`` city generator (weighted 1–100 and unicost).
@@ -76,13 +77,15 @@ def _with(module: object, name: str, value: object, run: Callable[[], object],
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--lp-limit", type=float, default=60.0,
+                        help="seconds for each LP solve (unicost city LPs take minutes)")
     args = parser.parse_args()
     print(f"# {platform.node()} {platform.machine()} python {sys.version.split()[0]} "
           f"{time.strftime('%Y-%m-%d')}; best of {args.repeat}, ms")
     print("| instance | rows × cols | nnz | greedy lazy | eager | ratio | same cover "
           "| reduce sorted | as shipped | ratio | same rows | LP presolve | no presolve | ratio |")
     print("|---|---|---:|---:|---:|---:|---|---:|---:|---:|---|---:|---:|---:|")
-    none = np.zeros(0, np.int64)
+    none, limit = np.zeros(0, np.int64), args.lp_limit
     for name, p in _instances():
         lazy, t_lazy = _with(greedy, "EAGER_COLS_LIMIT", 0,
                              lambda p=p: greedy.greedy_cover(p, none), args.repeat)
@@ -93,9 +96,9 @@ def main() -> int:
         (q, kept_b), t_bits = _best(lambda p=p: reduce.reduce_rows(p), args.repeat)
         lp_cells = ["–", "–", "–"]
         if q.col_rows.size <= 2_000_000:
-            on, t_on = _best(lambda q=q: lp_bound(q, none, time_limit_s=600), 1)
-            off, t_off = _best(lambda q=q: lp_bound(q, none, time_limit_s=600, presolve=False),
-                               1)
+            on, t_on = _best(lambda q=q: lp_bound(q, none, time_limit_s=limit), 1)
+            off, t_off = _best(lambda q=q: lp_bound(q, none, time_limit_s=limit,
+                                                    presolve=False), 1)
             if on is not None and off is not None:
                 assert abs(on[0] - off[0]) <= 1e-6 * max(1.0, abs(on[0])), (on[0], off[0])
                 lp_cells = [f"{t_on:.1f}", f"{t_off:.1f}", f"{t_on / t_off:.2f}"]

@@ -106,7 +106,8 @@ LAGRANGE_SHARE = 0.5
 #: bound's share)
 SWAP_SHARE_BEFORE_HIGHS = 0.3
 #: share of ``max_cover``'s time limit for the Lagrangian upper bound (it
-#: stops sooner once it stalls: ~0.1 s reaches the LP value at 3,000 × 400)
+#: stops sooner once it stalls: ~0.1 s reaches the LP value at 3,000 × 400;
+#: on matrices too large for HiGHS it also gets what the swap search left)
 MAX_BOUND_SHARE = 0.2
 
 
@@ -513,9 +514,13 @@ def max_cover(A: object, k: int | None = None, *, weights: ArrayLike | None = No
         if got > best_w + 1e-12:
             selected, best_w = swapped, got
             upper = min(upper, _max_cover_bound(p, selected, pre, k, budget))
-        lagrangian, _ = max_cover_upper_bound(
-            p, k=k, budget=budget, preselected=pre, covered_weight=best_w,
-            deadline=time.perf_counter() + MAX_BOUND_SHARE * limit)
+        # the bound's share; without HiGHS to follow, whatever the swap
+        # search left too
+        bound_end = time.perf_counter() + MAX_BOUND_SHARE * limit
+        if not small:
+            bound_end = max(bound_end, start_time + (1 - WRAP_UP_SHARE) * limit)
+        lagrangian, _ = max_cover_upper_bound(p, k=k, budget=budget, preselected=pre,
+                                              covered_weight=best_w, deadline=bound_end)
         upper = min(upper, _floor_if(integral, lagrangian))
         optimal = upper - best_w <= 1e-9 * max(1.0, upper)
     if not optimal and (method == "exact" or (method == "auto" and small)):
