@@ -514,11 +514,11 @@ def max_cover(A: object, k: int | None = None, *, weights: ArrayLike | None = No
         if got > best_w + 1e-12:
             selected, best_w = swapped, got
             upper = min(upper, _max_cover_bound(p, selected, pre, k, budget))
-        # the bound's share; without HiGHS to follow, whatever the swap
-        # search left too
-        bound_end = time.perf_counter() + MAX_BOUND_SHARE * limit
-        if not small:
-            bound_end = max(bound_end, start_time + (1 - WRAP_UP_SHARE) * limit)
+        # the bound's share before HiGHS; without HiGHS to follow, all the
+        # swap search left
+        bound_end = start_time + (1 - WRAP_UP_SHARE) * limit
+        if small:
+            bound_end = min(bound_end, time.perf_counter() + MAX_BOUND_SHARE * limit)
         lagrangian, _ = max_cover_upper_bound(p, k=k, budget=budget, preselected=pre,
                                               covered_weight=best_w, deadline=bound_end)
         upper = min(upper, _floor_if(integral, lagrangian))
