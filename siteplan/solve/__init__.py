@@ -56,7 +56,7 @@ from siteplan.solve.lagrange import (
     subgradient,
 )
 from siteplan.solve.local import BackgroundPortfolio, local_portfolio
-from siteplan.solve.maxbound import max_cover_upper_bound
+from siteplan.solve.maxbound import best_completion, max_cover_upper_bound
 from siteplan.solve.problem import Problem, build_problem, check_preselected
 from siteplan.solve.reduce import reduce_rows
 from siteplan.solve.swap import swap_search
@@ -424,21 +424,10 @@ def _max_cover_bound(p: Problem, selected: np.ndarray, pre: np.ndarray, k: int |
     covered = p.covered_rows(selected)
     base = float(p.weights[covered].sum())
     gains = p.transpose_matvec(np.where(covered, 0.0, p.weights))
-    gains[pre] = 0.0
-    if budget is None:
-        top = np.sort(gains)[::-1][: max(k - pre.size, 0)]
-        extra = float(top.sum())
-    else:
-        capacity = budget - float(p.cost[pre].sum())
-        cost = np.maximum(p.cost, 1e-300)
-        order = np.argsort(-gains / cost)
-        cum = np.cumsum(p.cost[order])
-        full = cum <= capacity
-        extra = float(gains[order][full].sum())
-        nxt = int(full.sum())
-        if nxt < order.size:
-            left = capacity - (cum[nxt - 1] if nxt else 0.0)
-            extra += gains[order[nxt]] * max(left, 0.0) / cost[order[nxt]]
+    free = np.setdiff1d(np.arange(p.n_cols), pre)
+    capacity = None if budget is None else budget - float(p.cost[pre].sum())
+    extra, _, _ = best_completion(gains, p.cost, free, None if k is None else k - pre.size,
+                                  capacity)
     coverable_w = float(p.weights[p.coverable].sum())
     return min(base + extra, coverable_w)
 

@@ -24,7 +24,7 @@ from siteplan.solve.lagrange import PROGRESS, STEP_PATIENCE, STEP_START, THREADE
 from siteplan.solve.problem import Problem, _ranges
 
 
-def _completion(g: np.ndarray, cost: np.ndarray, free: np.ndarray, k: int | None,
+def best_completion(g: np.ndarray, cost: np.ndarray, free: np.ndarray, k: int | None,
                 budget: float | None) -> tuple[float, np.ndarray, np.ndarray]:
     """Best fractional pick among the ``free`` columns of value ``g``: at most
     ``k`` of them, or total cost within ``budget``. Returns the value, the
@@ -99,7 +99,7 @@ def _descend(p: Problem, pricer: _Pricer, k: int | None, budget: float | None,
     while it < max_iterations and time.perf_counter() < deadline and factor > 1e-4:
         it += 1
         g = pricer(lam)
-        value, picked, share = _completion(g, p.cost, free, left_k, left_budget)
+        value, picked, share = best_completion(g, p.cost, free, left_k, left_budget)
         bound = float((w - lam).sum()) + float(g[pre].sum()) + value
         stalled = 0 if bound < best - PROGRESS * max(1.0, abs(best)) else stalled + 1
         best = min(best, bound)
@@ -120,4 +120,4 @@ def _descend(p: Problem, pricer: _Pricer, k: int | None, budget: float | None,
     return best, it
 
 
-__all__ = ["max_cover_upper_bound"]
+__all__ = ["best_completion", "max_cover_upper_bound"]
