@@ -25,7 +25,7 @@ from siteplan.solve.problem import Problem, _ranges
 
 
 def best_completion(g: np.ndarray, cost: np.ndarray, free: np.ndarray, k: int | None,
-                budget: float | None) -> tuple[float, np.ndarray, np.ndarray]:
+                    budget: float | None) -> tuple[float, np.ndarray, np.ndarray]:
     """Best fractional pick among the ``free`` columns of value ``g``: at most
     ``k`` of them, or total cost within ``budget``. Returns the value, the
     picked columns and their fractions (all 1 but a knapsack's last)."""

@@ -68,11 +68,11 @@ def _packed_rows(p: Problem) -> np.ndarray | None:
     return out
 
 
-def _contained(p: Problem, small: np.ndarray, big: np.ndarray,
+def _contained(p: Problem, lengths: np.ndarray, small: np.ndarray, big: np.ndarray,
                bits: np.ndarray | None, keys: np.ndarray | None) -> np.ndarray:
     """For each pair, True when row ``small``'s columns are all in row
     ``big``'s: on the packed rows ``bits`` when given, else by sorted search
-    of ``(row, column)`` keys in ``keys``."""
+    of ``(row, column)`` keys in ``keys`` (``lengths``: columns per row)."""
     if bits is not None:
         out = np.empty(small.size, dtype=bool)
         step = max(1, BITSET_STEP_WORDS // bits.shape[1])
@@ -80,7 +80,6 @@ def _contained(p: Problem, small: np.ndarray, big: np.ndarray,
             part = slice(first, first + step)
             out[part] = ~np.any(bits[small[part]] & ~bits[big[part]], axis=1)
         return out
-    lengths = np.diff(p.row_ptr)
     need = lengths[small]
     queries = p.row_cols[_ranges(p.row_ptr, small)].astype(np.int64)
     query_keys = np.repeat(big, need) * p.n_cols + queries
@@ -177,7 +176,7 @@ def _dominated(p: Problem, rows: np.ndarray, work_limit: float, deadline: float)
         pair_small, pair_big = pair_small[ok], pair_big[ok]
         if not pair_small.size:
             continue
-        dominated[pair_big[_contained(p, pair_small, pair_big, bits, keys)]] = True
+        dominated[pair_big[_contained(p, lengths, pair_small, pair_big, bits, keys)]] = True
     return dominated
 
 
