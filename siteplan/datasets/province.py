@@ -34,7 +34,7 @@ from shapely.geometry import MultiPoint, box
 
 from siteplan.datasets.generate import CENTRE_E, CENTRE_N, HALF_SIDE_M, METRIC_CRS, SEED, _County, _wgs84
 
-COUNTY_SPACING_M = 2 * HALF_SIDE_M
+COUNTY_SPACING_M = 1.6 * HALF_SIDE_M  # counties overlap: towns and villages cross borders
 JITTER_M = 2_000.0
 
 

@@ -4,7 +4,7 @@ Each unit's partition holds the target areas clipped to the unit, the
 candidates within reach of it (a halo of the longest reach beyond its
 border, so a site across a county line can serve both sides) and the
 land-use zones near it, as GeoParquet files in the province's metric CRS.
-Candidates carry their home unit (``unit_code``) and ``_border``: within the
+Candidates carry their home unit (``unit_code``) and ``near_border``: within the
 longest reach of a border between two units, i.e. sites the border stitch
 may re-decide. A partition is rewritten only when its content hash changes.
 
@@ -178,7 +178,8 @@ def _write_atomic(frame: gpd.GeoDataFrame, path: Path) -> None:
 
 def partition_region(units: gpd.GeoDataFrame, candidates: gpd.GeoDataFrame,
                      targets: gpd.GeoDataFrame, landuse: gpd.GeoDataFrame | None, *,
-                     reach_m: float, work_dir: str | Path) -> tuple[list[Partition], object]:
+                     reach_m: float, work_dir: str | Path
+                     ) -> tuple[list[Partition], object, dict[str, str]]:
     """Write each unit's partition under ``work_dir/partitions/<folder>/``.
 
     Parameters
@@ -194,7 +195,7 @@ def partition_region(units: gpd.GeoDataFrame, candidates: gpd.GeoDataFrame,
 
     Returns
     -------
-    (list of Partition, metric CRS)
+    (list of Partition, metric CRS, {site_id: home unit code})
     """
     candidates = validate_candidates(candidates, "candidates")
     targets = validate_targets(targets, "targets")
@@ -205,7 +206,7 @@ def partition_region(units: gpd.GeoDataFrame, candidates: gpd.GeoDataFrame,
     zones_m = None if landuse is None else landuse.to_crs(metric).reset_index(drop=True)
     cands_m["unit_code"] = home_units(cands_m, units_m)
     borders = border_lines(units_m)
-    cands_m["_border"] = (shapely.dwithin(cands_m.geometry.to_numpy(), borders, reach_m)
+    cands_m["near_border"] = (shapely.dwithin(cands_m.geometry.to_numpy(), borders, reach_m)
                           if not borders.is_empty else False)
     root = Path(work_dir) / "partitions"
     out: list[Partition] = []
@@ -242,4 +243,5 @@ def partition_region(units: gpd.GeoDataFrame, candidates: gpd.GeoDataFrame,
             written = True
         out.append(Partition(unit.unit_code, unit.unit_name, unit.folder, folder, content,
                              len(part_t), len(part_c), written))
-    return out, metric
+    home = dict(zip(cands_m["site_id"].astype(str), cands_m["unit_code"], strict=True))
+    return out, metric, home

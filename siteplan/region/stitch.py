@@ -10,7 +10,10 @@ unit). Sites away from the borders stay as their unit chose them
 (``preselected``), and so does every earlier milestone (nesting). Each
 target area is checked as a whole: its target share of the coverable
 weight, less the weight the fixed sites already cover away from the strips,
-is what the strip rows must still bring. If the stitched choice would cost
+is what the strip rows must still bring, and (by default) the strip keeps at
+least the weight the units' own choice covered in it, so stitching removes
+sites that serve demand another site serves and never leaves border demand
+out that the units covered. If the stitched choice would cost
 more than simply keeping every unit's choice, the units' choice is kept.
 
 Examples
@@ -30,6 +33,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from siteplan.region.tasks import one_process
 from siteplan.solve import set_cover
 
 
@@ -42,6 +46,13 @@ def needed_share(target: np.ndarray, coverable_w: np.ndarray, fixed_covered_w: n
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(strip_coverable_w > 0, need / strip_coverable_w, 0.0)
     return np.clip(share, 0.0, 1.0)
+
+
+def _covered(matrix: sp.csr_array, columns: np.ndarray) -> np.ndarray:
+    """Rows covered by the columns of a bool mask."""
+    if not columns.any():
+        return np.zeros(matrix.shape[0], bool)
+    return np.asarray(matrix[:, np.flatnonzero(columns)].sum(axis=1)).ravel() > 0
 
 
 def _load(files: Sequence[str]) -> dict[str, Any]:
@@ -70,7 +81,8 @@ def _load(files: Sequence[str]) -> dict[str, Any]:
         milestones.append(p["row_milestone"])
         targets.append(p["row_target"])
     matrix = sp.vstack(mats, format="csr") if mats else sp.csr_array((0, n), dtype=bool)
-    cat = (lambda xs, dt: np.concatenate(xs) if xs else np.zeros(0, dt))
+    def cat(xs, dt):
+        return (np.concatenate(xs) if xs else np.zeros(0, dt))
     return {"sites": sites, "cost": cost, "on_air": on_air, "free": free, "chosen": chosen,
             "years": years, "matrix": sp.csr_array(matrix),
             "area": cat(areas, str), "weight": cat(weights, float),
@@ -79,7 +91,8 @@ def _load(files: Sequence[str]) -> dict[str, Any]:
 
 def stitch(strip_files: Sequence[str | Path], area_constants: pd.DataFrame,
            fixed: Mapping[int, set[str]], years: Sequence[int], *, method: str = "auto",
-           time_limit_s: float | None = 10.0, seed: int = 0) -> dict[str, Any]:
+           time_limit_s: float | None = 10.0, seed: int = 0,
+           keep_border_coverage: bool = True) -> dict[str, Any]:
     """Re-decide the free sites of every border strip, milestone by milestone.
 
     Parameters
@@ -93,6 +106,10 @@ def stitch(strip_files: Sequence[str | Path], area_constants: pd.DataFrame,
         Sites the units chose away from every border (kept).
     years : list of int
         Province milestone years, ascending.
+    keep_border_coverage : bool
+        Each area's strip must keep at least the weight the units' own choice
+        covered there (so the stitch removes double service and never trades
+        border coverage for cost); False: only the whole-area target binds.
 
     Returns
     -------
@@ -120,18 +137,27 @@ def stitch(strip_files: Sequence[str | Path], area_constants: pd.DataFrame,
         area_active = data["area"][active]
         strip_w = pd.Series(data["weight"][active]).groupby(area_active).sum()
         strip_w = strip_w.reindex(c.index).fillna(0.0).to_numpy()
-        share = pd.Series(needed_share(c["coverage_target"].to_numpy(), c["coverable_w"].to_numpy(),
-                                       c["fixed_covered_w"].to_numpy(), strip_w), index=c.index)
+        share = needed_share(c["coverage_target"].to_numpy(), c["coverable_w"].to_numpy(),
+                             c["fixed_covered_w"].to_numpy(), strip_w)
+        if keep_border_coverage:  # the strip keeps what the units covered there
+            by_units = _covered(matrix, units_choice)
+            units_w = pd.Series((data["weight"] * by_units)[active]).groupby(area_active).sum()
+            units_w = units_w.reindex(c.index).fillna(0.0).to_numpy()
+            with np.errstate(divide="ignore", invalid="ignore"):
+                kept = np.where(strip_w > 0, units_w / strip_w, 0.0)
+            share = np.maximum(share, np.clip(kept - 1e-12, 0.0, 1.0))
+        share = pd.Series(share, index=c.index)
         row_share = share.reindex(area_active).fillna(0.0).to_numpy()
         rows = np.flatnonzero(active)[row_share > 0]
         solved_s = 0.0
         if rows.size:
             codes, uniques = pd.factorize(data["area"][rows])
             t0 = time.perf_counter()
-            res = set_cover(matrix[rows], cost, weights=data["weight"][rows],
-                            target=share.loc[uniques].to_numpy(), groups=codes,
-                            preselected=np.flatnonzero(pre), time_limit=time_limit_s,
-                            seed=seed, method=method)
+            with one_process():
+                res = set_cover(matrix[rows], cost, weights=data["weight"][rows],
+                                target=share.loc[uniques].to_numpy(), groups=codes,
+                                preselected=np.flatnonzero(pre), time_limit=time_limit_s,
+                                seed=seed, method=method)
             solved_s = time.perf_counter() - t0
             stitched = np.zeros(sites.size, bool)
             stitched[res.selected] = True
@@ -141,8 +167,7 @@ def stitch(strip_files: Sequence[str | Path], area_constants: pd.DataFrame,
         keep_stitched = stitched_cost <= units_cost
         choice = stitched if keep_stitched else units_choice
         previous = choice
-        covered = np.asarray(matrix[:, np.flatnonzero(choice)].sum(axis=1)).ravel() > 0 \
-            if choice.any() else np.zeros(matrix.shape[0], bool)
+        covered = _covered(matrix, choice)
         strip_cov = pd.Series((data["weight"] * covered)[active]).groupby(area_active).sum()
         covered_w = c["fixed_covered_w"] + strip_cov.reindex(c.index).fillna(0.0)
         areas_out.append(pd.DataFrame({

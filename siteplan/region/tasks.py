@@ -15,13 +15,14 @@ PosixPath('r/plan.pkl')
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import pickle
 import resource
 import socket
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from siteplan.defaults import Assumptions
-from siteplan.policy import apply_strict_sharing, is_new_build
+from siteplan.policy import apply_strict_sharing
 
 PLAN_FILE = "plan.pkl"
 STRIP_FILE = "strip.npz"
@@ -54,6 +55,20 @@ class UnitTask:
     time_limit_s: float
     seed: int
     name: str
+
+
+@contextlib.contextmanager
+def one_process() -> Iterator[None]:
+    """Run the solver without its forked second local search: a unit task is
+    one worker on one core (and a Dask worker process may not fork children)."""
+    from siteplan.solve.local import BackgroundPortfolio
+
+    before = BackgroundPortfolio.available
+    BackgroundPortfolio.available = False
+    try:
+        yield
+    finally:
+        BackgroundPortfolio.available = before
 
 
 def _peak_rss_mb() -> float:
@@ -107,7 +122,7 @@ def plan_unit(task: UnitTask) -> dict[str, Any]:
         return {**base, "seconds": time.perf_counter() - start, "peak_rss_mb": _peak_rss_mb(),
                 "demand_points": 0, "planned": False,
                 "selected": {y: on_air["site_id"].tolist() for y in task.years},
-                "fixed": {y: on_air.loc[~on_air["_border"].astype(bool)
+                "fixed": {y: on_air.loc[~on_air["near_border"].astype(bool)
                                         & (on_air["unit_code"] == task.unit_code),
                                         "site_id"].tolist() for y in task.years},
                 "area_constants": pd.DataFrame(columns=["year", "area_id", "coverable_w",
@@ -115,8 +130,10 @@ def plan_unit(task: UnitTask) -> dict[str, Any]:
                                                         "coverage_target"]),
                 "strip_file": None}
     assumptions = Assumptions(dict(task.assumptions))
-    result = plan(cands, targets, landuse=zones, assumptions=assumptions, method=task.method,
-                  time_limit_s=task.time_limit_s, seed=task.seed, name=task.name)
+    with one_process():
+        result = plan(cands, targets, landuse=zones, assumptions=assumptions,
+                      method=task.method, time_limit_s=task.time_limit_s, seed=task.seed,
+                      name=task.name)
     planned_s = time.perf_counter() - start
     with open(task.result_dir / PLAN_FILE, "wb") as fh:
         pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -145,7 +162,7 @@ def _strip(plan, task: UnitTask) -> tuple[Path, pd.DataFrame, dict, dict]:
     """
     cands = plan.candidates
     site_ids = cands["site_id"].astype(str).to_numpy()
-    free = cands["_border"].to_numpy(bool) | (cands["unit_code"].to_numpy() != task.unit_code)
+    free = cands["near_border"].to_numpy(bool) | (cands["unit_code"].to_numpy() != task.unit_code)
     matrix = solver_matrix(plan)
     csc = sp.csc_array(matrix)
     strip = np.asarray(csc[:, np.flatnonzero(free)].sum(axis=1)).ravel() > 0
@@ -217,7 +234,11 @@ def finalize_unit(task: UnitTask, final: Mapping[int, list[str]], out_dir: Path,
                   offline: bool = False) -> dict[str, Any]:
     """Write the unit's plan folder with the stitched selection and return
     the unit's figures: its own sites (home unit) per year with status and
-    cost, land-use conflicts, power, and the coverage of its own demand."""
+    cost, land-use conflicts, power, and the coverage of its own demand.
+
+    ``sites`` lists every site of the unit's plan (``home`` marks those in the
+    unit), so a site chosen in a unit that has no plan of its own still has a row.
+    """
     from siteplan.export import write_plan
     from siteplan.power import site_power
 
@@ -230,12 +251,12 @@ def finalize_unit(task: UnitTask, final: Mapping[int, list[str]], out_dir: Path,
     sites, coverage = [], []
     for m in stitched.milestones:
         s = stitched.sites(m.milestone)
-        s = s[s["unit_code"] == task.unit_code]
+        home = (s["unit_code"] == task.unit_code).to_numpy()
         power = site_power(s, stitched.assumptions)
         conflicts = stitched.site_conflicts(m.milestone)
-        conflicts = conflicts[conflicts["site_id"].isin(s["site_id"])]
+        conflicts = conflicts[conflicts["site_id"].isin(s.loc[home, "site_id"])]
         sites.append(pd.DataFrame({
-            "year": m.milestone, "site_id": s["site_id"].astype(str).to_numpy(),
+            "year": m.milestone, "site_id": s["site_id"].astype(str).to_numpy(), "home": home,
             "status": s["status"].to_numpy(), "since": s["since"].to_numpy(),
             "cost_cny": s["cost_cny"].to_numpy(float),
             "landuse_flag": (s["landuse_flag"].to_numpy() if "landuse_flag" in s
