@@ -3,7 +3,8 @@
 Counties are laid on a jittered grid; each is a copy of the sample-county
 generator (:mod:`siteplan.datasets.generate`) at its own centre with its own
 seed, clipped to its Voronoi cell, so the units tile the province and share
-their borders. Ids are prefixed with the county code (``C07-T0012``) so they
+their borders; provincial road corridors between neighbouring county seats
+are target areas that cross the borders. Ids are prefixed with the county code (``C07-T0012``) so they
 stay unique. Seeded: the same arguments write identical layers.
 
 Run ``python -m siteplan.datasets.province OUT_DIR [COLUMNS ROWS]`` to write
@@ -30,6 +31,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+import shapely.ops
 from shapely.geometry import MultiPoint, box
 
 from siteplan.datasets.generate import CENTRE_E, CENTRE_N, HALF_SIDE_M, METRIC_CRS, SEED, _County, _wgs84
@@ -63,6 +65,27 @@ def _prefix(frame: gpd.GeoDataFrame, column: str, code: str) -> gpd.GeoDataFrame
     return frame
 
 
+def _corridors(centres: np.ndarray, columns: int, rows: int) -> gpd.GeoDataFrame:
+    """Provincial roads between neighbouring county seats: target areas that
+    cross county borders (2022, 90 %), as a real province has."""
+    rows_out = []
+    for i in range(columns * rows):
+        r, c = divmod(i, columns)
+        for j in ([i + 1] if c + 1 < columns else []) + ([i + columns] if r + 1 < rows else []):
+            line = shapely.LineString([centres[i], centres[j]])
+            # the middle part, away from both county seats' own areas
+            part = shapely.ops.substring(line, 0.3, 0.7, normalized=True)
+            rows_out.append({"area_id": f"P{i + 1:02d}-{j + 1:02d}",
+                             "name": f"Provincial road C{i + 1:02d}-C{j + 1:02d} 省道",
+                             "area_class": "road_corridor", "environment": "rural",
+                             "milestone": 2022, "coverage_target": 0.9, "indoor": False,
+                             "weight": 1.0, "geometry": part.buffer(150.0)})
+    columns_ = ["area_id", "name", "area_class", "environment", "milestone", "coverage_target",
+                "indoor", "weight", "geometry"]
+    return gpd.GeoDataFrame(pd.DataFrame(rows_out, columns=columns_), geometry="geometry",
+                            crs=METRIC_CRS)
+
+
 def build_province(columns: int = 5, rows: int = 4, *,
                    seed: int = SEED) -> dict[str, gpd.GeoDataFrame]:
     """Every layer of a ``columns × rows`` county province in memory (WGS84).
@@ -90,6 +113,7 @@ def build_province(columns: int = 5, rows: int = 4, *,
         z["geometry"] = z.geometry.intersection(cell)
         zones.append(_prefix(z[~z.geometry.is_empty & (z.geometry.area > 1.0)], "zone_id", code))
         units.append({"code": code, "name": name, "geometry": cell})
+    targets.append(_corridors(centres, columns, rows))
     layers = {
         "candidates": pd.concat(cands, ignore_index=True),
         "targets": pd.concat(targets, ignore_index=True),

@@ -170,7 +170,7 @@ def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
                 executor: str = "dask", time_limit_s: float | None = None,
                 work_dir: str | Path | None = None, lang: str = "en",
                 tiles: str | None = None, offline: bool = False, force: bool = False,
-                progress: Progress | None = None) -> RegionResult:
+                client: Any = None, progress: Progress | None = None) -> RegionResult:
     """Plan every unit of a region config and write the province outputs.
 
     Parameters
@@ -194,6 +194,8 @@ def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
         As for ``siteplan plan``.
     force : bool
         Replace a non-empty ``out`` that siteplan did not write.
+    client : dask.distributed.Client, optional
+        A client to use (left open); else one is made for this run and closed.
     progress : callable, optional
         Called with one line of text per step and per unit.
 
@@ -252,10 +254,12 @@ def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
         else:
             todo.append(code)
     say(f"{len(result.cached)} units unchanged since the last run, {len(todo)} to plan")
-    client = cluster = None
+    own_client = client is None
+    cluster = None
     try:
         if executor == "dask":
-            client, cluster = _client(workers, scheduler, say)
+            if own_client:
+                client, cluster = _client(workers, scheduler, say)
             result.dashboard = client.dashboard_link
             n_workers = len(client.scheduler_info().get("workers", {}))
             say(f"Dask dashboard: {result.dashboard} ({n_workers} workers)")
@@ -353,7 +357,7 @@ def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
             folder_done)
         timings["unit_folders_s"] = time.perf_counter() - t3
     finally:
-        if client is not None:
+        if client is not None and own_client:
             client.close()
         if cluster is not None:
             cluster.close()
@@ -382,4 +386,4 @@ def failures_error(result: RegionResult) -> SiteplanError | None:
                          "only these.")
 
 
-__all__ = ["RegionResult", "plan_region", "failures_error", "Partition"]
+__all__ = ["Partition", "RegionResult", "failures_error", "plan_region"]

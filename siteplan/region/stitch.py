@@ -43,8 +43,8 @@ def needed_share(target: np.ndarray, coverable_w: np.ndarray, fixed_covered_w: n
     whole area reaches ``target`` of its coverable weight (0 when the fixed
     sites already do; at most 1)."""
     need = target * coverable_w - fixed_covered_w
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(strip_coverable_w > 0, need / strip_coverable_w, 0.0)
+    share = np.divide(need, strip_coverable_w, out=np.zeros_like(need, dtype=float),
+                      where=strip_coverable_w > 0)
     return np.clip(share, 0.0, 1.0)
 
 
@@ -143,8 +143,7 @@ def stitch(strip_files: Sequence[str | Path], area_constants: pd.DataFrame,
             by_units = _covered(matrix, units_choice)
             units_w = pd.Series((data["weight"] * by_units)[active]).groupby(area_active).sum()
             units_w = units_w.reindex(c.index).fillna(0.0).to_numpy()
-            with np.errstate(divide="ignore", invalid="ignore"):
-                kept = np.where(strip_w > 0, units_w / strip_w, 0.0)
+            kept = np.divide(units_w, strip_w, out=np.zeros_like(units_w), where=strip_w > 0)
             share = np.maximum(share, np.clip(kept - 1e-12, 0.0, 1.0))
         share = pd.Series(share, index=c.index)
         row_share = share.reindex(area_active).fillna(0.0).to_numpy()

@@ -108,8 +108,10 @@ def tile_units(targets: gpd.GeoDataFrame, *, tile_km: float) -> gpd.GeoDataFrame
         "unit_code": [f"T{r:02d}_{c:02d}" for r in range(n_rows) for c in range(n_cols)],
     }, geometry=[box(x0 + c * side, y0 + r * side, x0 + (c + 1) * side, y0 + (r + 1) * side)
                  for r in range(n_rows) for c in range(n_cols)], crs=metric)
-    used = tiles.sindex.query(areas.geometry, predicate="intersects")[1]
-    tiles = tiles.iloc[np.unique(used)].reset_index(drop=True)
+    area_pos, tile_pos = tiles.sindex.query(areas.geometry, predicate="intersects")
+    shared = areas.geometry.iloc[area_pos].intersection(tiles.geometry.iloc[tile_pos],
+                                                        align=False).area.to_numpy()
+    tiles = tiles.iloc[np.unique(tile_pos[shared > 0])].reset_index(drop=True)
     tiles["unit_name"] = "Tile " + tiles["unit_code"]
     tiles["folder"] = [safe_folder(i + 1, c) for i, c in enumerate(tiles["unit_code"])]
     return gpd.GeoDataFrame(pd.DataFrame(tiles[UNIT_COLUMNS]), geometry="geometry", crs=metric)
