@@ -49,9 +49,9 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
         pass
     out = frame.copy()
     for col in out.columns:
-        if out[col].dtype == object:
-            out[col] = [f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_START) else v
-                        for v in out[col]]
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
+            out[col] = pd.Series([f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_START)
+                                  else v for v in out[col]], index=out.index, dtype=object)
     return out
 
 
