@@ -47,18 +47,9 @@ def main() -> None:
     whole = plan(cands, targets, landuse=landuse, assumptions=cfg.plan.assumptions,
                  method=cfg.plan.method, time_limit_s=args.whole_limit, seed=cfg.plan.seed)
     whole_s = time.perf_counter() - t0
-    if args.no_keep_border:
-        import siteplan.region.stitch as st
-        original = st.stitch
-
-        def loose(*a, **k):
-            return original(*a, **{**k, "keep_border_coverage": False})
-        import siteplan.region.run as rr
-        rr_stitch = loose
-        st.stitch = rr_stitch
     t1 = time.perf_counter()
     region = plan_region(cfg, root / "out", executor="loop", offline=True,
-                         work_dir=root / "work")
+                         work_dir=root / "work", keep_border_coverage=not args.no_keep_border)
     region_s = time.perf_counter() - t1
     rows = []
     areas = region.stitch["areas"]

@@ -55,7 +55,7 @@ def region(tmp_path_factory, client):
 
 def test_cluster_plans_every_unit_and_stitches(region):
     result, out = region["result"], region["root"] / "out"
-    assert region["seconds"] < 60
+    assert region["seconds"] < 90  # about 20-35 s here at load 2-9 on 2 cores
     assert sorted(result.planned) == ["C01", "C02"] and not result.failures
     # each unit ran as a task in a worker process (both workers), not in this one
     workers = {r["worker"] for r in result.unit_results.values()}
@@ -71,7 +71,7 @@ def test_cluster_plans_every_unit_and_stitches(region):
     assert any(a.startswith("P") for a in areas["area_id"])
     # milestones are nested; the stitch never costs more than the units' own choice
     years = sorted(result.stitch["selected"])
-    for a, b in zip(years, years[1:]):
+    for a, b in zip(years, years[1:], strict=False):
         assert set(result.stitch["selected"][a]) <= set(result.stitch["selected"][b])
     m = result.stitch["milestones"]
     assert (m["stitched_cost_cny"] <= m["units_cost_cny"] + 1e-6).all()

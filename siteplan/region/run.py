@@ -170,7 +170,8 @@ def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
                 executor: str = "dask", time_limit_s: float | None = None,
                 work_dir: str | Path | None = None, lang: str = "en",
                 tiles: str | None = None, offline: bool = False, force: bool = False,
-                client: Any = None, progress: Progress | None = None) -> RegionResult:
+                client: Any = None, keep_border_coverage: bool = True,
+                progress: Progress | None = None) -> RegionResult:
     """Plan every unit of a region config and write the province outputs.
 
     Parameters
@@ -196,6 +197,9 @@ def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
         Replace a non-empty ``out`` that siteplan did not write.
     client : dask.distributed.Client, optional
         A client to use (left open); else one is made for this run and closed.
+    keep_border_coverage : bool
+        The stitch keeps the border demand the units covered (default); False
+        lets it trade border coverage for cost within each area's target.
     progress : callable, optional
         Called with one line of text per step and per unit.
 
@@ -291,7 +295,8 @@ def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
         t2 = time.perf_counter()
         strips = [result.unit_results[c]["strip_file"] for c in ok
                   if result.unit_results[c]["strip_file"]]
-        skey = settings_key(settings, *[tasks[c].key for c in ok])
+        skey = settings_key({**settings, "keep": keep_border_coverage},
+                            *[tasks[c].key for c in ok])
         scache = work / "stitch" / f"{skey}.pkl"
         if scache.exists():
             stitched = _load(scache)
@@ -304,11 +309,13 @@ def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
             say(f"stitching the borders of {len(ok)} units")
             if executor == "dask":
                 fut = client.submit(stitch, strips, constants, fixed, years, method=pc.method,
-                                    time_limit_s=limit, seed=pc.seed, pure=False)
+                                    time_limit_s=limit, seed=pc.seed,
+                                    keep_border_coverage=keep_border_coverage, pure=False)
                 stitched = fut.result()
             else:
                 stitched = stitch(strips, constants, fixed, years, method=pc.method,
-                                  time_limit_s=limit, seed=pc.seed)
+                                  time_limit_s=limit, seed=pc.seed,
+                                  keep_border_coverage=keep_border_coverage)
             if scache.parent.exists():
                 shutil.rmtree(scache.parent, ignore_errors=True)
             _save(stitched, scache)
