@@ -20,7 +20,6 @@ True
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -319,13 +318,10 @@ def plan(candidates: gpd.GeoDataFrame | PlanningProblem,
 
 def _solve(problem: PlanningProblem, inst: Any, chosen: np.ndarray, *, method: str,
            time_limit_s: float | None, seed: int, deterministic: bool) -> SetCoverResult:
-    kwargs: dict[str, Any] = {}
-    if deterministic and "deterministic" in inspect.signature(set_cover).parameters:
-        kwargs["deterministic"] = True
     return set_cover(problem.matrix[inst.active], problem.cost_cny,
                      weights=problem.weights[inst.active], target=inst.group_target,
-                     groups=inst.groups, preselected=chosen, time_limit=time_limit_s, seed=seed,
-                     method=method, **kwargs)
+                     groups=inst.groups, preselected=chosen, time_limit_s=time_limit_s, seed=seed,
+                     method=method, deterministic=deterministic)
 
 
 def _check_site_targets(site_targets: Mapping[int, int], years: list[int]) -> dict[int, int]:

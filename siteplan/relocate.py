@@ -134,9 +134,9 @@ def relocate(plan_dir: str | Path, milestone: int, remove: list[str], out: str |
         cost = problem.cost_cny[cols]
         coverable_w = float(w[rows][np.diff(sub.tocsr().indptr) > 0].sum())
         share = min(1.0, restore_share * lost_weight / coverable_w) if coverable_w else 1.0
-        cheapest = set_cover(sub, cost, weights=w[rows], target=share, time_limit=time_limit_s)
+        cheapest = set_cover(sub, cost, weights=w[rows], target=share, time_limit_s=time_limit_s)
         same = max_cover(sub, k=min(removed_old.size, cols.size), weights=w[rows], cost=cost,
-                         time_limit=time_limit_s)
+                         time_limit_s=time_limit_s)
         if cheapest.selected.size <= removed_old.size:
             pick, method = cheapest.selected, "cheapest replacements, no more than removed"
         elif same.covered_weight >= restore_share * lost_weight - 1e-9:
