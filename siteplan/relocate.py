@@ -27,6 +27,7 @@ from shapely.geometry import Point
 from siteplan.defaults import TABLE, Assumptions
 from siteplan.errors import ConfigError, InputError
 from siteplan.export import sites_table, staged
+from siteplan.io.tables import write_csv
 from siteplan.planner import prepare_coverage
 from siteplan.schema import MACRO_KINDS, validate_candidates, validate_targets
 from siteplan.solve import max_cover, set_cover
@@ -165,7 +166,7 @@ def relocate(plan_dir: str | Path, milestone: int, remove: list[str], out: str |
     keep_cols = ["step", "action", "site_id", "kind", "name", "owner", "height_m",
                  "power_supply", "cost_cny", "lon", "lat"]
     with staged(out) as stage:
-        order[[c for c in keep_cols if c in order]].to_csv(stage / "work_order.csv", index=False)
+        write_csv(order[[c for c in keep_cols if c in order]], stage / "work_order.csv")
         (stage / "relocation.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False),
                                                encoding="utf-8")
     return summary
