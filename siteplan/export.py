@@ -22,6 +22,7 @@ import geopandas as gpd
 import pandas as pd
 
 from siteplan.io.atomic import output_folder, staged_files
+from siteplan.io.tables import write_csv
 from siteplan.maps import milestone_map, overview_map
 from siteplan.planio import write_state
 from siteplan.planner import Plan
@@ -44,14 +45,14 @@ def write_candidates(frame: gpd.GeoDataFrame, out: str | Path,
     with staged_files(out.parent, names, force=force, protect=inputs) as stage:
         target = stage / out.name
         if out.suffix.lower() == ".csv":
-            sites_table(frame).to_csv(target, index=False)
+            write_csv(sites_table(frame), target)
         else:
             _gpkg_safe(frame).to_file(target, engine="pyogrio",
                                       driver="GPKG" if out.suffix.lower() == ".gpkg"
                                       else "GeoJSON")
         if rejected:
-            pd.concat(rejected, ignore_index=True)[["file", "line", "column", "reason"]] \
-                .to_csv(stage / names[1], index=False)
+            write_csv(pd.concat(rejected, ignore_index=True)[["file", "line", "column", "reason"]],
+                      stage / names[1])
     return [out.parent / n for n in names]
 
 
@@ -102,16 +103,16 @@ def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
             _gpkg_safe(unc).to_file(gpkg, layer=f"uncovered_{m.milestone}", engine="pyogrio",
                                     geometry_type="Point")
             table = sites_table(sites)
-            table.to_csv(stage / f"sites_{m.milestone}.csv", index=False)
+            write_csv(table, stage / f"sites_{m.milestone}.csv")
             power = site_power(sites, plan.assumptions)
-            table[["site_id", "lon", "lat"]].merge(power, on="site_id").to_csv(
-                stage / f"power_{m.milestone}.csv", index=False)
+            write_csv(table[["site_id", "lon", "lat"]].merge(power, on="site_id"),
+                      stage / f"power_{m.milestone}.csv")
         if plan.excluded is not None:
             _gpkg_safe(plan.excluded).to_file(gpkg, layer="excluded_candidates",
                                               engine="pyogrio", geometry_type="Point")
-            sites_table(plan.excluded).to_csv(stage / "excluded_candidates.csv", index=False)
+            write_csv(sites_table(plan.excluded), stage / "excluded_candidates.csv")
             last = plan.milestones[-1].milestone
-            plan.site_conflicts(last).to_csv(stage / f"landuse_conflicts_{last}.csv", index=False)
+            write_csv(plan.site_conflicts(last), stage / f"landuse_conflicts_{last}.csv")
         say("maps")
         for m in plan.milestones:
             fmap = milestone_map(plan, m.milestone, lang=lang, tiles=tiles, context=context,

@@ -17,6 +17,7 @@ import geopandas as gpd
 from siteplan.defaults import Assumptions
 from siteplan.errors import InputError
 from siteplan.io.atomic import output_folder
+from siteplan.io.tables import write_csv
 from siteplan.landuse import CONFLICT_COLUMNS, conflicts, prepare_zones, summary
 from siteplan.maps import make_offline, safe
 from siteplan.sources import read_layer
@@ -57,7 +58,7 @@ def check_landuse(sites_path: Path, zones_path: Path, out: Path, *,
     result.update(sites=int(len(sites)), zones=int(len(zones)), notes=notes,
                   rules={k: v for k, v in assumptions.items() if k.startswith("landuse.")})
     with output_folder(out, kind="check-landuse", force=force) as stage:
-        table[CONFLICT_COLUMNS].to_csv(stage / "conflicts.csv", index=False)
+        write_csv(table[CONFLICT_COLUMNS], stage / "conflicts.csv")
         geo = gpd.GeoDataFrame(table[CONFLICT_COLUMNS],
                                geometry=sites.geometry.to_numpy()[table["site_index"].to_numpy()]
                                if len(table) else [], crs=sites.crs)

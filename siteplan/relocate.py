@@ -38,6 +38,7 @@ from siteplan.defaults import Assumptions
 from siteplan.errors import ConfigError, InputError
 from siteplan.export import sites_table
 from siteplan.io.atomic import output_folder
+from siteplan.io.tables import write_csv
 from siteplan.kinds import KIND_INFO
 from siteplan.planio import read_plan
 from siteplan.problem import build_problem
@@ -169,7 +170,7 @@ def relocate(plan_dir: str | Path, milestone: int, remove: list[str], out: str |
     keep_cols = ["step", "action", "site_id", "kind", "name", "owner", "height_m",
                  "power_supply", "landuse_flag", "cost_cny", "lon", "lat"]
     with output_folder(out, kind="relocation", force=force) as stage:
-        order[[c for c in keep_cols if c in order]].to_csv(stage / "work_order.csv", index=False)
+        write_csv(order[[c for c in keep_cols if c in order]], stage / "work_order.csv")
         (stage / "relocation.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False),
                                                encoding="utf-8")
     return summary

@@ -21,6 +21,24 @@ import numpy as np
 from siteplan.planner import Plan
 from siteplan.schema import KINDS
 
+_MD_SPECIAL = "\\`*_{}[]()#+-!|~<>&"
+_MD_REPLACE = {c: "\\" + c for c in _MD_SPECIAL} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+
+
+def md(text: object) -> str:
+    """User text as inert Markdown: HTML and Markdown syntax escaped, line
+    breaks (which could start a heading or a list) turned into spaces.
+
+    Examples
+    --------
+    >>> print(md("<b>x</b>|#1\\n# h"))
+    &lt;b&gt;x&lt;/b&gt;\\|\\#1 \\# h
+    >>> print(md("[a](javascript:x) `c` *d*"))
+    \\[a\\]\\(javascript:x\\) \\`c\\` \\*d\\*
+    """
+    flat = " ".join(str(text).replace("\r", "\n").splitlines()) if text is not None else ""
+    return "".join(_MD_REPLACE.get(c, c) for c in flat)
+
 
 def fmt_share(x: float | None) -> str:
     """A share as a percentage with one decimal ('–' for missing)."""
@@ -150,7 +168,8 @@ def landuse_section(plan: Plan) -> dict[str, Any] | None:
                      "forbidden_sites": forbidden.to_dict(orient="records")})
         lines.append(f"- {m.milestone}: {len(forbidden)} forbidden conflicts, "
                      f"{len(restricted)} restricted (permit needed)"
-                     + (": " + ", ".join(f"{r.site_id} ({r.kind}) on {r.zone_class} {r.zone_id}"
+                     + (": " + ", ".join(f"{md(r.site_id)} ({md(r.kind)}) on {md(r.zone_class)} "
+                                         f"{md(r.zone_id)}"
                                          for r in restricted.itertuples()) if len(restricted)
                         else "") + ".")
     return {"milestones": rows, "markdown": "\n".join(lines)}
@@ -177,24 +196,31 @@ def _table(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> list[s
                 v = fmt_share(v) if as_share else f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}"
             elif isinstance(v, bool):
                 v = "yes" if v else "**no**"
-            cells.append(str(v).replace("|", "\\|") if v is not None else "–")
+            cells.append("–" if v is None else md(v) if isinstance(v, str) and not
+                         isinstance(row.get(key), float | bool) else str(v))
         out.append("| " + " | ".join(cells) + " |")
     return out
 
 
+def _kinds_in_order(by_kind: dict[str, int]) -> list[tuple[str, int]]:
+    """Counts by kind, known kinds in :data:`KINDS` order, then any others."""
+    known = [(k, by_kind[k]) for k in KINDS if by_kind.get(k)]
+    return known + sorted((k, v) for k, v in by_kind.items() if k not in KINDS and v)
+
+
 def markdown_report(report: dict[str, Any]) -> str:
     """Render :func:`plan_report` output as Markdown."""
-    lines = [f"# Site plan: {report['name']}", ""]
+    lines = [f"# Site plan: {md(report['name'])}", ""]
     lines += [f"Candidates: {report['inputs']['candidates']:,} "
-              f"({', '.join(f'{k} {v}' for k, v in report['inputs']['candidates_by_kind'].items())}); "
+              f"({', '.join(f'{md(k)} {v}' for k, v in report['inputs']['candidates_by_kind'].items())}); "
               f"target areas: {report['inputs']['target_areas']}; demand points: "
               f"{report['inputs']['demand_points']:,}. Coverage model: "
-              f"`{report['coverage']['mode']}`"
+              f"{md(report['coverage']['mode'])}"
               + (f" (SNR per resource element at the RSRP threshold: "
                  f"{report['coverage']['edge_snr_db']:.1f} dB)"
                  if report["coverage"].get("edge_snr_db") is not None else "")
-              + f"; policy mode: `{report['policy_mode']}`. "
-              f"Computation CRS: {report['crs']['metric']}.", ""]
+              + f"; policy mode: {md(report['policy_mode'])}. "
+              f"Computation CRS: {md(report['crs']['metric'])}.", ""]
     lines += ["## Milestones", ""]
     lines += _table(report["milestones"], [
         ("milestone", "milestone"), ("sites", "sites"), ("added", "added"), ("on_air", "on air"),
@@ -208,8 +234,8 @@ def markdown_report(report: dict[str, Any]) -> str:
         s = m["solver"]
         lines += [f"## {m['milestone']}", "",
                   f"{m['sites']} sites: " + ", ".join(
-                      f"{m['by_kind'].get(k, 0)} {k}" for k in KINDS if m["by_kind"].get(k)) + ".",
-                  f"Solver `{s['method']}`: cost {s['cost']:,.0f} CNY, lower bound "
+                      f"{v} {md(k)}" for k, v in _kinds_in_order(m["by_kind"])) + ".",
+                  f"Solver {md(s['method'])}: cost {s['cost']:,.0f} CNY, lower bound "
                   f"{s['lower_bound']:,.0f}, gap {fmt_share(s['gap'])}, {s['time_s']:.1f} s.",
                   f"Uncovered demand points: {m['uncovered_points']:,}, of which "
                   f"{m['uncoverable_points']:,} no candidate can reach "
@@ -235,9 +261,9 @@ def markdown_report(report: dict[str, Any]) -> str:
     lines += _table(rows, [("key", "key"), ("value", "value"), ("unit", "unit"), ("note", "note")])
     reach = report["coverage"]["reach_m"]
     lines += ["", "Largest reach per site class and environment used to propose pairs: "
-              + ", ".join(f"{k} {v:,.0f} m" for k, v in reach.items()) + "."]
+              + ", ".join(f"{md(k)} {v:,.0f} m" for k, v in reach.items()) + "."]
     if report.get("notes"):
-        lines += ["", "## Notes", ""] + [f"- {n}" for n in report["notes"]]
+        lines += ["", "## Notes", ""] + [f"- {md(n)}" for n in report["notes"]]
     return "\n".join(lines) + "\n"
 
 
