@@ -170,8 +170,9 @@ def canonical_values(frame: pd.DataFrame, source: str, column: str, normalise,
     >>> import pandas as pd
     >>> f = pd.DataFrame({"kind": ["Tower", "路灯", "towr"]})
     >>> canonical_values(f, "a.csv", "kind", normalise_kind, KIND_NAMES, "kind")
+    ... # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    siteplan.errors.InputError: a.csv, row 3, column 'kind': unknown kind 'towr'. Did you mean 'tower'? Use one of: existing_site, tower, rooftop, streetlight, monitoring_pole, power_pole, traffic_pole, public_building, smart_pole, greenfield (or their Chinese names, e.g. 基站, 铁塔, 楼顶, 路灯, 监控杆 …).
+    siteplan.errors.InputError: a.csv, row 3, column 'kind': unknown kind 'towr'. Did you mean 'tower'? ...
     """
     raw = frame[column]
     mapped = raw.map(lambda v: None if pd.isna(v) else normalise(v))
@@ -200,7 +201,11 @@ TARGET_COLUMNS: tuple[str, ...] = (
 
 
 def _row(frame: pd.DataFrame, position: int) -> int:
-    """Row number as the user sees it (feature number, or CSV line number)."""
+    """Row number as the user sees it (feature number, or CSV line number;
+    ``attrs["lines"]`` when a reader skipped title or summary rows)."""
+    lines = frame.attrs.get("lines")
+    if lines is not None and len(lines) == len(frame):
+        return int(lines[int(position)])
     return int(position) + int(frame.attrs.get("row_offset", 1))
 
 
