@@ -24,6 +24,7 @@ import pandas as pd
 import shapely
 
 from siteplan.errors import InputError, where
+from siteplan.kinds import KIND_INFO, STRICTEST_GROUP
 from siteplan.landuse_classes import CODE_COLUMNS, NAME_COLUMNS, survey_class
 from siteplan.schema import normalise_kind, suggest, value_key
 
@@ -78,15 +79,14 @@ def normalise_class(name: object) -> str | None:
 def check_rules(assumptions: Mapping[str, Any]) -> dict[str, str]:
     """Every ``landuse.rule.*`` value in canonical form (``"Forbidden"``,
     ``"禁止"`` → ``"forbidden"``); a misspelt rule is an :class:`InputError`
-    with a suggestion.
+    with a suggestion. (:class:`~siteplan.defaults.Assumptions` refuses a
+    misspelt rule already; this also guards plain mappings.)
 
     Examples
     --------
-    >>> from siteplan.defaults import Assumptions
-    >>> check_rules(Assumptions({"landuse.rule.forest.new_tower": "Forbidden"}))[
-    ...     "landuse.rule.forest.new_tower"]
+    >>> check_rules({"landuse.rule.forest.new_tower": "禁止"})["landuse.rule.forest.new_tower"]
     'forbidden'
-    >>> check_rules(Assumptions({"landuse.rule.forest.new_tower": "forbiden"}))
+    >>> check_rules({"landuse.rule.forest.new_tower": "forbiden"})
     Traceback (most recent call last):
     siteplan.errors.InputError: assumptions: 'landuse.rule.forest.new_tower' is 'forbiden'. \
 Did you mean 'forbidden'? Use forbidden, restricted or allowed (禁止/限制/允许).
@@ -112,9 +112,7 @@ def site_group(kind: object) -> str | None:
     ('new_tower', 'new_pole', 'existing', None)
     """
     kind = normalise_kind(kind)
-    if kind is None:
-        return None
-    return {"greenfield": "new_tower", "smart_pole": "new_pole"}.get(kind, "existing")
+    return None if kind is None else KIND_INFO[kind].landuse_group
 
 
 def site_groups(kinds: Iterable[object]) -> tuple[np.ndarray, list[str]]:
@@ -126,7 +124,7 @@ def site_groups(kinds: Iterable[object]) -> tuple[np.ndarray, list[str]]:
         if group is None:
             unknown.add("" if kind is None or (isinstance(kind, float) and np.isnan(kind))
                         else str(kind))
-            group = "new_tower"
+            group = STRICTEST_GROUP
         groups.append(group)
     return np.array(groups, dtype=object), sorted(unknown)
 

@@ -28,22 +28,18 @@ import numpy as np
 import pandas as pd
 
 from siteplan.errors import InputError, where
+from siteplan.kinds import KIND_INFO, find_kind, kinds_where
+from siteplan.kinds import KINDS as _KINDS
 
-KINDS: tuple[str, ...] = (
-    "existing_site", "tower", "rooftop", "streetlight", "monitoring_pole", "power_pole",
-    "traffic_pole", "public_building", "smart_pole", "greenfield",
-)
+#: Site kinds, their reuse/new-build split, macro kinds and sharing ranks all come
+#: from the one registry in :mod:`siteplan.kinds`.
+KINDS: tuple[str, ...] = _KINDS
 #: Kinds that reuse a structure that already stands (no new build).
-REUSED_KINDS: frozenset[str] = frozenset(KINDS) - {"smart_pole", "greenfield"}
+REUSED_KINDS: frozenset[str] = kinds_where(new_build=False)
 #: Kinds that carry a macro site; the others carry pole-mounted micro sites.
-MACRO_KINDS: frozenset[str] = frozenset(
-    {"existing_site", "tower", "rooftop", "public_building", "greenfield"}
-)
+MACRO_KINDS: frozenset[str] = kinds_where(macro=True)
 #: Sharing-first preference order (lower is preferred), DOMAIN.md section 2.
-SHARING_RANK: dict[str, int] = {
-    "existing_site": 0, "tower": 0, "rooftop": 1, "streetlight": 1, "monitoring_pole": 1,
-    "power_pole": 1, "traffic_pole": 1, "public_building": 1, "smart_pole": 2, "greenfield": 3,
-}
+SHARING_RANK: dict[str, int] = {k: info.sharing_rank for k, info in KIND_INFO.items()}
 ENVIRONMENTS: tuple[str, ...] = ("dense_urban", "urban", "suburban", "rural")
 AREA_CLASSES: tuple[str, ...] = (
     "main_urban", "key_area", "transport_hub", "town_seat", "industrial_park",
@@ -51,9 +47,9 @@ AREA_CLASSES: tuple[str, ...] = (
 )
 POWER_SUPPLY: tuple[str, ...] = ("direct", "transfer", "unknown")
 
-#: Other names of each kind (Chinese words of open-resource lists, English
-#: variants); matched after :func:`value_key` (case, width, spaces ignored).
-KIND_NAMES: dict[str, tuple[str, ...]] = {
+#: Words of open-resource lists and English variants not (yet) in the kind
+#: registry (:mod:`siteplan.kinds`); matched after :func:`value_key`.
+EXTRA_KIND_WORDS: dict[str, tuple[str, ...]] = {
     "existing_site": ("基站", "存量站", "存量站址", "现网站址", "existing site", "existing"),
     "tower": ("铁塔", "通信塔", "通信铁塔", "存量铁塔", "communication tower", "mast"),
     "rooftop": ("楼顶", "屋顶", "楼宇", "楼面", "楼面站", "roof", "rooftop site"),
@@ -69,6 +65,11 @@ KIND_NAMES: dict[str, tuple[str, ...]] = {
     "greenfield": ("新建", "新建铁塔", "新建站", "新建站址", "地面塔", "落地塔", "greenfield tower",
                    "greenfield site", "green field", "new tower", "new site", "new build"),
 }
+#: Every accepted name of each kind: the registry's Chinese name and aliases, then
+#: :data:`EXTRA_KIND_WORDS`.
+KIND_NAMES: dict[str, tuple[str, ...]] = {
+    k: tuple(dict.fromkeys((info.zh, *info.aliases, *EXTRA_KIND_WORDS.get(k, ()))))
+    for k, info in KIND_INFO.items()}
 AREA_CLASS_NAMES: dict[str, tuple[str, ...]] = {
     "main_urban": ("主城区", "中心城区", "城区", "main urban"),
     "key_area": ("重点区域", "重点场所", "热点区域", "key area"),
@@ -146,7 +147,10 @@ def normalise_kind(text: object) -> str | None:
     >>> normalise_kind("spaceship") is None
     True
     """
-    return _KIND_ALIASES.get(value_key(text))
+    if text is None or (isinstance(text, float) and np.isnan(text)):
+        return None
+    return find_kind(unicodedata.normalize("NFKC", str(text))) or \
+        _KIND_ALIASES.get(value_key(text))
 
 
 def normalise_area_class(text: object) -> str | None:
