@@ -47,34 +47,28 @@ def run_config(config_path: Path, out: Path, *, lang: str, tiles: str | None,
     from siteplan.planner import plan
     from siteplan.report import radio_comparison
     from siteplan.sitecount import site_count_analysis
-    from siteplan.sources import merge_candidates, read_layer, read_targets
-    from siteplan.sources.detect import read_source
-    from siteplan.sources.merge import concat_candidates
+    from siteplan.sources.inputs import load_inputs
 
     say, stop = _progress()
     try:
         cfg = load_config(config_path)
         say(f"reading inputs of {cfg.name!r}")
-        layers = [read_source(s.path, **s.read_kwargs(), assumptions=cfg.assumptions)
-                  for s in cfg.candidates]
-        if all(x.attrs["source_type"] == "inventory" for x in layers):
-            candidates = concat_candidates(layers, [str(s.path) for s in cfg.candidates])
-        else:  # OSM, OpenCelliD, open lists: merge duplicates across sources
-            candidates = merge_candidates([x.to_crs(layers[0].crs) for x in layers],
-                                          assumptions=cfg.assumptions)
-        targets = read_targets(cfg.targets.path, **cfg.targets.read_kwargs())
-        context = [read_layer(s.path, **s.read_kwargs()) for s in cfg.context]
-        landuse = None
-        if cfg.landuse is not None:
-            landuse = read_layer(cfg.landuse.path, **cfg.landuse.read_kwargs())
-            if cfg.landuse.class_column:
-                landuse = landuse.rename(columns={cfg.landuse.class_column: "zone_class"})
+        inputs = load_inputs(cfg)
+        for note in inputs.notes:
+            say(note)
+        candidates, targets, landuse = inputs.candidates, inputs.targets, inputs.landuse
+        context = inputs.context
         limit_s = time_limit_s or cfg.time_limit_s
         result = plan(candidates, targets, landuse=landuse, assumptions=cfg.assumptions,
                       site_targets=cfg.site_targets, method=cfg.method,
                       time_limit_s=limit_s, seed=cfg.seed,
                       name=cfg.name, progress=say)
-        extra = {}
+        extra: dict = {}
+        if inputs.notes or inputs.rejected:
+            extra["inputs"] = {
+                "notes": list(inputs.notes),
+                "rejected_rows": {name: table.to_dict("records")
+                                  for name, table in inputs.rejected.items()}}
         if compare_radius and cfg.assumptions["coverage.mode"] == "link_budget":
             say("comparison plan with the radius table")
             radius = plan(candidates, targets, landuse=landuse,

@@ -271,11 +271,28 @@ def read_layer(path: str | Path, *, layer: str | None = None, lon: str | None = 
     return apply_crs(frame, crs, str(path))
 
 
-def read_candidates(path: str | Path, **kwargs: object) -> gpd.GeoDataFrame:
-    """Read and validate a candidate-site layer (see :func:`read_layer`)."""
-    return validate_candidates(read_layer(path, **kwargs), source=str(path))  # type: ignore[arg-type]
+def read_candidates(path: str | Path, *, columns: dict[str, str] | None = None,
+                    defaults: dict | None = None, **kwargs: object) -> gpd.GeoDataFrame:
+    """Read and validate a candidate-site layer (see :func:`read_layer`);
+    Chinese headers (站址编码, 站址类型, 挂高 …) are recognised, ``columns``
+    and ``defaults`` as in :func:`siteplan.sources.columns.canonical_columns`."""
+    from siteplan.sources.columns import CANDIDATE_HEADERS, canonical_columns
+
+    frame = read_layer(path, **kwargs)  # type: ignore[arg-type]
+    frame = canonical_columns(frame, CANDIDATE_HEADERS, columns=columns, defaults=defaults,
+                              source=str(path))
+    return validate_candidates(frame, source=str(path))
 
 
-def read_targets(path: str | Path, **kwargs: object) -> gpd.GeoDataFrame:
-    """Read and validate a target-area layer (see :func:`read_layer`)."""
-    return validate_targets(read_layer(path, **kwargs), source=str(path))  # type: ignore[arg-type]
+def read_targets(path: str | Path, *, columns: dict[str, str] | None = None,
+                 defaults: dict | None = None, **kwargs: object) -> gpd.GeoDataFrame:
+    """Read and validate a target-area layer (see :func:`read_layer`):
+    Chinese headers (区域名称, 区域类型, 无线环境, 建设年度 …) and values
+    (主城区, 密集城区, 2021年) are recognised; a KML ``<name>`` is the area's
+    name (and its id when names are unique)."""
+    from siteplan.sources.columns import TARGET_HEADERS, canonical_columns, target_ids
+
+    frame = read_layer(path, **kwargs)  # type: ignore[arg-type]
+    frame = canonical_columns(frame, TARGET_HEADERS, columns=columns, defaults=defaults,
+                              source=str(path))
+    return validate_targets(target_ids(frame, Path(path).stem), source=str(path))
