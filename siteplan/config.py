@@ -166,6 +166,8 @@ def load_config(path: str | Path) -> PlanConfig:
     path = Path(path)
     if not path.exists():
         raise ConfigError(f"{path}: config file not found.")
+    if path.is_dir():
+        raise ConfigError(f"{path}: is a folder; give the config file (a .toml) inside it.")
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -13,20 +13,17 @@ True
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import shutil
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
-from siteplan.errors import InputError
+from siteplan.io.atomic import output_folder, staged_files
 from siteplan.maps import milestone_map, overview_map
+from siteplan.planio import write_state
 from siteplan.planner import Plan
 from siteplan.power import site_power
 from siteplan.report import markdown_report, plan_report
@@ -35,31 +32,16 @@ SITE_CSV_COLUMNS = ["site_id", "kind", "status", "since", "name", "owner", "heig
                     "power_supply", "open_access", "on_air", "cost_cny", "lon", "lat"]
 
 
-@contextlib.contextmanager
-def staged(out_dir: str | Path) -> Iterator[Path]:
-    """Yield a staging folder; on success move its files into ``out_dir``."""
-    out = Path(out_dir)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
-    try:
-        yield stage
-        out.mkdir(parents=True, exist_ok=True)
-        for item in sorted(stage.iterdir()):
-            os.replace(item, out / item.name)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-
-
 def write_candidates(frame: gpd.GeoDataFrame, out: str | Path,
-                     rejected: list[pd.DataFrame] | None = None) -> list[Path]:
+                     rejected: list[pd.DataFrame] | None = None, *, force: bool = False,
+                     inputs: tuple[Path, ...] = ()) -> list[Path]:
     """Write merged candidates to ``.gpkg``/``.geojson``/``.csv`` (lon/lat),
-    and rejected rows to ``<stem>_rejected.csv``; both appear together or
-    not at all (written to a staging folder first)."""
+    and rejected rows to ``<stem>_rejected.csv``; both are written to a
+    staging folder first and renamed into place. An existing file is kept
+    unless ``force``, and an input file is never the output."""
     out = Path(out)
-    if out.exists() and out.is_dir():
-        raise InputError(f"{out}: is a folder; give a file name such as candidates.gpkg.")
-    written = [out]
-    with staged(out.parent) as stage:
+    names = [out.name] + ([f"{out.stem}_rejected.csv"] if rejected else [])
+    with staged_files(out.parent, names, force=force, protect=inputs) as stage:
         target = stage / out.name
         if out.suffix.lower() == ".csv":
             sites_table(frame).to_csv(target, index=False)
@@ -68,11 +50,9 @@ def write_candidates(frame: gpd.GeoDataFrame, out: str | Path,
                                       driver="GPKG" if out.suffix.lower() == ".gpkg"
                                       else "GeoJSON")
         if rejected:
-            path = stage / f"{out.stem}_rejected.csv"
             pd.concat(rejected, ignore_index=True)[["file", "line", "column", "reason"]] \
-                .to_csv(path, index=False)
-            written.append(out.parent / path.name)
-    return written
+                .to_csv(stage / names[1], index=False)
+    return [out.parent / n for n in names]
 
 
 def sites_table(sites: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -100,18 +80,21 @@ def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
                context: list[gpd.GeoDataFrame] | None = None, offline: bool = False,
                extra_report: dict[str, Any] | None = None,
                extra_files: Callable[[Path], None] | None = None,
-               progress: Callable[[str], None] | None = None) -> list[Path]:
-    """Write ``plan.gpkg``, ``sites_<m>.csv``, ``map_<m>.html``, ``report.md``
-    and ``report.json`` into ``out_dir``; returns the written paths."""
+               progress: Callable[[str], None] | None = None,
+               force: bool = False) -> list[Path]:
+    """Write ``plan.gpkg``, ``plan.json``, ``sites_<m>.csv``, ``map_<m>.html``,
+    ``report.md`` and ``report.json`` into ``out_dir``; returns the written paths.
+
+    The folder is replaced as a whole (see :mod:`siteplan.io.atomic`): files
+    of an earlier run do not survive, and a folder siteplan did not write is
+    refused unless ``force``. :func:`siteplan.planio.read_plan` reads it back.
+    """
     say = progress or (lambda _t: None)
     out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"{out}: exists and is not a folder; choose another --out.")
-    with staged(out) as stage:
+    with output_folder(out, kind="plan", force=force) as stage:
         say("GeoPackage and CSV")
         gpkg = stage / "plan.gpkg"
-        _gpkg_safe(plan.candidates).to_file(gpkg, layer="candidates", engine="pyogrio")
-        _gpkg_safe(plan.targets).to_file(gpkg, layer="targets", engine="pyogrio")
+        write_state(plan, stage)
         for m in plan.milestones:
             sites = plan.sites(m.milestone)
             _gpkg_safe(sites).to_file(gpkg, layer=f"sites_{m.milestone}", engine="pyogrio")
