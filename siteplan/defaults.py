@@ -208,6 +208,18 @@ _RULES = {
     "satellite_earth_station": ("forbidden", "forbidden", "forbidden", 1000.0),
     "urban_development": ("allowed", "allowed", "allowed", 0.0),
 }
+# Classes of the national land survey (三调 parcels, siteplan/landuse_classes.py). Ordinary
+# cultivated land is not permanent basic farmland (a control line with its own layer), but
+# building on it needs farmland conversion approval: restricted, like the other farm land
+# (for towers) and wetland; built-up and unused land is allowed; special land needs consent.
+_RULES.update({
+    "cultivated": ("restricted", "restricted", "allowed", 0.0),
+    "agricultural": ("restricted", "allowed", "allowed", 0.0),
+    "wetland": ("restricted", "restricted", "allowed", 0.0),
+    "construction": ("allowed", "allowed", "allowed", 0.0),
+    "special": ("restricted", "restricted", "allowed", 0.0),
+    "unused": ("allowed", "allowed", "allowed", 0.0),
+})
 for _cls, (_tower, _pole, _existing, _buffer) in _RULES.items():
     for _group, _rule in (("new_tower", _tower), ("new_pole", _pole), ("existing", _existing)):
         TABLE[f"landuse.rule.{_cls}.{_group}"] = Default(

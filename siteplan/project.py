@@ -24,27 +24,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import geopandas as gpd
 
 from siteplan.config import PlanConfig, load_config
 from siteplan.planner import Plan, plan
 from siteplan.problem import build_problem
+from siteplan.sources.inputs import PlanInputs, load_inputs  # the one input loader
+
+__all__ = ["PlanInputs", "PlanOutputs", "analyses", "load_inputs", "run"]
 
 Progress = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class PlanInputs:
-    """The layers a config names, read and canonical."""
-
-    candidates: gpd.GeoDataFrame
-    targets: gpd.GeoDataFrame
-    landuse: gpd.GeoDataFrame | None
-    context: list[gpd.GeoDataFrame] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -67,29 +58,6 @@ class PlanOutputs:
     config: PlanConfig
 
 
-def load_inputs(cfg: PlanConfig) -> PlanInputs:
-    """Read every layer a config names (candidates merged across sources)."""
-    from siteplan.sources import merge_candidates, read_layer, read_targets
-    from siteplan.sources.detect import read_source
-    from siteplan.sources.merge import concat_candidates
-
-    layers = [read_source(s.path, **s.read_kwargs(), assumptions=cfg.assumptions)
-              for s in cfg.candidates]
-    if all(x.attrs["source_type"] == "inventory" for x in layers):
-        candidates = concat_candidates(layers, [str(s.path) for s in cfg.candidates])
-    else:  # OSM, OpenCelliD, open lists: merge duplicates across sources
-        candidates = merge_candidates([x.to_crs(layers[0].crs) for x in layers],
-                                      assumptions=cfg.assumptions)
-    targets = read_targets(cfg.targets.path, **cfg.targets.read_kwargs())
-    context = [read_layer(s.path, **s.read_kwargs()) for s in cfg.context]
-    landuse = None
-    if cfg.landuse is not None:
-        landuse = read_layer(cfg.landuse.path, **cfg.landuse.read_kwargs())
-        if cfg.landuse.class_column:
-            landuse = landuse.rename(columns={cfg.landuse.class_column: "zone_class"})
-    return PlanInputs(candidates, targets, landuse, context)
-
-
 def analyses(result: Plan, inputs: PlanInputs, cfg: PlanConfig, *, time_limit_s: float,
              compare_radius: bool = False, progress: Progress | None = None
              ) -> dict[str, Any]:
@@ -100,6 +68,10 @@ def analyses(result: Plan, inputs: PlanInputs, cfg: PlanConfig, *, time_limit_s:
 
     say = progress or (lambda _t: None)
     extra: dict[str, Any] = {}
+    if inputs.notes or inputs.rejected:
+        extra["inputs"] = {"notes": list(inputs.notes),
+                           "rejected_rows": {name: table.to_dict("records")
+                                             for name, table in inputs.rejected.items()}}
     if compare_radius and result.assumptions["coverage.mode"] == "link_budget":
         say("comparison plan with the radius table")
         radius_problem = build_problem(
@@ -161,6 +133,8 @@ def run(config: str | Path | PlanConfig, out: str | Path | None = None, *,
         check_writable_folder(Path(out).absolute(), kind="plan", force=force)
     say(f"reading inputs of {cfg.name!r}")
     inputs = load_inputs(cfg)
+    for note in inputs.notes:
+        say(note)
     limit_s = time_limit_s or cfg.time_limit_s
     problem = build_problem(inputs.candidates, inputs.targets, landuse=inputs.landuse,
                             assumptions=cfg.assumptions, allow_large=allow_large,
