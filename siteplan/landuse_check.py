@@ -70,6 +70,8 @@ def read_sites(path: Path, *, layer: str | None = None, id_column: str = "site_i
     """Sites to check with canonical ``site_id`` (and ``kind`` when known)."""
     from siteplan.sources.columns import CANDIDATE_HEADERS, canonical_columns
     from siteplan.sources.files import read_layer
+    from siteplan.sources.openlist import ROW_NUMBER_HEADERS
+    from siteplan.sources.text import norm_header
 
     notes: list[str] = []
     if not path.exists():
@@ -112,8 +114,13 @@ def read_sites(path: Path, *, layer: str | None = None, id_column: str = "site_i
                              "--id-column.")
         sites = sites.drop(columns=[c for c in ("site_id",) if c in sites.columns])
         sites = sites.rename(columns={id_column: "site_id"})
+    numbered = next((c for c in sites.columns if norm_header(c) in ROW_NUMBER_HEADERS), None)
     sites = canonical_columns(sites, {"site_id": CANDIDATE_HEADERS["site_id"],
                                       "kind": CANDIDATE_HEADERS["kind"]}, source=source)
+    if numbered is not None and numbered not in sites.columns and "site_id" in sites.columns \
+            and not any(c in sites.columns for c in CANDIDATE_HEADERS["site_id"][:-1]):
+        # ids from a list's own row numbers (序号), as the open-list reader makes them
+        sites["site_id"] = f"{path.stem}:" + sites["site_id"].astype(str)
     if "site_id" not in sites.columns:
         raise InputError(f"{source}: no id column (site_id, 站址编码, 编号 …); columns are "
                          f"{[c for c in sites.columns if c != 'geometry']}. Pass --id-column.")
