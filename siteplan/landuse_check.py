@@ -19,7 +19,7 @@ from siteplan.errors import InputError
 from siteplan.export import staged
 from siteplan.io.tables import write_csv
 from siteplan.landuse import CONFLICT_COLUMNS, conflicts, prepare_zones, summary
-from siteplan.maps import make_offline, safe
+from siteplan.maps import check_map, make_offline, safe
 from siteplan.sources import read_layer
 
 RULE_COLOURS = {"forbidden": "#d7191c", "restricted": "#fdae61"}
@@ -67,7 +67,7 @@ def check_landuse(sites_path: Path, zones_path: Path, out: Path, *,
             involved.to_file(stage / "conflicts.gpkg", layer="zones", engine="pyogrio")
         (stage / "summary.json").write_text(json.dumps(result, indent=2, ensure_ascii=False),
                                             encoding="utf-8")
-        _map(geo, zones, offline).save(str(stage / "map.html"))
+        check_map(geo, zones, offline=offline).save(stage / "map.html")  # data as text
     return result["forbidden_conflicts"]
 
 

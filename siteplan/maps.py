@@ -74,7 +74,7 @@ def display_coords(geometry: gpd.GeoSeries, tiles: dict | None) -> gpd.GeoSeries
     >>> g = gpd.GeoSeries([Point(119.5, 25.9)], crs=4326)
     >>> p = display_coords(g, {"crs": "gcj02"}).iloc[0]
     >>> round(p.x - 119.5, 4), round(p.y - 25.9, 4)
-    (0.0049, -0.0027)
+    (0.0047, -0.003)
     """
     wgs = geometry.to_crs(4326)
     if not tiles or tiles.get("crs") != "gcj02":
@@ -364,3 +364,71 @@ def make_offline(fmap):  # noqa: ANN001, ANN201 - folium map in, folium map out
     header.add_child(folium.Element(f"<script>{_asset('jquery', 'jquery.min.js')}</script>"),
                      name="siteplan_jquery_js")
     return fmap
+
+
+def check_map(conflicts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, offline: bool = False,
+              lang: str = "en", tiles: str | None = "OpenStreetMap",
+              tiles_crs: str | None = None) -> MapPage:
+    """The ``check-landuse`` map: zones coloured by class and every conflict
+    (site, kind, zone, class, rule, overlap, distance in its popup), built
+    like the plan maps (data as text, no template engine).
+
+    Parameters
+    ----------
+    conflicts : geopandas.GeoDataFrame
+        ``site_id, kind, zone_id, zone_class, rule, overlap_m2, distance_m``
+        and the site geometry (points or polygons).
+    zones : geopandas.GeoDataFrame
+        ``zone_id`` and canonical ``zone_class`` polygons.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point, box
+    >>> z = gpd.GeoDataFrame({"zone_id": ["{{ 7*7 }}"], "zone_class": ["forest"]},
+    ...                      geometry=[box(119.5, 25.9, 119.51, 25.91)], crs=4326)
+    >>> c = gpd.GeoDataFrame({"site_id": ["s"], "kind": ["greenfield"], "zone_id": ["{{ 7*7 }}"],
+    ...     "zone_class": ["forest"], "rule": ["restricted"], "overlap_m2": [225.0],
+    ...     "distance_m": [0.0]}, geometry=[Point(119.505, 25.905)], crs=4326)
+    >>> page = check_map(c, z, offline=True)
+    >>> "{{ 7*7 }}" in page.render() and "49" not in str(page.data()["layers"][0]["rows"])
+    True
+    """
+    lab = labels(check_lang(lang))
+    tile_spec = None if offline else resolve_tiles(tiles, tiles_crs)
+    classes = sorted(set(zones["zone_class"].astype(str)))
+    styles = [{"fillColor": ZONE_COLOURS.get(c, "#cccccc"), "color": "#555555", "weight": 0.5,
+               "fillOpacity": 0.3} for c in classes]
+    zone_geo = display_coords(zones.geometry, tile_spec)
+    layers = [areas_spec("zones", lab["zone_class"], zone_geo.to_numpy(),
+                         [classes.index(c) for c in zones["zone_class"].astype(str)],
+                         styles=styles, fields=[lab["zone"], lab["zone_class"]],
+                         rows=[[z, term(c, lang)] for z, c in
+                               zip(zones["zone_id"], zones["zone_class"], strict=True)],
+                         tooltips=[f"{z} · {term(c, lang)}" for z, c in
+                                   zip(zones["zone_id"], zones["zone_class"], strict=True)])]
+    rules = ["forbidden", "restricted", "allowed"]
+    where_ = display_coords(conflicts.geometry.representative_point(), tile_spec) \
+        if len(conflicts) else gpd.GeoSeries([], crs=4326)
+    layers.append(points_spec(
+        "conflicts", f"{lab['conflicts']} ({len(conflicts)})", where_.y, where_.x,
+        [rules.index(r) if r in rules else 0 for r in conflicts["rule"]],
+        styles=[{"radius": 6, "color": RULE_COLOURS[r], "fillColor": RULE_COLOURS[r],
+                 "fillOpacity": 0.9, "weight": 1} for r in rules],
+        fields=[lab["site"], lab["kind"], lab["zone"], lab["zone_class"], lab["rule"],
+                "m²", "m"],
+        rows=[[s, term(k, lang), z, term(c, lang), term(r, lang), f"{o:,.0f}", f"{d:,.0f}"]
+              for s, k, z, c, r, o, d in zip(
+                  conflicts["site_id"], conflicts["kind"], conflicts["zone_id"],
+                  conflicts["zone_class"], conflicts["rule"], conflicts["overlap_m2"],
+                  conflicts["distance_m"], strict=True)],
+        tooltips=[f"{s}: {term(r, lang)}" for s, r in
+                  zip(conflicts["site_id"], conflicts["rule"], strict=True)]))
+    entries = [{"text": term(c, lang), "fill": ZONE_COLOURS.get(c, "#cccccc"), "border": "0",
+                "shape": "square"} for c in classes]
+    entries += [{"text": term(r, lang), "fill": RULE_COLOURS[r], "border": "1px solid #333",
+                 "shape": "circle"} for r in ("forbidden", "restricted")]
+    minx, miny, maxx, maxy = zone_geo.total_bounds
+    return MapPage(title=lab["conflicts"], bounds=[[round(float(miny), 6), round(float(minx), 6)],
+                                                   [round(float(maxy), 6), round(float(maxx), 6)]],
+                   layers=layers, legends=[{"title": lab["legend"], "entries": entries}],
+                   tiles=tile_spec, lang=lang)
