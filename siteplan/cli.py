@@ -40,7 +40,7 @@ def _fail(exc: SiteplanError) -> None:
 
 def run_config(config_path: Path, out: Path, *, lang: str, tiles: str | None,
                time_limit_s: float | None = None, offline: bool = False,
-               compare_radius: bool = True) -> list[Path]:
+               compare_radius: bool = True, **outputs: object) -> list[Path]:
     """Load a config, plan, and write every output (the body of ``plan``)."""
     from siteplan.config import load_config
     from siteplan.export import write_plan
@@ -64,6 +64,8 @@ def run_config(config_path: Path, out: Path, *, lang: str, tiles: str | None,
                                           assumptions=cfg.assumptions)
         targets = read_targets(cfg.targets.path, **cfg.targets.read_kwargs())
         context = [read_layer(s.path, **s.read_kwargs()) for s in cfg.context]
+        for layer, source in zip(context, cfg.context, strict=True):
+            layer.attrs["name"] = Path(source.path).stem  # layer name on the maps
         landuse = None
         if cfg.landuse is not None:
             landuse = read_layer(cfg.landuse.path, **cfg.landuse.read_kwargs())
@@ -87,7 +89,8 @@ def run_config(config_path: Path, out: Path, *, lang: str, tiles: str | None,
             extra["site_targets"] = site_count_analysis(
                 result, time_limit_s=limit_s, seed=cfg.seed)
         written = write_plan(result, out, lang=lang, tiles=tiles, context=context,
-                             offline=offline, extra_report=extra, progress=say)
+                             offline=offline, extra_report=extra, progress=say, zones=landuse,
+                             **outputs)
         say(f"wrote {len(written)} files to {out}")
         return written
     finally:
@@ -109,20 +112,39 @@ def main() -> None:
 _out = click.option("--out", "out", required=True, type=click.Path(path_type=Path),
                     help="Output folder (created; files in it are replaced atomically).")
 _lang = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-                     help="Language of map labels.")
+                     help="Language of every output: report, CSV/XLSX headings, maps, KML.")
 _tiles = click.option("--tiles", default=None,
-                      help="Base-map tiles: a folium tile name or URL template, or 'none'. "
-                      "Default: OpenStreetMap online, none with --offline.")
+                      help="Online base map: openstreetmap, 'cartodb positron', amap, "
+                      "'amap satellite' (Amap is GCJ-02: data is shifted to match), a tile URL "
+                      "template with {x} {y} {z}, or 'none'. Default: OpenStreetMap online, "
+                      "none with --offline (the context layers are the base map).")
+_tiles_crs = click.option("--tiles-crs", type=click.Choice(["wgs84", "gcj02"]), default=None,
+                          help="Datum of a --tiles URL template (Amap/Tencent hosts: gcj02).")
+_formats = click.option("--formats", default=None,
+                        help="Comma-separated outputs besides plan.gpkg and report.json: csv, "
+                        "xlsx, kml, kmz, maps, md, html (default: all but kmz).")
+_kml_gcj02 = click.option("--kml-gcj02", is_flag=True,
+                          help="Also write sites_<year>_gcj02.kml for 奥维/Amap (GCJ-02).")
 _compare = click.option("--compare-radius/--no-compare-radius", default=True, show_default=True,
                         help="Also plan with the radius table and report the site-count change.")
 _offline = click.option("--offline", is_flag=True,
                         help="Self-contained maps: Leaflet inlined, no CDN (for intranets).")
 
 
-def _tiles_for(tiles: str | None, offline: bool) -> str | None:
+def _tiles_for(tiles: str | None, offline: bool, tiles_crs: str | None = None) -> str | None:
+    from siteplan.maplayers import resolve_tiles
+
     if tiles is None:
         return None if offline else "OpenStreetMap"
+    resolve_tiles(tiles, tiles_crs)  # a bad name or URL fails before any work
     return None if tiles == "none" else tiles
+
+
+def _formats_for(formats: str | None) -> list[str] | None:
+    from siteplan.export import check_formats
+
+    chosen = _csv_list(formats, str)
+    return None if chosen is None else sorted(check_formats(chosen))
 _limit = click.option("--time-limit", "time_limit", type=float, default=None,
                       help="Solver time limit per milestone in seconds (overrides the config).")
 
@@ -134,15 +156,20 @@ _limit = click.option("--time-limit", "time_limit", type=float, default=None,
 @_limit
 @_offline
 @_compare
+@_tiles_crs
+@_formats
+@_kml_gcj02
 def demo(out: Path, lang: str, tiles: str | None, time_limit: float | None,
-         offline: bool, compare_radius: bool) -> None:
+         offline: bool, compare_radius: bool, tiles_crs: str | None, formats: str | None,
+         kml_gcj02: bool) -> None:
     """Plan the bundled sample county (synthetic data) into --out."""
     from siteplan.datasets import sample_path
 
     try:
         run_config(sample_path("sample_county.toml"), out, lang=lang,
-                   tiles=_tiles_for(tiles, offline), time_limit_s=time_limit, offline=offline,
-                   compare_radius=compare_radius)
+                   tiles=_tiles_for(tiles, offline, tiles_crs), time_limit_s=time_limit,
+                   offline=offline, compare_radius=compare_radius, tiles_crs=tiles_crs,
+                   kml_gcj02=kml_gcj02, formats=_formats_for(formats))
     except SiteplanError as exc:
         _fail(exc)
 
@@ -155,13 +182,18 @@ def demo(out: Path, lang: str, tiles: str | None, time_limit: float | None,
 @_limit
 @_offline
 @_compare
+@_tiles_crs
+@_formats
+@_kml_gcj02
 def plan_command(config: Path, out: Path, lang: str, tiles: str | None,
-                 time_limit: float | None, offline: bool, compare_radius: bool) -> None:
+                 time_limit: float | None, offline: bool, compare_radius: bool,
+                 tiles_crs: str | None, formats: str | None, kml_gcj02: bool) -> None:
     """Plan from CONFIG (a TOML file naming candidate layers, target areas,
     milestones and assumptions; see data/sample_county/sample_county.toml)."""
     try:
-        run_config(config, out, lang=lang, tiles=_tiles_for(tiles, offline),
-                   time_limit_s=time_limit, offline=offline, compare_radius=compare_radius)
+        run_config(config, out, lang=lang, tiles=_tiles_for(tiles, offline, tiles_crs),
+                   time_limit_s=time_limit, offline=offline, compare_radius=compare_radius,
+                   tiles_crs=tiles_crs, kml_gcj02=kml_gcj02, formats=_formats_for(formats))
     except SiteplanError as exc:
         _fail(exc)
 

@@ -24,11 +24,13 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 import shapely
 
 from siteplan.coverage import row_max
 from siteplan.i18n import check_lang, labels, term
+from siteplan.landuse import normalise_class
 from siteplan.maplayers import MapPage, areas_spec, points_spec, resolve_tiles
 from siteplan.planner import Plan
 from siteplan.sources.coords import wgs84_to_gcj02
@@ -153,6 +155,28 @@ def _context_specs(context: list[gpd.GeoDataFrame] | None, tiles: dict | None,
     return specs
 
 
+def _zones_spec(zones: gpd.GeoDataFrame | None, tiles: dict | None, lang: str,
+                lab: dict[str, str]) -> list[dict]:
+    """Land-use zones (water, red line, farmland …) coloured by class, part
+    of the offline base map; zone id, name and class in the tooltip."""
+    if zones is None or not len(zones):
+        return []
+    zones = zones[zones.geometry.notna() & ~zones.geometry.is_empty]
+    column_ = "zone_class" if "zone_class" in zones else None
+    raw = zones[column_].astype(str) if column_ else pd.Series("", index=zones.index)
+    classes = [normalise_class(c) or c for c in raw]
+    order = sorted(set(classes))
+    styles = [{"fillColor": ZONE_COLOURS.get(c, "#cccccc"), "color": ZONE_COLOURS.get(c, "#999999"),
+               "weight": 0.5, "fillOpacity": 0.35} for c in order]
+    ids = zones["zone_id"].astype(str) if "zone_id" in zones else [""] * len(zones)
+    names = zones["name"].astype(str) if "name" in zones else [""] * len(zones)
+    tips = [" · ".join(t for t in (i, n, term(c, lang)) if t) for i, n, c in
+            zip(ids, names, classes, strict=True)]
+    return [areas_spec("landuse", lab["landuse_layer"],
+                       display_coords(zones.geometry, tiles).to_numpy(),
+                       [order.index(c) for c in classes], styles=styles, tooltips=tips)]
+
+
 def _targets_spec(plan: Plan, year: int, lang: str, lab: dict[str, str], tiles: dict | None, *,
                   show: bool = True) -> dict:
     targets = plan.targets
@@ -232,7 +256,8 @@ def _candidates_spec(plan: Plan, lab: dict[str, str], tiles: dict | None) -> dic
                                  zip(cands["site_id"], cands["name"], strict=True)])
 
 
-def _legend(plan: Plan, year: int, kinds: list[str], lang: str, lab: dict[str, str]) -> dict:
+def _legend(plan: Plan, year: int, kinds: list[str], lang: str, lab: dict[str, str], *,
+            conflicts: bool = True) -> dict:
     due = plan.targets[plan.targets["milestone"] <= year]
     entries = [{"text": term(k, lang), "fill": KIND_COLOURS.get(k, "#777777"),
                 "border": "1px solid #333", "shape": "circle"} for k in kinds]
@@ -247,7 +272,7 @@ def _legend(plan: Plan, year: int, kinds: list[str], lang: str, lab: dict[str, s
                 {"text": lab["uncovered"], "fill": "#e31a1c", "border": "0", "shape": "circle"},
                 {"text": lab["uncoverable"], "fill": "#555555", "border": "0",
                  "shape": "circle"}]
-    if not plan.site_conflicts(year).empty:
+    if conflicts and not plan.site_conflicts(year).empty:
         entries += [{"text": f"{lab['conflicts']}: {term(r, lang)}", "fill": "#ffffff",
                      "border": f"3px solid {RULE_COLOURS[r]}", "shape": "circle"}
                     for r in ("forbidden", "restricted")]
@@ -263,7 +288,8 @@ def _bounds(plan: Plan, tiles: dict | None) -> list[list[float]]:
 def milestone_map(plan: Plan, year: int, *, lang: str = "en",
                   tiles: str | None = "OpenStreetMap",
                   context: list[gpd.GeoDataFrame] | None = None, offline: bool = False,
-                  tiles_crs: str | None = None) -> MapPage:
+                  tiles_crs: str | None = None,
+                  zones: gpd.GeoDataFrame | None = None) -> MapPage:
     """One milestone's plan as a self-contained map page.
 
     Parameters
@@ -274,12 +300,15 @@ def milestone_map(plan: Plan, year: int, *, lang: str = "en",
         context layers are the base map). ``offline=True`` drops the tiles.
     tiles_crs : {"wgs84", "gcj02"}, optional
         Datum of an URL template's tiles.
+    context, zones : GeoDataFrame, optional
+        Context layers (roads, boundaries, water) and land-use zones, drawn
+        under the plan: the base map when there are no tiles.
     """
     lab = labels(check_lang(lang))
     tile_spec = None if offline else resolve_tiles(tiles, tiles_crs)
     m = plan.milestone(year)
     sites = plan.sites(year)
-    layers = _context_specs(context, tile_spec, lab)
+    layers = _zones_spec(zones, tile_spec, lang, lab) + _context_specs(context, tile_spec, lab)
     layers.append(_targets_spec(plan, year, lang, lab, tile_spec))
     radii = footprint_radii_m(plan, m.selected)
     keep = radii > 0
@@ -310,13 +339,14 @@ def milestone_map(plan: Plan, year: int, *, lang: str = "en",
 
 def overview_map(plan: Plan, *, lang: str = "en", tiles: str | None = "OpenStreetMap",
                  context: list[gpd.GeoDataFrame] | None = None, offline: bool = False,
-                 tiles_crs: str | None = None) -> MapPage:
+                 tiles_crs: str | None = None,
+                 zones: gpd.GeoDataFrame | None = None) -> MapPage:
     """Every milestone's sites and target areas, one milestone shown at a
     time by a slider that also switches the legend; all candidates (hidden)."""
     lab = labels(check_lang(lang))
     tile_spec = None if offline else resolve_tiles(tiles, tiles_crs)
     last = plan.milestones[-1].milestone
-    layers = _context_specs(context, tile_spec, lab)
+    layers = _zones_spec(zones, tile_spec, lang, lab) + _context_specs(context, tile_spec, lab)
     layers.append(_candidates_spec(plan, lab, tile_spec))
     slider_layers, legends = [], []
     for m in plan.milestones:
@@ -326,7 +356,8 @@ def overview_map(plan: Plan, *, lang: str = "en", tiles: str | None = "OpenStree
         layers.append(_sites_spec(sites, f"sites_{year}", f"{lab['sites']} {year} "
                                   f"({len(sites)})", lang, lab, tile_spec, show=year == last))
         slider_layers.append([f"targets_{year}", f"sites_{year}"])
-        legends.append(_legend(plan, year, sorted(set(sites["kind"])), lang, lab))
+        legends.append(_legend(plan, year, sorted(set(sites["kind"])), lang, lab,
+                               conflicts=False))
     years = [m.milestone for m in plan.milestones]
     slider = None if len(years) < 2 else {
         "label": lab["since"], "years": years, "layers": slider_layers,
