@@ -13,12 +13,8 @@ True
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import shutil
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +24,13 @@ import pandas as pd
 from siteplan.deliver.kml import write_kml
 from siteplan.deliver.report_html import write_report_html
 from siteplan.deliver.sheets import SITE_COLUMNS, localise, sites_table
-from siteplan.errors import ConfigError, InputError
+from siteplan.errors import ConfigError
 from siteplan.i18n import check_lang, column, tr
+from siteplan.io.atomic import output_folder, staged_files
 from siteplan.io.tables import write_csv, write_xlsx
 from siteplan.maplayers import resolve_tiles
 from siteplan.maps import milestone_map, overview_map
+from siteplan.planio import write_state
 from siteplan.planner import Plan
 from siteplan.power import site_power
 from siteplan.report import _MILESTONE_COLUMNS, markdown_report, plan_report
@@ -40,31 +38,16 @@ from siteplan.report import _MILESTONE_COLUMNS, markdown_report, plan_report
 SITE_CSV_COLUMNS = SITE_COLUMNS  # the column order of site lists (kept name)
 
 
-@contextlib.contextmanager
-def staged(out_dir: str | Path) -> Iterator[Path]:
-    """Yield a staging folder; on success move its files into ``out_dir``."""
-    out = Path(out_dir)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
-    try:
-        yield stage
-        out.mkdir(parents=True, exist_ok=True)
-        for item in sorted(stage.iterdir()):
-            os.replace(item, out / item.name)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-
-
 def write_candidates(frame: gpd.GeoDataFrame, out: str | Path,
-                     rejected: list[pd.DataFrame] | None = None) -> list[Path]:
+                     rejected: list[pd.DataFrame] | None = None, *, force: bool = False,
+                     inputs: tuple[Path, ...] = ()) -> list[Path]:
     """Write merged candidates to ``.gpkg``/``.geojson``/``.csv`` (lon/lat),
-    and rejected rows to ``<stem>_rejected.csv``; both appear together or
-    not at all (written to a staging folder first)."""
+    and rejected rows to ``<stem>_rejected.csv``; both are written to a
+    staging folder first and renamed into place. An existing file is kept
+    unless ``force``, and an input file is never the output."""
     out = Path(out)
-    if out.exists() and out.is_dir():
-        raise InputError(f"{out}: is a folder; give a file name such as candidates.gpkg.")
-    written = [out]
-    with staged(out.parent) as stage:
+    names = [out.name] + ([f"{out.stem}_rejected.csv"] if rejected else [])
+    with staged_files(out.parent, names, force=force, protect=inputs) as stage:
         target = stage / out.name
         if out.suffix.lower() == ".csv":
             write_csv(sites_table(frame), target)
@@ -73,11 +56,9 @@ def write_candidates(frame: gpd.GeoDataFrame, out: str | Path,
                                       driver="GPKG" if out.suffix.lower() == ".gpkg"
                                       else "GeoJSON")
         if rejected:
-            path = stage / f"{out.stem}_rejected.csv"
             write_csv(pd.concat(rejected, ignore_index=True)[["file", "line", "column", "reason"]],
-                      path)
-            written.append(out.parent / path.name)
-    return written
+                      stage / names[1])
+    return [out.parent / n for n in names]
 
 
 def _gpkg_safe(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -126,31 +107,34 @@ def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
                extra_files: Callable[[Path], None] | None = None,
                progress: Callable[[str], None] | None = None,
                formats: Iterable[str] | None = None, tiles_crs: str | None = None,
-               zones: gpd.GeoDataFrame | None = None, kml_gcj02: bool = False) -> list[Path]:
+               zones: gpd.GeoDataFrame | None = None, kml_gcj02: bool = False,
+               force: bool = False) -> list[Path]:
     """Write a plan's outputs into ``out_dir``; returns the written paths.
 
-    Always ``plan.gpkg`` and ``report.json``; then the ``formats`` chosen
-    (:data:`FORMATS`, default :data:`DEFAULT_FORMATS`). ``lang="zh"`` writes
-    every label, heading and term in Chinese (CSV/XLSX headings such as
-    站址编码, 站址名称, 经度, 纬度 …; JSON keys stay canonical and
-    ``report.json["labels"]`` gives their Chinese headings). ``tiles`` and
-    ``tiles_crs`` choose the maps' online base map (Amap is GCJ-02: the data
-    is shifted to match); ``context`` layers and land-use ``zones`` are
-    drawn as the offline base map. ``kml_gcj02`` also writes
-    ``sites_<year>_gcj02.kml`` for 奥维/Amap.
+    Always ``plan.gpkg`` and ``plan.json`` (the plan state,
+    :func:`siteplan.planio.read_plan` reads it back) and ``report.json``;
+    then the ``formats`` chosen (:data:`FORMATS`, default
+    :data:`DEFAULT_FORMATS`). ``lang="zh"`` writes every label, heading and
+    term in Chinese (CSV/XLSX headings such as 站址编码, 站址名称, 经度, 纬度 …;
+    JSON keys stay canonical and ``report.json["labels"]`` gives their
+    Chinese headings). ``tiles`` and ``tiles_crs`` choose the maps' online
+    base map (Amap is GCJ-02: the data is shifted to match); ``context``
+    layers and land-use ``zones`` are drawn as the offline base map.
+    ``kml_gcj02`` also writes ``sites_<year>_gcj02.kml`` for 奥维/Amap.
+
+    The folder is replaced as a whole (see :mod:`siteplan.io.atomic`): files
+    of an earlier run do not survive, and a folder siteplan did not write is
+    refused unless ``force``.
     """
     say = progress or (lambda _t: None)
     check_lang(lang)
     chosen = check_formats(formats)
     out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"{out}: exists and is not a folder; choose another --out.")
     resolve_tiles(None if offline else tiles, tiles_crs)  # bad tiles: fail before any work
-    with staged(out) as stage:
+    with output_folder(out, kind="plan", force=force) as stage:
         say("GeoPackage and tables")
         gpkg = stage / "plan.gpkg"
-        _gpkg_safe(plan.candidates).to_file(gpkg, layer="candidates", engine="pyogrio")
-        _gpkg_safe(plan.targets).to_file(gpkg, layer="targets", engine="pyogrio")
+        write_state(plan, stage)
         sheets: dict[str, pd.DataFrame] = {}
         for m in plan.milestones:
             sites = plan.sites(m.milestone)

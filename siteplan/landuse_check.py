@@ -16,7 +16,7 @@ import geopandas as gpd
 
 from siteplan.defaults import Assumptions
 from siteplan.errors import InputError
-from siteplan.export import staged
+from siteplan.io.atomic import output_folder
 from siteplan.io.tables import write_csv
 from siteplan.landuse import CONFLICT_COLUMNS, conflicts, prepare_zones, summary
 from siteplan.maps import check_map, make_offline, safe
@@ -30,7 +30,8 @@ ZONE_COLOURS = {"basic_farmland": "#e6ab02", "ecological_red_line": "#1b9e77",
 
 def check_landuse(sites_path: Path, zones_path: Path, out: Path, *,
                   class_column: str = "zone_class", id_column: str = "site_id",
-                  config: Path | None = None, offline: bool = False) -> int:
+                  config: Path | None = None, offline: bool = False,
+                  force: bool = False) -> int:
     """Write the conflict outputs; return the number of forbidden conflicts."""
     assumptions = Assumptions()
     if config is not None:
@@ -56,7 +57,7 @@ def check_landuse(sites_path: Path, zones_path: Path, out: Path, *,
     result = summary(table)
     result.update(sites=int(len(sites)), zones=int(len(zones)), notes=notes,
                   rules={k: v for k, v in assumptions.items() if k.startswith("landuse.")})
-    with staged(out) as stage:
+    with output_folder(out, kind="check-landuse", force=force) as stage:
         write_csv(table[CONFLICT_COLUMNS], stage / "conflicts.csv")
         geo = gpd.GeoDataFrame(table[CONFLICT_COLUMNS],
                                geometry=sites.geometry.to_numpy()[table["site_index"].to_numpy()]

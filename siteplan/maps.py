@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -32,8 +33,10 @@ from siteplan.coverage import row_max
 from siteplan.i18n import check_lang, labels, term
 from siteplan.landuse import normalise_class
 from siteplan.maplayers import MapPage, areas_spec, points_spec, resolve_tiles
-from siteplan.planner import Plan
 from siteplan.sources.coords import wgs84_to_gcj02
+
+if TYPE_CHECKING:  # the land-use check imports this module without the planner
+    from siteplan.planner import Plan
 
 KIND_COLOURS = {
     "existing_site": "#1b9e77", "tower": "#117733", "rooftop": "#88ccee",

@@ -29,7 +29,7 @@ SECOND_SERVER_CLASSES = ("key_area", "transport_hub", "main_urban")
 def _fill(plan: Plan, index: int, extra: int, time_limit_s: float, seed: int) -> dict[str, Any]:
     m = plan.milestones[index]
     demand = plan.demand
-    matrix = sp.csc_array(plan.coverage.matrix)
+    matrix = sp.csc_array(plan.problem.matrix)
     counts = plan.coverage.cover_counts(m.selected)
     later = np.flatnonzero(demand["milestone"].to_numpy() > m.milestone)
     if later.size:
@@ -42,15 +42,15 @@ def _fill(plan: Plan, index: int, extra: int, time_limit_s: float, seed: int) ->
                                 SECOND_SERVER_CLASSES)]
         weights = demand["weight"].to_numpy()[rows] * (counts[rows] == 1)
         basis = "second-server coverage of " + ", ".join(SECOND_SERVER_CLASSES)
-    free = np.ones(matrix.shape[1], bool)
+    free = ~plan.problem.excluded
     free[m.selected] = False
     cols = np.flatnonzero(free)
     if rows.size == 0 or cols.size == 0 or weights.sum() <= 0:
         return {"basis": basis, "fill_sites": [], "gain_weight": 0.0, "pool_weight": 0.0}
     sub = sp.csc_array(matrix[rows][:, cols])
-    cost = plan.candidates["cost_cny"].to_numpy()[cols]
+    cost = plan.problem.cost_cny[cols]
     k = min(extra, cols.size)
-    res = max_cover(sub, k=k, weights=weights, cost=cost, time_limit=time_limit_s, seed=seed)
+    res = max_cover(sub, k=k, weights=weights, cost=cost, time_limit_s=time_limit_s, seed=seed)
     chosen = cols[res.selected]
     ids = plan.candidates["site_id"].to_numpy()[chosen].tolist()
     return {"basis": basis, "fill_sites": ids, "gain_weight": res.covered_weight,
@@ -77,9 +77,12 @@ def site_count_analysis(plan: Plan, *, time_limit_s: float = 5.0, seed: int = 0)
             on_air = np.flatnonzero(plan.candidates["on_air"].to_numpy())
             pre = previous if previous.size <= target else (on_air if on_air.size <= target
                                                             else None)
-            res = max_cover(plan.coverage.matrix[m.active], k=target, weights=active_w,
-                            cost=plan.candidates["cost_cny"].to_numpy(), preselected=pre,
-                            time_limit=time_limit_s, seed=seed)
+            allowed = np.union1d(np.flatnonzero(~plan.problem.excluded),
+                                 pre if pre is not None else np.zeros(0, int))
+            sub = sp.csc_array(plan.problem.matrix[m.active])[:, allowed]
+            pre_sub = None if pre is None else np.searchsorted(allowed, pre)
+            res = max_cover(sub, k=target, weights=active_w, cost=plan.problem.cost_cny[allowed],
+                            preselected=pre_sub, time_limit_s=time_limit_s, seed=seed)
             row.update(status="plan needs more sites than the target",
                        coverage_at_target=res.covered,
                        coverage_at_target_upper_bound=res.upper_bound / active_w.sum(),

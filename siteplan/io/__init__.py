@@ -1,2 +1,5 @@
-"""Bottom-layer file writers (tables, atomic folder swaps); they import
-nothing from siteplan above :mod:`siteplan.errors`."""
+"""Bottom-layer I/O helpers: atomic output folders and files, table writers.
+
+Nothing here imports the planner, the solver or any other higher module, so
+every command (``check-landuse`` included) can use them cheaply.
+"""
