@@ -20,6 +20,7 @@ True
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,8 +52,10 @@ class MilestonePlan:
         Positions of the sites added in this milestone.
     active : numpy.ndarray
         Demand rows due by this milestone.
-    covered : numpy.ndarray of bool
-        Per demand row (all rows), covered by the selected sites.
+    covered_mask : numpy.ndarray of bool
+        Per demand row (all rows), covered by the selected sites. (A share
+        is always called ``covered_share``; ``covered`` alone is the old,
+        deprecated name of this mask.)
     result : SetCoverResult
         The solver's result (cost, bound, gap).
     """
@@ -61,8 +64,15 @@ class MilestonePlan:
     selected: np.ndarray
     added: np.ndarray
     active: np.ndarray
-    covered: np.ndarray
+    covered_mask: np.ndarray
     result: SetCoverResult
+
+    @property
+    def covered(self) -> np.ndarray:
+        """Deprecated name of :attr:`covered_mask`."""
+        warnings.warn("MilestonePlan.covered is deprecated; use covered_mask (a bool mask per "
+                      "demand row).", DeprecationWarning, stacklevel=2)
+        return self.covered_mask
 
 
 @dataclass(frozen=True)
@@ -161,7 +171,7 @@ class Plan:
         """Demand points due by ``year`` that the plan leaves uncovered, with
         ``uncoverable`` true where no candidate can reach them."""
         m = self.milestone(year)
-        rows = m.active[~m.covered[m.active]]
+        rows = m.active[~m.covered_mask[m.active]]
         out = self.demand.iloc[rows].copy()
         out["uncoverable"] = ~self.coverable[rows]
         return out.to_crs(self.candidates.crs).reset_index(drop=True)
@@ -183,7 +193,7 @@ class Plan:
         frame = pd.DataFrame({
             "area_id": d["area_id"].to_numpy(), "weight": w,
             "coverable_w": w * self.coverable[m.active],
-            "covered_w": w * m.covered[m.active],
+            "covered_w": w * m.covered_mask[m.active],
         })
         agg = frame.groupby("area_id", sort=False).sum()
         info = self.targets.set_index("area_id").loc[agg.index]

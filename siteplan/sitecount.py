@@ -8,8 +8,15 @@ second-server coverage of key areas, transport hubs and the main urban area.
 
 Examples
 --------
->>> callable(site_count_analysis)
-True
+>>> from siteplan.datasets import load_sample
+>>> from siteplan.planner import plan
+>>> c, t, _ = load_sample()
+>>> p = plan(c, t, assumptions={"demand.spacing_m": 400.0}, time_limit_s=2,
+...          site_targets={2020: 10, 2022: 600})
+>>> rows = site_count_analysis(p, time_limit_s=1)["rows"]
+>>> [(r["milestone"], r["status"]) for r in rows]  # doctest: +NORMALIZE_WHITESPACE
+[(2020, 'plan needs more sites than the target'),
+ (2022, 'plan needs fewer sites than the target')]
 """
 
 from __future__ import annotations
@@ -70,7 +77,7 @@ def site_count_analysis(plan: Plan, *, time_limit_s: float = 5.0, seed: int = 0)
         row: dict[str, Any] = {"milestone": m.milestone, "site_target": target,
                                "planned_sites": planned,
                                "coverage_full_plan": float(
-                                   (active_w * m.covered[m.active]).sum() / active_w.sum()),
+                                   (active_w * m.covered_mask[m.active]).sum() / active_w.sum()),
                                "cost_full_plan_cny": float(m.result.cost)}
         if planned > target:
             previous = plan.milestones[i - 1].selected if i else np.zeros(0, int)

@@ -261,3 +261,15 @@ def test_plan_refuses_a_dataframe_and_a_year_without_areas():
     with pytest.raises(ConfigError, match="no target area has that milestone"):
         plan(cands, areas, assumptions=assumptions, site_targets={2031: 5})
     assert issubclass(SiteplanError, ValueError)
+
+
+def test_landuse_check_does_not_import_the_planner_or_solver():
+    import subprocess
+    import sys
+
+    code = ("import sys, siteplan.landuse_check, siteplan.cli; print(sorted(m for m in sys.modules"
+            " if m.startswith(('siteplan.planner', 'siteplan.solve', 'highspy', "
+            "'siteplan.problem'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[1], check=True).stdout
+    assert out.strip() == "[]"
