@@ -25,11 +25,13 @@ from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 import shapely
 
 from siteplan.coverage import row_max
 from siteplan.i18n import check_lang, labels, term
+from siteplan.landuse import normalise_class
 from siteplan.maplayers import MapPage, areas_spec, points_spec, resolve_tiles
 from siteplan.sources.coords import wgs84_to_gcj02
 
@@ -49,7 +51,9 @@ CLASS_COLOURS = {
 }
 ZONE_COLOURS = {"basic_farmland": "#e6ab02", "ecological_red_line": "#1b9e77",
                 "forest": "#66a61e", "water": "#377eb8", "satellite_earth_station": "#984ea3",
-                "urban_development": "#bbbbbb"}
+                "urban_development": "#bbbbbb",
+                "cultivated": "#f6e8a6", "agricultural": "#d9ef8b", "wetland": "#80cdc1",
+                "construction": "#d9d9d9", "special": "#bc80bd", "unused": "#f0f0f0"}
 RULE_COLOURS = {"forbidden": "#d7191c", "restricted": "#fdae61", "allowed": "#1a9641"}
 WATER_WORDS = ("water", "river", "lake", "reservoir", "riverbank", "水", "河", "湖", "库", "塘")
 
@@ -77,7 +81,7 @@ def display_coords(geometry: gpd.GeoSeries, tiles: dict | None) -> gpd.GeoSeries
     >>> g = gpd.GeoSeries([Point(119.5, 25.9)], crs=4326)
     >>> p = display_coords(g, {"crs": "gcj02"}).iloc[0]
     >>> round(p.x - 119.5, 4), round(p.y - 25.9, 4)
-    (0.0049, -0.0027)
+    (0.0047, -0.003)
     """
     wgs = geometry.to_crs(4326)
     if not tiles or tiles.get("crs") != "gcj02":
@@ -154,6 +158,28 @@ def _context_specs(context: list[gpd.GeoDataFrame] | None, tiles: dict | None,
                                 tooltips=None if names is None else names.tolist(),
                                 interactive=names is not None))
     return specs
+
+
+def _zones_spec(zones: gpd.GeoDataFrame | None, tiles: dict | None, lang: str,
+                lab: dict[str, str]) -> list[dict]:
+    """Land-use zones (water, red line, farmland …) coloured by class, part
+    of the offline base map; zone id, name and class in the tooltip."""
+    if zones is None or not len(zones):
+        return []
+    zones = zones[zones.geometry.notna() & ~zones.geometry.is_empty]
+    column_ = "zone_class" if "zone_class" in zones else None
+    raw = zones[column_].astype(str) if column_ else pd.Series("", index=zones.index)
+    classes = [normalise_class(c) or c for c in raw]
+    order = sorted(set(classes))
+    styles = [{"fillColor": ZONE_COLOURS.get(c, "#cccccc"), "color": ZONE_COLOURS.get(c, "#999999"),
+               "weight": 0.5, "fillOpacity": 0.35} for c in order]
+    ids = zones["zone_id"].astype(str) if "zone_id" in zones else [""] * len(zones)
+    names = zones["name"].astype(str) if "name" in zones else [""] * len(zones)
+    tips = [" · ".join(t for t in (i, n, term(c, lang)) if t) for i, n, c in
+            zip(ids, names, classes, strict=True)]
+    return [areas_spec("landuse", lab["landuse_layer"],
+                       display_coords(zones.geometry, tiles).to_numpy(),
+                       [order.index(c) for c in classes], styles=styles, tooltips=tips)]
 
 
 def _targets_spec(plan: Plan, year: int, lang: str, lab: dict[str, str], tiles: dict | None, *,
@@ -235,7 +261,8 @@ def _candidates_spec(plan: Plan, lab: dict[str, str], tiles: dict | None) -> dic
                                  zip(cands["site_id"], cands["name"], strict=True)])
 
 
-def _legend(plan: Plan, year: int, kinds: list[str], lang: str, lab: dict[str, str]) -> dict:
+def _legend(plan: Plan, year: int, kinds: list[str], lang: str, lab: dict[str, str], *,
+            conflicts: bool = True) -> dict:
     due = plan.targets[plan.targets["milestone"] <= year]
     entries = [{"text": term(k, lang), "fill": KIND_COLOURS.get(k, "#777777"),
                 "border": "1px solid #333", "shape": "circle"} for k in kinds]
@@ -250,7 +277,7 @@ def _legend(plan: Plan, year: int, kinds: list[str], lang: str, lab: dict[str, s
                 {"text": lab["uncovered"], "fill": "#e31a1c", "border": "0", "shape": "circle"},
                 {"text": lab["uncoverable"], "fill": "#555555", "border": "0",
                  "shape": "circle"}]
-    if not plan.site_conflicts(year).empty:
+    if conflicts and not plan.site_conflicts(year).empty:
         entries += [{"text": f"{lab['conflicts']}: {term(r, lang)}", "fill": "#ffffff",
                      "border": f"3px solid {RULE_COLOURS[r]}", "shape": "circle"}
                     for r in ("forbidden", "restricted")]
@@ -266,7 +293,8 @@ def _bounds(plan: Plan, tiles: dict | None) -> list[list[float]]:
 def milestone_map(plan: Plan, year: int, *, lang: str = "en",
                   tiles: str | None = "OpenStreetMap",
                   context: list[gpd.GeoDataFrame] | None = None, offline: bool = False,
-                  tiles_crs: str | None = None) -> MapPage:
+                  tiles_crs: str | None = None,
+                  zones: gpd.GeoDataFrame | None = None) -> MapPage:
     """One milestone's plan as a self-contained map page.
 
     Parameters
@@ -277,12 +305,15 @@ def milestone_map(plan: Plan, year: int, *, lang: str = "en",
         context layers are the base map). ``offline=True`` drops the tiles.
     tiles_crs : {"wgs84", "gcj02"}, optional
         Datum of an URL template's tiles.
+    context, zones : GeoDataFrame, optional
+        Context layers (roads, boundaries, water) and land-use zones, drawn
+        under the plan: the base map when there are no tiles.
     """
     lab = labels(check_lang(lang))
     tile_spec = None if offline else resolve_tiles(tiles, tiles_crs)
     m = plan.milestone(year)
     sites = plan.sites(year)
-    layers = _context_specs(context, tile_spec, lab)
+    layers = _zones_spec(zones, tile_spec, lang, lab) + _context_specs(context, tile_spec, lab)
     layers.append(_targets_spec(plan, year, lang, lab, tile_spec))
     radii = footprint_radii_m(plan, m.selected)
     keep = radii > 0
@@ -313,13 +344,14 @@ def milestone_map(plan: Plan, year: int, *, lang: str = "en",
 
 def overview_map(plan: Plan, *, lang: str = "en", tiles: str | None = "OpenStreetMap",
                  context: list[gpd.GeoDataFrame] | None = None, offline: bool = False,
-                 tiles_crs: str | None = None) -> MapPage:
+                 tiles_crs: str | None = None,
+                 zones: gpd.GeoDataFrame | None = None) -> MapPage:
     """Every milestone's sites and target areas, one milestone shown at a
     time by a slider that also switches the legend; all candidates (hidden)."""
     lab = labels(check_lang(lang))
     tile_spec = None if offline else resolve_tiles(tiles, tiles_crs)
     last = plan.milestones[-1].milestone
-    layers = _context_specs(context, tile_spec, lab)
+    layers = _zones_spec(zones, tile_spec, lang, lab) + _context_specs(context, tile_spec, lab)
     layers.append(_candidates_spec(plan, lab, tile_spec))
     slider_layers, legends = [], []
     for m in plan.milestones:
@@ -329,7 +361,8 @@ def overview_map(plan: Plan, *, lang: str = "en", tiles: str | None = "OpenStree
         layers.append(_sites_spec(sites, f"sites_{year}", f"{lab['sites']} {year} "
                                   f"({len(sites)})", lang, lab, tile_spec, show=year == last))
         slider_layers.append([f"targets_{year}", f"sites_{year}"])
-        legends.append(_legend(plan, year, sorted(set(sites["kind"])), lang, lab))
+        legends.append(_legend(plan, year, sorted(set(sites["kind"])), lang, lab,
+                               conflicts=False))
     years = [m.milestone for m in plan.milestones]
     slider = None if len(years) < 2 else {
         "label": lab["since"], "years": years, "layers": slider_layers,
@@ -367,3 +400,71 @@ def make_offline(fmap):  # noqa: ANN001, ANN201 - folium map in, folium map out
     header.add_child(folium.Element(f"<script>{_asset('jquery', 'jquery.min.js')}</script>"),
                      name="siteplan_jquery_js")
     return fmap
+
+
+def check_map(conflicts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, offline: bool = False,
+              lang: str = "en", tiles: str | None = "OpenStreetMap",
+              tiles_crs: str | None = None) -> MapPage:
+    """The ``check-landuse`` map: zones coloured by class and every conflict
+    (site, kind, zone, class, rule, overlap, distance in its popup), built
+    like the plan maps (data as text, no template engine).
+
+    Parameters
+    ----------
+    conflicts : geopandas.GeoDataFrame
+        ``site_id, kind, zone_id, zone_class, rule, overlap_m2, distance_m``
+        and the site geometry (points or polygons).
+    zones : geopandas.GeoDataFrame
+        ``zone_id`` and canonical ``zone_class`` polygons.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point, box
+    >>> z = gpd.GeoDataFrame({"zone_id": ["{{ 7*7 }}"], "zone_class": ["forest"]},
+    ...                      geometry=[box(119.5, 25.9, 119.51, 25.91)], crs=4326)
+    >>> c = gpd.GeoDataFrame({"site_id": ["s"], "kind": ["greenfield"], "zone_id": ["{{ 7*7 }}"],
+    ...     "zone_class": ["forest"], "rule": ["restricted"], "overlap_m2": [225.0],
+    ...     "distance_m": [0.0]}, geometry=[Point(119.505, 25.905)], crs=4326)
+    >>> page = check_map(c, z, offline=True)
+    >>> "{{ 7*7 }}" in page.render() and "49" not in str(page.data()["layers"][0]["rows"])
+    True
+    """
+    lab = labels(check_lang(lang))
+    tile_spec = None if offline else resolve_tiles(tiles, tiles_crs)
+    classes = sorted(set(zones["zone_class"].astype(str)))
+    styles = [{"fillColor": ZONE_COLOURS.get(c, "#cccccc"), "color": "#555555", "weight": 0.5,
+               "fillOpacity": 0.3} for c in classes]
+    zone_geo = display_coords(zones.geometry, tile_spec)
+    layers = [areas_spec("zones", lab["zone_class"], zone_geo.to_numpy(),
+                         [classes.index(c) for c in zones["zone_class"].astype(str)],
+                         styles=styles, fields=[lab["zone"], lab["zone_class"]],
+                         rows=[[z, term(c, lang)] for z, c in
+                               zip(zones["zone_id"], zones["zone_class"], strict=True)],
+                         tooltips=[f"{z} · {term(c, lang)}" for z, c in
+                                   zip(zones["zone_id"], zones["zone_class"], strict=True)])]
+    rules = ["forbidden", "restricted", "allowed"]
+    where_ = display_coords(conflicts.geometry.representative_point(), tile_spec) \
+        if len(conflicts) else gpd.GeoSeries([], crs=4326)
+    layers.append(points_spec(
+        "conflicts", f"{lab['conflicts']} ({len(conflicts)})", where_.y, where_.x,
+        [rules.index(r) if r in rules else 0 for r in conflicts["rule"]],
+        styles=[{"radius": 6, "color": RULE_COLOURS[r], "fillColor": RULE_COLOURS[r],
+                 "fillOpacity": 0.9, "weight": 1} for r in rules],
+        fields=[lab["site"], lab["kind"], lab["zone"], lab["zone_class"], lab["rule"],
+                "m²", "m"],
+        rows=[[s, term(k, lang), z, term(c, lang), term(r, lang), f"{o:,.0f}", f"{d:,.0f}"]
+              for s, k, z, c, r, o, d in zip(
+                  conflicts["site_id"], conflicts["kind"], conflicts["zone_id"],
+                  conflicts["zone_class"], conflicts["rule"], conflicts["overlap_m2"],
+                  conflicts["distance_m"], strict=True)],
+        tooltips=[f"{s}: {term(r, lang)}" for s, r in
+                  zip(conflicts["site_id"], conflicts["rule"], strict=True)]))
+    entries = [{"text": term(c, lang), "fill": ZONE_COLOURS.get(c, "#cccccc"), "border": "0",
+                "shape": "square"} for c in classes]
+    entries += [{"text": term(r, lang), "fill": RULE_COLOURS[r], "border": "1px solid #333",
+                 "shape": "circle"} for r in ("forbidden", "restricted")]
+    minx, miny, maxx, maxy = zone_geo.total_bounds
+    return MapPage(title=lab["conflicts"], bounds=[[round(float(miny), 6), round(float(minx), 6)],
+                                                   [round(float(maxy), 6), round(float(maxx), 6)]],
+                   layers=layers, legends=[{"title": lab["legend"], "entries": entries}],
+                   tiles=tile_spec, lang=lang)

@@ -304,7 +304,8 @@ def test_relocate_work_order_is_neutralised(hostile_out, hostile_plan, tmp_path)
     assert _neutral(site) in cells
 
 
-def test_check_landuse_csv_is_neutralised(hostile_plan, hostile_inputs, tmp_path):
+@pytest.mark.browser
+def test_check_landuse_outputs_are_inert(hostile_plan, hostile_inputs, tmp_path):
     sites = hostile_plan.sites(2022)[["site_id", "kind", "geometry"]]
     sites_path, zones_path = tmp_path / "sites.gpkg", tmp_path / "zones.gpkg"
     sites.to_file(sites_path, engine="pyogrio")
@@ -316,6 +317,13 @@ def test_check_landuse_csv_is_neutralised(hostile_plan, hostile_inputs, tmp_path
     cells = _csv_cells(out / "conflicts.csv")
     _assert_inert_cells(cells, "conflicts.csv")
     assert _neutral(_payload(4)) in cells
+    html = (out / "map.html").read_text(encoding="utf-8")
+    assert html.count("<script") == 3 and os.getcwd() not in html
+    strings = "\n".join(_strings(_island(html)))
+    assert _payload(4) in strings and _payload(6) in strings  # zone ids as data
+    seen = open_page((out / "map.html").as_uri(), tmp_path / "check.png", COLLECT)
+    assert seen["dialogs"] == [] and seen["errors"] == [] and seen["blocked"] == []
+    assert _payload(4) in "\n".join(seen["result"]["popups"])
 
 
 def test_xlsx_cells_are_text_not_formulas(tmp_path):
