@@ -12,13 +12,15 @@ Written into the run's staging folder (swapped in whole by the caller):
 - ``map.html``: the whole region (units outlined, sites per milestone).
 
 Unit names and every other input text reach the CSV through
-:func:`csv_safe` (no spreadsheet formula) and the map only as JSON data
-shown with ``textContent`` (:class:`siteplan.maplayers.PointLayer`).
+:func:`siteplan.io.tables.write_csv` (no spreadsheet formula) and the map
+only as JSON data shown with ``textContent``
+(:class:`siteplan.maplayers.MapPage`).
 
 Examples
 --------
->>> csv_safe(pd.DataFrame({"name": ["=HYPERLINK(1)", "ok", "-2"], "n": [1, 2, 3]}))["name"].tolist()
-["'=HYPERLINK(1)", 'ok', "'-2"]
+>>> from siteplan.region.outputs import STATUS_STYLES
+>>> sorted(STATUS_STYLES)
+['new', 'on_air', 'reused']
 """
 
 from __future__ import annotations
@@ -28,31 +30,14 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from siteplan.maplayers import PointLayer, TimeSlider
+from siteplan.io.tables import write_csv
+from siteplan.maplayers import MapPage, areas_spec, points_spec, resolve_tiles
 
 STATUS_STYLES = {"on_air": "#2c7fb8", "reused": "#41ab5d", "new": "#e31a1c"}
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that a spreadsheet would run as a formula get a leading ``'``."""
-    try:  # the project's table writer, where it exists
-        from siteplan.io.tables import neutralise_formulas  # type: ignore[attr-defined]
-
-        return neutralise_formulas(frame)
-    except ImportError:
-        pass
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
-            out[col] = pd.Series([f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_START)
-                                  else v for v in out[col]], index=out.index, dtype=object)
-    return out
 
 
 def _since(selected: dict[int, list[str]], years: tuple[int, ...]) -> dict[str, int]:
@@ -162,56 +147,51 @@ def _row(code: str, name: str, year: int, s: pd.DataFrame, cov, status: str) -> 
 
 
 def overview_map(units: gpd.GeoDataFrame, sites: dict[int, gpd.GeoDataFrame], *,
-                 title: str, tiles: str | None, offline: bool) -> folium.Map:
-    """The whole region: unit outlines (simplified), one site layer per
-    milestone with a slider; unit names and site facts only as JSON data."""
-    from siteplan.maps import make_offline
-
+                 title: str, tiles: str | None, lang: str = "en") -> MapPage:
+    """The whole region as one self-contained page: unit outlines labelled
+    with their names, one site layer per milestone switched by a slider.
+    Unit names and site facts reach the page only as JSON data shown as text
+    (:class:`siteplan.maplayers.MapPage`); outlines are simplified to ~30 m."""
     u = units.to_crs(4326)
     minx, miny, maxx, maxy = u.total_bounds
-    fmap = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=8,
-                      tiles=tiles, prefer_canvas=True, control_scale=True)
-    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
-    outlines = gpd.GeoDataFrame(geometry=u.geometry.simplify(0.0003), crs=4326)
-    folium.GeoJson(outlines.__geo_interface__, name="units",
-                   style_function=lambda _f: {"color": "#333333", "weight": 2,
-                                              "fillOpacity": 0.0},
-                   interactive=False).add_to(fmap)
-    centre = u.geometry.representative_point()
-    PointLayer(centre.y, centre.x, np.zeros(len(u), int),
-               styles=[{"radius": 4, "color": "#333333", "fillColor": "#ffffff",
-                        "fillOpacity": 1.0, "weight": 1}],
-               name="unit names", fields=["unit", "name"],
-               rows=[[c, n] for c, n in zip(u["unit_code"], u["unit_name"], strict=True)],
-               tooltips=(u["unit_code"].astype(str) + " " + u["unit_name"].astype(str)).tolist()
-               ).add_to(fmap)
+    layers = [areas_spec("units", "units", u.geometry.simplify(0.0003).to_numpy(),
+                         np.zeros(len(u), int),
+                         styles=[{"color": "#333333", "weight": 2, "fillOpacity": 0.0}],
+                         fields=["unit", "name"],
+                         rows=[[c, n] for c, n in zip(u["unit_code"], u["unit_name"],
+                                                      strict=True)],
+                         tooltips=(u["unit_code"].astype(str) + " "
+                                   + u["unit_name"].astype(str)).tolist(),
+                         labels=u["unit_name"].astype(str).tolist())]
     status_order = list(STATUS_STYLES)
     styles = [{"radius": 4 if s != "new" else 6, "color": "#000000" if s == "new" else c,
                "weight": 1, "fillColor": c, "fillOpacity": 0.85} for s, c in STATUS_STYLES.items()]
-    layers = []
-    for year, frame in sites.items():
+    ids = []
+    for year, frame in sorted(sites.items()):
         f = frame.to_crs(4326)
         code = [status_order.index(s) if s in status_order else 1
                 for s in f["status"].fillna("reused")]
-        layer = PointLayer(f.geometry.y, f.geometry.x, code, styles=styles,
-                           name=f"sites {year} ({len(f)})", show=year == max(sites),
-                           fields=["site", "unit", "kind", "status", "since", "cost CNY"],
-                           rows=[[str(a), str(b), str(c), str(d), int(e) if pd.notna(e) else "",
-                                  round(float(g), 0) if pd.notna(g) else ""]
-                                 for a, b, c, d, e, g in zip(
-                                     f["site_id"], f["unit_name"], f["kind"], f["status"],
-                                     f["since"], f.get("cost_cny", pd.Series(np.nan,
-                                                                             index=f.index)),
-                                     strict=True)],
-                           tooltips=(f["site_id"].astype(str) + " " + f["kind"].astype(str))
-                           .tolist())
-        layer.add_to(fmap)
-        layers.append((int(year), layer))
-    if layers:
-        TimeSlider(layers, label="Milestone").add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
-    fmap.get_root().title = title
-    return make_offline(fmap) if offline else fmap
+        cost = f["cost_cny"] if "cost_cny" in f else pd.Series(np.nan, index=f.index)
+        layers.append(points_spec(
+            f"sites_{year}", f"sites {year} ({len(f)})", f.geometry.y, f.geometry.x, code,
+            styles=styles, show=year == max(sites),
+            fields=["site", "unit", "kind", "status", "since", "cost CNY"],
+            rows=[[a, b, c, d, "" if pd.isna(e) else int(e), "" if pd.isna(g) else round(g)]
+                  for a, b, c, d, e, g in zip(f["site_id"], f["unit_name"], f["kind"],
+                                              f["status"], f["since"], cost, strict=True)],
+            tooltips=(f["site_id"].astype(str) + " " + f["kind"].astype(str)).tolist()))
+        ids.append((int(year), f"sites_{year}"))
+    legend = {"title": "Sites", "entries": [
+        {"text": s.replace("_", " "), "fill": c,
+         "border": "2px solid #000000" if s == "new" else f"1px solid {c}",
+         "shape": "circle"} for s, c in STATUS_STYLES.items()]}
+    slider = None
+    if ids:
+        slider = {"label": "Milestone", "years": [y for y, _ in ids],
+                  "layers": [[i] for _, i in ids], "legend": [0] * len(ids)}
+    return MapPage(title=title, bounds=[[float(miny), float(minx)], [float(maxy), float(maxx)]],
+                   layers=layers, legends=[legend], slider=slider, tiles=resolve_tiles(tiles),
+                   lang=lang)
 
 
 def write_region_outputs(stage: Path, result, *, candidates: gpd.GeoDataFrame, parts: dict,
@@ -225,7 +205,7 @@ def write_region_outputs(stage: Path, result, *, candidates: gpd.GeoDataFrame, p
     for code, fdir in folder_dirs.items():
         if code in result.unit_outputs and (fdir / "plan").is_dir():
             target = units_dir / result.units.set_index("unit_code").loc[code, "folder"]
-            shutil.copytree(fdir / "plan", target, ignore=shutil.ignore_patterns(".siteplan"))
+            shutil.copytree(fdir / "plan", target)
             written.append(target)
     sites = merged_sites(result, candidates, years)
     gpkg = stage / "plan.gpkg"
@@ -233,15 +213,14 @@ def write_region_outputs(stage: Path, result, *, candidates: gpd.GeoDataFrame, p
     units.to_file(gpkg, layer="units", engine="pyogrio")
     for year, frame in sites.items():
         frame.to_file(gpkg, layer=f"sites_{year}", engine="pyogrio", geometry_type="Point")
-        csv_safe(pd.DataFrame(frame.drop(columns="geometry")).assign(
-            lon=frame.to_crs(4326).geometry.x.round(7),
-            lat=frame.to_crs(4326).geometry.y.round(7))).to_csv(
-                stage / f"sites_{year}.csv", index=False)
+        wgs = frame.to_crs(4326)
+        write_csv(pd.DataFrame(frame.drop(columns="geometry")).assign(
+            lon=wgs.geometry.x.round(7), lat=wgs.geometry.y.round(7)), stage / f"sites_{year}.csv")
         written.append(stage / f"sites_{year}.csv")
     written.append(gpkg)
     summary = province_summary(result, sites, years, site_targets)
     result.summary = summary
-    csv_safe(summary).to_csv(stage / "summary.csv", index=False)
+    write_csv(summary, stage / "summary.csv")
     written.append(stage / "summary.csv")
     areas = result.stitch["areas"] if result.stitch else pd.DataFrame()
     seconds = pd.Series({c: r["seconds"] for c, r in result.unit_results.items()
@@ -273,7 +252,6 @@ def write_region_outputs(stage: Path, result, *, candidates: gpd.GeoDataFrame, p
     (stage / "summary.json").write_text(json.dumps(report, indent=1, ensure_ascii=False),
                                         encoding="utf-8")
     written.append(stage / "summary.json")
-    fmap = overview_map(result.units, sites, title=name, tiles=tiles, offline=offline)
-    fmap.save(str(stage / "map.html"))
+    overview_map(result.units, sites, title=name, tiles=tiles, lang=lang).save(stage / "map.html")
     written.append(stage / "map.html")
     return written

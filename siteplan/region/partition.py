@@ -72,26 +72,13 @@ class Partition:
 
 def read_inputs(cfg: PlanConfig) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame,
                                           gpd.GeoDataFrame | None]:
-    """Candidates (sources merged as ``siteplan plan`` merges them), targets
-    and land-use zones named by a plan config."""
-    from siteplan.sources import merge_candidates, read_layer, read_targets
-    from siteplan.sources.detect import read_source
-    from siteplan.sources.merge import concat_candidates
+    """Candidates, targets and land-use zones named by a plan config, read by
+    the one input loader ``siteplan plan`` uses
+    (:func:`siteplan.sources.inputs.load_inputs`)."""
+    from siteplan.sources.inputs import load_inputs
 
-    layers = [read_source(s.path, **s.read_kwargs(), assumptions=cfg.assumptions)
-              for s in cfg.candidates]
-    if all(x.attrs["source_type"] == "inventory" for x in layers):
-        candidates = concat_candidates(layers, [str(s.path) for s in cfg.candidates])
-    else:
-        candidates = merge_candidates([x.to_crs(layers[0].crs) for x in layers],
-                                      assumptions=cfg.assumptions)
-    targets = read_targets(cfg.targets.path, **cfg.targets.read_kwargs())
-    landuse = None
-    if cfg.landuse is not None:
-        landuse = read_layer(cfg.landuse.path, **cfg.landuse.read_kwargs())
-        if cfg.landuse.class_column:
-            landuse = landuse.rename(columns={cfg.landuse.class_column: "zone_class"})
-    return candidates, targets, landuse
+    inputs = load_inputs(cfg)
+    return inputs.candidates, inputs.targets, inputs.landuse
 
 
 def longest_reach_m(candidates: gpd.GeoDataFrame, assumptions: Assumptions) -> float:

@@ -97,8 +97,21 @@ def settings_key(settings: dict[str, Any], *parts: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
+def local_cluster(workers: int | None = None):
+    """A local Dask cluster for unit tasks: ``workers`` processes (default one
+    per core), one thread each, non-daemonic (the solver runs HiGHS in a child
+    process), dashboard on a free port."""
+    import dask
+    from dask.distributed import LocalCluster
+
+    n = workers or os.cpu_count() or 1
+    with dask.config.set({"distributed.worker.daemon": False}):
+        return LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                            dashboard_address=":0", silence_logs=logging.ERROR)
+
+
 def _client(workers: int | None, scheduler: str | None, say: Progress):
-    from dask.distributed import Client, LocalCluster
+    from dask.distributed import Client
 
     if scheduler:
         try:
@@ -108,9 +121,7 @@ def _client(workers: int | None, scheduler: str | None, say: Progress):
                               "scheduler there, or leave --scheduler out for a local cluster.") \
                 from None
         return client, None
-    n = workers or os.cpu_count() or 1
-    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                           dashboard_address=":0", silence_logs=logging.ERROR)
+    cluster = local_cluster(workers)
     return Client(cluster), cluster
 
 
@@ -393,4 +404,4 @@ def failures_error(result: RegionResult) -> SiteplanError | None:
                          "only these.")
 
 
-__all__ = ["Partition", "RegionResult", "failures_error", "plan_region"]
+__all__ = ["Partition", "RegionResult", "failures_error", "local_cluster", "plan_region"]

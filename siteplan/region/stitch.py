@@ -33,8 +33,13 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from siteplan.region.tasks import one_process
 from siteplan.solve import set_cover
+
+
+MILESTONE_COLUMNS = ["year", "strip_rows", "rows_solved", "free_sites", "columns",
+                     "units_cost_cny", "stitched_cost_cny", "kept", "solve_seconds"]
+AREA_COLUMNS = ["year", "area_id", "demand_weight", "coverable_w", "covered_w",
+                "coverage_target", "covered_of_coverable", "target_met"]
 
 
 def needed_share(target: np.ndarray, coverable_w: np.ndarray, fixed_covered_w: np.ndarray,
@@ -120,6 +125,10 @@ def stitch(strip_files: Sequence[str | Path], area_constants: pd.DataFrame,
         target, met).
     """
     start = time.perf_counter()
+    if not len(area_constants):  # no unit was planned
+        return {"selected": {y: sorted(fixed.get(y, ())) for y in years},
+                "milestones": pd.DataFrame(columns=MILESTONE_COLUMNS),
+                "areas": pd.DataFrame(columns=AREA_COLUMNS), "seconds": 0.0}
     data = _load([str(f) for f in strip_files])
     sites, cost, matrix = data["sites"], data["cost"], data["matrix"]
     consts = area_constants.groupby(["year", "area_id"], sort=True).agg(
@@ -152,11 +161,10 @@ def stitch(strip_files: Sequence[str | Path], area_constants: pd.DataFrame,
         if rows.size:
             codes, uniques = pd.factorize(data["area"][rows])
             t0 = time.perf_counter()
-            with one_process():
-                res = set_cover(matrix[rows], cost, weights=data["weight"][rows],
-                                target=share.loc[uniques].to_numpy(), groups=codes,
-                                preselected=np.flatnonzero(pre), time_limit=time_limit_s,
-                                seed=seed, method=method)
+            res = set_cover(matrix[rows], cost, weights=data["weight"][rows],
+                            target=share.loc[uniques].to_numpy(), groups=codes,
+                            preselected=np.flatnonzero(pre), time_limit=time_limit_s,
+                            seed=seed, method=method)
             solved_s = time.perf_counter() - t0
             stitched = np.zeros(sites.size, bool)
             stitched[res.selected] = True

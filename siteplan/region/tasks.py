@@ -15,14 +15,13 @@ PosixPath('r/plan.pkl')
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import os
 import pickle
 import resource
 import socket
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from siteplan.defaults import Assumptions
-from siteplan.policy import apply_strict_sharing
+from siteplan.errors import ConfigError
 
 PLAN_FILE = "plan.pkl"
 STRIP_FILE = "strip.npz"
@@ -57,18 +56,16 @@ class UnitTask:
     name: str
 
 
-@contextlib.contextmanager
-def one_process() -> Iterator[None]:
-    """Run the solver without its forked second local search: a unit task is
-    one worker on one core (and a Dask worker process may not fork children)."""
-    from siteplan.solve.local import BackgroundPortfolio
+def _check_can_fork() -> None:
+    """The solver runs HiGHS in a child process; a daemonic Dask worker may not
+    start one."""
+    import multiprocessing
 
-    before = BackgroundPortfolio.available
-    BackgroundPortfolio.available = False
-    try:
-        yield
-    finally:
-        BackgroundPortfolio.available = before
+    if multiprocessing.current_process().daemon:
+        raise ConfigError("this Dask worker is a daemonic process, which may not start the "
+                          "solver's HiGHS child process; start the workers with "
+                          "DASK_DISTRIBUTED__WORKER__DAEMON=False (siteplan's own local "
+                          "cluster does this).")
 
 
 def _peak_rss_mb() -> float:
@@ -130,10 +127,9 @@ def plan_unit(task: UnitTask) -> dict[str, Any]:
                                                         "coverage_target"]),
                 "strip_file": None}
     assumptions = Assumptions(dict(task.assumptions))
-    with one_process():
-        result = plan(cands, targets, landuse=zones, assumptions=assumptions,
-                      method=task.method, time_limit_s=task.time_limit_s, seed=task.seed,
-                      name=task.name)
+    _check_can_fork()
+    result = plan(cands, targets, landuse=zones, assumptions=assumptions, method=task.method,
+                  time_limit_s=task.time_limit_s, seed=task.seed, name=task.name)
     planned_s = time.perf_counter() - start
     with open(task.result_dir / PLAN_FILE, "wb") as fh:
         pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -146,10 +142,7 @@ def plan_unit(task: UnitTask) -> dict[str, Any]:
 
 def solver_matrix(plan) -> sp.csr_array:
     """The matrix the unit's solver saw (land use applied; strict sharing if set)."""
-    matrix = sp.csr_array(plan.coverage.matrix)
-    if str(plan.assumptions["policy.mode"]) == "strict":
-        matrix = apply_strict_sharing(matrix, plan.candidates["kind"].to_numpy())
-    return matrix
+    return sp.csr_array(plan.problem.matrix)
 
 
 def _strip(plan, task: UnitTask) -> tuple[Path, pd.DataFrame, dict, dict]:
@@ -203,7 +196,8 @@ def _strip(plan, task: UnitTask) -> tuple[Path, pd.DataFrame, dict, dict]:
     path = task.result_dir / STRIP_FILE
     tmp = task.result_dir / f".{STRIP_FILE}.tmp.npz"
     np.savez(tmp, indptr=sub.indptr, indices=sub.indices, shape=np.array(sub.shape),
-             col_site=site_ids[columns].astype(str), col_cost=cands["cost_cny"].to_numpy(float)[columns],
+             col_site=site_ids[columns].astype(str),
+             col_cost=np.asarray(plan.problem.cost_cny, float)[columns],
              col_free=free[columns], col_on_air=cands["on_air"].to_numpy(bool)[columns],
              col_chosen=chosen, years=np.array(task.years, dtype=np.int64),
              row_area=area[strip].astype(str), row_weight=weight[strip],
@@ -226,7 +220,7 @@ def with_selection(plan, final: Mapping[int, set[str]]):
         milestones.append(MilestonePlan(m.milestone, chosen, np.setdiff1d(chosen, previous),
                                         m.active, covered, m.result))
         previous = chosen
-    return dataclasses.replace(plan, milestones=tuple(milestones))
+    return dataclasses.replace(plan, milestones=tuple(milestones), _cache={})
 
 
 def finalize_unit(task: UnitTask, final: Mapping[int, list[str]], out_dir: Path, *,
