@@ -35,7 +35,6 @@ import scipy.sparse as sp
 
 from siteplan.solve import set_cover
 
-
 MILESTONE_COLUMNS = ["year", "strip_rows", "rows_solved", "free_sites", "columns",
                      "units_cost_cny", "stitched_cost_cny", "kept", "solve_seconds"]
 AREA_COLUMNS = ["year", "area_id", "demand_weight", "coverable_w", "covered_w",
