@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import tempfile
 import time
 from pathlib import Path
@@ -51,6 +52,16 @@ def main() -> None:
     region = plan_region(cfg, root / "out", executor="loop", offline=True,
                          work_dir=root / "work", keep_border_coverage=not args.no_keep_border)
     region_s = time.perf_counter() - t1
+    unit_bounds: dict[int, list[float]] = {}
+    for res in region.unit_results.values():
+        if not res.get("planned"):
+            continue
+        with open(Path(res["strip_file"]).with_name("plan.pkl"), "rb") as fh:
+            unit_plan = pickle.load(fh)  # the run's own work folder
+        for m in unit_plan.milestones:
+            unit_bounds.setdefault(m.milestone, [0.0, 0.0])
+            unit_bounds[m.milestone][0] += float(m.result.cost)
+            unit_bounds[m.milestone][1] += float(m.result.lower_bound)
     rows = []
     areas = region.stitch["areas"]
     for m in whole.milestones:
@@ -69,6 +80,9 @@ def main() -> None:
             "areas": len(wa),
             "met_in_whole_not_stitched": sorted(set(wa[wa].index) - set(ra[ra].index)),
             "whole_gap": float(m.result.gap) if np.isfinite(m.result.gap) else None,
+            "units_solver_cost_cny": unit_bounds.get(year, [None, None])[0],
+            "units_solver_gap": (1 - unit_bounds[year][1] / unit_bounds[year][0])
+            if unit_bounds.get(year) and unit_bounds[year][0] else None,
         })
     out = {"columns": args.columns, "rows": args.rows, "spacing_m": args.spacing,
            "unit_limit_s": args.unit_limit, "whole_limit_s": args.whole_limit,

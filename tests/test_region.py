@@ -139,15 +139,31 @@ def test_rerun_redoes_only_what_failed_or_changed(region, client):
     assert (root / "out" / "units" / "002-C02" / "report.json").exists()
 
 
-def test_cli_plan_region_reuses_the_work_folder(region):
+def test_cli_plan_region_on_a_running_scheduler(region, client):
     root = region["root"]
     result = CliRunner().invoke(main, [
         "plan-region", str(root / "in" / "region.toml"), "--out", str(root / "cli-out"),
-        "--work-dir", str(root / "work"), "--loop", "--offline"])
+        "--work-dir", str(root / "work"), "--scheduler", client.scheduler.address, "--offline"])
     assert result.exit_code == 0, result.output
     assert "2 units unchanged since the last run, 0 to plan" in result.output
+    assert "Dask dashboard: http" in result.output
     assert (root / "cli-out" / "plan.gpkg").exists()
     assert (root / "cli-out" / "units" / "001-C01" / "report.md").exists()
+
+
+def test_cli_loop_and_bad_scheduler(region, tmp_path):
+    root = region["root"]
+    result = CliRunner().invoke(main, [
+        "plan-region", str(root / "in" / "region.toml"), "--out", str(tmp_path / "loop"),
+        "--work-dir", str(root / "work"), "--loop", "--offline"])
+    assert result.exit_code == 0, result.output
+    assert "Dask dashboard" not in result.output
+    result = CliRunner().invoke(main, [
+        "plan-region", str(root / "in" / "region.toml"), "--out", str(tmp_path / "x"),
+        "--work-dir", str(root / "work"), "--scheduler", "tcp://127.0.0.1:9"])
+    assert result.exit_code == 2, result.output
+    assert "--scheduler tcp://127.0.0.1:9: cannot connect" in result.output
+    assert not (tmp_path / "x").exists()
 
 
 @pytest.mark.browser
