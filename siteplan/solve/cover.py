@@ -122,7 +122,8 @@ def set_cover(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | 
     t = lap(details, "input", start_time)
     p = original
     if (method == "auto" and original.col_rows.size <= opts.reduce_nnz_limit
-            and original.col_rows.size * opts.reduce_s_per_nnz <= 0.5 * limit):
+            and original.col_rows.size * opts.reduce_s_per_nnz
+            <= 0.5 * (opts.nominal_s(limit) if opts.deterministic else limit)):
         stop = clock.soft if opts.deterministic else start_time + opts.reduce_share * limit
         reduced, _ = reduce_rows(original, deadline=stop,
                                  bitset_words_per_row=opts.bitset_words_per_row)
