@@ -81,18 +81,42 @@ def quick_bound(p: Problem, pre: np.ndarray) -> float:
     return float(rc[rc < 0].sum()) + knap + float(p.cost[pre].sum())
 
 
-def optimal_at(bound: float, integral: bool) -> float:
+def cost_unit(cost: np.ndarray) -> float:
+    """The largest number every cost is a whole multiple of (the greatest
+    common divisor of whole-number costs, e.g. 5,000 for costs in steps of
+    5,000 CNY), so every cover costs a multiple of it; 0 when the costs are
+    not whole numbers.
+
+    Examples
+    --------
+    >>> cost_unit(np.array([150_000.0, 400_000.0, 0.0])), cost_unit(np.array([1.5, 2.0]))
+    (50000.0, 0.0)
+    """
+    if cost.size == 0 or not np.all(cost % 1 == 0) or cost.max(initial=0) >= 2**52:
+        return 0.0
+    unit = int(np.gcd.reduce(cost.astype(np.int64)))
+    return float(unit)
+
+
+def round_up(bound: float, unit: float) -> float:
+    """A lower bound raised to the next multiple of ``unit`` (0: unchanged);
+    a bound within a relative 1e-6 above a multiple (LP round-off) stays at it."""
+    if unit <= 0 or not np.isfinite(bound):
+        return bound
+    units = bound / unit
+    return float(np.ceil(units - 1e-6 * max(1.0, abs(units))) * unit)
+
+
+def optimal_at(bound: float, unit: float) -> float:
     """The dearest cover cost that ``bound`` proves optimal: within
-    ``OPTIMALITY_GAP`` of it, or up to the rounded-up bound for whole-number
-    costs."""
+    ``OPTIMALITY_GAP`` of it, or of the bound rounded up to the next
+    multiple of the cost ``unit`` (:func:`cost_unit`)."""
     tol = OPTIMALITY_GAP * max(1.0, abs(bound))
-    if integral:
-        return max(float(np.ceil(bound - 1e-6)) + 1e-9, bound + tol)
-    return bound + tol
+    return max(round_up(bound, unit), bound) + tol
 
 
-def proves_optimal(cost: float, bound: float, integral: bool) -> bool:
-    return cost <= optimal_at(bound, integral)
+def proves_optimal(cost: float, bound: float, unit: float) -> bool:
+    return cost <= optimal_at(bound, unit)
 
 
 def exact_milp(p: Problem, pre: np.ndarray, start: np.ndarray, clock: Clock,
@@ -176,23 +200,34 @@ def improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float,
             bound: float, clock: Clock, seed: int, details: dict,
             options: SolveOptions) -> tuple[float, np.ndarray, float]:
     """``auto`` after the greedy: returns the bound, the cover and its cost."""
-    integral = bool(np.all(p.cost % 1 == 0))
+    unit = cost_unit(p.cost)
     det = options.deterministic
     t = time.perf_counter()
     if clock.left() < options.min_phase_s:
         return bound, selected, best_cost
-    bound, selected, best_cost, prices, reduced = _bound(p, pre, selected, best_cost, bound,
-                                                         clock, seed, details, options)
-    t = lap(details, "bound", t)
-    if proves_optimal(best_cost, bound, integral) or clock.left() < options.min_phase_s:
-        return bound, selected, best_cost
-    stop_at = optimal_at(bound, integral)
     # deterministic mode decides what runs from the limit, never the clock
     remaining = ((1 - options.wrap_up_share) * options.nominal_s(clock.limit) if det
                  else clock.left())
-    lp_gap = (best_cost - bound) / best_cost if best_cost > 0 else 0.0
     whole = p.col_rows.size <= options.exact_nnz_limit
     milp, second, milp_cols = None, None, None
+    if whole and not p.full_cover and FORK and remaining >= options.min_highs_s:
+        # partial and grouped covers: HiGHS on the whole (shrunk) MILP at
+        # once, beside the bound and the local search; it proves most
+        # planner problems, and their LP gap says little about how soon
+        milp_cols = np.arange(p.n_cols)
+        milp = exact_milp(p, pre, selected, clock, options, seed, milp_cols)
+    bound, selected, best_cost, prices, reduced = _bound(p, pre, selected, best_cost, bound,
+                                                         clock, seed, details, options)
+    t = lap(details, "bound", t)
+    if milp is not None and milp.done() and milp.result() is not None and \
+            milp.result().optimal and not proves_optimal(best_cost, bound, unit):
+        pass  # taken below, with the bound it proves
+    elif proves_optimal(best_cost, bound, unit) or clock.left() < options.min_phase_s:
+        if milp is not None:
+            milp.kill()
+        return bound, selected, best_cost
+    stop_at = optimal_at(bound, unit)
+    lp_gap = (best_cost - bound) / best_cost if best_cost > 0 else 0.0
     wide = p.full_cover and lp_gap > options.highs_gap_limit
     local_cols, q, start, fixed = _local_core(p, pre, selected, reduced, options)
     details["local_core_columns"] = int(local_cols.size)
@@ -201,7 +236,9 @@ def improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float,
     work = None
     if det:  # what the subgradient may have used is not counted twice
         work = (1 - options.lagrange_share) * options.work_budget(clock.limit)
-    if wide and FORK and remaining >= options.min_fork_s:
+    if milp is not None:
+        milp.result(time.perf_counter() + min(options.probe_s, options.probe_share * remaining))
+    elif wide and FORK and remaining >= options.min_fork_s:
         second = BackgroundPortfolio(q, local_cols, start, fixed, clock.soft,
                                      dict(local_opts, seed=seed + 1, work_budget=work),
                                      grace_s=clock.kill - clock.soft)
@@ -250,7 +287,7 @@ def improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float,
             found.append(("second_local_search_cost", other))
     mip = None
     if milp is not None:
-        proven = proves_optimal(best_cost, bound, integral)
+        proven = proves_optimal(best_cost, bound, unit)
         if proven and not det:
             milp.kill()
         mip = milp.result()

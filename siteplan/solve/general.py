@@ -50,7 +50,7 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike
 
 from siteplan.errors import SolverError
-from siteplan.solve.auto import Clock, lap, optimal_at, quick_bound
+from siteplan.solve.auto import Clock, cost_unit, lap, optimal_at, quick_bound, round_up
 from siteplan.solve.child import FORK, ChildRun
 from siteplan.solve.exact import MipResult, _highs, _solve
 from siteplan.solve.lagrange import subgradient
@@ -409,7 +409,7 @@ def general_cover(A: object, cost: ArrayLike | None, *, weights: ArrayLike | Non
     best_cost = float(p.cost[selected].sum())
     details["greedy_cost"] = best_cost
     t = lap(details, "greedy", t)
-    integral = bool(np.all(p.cost % 1 == 0))
+    unit = cost_unit(p.cost)
     bound = -np.inf
     nnz = p.col_rows.size + g.cap.nnz
     if method != "greedy" and nnz <= options.lp_nnz_limit and FORK:
@@ -426,7 +426,7 @@ def general_cover(A: object, cost: ArrayLike | None, *, weights: ArrayLike | Non
         bound = relaxation_bound(g, pre, best_cost, selected, stop, seed)
         details["bound"] = "lagrangian (single cover) / knapsack"
         t = lap(details, "bound", t)
-    optimal = best_cost <= optimal_at(bound, integral)
+    optimal = best_cost <= optimal_at(bound, unit)
     left = options.nominal_s(clock.limit) if options.deterministic else clock.left()
     if method != "greedy" and not optimal and nnz <= options.exact_nnz_limit * 4 and (
             FORK or method == "exact") and left > options.min_highs_s:
@@ -441,10 +441,9 @@ def general_cover(A: object, cost: ArrayLike | None, *, weights: ArrayLike | Non
                 selected = prune(g, mip.selected, pre)
                 best_cost = float(p.cost[selected].sum())
             bound = max(bound, mip.bound * (1 - 1e-9) - 1e-9)
-            optimal = mip.optimal or best_cost <= optimal_at(bound, integral)
+            optimal = mip.optimal or best_cost <= optimal_at(bound, unit)
         lap(details, "highs", t)
-    if integral and np.isfinite(bound):  # whole-number costs: so is the optimum
-        bound = float(np.ceil(bound - 1e-6))
+    bound = round_up(bound, unit)  # every cover costs a multiple of the unit
     bound = min(bound, best_cost)
     counts = g.counts(selected)
     total_w = float(p.weights.sum())
