@@ -73,7 +73,9 @@ def set_cover(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | 
     time_limit_s : float, optional
         Seconds; ``auto`` defaults to ``options.default_time_limit_s`` (10),
         ``exact`` to no limit. No call returns more than max(1 s, 10 %)
-        past it: HiGHS runs in a child process killed at the limit.
+        past it (HiGHS runs in a child process killed at the limit), except
+        in deterministic mode, where the clock stops the work only at
+        ``options.deterministic_slack`` (4) times the limit.
     seed : int
         Seed for the randomised parts.
     method : {"auto", "greedy", "exact"}
@@ -92,10 +94,11 @@ def set_cover(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | 
     deterministic : bool, optional
         Shortcut for ``options.deterministic``: the cover depends only on
         the inputs and ``seed``, not on machine load; every search stops on
-        counted work sized from the time limit, which stays a safety stop
-        (if it is hit first, e.g. on a machine several times slower than
-        assumed, the result can depend on timing; ``details
-        ["deterministic_cut"]`` then names the stages cut).
+        counted work sized from the time limit; the clock is a safety stop
+        at ``options.deterministic_slack`` times the limit (if it is hit
+        first, e.g. on a machine many times slower than assumed, the result
+        can depend on timing; ``details["deterministic_cut"]`` then names
+        the stages cut).
     time_limit : float, optional
         Deprecated name of ``time_limit_s``.
 

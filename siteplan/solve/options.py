@@ -16,12 +16,14 @@ it finishes, i.e. proves its optimum; a cover HiGHS had when its time ran out
 is dropped. So the returned cover is a function of the inputs and the seed
 only. The budgets are sized from the time limit (``work_per_s`` work units
 per second, about half of what a quiet 2020s core does) or given as
-``work_limit``, so on a quiet or a loaded machine the work fits in the
-limit. The time limit still acts as a safety stop: if it is hit before the
-work is done (a machine several times slower than assumed), or HiGHS
-proves its optimum within the limit on one machine and not on another, the
-result can depend on timing; ``details["deterministic_cut"]`` names the
-stages that were cut.
+``work_limit``, and the wall clock is only a safety stop at
+``deterministic_slack`` (4) times the limit, so a loaded machine finishes
+the same work (a call can then take up to that factor longer than its
+limit; HiGHS, when it cannot prove its optimum, runs until that stop). If
+the safety stop is hit before the work is done (a machine more than that
+much slower than assumed), or HiGHS proves its optimum within it on one
+machine and not on another, the result can depend on timing;
+``details["deterministic_cut"]`` names the stages that were cut.
 
 Examples
 --------
@@ -52,6 +54,13 @@ class SolveOptions:
         Deterministic mode: the work budget (nonzero visits) itself; 0 sizes
         it from the time limit (``work_per_s`` × limit). With a budget given
         the result is the same under any time limit long enough for it.
+    deterministic_slack : float
+        In deterministic mode the wall clock is only a safety stop at this
+        many times the limit: the work budgets are sized from the limit (they
+        fit in it on a quiet machine), and a loaded machine gets the extra
+        time to finish the same work, so the same inputs and seed give the
+        same cover. A call can then return up to this factor past its limit;
+        without ``deterministic`` the limit is kept strictly.
     default_time_limit_s : float
         Limit of ``method="auto"`` when the call gives none.
     wrap_up_share : float
@@ -96,6 +105,7 @@ class SolveOptions:
     deterministic: bool = False
     work_per_s: float = 2.5e7
     work_limit: float = 0.0
+    deterministic_slack: float = 4.0
     default_time_limit_s: float = 10.0
     wrap_up_share: float = 0.02
     kill_grace_s: float = 0.25
