@@ -128,7 +128,7 @@ def test_survey_table_covers_the_classification():
     assert len(SURVEY_CLASSES) >= 90
     for code, (name, cls) in SURVEY_CLASSES.items():
         assert survey_class(code) == cls, code
-        assert normalise_class(code) in (cls,) or normalise_class(code) is not None
+        assert normalise_class(code) == cls and normalise_class(name) == cls, (code, name)
     assert survey_class("0101") == survey_class("水田") == "cultivated"
     assert survey_class(103) == "cultivated"  # a code read as a number
     assert survey_class("1103") == "water" and survey_class("0305") == "forest"

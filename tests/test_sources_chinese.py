@@ -191,3 +191,18 @@ def test_plan_reports_bad_rows_when_asked(county, files, tmp_path):
     report = json.loads((tmp_path / "o2" / "report.json").read_text(encoding="utf-8"))
     rejected = report["rejected_rows"][str(path)]
     assert [r["line"] for r in rejected] == [4] and "风车" in rejected[0]["reason"]
+
+
+def test_ovital_point_list(county, tmp_path):
+    """奥维 txt: GBK, tabs, a title line, DMS in GCJ-02, kinds given by the config."""
+    from siteplan.sources import read_candidates
+
+    path = county.write_ovital_txt(tmp_path / "奥维标签.txt")
+    towers = read_candidates(path, crs="gcj02", defaults={"kind": "铁塔"})
+    truth = county.candidates[county.candidates["kind"] == "铁塔"]
+    assert len(towers) == len(truth) and set(towers["kind"]) == {"tower"}
+    assert towers["site_id"].iloc[0] == "奥维标签:3"  # line numbers below the title
+    gk = towers.to_crs(GK)
+    assert (abs(gk.geometry.x.to_numpy() - truth["x"].to_numpy()) < 1.0).all()
+    assert (abs(gk.geometry.y.to_numpy() - truth["y"].to_numpy()) < 1.0).all()
+    assert towers["name"].tolist() == truth["name"].tolist()

@@ -114,3 +114,15 @@ def target_ids(frame: pd.DataFrame, stem: str) -> pd.DataFrame:
     else:
         out["area_id"] = [f"{stem}-{i + 1}" for i in range(len(out))]
     return out
+
+
+def candidate_ids(frame: pd.DataFrame, stem: str) -> pd.DataFrame:
+    """Give the rows of a point table (CSV/TXT/XLSX, ``attrs["lines"]``)
+    without a ``site_id`` column ids ``<file stem>:<line>``, as open lists get."""
+    lines = frame.attrs.get("lines")
+    if "site_id" in frame.columns or lines is None or len(lines) != len(frame):
+        return frame
+    out = frame.copy()
+    out.attrs = dict(frame.attrs)
+    out["site_id"] = [f"{stem}:{n}" for n in lines]
+    return out

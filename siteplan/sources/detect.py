@@ -46,7 +46,9 @@ def source_type(path: str | Path) -> str:
 
 def _is_open_list(path: Path) -> bool:
     """A header (maybe below title rows, in UTF-8 or GBK) with at least three
-    open-list headers and no canonical ``site_id``/``kind`` pair."""
+    open-list headers, one of them a kind (类型 …), and not the canonical
+    ``site_id``/``kind`` pair. A point list without kinds (an 奥维 export) is
+    read as an inventory (give its kind with ``defaults``)."""
     from siteplan.sources.text import header_row as find_header
     from siteplan.sources.text import read_raw
 
@@ -58,7 +60,8 @@ def _is_open_list(path: Path) -> bool:
     if at is None:
         return False
     fields = {_norm(c) for c in raw.iloc[at].tolist() if isinstance(c, str)}
-    return not {"site_id", "kind"} <= fields
+    kind_words = {_norm(h) for h in HEADERS["kind"]}
+    return bool(fields & kind_words) and not {"site_id", "kind"} <= fields
 
 
 def read_source(path: str | Path, *, crs: str | None = None, layer: str | None = None,

@@ -276,11 +276,12 @@ def read_candidates(path: str | Path, *, columns: dict[str, str] | None = None,
     """Read and validate a candidate-site layer (see :func:`read_layer`);
     Chinese headers (站址编码, 站址类型, 挂高 …) are recognised, ``columns``
     and ``defaults`` as in :func:`siteplan.sources.columns.canonical_columns`."""
-    from siteplan.sources.columns import CANDIDATE_HEADERS, canonical_columns
+    from siteplan.sources.columns import CANDIDATE_HEADERS, candidate_ids, canonical_columns
 
     frame = read_layer(path, **kwargs)  # type: ignore[arg-type]
     frame = canonical_columns(frame, CANDIDATE_HEADERS, columns=columns, defaults=defaults,
                               source=str(path))
+    frame = candidate_ids(frame, Path(path).stem)
     return validate_candidates(frame, source=str(path))
 
 

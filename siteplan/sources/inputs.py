@@ -193,7 +193,7 @@ def screen_inventory(frame: gpd.GeoDataFrame, source: str) -> tuple[gpd.GeoDataF
 
 def _read_candidates(spec: LayerSpec, assumptions) -> tuple[gpd.GeoDataFrame, list[str]]:
     from siteplan.schema import validate_candidates
-    from siteplan.sources.columns import CANDIDATE_HEADERS, canonical_columns
+    from siteplan.sources.columns import CANDIDATE_HEADERS, candidate_ids, canonical_columns
     from siteplan.sources.detect import read_source, source_type
     from siteplan.sources.files import read_layer
 
@@ -204,8 +204,9 @@ def _read_candidates(spec: LayerSpec, assumptions) -> tuple[gpd.GeoDataFrame, li
                           f"read as {kind.replace('_', ' ')} (its own headers). Remove them.")
     if kind == "inventory":
         frame = read_layer(spec.path, **spec.read_kwargs())
-        frame = canonical_columns(frame, CANDIDATE_HEADERS, columns=spec.columns,
-                                  defaults=spec.defaults, source=source)
+        frame = candidate_ids(canonical_columns(frame, CANDIDATE_HEADERS, columns=spec.columns,
+                                                defaults=spec.defaults, source=source),
+                              spec.path.stem)
         rejected = pd.DataFrame(columns=["line", "column", "reason"])
         if spec.on_bad_rows == "report":
             frame, rejected = screen_inventory(frame, source)
