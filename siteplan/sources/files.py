@@ -178,10 +178,9 @@ def read_points_table(path: str | Path, *, lon: str | None = None, lat: str | No
             f"({int(bad.sum())} rows in all). Fill it in or remove the row.")
     lines = [int(i) for i in table.index]
     frame = table.drop(columns=[lon_col, lat_col]).reset_index(drop=True)
-    out = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(xs, ys),
-                           crs=None if shifted_system(crs) else crs)
+    out = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(xs, ys), crs=None)
     out.attrs["encoding"] = table.attrs.get("encoding")
-    out = apply_crs(out, crs if shifted_system(crs) else None, str(path))
+    out = apply_crs(out, crs, str(path))
     out.attrs["lines"] = lines
     out.attrs["row_offset"] = lines[0] if lines else 2
     return out
