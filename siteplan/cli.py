@@ -81,7 +81,8 @@ class _Group(click.Group):
 def run_config(config_path: Path, out: Path, *, lang: str, tiles: str | None,
                time_limit_s: float | None = None, offline: bool = False,
                compare_radius: bool = False, force: bool = False,
-               allow_large: bool = False) -> list[Path]:
+               allow_large: bool = False,
+               outputs: dict[str, object] | None = None) -> list[Path]:
     """Plan from a config and write every output (the body of ``plan``): a
     thin shell over :func:`siteplan.project.run` with a progress line."""
     from siteplan.project import run
@@ -90,7 +91,7 @@ def run_config(config_path: Path, out: Path, *, lang: str, tiles: str | None,
     try:
         return run(config_path, out, lang=lang, tiles=tiles, offline=offline,
                    time_limit_s=time_limit_s, compare_radius=compare_radius, force=force,
-                   allow_large=allow_large, progress=say).written
+                   allow_large=allow_large, outputs=outputs, progress=say).written
     finally:
         stop()
 
@@ -110,10 +111,20 @@ def main() -> None:
 _out = click.option("--out", "out", required=True, type=click.Path(path_type=Path),
                     help="Output folder (created; files in it are replaced atomically).")
 _lang = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-                     help="Language of map labels.")
+                     help="Language of every output: report, CSV/XLSX headings, maps, KML.")
 _tiles = click.option("--tiles", default=None,
-                      help="Base-map tiles: a folium tile name or URL template, or 'none'. "
-                      "Default: OpenStreetMap online, none with --offline.")
+                      help="Online base map: openstreetmap, 'cartodb positron', amap, "
+                      "'amap satellite' (Amap is GCJ-02: data is shifted to match), a tile URL "
+                      "template with {x} {y} {z}, or 'none'. Default: OpenStreetMap online, "
+                      "none with --offline (the context layers are the base map).")
+_tiles_crs = click.option("--tiles-crs", type=click.Choice(["wgs84", "gcj02"]), default=None,
+                          help="Datum of a --tiles URL template (Amap/Tencent hosts: gcj02).")
+_formats = click.option("--formats", default=None,
+                        help="Comma-separated outputs besides plan.gpkg, plan.json and "
+                        "report.json: csv, xlsx, kml, kmz, maps, md, html (default: all but "
+                        "kmz).")
+_kml_gcj02 = click.option("--kml-gcj02", is_flag=True,
+                          help="Also write sites_<year>_gcj02.kml for 奥维/Amap (GCJ-02).")
 _compare = click.option("--compare-radius/--no-compare-radius", default=False, show_default=True,
                         help="Also plan with the radius table and report the site-count change "
                         "(a second plan run).")
@@ -126,10 +137,21 @@ _offline = click.option("--offline", is_flag=True,
                         help="Self-contained maps: Leaflet inlined, no CDN (for intranets).")
 
 
-def _tiles_for(tiles: str | None, offline: bool) -> str | None:
+def _tiles_for(tiles: str | None, offline: bool, tiles_crs: str | None = None) -> str | None:
+    from siteplan.maplayers import resolve_tiles
+
     if tiles is None:
         return None if offline else "OpenStreetMap"
+    resolve_tiles(tiles, tiles_crs)  # a bad name or URL fails before any work
     return None if tiles == "none" else tiles
+
+
+def _outputs(formats: str | None, tiles_crs: str | None, kml_gcj02: bool) -> dict[str, object]:
+    """The output options of ``plan``/``demo`` for :func:`siteplan.export.write_plan`."""
+    from siteplan.export import check_formats
+
+    chosen = None if not formats else sorted(check_formats(formats.split(",")))
+    return {"formats": chosen, "tiles_crs": tiles_crs, "kml_gcj02": kml_gcj02}
 _limit = click.option("--time-limit", "time_limit", type=float, default=None,
                       help="Solver time limit per milestone in seconds (overrides the config).")
 
@@ -142,14 +164,19 @@ _limit = click.option("--time-limit", "time_limit", type=float, default=None,
 @_offline
 @_compare
 @_force
+@_tiles_crs
+@_formats
+@_kml_gcj02
 def demo(out: Path, lang: str, tiles: str | None, time_limit: float | None,
-         offline: bool, compare_radius: bool, force: bool) -> None:
+         offline: bool, compare_radius: bool, force: bool, tiles_crs: str | None,
+         formats: str | None, kml_gcj02: bool) -> None:
     """Plan the bundled sample county (synthetic data) into --out."""
     from siteplan.datasets import sample_path
 
     run_config(sample_path("sample_county.toml"), out, lang=lang,
-               tiles=_tiles_for(tiles, offline), time_limit_s=time_limit, offline=offline,
-               compare_radius=compare_radius, force=force)
+               tiles=_tiles_for(tiles, offline, tiles_crs), time_limit_s=time_limit,
+               offline=offline, compare_radius=compare_radius, force=force,
+               outputs=_outputs(formats, tiles_crs, kml_gcj02))
 
 
 @main.command("plan")
@@ -162,14 +189,19 @@ def demo(out: Path, lang: str, tiles: str | None, time_limit: float | None,
 @_compare
 @_force
 @_large
+@_tiles_crs
+@_formats
+@_kml_gcj02
 def plan_command(config: Path, out: Path, lang: str, tiles: str | None,
                  time_limit: float | None, offline: bool, compare_radius: bool, force: bool,
-                 allow_large: bool) -> None:
+                 allow_large: bool, tiles_crs: str | None, formats: str | None,
+                 kml_gcj02: bool) -> None:
     """Plan from CONFIG (a TOML file naming candidate layers, target areas,
     milestones and assumptions; see data/sample_county/sample_county.toml)."""
-    run_config(config, out, lang=lang, tiles=_tiles_for(tiles, offline),
+    run_config(config, out, lang=lang, tiles=_tiles_for(tiles, offline, tiles_crs),
                time_limit_s=time_limit, offline=offline, compare_radius=compare_radius,
-               force=force, allow_large=allow_large)
+               force=force, allow_large=allow_large,
+               outputs=_outputs(formats, tiles_crs, kml_gcj02))
 
 
 @main.command("check-landuse")

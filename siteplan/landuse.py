@@ -92,7 +92,9 @@ def check_rules(assumptions: Mapping[str, Any]) -> dict[str, str]:
 Did you mean 'forbidden'? Use forbidden, restricted or allowed (禁止/限制/允许).
     """
     out = {}
-    for key, value in assumptions.items():
+    items = ({f"landuse.rule.{k}": v for k, v in assumptions.section("landuse.rule").items()}
+             if hasattr(assumptions, "section") else dict(assumptions.items()))
+    for key, value in items.items():
         if key.startswith("landuse.rule."):
             rule = _RULE_ALIASES.get(value_key(value))
             if rule is None:

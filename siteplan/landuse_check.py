@@ -24,7 +24,6 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -33,23 +32,16 @@ import pyogrio
 from siteplan.defaults import Assumptions
 from siteplan.errors import InputError, where
 from siteplan.io.atomic import output_folder
+from siteplan.io.tables import write_csv
 from siteplan.landuse import (
     CONFLICT_COLUMNS,
-    RULES,
     ZONE_CLASSES,
     check_rules,
     conflicts,
     summary,
 )
-from siteplan.maplayers import PointLayer
-from siteplan.maps import make_offline, safe
+from siteplan.maps import check_map
 
-RULE_COLOURS = {"forbidden": "#d7191c", "restricted": "#fdae61"}
-ZONE_COLOURS = {"basic_farmland": "#e6ab02", "ecological_red_line": "#1b9e77",
-                "forest": "#66a61e", "water": "#377eb8", "satellite_earth_station": "#984ea3",
-                "urban_development": "#bbbbbb", "cultivated": "#f6e8a6",
-                "agricultural": "#d9ef8b", "wetland": "#80cdc1", "construction": "#d9d9d9",
-                "special": "#bc80bd", "unused": "#f0f0f0"}
 #: At most this many zones are drawn besides those in conflict (a county's
 #: 三调 layer has 10^5 parcels; the map would not open).
 MAP_ZONES_MAX = 5000
@@ -197,8 +189,7 @@ def check_landuse(sites_path: Path, zones_paths: Path | Sequence[Path] | None, o
     for note in notes:
         say(note)
     with output_folder(out, kind="check-landuse", force=force) as stage:
-        _csv_safe(table[OUTPUT_COLUMNS]).to_csv(stage / "conflicts.csv", index=False,
-                                                encoding="utf-8-sig")
+        write_csv(table[OUTPUT_COLUMNS], stage / "conflicts.csv")
         geo = gpd.GeoDataFrame(table[OUTPUT_COLUMNS].reset_index(drop=True),
                                geometry=sites.geometry.to_numpy()[table["site_index"].to_numpy()]
                                if len(table) else [], crs=sites.crs)
@@ -208,75 +199,21 @@ def check_landuse(sites_path: Path, zones_paths: Path | Sequence[Path] | None, o
             involved.to_file(stage / "conflicts.gpkg", layer="zones", engine="pyogrio")
         (stage / "summary.json").write_text(json.dumps(result, indent=2, ensure_ascii=False),
                                             encoding="utf-8")
-        _map(geo, zones, assumptions, offline).save(str(stage / "map.html"))
+        check_map(geo, _map_zones(geo, zones, assumptions), offline=offline).save(
+            stage / "map.html")  # data as text, no template engine
     return result
 
 
-def _csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that a spreadsheet would run as a formula get a leading ``'``
-    (OWASP CSV injection advice)."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(
-                lambda v: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t",
-                                                                      "\r") else v)
-    return out
-
-
-def _rules_text(assumptions: Mapping[str, Any], zone_class: str) -> str:
-    rules = check_rules(assumptions)
-    return "; ".join(f"{group.replace('_', ' ')}: {rules[f'landuse.rule.{zone_class}.{group}']}"
-                     for group in ("new_tower", "new_pole", "existing"))
-
-
-def _map(geo: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, assumptions: Mapping[str, Any],
-         offline: bool) -> folium.Map:
+def _map_zones(geo: gpd.GeoDataFrame, zones: gpd.GeoDataFrame,
+               assumptions: Mapping[str, Any]) -> gpd.GeoDataFrame:
+    """The zones the map draws: every zone in conflict, then zones whose rules
+    restrict something, up to :data:`MAP_ZONES_MAX` (a county's 三调 layer
+    has 10^5 parcels; the page would not open)."""
     involved = zones["zone_id"].isin(set(geo["zone_id"]))
     rules = check_rules(assumptions)
     strict = {c for c in ZONE_CLASSES
               if any(rules[f"landuse.rule.{c}.{g}"] != "allowed"
                      for g in ("new_tower", "new_pole", "existing"))}
     others = zones[~involved & zones["zone_class"].isin(strict)]
-    shown_zones = pd.concat([zones[involved], others.head(max(0, MAP_ZONES_MAX - involved.sum()))])
-    z = gpd.GeoDataFrame(shown_zones, geometry="geometry", crs=zones.crs).to_crs(4326)
-    base = zones.to_crs(4326) if len(zones) else z
-    minx, miny, maxx, maxy = base.total_bounds
-    if len(geo):
-        gx = geo.to_crs(4326).total_bounds
-        minx, miny, maxx, maxy = (min(minx, gx[0]), min(miny, gx[1]), max(maxx, gx[2]),
-                                  max(maxy, gx[3]))
-    fmap = folium.Map(tiles=None if offline else "OpenStreetMap", prefer_canvas=True,
-                      control_scale=True)
-    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
-    if len(z):
-        shown = gpd.GeoDataFrame({
-            "zone_id": z["zone_id"].map(safe).to_numpy(),
-            "zone_name": z["zone_name"].map(safe).to_numpy(),
-            "zone_class": z["zone_class"].map(
-                lambda c: safe(f"{c} ({ZONE_CLASSES[c][0]})")).to_numpy(),
-            "rules": z["zone_class"].map(lambda c: safe(_rules_text(assumptions, c))).to_numpy(),
-            "colour": z["zone_class"].map(lambda c: ZONE_COLOURS.get(c, "#cccccc")).to_numpy(),
-        }, geometry=z.geometry.to_numpy(), crs=4326)
-        folium.GeoJson(
-            shown, name=f"Land-use zones ({len(z)} of {len(zones)})",
-            style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#555",
-                                      "weight": 0.5, "fillOpacity": 0.35},
-            popup=folium.GeoJsonPopup(["zone_id", "zone_name", "zone_class", "rules"],
-                                      aliases=["zone", "name", "class", "rule"]),
-        ).add_to(fmap)
-    if len(geo):
-        points = geo.to_crs(4326).geometry.representative_point()
-        rule_index = {r: i for i, r in enumerate(RULES[:2])}
-        rows = [[str(v) if not (isinstance(v, float) and np.isnan(v)) else ""
-                 for v in values] for values in geo[OUTPUT_COLUMNS].itertuples(index=False)]
-        PointLayer(points.y.to_numpy(), points.x.to_numpy(),
-                   [rule_index[r] for r in geo["rule"]],
-                   styles=[{"radius": 6, "color": RULE_COLOURS[r], "fillColor": RULE_COLOURS[r],
-                            "fillOpacity": 0.9, "weight": 1} for r in RULES[:2]],
-                   name=f"Conflicts ({len(geo)})", fields=OUTPUT_COLUMNS, rows=rows,
-                   tooltips=[f"{s}: {r} ({c})" for s, r, c in
-                             zip(geo["site_id"], geo["rule"], geo["zone_class"], strict=True)],
-                   ).add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
-    return make_offline(fmap) if offline else fmap
+    shown = pd.concat([zones[involved], others.head(max(0, MAP_ZONES_MAX - int(involved.sum())))])
+    return gpd.GeoDataFrame(shown, geometry=zones.geometry.name, crs=zones.crs)

@@ -20,7 +20,7 @@ True
 
 from __future__ import annotations
 
-import inspect
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,8 +52,10 @@ class MilestonePlan:
         Positions of the sites added in this milestone.
     active : numpy.ndarray
         Demand rows due by this milestone.
-    covered : numpy.ndarray of bool
-        Per demand row (all rows), covered by the selected sites.
+    covered_mask : numpy.ndarray of bool
+        Per demand row (all rows), covered by the selected sites. (A share
+        is always called ``covered_share``; ``covered`` alone is the old,
+        deprecated name of this mask.)
     result : SetCoverResult
         The solver's result (cost, bound, gap).
     """
@@ -62,8 +64,15 @@ class MilestonePlan:
     selected: np.ndarray
     added: np.ndarray
     active: np.ndarray
-    covered: np.ndarray
+    covered_mask: np.ndarray
     result: SetCoverResult
+
+    @property
+    def covered(self) -> np.ndarray:
+        """Deprecated name of :attr:`covered_mask`."""
+        warnings.warn("MilestonePlan.covered is deprecated; use covered_mask (a bool mask per "
+                      "demand row).", DeprecationWarning, stacklevel=2)
+        return self.covered_mask
 
 
 @dataclass(frozen=True)
@@ -162,7 +171,7 @@ class Plan:
         """Demand points due by ``year`` that the plan leaves uncovered, with
         ``uncoverable`` true where no candidate can reach them."""
         m = self.milestone(year)
-        rows = m.active[~m.covered[m.active]]
+        rows = m.active[~m.covered_mask[m.active]]
         out = self.demand.iloc[rows].copy()
         out["uncoverable"] = ~self.coverable[rows]
         return out.to_crs(self.candidates.crs).reset_index(drop=True)
@@ -184,7 +193,7 @@ class Plan:
         frame = pd.DataFrame({
             "area_id": d["area_id"].to_numpy(), "weight": w,
             "coverable_w": w * self.coverable[m.active],
-            "covered_w": w * m.covered[m.active],
+            "covered_w": w * m.covered_mask[m.active],
         })
         agg = frame.groupby("area_id", sort=False).sum()
         info = self.targets.set_index("area_id").loc[agg.index]
@@ -319,13 +328,10 @@ def plan(candidates: gpd.GeoDataFrame | PlanningProblem,
 
 def _solve(problem: PlanningProblem, inst: Any, chosen: np.ndarray, *, method: str,
            time_limit_s: float | None, seed: int, deterministic: bool) -> SetCoverResult:
-    kwargs: dict[str, Any] = {}
-    if deterministic and "deterministic" in inspect.signature(set_cover).parameters:
-        kwargs["deterministic"] = True
     return set_cover(problem.matrix[inst.active], problem.cost_cny,
                      weights=problem.weights[inst.active], target=inst.group_target,
-                     groups=inst.groups, preselected=chosen, time_limit=time_limit_s, seed=seed,
-                     method=method, **kwargs)
+                     groups=inst.groups, preselected=chosen, time_limit_s=time_limit_s, seed=seed,
+                     method=method, deterministic=deterministic)
 
 
 def _check_site_targets(site_targets: Mapping[int, int], years: list[int]) -> dict[int, int]:

@@ -93,7 +93,8 @@ def run(config: str | Path | PlanConfig, out: str | Path | None = None, *,
         lang: str = "en", tiles: str | None = "OpenStreetMap", offline: bool = False,
         time_limit_s: float | None = None, compare_radius: bool = False,
         overrides: Mapping[str, Any] | None = None, force: bool = False,
-        allow_large: bool = False, progress: Progress | None = None) -> PlanOutputs:
+        allow_large: bool = False, progress: Progress | None = None,
+        outputs: Mapping[str, Any] | None = None) -> PlanOutputs:
     """Plan from a config and (with ``out``) write the plan folder.
 
     Parameters
@@ -116,6 +117,9 @@ def run(config: str | Path | PlanConfig, out: str | Path | None = None, *,
     allow_large : bool
         Run even when the work estimate exceeds the machine.
     progress : callable, optional
+    outputs : mapping, optional
+        More :func:`siteplan.export.write_plan` options (``formats``,
+        ``tiles_crs``, ``kml_gcj02``).
 
     Returns
     -------
@@ -146,8 +150,11 @@ def run(config: str | Path | PlanConfig, out: str | Path | None = None, *,
                      progress=say)
     if out is None:
         return PlanOutputs(result, plan_report(result, extra), [], cfg)
+    for layer, source in zip(inputs.context, cfg.context, strict=True):
+        layer.attrs.setdefault("name", Path(source.path).stem)  # its name on the maps
     written = write_plan(result, out, lang=lang, tiles=tiles, context=inputs.context,
-                         offline=offline, extra_report=extra, progress=say, force=force)
+                         offline=offline, extra_report=extra, progress=say, force=force,
+                         zones=inputs.landuse, **dict(outputs or {}))
     report = json.loads((Path(out) / "report.json").read_text(encoding="utf-8"))
     say(f"wrote {len(written)} files to {out}")
     return PlanOutputs(result, report, written, cfg)

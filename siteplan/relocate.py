@@ -38,6 +38,7 @@ from siteplan.defaults import Assumptions
 from siteplan.errors import ConfigError, InputError
 from siteplan.export import sites_table
 from siteplan.io.atomic import output_folder
+from siteplan.io.tables import write_csv
 from siteplan.kinds import KIND_INFO
 from siteplan.planio import read_plan
 from siteplan.problem import build_problem
@@ -134,9 +135,9 @@ def relocate(plan_dir: str | Path, milestone: int, remove: list[str], out: str |
         cost = problem.cost_cny[cols]
         coverable_w = float(w[rows][np.diff(sub.tocsr().indptr) > 0].sum())
         share = min(1.0, restore_share * lost_weight / coverable_w) if coverable_w else 1.0
-        cheapest = set_cover(sub, cost, weights=w[rows], target=share, time_limit=time_limit_s)
+        cheapest = set_cover(sub, cost, weights=w[rows], target=share, time_limit_s=time_limit_s)
         same = max_cover(sub, k=min(removed_old.size, cols.size), weights=w[rows], cost=cost,
-                         time_limit=time_limit_s)
+                         time_limit_s=time_limit_s)
         if cheapest.selected.size <= removed_old.size:
             pick, method = cheapest.selected, "cheapest replacements, no more than removed"
         elif same.covered_weight >= restore_share * lost_weight - 1e-9:
@@ -169,7 +170,7 @@ def relocate(plan_dir: str | Path, milestone: int, remove: list[str], out: str |
     keep_cols = ["step", "action", "site_id", "kind", "name", "owner", "height_m",
                  "power_supply", "landuse_flag", "cost_cny", "lon", "lat"]
     with output_folder(out, kind="relocation", force=force) as stage:
-        order[[c for c in keep_cols if c in order]].to_csv(stage / "work_order.csv", index=False)
+        write_csv(order[[c for c in keep_cols if c in order]], stage / "work_order.csv")
         (stage / "relocation.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False),
                                                encoding="utf-8")
     return summary

@@ -349,9 +349,12 @@ def validate_candidates(frame: gpd.GeoDataFrame, source: str = "candidates") -> 
     out["site_id"] = ids
     out["kind"] = canonical_values(out, source, "kind", normalise_kind, KIND_NAMES, "kind")
     out["height_m"] = _as_number(out, source, "height_m") if "height_m" in out else np.nan
-    if (out["height_m"] <= 0).any():
-        _bad(out, source, (out["height_m"] <= 0).to_numpy(), "height_m",
-             "height_m must be positive", "Give the mount height in metres, or leave it empty.")
+    tall = out["height_m"]
+    bad_height = ((tall <= 0) | (tall > 300) | np.isinf(tall)).to_numpy()
+    if bad_height.any():
+        _bad(out, source, bad_height, "height_m",
+             f"height_m must be in (0, 300] m (got {tall[bad_height].iloc[0]!r})",
+             "Give the mount height in metres, or leave it empty for the kind's default.")
     for column in ("owner", "name"):
         out[column] = out[column].fillna("").astype(str) if column in out else ""
     out["open_access"] = _as_bool(out, source, "open_access", False)
@@ -403,6 +406,9 @@ def validate_targets(frame: gpd.GeoDataFrame, source: str = "targets") -> gpd.Ge
     milestone = _as_number(out, source, "milestone")
     _bad(out, source, (milestone.isna() | (milestone % 1 != 0)).to_numpy(), "milestone",
          "milestone must be a whole number (a year, e.g. 2021)", "Write the milestone year.")
+    _bad(out, source, ((milestone < 1990) | (milestone > 2100)).to_numpy(), "milestone",
+         "milestone must be a year between 1990 and 2100",
+         "Write the milestone year (e.g. 2021).")
     out["milestone"] = milestone.astype(int)
     target = (_as_number(out, source, "coverage_target") if "coverage_target" in out
               else pd.Series(0.95, index=out.index)).fillna(0.95)
@@ -412,8 +418,9 @@ def validate_targets(frame: gpd.GeoDataFrame, source: str = "targets") -> gpd.Ge
     out["indoor"] = _as_bool(out, source, "indoor", False)
     weight = (_as_number(out, source, "weight") if "weight" in out
               else pd.Series(1.0, index=out.index)).fillna(1.0)
-    _bad(out, source, (weight <= 0).to_numpy(), "weight", "weight must be positive",
-         "Give a positive demand weight per km² (1 = ordinary).")
+    _bad(out, source, ((weight <= 0) | ~np.isfinite(weight) | (weight > 1e6)).to_numpy(),
+         "weight", "weight must be a positive number no larger than 1,000,000",
+         "Give a positive demand weight per km² (1 = ordinary; a busy hub 10-100).")
     out["weight"] = weight
     ordered = [*TARGET_COLUMNS, *[c for c in out.columns if c not in TARGET_COLUMNS]]
     return out[ordered].reset_index(drop=True)

@@ -8,8 +8,15 @@ second-server coverage of key areas, transport hubs and the main urban area.
 
 Examples
 --------
->>> callable(site_count_analysis)
-True
+>>> from siteplan.datasets import load_sample
+>>> from siteplan.planner import plan
+>>> c, t, _ = load_sample()
+>>> p = plan(c, t, assumptions={"demand.spacing_m": 400.0}, time_limit_s=2,
+...          site_targets={2020: 10, 2022: 600})
+>>> rows = site_count_analysis(p, time_limit_s=1)["rows"]
+>>> [(r["milestone"], r["status"]) for r in rows]  # doctest: +NORMALIZE_WHITESPACE
+[(2020, 'plan needs more sites than the target'),
+ (2022, 'plan needs fewer sites than the target')]
 """
 
 from __future__ import annotations
@@ -50,7 +57,7 @@ def _fill(plan: Plan, index: int, extra: int, time_limit_s: float, seed: int) ->
     sub = sp.csc_array(matrix[rows][:, cols])
     cost = plan.problem.cost_cny[cols]
     k = min(extra, cols.size)
-    res = max_cover(sub, k=k, weights=weights, cost=cost, time_limit=time_limit_s, seed=seed)
+    res = max_cover(sub, k=k, weights=weights, cost=cost, time_limit_s=time_limit_s, seed=seed)
     chosen = cols[res.selected]
     ids = plan.candidates["site_id"].to_numpy()[chosen].tolist()
     return {"basis": basis, "fill_sites": ids, "gain_weight": res.covered_weight,
@@ -70,7 +77,7 @@ def site_count_analysis(plan: Plan, *, time_limit_s: float = 5.0, seed: int = 0)
         row: dict[str, Any] = {"milestone": m.milestone, "site_target": target,
                                "planned_sites": planned,
                                "coverage_full_plan": float(
-                                   (active_w * m.covered[m.active]).sum() / active_w.sum()),
+                                   (active_w * m.covered_mask[m.active]).sum() / active_w.sum()),
                                "cost_full_plan_cny": float(m.result.cost)}
         if planned > target:
             previous = plan.milestones[i - 1].selected if i else np.zeros(0, int)
@@ -82,7 +89,7 @@ def site_count_analysis(plan: Plan, *, time_limit_s: float = 5.0, seed: int = 0)
             sub = sp.csc_array(plan.problem.matrix[m.active])[:, allowed]
             pre_sub = None if pre is None else np.searchsorted(allowed, pre)
             res = max_cover(sub, k=target, weights=active_w, cost=plan.problem.cost_cny[allowed],
-                            preselected=pre_sub, time_limit=time_limit_s, seed=seed)
+                            preselected=pre_sub, time_limit_s=time_limit_s, seed=seed)
             row.update(status="plan needs more sites than the target",
                        coverage_at_target=res.covered,
                        coverage_at_target_upper_bound=res.upper_bound / active_w.sum(),

@@ -58,7 +58,7 @@ def test_report_contents(demo_out):
     assert [r["milestone"] for r in radio] == [2020, 2021, 2022]
     md = (demo_out / "report.md").read_text(encoding="utf-8")
     assert "## Land use" in md and "## Link budget against the radius table" in md
-    assert "## Assumptions" in md and "radio.rsrp_threshold_dbm" in md
+    assert "## Assumptions" in md and "radio.rsrp\\_threshold\\_dbm" in md  # Markdown-escaped
 
 
 def _copy_sample(tmp_path: Path) -> Path:
