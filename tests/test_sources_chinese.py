@@ -5,6 +5,7 @@ land-use conflicts the bureau expects."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import geopandas as gpd
@@ -131,10 +132,14 @@ def test_check_the_lists_against_the_bureau_layers(county, files, tmp_path):
     assert _conflict_set(found) == expected
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["forbidden_conflicts"] == sum(r == "forbidden" for _, _, r in expected)
+    # the map's conflict popups carry every expected site, zone class and rule
     html = (out / "map.html").read_text(encoding="utf-8")
-    # zone popups carry the class (with its Chinese name) and the rules (JSON-escaped)
-    assert json.dumps("ecological_red_line (生态保护红线)")[1:-1] in html
-    assert "new tower: forbidden; new pole: forbidden; existing: allowed" in html
+    island = re.search(r'<script type="application/json" id="siteplan-data">(.*?)</script>',
+                       html, re.S)
+    layers = json.loads(island.group(1))["layers"]
+    shown = next(layer for layer in layers if layer["name"].startswith("Land-use conflicts"))
+    k = {f: i for i, f in enumerate(shown["fields"])}
+    assert {(r[k["Site"]], r[k["Zone class"]], r[k["Rule"]]) for r in shown["rows"]} == expected
 
 
 def test_check_with_cpg_layer_and_one_class_per_file(county, files, tmp_path):
