@@ -211,7 +211,9 @@ def prepare_zones(zones: gpd.GeoDataFrame, *, source: str = "zones",
 
     raw = (pd.Series(zone_class, index=out.index, dtype=object) if column is None
            else out[column])
-    canonical = raw.map(lookup)
+    found = {v: lookup(v) for v in pd.unique(raw.to_numpy(dtype=object))}  # few distinct
+    canonical = raw.map(lambda v: found.get(v) if not (isinstance(v, float) and np.isnan(v))
+                        else None)
     unknown_mask = canonical.isna().to_numpy()
     if unknown_mask.any():
         unknown = sorted({str(v) for v in raw[unknown_mask]})

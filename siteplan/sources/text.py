@@ -127,6 +127,24 @@ def is_summary_row(cells: Sequence[object]) -> bool:
     return False
 
 
+def _summary_rows(body: pd.DataFrame) -> pd.Series:
+    """:func:`is_summary_row` for every row, vectorised over the first three
+    filled cells (the leading empty cells of a row skipped)."""
+    mask = pd.Series(False, index=body.index)
+    if body.empty:
+        return mask
+    words = set(SUMMARY_WORDS)
+    seen = pd.Series(0, index=body.index)
+    for column in body.columns[:8]:
+        cells = body[column]
+        filled = cells.notna() & (cells.astype("string").str.strip() != "").fillna(False)
+        clean = cells.astype("string").str.replace(r"[\s\u3000:：]", "", regex=True) \
+            .str.lower()
+        mask |= (filled & (seen < 3) & clean.isin(words).fillna(False)).to_numpy()
+        seen += filled.astype(int)
+    return mask
+
+
 def header_row(raw: pd.DataFrame, known: Iterable[str], *, need: int, scan: int = 20) -> int | None:
     """Index of the first of ``scan`` rows with at least ``need`` cells among
     the ``known`` headers (compared with :func:`norm_header`), else None."""
@@ -203,7 +221,7 @@ def read_table(path: str | Path, known: Iterable[str], *, need: int = 2,
     body.columns = header
     body = body.loc[:, [not (h.startswith("column_") and body[h].isna().all()) for h in header]]
     empty = body.isna().all(axis=1)
-    summary = body.apply(lambda r: is_summary_row(r.tolist()), axis=1) if len(body) else empty
+    summary = _summary_rows(body)
     body = body[~empty & ~summary]
     body.attrs["encoding"] = used
     body.attrs["header_line"] = int(raw.index[at])
