@@ -299,7 +299,11 @@ def conflicts(sites_m: gpd.GeoDataFrame, zones_m: gpd.GeoDataFrame,
              else pd.Series("greenfield", index=sites_m.index))
     all_groups, unknown_kinds = site_groups(kinds.to_numpy())
     buffers = zones_m["zone_class"].map(lambda c: float(assumptions[f"landuse.buffer_m.{c}"]))
-    zone_area = zones_m.geometry.where(buffers <= 0, zones_m.geometry.buffer(buffers))
+    zone_area = zones_m.geometry.copy()
+    buffered_zone = (buffers > 0).to_numpy()
+    if buffered_zone.any():  # only the classes with a protection buffer (10^5 parcels have none)
+        zone_area[buffered_zone] = zones_m.geometry[buffered_zone].buffer(
+            buffers[buffered_zone].to_numpy())
     feet = footprints(sites_m, assumptions)
     tree = shapely.STRtree(zone_area.to_numpy())
     site_idx, zone_idx = tree.query(feet.to_numpy(), predicate="intersects")

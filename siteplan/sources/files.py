@@ -40,6 +40,7 @@ from siteplan.schema import validate_candidates, validate_targets
 from siteplan.sources.coords import recognise_crs, shift_to_wgs84, shifted_system
 from siteplan.sources.kml import SUFFIXES as KML_SUFFIXES
 from siteplan.sources.kml import read_kml
+from siteplan.sources.rows import Lines
 from siteplan.sources.text import EXCEL_SUFFIXES, dbf_encoding, norm_header, read_table
 
 LON_NAMES = ("lon", "lng", "long", "longitude", "x", "经度", "东经", "经度(°)")
@@ -181,7 +182,7 @@ def read_points_table(path: str | Path, *, lon: str | None = None, lat: str | No
     out = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(xs, ys), crs=None)
     out.attrs["encoding"] = table.attrs.get("encoding")
     out = apply_crs(out, crs, str(path))
-    out.attrs["lines"] = lines
+    out.attrs["lines"] = Lines(lines)
     out.attrs["row_offset"] = lines[0] if lines else 2
     return out
 

@@ -30,7 +30,7 @@ import pandas as pd
 from siteplan.errors import ConfigError, InputError
 from siteplan.landuse import ZONE_CLASSES, normalise_class, prepare_zones
 from siteplan.schema import normalise_kind, suggest
-from siteplan.sources.rows import BadRows
+from siteplan.sources.rows import BadRows, Lines
 
 if TYPE_CHECKING:
     from siteplan.config import LayerSpec, PlanConfig
@@ -187,7 +187,7 @@ def screen_inventory(frame: gpd.GeoDataFrame, source: str) -> tuple[gpd.GeoDataF
     out = frame[ok].reset_index(drop=True)
     out.attrs = dict(frame.attrs)
     if "lines" in frame.attrs:
-        out.attrs["lines"] = [int(n) for n in lines[ok]]
+        out.attrs["lines"] = Lines(int(n) for n in lines[ok])
     return out, bad.table()
 
 
