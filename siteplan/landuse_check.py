@@ -140,6 +140,7 @@ def check_landuse(sites_path: Path, zones_paths: Path | Sequence[Path] | None, o
     from siteplan.sources.inputs import combine_zones
 
     say = say or (lambda _t: None)
+    pre_notes: list[str] = []
     assumptions = Assumptions()
     specs: list[LayerSpec] = []
     if config is not None:
@@ -153,13 +154,22 @@ def check_landuse(sites_path: Path, zones_paths: Path | Sequence[Path] | None, o
             raise InputError("--class and --class-column apply to one zone file; with several, "
                              "list the layers in a config's [inputs.landuse] (each with its own "
                              "class) and pass --config.")
+        if specs:
+            pre_notes.append(f"ZONES given: the {len(specs)} [inputs.landuse] layer(s) of "
+                             f"{config} are not used (its assumptions are).")
         specs = [LayerSpec(path=Path(p), class_column=class_column, zone_class=zone_class,
                            class_map=class_map, crs=zones_crs, encoding=encoding)
                  for p in paths]
     elif not specs:
         raise InputError("no zones: give a ZONES file, or --config with [inputs.landuse].")
+    elif zone_class or class_column or class_map or zones_crs or encoding:
+        raise InputError("--class, --class-column, --class-map, --zones-crs and --encoding apply "
+                         "to ZONES given on the command line; the config's [inputs.landuse] "
+                         "layers carry their own (class, class_column, class_map, crs, "
+                         "encoding). Give ZONES, or set them in the config.")
     sites, notes = read_sites(Path(sites_path), layer=layer, id_column=id_column,
                               crs=sites_crs)
+    notes = pre_notes + notes
     zones, more = combine_zones(specs)
     notes += more
     # measure in the zones' own projected CRS when they have one (a 三调 layer in its

@@ -211,3 +211,39 @@ def test_ovital_point_list(county, tmp_path):
     assert (abs(gk.geometry.x.to_numpy() - truth["x"].to_numpy()) < 1.0).all()
     assert (abs(gk.geometry.y.to_numpy() - truth["y"].to_numpy()) < 1.0).all()
     assert towers["name"].tolist() == truth["name"].tolist()
+
+
+def test_config_class_map_columns_and_defaults(county, files, tmp_path):
+    """A Google Earth KML without ExtendedData: the area class, environment and year
+    come from the layer's defaults and its folder; a local farmland name from an
+    inline class map."""
+    folder, written = files
+    areas = county.target_areas()
+    kml = written["kml"].read_text(encoding="utf-8")
+    bare = re.sub(r"<ExtendedData>.*?</ExtendedData>", "", kml)
+    (tmp_path / "areas.kml").write_text(bare, encoding="utf-8")
+    farmland = json.loads(written["farmland"].read_text(encoding="utf-8"))
+    for feature in farmland["features"]:
+        feature["properties"]["LX"] = "基本农田保护区"
+    (tmp_path / "farm.geojson").write_text(json.dumps(farmland, ensure_ascii=False),
+                                           encoding="utf-8")
+    for name in ("xlsx", "csv"):
+        shutil.copy(written[name], tmp_path / written[name].name)
+    config = tmp_path / "plan.toml"
+    config.write_text(f'''[inputs]
+candidates = [{{path = "{written['xlsx'].name}", crs = "gcj02"}},
+              {{path = "{written['csv'].name}", crs = "bd09"}}]
+targets = {{path = "areas.kml", crs = "gcj02", columns = {{milestone = "folder"}}, \
+defaults = {{area_class = "village", environment = "rural"}}}}
+landuse = [{{path = "farm.geojson", crs = "gcj02", class_column = "LX", \
+class_map = {{"基本农田保护区" = "永久基本农田"}}}}]
+''', encoding="utf-8")
+    inputs = load_inputs(load_config(config))
+    assert inputs.targets["milestone"].tolist() == [2021, 2022]
+    assert set(inputs.targets["area_class"]) == {"village"}
+    assert inputs.landuse["zone_class"].tolist() == ["basic_farmland"]
+    assert len(areas) == len(inputs.targets)
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'columns = {milestone = "folder"}', 'columns = {milestone = "文件夹"}'), encoding="utf-8")
+    with pytest.raises(Exception, match=r"columns = \{milestone = '文件夹'\}.*no column"):
+        load_inputs(load_config(config))
