@@ -119,7 +119,14 @@ def site_group(kind: object) -> str | None:
 
 def site_groups(kinds: Iterable[object]) -> tuple[np.ndarray, list[str]]:
     """Groups per site, unknown kinds judged as ``new_tower`` (the strictest
-    group), and the sorted unknown kinds so callers can say so."""
+    group), and the sorted unknown kinds so callers can say so.
+
+    Examples
+    --------
+    >>> groups, unknown = site_groups(["Greenfield", "路灯", "windmill"])
+    >>> groups.tolist(), unknown
+    (['new_tower', 'existing', 'new_tower'], ['windmill'])
+    """
     groups, unknown = [], set()
     for kind in kinds:
         group = site_group(kind)
@@ -180,6 +187,17 @@ def prepare_zones(zones: gpd.GeoDataFrame, *, source: str = "zones",
 
     Returns the zones with canonical ``zone_id``/``zone_class`` and a list of
     notes (e.g. geometries repaired with ``make_valid``).
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> red = gpd.GeoDataFrame({"HXMC": ["某山"]}, geometry=[box(0, 0, 1, 1)], crs=4528)
+    >>> prepare_zones(red, zone_class="生态保护红线")[0]["zone_class"].tolist()
+    ['ecological_red_line']
+    >>> dltb = gpd.GeoDataFrame({"BSM": ["1"], "DLBM": ["0103"], "DLMC": ["旱地"]},
+    ...                         geometry=[box(0, 0, 1, 1)], crs=4528)
+    >>> prepare_zones(dltb)[0][["zone_id", "zone_class"]].values.tolist()
+    [['1', 'cultivated']]
 
     Raises
     ------

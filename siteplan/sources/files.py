@@ -97,6 +97,15 @@ def apply_crs(frame: gpd.GeoDataFrame, crs: str | int | None, source: str) -> gp
     every vertex is moved to WGS84 (EPSG:4326). Any other value (``"EPSG:4490"``)
     is the layer's CRS (replacing what the file declares, with a note). Then
     CGCS2000 and its zones are recognised (:func:`recognise_crs`).
+
+    Examples
+    --------
+    >>> from shapely.geometry import LineString
+    >>> amap = gpd.GeoDataFrame(geometry=[LineString([(116.4032, 39.9094), (116.41, 39.92)])],
+    ...                         crs=4326)
+    >>> moved = apply_crs(amap, "gcj02", "road.geojson")
+    >>> [round(c, 4) for c in moved.geometry.iloc[0].coords[0]], moved.attrs["notes"][0][-21:]
+    ([116.397, 39.908], 'WGS84 (every vertex).')
     """
     notes = list(frame.attrs.get("notes", []))
     system = shifted_system(crs)
@@ -158,6 +167,16 @@ def read_points_table(path: str | Path, *, lon: str | None = None, lat: str | No
     geopandas.GeoDataFrame
         Points; ``attrs["lines"]`` holds each row's line (CSV) or row (Excel)
         number so errors name them.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "marks.txt"
+    >>> _ = path.write_bytes("导出\\n名称\\t经度\\t纬度\\n塔1\\t119°18′00″E\\t26°03′00″N\\n"
+    ...                      .encode("gbk"))
+    >>> points = read_points_table(path)
+    >>> points["名称"].tolist(), points.geometry.x.tolist(), list(points.attrs["lines"])
+    (['塔1'], [119.3], [3])
     """
     path = Path(path)
     if not path.exists():

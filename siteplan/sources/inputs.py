@@ -155,7 +155,17 @@ def screen_inventory(frame: gpd.GeoDataFrame, source: str) -> tuple[gpd.GeoDataF
                                                                      pd.DataFrame]:
     """Drop the rows of a GIS inventory that cannot be candidates (no
     geometry, no or repeated ``site_id``, unknown ``kind``, height not a
-    positive number), listing them like a reader's rejected rows."""
+    positive number), listing them like a reader's rejected rows.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point
+    >>> raw = gpd.GeoDataFrame({"site_id": ["a", "a", "b"], "kind": ["铁塔", "tower", "ufo"]},
+    ...                        geometry=[Point(0, 0), Point(1, 1), Point(2, 2)], crs=4326)
+    >>> kept, rejected = screen_inventory(raw, "inv.gpkg")
+    >>> kept["site_id"].tolist(), rejected[["line", "reason"]].values.tolist()
+    (['a'], [[2, 'repeated site_id'], [3, "unknown kind 'ufo'"]])
+    """
     bad = BadRows(source)
     lines = frame.attrs.get("lines") or list(range(int(frame.attrs.get("row_offset", 1)),
                                                    int(frame.attrs.get("row_offset", 1))
