@@ -247,3 +247,15 @@ class_map = {{"基本农田保护区" = "永久基本农田"}}}}]
         'columns = {milestone = "folder"}', 'columns = {milestone = "文件夹"}'), encoding="utf-8")
     with pytest.raises(Exception, match=r"columns = \{milestone = '文件夹'\}.*no column"):
         load_inputs(load_config(config))
+
+
+def test_kml_declared_gbk(tmp_path):
+    """Some exporters write KML in GBK with its declaration (expat cannot read it)."""
+    text = ('<?xml version="1.0" encoding="GBK"?><kml><Document><Folder><name>二期</name>'
+            "<Placemark><name>东区</name><ExtendedData><Data name=\"备注\"><value>新建</value>"
+            "</Data></ExtendedData><Point><coordinates>119.5,26.0,0</coordinates></Point>"
+            "</Placemark></Folder></Document></kml>")
+    path = tmp_path / "gbk.kml"
+    path.write_bytes(text.encode("gbk"))
+    row = read_layer(path).iloc[0]
+    assert (row["name"], row["folder"], row["备注"]) == ("东区", "二期", "新建")
