@@ -259,3 +259,26 @@ def test_kml_declared_gbk(tmp_path):
     path.write_bytes(text.encode("gbk"))
     row = read_layer(path).iloc[0]
     assert (row["name"], row["folder"], row["备注"]) == ("东区", "二期", "新建")
+
+
+def test_inventory_bad_rows_reported_by_candidates_command(tmp_path):
+    """--skip-bad-rows is honoured for GIS inventories too (Chinese headers)."""
+    from shapely.geometry import Point
+
+    inv = gpd.GeoDataFrame({"站址编码": ["T1", "T1", "T3", "T4"],
+                            "站址类型": ["铁塔", "铁塔", "风车", "路灯"],
+                            "挂高": [40, 35, 20, -5]},
+                           geometry=[Point(119.5, 26.0), Point(119.6, 26.0), Point(119.7, 26.0),
+                                     Point(119.8, 26.0)], crs=4326)
+    inv.to_file(tmp_path / "inv.gpkg")
+    out = tmp_path / "c.csv"
+    result = CliRunner().invoke(main, ["candidates", str(tmp_path / "inv.gpkg"), "--out",
+                                       str(out)])
+    assert result.exit_code == 2 and "row 2" in result.output and "T1" in result.output
+    result = CliRunner().invoke(main, ["candidates", str(tmp_path / "inv.gpkg"), "--out",
+                                       str(out), "--skip-bad-rows"])
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(out, encoding="utf-8-sig")["site_id"].tolist() == ["T1"]
+    rejected = pd.read_csv(tmp_path / "c_rejected.csv", encoding="utf-8-sig")
+    assert rejected["line"].tolist() == [2, 3, 4]
+    assert list(rejected["column"]) == ["site_id", "kind", "height_m"]

@@ -24,13 +24,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
-from siteplan.errors import ConfigError, InputError
+from siteplan.errors import InputError
 from siteplan.landuse import ZONE_CLASSES, normalise_class, prepare_zones
-from siteplan.schema import normalise_kind, suggest
-from siteplan.sources.rows import BadRows, Lines
+from siteplan.schema import suggest
+from siteplan.sources.rows import screen_inventory
 
 if TYPE_CHECKING:
     from siteplan.config import LayerSpec, PlanConfig
@@ -151,89 +150,17 @@ def combine_zones(specs: list[LayerSpec]) -> tuple[gpd.GeoDataFrame | None, list
     return combined, notes
 
 
-def screen_inventory(frame: gpd.GeoDataFrame, source: str) -> tuple[gpd.GeoDataFrame,
-                                                                     pd.DataFrame]:
-    """Drop the rows of a GIS inventory that cannot be candidates (no
-    geometry, no or repeated ``site_id``, unknown ``kind``, height not a
-    positive number), listing them like a reader's rejected rows.
-
-    Examples
-    --------
-    >>> from shapely.geometry import Point
-    >>> raw = gpd.GeoDataFrame({"site_id": ["a", "a", "b"], "kind": ["铁塔", "tower", "ufo"]},
-    ...                        geometry=[Point(0, 0), Point(1, 1), Point(2, 2)], crs=4326)
-    >>> kept, rejected = screen_inventory(raw, "inv.gpkg")
-    >>> kept["site_id"].tolist(), rejected[["line", "reason"]].values.tolist()
-    (['a'], [[2, 'repeated site_id'], [3, "unknown kind 'ufo'"]])
-    """
-    bad = BadRows(source)
-    lines = frame.attrs.get("lines") or list(range(int(frame.attrs.get("row_offset", 1)),
-                                                   int(frame.attrs.get("row_offset", 1))
-                                                   + len(frame)))
-    lines = np.asarray(lines)
-    ok = np.ones(len(frame), dtype=bool)
-    geometry = frame.geometry
-    missing = (geometry.isna() | geometry.is_empty).to_numpy()
-    bad.add(lines[missing], "geometry", "no geometry")
-    ok &= ~missing
-    if "site_id" in frame.columns:
-        ids = frame["site_id"].astype("string").str.strip()
-        empty = (ids.isna() | (ids == "")).to_numpy() & ok
-        bad.add(lines[empty], "site_id", "site_id is empty")
-        ok &= ~empty
-        dup = ids.where(ok).duplicated(keep="first").to_numpy() & ok
-        bad.add(lines[dup], "site_id", "repeated site_id")
-        ok &= ~dup
-    if "kind" in frame.columns:
-        unknown = frame["kind"].map(lambda k: normalise_kind(k) is None).to_numpy() & ok
-        for i in np.flatnonzero(unknown):
-            bad.add([lines[i]], "kind", f"unknown kind {frame['kind'].iloc[i]!r}")
-        ok &= ~unknown
-    if "height_m" in frame.columns:
-        height = pd.to_numeric(frame["height_m"], errors="coerce")
-        wrong = ((height.isna() & frame["height_m"].notna()) | (height <= 0)).to_numpy() & ok
-        bad.add(lines[wrong], "height_m", "height_m is not a positive number")
-        ok &= ~wrong
-    out = frame[ok].reset_index(drop=True)
-    out.attrs = dict(frame.attrs)
-    if "lines" in frame.attrs:
-        out.attrs["lines"] = Lines(int(n) for n in lines[ok])
-    return out, bad.table()
-
-
 def _read_candidates(spec: LayerSpec, assumptions) -> tuple[gpd.GeoDataFrame, list[str]]:
-    from siteplan.schema import validate_candidates
-    from siteplan.sources.columns import CANDIDATE_HEADERS, candidate_ids, canonical_columns
-    from siteplan.sources.detect import read_source, source_type
-    from siteplan.sources.files import read_layer
+    from siteplan.sources.detect import read_source
 
-    kind = source_type(spec.path)
-    source = str(spec.path)
-    if kind != "inventory" and (spec.columns or spec.defaults):
-        raise ConfigError(f"{source}: columns/defaults apply to GIS inventories; this file is "
-                          f"read as {kind.replace('_', ' ')} (its own headers). Remove them.")
-    if kind == "inventory":
-        frame = read_layer(spec.path, **spec.read_kwargs())
-        frame = candidate_ids(canonical_columns(frame, CANDIDATE_HEADERS, columns=spec.columns,
-                                                defaults=spec.defaults, source=source),
-                              spec.path.stem)
-        rejected = pd.DataFrame(columns=["line", "column", "reason"])
-        if spec.on_bad_rows == "report":
-            frame, rejected = screen_inventory(frame, source)
-            if len(frame) == 0:
-                raise InputError(f"{source}: no usable row ({len(rejected)} rejected).")
-        out = validate_candidates(frame, source=source)
-        out["source"] = spec.path.name
-        out.attrs["rejected"] = rejected
-        out.attrs["source_type"] = kind
-    else:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # rejected rows are returned
-            out = read_source(spec.path, **spec.read_kwargs(), on_bad_rows=spec.on_bad_rows,
-                              assumptions=assumptions)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # rejected rows are returned
+        out = read_source(spec.path, **spec.read_kwargs(), on_bad_rows=spec.on_bad_rows,
+                          columns=spec.columns or None, defaults=spec.defaults or None,
+                          assumptions=assumptions)
     notes = list(out.attrs.get("notes", []))
     if out.attrs.get("encoding") not in (None, "utf-8", "utf-8-sig"):
-        notes.append(f"{source}: text decoded as {out.attrs['encoding']}.")
+        notes.append(f"{spec.path}: text decoded as {out.attrs['encoding']}.")
     return out, notes
 
 
