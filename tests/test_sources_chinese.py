@@ -282,3 +282,28 @@ def test_inventory_bad_rows_reported_by_candidates_command(tmp_path):
     rejected = pd.read_csv(tmp_path / "c_rejected.csv", encoding="utf-8-sig")
     assert rejected["line"].tolist() == [2, 3, 4]
     assert list(rejected["column"]) == ["site_id", "kind", "height_m"]
+
+
+def test_warning_for_a_gcj02_list_read_as_wgs84(county, files, tmp_path):
+    """The pole list (BD-09) and a second copy of its poles written in GCJ-02 but
+    given without crs: the copy sits on the poles' GCJ-02 positions, and is flagged."""
+    from siteplan.sources.coords import wgs84_to_gcj02
+
+    folder, written = files
+    poles = county.candidates[county.candidates["source"] == "pole"]
+    glon, glat = wgs84_to_gcj02(poles["lon"].to_numpy(), poles["lat"].to_numpy())
+    rows = ["编号,类型,经度,纬度"] + [f"G{i},铁塔,{x:.7f},{y:.7f}"
+                                      for i, (x, y) in enumerate(zip(glon, glat, strict=True))]
+    work = tmp_path / "w"
+    shutil.copytree(folder, work)
+    (work / "amap.csv").write_text("\n".join(rows), encoding="utf-8")
+    config = county.config(work, {k: work / v.relative_to(folder) for k, v in written.items()})
+    text = config.read_text(encoding="utf-8").replace(
+        'crs = "bd09"}]', 'crs = "bd09"}, {path = "amap.csv"}]')
+    config.write_text(text, encoding="utf-8")
+    notes = load_inputs(load_config(config)).notes
+    assert any("amap.csv" in n and "gcj02" in n for n in notes), notes
+    config.write_text(text.replace('{path = "amap.csv"}', '{path = "amap.csv", crs = "gcj02"}'),
+                      encoding="utf-8")
+    again = load_inputs(load_config(config)).notes
+    assert not any("sit on" in n for n in again), again

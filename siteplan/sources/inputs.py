@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from siteplan.errors import InputError
@@ -164,6 +165,51 @@ def _read_candidates(spec: LayerSpec, assumptions) -> tuple[gpd.GeoDataFrame, li
     return out, notes
 
 
+def shift_warnings(layers: list[gpd.GeoDataFrame], specs: list[LayerSpec], *,
+                   match_m: float = 15.0) -> list[str]:
+    """Warnings for WGS84 layers whose points sit on another layer's
+    structures as they would appear in GCJ-02 (an Amap/奥维 list read without
+    ``crs = "gcj02"``, ~500 m off).
+
+    A WGS84 layer is suspect when at least 5 of its points, and half of those
+    within 1 km of the other layer, are within ``match_m`` of a point of a
+    layer read with ``crs = "gcj02"``/``"bd09"`` *shifted back* to GCJ-02,
+    and farther from its true (WGS84) position.
+    """
+    from scipy.spatial import cKDTree
+
+    from siteplan.sources.coords import out_of_china, shifted_system, wgs84_to_gcj02
+
+    shifted = [(layer, spec) for layer, spec in zip(layers, specs, strict=True)
+               if shifted_system(spec.crs) and len(layer)]
+    plain = [(layer, spec) for layer, spec in zip(layers, specs, strict=True)
+             if not shifted_system(spec.crs) and len(layer)]
+    notes = []
+    for layer, spec in plain:
+        pts = layer.to_crs(4326)
+        x, y = pts.geometry.x.to_numpy(), pts.geometry.y.to_numpy()
+        inside = ~out_of_china(x, y)
+        if inside.sum() < 5:
+            continue
+        for other, other_spec in shifted:
+            ref = other.to_crs(4326)
+            tx, ty = ref.geometry.x.to_numpy(), ref.geometry.y.to_numpy()
+            gx, gy = wgs84_to_gcj02(tx, ty)
+            scale = np.array([111_320.0 * np.cos(np.radians(np.nanmean(y))), 110_540.0])
+            here = np.column_stack([x[inside], y[inside]]) * scale
+            true_d, _ = cKDTree(np.column_stack([tx, ty]) * scale).query(here)
+            gcj_d, _ = cKDTree(np.column_stack([gx, gy]) * scale).query(here)
+            near = np.minimum(true_d, gcj_d) < 1000.0
+            on_gcj = (gcj_d < match_m) & (true_d > 2 * match_m)
+            if on_gcj.sum() >= 5 and on_gcj.sum() >= 0.5 * near.sum():
+                notes.append(
+                    f"warning: {spec.path.name}: {int(on_gcj.sum())} of its points sit on "
+                    f"{other_spec.path.name}'s structures as they appear in "
+                    f"{shifted_system(other_spec.crs).upper()}, ~500 m from their WGS84 "
+                    "positions: is it an Amap/奥维 export? Give it crs = \"gcj02\".")
+    return notes
+
+
 def _read_targets(spec: LayerSpec) -> tuple[gpd.GeoDataFrame, list[str]]:
     from siteplan.schema import validate_targets
     from siteplan.sources.columns import TARGET_HEADERS, canonical_columns, target_ids
@@ -199,6 +245,7 @@ def load_inputs(cfg: PlanConfig) -> PlanInputs:
             notes.append(f"{spec.path}: {len(table)} unusable rows skipped (first: line "
                          f"{table['line'].iloc[0]}, {table['reason'].iloc[0]}).")
         layers.append(layer)
+    notes += shift_warnings(layers, cfg.candidates)
     if all(x.attrs.get("source_type") == "inventory" for x in layers):
         candidates = concat_candidates(layers, [str(s.path) for s in cfg.candidates])
     else:  # OSM, OpenCelliD, open lists: merge duplicates across sources
