@@ -56,7 +56,7 @@ def _is_open_list(path: Path) -> bool:
     from siteplan.sources.text import read_raw
 
     try:
-        raw, _ = read_raw(path)
+        raw, _ = read_raw(path, head_bytes=65536)
     except InputError:
         return False
     at = find_header(raw, [h for names in HEADERS.values() for h in names], need=3)

@@ -156,11 +156,13 @@ def header_row(raw: pd.DataFrame, known: Iterable[str], *, need: int, scan: int 
     return None
 
 
-def read_raw(path: Path, *, sheet: str | int | None = None,
-             encoding: str | None = None) -> tuple[pd.DataFrame, str | None]:
+def read_raw(path: Path, *, sheet: str | int | None = None, encoding: str | None = None,
+             head_bytes: int | None = None) -> tuple[pd.DataFrame, str | None]:
     """Every cell as text (no header), and the encoding of a text file.
 
-    The index is the line (CSV) or row (Excel) number a user sees."""
+    The index is the line (CSV) or row (Excel) number a user sees.
+    ``head_bytes`` reads only the whole lines in the first so many bytes of a
+    text file (to look at its header)."""
     if path.stat().st_size == 0:
         raise InputError(f"{path}: the file is empty.")
     if path.suffix.lower() in EXCEL_SUFFIXES:
@@ -174,7 +176,14 @@ def read_raw(path: Path, *, sheet: str | int | None = None,
                              f"{exc}). Open it in Excel and save it again as .xlsx.") from exc
         raw.index = raw.index + 1
         return raw, None
-    text, used = decode(path.read_bytes(), str(path), encoding)
+    if head_bytes is None:
+        data = path.read_bytes()
+    else:
+        with path.open("rb") as handle:
+            data = handle.read(head_bytes)
+        if len(data) == head_bytes and b"\n" in data:
+            data = data[:data.rindex(b"\n") + 1]
+    text, used = decode(data, str(path), encoding)
     sample = text[:20000]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",\t;|")
