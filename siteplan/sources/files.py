@@ -231,8 +231,10 @@ def _read_gis(path: Path, layer: str | None, encoding: str | None) -> gpd.GeoDat
             layers = f" Layers in the file: {[n for n, _ in pyogrio.list_layers(path)]}."
         except (DataSourceError, DataLayerError):
             pass
-        raise InputError(f"{path}: cannot read layer {layer or '(first)'} ({exc}).{layers}") \
-            from None
+        hint = (" A shapefile needs its .shp, .shx and .dbf (and .prj) side by side: copy them "
+                "again." if path.suffix.lower() == ".shp" else "")
+        raise InputError(f"{path}: cannot read layer {layer or '(first)'} ({exc}).{layers}"
+                         f"{hint}") from None
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: cannot decode the attributes as {options.get('encoding')} "
                          f"({exc.reason}). Give the right encoding (encoding = \"gbk\" or "
@@ -280,6 +282,14 @@ def read_layer(path: str | Path, *, layer: str | None = None, lon: str | None = 
         raise InputError(f"{path}: is a folder; give a file.")
     suffix = path.suffix.lower()
     if suffix in TABLE_SUFFIXES:
+        if layer is not None:
+            if suffix not in EXCEL_SUFFIXES:
+                raise InputError(f"{path}: a CSV/TXT table has no layers; remove layer = "
+                                 f"{layer!r}.")
+            if sheet is not None and sheet != layer:
+                raise InputError(f"{path}: both layer = {layer!r} and sheet = {sheet!r}; a "
+                                 "workbook's layer is its sheet, give one.")
+            sheet = layer
         return read_points_table(path, lon=lon, lat=lat, crs=crs or "EPSG:4326",
                                  encoding=encoding, sheet=sheet)
     if suffix in KML_SUFFIXES:

@@ -169,6 +169,9 @@ def read_raw(path: Path, *, sheet: str | int | None = None, encoding: str | None
         try:
             raw = pd.read_excel(path, sheet_name=sheet or 0, header=None, dtype=str)
         except (ValueError, OSError, KeyError) as exc:
+            if sheet is not None and "not found" in str(exc).lower():
+                raise InputError(f"{path}: no sheet {sheet!r} ({exc}). Give one of the "
+                                 "workbook's sheets.") from None
             raise InputError(f"{path}: cannot read as a spreadsheet ({exc}). Open it in Excel "
                              "and save it again as .xlsx.") from exc
         except Exception as exc:  # noqa: BLE001 - zip/xml errors of a corrupt workbook
