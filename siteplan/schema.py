@@ -179,7 +179,8 @@ def canonical_values(frame: pd.DataFrame, source: str, column: str, normalise,
     siteplan.errors.InputError: a.csv, row 3, column 'kind': unknown kind 'towr'. Did you mean 'tower'? ...
     """
     raw = frame[column]
-    mapped = raw.map(lambda v: None if pd.isna(v) else normalise(v))
+    found = {v: normalise(v) for v in pd.unique(raw.dropna().to_numpy(dtype=object))}
+    mapped = raw.map(found)
     unknown = mapped.isna().to_numpy()
     if unknown.any():
         i = int(np.flatnonzero(unknown)[0])
@@ -189,7 +190,8 @@ def canonical_values(frame: pd.DataFrame, source: str, column: str, normalise,
         more = f" ({int(unknown.sum())} rows in all)" if unknown.sum() > 1 else ""
         shown = "empty" if pd.isna(value) or not str(value).strip() else repr(value)
         raise InputError(
-            f"{where(source, row=_row(frame, i), column=column)}: unknown {what} {shown}{more}."
+            f"{where(source, row=_row(frame, i), column=column)}: "
+            f"{f'{what} is empty' if shown == 'empty' else f'unknown {what} {shown}'}{more}."
             f"{suggest(value, every) if shown != 'empty' else ''} Use one of: "
             f"{', '.join(names)} (or their Chinese names, e.g. {', '.join(chinese)} …).")
     return mapped.astype(str)
