@@ -37,7 +37,12 @@ from pyproj.exceptions import CRSError
 
 from siteplan.errors import InputError
 from siteplan.schema import validate_candidates, validate_targets
-from siteplan.sources.coords import recognise_crs, shift_to_wgs84, shifted_system
+from siteplan.sources.coords import (
+    CRS_NAMES,
+    recognise_crs,
+    shift_to_wgs84,
+    shifted_system,
+)
 from siteplan.sources.kml import SUFFIXES as KML_SUFFIXES
 from siteplan.sources.kml import read_kml
 from siteplan.sources.rows import Lines
@@ -124,8 +129,9 @@ def apply_crs(frame: gpd.GeoDataFrame, crs: str | int | None, source: str) -> gp
         frame.attrs = attrs
         notes.append(f"{source}: converted from {system.upper()} to WGS84 (every vertex).")
     elif crs is not None:
+        named = CRS_NAMES.get(str(crs).strip().lower().replace("-", "_").replace(" ", ""))
         try:
-            target = CRS.from_user_input(crs)
+            target = CRS.from_user_input(named or crs)
         except CRSError as exc:
             raise InputError(f"{source}: unknown crs {crs!r} ({exc}). Use an EPSG code such as "
                              "EPSG:4490 (CGCS2000), EPSG:4528, or gcj02 / bd09.") from None
