@@ -206,30 +206,53 @@ def plan_command(config: Path, out: Path, lang: str, tiles: str | None,
 
 @main.command("check-landuse")
 @click.argument("sites", type=click.Path(path_type=Path))
-@click.argument("zones", type=click.Path(path_type=Path))
+@click.argument("zones", nargs=-1, type=click.Path(path_type=Path))
 @_out
-@click.option("--class-column", default="zone_class", show_default=True,
-              help="Column of ZONES holding the land-use class (Chinese or English names).")
+@click.option("--layer", default=None,
+              help="Layer of SITES (default: a plan GeoPackage's last sites_<year>).")
+@click.option("--class-column", default=None,
+              help="Column of ZONES holding the land-use class (default: zone_class, or a "
+              "land-survey layer's DLBM/DLMC).")
+@click.option("--class", "zone_class", default=None,
+              help="One class for the whole ZONES layer, e.g. 生态保护红线 (a control line).")
+@click.option("--class-map", type=click.Path(path_type=Path), default=None,
+              help="CSV of local class names and the classes they mean (two columns).")
 @click.option("--id-column", default="site_id", show_default=True,
-              help="Column of SITES holding the site id.")
+              help="Column of SITES holding the site id (站址编码/编号 are found too).")
+@click.option("--sites-crs", default=None,
+              help="CRS of SITES when the file has none or is GCJ-02/BD-09 (gcj02, bd09, EPSG).")
+@click.option("--zones-crs", default=None, help="CRS of ZONES (same choices).")
+@click.option("--encoding", default=None,
+              help="Text encoding of the ZONES attribute table (default: detected; gbk, utf-8).")
 @click.option("--config", "config", type=click.Path(path_type=Path), default=None,
-              help="A plan config whose [assumptions] (rules, buffers, footprints) apply.")
+              help="A plan config whose [assumptions] (rules, buffers, footprints) apply, and "
+              "whose [inputs.landuse] layers are used when no ZONES are given.")
 @_offline
 @_force
-def check_landuse_command(sites: Path, zones: Path, out: Path, class_column: str,
-                          id_column: str, config: Path | None, offline: bool,
-                          force: bool) -> None:
-    """Check SITES (points or polygons; any plan) against land-use ZONES.
+def check_landuse_command(sites: Path, zones: tuple[Path, ...], out: Path, layer: str | None,
+                          class_column: str | None, zone_class: str | None,
+                          class_map: Path | None, id_column: str, sites_crs: str | None,
+                          zones_crs: str | None, encoding: str | None, config: Path | None,
+                          offline: bool, force: bool) -> None:
+    """Check SITES (points or polygons; any plan) against land-use ZONES
+    (one or more layers: a 三调 parcel layer, control lines …).
 
     Writes conflicts.csv, conflicts.gpkg, summary.json and map.html to --out.
     Exit status: 0 no forbidden conflict, 1 at least one, 2 bad input.
-    Sites without a 'kind' column are checked as new ground towers.
+    Zones are reprojected to the sites' CRS. Sites without a kind column, or
+    of a kind no name matches, are checked as new ground towers (said so).
     """
     from siteplan.landuse_check import check_landuse
 
-    forbidden = check_landuse(sites, zones, out, class_column=class_column,
-                              id_column=id_column, config=config, offline=offline, force=force)
-    console.print(f"{forbidden} forbidden conflict(s); outputs in {out}")
+    result = check_landuse(sites, list(zones), out, class_column=class_column,
+                           zone_class=zone_class, class_map=class_map, id_column=id_column,
+                           layer=layer, sites_crs=sites_crs, zones_crs=zones_crs,
+                           encoding=encoding, config=config, offline=offline, force=force)
+    for note in result["notes"]:
+        console.print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)
+    forbidden = result["forbidden_conflicts"]
+    console.print(f"{forbidden} forbidden, {result['restricted_conflicts']} restricted "
+                  f"conflict(s); outputs in {out}", highlight=False, markup=False)
     sys.exit(1 if forbidden else 0)
 
 
@@ -290,13 +313,16 @@ def _csv_list(value: str | None, parse) -> list | None:
               "(default 5).")
 @click.option("--multi-use", is_flag=True,
               help="Merge distinct poles on one spot into one multi-use pole (多杆合一).")
+@click.option("--encoding", default=None,
+              help="Text encoding of CSV sources and shapefile attributes (default: detected, "
+              "UTF-8 or GBK).")
 @click.option("--skip-bad-rows", is_flag=True,
               help="Skip unreadable rows and list them in <out>_rejected.csv (default: stop).")
 @_force
 def candidates_command(sources: tuple[Path, ...], out: Path, crs: str | None,
                        to_crs: str | None, radio: str | None, mcc: str | None, mnc: str | None,
                        bbox: str | None, site_distance: float | None,
-                       same_structure: float | None, multi_use: bool,
+                       same_structure: float | None, multi_use: bool, encoding: str | None,
                        skip_bad_rows: bool, force: bool) -> None:
     """Read candidate SOURCES (OSM .osm/.osm.pbf, OpenCelliD .csv/.csv.gz,
     open-resource lists .csv/.xlsx, GIS inventories), merge them and write
@@ -312,7 +338,7 @@ def candidates_command(sources: tuple[Path, ...], out: Path, crs: str | None,
     try:
         options = {"crs": crs, "radio": _csv_list(radio, str), "mcc": _csv_list(mcc, int),
                    "mnc": _csv_list(mnc, int), "bbox": _csv_list(bbox, float),
-                   "site_distance_m": site_distance,
+                   "site_distance_m": site_distance, "encoding": encoding,
                    "on_bad_rows": "report" if skip_bad_rows else "raise"}
         layers, rejected = [], []
         for path in sources:

@@ -338,11 +338,41 @@ class Assumptions(Mapping[str, Any]):
         ]
 
 
+def allowed(default: Default) -> str:
+    """The allowed values of a default as text (``[0, 300]``, ``a / b``).
+
+    Examples
+    --------
+    >>> allowed(TABLE["policy.mode"]), allowed(TABLE["height_m.tower"])
+    ('weighted / strict', '[1, 300]')
+    """
+    if default.choices is not None:
+        return " / ".join(f"{c:g}" if isinstance(c, float) else str(c) for c in default.choices)
+    if default.low is not None or default.high is not None:
+        low = "-inf" if default.low is None else f"{default.low:g}"
+        high = "inf" if default.high is None else f"{default.high:g}"
+        return f"[{low}, {high}]"
+    return "any"
+
+
 def markdown_table() -> str:
     """The defaults as Markdown rows (used to keep README.md's table true)."""
-    return "\n".join(f"| `{r['key']}` | {r['value']} | {r['unit']} | {r['note']} |"
-                     for r in Assumptions().table())
+    head = "| key | default | unit | allowed | note |\n|---|---|---|---|---|\n"
+    return head + "\n".join(
+        f"| `{r['key']}` | {r['value']} | {r['unit']} | {allowed(TABLE[r['key']])} | {r['note']} |"
+        for r in Assumptions().table())
+
+
+def update_readme(path: str = "README.md") -> None:
+    """Rewrite the assumptions table of README.md from :data:`TABLE`."""
+    from pathlib import Path
+
+    readme = Path(path)
+    text = readme.read_text(encoding="utf-8")
+    start = text.index("\n| ", text.index("## Assumptions (the defaults table)")) + 1
+    end = text.index("\n\n", start)
+    readme.write_text(text[:start] + markdown_table() + text[end:], encoding="utf-8")
 
 
 if __name__ == "__main__":
-    print(markdown_table())
+    update_readme()

@@ -25,7 +25,7 @@ import shapely
 
 from siteplan.errors import InputError, where
 from siteplan.kinds import KIND_INFO, STRICTEST_GROUP
-from siteplan.landuse_classes import CODE_COLUMNS, NAME_COLUMNS, survey_class
+from siteplan.landuse_classes import CODE_COLUMNS, NAME_COLUMNS, survey_class, survey_names
 from siteplan.schema import normalise_kind, suggest, value_key
 
 ZONE_CLASSES: dict[str, tuple[str, ...]] = {
@@ -216,7 +216,7 @@ def prepare_zones(zones: gpd.GeoDataFrame, *, source: str = "zones",
     if unknown_mask.any():
         unknown = sorted({str(v) for v in raw[unknown_mask]})
         first = int(np.flatnonzero(unknown_mask)[0])
-        names = [a for c, n in ZONE_CLASSES.items() for a in (c, *n)]
+        names = [a for c, n in ZONE_CLASSES.items() for a in (c, *n)] + survey_names()
         hint = suggest(unknown[0], names)
         known = ", ".join(f"{c} ({'/'.join(ZONE_CLASSES[c][:2])})" for c in ZONE_CLASSES)
         label = "the layer's class" if column is None else f"column {column!r}"

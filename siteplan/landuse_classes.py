@@ -211,3 +211,8 @@ def survey_name(code: str) -> str | None:
     """The survey's name of a class code (``"0101"`` → ``"水田"``), or ``None``."""
     entry = _CODES.get(str(code).strip().upper())
     return entry[0] if entry else None
+
+
+def survey_names() -> list[str]:
+    """Every class name the table knows (for "did you mean" suggestions)."""
+    return list(_BY_NAME)

@@ -51,7 +51,9 @@ CLASS_COLOURS = {
 }
 ZONE_COLOURS = {"basic_farmland": "#e6ab02", "ecological_red_line": "#1b9e77",
                 "forest": "#66a61e", "water": "#377eb8", "satellite_earth_station": "#984ea3",
-                "urban_development": "#bbbbbb"}
+                "urban_development": "#bbbbbb",
+                "cultivated": "#f6e8a6", "agricultural": "#d9ef8b", "wetland": "#80cdc1",
+                "construction": "#d9d9d9", "special": "#bc80bd", "unused": "#f0f0f0"}
 RULE_COLOURS = {"forbidden": "#d7191c", "restricted": "#fdae61", "allowed": "#1a9641"}
 WATER_WORDS = ("water", "river", "lake", "reservoir", "riverbank", "水", "河", "湖", "库", "塘")
 

@@ -68,10 +68,11 @@ def analyses(result: Plan, inputs: PlanInputs, cfg: PlanConfig, *, time_limit_s:
 
     say = progress or (lambda _t: None)
     extra: dict[str, Any] = {}
-    if inputs.notes or inputs.rejected:
-        extra["inputs"] = {"notes": list(inputs.notes),
-                           "rejected_rows": {name: table.to_dict("records")
-                                             for name, table in inputs.rejected.items()}}
+    if inputs.notes:
+        extra["input_notes"] = list(inputs.notes)
+    if inputs.rejected:
+        extra["rejected_rows"] = {name: table.to_dict("records")
+                                  for name, table in inputs.rejected.items()}
     if compare_radius and result.assumptions["coverage.mode"] == "link_budget":
         say("comparison plan with the radius table")
         radius_problem = build_problem(

@@ -90,7 +90,9 @@ def read_class_map(spec: Mapping[str, str] | Path | None, source: str) -> dict[s
             raise InputError(f"{spec}: a class map needs two columns (local name, class); "
                              f"found {raw.shape[1]}.")
         first = raw.iloc[0]
-        header = normalise_class(first.iloc[1]) is None and str(first.iloc[1]).strip() != ""
+        words = ("类", "class", "名称", "name", "本地", "local", "编码", "code")
+        header = normalise_class(first.iloc[1]) is None and any(
+            w in str(cell).lower() for cell in first.iloc[:2] for w in words)
         rows = raw.iloc[1:] if header else raw
         table = {str(r.iloc[0]).strip(): str(r.iloc[1]).strip() for _, r in rows.iterrows()
                  if r.iloc[0] is not None and not pd.isna(r.iloc[0])}

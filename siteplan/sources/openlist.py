@@ -20,7 +20,8 @@ open_access    是否免费开放, 免费开放, 是否开放, free, open_access
 The header row may sit below title rows; 合计/小计 rows are left out; CSV
 may be UTF-8 or GBK (see :mod:`siteplan.sources.text`). Ids come from the
 first id column found (站址编码 before 编号 before 序号), so they stay when
-rows are deleted; without one, ``<file>:<line>``.
+rows are deleted; 序号 only numbers a list, so its ids read ``<file>:<序号>``;
+without an id column, ``<file>:<line>``.
 
 Kind words (case and width ignored, see :func:`siteplan.schema.normalise_kind`):
 路灯/灯杆 → streetlight; 监控杆/监控/视频监控杆 → monitoring_pole;
@@ -69,6 +70,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "open_access": ("是否免费开放", "免费开放", "是否开放", "free", "open_access"),
 }
 REQUIRED = ("kind", "lon", "lat")
+#: Id columns that only number a list's rows: their ids get the file name in front
+#: (``清单:12``), so two lists numbered from 1 do not clash.
+ROW_NUMBER_HEADERS = ("序号",)
 #: Every accepted kind word (kept for callers; the matching is
 #: :func:`siteplan.schema.normalise_kind`).
 KIND_WORDS: dict[str, str] = {w: k for k, names in KIND_NAMES.items() for w in (k, *names)}
@@ -185,6 +189,8 @@ def read_open_list(path: str | Path, *, crs: str = "wgs84", sheet: str | int | N
                              f"column {cols['site_id']!r}: the id is empty. Give every row an "
                              "id, or delete the column to number rows by line.")
         ids = ids.str.replace(r"\.0$", "", regex=True)
+        if norm_header(cols["site_id"]) in ROW_NUMBER_HEADERS:  # a list's own numbering
+            ids = f"{path.stem}:" + ids
     out = gpd.GeoDataFrame({
         "site_id": ids.astype(str).to_numpy(), "kind": kinds[ok],
         "name": keep[cols["name"]].fillna("").to_numpy() if "name" in cols else "",
@@ -197,5 +203,7 @@ def read_open_list(path: str | Path, *, crs: str = "wgs84", sheet: str | int | N
     out.attrs["row_offset"] = 2
     out = validate_candidates(out, source=str(path))
     out.attrs["encoding"] = table.attrs.get("encoding")
+    if shifted_system(crs) or system != "EPSG:4326":
+        out.attrs["notes"] = [f"{path}: lon/lat converted from {crs} to WGS84."]
     out.attrs["rejected"] = rejected
     return out
