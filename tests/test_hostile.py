@@ -78,7 +78,7 @@ def hostile_inputs():
                  lat0 + 0.003) for k in range(2)]
     targets = gpd.GeoDataFrame({
         "area_id": [_payload(0), _payload(3)], "name": [_payload(9), _payload(2)],
-        "area_class": [_payload(1), _payload(5)], "environment": ["urban", "suburban"],
+        "area_class": [_payload(1), "$\\frac{1}{0}$ " + _payload(11)], "environment": ["urban", "suburban"],
         "milestone": [2021, 2022], "coverage_target": [0.99, 0.99]}, geometry=cells, crs=4326)
     zones = gpd.GeoDataFrame({
         "zone_id": [_payload(4), _payload(6)], "zone_class": ["forest", "water"]},
@@ -233,7 +233,7 @@ def test_maps_are_deterministic(hostile_plan, hostile_inputs, hostile_out, tmp_p
     again = tmp_path / "again"
     write_plan(hostile_plan, again, tiles=None, offline=True, context=[hostile_inputs[3]])
     for path in sorted(hostile_out.iterdir()):
-        if path.suffix in (".html", ".csv", ".md", ".kml"):
+        if path.suffix in (".html", ".csv", ".md", ".kml", ".xlsx"):
             assert (again / path.name).read_bytes() == path.read_bytes(), path.name
 
 
