@@ -61,6 +61,9 @@ TEXT: dict[str, dict[str, str]] = {
     "map_title": {"en": "Site plan", "zh": "站址规划"},
     "overview": {"en": "all milestones", "zh": "全部年度"},
     "landuse_layer": {"en": "Land use", "zh": "用地管控"},
+    "g.new_tower": {"en": "new tower", "zh": "新建铁塔"},
+    "g.new_pole": {"en": "new pole", "zh": "新建杆"},
+    "g.existing": {"en": "existing", "zh": "存量设施"},
     # report (Markdown and HTML); {placeholders} are filled with escaped values
     "r.title": {"en": "Site plan: {name}", "zh": "站址规划：{name}"},
     "r.inputs": {"en": "Candidates: {candidates} ({by_kind}); target areas: {areas}; demand "

@@ -199,8 +199,8 @@ def check_landuse(sites_path: Path, zones_paths: Path | Sequence[Path] | None, o
             involved.to_file(stage / "conflicts.gpkg", layer="zones", engine="pyogrio")
         (stage / "summary.json").write_text(json.dumps(result, indent=2, ensure_ascii=False),
                                             encoding="utf-8")
-        check_map(geo, _map_zones(geo, zones, assumptions), offline=offline).save(
-            stage / "map.html")  # data as text, no template engine
+        check_map(geo, _map_zones(geo, zones, assumptions), offline=offline,
+                  assumptions=check_rules(assumptions)).save(stage / "map.html")  # data as text
     return result
 
 

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import html
 import importlib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -30,7 +31,7 @@ import scipy.sparse as sp
 import shapely
 
 from siteplan.coverage import row_max
-from siteplan.i18n import check_lang, labels, term
+from siteplan.i18n import check_lang, labels, term, tr
 from siteplan.landuse import normalise_class
 from siteplan.maplayers import MapPage, areas_spec, points_spec, resolve_tiles
 from siteplan.sources.coords import wgs84_to_gcj02
@@ -402,9 +403,29 @@ def make_offline(fmap):  # noqa: ANN001, ANN201 - folium map in, folium map out
     return fmap
 
 
+def _class_label(zone_class: str, lang: str) -> str:
+    """A zone class as the bureau names it: ``forest (林地)`` in English,
+    ``林地`` in Chinese."""
+    zh = term(zone_class, "zh")
+    if lang == "zh" or zh == zone_class:
+        return zh
+    return f"{zone_class} ({zh})"
+
+
+def _rules_text(zone_class: str, assumptions: Mapping[str, Any], lang: str) -> str:
+    """``new tower: forbidden; new pole: restricted; existing: allowed``."""
+    parts = []
+    for group in ("new_tower", "new_pole", "existing"):
+        rule = assumptions.get(f"landuse.rule.{zone_class}.{group}")
+        if rule is not None:
+            parts.append(f"{tr(f'g.{group}', lang)}: {term(str(rule), lang)}")
+    return ("；" if lang == "zh" else "; ").join(parts)
+
+
 def check_map(conflicts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, offline: bool = False,
               lang: str = "en", tiles: str | None = "OpenStreetMap",
-              tiles_crs: str | None = None) -> MapPage:
+              tiles_crs: str | None = None,
+              assumptions: Mapping[str, Any] | None = None) -> MapPage:
     """The ``check-landuse`` map: zones coloured by class and every conflict
     (site, kind, zone, class, rule, overlap, distance in its popup), built
     like the plan maps (data as text, no template engine).
@@ -416,6 +437,9 @@ def check_map(conflicts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, offline: 
         and the site geometry (points or polygons).
     zones : geopandas.GeoDataFrame
         ``zone_id`` and canonical ``zone_class`` polygons.
+    assumptions : mapping, optional
+        The ``landuse.rule.*`` values: each zone's popup then gives its
+        class's rule for new towers, new poles and existing structures.
 
     Examples
     --------
@@ -435,13 +459,17 @@ def check_map(conflicts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, offline: 
     styles = [{"fillColor": ZONE_COLOURS.get(c, "#cccccc"), "color": "#555555", "weight": 0.5,
                "fillOpacity": 0.3} for c in classes]
     zone_geo = display_coords(zones.geometry, tile_spec)
+    names = {c: _class_label(c, lang) for c in classes}
+    rules = {c: _rules_text(c, assumptions, lang) for c in classes} if assumptions else {}
+    fields = [lab["zone"], lab["zone_class"]] + ([lab["rule"]] if rules else [])
+    rows = [[z, names[c], *([rules[c]] if rules else [])]
+            for z, c in zip(zones["zone_id"], zones["zone_class"].astype(str), strict=True)]
     layers = [areas_spec("zones", lab["zone_class"], zone_geo.to_numpy(),
                          [classes.index(c) for c in zones["zone_class"].astype(str)],
-                         styles=styles, fields=[lab["zone"], lab["zone_class"]],
-                         rows=[[z, term(c, lang)] for z, c in
-                               zip(zones["zone_id"], zones["zone_class"], strict=True)],
-                         tooltips=[f"{z} · {term(c, lang)}" for z, c in
-                                   zip(zones["zone_id"], zones["zone_class"], strict=True)])]
+                         styles=styles, fields=fields, rows=rows,
+                         tooltips=[f"{z} · {names[c]}" for z, c in
+                                   zip(zones["zone_id"], zones["zone_class"].astype(str),
+                                       strict=True)])]
     rules = ["forbidden", "restricted", "allowed"]
     where_ = display_coords(conflicts.geometry.representative_point(), tile_spec) \
         if len(conflicts) else gpd.GeoSeries([], crs=4326)
