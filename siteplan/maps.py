@@ -19,9 +19,7 @@ Examples
 from __future__ import annotations
 
 import html
-import importlib
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -30,6 +28,7 @@ import pandas as pd
 import scipy.sparse as sp
 import shapely
 
+from siteplan.colours import CLASS_COLOURS, KIND_COLOURS, RULE_COLOURS, ZONE_COLOURS
 from siteplan.coverage import row_max
 from siteplan.i18n import check_lang, labels, term, tr
 from siteplan.landuse import normalise_class
@@ -39,23 +38,6 @@ from siteplan.sources.coords import wgs84_to_gcj02
 if TYPE_CHECKING:  # the land-use check imports this module without the planner
     from siteplan.planner import Plan
 
-KIND_COLOURS = {
-    "existing_site": "#1b9e77", "tower": "#117733", "rooftop": "#88ccee",
-    "streetlight": "#ddcc77", "monitoring_pole": "#cc6677", "power_pole": "#882255",
-    "traffic_pole": "#aa4499", "public_building": "#332288", "smart_pole": "#e66100",
-    "greenfield": "#d7191c",
-}
-CLASS_COLOURS = {
-    "main_urban": "#fdb462", "key_area": "#fb8072", "transport_hub": "#bebada",
-    "town_seat": "#80b1d3", "industrial_park": "#b3de69", "scenic_area": "#8dd3c7",
-    "village": "#ffffb3", "road_corridor": "#d9d9d9",
-}
-ZONE_COLOURS = {"basic_farmland": "#e6ab02", "ecological_red_line": "#1b9e77",
-                "forest": "#66a61e", "water": "#377eb8", "satellite_earth_station": "#984ea3",
-                "urban_development": "#bbbbbb",
-                "cultivated": "#f6e8a6", "agricultural": "#d9ef8b", "wetland": "#80cdc1",
-                "construction": "#d9d9d9", "special": "#bc80bd", "unused": "#f0f0f0"}
-RULE_COLOURS = {"forbidden": "#d7191c", "restricted": "#fdae61", "allowed": "#1a9641"}
 WATER_WORDS = ("water", "river", "lake", "reservoir", "riverbank", "水", "河", "湖", "库", "塘")
 
 
@@ -370,37 +352,6 @@ def overview_map(plan: Plan, *, lang: str = "en", tiles: str | None = "OpenStree
         "legend": list(range(len(years)))}
     return MapPage(title=f"{plan.name} — {lab['overview']}", bounds=_bounds(plan, tile_spec),
                    layers=layers, legends=legends, slider=slider, tiles=tile_spec, lang=lang)
-
-
-def _asset(package: str, name: str) -> str:
-    module = importlib.import_module(f"xstatic.pkg.{package}")
-    text = (Path(module.BASE_DIR) / name).read_text(encoding="utf-8")
-    return text.replace("</script", "<\\/script")
-
-
-def make_offline(fmap):  # noqa: ANN001, ANN201 - folium map in, folium map out
-    """Inline Leaflet and jQuery into a *folium* map and drop every CDN link.
-
-    Kept for callers that still build folium maps; siteplan's plan maps are
-    :class:`~siteplan.maplayers.MapPage` pages, which are always self-contained.
-    """
-    import folium
-
-    stack = [fmap]
-    while stack:
-        element = stack.pop()
-        if hasattr(element, "default_js"):
-            element.default_js = []
-            element.default_css = []
-        stack.extend(element._children.values())
-    header = fmap.get_root().header
-    header.add_child(folium.Element(f"<style>{_asset('leaflet', 'leaflet.css')}</style>"),
-                     name="siteplan_leaflet_css")
-    header.add_child(folium.Element(f"<script>{_asset('leaflet', 'leaflet.js')}</script>"),
-                     name="siteplan_leaflet_js")
-    header.add_child(folium.Element(f"<script>{_asset('jquery', 'jquery.min.js')}</script>"),
-                     name="siteplan_jquery_js")
-    return fmap
 
 
 def _class_label(zone_class: str, lang: str) -> str:
