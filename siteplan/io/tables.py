@@ -112,13 +112,15 @@ def write_csv(frame: pd.DataFrame, path: str | Path, *, bom: bool = True,
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
     >>> _ = write_csv(pd.DataFrame({"name": ["=1+2"], "n": [-3]}), p, bom=False)
-    >>> p.read_text()
-    "name,n\\n'=1+2,-3\\n"
+    >>> p.read_bytes()
+    b"name,n\\r\\n'=1+2,-3\\r\\n"
     """
     path = Path(path)
     table = frame.rename(columns=dict(headers)) if headers else frame
+    # CRLF rows (RFC 4180, as Excel writes them): a cell holding a bare CR or LF
+    # is then quoted, so it cannot split its row
     neutralise_frame(table).to_csv(path, index=False, encoding="utf-8-sig" if bom else "utf-8",
-                                   lineterminator="\n")
+                                   lineterminator="\r\n")
     return path
 
 
