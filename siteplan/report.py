@@ -37,7 +37,7 @@ def md(text: object) -> str:
     >>> print(md("[a](javascript:x) `c` *d*"))
     \\[a\\]\\(javascript:x\\) \\`c\\` \\*d\\*
     """
-    flat = " ".join(str(text).replace("\r", "\n").splitlines()) if text is not None else ""
+    flat = " ".join(str(text).splitlines()) if text is not None else ""
     return "".join(_MD_REPLACE.get(c, c) for c in flat)
 
 
