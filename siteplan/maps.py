@@ -28,7 +28,7 @@ import pandas as pd
 import scipy.sparse as sp
 import shapely
 
-from siteplan.colours import CLASS_COLOURS, KIND_COLOURS, RULE_COLOURS, ZONE_COLOURS
+from siteplan.colours import CLASS_COLOURS, KIND_COLOURS, OTHER, RULE_COLOURS, ZONE_COLOURS
 from siteplan.coverage import row_max
 from siteplan.i18n import check_lang, labels, term, tr
 from siteplan.landuse import normalise_class
@@ -38,7 +38,12 @@ from siteplan.sources.coords import wgs84_to_gcj02
 if TYPE_CHECKING:  # the land-use check imports this module without the planner
     from siteplan.planner import Plan
 
-WATER_WORDS = ("water", "river", "lake", "reservoir", "riverbank", "水", "河", "湖", "库", "塘")
+#: Context features drawn as water: a class-like column holding one of these.
+WATER_COLUMNS = ("natural", "waterway", "water", "landuse", "fclass", "class", "kind", "type",
+                 "zone_class", "地类", "类型", "dlmc")
+WATER_VALUES = frozenset({"water", "river", "lake", "reservoir", "riverbank", "canal", "stream",
+                          "pond", "wetland", "水", "水域", "水体", "河流", "湖泊", "水库", "坑塘",
+                          "沟渠", "河流水面", "湖泊水面", "水库水面", "坑塘水面"})
 
 
 def safe(text: object) -> str:
@@ -106,7 +111,7 @@ def _kind_codes(kinds: object) -> np.ndarray:
 
 def _kind_styles(**extra: float) -> list[dict]:
     """One circle style per kind, in :func:`_kind_codes` order (+ grey)."""
-    colours = [KIND_COLOURS[k] for k in _KIND_ORDER] + ["#777777"]
+    colours = [KIND_COLOURS[k] for k in _KIND_ORDER] + [OTHER]
     return [{"radius": 5, "color": c, "weight": 1, "fillColor": c, "fillOpacity": 0.9, **extra}
             for c in colours]
 
@@ -127,10 +132,11 @@ def _context_specs(context: list[gpd.GeoDataFrame] | None, tiles: dict | None,
             continue
         geo = display_coords(frame.geometry, tiles)
         kind = frame.geom_type.str.replace("Multi", "").to_numpy()
-        words = frame.drop(columns="geometry").astype(str).apply(
-            lambda col: col.str.lower()).agg(" ".join, axis=1) if frame.shape[1] > 1 else None
-        water = (np.zeros(len(frame), bool) if words is None else
-                 words.map(lambda t: any(w in t for w in WATER_WORDS)).to_numpy())
+        water = np.zeros(len(frame), bool)
+        for col in frame.columns:
+            if str(col).strip().lower() in WATER_COLUMNS:
+                values = frame[col].astype(str).str.strip().str.lower()
+                water |= values.isin(WATER_VALUES).to_numpy()
         style = np.where(water, 2, np.where(kind == "LineString", 0, 1))
         styles = [{"color": "#8c8c8c", "weight": 1.5, "opacity": 0.9},
                   {"color": "#444444", "weight": 1.5, "dashArray": "6 4", "fill": False},
@@ -171,7 +177,6 @@ def _targets_spec(plan: Plan, year: int, lang: str, lab: dict[str, str], tiles: 
     due = targets[targets["milestone"] <= year]
     cover = plan.area_coverage(year).set_index("area_id")
     met = np.array([bool(cover.loc[a, "target_met"]) for a in due["area_id"]])
-    classes = sorted(set(due["area_class"]))
     styles, style = [], []
     keys: dict[tuple[str, bool], int] = {}
     for cls, ok in zip(due["area_class"], met, strict=True):
@@ -185,7 +190,6 @@ def _targets_spec(plan: Plan, year: int, lang: str, lab: dict[str, str], tiles: 
              f"{100 * t:.0f}%", lab["yes"] if ok else lab["no"]]
             for a, n, c, t, ok in zip(due["area_id"], due["name"], due["area_class"],
                                       due["coverage_target"], met, strict=True)]
-    del classes
     return areas_spec(f"targets_{year}", f"{lab['targets']} {year}",
                       display_coords(due.geometry, tiles).to_numpy(), style, styles=styles,
                       fields=[lab["area"], lab["name"], lab["class"], lab["covered"],
