@@ -12,7 +12,7 @@ Examples
 >>> tr("legend", "zh"), tr("legend", "en")
 ('图例', 'Legend')
 >>> term("greenfield", "zh"), term("greenfield", "en"), term("某类", "zh")
-('新建地面塔', 'greenfield', '某类')
+('新建铁塔', 'greenfield', '某类')
 """
 
 from __future__ import annotations
@@ -237,25 +237,27 @@ COLUMNS: dict[str, dict[str, str]] = {
     "reason": {"en": "reason", "zh": "原因"},
 }
 
-TERMS: dict[str, dict[str, str]] = {
-    "existing_site": {"zh": "存量站址"}, "tower": {"zh": "铁塔"}, "rooftop": {"zh": "楼顶"},
-    "streetlight": {"zh": "路灯杆"}, "monitoring_pole": {"zh": "监控杆"},
-    "power_pole": {"zh": "电力杆"}, "traffic_pole": {"zh": "交通杆"},
-    "public_building": {"zh": "公共建筑"}, "smart_pole": {"zh": "新建智慧杆"},
-    "greenfield": {"zh": "新建地面塔"},
-    "main_urban": {"zh": "主城区"}, "key_area": {"zh": "重点区域"},
-    "transport_hub": {"zh": "交通枢纽"}, "town_seat": {"zh": "乡镇驻地"},
-    "industrial_park": {"zh": "工业园区"}, "scenic_area": {"zh": "景区"},
-    "village": {"zh": "行政村"}, "road_corridor": {"zh": "道路沿线"},
-    "new": {"zh": "新建"}, "reused": {"zh": "共享"}, "on_air": {"zh": "已开通"},
-    "direct": {"zh": "直供电"}, "transfer": {"zh": "转供电"}, "unknown": {"zh": "未知"},
-    "basic_farmland": {"zh": "永久基本农田"}, "ecological_red_line": {"zh": "生态保护红线"},
-    "forest": {"zh": "林地"}, "water": {"zh": "水域"},
-    "satellite_earth_station": {"zh": "卫星地球站"}, "urban_development": {"zh": "城镇开发边界"},
-    "forbidden": {"zh": "禁止"}, "restricted": {"zh": "限制"}, "allowed": {"zh": "允许"},
-    "dense_urban": {"zh": "密集城区"}, "urban": {"zh": "一般城区"}, "suburban": {"zh": "郊区"},
-    "rural": {"zh": "农村"},
-}
+def _terms() -> dict[str, dict[str, str]]:
+    """Chinese names of kinds, area classes, environments and zone classes
+    from their registries (the names the readers accept), plus statuses,
+    power supplies and land-use rules."""
+    from siteplan.kinds import KIND_INFO
+    from siteplan.landuse import ZONE_CLASSES
+    from siteplan.schema import AREA_CLASS_NAMES, ENVIRONMENT_NAMES
+
+    out = {k: {"zh": info.zh} for k, info in KIND_INFO.items()}
+    for table in (AREA_CLASS_NAMES, ENVIRONMENT_NAMES, ZONE_CLASSES):
+        out.update({k: {"zh": names[0]} for k, names in table.items()})
+    out.update({
+        "new": {"zh": "新建"}, "reused": {"zh": "共享"}, "on_air": {"zh": "已开通"},
+        "direct": {"zh": "直供电"}, "transfer": {"zh": "转供电"}, "unknown": {"zh": "未知"},
+        "forbidden": {"zh": "禁止"}, "restricted": {"zh": "限制"}, "allowed": {"zh": "允许"},
+    })
+    return out
+
+
+#: Value names in Chinese (canonical English names are their own English).
+TERMS: dict[str, dict[str, str]] = _terms()
 
 
 def column(name: str, lang: str = "en") -> str:
