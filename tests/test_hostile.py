@@ -261,7 +261,7 @@ def test_maps_in_chromium_show_payloads_as_text(hostile_out, hostile_plan, page,
         assert _payload(4) in popups  # zone id of a conflict
         for value in hostile_inputs_names():
             assert value in tooltips
-    assert "49" not in re.sub(r"[\d.,]+\s*(m|km|%)", "", everything.replace("{{ 7*7 }}", ""))
+    assert not re.search(r"(?<![\d.,])49(?![\d.,])", everything)  # {{ 7*7 }} never ran
     assert os.getcwd() not in everything
     assert "\n".join(r["scale"]).strip().endswith(("m", "km"))
     assert "mi" not in "\n".join(r["scale"]) and "ft" not in "\n".join(r["scale"])
