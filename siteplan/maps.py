@@ -271,6 +271,21 @@ def _legend(plan: Plan, year: int, kinds: list[str], lang: str, lab: dict[str, s
     return {"title": f"{lab['legend']} {year}", "entries": entries}
 
 
+def _tiles(tiles: str | None, tiles_crs: str | None, offline: bool) -> dict | None:
+    """The base map; ``offline`` keeps only tiles that need no network (a
+    ``file:`` URL or a path, e.g. a tile folder copied onto an intranet PC).
+
+    Examples
+    --------
+    >>> _tiles("amap", None, True) is None, _tiles("./tiles/{z}/{x}/{y}.png", None, True)["url"]
+    (True, './tiles/{z}/{x}/{y}.png')
+    """
+    spec = resolve_tiles(tiles, tiles_crs)
+    if offline and spec is not None and spec["url"].startswith(("http://", "https://", "//")):
+        return None
+    return spec
+
+
 def _bounds(plan: Plan, tiles: dict | None) -> list[list[float]]:
     minx, miny, maxx, maxy = display_coords(plan.targets.geometry, tiles).total_bounds
     return [[round(float(miny), 6), round(float(minx), 6)],
@@ -289,7 +304,9 @@ def milestone_map(plan: Plan, year: int, *, lang: str = "en",
     tiles : str or None
         Base map: a :data:`~siteplan.maplayers.TILE_PRESETS` name (``"amap"``
         is GCJ-02: data is shifted to match), an URL template, or None (the
-        context layers are the base map). ``offline=True`` drops the tiles.
+        context layers are the base map). ``offline=True`` keeps only tiles
+        that need no network (a local tile folder): the page then makes no
+        request at all.
     tiles_crs : {"wgs84", "gcj02"}, optional
         Datum of an URL template's tiles.
     context, zones : GeoDataFrame, optional
@@ -297,7 +314,7 @@ def milestone_map(plan: Plan, year: int, *, lang: str = "en",
         under the plan: the base map when there are no tiles.
     """
     lab = labels(check_lang(lang))
-    tile_spec = None if offline else resolve_tiles(tiles, tiles_crs)
+    tile_spec = _tiles(tiles, tiles_crs, offline)
     m = plan.milestone(year)
     sites = plan.sites(year)
     layers = _zones_spec(zones, tile_spec, lang, lab) + _context_specs(context, tile_spec, lab)
@@ -336,7 +353,7 @@ def overview_map(plan: Plan, *, lang: str = "en", tiles: str | None = "OpenStree
     """Every milestone's sites and target areas, one milestone shown at a
     time by a slider that also switches the legend; all candidates (hidden)."""
     lab = labels(check_lang(lang))
-    tile_spec = None if offline else resolve_tiles(tiles, tiles_crs)
+    tile_spec = _tiles(tiles, tiles_crs, offline)
     last = plan.milestones[-1].milestone
     layers = _zones_spec(zones, tile_spec, lang, lab) + _context_specs(context, tile_spec, lab)
     layers.append(_candidates_spec(plan, lab, tile_spec))
@@ -409,7 +426,7 @@ def check_map(conflicts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, offline: 
     True
     """
     lab = labels(check_lang(lang))
-    tile_spec = None if offline else resolve_tiles(tiles, tiles_crs)
+    tile_spec = _tiles(tiles, tiles_crs, offline)
     classes = sorted(set(zones["zone_class"].astype(str)))
     styles = [{"fillColor": ZONE_COLOURS.get(c, "#cccccc"), "color": "#555555", "weight": 0.5,
                "fillOpacity": 0.3} for c in classes]

@@ -273,3 +273,11 @@ def test_english_headings_stay_canonical(small_plan, tmp_path):
     frame = pd.read_csv(tmp_path / "en" / f"sites_{last}.csv")
     assert list(frame.columns[:4]) == ["site_id", "name", "lon", "lat"]
     assert column("site_id", "en") == "site_id"
+
+
+def test_offline_keeps_only_local_tiles(small_plan):
+    last = small_plan.milestones[-1].milestone
+    assert milestone_map(small_plan, last, tiles="amap", offline=True).tiles is None
+    local = milestone_map(small_plan, last, tiles="./tiles/{z}/{x}/{y}.png", offline=True,
+                          tiles_crs="gcj02")
+    assert local.tiles["url"] == "./tiles/{z}/{x}/{y}.png" and local.tiles["crs"] == "gcj02"

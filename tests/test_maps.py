@@ -57,7 +57,8 @@ def _open(page_url: str, shot: Path, extra: str | None = None):
 @pytest.fixture(scope="module")
 def offline_demo(tmp_path_factory):
     out = tmp_path_factory.mktemp("offline") / "out"
-    result = CliRunner().invoke(main, ["demo", "--out", str(out), "--offline", "--time-limit", "3"])
+    result = CliRunner().invoke(main, ["demo", "--out", str(out), "--offline", "--time-limit", "3",
+                                       "--formats", "csv,maps"])
     assert result.exit_code == 0, result.output
     return out
 
