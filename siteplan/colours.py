@@ -1,4 +1,5 @@
-"""The colours every output uses (maps, KML, charts), one table each.
+"""The colours every output uses (maps, KML, charts), one table each
+(kind colours from the kind registry, :mod:`siteplan.kinds`).
 
 Examples
 --------
@@ -8,13 +9,10 @@ Examples
 
 from __future__ import annotations
 
-#: Site kinds (colour-blind-safe qualitative palette; new builds in red/orange).
-KIND_COLOURS: dict[str, str] = {
-    "existing_site": "#1b9e77", "tower": "#117733", "rooftop": "#88ccee",
-    "streetlight": "#ddcc77", "monitoring_pole": "#cc6677", "power_pole": "#882255",
-    "traffic_pole": "#aa4499", "public_building": "#332288", "smart_pole": "#e66100",
-    "greenfield": "#d7191c",
-}
+from siteplan.kinds import KIND_INFO
+
+#: Site kinds: the colour each kind has in the kind registry.
+KIND_COLOURS: dict[str, str] = {k: info.colour for k, info in KIND_INFO.items()}
 #: Target-area classes.
 CLASS_COLOURS: dict[str, str] = {
     "main_urban": "#fdb462", "key_area": "#fb8072", "transport_hub": "#bebada",
@@ -25,6 +23,8 @@ CLASS_COLOURS: dict[str, str] = {
 ZONE_COLOURS: dict[str, str] = {
     "basic_farmland": "#e6ab02", "ecological_red_line": "#1b9e77", "forest": "#66a61e",
     "water": "#377eb8", "satellite_earth_station": "#984ea3", "urban_development": "#bbbbbb",
+    "cultivated": "#f6e8a6", "agricultural": "#d9ef8b", "wetland": "#80cdc1",
+    "construction": "#d9d9d9", "special": "#bc80bd", "unused": "#f0f0f0",
 }
 #: Land-use rules.
 RULE_COLOURS: dict[str, str] = {"forbidden": "#d7191c", "restricted": "#fdae61",

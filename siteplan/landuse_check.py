@@ -199,8 +199,8 @@ def check_landuse(sites_path: Path, zones_paths: Path | Sequence[Path] | None, o
             involved.to_file(stage / "conflicts.gpkg", layer="zones", engine="pyogrio")
         (stage / "summary.json").write_text(json.dumps(result, indent=2, ensure_ascii=False),
                                             encoding="utf-8")
-        check_map(geo, _map_zones(geo, zones, assumptions), offline=offline,
-                  assumptions=check_rules(assumptions)).save(stage / "map.html")  # data as text
+        check_map(geo, _map_zones(geo, zones, assumptions), offline=offline).save(
+            stage / "map.html")  # data as text, no template engine
     return result
 
 
@@ -216,4 +216,8 @@ def _map_zones(geo: gpd.GeoDataFrame, zones: gpd.GeoDataFrame,
                      for g in ("new_tower", "new_pole", "existing"))}
     others = zones[~involved & zones["zone_class"].isin(strict)]
     shown = pd.concat([zones[involved], others.head(max(0, MAP_ZONES_MAX - int(involved.sum())))])
-    return gpd.GeoDataFrame(shown, geometry=zones.geometry.name, crs=zones.crs)
+    shown = gpd.GeoDataFrame(shown, geometry=zones.geometry.name, crs=zones.crs)
+    shown["rules"] = shown["zone_class"].map(
+        lambda c: "; ".join(f"{g.replace('_', ' ')}: {rules[f'landuse.rule.{c}.{g}']}"
+                            for g in ("new_tower", "new_pole", "existing")))
+    return shown

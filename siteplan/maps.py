@@ -408,10 +408,13 @@ def check_map(conflicts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, offline: 
         ``site_id, kind, zone_id, zone_class, rule, overlap_m2, distance_m``
         and the site geometry (points or polygons).
     zones : geopandas.GeoDataFrame
-        ``zone_id`` and canonical ``zone_class`` polygons.
+        ``zone_id`` and canonical ``zone_class`` polygons; an optional
+        ``rules`` text column (the class's rule per site group) is shown in
+        the zone popups.
     assumptions : mapping, optional
-        The ``landuse.rule.*`` values: each zone's popup then gives its
-        class's rule for new towers, new poles and existing structures.
+        The ``landuse.rule.*`` values: the zone popups then give each
+        class's rule for new towers, new poles and existing structures in
+        ``lang`` (instead of a ``rules`` column).
 
     Examples
     --------
@@ -432,16 +435,20 @@ def check_map(conflicts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, offline: 
                "fillOpacity": 0.3} for c in classes]
     zone_geo = display_coords(zones.geometry, tile_spec)
     names = {c: _class_label(c, lang) for c in classes}
-    rules = {c: _rules_text(c, assumptions, lang) for c in classes} if assumptions else {}
-    fields = [lab["zone"], lab["zone_class"]] + ([lab["rule"]] if rules else [])
-    rows = [[z, names[c], *([rules[c]] if rules else [])]
-            for z, c in zip(zones["zone_id"], zones["zone_class"].astype(str), strict=True)]
+    zone_classes = zones["zone_class"].astype(str).tolist()
+    if assumptions:
+        rules_text: list[str] | None = [_rules_text(c, assumptions, lang) for c in zone_classes]
+    elif "rules" in zones:
+        rules_text = zones["rules"].astype(str).tolist()
+    else:
+        rules_text = None
+    fields = [lab["zone"], lab["zone_class"]] + ([lab["rule"]] if rules_text else [])
+    rows = [[z, names[c], *([rules_text[i]] if rules_text else [])]
+            for i, (z, c) in enumerate(zip(zones["zone_id"], zone_classes, strict=True))]
     layers = [areas_spec("zones", lab["zone_class"], zone_geo.to_numpy(),
-                         [classes.index(c) for c in zones["zone_class"].astype(str)],
-                         styles=styles, fields=fields, rows=rows,
-                         tooltips=[f"{z} · {names[c]}" for z, c in
-                                   zip(zones["zone_id"], zones["zone_class"].astype(str),
-                                       strict=True)])]
+                         [classes.index(c) for c in zone_classes], styles=styles, fields=fields,
+                         rows=rows, tooltips=[f"{z} · {names[c]}" for z, c in
+                                              zip(zones["zone_id"], zone_classes, strict=True)])]
     rules = ["forbidden", "restricted", "allowed"]
     where_ = display_coords(conflicts.geometry.representative_point(), tile_spec) \
         if len(conflicts) else gpd.GeoSeries([], crs=4326)
