@@ -36,7 +36,7 @@ class Default:
 
 _KINDS = (
     "existing_site", "tower", "rooftop", "streetlight", "monitoring_pole", "power_pole",
-    "traffic_pole", "public_building", "smart_pole", "greenfield",
+    "traffic_pole", "public_building", "smart_pole", "greenfield", "indoor_das",
 )
 _ENVS = ("dense_urban", "urban", "suburban", "rural")
 
@@ -44,11 +44,12 @@ _COST = {  # sharing-first: existing < social pole / building < smart pole < gre
     "existing_site": 15000, "tower": 20000, "rooftop": 40000, "streetlight": 30000,
     "monitoring_pole": 30000, "power_pole": 35000, "traffic_pole": 30000,
     "public_building": 35000, "smart_pole": 120000, "greenfield": 400000,
+    "indoor_das": 200000,  # 5G indoor distribution system (室分) for one building (assumption)
 }
 _HEIGHT = {  # DOMAIN.md section 4: typical mount heights
     "existing_site": 35, "tower": 40, "rooftop": 25, "streetlight": 9,
     "monitoring_pole": 7, "power_pole": 12, "traffic_pole": 7, "public_building": 20,
-    "smart_pole": 12, "greenfield": 40,
+    "smart_pole": 12, "greenfield": 40, "indoor_das": 3,
 }
 _MACRO_RADIUS = {"dense_urban": 250, "urban": 350, "suburban": 700, "rural": 1200}
 _MICRO_RADIUS = {"dense_urban": 100, "urban": 130, "suburban": 200, "rural": 300}
@@ -61,6 +62,8 @@ _RADIUS = {  # fixed-radius model (coverage.mode = "radius"), near the ISD norms
     "traffic_pole": {"dense_urban": 80, "urban": 110, "suburban": 170, "rural": 250},
     "power_pole": {"dense_urban": 120, "urban": 160, "suburban": 260, "rural": 400},
     "smart_pole": _MICRO_RADIUS,
+    # an indoor system serves the indoor demand of one building or complex around it
+    "indoor_das": {"dense_urban": 100, "urban": 100, "suburban": 150, "rural": 150},
 }
 
 TABLE: dict[str, Default] = {
@@ -141,6 +144,76 @@ for _cls, (_tower, _pole, _existing, _buffer) in _RULES.items():
     TABLE[f"landuse.buffer_m.{_cls}"] = Default(
         _buffer, "m", f"protection buffer around {_cls.replace('_', ' ')} (assumption)")
 
+
+# ---------------------------------------------------------------------------
+# Traffic, capacity, indoor systems and new-build proposals (issue 19).
+# Formulas: siteplan/traffic.py and siteplan/capacity.py; sources in each note.
+# ---------------------------------------------------------------------------
+_DENSITY_PER_KM2 = {  # people present in the busy hour when an area gives no population
+    "main_urban": 8000, "key_area": 15000, "transport_hub": 8000, "town_seat": 4000,
+    "industrial_park": 3000, "scenic_area": 300, "village": 2500, "road_corridor": 100,
+}
+for _cls, _density in _DENSITY_PER_KM2.items():
+    TABLE[f"traffic.density_per_km2.{_cls}"] = Default(
+        float(_density), "people/km²",
+        f"{_cls.replace('_', ' ')} population density when the area has no population "
+        "(assumption; Chinese county seats 5,000-15,000/km²)")
+_SE_PER_LAYER = {"dense_urban": 1.95, "urban": 1.6, "suburban": 1.2, "rural": 0.825}
+for _e, _se in _SE_PER_LAYER.items():
+    TABLE[f"capacity.se_per_layer_bps_hz.{_e}"] = Default(
+        _se, "bit/s/Hz", f"average DL spectral efficiency per MIMO layer in {_e} "
+        "(ITU-R M.2410 per-TRxP minimum: dense urban 7.8, rural 3.3, over 4 layers; "
+        "urban, suburban interpolated, assumption)")
+TABLE.update(
+    {
+        "traffic.penetration": Default(
+            0.5, "", "5G users / population at the milestone (Puyang plan: 1.91M of ~3.8M "
+            "people by 2022, about 0.5)"),
+        "traffic.operator_share": Default(
+            1.0, "", "share of 5G users the planned sites serve (1 = every operator on the "
+            "shared sites)"),
+        "traffic.gb_per_user_month": Default(
+            30.0, "GB/month", "mobile data per 5G user (assumption: about 2x MIIT 2022 "
+            "all-user average of 15.2 GB)"),
+        "traffic.busy_hour_share": Default(
+            0.15, "", "share of a day's traffic in the busy hour (cdcam's constant)"),
+        "traffic.days_per_month": Default(30.0, "days", "days per month for daily traffic"),
+        "capacity.load_cap": Default(
+            0.7, "", "planning load cap: expansion is triggered near 70 % PRB utilisation"),
+        "capacity.tdd_dl_share": Default(
+            0.743, "", "downlink share of a TDD carrier: DDDSU with S = 10:2:2 symbols "
+            "(52 of 70); FDD bands (n28) use 1"),
+        "capacity.macro.sectors": Default(3.0, "", "cells per macro site (three sectors)"),
+        "capacity.macro.mimo_layers": Default(
+            4.0, "", "average DL MIMO layers of a 64T64R macro cell (assumption, M.2410's "
+            "per-TRxP figures over 4 layers)"),
+        "capacity.micro.sectors": Default(1.0, "", "cells per pole-mounted micro site"),
+        "capacity.micro.mimo_layers": Default(2.0, "", "average DL layers of a 4T4R micro cell"),
+        "capacity.indoor.sectors": Default(
+            2.0, "", "cells per indoor distribution system (a building split in 2 cells)"),
+        "capacity.indoor.mimo_layers": Default(2.0, "", "average DL layers of a 2T2R/4T4R "
+                                               "indoor system"),
+        "capacity.indoor.se_per_layer_bps_hz": Default(
+            2.25, "bit/s/Hz", "indoor DL spectral efficiency per layer (ITU-R M.2410 indoor "
+            "hotspot 9 over 4 layers)"),
+        "proposals.mode": Default(
+            "reach", "", "'reach': propose new towers, smart poles and indoor systems where "
+            "no listed candidate reaches demand or capacity is short; 'off': none"),
+        "proposals.macro_spacing_factor": Default(
+            1.5, "x reach", "proposed tower lattice spacing / macro reach (hexagonal "
+            "full cover needs <= 1.73)"),
+        "proposals.micro_spacing_factor": Default(
+            1.5, "x reach", "proposed smart-pole lattice spacing / micro reach"),
+        "proposals.indoor_spacing_factor": Default(
+            1.4, "x reach", "proposed indoor-system spacing / indoor reach (square full "
+            "cover needs <= 1.41)"),
+        "proposals.capacity_margin": Default(
+            1.2, "", "propose more sites where the listed candidates' capacity is below "
+            "this multiple of an area's busy-hour demand"),
+        "power.indoor_load_kw": Default(
+            1.0, "kW", "5G indoor distribution system head end and remote units (assumption)"),
+    }
+)
 
 def _flatten(mapping: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     flat: dict[str, Any] = {}

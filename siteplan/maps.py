@@ -30,7 +30,7 @@ KIND_COLOURS = {
     "existing_site": "#1b9e77", "tower": "#117733", "rooftop": "#88ccee",
     "streetlight": "#ddcc77", "monitoring_pole": "#cc6677", "power_pole": "#882255",
     "traffic_pole": "#aa4499", "public_building": "#332288", "smart_pole": "#e66100",
-    "greenfield": "#d7191c",
+    "greenfield": "#d7191c", "indoor_das": "#6a3d9a",
 }
 CLASS_COLOURS = {
     "main_urban": "#fdb462", "key_area": "#fb8072", "transport_hub": "#bebada",

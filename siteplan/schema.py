@@ -26,7 +26,7 @@ from siteplan.errors import InputError, where
 
 KINDS: tuple[str, ...] = (
     "existing_site", "tower", "rooftop", "streetlight", "monitoring_pole", "power_pole",
-    "traffic_pole", "public_building", "smart_pole", "greenfield",
+    "traffic_pole", "public_building", "smart_pole", "greenfield", "indoor_das",
 )
 #: Kinds that reuse a structure that already stands (no new build).
 REUSED_KINDS: frozenset[str] = frozenset(KINDS) - {"smart_pole", "greenfield"}
@@ -34,10 +34,13 @@ REUSED_KINDS: frozenset[str] = frozenset(KINDS) - {"smart_pole", "greenfield"}
 MACRO_KINDS: frozenset[str] = frozenset(
     {"existing_site", "tower", "rooftop", "public_building", "greenfield"}
 )
+#: Indoor distribution systems (室分): serve indoor demand of their building only.
+INDOOR_KINDS: frozenset[str] = frozenset({"indoor_das"})
 #: Sharing-first preference order (lower is preferred), DOMAIN.md section 2.
 SHARING_RANK: dict[str, int] = {
     "existing_site": 0, "tower": 0, "rooftop": 1, "streetlight": 1, "monitoring_pole": 1,
     "power_pole": 1, "traffic_pole": 1, "public_building": 1, "smart_pole": 2, "greenfield": 3,
+    "indoor_das": 1,
 }
 ENVIRONMENTS: tuple[str, ...] = ("dense_urban", "urban", "suburban", "rural")
 AREA_CLASSES: tuple[str, ...] = (
