@@ -12,7 +12,7 @@ allows (n28: 30 MHz), the downlink share of a TDD pattern
 per layer of the environment served (ITU-R M.2410's per-TRxP minimum
 averages divided by 4 layers) and the load cap (``capacity.load_cap``,
 expansion near 70 % PRB use). The peak rate of TS 38.306 §4.1.2
-(``peak_cell_mbps``, with ``radio.scs_khz``) bounds a cell's average.
+(``peak_cell_mbps``, with ``radio.scs_khz.<band>``) bounds a cell's average.
 
 **Sharing a site among areas** (the modelling choice of this module): a
 site's capacity is split between the target areas it covers in proportion
@@ -125,21 +125,22 @@ class CapacityModel:
 
     @classmethod
     def from_assumptions(cls, assumptions: Mapping[str, Any]) -> CapacityModel:
-        """Read ``radio.band``, ``radio.bandwidth_mhz``, ``radio.scs_khz`` and
+        """Read ``radio.band``, ``radio.bandwidth_mhz.<band>``, ``radio.scs_khz.<band>`` and
         ``capacity.*``; check every value."""
         band = str(assumptions["radio.band"])
         if band not in BAND_MAX_BANDWIDTH_MHZ:
             raise ConfigError(f"radio.band {band!r} is not one of "
                               f"{', '.join(BAND_MAX_BANDWIDTH_MHZ)}.")
         notes = []
-        asked = float(assumptions["radio.bandwidth_mhz"])
+        asked = float(assumptions[f"radio.bandwidth_mhz.{band}"])
         if not (np.isfinite(asked) and asked > 0):
-            raise ConfigError(f"radio.bandwidth_mhz = {asked!r} must be a positive number of MHz.")
+            raise ConfigError(f"radio.bandwidth_mhz.{band} = {asked!r} must be a positive "
+                              "number of MHz.")
         bandwidth = min(asked, BAND_MAX_BANDWIDTH_MHZ[band])
         if bandwidth < asked:
-            notes.append(f"radio.bandwidth_mhz = {asked:g} MHz is more than a {band} carrier "
-                         f"allows; capacity uses {bandwidth:g} MHz.")
-        scs = float(assumptions["radio.scs_khz"])
+            notes.append(f"radio.bandwidth_mhz.{band} = {asked:g} MHz is more than a {band} "
+                         f"carrier allows; capacity uses {bandwidth:g} MHz.")
+        scs = float(assumptions[f"radio.scs_khz.{band}"])
         peak_check = peak_cell_mbps(bandwidth, scs, layers=1)  # validates the spacing
         if peak_check <= 0:
             raise ConfigError(f"radio.bandwidth_mhz = {bandwidth:g} MHz holds no resource block "

@@ -18,113 +18,184 @@ Examples
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Mapping
+import math
+from collections.abc import ItemsView, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from siteplan.errors import ConfigError
+from siteplan.kinds import KIND_INFO, KINDS
 
 
 @dataclass(frozen=True)
 class Default:
-    """One assumed value with its unit and where it comes from."""
+    """One assumed value with its unit, where it comes from, and what is allowed.
+
+    Attributes
+    ----------
+    value : float, str or bool
+        The default.
+    unit : str
+        Unit ("m", "CNY", "dBm" …; empty for a share or a choice).
+    note : str
+        What it is and where the number comes from.
+    low, high : float, optional
+        Allowed closed range for a number (it must also be finite).
+    choices : tuple, optional
+        Allowed values (text matched case-insensitively).
+    """
 
     value: float | str | bool
     unit: str
     note: str
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[Any, ...] | None = None
+
+    def check(self, key: str, value: Any) -> Any:
+        """Return ``value`` in canonical form, or raise :class:`ConfigError`
+        naming the key, the value and what is allowed.
+
+        Examples
+        --------
+        >>> Default(1.0, "m", "x", low=0, high=300).check("h", 20)
+        20.0
+        >>> Default(1.0, "m", "x", low=0, high=300).check("h", 1e7)
+        Traceback (most recent call last):
+        siteplan.errors.ConfigError: assumptions: 'h' = 10000000.0 m is outside [0, 300] m.
+        """
+        if isinstance(self.value, str):
+            if not isinstance(value, str):
+                raise ConfigError(f"assumptions: {key!r} must be text, got {value!r}.")
+            if self.choices is not None:
+                folded = {c.lower(): c for c in self.choices}
+                if value.strip().lower() not in folded:
+                    close = difflib.get_close_matches(value.strip().lower(), folded, n=1)
+                    hint = f" Did you mean {folded[close[0]]!r}?" if close else ""
+                    raise ConfigError(f"assumptions: {key!r} = {value!r} is not one of "
+                                      f"{', '.join(map(repr, self.choices))}.{hint}")
+                value = folded[value.strip().lower()]
+            return value
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"assumptions: {key!r} must be a number, got {value!r}.")
+        value = float(value)
+        unit = f" {self.unit}" if self.unit else ""
+        if not math.isfinite(value):
+            raise ConfigError(f"assumptions: {key!r} = {value!r} is not a finite number; "
+                              "give a plain number.")
+        if self.choices is not None and value not in self.choices:
+            raise ConfigError(f"assumptions: {key!r} = {value:g}{unit} is not one of "
+                              f"{', '.join(f'{c:g}' for c in self.choices)}.")
+        if (self.low is not None and value < self.low) or (
+                self.high is not None and value > self.high):
+            raise ConfigError(f"assumptions: {key!r} = {value!r}{unit} is outside "
+                              f"[{self.low:g}, {self.high:g}]{unit}.")
+        return value
 
 
-_KINDS = (
-    "existing_site", "tower", "rooftop", "streetlight", "monitoring_pole", "power_pole",
-    "traffic_pole", "public_building", "smart_pole", "greenfield", "indoor_das",
-)
+_KINDS = KINDS
 _ENVS = ("dense_urban", "urban", "suburban", "rural")
-
-_COST = {  # sharing-first: existing < social pole / building < smart pole < greenfield
-    "existing_site": 15000, "tower": 20000, "rooftop": 40000, "streetlight": 30000,
-    "monitoring_pole": 30000, "power_pole": 35000, "traffic_pole": 30000,
-    "public_building": 35000, "smart_pole": 120000, "greenfield": 400000,
-    "indoor_das": 200000,  # 5G indoor distribution system (室分) for one building (assumption)
-}
-_HEIGHT = {  # DOMAIN.md section 4: typical mount heights
-    "existing_site": 35, "tower": 40, "rooftop": 25, "streetlight": 9,
-    "monitoring_pole": 7, "power_pole": 12, "traffic_pole": 7, "public_building": 20,
-    "smart_pole": 12, "greenfield": 40, "indoor_das": 3,
-}
-_MACRO_RADIUS = {"dense_urban": 250, "urban": 350, "suburban": 700, "rural": 1200}
-_MICRO_RADIUS = {"dense_urban": 100, "urban": 130, "suburban": 200, "rural": 300}
-_RADIUS = {  # fixed-radius model (coverage.mode = "radius"), near the ISD norms / 2
-    "existing_site": _MACRO_RADIUS, "tower": _MACRO_RADIUS, "greenfield": _MACRO_RADIUS,
-    "rooftop": {"dense_urban": 200, "urban": 300, "suburban": 550, "rural": 900},
-    "public_building": {"dense_urban": 200, "urban": 300, "suburban": 550, "rural": 900},
-    "streetlight": _MICRO_RADIUS, "monitoring_pole": {"dense_urban": 80, "urban": 110,
-                                                       "suburban": 170, "rural": 250},
-    "traffic_pole": {"dense_urban": 80, "urban": 110, "suburban": 170, "rural": 250},
-    "power_pole": {"dense_urban": 120, "urban": 160, "suburban": 260, "rural": 400},
-    "smart_pole": _MICRO_RADIUS,
-    # an indoor system serves the indoor demand of one building or complex around it
-    "indoor_das": {"dense_urban": 100, "urban": 100, "suburban": 150, "rural": 150},
-}
+_BANDS = {"n78": (100.0, 30.0), "n41": (100.0, 30.0), "n28": (30.0, 15.0), "n79": (100.0, 30.0)}
+_RULE_CHOICES = ("forbidden", "restricted", "allowed")
 
 TABLE: dict[str, Default] = {
-    "demand.spacing_m": Default(100.0, "m", "grid spacing of demand points in target areas"),
-    "osm.storey_height_m": Default(3.0, "m", "storey height for OSM building:levels"),
+    "demand.spacing_m": Default(100.0, "m", "grid spacing of demand points in target areas",
+                                low=5, high=5000),
+    "osm.storey_height_m": Default(3.0, "m", "storey height for OSM building:levels",
+                                   low=2, high=10),
     "opencellid.site_distance_m": Default(
-        50.0, "m", "cells of one operator closer than this are one physical site"),
+        50.0, "m", "cells of one operator closer than this are one physical site",
+        low=0, high=5000),
     "merge.same_structure_m": Default(
-        5.0, "m", "the same kind within this distance in two sources is one structure"),
+        5.0, "m", "the same kind within this distance in two sources is one structure",
+        low=0, high=1000),
     "merge.multi_use_m": Default(
-        3.0, "m", "distinct poles within this distance form one multi-use pole (多杆合一)"),
-    "coverage.mode": Default("link_budget", "", "'link_budget' (TR 38.901) or 'radius'"),
-    "coverage.max_pairs": Default(50_000_000.0, "pairs", "memory guard on candidate-demand pairs"),
+        3.0, "m", "distinct poles within this distance form one multi-use pole (多杆合一)",
+        low=0, high=100),
+    "coverage.mode": Default("link_budget", "", "'link_budget' (TR 38.901) or 'radius'",
+                             choices=("link_budget", "radius")),
+    "coverage.max_pairs": Default(50_000_000.0, "pairs", "memory guard on candidate-demand pairs",
+                                  low=1, high=1e10),
+    "work.max_demand_points": Default(
+        5_000_000.0, "points", "work guard: more demand points need --allow-large",
+        low=1, high=1e9),
+    "work.max_memory_share": Default(
+        0.6, "", "work guard: estimated memory above this share of RAM needs --allow-large",
+        low=0.01, high=1),
 }
 for _k in _KINDS:
     TABLE[f"cost_cny.{_k}"] = Default(
-        float(_COST[_k]), "CNY", "capital cost of a 5G site on this structure (assumption)"
-    )
+        float(KIND_INFO[_k].cost_cny), "CNY",
+        "capital cost of a 5G site on this structure (assumption)", low=0, high=1e8)
 for _k in _KINDS:
     TABLE[f"height_m.{_k}"] = Default(
-        float(_HEIGHT[_k]), "m", "mount height when the candidate has no height_m (DOMAIN 4)"
-    )
+        float(KIND_INFO[_k].height_m), "m",
+        "mount height when the candidate has no height_m (DOMAIN 4)", low=1, high=300)
 for _k in _KINDS:
     for _e in _ENVS:
         TABLE[f"radius_m.{_k}.{_e}"] = Default(
-            float(_RADIUS[_k][_e]), "m", f"{_k} cell radius in {_e} for coverage.mode='radius'"
-        )
+            float(KIND_INFO[_k].radius_m[_e]), "m",
+            f"{_k} cell radius in {_e} for coverage.mode='radius'", low=10, high=50_000)
 TABLE.update(
     {
-        "radio.band": Default("n78", "", "n78 3.5 GHz, n41 2.6 GHz, n28 700 MHz, n79 4.9 GHz"),
-        "radio.mode": Default("nlos", "", "'nlos' (conservative), 'expected' (LOS-weighted), 'los'"),
-        "radio.rsrp_threshold_dbm": Default(-105.0, "dBm", "SS-RSRP edge; common value, no primary source"),
-        "radio.edge_probability": Default(0.9, "", "cell-edge coverage probability for the shadow margin"),
-        "radio.ue_height_m": Default(1.5, "m", "user-equipment height"),
-        "radio.noise_figure_db": Default(7.0, "dB", "UE noise figure (edge SNR in reports)"),
-        "radio.bandwidth_mhz": Default(100.0, "MHz", "carrier bandwidth (n28: capped at 20)"),
-        "radio.scs_khz": Default(30.0, "kHz", "subcarrier spacing (n28: 15)"),
-        "radio.macro.tx_power_dbm": Default(53.0, "dBm", "macro total transmit power (200 W)"),
-        "radio.macro.antenna_gain_dbi": Default(17.0, "dBi", "macro SSB beam gain"),
-        "radio.macro.loss_db": Default(2.0, "dB", "macro feeder and body loss"),
-        "radio.micro.tx_power_dbm": Default(37.0, "dBm", "pole micro total power (5 W, Ranplan)"),
-        "radio.micro.antenna_gain_dbi": Default(8.0, "dBi", "pole micro antenna gain"),
-        "radio.micro.loss_db": Default(1.0, "dB", "micro feeder and body loss"),
-        "radio.o2i_building": Default("low", "", "'low' or 'high' loss buildings for indoor areas"),
-        "radio.indoor_distance_m": Default(5.0, "m", "indoor path length, 0.5 dB/m (TR 38.901 7.4.3)"),
-        "radio.street_width_m": Default(20.0, "m", "RMa street width W"),
-        "radio.building_height_m": Default(5.0, "m", "RMa average building height h"),
-        "policy.mode": Default("weighted", "", "'weighted' costs or 'strict' sharing"),
-        "policy.national_reuse_share": Default(0.95, "", "China Tower 2023: >95% of 5G builds reused"),
-        "power.macro_load_kw": Default(3.8, "kW", "5G macro at full load (CCSA)"),
-        "power.micro_load_kw": Default(0.2, "kW", "micro unit on a smart pole (Guangdong spec)"),
-        "power.mean_load_fraction": Default(0.8, "", "average / full load over a year (assumption)"),
-        "power.tariff_cny_per_kwh.direct": Default(0.35, "CNY/kWh", "market target (Zezhou)"),
-        "power.tariff_cny_per_kwh.transfer": Default(0.8503, "CNY/kWh", "transfer-supply cap (Yueyang)"),
-        "power.tariff_cny_per_kwh.unknown": Default(0.8503, "CNY/kWh", "worst case: transfer cap"),
-        "power.transfer_share_target": Default(0.05, "", "Puyang: transfer-supply sites < 5% by 2022"),
-        "power.hours_per_year": Default(8760.0, "h", "hours a site runs in a year"),
-        "subsidy_cny.standalone_site": Default(5000.0, "CNY", "Puyang subsidy per new SA 5G site"),
-        "landuse.tower_footprint_m": Default(15.0, "m", "side of a new ground tower's compound"),
-        "landuse.pole_footprint_m": Default(1.0, "m", "side of a new smart pole's base"),
-        "landuse.restricted_penalty_cny": Default(100000.0, "CNY", "permit cost/risk on restricted land"),
+        "radio.band": Default("n78", "", "n78 3.5 GHz, n41 2.6 GHz, n28 700 MHz, n79 4.9 GHz",
+                              choices=tuple(_BANDS)),
+        "radio.mode": Default("nlos", "", "'nlos' (conservative), 'expected' (LOS-weighted), 'los'",
+                              choices=("nlos", "expected", "los")),
+        "radio.rsrp_threshold_dbm": Default(-105.0, "dBm", "SS-RSRP edge; common value, no primary source",
+            low=-150, high=-40),
+        "radio.edge_probability": Default(0.9, "", "cell-edge coverage probability for the shadow margin",
+            low=0.5, high=0.9999),
+        "radio.ue_height_m": Default(1.5, "m", "user-equipment height", low=1, high=22.5),
+        "radio.noise_figure_db": Default(7.0, "dB", "UE noise figure (edge SNR in reports)", low=0, high=20),
+    }
+)
+for _band, (_bw, _scs) in _BANDS.items():
+    TABLE[f"radio.bandwidth_mhz.{_band}"] = Default(
+        _bw, "MHz", f"{_band} carrier bandwidth (sets the subcarriers sharing the power)",
+        low=5, high=400)
+    TABLE[f"radio.scs_khz.{_band}"] = Default(
+        _scs, "kHz", f"{_band} subcarrier spacing", choices=(15.0, 30.0, 60.0, 120.0))
+TABLE.update(
+    {
+        "radio.macro.tx_power_dbm": Default(53.0, "dBm", "macro total transmit power (200 W)",
+            low=0, high=70),
+        "radio.macro.antenna_gain_dbi": Default(17.0, "dBi", "macro SSB beam gain", low=-10, high=40),
+        "radio.macro.loss_db": Default(2.0, "dB", "macro feeder and body loss", low=0, high=30),
+        "radio.micro.tx_power_dbm": Default(37.0, "dBm", "pole micro total power (5 W, Ranplan)",
+            low=0, high=70),
+        "radio.micro.antenna_gain_dbi": Default(8.0, "dBi", "pole micro antenna gain", low=-10, high=40),
+        "radio.micro.loss_db": Default(1.0, "dB", "micro feeder and body loss", low=0, high=30),
+        "radio.o2i_building": Default("low", "", "'low' or 'high' loss buildings for indoor areas",
+                                      choices=("low", "high")),
+        "radio.indoor_distance_m": Default(5.0, "m", "indoor path length, 0.5 dB/m (TR 38.901 7.4.3)",
+            low=0, high=100),
+        "radio.street_width_m": Default(20.0, "m", "RMa street width W", low=5, high=50),
+        "radio.building_height_m": Default(5.0, "m", "RMa average building height h", low=5, high=50),
+        "policy.mode": Default("weighted", "", "'weighted' costs or 'strict' sharing",
+                               choices=("weighted", "strict")),
+        "policy.national_reuse_share": Default(0.95, "", "China Tower 2023: >95% of 5G builds reused",
+            low=0, high=1),
+        "power.macro_load_kw": Default(3.8, "kW", "5G macro at full load (CCSA)", low=0, high=100),
+        "power.micro_load_kw": Default(0.2, "kW", "micro unit on a smart pole (Guangdong spec)",
+            low=0, high=100),
+        "power.mean_load_fraction": Default(0.8, "", "average / full load over a year (assumption)",
+            low=0, high=1),
+        "power.tariff_cny_per_kwh.direct": Default(0.35, "CNY/kWh", "market target (Zezhou)", low=0, high=10),
+        "power.tariff_cny_per_kwh.transfer": Default(0.8503, "CNY/kWh", "transfer-supply cap (Yueyang)",
+            low=0, high=10),
+        "power.tariff_cny_per_kwh.unknown": Default(0.8503, "CNY/kWh", "worst case: transfer cap",
+            low=0, high=10),
+        "power.transfer_share_target": Default(0.05, "", "Puyang: transfer-supply sites < 5% by 2022",
+            low=0, high=1),
+        "power.hours_per_year": Default(8760.0, "h", "hours a site runs in a year", low=0, high=8784),
+        "subsidy_cny.standalone_site": Default(5000.0, "CNY", "Puyang subsidy per new SA 5G site",
+            low=0, high=1e7),
+        "landuse.tower_footprint_m": Default(15.0, "m", "side of a new ground tower's compound",
+            low=0.1, high=200),
+        "landuse.pole_footprint_m": Default(1.0, "m", "side of a new smart pole's base", low=0.1, high=20),
+        "landuse.restricted_penalty_cny": Default(100000.0, "CNY", "permit cost/risk on restricted land",
+            low=0, high=1e9),
     }
 )
 # Land-use rules: class x site group -> forbidden / restricted (permit, penalty) / allowed.
@@ -140,9 +211,11 @@ _RULES = {
 for _cls, (_tower, _pole, _existing, _buffer) in _RULES.items():
     for _group, _rule in (("new_tower", _tower), ("new_pole", _pole), ("existing", _existing)):
         TABLE[f"landuse.rule.{_cls}.{_group}"] = Default(
-            _rule, "", f"{_group.replace('_', ' ')} sites on {_cls.replace('_', ' ')}")
+            _rule, "", f"{_group.replace('_', ' ')} sites on {_cls.replace('_', ' ')}",
+            choices=_RULE_CHOICES)
     TABLE[f"landuse.buffer_m.{_cls}"] = Default(
-        _buffer, "m", f"protection buffer around {_cls.replace('_', ' ')} (assumption)")
+        _buffer, "m", f"protection buffer around {_cls.replace('_', ' ')} (assumption)",
+        low=0, high=10_000)
 
 
 # ---------------------------------------------------------------------------
@@ -157,63 +230,74 @@ for _cls, _density in _DENSITY_PER_KM2.items():
     TABLE[f"traffic.density_per_km2.{_cls}"] = Default(
         float(_density), "people/km²",
         f"{_cls.replace('_', ' ')} population density when the area has no population "
-        "(assumption; Chinese county seats 5,000-15,000/km²)")
+        "(assumption; Chinese county seats 5,000-15,000/km²)", low=0, high=200_000)
 _SE_PER_LAYER = {"dense_urban": 1.95, "urban": 1.6, "suburban": 1.2, "rural": 0.825}
 for _e, _se in _SE_PER_LAYER.items():
     TABLE[f"capacity.se_per_layer_bps_hz.{_e}"] = Default(
         _se, "bit/s/Hz", f"average DL spectral efficiency per MIMO layer in {_e} "
         "(ITU-R M.2410 per-TRxP minimum: dense urban 7.8, rural 3.3, over 4 layers; "
-        "urban, suburban interpolated, assumption)")
+        "urban, suburban interpolated, assumption)", low=0.01, high=30)
 TABLE.update(
     {
         "traffic.penetration": Default(
             0.5, "", "5G users / population at the milestone (Puyang plan: 1.91M of ~3.8M "
-            "people by 2022, about 0.5)"),
+            "people by 2022, about 0.5)", low=0, high=1),
         "traffic.operator_share": Default(
             1.0, "", "share of 5G users the planned sites serve (1 = every operator on the "
-            "shared sites)"),
+            "shared sites)", low=0, high=1),
         "traffic.gb_per_user_month": Default(
             30.0, "GB/month", "mobile data per 5G user (assumption: about 2x MIIT 2022 "
-            "all-user average of 15.2 GB)"),
+            "all-user average of 15.2 GB)", low=0, high=10_000),
         "traffic.busy_hour_share": Default(
-            0.15, "", "share of a day's traffic in the busy hour (cdcam's constant)"),
-        "traffic.days_per_month": Default(30.0, "days", "days per month for daily traffic"),
+            0.15, "", "share of a day's traffic in the busy hour (cdcam's constant)",
+            low=0, high=1),
+        "traffic.days_per_month": Default(30.0, "days", "days per month for daily traffic",
+                                          low=28, high=31),
         "capacity.load_cap": Default(
-            0.7, "", "planning load cap: expansion is triggered near 70 % PRB utilisation"),
+            0.7, "", "planning load cap: expansion is triggered near 70 % PRB utilisation",
+            low=0.05, high=1),
         "capacity.tdd_dl_share": Default(
             0.743, "", "downlink share of a TDD carrier: DDDSU with S = 10:2:2 symbols "
-            "(52 of 70); FDD bands (n28) use 1"),
-        "capacity.macro.sectors": Default(3.0, "", "cells per macro site (three sectors)"),
+            "(52 of 70); FDD bands (n28) use 1", low=0.05, high=1),
+        "capacity.macro.sectors": Default(3.0, "", "cells per macro site (three sectors)",
+                                          low=1, high=12),
         "capacity.macro.mimo_layers": Default(
             4.0, "", "average DL MIMO layers of a 64T64R macro cell (assumption, M.2410's "
-            "per-TRxP figures over 4 layers)"),
-        "capacity.micro.sectors": Default(1.0, "", "cells per pole-mounted micro site"),
-        "capacity.micro.mimo_layers": Default(2.0, "", "average DL layers of a 4T4R micro cell"),
+            "per-TRxP figures over 4 layers)", low=1, high=16),
+        "capacity.micro.sectors": Default(1.0, "", "cells per pole-mounted micro site",
+                                          low=1, high=12),
+        "capacity.micro.mimo_layers": Default(2.0, "", "average DL layers of a 4T4R micro cell",
+                                              low=1, high=16),
         "capacity.indoor.sectors": Default(
-            2.0, "", "cells per indoor distribution system (a building split in 2 cells)"),
+            2.0, "", "cells per indoor distribution system (a building split in 2 cells)",
+            low=1, high=64),
         "capacity.indoor.mimo_layers": Default(2.0, "", "average DL layers of a 2T2R/4T4R "
-                                               "indoor system"),
+                                               "indoor system", low=1, high=16),
         "capacity.indoor.se_per_layer_bps_hz": Default(
             2.25, "bit/s/Hz", "indoor DL spectral efficiency per layer (ITU-R M.2410 indoor "
-            "hotspot 9 over 4 layers)"),
+            "hotspot 9 over 4 layers)", low=0.01, high=30),
         "proposals.mode": Default(
             "reach", "", "'reach': propose new towers, smart poles and indoor systems where "
-            "no listed candidate reaches demand or capacity is short; 'off': none"),
+            "no listed candidate reaches demand or capacity is short; 'off': none",
+            choices=("reach", "off")),
         "proposals.macro_spacing_factor": Default(
             1.5, "x reach", "proposed tower lattice spacing / macro reach (hexagonal "
-            "full cover needs <= 1.73)"),
+            "full cover needs <= 1.73)", low=0.2, high=10),
         "proposals.micro_spacing_factor": Default(
-            1.5, "x reach", "proposed smart-pole lattice spacing / micro reach"),
+            1.5, "x reach", "proposed smart-pole lattice spacing / micro reach", low=0.2,
+            high=10),
         "proposals.indoor_spacing_factor": Default(
             1.4, "x reach", "proposed indoor-system spacing / indoor reach (square full "
-            "cover needs <= 1.41)"),
+            "cover needs <= 1.41)", low=0.2, high=10),
         "proposals.capacity_margin": Default(
             1.2, "", "propose more sites where the listed candidates' capacity is below "
-            "this multiple of an area's busy-hour demand"),
+            "this multiple of an area's busy-hour demand", low=0, high=10),
         "power.indoor_load_kw": Default(
-            1.0, "kW", "5G indoor distribution system head end and remote units (assumption)"),
+            1.0, "kW", "5G indoor distribution system head end and remote units (assumption)",
+            low=0, high=100),
     }
 )
+
 
 def _flatten(mapping: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     flat: dict[str, Any] = {}
@@ -224,6 +308,11 @@ def _flatten(mapping: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
         else:
             flat[path] = value
     return flat
+
+
+READ_KEYS: set[str] = set()
+"""Keys some code has read (by key or by section) in this process; a test
+checks that every key of the table is read by some code."""
 
 
 class Assumptions(Mapping[str, Any]):
@@ -253,26 +342,34 @@ class Assumptions(Mapping[str, Any]):
                     f"assumptions: unknown key {key!r}.{hint} "
                     "See the assumptions table in README.md for every key."
                 )
-            default = TABLE[key].value
-            if isinstance(default, str):
-                if not isinstance(value, str):
-                    raise ConfigError(f"assumptions: {key!r} must be text, got {value!r}")
-            else:
-                if isinstance(value, bool) or not isinstance(value, int | float):
-                    raise ConfigError(f"assumptions: {key!r} must be a number, got {value!r}")
-                value = float(value)
+            value = TABLE[key].check(key, value)
             values[key] = value
             self._overridden.add(key)
         self._values = values
 
     def __getitem__(self, key: str) -> Any:
         try:
-            return self._values[key]
+            value = self._values[key]
+            READ_KEYS.add(key)
+            return value
         except KeyError:
             raise ConfigError(f"assumptions: unknown key {key!r}") from None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._values)
+
+    def items(self) -> ItemsView[str, Any]:  # noqa: D102 - iterating is not reading a key
+        return self._values.items()
+
+    def overrides(self) -> dict[str, Any]:
+        """The overridden keys with their exact values (what a plan folder stores).
+
+        Examples
+        --------
+        >>> Assumptions({"cost_cny": {"tower": 25000}}).overrides()
+        {'cost_cny.tower': 25000.0}
+        """
+        return {k: self._values[k] for k in TABLE if k in self._overridden}
 
     def __len__(self) -> int:
         return len(self._values)
@@ -292,7 +389,9 @@ class Assumptions(Mapping[str, Any]):
         0.35
         """
         cut = len(prefix) + 1
-        return {k[cut:]: v for k, v in self._values.items() if k.startswith(prefix + ".")}
+        found = {k: v for k, v in self._values.items() if k.startswith(prefix + ".")}
+        READ_KEYS.update(found)
+        return {k[cut:]: v for k, v in found.items()}
 
     def table(self) -> list[dict[str, Any]]:
         """Rows ``key, value, unit, note, overridden`` for reports."""

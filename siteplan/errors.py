@@ -2,18 +2,20 @@
 
 Every message names the file (or object), the row or id, the column and what
 to do about it, so that a planner can fix the input without reading code.
+Every class also subclasses :class:`ValueError` (as osmnx's errors do), so
+``except ValueError`` catches bad input in a notebook.
 
 Examples
 --------
 >>> from siteplan.errors import InputError, SiteplanError
->>> issubclass(InputError, SiteplanError)
-True
+>>> issubclass(InputError, SiteplanError), issubclass(InputError, ValueError)
+(True, True)
 """
 
 from __future__ import annotations
 
 
-class SiteplanError(Exception):
+class SiteplanError(ValueError):
     """Base class of every error siteplan raises on purpose."""
 
 
@@ -25,12 +27,20 @@ class ConfigError(SiteplanError):
     """A configuration file or parameter is wrong or names a missing file."""
 
 
+class OutputError(SiteplanError):
+    """An output path cannot be written (a file, a foreign folder, no permission)."""
+
+
 class SolverError(SiteplanError):
     """A solver was called with an invalid matrix, cost vector or target."""
 
 
 class RadioError(SiteplanError):
     """A radio-model parameter is outside the model's valid range."""
+
+
+class WorkTooLargeError(ConfigError):
+    """The estimated work (demand points, pairs, memory) exceeds the machine."""
 
 
 def where(source: str | None = None, *, row: object = None, column: str | None = None) -> str:

@@ -24,6 +24,7 @@ import pandas as pd
 import shapely
 
 from siteplan.errors import InputError, where
+from siteplan.kinds import KIND_INFO, STRICTEST_GROUP
 
 ZONE_CLASSES: dict[str, tuple[str, ...]] = {
     "basic_farmland": ("永久基本农田", "基本农田", "permanent_basic_farmland", "farmland",
@@ -55,7 +56,8 @@ def normalise_class(name: str) -> str | None:
 
 def site_group(kind: str) -> str:
     """``new_tower`` (greenfield), ``new_pole`` (smart pole) or ``existing``."""
-    return {"greenfield": "new_tower", "smart_pole": "new_pole"}.get(kind, "existing")
+    info = KIND_INFO.get(kind)
+    return STRICTEST_GROUP if info is None else info.landuse_group
 
 
 def prepare_zones(zones: gpd.GeoDataFrame, *, source: str = "zones",

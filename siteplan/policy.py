@@ -35,6 +35,8 @@ def site_costs(candidates: pd.DataFrame, assumptions: Mapping[str, Any]) -> np.n
 
 
 def _section(assumptions: Mapping[str, Any], prefix: str) -> dict[str, Any]:
+    if hasattr(assumptions, "section"):
+        return assumptions.section(prefix)
     cut = len(prefix) + 1
     return {k[cut:]: v for k, v in assumptions.items() if k.startswith(prefix + ".")}
 

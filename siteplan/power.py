@@ -25,11 +25,11 @@ import numpy as np
 import pandas as pd
 
 from siteplan.errors import ConfigError
+from siteplan.kinds import kinds_where
 from siteplan.schema import INDOOR_KINDS, MACRO_KINDS, POWER_SUPPLY
 
 #: Kinds in public areas that get direct supply from the grid (DOMAIN.md §2).
-PUBLIC_AREA_KINDS = frozenset({"streetlight", "monitoring_pole", "traffic_pole", "smart_pole",
-                               "power_pole", "greenfield"})
+PUBLIC_AREA_KINDS = kinds_where(public_area=True)
 
 
 def supply_type(kind: str, declared: str) -> str:
@@ -39,9 +39,12 @@ def supply_type(kind: str, declared: str) -> str:
 
 def tariffs(assumptions: Mapping[str, Any]) -> dict[str, float]:
     """Tariff per supply type; every type must have one."""
-    cut = len("power.tariff_cny_per_kwh.")
-    found = {k[cut:]: float(v) for k, v in assumptions.items()
-             if k.startswith("power.tariff_cny_per_kwh.")}
+    if hasattr(assumptions, "section"):
+        found = {k: float(v) for k, v in assumptions.section("power.tariff_cny_per_kwh").items()}
+    else:
+        cut = len("power.tariff_cny_per_kwh.")
+        found = {k[cut:]: float(v) for k, v in assumptions.items()
+                 if k.startswith("power.tariff_cny_per_kwh.")}
     missing = [s for s in POWER_SUPPLY if s not in found]
     if missing:
         raise ConfigError(f"power: no tariff for supply type(s) {missing}; set "

@@ -252,6 +252,7 @@ class LinkBudget:
     band: str
     freq_ghz: float
     subcarriers: int
+    scs_khz: float
     mode: str
     rsrp_threshold_dbm: float
     edge_probability: float
@@ -276,15 +277,21 @@ class LinkBudget:
         p_edge = float(assumptions["radio.edge_probability"])
         if not 0.5 <= p_edge < 1.0:
             raise RadioError(f"radio.edge_probability = {p_edge} must be in [0.5, 1).")
-        bandwidth_mhz, scs_khz = BAND_CARRIER[band]
+        bandwidth_mhz = float(assumptions[f"radio.bandwidth_mhz.{band}"])
+        scs_khz = float(assumptions[f"radio.scs_khz.{band}"])
         resource_blocks = int(bandwidth_mhz * 1000 * 0.983 // (12 * scs_khz))
+        if resource_blocks < 11:
+            raise RadioError(f"radio.bandwidth_mhz.{band} = {bandwidth_mhz:g} MHz at "
+                             f"{scs_khz:g} kHz spacing gives {resource_blocks} resource blocks; "
+                             "NR needs at least 11 (e.g. 5 MHz at 15 kHz).")
 
         def prof(kind: str) -> dict[str, float]:
             return {k: float(assumptions[f"radio.{kind}.{k}"])
                     for k in ("tx_power_dbm", "antenna_gain_dbi", "loss_db")}
 
         return cls(
-            band=band, freq_ghz=BAND_FREQ_GHZ[band], subcarriers=12 * resource_blocks, mode=mode,
+            band=band, freq_ghz=BAND_FREQ_GHZ[band], subcarriers=12 * resource_blocks,
+            scs_khz=scs_khz, mode=mode,
             rsrp_threshold_dbm=float(assumptions["radio.rsrp_threshold_dbm"]),
             edge_probability=p_edge, ue_height_m=float(assumptions["radio.ue_height_m"]),
             noise_figure_db=float(assumptions["radio.noise_figure_db"]),
@@ -312,7 +319,7 @@ class LinkBudget:
         return float(self.rsrp_threshold_dbm - noise_dbm - self.noise_figure_db)
 
     def _scs_khz(self) -> float:
-        return BAND_CARRIER[self.band][1]
+        return self.scs_khz
 
     def _z(self) -> float:
         return float(norm.ppf(self.edge_probability))

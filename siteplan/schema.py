@@ -23,25 +23,20 @@ import numpy as np
 import pandas as pd
 
 from siteplan.errors import InputError, where
+from siteplan.kinds import KIND_INFO, find_kind, kinds_where
+from siteplan.kinds import KINDS as _KINDS
 
-KINDS: tuple[str, ...] = (
-    "existing_site", "tower", "rooftop", "streetlight", "monitoring_pole", "power_pole",
-    "traffic_pole", "public_building", "smart_pole", "greenfield", "indoor_das",
-)
+#: Site kinds, their reuse/new-build split, macro kinds and sharing ranks all come
+#: from the one registry in :mod:`siteplan.kinds`.
+KINDS: tuple[str, ...] = _KINDS
 #: Kinds that reuse a structure that already stands (no new build).
-REUSED_KINDS: frozenset[str] = frozenset(KINDS) - {"smart_pole", "greenfield"}
+REUSED_KINDS: frozenset[str] = kinds_where(new_build=False)
 #: Kinds that carry a macro site; the others carry pole-mounted micro sites.
-MACRO_KINDS: frozenset[str] = frozenset(
-    {"existing_site", "tower", "rooftop", "public_building", "greenfield"}
-)
+MACRO_KINDS: frozenset[str] = kinds_where(macro=True)
 #: Indoor distribution systems (室分): serve indoor demand of their building only.
-INDOOR_KINDS: frozenset[str] = frozenset({"indoor_das"})
+INDOOR_KINDS: frozenset[str] = kinds_where(indoor=True)
 #: Sharing-first preference order (lower is preferred), DOMAIN.md section 2.
-SHARING_RANK: dict[str, int] = {
-    "existing_site": 0, "tower": 0, "rooftop": 1, "streetlight": 1, "monitoring_pole": 1,
-    "power_pole": 1, "traffic_pole": 1, "public_building": 1, "smart_pole": 2, "greenfield": 3,
-    "indoor_das": 1,
-}
+SHARING_RANK: dict[str, int] = {k: info.sharing_rank for k, info in KIND_INFO.items()}
 ENVIRONMENTS: tuple[str, ...] = ("dense_urban", "urban", "suburban", "rural")
 AREA_CLASSES: tuple[str, ...] = (
     "main_urban", "key_area", "transport_hub", "town_seat", "industrial_park",
@@ -197,11 +192,11 @@ def validate_candidates(frame: gpd.GeoDataFrame, source: str = "candidates") -> 
         _bad(out, source, dup, "site_id", f"duplicate site_id {first!r}",
              "Make site_id unique (e.g. prefix it with the source).")
     out["site_id"] = ids
-    kinds = out["kind"].astype("string").str.strip().str.lower()
-    unknown = ~kinds.isin(KINDS)
+    kinds = out["kind"].map(find_kind)
+    unknown = kinds.isna()
     if unknown.any():
         _bad(out, source, unknown.to_numpy(), "kind", f"unknown kind {out['kind'][unknown].iloc[0]!r}",
-             f"Use one of: {', '.join(KINDS)}.")
+             f"Use one of: {', '.join(KINDS)} (any case, or the Chinese names).")
     out["kind"] = kinds.astype(str)
     out["height_m"] = _as_number(out, source, "height_m") if "height_m" in out else np.nan
     if (out["height_m"] <= 0).any():

@@ -93,7 +93,9 @@ def test_unknown_class_without_population_names_the_area():
 
 def test_bad_traffic_assumption_is_a_config_error():
     with pytest.raises(ConfigError, match="traffic.penetration"):
-        area_traffic(_areas(), Assumptions({"traffic.penetration": 1.5}))
+        Assumptions({"traffic.penetration": 1.5})
+    with pytest.raises(ConfigError, match="traffic.penetration"):  # a plain mapping too
+        area_traffic(_areas(), {**Assumptions(), "traffic.penetration": 1.5})
 
 
 def test_population_layer_errors():
@@ -110,18 +112,18 @@ def test_peak_rate_matches_ts38306_example():
 
 
 def test_bandwidth_is_read_and_capped_per_band():
-    m = CapacityModel.from_assumptions(Assumptions({"radio.bandwidth_mhz": 60.0}))
+    m = CapacityModel.from_assumptions(Assumptions({"radio.bandwidth_mhz.n78": 60.0}))
     full = CapacityModel.from_assumptions(Assumptions())
     assert m.bandwidth_mhz == 60.0
     assert m.site_mbps("macro", "urban") == pytest.approx(full.site_mbps("macro", "urban") * 0.6)
     n28 = CapacityModel.from_assumptions(Assumptions({"radio.band": "n28",
-                                                      "radio.scs_khz": 15.0}))
+                                                      "radio.bandwidth_mhz.n28": 40.0}))
     assert n28.bandwidth_mhz == 30.0 and n28.dl_share == 1.0
     assert "more than a n28 carrier allows" in n28.notes[0]
     with pytest.raises(ConfigError, match="radio.scs_khz"):
-        CapacityModel.from_assumptions(Assumptions({"radio.scs_khz": 25.0}))
+        Assumptions({"radio.scs_khz.n78": 25.0})
     with pytest.raises(ConfigError, match="capacity.load_cap"):
-        CapacityModel.from_assumptions(Assumptions({"capacity.load_cap": 0.0}))
+        Assumptions({"capacity.load_cap": 0.0})
 
 
 def test_site_capacity_orders_profiles_and_environments():

@@ -41,7 +41,10 @@ def test_missing_or_bad_tariff_is_a_clear_error():
     with pytest.raises(ConfigError, match="power.tariff_cny_per_kwh.unknown"):
         tariffs(NoUnknown(values))
     with pytest.raises(ConfigError, match="non-negative"):
-        tariffs(Assumptions({"power.tariff_cny_per_kwh.direct": -1.0}))
+        tariffs(NoUnknown({**values, "power.tariff_cny_per_kwh.unknown": 0.8,
+                           "power.tariff_cny_per_kwh.direct": -1.0}))
+    with pytest.raises(ConfigError, match=r"tariff_cny_per_kwh.direct.*outside \[0, 10\]"):
+        Assumptions({"power.tariff_cny_per_kwh.direct": -1.0})  # refused when set
 
 
 def test_site_count_analysis_both_directions(sample):

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from siteplan.defaults import Assumptions
-from siteplan.errors import RadioError
+from siteplan.errors import ConfigError, RadioError
 from siteplan.radio import (
     LinkBudget,
     breakpoint_m,
@@ -137,8 +137,8 @@ def test_out_of_range_inputs_raise(kwargs, needle):
 
 
 def test_unknown_band_and_environment():
-    with pytest.raises(RadioError, match="n99"):
-        LinkBudget.from_assumptions(Assumptions({"radio.band": "n99"}))
+    with pytest.raises(ConfigError, match="n99.*Did you mean 'n79'"):
+        Assumptions({"radio.band": "n99"})  # refused when set, not when read
     with pytest.raises(RadioError, match="downtown"):
         scenario_for("downtown", macro=True)
 

@@ -1,0 +1,254 @@
+"""Output folders and files replaced as a whole, never half-written.
+
+A run writes everything into a staging folder beside ``--out`` and swaps it
+in at the end: on Linux with one ``renameat2(RENAME_EXCHANGE)`` (a reader sees
+the old folder or the new one, never a mix, and never no folder), elsewhere
+with two renames whose half-way state the next run repairs. Stale files of an
+earlier run do not survive (the whole folder is replaced), staging folders
+left by killed runs are removed, and a folder siteplan did not write (no
+``.siteplan`` marker) is never replaced without ``force=True``.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> root = pathlib.Path(tempfile.mkdtemp())
+>>> with output_folder(root / "out", kind="plan") as stage:
+...     _ = (stage / "a.txt").write_text("first")
+>>> with output_folder(root / "out", kind="plan") as stage:
+...     _ = (stage / "b.txt").write_text("second")
+>>> sorted(p.name for p in (root / "out").iterdir())
+['.siteplan', 'b.txt']
+>>> read_marker(root / "out")["kind"]
+'plan'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from siteplan.errors import OutputError
+
+MARKER = ".siteplan"
+"""File in every folder siteplan writes: what wrote it (kind, version)."""
+
+_STAGE_TAG = ".siteplan-staging-"
+_OLD_TAG = ".siteplan-old-"
+
+#: Test hook: called with a step name during the final swap ("exchanged",
+#: "moved_old", "moved_new"); a test makes it kill the process.
+swap_hook: Callable[[str], None] | None = None
+
+
+def _step(name: str) -> None:
+    if swap_hook is not None:
+        swap_hook(name)
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("siteplan")
+    except Exception:  # noqa: BLE001 - metadata missing in a source checkout
+        return "unknown"
+
+
+def read_marker(folder: str | Path) -> dict[str, Any] | None:
+    """The marker of a folder siteplan wrote, or None if it has none."""
+    path = Path(folder) / MARKER
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_leftovers(out: Path) -> list[Path]:
+    """Remove staging folders of killed runs beside ``out`` and repair a swap
+    interrupted half-way (``out`` missing, its old copy still beside it).
+
+    Returns the paths removed or restored.
+    """
+    touched: list[Path] = []
+    parent = out.parent
+    if not parent.is_dir():
+        return touched
+    for item in parent.iterdir():
+        name = item.name
+        for tag in (_STAGE_TAG, _OLD_TAG):
+            prefix = f".{out.name}{tag}"
+            if not name.startswith(prefix):
+                continue
+            pid_text = name[len(prefix):].split("-", 1)[0]
+            if pid_text.isdigit() and int(pid_text) != os.getpid() and _pid_alive(int(pid_text)):
+                continue  # another run is writing right now
+            if tag == _OLD_TAG and not out.exists():
+                os.rename(item, out)  # the swap died between its two renames
+            else:
+                shutil.rmtree(item, ignore_errors=True)
+            touched.append(item)
+    return touched
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False if
+    the system cannot."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is None:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
+
+
+def check_writable_folder(out: Path, *, kind: str, force: bool) -> None:
+    """Raise :class:`OutputError` if ``out`` cannot become a siteplan output
+    folder: it is a file, or a non-empty folder siteplan did not write (unless
+    ``force``), or its parent cannot be written."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: exists and is a file, not a folder; choose another --out.")
+    if out.is_dir() and not force and read_marker(out) is None and any(out.iterdir()):
+        raise OutputError(
+            f"{out}: this folder has files siteplan did not write (no {MARKER} marker); "
+            "they would be replaced. Choose an empty or new folder, or add --force to "
+            "replace it.")
+    parent = out.parent if str(out.parent) else Path(".")
+    if parent.exists() and not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputError(f"{parent}: cannot write here (permission denied); choose another "
+                          "--out.")
+
+
+@contextlib.contextmanager
+def output_folder(out_dir: str | Path, *, kind: str, force: bool = False,
+                  extra_marker: dict[str, Any] | None = None) -> Iterator[Path]:
+    """Yield a staging folder; on success it replaces ``out_dir`` as a whole.
+
+    Parameters
+    ----------
+    out_dir : path
+        The output folder (created or replaced).
+    kind : str
+        What writes it ("plan", "check-landuse", "relocation" …), stored in
+        the marker so later commands recognise the folder.
+    force : bool
+        Replace a non-empty folder that siteplan did not write.
+    extra_marker : dict, optional
+        More fields for the marker file.
+
+    Raises
+    ------
+    OutputError
+        ``out_dir`` is a file, a foreign folder (without ``force``), or not
+        writable.
+    """
+    out = Path(out_dir).absolute()
+    check_writable_folder(out, kind=kind, force=force)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        clean_leftovers(out)
+        stage = Path(tempfile.mkdtemp(prefix=f".{out.name}{_STAGE_TAG}{os.getpid()}-",
+                                      dir=out.parent))
+    except OSError as exc:
+        raise OutputError(f"{out.parent}: cannot create the output folder ({exc.strerror}); "
+                          "choose another --out.") from None
+    try:
+        yield stage
+        marker = {"kind": kind, "writer": "siteplan", "version": _version(),
+                  **(extra_marker or {})}
+        (stage / MARKER).write_text(json.dumps(marker, indent=1), encoding="utf-8")
+        _swap_in(stage, out)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _swap_in(stage: Path, out: Path) -> None:
+    try:
+        if not out.exists():
+            os.rename(stage, out)
+            _step("moved_new")
+            return
+        if _exchange(stage, out):
+            _step("exchanged")
+            return  # stage now holds the old folder; the caller removes it
+        old = out.parent / f".{out.name}{_OLD_TAG}{os.getpid()}-{stage.name[-8:]}"
+        os.rename(out, old)
+        _step("moved_old")
+        os.rename(stage, out)
+        _step("moved_new")
+        shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        raise OutputError(f"{out}: could not move the finished outputs into place "
+                          f"({exc.strerror}); the earlier folder is unchanged.") from None
+
+
+def write_file_atomic(path: str | Path, write: Callable[[Path], None], *,
+                      force: bool = False, protect: tuple[Path, ...] = ()) -> Path:
+    """Write one file through a temporary file beside it, renamed into place.
+
+    Parameters
+    ----------
+    path : path
+        Destination file.
+    write : callable
+        Called with the temporary path; must create the file there (same suffix).
+    force : bool
+        Replace an existing file.
+    protect : tuple of Path
+        Input files that must never be the destination (``candidates a.gpkg
+        --out a.gpkg``).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "x.txt"
+    >>> write_file_atomic(target, lambda p: p.write_text("hi")).read_text()
+    'hi'
+    """
+    path = Path(path).absolute()
+    for source in protect:
+        with contextlib.suppress(OSError):
+            if Path(source).exists() and path.exists() and os.path.samefile(source, path):
+                raise OutputError(f"{path}: is also an input; writing it would destroy the "
+                                  "input. Choose another output file.")
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder; give a file name such as candidates.gpkg.")
+    if path.exists() and not force:
+        raise OutputError(f"{path}: exists; add --force to replace it, or choose another name.")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}{_STAGE_TAG}{os.getpid()}-",
+                                        suffix=path.suffix, dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"{path.parent}: cannot write here ({exc.strerror}).") from None
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+    return path
