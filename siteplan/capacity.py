@@ -335,3 +335,44 @@ def area_capacity(coverage: sp.sparray, point_mbps: np.ndarray, area_of_row: np.
     available = np.asarray(matrix.sum(axis=1)).ravel()
     return AreaCapacity(np.asarray(area_ids), matrix, np.minimum(required, available), required,
                         available)
+
+
+def milestone_capacity(matrix: sp.sparray, demand: pd.DataFrame, active: np.ndarray,
+                       kinds: np.ndarray, model: CapacityModel, *,
+                       new_build: np.ndarray | None = None) -> AreaCapacity:
+    """Capacity rows of the areas due by a milestone (one row per area, in
+    the order areas first appear among the ``active`` demand rows, which is
+    the order of the planner's coverage groups).
+
+    Parameters
+    ----------
+    matrix : scipy.sparse matrix
+        Every demand row × candidates (excluded candidates emptied).
+    demand : pandas.DataFrame
+        Demand points with ``area_id``, ``environment``, ``coverage_target``
+        and ``demand_mbps``.
+    active : numpy.ndarray
+        Demand rows due by the milestone.
+    kinds : numpy.ndarray
+        Kind of every candidate.
+    model : CapacityModel
+    new_build : numpy.ndarray of bool, optional
+        Strict sharing (see :func:`area_capacity`).
+
+    Examples
+    --------
+    >>> from siteplan.defaults import Assumptions
+    >>> d = pd.DataFrame({"area_id": ["a", "a", "b"], "environment": ["urban"] * 3,
+    ...     "coverage_target": [1.0] * 3, "demand_mbps": [600.0, 600.0, 10.0]})
+    >>> cap = milestone_capacity(sp.csr_array(np.ones((3, 1), bool)), d, np.array([0, 1]),
+    ...     np.array(["tower"]), CapacityModel.from_assumptions(Assumptions()))
+    >>> cap.area_ids.tolist(), cap.required_mbps.tolist(), cap.sites_needed().tolist()
+    (['a'], [1200.0], [1])
+    """
+    d = demand.iloc[np.asarray(active, dtype=np.int64)]
+    codes, ids = pd.factorize(d["area_id"].astype(str).to_numpy(), sort=False)
+    first = pd.Series(np.arange(len(codes))).groupby(codes).first().to_numpy()
+    return area_capacity(sp.csr_array(matrix)[np.asarray(active, dtype=np.int64)],
+                         d["demand_mbps"].to_numpy(float), codes, np.asarray(ids),
+                         d["coverage_target"].to_numpy(float)[first],
+                         d["environment"].to_numpy()[first], kinds, model, new_build=new_build)

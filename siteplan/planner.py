@@ -2,8 +2,15 @@
 
 For each milestone year (ascending) the demand of every target area due by
 that year must be covered to the area's ``coverage_target`` (a share of the
-demand weight candidates can reach); sites on air and sites of earlier
-milestones are kept (nesting). Costs follow the sharing-first policy.
+demand weight some candidate can reach) and, with ``capacity=True`` (the
+default), its busy-hour traffic carried by the chosen sites (capacity rows
+of :mod:`siteplan.capacity`, traffic of :mod:`siteplan.traffic`); sites on
+air and sites of earlier milestones are kept (nesting). Costs follow the
+sharing-first policy. Where no listed candidate reaches demand or carries
+it, new towers, smart poles and indoor systems are proposed
+(:mod:`siteplan.proposals`, ``proposals.mode``). An area's target is met
+only when the target share of its WHOLE demand is covered; demand nothing
+can reach is reported with the reason.
 
 Examples
 --------
@@ -28,14 +35,17 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from siteplan.capacity import AreaCapacity, CapacityModel, milestone_capacity
 from siteplan.coverage import Coverage, coverage_matrix
 from siteplan.defaults import Assumptions
 from siteplan.demand import demand_points
 from siteplan.errors import ConfigError, InputError
 from siteplan.landuse import conflicts, prepare_zones
 from siteplan.policy import apply_strict_sharing, check_mode, is_new_build, site_costs
+from siteplan.proposals import extend_with_proposals, unreachable_reasons
 from siteplan.schema import validate_candidates, validate_targets
-from siteplan.solve import SetCoverResult, set_cover
+from siteplan.solve import CapacityConstraints, SetCoverResult, set_cover
+from siteplan.traffic import area_traffic, point_demand_mbps
 
 Progress = Callable[[str], None]
 
@@ -57,6 +67,8 @@ class MilestonePlan:
         Per demand row (all rows), covered by the selected sites.
     result : SetCoverResult
         The solver's result (cost, bound, gap).
+    capacity : AreaCapacity or None
+        The capacity rows the plan met (None when planned for coverage only).
     """
 
     milestone: int
@@ -65,6 +77,7 @@ class MilestonePlan:
     active: np.ndarray
     covered: np.ndarray
     result: SetCoverResult
+    capacity: AreaCapacity | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +99,9 @@ class Plan:
     notes: list[str] = field(default_factory=list)
     landuse_conflicts: pd.DataFrame | None = None
     excluded: pd.DataFrame | None = None
+    traffic: pd.DataFrame | None = None
+    capacity_model: CapacityModel | None = None
+    unreachable_reason: np.ndarray | None = None
 
     def site_conflicts(self, year: int) -> pd.DataFrame:
         """Land-use conflicts (forbidden or restricted) of the sites of ``year``."""
@@ -121,12 +137,20 @@ class Plan:
 
     def uncovered(self, year: int) -> gpd.GeoDataFrame:
         """Demand points due by ``year`` that the plan leaves uncovered, with
-        ``uncoverable`` true where no candidate can reach them."""
+        ``uncoverable`` true where no candidate (proposals included) can reach
+        them and ``reason`` saying why (water, forbidden land, outside every
+        reach; empty for coverable points)."""
         m = self.milestone(year)
         rows = m.active[~m.covered[m.active]]
         out = self.demand.iloc[rows].copy()
         out["uncoverable"] = ~self.coverable[rows]
+        out["reason"] = self._reasons()[rows]
         return out.to_crs(self.candidates.crs).reset_index(drop=True)
+
+    def _reasons(self) -> np.ndarray:
+        if self.unreachable_reason is not None:
+            return self.unreachable_reason
+        return np.where(self.coverable, "", "outside every reach").astype(object)
 
     @property
     def coverable(self) -> np.ndarray:
@@ -161,8 +185,26 @@ class Plan:
         best = self.coverage.best_server_rsrp(m.selected)
         frame_rsrp = pd.Series(best[m.active]).groupby(frame["area_id"].to_numpy(), sort=False)
         out["median_best_server_rsrp_dbm"] = frame_rsrp.median().reindex(agg.index).to_numpy()
-        out["target_met"] = out["covered_of_coverable"] >= out["coverage_target"] - 1e-9
+        # honest: the target share of the WHOLE area's demand, not of what some site reaches
+        out["target_met"] = out["covered_share"] >= out["coverage_target"] - 1e-9
         out["limited_by_reach"] = out["coverable_share"] < out["coverage_target"] - 1e-9
+        reasons = self._reasons()[m.active]
+        unreached = reasons != ""
+        why = pd.DataFrame({"area_id": frame["area_id"].to_numpy()[unreached],
+                            "reason": reasons[unreached], "w": w[unreached]})
+        total = agg["weight"]
+        text = {}
+        for area, part in why.groupby("area_id", sort=False):
+            shares = part.groupby("reason")["w"].sum().sort_values(ascending=False)
+            text[area] = "; ".join(f"{r} {100 * v / total[area]:.1f} %" for r, v in shares.items())
+        out["unreachable_reason"] = [text.get(a, "") for a in agg.index]
+        if m.capacity is not None:
+            served = m.capacity.served_mbps(m.selected)
+            cap = pd.DataFrame({"required": m.capacity.required_mbps, "served": served},
+                               index=m.capacity.area_ids).reindex(agg.index)
+            out["demand_mbps"] = cap["required"].to_numpy()
+            out["capacity_mbps"] = cap["served"].to_numpy()
+            out["capacity_met"] = (cap["served"] >= cap["required"] * (1 - 1e-6)).to_numpy()
         return out.reset_index(drop=True)
 
     def class_coverage(self, year: int) -> pd.DataFrame:
@@ -224,12 +266,22 @@ def prepare_coverage(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame,
     return metric, cands_m, demand, coverage_matrix(demand, cands_m, assumptions)
 
 
+def _to_metric(layer: gpd.GeoDataFrame | None, metric: Any, name: str) -> gpd.GeoDataFrame | None:
+    if layer is None:
+        return None
+    if layer.crs is None:
+        raise InputError(f"{name}: the layer has no CRS. Set one in the file.")
+    return layer.to_crs(metric)
+
+
 def plan(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
          landuse: gpd.GeoDataFrame | None = None,
          assumptions: Assumptions | Mapping[str, Any] | None = None,
          site_targets: Mapping[int, int] | None = None, method: str = "auto",
          time_limit_s: float | None = 20.0, seed: int = 0, name: str = "site plan",
-         progress: Progress | None = None) -> Plan:
+         progress: Progress | None = None, capacity: bool = True,
+         population: gpd.GeoDataFrame | None = None,
+         roads: gpd.GeoDataFrame | None = None) -> Plan:
     """Plan sites for every milestone in ``targets``.
 
     Parameters
@@ -249,6 +301,14 @@ def plan(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
         Passed to :func:`siteplan.solve.set_cover` per milestone.
     progress : callable, optional
         Called with a short text before each step.
+    capacity : bool
+        Also serve each area's busy-hour traffic (default); False plans for
+        coverage alone (what the capacity report compares against).
+    population : geopandas.GeoDataFrame, optional
+        Population polygons with a ``population`` count, for areas without
+        their own ``population`` (see :func:`siteplan.traffic.area_traffic`).
+    roads : geopandas.GeoDataFrame, optional
+        Road lines; proposed smart poles go along them.
 
     Returns
     -------
@@ -264,14 +324,30 @@ def plan(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
     site_targets = _check_site_targets(site_targets or {})
     metric, cands_m, demand, coverage = prepare_coverage(candidates, targets, assumptions, say)
     mode = check_mode(str(assumptions["policy.mode"]))
+    notes: list[str] = []
+    zones_m = None
+    if landuse is not None:
+        zones, notes = prepare_zones(landuse, source="landuse")
+        zones_m = zones.to_crs(metric)
+    targets_m = targets.to_crs(metric)
+    say("traffic per area and site capacity")
+    traffic = area_traffic(targets_m, assumptions, population=_to_metric(
+        population, metric, "population"))
+    demand["demand_mbps"] = point_demand_mbps(demand, traffic)
+    model = CapacityModel.from_assumptions(assumptions)
+    notes.extend(model.notes)
+    say("new-build proposals where no listed candidate serves")
+    candidates, cands_m, coverage, proposal_notes = extend_with_proposals(
+        candidates, cands_m, demand, coverage, targets_m, assumptions, zones_m=zones_m,
+        roads_m=_to_metric(roads, metric, "roads"),
+        point_mbps=demand["demand_mbps"].to_numpy() if capacity else None, model=model)
+    notes.extend(proposal_notes)
     candidates = candidates.copy()
     candidates["cost_cny"] = site_costs(candidates, assumptions)
-    notes: list[str] = []
     conflict_table, excluded = None, None
-    if landuse is not None:
+    if zones_m is not None:
         say("land-use check of every candidate")
-        zones, notes = prepare_zones(landuse, source="landuse")
-        conflict_table = conflicts(cands_m, zones.to_crs(metric), assumptions)
+        conflict_table = conflicts(cands_m, zones_m, assumptions)
         on_air = candidates["on_air"].to_numpy(bool)
         forbidden = np.zeros(len(candidates), bool)
         forbidden[conflict_table.loc[conflict_table["rule"] == "forbidden", "site_index"]] = True
@@ -294,25 +370,35 @@ def plan(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
             assumptions["landuse.restricted_penalty_cny"])
     cost = candidates["cost_cny"].to_numpy(float)
     matrix = coverage.matrix
+    kinds = candidates["kind"].to_numpy()
     if mode == "strict":
-        matrix = apply_strict_sharing(matrix, candidates["kind"].to_numpy())
+        matrix = apply_strict_sharing(matrix, kinds)
     weights = demand["weight"].to_numpy(float)
+    unreached = np.flatnonzero(np.diff(coverage.matrix.indptr) == 0)
+    reasons = np.full(len(demand), "", dtype=object)
+    reasons[unreached] = unreachable_reasons(demand, unreached, zones_m, assumptions)
     chosen = np.flatnonzero(candidates["on_air"].to_numpy(bool))
     results = []
     for year in sorted(targets["milestone"].unique().tolist()):
         active = np.flatnonzero(demand["milestone"].to_numpy() <= year)
         say(f"milestone {year}: set cover over {active.size:,} demand points")
         groups, group_target = _groups(demand, active)
+        cap = None
+        if capacity:
+            cap = milestone_capacity(coverage.matrix, demand, active, kinds, model,
+                                     new_build=is_new_build(kinds) if mode == "strict" else None)
         res = set_cover(matrix[active], cost, weights=weights[active], target=group_target,
                         groups=groups, preselected=chosen, time_limit=time_limit_s, seed=seed,
-                        method=method)
+                        method=method, capacity=None if cap is None else CapacityConstraints(
+                            cap.matrix, cap.demand_mbps))
         added = np.setdiff1d(res.selected, chosen)
         covered = coverage.cover_counts(res.selected) > 0
-        results.append(MilestonePlan(int(year), res.selected, added, active, covered, res))
+        results.append(MilestonePlan(int(year), res.selected, added, active, covered, res, cap))
         chosen = res.selected
     return Plan(candidates, targets, demand, coverage, tuple(results), assumptions,
                 dict(site_targets), metric, name=name, notes=notes,
-                landuse_conflicts=conflict_table, excluded=excluded)
+                landuse_conflicts=conflict_table, excluded=excluded, traffic=traffic,
+                capacity_model=model, unreachable_reason=reasons)
 
 
 def _check_site_targets(site_targets: Mapping[int, int]) -> dict[int, int]:

@@ -43,9 +43,12 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 import shapely
 from scipy.spatial import cKDTree
 
+from siteplan.capacity import CapacityModel, area_capacity, site_profile
+from siteplan.coverage import Coverage, coverage_matrix
 from siteplan.errors import ConfigError
 from siteplan.landuse import conflicts
 from siteplan.radio import LinkBudget, scenario_for
@@ -302,3 +305,131 @@ def unreachable_reasons(demand_m: gpd.GeoDataFrame, rows: np.ndarray,
         if rule[z] == "forbidden" and out[p] != "water":
             out[p] = "water" if classes[z] == "water" else f"forbidden land: {classes[z]}"
     return out
+
+
+def _hstack(a: Coverage, b: Coverage) -> Coverage:
+    """Coverage of ``a``'s columns then ``b``'s (same demand rows)."""
+    def stack(x: sp.sparray | None, y: sp.sparray | None) -> sp.csr_array | None:
+        if x is None or y is None:
+            return None
+        return sp.csr_array(sp.hstack([x, y], format="csr"))
+
+    reach = dict(a.reach_m)
+    for key, value in b.reach_m.items():
+        reach[key] = max(value, reach.get(key, 0.0))
+    return Coverage(stack(a.matrix, b.matrix), stack(a.rsrp_dbm, b.rsrp_dbm),
+                    stack(a.distance_m, b.distance_m), a.mode, reach,
+                    a.pairs_evaluated + b.pairs_evaluated)
+
+
+def capacity_shortfall(demand_m: gpd.GeoDataFrame, matrix: sp.sparray, point_mbps: np.ndarray,
+                       kinds: np.ndarray, model: CapacityModel,
+                       assumptions: Mapping[str, Any]) -> pd.DataFrame:
+    """Areas whose candidates together carry less than ``proposals.capacity_margin``
+    × their busy-hour demand, with the number of extra sites (of the kind the
+    area would get) that closes the gap.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``area_id, environment, indoor, required_mbps, available_mbps, extra_sites``.
+    """
+    codes, area_ids = pd.factorize(demand_m["area_id"].astype(str).to_numpy(), sort=False)
+    first = pd.Series(np.arange(len(codes))).groupby(codes).first().to_numpy()
+    env = demand_m["environment"].to_numpy()[first]
+    target = demand_m["coverage_target"].to_numpy(float)[first]
+    indoor = (pd.Series(demand_m["indoor"].to_numpy(bool)).groupby(codes).mean()
+              .to_numpy() >= 0.5)
+    cap = area_capacity(matrix, point_mbps, codes, np.asarray(area_ids), target, env, kinds,
+                        model)
+    margin = float(assumptions["proposals.capacity_margin"])
+    gap = margin * cap.required_mbps - cap.available_mbps
+    rows = []
+    for g in np.flatnonzero(gap > 1e-9).tolist():
+        kind = ("indoor_das" if indoor[g] else
+                "smart_pole" if env[g] in ("dense_urban", "urban") else "greenfield")
+        per_site = model.site_mbps(site_profile(np.array([kind]))[0], env[g])
+        rows.append({"area_id": str(area_ids[g]), "environment": env[g],
+                     "indoor": bool(indoor[g]), "required_mbps": float(cap.required_mbps[g]),
+                     "available_mbps": float(cap.available_mbps[g]),
+                     "extra_sites": int(np.ceil(gap[g] / per_site))})
+    return pd.DataFrame(rows, columns=["area_id", "environment", "indoor", "required_mbps",
+                                       "available_mbps", "extra_sites"])
+
+
+def extend_with_proposals(candidates: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
+                          demand_m: gpd.GeoDataFrame, coverage: Coverage,
+                          targets_m: gpd.GeoDataFrame, assumptions: Mapping[str, Any], *,
+                          zones_m: gpd.GeoDataFrame | None = None,
+                          roads_m: gpd.GeoDataFrame | None = None,
+                          point_mbps: np.ndarray | None = None,
+                          model: CapacityModel | None = None,
+                          ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, Coverage, list[str]]:
+    """The listed candidates plus the proposals they need, with their coverage.
+
+    Listed candidates on land forbidden to them (and not on air) do not
+    count as reaching demand. Coverage proposals come first; then, if
+    ``point_mbps`` and ``model`` are given, capacity proposals for areas
+    still short (:func:`capacity_shortfall`).
+
+    Returns
+    -------
+    candidates, candidates_m : geopandas.GeoDataFrame
+        Listed then proposed rows (input CRS, metric CRS), with ``proposed``
+        and ``proposal_reason`` on every row.
+    coverage : Coverage
+        Columns in the same order.
+    notes : list of str
+        What was proposed and why, for the report.
+    """
+    listed = candidates.copy()
+    if "proposed" not in listed.columns:
+        listed["proposed"] = False
+    listed["proposed"] = listed["proposed"].fillna(False).astype(bool)
+    if "proposal_reason" not in listed.columns:
+        listed["proposal_reason"] = ""
+    listed_m = candidates_m.assign(proposed=listed["proposed"].to_numpy(),
+                                   proposal_reason=listed["proposal_reason"].to_numpy())
+    allowed = np.ones(len(listed), bool)
+    if zones_m is not None:
+        table = conflicts(listed_m, zones_m, assumptions)
+        forbidden = np.zeros(len(listed), bool)
+        forbidden[table.loc[table["rule"] == "forbidden", "site_index"].to_numpy(np.int64)] = True
+        allowed = ~forbidden | listed["on_air"].to_numpy(bool)
+    usable = coverage.without_columns(~allowed)
+    unreached = np.diff(usable.matrix.indptr) == 0
+    taken = set(listed["site_id"].astype(str))
+    props = propose_sites(demand_m, unreached, assumptions, zones_m=zones_m, roads_m=roads_m,
+                          taken_ids=taken)
+    notes = []
+    out_m, cov = listed_m, coverage
+    if len(props):
+        cov = _hstack(cov, coverage_matrix(demand_m, props, assumptions))
+        out_m = pd.concat([out_m, props], ignore_index=True)
+        allowed = np.concatenate([allowed, np.ones(len(props), bool)])
+        counts = props["kind"].value_counts()
+        notes.append("proposed where no listed candidate reaches demand: " + ", ".join(
+            f"{n} {k}" for k, n in counts.items()) + f" ({int(unreached.sum()):,} demand "
+            "points out of every listed candidate's reach).")
+    if point_mbps is not None and model is not None and check_mode(assumptions) != "off":
+        short = capacity_shortfall(demand_m, cov.without_columns(~allowed).matrix, point_mbps,
+                                   out_m["kind"].to_numpy(), model, assumptions)
+        if len(short):
+            more = propose_sites(demand_m, np.zeros(len(demand_m), bool), assumptions,
+                                 zones_m=zones_m, capacity_short=short, areas_m=targets_m,
+                                 taken_ids=taken | set(out_m["site_id"].astype(str)))
+            if len(more):
+                cov = _hstack(cov, coverage_matrix(demand_m, more, assumptions))
+                out_m = pd.concat([out_m, more], ignore_index=True)
+                notes.append("proposed for capacity (candidates carry less than "
+                             f"{float(assumptions['proposals.capacity_margin']):g} × the "
+                             "busy-hour demand): " + ", ".join(
+                                 f"{r.extra_sites} in {r.area_id}" for r in short.itertuples()))
+    out_m = gpd.GeoDataFrame(out_m, geometry="geometry", crs=candidates_m.crs)
+    new_rows = out_m.iloc[len(listed):]
+    out = listed
+    if len(new_rows):
+        out = gpd.GeoDataFrame(pd.concat([listed, new_rows.to_crs(candidates.crs)],
+                                         ignore_index=True), geometry="geometry",
+                               crs=candidates.crs)
+    return out, out_m, cov, notes
