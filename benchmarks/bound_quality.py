@@ -7,7 +7,7 @@ no Lagrangian bound can exceed it) and reports, side by side in one run:
 
 * the subgradient bound after ``--seconds`` (``lagrange.subgradient`` with
   the greedy cover as its target), as a share of the LP value;
-* ``set_cover(method="auto", time_limit=--seconds)``: its cost and bound
+* ``set_cover(method="auto", time_limit_s=--seconds)``: its cost and bound
   as a share of the LP value, i.e. how much of the gap it reports is the
   bound's and how much the cover's.
 
@@ -74,7 +74,7 @@ def main() -> int:
             state = subgradient(p, upper_bound=greedy.cost, best_selected=greedy.selected,
                                 preselected=none,
                                 deadline=time.perf_counter() + args.seconds)
-            auto = set_cover(A, cost, time_limit=args.seconds)
+            auto = set_cover(A, cost, time_limit_s=args.seconds)
             gap = (auto.cost - auto.lower_bound) / auto.cost * 100
             lp_text = "not solved" if lp is None else f"{lp:,.1f}"
             print(f"| {rows:,} × {cols:,} | {kind} | {A.nnz:,} | {lp_text} | {lp_s:.0f} s | "

@@ -97,7 +97,7 @@ def run_highs(args: argparse.Namespace) -> list[dict]:
             t_highs = time.perf_counter() - t0
             solved = res.status == 0
             limit = max(args.share * t_highs, 0.01)
-            ours = set_cover(A, inst.cost, time_limit=limit)
+            ours = set_cover(A, inst.cost, time_limit_s=limit)
             greedy = set_cover(A, inst.cost, method="greedy")
             ref = float(res.fun) if res.x is not None else float("nan")
             row = dict(instance=inst.name, rows=A.shape[0], cols=A.shape[1], nnz=int(A.nnz),
@@ -145,10 +145,10 @@ def run_spopt(args: argparse.Namespace) -> list[dict]:
             if not any(alive.values()):
                 break
             inst = FAMILIES[family](n, m, seed=0)
-            ours = set_cover(inst.A, time_limit=args.ours_limit)
+            ours = set_cover(inst.A, time_limit_s=args.ours_limit)
             p_sites = max(1, ours.selected.size // 2)
             mine_max = max_cover(inst.A, k=p_sites, weights=inst.weights,
-                                 time_limit=args.ours_limit)
+                                 time_limit_s=args.ours_limit)
             for model in ("lscp", "mclp"):
                 if not alive[model]:
                     continue

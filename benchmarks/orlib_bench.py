@@ -42,7 +42,7 @@ def main() -> int:
         A, cost = read_orlib(folder / f"{name}.txt.gz")
         bk = float(best[name]["weighted_best_known"])
         g = set_cover(A, cost, method="greedy")
-        a = set_cover(A, cost, method="auto", time_limit=args.limit, seed=0)
+        a = set_cover(A, cost, method="auto", time_limit_s=args.limit, seed=0)
         assert a.lower_bound <= a.cost + 1e-6 and a.covered == 1.0
         row = dict(instance=name, best_known=bk, greedy=g.cost, auto=a.cost,
                    lower_bound=round(a.lower_bound, 3),

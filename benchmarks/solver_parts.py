@@ -64,16 +64,6 @@ def _instances() -> list[tuple[str, Problem]]:
     return found
 
 
-def _with(module: object, name: str, value: object, run: Callable[[], object],
-          repeat: int) -> tuple[object, float]:
-    old = getattr(module, name)
-    setattr(module, name, value)
-    try:
-        return _best(run, repeat)
-    finally:
-        setattr(module, name, old)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
@@ -87,12 +77,12 @@ def main() -> int:
     print("|---|---|---:|---:|---:|---:|---|---:|---:|---:|---|---:|---:|---:|")
     none, limit = np.zeros(0, np.int64), args.lp_limit
     for name, p in _instances():
-        lazy, t_lazy = _with(greedy, "EAGER_COLS_LIMIT", 0,
-                             lambda p=p: greedy.greedy_cover(p, none), args.repeat)
-        eager, t_eager = _with(greedy, "EAGER_COLS_LIMIT", 10**9,
-                               lambda p=p: greedy.greedy_cover(p, none), args.repeat)
-        (_, kept_s), t_sorted = _with(reduce, "BITSET_WORDS_PER_ROW", 0,
-                                      lambda p=p: reduce.reduce_rows(p), args.repeat)
+        lazy, t_lazy = _best(lambda p=p: greedy.greedy_cover(p, none, eager_cols_limit=0),
+                             args.repeat)
+        eager, t_eager = _best(lambda p=p: greedy.greedy_cover(p, none, eager_cols_limit=10**9),
+                               args.repeat)
+        (_, kept_s), t_sorted = _best(lambda p=p: reduce.reduce_rows(p, bitset_words_per_row=0),
+                                      args.repeat)
         (q, kept_b), t_bits = _best(lambda p=p: reduce.reduce_rows(p), args.repeat)
         lp_cells = ["–", "–", "–"]
         if q.col_rows.size <= 2_000_000:

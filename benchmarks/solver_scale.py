@@ -33,7 +33,7 @@ from coverage_instances import disk_matrix
 A, weighted_cost = disk_matrix(rows, cols, per_row=per_row)
 cost = weighted_cost if weighted else None
 t0 = time.perf_counter()
-res = set_cover(A, cost, time_limit=limit)
+res = set_cover(A, cost, time_limit_s=limit)
 seconds = time.perf_counter() - t0
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2
 # auto may fork a second local search (wide LP gaps): its peak counts too
@@ -57,7 +57,7 @@ A, _ = disk_matrix(rows, cols, per_row=per_row)
 t0 = time.perf_counter()
 greedy = max_cover(A, k=k, method="greedy")
 t1 = time.perf_counter()
-res = max_cover(A, k=k, time_limit=limit)
+res = max_cover(A, k=k, time_limit_s=limit)
 t2 = time.perf_counter()
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2
 print(json.dumps({"nnz": int(A.nnz), "greedy_s": t1 - t0, "seconds": t2 - t1, "peak_gb": peak,
@@ -88,7 +88,7 @@ def main() -> int:
     args = parser.parse_args()
     print(f"# {platform.node()} {platform.machine()}, {time.strftime('%Y-%m-%d')}, "
           f"python {platform.python_version()}; {args.rows:,} rows x {args.cols:,} columns, "
-          f"time_limit={args.limit:g} s")
+          f"time_limit_s={args.limit:g} s")
     print("| costs | nonzeros | time (s) | peak memory (GB) | of which forked search (GB) | "
           "greedy | auto | lower bound | gap | bound from |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")

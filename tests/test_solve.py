@@ -47,7 +47,7 @@ def brute_force(A, cost, weights, target=1.0, pre=()):
 @given(instances(), st.sampled_from(["greedy", "auto", "exact"]), st.sampled_from([1.0, 0.7]))
 def test_cover_claims_hold_and_bound_is_valid(inst, method, target):
     A, cost, weights = inst
-    res = set_cover(A, cost, weights=weights, target=target, method=method, time_limit=5)
+    res = set_cover(A, cost, weights=weights, target=target, method=method, time_limit_s=5)
     dense = A.toarray() > 0
     covered = dense[:, res.selected].any(axis=1) if res.selected.size else np.zeros(len(dense), bool)
     total = weights.sum()
@@ -71,7 +71,7 @@ def test_preselected_always_kept(inst, data):
     A, cost, weights = inst
     pre = data.draw(st.lists(st.integers(0, A.shape[1] - 1), max_size=3, unique=True))
     for method in ("greedy", "auto"):
-        res = set_cover(A, cost, weights=weights, preselected=pre, method=method, time_limit=2)
+        res = set_cover(A, cost, weights=weights, preselected=pre, method=method, time_limit_s=2)
         assert set(pre) <= set(res.selected.tolist())
         assert res.cost >= brute_force(A, cost, weights, 1.0, pre) - 1e-9
 
@@ -81,7 +81,7 @@ def test_preselected_always_kept(inst, data):
 def test_max_cover_bound_and_count(inst, k):
     A, cost, weights = inst
     k = min(k, A.shape[1])
-    res = max_cover(A, k, weights=weights, time_limit=2)
+    res = max_cover(A, k, weights=weights, time_limit_s=2)
     assert res.selected.size <= k
     dense = A.toarray() > 0
     best = max(weights[dense[:, list(c)].any(axis=1)].sum() for c in
@@ -95,7 +95,7 @@ def test_grouped_targets_are_each_reached():
     A = sp.random(400, 120, density=0.04, random_state=4, format="csc")
     groups = rng.integers(0, 4, 400)
     target = np.array([1.0, 0.9, 0.5, 0.8])
-    res = set_cover(A, rng.uniform(1, 5, 120), groups=groups, target=target, time_limit=3)
+    res = set_cover(A, rng.uniform(1, 5, 120), groups=groups, target=target, time_limit_s=3)
     dense = A.toarray() > 0
     covered = dense[:, res.selected].any(axis=1)
     for g in range(4):
@@ -105,7 +105,7 @@ def test_grouped_targets_are_each_reached():
 
 def test_orlib_scp41_auto_reaches_optimum():
     A, cost = read_orlib(DATA / "orlib" / "scp41.txt.gz")
-    res = set_cover(A, cost, method="auto", time_limit=10)
+    res = set_cover(A, cost, method="auto", time_limit_s=10)
     assert res.cost == 429  # proven optimum (OR-Library)
     assert res.lower_bound <= 429 and res.covered == 1.0
     greedy = set_cover(A, cost, method="greedy")
@@ -143,7 +143,7 @@ def test_deterministic_for_seed():
     runs = [set_cover(A, cost, seed=5, method="greedy") for _ in range(2)]
     assert runs[0].selected.tolist() == runs[1].selected.tolist()
     A41, cost41 = read_orlib(DATA / "orlib" / "scp41.txt.gz")
-    runs = [set_cover(A41, cost41, seed=5, time_limit=10) for _ in range(2)]
+    runs = [set_cover(A41, cost41, seed=5, time_limit_s=10) for _ in range(2)]
     assert runs[0].optimal and runs[0].selected.tolist() == runs[1].selected.tolist()
     p = build_problem(A41, cost41)
     start, pre = runs[0].selected, np.zeros(0, np.int64)
@@ -187,7 +187,7 @@ def test_row_reduction_on_geometric_rows():
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_bitset_and_sorted_search_drop_the_same_rows(seed, monkeypatch):
+def test_bitset_and_sorted_search_drop_the_same_rows(seed):
     """Containment tested on bit-packed rows (narrow matrices) and by sorted
     search (wide ones) finds the same dominated rows, across word borders
     (130 columns: three words)."""
@@ -203,8 +203,7 @@ def test_bitset_and_sorted_search_drop_the_same_rows(seed, monkeypatch):
     p = build_problem(sp.csr_array(dense.astype(np.int8)), weights=rng.integers(1, 4, rows))
     kept = []
     for words in (256, 0):
-        monkeypatch.setattr(reduce, "BITSET_WORDS_PER_ROW", words)
-        kept.append(reduce.reduce_rows(p)[1].tolist())
+        kept.append(reduce.reduce_rows(p, bitset_words_per_row=words)[1].tolist())
     assert kept[0] == kept[1]
     assert len(kept[0]) < 0.5 * rows
 
@@ -240,9 +239,9 @@ def test_auto_reaches_the_optimum_of_a_geometric_instance():
     A = sp.csc_array((d <= 0.1).astype(np.int8))
     keep = np.asarray(A.sum(axis=1)).ravel() > 0
     A = sp.csc_array(A[keep])
-    exact = set_cover(A, method="exact", time_limit=60)
+    exact = set_cover(A, method="exact", time_limit_s=60)
     assert exact.optimal
-    auto = set_cover(A, time_limit=3)
+    auto = set_cover(A, time_limit_s=3)
     assert auto.cost <= exact.cost * 1.02
     assert auto.details["rows_after_reduction"] < A.shape[0] / 2
 
@@ -273,7 +272,7 @@ def test_local_portfolio_returns_a_cover_no_dearer(inst, target, data):
     assert p.cost[found].sum() >= brute_force(A, cost, weights, target, pre=pre) - 1e-9
 
 
-def test_iterated_greedy_dense_and_sparse_rebuilds_agree(monkeypatch):
+def test_iterated_greedy_dense_and_sparse_rebuilds_agree():
     """The dense-matrix rebuild (small cores) makes exactly the moves of the
     sparse one: same seed, same covers."""
     from siteplan.solve import local
@@ -286,8 +285,7 @@ def test_iterated_greedy_dense_and_sparse_rebuilds_agree(monkeypatch):
     prices = np.random.default_rng(0).random(p.n_rows)
     runs = []
     for cells in (10**9, 0):
-        monkeypatch.setattr(local, "DENSE_CELLS", cells)
-        search = local.IteratedGreedy(p, start, pre, prices=prices, seed=5)
+        search = local.IteratedGreedy(p, start, pre, prices=prices, seed=5, dense_cells=cells)
         runs.append([search.run(np.inf, max_moves=1).tolist() for _ in range(30)])
     assert runs[0] == runs[1]
 

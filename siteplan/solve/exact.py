@@ -9,6 +9,7 @@ for max cover. It can be restricted to a subset of the columns (a core).
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 
 import highspy
@@ -32,8 +33,11 @@ class MipResult:
     optimal: bool
 
 
-def _highs(time_limit_s: float, seed: int, gap: float, presolve: bool = True) -> highspy.Highs:
+def _highs(time_limit_s: float, seed: int, gap: float, presolve: bool = True,
+           node_limit: int | None = None) -> highspy.Highs:
     h = highspy.Highs()
+    if node_limit is not None:
+        h.setOptionValue("mip_max_nodes", int(max(node_limit, 1)))
     if not presolve:
         h.setOptionValue("presolve", "off")
     h.setOptionValue("output_flag", False)
@@ -72,7 +76,14 @@ def _solve(h: highspy.Highs, sense: str, c: np.ndarray, lower: np.ndarray, upper
         return None, np.nan, float(info.mip_dual_bound), False
     values = np.asarray(h.getSolution().col_value)
     optimal = status == highspy.HighsModelStatus.kOptimal
-    return values, float(info.objective_function_value), float(info.mip_dual_bound), optimal
+    objective, bound = float(info.objective_function_value), float(info.mip_dual_bound)
+    # HiGHS 1.16 with presolve and a start solution can return the start
+    # with a smaller objective and "optimal" (seen on a 247 x 250 cover:
+    # objective 46, bound 46, the returned cover costing 55, true optimum
+    # 51); such an answer's bound and status are not trusted
+    if abs(float(c @ values) - objective) > 1e-6 * max(1.0, abs(objective)):
+        return values, float(c @ values), -np.inf if sense == "min" else np.inf, False
+    return values, objective, bound, optimal
 
 
 @dataclass(frozen=True)
@@ -122,14 +133,21 @@ def _cover_model(p: Problem, columns: np.ndarray, preselected: np.ndarray) -> _C
 
 
 def mip_cover(p: Problem, columns: np.ndarray, *, start: np.ndarray, preselected: np.ndarray,
-              time_limit_s: float, seed: int = 0, gap: float = 1e-6) -> MipResult | None:
+              time_limit_s: float, seed: int = 0, gap: float = 1e-6,
+              node_limit: int | None = None, deadline: float | None = None) -> MipResult | None:
     """Minimum-cost cover using only ``columns`` (global indices).
 
     ``start`` (a feasible selection within ``columns``) seeds the search.
+    ``node_limit`` caps the branch-and-bound nodes (a work budget that does
+    not depend on the clock); ``deadline`` (``time.perf_counter()``), when
+    given, shortens HiGHS's time limit by the time the model took to build.
     Returns None when HiGHS found no solution in time.
     """
     m = _cover_model(p, columns, preselected)
-    return _run_cover(_highs(time_limit_s, seed, gap), p, m, m.start(p, start))
+    if deadline is not None:
+        time_limit_s = min(time_limit_s, deadline - time.perf_counter())
+    return _run_cover(_highs(time_limit_s, seed, gap, node_limit=node_limit), p, m,
+                      m.start(p, start))
 
 
 def _run_cover(h: highspy.Highs, p: Problem, m: _CoverModel,
@@ -238,7 +256,8 @@ def lp_bound(p: Problem, preselected: np.ndarray, *, time_limit_s: float, seed: 
 
 
 def mip_max_cover(p: Problem, *, k: int | None, budget: float | None, start: np.ndarray,
-                  preselected: np.ndarray, time_limit_s: float, seed: int = 0) -> MipResult | None:
+                  preselected: np.ndarray, time_limit_s: float, seed: int = 0,
+                  node_limit: int | None = None) -> MipResult | None:
     """Maximum covered weight with at most ``k`` columns or within ``budget``."""
     full = sp.csc_array((np.ones(p.col_rows.size), p.col_rows, p.col_ptr),
                         shape=(p.n_rows, p.n_cols))
@@ -256,7 +275,8 @@ def mip_max_cover(p: Problem, *, k: int | None, budget: float | None, start: np.
     x0[n:] = p.covered_rows(start)[rows]
     # HiGHS's presolve does not look at the clock often: on a 20,000-row
     # max-cover model it ran 7 s past a 2 s limit, so short runs skip it
-    h = _highs(time_limit_s, seed, 1e-6, presolve=time_limit_s >= MAX_COVER_PRESOLVE_MIN_S)
+    h = _highs(time_limit_s, seed, 1e-6, presolve=time_limit_s >= MAX_COVER_PRESOLVE_MIN_S,
+               node_limit=node_limit)
     values, obj, bound, optimal = _solve(
         h, "max", np.concatenate([np.zeros(n), p.weights[rows]]), lower, np.ones(n + r),
         np.concatenate([np.ones(n, bool), np.zeros(r, bool)]), matrix,

@@ -47,7 +47,8 @@ def _capped(p: Problem, per_group: object, need: np.ndarray) -> np.ndarray:
 
 
 def greedy_cover(p: Problem, preselected: np.ndarray, *, cost: np.ndarray | None = None,
-                 allowed: np.ndarray | None = None) -> np.ndarray:
+                 allowed: np.ndarray | None = None,
+                 eager_cols_limit: int | None = None) -> np.ndarray:
     """Pick columns by cost per unit of (capped) newly covered weight.
 
     Parameters
@@ -60,6 +61,9 @@ def greedy_cover(p: Problem, preselected: np.ndarray, *, cost: np.ndarray | None
         passes adjusted costs here.
     allowed : numpy.ndarray of bool, optional
         Columns that may be picked (default: all).
+    eager_cols_limit : int, optional
+        Most columns for the eager variant (default ``EAGER_COLS_LIMIT``);
+        both variants pick the same columns.
 
     Returns
     -------
@@ -86,7 +90,8 @@ def greedy_cover(p: Problem, preselected: np.ndarray, *, cost: np.ndarray | None
     ok[preselected] = False
     if allowed is not None:
         ok &= allowed
-    if p.n_groups == 1 and p.n_cols <= EAGER_COLS_LIMIT:
+    limit = EAGER_COLS_LIMIT if eager_cols_limit is None else eager_cols_limit
+    if p.n_groups == 1 and p.n_cols <= limit:
         return _eager_single(p, covered, float(need[0]), tol, chosen, cost, ok, gains)
     cols = np.flatnonzero(ok)
     keys = cost[cols] / gains[cols]

@@ -114,7 +114,8 @@ class _Pricer:
 
 def subgradient(p: Problem, *, upper_bound: float, best_selected: np.ndarray,
                 preselected: np.ndarray, deadline: float, max_iterations: int = 5000,
-                heuristic_every: int = 10, seed: int = 0) -> LagrangeState:
+                heuristic_every: int = 10, seed: int = 0,
+                deterministic: bool = False) -> LagrangeState:
     """Maximise ``L(u)`` by subgradient steps until the deadline or convergence.
 
     Polyak steps towards the best cover's cost, ``u += f (UB - L(u)) s / |s|^2``,
@@ -125,7 +126,10 @@ def subgradient(p: Problem, *, upper_bound: float, best_selected: np.ndarray,
     cost added to the bound. Every ``heuristic_every`` iterations, while the
     heuristics have used under ``HEURISTIC_SHARE`` of the time, a cover is
     built from the Lagrangian solution (columns of negative reduced cost,
-    completed greedily, then pruned) and kept when cheaper.
+    completed greedily, then pruned) and kept when cheaper. With
+    ``deterministic`` the heuristic runs on a fixed schedule instead (every
+    ``3 * heuristic_every`` iterations), so the result depends only on
+    ``max_iterations``, not on the clock (``deadline`` is then a safety stop).
 
     Examples
     --------
@@ -140,15 +144,18 @@ def subgradient(p: Problem, *, upper_bound: float, best_selected: np.ndarray,
     sub = p.fix(preselected)
     if sub.col_rows.size < THREADED_NNZ:
         return _subgradient(p, sub, _Pricer(sub, None), upper_bound, best_selected,
-                            preselected, deadline, max_iterations, heuristic_every, seed)
+                            preselected, deadline, max_iterations, heuristic_every, seed,
+                            deterministic)
     with ThreadPoolExecutor(1) as pool:
         return _subgradient(p, sub, _Pricer(sub, pool), upper_bound, best_selected,
-                            preselected, deadline, max_iterations, heuristic_every, seed)
+                            preselected, deadline, max_iterations, heuristic_every, seed,
+                            deterministic)
 
 
 def _subgradient(p: Problem, sub: Problem, pricer: _Pricer, upper_bound: float,
                  best_selected: np.ndarray, preselected: np.ndarray, deadline: float,
-                 max_iterations: int, heuristic_every: int, seed: int) -> LagrangeState:
+                 max_iterations: int, heuristic_every: int, seed: int,
+                 deterministic: bool = False) -> LagrangeState:
     """The loop of :func:`subgradient` on ``sub`` (``p`` with the preselected
     columns fixed), pricing columns with ``pricer``."""
     rng = np.random.default_rng(seed)
@@ -178,8 +185,9 @@ def _subgradient(p: Problem, sub: Problem, pricer: _Pricer, upper_bound: float,
         if best_cost - best_lb <= 1e-9 * max(1.0, abs(best_cost)) or (
                 integral and np.ceil(best_lb - 1e-6) >= best_cost):
             break
-        if it % heuristic_every == 0 and (
-                heuristic_s <= HEURISTIC_SHARE * (time.perf_counter() - started)):
+        if (it % (3 * heuristic_every) == 0) if deterministic else (
+                it % heuristic_every == 0
+                and heuristic_s <= HEURISTIC_SHARE * (time.perf_counter() - started)):
             lap = time.perf_counter()
             sel = lagrangian_heuristic(p, rc, preselected)
             c = float(p.cost[sel].sum())

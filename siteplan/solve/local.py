@@ -35,6 +35,11 @@ from siteplan.solve.rowweight import RowWeighting
 #: largest core (rows × columns) kept as a dense 0/1 matrix by the iterated
 #: greedy's rebuild (one small matrix product per pick instead of gathers)
 DENSE_CELLS = 4_000_000
+#: work units (nonzero visits) counted per iterated-greedy move, per nonzero
+#: of the core, and per row-weighting step, per (column length × row
+#: length), when a work budget replaces the clock (deterministic mode);
+#: measured on OR-Library and county cores (benchmarks/solver_parts.py)
+MOVE_WORK_PER_NNZ, STEP_WORK_PER_PAIR = 1.0, 4.0
 
 
 class _FullCover:
@@ -42,12 +47,12 @@ class _FullCover:
     (several times faster than the general greedy, which also handles
     partial and grouped targets)."""
 
-    def __init__(self, p: Problem) -> None:
+    def __init__(self, p: Problem, dense_cells: int = DENSE_CELLS) -> None:
         self.p = p
         self.need = p.coverable & (p.weights > 0)
         self.row_weight = np.where(self.need, p.weights, 0.0)
         self.dense = None
-        if p.n_rows * p.n_cols <= DENSE_CELLS:
+        if p.n_rows * p.n_cols <= dense_cells:
             self.dense = np.zeros((p.n_rows, p.n_cols))
             self.dense[p.col_rows, np.repeat(np.arange(p.n_cols), np.diff(p.col_ptr))] = 1.0
 
@@ -139,6 +144,8 @@ class IteratedGreedy:
     history : int
         Late-acceptance history length (0: accept only no-dearer covers).
     seed : int
+    dense_cells : int
+        Largest core (rows × columns) rebuilt on a dense matrix.
 
     Examples
     --------
@@ -154,14 +161,15 @@ class IteratedGreedy:
     def __init__(self, p: Problem, start: np.ndarray, preselected: np.ndarray, *,
                  destroy: tuple[float, float] = (0.15, 0.5), noise: float = 0.3,
                  prices: np.ndarray | None = None, price_noise: float = 0.3,
-                 price_share: float = 0.5, history: int = 20, seed: int = 0) -> None:
+                 price_share: float = 0.5, history: int = 20, seed: int = 0,
+                 dense_cells: int = DENSE_CELLS) -> None:
         self.p, self.preselected = p, np.asarray(preselected, dtype=np.int64)
         self.destroy, self.noise = destroy, noise
         self.prices, self.price_noise, self.price_share = prices, price_noise, price_share
         self._rng = np.random.default_rng(seed)
         self._fixed = np.zeros(p.n_cols, dtype=bool)
         self._fixed[self.preselected] = True
-        self._fast = _FullCover(p) if p.full_cover else None
+        self._fast = _FullCover(p, dense_cells) if p.full_cover else None
         self.current = np.asarray(start, dtype=np.int64)
         self.current_cost = self.best_cost = float(p.cost[self.current].sum())
         self.best = self.current
@@ -205,7 +213,8 @@ def local_portfolio(p: Problem, start: np.ndarray, preselected: np.ndarray, dead
                     prices: np.ndarray | None = None, row_weighting: bool = True, seed: int = 0,
                     stop_at: float = -np.inf, slices: int = 40,
                     keep_going: Callable[[], bool] | None = None,
-                    details: dict | None = None) -> np.ndarray:
+                    details: dict | None = None, work_budget: float | None = None,
+                    dense_cells: int = DENSE_CELLS) -> np.ndarray:
     """Share the time up to ``deadline`` between the row-weighting search
     (full covers, when ``row_weighting``) and the iterated greedy, in slices.
 
@@ -217,6 +226,12 @@ def local_portfolio(p: Problem, start: np.ndarray, preselected: np.ndarray, dead
     as OR-Library NRE–NRH). The row-weighting search resumes where it stopped; the
     iterated greedy too (its current cover and acceptance history): two
     independent walks that share only the best cost found.
+
+    With ``work_budget`` (nonzero visits) the slices are counted in moves
+    and steps instead of seconds (``MOVE_WORK_PER_NNZ``,
+    ``STEP_WORK_PER_PAIR``) and the search ends when the budget is spent:
+    the result then does not depend on the machine's speed or load, unless
+    ``deadline`` (kept as a safety stop) comes first.
 
     Examples
     --------
@@ -232,7 +247,7 @@ def local_portfolio(p: Problem, start: np.ndarray, preselected: np.ndarray, dead
     fixed = np.zeros(p.n_cols, dtype=bool)
     fixed[preselected] = True
     searches = ["iterated_greedy"]
-    ig = IteratedGreedy(p, best, preselected, prices=prices, seed=seed)
+    ig = IteratedGreedy(p, best, preselected, prices=prices, seed=seed, dense_cells=dense_cells)
     rw = None
     if row_weighting and p.full_cover:
         rw = RowWeighting(p, best, frozen=fixed, seed=seed)
@@ -241,19 +256,29 @@ def local_portfolio(p: Problem, start: np.ndarray, preselected: np.ndarray, dead
     spent = dict.fromkeys(searches, 0.0)
     wins = dict.fromkeys(searches, 0)
     own = dict.fromkeys(searches, best_cost)
-    base = max(0.05, (deadline - time.perf_counter()) / slices)
+    counted = work_budget is not None
+    unit = {"iterated_greedy": MOVE_WORK_PER_NNZ * max(p.col_rows.size, 1),
+            "row_weighting": STEP_WORK_PER_PAIR * max(p.col_rows.size, 1) ** 2
+            / max(p.n_rows * p.n_cols, 1)}
+    base = (work_budget / slices if counted else
+            max(0.05, (deadline - time.perf_counter()) / slices))
+    left = work_budget if counted else np.inf
     turn = 0
-    while time.perf_counter() < deadline and best_cost > stop_at and (
+    while time.perf_counter() < deadline and best_cost > stop_at and left > 0 and (
             keep_going is None or keep_going()):
         name = searches[turn % len(searches)]
         turn += 1
         now = time.perf_counter()
-        end = min(deadline, now + base * weight[name])
+        end = deadline if counted else min(deadline, now + base * weight[name])
+        count = max(1, int(min(left, base * weight[name]) / unit[name])) if counted else 10**9
+        if counted:
+            left -= count * unit[name]
         if rw is not None and name == "row_weighting":
             rw.tighten(best_cost)
-            found = remove_redundant(p, rw.run(end, stop_at=stop_at), preselected)
+            found = remove_redundant(p, rw.run(end, stop_at=stop_at, max_steps=count),
+                                     preselected)
         else:
-            found = ig.run(end, stop_at=stop_at)
+            found = ig.run(end, stop_at=stop_at, max_moves=count)
         spent[name] += time.perf_counter() - now
         cost = float(p.cost[found].sum())
         if cost < own[name] - 1e-9:
@@ -297,6 +322,8 @@ class BackgroundPortfolio:
     deadline : float
     options : dict
         Keyword arguments for :func:`local_portfolio` (prices, seed, ...).
+    grace_s : float
+        How long past ``deadline`` :meth:`stop` waits before killing the child.
 
     Examples
     --------
@@ -312,9 +339,10 @@ class BackgroundPortfolio:
     available = "fork" in multiprocessing.get_all_start_methods()
 
     def __init__(self, p: Problem, columns: np.ndarray, start: np.ndarray,
-                 preselected: np.ndarray, deadline: float, options: dict) -> None:
+                 preselected: np.ndarray, deadline: float, options: dict,
+                 grace_s: float = 5.0) -> None:
         ctx = multiprocessing.get_context("fork")
-        self._deadline = deadline
+        self._deadline, self._grace_s = deadline, grace_s
         self._conn, child = ctx.Pipe(duplex=False)
         self._proc = ctx.Process(target=_portfolio_child, daemon=True,
                                  args=(child, p, columns, start, preselected, deadline, options))
@@ -326,7 +354,8 @@ class BackgroundPortfolio:
         deadline; with ``wait=False`` (the caller already has a proven
         optimum) the child is ended at once and None returned."""
         found = None
-        if wait and self._conn.poll(max(self._deadline - time.perf_counter(), 0.0) + 5.0):
+        if wait and self._conn.poll(max(self._deadline - time.perf_counter(), 0.0)
+                                    + self._grace_s):
             found = self._conn.recv()
         if self._proc.is_alive():
             self._proc.terminate()

@@ -50,11 +50,12 @@ BITSET_WORDS_PER_ROW, BITSET_WORDS = 256, 16_000_000
 BITSET_STEP_WORDS = 2_000_000
 
 
-def _packed_rows(p: Problem) -> np.ndarray | None:
+def _packed_rows(p: Problem, words_per_row: int | None = None) -> np.ndarray | None:
     """Each row's column set as bits, ``n_rows × ceil(n_cols / 64)`` uint64,
     or None when that is too wide or too big to pay."""
     words = -(-p.n_cols // 64)
-    if words > BITSET_WORDS_PER_ROW or p.n_rows * words > BITSET_WORDS:
+    limit = BITSET_WORDS_PER_ROW if words_per_row is None else words_per_row
+    if words > limit or p.n_rows * words > BITSET_WORDS:
         return None
     out = np.empty((p.n_rows, words), dtype=np.uint64)
     step = max(1, BITSET_STEP_WORDS // words)
@@ -134,7 +135,8 @@ def _merge_identical(p: Problem, live: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return representative, rows[rep == rows]
 
 
-def _dominated(p: Problem, rows: np.ndarray, work_limit: float, deadline: float) -> np.ndarray:
+def _dominated(p: Problem, rows: np.ndarray, work_limit: float, deadline: float,
+               words_per_row: int | None = None) -> np.ndarray:
     """Boolean mask of rows (among ``rows``) whose column set strictly
     contains another row's in ``rows``."""
     n_cols = p.n_cols
@@ -156,7 +158,7 @@ def _dominated(p: Problem, rows: np.ndarray, work_limit: float, deadline: float)
     work = col_degree[rarest].astype(np.float64) * lengths[rows]
     by_work = np.argsort(work, kind="stable")
     cum = np.cumsum(work[by_work])
-    bits, keys = _packed_rows(p), None
+    bits, keys = _packed_rows(p, words_per_row), None
     if bits is None:
         keys = np.repeat(np.arange(p.n_rows, dtype=np.int64) * n_cols, lengths) + p.row_cols
     i = 0
@@ -180,8 +182,8 @@ def _dominated(p: Problem, rows: np.ndarray, work_limit: float, deadline: float)
     return dominated
 
 
-def reduce_rows(p: Problem, *, dominance: bool = True,
-                deadline: float = np.inf) -> tuple[Problem, np.ndarray]:
+def reduce_rows(p: Problem, *, dominance: bool = True, deadline: float = np.inf,
+                bitset_words_per_row: int | None = None) -> tuple[Problem, np.ndarray]:
     """The problem on fewer rows with the same feasible column sets.
 
     Parameters
@@ -192,6 +194,9 @@ def reduce_rows(p: Problem, *, dominance: bool = True,
     deadline : float
         ``time.perf_counter()`` value after which no more dominance checks
         start.
+    bitset_words_per_row : int, optional
+        Widest row (64-bit words) tested on bit-packed rows (default
+        ``BITSET_WORDS_PER_ROW``); both tests drop the same rows.
 
     Returns
     -------
@@ -210,7 +215,7 @@ def reduce_rows(p: Problem, *, dominance: bool = True,
     if dominance and full_group.any():
         must = kept[full_group[p.groups[kept]]]
         limit = DOMINANCE_WORK_PER_NNZ * p.row_cols.size
-        drop = _dominated(p, must, limit, deadline)
+        drop = _dominated(p, must, limit, deadline, bitset_words_per_row)
         kept = kept[~drop[kept]]
     csr = sp.csr_array((np.ones(p.row_cols.size, dtype=np.int8), p.row_cols, p.row_ptr),
                        shape=(p.n_rows, p.n_cols))[kept]

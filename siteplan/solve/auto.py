@@ -1,0 +1,276 @@
+"""``method="auto"`` for set cover: bound, exact MILP beside local search.
+
+After the greedy (see :mod:`siteplan.solve.cover`), :func:`improve`
+
+1. bounds the optimum: the LP relaxation by HiGHS (for partial and grouped
+   covers the LP of ``x`` per column, ``y_i <= sum_j a_ij x_j`` per row and
+   ``sum_{i in g} w_i y_i >= R_g`` per group), or Lagrangian subgradient
+   optimisation when the LP is too big, plus the Lagrangian heuristic;
+2. starts, on the second core, HiGHS on the whole MILP (when it has at most
+   ``exact_nnz_limit`` nonzeros; it proves most planner problems in well
+   under the limit), or HiGHS on a core of the columns of least reduced cost,
+   or, for full covers whose LP gap is too wide for HiGHS, a second local
+   search; HiGHS always runs in a child process killed at the deadline;
+3. runs the local searches (:mod:`siteplan.solve.local`) on the main thread
+   until the deadline, or until the cover is proven optimal (relative gap
+   ≤ ``OPTIMALITY_GAP``: by the bound, or by HiGHS finishing the whole MILP).
+
+In deterministic mode (:class:`siteplan.solve.options.SolveOptions`) every
+stage counts work, HiGHS gets a node budget, and what runs beside the local
+search is always waited for, so the result does not depend on timing.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from siteplan.solve.child import FORK, ChildRun
+from siteplan.solve.exact import MipResult, lp_bound, mip_cover
+from siteplan.solve.greedy import remove_redundant
+from siteplan.solve.lagrange import (
+    _knapsack,
+    core_columns,
+    initial_multipliers,
+    lagrangian_heuristic,
+    subgradient,
+)
+from siteplan.solve.local import BackgroundPortfolio, local_portfolio
+from siteplan.solve.options import SolveOptions
+from siteplan.solve.problem import Problem
+
+#: relative gap at which a cover counts as proven optimal
+OPTIMALITY_GAP = 1e-6
+
+
+class Clock:
+    """The deadlines of one call: ``soft`` for the searches (the last
+    ``wrap_up_share`` of the limit is kept for the result), ``hard`` the
+    limit itself, ``kill`` when child processes are killed."""
+
+    def __init__(self, start: float, limit: float | None, options: SolveOptions) -> None:
+        self.start, self.limit = start, limit
+        if limit is None:
+            self.soft = self.hard = self.kill = np.inf
+        else:
+            self.soft = start + (1 - options.wrap_up_share) * limit
+            self.hard = start + limit
+            self.kill = self.hard + min(options.kill_grace_s, 0.05 * limit + 0.05)
+
+    def left(self) -> float:
+        return self.soft - time.perf_counter()
+
+
+def lap(details: dict, phase: str, since: float) -> float:
+    """Record ``now - since`` as the seconds spent in ``phase`` (in
+    ``details["phase_s"]``); returns now."""
+    now = time.perf_counter()
+    phases = details.setdefault("phase_s", {})
+    phases[phase] = round(phases.get(phase, 0.0) + now - since, 3)
+    return now
+
+
+def quick_bound(p: Problem, pre: np.ndarray) -> float:
+    """``L(u0)`` at Beasley's multipliers: a valid, cheap lower bound."""
+    sub = p.fix(pre)
+    u = initial_multipliers(sub)
+    rc = sub.cost - sub.transpose_matvec(u)
+    knap, _ = _knapsack(sub, u, p.full_cover)
+    return float(rc[rc < 0].sum()) + knap + float(p.cost[pre].sum())
+
+
+def optimal_at(bound: float, integral: bool) -> float:
+    """The dearest cover cost that ``bound`` proves optimal: within
+    ``OPTIMALITY_GAP`` of it, or up to the rounded-up bound for whole-number
+    costs."""
+    tol = OPTIMALITY_GAP * max(1.0, abs(bound))
+    if integral:
+        return max(float(np.ceil(bound - 1e-6)) + 1e-9, bound + tol)
+    return bound + tol
+
+
+def proves_optimal(cost: float, bound: float, integral: bool) -> bool:
+    return cost <= optimal_at(bound, integral)
+
+
+def exact_milp(p: Problem, pre: np.ndarray, start: np.ndarray, clock: Clock,
+               options: SolveOptions, seed: int,
+               columns: np.ndarray | None = None) -> ChildRun:
+    """HiGHS on ``columns`` (default all) in a child process: HiGHS's own
+    limit is the soft deadline, the child is killed at ``clock.kill``; in
+    deterministic mode a node budget is the real stop."""
+    columns = np.arange(p.n_cols) if columns is None else columns
+    nodes = None
+    if options.deterministic and clock.limit is not None:
+        nodes = int(max(options.node_budget_per_s * clock.limit, 1))
+    deadline = clock.hard if options.deterministic else clock.soft
+    return ChildRun(_mip, (p, columns, start, pre, seed, nodes, deadline), kill_at=clock.kill)
+
+
+def _mip(p: Problem, columns: np.ndarray, start: np.ndarray, pre: np.ndarray, seed: int,
+         nodes: int | None, deadline: float) -> MipResult | None:
+    limit = 1e7 if deadline == np.inf else deadline - time.perf_counter()
+    return mip_cover(p, columns, start=start, preselected=pre, time_limit_s=max(limit, 0.01),
+                     seed=seed, node_limit=nodes, deadline=None if deadline == np.inf
+                     else deadline)
+
+
+def _bound(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float, bound: float,
+           clock: Clock, seed: int, details: dict,
+           options: SolveOptions) -> tuple[float, np.ndarray, float, np.ndarray, np.ndarray]:
+    """The LP bound (or the subgradient's) with its prices and reduced costs,
+    and the Lagrangian heuristic's cover when cheaper."""
+    det = options.deterministic
+    lp = None
+    lp_time = (clock.soft - time.perf_counter()) if det else options.lp_share * clock.left()
+    if p.col_rows.size <= options.lp_nnz_limit and lp_time >= options.min_highs_s:
+        lp = lp_bound(p, pre, time_limit_s=lp_time, seed=seed,
+                      presolve="rows_after_reduction" not in details)
+        if lp is None and det:
+            details.setdefault("deterministic_cut", []).append("lp")
+    if lp is not None:
+        bound = max(bound, lp[0])
+        prices = lp[1]
+        reduced = p.cost - p.transpose_matvec(prices)
+        details["bound"] = "lp"
+        heuristic = lagrangian_heuristic(p, reduced, pre)
+        if float(p.cost[heuristic].sum()) < best_cost:
+            selected, best_cost = heuristic, float(p.cost[heuristic].sum())
+        return bound, selected, best_cost, prices, reduced
+    if det:
+        iterations = int(options.lagrange_share * options.work_budget(clock.limit or 1e9)
+                         / (2 * max(p.col_rows.size, 1)))
+        lag_deadline = clock.soft
+    else:
+        iterations = 5000
+        lag_deadline = time.perf_counter() + options.lagrange_share * clock.left()
+    state = subgradient(p, upper_bound=best_cost, best_selected=selected, preselected=pre,
+                        deadline=lag_deadline, seed=seed, deterministic=det,
+                        max_iterations=max(min(iterations, 5000), 1))
+    if det and state.iterations < min(iterations, 5000) and time.perf_counter() >= lag_deadline:
+        details.setdefault("deterministic_cut", []).append("subgradient")
+    bound = max(bound, state.lower_bound)
+    details.update(bound="lagrangian", lagrange_iterations=state.iterations)
+    if state.best_cost < best_cost:
+        selected, best_cost = state.best_selected, state.best_cost
+    return bound, selected, best_cost, state.multipliers, state.reduced_cost
+
+
+def improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float,
+            bound: float, clock: Clock, seed: int, details: dict,
+            options: SolveOptions) -> tuple[float, np.ndarray, float]:
+    """``auto`` after the greedy: returns the bound, the cover and its cost."""
+    integral = bool(np.all(p.cost % 1 == 0))
+    det = options.deterministic
+    t = time.perf_counter()
+    if clock.left() < options.min_phase_s:
+        return bound, selected, best_cost
+    bound, selected, best_cost, prices, reduced = _bound(p, pre, selected, best_cost, bound,
+                                                         clock, seed, details, options)
+    t = lap(details, "bound", t)
+    if proves_optimal(best_cost, bound, integral) or clock.left() < options.min_phase_s:
+        return bound, selected, best_cost
+    stop_at = optimal_at(bound, integral)
+    # deterministic mode decides what runs from the limit, never the clock
+    remaining = ((1 - options.wrap_up_share) * clock.limit if det and clock.limit is not None
+                 else clock.left())
+    lp_gap = (best_cost - bound) / best_cost if best_cost > 0 else 0.0
+    whole = p.col_rows.size <= options.exact_nnz_limit
+    milp, second, milp_cols = None, None, None
+    wide = p.full_cover and lp_gap > options.highs_gap_limit
+    local_cols, q, start, fixed = _local_core(p, pre, selected, reduced, options)
+    details["local_core_columns"] = int(local_cols.size)
+    local_opts = dict(prices=prices, stop_at=stop_at, dense_cells=options.dense_cells,
+                      row_weighting=q.col_rows.size <= options.row_weighting_nnz_limit)
+    work = None
+    if det:  # what the subgradient may have used is not counted twice
+        work = (1 - options.lagrange_share) * options.work_budget(clock.limit or 1e9)
+    if wide and FORK and remaining >= options.min_fork_s:
+        second = BackgroundPortfolio(q, local_cols, start, fixed, clock.soft,
+                                     dict(local_opts, seed=seed + 1, work_budget=work),
+                                     grace_s=clock.kill - clock.soft)
+    elif FORK and remaining >= options.min_highs_s:
+        if whole:
+            milp_cols = np.arange(p.n_cols)
+        else:
+            milp_cols = core_columns(p, reduced, per_row=8, must=selected)
+            details["core_columns"] = int(milp_cols.size)
+        nnz = int(np.diff(p.col_ptr)[milp_cols].sum())
+        if nnz <= options.core_nnz_limit and remaining >= options.highs_s_per_nnz * nnz:
+            milp = exact_milp(p, pre, selected, clock, options, seed, milp_cols)
+            milp.result(time.perf_counter() + min(options.probe_s,
+                                                  options.probe_share * remaining))
+    details["beside_local_search"] = ("local search" if second is not None else
+                                      ("highs (whole MILP)" if whole else "highs (core)")
+                                      if milp is not None else "nothing")
+    t = lap(details, "second_core_start", t)
+    proven_by_milp = [False]
+
+    def keep_going() -> bool:
+        if milp is None or not milp.done():
+            return True
+        found = milp.result()
+        if found is None:
+            return True
+        if found.optimal and milp_cols.size == p.n_cols:
+            proven_by_milp[0] = True
+            return False
+        return det or found.objective > stop_at
+
+    if keep_going() and clock.left() >= options.min_phase_s:
+        local = local_cols[local_portfolio(q, start, fixed, clock.soft, seed=seed,
+                                           keep_going=keep_going, details=details,
+                                           work_budget=work, **local_opts)]
+        if float(p.cost[local].sum()) < best_cost - 1e-9:
+            selected, best_cost = local, float(p.cost[local].sum())
+            details["local_search_cost"] = best_cost
+        if det and time.perf_counter() >= clock.soft:
+            details.setdefault("deterministic_cut", []).append("local search")
+    t = lap(details, "local_search", t)
+    found = []
+    if second is not None:
+        other = second.stop(wait=det or best_cost > stop_at)
+        if other is not None:
+            found.append(("second_local_search_cost", other))
+    mip = None
+    if milp is not None:
+        proven = proves_optimal(best_cost, bound, integral)
+        if proven and not det:
+            milp.kill()
+        mip = milp.result()
+        if milp.killed and det:
+            details.setdefault("deterministic_cut", []).append("highs")
+    if mip is not None:
+        if milp_cols.size == p.n_cols:
+            bound = max(bound, mip.bound)
+            if mip.optimal:  # the proven optimum, whatever the local search found
+                proven_by_milp[0] = True
+        found.append(("highs_cost", mip.selected))
+    lap(details, "second_core_stop", t)
+    for name, other in found:
+        cost = float(p.cost[other].sum())
+        # HiGHS's proven optimum is taken even when the local search found
+        # one as cheap (within the optimality gap): which of the two finished
+        # first must not decide the answer
+        better = cost < best_cost - 1e-9 or (name == "highs_cost" and proven_by_milp[0])
+        if better and p.feasible(other):
+            selected = remove_redundant(p, other, pre)
+            best_cost = float(p.cost[selected].sum())
+            details[name] = best_cost
+    return bound, selected, best_cost
+
+
+def _local_core(p: Problem, pre: np.ndarray, selected: np.ndarray, reduced: np.ndarray,
+                options: SolveOptions) -> tuple[np.ndarray, Problem, np.ndarray, np.ndarray]:
+    """The local-search core: the ``local_core_per_row`` columns of least
+    reduced cost per row, plus the cover and the preselected; returns the
+    global columns, the core problem, and the cover and the preselected as
+    core indices."""
+    core = core_columns(p, reduced, per_row=options.local_core_per_row,
+                        must=np.union1d(selected, pre))
+    return (core, p.keep_columns(core), np.searchsorted(core, selected),
+            np.searchsorted(core, pre))
+
+
+__all__ = ["Clock", "improve", "optimal_at", "proves_optimal", "quick_bound"]

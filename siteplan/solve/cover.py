@@ -1,0 +1,165 @@
+"""``set_cover``: the cheapest columns reaching coverage (and capacity) targets.
+
+Examples
+--------
+>>> import scipy.sparse as sp
+>>> A = sp.csc_array([[1, 1, 0], [1, 0, 1], [0, 1, 1], [0, 0, 0]])
+>>> res = set_cover(A, [1.0, 1.0, 1.5])
+>>> res.selected.tolist(), res.cost, res.uncoverable.tolist(), res.optimal
+([0, 1], 2.0, [3], True)
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from siteplan.errors import SolverError
+from siteplan.solve.auto import Clock, exact_milp, improve, lap, proves_optimal, quick_bound
+from siteplan.solve.greedy import covered_weight, greedy_cover, remove_redundant
+from siteplan.solve.options import SolveOptions, resolve
+from siteplan.solve.problem import build_problem, check_preselected
+from siteplan.solve.reduce import reduce_rows
+from siteplan.solve.results import SetCoverResult, deprecated_time_limit
+
+METHODS = ("greedy", "auto", "exact")
+
+
+def check_method(method: str) -> None:
+    if method not in METHODS:
+        raise SolverError(f"method {method!r} is not one of {', '.join(METHODS)}.")
+
+
+def check_time(time_limit_s: float | None) -> None:
+    if time_limit_s is not None and not (
+            isinstance(time_limit_s, int | float) and np.isfinite(time_limit_s)
+            and time_limit_s > 0):
+        raise SolverError(f"time_limit_s {time_limit_s!r} must be a positive number of seconds.")
+
+
+def set_cover(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | None = None,
+              target: float | ArrayLike = 1.0, preselected: ArrayLike | None = None,
+              time_limit_s: float | None = None, seed: int = 0, method: str = "auto",
+              groups: ArrayLike | None = None, cover_requirement: ArrayLike | None = None,
+              capacity: object | None = None, options: SolveOptions | None = None,
+              deterministic: bool | None = None,
+              time_limit: float | None = None) -> SetCoverResult:
+    """Cheapest set of columns covering ``target`` of the coverable row weight.
+
+    Parameters
+    ----------
+    A : scipy.sparse matrix
+        Rows = demand points, columns = candidates, nonzero = covers.
+    cost : array, optional
+        Cost per column (default 1).
+    weights : array, optional
+        Weight per row (default 1).
+    target : float or array
+        Share in (0, 1] of the coverable weight to cover; with ``groups``
+        one share per group (each group is reached separately).
+    preselected : array of int or bool mask, optional
+        Columns that must be chosen (on-air sites, earlier milestones).
+    time_limit_s : float, optional
+        Seconds; ``auto`` defaults to ``options.default_time_limit_s`` (10),
+        ``exact`` to no limit. No call returns more than max(1 s, 10 %)
+        past it: HiGHS runs in a child process killed at the limit.
+    seed : int
+        Seed for the randomised parts.
+    method : {"auto", "greedy", "exact"}
+    groups : array of int, optional
+        Group label per row (e.g. target area), for per-group targets.
+    cover_requirement : array of int, optional
+        Chosen columns a row needs to count as covered (default 1 each;
+        multicover). A row with fewer covering columns in ``A`` is
+        uncoverable.
+    capacity : CapacityConstraints, optional
+        Knapsack-cover rows ``sum_j matrix[g, j] x_j >= demand[g]``
+        (preselected columns count); demand that even all columns cannot
+        meet is reported in ``capacity_shortfall`` and the rest is met.
+    options : SolveOptions, optional
+        Tunables (:class:`siteplan.solve.options.SolveOptions`).
+    deterministic : bool, optional
+        Shortcut for ``options.deterministic``: the cover depends only on
+        the inputs and ``seed``, not on machine load; every search stops on
+        counted work sized from the time limit, which stays a safety stop
+        (if it is hit first, e.g. on a machine several times slower than
+        assumed, the result can depend on timing; ``details
+        ["deterministic_cut"]`` then names the stages cut).
+    time_limit : float, optional
+        Deprecated name of ``time_limit_s``.
+
+    Returns
+    -------
+    SetCoverResult
+        ``optimal`` is True when the bound proves the cover optimal
+        (relative gap ≤ 1e-6); ``auto`` stops as soon as that is so.
+
+    Raises
+    ------
+    SolverError
+        Non-sparse or wrong-shaped ``A``, negative or NaN costs, bad target,
+        bad cover requirement or capacity.
+    """
+    start_time = time.perf_counter()
+    time_limit_s = deprecated_time_limit(time_limit_s, time_limit, "set_cover")
+    check_method(method)
+    check_time(time_limit_s)
+    opts = resolve(options, deterministic)
+    limit = time_limit_s if time_limit_s is not None else (
+        opts.default_time_limit_s if method == "auto" else None)
+    clock = Clock(start_time, limit, opts)
+    if cover_requirement is not None or capacity is not None:
+        from siteplan.solve.general import general_cover
+        return general_cover(A, cost, weights=weights, target=target, preselected=preselected,
+                             clock=clock, seed=seed, method=method, groups=groups,
+                             cover_requirement=cover_requirement, capacity=capacity,
+                             options=opts)
+    original = build_problem(A, cost, weights=weights, target=target, groups=groups)
+    pre = check_preselected(preselected, original.n_cols)
+    details: dict = {"deterministic": opts.deterministic}
+    t = lap(details, "input", start_time)
+    p = original
+    if (method == "auto" and original.col_rows.size <= opts.reduce_nnz_limit
+            and original.col_rows.size * opts.reduce_s_per_nnz <= 0.5 * limit):
+        stop = clock.soft if opts.deterministic else start_time + opts.reduce_share * limit
+        reduced, _ = reduce_rows(original, deadline=stop,
+                                 bitset_words_per_row=opts.bitset_words_per_row)
+        if reduced.n_rows:
+            p = reduced
+        details["rows_after_reduction"] = p.n_rows
+        t = lap(details, "reduce_rows", t)
+    integral = bool(np.all(p.cost % 1 == 0))
+    selected = remove_redundant(p, greedy_cover(p, pre, eager_cols_limit=opts.eager_cols_limit),
+                                pre)
+    best_cost = float(p.cost[selected].sum())
+    t = lap(details, "greedy", t)
+    bound = min(quick_bound(p, pre), best_cost)
+    t = lap(details, "quick_bound", t)
+    details["greedy_cost"] = best_cost
+    optimal = proves_optimal(best_cost, bound, integral)
+    if method == "auto" and not optimal:
+        bound, selected, best_cost = improve(p, pre, selected, best_cost, bound, clock, seed,
+                                             details, opts)
+        optimal = proves_optimal(best_cost, bound, integral)
+    elif method == "exact" and not optimal:
+        mip = exact_milp(p, pre, selected, clock, opts, seed).result()
+        if mip is not None:
+            if mip.objective < best_cost - 1e-9 and p.feasible(mip.selected):
+                selected, best_cost = mip.selected, float(p.cost[mip.selected].sum())
+            bound = max(bound, mip.bound)
+            optimal = mip.optimal or proves_optimal(best_cost, bound, integral)
+    if integral and np.isfinite(bound):  # whole-number costs: so is the optimum
+        bound = float(np.ceil(bound - 1e-6))
+    bound = min(bound, best_cost)
+    total_w = float(original.weights.sum())
+    covered = covered_weight(original, selected) / total_w if total_w > 0 else 1.0
+    return SetCoverResult(
+        selected=np.sort(selected), cost=best_cost, lower_bound=float(bound), covered=covered,
+        uncoverable=np.flatnonzero(~original.coverable), method=method,
+        time_s=time.perf_counter() - start_time, optimal=bool(optimal), details=details,
+    )
+
+
+__all__ = ["METHODS", "set_cover"]

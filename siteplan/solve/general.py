@@ -1,0 +1,469 @@
+"""Set cover with multicover rows and capacity rows (capacity planning).
+
+The problem: choose columns ``x`` (binary, preselected at 1) at least cost
+so that
+
+- row ``i`` counts as covered when at least ``r_i`` chosen columns cover it
+  (``cover_requirement``); each group ``g`` of rows reaches its target share
+  ``t_g`` of the weight of its coverable rows (rows with at least ``r_i``
+  covering columns in ``A``);
+- each capacity group ``h`` gets ``sum_j M_hj x_j >= d_h`` (``M`` nonnegative
+  Mbps per column, ``d`` the busy-hour demand): knapsack-cover rows. Demand
+  above what all columns together give is reported as a shortfall and the
+  rest is met.
+
+Exact model (HiGHS, in a child process killed at the deadline): full cover
+``sum_j a_ij x_j >= r_i``; partial cover ``r_i y_i <= sum_j a_ij x_j``,
+``sum_{i in g} w_i y_i >= R_g``, with ``y_i`` binary where ``r_i >= 2`` and
+continuous in [0, 1] where ``r_i = 1`` (integral at an optimum anyway).
+
+Heuristic: a lazy greedy on ``cost / progress`` where progress counts
+``w_i / r_i`` per new cover of a row not yet covered ``r_i`` times (capped
+by what each group still needs, as a share of its target) plus the capacity
+added (capped by what each capacity group still needs, as a share of its
+demand), then redundant columns dropped, dearest first.
+
+Lower bound: the LP relaxation when it fits, else the larger of the
+Lagrangian bound of the single-cover relaxation (every ``r_i`` set to 1, the
+same absolute weight targets) and each capacity row's fractional knapsack.
+
+Examples
+--------
+>>> import scipy.sparse as sp
+>>> A = sp.csc_array([[1, 1, 1], [0, 1, 1]])
+>>> cap = CapacityConstraints(sp.csr_array([[100.0, 100.0, 300.0]]), [350.0])
+>>> from siteplan.solve import set_cover
+>>> r = set_cover(A, [1.0, 1.5, 2.0], cover_requirement=[2, 1], capacity=cap)
+>>> r.selected.tolist(), r.cost, r.optimal, r.capacity_shortfall.tolist()
+([0, 2], 3.0, True, [0.0])
+"""
+
+from __future__ import annotations
+
+import heapq
+import time
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import ArrayLike
+
+from siteplan.errors import SolverError
+from siteplan.solve.auto import Clock, lap, optimal_at, quick_bound
+from siteplan.solve.child import FORK, ChildRun
+from siteplan.solve.exact import MipResult, _highs, _solve
+from siteplan.solve.lagrange import subgradient
+from siteplan.solve.options import SolveOptions
+from siteplan.solve.problem import Problem, build_problem, check_preselected
+from siteplan.solve.results import SetCoverResult
+
+
+@dataclass(frozen=True)
+class CapacityConstraints:
+    """Capacity rows ``sum_j matrix[h, j] x_j >= demand[h]``.
+
+    Parameters
+    ----------
+    matrix : scipy.sparse matrix, shape (capacity groups, columns)
+        Nonnegative capacity (e.g. busy-hour Mbps) column ``j`` gives group
+        ``h`` when chosen.
+    demand : array, shape (capacity groups,)
+        Capacity each group needs (same unit), nonnegative.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> c = CapacityConstraints(sp.csr_array([[10.0, 0.0], [5.0, 5.0]]), [8.0, 12.0])
+    >>> c.n_groups, c.shortfall().tolist()
+    (2, [0.0, 2.0])
+    """
+
+    matrix: object
+    demand: object
+
+    def __post_init__(self) -> None:
+        if not sp.issparse(self.matrix) or self.matrix.ndim != 2:
+            raise SolverError("CapacityConstraints.matrix must be a 2-D scipy.sparse matrix "
+                              "(capacity groups × columns); wrap it: scipy.sparse.csr_array(M).")
+        m = sp.csr_array(self.matrix, dtype=float)
+        m.sum_duplicates()
+        if m.nnz and (not np.all(np.isfinite(m.data)) or m.data.min() < 0):
+            raise SolverError("CapacityConstraints.matrix must hold finite nonnegative "
+                              "capacities (e.g. Mbps).")
+        d = np.asarray(self.demand, dtype=float).ravel()
+        if d.size != m.shape[0]:
+            raise SolverError(f"CapacityConstraints.demand has {d.size} entries for "
+                              f"{m.shape[0]} capacity groups (rows of matrix).")
+        if d.size and (not np.all(np.isfinite(d)) or d.min() < 0):
+            i = int(np.flatnonzero(~np.isfinite(d) | (d < 0))[0])
+            raise SolverError(f"CapacityConstraints.demand[{i}] = {d[i]!r} must be a finite "
+                              "nonnegative number.")
+        object.__setattr__(self, "matrix", m)
+        object.__setattr__(self, "demand", d)
+
+    @property
+    def n_groups(self) -> int:
+        return int(self.demand.size)
+
+    def shortfall(self) -> np.ndarray:
+        """Demand per group that even every column together cannot meet."""
+        return np.maximum(self.demand - np.asarray(self.matrix.sum(axis=1)).ravel(), 0.0)
+
+
+@dataclass(frozen=True)
+class General:
+    """The checked general problem: ``p`` holds the matrix, costs, weights and
+    groups with targets in absolute weight (``p.required``) and
+    ``p.coverable`` meaning at least ``r_i`` covering columns; ``cap`` is
+    the capacity matrix (CSC, groups × columns) with the met demand ``need``."""
+
+    p: Problem
+    r: np.ndarray
+    cap: sp.csc_array
+    need: np.ndarray
+    shortfall: np.ndarray
+
+    @property
+    def full(self) -> bool:
+        return self.p.full_cover
+
+    def counts(self, selected: np.ndarray) -> np.ndarray:
+        return self.p.cover_counts(selected)
+
+    def feasible(self, selected: np.ndarray) -> bool:
+        covered = self.counts(selected) >= self.r
+        got = self.p.group_covered(covered & self.p.coverable)
+        req = self.p.required
+        if not np.all(got >= req - 1e-9 * np.maximum(1.0, req)):
+            return False
+        x = np.zeros(self.p.n_cols)
+        x[selected] = 1.0
+        have = self.cap @ x
+        return bool(np.all(have >= self.need - 1e-9 * np.maximum(1.0, self.need)))
+
+
+def build_general(A: object, cost: ArrayLike | None, *, weights: ArrayLike | None,
+                  target: float | ArrayLike, groups: ArrayLike | None,
+                  cover_requirement: ArrayLike | None, capacity: object | None) -> General:
+    """Check inputs; targets become absolute weights over the rows that can
+    be covered as often as they must; capacity demand is capped at what all
+    columns give (the rest is the shortfall)."""
+    base = build_problem(A, cost, weights=weights, target=1.0, groups=groups)
+    n, m = base.n_rows, base.n_cols
+    if cover_requirement is None:
+        r = np.ones(n, dtype=np.int64)
+    else:
+        raw = np.asarray(cover_requirement).ravel()
+        if raw.size == 1:
+            raw = np.full(n, raw[0])
+        if raw.size != n or not (np.issubdtype(raw.dtype, np.integer) or (
+                np.issubdtype(raw.dtype, np.floating) and np.all(np.isfinite(raw))
+                and np.all(raw == np.round(raw)))):
+            raise SolverError(f"cover_requirement must hold one whole number per row of A "
+                              f"({n} rows), got {raw.size} values.")
+        r = raw.astype(np.int64)
+        if r.size and r.min() < 1:
+            i = int(np.flatnonzero(r < 1)[0])
+            raise SolverError(f"cover_requirement[{i}] = {r[i]}: every row needs at least 1 "
+                              "covering column.")
+    degree = np.diff(base.row_ptr)
+    coverable = degree >= r
+    target_arr = np.asarray(target, dtype=float).ravel()
+    n_groups = base.n_groups
+    if target_arr.size == 1:
+        target_arr = np.full(n_groups, float(target_arr[0]))
+    if target_arr.size != n_groups:
+        raise SolverError(f"target has {target_arr.size} entries for {n_groups} groups.")
+    if np.any(~np.isfinite(target_arr) | (target_arr <= 0) | (target_arr > 1)):
+        raise SolverError("target must be shares in (0, 1] of the coverable weight.")
+    group_weight = np.bincount(base.groups[coverable], base.weights[coverable],
+                               minlength=n_groups)
+    required = np.where(target_arr >= 1.0, group_weight, target_arr * group_weight)
+    p = Problem(n, m, base.col_ptr, base.col_rows, base.row_ptr, base.row_cols, base.cost,
+                base.weights, base.groups, required, coverable)
+    if capacity is None:
+        cap = sp.csc_array((0, m))
+        need = shortfall = np.zeros(0)
+    else:
+        if not isinstance(capacity, CapacityConstraints):
+            raise SolverError(f"capacity must be a siteplan.solve.CapacityConstraints, got "
+                              f"{type(capacity).__name__}.")
+        if capacity.matrix.shape[1] != m:
+            raise SolverError(f"capacity.matrix has {capacity.matrix.shape[1]} columns but A "
+                              f"has {m}.")
+        cap = sp.csc_array(capacity.matrix)
+        shortfall = capacity.shortfall()
+        need = capacity.demand - shortfall
+    return General(p, r, cap, need, shortfall)
+
+
+def _greedy(g: General, pre: np.ndarray) -> np.ndarray:
+    """Lazy greedy on cost per unit of capped progress (see the module notes)."""
+    p, r = g.p, g.r
+    counts = g.counts(pre)
+    covered = counts >= r
+    need = p.required - p.group_covered(covered & p.coverable)
+    scale = np.maximum(p.required, 1e-12)
+    have = g.cap @ np.isin(np.arange(p.n_cols), pre).astype(float)
+    cap_need = g.need - have
+    cap_scale = np.maximum(g.need, 1e-12)
+    cap_csc = g.cap
+    live = p.coverable & (p.weights > 0)
+    chosen = list(pre.tolist())
+    taken = np.zeros(p.n_cols, dtype=bool)
+    taken[pre] = True
+
+    def unmet() -> bool:
+        return bool(np.any(need > 1e-9 * np.maximum(1.0, p.required))
+                    or np.any(cap_need > 1e-9 * np.maximum(1.0, g.need)))
+
+    def progress(j: int) -> float:
+        rows = p.column_rows(j)
+        rows = rows[live[rows] & (counts[rows] < r[rows])]
+        value = 0.0
+        if rows.size:
+            per = np.bincount(p.groups[rows], p.weights[rows] / r[rows], minlength=p.n_groups)
+            value += float((np.minimum(per, np.maximum(need, 0.0)) / scale).sum())
+        lo, hi = cap_csc.indptr[j], cap_csc.indptr[j + 1]
+        if hi > lo:
+            h = cap_csc.indices[lo:hi]
+            value += float((np.minimum(cap_csc.data[lo:hi], np.maximum(cap_need[h], 0.0))
+                            / cap_scale[h]).sum())
+        return value
+
+    heap = []
+    for j in np.flatnonzero(~taken).tolist():
+        gain = progress(j)
+        if gain > 1e-15:
+            heap.append((p.cost[j] / gain, j))
+    heapq.heapify(heap)
+    while heap and unmet():
+        _, j = heapq.heappop(heap)
+        gain = progress(j)
+        if gain <= 1e-15:
+            continue
+        key = p.cost[j] / gain
+        if heap and key > heap[0][0] + 1e-15:
+            heapq.heappush(heap, (key, j))
+            continue
+        chosen.append(j)
+        taken[j] = True
+        rows = p.column_rows(j)
+        before = counts[rows] >= r[rows]
+        counts[rows] += 1
+        newly = rows[~before & (counts[rows] >= r[rows]) & p.coverable[rows]]
+        need -= np.bincount(p.groups[newly], p.weights[newly], minlength=p.n_groups)
+        lo, hi = cap_csc.indptr[j], cap_csc.indptr[j + 1]
+        cap_need[cap_csc.indices[lo:hi]] -= cap_csc.data[lo:hi]
+    return prune(g, np.asarray(chosen, dtype=np.int64), pre)
+
+
+def prune(g: General, selected: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Drop chosen columns, dearest first, while the selection stays feasible."""
+    p, r = g.p, g.r
+    selected = np.unique(selected)
+    counts = g.counts(selected)
+    covered = (counts >= r) & p.coverable
+    slack = p.group_covered(covered) - p.required + 1e-9 * np.maximum(1.0, p.required)
+    x = np.zeros(p.n_cols)
+    x[selected] = 1.0
+    cap_slack = g.cap @ x - g.need + 1e-9 * np.maximum(1.0, g.need)
+    keep_set = set(np.asarray(keep).tolist())
+    alive = np.ones(p.n_cols, dtype=bool)
+    order = sorted((j for j in selected.tolist() if j not in keep_set),
+                   key=lambda j: (-p.cost[j], j))
+    for j in order:
+        rows = p.column_rows(j)
+        lost = rows[covered[rows] & (counts[rows] == r[rows])]
+        loss = np.bincount(p.groups[lost], p.weights[lost], minlength=p.n_groups)
+        lo, hi = g.cap.indptr[j], g.cap.indptr[j + 1]
+        h, amount = g.cap.indices[lo:hi], g.cap.data[lo:hi]
+        if np.any(loss > slack) or np.any(amount > cap_slack[h]):
+            continue
+        slack -= loss
+        cap_slack[h] -= amount
+        counts[rows] -= 1
+        covered[lost] = False
+        alive[j] = False
+    return selected[alive[selected]]
+
+
+def _model(g: General, pre: np.ndarray) -> tuple:
+    """The MILP's arrays for :func:`siteplan.solve.exact._solve` and the
+    number of x columns."""
+    p, r = g.p, g.r
+    n = p.n_cols
+    a = sp.csc_array((np.ones(p.col_rows.size), p.col_rows, p.col_ptr), shape=(p.n_rows, n))
+    lower = np.zeros(n)
+    lower[pre] = 1.0
+    rows = np.flatnonzero(p.coverable & (p.weights > 0))
+    blocks, lo, hi = [], [], []
+    if g.full:
+        blocks.append(sp.csc_array(a[rows, :]))
+        lo.append(r[rows].astype(float))
+        hi.append(np.full(rows.size, np.inf))
+        c, integer, lower_all, upper = p.cost, np.ones(n, bool), lower, np.ones(n)
+        n_y = 0
+    else:
+        n_y = rows.size
+        cover = sp.hstack([-sp.csc_array(a[rows, :]),
+                           sp.diags_array(r[rows].astype(float), format="csc")])
+        group_rows = sp.csc_array((p.weights[rows], (p.groups[rows], np.arange(n_y))),
+                                  shape=(p.n_groups, n_y))
+        blocks += [cover, sp.hstack([sp.csc_array((p.n_groups, n)), group_rows])]
+        lo += [np.full(n_y, -np.inf), p.required * (1 - 1e-9)]
+        hi += [np.zeros(n_y), np.full(p.n_groups, np.inf)]
+        c = np.concatenate([p.cost, np.zeros(n_y)])
+        integer = np.concatenate([np.ones(n, bool), r[rows] >= 2])
+        lower_all = np.concatenate([lower, np.zeros(n_y)])
+        upper = np.ones(n + n_y)
+    if g.need.size:
+        blocks.append(sp.hstack([g.cap, sp.csc_array((g.need.size, n_y))]))
+        lo.append(g.need * (1 - 1e-9))
+        hi.append(np.full(g.need.size, np.inf))
+    matrix = sp.csc_array(sp.vstack(blocks))
+    return (c, lower_all, upper, integer, matrix, np.concatenate(lo), np.concatenate(hi)), n, rows
+
+
+def _start(g: General, selected: np.ndarray, n: int, rows: np.ndarray) -> np.ndarray:
+    x = np.zeros(n)
+    x[selected] = 1.0
+    if g.full:
+        return x
+    return np.concatenate([x, (g.counts(selected)[rows] >= g.r[rows]).astype(float)])
+
+
+def solve_milp(g: General, pre: np.ndarray, start: np.ndarray, *, deadline: float, seed: int,
+               relax: bool = False, node_limit: int | None = None) -> MipResult | None:
+    """HiGHS on the model (``relax``: its LP relaxation; the result's
+    ``bound`` is then the LP value and ``selected`` empty)."""
+    arrays, n, rows = _model(g, pre)
+    c, lower, upper, integer, matrix, lo, hi = arrays
+    limit = 1e7 if deadline == np.inf else max(deadline - time.perf_counter(), 0.01)
+    h = _highs(limit, seed, 1e-6, node_limit=node_limit)
+    if relax:
+        _solve(h, "min", c, lower, upper, np.zeros(c.size, bool), matrix, lo, hi, None)
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        value = float(h.getInfo().objective_function_value)
+        return MipResult(np.zeros(0, np.int64), value, value, False)
+    values, _, bound, optimal = _solve(h, "min", c, lower, upper, integer, matrix, lo, hi,
+                                       _start(g, start, n, rows))
+    if values is None:
+        return None
+    chosen = np.flatnonzero(values[:n] > 0.5)
+    return MipResult(chosen, float(g.p.cost[chosen].sum()), bound, optimal)
+
+
+def relaxation_bound(g: General, pre: np.ndarray, best_cost: float, selected: np.ndarray,
+                     deadline: float, seed: int) -> float:
+    """A valid bound without the LP: the single-cover relaxation's Lagrangian
+    bound and each capacity row's fractional knapsack, the larger."""
+    p = g.p
+    single = Problem(p.n_rows, p.n_cols, p.col_ptr, p.col_rows, p.row_ptr, p.row_cols, p.cost,
+                     p.weights, p.groups, p.required, p.coverable)
+    bound = quick_bound(single, pre)
+    if deadline > time.perf_counter():
+        state = subgradient(single, upper_bound=best_cost, best_selected=selected,
+                            preselected=pre, deadline=deadline, seed=seed,
+                            max_iterations=300, heuristic_every=10**9)
+        bound = max(bound, state.lower_bound)
+    fixed = float(p.cost[pre].sum())
+    free = np.setdiff1d(np.arange(p.n_cols), pre)
+    cap = sp.csr_array(g.cap)
+    for h in range(g.need.size):
+        lo, hi = cap.indptr[h], cap.indptr[h + 1]
+        cols, amount = cap.indices[lo:hi], cap.data[lo:hi]
+        keep = np.isin(cols, free) & (amount > 0)
+        have = float(amount[~np.isin(cols, free)].sum())
+        left = g.need[h] * (1 - 1e-9) - have
+        if left <= 0:
+            continue
+        cols, amount = cols[keep], amount[keep]
+        order = np.argsort(p.cost[cols] / amount, kind="stable")
+        cum = np.cumsum(amount[order])
+        whole = int(np.searchsorted(cum, left))
+        paid = float(p.cost[cols[order[:whole]]].sum())
+        if whole < order.size:
+            before = cum[whole - 1] if whole else 0.0
+            paid += p.cost[cols[order[whole]]] * (left - before) / amount[order[whole]]
+        bound = max(bound, fixed + paid)
+    return bound
+
+
+def general_cover(A: object, cost: ArrayLike | None, *, weights: ArrayLike | None,
+                  target: float | ArrayLike, preselected: ArrayLike | None, clock: Clock,
+                  seed: int, method: str, groups: ArrayLike | None,
+                  cover_requirement: ArrayLike | None, capacity: object | None,
+                  options: SolveOptions) -> SetCoverResult:
+    """:func:`siteplan.solve.set_cover` with ``cover_requirement`` or
+    ``capacity`` (the checks and the time limit as there)."""
+    details: dict = {"deterministic": options.deterministic, "model": "general"}
+    g = build_general(A, cost, weights=weights, target=target, groups=groups,
+                      cover_requirement=cover_requirement, capacity=capacity)
+    p = g.p
+    pre = check_preselected(preselected, p.n_cols)
+    t = lap(details, "input", clock.start)
+    selected = _greedy(g, pre)
+    best_cost = float(p.cost[selected].sum())
+    details["greedy_cost"] = best_cost
+    t = lap(details, "greedy", t)
+    integral = bool(np.all(p.cost % 1 == 0))
+    bound = -np.inf
+    nnz = p.col_rows.size + g.cap.nnz
+    if method != "greedy" and nnz <= options.lp_nnz_limit and FORK:
+        lp = ChildRun(_lp_child, (g, pre, selected, clock.soft, seed), kill_at=clock.kill)
+        found = lp.result()
+        if found is not None:
+            bound = found.bound * (1 - 1e-9) - 1e-9
+            details["bound"] = "lp"
+        t = lap(details, "bound", t)
+    if bound == -np.inf:
+        share = 0.3 if method != "greedy" else 0.0
+        bound = relaxation_bound(g, pre, best_cost, selected,
+                                 time.perf_counter() + share * max(clock.left(), 0.0), seed)
+        details["bound"] = "lagrangian (single cover) / knapsack"
+        t = lap(details, "bound", t)
+    optimal = best_cost <= optimal_at(bound, integral)
+    if method != "greedy" and not optimal and nnz <= options.exact_nnz_limit * 4 and (
+            FORK or method == "exact") and clock.left() > options.min_highs_s:
+        nodes = None
+        if options.deterministic and clock.limit is not None:
+            nodes = int(max(options.node_budget_per_s * clock.limit, 1))
+        deadline = clock.hard if options.deterministic else clock.soft
+        run = ChildRun(_mip_child, (g, pre, selected, deadline, seed, nodes), kill_at=clock.kill)
+        mip = run.result()
+        details["highs"] = "killed" if run.killed else "returned"
+        if mip is not None:
+            if mip.objective < best_cost - 1e-9 and g.feasible(mip.selected):
+                selected = prune(g, mip.selected, pre)
+                best_cost = float(p.cost[selected].sum())
+            bound = max(bound, mip.bound * (1 - 1e-9) - 1e-9)
+            optimal = mip.optimal or best_cost <= optimal_at(bound, integral)
+        lap(details, "highs", t)
+    if integral and np.isfinite(bound):  # whole-number costs: so is the optimum
+        bound = float(np.ceil(bound - 1e-6))
+    bound = min(bound, best_cost)
+    counts = g.counts(selected)
+    total_w = float(p.weights.sum())
+    covered_w = float(p.weights[(counts >= g.r) & p.coverable].sum())
+    return SetCoverResult(
+        selected=np.sort(selected), cost=best_cost, lower_bound=float(bound),
+        covered=covered_w / total_w if total_w > 0 else 1.0,
+        uncoverable=np.flatnonzero(~p.coverable), method=method,
+        time_s=time.perf_counter() - clock.start, optimal=bool(optimal), details=details,
+        capacity_shortfall=g.shortfall)
+
+
+def _lp_child(g: General, pre: np.ndarray, selected: np.ndarray, deadline: float,
+              seed: int) -> MipResult | None:
+    return solve_milp(g, pre, selected, deadline=deadline, seed=seed, relax=True)
+
+
+def _mip_child(g: General, pre: np.ndarray, selected: np.ndarray, deadline: float, seed: int,
+               nodes: int | None) -> MipResult | None:
+    return solve_milp(g, pre, selected, deadline=deadline, seed=seed, node_limit=nodes)
+
+
+__all__ = ["CapacityConstraints", "general_cover"]

@@ -1,0 +1,167 @@
+"""``max_cover``: at most ``k`` columns (or a budget) covering the most weight.
+
+Examples
+--------
+>>> import scipy.sparse as sp
+>>> A = sp.csc_array([[1, 0], [1, 0], [0, 1]])
+>>> r = max_cover(A, k=1, method="greedy")
+>>> r.selected.tolist(), r.covered_weight, r.upper_bound >= r.covered_weight
+([0], 2.0, True)
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from siteplan.errors import SolverError
+from siteplan.solve.auto import Clock
+from siteplan.solve.child import FORK, ChildRun
+from siteplan.solve.cover import check_method, check_time
+from siteplan.solve.exact import mip_max_cover
+from siteplan.solve.greedy import covered_weight, greedy_max_cover
+from siteplan.solve.maxbound import best_completion, max_cover_upper_bound
+from siteplan.solve.options import SolveOptions, resolve
+from siteplan.solve.problem import Problem, build_problem, check_preselected
+from siteplan.solve.reduce import reduce_rows
+from siteplan.solve.results import MaxCoverResult, deprecated_time_limit
+from siteplan.solve.swap import swap_search
+
+
+def _submodular_bound(p: Problem, selected: np.ndarray, pre: np.ndarray, k: int | None,
+                      budget: float | None) -> float:
+    """``f(S) + best completion of marginal gains w.r.t. S``."""
+    covered = p.covered_rows(selected)
+    base = float(p.weights[covered].sum())
+    gains = p.transpose_matvec(np.where(covered, 0.0, p.weights))
+    free = np.setdiff1d(np.arange(p.n_cols), pre)
+    capacity = None if budget is None else budget - float(p.cost[pre].sum())
+    extra, _, _ = best_completion(gains, p.cost, free, None if k is None else k - pre.size,
+                                  capacity)
+    coverable_w = float(p.weights[p.coverable].sum())
+    return min(base + extra, coverable_w)
+
+
+def _floor_if(integral: bool, bound: float) -> float:
+    """An upper bound rounded down when every value is a whole number."""
+    return float(np.floor(bound + 1e-6)) if integral else bound
+
+
+def _check_size(p: Problem, pre: np.ndarray, k: int | None, budget: float | None) -> int | None:
+    if (k is None) == (budget is None):
+        raise SolverError("max_cover needs exactly one of k (a site count) or budget.")
+    if k is not None:
+        if isinstance(k, bool) or int(k) != k or k < 1:
+            raise SolverError(f"k = {k!r} must be a positive whole number.")
+        k = int(k)
+        if k > p.n_cols:
+            raise SolverError(f"k = {k} is larger than the {p.n_cols} columns of A.")
+        if k < pre.size:
+            raise SolverError(f"k = {k} is smaller than the {pre.size} preselected columns.")
+    if budget is not None and not (np.isfinite(budget) and budget >= 0):
+        raise SolverError(f"budget {budget!r} must be a non-negative number.")
+    return k
+
+
+def _mip(p: Problem, k: int | None, budget: float | None, start: np.ndarray, pre: np.ndarray,
+         deadline: float, seed: int, nodes: int | None) -> object:
+    limit = 1e7 if deadline == np.inf else max(deadline - time.perf_counter(), 0.01)
+    return mip_max_cover(p, k=k, budget=budget, start=start, preselected=pre,
+                         time_limit_s=limit, seed=seed, node_limit=nodes)
+
+
+def max_cover(A: object, k: int | None = None, *, weights: ArrayLike | None = None,
+              cost: ArrayLike | None = None, budget: float | None = None,
+              preselected: ArrayLike | None = None, time_limit_s: float | None = None,
+              seed: int = 0, method: str = "auto", options: SolveOptions | None = None,
+              deterministic: bool | None = None,
+              time_limit: float | None = None) -> MaxCoverResult:
+    """At most ``k`` columns (or total cost within ``budget``) covering most weight.
+
+    ``k`` and ``budget`` count the preselected columns too. ``auto`` runs
+    the greedy, then the swap search (exchange a chosen column for another
+    while that covers more), the Lagrangian upper bound
+    (:mod:`siteplan.solve.maxbound`, close to the LP relaxation's value),
+    then HiGHS (warm-started, in a child process killed at the limit) when
+    the instance is small enough, within ``time_limit_s``; the upper bound
+    is the least of the submodular, the Lagrangian (rounded down for
+    whole-number weights) and the MILP bound. ``options``, ``deterministic``
+    and ``time_limit`` (deprecated) as for :func:`siteplan.solve.set_cover`.
+
+    Raises
+    ------
+    SolverError
+        Neither or both of ``k``/``budget``, ``k`` larger than the columns or
+        smaller than the preselected count, negative budget, bad matrix.
+    """
+    start_time = time.perf_counter()
+    time_limit_s = deprecated_time_limit(time_limit_s, time_limit, "max_cover")
+    check_method(method)
+    check_time(time_limit_s)
+    opts = resolve(options, deterministic)
+    det = opts.deterministic
+    p = build_problem(A, cost, weights=weights)
+    pre = check_preselected(preselected, p.n_cols)
+    k = _check_size(p, pre, k, budget)
+    original = p
+    if method != "greedy":
+        merged, _ = reduce_rows(p, dominance=False)  # identical rows: weights summed
+        if merged.n_rows:
+            p = merged
+    selected = greedy_max_cover(p, pre, k=k, budget=budget)
+    upper = _submodular_bound(p, selected, pre, k, budget)
+    best_w = covered_weight(p, selected)
+    optimal = upper - best_w <= 1e-9 * max(1.0, upper)
+    limit = time_limit_s if time_limit_s is not None else (
+        opts.default_time_limit_s if method == "auto" else None)
+    clock = Clock(start_time, limit, opts)
+    small = p.col_rows.size <= opts.core_nnz_limit
+    integral = bool(np.all(p.weights % 1 == 0))
+    details: dict = {"deterministic": det}
+    if method == "auto" and not optimal:
+        share = opts.swap_share_before_highs if small else 1 - opts.wrap_up_share \
+            - opts.max_bound_share
+        swapped = swap_search(p, selected, pre, budget=budget,
+                              deadline=clock.soft if det else start_time + share * limit)
+        got = covered_weight(p, swapped)
+        if got > best_w + 1e-12:
+            selected, best_w = swapped, got
+            upper = min(upper, _submodular_bound(p, selected, pre, k, budget))
+        bound_end = clock.soft
+        iterations = 2000
+        if det:
+            iterations = int(max(opts.max_bound_share * opts.work_budget(limit)
+                                 / (2 * max(p.col_rows.size, 1)), 1))
+        elif small:
+            bound_end = min(bound_end, time.perf_counter() + opts.max_bound_share * limit)
+        lagrangian, _ = max_cover_upper_bound(p, k=k, budget=budget, preselected=pre,
+                                              covered_weight=best_w, deadline=bound_end,
+                                              max_iterations=min(iterations, 2000))
+        upper = min(upper, _floor_if(integral, lagrangian))
+        optimal = upper - best_w <= 1e-9 * max(1.0, upper)
+    if not optimal and (method == "exact" or (method == "auto" and small and FORK)):
+        nodes = int(max(opts.node_budget_per_s * limit, 1)) if det and limit else None
+        deadline = clock.hard if det or method == "exact" else clock.soft
+        run = ChildRun(_mip, (p, k, budget, selected, pre, deadline, seed, nodes),
+                       kill_at=clock.kill)
+        mip = run.result()
+        details["highs"] = "killed" if run.killed else "returned"
+        if mip is not None:
+            got = covered_weight(p, mip.selected)
+            if got > best_w + 1e-12:
+                selected, best_w = mip.selected, got
+            upper = min(upper, mip.bound + 1e-9 * max(1.0, abs(mip.bound)))
+            optimal = mip.optimal
+    upper = max(upper, best_w)
+    total_w = float(original.weights.sum())
+    return MaxCoverResult(
+        selected=np.sort(selected), cost=float(p.cost[selected].sum()),
+        covered=best_w / total_w if total_w > 0 else 1.0, covered_weight=best_w,
+        upper_bound=float(upper), uncoverable=np.flatnonzero(~original.coverable), method=method,
+        time_s=time.perf_counter() - start_time, optimal=bool(optimal), details=details,
+    )
+
+
+__all__ = ["max_cover"]

@@ -1,0 +1,159 @@
+"""Tunables of the solver in one frozen options object.
+
+Every number that decides how :func:`siteplan.solve.set_cover` and
+:func:`siteplan.solve.max_cover` share their time between stages lives here,
+so tests and benchmarks pass ``options=SolveOptions(...)`` instead of
+overwriting module constants.
+
+Deterministic mode
+------------------
+With ``deterministic=True`` every stage stops on counted work (subgradient
+iterations, local-search moves and steps, HiGHS branch-and-bound nodes), not
+on the clock, and no result-affecting search races another: a search beside
+the main one (HiGHS in a child process, a second local search) always runs
+to its own work budget and is always waited for, so the returned cover is a
+function of the inputs and the seed only. The budgets are sized from the
+time limit (``work_per_s`` nonzero visits per second, about half of what a
+quiet 2020s core does), so on a quiet or a loaded machine the work fits in
+the limit. The time limit still acts as a safety stop: if it is hit before
+the work is done (a machine several times slower than assumed, or HiGHS
+taking longer than its node budget suggests), the stage is cut short and the
+result can then depend on timing; ``details["deterministic_cut"]`` names the
+stages that were cut.
+
+Examples
+--------
+>>> SolveOptions().deterministic
+False
+>>> SolveOptions(deterministic=True).work_budget(2.0) > 0
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+from siteplan.errors import SolverError
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """How ``set_cover``/``max_cover`` spend their time (all have defaults).
+
+    Attributes
+    ----------
+    deterministic : bool
+        Stop on counted work, never on thread timing (see the module notes).
+    work_per_s : float
+        Nonzero visits per second the deterministic budgets assume.
+    default_time_limit_s : float
+        Limit of ``method="auto"`` when the call gives none.
+    wrap_up_share : float
+        Share of the limit kept free at the end (pruning, the result).
+    kill_grace_s : float
+        Seconds past the limit after which a child process (HiGHS) is killed.
+    reduce_share, reduce_nnz_limit, reduce_s_per_nnz : float, int, float
+        Row reduction: its share of the limit, the largest matrix it tries,
+        and its cost estimate (skipped when over half the limit).
+    lp_nnz_limit, lp_share : int, float
+        Largest matrix whose LP relaxation gives the bound, and its share.
+    lagrange_share : float
+        Share of the time left for the subgradient bound when the LP is too big.
+    exact_nnz_limit : int
+        Largest matrix on which HiGHS runs on the whole MILP (in a child
+        process) beside the local search; it proves most planner problems.
+    core_nnz_limit : int
+        Largest core handed to HiGHS when the whole MILP is too big.
+    highs_s_per_nnz : float
+        Seconds per core nonzero HiGHS needs left before it is started.
+    highs_gap_limit : float
+        LP gap above which a full cover gets a second local search on the
+        second core instead of HiGHS.
+    node_budget_per_s : float
+        Deterministic mode: branch-and-bound nodes per second of limit.
+    local_core_per_row : int
+        Columns per row in the local-search core.
+    row_weighting_nnz_limit : int
+        Largest core the row-weighting search runs on.
+    probe_s, probe_share : float
+        How long the local search waits for HiGHS before starting beside it.
+    min_phase_s, min_highs_s, min_fork_s : float
+        Least time left worth a phase, a HiGHS call, a forked local search.
+    swap_share_before_highs, max_bound_share : float
+        ``max_cover``: the swap search's and the upper bound's shares.
+    eager_cols_limit : int
+        Greedy: most columns for the eager (all gains current) variant.
+    bitset_words_per_row : int
+        Row reduction: widest row tested for containment on bit-packed rows.
+    dense_cells : int
+        Iterated greedy: largest core kept as a dense matrix.
+    """
+
+    deterministic: bool = False
+    work_per_s: float = 2.5e7
+    default_time_limit_s: float = 10.0
+    wrap_up_share: float = 0.02
+    kill_grace_s: float = 0.25
+    reduce_share: float = 0.25
+    reduce_nnz_limit: int = 10_000_000
+    reduce_s_per_nnz: float = 5e-7
+    lp_nnz_limit: int = 2_000_000
+    lp_share: float = 0.3
+    lagrange_share: float = 0.5
+    exact_nnz_limit: int = 400_000
+    core_nnz_limit: int = 3_000_000
+    highs_s_per_nnz: float = 1e-6
+    highs_gap_limit: float = 0.15
+    node_budget_per_s: float = 200.0
+    local_core_per_row: int = 20
+    row_weighting_nnz_limit: int = 2_000_000
+    probe_s: float = 0.25
+    probe_share: float = 0.05
+    min_phase_s: float = 0.005
+    min_highs_s: float = 0.01
+    min_fork_s: float = 0.5
+    swap_share_before_highs: float = 0.3
+    max_bound_share: float = 0.2
+    eager_cols_limit: int = 20_000
+    bitset_words_per_row: int = 256
+    dense_cells: int = 4_000_000
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "deterministic":
+                if not isinstance(value, bool):
+                    raise SolverError(f"SolveOptions.deterministic = {value!r} must be True "
+                                      "or False.")
+                continue
+            if isinstance(value, bool) or not isinstance(value, int | float) or not (
+                    value >= 0 and value < float("inf")):
+                raise SolverError(f"SolveOptions.{f.name} = {value!r} must be a finite "
+                                  "non-negative number.")
+            if f.name.endswith("_share") and value > 1:
+                raise SolverError(f"SolveOptions.{f.name} = {value!r} is a share: give a "
+                                  "number in [0, 1].")
+
+    def work_budget(self, limit_s: float) -> float:
+        """Nonzero visits a deterministic run of ``limit_s`` seconds may make."""
+        return self.work_per_s * limit_s
+
+    def with_(self, **changes: object) -> SolveOptions:
+        """A copy with ``changes`` applied (``dataclasses.replace``)."""
+        return replace(self, **changes)
+
+
+def resolve(options: SolveOptions | None, deterministic: bool | None = None) -> SolveOptions:
+    """``options`` (default ones when None) with ``deterministic`` applied
+    when given; a clear error for anything that is not a SolveOptions."""
+    if options is None:
+        options = SolveOptions()
+    elif not isinstance(options, SolveOptions):
+        raise SolverError(f"options must be a siteplan.solve.SolveOptions, got "
+                          f"{type(options).__name__}.")
+    if deterministic is not None and deterministic != options.deterministic:
+        options = replace(options, deterministic=bool(deterministic))
+    return options
+
+
+__all__ = ["SolveOptions", "resolve"]
