@@ -388,7 +388,7 @@ def plan(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
             cap = milestone_capacity(coverage.matrix, demand, active, kinds, model,
                                      new_build=is_new_build(kinds) if mode == "strict" else None)
         res = set_cover(matrix[active], cost, weights=weights[active], target=group_target,
-                        groups=groups, preselected=chosen, time_limit=time_limit_s, seed=seed,
+                        groups=groups, preselected=chosen, time_limit_s=time_limit_s, seed=seed,
                         method=method, capacity=None if cap is None else CapacityConstraints(
                             cap.matrix, cap.demand_mbps))
         added = np.setdiff1d(res.selected, chosen)
