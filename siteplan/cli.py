@@ -42,6 +42,7 @@ def run_config(config_path: Path, out: Path, *, lang: str, tiles: str | None,
                time_limit_s: float | None = None, offline: bool = False,
                compare_radius: bool = True) -> list[Path]:
     """Load a config, plan, and write every output (the body of ``plan``)."""
+    from siteplan.capacity_report import capacity_section
     from siteplan.config import load_config
     from siteplan.export import write_plan
     from siteplan.planner import plan
@@ -70,10 +71,12 @@ def run_config(config_path: Path, out: Path, *, lang: str, tiles: str | None,
             if cfg.landuse.class_column:
                 landuse = landuse.rename(columns={cfg.landuse.class_column: "zone_class"})
         limit_s = time_limit_s or cfg.time_limit_s
+        roads = next((c for c in context if len(c) and c.geom_type.isin(
+            ["LineString", "MultiLineString"]).all()), None)
         result = plan(candidates, targets, landuse=landuse, assumptions=cfg.assumptions,
                       site_targets=cfg.site_targets, method=cfg.method,
                       time_limit_s=limit_s, seed=cfg.seed,
-                      name=cfg.name, progress=say)
+                      name=cfg.name, progress=say, roads=roads)
         extra = {}
         if compare_radius and cfg.assumptions["coverage.mode"] == "link_budget":
             say("comparison plan with the radius table")
@@ -82,6 +85,9 @@ def run_config(config_path: Path, out: Path, *, lang: str, tiles: str | None,
                           site_targets=cfg.site_targets, method=cfg.method,
                           time_limit_s=limit_s, seed=cfg.seed)
             extra["radio_comparison"] = radio_comparison(result, radius)
+        say("capacity: coverage-only comparison and traffic sensitivity")
+        extra["capacity"] = capacity_section(result, time_limit_s=min(limit_s or 2.0, 2.0),
+                                             sensitivity_time_limit_s=1.0, seed=cfg.seed)
         if cfg.site_targets:
             say("site-count targets: what each count buys")
             extra["site_targets"] = site_count_analysis(

@@ -34,6 +34,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from siteplan.capacity import AreaCapacity, CapacityModel, milestone_capacity
 from siteplan.coverage import Coverage, coverage_matrix
@@ -246,10 +247,24 @@ class Plan:
         return pd.DataFrame(rows)
 
 
-def _groups(demand: pd.DataFrame, active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def area_groups(demand: pd.DataFrame, active: np.ndarray,
+            coverable: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Area code per active row and each area's solver target.
+
+    The solver's target is a share of the area's *coverable* weight; to meet
+    the policy target on the WHOLE area it is raised to ``target × whole /
+    coverable`` (at most 1: where that is out of reach, all that can be
+    covered is, and the area is reported as not met with the reason).
+    """
     codes, uniques = pd.factorize(demand["area_id"].to_numpy()[active], sort=False)
     target = (demand.iloc[active].groupby(codes)["coverage_target"].first()
               .reindex(range(len(uniques))).to_numpy(float))
+    if coverable is not None:
+        w = demand["weight"].to_numpy(float)[active]
+        whole = np.bincount(codes, w, minlength=len(uniques))
+        reach = np.bincount(codes, w * coverable[active], minlength=len(uniques))
+        raised = np.divide(target * whole, reach, out=np.ones_like(target), where=reach > 0)
+        target = np.clip(raised, target, 1.0)
     return codes.astype(np.int64), target
 
 
@@ -377,12 +392,13 @@ def plan(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
     unreached = np.flatnonzero(np.diff(coverage.matrix.indptr) == 0)
     reasons = np.full(len(demand), "", dtype=object)
     reasons[unreached] = unreachable_reasons(demand, unreached, zones_m, assumptions)
+    coverable = np.diff(sp.csr_array(matrix).indptr) > 0
     chosen = np.flatnonzero(candidates["on_air"].to_numpy(bool))
     results = []
     for year in sorted(targets["milestone"].unique().tolist()):
         active = np.flatnonzero(demand["milestone"].to_numpy() <= year)
         say(f"milestone {year}: set cover over {active.size:,} demand points")
-        groups, group_target = _groups(demand, active)
+        groups, group_target = area_groups(demand, active, coverable)
         cap = None
         if capacity:
             cap = milestone_capacity(coverage.matrix, demand, active, kinds, model,

@@ -217,15 +217,17 @@ def markdown_report(report: dict[str, Any]) -> str:
         lines += _table(m["classes"], [("area_class", "class"), ("areas", "areas"),
                                        ("covered_share", "covered share"),
                                        ("target", "target"), ("all_targets_met", "all met")])
-        lines += ["", "Per area (the target applies to the demand candidates can reach):", ""]
+        lines += ["", "Per area (the target applies to the whole area's demand):", ""]
         lines += _table(m["areas"], [
             ("area_id", "area"), ("name", "name"), ("area_class", "class"),
             ("coverage_target", "target"), ("coverable_share", "coverable share"),
             ("covered_share", "covered share"), ("covered_of_coverable", "covered of coverable"),
             ("target_met", "target met"),
-            ("median_best_server_rsrp_dbm", "median best-server RSRP (dBm)")])
+            ("median_best_server_rsrp_dbm", "median best-server RSRP (dBm)"),
+            ("unreachable_reason", "out of every reach (why)")])
         lines.append("")
-    for key in ("radio_comparison", "landuse", "power", "site_targets", "relocation"):
+    for key in ("radio_comparison", "landuse", "power", "site_targets", "relocation",
+                "capacity"):
         if key in report and report[key].get("markdown"):
             lines += [report[key]["markdown"], ""]
     lines += ["## Assumptions", "", "Every assumed number, as used in this plan "
