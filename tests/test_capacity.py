@@ -293,3 +293,82 @@ def test_unreachable_reasons_name_water_and_forbidden_land():
     reasons = unreachable_reasons(d, np.arange(4), zones, Assumptions())
     assert reasons.tolist() == ["water", "forbidden land: ecological_red_line",
                                 "outside every reach", "outside every reach"]
+
+
+# -- the library's solver against the reference optimum -------------------------------------
+
+def _solve(A, cost, weights, area, target, cap, method="auto", pre=None):
+    from siteplan.solve import CapacityConstraints, set_cover
+
+    return set_cover(sp.csc_array(A), cost, weights=weights, target=target, groups=area,
+                     preselected=pre, capacity=CapacityConstraints(cap.matrix, cap.demand_mbps),
+                     time_limit_s=10, method=method)
+
+
+def _contiguous(area, target):
+    codes, uniques = np.unique(area, return_inverse=True)
+    return uniques.astype(np.int64), np.asarray(target)[codes], codes
+
+
+@given(plan_instances(), st.sampled_from(["auto", "exact"]))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_capacity_plan_is_optimal_against_brute_force(inst, method):
+    A, area, mbps, kinds, env, target, cost, weights = inst
+    area, target, used = _contiguous(area, target)
+    env = env[used]
+    cap = area_capacity(sp.csr_array(A), mbps, area, used.astype(str), target, env, kinds, MODEL)
+    m = cap.matrix.toarray()
+    bf, _ = brute_force(A, cost, weights, area, target, m, cap.demand_mbps)
+    res = _solve(A, cost, weights, area, target, cap, method)
+    x = np.zeros(A.shape[1])
+    x[res.selected] = 1
+    from .capacity_reference import feasible
+    assert feasible(A, x, weights, area, target, m, cap.demand_mbps)
+    assert res.cost == pytest.approx(bf)
+    assert res.lower_bound <= bf + 1e-6
+
+
+@st.composite
+def geometric_plans(draw):
+    """Up to 30 candidates around up to 3 areas, some with traffic that needs
+    more sites than coverage does."""
+    seed = draw(st.integers(0, 10_000))
+    rng = np.random.default_rng(seed)
+    n_cols = draw(st.integers(5, 30))
+    n_rows = draw(st.integers(10, 60))
+    n_areas = draw(st.integers(1, 3))
+    rows_xy = rng.uniform(0, 3000, size=(n_rows, 2))
+    cols_xy = rng.uniform(0, 3000, size=(n_cols, 2))
+    kinds = rng.choice(["tower", "streetlight", "greenfield", "smart_pole"], size=n_cols)
+    reach = np.where(np.isin(kinds, ["tower", "greenfield"]), 900.0, 400.0)
+    dist = np.sqrt(((rows_xy[:, None] - cols_xy[None]) ** 2).sum(-1))
+    A = dist <= reach[None, :]
+    area = np.minimum((rows_xy[:, 0] // (3000 / n_areas)).astype(int), n_areas - 1)
+    env = rng.choice(["urban", "suburban", "rural"], size=n_areas)
+    per_area_mbps = rng.choice([50.0, 500.0, 3000.0, 6000.0], size=n_areas)
+    mbps = per_area_mbps[area] / np.bincount(area, minlength=n_areas)[area]
+    target = rng.choice([0.8, 0.95, 1.0], size=n_areas)
+    cost = np.where(np.isin(kinds, ["greenfield"]), 40.0,
+                    np.where(kinds == "smart_pole", 12.0,
+                             np.where(kinds == "tower", 2.0, 3.0))) + rng.integers(0, 3, n_cols)
+    weights = rng.integers(1, 4, n_rows).astype(float)
+    pre = rng.choice(n_cols, size=draw(st.integers(0, 2)), replace=False)
+    return A, area, mbps, kinds, env, target, cost, weights, pre
+
+
+@given(geometric_plans(), st.booleans())
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_capacity_plan_is_optimal_against_highs_up_to_30_candidates(inst, strict):
+    A, area, mbps, kinds, env, target, cost, weights, pre = inst
+    area, target, used = _contiguous(area, target)
+    env = env[used]
+    new = np.isin(kinds, ["greenfield", "smart_pole"])
+    cap = area_capacity(sp.csr_array(A), mbps, area, used.astype(str), target, env, kinds, MODEL,
+                        new_build=new if strict else None)
+    m = cap.matrix.toarray()
+    best, _ = highs_optimum(A, cost, weights, area, target, m, cap.demand_mbps, pre=pre)
+    res = _solve(A, cost, weights, area, target, cap, "auto", pre=pre)
+    assert set(pre.tolist()) <= set(res.selected.tolist())
+    assert np.all(cap.served_mbps(res.selected) >= cap.demand_mbps * (1 - 1e-6))
+    assert res.cost == pytest.approx(best)
+    assert res.optimal
