@@ -73,10 +73,12 @@ def run_config(config_path: Path, out: Path, *, lang: str, tiles: str | None,
         limit_s = time_limit_s or cfg.time_limit_s
         roads = next((c for c in context if len(c) and c.geom_type.isin(
             ["LineString", "MultiLineString"]).all()), None)
+        population = (None if cfg.population is None else
+                      read_layer(cfg.population.path, **cfg.population.read_kwargs()))
         result = plan(candidates, targets, landuse=landuse, assumptions=cfg.assumptions,
                       site_targets=cfg.site_targets, method=cfg.method,
                       time_limit_s=limit_s, seed=cfg.seed,
-                      name=cfg.name, progress=say, roads=roads)
+                      name=cfg.name, progress=say, roads=roads, population=population)
         extra = {}
         if compare_radius and cfg.assumptions["coverage.mode"] == "link_budget":
             say("comparison plan with the radius table")

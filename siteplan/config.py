@@ -45,6 +45,7 @@ class _Inputs(BaseModel):
     candidates: list[LayerSpec | Path] = Field(min_length=1)
     targets: LayerSpec | Path
     landuse: LayerSpec | Path | None = None
+    population: LayerSpec | Path | None = None
     context: list[LayerSpec | Path] = []
 
 
@@ -94,6 +95,7 @@ class PlanConfig(BaseModel):
     landuse: LayerSpec | None
     context: list[LayerSpec]
     site_targets: dict[int, int]
+    population: LayerSpec | None = None
     method: str
     time_limit_s: float
     seed: int
@@ -143,6 +145,8 @@ def load_config(path: str | Path) -> PlanConfig:
         landuse=None if inputs.landuse is None else _spec(inputs.landuse, base,
                                                           f"{path} [inputs.landuse]"),
         context=[_spec(c, base, f"{path} [inputs.context]") for c in inputs.context],
+        population=None if inputs.population is None else _spec(
+            inputs.population, base, f"{path} [inputs.population]"),
         site_targets=dict(cfg.milestones), method=cfg.solver.method,
         time_limit_s=cfg.solver.time_limit_s, seed=cfg.solver.seed,
         assumptions=Assumptions(cfg.assumptions),

@@ -142,3 +142,31 @@ def test_report_section_escapes_user_text_and_adds_up():
     assert [r["demand_scale"] for r in sens] == [1.0, 2.0]
     assert sens[0]["sites_2020"] == p.milestones[0].selected.size
     assert sens[1]["sites_2020"] >= sens[0]["sites_2020"]
+
+
+def test_cli_plan_reads_a_population_layer(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from siteplan.cli import main
+
+    cands, targets = _town(population=None)
+    targets = targets.drop(columns="population")
+    cands.to_file(tmp_path / "c.gpkg")
+    targets.to_file(tmp_path / "t.gpkg")
+    pop = gpd.GeoDataFrame({"population": [50_000.0]}, geometry=[box(-100, -100, 1300, 1300)],
+                           crs=CRS)
+    pop.to_file(tmp_path / "pop.gpkg")
+    (tmp_path / "p.toml").write_text(
+        '[inputs]\ncandidates = ["c.gpkg"]\ntargets = "t.gpkg"\npopulation = "pop.gpkg"\n'
+        '[solver]\ntime_limit_s = 2\n[assumptions]\n"coverage.mode" = "radius"\n'
+        '"demand.spacing_m" = 200\n', encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["plan", str(tmp_path / "p.toml"), "--out", str(out),
+                                       "--no-compare-radius", "--offline"])
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    traffic = report["capacity"]["traffic"][0]
+    assert traffic["people_source"] == "layer"
+    assert traffic["people"] == pytest.approx(50_000 * 1200**2 / 1400**2)
