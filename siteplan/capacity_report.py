@@ -17,16 +17,25 @@ plan already holds (coverage, costs, groups; nothing is rebuilt):
 
 Examples
 --------
->>> from siteplan.datasets import load_sample
+A town of 60,000 people on 1.44 km² with a tower or a streetlight every 250 m:
+
+>>> import geopandas as gpd
+>>> from shapely.geometry import Point, box
 >>> from siteplan.planner import plan
->>> cands, targets, config = load_sample()
->>> p = plan(cands, targets, site_targets=config.site_targets, time_limit_s=2,
-...          assumptions={"demand.spacing_m": 400.0})
->>> cov = coverage_only(p, time_limit_s=2)
->>> split = milestone_split(p, cov)
->>> bool((split["sites"] == split["coverage_sites"] + split["capacity_sites"]
-...       + split["indoor_sites"]).all())
-True
+>>> town = gpd.GeoDataFrame({"area_id": ["T"], "area_class": ["main_urban"],
+...     "environment": ["urban"], "milestone": [2020], "population": [60_000]},
+...     geometry=[box(0, 0, 1200, 1200)], crs=32650)
+>>> poles = gpd.GeoDataFrame({"site_id": [f"c{i}" for i in range(25)],
+...     "kind": ["tower" if i % 3 == 0 else "streetlight" for i in range(25)]},
+...     geometry=[Point(100 + 250 * (i % 5), 100 + 250 * (i // 5)) for i in range(25)],
+...     crs=32650)
+>>> p = plan(poles, town, time_limit_s=2, assumptions={"coverage.mode": "radius",
+...          "demand.spacing_m": 200.0, "proposals.mode": "off"})
+>>> split = milestone_split(p, coverage_only(p, time_limit_s=2))
+>>> split[["sites", "coverage_sites", "capacity_sites", "indoor_sites"]].values.tolist()
+[[9, 4, 5, 0]]
+>>> area_sizing(p, 2020).loc[0, "binds"]
+'capacity'
 """
 
 from __future__ import annotations
