@@ -33,7 +33,7 @@ A town of 60,000 people on 1.44 km² with a tower or a streetlight every 250 m:
 ...          "demand.spacing_m": 200.0, "proposals.mode": "off"})
 >>> split = milestone_split(p, coverage_only(p, time_limit_s=2))
 >>> split[["sites", "coverage_sites", "capacity_sites", "indoor_sites"]].values.tolist()
-[[9, 4, 5, 0]]
+[[14, 7, 7, 0]]
 >>> area_sizing(p, 2020).loc[0, "binds"]
 'capacity'
 """
