@@ -34,7 +34,7 @@ A town of 60,000 people on 1.44 km² with a tower or a streetlight every 250 m:
 >>> split = milestone_split(p, coverage_only(p, time_limit_s=2))
 >>> split[["sites", "coverage_sites", "capacity_sites", "indoor_sites"]].values.tolist()
 [[14, 7, 7, 0]]
->>> area_sizing(p, 2020).loc[0, "binds"]
+>>> area_sizing(p, 2020, time_limit_s=2).loc[0, "binds"]
 'capacity'
 """
 
@@ -136,14 +136,16 @@ def _primary_area(plan: Plan, active: np.ndarray, selected: np.ndarray) -> pd.Se
     return pd.Series(best, index=selected, dtype=object)
 
 
-def area_sizing(plan: Plan, year: int, coverage_selection: np.ndarray | None = None
-                ) -> pd.DataFrame:
+def area_sizing(plan: Plan, year: int, coverage_selection: np.ndarray | None = None, *,
+                time_limit_s: float = 5.0) -> pd.DataFrame:
     """Per area due by ``year``: coverage sites against capacity sites.
 
     Columns: ``area_id, name, environment, demand_mbps`` (target share of the
     busy-hour demand), ``capacity_mbps`` (what the plan's sites give it),
     ``plan_sites`` (plan sites whose served traffic lies mostly in the area),
-    ``coverage_sites`` (the same count in the coverage-only plan, if given),
+    ``coverage_sites`` (the same count in the coverage-only plan of ``year``:
+    ``coverage_selection``, else solved here within ``time_limit_s`` per
+    milestone),
     ``capacity_sites`` (the fewest candidates whose capacity carries the
     demand: a lower bound), ``binds`` (``capacity`` when capacity sites exceed
     coverage sites, else ``coverage``) and ``capacity_shortfall_mbps``.
@@ -153,16 +155,17 @@ def area_sizing(plan: Plan, year: int, coverage_selection: np.ndarray | None = N
     if cap is None:
         raise ValueError(f"milestone {year} was planned without capacity rows; "
                          "plan with capacity=True.")
+    if coverage_selection is None:
+        index = [x.milestone for x in plan.milestones].index(year)
+        coverage_selection = coverage_only(plan, time_limit_s=time_limit_s)[index]
     info = plan.targets.set_index("area_id")
     plan_primary = _primary_area(plan, m.active, m.selected).value_counts()
-    cov_primary = (None if coverage_selection is None else
-                   _primary_area(plan, m.active, np.asarray(coverage_selection)).value_counts())
+    cov_primary = _primary_area(plan, m.active, np.asarray(coverage_selection)).value_counts()
     served = cap.served_mbps(m.selected)
     needed = cap.sites_needed()
     rows = []
     for g, area in enumerate(cap.area_ids.tolist()):
-        cov_sites = (int(cov_primary.get(area, 0)) if cov_primary is not None
-                     else int(plan_primary.get(area, 0)))
+        cov_sites = int(cov_primary.get(area, 0))
         rows.append({
             "area_id": area, "name": str(info.loc[area, "name"]),
             "environment": str(info.loc[area, "environment"]),
