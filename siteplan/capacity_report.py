@@ -47,53 +47,38 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from siteplan.capacity import milestone_capacity
-from siteplan.planner import Plan, area_groups
-from siteplan.policy import apply_strict_sharing, is_new_build
+from siteplan.planner import Plan
+from siteplan.policy import is_new_build
 from siteplan.schema import INDOOR_KINDS
 from siteplan.solve import CapacityConstraints, set_cover
-
-
-def _solver_matrix(plan: Plan) -> sp.csr_array:
-    matrix = plan.coverage.matrix
-    if str(plan.assumptions["policy.mode"]) == "strict":
-        matrix = apply_strict_sharing(matrix, plan.candidates["kind"].to_numpy())
-    return sp.csr_array(matrix)
-
-
 
 
 def resolve(plan: Plan, *, capacity_scale: float | None, time_limit_s: float = 5.0,
             seed: int = 0, fallbacks: Sequence[Sequence[np.ndarray]] = ()) -> list[np.ndarray]:
     """Selections per milestone (nested, on-air kept) for coverage alone
     (``capacity_scale=None``) or with every area's busy-hour demand scaled
-    by ``capacity_scale``, from the plan's own matrix, costs and groups.
+    by ``capacity_scale``, from the plan's own problem (matrix, costs,
+    groups, targets, capacity rows; nothing is rebuilt).
 
     ``fallbacks`` are other nested selections (e.g. the plan's own, or those
     of a larger scale); at each milestone the cheapest of the solver's answer
     and every fallback that keeps the sites chosen so far and carries the
     scaled demand is taken, so a short time limit never reports a dearer
     answer than one already known."""
-    matrix = _solver_matrix(plan)
-    kinds = plan.candidates["kind"].to_numpy()
-    strict = str(plan.assumptions["policy.mode"]) == "strict"
-    cost = plan.candidates["cost_cny"].to_numpy(float)
-    weights = plan.demand["weight"].to_numpy(float)
-    chosen = np.flatnonzero(plan.candidates["on_air"].to_numpy(bool))
-    coverable = np.diff(matrix.indptr) > 0
-    out = []
+    problem = plan.problem
+    cost = problem.cost_cny
+    chosen = problem.preselected
+    out: list[np.ndarray] = []
     for m in plan.milestones:
-        groups, target = area_groups(plan.demand, m.active, coverable)
+        inst = problem.instance(m.milestone)
         capacity = None
-        if capacity_scale is not None and plan.capacity_model is not None:
-            cap = milestone_capacity(plan.coverage.matrix, plan.demand, m.active, kinds,
-                                     plan.capacity_model,
-                                     new_build=is_new_build(kinds) if strict else None)
-            need = np.minimum(cap.required_mbps * capacity_scale, cap.available_mbps)
-            capacity = CapacityConstraints(cap.matrix, need)
-        res = set_cover(matrix[m.active], cost, weights=weights[m.active], target=target,
-                        groups=groups, preselected=chosen, time_limit_s=time_limit_s,
-                        seed=seed, capacity=capacity)
+        if capacity_scale is not None and inst.capacity is not None:
+            need = np.minimum(inst.capacity.required_mbps * capacity_scale,
+                              inst.capacity.available_mbps)
+            capacity = CapacityConstraints(inst.capacity.matrix, need)
+        res = set_cover(problem.matrix[inst.active], cost, weights=problem.weights[inst.active],
+                        target=inst.group_target, groups=inst.groups, preselected=chosen,
+                        time_limit_s=time_limit_s, seed=seed, capacity=capacity)
         best = res.selected
         for fb in fallbacks:
             other = np.asarray(fb[len(out)], dtype=np.int64)

@@ -6,14 +6,17 @@ Every command prints a clear message and exits with status 2 on bad input
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from rich.console import Console
+from rich.text import Text
 
 from siteplan.errors import SiteplanError
 
@@ -33,76 +36,67 @@ def _progress() -> tuple[Callable[[str], None], Callable[[], None]]:
     return say, status.stop
 
 
-def _fail(exc: SiteplanError) -> None:
-    console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+def _fail(exc: BaseException) -> NoReturn:
+    """Print an error as literal text (no markup: ``[inputs]`` and ``[/]``
+    stay as written) and exit with status 2."""
+    console.print(Text("error: ", style="bold red") + Text(str(exc)), soft_wrap=True)
     sys.exit(2)
+
+
+def _explain(exc: BaseException) -> str:
+    """A one-line message for an error siteplan did not raise itself."""
+    if isinstance(exc, PermissionError):
+        return f"{exc.filename}: permission denied; choose a folder you can write."
+    if isinstance(exc, IsADirectoryError):
+        return f"{exc.filename}: is a folder; give a file."
+    if isinstance(exc, FileNotFoundError):
+        return f"{exc.filename}: not found; check the path."
+    if isinstance(exc, OSError):
+        return f"{exc.filename or 'file'}: {exc.strerror or exc}."
+    if isinstance(exc, MemoryError):
+        return ("out of memory; raise demand.spacing_m or split the region "
+                "(siteplan plan-region).")
+    return (f"unexpected {type(exc).__name__}: {exc}. This is a bug in siteplan (the input "
+            "should have been refused with a clear message); set SITEPLAN_DEBUG=1 to see the "
+            "traceback and report it.")
+
+
+class _Group(click.Group):
+    """Every error ends as one literal message and exit status 2."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException,
+                SystemExit):
+            raise
+        except SiteplanError as exc:
+            _fail(exc)
+        except Exception as exc:  # noqa: BLE001 - the safety net of the CLI
+            if os.environ.get("SITEPLAN_DEBUG"):
+                raise
+            _fail(SiteplanError(_explain(exc)))
 
 
 def run_config(config_path: Path, out: Path, *, lang: str, tiles: str | None,
                time_limit_s: float | None = None, offline: bool = False,
-               compare_radius: bool = True) -> list[Path]:
-    """Load a config, plan, and write every output (the body of ``plan``)."""
-    from siteplan.capacity_report import capacity_section
-    from siteplan.config import load_config
-    from siteplan.export import write_plan
-    from siteplan.planner import plan
-    from siteplan.report import radio_comparison
-    from siteplan.sitecount import site_count_analysis
-    from siteplan.sources import merge_candidates, read_layer, read_targets
-    from siteplan.sources.detect import read_source
-    from siteplan.sources.merge import concat_candidates
+               compare_radius: bool = False, force: bool = False,
+               allow_large: bool = False,
+               outputs: dict[str, object] | None = None) -> list[Path]:
+    """Plan from a config and write every output (the body of ``plan``): a
+    thin shell over :func:`siteplan.project.run` with a progress line."""
+    from siteplan.project import run
 
     say, stop = _progress()
     try:
-        cfg = load_config(config_path)
-        say(f"reading inputs of {cfg.name!r}")
-        layers = [read_source(s.path, **s.read_kwargs(), assumptions=cfg.assumptions)
-                  for s in cfg.candidates]
-        if all(x.attrs["source_type"] == "inventory" for x in layers):
-            candidates = concat_candidates(layers, [str(s.path) for s in cfg.candidates])
-        else:  # OSM, OpenCelliD, open lists: merge duplicates across sources
-            candidates = merge_candidates([x.to_crs(layers[0].crs) for x in layers],
-                                          assumptions=cfg.assumptions)
-        targets = read_targets(cfg.targets.path, **cfg.targets.read_kwargs())
-        context = [read_layer(s.path, **s.read_kwargs()) for s in cfg.context]
-        landuse = None
-        if cfg.landuse is not None:
-            landuse = read_layer(cfg.landuse.path, **cfg.landuse.read_kwargs())
-            if cfg.landuse.class_column:
-                landuse = landuse.rename(columns={cfg.landuse.class_column: "zone_class"})
-        limit_s = time_limit_s or cfg.time_limit_s
-        roads = next((c for c in context if len(c) and c.geom_type.isin(
-            ["LineString", "MultiLineString"]).all()), None)
-        population = (None if cfg.population is None else
-                      read_layer(cfg.population.path, **cfg.population.read_kwargs()))
-        result = plan(candidates, targets, landuse=landuse, assumptions=cfg.assumptions,
-                      site_targets=cfg.site_targets, method=cfg.method,
-                      time_limit_s=limit_s, seed=cfg.seed,
-                      name=cfg.name, progress=say, roads=roads, population=population)
-        extra = {}
-        if compare_radius and cfg.assumptions["coverage.mode"] == "link_budget":
-            say("comparison plan with the radius table")
-            radius = plan(candidates, targets, landuse=landuse,
-                          assumptions=cfg.assumptions.override({"coverage.mode": "radius"}),
-                          site_targets=cfg.site_targets, method=cfg.method,
-                          time_limit_s=limit_s, seed=cfg.seed)
-            extra["radio_comparison"] = radio_comparison(result, radius)
-        say("capacity: coverage-only comparison and traffic sensitivity")
-        extra["capacity"] = capacity_section(result, time_limit_s=min(limit_s or 2.0, 2.0),
-                                             sensitivity_time_limit_s=1.0, seed=cfg.seed)
-        if cfg.site_targets:
-            say("site-count targets: what each count buys")
-            extra["site_targets"] = site_count_analysis(
-                result, time_limit_s=limit_s, seed=cfg.seed)
-        written = write_plan(result, out, lang=lang, tiles=tiles, context=context,
-                             offline=offline, extra_report=extra, progress=say)
-        say(f"wrote {len(written)} files to {out}")
-        return written
+        return run(config_path, out, lang=lang, tiles=tiles, offline=offline,
+                   time_limit_s=time_limit_s, compare_radius=compare_radius, force=force,
+                   allow_large=allow_large, outputs=outputs, progress=say).written
     finally:
         stop()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="siteplan")
 def main() -> None:
     """siteplan: sharing-first 5G site planning.
@@ -117,20 +111,47 @@ def main() -> None:
 _out = click.option("--out", "out", required=True, type=click.Path(path_type=Path),
                     help="Output folder (created; files in it are replaced atomically).")
 _lang = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-                     help="Language of map labels.")
+                     help="Language of every output: report, CSV/XLSX headings, maps, KML.")
 _tiles = click.option("--tiles", default=None,
-                      help="Base-map tiles: a folium tile name or URL template, or 'none'. "
-                      "Default: OpenStreetMap online, none with --offline.")
-_compare = click.option("--compare-radius/--no-compare-radius", default=True, show_default=True,
-                        help="Also plan with the radius table and report the site-count change.")
+                      help="Online base map: openstreetmap, 'cartodb positron', amap, "
+                      "'amap satellite' (Amap is GCJ-02: data is shifted to match), a tile URL "
+                      "template with {x} {y} {z}, or 'none'. Default: OpenStreetMap online, "
+                      "none with --offline (the context layers are the base map).")
+_tiles_crs = click.option("--tiles-crs", type=click.Choice(["wgs84", "gcj02"]), default=None,
+                          help="Datum of a --tiles URL template (Amap/Tencent hosts: gcj02).")
+_formats = click.option("--formats", default=None,
+                        help="Comma-separated outputs besides plan.gpkg, plan.json and "
+                        "report.json: csv, xlsx, kml, kmz, maps, md, html (default: all but "
+                        "kmz).")
+_kml_gcj02 = click.option("--kml-gcj02", is_flag=True,
+                          help="Also write sites_<year>_gcj02.kml for 奥维/Amap (GCJ-02).")
+_compare = click.option("--compare-radius/--no-compare-radius", default=False, show_default=True,
+                        help="Also plan with the radius table and report the site-count change "
+                        "(a second plan run).")
+_force = click.option("--force", is_flag=True,
+                      help="Replace an output siteplan did not write (by default refused).")
+_large = click.option("--allow-large", is_flag=True,
+                      help="Run even when the work estimate (demand points, memory) exceeds "
+                      "this machine.")
 _offline = click.option("--offline", is_flag=True,
                         help="Self-contained maps: Leaflet inlined, no CDN (for intranets).")
 
 
-def _tiles_for(tiles: str | None, offline: bool) -> str | None:
+def _tiles_for(tiles: str | None, offline: bool, tiles_crs: str | None = None) -> str | None:
+    from siteplan.maplayers import resolve_tiles
+
     if tiles is None:
         return None if offline else "OpenStreetMap"
+    resolve_tiles(tiles, tiles_crs)  # a bad name or URL fails before any work
     return None if tiles == "none" else tiles
+
+
+def _outputs(formats: str | None, tiles_crs: str | None, kml_gcj02: bool) -> dict[str, object]:
+    """The output options of ``plan``/``demo`` for :func:`siteplan.export.write_plan`."""
+    from siteplan.export import check_formats
+
+    chosen = None if not formats else sorted(check_formats(formats.split(",")))
+    return {"formats": chosen, "tiles_crs": tiles_crs, "kml_gcj02": kml_gcj02}
 _limit = click.option("--time-limit", "time_limit", type=float, default=None,
                       help="Solver time limit per milestone in seconds (overrides the config).")
 
@@ -142,17 +163,20 @@ _limit = click.option("--time-limit", "time_limit", type=float, default=None,
 @_limit
 @_offline
 @_compare
+@_force
+@_tiles_crs
+@_formats
+@_kml_gcj02
 def demo(out: Path, lang: str, tiles: str | None, time_limit: float | None,
-         offline: bool, compare_radius: bool) -> None:
+         offline: bool, compare_radius: bool, force: bool, tiles_crs: str | None,
+         formats: str | None, kml_gcj02: bool) -> None:
     """Plan the bundled sample county (synthetic data) into --out."""
     from siteplan.datasets import sample_path
 
-    try:
-        run_config(sample_path("sample_county.toml"), out, lang=lang,
-                   tiles=_tiles_for(tiles, offline), time_limit_s=time_limit, offline=offline,
-                   compare_radius=compare_radius)
-    except SiteplanError as exc:
-        _fail(exc)
+    run_config(sample_path("sample_county.toml"), out, lang=lang,
+               tiles=_tiles_for(tiles, offline, tiles_crs), time_limit_s=time_limit,
+               offline=offline, compare_radius=compare_radius, force=force,
+               outputs=_outputs(formats, tiles_crs, kml_gcj02))
 
 
 @main.command("plan")
@@ -163,44 +187,72 @@ def demo(out: Path, lang: str, tiles: str | None, time_limit: float | None,
 @_limit
 @_offline
 @_compare
+@_force
+@_large
+@_tiles_crs
+@_formats
+@_kml_gcj02
 def plan_command(config: Path, out: Path, lang: str, tiles: str | None,
-                 time_limit: float | None, offline: bool, compare_radius: bool) -> None:
+                 time_limit: float | None, offline: bool, compare_radius: bool, force: bool,
+                 allow_large: bool, tiles_crs: str | None, formats: str | None,
+                 kml_gcj02: bool) -> None:
     """Plan from CONFIG (a TOML file naming candidate layers, target areas,
     milestones and assumptions; see data/sample_county/sample_county.toml)."""
-    try:
-        run_config(config, out, lang=lang, tiles=_tiles_for(tiles, offline),
-                   time_limit_s=time_limit, offline=offline, compare_radius=compare_radius)
-    except SiteplanError as exc:
-        _fail(exc)
+    run_config(config, out, lang=lang, tiles=_tiles_for(tiles, offline, tiles_crs),
+               time_limit_s=time_limit, offline=offline, compare_radius=compare_radius,
+               force=force, allow_large=allow_large,
+               outputs=_outputs(formats, tiles_crs, kml_gcj02))
 
 
 @main.command("check-landuse")
 @click.argument("sites", type=click.Path(path_type=Path))
-@click.argument("zones", type=click.Path(path_type=Path))
+@click.argument("zones", nargs=-1, type=click.Path(path_type=Path))
 @_out
-@click.option("--class-column", default="zone_class", show_default=True,
-              help="Column of ZONES holding the land-use class (Chinese or English names).")
+@click.option("--layer", default=None,
+              help="Layer of SITES (default: a plan GeoPackage's last sites_<year>).")
+@click.option("--class-column", default=None,
+              help="Column of ZONES holding the land-use class (default: zone_class, or a "
+              "land-survey layer's DLBM/DLMC).")
+@click.option("--class", "zone_class", default=None,
+              help="One class for the whole ZONES layer, e.g. 生态保护红线 (a control line).")
+@click.option("--class-map", type=click.Path(path_type=Path), default=None,
+              help="CSV of local class names and the classes they mean (two columns).")
 @click.option("--id-column", default="site_id", show_default=True,
-              help="Column of SITES holding the site id.")
+              help="Column of SITES holding the site id (站址编码/编号 are found too).")
+@click.option("--sites-crs", default=None,
+              help="CRS of SITES when the file has none or is GCJ-02/BD-09 (gcj02, bd09, EPSG).")
+@click.option("--zones-crs", default=None, help="CRS of ZONES (same choices).")
+@click.option("--encoding", default=None,
+              help="Text encoding of the ZONES attribute table (default: detected; gbk, utf-8).")
 @click.option("--config", "config", type=click.Path(path_type=Path), default=None,
-              help="A plan config whose [assumptions] (rules, buffers, footprints) apply.")
+              help="A plan config whose [assumptions] (rules, buffers, footprints) apply, and "
+              "whose [inputs.landuse] layers are used when no ZONES are given.")
 @_offline
-def check_landuse_command(sites: Path, zones: Path, out: Path, class_column: str,
-                          id_column: str, config: Path | None, offline: bool) -> None:
-    """Check SITES (points or polygons; any plan) against land-use ZONES.
+@_force
+def check_landuse_command(sites: Path, zones: tuple[Path, ...], out: Path, layer: str | None,
+                          class_column: str | None, zone_class: str | None,
+                          class_map: Path | None, id_column: str, sites_crs: str | None,
+                          zones_crs: str | None, encoding: str | None, config: Path | None,
+                          offline: bool, force: bool) -> None:
+    """Check SITES (points or polygons; any plan) against land-use ZONES
+    (one or more layers: a 三调 parcel layer, control lines …).
 
     Writes conflicts.csv, conflicts.gpkg, summary.json and map.html to --out.
     Exit status: 0 no forbidden conflict, 1 at least one, 2 bad input.
-    Sites without a 'kind' column are checked as new ground towers.
+    Zones are reprojected to the sites' CRS. Sites without a kind column, or
+    of a kind no name matches, are checked as new ground towers (said so).
     """
     from siteplan.landuse_check import check_landuse
 
-    try:
-        forbidden = check_landuse(sites, zones, out, class_column=class_column,
-                                  id_column=id_column, config=config, offline=offline)
-    except SiteplanError as exc:
-        _fail(exc)
-    console.print(f"{forbidden} forbidden conflict(s); outputs in {out}")
+    result = check_landuse(sites, list(zones), out, class_column=class_column,
+                           zone_class=zone_class, class_map=class_map, id_column=id_column,
+                           layer=layer, sites_crs=sites_crs, zones_crs=zones_crs,
+                           encoding=encoding, config=config, offline=offline, force=force)
+    for note in result["notes"]:
+        console.print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)
+    forbidden = result["forbidden_conflicts"]
+    console.print(f"{forbidden} forbidden, {result['restricted_conflicts']} restricted "
+                  f"conflict(s); outputs in {out}", highlight=False, markup=False)
     sys.exit(1 if forbidden else 0)
 
 
@@ -210,10 +262,12 @@ def check_landuse_command(sites: Path, zones: Path, out: Path, class_column: str
 @click.option("--remove", "remove", multiple=True, required=True,
               help="Site id to remove (repeat, or comma-separate several).")
 @_out
-@click.option("--restore-share", type=float, default=0.99, show_default=True,
-              help="Share of the lost covered demand the replacements must restore.")
+@click.option("--restore-share", type=click.FloatRange(0, 1, min_open=True), default=0.99,
+              show_default=True,
+              help="Share of the lost covered demand the replacements must restore, in (0, 1].")
+@_force
 def relocate_command(plan_dir: Path, milestone: int, remove: tuple[str, ...], out: Path,
-                     restore_share: float) -> None:
+                     restore_share: float, force: bool) -> None:
     """Build before demolish (先建后拆): replacements for sites that must go.
 
     PLAN_DIR is the output folder of a plan. Writes work_order.csv (build
@@ -222,10 +276,8 @@ def relocate_command(plan_dir: Path, milestone: int, remove: tuple[str, ...], ou
     """
     from siteplan.relocate import relocate
 
-    try:
-        result = relocate(plan_dir, milestone, list(remove), out, restore_share=restore_share)
-    except SiteplanError as exc:
-        _fail(exc)
+    result = relocate(plan_dir, milestone, list(remove), out, restore_share=restore_share,
+                      force=force)
     console.print(f"{result['replacement_count']} replacement(s) for {result['removed_count']} "
                   f"removed site(s) restore {100 * result['restored_share']:.1f}% of the lost "
                   f"covered demand; work order in {out}")
@@ -261,13 +313,17 @@ def _csv_list(value: str | None, parse) -> list | None:
               "(default 5).")
 @click.option("--multi-use", is_flag=True,
               help="Merge distinct poles on one spot into one multi-use pole (多杆合一).")
+@click.option("--encoding", default=None,
+              help="Text encoding of CSV sources and shapefile attributes (default: detected, "
+              "UTF-8 or GBK).")
 @click.option("--skip-bad-rows", is_flag=True,
               help="Skip unreadable rows and list them in <out>_rejected.csv (default: stop).")
+@_force
 def candidates_command(sources: tuple[Path, ...], out: Path, crs: str | None,
                        to_crs: str | None, radio: str | None, mcc: str | None, mnc: str | None,
                        bbox: str | None, site_distance: float | None,
-                       same_structure: float | None, multi_use: bool,
-                       skip_bad_rows: bool) -> None:
+                       same_structure: float | None, multi_use: bool, encoding: str | None,
+                       skip_bad_rows: bool, force: bool) -> None:
     """Read candidate SOURCES (OSM .osm/.osm.pbf, OpenCelliD .csv/.csv.gz,
     open-resource lists .csv/.xlsx, GIS inventories), merge them and write
     one canonical candidate table with a summary by kind and source."""
@@ -282,7 +338,7 @@ def candidates_command(sources: tuple[Path, ...], out: Path, crs: str | None,
     try:
         options = {"crs": crs, "radio": _csv_list(radio, str), "mcc": _csv_list(mcc, int),
                    "mnc": _csv_list(mnc, int), "bbox": _csv_list(bbox, float),
-                   "site_distance_m": site_distance,
+                   "site_distance_m": site_distance, "encoding": encoding,
                    "on_bad_rows": "report" if skip_bad_rows else "raise"}
         layers, rejected = [], []
         for path in sources:
@@ -299,7 +355,7 @@ def candidates_command(sources: tuple[Path, ...], out: Path, crs: str | None,
                 rejected.append(table.assign(file=str(path)))
             layers.append(layer.to_crs(to_crs) if to_crs else layer)
         merged = merge_candidates(layers, same_structure_m=same_structure, multi_use=multi_use)
-        written = write_candidates(merged, out, rejected)
+        written = write_candidates(merged, out, rejected, force=force, inputs=tuple(sources))
     except SiteplanError as exc:
         _fail(exc)
     counts = summary(merged)

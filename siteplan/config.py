@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -24,27 +24,52 @@ from siteplan.errors import ConfigError
 
 
 class LayerSpec(BaseModel):
-    """One input layer: a path, and for CSV the lon/lat columns and CRS."""
+    """One input layer: a path and how to read it.
 
-    model_config = ConfigDict(extra="forbid")
+    ``crs`` is the layer's coordinate system (``"gcj02"``/``"bd09"`` move
+    every vertex to WGS84); ``encoding`` a shapefile DBF's or CSV's text
+    encoding (detected by default); ``sheet`` an Excel sheet; ``columns``
+    canonical column → the file's column; ``defaults`` values for columns
+    the layer lacks; ``on_bad_rows = "report"`` (candidates) skips unusable
+    rows and lists them. Land-use layers only: ``class`` (one class for the
+    whole layer, e.g. ``"生态保护红线"``), ``class_column``, ``class_map``
+    (local class names → classes: an inline table or a two-column CSV).
+    """
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     path: Path
     layer: str | None = None
     lon: str | None = None
     lat: str | None = None
     crs: str | None = None
+    encoding: str | None = None
+    sheet: str | int | None = None
     class_column: str | None = None
+    zone_class: str | None = Field(default=None, alias="class")
+    class_map: dict[str, str] | Path | None = None
+    columns: dict[str, str] = {}
+    defaults: dict[str, str | int | float | bool] = {}
+    on_bad_rows: Literal["raise", "report"] = "raise"
 
     def read_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for :func:`siteplan.sources.read_layer`."""
         return {k: v for k, v in (("layer", self.layer), ("lon", self.lon), ("lat", self.lat),
-                                  ("crs", self.crs)) if v is not None}
+                                  ("crs", self.crs), ("encoding", self.encoding),
+                                  ("sheet", self.sheet)) if v is not None}
+
+
+#: Options that only some input sections read; anywhere else they would be ignored.
+_ONLY = {"zone_class": ("landuse",), "class_column": ("landuse",), "class_map": ("landuse",),
+         "columns": ("candidates", "targets"), "defaults": ("candidates", "targets"),
+         "on_bad_rows": ("candidates",)}
+_SHOWN = {"zone_class": "class"}
 
 
 class _Inputs(BaseModel):
     model_config = ConfigDict(extra="forbid")
     candidates: list[LayerSpec | Path] = Field(min_length=1)
     targets: LayerSpec | Path
-    landuse: LayerSpec | Path | None = None
+    landuse: LayerSpec | Path | list[LayerSpec | Path] | None = None
     population: LayerSpec | Path | None = None
     context: list[LayerSpec | Path] = []
 
@@ -92,7 +117,7 @@ class PlanConfig(BaseModel):
     source: Path
     candidates: list[LayerSpec]
     targets: LayerSpec
-    landuse: LayerSpec | None
+    landuse: list[LayerSpec]
     context: list[LayerSpec]
     site_targets: dict[int, int]
     population: LayerSpec | None = None
@@ -104,13 +129,32 @@ class PlanConfig(BaseModel):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
 
-def _spec(item: LayerSpec | Path, base: Path, where: str) -> LayerSpec:
+def _spec(item: LayerSpec | Path, base: Path, where: str, section: str) -> LayerSpec:
     spec = item if isinstance(item, LayerSpec) else LayerSpec(path=item)
     path = spec.path if spec.path.is_absolute() else (base / spec.path)
     if not path.exists():
         raise ConfigError(f"{where}: file {str(spec.path)!r} not found (looked at {path}). "
                           "Fix the path; relative paths start at the config file's folder.")
-    return spec.model_copy(update={"path": path})
+    for option, sections in _ONLY.items():
+        value = getattr(spec, option)
+        default = LayerSpec.model_fields[option].default
+        if value != default and section not in sections:
+            raise ConfigError(
+                f"{where}: {_SHOWN.get(option, option)} = {value!r} is not read for "
+                f"[inputs.{section}] (only for {', '.join(f'[inputs.{s}]' for s in sections)}); "
+                "it would be ignored. Remove it.")
+    if spec.zone_class is not None and spec.class_column is not None:
+        raise ConfigError(f"{where}: both class = {spec.zone_class!r} (one class for the whole "
+                          f"layer) and class_column = {spec.class_column!r} are given; the column "
+                          "would be ignored. Keep one of them.")
+    update: dict[str, Any] = {"path": path}
+    if isinstance(spec.class_map, Path):
+        table = spec.class_map if spec.class_map.is_absolute() else base / spec.class_map
+        if not table.exists():
+            raise ConfigError(f"{where}: class_map file {str(spec.class_map)!r} not found "
+                              f"(looked at {table}).")
+        update["class_map"] = table
+    return spec.model_copy(update=update)
 
 
 def load_config(path: str | Path) -> PlanConfig:
@@ -124,6 +168,8 @@ def load_config(path: str | Path) -> PlanConfig:
     path = Path(path)
     if not path.exists():
         raise ConfigError(f"{path}: config file not found.")
+    if path.is_dir():
+        raise ConfigError(f"{path}: is a folder; give the config file (a .toml) inside it.")
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -138,15 +184,23 @@ def load_config(path: str | Path) -> PlanConfig:
             from None
     base = path.parent
     inputs = cfg.inputs
+    landuse = inputs.landuse if isinstance(inputs.landuse, list) else (
+        [] if inputs.landuse is None else [inputs.landuse])
+
+    def where(section: str, i: int, n: int) -> str:
+        return f"{path} [inputs.{section}]" + (f" item {i + 1}" if n > 1 else "")
+
     return PlanConfig(
         name=cfg.project.name, source=path,
-        candidates=[_spec(c, base, f"{path} [inputs.candidates]") for c in inputs.candidates],
-        targets=_spec(inputs.targets, base, f"{path} [inputs.targets]"),
-        landuse=None if inputs.landuse is None else _spec(inputs.landuse, base,
-                                                          f"{path} [inputs.landuse]"),
-        context=[_spec(c, base, f"{path} [inputs.context]") for c in inputs.context],
+        candidates=[_spec(c, base, where("candidates", i, len(inputs.candidates)), "candidates")
+                    for i, c in enumerate(inputs.candidates)],
+        targets=_spec(inputs.targets, base, f"{path} [inputs.targets]", "targets"),
+        landuse=[_spec(c, base, where("landuse", i, len(landuse)), "landuse")
+                 for i, c in enumerate(landuse)],
+        context=[_spec(c, base, where("context", i, len(inputs.context)), "context")
+                 for i, c in enumerate(inputs.context)],
         population=None if inputs.population is None else _spec(
-            inputs.population, base, f"{path} [inputs.population]"),
+            inputs.population, base, f"{path} [inputs.population]", "population"),
         site_targets=dict(cfg.milestones), method=cfg.solver.method,
         time_limit_s=cfg.solver.time_limit_s, seed=cfg.solver.seed,
         assumptions=Assumptions(cfg.assumptions),

@@ -208,6 +208,18 @@ _RULES = {
     "satellite_earth_station": ("forbidden", "forbidden", "forbidden", 1000.0),
     "urban_development": ("allowed", "allowed", "allowed", 0.0),
 }
+# Classes of the national land survey (三调 parcels, siteplan/landuse_classes.py). Ordinary
+# cultivated land is not permanent basic farmland (a control line with its own layer), but
+# building on it needs farmland conversion approval: restricted, like the other farm land
+# (for towers) and wetland; built-up and unused land is allowed; special land needs consent.
+_RULES.update({
+    "cultivated": ("restricted", "restricted", "allowed", 0.0),
+    "agricultural": ("restricted", "allowed", "allowed", 0.0),
+    "wetland": ("restricted", "restricted", "allowed", 0.0),
+    "construction": ("allowed", "allowed", "allowed", 0.0),
+    "special": ("restricted", "restricted", "allowed", 0.0),
+    "unused": ("allowed", "allowed", "allowed", 0.0),
+})
 for _cls, (_tower, _pole, _existing, _buffer) in _RULES.items():
     for _group, _rule in (("new_tower", _tower), ("new_pole", _pole), ("existing", _existing)):
         TABLE[f"landuse.rule.{_cls}.{_group}"] = Default(
@@ -407,11 +419,41 @@ class Assumptions(Mapping[str, Any]):
         ]
 
 
+def allowed(default: Default) -> str:
+    """The allowed values of a default as text (``[0, 300]``, ``a / b``).
+
+    Examples
+    --------
+    >>> allowed(TABLE["policy.mode"]), allowed(TABLE["height_m.tower"])
+    ('weighted / strict', '[1, 300]')
+    """
+    if default.choices is not None:
+        return " / ".join(f"{c:g}" if isinstance(c, float) else str(c) for c in default.choices)
+    if default.low is not None or default.high is not None:
+        low = "-inf" if default.low is None else f"{default.low:g}"
+        high = "inf" if default.high is None else f"{default.high:g}"
+        return f"[{low}, {high}]"
+    return "any"
+
+
 def markdown_table() -> str:
     """The defaults as Markdown rows (used to keep README.md's table true)."""
-    return "\n".join(f"| `{r['key']}` | {r['value']} | {r['unit']} | {r['note']} |"
-                     for r in Assumptions().table())
+    head = "| key | default | unit | allowed | note |\n|---|---|---|---|---|\n"
+    return head + "\n".join(
+        f"| `{r['key']}` | {r['value']} | {r['unit']} | {allowed(TABLE[r['key']])} | {r['note']} |"
+        for r in Assumptions().table())
+
+
+def update_readme(path: str = "README.md") -> None:
+    """Rewrite the assumptions table of README.md from :data:`TABLE`."""
+    from pathlib import Path
+
+    readme = Path(path)
+    text = readme.read_text(encoding="utf-8")
+    start = text.index("\n| ", text.index("## Assumptions (the defaults table)")) + 1
+    end = text.index("\n\n", start)
+    readme.write_text(text[:start] + markdown_table() + text[end:], encoding="utf-8")
 
 
 if __name__ == "__main__":
-    print(markdown_table())
+    update_readme()

@@ -13,77 +13,52 @@ True
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import shutil
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
-from siteplan.errors import InputError
+from siteplan.deliver.kml import write_kml
+from siteplan.deliver.report_html import write_report_html
+from siteplan.deliver.sheets import SITE_COLUMNS, localise, sites_table
+from siteplan.errors import ConfigError
+from siteplan.i18n import check_lang, column, tr
+from siteplan.io.atomic import output_folder, staged_files
+from siteplan.io.tables import write_csv, write_xlsx
+from siteplan.maplayers import resolve_tiles
 from siteplan.maps import milestone_map, overview_map
+from siteplan.planio import write_state
 from siteplan.planner import Plan
 from siteplan.power import site_power
-from siteplan.report import markdown_report, plan_report
+from siteplan.report import _MILESTONE_COLUMNS, markdown_report, plan_report
 
-SITE_CSV_COLUMNS = ["site_id", "kind", "status", "since", "name", "owner", "height_m",
-                    "power_supply", "open_access", "on_air", "cost_cny", "lon", "lat"]
-
-
-@contextlib.contextmanager
-def staged(out_dir: str | Path) -> Iterator[Path]:
-    """Yield a staging folder; on success move its files into ``out_dir``."""
-    out = Path(out_dir)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
-    try:
-        yield stage
-        out.mkdir(parents=True, exist_ok=True)
-        for item in sorted(stage.iterdir()):
-            os.replace(item, out / item.name)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+SITE_CSV_COLUMNS = SITE_COLUMNS  # the column order of site lists (kept name)
 
 
 def write_candidates(frame: gpd.GeoDataFrame, out: str | Path,
-                     rejected: list[pd.DataFrame] | None = None) -> list[Path]:
+                     rejected: list[pd.DataFrame] | None = None, *, force: bool = False,
+                     inputs: tuple[Path, ...] = ()) -> list[Path]:
     """Write merged candidates to ``.gpkg``/``.geojson``/``.csv`` (lon/lat),
-    and rejected rows to ``<stem>_rejected.csv``; both appear together or
-    not at all (written to a staging folder first)."""
+    and rejected rows to ``<stem>_rejected.csv``; both are written to a
+    staging folder first and renamed into place. An existing file is kept
+    unless ``force``, and an input file is never the output."""
     out = Path(out)
-    if out.exists() and out.is_dir():
-        raise InputError(f"{out}: is a folder; give a file name such as candidates.gpkg.")
-    written = [out]
-    with staged(out.parent) as stage:
+    names = [out.name] + ([f"{out.stem}_rejected.csv"] if rejected else [])
+    with staged_files(out.parent, names, force=force, protect=inputs) as stage:
         target = stage / out.name
         if out.suffix.lower() == ".csv":
-            sites_table(frame).to_csv(target, index=False)
+            write_csv(sites_table(frame), target)
         else:
             _gpkg_safe(frame).to_file(target, engine="pyogrio",
                                       driver="GPKG" if out.suffix.lower() == ".gpkg"
                                       else "GeoJSON")
         if rejected:
-            path = stage / f"{out.stem}_rejected.csv"
-            pd.concat(rejected, ignore_index=True)[["file", "line", "column", "reason"]] \
-                .to_csv(path, index=False)
-            written.append(out.parent / path.name)
-    return written
-
-
-def sites_table(sites: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Sites as a plain table with WGS84 ``lon``/``lat``."""
-    wgs = sites.to_crs(4326)
-    table = pd.DataFrame(wgs.drop(columns="geometry"))
-    table["lon"] = wgs.geometry.x.round(7)
-    table["lat"] = wgs.geometry.y.round(7)
-    cols = [c for c in SITE_CSV_COLUMNS if c in table] + [
-        c for c in table.columns if c not in SITE_CSV_COLUMNS]
-    return table[cols]
+            write_csv(pd.concat(rejected, ignore_index=True)[["file", "line", "column", "reason"]],
+                      stage / names[1])
+    return [out.parent / n for n in names]
 
 
 def _gpkg_safe(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -95,23 +70,72 @@ def _gpkg_safe(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
+#: Optional outputs of :func:`write_plan` (``plan.gpkg`` and ``report.json`` are
+#: always written: they make a folder a plan folder).
+FORMATS: dict[str, str] = {
+    "csv": "sites_<year>.csv, power_<year>.csv (UTF-8 with BOM)",
+    "xlsx": "sites.xlsx: a sheet per milestone and a summary",
+    "kml": "sites_<year>.kml (Google Earth, 奥维)",
+    "kmz": "sites_<year>.kmz (zipped KML)",
+    "maps": "map_<year>.html, map_overview.html",
+    "md": "report.md",
+    "html": "report.html: printable report with charts",
+}
+DEFAULT_FORMATS: tuple[str, ...] = ("csv", "xlsx", "kml", "maps", "md", "html")
+
+
+def check_formats(formats: Iterable[str] | None) -> set[str]:
+    """The chosen optional outputs (default :data:`DEFAULT_FORMATS`).
+
+    Examples
+    --------
+    >>> sorted(check_formats(["KML", "csv"]))
+    ['csv', 'kml']
+    """
+    chosen = {str(f).strip().lower() for f in (DEFAULT_FORMATS if formats is None else formats)}
+    unknown = sorted(chosen - set(FORMATS))
+    if unknown:
+        raise ConfigError(f"output format(s) {', '.join(map(repr, unknown))}: use any of "
+                          f"{', '.join(FORMATS)}.")
+    return chosen
+
+
 def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
                tiles: str | None = "OpenStreetMap",
                context: list[gpd.GeoDataFrame] | None = None, offline: bool = False,
                extra_report: dict[str, Any] | None = None,
                extra_files: Callable[[Path], None] | None = None,
-               progress: Callable[[str], None] | None = None) -> list[Path]:
-    """Write ``plan.gpkg``, ``sites_<m>.csv``, ``map_<m>.html``, ``report.md``
-    and ``report.json`` into ``out_dir``; returns the written paths."""
+               progress: Callable[[str], None] | None = None,
+               formats: Iterable[str] | None = None, tiles_crs: str | None = None,
+               zones: gpd.GeoDataFrame | None = None, kml_gcj02: bool = False,
+               force: bool = False) -> list[Path]:
+    """Write a plan's outputs into ``out_dir``; returns the written paths.
+
+    Always ``plan.gpkg`` and ``plan.json`` (the plan state,
+    :func:`siteplan.planio.read_plan` reads it back) and ``report.json``;
+    then the ``formats`` chosen (:data:`FORMATS`, default
+    :data:`DEFAULT_FORMATS`). ``lang="zh"`` writes every label, heading and
+    term in Chinese (CSV/XLSX headings such as 站址编码, 站址名称, 经度, 纬度 …;
+    JSON keys stay canonical and ``report.json["labels"]`` gives their
+    Chinese headings). ``tiles`` and ``tiles_crs`` choose the maps' online
+    base map (Amap is GCJ-02: the data is shifted to match); ``context``
+    layers and land-use ``zones`` are drawn as the offline base map.
+    ``kml_gcj02`` also writes ``sites_<year>_gcj02.kml`` for 奥维/Amap.
+
+    The folder is replaced as a whole (see :mod:`siteplan.io.atomic`): files
+    of an earlier run do not survive, and a folder siteplan did not write is
+    refused unless ``force``.
+    """
     say = progress or (lambda _t: None)
+    check_lang(lang)
+    chosen = check_formats(formats)
     out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"{out}: exists and is not a folder; choose another --out.")
-    with staged(out) as stage:
-        say("GeoPackage and CSV")
+    resolve_tiles(None if offline else tiles, tiles_crs)  # bad tiles: fail before any work
+    with output_folder(out, kind="plan", force=force) as stage:
+        say("GeoPackage and tables")
         gpkg = stage / "plan.gpkg"
-        _gpkg_safe(plan.candidates).to_file(gpkg, layer="candidates", engine="pyogrio")
-        _gpkg_safe(plan.targets).to_file(gpkg, layer="targets", engine="pyogrio")
+        write_state(plan, stage)
+        sheets: dict[str, pd.DataFrame] = {}
         for m in plan.milestones:
             sites = plan.sites(m.milestone)
             _gpkg_safe(sites).to_file(gpkg, layer=f"sites_{m.milestone}", engine="pyogrio")
@@ -119,29 +143,55 @@ def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
             _gpkg_safe(unc).to_file(gpkg, layer=f"uncovered_{m.milestone}", engine="pyogrio",
                                     geometry_type="Point")
             table = sites_table(sites)
-            table.to_csv(stage / f"sites_{m.milestone}.csv", index=False)
-            power = site_power(sites, plan.assumptions)
-            table[["site_id", "lon", "lat"]].merge(power, on="site_id").to_csv(
-                stage / f"power_{m.milestone}.csv", index=False)
+            sheets[str(m.milestone)] = localise(table, lang)
+            if "csv" in chosen:
+                write_csv(localise(table, lang), stage / f"sites_{m.milestone}.csv")
+                power = site_power(sites, plan.assumptions)
+                write_csv(localise(table[["site_id", "lon", "lat"]].merge(power, on="site_id"),
+                                   lang), stage / f"power_{m.milestone}.csv")
+            title = f"{plan.name} {m.milestone}"
+            if "kml" in chosen:
+                write_kml(sites, stage / f"sites_{m.milestone}.kml", title=title, lang=lang)
+                if kml_gcj02:
+                    write_kml(sites, stage / f"sites_{m.milestone}_gcj02.kml", title=title,
+                              lang=lang, gcj02=True)
+            if "kmz" in chosen:
+                write_kml(sites, stage / f"sites_{m.milestone}.kmz", title=title, lang=lang)
+                if kml_gcj02:
+                    write_kml(sites, stage / f"sites_{m.milestone}_gcj02.kmz", title=title,
+                              lang=lang, gcj02=True)
         if plan.excluded is not None:
             _gpkg_safe(plan.excluded).to_file(gpkg, layer="excluded_candidates",
                                               engine="pyogrio", geometry_type="Point")
-            sites_table(plan.excluded).to_csv(stage / "excluded_candidates.csv", index=False)
             last = plan.milestones[-1].milestone
-            plan.site_conflicts(last).to_csv(stage / f"landuse_conflicts_{last}.csv", index=False)
-        say("maps")
-        for m in plan.milestones:
-            fmap = milestone_map(plan, m.milestone, lang=lang, tiles=tiles, context=context,
-                                 offline=offline)
-            fmap.save(str(stage / f"map_{m.milestone}.html"))
-        overview_map(plan, lang=lang, tiles=tiles, context=context, offline=offline).save(
-            str(stage / "map_overview.html"))
+            if "csv" in chosen:
+                write_csv(localise(sites_table(plan.excluded), lang),
+                          stage / "excluded_candidates.csv")
+                write_csv(localise(plan.site_conflicts(last), lang),
+                          stage / f"landuse_conflicts_{last}.csv")
+        if "maps" in chosen:
+            say("maps")
+            options = dict(lang=lang, tiles=tiles, context=context, offline=offline,
+                           tiles_crs=tiles_crs, zones=zones)
+            for m in plan.milestones:
+                milestone_map(plan, m.milestone, **options).save(
+                    stage / f"map_{m.milestone}.html")
+            overview_map(plan, **options).save(stage / "map_overview.html")
         if extra_files is not None:
             extra_files(stage)
         say("reports")
-        report = plan_report(plan, extra_report)
+        report = plan_report(plan, extra_report, lang=lang)
         (stage / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False),
                                            encoding="utf-8")
-        (stage / "report.md").write_text(markdown_report(report), encoding="utf-8")
+        markdown = markdown_report(report, lang)
+        if "md" in chosen:
+            (stage / "report.md").write_text(markdown, encoding="utf-8")
+        if "html" in chosen:
+            write_report_html(report, markdown, stage / "report.html", lang=lang)
+        if "xlsx" in chosen:
+            summary = pd.DataFrame([{k: m[k] for k, _ in _MILESTONE_COLUMNS}
+                                    for m in report["milestones"]])
+            summary = summary.rename(columns={k: column(h, lang) for k, h in _MILESTONE_COLUMNS})
+            write_xlsx({tr("r.milestones", lang): summary, **sheets}, stage / "sites.xlsx")
         names = sorted(p.name for p in stage.iterdir())
     return [out / n for n in names]

@@ -15,7 +15,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import geopandas as gpd
@@ -25,44 +25,158 @@ import shapely
 
 from siteplan.errors import InputError, where
 from siteplan.kinds import KIND_INFO, STRICTEST_GROUP
+from siteplan.landuse_classes import CODE_COLUMNS, NAME_COLUMNS, survey_class, survey_names
+from siteplan.schema import normalise_kind, suggest, value_key
 
 ZONE_CLASSES: dict[str, tuple[str, ...]] = {
     "basic_farmland": ("永久基本农田", "基本农田", "permanent_basic_farmland", "farmland",
-                       "permanent basic farmland"),
+                       "permanent basic farmland", "基本农田保护区"),
     "ecological_red_line": ("生态保护红线", "生态红线", "red_line", "ecological protection red line",
                             "ecological_protection_red_line"),
     "forest": ("林地", "forest_land", "forest land"),
     "water": ("水域", "水体", "水库", "water_body", "water body"),
     "satellite_earth_station": ("卫星地球站", "卫星站", "satellite", "satellite earth station"),
-    "urban_development": ("城镇开发边界", "建设用地", "urban_development_boundary",
-                          "construction_land", "construction land", "urban development boundary"),
+    "urban_development": ("城镇开发边界", "urban_development_boundary",
+                          "urban development boundary"),
+    "cultivated": ("耕地", "一般耕地", "cultivated land", "arable land"),
+    "agricultural": ("农用地", "其他农用地", "agricultural land"),
+    "wetland": ("湿地", "wetland area"),
+    "construction": ("建设用地", "现状建设用地", "construction_land", "construction land",
+                     "built-up land"),
+    "special": ("特殊用地", "special land"),
+    "unused": ("未利用地", "unused land"),
 }
+#: The three control lines of the territorial spatial plan (三线), each usually its own layer.
+CONTROL_LINES = ("ecological_red_line", "basic_farmland", "urban_development")
 RULES = ("forbidden", "restricted", "allowed")
+RULE_NAMES: dict[str, tuple[str, ...]] = {
+    "forbidden": ("禁止", "禁建", "不允许"), "restricted": ("限制", "限建", "需审批"),
+    "allowed": ("允许", "可建"),
+}
 CONFLICT_COLUMNS = ["site_id", "kind", "zone_id", "zone_class", "rule", "overlap_m2",
                     "distance_m"]
+#: Columns used as a zone's id when there is no ``zone_id`` (三调: 标识码, 图斑编号).
+ZONE_ID_COLUMNS = ("zone_id", "BSM", "标识码", "TBBH", "图斑编号")
+
+_ALIASES = {value_key(a): c for c, names in ZONE_CLASSES.items() for a in (c, *names)}
+_RULE_ALIASES = {value_key(a): r for r, names in RULE_NAMES.items() for a in (r, *names)}
 
 
-def _key(text: str) -> str:
-    return str(text).strip().lower().replace("-", "_")
+def normalise_class(name: object) -> str | None:
+    """Canonical zone class for a Chinese or English name, or a land-survey
+    (三调) code or name (None if unknown).
+
+    Examples
+    --------
+    >>> normalise_class("Ecological-Red-Line"), normalise_class("0103"), normalise_class("水田")
+    ('ecological_red_line', 'cultivated', 'cultivated')
+    """
+    if name is None or (isinstance(name, float) and np.isnan(name)):
+        return None
+    return _ALIASES.get(value_key(name)) or survey_class(name)
 
 
-_ALIASES = {_key(a): c for c, names in ZONE_CLASSES.items() for a in (c, *names)}
+def check_rules(assumptions: Mapping[str, Any]) -> dict[str, str]:
+    """Every ``landuse.rule.*`` value in canonical form (``"Forbidden"``,
+    ``"禁止"`` → ``"forbidden"``); a misspelt rule is an :class:`InputError`
+    with a suggestion. (:class:`~siteplan.defaults.Assumptions` refuses a
+    misspelt rule already; this also guards plain mappings.)
+
+    Examples
+    --------
+    >>> check_rules({"landuse.rule.forest.new_tower": "禁止"})["landuse.rule.forest.new_tower"]
+    'forbidden'
+    >>> check_rules({"landuse.rule.forest.new_tower": "forbiden"})
+    Traceback (most recent call last):
+    siteplan.errors.InputError: assumptions: 'landuse.rule.forest.new_tower' is 'forbiden'. \
+Did you mean 'forbidden'? Use forbidden, restricted or allowed (禁止/限制/允许).
+    """
+    out = {}
+    items = ({f"landuse.rule.{k}": v for k, v in assumptions.section("landuse.rule").items()}
+             if hasattr(assumptions, "section") else dict(assumptions.items()))
+    for key, value in items.items():
+        if key.startswith("landuse.rule."):
+            rule = _RULE_ALIASES.get(value_key(value))
+            if rule is None:
+                raise InputError(f"assumptions: {key!r} is {value!r}.{suggest(value, RULES)} "
+                                 "Use forbidden, restricted or allowed (禁止/限制/允许).")
+            out[key] = rule
+    return out
 
 
-def normalise_class(name: str) -> str | None:
-    """Canonical zone class for a Chinese or English name (None if unknown)."""
-    return _ALIASES.get(_key(name)) or _ALIASES.get(_key(name).replace("_", " "))
+def site_group(kind: object) -> str | None:
+    """``new_tower`` (greenfield), ``new_pole`` (smart pole), ``existing``, or
+    ``None`` for a kind no name matches (callers judge it as a new tower).
+
+    Examples
+    --------
+    >>> site_group("Greenfield tower"), site_group("智慧杆"), site_group("铁塔"), site_group("?")
+    ('new_tower', 'new_pole', 'existing', None)
+    """
+    kind = normalise_kind(kind)
+    return None if kind is None else KIND_INFO[kind].landuse_group
 
 
-def site_group(kind: str) -> str:
-    """``new_tower`` (greenfield), ``new_pole`` (smart pole) or ``existing``."""
-    info = KIND_INFO.get(kind)
-    return STRICTEST_GROUP if info is None else info.landuse_group
+def site_groups(kinds: Iterable[object]) -> tuple[np.ndarray, list[str]]:
+    """Groups per site, unknown kinds judged as ``new_tower`` (the strictest
+    group), and the sorted unknown kinds so callers can say so."""
+    groups, unknown = [], set()
+    for kind in kinds:
+        group = site_group(kind)
+        if group is None:
+            unknown.add("" if kind is None or (isinstance(kind, float) and np.isnan(kind))
+                        else str(kind))
+            group = STRICTEST_GROUP
+        groups.append(group)
+    return np.array(groups, dtype=object), sorted(unknown)
+
+
+def _class_source(zones: gpd.GeoDataFrame, class_column: str | None, zone_class: str | None,
+                  source: str) -> str | None:
+    """The column holding the classes (None when ``zone_class`` names one class)."""
+    columns = [c for c in zones.columns if c != "geometry"]
+    if zone_class is not None:
+        if class_column is not None:
+            raise InputError(
+                f"{source}: both a class for the whole layer ({zone_class!r}) and a class column "
+                f"({class_column!r}) are given; the column would be ignored. Give one of them.")
+        return None
+    if class_column is not None:
+        if class_column not in zones.columns:
+            raise InputError(f"{source}: no class column {class_column!r}; columns are {columns}. "
+                             "Pass --class-column NAME (class_column in config), or a class "
+                             "for the whole layer (--class / class = \"生态保护红线\").")
+        return class_column
+    upper = {str(c).upper(): c for c in columns}
+    for name in ("zone_class", *CODE_COLUMNS, *NAME_COLUMNS):
+        if name.upper() in upper:
+            return upper[name.upper()]
+    raise InputError(
+        f"{source}: no class column; columns are {columns}. Expected zone_class, or a land-survey "
+        "layer's DLBM/DLMC. Pass --class-column NAME (class_column in config), or a class for "
+        "the whole layer (--class / class = \"生态保护红线\").")
 
 
 def prepare_zones(zones: gpd.GeoDataFrame, *, source: str = "zones",
-                  class_column: str = "zone_class") -> tuple[gpd.GeoDataFrame, list[str]]:
-    """Validate zones: class column, known classes, polygons (repaired).
+                  class_column: str | None = None, zone_class: str | None = None,
+                  class_map: Mapping[str, str] | None = None,
+                  ) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """Validate zones: class, known classes, polygons (repaired).
+
+    Parameters
+    ----------
+    zones : GeoDataFrame
+        Any polygon layer with a CRS.
+    source : str
+        File name for messages.
+    class_column : str, optional
+        Column with the classes. By default ``zone_class``, else a land-survey
+        layer's ``DLBM`` (code) or ``DLMC`` (name).
+    zone_class : str, optional
+        One class for every zone (a control-line layer such as 生态保护红线).
+    class_map : mapping, optional
+        Local class names to classes (``{"基本农田保护区": "永久基本农田"}``),
+        looked up before the built-in names.
 
     Returns the zones with canonical ``zone_id``/``zone_class`` and a list of
     notes (e.g. geometries repaired with ``make_valid``).
@@ -70,28 +184,59 @@ def prepare_zones(zones: gpd.GeoDataFrame, *, source: str = "zones",
     Raises
     ------
     InputError
-        No CRS, no class column, unknown classes (listed with the known ones).
+        No CRS, no class column, unknown classes (listed with the closest
+        known one), a class column beside a layer class, missing geometry.
     """
     if zones.crs is None:
-        raise InputError(f"{source}: the zones have no CRS. Set one in the file.")
+        raise InputError(f"{source}: the zones have no CRS. Set one in the file (a .prj for a "
+                         "shapefile) or give crs = \"EPSG:4490\" in the config.")
     if len(zones) == 0:
         raise InputError(f"{source}: the zone layer is empty.")
-    if class_column not in zones.columns:
-        raise InputError(
-            f"{source}: no class column {class_column!r}; columns are "
-            f"{[c for c in zones.columns if c != 'geometry']}. Pass --class-column NAME.")
+    column = _class_source(zones, class_column, zone_class, source)
     out = zones.copy()
-    raw = out[class_column].astype(str)
-    canonical = raw.map(normalise_class)
-    unknown = sorted(set(raw[canonical.isna()]))
-    if unknown:
+    offset = int(zones.attrs.get("row_offset", 1))
+    mapping = {value_key(k): v for k, v in (class_map or {}).items()}
+    bad_map = {k: v for k, v in (class_map or {}).items() if normalise_class(v) is None}
+    if bad_map:
+        k, v = next(iter(bad_map.items()))
+        raise InputError(f"class map: {k!r} maps to unknown class {v!r}."
+                         f"{suggest(v, [a for c, n in ZONE_CLASSES.items() for a in (c, *n)])} "
+                         f"Known classes: {', '.join(ZONE_CLASSES)}.")
+
+    def lookup(value: object) -> str | None:
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            return None
+        mapped = mapping.get(value_key(value))
+        return normalise_class(mapped if mapped is not None else value)
+
+    raw = (pd.Series(zone_class, index=out.index, dtype=object) if column is None
+           else out[column])
+    canonical = raw.map(lookup)
+    unknown_mask = canonical.isna().to_numpy()
+    if unknown_mask.any():
+        unknown = sorted({str(v) for v in raw[unknown_mask]})
+        first = int(np.flatnonzero(unknown_mask)[0])
+        names = [a for c, n in ZONE_CLASSES.items() for a in (c, *n)] + survey_names()
+        hint = suggest(unknown[0], names)
         known = ", ".join(f"{c} ({'/'.join(ZONE_CLASSES[c][:2])})" for c in ZONE_CLASSES)
-        raise InputError(f"{source}, column {class_column!r}: unknown zone classes {unknown}. "
-                         f"Known classes: {known}.")
+        label = "the layer's class" if column is None else f"column {column!r}"
+        raise InputError(
+            f"{where(source, row=None if column is None else first + offset)}, {label}: "
+            f"unknown zone classes {unknown[:10]}{' …' if len(unknown) > 10 else ''}.{hint} "
+            f"Known classes: {known}; also land-survey (三调) DLBM codes and DLMC names. Map "
+            "local names with a class map (class_map in config, --class-map FILE.csv).")
     out["zone_class"] = canonical
-    if "zone_id" not in out.columns:
+    id_col = next((c for c in ZONE_ID_COLUMNS if c in out.columns), None)
+    if id_col is None:
         out["zone_id"] = [f"Z{i + 1}" for i in range(len(out))]
-    out["zone_id"] = out["zone_id"].astype(str)
+    else:
+        out["zone_id"] = out[id_col].astype(str)
+    missing = (out.geometry.isna() | out.geometry.is_empty).to_numpy()
+    if missing.any():
+        i = int(np.flatnonzero(missing)[0])
+        raise InputError(f"{where(source, row=i + offset, column='geometry')}: the zone has no "
+                         f"geometry ({int(missing.sum())} zones in all). Draw it or delete the "
+                         "row.")
     notes = []
     invalid = ~out.geometry.is_valid
     if invalid.any():
@@ -101,7 +246,8 @@ def prepare_zones(zones: gpd.GeoDataFrame, *, source: str = "zones",
     polygonal = out.geom_type.isin(["Polygon", "MultiPolygon", "GeometryCollection"])
     if not polygonal.all():
         i = int(np.flatnonzero(~polygonal.to_numpy())[0])
-        raise InputError(f"{where(source, row=i + 1, column='geometry')}: zones must be polygons.")
+        raise InputError(f"{where(source, row=i + offset, column='geometry')}: zones must be "
+                         f"polygons, not {out.geom_type.iloc[i]}.")
     return out, notes
 
 
@@ -111,9 +257,10 @@ def footprints(sites_m: gpd.GeoDataFrame, assumptions: Mapping[str, Any]) -> gpd
     Polygon sites keep their own shape."""
     geom = sites_m.geometry
     kinds = sites_m["kind"] if "kind" in sites_m else pd.Series("greenfield", index=sites_m.index)
-    side = kinds.map(lambda k: {"new_tower": float(assumptions["landuse.tower_footprint_m"]),
-                                "new_pole": float(assumptions["landuse.pole_footprint_m"])}
-                     .get(site_group(k), 0.0)).to_numpy()
+    groups, _ = site_groups(kinds.to_numpy())
+    sizes = {"new_tower": float(assumptions["landuse.tower_footprint_m"]),
+             "new_pole": float(assumptions["landuse.pole_footprint_m"])}
+    side = np.array([sizes.get(g, 0.0) for g in groups], dtype=float)
     points = geom.geom_type.to_numpy() == "Point"
     out = geom.copy()
     squares = points & (side > 0)
@@ -129,8 +276,10 @@ def conflicts(sites_m: gpd.GeoDataFrame, zones_m: gpd.GeoDataFrame,
     Parameters
     ----------
     sites_m : GeoDataFrame
-        Sites in a metric CRS with ``site_id`` (and ``kind``; without it every
-        site is taken as a new ground tower, the strictest reading).
+        Sites in a metric CRS with ``site_id`` (and ``kind``; without it, or
+        where a kind matches no known name, a site is judged as a new ground
+        tower, the strictest reading; ``attrs["unknown_kinds"]`` lists those
+        kinds so the caller can say so).
     zones_m : GeoDataFrame
         Prepared zones (:func:`prepare_zones`) in the same CRS.
 
@@ -143,22 +292,23 @@ def conflicts(sites_m: gpd.GeoDataFrame, zones_m: gpd.GeoDataFrame,
     """
     if sites_m.crs != zones_m.crs:
         raise InputError("conflicts: sites and zones must share one CRS.")
-    kinds = (sites_m["kind"].astype(str) if "kind" in sites_m
+    rule_of = check_rules(assumptions)
+    kinds = (sites_m["kind"].astype(object) if "kind" in sites_m
              else pd.Series("greenfield", index=sites_m.index))
+    all_groups, unknown_kinds = site_groups(kinds.to_numpy())
     buffers = zones_m["zone_class"].map(lambda c: float(assumptions[f"landuse.buffer_m.{c}"]))
     zone_area = zones_m.geometry.where(buffers <= 0, zones_m.geometry.buffer(buffers))
     feet = footprints(sites_m, assumptions)
     tree = shapely.STRtree(zone_area.to_numpy())
     site_idx, zone_idx = tree.query(feet.to_numpy(), predicate="intersects")
     if site_idx.size == 0:
-        return pd.DataFrame(columns=[*CONFLICT_COLUMNS, "site_index"])
+        empty = pd.DataFrame(columns=[*CONFLICT_COLUMNS, "site_index"])
+        empty.attrs["unknown_kinds"] = unknown_kinds
+        return empty
     zclass = zones_m["zone_class"].to_numpy()[zone_idx]
-    groups = np.array([site_group(k) for k in kinds.to_numpy()[site_idx]])
-    rules = np.array([assumptions[f"landuse.rule.{c}.{g}"] for c, g in zip(zclass, groups,
-                                                                         strict=True)])
-    bad_rule = ~np.isin(rules, RULES)
-    if bad_rule.any():
-        raise InputError(f"landuse rule {rules[bad_rule][0]!r} must be one of {', '.join(RULES)}.")
+    groups = all_groups[site_idx]
+    rules = np.array([rule_of[f"landuse.rule.{c}.{g}"] for c, g in zip(zclass, groups,
+                                                                      strict=True)])
     keep = rules != "allowed"
     site_idx, zone_idx, zclass, rules = site_idx[keep], zone_idx[keep], zclass[keep], rules[keep]
     zone_geom = zones_m.geometry.to_numpy()[zone_idx]
@@ -167,13 +317,15 @@ def conflicts(sites_m: gpd.GeoDataFrame, zones_m: gpd.GeoDataFrame,
     buffered = buffers.to_numpy()[zone_idx] > 0
     distance = np.where(buffered, shapely.distance(sites_m.geometry.to_numpy()[site_idx],
                                                    zone_geom), np.nan)
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "site_id": sites_m["site_id"].astype(str).to_numpy()[site_idx],
         "kind": kinds.to_numpy()[site_idx],
         "zone_id": zones_m["zone_id"].to_numpy()[zone_idx], "zone_class": zclass,
         "rule": rules, "overlap_m2": np.round(overlap, 3), "distance_m": np.round(distance, 3),
         "site_index": site_idx,
     }).sort_values(["site_index", "zone_id"]).reset_index(drop=True)
+    table.attrs["unknown_kinds"] = unknown_kinds
+    return table
 
 
 def summary(conflict_table: pd.DataFrame) -> dict[str, Any]:

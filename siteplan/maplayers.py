@@ -1,185 +1,289 @@
-"""A fast point layer for Leaflet maps: thousands of canvas circles from one
-compact JSON array, popups and tooltips built with ``textContent``.
+"""Leaflet map pages built from data, without any template engine.
 
-folium's ``GeoJson`` styles each feature through a ``switch`` over every
-feature id and creates one JavaScript object per tooltip, which takes tens of
-seconds in the browser at 50,000 points. :class:`PointLayer` sends
-``[lat, lon, style, radius]`` per point and one style table, draws on a shared
-canvas renderer, and builds popup tables and tooltips as DOM text nodes, so a
-hostile name is shown as text however it is written (no HTML or template
-literal ever sees it). The JSON is embedded with Jinja's ``tojson``, which
-escapes ``<``, ``>``, ``&`` and ``'``, so ``</script>`` cannot close the
-script element.
+A map is one fixed HTML page: Leaflet (inlined from the packaged XStatic
+copy, so the page works without network), a fixed script
+(``maps_assets/siteplan_map.js``) and one JSON *data island*
+(``<script type="application/json">``) that holds every layer, legend and
+label. The script builds popups, tooltips, labels and the legend as DOM text
+nodes (``textContent``) and HTML-escapes the layer names Leaflet's layer
+control writes as HTML. So a name such as ``{{ 7*7 }}``, ``</script>`` or
+``<img onerror=…>`` is shown as written: no Jinja (folium/branca render
+element output as template source), no ``innerHTML``, no ``eval`` ever sees
+it. In the data island ``<``, ``>`` and ``&`` are written as ``\\u003c``,
+``\\u003e``, ``\\u0026`` (they occur only inside JSON strings), so no data can
+close the script element.
+
+The page has no random element ids: the same plan gives a byte-identical
+file.
 
 Examples
 --------
->>> layer = PointLayer([25.9, 25.91], [119.5, 119.51], [0, 1],
+>>> spec = points_spec("sites", "Sites", [25.9, 25.91], [119.5, 119.51], [0, 1],
 ...                    styles=[{"fillColor": "#f00"}, {"fillColor": "#00f"}],
-...                    name="demo", tooltips=["a", "<b>"])
->>> layer.points
+...                    tooltips=["a", "{{ 7*7 }}"])
+>>> spec["points"]
 [[25.9, 119.5, 0, None], [25.91, 119.51, 1, None]]
+>>> script_json({"name": "</script><b>{{ 7*7 }}</b>"})
+'{"name":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e{{ 7*7 }}\\\\u003c/b\\\\u003e"}'
 """
 
 from __future__ import annotations
 
+import html
+import importlib
+import json
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import numpy as np
-from branca.element import MacroElement, Template
-from folium.map import Layer
+import shapely
 
-__all__ = ["PointLayer", "TimeSlider"]
+from siteplan.errors import ConfigError
+
+__all__ = ["MapPage", "TILE_PRESETS", "areas_spec", "points_spec", "resolve_tiles",
+           "script_json"]
+
+ASSETS = Path(__file__).with_name("maps_assets")
+
+#: Named base maps. ``crs`` is the datum the tiles are drawn in: Amap (高德)
+#: tiles are GCJ-02, so data is shifted to GCJ-02 for display on them.
+TILE_PRESETS: dict[str, dict[str, Any]] = {
+    "openstreetmap": {"url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                      "attribution": "© OpenStreetMap contributors", "subdomains": "abc",
+                      "max_zoom": 19, "crs": "wgs84"},
+    "cartodb positron": {"url": "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png",
+                         "attribution": "© OpenStreetMap contributors © CARTO",
+                         "subdomains": "abcd", "max_zoom": 19, "crs": "wgs84"},
+    "amap": {"url": "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1"
+                    "&style=8&x={x}&y={y}&z={z}",
+             "attribution": "© 高德地图 AutoNavi", "subdomains": "1234", "max_zoom": 18,
+             "crs": "gcj02"},
+    "amap satellite": {"url": "https://webst0{s}.is.autonavi.com/appmaptile?style=6"
+                              "&x={x}&y={y}&z={z}",
+                       "attribution": "© 高德地图 AutoNavi", "subdomains": "1234",
+                       "max_zoom": 18, "crs": "gcj02"},
+}
+_GCJ_HOSTS = ("autonavi.com", "amap.com", "gtimg.com", "qq.com")
 
 
-class PointLayer(Layer):
-    """Canvas circles for many points, as one toggleable overlay.
+def resolve_tiles(tiles: str | None, crs: str | None = None) -> dict[str, Any] | None:
+    """A tile-layer description for a preset name or an URL template.
 
     Parameters
     ----------
+    tiles : str or None
+        ``None``/``"none"`` (no base map), a name of :data:`TILE_PRESETS`
+        (case and ``-``/``_`` ignored, ``OpenStreetMap`` included) or an URL
+        template with ``{x}``, ``{y}`` and ``{z}``.
+    crs : {"wgs84", "gcj02"}, optional
+        Datum of the tiles; default: the preset's, or GCJ-02 for Amap/Tencent
+        hosts, else WGS84.
+
+    Examples
+    --------
+    >>> resolve_tiles("Amap")["crs"], resolve_tiles("OpenStreetMap")["crs"]
+    ('gcj02', 'wgs84')
+    >>> resolve_tiles("https://example.org/{z}/{x}/{y}.png", "gcj02")["crs"]
+    'gcj02'
+    >>> resolve_tiles("none") is None
+    True
+    """
+    if tiles is None or str(tiles).strip().lower() in ("", "none"):
+        return None
+    key = " ".join(str(tiles).strip().lower().replace("-", " ").replace("_", " ").split())
+    if key in TILE_PRESETS:
+        out = dict(TILE_PRESETS[key])
+    elif all(f"{{{c}}}" in str(tiles) for c in "xyz") and str(tiles).startswith(
+            ("http://", "https://", "file:", "/", ".")):
+        host_gcj = any(h in str(tiles) for h in _GCJ_HOSTS)
+        out = {"url": str(tiles), "attribution": "", "subdomains": "abc", "max_zoom": 19,
+               "crs": "gcj02" if host_gcj else "wgs84"}
+    else:
+        raise ConfigError(
+            f"tiles {tiles!r}: not a known base map ({', '.join(sorted(TILE_PRESETS))}) nor a "
+            "tile URL template with {x}, {y} and {z}; or give 'none'.")
+    if crs is not None:
+        crs = str(crs).strip().lower().replace("-", "")
+        if crs not in ("wgs84", "gcj02"):
+            raise ConfigError(f"tiles crs {crs!r}: use wgs84 or gcj02.")
+        out["crs"] = crs
+    return out
+
+
+def _clean(value: Any) -> Any:
+    """Plain JSON types; NaN/inf become null."""
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def script_json(value: Any) -> str:
+    """``value`` as compact JSON that is safe inside a ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` appear in JSON only inside strings, so replacing
+    them by their ``\\uXXXX`` escapes keeps the JSON equal and makes
+    ``</script>`` and ``<!--`` impossible.
+    """
+    text = json.dumps(_clean(value), ensure_ascii=False, allow_nan=False,
+                      separators=(",", ":"))
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _text(values: Sequence[Any] | None) -> list[str]:
+    out = []
+    for v in values if values is not None else []:
+        if v is None or (isinstance(v, float) and not math.isfinite(v)):
+            out.append("")
+        else:
+            out.append(str(v))
+    return out
+
+
+def points_spec(layer_id: str, name: str, lat: Sequence[float], lon: Sequence[float],
+                style: Sequence[int], *, styles: list[dict], radius_m: Sequence[float] | None = None,
+                fields: list[str] | None = None, rows: list[list] | None = None,
+                tooltips: Sequence[str] | None = None, show: bool = True,
+                interactive: bool = True) -> dict[str, Any]:
+    """A canvas point layer: ``[lat, lon, style, radius_m|None]`` per point.
+
+    Parameters
+    ----------
+    layer_id : str
+        Key of the layer in the page (``window.siteplan.layers``).
+    name : str
+        Name in the layer control (shown as text).
     lat, lon : sequence of float
-        WGS84 degrees.
+        Display coordinates (degrees).
     style : sequence of int
         Index into ``styles`` per point.
     styles : list of dict
-        Leaflet path options (``radius`` in pixels for circle markers,
-        ``color``, ``weight``, ``fillColor``, ``fillOpacity`` …).
-    name : str
-        Name in the layer control.
+        Leaflet path options (``radius`` in pixels, ``color``, ``fillColor`` …).
     radius_m : sequence of float, optional
-        Draw ``L.circle`` of this radius in metres per point (footprints)
-        instead of fixed-pixel circle markers.
-    fields : list of str, optional
-        Popup row headings; ``rows`` gives one list of values per point.
+        Draw circles of this radius in metres (footprints) instead of markers.
+    fields, rows : optional
+        Popup row headings and one list of values per point.
     tooltips : sequence of str, optional
         Hover text per point.
     show, interactive : bool
         Shown on opening; reacts to the mouse.
     """
-
-    _template = Template("""
-{% macro script(this, kwargs) %}
-var {{ this.get_name() }} = L.featureGroup();
-(function () {
-  const group = {{ this.get_name() }};
-  const renderer = L.canvas({padding: 0.5});
-  const styles = {{ this.styles|tojson }};
-  const pts = {{ this.points|tojson }};
-  const fields = {{ this.fields|tojson }};
-  const rows = {{ this.rows|tojson }};
-  const tips = {{ this.tooltips|tojson }};
-  for (let i = 0; i < pts.length; i++) {
-    const p = pts[i];
-    const opts = Object.assign({renderer: renderer, interactive: {{ this.interactive|tojson }}},
-                               styles[p[2]]);
-    const layer = p[3] === null ? L.circleMarker([p[0], p[1]], opts)
-                                : L.circle([p[0], p[1]], Object.assign(opts, {radius: p[3]}));
-    layer.siteplanIndex = i;
-    group.addLayer(layer);
-  }
-  if (rows.length) {
-    group.bindPopup(function (layer) {
-      const table = document.createElement('table');
-      table.className = 'siteplan-popup';
-      rows[layer.siteplanIndex].forEach(function (value, k) {
-        const tr = table.insertRow();
-        const th = document.createElement('th');
-        th.textContent = fields[k];
-        tr.appendChild(th);
-        tr.insertCell().textContent = value === null ? '' : String(value);
-      });
-      return table;
-    }, {maxWidth: 320});
-  }
-  if (tips.length) {
-    group.bindTooltip(function (layer) {
-      const span = document.createElement('span');
-      span.textContent = tips[layer.siteplanIndex];
-      return span;
-    });
-  }
-})();
-{% endmacro %}
-""")
-
-    def __init__(self, lat: Sequence[float], lon: Sequence[float], style: Sequence[int], *,
-                 styles: list[dict], name: str, radius_m: Sequence[float] | None = None,
-                 fields: list[str] | None = None, rows: list[list] | None = None,
-                 tooltips: Sequence[str] | None = None, show: bool = True,
-                 interactive: bool = True) -> None:
-        super().__init__(name=name, overlay=True, control=True, show=show)
-        self._name = "PointLayer"
-        lat = np.round(np.asarray(lat, dtype=float), 6)
-        lon = np.round(np.asarray(lon, dtype=float), 6)
-        radius = [None] * lat.size if radius_m is None else np.round(radius_m, 1).tolist()
-        self.points = [list(p) for p in zip(lat.tolist(), lon.tolist(),
-                                            np.asarray(style, dtype=int).tolist(), radius,
-                                            strict=True)]
-        self.styles = styles
-        self.fields = list(fields or [])
-        self.rows = [[v if isinstance(v, int | float | str) else str(v) for v in r]
-                     for r in (rows or [])]
-        self.tooltips = [str(t) for t in (tooltips if tooltips is not None else [])]
-        self.interactive = interactive
+    lat = np.round(np.asarray(lat, dtype=float), 6)
+    lon = np.round(np.asarray(lon, dtype=float), 6)
+    radius = [None] * lat.size if radius_m is None else np.round(
+        np.asarray(radius_m, dtype=float), 1).tolist()
+    points = [list(p) for p in zip(lat.tolist(), lon.tolist(),
+                                   np.asarray(style, dtype=int).tolist(), radius, strict=True)]
+    return {"type": "points", "id": layer_id, "name": str(name), "show": bool(show),
+            "interactive": bool(interactive), "styles": styles, "points": points,
+            "fields": _text(fields), "rows": [_text(r) for r in rows or []],
+            "tooltips": _text(tooltips)}
 
 
-class TimeSlider(MacroElement):
-    """A range input that shows one milestone's layer at a time.
+def areas_spec(layer_id: str, name: str, geometries: Sequence[Any], style: Sequence[int], *,
+               styles: list[dict], fields: list[str] | None = None,
+               rows: list[list] | None = None, tooltips: Sequence[str] | None = None,
+               labels: Sequence[str] | None = None, show: bool = True,
+               interactive: bool = True) -> dict[str, Any]:
+    """A vector layer of polygons or lines (display coordinates, degrees).
 
-    Parameters
+    ``labels`` are drawn as permanent text at a point inside each shape.
+    """
+    geoms = np.asarray(geometries, dtype=object)
+    rounded = shapely.transform(geoms, lambda xy: np.round(xy, 6))
+    geo = [json.loads(g) for g in shapely.to_geojson(rounded)]
+    spec = {"type": "areas", "id": layer_id, "name": str(name), "show": bool(show),
+            "interactive": bool(interactive), "styles": styles, "geometries": geo,
+            "style": np.asarray(style, dtype=int).tolist(), "fields": _text(fields),
+            "rows": [_text(r) for r in rows or []], "tooltips": _text(tooltips), "labels": []}
+    if labels is not None:
+        where = shapely.point_on_surface(geoms)
+        spec["labels"] = [[round(p.y, 6), round(p.x, 6), t]
+                          for p, t in zip(where, _text(labels), strict=True)]
+    return spec
+
+
+def _asset(package: str, name: str) -> str:
+    module = importlib.import_module(f"xstatic.pkg.{package}")
+    text = (Path(module.BASE_DIR) / name).read_text(encoding="utf-8")
+    return "\n".join(line for line in text.splitlines() if not line.startswith("//# sourceMappingURL"))
+
+
+def _inline_script(code: str) -> str:
+    return "<script>" + code.replace("</script", "<\\/script") + "</script>"
+
+
+@dataclass
+class MapPage:
+    """A self-contained Leaflet page (data island + fixed script).
+
+    Attributes
     ----------
-    layers : list of (int, Layer)
-        Milestone year and its folium layer, in time order.
-    label : str
-        Text before the year.
-
-    Examples
-    --------
-    >>> import folium
-    >>> a, b = folium.FeatureGroup(name="2020"), folium.FeatureGroup(name="2021")
-    >>> TimeSlider([(2020, a), (2021, b)], label="Milestone").years
-    [2020, 2021]
+    title : str
+        Page title and the map's caption (text).
+    bounds : list
+        ``[[south, west], [north, east]]`` to fit on opening.
+    layers : list of dict
+        :func:`points_spec` / :func:`areas_spec` layers, in drawing order.
+    legends : list of dict
+        ``{"title": str, "entries": [{"text", "fill", "border", "shape"}]}``;
+        the last one is shown, the time slider switches between them.
+    slider : dict, optional
+        ``{"label": str, "years": [...], "layers": [[layer ids] per year],
+        "legend": [legend index per year]}``.
+    tiles : dict, optional
+        :func:`resolve_tiles` output.
+    lang : str
+        ``lang`` attribute of the page.
     """
 
-    _template = Template("""
-{% macro script(this, kwargs) %}
-(function () {
-  const map = {{ this._parent.get_name() }};
-  const years = {{ this.years|tojson }};
-  const layers = [{% for name in this.names %}{{ name }}{{ "," if not loop.last }}{% endfor %}];
-  const control = L.control({position: 'topright'});
-  control.onAdd = function () {
-    const div = L.DomUtil.create('div', 'siteplan-slider leaflet-bar');
-    div.style.cssText = 'background:white;padding:6px 8px;font:12px sans-serif';
-    const text = document.createElement('span');
-    const input = document.createElement('input');
-    input.type = 'range'; input.min = 0; input.max = years.length - 1; input.step = 1;
-    input.value = years.length - 1; input.style.verticalAlign = 'middle';
-    const show = function () {
-      const i = Number(input.value);
-      text.textContent = {{ this.label|tojson }} + ' ' + years[i] + ' ';
-      layers.forEach(function (layer, k) {
-        if (k === i) { map.addLayer(layer); } else { map.removeLayer(layer); }
-      });
-    };
-    input.addEventListener('input', show);
-    div.appendChild(text); div.appendChild(input);
-    L.DomEvent.disableClickPropagation(div);
-    text.textContent = {{ this.label|tojson }} + ' ' + years[years.length - 1] + ' ';
-    return div;
-  };
-  control.addTo(map);
-})();
-{% endmacro %}
-""")
+    title: str
+    bounds: list
+    layers: list[dict] = field(default_factory=list)
+    legends: list[dict] = field(default_factory=list)
+    slider: dict | None = None
+    tiles: dict | None = None
+    lang: str = "en"
 
-    def __init__(self, layers: list[tuple[int, Layer]], *, label: str) -> None:
-        super().__init__()
-        self._name = "TimeSlider"
-        self.years = [int(y) for y, _ in layers]
-        self._layers = [layer for _, layer in layers]
-        self.label = label
+    def data(self) -> dict[str, Any]:
+        """The page's data island as plain data."""
+        return {"title": self.title, "bounds": self.bounds, "tiles": self.tiles,
+                "layers": self.layers, "legends": self.legends, "slider": self.slider}
 
-    @property
-    def names(self) -> list[str]:
-        """JavaScript variable names of the milestone layers."""
-        return [layer.get_name() for layer in self._layers]
+    def render(self) -> str:
+        """The complete HTML document (deterministic: same data, same bytes)."""
+        css = _asset("leaflet", "leaflet.css") + (ASSETS / "siteplan_map.css").read_text("utf-8")
+        return "".join([
+            "<!DOCTYPE html>\n<html lang=\"", html.escape(self.lang), "\">\n<head>\n",
+            "<meta charset=\"utf-8\">\n",
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
+            "<title>", html.escape(self.title), "</title>\n",
+            "<style>", css.replace("</style", "<\\/style"), "</style>\n",
+            _inline_script(_asset("leaflet", "leaflet.js")), "\n</head>\n<body>\n",
+            "<div id=\"siteplan-map\"></div>\n",
+            "<script type=\"application/json\" id=\"siteplan-data\">", script_json(self.data()),
+            "</script>\n",
+            _inline_script((ASSETS / "siteplan_map.js").read_text("utf-8")),
+            "\n</body>\n</html>\n"])
+
+    def save(self, path: str | Path) -> Path:
+        """Write the page to ``path`` (UTF-8)."""
+        path = Path(path)
+        path.write_text(self.render(), encoding="utf-8")
+        return path
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the page in a sandboxed iframe."""
+        return (f"<iframe srcdoc=\"{html.escape(self.render(), quote=True)}\" "
+                "sandbox=\"allow-scripts\" style=\"width:100%;height:520px;border:0\"></iframe>")

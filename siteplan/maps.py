@@ -1,9 +1,14 @@
-"""Folium maps of a plan: target areas by class, chosen sites by kind (reused
-vs new), coverage footprints, uncovered demand, a layer control and a legend.
+"""Maps of a plan: target areas by class (labelled), chosen sites by kind
+(reused vs new), coverage footprints, uncovered demand, land-use conflicts,
+context layers as an offline base map, a layer control, a metric scale, a
+legend and (overview) a time slider that switches sites, targets and legend
+together.
 
-Every string from input data is escaped for HTML *and* for JavaScript
-template literals before it reaches a popup or tooltip (folium passes raw
-HTML and backticks through).
+Pages are :class:`~siteplan.maplayers.MapPage` objects: data embedded as
+JSON and drawn by a fixed script as DOM text, never through a template
+engine, so input text is shown as written (see :mod:`siteplan.maplayers`).
+With Amap (GCJ-02) tiles every coordinate is shifted to GCJ-02 for display
+(:func:`display_coords`), else the sites would sit ~500 m off the streets.
 
 Examples
 --------
@@ -16,15 +21,22 @@ from __future__ import annotations
 import html
 import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import folium
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
+import shapely
 
 from siteplan.coverage import row_max
-from siteplan.maplayers import PointLayer, TimeSlider
-from siteplan.planner import Plan
+from siteplan.i18n import check_lang, labels, term
+from siteplan.landuse import normalise_class
+from siteplan.maplayers import MapPage, areas_spec, points_spec, resolve_tiles
+from siteplan.sources.coords import wgs84_to_gcj02
+
+if TYPE_CHECKING:  # the land-use check imports this module without the planner
+    from siteplan.planner import Plan
 
 KIND_COLOURS = {
     "existing_site": "#1b9e77", "tower": "#117733", "rooftop": "#88ccee",
@@ -37,74 +49,83 @@ CLASS_COLOURS = {
     "town_seat": "#80b1d3", "industrial_park": "#b3de69", "scenic_area": "#8dd3c7",
     "village": "#ffffb3", "road_corridor": "#d9d9d9",
 }
-LABELS = {
-    "en": {"legend": "Legend", "sites": "Chosen sites", "targets": "Target areas",
-           "footprints": "Coverage footprints", "uncovered": "Uncovered demand",
-           "uncoverable": "Uncoverable demand", "new": "new build", "reused": "shared (reused)",
-           "on_air": "already on air", "site": "Site", "kind": "Kind", "owner": "Owner",
-           "height": "Height (m)", "cost": "Cost (CNY)", "supply": "Power supply",
-           "since": "Milestone", "status": "Status", "name": "Name", "class": "Class",
-           "context": "Context", "candidates": "Candidates",
-           "conflicts": "Land-use conflicts", "target_missed": "target not met"},
-    "zh": {"legend": "图例", "sites": "规划站址", "targets": "目标区域", "footprints": "覆盖范围",
-           "uncovered": "未覆盖需求", "uncoverable": "无法覆盖需求", "new": "新建",
-           "reused": "共享", "on_air": "已开通", "site": "站址", "kind": "类型",
-           "owner": "产权单位", "height": "挂高 (米)", "cost": "投资 (元)", "supply": "供电方式",
-           "since": "里程碑", "status": "状态", "name": "名称", "class": "类别",
-           "context": "背景", "candidates": "候选站址", "conflicts": "用地冲突",
-           "target_missed": "未达目标"},
-}
+ZONE_COLOURS = {"basic_farmland": "#e6ab02", "ecological_red_line": "#1b9e77",
+                "forest": "#66a61e", "water": "#377eb8", "satellite_earth_station": "#984ea3",
+                "urban_development": "#bbbbbb",
+                "cultivated": "#f6e8a6", "agricultural": "#d9ef8b", "wetland": "#80cdc1",
+                "construction": "#d9d9d9", "special": "#bc80bd", "unused": "#f0f0f0"}
+RULE_COLOURS = {"forbidden": "#d7191c", "restricted": "#fdae61", "allowed": "#1a9641"}
+WATER_WORDS = ("water", "river", "lake", "reservoir", "riverbank", "水", "河", "湖", "库", "塘")
 
 
 def safe(text: object) -> str:
-    """Escape for HTML and for JS template literals (backtick, ``$``, backslash)."""
+    """Escape for HTML and for JS template literals (backtick, ``$``, backslash).
+
+    For code that still builds HTML strings; siteplan's own maps do not.
+    """
     return (html.escape(str(text), quote=True).replace("`", "&#96;").replace("$", "&#36;")
             .replace("\\", "&#92;"))
 
 
-def labels(lang: str) -> dict[str, str]:
-    """UI labels for ``lang`` ("en" or "zh")."""
-    return LABELS.get(lang, LABELS["en"])
-
-
 POPUP_FIELDS = ["site", "name", "kind", "status", "owner", "height", "cost", "supply",
                 "since"]
-"""Site popup rows, in order (keys of :data:`LABELS`)."""
+"""Site popup rows, in order (keys of :data:`siteplan.i18n.TEXT`)."""
 
 
-def _site_rows(sites: gpd.GeoDataFrame, lab: dict[str, str]) -> list[list[str]]:
-    """Popup values per site (plain text: the map writes them with ``textContent``)."""
-    cols = [sites["site_id"], sites["name"], sites["kind"],
-            [lab.get(s, s) for s in sites["status"]], sites["owner"],
+def display_coords(geometry: gpd.GeoSeries, tiles: dict | None) -> gpd.GeoSeries:
+    """``geometry`` in WGS84 degrees, shifted to GCJ-02 when the tiles are GCJ-02.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point
+    >>> g = gpd.GeoSeries([Point(119.5, 25.9)], crs=4326)
+    >>> p = display_coords(g, {"crs": "gcj02"}).iloc[0]
+    >>> round(p.x - 119.5, 4), round(p.y - 25.9, 4)
+    (0.0047, -0.003)
+    """
+    wgs = geometry.to_crs(4326)
+    if not tiles or tiles.get("crs") != "gcj02":
+        return wgs
+
+    def shift(xy: np.ndarray) -> np.ndarray:
+        if not len(xy):
+            return xy
+        lon, lat = wgs84_to_gcj02(xy[:, 0], xy[:, 1])
+        return np.column_stack([lon, lat])
+
+    return gpd.GeoSeries(shapely.transform(wgs.to_numpy(), shift), index=wgs.index, crs=4326)
+
+
+def _cell(v: object) -> str:
+    if v is None or (isinstance(v, float) and not np.isfinite(v)):
+        return ""
+    return str(v)
+
+
+def _site_rows(sites: gpd.GeoDataFrame, lang: str) -> list[list[str]]:
+    """Popup values per site (plain text: the page writes them as text nodes)."""
+    cols = [sites["site_id"], sites["name"], [term(k, lang) for k in sites["kind"]],
+            [term(s, lang) for s in sites["status"]], sites["owner"],
             ["" if not np.isfinite(h) else f"{h:g}" for h in sites["height_m"]],
-            [f"{c:,.0f}" for c in sites["cost_cny"]], sites["power_supply"], sites["since"]]
-    return [["" if v is None or (isinstance(v, float) and not np.isfinite(v)) else str(v)
-             for v in row] for row in zip(*cols, strict=True)]
+            [f"{c:,.0f}" for c in sites["cost_cny"]],
+            [term(s, lang) for s in sites["power_supply"]], sites["since"]]
+    return [[_cell(v) for v in row] for row in zip(*cols, strict=True)]
 
 
 _KIND_ORDER = sorted(KIND_COLOURS)
 
 
 def _kind_codes(kinds: object) -> np.ndarray:
-    """Index of each kind into :func:`_kind_styles`."""
-    return np.array([_KIND_ORDER.index(k) for k in kinds], dtype=int)
+    """Index of each kind into :func:`_kind_styles` (unknown kinds: grey, last)."""
+    index = {k: i for i, k in enumerate(_KIND_ORDER)}
+    return np.array([index.get(k, len(_KIND_ORDER)) for k in kinds], dtype=int)
 
 
 def _kind_styles(**extra: float) -> list[dict]:
-    """One circle style per kind, in :func:`_kind_codes` order."""
-    return [{"radius": 5, "color": KIND_COLOURS[k], "weight": 1, "fillColor": KIND_COLOURS[k],
-             "fillOpacity": 0.9, **extra} for k in _KIND_ORDER]
-
-
-def _legend(title: str, entries: list[tuple[str, str, str]]) -> folium.Element:
-    rows = "".join(
-        f"<div><span style='display:inline-block;width:12px;height:12px;background:{c};"
-        f"border:{b};margin-right:6px;border-radius:{'50%' if b != '0' else '2px'}'></span>"
-        f"{safe(t)}</div>" for t, c, b in entries)
-    return folium.Element(
-        "<div class='siteplan-legend' style='position:fixed;bottom:24px;left:12px;z-index:9999;"
-        "background:white;padding:8px 10px;border:1px solid #999;border-radius:4px;"
-        f"font:12px sans-serif;max-height:60vh;overflow:auto'><b>{safe(title)}</b>{rows}</div>")
+    """One circle style per kind, in :func:`_kind_codes` order (+ grey)."""
+    colours = [KIND_COLOURS[k] for k in _KIND_ORDER] + ["#777777"]
+    return [{"radius": 5, "color": c, "weight": 1, "fillColor": c, "fillOpacity": 0.9, **extra}
+            for c in colours]
 
 
 def footprint_radii_m(plan: Plan, columns: np.ndarray) -> np.ndarray:
@@ -112,11 +133,242 @@ def footprint_radii_m(plan: Plan, columns: np.ndarray) -> np.ndarray:
     return row_max(sp.csr_array(plan.coverage.distance_m)[:, columns].T, empty=0.0)
 
 
-def _escaped(frame: gpd.GeoDataFrame, columns: list[str]) -> gpd.GeoDataFrame:
-    out = frame[[*columns, "geometry"]].copy()
-    for c in columns:
-        out[c] = out[c].map(safe)
-    return out
+def _context_specs(context: list[gpd.GeoDataFrame] | None, tiles: dict | None,
+                   lab: dict[str, str]) -> list[dict]:
+    """Context layers (roads, boundaries, water) drawn under the plan: the
+    offline base map. Lines grey, polygons outlined, water blue."""
+    specs = []
+    for i, frame in enumerate(context or []):
+        frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+        if not len(frame):
+            continue
+        geo = display_coords(frame.geometry, tiles)
+        kind = frame.geom_type.str.replace("Multi", "").to_numpy()
+        words = frame.drop(columns="geometry").astype(str).apply(
+            lambda col: col.str.lower()).agg(" ".join, axis=1) if frame.shape[1] > 1 else None
+        water = (np.zeros(len(frame), bool) if words is None else
+                 words.map(lambda t: any(w in t for w in WATER_WORDS)).to_numpy())
+        style = np.where(water, 2, np.where(kind == "LineString", 0, 1))
+        styles = [{"color": "#8c8c8c", "weight": 1.5, "opacity": 0.9},
+                  {"color": "#444444", "weight": 1.5, "dashArray": "6 4", "fill": False},
+                  {"color": "#4a90d9", "weight": 1, "fillColor": "#a6cee3", "fillOpacity": 0.6}]
+        names = frame["name"] if "name" in frame.columns else None
+        title = str(frame.attrs.get("name") or f"{lab['context']} {i + 1}")
+        specs.append(areas_spec(f"context_{i}", title, geo.to_numpy(), style, styles=styles,
+                                tooltips=None if names is None else names.tolist(),
+                                interactive=names is not None))
+    return specs
+
+
+def _zones_spec(zones: gpd.GeoDataFrame | None, tiles: dict | None, lang: str,
+                lab: dict[str, str]) -> list[dict]:
+    """Land-use zones (water, red line, farmland …) coloured by class, part
+    of the offline base map; zone id, name and class in the tooltip."""
+    if zones is None or not len(zones):
+        return []
+    zones = zones[zones.geometry.notna() & ~zones.geometry.is_empty]
+    column_ = "zone_class" if "zone_class" in zones else None
+    raw = zones[column_].astype(str) if column_ else pd.Series("", index=zones.index)
+    classes = [normalise_class(c) or c for c in raw]
+    order = sorted(set(classes))
+    styles = [{"fillColor": ZONE_COLOURS.get(c, "#cccccc"), "color": ZONE_COLOURS.get(c, "#999999"),
+               "weight": 0.5, "fillOpacity": 0.35} for c in order]
+    ids = zones["zone_id"].astype(str) if "zone_id" in zones else [""] * len(zones)
+    names = zones["name"].astype(str) if "name" in zones else [""] * len(zones)
+    tips = [" · ".join(t for t in (i, n, term(c, lang)) if t) for i, n, c in
+            zip(ids, names, classes, strict=True)]
+    return [areas_spec("landuse", lab["landuse_layer"],
+                       display_coords(zones.geometry, tiles).to_numpy(),
+                       [order.index(c) for c in classes], styles=styles, tooltips=tips)]
+
+
+def _targets_spec(plan: Plan, year: int, lang: str, lab: dict[str, str], tiles: dict | None, *,
+                  show: bool = True) -> dict:
+    targets = plan.targets
+    due = targets[targets["milestone"] <= year]
+    cover = plan.area_coverage(year).set_index("area_id")
+    met = np.array([bool(cover.loc[a, "target_met"]) for a in due["area_id"]])
+    classes = sorted(set(due["area_class"]))
+    styles, style = [], []
+    keys: dict[tuple[str, bool], int] = {}
+    for cls, ok in zip(due["area_class"], met, strict=True):
+        if (cls, ok) not in keys:
+            keys[(cls, ok)] = len(styles)
+            styles.append({"fillColor": CLASS_COLOURS.get(cls, "#cccccc"),
+                           "color": "#555555" if ok else "#d7191c", "weight": 1 if ok else 3,
+                           "fillOpacity": 0.35})
+        style.append(keys[(cls, ok)])
+    rows = [[a, n, term(c, lang), f"{100 * cover.loc[a, 'covered_share']:.1f}%",
+             f"{100 * t:.0f}%", lab["yes"] if ok else lab["no"]]
+            for a, n, c, t, ok in zip(due["area_id"], due["name"], due["area_class"],
+                                      due["coverage_target"], met, strict=True)]
+    del classes
+    return areas_spec(f"targets_{year}", f"{lab['targets']} {year}",
+                      display_coords(due.geometry, tiles).to_numpy(), style, styles=styles,
+                      fields=[lab["area"], lab["name"], lab["class"], lab["covered"],
+                              lab["target"], lab["met"]], rows=rows,
+                      tooltips=due["name"].tolist(), labels=due["name"].tolist(), show=show)
+
+
+def _sites_spec(sites: gpd.GeoDataFrame, layer_id: str, name: str, lang: str,
+                lab: dict[str, str], tiles: dict | None, *, show: bool = True) -> dict:
+    """Chosen sites on canvas, coloured by kind; new builds larger and ringed
+    in black; popups with id, name, kind, status, owner, height, cost, power
+    supply and milestone."""
+    styles = _kind_styles() + [
+        {**st, "radius": 7, "color": "#000000", "weight": 3} for st in _kind_styles()]
+    code = _kind_codes(sites["kind"]) + (len(_KIND_ORDER) + 1) * (
+        sites["status"] == "new").to_numpy()
+    geo = display_coords(sites.geometry, tiles)
+    return points_spec(layer_id, name, geo.y, geo.x, code, styles=styles, show=show,
+                       fields=[lab[k] for k in POPUP_FIELDS], rows=_site_rows(sites, lang),
+                       tooltips=[f"{i} {n}".strip() for i, n in
+                                 zip(sites["site_id"], sites["name"], strict=True)])
+
+
+def _conflicts_spec(plan: Plan, year: int, lang: str, lab: dict[str, str],
+                    tiles: dict | None) -> dict | None:
+    table = plan.site_conflicts(year)
+    if table.empty:
+        return None
+    where_ = plan.candidates.set_index("site_id").geometry
+    geo = display_coords(gpd.GeoSeries(where_.loc[table["site_id"]].to_numpy(),
+                                       crs=plan.candidates.crs), tiles)
+    rules = ["forbidden", "restricted", "allowed"]
+    styles = [{"radius": 11, "weight": 3, "fill": False, "color": RULE_COLOURS[r]}
+              for r in rules]
+    code = [rules.index(r) if r in rules else 0 for r in table["rule"]]
+    rows = [[s, term(k, lang), z, term(c, lang), term(r, lang)] for s, k, z, c, r in zip(
+        table["site_id"], table["kind"], table["zone_id"], table["zone_class"], table["rule"],
+        strict=True)]
+    return points_spec(f"conflicts_{year}", f"{lab['conflicts']} ({len(table)})", geo.y, geo.x,
+                       code, styles=styles,
+                       fields=[lab["site"], lab["kind"], lab["zone"], lab["zone_class"],
+                               lab["rule"]], rows=rows,
+                       tooltips=[f"{s}: {term(r, lang)} — {term(c, lang)} {z}" for s, r, c, z in
+                                 zip(table["site_id"], table["rule"], table["zone_class"],
+                                     table["zone_id"], strict=True)])
+
+
+def _candidates_spec(plan: Plan, lab: dict[str, str], tiles: dict | None) -> dict:
+    """Every candidate as a small canvas circle coloured by kind (hidden)."""
+    cands = plan.candidates
+    geo = display_coords(cands.geometry, tiles)
+    return points_spec("candidates", f"{lab['candidates']} ({len(cands)})", geo.y, geo.x,
+                       _kind_codes(cands["kind"]),
+                       styles=_kind_styles(radius=2, weight=0, fillOpacity=0.6), show=False,
+                       tooltips=[f"{i} {n}".strip() for i, n in
+                                 zip(cands["site_id"], cands["name"], strict=True)])
+
+
+def _legend(plan: Plan, year: int, kinds: list[str], lang: str, lab: dict[str, str], *,
+            conflicts: bool = True) -> dict:
+    due = plan.targets[plan.targets["milestone"] <= year]
+    entries = [{"text": term(k, lang), "fill": KIND_COLOURS.get(k, "#777777"),
+                "border": "1px solid #333", "shape": "circle"} for k in kinds]
+    entries += [{"text": lab["new"], "fill": "#ffffff", "border": "3px solid #000",
+                 "shape": "circle"},
+                {"text": lab["reused"], "fill": "#ffffff", "border": "1px solid #999",
+                 "shape": "circle"}]
+    entries += [{"text": term(c, lang), "fill": CLASS_COLOURS.get(c, "#cccccc"), "border": "0",
+                 "shape": "square"} for c in sorted(set(due["area_class"]))]
+    entries += [{"text": lab["target_missed"], "fill": "#ffffff",
+                 "border": "3px solid #d7191c", "shape": "square"},
+                {"text": lab["uncovered"], "fill": "#e31a1c", "border": "0", "shape": "circle"},
+                {"text": lab["uncoverable"], "fill": "#555555", "border": "0",
+                 "shape": "circle"}]
+    if conflicts and not plan.site_conflicts(year).empty:
+        entries += [{"text": f"{lab['conflicts']}: {term(r, lang)}", "fill": "#ffffff",
+                     "border": f"3px solid {RULE_COLOURS[r]}", "shape": "circle"}
+                    for r in ("forbidden", "restricted")]
+    return {"title": f"{lab['legend']} {year}", "entries": entries}
+
+
+def _bounds(plan: Plan, tiles: dict | None) -> list[list[float]]:
+    minx, miny, maxx, maxy = display_coords(plan.targets.geometry, tiles).total_bounds
+    return [[round(float(miny), 6), round(float(minx), 6)],
+            [round(float(maxy), 6), round(float(maxx), 6)]]
+
+
+def milestone_map(plan: Plan, year: int, *, lang: str = "en",
+                  tiles: str | None = "OpenStreetMap",
+                  context: list[gpd.GeoDataFrame] | None = None, offline: bool = False,
+                  tiles_crs: str | None = None,
+                  zones: gpd.GeoDataFrame | None = None) -> MapPage:
+    """One milestone's plan as a self-contained map page.
+
+    Parameters
+    ----------
+    tiles : str or None
+        Base map: a :data:`~siteplan.maplayers.TILE_PRESETS` name (``"amap"``
+        is GCJ-02: data is shifted to match), an URL template, or None (the
+        context layers are the base map). ``offline=True`` drops the tiles.
+    tiles_crs : {"wgs84", "gcj02"}, optional
+        Datum of an URL template's tiles.
+    context, zones : GeoDataFrame, optional
+        Context layers (roads, boundaries, water) and land-use zones, drawn
+        under the plan: the base map when there are no tiles.
+    """
+    lab = labels(check_lang(lang))
+    tile_spec = None if offline else resolve_tiles(tiles, tiles_crs)
+    m = plan.milestone(year)
+    sites = plan.sites(year)
+    layers = _zones_spec(zones, tile_spec, lang, lab) + _context_specs(context, tile_spec, lab)
+    layers.append(_targets_spec(plan, year, lang, lab, tile_spec))
+    radii = footprint_radii_m(plan, m.selected)
+    keep = radii > 0
+    foot = display_coords(sites.geometry[keep], tile_spec)
+    layers.append(points_spec("footprints", lab["footprints"], foot.y, foot.x,
+                              _kind_codes(sites["kind"][keep]), radius_m=radii[keep],
+                              styles=_kind_styles(weight=0.5, fillOpacity=0.08), show=False,
+                              interactive=False))
+    layers.append(_sites_spec(sites, f"sites_{year}", f"{lab['sites']} ({len(sites)})", lang,
+                              lab, tile_spec))
+    conflicts = _conflicts_spec(plan, year, lang, lab, tile_spec)
+    if conflicts is not None:
+        layers.append(conflicts)
+    unc = plan.uncovered(year)
+    if len(unc):
+        geo = display_coords(unc.geometry, tile_spec)
+        base = {"radius": 2, "weight": 0, "fillOpacity": 0.8}
+        layers.append(points_spec("uncovered", f"{lab['uncovered']} ({len(unc)})", geo.y,
+                                  geo.x, unc["uncoverable"].astype(int),
+                                  styles=[{**base, "fillColor": "#e31a1c"},
+                                          {**base, "fillColor": "#555555"}],
+                                  show=False, interactive=False))
+    return MapPage(title=f"{plan.name} — {year}", bounds=_bounds(plan, tile_spec),
+                   layers=layers, legends=[_legend(plan, year, sorted(set(sites["kind"])),
+                                                   lang, lab)],
+                   tiles=tile_spec, lang=lang)
+
+
+def overview_map(plan: Plan, *, lang: str = "en", tiles: str | None = "OpenStreetMap",
+                 context: list[gpd.GeoDataFrame] | None = None, offline: bool = False,
+                 tiles_crs: str | None = None,
+                 zones: gpd.GeoDataFrame | None = None) -> MapPage:
+    """Every milestone's sites and target areas, one milestone shown at a
+    time by a slider that also switches the legend; all candidates (hidden)."""
+    lab = labels(check_lang(lang))
+    tile_spec = None if offline else resolve_tiles(tiles, tiles_crs)
+    last = plan.milestones[-1].milestone
+    layers = _zones_spec(zones, tile_spec, lang, lab) + _context_specs(context, tile_spec, lab)
+    layers.append(_candidates_spec(plan, lab, tile_spec))
+    slider_layers, legends = [], []
+    for m in plan.milestones:
+        year = m.milestone
+        sites = plan.sites(year)
+        layers.append(_targets_spec(plan, year, lang, lab, tile_spec, show=year == last))
+        layers.append(_sites_spec(sites, f"sites_{year}", f"{lab['sites']} {year} "
+                                  f"({len(sites)})", lang, lab, tile_spec, show=year == last))
+        slider_layers.append([f"targets_{year}", f"sites_{year}"])
+        legends.append(_legend(plan, year, sorted(set(sites["kind"])), lang, lab,
+                               conflicts=False))
+    years = [m.milestone for m in plan.milestones]
+    slider = None if len(years) < 2 else {
+        "label": lab["since"], "years": years, "layers": slider_layers,
+        "legend": list(range(len(years)))}
+    return MapPage(title=f"{plan.name} — {lab['overview']}", bounds=_bounds(plan, tile_spec),
+                   layers=layers, legends=legends, slider=slider, tiles=tile_spec, lang=lang)
 
 
 def _asset(package: str, name: str) -> str:
@@ -125,9 +377,14 @@ def _asset(package: str, name: str) -> str:
     return text.replace("</script", "<\\/script")
 
 
-def make_offline(fmap: folium.Map) -> folium.Map:
-    """Inline Leaflet and jQuery (packaged XStatic copies, BSD-2 and MIT) and
-    drop every CDN link, so the page needs no network at all."""
+def make_offline(fmap):  # noqa: ANN001, ANN201 - folium map in, folium map out
+    """Inline Leaflet and jQuery into a *folium* map and drop every CDN link.
+
+    Kept for callers that still build folium maps; siteplan's plan maps are
+    :class:`~siteplan.maplayers.MapPage` pages, which are always self-contained.
+    """
+    import folium
+
     stack = [fmap]
     while stack:
         element = stack.pop()
@@ -145,144 +402,69 @@ def make_offline(fmap: folium.Map) -> folium.Map:
     return fmap
 
 
-def _base_map(plan: Plan, tiles: str | None,
-              context: list[gpd.GeoDataFrame] | None, lab: dict[str, str]) -> folium.Map:
-    targets = plan.targets.to_crs(4326)
-    minx, miny, maxx, maxy = targets.total_bounds
-    fmap = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=11,
-                      tiles=tiles, prefer_canvas=True, control_scale=True)
-    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
-    for frame in context or []:
-        if len(frame):
-            folium.GeoJson(_escaped(frame.to_crs(4326), []), name=lab["context"],
-                           style_function=lambda _f: {"color": "#777", "weight": 1,
-                                                      "fillOpacity": 0.0}).add_to(fmap)
-    return fmap
+def check_map(conflicts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, offline: bool = False,
+              lang: str = "en", tiles: str | None = "OpenStreetMap",
+              tiles_crs: str | None = None) -> MapPage:
+    """The ``check-landuse`` map: zones coloured by class and every conflict
+    (site, kind, zone, class, rule, overlap, distance in its popup), built
+    like the plan maps (data as text, no template engine).
 
+    Parameters
+    ----------
+    conflicts : geopandas.GeoDataFrame
+        ``site_id, kind, zone_id, zone_class, rule, overlap_m2, distance_m``
+        and the site geometry (points or polygons).
+    zones : geopandas.GeoDataFrame
+        ``zone_id`` and canonical ``zone_class`` polygons.
 
-def _targets_layer(plan: Plan, year: int, lab: dict[str, str]) -> folium.GeoJson:
-    targets = plan.targets.to_crs(4326)
-    due = targets[targets["milestone"] <= year]
-    cover = plan.area_coverage(year).set_index("area_id")
-    shown = _escaped(due, ["area_id", "name", "area_class"])
-    shown["covered"] = [f"{100 * cover.loc[a, 'covered_share']:.1f}%" for a in due["area_id"]]
-    shown["target"] = [f"{100 * t:.0f}%" for t in due["coverage_target"]]
-    shown["met"] = ["yes" if cover.loc[a, "target_met"] else "no" for a in due["area_id"]]
-    return folium.GeoJson(
-        shown, name=f"{lab['targets']} {year}",
-        style_function=lambda f: {"fillColor": CLASS_COLOURS.get(
-            html.unescape(f["properties"]["area_class"]), "#cccccc"),
-            "color": "#555" if f["properties"]["met"] == "yes" else "#d7191c",
-            "weight": 1 if f["properties"]["met"] == "yes" else 3, "fillOpacity": 0.35},
-        tooltip=folium.GeoJsonTooltip(["name", "area_class", "covered", "target", "met"],
-                                      aliases=[lab["name"], lab["class"], "covered", "target",
-                                               "met"]),
-    )
-
-
-def _sites_layer(sites: gpd.GeoDataFrame, lab: dict[str, str], *, show: bool = True,
-                 name: str | None = None) -> PointLayer:
-    """Chosen sites (``Plan.sites`` in EPSG:4326) on canvas, coloured by kind;
-    new builds larger and ringed in black; popups with the site's id, name,
-    kind, status, owner, height, cost, power supply and milestone."""
-    styles = _kind_styles() + [
-        {**st, "radius": 7, "color": "#000000", "weight": 3} for st in _kind_styles()]
-    code = _kind_codes(sites["kind"]) + len(_KIND_ORDER) * (sites["status"] == "new").to_numpy()
-    return PointLayer(sites.geometry.y, sites.geometry.x, code, styles=styles,
-                      name=name or f"{lab['sites']} ({len(sites)})", show=show,
-                      fields=[lab[k] for k in POPUP_FIELDS], rows=_site_rows(sites, lab),
-                      tooltips=(sites["site_id"].astype(str) + " " + sites["kind"]).tolist())
-
-
-def _conflicts_layer(plan: Plan, year: int, lab: dict[str, str]) -> folium.FeatureGroup | None:
-    table = plan.site_conflicts(year)
-    if table.empty:
-        return None
-    where_ = plan.candidates.set_index("site_id").geometry.to_crs(4326)
-    layer = folium.FeatureGroup(name=f"{lab['conflicts']} ({len(table)})")
-    for row in table.itertuples():
-        point = where_[row.site_id]
-        text = (f"{safe(row.site_id)}: {safe(row.rule)} — {safe(row.zone_class)} "
-                f"{safe(row.zone_id)}")
-        folium.CircleMarker([point.y, point.x], radius=11, weight=3, fill=False,
-                            color="#d7191c" if row.rule == "forbidden" else "#fdae61",
-                            tooltip=text).add_to(layer)
-    return layer
-
-
-def _candidates_layer(plan: Plan, lab: dict[str, str]) -> PointLayer:
-    """Every candidate as a small canvas circle coloured by kind (hidden by default)."""
-    cands = plan.candidates.to_crs(4326)
-    return PointLayer(cands.geometry.y, cands.geometry.x, _kind_codes(cands["kind"]),
-                      styles=_kind_styles(radius=2, weight=0, fillOpacity=0.6),
-                      name=f"{lab['candidates']} ({len(cands)})", show=False,
-                      tooltips=(cands["site_id"].astype(str) + " " + cands["kind"]).tolist())
-
-
-def _finish(fmap: folium.Map, plan: Plan, year: int, lab: dict[str, str], kinds: list[str],
-            offline: bool) -> folium.Map:
-    folium.LayerControl(collapsed=False).add_to(fmap)
-    due = plan.targets[plan.targets["milestone"] <= year]
-    entries = [(k, KIND_COLOURS[k], "1px solid #333") for k in kinds]
-    entries += [(lab["new"], "#ffffff", "3px solid #000"), (lab["reused"], "#ffffff",
-                                                           "1px solid #999")]
-    entries += [(c, CLASS_COLOURS.get(c, "#ccc"), "0") for c in sorted(set(due["area_class"]))]
-    entries += [(lab["target_missed"], "#ffffff", "3px solid #d7191c"),
-                (lab["uncovered"], "#e31a1c", "0"), (lab["uncoverable"], "#555555", "0")]
-    fmap.get_root().html.add_child(_legend(f"{lab['legend']} {year}", entries))
-    return make_offline(fmap) if offline else fmap
-
-
-def milestone_map(plan: Plan, year: int, *, lang: str = "en", tiles: str | None = "OpenStreetMap",
-                  context: list[gpd.GeoDataFrame] | None = None,
-                  offline: bool = False) -> folium.Map:
-    """One milestone's plan as a folium map (EPSG:4326).
-
-    With ``offline=True`` the page is self-contained (no CDN); pass
-    ``tiles=None`` (no base map) or a tile URL the users' network serves.
+    Examples
+    --------
+    >>> from shapely.geometry import Point, box
+    >>> z = gpd.GeoDataFrame({"zone_id": ["{{ 7*7 }}"], "zone_class": ["forest"]},
+    ...                      geometry=[box(119.5, 25.9, 119.51, 25.91)], crs=4326)
+    >>> c = gpd.GeoDataFrame({"site_id": ["s"], "kind": ["greenfield"], "zone_id": ["{{ 7*7 }}"],
+    ...     "zone_class": ["forest"], "rule": ["restricted"], "overlap_m2": [225.0],
+    ...     "distance_m": [0.0]}, geometry=[Point(119.505, 25.905)], crs=4326)
+    >>> page = check_map(c, z, offline=True)
+    >>> "{{ 7*7 }}" in page.render() and "49" not in str(page.data()["layers"][0]["rows"])
+    True
     """
-    lab = labels(lang)
-    fmap = _base_map(plan, tiles, context, lab)
-    _targets_layer(plan, year, lab).add_to(fmap)
-    m = plan.milestone(year)
-    sites = plan.sites(year).to_crs(4326)
-    radii = footprint_radii_m(plan, m.selected)
-    keep = radii > 0
-    PointLayer(sites.geometry.y[keep], sites.geometry.x[keep], _kind_codes(sites["kind"][keep]),
-               radius_m=radii[keep], styles=_kind_styles(weight=0.5, fillOpacity=0.08),
-               name=lab["footprints"], show=False, interactive=False).add_to(fmap)
-    _sites_layer(sites, lab).add_to(fmap)
-    conflicts_layer = _conflicts_layer(plan, year, lab)
-    if conflicts_layer is not None:
-        conflicts_layer.add_to(fmap)
-    unc = plan.uncovered(year)
-    if len(unc):
-        geo = unc.geometry.to_crs(4326)
-        base = {"radius": 2, "weight": 0, "fillOpacity": 0.8}
-        PointLayer(geo.y, geo.x, unc["uncoverable"].astype(int),
-                   styles=[{**base, "fillColor": "#e31a1c"}, {**base, "fillColor": "#555555"}],
-                   name=f"{lab['uncovered']} ({len(unc)})", show=False,
-                   interactive=False).add_to(fmap)
-    return _finish(fmap, plan, year, lab, sorted(set(sites["kind"])), offline)
-
-
-def overview_map(plan: Plan, *, lang: str = "en", tiles: str | None = "OpenStreetMap",
-                 context: list[gpd.GeoDataFrame] | None = None,
-                 offline: bool = False) -> folium.Map:
-    """Every milestone as a toggled layer (the last one shown) with a time
-    slider that shows one milestone at a time, target areas with their
-    coverage status, and all candidates (canvas, hidden)."""
-    lab = labels(lang)
-    fmap = _base_map(plan, tiles, context, lab)
-    last = plan.milestones[-1].milestone
-    _targets_layer(plan, last, lab).add_to(fmap)
-    _candidates_layer(plan, lab).add_to(fmap)
-    layers = []
-    for m in plan.milestones:
-        sites = plan.sites(m.milestone).to_crs(4326)
-        layer = _sites_layer(sites, lab, show=m.milestone == last,
-                             name=f"{lab['sites']} {m.milestone} ({m.selected.size})")
-        layers.append((m.milestone, layer.add_to(fmap)))
-    if len(layers) > 1:
-        TimeSlider(layers, label=lab["since"]).add_to(fmap)
-    return _finish(fmap, plan, last, lab, sorted(set(sites["kind"])), offline)
+    lab = labels(check_lang(lang))
+    tile_spec = None if offline else resolve_tiles(tiles, tiles_crs)
+    classes = sorted(set(zones["zone_class"].astype(str)))
+    styles = [{"fillColor": ZONE_COLOURS.get(c, "#cccccc"), "color": "#555555", "weight": 0.5,
+               "fillOpacity": 0.3} for c in classes]
+    zone_geo = display_coords(zones.geometry, tile_spec)
+    layers = [areas_spec("zones", lab["zone_class"], zone_geo.to_numpy(),
+                         [classes.index(c) for c in zones["zone_class"].astype(str)],
+                         styles=styles, fields=[lab["zone"], lab["zone_class"]],
+                         rows=[[z, term(c, lang)] for z, c in
+                               zip(zones["zone_id"], zones["zone_class"], strict=True)],
+                         tooltips=[f"{z} · {term(c, lang)}" for z, c in
+                                   zip(zones["zone_id"], zones["zone_class"], strict=True)])]
+    rules = ["forbidden", "restricted", "allowed"]
+    where_ = display_coords(conflicts.geometry.representative_point(), tile_spec) \
+        if len(conflicts) else gpd.GeoSeries([], crs=4326)
+    layers.append(points_spec(
+        "conflicts", f"{lab['conflicts']} ({len(conflicts)})", where_.y, where_.x,
+        [rules.index(r) if r in rules else 0 for r in conflicts["rule"]],
+        styles=[{"radius": 6, "color": RULE_COLOURS[r], "fillColor": RULE_COLOURS[r],
+                 "fillOpacity": 0.9, "weight": 1} for r in rules],
+        fields=[lab["site"], lab["kind"], lab["zone"], lab["zone_class"], lab["rule"],
+                "m²", "m"],
+        rows=[[s, term(k, lang), z, term(c, lang), term(r, lang), f"{o:,.0f}", f"{d:,.0f}"]
+              for s, k, z, c, r, o, d in zip(
+                  conflicts["site_id"], conflicts["kind"], conflicts["zone_id"],
+                  conflicts["zone_class"], conflicts["rule"], conflicts["overlap_m2"],
+                  conflicts["distance_m"], strict=True)],
+        tooltips=[f"{s}: {term(r, lang)}" for s, r in
+                  zip(conflicts["site_id"], conflicts["rule"], strict=True)]))
+    entries = [{"text": term(c, lang), "fill": ZONE_COLOURS.get(c, "#cccccc"), "border": "0",
+                "shape": "square"} for c in classes]
+    entries += [{"text": term(r, lang), "fill": RULE_COLOURS[r], "border": "1px solid #333",
+                 "shape": "circle"} for r in ("forbidden", "restricted")]
+    minx, miny, maxx, maxy = zone_geo.total_bounds
+    return MapPage(title=lab["conflicts"], bounds=[[round(float(miny), 6), round(float(minx), 6)],
+                                                   [round(float(maxy), 6), round(float(maxx), 6)]],
+                   layers=layers, legends=[{"title": lab["legend"], "entries": entries}],
+                   tiles=tile_spec, lang=lang)

@@ -1,16 +1,14 @@
 """Milestones: nested site plans that reach each area's coverage target.
 
 For each milestone year (ascending) the demand of every target area due by
-that year must be covered to the area's ``coverage_target`` (a share of the
-demand weight some candidate can reach) and, with ``capacity=True`` (the
-default), its busy-hour traffic carried by the chosen sites (capacity rows
-of :mod:`siteplan.capacity`, traffic of :mod:`siteplan.traffic`); sites on
-air and sites of earlier milestones are kept (nesting). Costs follow the
-sharing-first policy. Where no listed candidate reaches demand or carries
-it, new towers, smart poles and indoor systems are proposed
-(:mod:`siteplan.proposals`, ``proposals.mode``). An area's target is met
-only when the target share of its WHOLE demand is covered; demand nothing
-can reach is reported with the reason.
+that year must be covered to the area's ``coverage_target`` and, unless the
+problem was built with ``capacity=False``, its busy-hour traffic carried by
+the chosen sites (capacity rows, :mod:`siteplan.capacity`); sites on air
+and sites of earlier milestones are kept (nesting). Costs follow the
+sharing-first policy; new builds are proposed where no listed candidate
+serves (:mod:`siteplan.proposals`). An area's target is met only when the
+target share of its WHOLE demand is covered; demand nothing can reach is
+reported with the reason.
 
 Examples
 --------
@@ -27,6 +25,7 @@ True
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,19 +33,14 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
-from siteplan.capacity import AreaCapacity, CapacityModel, milestone_capacity
-from siteplan.coverage import Coverage, coverage_matrix
+from siteplan.capacity import AreaCapacity, CapacityModel
+from siteplan.coverage import Coverage
 from siteplan.defaults import Assumptions
-from siteplan.demand import demand_points
 from siteplan.errors import ConfigError, InputError
-from siteplan.landuse import conflicts, prepare_zones
-from siteplan.policy import apply_strict_sharing, check_mode, is_new_build, site_costs
-from siteplan.proposals import extend_with_proposals, unreachable_reasons
-from siteplan.schema import validate_candidates, validate_targets
+from siteplan.policy import is_new_build
+from siteplan.problem import PlanningProblem, build_problem
 from siteplan.solve import CapacityConstraints, SetCoverResult, set_cover
-from siteplan.traffic import area_traffic, point_demand_mbps
 
 Progress = Callable[[str], None]
 
@@ -64,8 +58,10 @@ class MilestonePlan:
         Positions of the sites added in this milestone.
     active : numpy.ndarray
         Demand rows due by this milestone.
-    covered : numpy.ndarray of bool
-        Per demand row (all rows), covered by the selected sites.
+    covered_mask : numpy.ndarray of bool
+        Per demand row (all rows), covered by the selected sites. (A share
+        is always called ``covered_share``; ``covered`` alone is the old,
+        deprecated name of this mask.)
     result : SetCoverResult
         The solver's result (cost, bound, gap).
     capacity : AreaCapacity or None
@@ -76,33 +72,77 @@ class MilestonePlan:
     selected: np.ndarray
     added: np.ndarray
     active: np.ndarray
-    covered: np.ndarray
+    covered_mask: np.ndarray
     result: SetCoverResult
     capacity: AreaCapacity | None = None
+
+    @property
+    def covered(self) -> np.ndarray:
+        """Deprecated name of :attr:`covered_mask`."""
+        warnings.warn("MilestonePlan.covered is deprecated; use covered_mask (a bool mask per "
+                      "demand row).", DeprecationWarning, stacklevel=2)
+        return self.covered_mask
 
 
 @dataclass(frozen=True)
 class Plan:
-    """A complete site plan: inputs, coverage, and one plan per milestone.
+    """A complete site plan: the planning problem and one plan per milestone.
 
-    The outputs (maps, GeoPackage, reports) read only this object.
+    The outputs (maps, GeoPackage, reports), the site-count analysis and
+    relocation read only this object and its :class:`PlanningProblem`.
     """
 
-    candidates: gpd.GeoDataFrame
-    targets: gpd.GeoDataFrame
-    demand: gpd.GeoDataFrame
-    coverage: Coverage
+    problem: PlanningProblem
     milestones: tuple[MilestonePlan, ...]
-    assumptions: Assumptions
     site_targets: dict[int, int]
-    metric_crs: Any
     name: str = "site plan"
-    notes: list[str] = field(default_factory=list)
-    landuse_conflicts: pd.DataFrame | None = None
-    excluded: pd.DataFrame | None = None
-    traffic: pd.DataFrame | None = None
-    capacity_model: CapacityModel | None = None
-    unreachable_reason: np.ndarray | None = None
+    solver: dict[str, Any] = field(default_factory=dict)
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def candidates(self) -> gpd.GeoDataFrame:
+        """Canonical candidates with ``cost_cny`` and ``landuse_flag``."""
+        return self.problem.candidates
+
+    @property
+    def targets(self) -> gpd.GeoDataFrame:
+        """Canonical target areas."""
+        return self.problem.targets
+
+    @property
+    def demand(self) -> gpd.GeoDataFrame:
+        """Demand points (metric CRS)."""
+        return self.problem.demand
+
+    @property
+    def coverage(self) -> Coverage:
+        """Physical coverage (forbidden columns emptied)."""
+        return self.problem.coverage
+
+    @property
+    def assumptions(self) -> Assumptions:
+        """The assumptions the plan used."""
+        return self.problem.assumptions
+
+    @property
+    def metric_crs(self) -> Any:
+        """The metric CRS computations ran in."""
+        return self.problem.metric_crs
+
+    @property
+    def notes(self) -> list[str]:
+        """Notes for the report (repairs, kept on-air sites on forbidden land)."""
+        return list(self.problem.notes)
+
+    @property
+    def landuse_conflicts(self) -> pd.DataFrame | None:
+        """Land-use conflicts of every candidate (None without zones)."""
+        return self.problem.landuse_conflicts
+
+    @property
+    def excluded(self) -> gpd.GeoDataFrame | None:
+        """Candidates excluded before solving, with the reason."""
+        return self.problem.excluded_table
 
     def site_conflicts(self, year: int) -> pd.DataFrame:
         """Land-use conflicts (forbidden or restricted) of the sites of ``year``."""
@@ -142,32 +182,45 @@ class Plan:
         them and ``reason`` saying why (water, forbidden land, outside every
         reach; empty for coverable points)."""
         m = self.milestone(year)
-        rows = m.active[~m.covered[m.active]]
+        rows = m.active[~m.covered_mask[m.active]]
         out = self.demand.iloc[rows].copy()
         out["uncoverable"] = ~self.coverable[rows]
         out["reason"] = self._reasons()[rows]
         return out.to_crs(self.candidates.crs).reset_index(drop=True)
 
     def _reasons(self) -> np.ndarray:
-        if self.unreachable_reason is not None:
-            return self.unreachable_reason
+        if self.problem.unreachable_reason is not None:
+            return self.problem.unreachable_reason
         return np.where(self.coverable, "", "outside every reach").astype(object)
+
+    @property
+    def traffic(self) -> pd.DataFrame | None:
+        """Busy-hour traffic per area (people, users, Mbps)."""
+        return self.problem.traffic
+
+    @property
+    def capacity_model(self) -> CapacityModel | None:
+        """Site capacity per profile and environment (None: coverage only)."""
+        return self.problem.capacity_model
 
     @property
     def coverable(self) -> np.ndarray:
         """Per demand row: some candidate covers it."""
-        return np.diff(self.coverage.matrix.indptr) > 0
+        return self.problem.coverable
 
     def area_coverage(self, year: int) -> pd.DataFrame:
         """Per target area due by ``year``: demand weight, coverable and covered
         shares, the target, and whether it is met."""
+        key = ("area_coverage", int(year))
+        if key in self._cache:
+            return self._cache[key].copy()
         m = self.milestone(year)
         d = self.demand.iloc[m.active]
         w = d["weight"].to_numpy()
         frame = pd.DataFrame({
             "area_id": d["area_id"].to_numpy(), "weight": w,
             "coverable_w": w * self.coverable[m.active],
-            "covered_w": w * m.covered[m.active],
+            "covered_w": w * m.covered_mask[m.active],
         })
         agg = frame.groupby("area_id", sort=False).sum()
         info = self.targets.set_index("area_id").loc[agg.index]
@@ -193,11 +246,11 @@ class Plan:
         unreached = reasons != ""
         why = pd.DataFrame({"area_id": frame["area_id"].to_numpy()[unreached],
                             "reason": reasons[unreached], "w": w[unreached]})
-        total = agg["weight"]
         text = {}
         for area, part in why.groupby("area_id", sort=False):
             shares = part.groupby("reason")["w"].sum().sort_values(ascending=False)
-            text[area] = "; ".join(f"{r} {100 * v / total[area]:.1f} %" for r, v in shares.items())
+            text[area] = "; ".join(f"{r} {100 * v / agg['weight'][area]:.1f} %"
+                                   for r, v in shares.items())
         out["unreachable_reason"] = [text.get(a, "") for a in agg.index]
         if m.capacity is not None:
             served = m.capacity.served_mbps(m.selected)
@@ -206,7 +259,8 @@ class Plan:
             out["demand_mbps"] = cap["required"].to_numpy()
             out["capacity_mbps"] = cap["served"].to_numpy()
             out["capacity_met"] = (cap["served"] >= cap["required"] * (1 - 1e-6)).to_numpy()
-        return out.reset_index(drop=True)
+        self._cache[key] = out.reset_index(drop=True)
+        return self._cache[key].copy()
 
     def class_coverage(self, year: int) -> pd.DataFrame:
         """Per area class: weight-averaged covered share against the target."""
@@ -247,53 +301,13 @@ class Plan:
         return pd.DataFrame(rows)
 
 
-def area_groups(demand: pd.DataFrame, active: np.ndarray,
-            coverable: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Area code per active row and each area's solver target.
-
-    The solver's target is a share of the area's *coverable* weight; to meet
-    the policy target on the WHOLE area it is raised to ``target × whole /
-    coverable`` (at most 1: where that is out of reach, all that can be
-    covered is, and the area is reported as not met with the reason).
-    """
-    codes, uniques = pd.factorize(demand["area_id"].to_numpy()[active], sort=False)
-    target = (demand.iloc[active].groupby(codes)["coverage_target"].first()
-              .reindex(range(len(uniques))).to_numpy(float))
-    if coverable is not None:
-        w = demand["weight"].to_numpy(float)[active]
-        whole = np.bincount(codes, w, minlength=len(uniques))
-        reach = np.bincount(codes, w * coverable[active], minlength=len(uniques))
-        raised = np.divide(target * whole, reach, out=np.ones_like(target), where=reach > 0)
-        target = np.clip(raised, target, 1.0)
-    return codes.astype(np.int64), target
-
-
-def prepare_coverage(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame,
-                     assumptions: Assumptions, say: Progress) -> tuple[
-                         Any, gpd.GeoDataFrame, gpd.GeoDataFrame, Coverage]:
-    """Metric CRS (local UTM), candidates in it, demand points, coverage."""
-    metric = targets.estimate_utm_crs()
-    say(f"demand points ({metric.name})")
-    cands_m = candidates.to_crs(metric)
-    demand = demand_points(targets.to_crs(metric),
-                           spacing_m=float(assumptions["demand.spacing_m"]))
-    say(f"coverage of {len(demand):,} demand points by {len(cands_m):,} candidates")
-    return metric, cands_m, demand, coverage_matrix(demand, cands_m, assumptions)
-
-
-def _to_metric(layer: gpd.GeoDataFrame | None, metric: Any, name: str) -> gpd.GeoDataFrame | None:
-    if layer is None:
-        return None
-    if layer.crs is None:
-        raise InputError(f"{name}: the layer has no CRS. Set one in the file.")
-    return layer.to_crs(metric)
-
-
-def plan(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
+def plan(candidates: gpd.GeoDataFrame | PlanningProblem,
+         targets: gpd.GeoDataFrame | None = None, *,
          landuse: gpd.GeoDataFrame | None = None,
          assumptions: Assumptions | Mapping[str, Any] | None = None,
          site_targets: Mapping[int, int] | None = None, method: str = "auto",
          time_limit_s: float | None = 20.0, seed: int = 0, name: str = "site plan",
+         deterministic: bool = True, allow_large: bool = False,
          progress: Progress | None = None, capacity: bool = True,
          population: gpd.GeoDataFrame | None = None,
          roads: gpd.GeoDataFrame | None = None) -> Plan:
@@ -302,7 +316,9 @@ def plan(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
     Parameters
     ----------
     candidates, targets : geopandas.GeoDataFrame
-        Canonical layers (validated here again), any CRS.
+        Canonical layers (validated here again), any CRS. Or pass a built
+        :class:`~siteplan.problem.PlanningProblem` as the first argument
+        (``targets``, ``landuse`` and ``assumptions`` then come from it).
     landuse : geopandas.GeoDataFrame, optional
         Land-use zones (``zone_class`` column, Chinese or English names). New
         builds on forbidden land are excluded before solving (listed with the
@@ -311,113 +327,69 @@ def plan(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
     assumptions : Assumptions or mapping, optional
         Overrides of the defaults table.
     site_targets : mapping, optional
-        Policy site counts per milestone year (reported against the plan).
+        Policy site counts per milestone year (reported against the plan);
+        every year must be a milestone of the targets.
     method, time_limit_s, seed
         Passed to :func:`siteplan.solve.set_cover` per milestone.
+    deterministic : bool
+        Ask the solver for a result that does not depend on machine load
+        (the same seed gives the same plan on a busy machine).
+    allow_large : bool
+        Run even when the work estimate exceeds the machine.
     progress : callable, optional
         Called with a short text before each step.
-    capacity : bool
-        Also serve each area's busy-hour traffic (default); False plans for
-        coverage alone (what the capacity report compares against).
-    population : geopandas.GeoDataFrame, optional
-        Population polygons with a ``population`` count, for areas without
-        their own ``population`` (see :func:`siteplan.traffic.area_traffic`).
-    roads : geopandas.GeoDataFrame, optional
-        Road lines; proposed smart poles go along them.
+    capacity, population, roads
+        Passed to :func:`~siteplan.problem.build_problem`: plan for busy-hour
+        traffic too (default), a population layer, road lines for proposed
+        smart poles.
 
     Returns
     -------
     Plan
     """
     say = progress or (lambda _text: None)
-    if not isinstance(assumptions, Assumptions):
-        assumptions = Assumptions(assumptions)
-    candidates = validate_candidates(candidates, "candidates")
-    targets = validate_targets(targets, "targets")
-    if candidates.crs is None or targets.crs is None:
-        raise InputError("candidates and targets need a CRS.")
-    site_targets = _check_site_targets(site_targets or {})
-    metric, cands_m, demand, coverage = prepare_coverage(candidates, targets, assumptions, say)
-    mode = check_mode(str(assumptions["policy.mode"]))
-    notes: list[str] = []
-    zones_m = None
-    if landuse is not None:
-        zones, notes = prepare_zones(landuse, source="landuse")
-        zones_m = zones.to_crs(metric)
-    targets_m = targets.to_crs(metric)
-    say("traffic per area and site capacity")
-    traffic = area_traffic(targets_m, assumptions, population=_to_metric(
-        population, metric, "population"))
-    demand["demand_mbps"] = point_demand_mbps(demand, traffic)
-    model = CapacityModel.from_assumptions(assumptions)
-    notes.extend(model.notes)
-    say("new-build proposals where no listed candidate serves")
-    candidates, cands_m, coverage, proposal_notes = extend_with_proposals(
-        candidates, cands_m, demand, coverage, targets_m, assumptions, zones_m=zones_m,
-        roads_m=_to_metric(roads, metric, "roads"),
-        point_mbps=demand["demand_mbps"].to_numpy() if capacity else None, model=model)
-    notes.extend(proposal_notes)
-    candidates = candidates.copy()
-    candidates["cost_cny"] = site_costs(candidates, assumptions)
-    conflict_table, excluded = None, None
-    if zones_m is not None:
-        say("land-use check of every candidate")
-        conflict_table = conflicts(cands_m, zones_m, assumptions)
-        on_air = candidates["on_air"].to_numpy(bool)
-        forbidden = np.zeros(len(candidates), bool)
-        forbidden[conflict_table.loc[conflict_table["rule"] == "forbidden", "site_index"]] = True
-        restricted = np.zeros(len(candidates), bool)
-        restricted[conflict_table.loc[conflict_table["rule"] == "restricted", "site_index"]] = True
-        drop = forbidden & ~on_air
-        if (forbidden & on_air).any():
-            notes.append(f"{int((forbidden & on_air).sum())} sites already on air stand on "
-                         "forbidden land; they are kept and listed in the land-use section.")
-        reasons = (conflict_table[conflict_table["rule"] == "forbidden"]
-                   .groupby("site_index")["zone_class"].agg(lambda s: ", ".join(sorted(set(s)))))
-        excluded = candidates.loc[drop, ["site_id", "kind", "name"]].copy()
-        excluded["reason"] = ["forbidden: " + reasons[i] for i in np.flatnonzero(drop)]
-        excluded["geometry"] = candidates.geometry[drop]
-        excluded = gpd.GeoDataFrame(excluded.reset_index(drop=True), crs=candidates.crs)
-        coverage = coverage.without_columns(drop)
-        candidates["landuse_flag"] = np.where(forbidden, "forbidden",
-                                              np.where(restricted, "restricted", ""))
-        candidates.loc[restricted & ~forbidden & ~on_air, "cost_cny"] += float(
-            assumptions["landuse.restricted_penalty_cny"])
-    cost = candidates["cost_cny"].to_numpy(float)
-    matrix = coverage.matrix
-    kinds = candidates["kind"].to_numpy()
-    if mode == "strict":
-        matrix = apply_strict_sharing(matrix, kinds)
-    weights = demand["weight"].to_numpy(float)
-    unreached = np.flatnonzero(np.diff(coverage.matrix.indptr) == 0)
-    reasons = np.full(len(demand), "", dtype=object)
-    reasons[unreached] = unreachable_reasons(demand, unreached, zones_m, assumptions)
-    coverable = np.diff(sp.csr_array(matrix).indptr) > 0
-    chosen = np.flatnonzero(candidates["on_air"].to_numpy(bool))
+    if isinstance(candidates, PlanningProblem):
+        problem = candidates
+    else:
+        if not isinstance(candidates, gpd.GeoDataFrame) or not isinstance(
+                targets, gpd.GeoDataFrame):
+            raise InputError(
+                "plan() needs candidates and targets as GeoDataFrames with a geometry and a "
+                f"CRS (got {type(candidates).__name__} and {type(targets).__name__}); read "
+                "files with siteplan.sources.read_candidates / read_targets, or build a "
+                "GeoDataFrame with geopandas.GeoDataFrame(frame, geometry=..., crs=4326).")
+        problem = build_problem(candidates, targets, landuse=landuse, assumptions=assumptions,
+                                allow_large=allow_large, progress=say, capacity=capacity,
+                                population=population, roads=roads)
+    site_targets = _check_site_targets(site_targets or {}, problem.years)
+    chosen = problem.preselected
     results = []
-    for year in sorted(targets["milestone"].unique().tolist()):
-        active = np.flatnonzero(demand["milestone"].to_numpy() <= year)
-        say(f"milestone {year}: set cover over {active.size:,} demand points")
-        groups, group_target = area_groups(demand, active, coverable)
-        cap = None
-        if capacity:
-            cap = milestone_capacity(coverage.matrix, demand, active, kinds, model,
-                                     new_build=is_new_build(kinds) if mode == "strict" else None)
-        res = set_cover(matrix[active], cost, weights=weights[active], target=group_target,
-                        groups=groups, preselected=chosen, time_limit_s=time_limit_s, seed=seed,
-                        method=method, capacity=None if cap is None else CapacityConstraints(
-                            cap.matrix, cap.demand_mbps))
+    for year in problem.years:
+        inst = problem.instance(year)
+        say(f"milestone {year}: set cover over {inst.active.size:,} demand points")
+        res = _solve(problem, inst, chosen, method=method, time_limit_s=time_limit_s,
+                     seed=seed, deterministic=deterministic)
         added = np.setdiff1d(res.selected, chosen)
-        covered = coverage.cover_counts(res.selected) > 0
-        results.append(MilestonePlan(int(year), res.selected, added, active, covered, res, cap))
+        covered = problem.coverage.cover_counts(res.selected) > 0
+        results.append(MilestonePlan(int(year), res.selected, added, inst.active, covered, res,
+                                     inst.capacity))
         chosen = res.selected
-    return Plan(candidates, targets, demand, coverage, tuple(results), assumptions,
-                dict(site_targets), metric, name=name, notes=notes,
-                landuse_conflicts=conflict_table, excluded=excluded, traffic=traffic,
-                capacity_model=model, unreachable_reason=reasons)
+    solver = {"method": method, "time_limit_s": time_limit_s, "seed": seed,
+              "deterministic": deterministic}
+    return Plan(problem, tuple(results), dict(site_targets), name=name, solver=solver)
 
 
-def _check_site_targets(site_targets: Mapping[int, int]) -> dict[int, int]:
+def _solve(problem: PlanningProblem, inst: Any, chosen: np.ndarray, *, method: str,
+           time_limit_s: float | None, seed: int, deterministic: bool) -> SetCoverResult:
+    capacity = (None if inst.capacity is None else
+                 CapacityConstraints(inst.capacity.matrix, inst.capacity.demand_mbps))
+    return set_cover(problem.matrix[inst.active], problem.cost_cny,
+                     weights=problem.weights[inst.active], target=inst.group_target,
+                     groups=inst.groups, preselected=chosen, time_limit_s=time_limit_s, seed=seed,
+                     method=method, deterministic=deterministic, capacity=capacity)
+
+
+def _check_site_targets(site_targets: Mapping[int, int], years: list[int]) -> dict[int, int]:
     out = {}
     for year, count in site_targets.items():
         if isinstance(count, bool) or not isinstance(count, int | np.integer) or count <= 0:
@@ -427,4 +399,10 @@ def _check_site_targets(site_targets: Mapping[int, int]) -> dict[int, int]:
             out[int(year)] = int(count)
         except ValueError:
             raise ConfigError(f"milestone {year!r} is not a year.") from None
+    missing = sorted(y for y in out if y not in years)
+    if missing:
+        raise ConfigError(
+            f"[milestones]: site target(s) for {missing}, but no target area has that "
+            f"milestone (the targets have {years}). Fix the year, or give the areas of that "
+            "year a milestone.")
     return out

@@ -8,7 +8,17 @@ these, then remove those, with the coverage before, during and after.
 
 Examples
 --------
->>> callable(relocate)
+>>> import tempfile, pathlib
+>>> from siteplan.datasets import load_sample
+>>> from siteplan.export import write_plan
+>>> from siteplan.planner import plan
+>>> c, t, _ = load_sample()
+>>> p = plan(c, t, assumptions={"demand.spacing_m": 400.0}, time_limit_s=2)
+>>> root = pathlib.Path(tempfile.mkdtemp())
+>>> _ = write_plan(p, root / "plan", tiles=None)
+>>> gone = p.sites(2020)["site_id"].iloc[0]
+>>> r = relocate(root / "plan", 2020, [gone], root / "reloc", time_limit_s=2)
+>>> r["removed"] == [gone] and r["restored_share"] >= 0.99
 True
 """
 
@@ -21,34 +31,18 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
+import scipy.sparse as sp
 from shapely.geometry import Point
 
-from siteplan.defaults import TABLE, Assumptions
+from siteplan.defaults import Assumptions
 from siteplan.errors import ConfigError, InputError
-from siteplan.export import sites_table, staged
-from siteplan.planner import prepare_coverage
-from siteplan.schema import MACRO_KINDS, validate_candidates, validate_targets
+from siteplan.export import sites_table
+from siteplan.io.atomic import output_folder
+from siteplan.io.tables import write_csv
+from siteplan.kinds import KIND_INFO
+from siteplan.planio import read_plan
+from siteplan.problem import build_problem
 from siteplan.solve import max_cover, set_cover
-
-
-def _load(plan_dir: Path, milestone: int) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame,
-                                                   gpd.GeoDataFrame, Assumptions]:
-    gpkg, report = plan_dir / "plan.gpkg", plan_dir / "report.json"
-    if not gpkg.exists() or not report.exists():
-        raise InputError(f"{plan_dir}: not a plan folder (needs plan.gpkg and report.json from "
-                         "`siteplan plan` or `siteplan demo`).")
-    layers = {name for name, _ in pyogrio.list_layers(gpkg)}
-    if f"sites_{milestone}" not in layers:
-        years = sorted(n.split("_", 1)[1] for n in layers if n.startswith("sites_"))
-        raise ConfigError(f"{gpkg}: no milestone {milestone}; the plan has {years}.")
-    rows = json.loads(report.read_text(encoding="utf-8")).get("assumptions", [])
-    values = {r["key"]: r["value"] for r in rows if r["key"] in TABLE}
-    candidates = gpd.read_file(gpkg, layer="candidates")
-    return (validate_candidates(candidates, str(gpkg)), validate_targets(
-        gpd.read_file(gpkg, layer="targets"), str(gpkg)),
-        gpd.read_file(gpkg, layer=f"sites_{milestone}"), Assumptions(values))
-
 
 RING_M = (60.0, 120.0)
 
@@ -62,7 +56,7 @@ def nearby_candidates(candidates: gpd.GeoDataFrame, removed: np.ndarray,
     gone = candidates.iloc[removed].to_crs(metric)
     rows = []
     for row in gone.itertuples():
-        kind = "greenfield" if row.kind in MACRO_KINDS else "smart_pole"
+        kind = "greenfield" if KIND_INFO[row.kind].macro else "smart_pole"
         n = 0
         for radius in RING_M:
             for bearing in np.arange(8) * np.pi / 4:
@@ -71,7 +65,6 @@ def nearby_candidates(candidates: gpd.GeoDataFrame, removed: np.ndarray,
                              "height_m": row.height_m, "owner": "relocation (new)",
                              "name": f"Replacement {n} for {row.site_id}", "open_access": True,
                              "on_air": False, "power_supply": "direct",
-                             "cost_cny": float(assumptions[f"cost_cny.{kind}"]),
                              "geometry": Point(row.geometry.x + radius * np.cos(bearing),
                                                row.geometry.y + radius * np.sin(bearing))})
     extra = gpd.GeoDataFrame(rows, geometry="geometry", crs=metric).to_crs(candidates.crs)
@@ -79,62 +72,73 @@ def nearby_candidates(candidates: gpd.GeoDataFrame, removed: np.ndarray,
 
 
 def relocate(plan_dir: str | Path, milestone: int, remove: list[str], out: str | Path, *,
-             restore_share: float = 0.99, time_limit_s: float = 10.0) -> dict[str, Any]:
+             restore_share: float = 0.99, time_limit_s: float = 10.0,
+             force: bool = False) -> dict[str, Any]:
     """Plan replacements for ``remove`` and write ``work_order.csv`` and
     ``relocation.json`` into ``out``; returns the relocation summary.
+
+    The plan is read back exactly (:func:`siteplan.planio.read_plan`); the
+    ring candidates go through the plan's own problem builder, so land use
+    (never forbidden land, restricted land penalised) and strict sharing
+    apply to them as to the plan's candidates. The removed sites are out of
+    the candidate pool (their structure is going).
 
     Raises
     ------
     InputError, ConfigError
-        Not a plan folder, unknown milestone, a removed id not in the plan.
+        Not a plan folder, unknown milestone, a removed id not in the plan,
+        ``restore_share`` outside (0, 1].
     """
     plan_dir, out = Path(plan_dir), Path(out)
-    candidates, targets, sites, assumptions = _load(plan_dir, int(milestone))
+    if not 0 < float(restore_share) <= 1:
+        raise ConfigError(f"--restore-share {restore_share:g} must be in (0, 1], e.g. 0.99.")
     remove = [r.strip() for item in remove for r in str(item).split(",") if r.strip()]
     if not remove:
         raise ConfigError("give at least one site to remove (--remove ID).")
-    in_plan = set(sites["site_id"].astype(str))
+    old = read_plan(plan_dir)
+    m = old.milestone(int(milestone))
+    ids = old.candidates["site_id"].to_numpy()
+    in_plan = set(ids[m.selected].tolist())
     missing = [r for r in remove if r not in in_plan]
     if missing:
         raise InputError(f"{plan_dir / 'plan.gpkg'}, layer sites_{milestone}, column 'site_id': "
                          f"{missing} not in the {milestone} plan. Use ids from "
                          f"sites_{milestone}.csv.")
-    position = pd.Series(np.arange(len(candidates)), index=candidates["site_id"])
-    chosen = position[sites["site_id"].astype(str)].to_numpy()
-    removed = position[remove].to_numpy()
-    candidates = gpd.GeoDataFrame(pd.concat(
-        [candidates, nearby_candidates(candidates, removed, assumptions)], ignore_index=True),
-        crs=candidates.crs)
-    _, _, demand, coverage = prepare_coverage(candidates, targets, assumptions, lambda _t: None)
-    active = np.flatnonzero(demand["milestone"].to_numpy() <= int(milestone))
-    A = coverage.matrix[active].tocsc()
-    w = demand["weight"].to_numpy()[active]
+    position = pd.Series(np.arange(len(ids)), index=ids)
+    removed_old = position[remove].to_numpy()
+    base = old.candidates.drop(columns=["cost_cny", "landuse_flag"])
+    rings = nearby_candidates(base, removed_old, old.assumptions)
+    pool = gpd.GeoDataFrame(pd.concat([base.drop(index=removed_old), rings], ignore_index=True),
+                            crs=base.crs)
+    problem = build_problem(pool, old.targets, landuse=old.problem.zones,
+                            assumptions=old.assumptions, allow_large=True)
+    new_pos = pd.Series(np.arange(len(pool)), index=pool["site_id"].to_numpy())
+    kept = np.sort(new_pos[[i for i in ids[m.selected] if i not in set(remove)]].to_numpy())
+    active = problem.instance(int(milestone)).active
+    w = problem.weights[active]
 
     def covered(cols: np.ndarray) -> np.ndarray:
-        return coverage.cover_counts(cols)[active] > 0
+        return problem.coverage.cover_counts(cols)[active] > 0
 
-    kept = np.setdiff1d(chosen, removed)
-    before, after_removal = covered(chosen), covered(kept)
+    before = old.coverage.cover_counts(m.selected)[active] > 0
+    after_removal = covered(kept)
     lost = before & ~after_removal
     lost_weight = float(w[lost].sum())
-    pool = np.ones(len(candidates), bool)
-    pool[chosen] = False
-    if "landuse_flag" in candidates:
-        pool &= candidates["landuse_flag"].fillna("").to_numpy() != "forbidden"
-    cols = np.flatnonzero(pool)
+    free = ~problem.excluded
+    free[kept] = False
+    cols = np.flatnonzero(free)
     replacements = np.zeros(0, dtype=int)
     method = "nothing to restore"
     rows = np.flatnonzero(lost)
     if rows.size and cols.size:
-        sub = A[rows][:, cols]
-        cost = candidates["cost_cny"].to_numpy(float)[cols] if "cost_cny" in candidates \
-            else None
+        sub = sp.csc_array(problem.matrix[active][rows])[:, cols]
+        cost = problem.cost_cny[cols]
         coverable_w = float(w[rows][np.diff(sub.tocsr().indptr) > 0].sum())
         share = min(1.0, restore_share * lost_weight / coverable_w) if coverable_w else 1.0
-        cheapest = set_cover(sub, cost, weights=w[rows], target=share, time_limit=time_limit_s)
-        same = max_cover(sub, k=min(removed.size, cols.size), weights=w[rows], cost=cost,
-                         time_limit=time_limit_s)
-        if cheapest.selected.size <= removed.size:
+        cheapest = set_cover(sub, cost, weights=w[rows], target=share, time_limit_s=time_limit_s)
+        same = max_cover(sub, k=min(removed_old.size, cols.size), weights=w[rows], cost=cost,
+                         time_limit_s=time_limit_s)
+        if cheapest.selected.size <= removed_old.size:
             pick, method = cheapest.selected, "cheapest replacements, no more than removed"
         elif same.covered_weight >= restore_share * lost_weight - 1e-9:
             pick, method = same.selected, "same number of replacements"
@@ -142,13 +146,14 @@ def relocate(plan_dir: str | Path, milestone: int, remove: list[str], out: str |
             pick = cheapest.selected
             method = "more replacements than removed sites (same number cannot restore enough)"
         replacements = cols[pick]
-    during, after = covered(np.union1d(chosen, replacements)), covered(
-        np.union1d(kept, replacements))
+    old_cover = old.coverage.cover_counts(m.selected)[active] > 0
+    during = old_cover | covered(replacements)
+    after = covered(np.union1d(kept, replacements))
     restored_weight = float(w[lost & after].sum())
     total = float(w.sum())
     summary = {
         "milestone": int(milestone), "removed": remove,
-        "replacements": candidates["site_id"].to_numpy()[replacements].tolist(),
+        "replacements": problem.candidates["site_id"].to_numpy()[replacements].tolist(),
         "replacement_count": int(replacements.size), "removed_count": len(remove),
         "method": method, "lost_weight": lost_weight, "restored_weight": restored_weight,
         "restored_share": restored_weight / lost_weight if lost_weight else 1.0,
@@ -156,16 +161,16 @@ def relocate(plan_dir: str | Path, milestone: int, remove: list[str], out: str |
         "coverage_during": float(w[during].sum() / total),
         "coverage_after": float(w[after].sum() / total),
     }
-    build = sites_table(candidates.iloc[replacements])
+    build = sites_table(problem.candidates.iloc[replacements])
     build.insert(0, "action", "build")
-    gone = sites_table(candidates.iloc[removed])
+    gone = sites_table(old.candidates.iloc[removed_old])
     gone.insert(0, "action", "remove")
     order = pd.concat([build, gone], ignore_index=True)
     order.insert(0, "step", np.arange(1, len(order) + 1))
     keep_cols = ["step", "action", "site_id", "kind", "name", "owner", "height_m",
-                 "power_supply", "cost_cny", "lon", "lat"]
-    with staged(out) as stage:
-        order[[c for c in keep_cols if c in order]].to_csv(stage / "work_order.csv", index=False)
+                 "power_supply", "landuse_flag", "cost_cny", "lon", "lat"]
+    with output_folder(out, kind="relocation", force=force) as stage:
+        write_csv(order[[c for c in keep_cols if c in order]], stage / "work_order.csv")
         (stage / "relocation.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False),
                                                encoding="utf-8")
     return summary

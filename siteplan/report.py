@@ -18,8 +18,27 @@ from typing import Any
 
 import numpy as np
 
+from siteplan.i18n import COLUMNS, check_lang, column, term, tr
 from siteplan.planner import Plan
 from siteplan.schema import KINDS
+
+_MD_SPECIAL = "\\`*_{}[]()#+-!|~<>&"
+_MD_REPLACE = {c: "\\" + c for c in _MD_SPECIAL} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+
+
+def md(text: object) -> str:
+    """User text as inert Markdown: HTML and Markdown syntax escaped, line
+    breaks (which could start a heading or a list) turned into spaces.
+
+    Examples
+    --------
+    >>> print(md("<b>x</b>|#1\\n# h"))
+    &lt;b&gt;x&lt;/b&gt;\\|\\#1 \\# h
+    >>> print(md("[a](javascript:x) `c` *d*"))
+    \\[a\\]\\(javascript:x\\) \\`c\\` \\*d\\*
+    """
+    flat = " ".join(str(text).replace("\r", "\n").splitlines()) if text is not None else ""
+    return "".join(_MD_REPLACE.get(c, c) for c in flat)
 
 
 def fmt_share(x: float | None) -> str:
@@ -43,7 +62,8 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def plan_report(plan: Plan, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+def plan_report(plan: Plan, extra: dict[str, Any] | None = None,
+                lang: str = "en") -> dict[str, Any]:
     """The report as plain data (ready for ``json.dump``)."""
     summary = plan.summary().set_index("milestone")
     milestones = []
@@ -95,8 +115,10 @@ def plan_report(plan: Plan, extra: dict[str, Any] | None = None) -> dict[str, An
         "assumptions": plan.assumptions.table(),
         "notes": list(plan.notes),
     }
-    report["power"] = power_section(plan)
-    section = landuse_section(plan)
+    report["lang"] = check_lang(lang)
+    report["labels"] = {k: v[lang] for k, v in COLUMNS.items()}  # headings in this language
+    report["power"] = power_section(plan, lang)
+    section = landuse_section(plan, lang)
     if section is not None:
         report["landuse"] = section
     if extra:
@@ -104,7 +126,7 @@ def plan_report(plan: Plan, extra: dict[str, Any] | None = None) -> dict[str, An
     return _clean(report)
 
 
-def power_section(plan: Plan) -> dict[str, Any]:
+def power_section(plan: Plan, lang: str = "en") -> dict[str, Any]:
     """Per milestone: load, energy, cost, transfer-supply share; subsidy."""
     from siteplan.power import power_summary, site_power
 
@@ -116,30 +138,33 @@ def power_section(plan: Plan) -> dict[str, Any]:
         s.update(milestone=m.milestone, new_5g_sites=int(m.added.size),
                  subsidy_cny=float(m.added.size * subsidy))
         rows.append(s)
-    lines = ["## Power supply and subsidy", "",
-             "Loads per site profile, annual energy at the mean load fraction, cost at the "
-             "tariffs of the assumptions table; `power_<year>.csv` lists every site for the grid "
-             "company. Subsidy: new 5G sites added in the milestone × "
-             f"{subsidy:,.0f} CNY.", ""]
-    lines += _table(rows, [("milestone", "milestone"), ("sites", "sites"), ("load_kw", "load kW"),
-                           ("energy_mwh_per_year", "MWh/year"),
-                           ("cost_cny_per_year", "energy cost CNY/year"),
-                           ("transfer_share", "transfer-supply share"),
-                           ("transfer_share_target", "target"),
-                           ("transfer_target_met", "target met"),
-                           ("new_5g_sites", "new 5G sites"), ("subsidy_cny", "subsidy CNY")])
-    return {"milestones": rows, "markdown": "\n".join(lines)}
+    section = {"milestones": rows, "subsidy_cny_per_site": subsidy}
+    section["markdown"] = _power_markdown(section, lang)
+    return section
 
 
-def landuse_section(plan: Plan) -> dict[str, Any] | None:
+_POWER_COLUMNS = [("milestone", "milestone"), ("sites", "sites"), ("load_kw", "load_kw_total"),
+                  ("energy_mwh_per_year", "energy_mwh_per_year"),
+                  ("cost_cny_per_year", "power_cost_cny_per_year"),
+                  ("transfer_share", "transfer_share"),
+                  ("transfer_share_target", "transfer_share_target"),
+                  ("transfer_target_met", "transfer_target_met"),
+                  ("new_5g_sites", "new_5g_sites"), ("subsidy_cny", "subsidy_cny")]
+
+
+def _power_markdown(section: dict[str, Any], lang: str) -> str:
+    subsidy = section.get("subsidy_cny_per_site", 0.0) or 0.0
+    lines = [f"## {tr('r.power', lang)}", "",
+             tr("r.power_text", lang).format(subsidy=f"{subsidy:,.0f}"), ""]
+    lines += _table(section["milestones"], _titles(_POWER_COLUMNS, lang), lang=lang)
+    return "\n".join(lines)
+
+
+def landuse_section(plan: Plan, lang: str = "en") -> dict[str, Any] | None:
     """Per milestone: forbidden and restricted conflicts of the chosen sites."""
     if plan.landuse_conflicts is None:
         return None
-    rows, lines = [], ["## Land use", "",
-                       "Chosen sites against the land-use zones (rules in the assumptions table, "
-                       "`landuse.rule.*`). New builds on forbidden land were excluded before "
-                       f"solving: {0 if plan.excluded is None else len(plan.excluded)} candidates.",
-                       ""]
+    rows = []
     for m in plan.milestones:
         table = plan.site_conflicts(m.milestone)
         forbidden = table[table["rule"] == "forbidden"]
@@ -148,12 +173,24 @@ def landuse_section(plan: Plan) -> dict[str, Any] | None:
                      "restricted": int(len(restricted)),
                      "restricted_sites": restricted.to_dict(orient="records"),
                      "forbidden_sites": forbidden.to_dict(orient="records")})
-        lines.append(f"- {m.milestone}: {len(forbidden)} forbidden conflicts, "
-                     f"{len(restricted)} restricted (permit needed)"
-                     + (": " + ", ".join(f"{r.site_id} ({r.kind}) on {r.zone_class} {r.zone_id}"
-                                         for r in restricted.itertuples()) if len(restricted)
-                        else "") + ".")
-    return {"milestones": rows, "markdown": "\n".join(lines)}
+    section = {"milestones": rows,
+               "excluded": 0 if plan.excluded is None else int(len(plan.excluded))}
+    section["markdown"] = _landuse_markdown(section, lang)
+    return section
+
+
+def _landuse_markdown(section: dict[str, Any], lang: str) -> str:
+    lines = [f"## {tr('r.landuse', lang)}", "",
+             tr("r.landuse_text", lang).format(excluded=section.get("excluded", 0)), ""]
+    for row in section["milestones"]:
+        restricted = row.get("restricted_sites", [])
+        where = ", ".join(
+            f"{md(r.get('site_id'))} ({md(term(r.get('kind'), lang))}) {tr('r.on', lang)} "
+            f"{md(term(r.get('zone_class'), lang))} {md(r.get('zone_id'))}" for r in restricted)
+        lines.append("- " + tr("r.landuse_line", lang).format(
+            year=row["milestone"], forbidden=row["forbidden"], restricted=row["restricted"])
+            + (": " + where if where else "") + ("。" if lang == "zh" else "."))
+    return "\n".join(lines)
 
 
 def _edge_snr(plan: Plan) -> float | None:
@@ -164,82 +201,127 @@ def _edge_snr(plan: Plan) -> float | None:
     return LinkBudget.from_assumptions(plan.assumptions).edge_snr_db()
 
 
-def _table(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> list[str]:
-    out = ["| " + " | ".join(title for _, title in columns) + " |",
+def _titles(columns: list[tuple[str, str]], lang: str) -> list[tuple[str, str]]:
+    """``(row key, column heading key)`` pairs to ``(row key, heading)``."""
+    return [(key, column(name, lang)) for key, name in columns]
+
+
+def _table(rows: list[dict[str, Any]], columns: list[tuple[str, str]], *,
+           lang: str = "en") -> list[str]:
+    """A Markdown table; text cells escaped (:func:`md`), numbers formatted,
+    kinds/classes/statuses named in ``lang``."""
+    out = ["| " + " | ".join(md(title) for _, title in columns) + " |",
            "|" + "|".join("---" for _ in columns) + "|"]
     for row in rows:
         cells = []
         for key, _ in columns:
             v = row.get(key)
-            if isinstance(v, float):
+            if isinstance(v, bool | np.bool_):
+                cells.append(tr("yes", lang) if v else f"**{tr('no', lang)}**")
+            elif isinstance(v, float | np.floating):
+                v = float(v)
                 as_share = "share" in key or "covered" in key or key in (
                     "gap", "target", "coverage_target")
-                v = fmt_share(v) if as_share else f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}"
-            elif isinstance(v, bool):
-                v = "yes" if v else "**no**"
-            cells.append(str(v).replace("|", "\\|") if v is not None else "–")
+                cells.append("–" if math.isnan(v) else fmt_share(v) if as_share
+                             else f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}")
+            elif v is None:
+                cells.append("–")
+            elif isinstance(v, str):
+                cells.append(md(term(v, lang) if key in _TERM_KEYS else v))
+            else:
+                cells.append(md(v))
         out.append("| " + " | ".join(cells) + " |")
     return out
 
 
-def markdown_report(report: dict[str, Any]) -> str:
-    """Render :func:`plan_report` output as Markdown."""
-    lines = [f"# Site plan: {report['name']}", ""]
-    lines += [f"Candidates: {report['inputs']['candidates']:,} "
-              f"({', '.join(f'{k} {v}' for k, v in report['inputs']['candidates_by_kind'].items())}); "
-              f"target areas: {report['inputs']['target_areas']}; demand points: "
-              f"{report['inputs']['demand_points']:,}. Coverage model: "
-              f"`{report['coverage']['mode']}`"
-              + (f" (SNR per resource element at the RSRP threshold: "
-                 f"{report['coverage']['edge_snr_db']:.1f} dB)"
-                 if report["coverage"].get("edge_snr_db") is not None else "")
-              + f"; policy mode: `{report['policy_mode']}`. "
-              f"Computation CRS: {report['crs']['metric']}.", ""]
-    lines += ["## Milestones", ""]
-    lines += _table(report["milestones"], [
-        ("milestone", "milestone"), ("sites", "sites"), ("added", "added"), ("on_air", "on air"),
-        ("reused", "reused"), ("new", "new"), ("reuse_share", "reuse share"),
-        ("cost_cny", "cost (CNY)"), ("site_target", "policy target"),
-        ("site_target_met", "target reached")])
-    lines += ["", f"Reuse share against the national reference of "
-              f"{fmt_share(report['national_reuse_reference'])} of 5G builds on existing "
-              "resources (China Tower, 2023).", ""]
+_TERM_KEYS = frozenset({"kind", "area_class", "status", "supply", "power_supply", "zone_class",
+                        "rule", "environment"})
+
+
+def _kinds_in_order(by_kind: dict[str, int]) -> list[tuple[str, int]]:
+    """Counts by kind, known kinds in :data:`KINDS` order, then any others."""
+    known = [(k, by_kind[k]) for k in KINDS if by_kind.get(k)]
+    return known + sorted((k, v) for k, v in by_kind.items() if k not in KINDS and v)
+
+
+_MILESTONE_COLUMNS = [("milestone", "milestone"), ("sites", "sites"), ("added", "added"),
+                      ("on_air", "on_air_count"), ("reused", "reused"), ("new", "new"),
+                      ("reuse_share", "reuse_share"), ("cost_cny", "cost_cny"),
+                      ("site_target", "site_target"), ("site_target_met", "site_target_met")]
+_CLASS_COLUMNS = [("area_class", "area_class"), ("areas", "areas"),
+                  ("covered_share", "covered_share"), ("target", "target"),
+                  ("all_targets_met", "all_targets_met")]
+_AREA_COLUMNS = [("area_id", "area_id"), ("name", "area_name"), ("area_class", "area_class"),
+                 ("coverage_target", "coverage_target"), ("coverable_share", "coverable_share"),
+                 ("covered_share", "covered_share"),
+                 ("covered_of_coverable", "covered_of_coverable"), ("target_met", "target_met"),
+                 ("median_best_server_rsrp_dbm", "median_best_server_rsrp_dbm"),
+                 ("unreachable_reason", "unreachable_reason")]
+
+
+def markdown_report(report: dict[str, Any], lang: str = "en") -> str:
+    """Render :func:`plan_report` output as Markdown in ``lang`` ("en"/"zh").
+
+    Every string from the inputs is escaped with :func:`md`; the sections
+    of this module (land use, power, radio comparison) are rendered in
+    ``lang`` from their data, other sections (``site_targets``,
+    ``relocation``) as their own ``markdown``.
+    """
+    check_lang(lang)
+    sep = "、" if lang == "zh" else ", "
+    lines = [f"# {tr('r.title', lang).format(name=md(report['name']))}", ""]
+    cov = report["coverage"]
+    snr = "" if cov.get("edge_snr_db") is None else tr("r.snr", lang).format(
+        snr=f"{cov['edge_snr_db']:.1f}")
+    lines += [tr("r.inputs", lang).format(
+        candidates=f"{report['inputs']['candidates']:,}",
+        by_kind=sep.join(f"{md(term(k, lang))} {v}" for k, v in
+                         _kinds_in_order(report["inputs"]["candidates_by_kind"])),
+        areas=report["inputs"]["target_areas"], points=f"{report['inputs']['demand_points']:,}",
+        mode=md(cov["mode"]), snr=snr, policy=md(report["policy_mode"]),
+        crs=md(report["crs"]["metric"])), ""]
+    lines += [f"## {tr('r.milestones', lang)}", ""]
+    lines += _table(report["milestones"], _titles(_MILESTONE_COLUMNS, lang), lang=lang)
+    lines += ["", tr("r.reuse_reference", lang).format(
+        share=fmt_share(report["national_reuse_reference"])), ""]
     for m in report["milestones"]:
         s = m["solver"]
         lines += [f"## {m['milestone']}", "",
-                  f"{m['sites']} sites: " + ", ".join(
-                      f"{m['by_kind'].get(k, 0)} {k}" for k in KINDS if m["by_kind"].get(k)) + ".",
-                  f"Solver `{s['method']}`: cost {s['cost']:,.0f} CNY, lower bound "
-                  f"{s['lower_bound']:,.0f}, gap {fmt_share(s['gap'])}, {s['time_s']:.1f} s.",
-                  f"Uncovered demand points: {m['uncovered_points']:,}, of which "
-                  f"{m['uncoverable_points']:,} no candidate can reach "
-                  f"(weight {m['uncoverable_weight']:.2f}).", "", "Per area class:", ""]
-        lines += _table(m["classes"], [("area_class", "class"), ("areas", "areas"),
-                                       ("covered_share", "covered share"),
-                                       ("target", "target"), ("all_targets_met", "all met")])
-        lines += ["", "Per area (the target applies to the whole area's demand):", ""]
-        lines += _table(m["areas"], [
-            ("area_id", "area"), ("name", "name"), ("area_class", "class"),
-            ("coverage_target", "target"), ("coverable_share", "coverable share"),
-            ("covered_share", "covered share"), ("covered_of_coverable", "covered of coverable"),
-            ("target_met", "target met"),
-            ("median_best_server_rsrp_dbm", "median best-server RSRP (dBm)"),
-            ("unreachable_reason", "out of every reach (why)")])
+                  tr("r.sites_by_kind", lang).format(sites=m["sites"], kinds=sep.join(
+                      f"{v} {md(term(k, lang))}" for k, v in _kinds_in_order(m["by_kind"]))),
+                  tr("r.solver", lang).format(
+                      method=md(s["method"]), cost=f"{s['cost']:,.0f}",
+                      bound=f"{s['lower_bound']:,.0f}", gap=fmt_share(s["gap"]),
+                      time=f"{s['time_s']:.1f}"),
+                  tr("r.uncovered", lang).format(
+                      points=f"{m['uncovered_points']:,}",
+                      unreachable=f"{m['uncoverable_points']:,}",
+                      weight=f"{m['uncoverable_weight']:.2f}"), "", tr("r.per_class", lang), ""]
+        lines += _table(m["classes"], _titles(_CLASS_COLUMNS, lang), lang=lang)
+        lines += ["", tr("r.per_area", lang), ""]
+        lines += _table(m["areas"], _titles(_AREA_COLUMNS, lang), lang=lang)
         lines.append("")
+    own = {"radio_comparison": _radio_markdown, "landuse": _landuse_markdown,
+           "power": _power_markdown}
     for key in ("radio_comparison", "landuse", "power", "site_targets", "relocation",
                 "capacity"):
-        if key in report and report[key].get("markdown"):
-            lines += [report[key]["markdown"], ""]
-    lines += ["## Assumptions", "", "Every assumed number, as used in this plan "
-              "(override in the config's `[assumptions]` table).", ""]
-    rows = [{**r, "value": f"{r['value']}" + (" (overridden)" if r["overridden"] else "")}
-            for r in report["assumptions"]]
-    lines += _table(rows, [("key", "key"), ("value", "value"), ("unit", "unit"), ("note", "note")])
+        section = report.get(key)
+        if not isinstance(section, dict):
+            continue
+        if key in own and ("rows" in section or "milestones" in section):
+            lines += [own[key](section, lang), ""]
+        elif section.get("markdown"):
+            lines += [section["markdown"], ""]
+    lines += [f"## {tr('r.assumptions', lang)}", "", tr("r.assumptions_text", lang), ""]
+    rows = [{**r, "value": f"{r['value']}" + (tr("r.overridden", lang) if r["overridden"]
+                                              else "")} for r in report["assumptions"]]
+    lines += _table(rows, _titles([("key", "key"), ("value", "value"), ("unit", "unit"),
+                                   ("note", "note")], lang), lang=lang)
     reach = report["coverage"]["reach_m"]
-    lines += ["", "Largest reach per site class and environment used to propose pairs: "
-              + ", ".join(f"{k} {v:,.0f} m" for k, v in reach.items()) + "."]
+    lines += ["", tr("r.reach", lang) + sep.join(f"{md(k)} {v:,.0f} m" for k, v in reach.items())
+              + ("。" if lang == "zh" else ".")]
     if report.get("notes"):
-        lines += ["", "## Notes", ""] + [f"- {n}" for n in report["notes"]]
+        lines += ["", f"## {tr('r.notes', lang)}", ""] + [f"- {md(n)}" for n in report["notes"]]
     return "\n".join(lines) + "\n"
 
 
@@ -263,18 +345,26 @@ def radio_comparison(link_budget_plan: Plan, radius_plan: Plan) -> dict[str, Any
                      "new_radius": int(b.loc[year, "new"]), "site_target": target,
                      "link_budget_meets_target": None if target is None
                      else bool(a.loc[year, "sites"] >= target)})
-    lines = ["## Link budget against the radius table", "",
-             "Site counts with coverage from the TR 38.901 link budget (this plan) and with the "
-             "fixed radius table (`coverage.mode = \"radius\"`), same candidates and targets.", ""]
-    lines += _table(rows, [("milestone", "milestone"), ("sites_link_budget", "sites, link budget"),
-                           ("sites_radius", "sites, radius table"), ("change", "change"),
-                           ("new_link_budget", "new builds, link budget"),
-                           ("new_radius", "new builds, radius"), ("site_target", "policy target"),
-                           ("link_budget_meets_target", "link budget reaches target")])
-    last = rows[-1]
-    if last["site_target"] is not None:
-        verdict = "reaches" if last["link_budget_meets_target"] else "stays below"
-        lines += ["", f"The {last['milestone']} coverage plan needs {last['sites_link_budget']} "
-                  f"sites and {verdict} the policy target of {last['site_target']}+; coverage "
-                  "alone does not set the count (capacity, indoor and operator demand do)."]
-    return {"rows": rows, "markdown": "\n".join(lines)}
+    section = {"rows": rows}
+    section["markdown"] = _radio_markdown(section, "en")
+    return section
+
+
+_RADIO_COLUMNS = [("milestone", "milestone"), ("sites_link_budget", "sites_link_budget"),
+                  ("sites_radius", "sites_radius"), ("change", "change"),
+                  ("new_link_budget", "new_link_budget"), ("new_radius", "new_radius"),
+                  ("site_target", "site_target"),
+                  ("link_budget_meets_target", "link_budget_meets_target")]
+
+
+def _radio_markdown(section: dict[str, Any], lang: str) -> str:
+    rows = section["rows"]
+    lines = [f"## {tr('r.radio', lang)}", "", tr("r.radio_text", lang), ""]
+    lines += _table(rows, _titles(_RADIO_COLUMNS, lang), lang=lang)
+    last = rows[-1] if rows else {}
+    if last.get("site_target") is not None:
+        verdict = tr("r.reaches" if last["link_budget_meets_target"] else "r.stays_below", lang)
+        lines += ["", tr("r.radio_verdict", lang).format(
+            year=last["milestone"], sites=last["sites_link_budget"], verdict=verdict,
+            target=last["site_target"])]
+    return "\n".join(lines)

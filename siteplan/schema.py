@@ -18,6 +18,11 @@ Examples
 
 from __future__ import annotations
 
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -44,6 +49,154 @@ AREA_CLASSES: tuple[str, ...] = (
 )
 POWER_SUPPLY: tuple[str, ...] = ("direct", "transfer", "unknown")
 
+#: Words of open-resource lists and English variants not (yet) in the kind
+#: registry (:mod:`siteplan.kinds`); matched after :func:`value_key`.
+EXTRA_KIND_WORDS: dict[str, tuple[str, ...]] = {
+    "existing_site": ("基站", "存量站", "存量站址", "现网站址", "existing site", "existing"),
+    "tower": ("铁塔", "通信塔", "通信铁塔", "存量铁塔", "communication tower", "mast"),
+    "rooftop": ("楼顶", "屋顶", "楼宇", "楼面", "楼面站", "roof", "rooftop site"),
+    "streetlight": ("路灯", "灯杆", "路灯杆", "street light", "street lamp", "lamp post"),
+    "monitoring_pole": ("监控杆", "监控", "视频监控杆", "治安监控杆", "monitoring pole",
+                        "cctv pole", "surveillance pole"),
+    "power_pole": ("电力杆", "电杆", "电线杆", "电力塔", "power pole", "utility pole"),
+    "traffic_pole": ("交通标志杆", "交通杆", "信号灯杆", "标志杆", "交通信号杆", "traffic pole",
+                     "traffic light pole", "traffic sign pole"),
+    "public_building": ("公共建筑", "政府楼宇", "机关", "学校", "医院", "场馆",
+                        "public building"),
+    "smart_pole": ("智慧杆", "多功能杆", "综合杆", "智慧灯杆", "smart pole", "new pole"),
+    "greenfield": ("新建", "新建铁塔", "新建站", "新建站址", "地面塔", "落地塔", "greenfield tower",
+                   "greenfield site", "green field", "new tower", "new site", "new build"),
+}
+#: Every accepted name of each kind: the registry's Chinese name and aliases, then
+#: :data:`EXTRA_KIND_WORDS`.
+KIND_NAMES: dict[str, tuple[str, ...]] = {
+    k: tuple(dict.fromkeys((info.zh, *info.aliases, *EXTRA_KIND_WORDS.get(k, ()))))
+    for k, info in KIND_INFO.items()}
+AREA_CLASS_NAMES: dict[str, tuple[str, ...]] = {
+    "main_urban": ("主城区", "中心城区", "城区", "main urban"),
+    "key_area": ("重点区域", "重点场所", "热点区域", "key area"),
+    "transport_hub": ("交通枢纽", "枢纽", "transport hub"),
+    "town_seat": ("县城", "乡镇", "镇区", "乡镇驻地", "town seat", "town"),
+    "industrial_park": ("工业园区", "产业园区", "园区", "开发区", "industrial park"),
+    "scenic_area": ("景区", "旅游景区", "风景区", "scenic area"),
+    "village": ("行政村", "村庄", "农村", "自然村", "village"),
+    "road_corridor": ("道路", "交通干线", "高速公路", "高速", "高铁", "铁路", "road corridor",
+                      "road"),
+}
+ENVIRONMENT_NAMES: dict[str, tuple[str, ...]] = {
+    "dense_urban": ("密集城区", "密集市区", "dense urban", "dense"),
+    "urban": ("一般城区", "城区", "市区", "一般市区"),
+    "suburban": ("郊区", "县城", "乡镇", "sub urban"),
+    "rural": ("农村", "乡村", "rural area"),
+}
+
+_KEY_SEP = re.compile(r"[\s\-_·]+")
+
+
+def value_key(text: object) -> str:
+    """The form enumerated values are compared in: NFKC (full-width letters
+    and spaces become ASCII), case-folded, runs of spaces/hyphens/underscores
+    as one ``_``.
+
+    Examples
+    --------
+    >>> value_key("  Greenfield-Tower "), value_key("ＧＲＥＥＮＦＩＥＬＤ"), value_key("铁 塔")
+    ('greenfield_tower', 'greenfield', '铁_塔')
+    """
+    text = unicodedata.normalize("NFKC", str(text)).strip().casefold()
+    return _KEY_SEP.sub("_", text).strip("_")
+
+
+def alias_table(names: Mapping[str, Iterable[str]]) -> dict[str, str]:
+    """``value_key(alias) -> canonical`` for every canonical value and alias."""
+    table: dict[str, str] = {}
+    for canonical, aliases in names.items():
+        for alias in (canonical, *aliases):
+            table.setdefault(value_key(alias), canonical)
+    return table
+
+
+_KIND_ALIASES = alias_table(KIND_NAMES)
+_AREA_CLASS_ALIASES = alias_table(AREA_CLASS_NAMES)
+_ENVIRONMENT_ALIASES = alias_table(ENVIRONMENT_NAMES)
+
+
+def suggest(text: object, choices: Iterable[str]) -> str:
+    """`` Did you mean 'x'?`` for the closest choices, or ``""``.
+
+    Examples
+    --------
+    >>> suggest("forbiden", ["forbidden", "restricted", "allowed"])
+    " Did you mean 'forbidden'?"
+    """
+    choices = list(dict.fromkeys(choices))
+    key = value_key(text)
+    close = difflib.get_close_matches(key, choices, n=1, cutoff=0.6)
+    if not close:
+        keyed = {value_key(c): c for c in choices}
+        close = [keyed[k] for k in difflib.get_close_matches(key, keyed, n=1, cutoff=0.6)]
+    return f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+
+
+def normalise_kind(text: object) -> str | None:
+    """Canonical site kind of a kind name in any case, Chinese or English
+    (``None`` when unknown). The one place kind aliases are resolved.
+
+    Examples
+    --------
+    >>> normalise_kind("Greenfield tower"), normalise_kind("路灯"), normalise_kind("TOWER")
+    ('greenfield', 'streetlight', 'tower')
+    >>> normalise_kind("spaceship") is None
+    True
+    """
+    if text is None or (isinstance(text, float) and np.isnan(text)):
+        return None
+    return find_kind(unicodedata.normalize("NFKC", str(text))) or \
+        _KIND_ALIASES.get(value_key(text))
+
+
+def normalise_area_class(text: object) -> str | None:
+    """Canonical area class (``"县城"`` → ``"town_seat"``), ``None`` if unknown."""
+    return _AREA_CLASS_ALIASES.get(value_key(text))
+
+
+def normalise_environment(text: object) -> str | None:
+    """Canonical environment (``"密集城区"`` → ``"dense_urban"``), ``None`` if unknown."""
+    return _ENVIRONMENT_ALIASES.get(value_key(text))
+
+
+def canonical_values(frame: pd.DataFrame, source: str, column: str, normalise,
+                     names: Mapping[str, Iterable[str]], what: str) -> pd.Series:
+    """Map a column through ``normalise``; an unknown value is an
+    :class:`InputError` naming the row, the value, the accepted names and the
+    closest one.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"kind": ["Tower", "路灯", "towr"]})
+    >>> canonical_values(f, "a.csv", "kind", normalise_kind, KIND_NAMES, "kind")
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    siteplan.errors.InputError: a.csv, row 3, column 'kind': unknown kind 'towr'. Did you mean 'tower'? ...
+    """
+    raw = frame[column]
+    mapped = raw.map(lambda v: None if pd.isna(v) else normalise(v))
+    unknown = mapped.isna().to_numpy()
+    if unknown.any():
+        i = int(np.flatnonzero(unknown)[0])
+        value = raw.iloc[i]
+        every = [a for c, aliases in names.items() for a in (c, *aliases)]
+        chinese = [a for aliases in names.values() for a in aliases[:1] if not a.isascii()][:5]
+        more = f" ({int(unknown.sum())} rows in all)" if unknown.sum() > 1 else ""
+        shown = "empty" if pd.isna(value) or not str(value).strip() else repr(value)
+        raise InputError(
+            f"{where(source, row=_row(frame, i), column=column)}: unknown {what} {shown}{more}."
+            f"{suggest(value, every) if shown != 'empty' else ''} Use one of: "
+            f"{', '.join(names)} (or their Chinese names, e.g. {', '.join(chinese)} …).")
+    return mapped.astype(str)
+
+
 CANDIDATE_COLUMNS: tuple[str, ...] = (
     "site_id", "kind", "height_m", "owner", "open_access", "on_air", "power_supply", "name",
 )
@@ -54,7 +207,11 @@ TARGET_COLUMNS: tuple[str, ...] = (
 
 
 def _row(frame: pd.DataFrame, position: int) -> int:
-    """Row number as the user sees it (feature number, or CSV line number)."""
+    """Row number as the user sees it (feature number, or CSV line number;
+    ``attrs["lines"]`` when a reader skipped title or summary rows)."""
+    lines = frame.attrs.get("lines")
+    if lines is not None and len(lines) == len(frame):
+        return int(lines[int(position)])
     return int(position) + int(frame.attrs.get("row_offset", 1))
 
 
@@ -192,21 +349,21 @@ def validate_candidates(frame: gpd.GeoDataFrame, source: str = "candidates") -> 
         _bad(out, source, dup, "site_id", f"duplicate site_id {first!r}",
              "Make site_id unique (e.g. prefix it with the source).")
     out["site_id"] = ids
-    kinds = out["kind"].map(find_kind)
-    unknown = kinds.isna()
-    if unknown.any():
-        _bad(out, source, unknown.to_numpy(), "kind", f"unknown kind {out['kind'][unknown].iloc[0]!r}",
-             f"Use one of: {', '.join(KINDS)} (any case, or the Chinese names).")
-    out["kind"] = kinds.astype(str)
+    out["kind"] = canonical_values(out, source, "kind", normalise_kind, KIND_NAMES, "kind")
     out["height_m"] = _as_number(out, source, "height_m") if "height_m" in out else np.nan
-    if (out["height_m"] <= 0).any():
-        _bad(out, source, (out["height_m"] <= 0).to_numpy(), "height_m",
-             "height_m must be positive", "Give the mount height in metres, or leave it empty.")
+    tall = out["height_m"]
+    bad_height = ((tall <= 0) | (tall > 300) | np.isinf(tall)).to_numpy()
+    if bad_height.any():
+        _bad(out, source, bad_height, "height_m",
+             f"height_m must be in (0, 300] m (got {tall[bad_height].iloc[0]!r})",
+             "Give the mount height in metres, or leave it empty for the kind's default.")
     for column in ("owner", "name"):
         out[column] = out[column].fillna("").astype(str) if column in out else ""
     out["open_access"] = _as_bool(out, source, "open_access", False)
     out["on_air"] = _as_bool(out, source, "on_air", False)
-    supply = (out["power_supply"].fillna("unknown").astype(str).str.strip().str.lower()
+    supply = (out["power_supply"].fillna("unknown").astype(str).map(value_key)
+              .replace({"直供": "direct", "直供电": "direct", "转供": "transfer",
+                        "转供电": "transfer", "未知": "unknown", "": "unknown"})
               if "power_supply" in out else pd.Series("unknown", index=out.index))
     _bad(out, source, (~supply.isin(POWER_SUPPLY)).to_numpy(), "power_supply",
          "unknown power_supply", f"Use one of: {', '.join(POWER_SUPPLY)}.")
@@ -241,14 +398,19 @@ def validate_targets(frame: gpd.GeoDataFrame, source: str = "targets") -> gpd.Ge
     _bad(out, source, dup, "area_id", "duplicate area_id", "Make area_id unique.")
     out["area_id"] = ids
     out["name"] = out["name"].fillna(ids).astype(str) if "name" in out else ids
-    env = out["environment"].astype("string").str.strip().str.lower()
-    _bad(out, source, (~env.isin(ENVIRONMENTS)).to_numpy(), "environment",
-         "unknown environment", f"Use one of: {', '.join(ENVIRONMENTS)}.")
-    out["environment"] = env.astype(str)
-    out["area_class"] = out["area_class"].astype(str).str.strip()
+    out["environment"] = canonical_values(out, source, "environment", normalise_environment,
+                                          ENVIRONMENT_NAMES, "environment")
+    out["area_class"] = canonical_values(out, source, "area_class", normalise_area_class,
+                                         AREA_CLASS_NAMES, "area class")
+    if out["milestone"].dtype == object or pd.api.types.is_string_dtype(out["milestone"]):
+        out["milestone"] = out["milestone"].astype("string").str.strip() \
+            .str.replace(r"\s*年(度)?$", "", regex=True)
     milestone = _as_number(out, source, "milestone")
     _bad(out, source, (milestone.isna() | (milestone % 1 != 0)).to_numpy(), "milestone",
          "milestone must be a whole number (a year, e.g. 2021)", "Write the milestone year.")
+    _bad(out, source, ((milestone < 1990) | (milestone > 2100)).to_numpy(), "milestone",
+         "milestone must be a year between 1990 and 2100",
+         "Write the milestone year (e.g. 2021).")
     out["milestone"] = milestone.astype(int)
     target = (_as_number(out, source, "coverage_target") if "coverage_target" in out
               else pd.Series(0.95, index=out.index)).fillna(0.95)
@@ -258,8 +420,9 @@ def validate_targets(frame: gpd.GeoDataFrame, source: str = "targets") -> gpd.Ge
     out["indoor"] = _as_bool(out, source, "indoor", False)
     weight = (_as_number(out, source, "weight") if "weight" in out
               else pd.Series(1.0, index=out.index)).fillna(1.0)
-    _bad(out, source, (weight <= 0).to_numpy(), "weight", "weight must be positive",
-         "Give a positive demand weight per km² (1 = ordinary).")
+    _bad(out, source, ((weight <= 0) | ~np.isfinite(weight) | (weight > 1e6)).to_numpy(),
+         "weight", "weight must be a positive number no larger than 1,000,000",
+         "Give a positive demand weight per km² (1 = ordinary; a busy hub 10-100).")
     out["weight"] = weight
     ordered = [*TARGET_COLUMNS, *[c for c in out.columns if c not in TARGET_COLUMNS]]
     return out[ordered].reset_index(drop=True)

@@ -8,8 +8,15 @@ second-server coverage of key areas, transport hubs and the main urban area.
 
 Examples
 --------
->>> callable(site_count_analysis)
-True
+>>> from siteplan.datasets import load_sample
+>>> from siteplan.planner import plan
+>>> c, t, _ = load_sample()
+>>> p = plan(c, t, assumptions={"demand.spacing_m": 400.0}, time_limit_s=2,
+...          site_targets={2020: 10, 2022: 600})
+>>> rows = site_count_analysis(p, time_limit_s=1)["rows"]
+>>> [(r["milestone"], r["status"]) for r in rows]  # doctest: +NORMALIZE_WHITESPACE
+[(2020, 'plan needs more sites than the target'),
+ (2022, 'plan needs fewer sites than the target')]
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ SECOND_SERVER_CLASSES = ("key_area", "transport_hub", "main_urban")
 def _fill(plan: Plan, index: int, extra: int, time_limit_s: float, seed: int) -> dict[str, Any]:
     m = plan.milestones[index]
     demand = plan.demand
-    matrix = sp.csc_array(plan.coverage.matrix)
+    matrix = sp.csc_array(plan.problem.matrix)
     counts = plan.coverage.cover_counts(m.selected)
     later = np.flatnonzero(demand["milestone"].to_numpy() > m.milestone)
     if later.size:
@@ -42,15 +49,15 @@ def _fill(plan: Plan, index: int, extra: int, time_limit_s: float, seed: int) ->
                                 SECOND_SERVER_CLASSES)]
         weights = demand["weight"].to_numpy()[rows] * (counts[rows] == 1)
         basis = "second-server coverage of " + ", ".join(SECOND_SERVER_CLASSES)
-    free = np.ones(matrix.shape[1], bool)
+    free = ~plan.problem.excluded
     free[m.selected] = False
     cols = np.flatnonzero(free)
     if rows.size == 0 or cols.size == 0 or weights.sum() <= 0:
         return {"basis": basis, "fill_sites": [], "gain_weight": 0.0, "pool_weight": 0.0}
     sub = sp.csc_array(matrix[rows][:, cols])
-    cost = plan.candidates["cost_cny"].to_numpy()[cols]
+    cost = plan.problem.cost_cny[cols]
     k = min(extra, cols.size)
-    res = max_cover(sub, k=k, weights=weights, cost=cost, time_limit=time_limit_s, seed=seed)
+    res = max_cover(sub, k=k, weights=weights, cost=cost, time_limit_s=time_limit_s, seed=seed)
     chosen = cols[res.selected]
     ids = plan.candidates["site_id"].to_numpy()[chosen].tolist()
     return {"basis": basis, "fill_sites": ids, "gain_weight": res.covered_weight,
@@ -70,16 +77,19 @@ def site_count_analysis(plan: Plan, *, time_limit_s: float = 5.0, seed: int = 0)
         row: dict[str, Any] = {"milestone": m.milestone, "site_target": target,
                                "planned_sites": planned,
                                "coverage_full_plan": float(
-                                   (active_w * m.covered[m.active]).sum() / active_w.sum()),
+                                   (active_w * m.covered_mask[m.active]).sum() / active_w.sum()),
                                "cost_full_plan_cny": float(m.result.cost)}
         if planned > target:
             previous = plan.milestones[i - 1].selected if i else np.zeros(0, int)
             on_air = np.flatnonzero(plan.candidates["on_air"].to_numpy())
             pre = previous if previous.size <= target else (on_air if on_air.size <= target
                                                             else None)
-            res = max_cover(plan.coverage.matrix[m.active], k=target, weights=active_w,
-                            cost=plan.candidates["cost_cny"].to_numpy(), preselected=pre,
-                            time_limit=time_limit_s, seed=seed)
+            allowed = np.union1d(np.flatnonzero(~plan.problem.excluded),
+                                 pre if pre is not None else np.zeros(0, int))
+            sub = sp.csc_array(plan.problem.matrix[m.active])[:, allowed]
+            pre_sub = None if pre is None else np.searchsorted(allowed, pre)
+            res = max_cover(sub, k=target, weights=active_w, cost=plan.problem.cost_cny[allowed],
+                            preselected=pre_sub, time_limit_s=time_limit_s, seed=seed)
             row.update(status="plan needs more sites than the target",
                        coverage_at_target=res.covered,
                        coverage_at_target_upper_bound=res.upper_bound / active_w.sum(),

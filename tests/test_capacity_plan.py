@@ -10,8 +10,9 @@ from shapely.geometry import Point, box
 from siteplan import capacity_report as cr
 from siteplan.capacity_report import md_text
 from siteplan.landuse import conflicts, prepare_zones
-from siteplan.planner import area_groups, plan
+from siteplan.planner import plan
 from siteplan.policy import apply_strict_sharing
+from siteplan.problem import area_groups
 from siteplan.report import markdown_report, plan_report
 
 from .capacity_reference import highs_optimum
@@ -36,11 +37,13 @@ def _town(population=20_000, indoor=False, name="Town"):
 
 
 def _reference_cost(p):
-    """The optimum of the plan's own problem by HiGHS (tests only)."""
+    """The optimum of the plan's own problem by HiGHS (tests only): the
+    whole-area targets on the coverage rows, the capacity rows."""
     m = p.milestones[0]
     matrix = p.coverage.matrix
     if p.assumptions["policy.mode"] == "strict":
         matrix = apply_strict_sharing(matrix, p.candidates["kind"].to_numpy())
+    np.testing.assert_array_equal(matrix.toarray(), p.problem.matrix.toarray())
     A = matrix[m.active].toarray()
     coverable = np.diff(matrix.indptr) > 0
     groups, target = area_groups(p.demand, m.active, coverable)

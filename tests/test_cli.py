@@ -19,7 +19,8 @@ from siteplan.datasets import sample_dir
 @pytest.fixture(scope="module")
 def demo_out(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo") / "out"
-    result = CliRunner().invoke(main, ["demo", "--out", str(out), "--time-limit", "5"])
+    result = CliRunner().invoke(main, ["demo", "--out", str(out), "--time-limit", "5",
+                                       "--compare-radius"])
     assert result.exit_code == 0, result.output
     return out
 
@@ -69,8 +70,8 @@ def test_report_contents(demo_out):
     assert [r["milestone"] for r in radio] == [2020, 2021, 2022]
     md = (demo_out / "report.md").read_text(encoding="utf-8")
     assert "## Land use" in md and "## Link budget against the radius table" in md
-    assert "## Assumptions" in md and "radio.rsrp_threshold_dbm" in md
-    assert "## Capacity: what sets the site count" in md and "traffic.penetration" in md
+    assert "## Assumptions" in md and "radio.rsrp\\_threshold\\_dbm" in md  # Markdown-escaped
+    assert "## Capacity: what sets the site count" in md
 
 
 def _copy_sample(tmp_path: Path) -> Path:
@@ -94,16 +95,17 @@ def test_bad_candidate_row_keeps_earlier_outputs(tmp_path):
     config = _copy_sample(tmp_path)
     folder = config.parent
     cands = gpd.read_file(folder / "candidates.gpkg")
-    cands.loc[5, "kind"] = "lamp post"
+    cands.loc[5, "kind"] = "windmill"
     cands.to_file(folder / "candidates.gpkg", layer="candidates")
     out = tmp_path / "out"
     out.mkdir()
     (out / "report.md").write_text("earlier report")
+    (out / ".siteplan").write_text('{"kind": "plan"}')  # an earlier siteplan run's folder
     result = CliRunner().invoke(main, ["plan", str(config), "--out", str(out)])
     assert result.exit_code == 2
-    assert "row 6" in result.output and "kind" in result.output and "lamp post" in result.output
+    assert "row 6" in result.output and "kind" in result.output and "windmill" in result.output
     assert (out / "report.md").read_text() == "earlier report"
-    assert [p.name for p in out.iterdir()] == ["report.md"]
+    assert sorted(p.name for p in out.iterdir()) == [".siteplan", "report.md"]
 
 
 def test_bad_config_key(tmp_path):

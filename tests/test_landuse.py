@@ -110,8 +110,12 @@ def test_check_landuse_cli_exit_codes(tmp_path):
     s.to_crs(4326).to_file(tmp_path / "wgs.gpkg")
     r = CliRunner().invoke(main, ["check-landuse", str(tmp_path / "wgs.gpkg"),
                                   str(tmp_path / "zones.gpkg"), "--out", str(tmp_path / "o3")])
-    assert r.exit_code == 2 and "CRS mismatch" in r.output
-    assert not (tmp_path / "o3").exists()
+    # sites in WGS84, zones in UTM: the zones are reprojected (said so), same conflicts
+    assert r.exit_code == 1, r.output
+    assert "reprojected" in r.output
+    again = json.loads((tmp_path / "o3" / "summary.json").read_text())
+    assert again["forbidden_conflicts"] == 4
+    assert any("reprojected" in n for n in again["notes"])
 
 
 def test_sample_plan_has_no_forbidden_sites(sample):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from pathlib import Path
 
 import geopandas as gpd
@@ -18,8 +16,9 @@ from siteplan.export import write_plan
 from siteplan.maps import safe
 from siteplan.planner import plan
 
+from .browser import open_page
+
 EVIL = ["<img src=x onerror=alert(1)>", "`${alert(2)}`", "</script><script>alert(3)</script>"]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 def test_safe_escapes_html_and_template_literals():
@@ -28,64 +27,31 @@ def test_safe_escapes_html_and_template_literals():
         assert not re.search(r"[<>`$]", out)
 
 
-def _browser_or_skip():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("chromium is missing in CI: .ci/run must install it")
-        pytest.skip("chromium not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    return sync_playwright
-
-
 def _open(page_url: str, shot: Path, extra: str | None = None):
-    sync_playwright = _browser_or_skip()
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        context = browser.new_context(offline=True)
-        blocked: list[str] = []
-
-        def route(r):
-            if r.request.url.startswith("file:"):
-                r.continue_()
-            else:
-                blocked.append(r.request.url)
-                r.abort()
-
-        context.route("**/*", route)
-        page = context.new_page()
-        errors: list[str] = []
-        dialogs: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.goto(page_url)
-        page.wait_for_selector(".leaflet-container", timeout=15000)
-        info = page.evaluate("""() => {
-            const layers = Object.keys(window)
-                .filter(k => /^(feature_group|geo_json|point_layer)_/.test(k))
-                .filter(k => window[k] && typeof window[k].getLayers === 'function');
-            const groups = layers.map(k => window[k].getLayers().length);
-            const popups = [];
-            let markers = 0;
-            layers.filter(k => window[k].getPopup && window[k].getPopup()).forEach(k => {
-                window[k].getLayers().forEach(m => {
-                    markers += 1;
-                    m.fire('click', {latlng: m.getLatLng()}, true);
-                    document.querySelectorAll('.siteplan-popup')
-                        .forEach(e => popups.push(e.textContent));
-                });
+    script = """() => {
+        const S = window.siteplan;
+        const groups = Object.values(S.layers).map(g => g.getLayers().length);
+        const popups = [];
+        let markers = 0;
+        Object.values(S.layers).filter(g => g.getPopup && g.getPopup()).forEach(g => {
+            const on = S.map.hasLayer(g);
+            if (!on) { S.map.addLayer(g); }
+            g.getLayers().forEach(m => {
+                markers += 1;
+                m.fire('click', {latlng: m.getLatLng ? m.getLatLng() : m.getBounds().getCenter()},
+                       true);
+                document.querySelectorAll('.siteplan-popup').forEach(e => popups.push(e.textContent));
             });
-            return {groups, markers, popups};
-        }""")
-        info["layers"] = page.locator(".leaflet-control-layers-selector").count()
-        info["extra"] = page.evaluate(extra) if extra else None
-        info["legend"] = page.locator(".siteplan-legend").count()
-        page.screenshot(path=str(shot))
-        browser.close()
-    return info, errors, dialogs, blocked
+            S.map.closePopup();
+            if (!on) { S.map.removeLayer(g); }
+        });
+        return {groups, markers, popups,
+                layers: document.querySelectorAll('.leaflet-control-layers-selector').length,
+                legend: document.querySelectorAll('.siteplan-legend').length,
+                extra: EXTRA};
+    }""".replace("EXTRA", f"({extra})()" if extra else "null")
+    seen = open_page(page_url, shot, script)
+    return seen["result"], seen["errors"], seen["dialogs"], seen["blocked"]
 
 
 @pytest.fixture(scope="module")
@@ -140,9 +106,9 @@ def test_hostile_names_are_shown_as_text_not_run(tmp_path):
 def test_overview_map_toggles_every_milestone(offline_demo, tmp_path):
     slide = """() => {
         const input = document.querySelector('.siteplan-slider input');
-        const map = Object.values(window).find(v => v instanceof L.Map);
-        const sites = Object.keys(window).filter(k => /^point_layer_/.test(k))
-            .map(k => window[k]).filter(l => l.getPopup());
+        const map = window.siteplan.map;
+        const sites = Object.entries(window.siteplan.layers)
+            .filter(([k, l]) => /^sites_/.test(k)).map(([k, l]) => l);
         const seen = [];
         for (const value of ['0', '1', '2']) {
             input.value = value;

@@ -252,3 +252,39 @@ def write_file_atomic(path: str | Path, write: Callable[[Path], None], *,
         with contextlib.suppress(OSError):
             tmp.unlink()
     return path
+
+
+@contextlib.contextmanager
+def staged_files(directory: str | Path, names: list[str], *, force: bool = False,
+                 protect: tuple[Path, ...] = ()) -> Iterator[Path]:
+    """Yield a staging folder in ``directory``; on success move the files
+    ``names`` written there into ``directory`` (each by an atomic rename).
+
+    Raises :class:`OutputError` before any work if a destination is an input
+    (``protect``), a folder, or exists without ``force``.
+    """
+    directory = Path(directory).absolute()
+    for name in names:
+        dest = directory / name
+        for source in protect:
+            with contextlib.suppress(OSError):
+                if Path(source).exists() and dest.exists() and os.path.samefile(source, dest):
+                    raise OutputError(f"{dest}: is also an input; writing it would destroy the "
+                                      "input. Choose another output file.")
+        if dest.is_dir():
+            raise OutputError(f"{dest}: is a folder; give a file name such as candidates.gpkg.")
+        if dest.exists() and not force:
+            raise OutputError(f"{dest}: exists; add --force to replace it, or choose another "
+                              "name.")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=f".files{_STAGE_TAG}{os.getpid()}-", dir=directory))
+    except OSError as exc:
+        raise OutputError(f"{directory}: cannot write here ({exc.strerror}).") from None
+    try:
+        yield stage
+        for name in names:
+            if (stage / name).exists():
+                os.replace(stage / name, directory / name)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)

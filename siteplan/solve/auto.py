@@ -54,9 +54,11 @@ class Clock:
         if limit is None:
             self.soft = self.hard = self.kill = np.inf
         else:
-            self.soft = start + (1 - options.wrap_up_share) * limit
-            self.hard = start + limit
-            self.kill = self.hard + min(options.kill_grace_s, 0.05 * limit + 0.05)
+            # deterministic: budgets come from ``limit``; the clock is a safety stop only
+            wall = limit * (options.deterministic_slack if options.deterministic else 1.0)
+            self.soft = start + (1 - options.wrap_up_share) * wall
+            self.hard = start + wall
+            self.kill = self.hard + min(options.kill_grace_s, 0.05 * wall + 0.05)
 
     def left(self) -> float:
         return self.soft - time.perf_counter()

@@ -46,6 +46,13 @@ class SolveOptions:
         Stop on counted work, never on thread timing (see the module notes).
     work_per_s : float
         Nonzero visits per second the deterministic budgets assume.
+    deterministic_slack : float
+        In deterministic mode the wall clock is only a safety stop at this
+        many times the limit: the work budgets are sized from the limit (they
+        fit in it on a quiet machine), and a loaded machine gets the extra
+        time to finish the same work, so the same inputs and seed give the
+        same cover. A call can then return up to this factor past its limit;
+        without ``deterministic`` the limit is kept strictly.
     default_time_limit_s : float
         Limit of ``method="auto"`` when the call gives none.
     wrap_up_share : float
@@ -91,6 +98,7 @@ class SolveOptions:
 
     deterministic: bool = False
     work_per_s: float = 2.5e7
+    deterministic_slack: float = 4.0
     default_time_limit_s: float = 10.0
     wrap_up_share: float = 0.02
     kill_grace_s: float = 0.25

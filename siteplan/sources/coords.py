@@ -198,3 +198,107 @@ def _area_of_use(system: str) -> tuple[tuple[float, float, float, float], str]:
     pad = 0.5
     return ((area.west - pad, area.south - pad, area.east + pad, area.north + pad),
             f"{system} ({area.name})")
+
+
+#: Names of the shifted systems of Chinese map apps, as ``crs`` values.
+SHIFTED_SYSTEMS = {"gcj02": "gcj02", "gcj_02": "gcj02", "gcj": "gcj02", "mars": "gcj02",
+                   "火星坐标": "gcj02", "bd09": "bd09", "bd_09": "bd09", "baidu": "bd09",
+                   "百度坐标": "bd09"}
+
+
+def shifted_system(crs: object) -> str | None:
+    """``"gcj02"``/``"bd09"`` when ``crs`` names one of them, else None.
+
+    Examples
+    --------
+    >>> shifted_system("GCJ-02"), shifted_system("bd09"), shifted_system("EPSG:4326")
+    ('gcj02', 'bd09', None)
+    """
+    if crs is None:
+        return None
+    key = str(crs).strip().lower().replace("-", "_").replace(" ", "")
+    return SHIFTED_SYSTEMS.get(key) or SHIFTED_SYSTEMS.get(key.replace("_", ""))
+
+
+def shift_to_wgs84(geometry: ArrayLike, system: str) -> np.ndarray:
+    """Every vertex of every geometry (points, lines, polygons with holes,
+    multi-parts) from GCJ-02 or BD-09 lon/lat to WGS84.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> line = shapely.LineString([(116.4032, 39.9094), (116.41, 39.92)])
+    >>> back = shift_to_wgs84([line], "gcj02")[0]
+    >>> [round(c, 4) for c in back.coords[0]]
+    [116.397, 39.908]
+    """
+    import shapely
+
+    def move(xy: np.ndarray) -> np.ndarray:
+        if len(xy) == 0:
+            return xy
+        x, y = to_wgs84(xy[:, 0], xy[:, 1], system)
+        return np.column_stack([np.asarray(x, float), np.asarray(y, float)])
+
+    return shapely.transform(np.asarray(geometry, dtype=object), move)
+
+
+_CGCS2000_INV_F = 298.257222101
+
+
+def recognise_crs(crs):
+    """The EPSG CRS a layer's CRS stands for, when it is CGCS2000 (EPSG:4490)
+    or one of its Gauss–Krüger zones written without an EPSG code (a ``.prj``
+    from desktop GIS); other CRS are returned as they are.
+
+    3-degree zones: EPSG:4513–4533 (zone number in the false easting, zones
+    25–45), EPSG:4534–4554 (false easting 500 km, central meridians 75–135°E);
+    6-degree zones: EPSG:4491–4501 and EPSG:4502–4512.
+
+    Examples
+    --------
+    >>> from pyproj import CRS
+    >>> wkt = CRS(4528).to_wkt("WKT1_ESRI").replace("CGCS2000_3_Degree_GK_Zone_40", "GK")
+    >>> recognise_crs(CRS.from_wkt(wkt)).to_epsg()
+    4528
+    """
+    from pyproj import CRS
+
+    if crs is None:
+        return None
+    crs = CRS.from_user_input(crs)
+    if crs.to_epsg() is not None:
+        return crs
+    geodetic = crs.geodetic_crs
+    if geodetic is None:
+        return crs
+    ellipsoid = geodetic.ellipsoid
+    if (abs(ellipsoid.semi_major_metre - 6378137.0) > 1e-3
+            or abs(ellipsoid.inverse_flattening - _CGCS2000_INV_F) > 1e-6):
+        return crs
+    if crs.is_geographic:
+        return CRS.from_epsg(4490)
+    conversion = crs.coordinate_operation
+    if conversion is None or "transverse mercator" not in conversion.method_name.lower():
+        return crs
+    values = {p.name.lower(): p.value for p in conversion.params}
+    lon0 = values.get("longitude of natural origin")
+    fe = values.get("false easting")
+    if (lon0 is None or fe is None or abs(values.get("scale factor at natural origin", 1) - 1)
+            > 1e-9 or values.get("latitude of natural origin", 0) != 0
+            or values.get("false northing", 0) != 0):
+        return crs
+    code = None
+    if float(lon0) % 3 == 0 and 75 <= lon0 <= 135:
+        zone = int(lon0 // 3)
+        if fe == 500000:
+            code = 4534 + (zone - 25)
+        elif fe == zone * 1e6 + 500000:
+            code = 4513 + (zone - 25)
+    if code is None and (float(lon0) + 3) % 6 == 0 and 75 <= lon0 <= 135:
+        zone = int((lon0 + 3) // 6)
+        if fe == 500000:
+            code = 4502 + (zone - 13)
+        elif fe == zone * 1e6 + 500000:
+            code = 4491 + (zone - 13)
+    return CRS.from_epsg(code) if code is not None else crs

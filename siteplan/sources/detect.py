@@ -38,22 +38,40 @@ def source_type(path: str | Path) -> str:
         line = first_line(path)
         if header_row(line) is not None:
             return "opencellid"
-        fields = [f.strip().lower() for f in line.replace("\t", ",").split(",")]
-        known = {_norm(h) for names in HEADERS.values() for h in names}
-        if "site_id" not in fields and sum(_norm(f) in known for f in fields) >= 3:
-            return "open_list"
+        if name.endswith(".gz"):
+            return "inventory"
+        return "open_list" if _is_open_list(path) else "inventory"
     return "inventory"
+
+
+def _is_open_list(path: Path) -> bool:
+    """A header (maybe below title rows, in UTF-8 or GBK) with at least three
+    open-list headers and no canonical ``site_id``/``kind`` pair."""
+    from siteplan.sources.text import header_row as find_header
+    from siteplan.sources.text import read_raw
+
+    try:
+        raw, _ = read_raw(path)
+    except InputError:
+        return False
+    at = find_header(raw, [h for names in HEADERS.values() for h in names], need=3)
+    if at is None:
+        return False
+    fields = {_norm(c) for c in raw.iloc[at].tolist() if isinstance(c, str)}
+    return not {"site_id", "kind"} <= fields
 
 
 def read_source(path: str | Path, *, crs: str | None = None, layer: str | None = None,
                 lon: str | None = None, lat: str | None = None, radio: Any = None,
                 mcc: Any = None, mnc: Any = None, bbox: Any = None,
                 site_distance_m: float | None = None, on_bad_rows: str = "raise",
-                assumptions: Any = None) -> gpd.GeoDataFrame:
+                assumptions: Any = None, encoding: str | None = None,
+                sheet: str | int | None = None) -> gpd.GeoDataFrame:
     """Canonical candidates from one source of any supported type.
 
-    ``crs`` applies to lon/lat lists and inventories; ``layer``, ``lon`` and
-    ``lat`` to inventories (see :func:`siteplan.sources.read_layer`); the
+    ``crs`` applies to lon/lat lists and inventories; ``encoding`` to text
+    and shapefiles; ``sheet`` to workbooks; ``layer``, ``lon`` and ``lat`` to
+    inventories (see :func:`siteplan.sources.read_layer`); the
     OpenCelliD options to cell exports. Rejected rows are in
     ``attrs["rejected"]``, the detected type in ``attrs["source_type"]``.
     """
@@ -68,9 +86,11 @@ def read_source(path: str | Path, *, crs: str | None = None, layer: str | None =
                               site_distance_m=site_distance_m, on_bad_rows=on_bad_rows,
                               assumptions=assumptions)
     elif kind == "open_list":
-        out = read_open_list(path, crs=crs or "wgs84", on_bad_rows=on_bad_rows)
+        out = read_open_list(path, crs=crs or "wgs84", on_bad_rows=on_bad_rows,
+                             encoding=encoding, sheet=sheet)
     else:
-        given = {"crs": crs, "layer": layer, "lon": lon, "lat": lat}
+        given = {"crs": crs, "layer": layer, "lon": lon, "lat": lat, "encoding": encoding,
+                 "sheet": sheet}
         out = read_candidates(path, **{k: v for k, v in given.items() if v is not None})
         out["source"] = path.name
     out.attrs.setdefault("rejected", pd.DataFrame(columns=["line", "column", "reason"]))

@@ -1,4 +1,15 @@
-"""Read GIS layers (GeoPackage, GeoJSON, Shapefile) and lon/lat CSV files.
+"""Read GIS layers (GeoPackage, GeoJSON, Shapefile, KML/KMZ) and point
+tables (CSV, TXT, XLSX with lon/lat columns), in any coordinate system.
+
+- Shapefiles without a ``.cpg`` are decoded as UTF-8 or GBK/GB18030 by
+  their text (:func:`siteplan.sources.text.dbf_encoding`); ``encoding``
+  overrides, and a ``.cpg`` that does not fit the text is an error.
+- CSV/TXT in UTF-8 (with or without BOM) or GBK; the header row may sit
+  below title rows; 合计/小计 rows are left out; lon/lat may be decimal
+  degrees or degrees-minutes-seconds (``119°18'05.1"E``).
+- ``crs = "gcj02"`` or ``"bd09"`` on *any* layer moves every vertex to
+  WGS84; other ``crs`` values set the layer's CRS; CGCS2000 and its
+  Gauss–Krüger zones are recognised without an EPSG code.
 
 Examples
 --------
@@ -7,25 +18,59 @@ Examples
 >>> cands = read_candidates(sample_path("candidates.gpkg"))
 >>> sorted(cands.columns)[:3]
 ['geometry', 'height_m', 'kind']
+>>> parse_degrees("119°18′36″E"), parse_degrees("26.5"), parse_degrees("北纬26度30分")
+(119.31, 26.5, 26.5)
 """
 
 from __future__ import annotations
 
+import re
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import pyogrio
 from pyogrio.errors import DataLayerError, DataSourceError
+from pyproj import CRS
+from pyproj.exceptions import CRSError
 
 from siteplan.errors import InputError
 from siteplan.schema import validate_candidates, validate_targets
-from siteplan.sources.coords import to_wgs84
+from siteplan.sources.coords import recognise_crs, shift_to_wgs84, shifted_system
+from siteplan.sources.kml import SUFFIXES as KML_SUFFIXES
+from siteplan.sources.kml import read_kml
+from siteplan.sources.text import EXCEL_SUFFIXES, dbf_encoding, norm_header, read_table
 
-LON_NAMES = ("lon", "lng", "long", "longitude", "x", "经度")
-LAT_NAMES = ("lat", "latitude", "y", "纬度")
+LON_NAMES = ("lon", "lng", "long", "longitude", "x", "经度", "东经", "经度(°)")
+LAT_NAMES = ("lat", "latitude", "y", "纬度", "北纬")
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+TABLE_SUFFIXES = (*CSV_SUFFIXES, *EXCEL_SUFFIXES)
+
+_DMS = re.compile(r"^\s*([NSEW东西南北]|东经|西经|南纬|北纬)?\s*(-?\d+(?:\.\d+)?)\s*(?:°|度|d)?"
+                  r"\s*(?:(\d+(?:\.\d+)?)\s*(?:'|′|分))?\s*(?:(\d+(?:\.\d+)?)\s*"
+                  r"(?:\"|″|''|秒)?)?\s*([NSEW东西南北])?\s*$", re.I)
+
+
+def parse_degrees(text: object) -> float:
+    """Decimal degrees from a number or a degrees-minutes-seconds text
+    (``119°18'36"E``, ``119度18分36秒``, ``N26.5``); NaN when it is neither."""
+    if text is None or (isinstance(text, float) and np.isnan(text)):
+        return float("nan")
+    try:
+        return float(str(text).strip())
+    except ValueError:
+        pass
+    found = _DMS.match(str(text))
+    if not found:
+        return float("nan")
+    prefix, deg, minutes, seconds, suffix = found.groups()
+    if minutes is None and seconds is None and prefix is None and suffix is None:
+        return float("nan")
+    value = abs(float(deg)) + float(minutes or 0) / 60 + float(seconds or 0) / 3600
+    hemisphere = (prefix or "") + (suffix or "")
+    negative = float(deg) < 0 or any(h in hemisphere.upper() for h in ("S", "W", "西", "南"))
+    return round(-value if negative else value, 10)
 
 
 def _pick(columns: list[str], names: tuple[str, ...], given: str | None, path: Path,
@@ -34,107 +79,220 @@ def _pick(columns: list[str], names: tuple[str, ...], given: str | None, path: P
         if given not in columns:
             raise InputError(f"{path}: no column {given!r} for {what}; columns are {columns}.")
         return given
-    lowered = {str(c).strip().lower(): c for c in columns}
+    lowered = {norm_header(c): c for c in columns}
     for name in names:
-        if name in lowered:
-            return lowered[name]
+        if norm_header(name) in lowered:
+            return lowered[norm_header(name)]
     raise InputError(
         f"{path}: cannot find the {what} column; expected one of {', '.join(names)}, "
-        f"found {columns}. Rename it or pass lon=/lat= (or lon_column/lat_column in config)."
+        f"found {columns}. Rename it or pass lon=/lat= (or lon/lat in the config)."
     )
 
 
-def read_csv_points(path: str | Path, *, lon: str | None = None, lat: str | None = None,
-                    crs: str | int = "EPSG:4326") -> gpd.GeoDataFrame:
-    """Read a CSV with longitude/latitude columns into a point GeoDataFrame.
+def apply_crs(frame: gpd.GeoDataFrame, crs: str | int | None, source: str) -> gpd.GeoDataFrame:
+    """Put a layer into the coordinate system the user says it is in.
+
+    ``"gcj02"``/``"bd09"``: the layer's lon/lat are in that shifted system;
+    every vertex is moved to WGS84 (EPSG:4326). Any other value (``"EPSG:4490"``)
+    is the layer's CRS (replacing what the file declares, with a note). Then
+    CGCS2000 and its zones are recognised (:func:`recognise_crs`).
+    """
+    notes = list(frame.attrs.get("notes", []))
+    system = shifted_system(crs)
+    if system is not None:
+        if frame.crs is not None and not frame.crs.is_geographic:
+            raise InputError(f"{source}: crs = {crs!r} means lon/lat in {system}, but the layer "
+                             f"is in the projected {frame.crs.name}. Remove crs, or export the "
+                             "layer as lon/lat.")
+        try:
+            moved = shift_to_wgs84(frame.geometry.to_numpy(), system)
+        except InputError as exc:
+            raise InputError(f"{source}: {exc}") from None
+        attrs = dict(frame.attrs)
+        frame = gpd.GeoDataFrame(frame.drop(columns=frame.geometry.name), geometry=moved,
+                                 crs=4326)
+        frame.attrs = attrs
+        notes.append(f"{source}: converted from {system.upper()} to WGS84 (every vertex).")
+    elif crs is not None:
+        try:
+            target = CRS.from_user_input(crs)
+        except CRSError as exc:
+            raise InputError(f"{source}: unknown crs {crs!r} ({exc}). Use an EPSG code such as "
+                             "EPSG:4490 (CGCS2000), EPSG:4528, or gcj02 / bd09.") from None
+        if frame.crs is not None and frame.crs != target:
+            notes.append(f"{source}: the file declares {frame.crs.name}; crs = {crs!r} from the "
+                         "config was used instead.")
+        frame = frame.set_crs(target, allow_override=True)
+    if frame.crs is not None:
+        recognised = recognise_crs(frame.crs)
+        if recognised is not frame.crs and recognised != frame.crs:
+            frame = frame.set_crs(recognised, allow_override=True)
+    frame.attrs["notes"] = notes
+    return frame
+
+
+def read_points_table(path: str | Path, *, lon: str | None = None, lat: str | None = None,
+                      crs: str | int | None = "EPSG:4326", encoding: str | None = None,
+                      sheet: str | int | None = None, known: tuple[str, ...] = ()
+                      ) -> gpd.GeoDataFrame:
+    """Read a CSV/TXT/XLSX table with longitude/latitude columns into points.
 
     Parameters
     ----------
     path : str or Path
-        The CSV file (UTF-8, or UTF-8 with BOM as Excel writes it).
+        CSV/TXT (UTF-8, UTF-8 with BOM, or GBK; comma, tab or semicolon) or
+        an Excel workbook.
     lon, lat : str, optional
         Column names; found automatically (lon/lng/longitude/经度, lat/纬度).
     crs : str or int
         CRS of the coordinates: any EPSG code, or ``"gcj02"``/``"bd09"`` for
-        the obfuscated systems of Chinese map apps (converted to WGS84).
+        the shifted systems of Chinese map apps (converted to WGS84).
+    encoding, sheet : optional
+        Text encoding (detected by default); Excel sheet (the first).
+    known : tuple of str
+        More header names that help find the header row below title rows.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        Points; ``attrs["row_offset"] = 2`` so errors name CSV line numbers.
-    """
-    path = Path(path)
-    try:
-        frame = pd.read_csv(path, encoding="utf-8-sig", sep=None, engine="python")
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"{path}: cannot read as CSV ({exc}). Save it as UTF-8 CSV.") from exc
-    columns = list(frame.columns)
-    lon_col = _pick(columns, LON_NAMES, lon, path, "longitude")
-    lat_col = _pick(columns, LAT_NAMES, lat, path, "latitude")
-    xs = pd.to_numeric(frame[lon_col], errors="coerce").to_numpy(float)
-    ys = pd.to_numeric(frame[lat_col], errors="coerce").to_numpy(float)
-    bad = np.isnan(xs) | np.isnan(ys)
-    if bad.any():
-        line = int(np.flatnonzero(bad)[0]) + 2
-        raise InputError(
-            f"{path}, line {line}, columns {lon_col!r}/{lat_col!r}: coordinate is empty or not a "
-            f"number ({int(bad.sum())} rows in all). Fill it in or remove the row."
-        )
-    text_crs = str(crs).lower()
-    if text_crs in ("gcj02", "gcj-02", "bd09", "bd-09"):
-        xs, ys = to_wgs84(xs, ys, text_crs.replace("-", ""))
-        crs = "EPSG:4326"
-    frame = frame.drop(columns=[lon_col, lat_col])
-    out = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(xs, ys), crs=crs)
-    out.attrs["row_offset"] = 2
-    return out
-
-
-def read_layer(path: str | Path, *, layer: str | None = None, lon: str | None = None,
-               lat: str | None = None, crs: str | int | None = None) -> gpd.GeoDataFrame:
-    """Read any vector layer or lon/lat CSV.
-
-    Parameters
-    ----------
-    path : str or Path
-        GeoPackage, GeoJSON, Shapefile, any GDAL vector format, or CSV.
-    layer : str, optional
-        Layer name in a multi-layer file.
-    lon, lat, crs
-        For CSV files, see :func:`read_csv_points`. For GIS files ``crs`` sets
-        the CRS of a layer that has none.
-
-    Raises
-    ------
-    InputError
-        The file is missing, unreadable, or the layer does not exist.
+        Points; ``attrs["lines"]`` holds each row's line (CSV) or row (Excel)
+        number so errors name them.
     """
     path = Path(path)
     if not path.exists():
-        raise InputError(f"{path}: file not found. Check the path (relative paths are "
-                         "resolved from the config file's folder).")
-    if path.suffix.lower() in CSV_SUFFIXES:
-        return read_csv_points(path, lon=lon, lat=lat, crs=crs or "EPSG:4326")
+        raise InputError(f"{path}: file not found.")
+    names = tuple(n for n in (lon, lat) if n)
+    table = read_table(path, (*LON_NAMES, *LAT_NAMES, *names, *known), need=2, sheet=sheet,
+                       encoding=encoding)
+    columns = list(table.columns)
+    lon_col = _pick(columns, LON_NAMES, lon, path, "longitude")
+    lat_col = _pick(columns, LAT_NAMES, lat, path, "latitude")
+    xs = table[lon_col].map(parse_degrees).to_numpy(float)
+    ys = table[lat_col].map(parse_degrees).to_numpy(float)
+    bad = np.isnan(xs) | np.isnan(ys)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"{path}, line {table.index[i]}, columns {lon_col!r}/{lat_col!r}: coordinate "
+            f"{table[lon_col].iloc[i]!r}/{table[lat_col].iloc[i]!r} is empty or not a number "
+            f"({int(bad.sum())} rows in all). Fill it in or remove the row.")
+    lines = [int(i) for i in table.index]
+    frame = table.drop(columns=[lon_col, lat_col]).reset_index(drop=True)
+    out = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(xs, ys),
+                           crs=None if shifted_system(crs) else crs)
+    out.attrs["encoding"] = table.attrs.get("encoding")
+    out = apply_crs(out, crs if shifted_system(crs) else None, str(path))
+    out.attrs["lines"] = lines
+    out.attrs["row_offset"] = lines[0] if lines else 2
+    return out
+
+
+def read_csv_points(path: str | Path, *, lon: str | None = None, lat: str | None = None,
+                    crs: str | int = "EPSG:4326", encoding: str | None = None
+                    ) -> gpd.GeoDataFrame:
+    """Read a lon/lat CSV into points (see :func:`read_points_table`)."""
+    return read_points_table(path, lon=lon, lat=lat, crs=crs, encoding=encoding)
+
+
+def _read_gis(path: Path, layer: str | None, encoding: str | None) -> gpd.GeoDataFrame:
+    options = {}
+    if path.suffix.lower() in (".shp", ".dbf"):
+        found = dbf_encoding(path, encoding)
+        if found:
+            options["encoding"] = found
+    elif encoding:
+        options["encoding"] = encoding
     try:
-        frame = gpd.read_file(path, layer=layer, engine="pyogrio")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            frame = gpd.read_file(path, layer=layer, engine="pyogrio", **options)
     except (DataSourceError, DataLayerError) as exc:
         layers = ""
         try:
             layers = f" Layers in the file: {[n for n, _ in pyogrio.list_layers(path)]}."
         except (DataSourceError, DataLayerError):
             pass
-        raise InputError(f"{path}: cannot read layer {layer or '(first)'} ({exc}).{layers}") from exc
-    if frame.crs is None and crs is not None:
-        frame = frame.set_crs(crs)
-    frame.attrs["row_offset"] = 1
+        raise InputError(f"{path}: cannot read layer {layer or '(first)'} ({exc}).{layers}") \
+            from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: cannot decode the attributes as {options.get('encoding')} "
+                         f"({exc.reason}). Give the right encoding (encoding = \"gbk\" or "
+                         "\"utf-8\").") from None
+    if "encoding" in options:
+        frame.attrs["encoding"] = options["encoding"]
     return frame
 
 
-def read_candidates(path: str | Path, **kwargs: object) -> gpd.GeoDataFrame:
-    """Read and validate a candidate-site layer (see :func:`read_layer`)."""
-    return validate_candidates(read_layer(path, **kwargs), source=str(path))  # type: ignore[arg-type]
+def read_layer(path: str | Path, *, layer: str | None = None, lon: str | None = None,
+               lat: str | None = None, crs: str | int | None = None,
+               encoding: str | None = None, sheet: str | int | None = None
+               ) -> gpd.GeoDataFrame:
+    """Read any vector layer, KML/KMZ, or lon/lat table (CSV, TXT, XLSX).
+
+    Parameters
+    ----------
+    path : str or Path
+        GeoPackage, GeoJSON, Shapefile, KML/KMZ, any GDAL vector format, or
+        a CSV/TXT/XLSX point table.
+    layer : str, optional
+        Layer name in a multi-layer file.
+    lon, lat
+        Column names of point tables (found automatically).
+    crs : str or int, optional
+        ``"gcj02"``/``"bd09"``: the layer is in that shifted system and every
+        vertex is moved to WGS84; otherwise the layer's CRS (see
+        :func:`apply_crs`). Point tables default to WGS84.
+    encoding : str, optional
+        Text encoding of a shapefile's DBF or a CSV (detected by default).
+    sheet : str or int, optional
+        Excel sheet.
+
+    Raises
+    ------
+    InputError
+        The file is missing, unreadable, the layer does not exist, or the
+        encoding or coordinate system does not fit.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: file not found. Check the path (relative paths are "
+                         "resolved from the config file's folder).")
+    if path.is_dir() and path.suffix.lower() not in (".gdb",):
+        raise InputError(f"{path}: is a folder; give a file.")
+    suffix = path.suffix.lower()
+    if suffix in TABLE_SUFFIXES:
+        return read_points_table(path, lon=lon, lat=lat, crs=crs or "EPSG:4326",
+                                 encoding=encoding, sheet=sheet)
+    if suffix in KML_SUFFIXES:
+        frame = read_kml(path)
+    else:
+        frame = _read_gis(path, layer, encoding)
+        frame.attrs["row_offset"] = 1
+    return apply_crs(frame, crs, str(path))
 
 
-def read_targets(path: str | Path, **kwargs: object) -> gpd.GeoDataFrame:
-    """Read and validate a target-area layer (see :func:`read_layer`)."""
-    return validate_targets(read_layer(path, **kwargs), source=str(path))  # type: ignore[arg-type]
+def read_candidates(path: str | Path, *, columns: dict[str, str] | None = None,
+                    defaults: dict | None = None, **kwargs: object) -> gpd.GeoDataFrame:
+    """Read and validate a candidate-site layer (see :func:`read_layer`);
+    Chinese headers (站址编码, 站址类型, 挂高 …) are recognised, ``columns``
+    and ``defaults`` as in :func:`siteplan.sources.columns.canonical_columns`."""
+    from siteplan.sources.columns import CANDIDATE_HEADERS, canonical_columns
+
+    frame = read_layer(path, **kwargs)  # type: ignore[arg-type]
+    frame = canonical_columns(frame, CANDIDATE_HEADERS, columns=columns, defaults=defaults,
+                              source=str(path))
+    return validate_candidates(frame, source=str(path))
+
+
+def read_targets(path: str | Path, *, columns: dict[str, str] | None = None,
+                 defaults: dict | None = None, **kwargs: object) -> gpd.GeoDataFrame:
+    """Read and validate a target-area layer (see :func:`read_layer`):
+    Chinese headers (区域名称, 区域类型, 无线环境, 建设年度 …) and values
+    (主城区, 密集城区, 2021年) are recognised; a KML ``<name>`` is the area's
+    name (and its id when names are unique)."""
+    from siteplan.sources.columns import TARGET_HEADERS, canonical_columns, target_ids
+
+    frame = read_layer(path, **kwargs)  # type: ignore[arg-type]
+    frame = canonical_columns(frame, TARGET_HEADERS, columns=columns, defaults=defaults,
+                              source=str(path))
+    return validate_targets(target_ids(frame, Path(path).stem), source=str(path))

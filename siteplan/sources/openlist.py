@@ -7,7 +7,7 @@ Accepted headers (case and spaces ignored, units in brackets allowed, e.g.
 =============  =====================================================  ==============
 canonical      headers                                                required
 =============  =====================================================  ==============
-site_id        编号, 资源编号, 站址编号, id, site_id                    no (generated)
+site_id        站址编码, 资源编码, 编号, 资源编号, 站址编号, 序号, id, site_id  no (line no.)
 name           名称, 资源名称, 站址名称, 点位名称, name                   no
 kind           类型, 资源类型, 杆塔类型, 设施类型, type, kind             yes
 lon            经度, lon, lng, longitude                              yes
@@ -17,7 +17,14 @@ height_m       高度, 挂高, 杆高, height, height_m                       no
 open_access    是否免费开放, 免费开放, 是否开放, free, open_access        no
 =============  =====================================================  ==============
 
-Kind words: 路灯/灯杆 → streetlight; 监控杆/监控/视频监控杆 → monitoring_pole;
+The header row may sit below title rows; 合计/小计 rows are left out; CSV
+may be UTF-8 or GBK (see :mod:`siteplan.sources.text`). Ids come from the
+first id column found (站址编码 before 编号 before 序号), so they stay when
+rows are deleted; 序号 only numbers a list, so its ids read ``<file>:<序号>``;
+without an id column, ``<file>:<line>``.
+
+Kind words (case and width ignored, see :func:`siteplan.schema.normalise_kind`):
+路灯/灯杆 → streetlight; 监控杆/监控/视频监控杆 → monitoring_pole;
 电力杆/电杆/电线杆/电力塔 → power_pole; 交通标志杆/交通杆/信号灯杆/标志杆/
 交通信号杆 → traffic_pole; 铁塔/通信塔/通信铁塔 → tower; 楼顶/屋顶/楼宇/
 楼面 → rooftop; 公共建筑/政府楼宇/机关/学校/医院/场馆 → public_building;
@@ -38,8 +45,6 @@ Examples
 
 from __future__ import annotations
 
-import csv
-import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -47,12 +52,15 @@ import numpy as np
 import pandas as pd
 
 from siteplan.errors import InputError
-from siteplan.schema import KINDS, validate_candidates
-from siteplan.sources.coords import lonlat_problems, to_wgs84
+from siteplan.schema import KIND_NAMES, KINDS, normalise_kind, suggest, validate_candidates
+from siteplan.sources.coords import lonlat_problems, shifted_system, to_wgs84
+from siteplan.sources.files import parse_degrees
 from siteplan.sources.rows import BadRows, check_policy
+from siteplan.sources.text import EXCEL_SUFFIXES, norm_header, read_table  # noqa: F401
 
 HEADERS: dict[str, tuple[str, ...]] = {
-    "site_id": ("编号", "资源编号", "站址编号", "id", "site_id"),
+    "site_id": ("站址编码", "资源编码", "编号", "资源编号", "站址编号", "编码", "序号", "id",
+                "site_id"),
     "name": ("名称", "资源名称", "站址名称", "点位名称", "name"),
     "kind": ("类型", "资源类型", "杆塔类型", "设施类型", "type", "kind"),
     "lon": ("经度", "lon", "lng", "longitude"),
@@ -62,39 +70,16 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "open_access": ("是否免费开放", "免费开放", "是否开放", "free", "open_access"),
 }
 REQUIRED = ("kind", "lon", "lat")
-KIND_WORDS: dict[str, str] = {
-    **{w: "streetlight" for w in ("路灯", "灯杆", "路灯杆")},
-    **{w: "monitoring_pole" for w in ("监控杆", "监控", "视频监控杆", "治安监控杆")},
-    **{w: "power_pole" for w in ("电力杆", "电杆", "电线杆", "电力塔")},
-    **{w: "traffic_pole" for w in ("交通标志杆", "交通杆", "信号灯杆", "标志杆", "交通信号杆")},
-    **{w: "tower" for w in ("铁塔", "通信塔", "通信铁塔")},
-    **{w: "rooftop" for w in ("楼顶", "屋顶", "楼宇", "楼面")},
-    **{w: "public_building" for w in ("公共建筑", "政府楼宇", "机关", "学校", "医院", "场馆")},
-    **{w: "smart_pole" for w in ("智慧杆", "多功能杆", "综合杆")},
-    **{w: "existing_site" for w in ("基站", "存量站", "存量站址")},
-    **{k: k for k in KINDS},
-}
-EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
-_UNIT = re.compile(r"[（(].*?[)）]")
+#: Id columns that only number a list's rows: their ids get the file name in front
+#: (``清单:12``), so two lists numbered from 1 do not clash.
+ROW_NUMBER_HEADERS = ("序号",)
+#: Every accepted kind word (kept for callers; the matching is
+#: :func:`siteplan.schema.normalise_kind`).
+KIND_WORDS: dict[str, str] = {w: k for k, names in KIND_NAMES.items() for w in (k, *names)}
 
 
 def _norm(header: object) -> str:
-    return _UNIT.sub("", str(header)).strip().lower().replace(" ", "")
-
-
-def _read_table(path: Path, sheet: str | int | None) -> pd.DataFrame:
-    if path.stat().st_size == 0:
-        raise InputError(f"{path}: the file is empty.")
-    try:
-        if path.suffix.lower() in EXCEL_SUFFIXES:
-            return pd.read_excel(path, sheet_name=sheet or 0, dtype=str)
-        return pd.read_csv(path, encoding="utf-8-sig", sep=None, engine="python", dtype=str)
-    except pd.errors.EmptyDataError as exc:
-        raise InputError(f"{path}: the file is empty.") from exc
-    except (pd.errors.ParserError, csv.Error, UnicodeDecodeError, ValueError, OSError) as exc:
-        hint = "Save it as .xlsx or UTF-8 CSV." if path.suffix.lower() not in EXCEL_SUFFIXES \
-            else "Open it in Excel and save it again as .xlsx."
-        raise InputError(f"{path}: cannot read ({exc}). {hint}") from exc
+    return norm_header(header)
 
 
 def map_headers(columns: list[str], source: str) -> dict[str, str]:
@@ -121,7 +106,8 @@ def map_headers(columns: list[str], source: str) -> dict[str, str]:
 
 
 def read_open_list(path: str | Path, *, crs: str = "wgs84", sheet: str | int | None = None,
-                   on_bad_rows: str = "raise") -> gpd.GeoDataFrame:
+                   on_bad_rows: str = "raise", encoding: str | None = None
+                   ) -> gpd.GeoDataFrame:
     """Candidates from an open-resource list (CSV or Excel).
 
     Parameters
@@ -137,6 +123,8 @@ def read_open_list(path: str | Path, *, crs: str = "wgs84", sheet: str | int | N
     on_bad_rows : {"raise", "report"}
         Rows with unusable coordinates or kind raise an error naming their
         lines, or are skipped and listed in ``attrs["rejected"]``.
+    encoding : str, optional
+        Encoding of a CSV (UTF-8 or GBK detected by default).
 
     Returns
     -------
@@ -147,33 +135,37 @@ def read_open_list(path: str | Path, *, crs: str = "wgs84", sheet: str | int | N
     if not path.exists():
         raise InputError(f"{path}: file not found.")
     check_policy(on_bad_rows)
-    table = _read_table(path, sheet)
+    table = read_table(path, [n for names in HEADERS.values() for n in names], need=3,
+                       sheet=sheet, encoding=encoding)
     if table.empty:
-        raise InputError(f"{path}: no rows under the header.")
+        raise InputError(f"{path}: no rows under the header (line {table.attrs['header_line']}).")
     cols = map_headers(list(table.columns), str(path))
-    lines = np.arange(len(table)) + 2
+    lines = table.index.to_numpy()
+    table = table.reset_index(drop=True)
     bad = BadRows(str(path))
-    lon = pd.to_numeric(table[cols["lon"]], errors="coerce").to_numpy(float)
-    lat = pd.to_numeric(table[cols["lat"]], errors="coerce").to_numpy(float)
+    lon = table[cols["lon"]].map(parse_degrees).to_numpy(float)
+    lat = table[cols["lat"]].map(parse_degrees).to_numpy(float)
     ok = np.ones(len(table), dtype=bool)
-    system = "EPSG:4326" if crs.lower() in ("wgs84", "epsg:4326") else crs
+    system = "EPSG:4326" if str(crs).lower() in ("wgs84", "epsg:4326") else str(crs)
     for mask, why in lonlat_problems(lon, lat, system):
         for i in np.flatnonzero(mask & ok):
             bad.add([lines[i]], f"{cols['lon']}/{cols['lat']}",
                     why.format(lon=table[cols["lon"]].iloc[i], lat=table[cols["lat"]].iloc[i]))
         ok &= ~mask
     words = table[cols["kind"]].fillna("").astype(str).str.strip()
-    kinds = words.map(lambda w: KIND_WORDS.get(w, KIND_WORDS.get(w.lower(), ""))).to_numpy()
+    kinds = words.map(lambda w: normalise_kind(w) or "").to_numpy()
     unknown = ok & (kinds == "")
     if unknown.any():
         accepted = "、".join(k for k in KIND_WORDS if not k.isascii())
         for i in np.flatnonzero(unknown):
-            bad.add([lines[i]], cols["kind"], f"unknown kind {words.iloc[i]!r}; use one of "
+            bad.add([lines[i]], cols["kind"], f"unknown kind {words.iloc[i]!r}."
+                    f"{suggest(words.iloc[i], KIND_WORDS)} Use one of "
                     f"{accepted} or {', '.join(KINDS)}")
         ok &= ~unknown
     height = pd.Series(np.nan, index=table.index)
     if "height_m" in cols:
-        raw = table[cols["height_m"]].str.replace(r"[米mM\s]", "", regex=True)
+        raw = table[cols["height_m"]].astype("string").str.replace(r"[米mM\s]", "",
+                                                                   regex=True)
         height = pd.to_numeric(raw, errors="coerce")
         wrong = ok & (height.isna() & table[cols["height_m"]].notna()).to_numpy()
         bad.add(lines[wrong], cols["height_m"], "height is not a number of metres")
@@ -182,14 +174,23 @@ def read_open_list(path: str | Path, *, crs: str = "wgs84", sheet: str | int | N
     if not ok.any():
         raise InputError(f"{path}: no usable row (see the rejected rows).")
     x, y = lon[ok], lat[ok]
-    if crs.lower().replace("-", "") in ("gcj02", "bd09"):
-        x, y = to_wgs84(x, y, crs)
+    if shifted_system(crs):
+        x, y = to_wgs84(x, y, shifted_system(crs))
     elif system != "EPSG:4326":
         frame = gpd.GeoSeries(gpd.points_from_xy(x, y), crs=system).to_crs(4326)
         x, y = frame.x.to_numpy(), frame.y.to_numpy()
     keep = table[ok].reset_index(drop=True)
-    ids = keep[cols["site_id"]] if "site_id" in cols else pd.Series(
-        [f"{path.stem}:{n}" for n in lines[ok]])
+    ids = keep[cols["site_id"]].astype("string").str.strip() if "site_id" in cols \
+        else pd.Series([f"{path.stem}:{n}" for n in lines[ok]])
+    if "site_id" in cols:
+        empty_id = ids.isna() | (ids == "")
+        if empty_id.any():
+            raise InputError(f"{path}, line {lines[ok][int(np.flatnonzero(empty_id)[0])]}, "
+                             f"column {cols['site_id']!r}: the id is empty. Give every row an "
+                             "id, or delete the column to number rows by line.")
+        ids = ids.str.replace(r"\.0$", "", regex=True)
+        if norm_header(cols["site_id"]) in ROW_NUMBER_HEADERS:  # a list's own numbering
+            ids = f"{path.stem}:" + ids
     out = gpd.GeoDataFrame({
         "site_id": ids.astype(str).to_numpy(), "kind": kinds[ok],
         "name": keep[cols["name"]].fillna("").to_numpy() if "name" in cols else "",
@@ -198,7 +199,11 @@ def read_open_list(path: str | Path, *, crs: str = "wgs84", sheet: str | int | N
     }, geometry=gpd.points_from_xy(x, y), crs=4326)
     if "open_access" in cols:
         out["open_access"] = keep[cols["open_access"]].to_numpy()
+    out.attrs["lines"] = [int(n) for n in lines[ok]]
     out.attrs["row_offset"] = 2
     out = validate_candidates(out, source=str(path))
+    out.attrs["encoding"] = table.attrs.get("encoding")
+    if shifted_system(crs) or system != "EPSG:4326":
+        out.attrs["notes"] = [f"{path}: lon/lat converted from {crs} to WGS84."]
     out.attrs["rejected"] = rejected
     return out

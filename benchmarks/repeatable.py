@@ -1,0 +1,100 @@
+"""Repeatable results (issue 17): ``siteplan demo`` twice, once on a quiet
+machine and once beside two CPU-bound processes, must give byte-identical
+CSVs, maps and GeoPackage layers, and the same report.json apart from
+timings.
+
+Run: ``.venv/bin/python benchmarks/repeatable.py [--out DIR] [--busy N]``
+(prints each file as same/DIFFERENT and exits 1 on any difference).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+TIMING_KEYS = {"time_s", "timings", "elapsed_s"}
+
+
+def burn(stop_at: float) -> None:
+    """Keep one core busy until ``stop_at``."""
+    x = 0
+    while time.time() < stop_at:
+        x = (x * 31 + 7) % 1_000_003
+
+
+def _strip(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _strip(v) for k, v in value.items() if k not in TIMING_KEYS}
+    if isinstance(value, list):
+        return [_strip(v) for v in value]
+    return value
+
+
+def demo(out: Path, extra: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "siteplan.cli", "demo", "--out", str(out), "--force",
+                    *extra], check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def compare(a: Path, b: Path) -> list[str]:
+    """Names of files that differ (report.json compared without timings)."""
+    differ = []
+    names = sorted({p.name for p in a.iterdir()} | {p.name for p in b.iterdir()})
+    for name in names:
+        pa, pb = a / name, b / name
+        if not (pa.exists() and pb.exists()):
+            differ.append(name)
+        elif name == "report.json":
+            if _strip(json.loads(pa.read_text())) != _strip(json.loads(pb.read_text())):
+                differ.append(name)
+        elif name == "plan.json":
+            ja, jb = json.loads(pa.read_text()), json.loads(pb.read_text())
+            if _strip(ja) != _strip(jb):
+                differ.append(name)
+        elif name.endswith(".gpkg"):
+            import geopandas as gpd
+            import pyogrio
+
+            for layer, _ in pyogrio.list_layers(pa):
+                fa, fb = gpd.read_file(pa, layer=layer), gpd.read_file(pb, layer=layer)
+                if not fa.equals(fb):
+                    differ.append(f"{name}:{layer}")
+        elif pa.read_bytes() != pb.read_bytes():
+            differ.append(name)
+    return differ
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=Path("out/repeatable"))
+    parser.add_argument("--busy", type=int, default=2, help="CPU-bound processes beside run 2")
+    parser.add_argument("extra", nargs="*", help="more options for siteplan demo")
+    args = parser.parse_args()
+    quiet = demo(args.out / "quiet", args.extra)
+    stop_at = time.time() + 3600
+    burners = [mp.Process(target=burn, args=(stop_at,), daemon=True) for _ in range(args.busy)]
+    for p in burners:
+        p.start()
+    try:
+        busy = demo(args.out / "busy", args.extra)
+    finally:
+        for p in burners:
+            p.terminate()
+    differ = compare(args.out / "quiet", args.out / "busy")
+    files = sorted(p.name for p in (args.out / "quiet").iterdir())
+    for name in files:
+        print(f"{'DIFFERENT' if any(d.split(':')[0] == name for d in differ) else 'same':9s} "
+              f"{name}")
+    print(f"quiet run {quiet:.1f} s, beside {args.busy} busy processes {busy:.1f} s "
+          f"(ratio {busy / quiet:.2f}); {len(differ)} differing: {differ}")
+    return 1 if differ else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

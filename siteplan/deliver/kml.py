@@ -1,0 +1,147 @@
+"""Sites as KML/KMZ for Google Earth and 奥维互动地图 (one file per milestone).
+
+Built with fastkml: a Document with one style per site kind and new vs
+shared (colour by kind, a triangle for new builds, a circle for shared
+structures), one Folder per status, one Placemark per site with its id as
+name, the site's fields as ExtendedData (plain values, for import) and as
+an HTML table in the description, whose values are HTML-escaped: Google
+Earth shows a description as HTML, so a name such as ``<img onerror=…>`` is
+shown as text. The balloon shows only the description (``$[description]``):
+the name is never pasted into HTML.
+
+Coordinates are WGS84 (KML's datum) by default; with ``gcj02=True`` they
+are shifted to GCJ-02 for 奥维 and Amap, whose maps are drawn in GCJ-02.
+
+Examples
+--------
+>>> import geopandas as gpd, tempfile, pathlib
+>>> from shapely.geometry import Point
+>>> s = gpd.GeoDataFrame({"site_id": ["a"], "name": ["五一路"], "kind": ["tower"],
+...                       "status": ["reused"], "since": [2021]},
+...                      geometry=[Point(119.5, 25.9)], crs=4326)
+>>> p = write_kml(s, pathlib.Path(tempfile.mkdtemp()) / "s.kml", title="demo", lang="zh")
+>>> text = p.read_text(encoding="utf-8")
+>>> "<coordinates>119.5,25.9</coordinates>" in text and "五一路" in text
+True
+"""
+
+from __future__ import annotations
+
+import html
+import warnings
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+
+from siteplan.deliver.sheets import localise, sites_table
+from siteplan.i18n import check_lang, term, tr
+from siteplan.sources.coords import wgs84_to_gcj02
+
+KML_NS = "http://www.opengis.net/kml/2.2"
+ICONS = {"new": "https://maps.google.com/mapfiles/kml/shapes/triangle.png",
+         "shared": "https://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"}
+KIND_COLOURS = {
+    "existing_site": "#1b9e77", "tower": "#117733", "rooftop": "#88ccee",
+    "streetlight": "#ddcc77", "monitoring_pole": "#cc6677", "power_pole": "#882255",
+    "traffic_pole": "#aa4499", "public_building": "#332288", "smart_pole": "#e66100",
+    "greenfield": "#d7191c",
+}
+
+
+def kml_colour(rgb: str, alpha: int = 255) -> str:
+    """``#rrggbb`` as KML's ``aabbggrr``.
+
+    Examples
+    --------
+    >>> kml_colour("#d7191c")
+    'ff1c19d7'
+    """
+    r, g, b = rgb[1:3], rgb[3:5], rgb[5:7]
+    return f"{alpha:02x}{b}{g}{r}".lower()
+
+
+def _fastkml():
+    with warnings.catch_warnings():  # "lxml missing: pretty print disabled"
+        warnings.simplefilter("ignore", UserWarning)
+        import fastkml
+    return fastkml
+
+
+def kml_document(sites: gpd.GeoDataFrame, *, title: str, lang: str = "en",
+                 gcj02: bool = False) -> str:
+    """The KML text (UTF-8 XML, default namespace) of ``sites``."""
+    fk = _fastkml()
+    import pygeoif
+
+    check_lang(lang)
+    table = sites_table(sites)
+    shown = localise(table, lang)
+    lon, lat = table["lon"].to_numpy(float), table["lat"].to_numpy(float)
+    if gcj02:
+        lon, lat = wgs84_to_gcj02(lon, lat)
+    lon, lat = np.round(lon, 8), np.round(lat, 8)
+    status = table["status"].astype(str).to_numpy() if "status" in table else \
+        np.full(len(table), "reused")
+    kinds = table["kind"].astype(str).to_numpy()
+    styles, style_ids = [], {}
+    for kind, st in sorted(set(zip(kinds, status, strict=True))):
+        new = st == "new"
+        sid = f"{kind}-{'new' if new else 'shared'}"
+        style_ids[(kind, st)] = sid
+        styles.append(fk.Style(id=sid, styles=[
+            fk.IconStyle(color=kml_colour(KIND_COLOURS.get(kind, "#777777")),
+                         scale=1.3 if new else 1.0, icon_href=ICONS["new" if new else "shared"]),
+            fk.LabelStyle(scale=0.7),
+            fk.BalloonStyle(text="$[description]")]))
+    folders = []
+    for st in ("new", "reused", "on_air"):
+        rows = np.flatnonzero(status == st)
+        if not rows.size:
+            continue
+        placemarks = []
+        for i in rows.tolist():
+            record = shown.iloc[i]
+            fields = [(str(k), "" if _missing(v) else str(v)) for k, v in record.items()]
+            description = "<table>" + "".join(
+                f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
+                for k, v in fields) + "</table>"
+            placemarks.append(fk.Placemark(
+                name=str(table["site_id"].iloc[i]), description=description,
+                style_url=fk.StyleUrl(url=f"#{style_ids[(kinds[i], st)]}"),
+                extended_data=fk.ExtendedData(elements=[fk.Data(name=k, value=v)
+                                                        for k, v in fields]),
+                geometry=pygeoif.Point(float(lon[i]), float(lat[i]))))
+        folders.append(fk.Folder(name=f"{term(st, lang)} ({rows.size})", features=placemarks))
+    datum = "GCJ-02" if gcj02 else "WGS84"
+    doc = fk.Document(name=f"{title} ({datum})", styles=styles, features=folders,
+                      description=f"{tr('sites', lang)}: {len(table)}; {datum}")
+    text = fk.KML(features=[doc]).to_string(prettyprint=False)
+    root = ET.fromstring(text)
+    for element in root.iter():  # KML namespace as the default one (<kml xmlns=…>), as
+        element.tag = element.tag.rpartition("}")[2]  # Google Earth and 奥维 write it
+    root.set("xmlns", KML_NS)
+    return ET.tostring(root, encoding="unicode")
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and not np.isfinite(value))
+
+
+def write_kml(sites: gpd.GeoDataFrame, path: str | Path, *, title: str, lang: str = "en",
+              gcj02: bool = False) -> Path:
+    """Write ``sites`` to ``path``: ``.kml`` as text, ``.kmz`` zipped
+    (``doc.kml`` inside, as Google Earth writes it)."""
+    path = Path(path)
+    text = '<?xml version="1.0" encoding="UTF-8"?>\n' + kml_document(
+        sites, title=title, lang=lang, gcj02=gcj02) + "\n"
+    if path.suffix.lower() == ".kmz":
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            info = zipfile.ZipInfo("doc.kml", date_time=(2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, text.encode("utf-8"))
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path

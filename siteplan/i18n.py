@@ -1,0 +1,286 @@
+"""Every label siteplan writes into an output, in English and Chinese.
+
+One table, :data:`TEXT`: key -> ``{"en": …, "zh": …}``. Maps, reports,
+CSV/XLSX headers and KML use :func:`tr` (one label) or :func:`labels`
+(all labels of a language). Site kinds, area classes, statuses and power
+supplies are labelled with :func:`term` (their canonical English name when
+``lang="en"``, their planners' Chinese name for ``"zh"``; unknown values are
+returned unchanged).
+
+Examples
+--------
+>>> tr("legend", "zh"), tr("legend", "en")
+('图例', 'Legend')
+>>> term("greenfield", "zh"), term("greenfield", "en"), term("某类", "zh")
+('新建地面塔', 'greenfield', '某类')
+"""
+
+from __future__ import annotations
+
+from siteplan.errors import ConfigError
+
+LANGS: tuple[str, ...] = ("en", "zh")
+
+TEXT: dict[str, dict[str, str]] = {
+    # map UI
+    "legend": {"en": "Legend", "zh": "图例"},
+    "sites": {"en": "Chosen sites", "zh": "规划站址"},
+    "targets": {"en": "Target areas", "zh": "目标区域"},
+    "footprints": {"en": "Coverage footprints", "zh": "覆盖范围"},
+    "uncovered": {"en": "Uncovered demand", "zh": "未覆盖需求"},
+    "uncoverable": {"en": "Uncoverable demand", "zh": "无法覆盖需求"},
+    "new": {"en": "new build", "zh": "新建"},
+    "reused": {"en": "shared (reused)", "zh": "共享"},
+    "on_air": {"en": "already on air", "zh": "已开通"},
+    "site": {"en": "Site", "zh": "站址编码"},
+    "kind": {"en": "Kind", "zh": "站址类型"},
+    "owner": {"en": "Owner", "zh": "产权单位"},
+    "height": {"en": "Height (m)", "zh": "挂高 (米)"},
+    "cost": {"en": "Cost (CNY)", "zh": "投资 (元)"},
+    "supply": {"en": "Power supply", "zh": "供电方式"},
+    "since": {"en": "Milestone", "zh": "建设年度"},
+    "status": {"en": "Status", "zh": "共享/新建"},
+    "name": {"en": "Name", "zh": "名称"},
+    "class": {"en": "Class", "zh": "类别"},
+    "area": {"en": "Area", "zh": "区域编码"},
+    "context": {"en": "Context", "zh": "底图图层"},
+    "candidates": {"en": "Candidates", "zh": "候选站址"},
+    "conflicts": {"en": "Land-use conflicts", "zh": "用地冲突"},
+    "target_missed": {"en": "target not met", "zh": "未达目标"},
+    "covered": {"en": "covered", "zh": "覆盖率"},
+    "target": {"en": "target", "zh": "目标"},
+    "met": {"en": "met", "zh": "达标"},
+    "yes": {"en": "yes", "zh": "是"},
+    "no": {"en": "no", "zh": "否"},
+    "zone": {"en": "Zone", "zh": "图斑编码"},
+    "zone_class": {"en": "Zone class", "zh": "用地类别"},
+    "rule": {"en": "Rule", "zh": "管控规则"},
+    "forbidden": {"en": "forbidden", "zh": "禁止"},
+    "restricted": {"en": "restricted", "zh": "限制"},
+    "allowed": {"en": "allowed", "zh": "允许"},
+    "map_title": {"en": "Site plan", "zh": "站址规划"},
+    "overview": {"en": "all milestones", "zh": "全部年度"},
+    "landuse_layer": {"en": "Land use", "zh": "用地管控"},
+    # report (Markdown and HTML); {placeholders} are filled with escaped values
+    "r.title": {"en": "Site plan: {name}", "zh": "站址规划：{name}"},
+    "r.inputs": {"en": "Candidates: {candidates} ({by_kind}); target areas: {areas}; demand "
+                       "points: {points}. Coverage model: {mode}{snr}; policy mode: {policy}. "
+                       "Computation CRS: {crs}.",
+                 "zh": "候选站址：{candidates} 个（{by_kind}）；目标区域：{areas} 个；需求点："
+                       "{points} 个。覆盖模型：{mode}{snr}；政策模式：{policy}。计算坐标系：{crs}。"},
+    "r.snr": {"en": " (SNR per resource element at the RSRP threshold: {snr} dB)",
+              "zh": "（RSRP 门限处每资源粒子信噪比 {snr} dB）"},
+    "r.milestones": {"en": "Milestones", "zh": "各年度规划"},
+    "r.reuse_reference": {
+        "en": "Reuse share against the national reference of {share} of 5G builds on existing "
+              "resources (China Tower, 2023).",
+        "zh": "共享率对照全国参考值：{share} 的 5G 建设利用存量资源（中国铁塔，2023 年）。"},
+    "r.sites_by_kind": {"en": "{sites} sites: {kinds}.", "zh": "共 {sites} 个站址：{kinds}。"},
+    "r.solver": {"en": "Solver {method}: cost {cost} CNY, lower bound {bound}, gap {gap}, {time} s.",
+                 "zh": "求解器 {method}：成本 {cost} 元，下界 {bound}，差距 {gap}，用时 {time} 秒。"},
+    "r.uncovered": {"en": "Uncovered demand points: {points}, of which {unreachable} no candidate "
+                          "can reach (weight {weight}).",
+                    "zh": "未覆盖需求点 {points} 个，其中 {unreachable} 个任何候选站址都无法覆盖"
+                          "（权重 {weight}）。"},
+    "r.per_class": {"en": "Per area class:", "zh": "按区域类别："},
+    "r.per_area": {"en": "Per area (the target applies to the whole area's demand):",
+                   "zh": "按区域（目标针对区域全部需求）："},
+    "r.assumptions": {"en": "Assumptions", "zh": "假设参数"},
+    "r.assumptions_text": {"en": "Every assumed number, as used in this plan (override in the "
+                                 "config's `[assumptions]` table).",
+                           "zh": "本规划使用的全部假设数值（可在配置文件的 `[assumptions]` 表中"
+                                 "覆盖；说明为英文原文）。"},
+    "r.overridden": {"en": " (overridden)", "zh": "（已覆盖）"},
+    "r.reach": {"en": "Largest reach per site class and environment used to propose pairs: ",
+                "zh": "生成站址-需求点对所用的各站型与环境最大覆盖距离："},
+    "r.notes": {"en": "Notes", "zh": "说明"},
+    "r.power": {"en": "Power supply and subsidy", "zh": "供电与补贴"},
+    "r.power_text": {
+        "en": "Loads per site profile, annual energy at the mean load fraction, cost at the "
+              "tariffs of the assumptions table; `power_<year>.csv` lists every site for the "
+              "grid company. Subsidy: new 5G sites added in the milestone × {subsidy} CNY.",
+        "zh": "按站型负荷、平均负载率计算年用电量，按假设表电价计算电费；`power_<year>.csv` "
+              "列出每个站址供电力公司使用。补贴：该年度新增 5G 站址数 × {subsidy} 元。"},
+    "r.landuse": {"en": "Land use", "zh": "用地"},
+    "r.landuse_text": {
+        "en": "Chosen sites against the land-use zones (rules in the assumptions table, "
+              "`landuse.rule.*`). New builds on forbidden land were excluded before solving: "
+              "{excluded} candidates.",
+        "zh": "规划站址与用地管控图斑比对（规则见假设表 `landuse.rule.*`）。禁止用地上的新建"
+              "候选站址在求解前已剔除：{excluded} 个。"},
+    "r.landuse_line": {"en": "{year}: {forbidden} forbidden conflicts, {restricted} restricted "
+                             "(permit needed)",
+                       "zh": "{year}：禁止冲突 {forbidden} 处，限制 {restricted} 处（需审批）"},
+    "r.on": {"en": "on", "zh": "位于"},
+    "r.radio": {"en": "Link budget against the radius table", "zh": "链路预算与半径表对比"},
+    "r.radio_text": {
+        "en": "Site counts with coverage from the TR 38.901 link budget (this plan) and with the "
+              "fixed radius table (`coverage.mode = \"radius\"`), same candidates and targets.",
+        "zh": "按 TR 38.901 链路预算（本规划）与固定半径表（`coverage.mode = \"radius\"`）"
+              "计算覆盖时的站址数，候选站址与目标相同。"},
+    "r.radio_verdict": {
+        "en": "The {year} coverage plan needs {sites} sites and {verdict} the policy target of "
+              "{target}+; coverage alone does not set the count (capacity, indoor and operator "
+              "demand do).",
+        "zh": "{year} 年覆盖规划需要 {sites} 个站址，{verdict}政策目标 {target}+；站址数不只由"
+              "覆盖决定（还取决于容量、室内覆盖和运营商需求）。"},
+    "r.reaches": {"en": "reaches", "zh": "达到"},
+    "r.stays_below": {"en": "stays below", "zh": "低于"},
+    "r.charts": {"en": "Charts", "zh": "图表"},
+    "r.generated": {"en": "Generated by siteplan", "zh": "由 siteplan 生成"},
+    "c.sites_by_kind": {"en": "Sites per milestone by kind", "zh": "各年度站址数（按类型）"},
+    "c.new_reused": {"en": "New builds and reused structures", "zh": "新建与共享"},
+    "c.cost": {"en": "Cost per milestone (CNY)", "zh": "各年度投资（元）"},
+    "c.class_coverage": {"en": "Coverage per area class, {year}",
+                         "zh": "{year} 年各类区域覆盖率"},
+    "c.covered_share": {"en": "covered share", "zh": "覆盖率"},
+    "c.sites": {"en": "sites", "zh": "站址数"},
+}
+
+#: Column headings of every table siteplan writes (CSV, XLSX, report tables).
+#: English keeps the canonical column names (machine-readable); Chinese uses
+#: the headings Chinese planners use in their site lists.
+COLUMNS: dict[str, dict[str, str]] = {
+    "site_id": {"en": "site_id", "zh": "站址编码"},
+    "name": {"en": "name", "zh": "站址名称"},
+    "lon": {"en": "lon", "zh": "经度"},
+    "lat": {"en": "lat", "zh": "纬度"},
+    "kind": {"en": "kind", "zh": "站址类型"},
+    "status": {"en": "status", "zh": "共享/新建"},
+    "since": {"en": "since", "zh": "建设年度"},
+    "height_m": {"en": "height_m", "zh": "挂高(米)"},
+    "owner": {"en": "owner", "zh": "产权单位"},
+    "power_supply": {"en": "power_supply", "zh": "供电方式"},
+    "open_access": {"en": "open_access", "zh": "是否免费开放"},
+    "on_air": {"en": "on_air", "zh": "是否已开通"},
+    "cost_cny": {"en": "cost_cny", "zh": "投资(元)"},
+    "source": {"en": "source", "zh": "数据来源"},
+    "landuse_flag": {"en": "landuse_flag", "zh": "用地标记"},
+    "year": {"en": "year", "zh": "建设年度"},
+    "load_kw": {"en": "load_kw", "zh": "负荷(kW)"},
+    "supply": {"en": "supply", "zh": "供电方式"},
+    "energy_kwh_per_year": {"en": "energy_kwh_per_year", "zh": "年用电量(kWh)"},
+    "cost_cny_per_year": {"en": "cost_cny_per_year", "zh": "年电费(元)"},
+    "zone_id": {"en": "zone_id", "zh": "图斑编码"},
+    "zone_class": {"en": "zone_class", "zh": "用地类别"},
+    "rule": {"en": "rule", "zh": "管控规则"},
+    "overlap_m2": {"en": "overlap_m2", "zh": "重叠面积(平方米)"},
+    "distance_m": {"en": "distance_m", "zh": "距离(米)"},
+    "milestone": {"en": "milestone", "zh": "年度"},
+    "sites": {"en": "sites", "zh": "站址数"},
+    "added": {"en": "added", "zh": "新增"},
+    "on_air_count": {"en": "on air", "zh": "已开通"},
+    "new": {"en": "new", "zh": "新建"},
+    "reused": {"en": "reused", "zh": "共享"},
+    "reuse_share": {"en": "reuse share", "zh": "共享率"},
+    "site_target": {"en": "policy target", "zh": "政策目标"},
+    "site_target_met": {"en": "target reached", "zh": "是否达标"},
+    "area_id": {"en": "area", "zh": "区域编码"},
+    "area_name": {"en": "name", "zh": "区域名称"},
+    "area_class": {"en": "class", "zh": "区域类别"},
+    "areas": {"en": "areas", "zh": "区域数"},
+    "covered_share": {"en": "covered share", "zh": "覆盖率"},
+    "target": {"en": "target", "zh": "目标"},
+    "all_targets_met": {"en": "all met", "zh": "全部达标"},
+    "coverage_target": {"en": "target", "zh": "目标"},
+    "coverable_share": {"en": "coverable share", "zh": "可覆盖比例"},
+    "covered_of_coverable": {"en": "covered of coverable", "zh": "可覆盖中已覆盖"},
+    "target_met": {"en": "target met", "zh": "达标"},
+    "median_best_server_rsrp_dbm": {"en": "median best-server RSRP (dBm)",
+                                    "zh": "最强服务小区 RSRP 中位数 (dBm)"},
+    "unreachable_reason": {"en": "out of every reach (why)", "zh": "无法覆盖（原因）"},
+    "proposed": {"en": "proposed", "zh": "规划新增"},
+    "proposal_reason": {"en": "proposed for", "zh": "新增原因"},
+    "key": {"en": "key", "zh": "参数"},
+    "value": {"en": "value", "zh": "取值"},
+    "unit": {"en": "unit", "zh": "单位"},
+    "note": {"en": "note", "zh": "说明"},
+    "load_kw_total": {"en": "load kW", "zh": "负荷(kW)"},
+    "energy_mwh_per_year": {"en": "MWh/year", "zh": "年用电量(MWh)"},
+    "power_cost_cny_per_year": {"en": "energy cost CNY/year", "zh": "年电费(元)"},
+    "transfer_share": {"en": "transfer-supply share", "zh": "转供电比例"},
+    "transfer_share_target": {"en": "target", "zh": "目标"},
+    "transfer_target_met": {"en": "target met", "zh": "达标"},
+    "new_5g_sites": {"en": "new 5G sites", "zh": "新增5G站址"},
+    "subsidy_cny": {"en": "subsidy CNY", "zh": "补贴(元)"},
+    "sites_link_budget": {"en": "sites, link budget", "zh": "站址数（链路预算）"},
+    "sites_radius": {"en": "sites, radius table", "zh": "站址数（半径表）"},
+    "change": {"en": "change", "zh": "变化"},
+    "new_link_budget": {"en": "new builds, link budget", "zh": "新建（链路预算）"},
+    "new_radius": {"en": "new builds, radius", "zh": "新建（半径表）"},
+    "link_budget_meets_target": {"en": "link budget reaches target", "zh": "链路预算达到目标"},
+    "step": {"en": "step", "zh": "步骤"},
+    "action": {"en": "action", "zh": "操作"},
+    "file": {"en": "file", "zh": "文件"},
+    "line": {"en": "line", "zh": "行号"},
+    "column": {"en": "column", "zh": "列"},
+    "reason": {"en": "reason", "zh": "原因"},
+}
+
+TERMS: dict[str, dict[str, str]] = {
+    "existing_site": {"zh": "存量站址"}, "tower": {"zh": "铁塔"}, "rooftop": {"zh": "楼顶"},
+    "streetlight": {"zh": "路灯杆"}, "monitoring_pole": {"zh": "监控杆"},
+    "power_pole": {"zh": "电力杆"}, "traffic_pole": {"zh": "交通杆"},
+    "public_building": {"zh": "公共建筑"}, "smart_pole": {"zh": "新建智慧杆"},
+    "greenfield": {"zh": "新建地面塔"}, "indoor_das": {"zh": "室分"},
+    "main_urban": {"zh": "主城区"}, "key_area": {"zh": "重点区域"},
+    "transport_hub": {"zh": "交通枢纽"}, "town_seat": {"zh": "乡镇驻地"},
+    "industrial_park": {"zh": "工业园区"}, "scenic_area": {"zh": "景区"},
+    "village": {"zh": "行政村"}, "road_corridor": {"zh": "道路沿线"},
+    "new": {"zh": "新建"}, "reused": {"zh": "共享"}, "on_air": {"zh": "已开通"},
+    "direct": {"zh": "直供电"}, "transfer": {"zh": "转供电"}, "unknown": {"zh": "未知"},
+    "basic_farmland": {"zh": "永久基本农田"}, "ecological_red_line": {"zh": "生态保护红线"},
+    "forest": {"zh": "林地"}, "water": {"zh": "水域"},
+    "satellite_earth_station": {"zh": "卫星地球站"}, "urban_development": {"zh": "城镇开发边界"},
+    "forbidden": {"zh": "禁止"}, "restricted": {"zh": "限制"}, "allowed": {"zh": "允许"},
+    "dense_urban": {"zh": "密集城区"}, "urban": {"zh": "一般城区"}, "suburban": {"zh": "郊区"},
+    "rural": {"zh": "农村"},
+}
+
+
+def column(name: str, lang: str = "en") -> str:
+    """Heading of column ``name`` in ``lang`` (unknown columns keep their name).
+
+    Examples
+    --------
+    >>> column("site_id", "zh"), column("site_id", "en"), column("备注", "zh")
+    ('站址编码', 'site_id', '备注')
+    """
+    return COLUMNS.get(name, {}).get(check_lang(lang), name)
+
+
+def headers(columns: object, lang: str = "en") -> dict[str, str]:
+    """``{column: heading}`` for renaming a table's columns into ``lang``."""
+    return {c: column(str(c), lang) for c in columns}  # type: ignore[union-attr]
+
+
+def check_lang(lang: str) -> str:
+    """``lang`` if supported, else a :class:`~siteplan.errors.ConfigError`.
+
+    Examples
+    --------
+    >>> check_lang("zh")
+    'zh'
+    """
+    if lang not in LANGS:
+        raise ConfigError(f"language {lang!r}: use one of {', '.join(LANGS)}.")
+    return lang
+
+
+def tr(key: str, lang: str = "en") -> str:
+    """The label ``key`` in ``lang``."""
+    return TEXT[key][check_lang(lang)]
+
+
+def labels(lang: str = "en") -> dict[str, str]:
+    """Every label of :data:`TEXT` in ``lang``."""
+    check_lang(lang)
+    return {k: v[lang] for k, v in TEXT.items()}
+
+
+def term(value: object, lang: str = "en") -> str:
+    """A kind, class, status or supply value as planners name it in ``lang``."""
+    text = "" if value is None else str(value)
+    if check_lang(lang) == "en":
+        return text
+    return TERMS.get(text, {}).get(lang, text)

@@ -1,0 +1,208 @@
+"""Plan folders that round-trip: :func:`write_state` and :func:`read_plan`.
+
+A plan folder holds ``plan.gpkg`` (layers ``candidates``, ``targets``,
+``landuse_zones`` when zones were given, ``sites_<year>`` …; ``cost_cny``
+and ``landuse_flag`` of the candidates are recomputed on reading) and
+``plan.json``: the exact assumption overrides (no rounding), the site
+targets, the solver settings, each milestone's chosen site ids and solver
+figures, and a fingerprint of the input layers as stored. :func:`read_plan`
+rebuilds the same :class:`~siteplan.planner.Plan` (the same planning
+problem, the same sites) from it; a folder written by an older version, or
+whose layers were edited by hand since, is refused with a clear error.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> from siteplan.datasets import load_sample
+>>> from siteplan.planner import plan
+>>> c, t, cfg = load_sample()
+>>> p = plan(c, t, assumptions={"demand.spacing_m": 400.0}, time_limit_s=2)
+>>> folder = pathlib.Path(tempfile.mkdtemp()) / "p"
+>>> from siteplan.io.atomic import output_folder
+>>> with output_folder(folder, kind="plan") as stage:
+...     _ = write_state(p, stage)
+>>> q = read_plan(folder)
+>>> [list(m.selected) == list(n.selected) for m, n in zip(p.milestones, q.milestones)]
+[True, True, True]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+
+from siteplan.defaults import Assumptions
+from siteplan.errors import ConfigError, InputError
+from siteplan.planner import MilestonePlan, Plan
+from siteplan.problem import build_problem
+from siteplan.solve import SetCoverResult
+
+STATE_FILE = "plan.json"
+FORMAT = "siteplan-plan/2"
+INPUT_LAYERS = ("candidates", "targets", "landuse_zones")
+_DERIVED = ("cost_cny", "landuse_flag")
+
+
+def _frame_hash(frame: gpd.GeoDataFrame) -> str:
+    """A content hash of a layer as read back (columns, values, geometry WKB)."""
+    digest = hashlib.sha256()
+    table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    digest.update(json.dumps([str(c) for c in table.columns]).encode())
+    digest.update(pd.util.hash_pandas_object(table.astype(str), index=False).to_numpy()
+                  .tobytes())
+    digest.update(b"".join(frame.geometry.to_wkb()))
+    digest.update(str(frame.crs.to_epsg() or frame.crs.to_wkt()).encode())
+    return digest.hexdigest()
+
+
+def _input_layers(plan: Plan) -> dict[str, gpd.GeoDataFrame]:
+    layers = {"candidates": plan.candidates, "targets": plan.targets}
+    if plan.problem.zones is not None:
+        layers["landuse_zones"] = plan.problem.zones
+    return layers
+
+
+def _safe_columns(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    out = frame.copy()
+    for col in out.columns:
+        if col != out.geometry.name and out[col].dtype == object:
+            out[col] = out[col].map(lambda v: v if v is None or isinstance(
+                v, str | int | float | bool) else str(v))
+    return out
+
+
+def write_state(plan: Plan, folder: str | Path) -> list[Path]:
+    """Write the input layers into ``folder/plan.gpkg`` and ``plan.json``.
+
+    Other layers (sites, uncovered demand) may be added to the same
+    GeoPackage by the caller before or after.
+    """
+    folder = Path(folder)
+    gpkg = folder / "plan.gpkg"
+    hashes = {}
+    for name, frame in _input_layers(plan).items():
+        _safe_columns(frame).to_file(gpkg, layer=name, engine="pyogrio")
+        hashes[name] = _frame_hash(gpd.read_file(gpkg, layer=name, engine="pyogrio"))
+    since: dict[int, int] = {}
+    milestones = []
+    ids = plan.candidates["site_id"].to_numpy()
+    for m in plan.milestones:
+        for j in m.added.tolist():
+            since.setdefault(j, m.milestone)
+        r = m.result
+        milestones.append({
+            "milestone": m.milestone, "selected": ids[m.selected].tolist(),
+            "added": ids[m.added].tolist(),
+            "result": {"cost": r.cost, "lower_bound": r.lower_bound, "covered": r.covered,
+                       "uncoverable": np.asarray(r.uncoverable).tolist(), "method": r.method,
+                       "time_s": r.time_s, "optimal": bool(r.optimal)},
+        })
+    state = {"format": FORMAT, "name": plan.name,
+             "assumptions": plan.assumptions.overrides(),
+             "site_targets": {str(k): v for k, v in plan.site_targets.items()},
+             "solver": plan.solver, "layers": hashes, "milestones": milestones}
+    path = folder / STATE_FILE
+    path.write_text(json.dumps(state, indent=1, ensure_ascii=False), encoding="utf-8")
+    return [gpkg, path]
+
+
+def _state(folder: Path) -> dict[str, Any]:
+    path = folder / STATE_FILE
+    if not folder.is_dir():
+        raise InputError(f"{folder}: not a folder; give the output folder of `siteplan plan`.")
+    if not path.exists():
+        old = (folder / "report.json").exists()
+        raise InputError(
+            f"{folder}: " + ("written by an older siteplan (no plan.json), which relocation "
+                             "cannot read exactly; re-run `siteplan plan` to refresh it."
+                             if old else "not a plan folder (needs plan.gpkg and plan.json "
+                             "from `siteplan plan` or `siteplan demo`)."))
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: unreadable ({exc}); re-run `siteplan plan`.") from None
+    if not isinstance(state, dict) or state.get("format") != FORMAT:
+        raise InputError(f"{path}: format {state.get('format') if isinstance(state, dict) else '?'!r}"
+                         f" is not {FORMAT!r} (another siteplan version); re-run `siteplan plan`.")
+    return state
+
+
+def _read_layer(gpkg: Path, name: str, expected_hash: str) -> gpd.GeoDataFrame:
+    try:
+        frame = gpd.read_file(gpkg, layer=name, engine="pyogrio")
+    except Exception as exc:  # noqa: BLE001 - pyogrio raises several kinds
+        raise InputError(f"{gpkg}, layer {name!r}: unreadable ({exc}); re-run `siteplan plan`."
+                         ) from None
+    if _frame_hash(frame) != expected_hash:
+        raise InputError(
+            f"{gpkg}, layer {name!r}: changed since siteplan wrote it (edited by hand?), so the "
+            "plan no longer matches its inputs. Re-run `siteplan plan` with the edited inputs "
+            "instead of editing the plan folder.")
+    return frame
+
+
+def read_plan(folder: str | Path, *, progress: Any = None) -> Plan:
+    """Rebuild the :class:`~siteplan.planner.Plan` a plan folder holds.
+
+    Raises
+    ------
+    InputError
+        Not a plan folder, an older format, or layers edited since writing.
+    """
+    folder = Path(folder)
+    state = _state(folder)
+    gpkg = folder / "plan.gpkg"
+    if not gpkg.exists():
+        raise InputError(f"{folder}: plan.gpkg is missing; re-run `siteplan plan`.")
+    try:
+        present = {n for n, _ in pyogrio.list_layers(gpkg)}
+    except Exception as exc:  # noqa: BLE001
+        raise InputError(f"{gpkg}: not a readable GeoPackage ({exc}).") from None
+    layers = {}
+    for name, expected in state.get("layers", {}).items():
+        if name not in INPUT_LAYERS or name not in present:
+            raise InputError(f"{gpkg}: layer {name!r} is missing; re-run `siteplan plan`.")
+        layers[name] = _read_layer(gpkg, name, expected)
+    try:
+        assumptions = Assumptions(state["assumptions"])
+        cands = layers["candidates"]
+        problem = build_problem(cands.drop(columns=[c for c in _DERIVED if c in cands]),
+                                layers["targets"],
+                                landuse=layers.get("landuse_zones"), assumptions=assumptions,
+                                allow_large=True, progress=progress)
+    except KeyError as exc:
+        raise InputError(f"{folder / STATE_FILE}: missing {exc}; re-run `siteplan plan`."
+                         ) from None
+    position = pd.Series(np.arange(len(problem.candidates)),
+                         index=problem.candidates["site_id"].to_numpy())
+    milestones = []
+    for item in state["milestones"]:
+        year = int(item["milestone"])
+        unknown = [s for s in item["selected"] if s not in position.index]
+        if unknown:
+            raise InputError(f"{folder / STATE_FILE}: milestone {year} names sites "
+                             f"{unknown[:3]} that the candidates layer lacks; re-run "
+                             "`siteplan plan`.")
+        selected = np.sort(position[item["selected"]].to_numpy())
+        added = np.sort(position[item["added"]].to_numpy())
+        r = item["result"]
+        result = SetCoverResult(selected, float(r["cost"]), float(r["lower_bound"]),
+                                float(r["covered"]), np.asarray(r["uncoverable"], dtype=np.int64),
+                                str(r["method"]), float(r["time_s"]), bool(r["optimal"]))
+        covered = problem.coverage.cover_counts(selected) > 0
+        inst = problem.instance(year)
+        milestones.append(MilestonePlan(year, selected, added, inst.active, covered, result,
+                                        inst.capacity))
+    if [m.milestone for m in milestones] != problem.years:
+        raise ConfigError(f"{folder / STATE_FILE}: milestones {[m.milestone for m in milestones]}"
+                          f" do not match the targets' {problem.years}; re-run `siteplan plan`.")
+    return Plan(problem, tuple(milestones),
+                {int(k): int(v) for k, v in state.get("site_targets", {}).items()},
+                name=str(state.get("name", "site plan")), solver=dict(state.get("solver", {})))

@@ -1,0 +1,409 @@
+"""The planning problem, built once: what the solver sees and every later step reads.
+
+:func:`build_problem` turns candidates, target areas, land-use zones and the
+assumptions into a frozen :class:`PlanningProblem`: demand points, the
+physical coverage (distances and RSRP, for maps and reports), the solver
+matrix after land-use exclusion *and* strict sharing, the costs with land-use
+penalties, the row weights, the columns that must be chosen (sites on air)
+and those that may not (forbidden land). The planner solves it; the
+site-count analysis, relocation, the radius comparison and the reports read
+it, and nothing rebuilds it.
+
+Examples
+--------
+>>> from siteplan.datasets import load_sample
+>>> cands, targets, config = load_sample()
+>>> prob = build_problem(cands, targets, assumptions={"demand.spacing_m": 400.0})
+>>> prob.matrix.shape == (len(prob.demand), len(prob.candidates))
+True
+>>> inst = prob.instance(2020)
+>>> bool(inst.active.size > 0 and inst.group_target.max() <= 1.0)
+True
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from siteplan.capacity import AreaCapacity, CapacityModel, milestone_capacity
+from siteplan.coverage import Coverage, coverage_matrix
+from siteplan.defaults import Assumptions
+from siteplan.demand import demand_points
+from siteplan.errors import InputError, WorkTooLargeError
+from siteplan.landuse import conflicts, prepare_zones
+from siteplan.policy import apply_strict_sharing, check_mode, is_new_build, site_costs
+from siteplan.proposals import extend_with_proposals, unreachable_reasons
+from siteplan.schema import validate_candidates, validate_targets
+from siteplan.traffic import area_traffic, point_demand_mbps
+
+Progress = Callable[[str], None]
+
+#: Rough bytes per demand point (GeoDataFrame row, coordinates, weights).
+BYTES_PER_POINT = 400.0
+#: Rough bytes per candidate-demand pair (matrix, RSRP, distance, work arrays).
+BYTES_PER_PAIR = 60.0
+
+
+@dataclass(frozen=True)
+class MilestoneInstance:
+    """One milestone's solver input: rows due by the year, their area groups
+    and each group's coverage target, and the capacity rows.
+
+    ``group_target`` is what the solver asks of each group: a share of the
+    group's *coverable* weight, raised from the area's ``coverage_target``
+    to ``coverage_target × whole / coverable`` (at most 1) so that the
+    target share of the WHOLE area is covered wherever that can be reached.
+    ``capacity`` holds one row per area (same order as the groups), or None
+    when the problem is planned for coverage alone."""
+
+    year: int
+    active: np.ndarray
+    groups: np.ndarray
+    group_target: np.ndarray
+    capacity: AreaCapacity | None = None
+
+
+@dataclass(frozen=True)
+class WorkEstimate:
+    """What a plan will cost before any heavy step runs."""
+
+    demand_points: int
+    candidate_pairs: int
+    memory_bytes: float
+    available_bytes: float
+
+    def describe(self) -> str:
+        """One line for messages and reports."""
+        return (f"about {self.demand_points:,} demand points, {self.candidate_pairs:,} "
+                f"candidate-demand pairs and {self.memory_bytes / 2**30:.1f} GiB of memory "
+                f"({self.available_bytes / 2**30:.1f} GiB on this machine)")
+
+
+@dataclass(frozen=True)
+class PlanningProblem:
+    """The whole planning problem as the solver sees it (frozen).
+
+    Attributes
+    ----------
+    candidates : geopandas.GeoDataFrame
+        Canonical candidates (input CRS) with ``cost_cny`` (penalties
+        included) and ``landuse_flag`` (``forbidden``/``restricted``/"").
+    targets : geopandas.GeoDataFrame
+        Canonical target areas (input CRS).
+    demand : geopandas.GeoDataFrame
+        Demand points in ``metric_crs`` with ``area_id``, ``milestone``,
+        ``weight``, ``coverage_target``.
+    coverage : Coverage
+        Physical coverage (distances, RSRP) with excluded columns emptied.
+    matrix : scipy.sparse.csr_array
+        The solver matrix: ``coverage`` after strict sharing (if on).
+    cost_cny : numpy.ndarray
+        Cost per column (0 on air).
+    weights : numpy.ndarray
+        Demand weight per row.
+    preselected : numpy.ndarray
+        Columns that must be chosen (sites on air).
+    excluded : numpy.ndarray of bool
+        Columns that may not be chosen (new builds on forbidden land).
+    assumptions : Assumptions
+    metric_crs : pyproj.CRS
+    policy_mode : str
+        ``weighted`` or ``strict``.
+    landuse_conflicts : pandas.DataFrame or None
+        Conflicts of every candidate with the zones (``site_index`` column).
+    excluded_table : geopandas.GeoDataFrame or None
+        Excluded candidates with the reason.
+    zones : geopandas.GeoDataFrame or None
+        The prepared land-use zones (canonical ``zone_id``/``zone_class``).
+    notes : tuple of str
+    traffic : pandas.DataFrame or None
+        Per area: ``area_id, area_km2, people, people_source, users,
+        demand_mbps`` (:func:`siteplan.traffic.area_traffic`); the demand
+        points carry ``demand_mbps``.
+    capacity_model : CapacityModel or None
+        Site capacity per profile and environment; None plans for coverage
+        alone (``build_problem(capacity=False)``).
+    unreachable_reason : numpy.ndarray of str or None
+        Per demand row: why no allowed column reaches it (``water``,
+        ``forbidden land: <class>``, ``outside every reach``), "" if one does.
+    """
+
+    candidates: gpd.GeoDataFrame
+    targets: gpd.GeoDataFrame
+    demand: gpd.GeoDataFrame
+    coverage: Coverage
+    matrix: sp.csr_array
+    cost_cny: np.ndarray
+    weights: np.ndarray
+    preselected: np.ndarray
+    excluded: np.ndarray
+    assumptions: Assumptions
+    metric_crs: Any
+    policy_mode: str
+    landuse_conflicts: pd.DataFrame | None = None
+    excluded_table: gpd.GeoDataFrame | None = None
+    zones: gpd.GeoDataFrame | None = None
+    notes: tuple[str, ...] = ()
+    traffic: pd.DataFrame | None = None
+    capacity_model: CapacityModel | None = None
+    unreachable_reason: np.ndarray | None = None
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def years(self) -> list[int]:
+        """Milestone years, ascending."""
+        return sorted(int(y) for y in self.targets["milestone"].unique())
+
+    @property
+    def coverable(self) -> np.ndarray:
+        """Per demand row: some column the solver may choose covers it."""
+        return np.diff(self.matrix.indptr) > 0
+
+    def instance(self, year: int) -> MilestoneInstance:
+        """Rows due by ``year``, one group per target area, and each area's
+        coverage target.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from siteplan.datasets import load_sample
+        >>> c, t, _ = load_sample()
+        >>> p = build_problem(c, t, assumptions={"demand.spacing_m": 400.0})
+        >>> i = p.instance(2021)
+        >>> int(i.groups.max()) + 1 == len(np.unique(p.demand["area_id"].to_numpy()[i.active]))
+        True
+        """
+        key = ("instance", int(year))
+        if key not in self._cache:
+            milestone = self.demand["milestone"].to_numpy()
+            active = np.flatnonzero(milestone <= year)
+            codes, target = area_groups(self.demand, active, self.coverable)
+            capacity = None
+            if self.capacity_model is not None:
+                kinds = self.candidates["kind"].to_numpy()
+                capacity = milestone_capacity(
+                    self.coverage.matrix, self.demand, active, kinds, self.capacity_model,
+                    new_build=is_new_build(kinds) if self.policy_mode == "strict" else None)
+            self._cache[key] = MilestoneInstance(int(year), active, codes, target, capacity)
+        return self._cache[key]
+
+
+def area_groups(demand: pd.DataFrame, active: np.ndarray,
+                coverable: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Area code per active row and each area's solver target.
+
+    The solver's target is a share of an area's *coverable* weight; to meet
+    the policy target on the WHOLE area it is raised to ``target × whole /
+    coverable`` (at most 1: where that is out of reach, all that can be
+    covered is, and the area is reported as not met with the reason).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"area_id": ["a", "a", "a", "a"], "weight": [1.0] * 4,
+    ...                   "coverage_target": [0.5] * 4})
+    >>> area_groups(d, np.arange(4), np.array([True, True, True, False]))[1].round(3).tolist()
+    [0.667]
+    """
+    codes, uniques = pd.factorize(demand["area_id"].to_numpy()[active], sort=False)
+    target = (demand.iloc[active].groupby(codes)["coverage_target"].first()
+              .reindex(range(len(uniques))).to_numpy(float))
+    if coverable is not None:
+        w = demand["weight"].to_numpy(float)[active]
+        whole = np.bincount(codes, w, minlength=len(uniques))
+        reach = np.bincount(codes, w * coverable[active], minlength=len(uniques))
+        raised = np.divide(target * whole, reach, out=np.ones_like(target), where=reach > 0)
+        target = np.clip(raised, target, 1.0)
+    return codes.astype(np.int64), target
+
+
+def _available_bytes() -> float:
+    try:
+        return float(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):
+        return 8.0 * 2**30
+
+
+def estimate_work(candidates_m: gpd.GeoDataFrame, targets_m: gpd.GeoDataFrame,
+                  assumptions: Assumptions) -> WorkEstimate:
+    """Estimate demand points, candidate-demand pairs and memory, in a few
+    milliseconds, from the areas, the spacing and the longest radius table
+    entry per kind (a stand-in for the link budget's reach).
+
+    Examples
+    --------
+    >>> from siteplan.datasets import load_sample
+    >>> c, t, _ = load_sample()
+    >>> crs = t.estimate_utm_crs()
+    >>> est = estimate_work(c.to_crs(crs), t.to_crs(crs), Assumptions())
+    >>> 5_000 < est.demand_points < 10_000  # the sample county has 7,808
+    True
+    """
+    spacing_m = float(assumptions["demand.spacing_m"])
+    area_m2 = targets_m.geometry.area.to_numpy()
+    points = int(np.ceil(area_m2 / spacing_m**2).sum())
+    radius = assumptions.section("radius_m")
+    reach_m = np.array([max(v for k, v in radius.items() if k.startswith(f"{kind}."))
+                        for kind in candidates_m["kind"]], dtype=float)
+    density = points / max(float(area_m2.sum()), 1.0)
+    pairs = int(min(points * len(candidates_m), (np.pi * reach_m**2 * density).sum()))
+    memory = points * BYTES_PER_POINT + pairs * BYTES_PER_PAIR
+    return WorkEstimate(points, pairs, memory, _available_bytes())
+
+
+def check_work(estimate: WorkEstimate, assumptions: Assumptions, *, allow_large: bool) -> None:
+    """Raise :class:`WorkTooLargeError` when the estimate exceeds
+    ``work.max_demand_points`` or ``work.max_memory_share`` of this
+    machine's memory, unless ``allow_large``."""
+    if allow_large:
+        return
+    max_points = float(assumptions["work.max_demand_points"])
+    max_bytes = float(assumptions["work.max_memory_share"]) * estimate.available_bytes
+    if estimate.demand_points > max_points or estimate.memory_bytes > max_bytes:
+        raise WorkTooLargeError(
+            f"this plan needs {estimate.describe()}, more than this run allows "
+            f"(work.max_demand_points = {max_points:,.0f}, work.max_memory_share = "
+            f"{float(assumptions['work.max_memory_share']):g}). Raise demand.spacing_m, split "
+            "the region (siteplan plan-region), or add --allow-large to run it anyway.")
+
+
+def build_problem(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
+                  landuse: gpd.GeoDataFrame | None = None,
+                  assumptions: Assumptions | Mapping[str, Any] | None = None,
+                  allow_large: bool = False, progress: Progress | None = None,
+                  validated: bool = False, capacity: bool = True,
+                  population: gpd.GeoDataFrame | None = None,
+                  roads: gpd.GeoDataFrame | None = None) -> PlanningProblem:
+    """Build the planning problem once.
+
+    Parameters
+    ----------
+    candidates, targets : geopandas.GeoDataFrame
+        Canonical layers (validated here unless ``validated``), any CRS.
+    landuse : geopandas.GeoDataFrame, optional
+        Land-use zones (``zone_class``): new builds on forbidden land are
+        excluded, restricted land adds ``landuse.restricted_penalty_cny``.
+    assumptions : Assumptions or mapping, optional
+    allow_large : bool
+        Run even when the work estimate exceeds the guards.
+    progress : callable, optional
+    validated : bool
+        The layers are already canonical (skip validation).
+    capacity : bool
+        Serve each area's busy-hour traffic too (capacity rows per
+        milestone, :mod:`siteplan.capacity`); False plans for coverage alone.
+    population : geopandas.GeoDataFrame, optional
+        Population polygons with a ``population`` count, for areas without
+        their own ``population`` (:func:`siteplan.traffic.area_traffic`). The
+        people used are written into ``targets["population"]`` so a plan
+        folder rebuilds the same traffic.
+    roads : geopandas.GeoDataFrame, optional
+        Road lines; proposed smart poles go along them.
+
+    New builds are proposed where no listed candidate reaches demand or
+    carries it (:mod:`siteplan.proposals`, ``proposals.mode``), unless the
+    candidates already carry a ``proposed`` column (a plan folder's).
+
+    Raises
+    ------
+    InputError
+        A layer without a CRS, or invalid rows.
+    WorkTooLargeError
+        The estimated work exceeds the machine (see :func:`check_work`).
+    """
+    say = progress or (lambda _text: None)
+    if not isinstance(assumptions, Assumptions):
+        assumptions = Assumptions(assumptions)
+    if not validated:
+        candidates = validate_candidates(candidates, "candidates")
+        targets = validate_targets(targets, "targets")
+    if candidates.crs is None or targets.crs is None:
+        raise InputError("candidates and targets need a CRS.")
+    mode = check_mode(str(assumptions["policy.mode"]))
+    metric = targets.estimate_utm_crs()
+    cands_m = candidates.to_crs(metric)
+    targets_m = targets.to_crs(metric)
+    check_work(estimate_work(cands_m, targets_m, assumptions), assumptions,
+               allow_large=allow_large)
+    say(f"demand points ({metric.name})")
+    demand = demand_points(targets_m, spacing_m=float(assumptions["demand.spacing_m"]))
+    say(f"coverage of {len(demand):,} demand points by {len(cands_m):,} candidates")
+    coverage = coverage_matrix(demand, cands_m, assumptions)
+    table = excluded_table = zones = zones_m = None
+    notes: list[str] = []
+    if landuse is not None:
+        zones, notes = prepare_zones(landuse, source="landuse")
+        zones_m = zones.to_crs(metric)
+    say("traffic per area and site capacity")
+    traffic = area_traffic(targets_m, assumptions, population=_to_metric(
+        population, metric, "population"))
+    demand["demand_mbps"] = point_demand_mbps(demand, traffic)
+    targets = targets.copy()
+    targets["population"] = traffic["people"].to_numpy()
+    model = CapacityModel.from_assumptions(assumptions)
+    notes.extend(model.notes)
+    if "proposed" not in candidates.columns:
+        say("new-build proposals where no listed candidate serves")
+        candidates, cands_m, coverage, more = extend_with_proposals(
+            candidates, cands_m, demand, coverage, targets_m, assumptions, zones_m=zones_m,
+            roads_m=_to_metric(roads, metric, "roads"),
+            point_mbps=demand["demand_mbps"].to_numpy() if capacity else None, model=model)
+        notes.extend(more)
+    candidates = candidates.copy()
+    candidates["cost_cny"] = site_costs(candidates, assumptions)
+    candidates["landuse_flag"] = ""
+    excluded = np.zeros(len(candidates), bool)
+    if zones_m is not None:
+        say("land-use check of every candidate")
+        table = conflicts(cands_m, zones_m, assumptions)
+        on_air = candidates["on_air"].to_numpy(bool)
+        forbidden = np.zeros(len(candidates), bool)
+        forbidden[table.loc[table["rule"] == "forbidden", "site_index"]] = True
+        restricted = np.zeros(len(candidates), bool)
+        restricted[table.loc[table["rule"] == "restricted", "site_index"]] = True
+        excluded = forbidden & ~on_air
+        if (forbidden & on_air).any():
+            notes.append(f"{int((forbidden & on_air).sum())} sites already on air stand on "
+                         "forbidden land; they are kept and listed in the land-use section.")
+        reasons = (table[table["rule"] == "forbidden"].groupby("site_index")["zone_class"]
+                   .agg(lambda s: ", ".join(sorted(set(s)))))
+        excluded_table = candidates.loc[excluded, ["site_id", "kind", "name"]].copy()
+        excluded_table["reason"] = ["forbidden: " + reasons[i] for i in np.flatnonzero(excluded)]
+        excluded_table["geometry"] = candidates.geometry[excluded]
+        excluded_table = gpd.GeoDataFrame(excluded_table.reset_index(drop=True),
+                                          crs=candidates.crs)
+        coverage = coverage.without_columns(excluded)
+        candidates["landuse_flag"] = np.where(forbidden, "forbidden",
+                                              np.where(restricted, "restricted", ""))
+        candidates.loc[restricted & ~forbidden & ~on_air, "cost_cny"] += float(
+            assumptions["landuse.restricted_penalty_cny"])
+    matrix = coverage.matrix
+    if mode == "strict":
+        matrix = apply_strict_sharing(matrix, candidates["kind"].to_numpy())
+    unreached = np.flatnonzero(np.diff(sp.csr_array(matrix).indptr) == 0)
+    reasons = np.full(len(demand), "", dtype=object)
+    reasons[unreached] = unreachable_reasons(demand, unreached, zones_m, assumptions)
+    return PlanningProblem(
+        candidates=candidates, targets=targets, demand=demand, coverage=coverage,
+        matrix=sp.csr_array(matrix), cost_cny=candidates["cost_cny"].to_numpy(float),
+        weights=demand["weight"].to_numpy(float),
+        preselected=np.flatnonzero(candidates["on_air"].to_numpy(bool)), excluded=excluded,
+        assumptions=assumptions, metric_crs=metric, policy_mode=mode,
+        landuse_conflicts=table, excluded_table=excluded_table, zones=zones, notes=tuple(notes),
+        traffic=traffic, capacity_model=model if capacity else None,
+        unreachable_reason=reasons)
+
+
+def _to_metric(layer: gpd.GeoDataFrame | None, metric: Any, name: str) -> gpd.GeoDataFrame | None:
+    if layer is None:
+        return None
+    if layer.crs is None:
+        raise InputError(f"{name}: the layer has no CRS. Set one in the file.")
+    return layer.to_crs(metric)

@@ -1,0 +1,116 @@
+"""Planners' column names (Chinese or English) to siteplan's canonical columns.
+
+A canonical column already in the layer is kept; otherwise the first header
+found among its names (compared without case, spaces or units in brackets)
+is renamed. A layer's ``columns`` option (``{area_class = "folder_1"}``)
+names the column explicitly, and ``defaults`` fills a column the layer
+lacks (or its empty cells).
+
+Examples
+--------
+>>> import pandas as pd
+>>> raw = pd.DataFrame({"区域名称": ["城区"], "区域类型": ["主城区"], "无线环境": ["密集城区"],
+...                     "建设年度": ["2021年"]})
+>>> out = canonical_columns(raw, TARGET_HEADERS, source="areas.kml")
+>>> sorted(out.columns)
+['area_class', 'environment', 'milestone', 'name']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from siteplan.errors import InputError
+from siteplan.schema import suggest
+from siteplan.sources.text import norm_header
+
+TARGET_HEADERS: dict[str, tuple[str, ...]] = {
+    "area_id": ("区域编号", "区域编码", "编号", "编码", "序号", "id", "area_id"),
+    "name": ("名称", "区域名称", "name"),
+    "area_class": ("区域类型", "区域类别", "场景类型", "场景", "类别", "类型", "area_class",
+                   "class"),
+    "environment": ("无线环境", "覆盖环境", "环境", "地物类型", "environment"),
+    "milestone": ("建设年度", "年度", "年份", "里程碑", "milestone", "year"),
+    "coverage_target": ("覆盖率目标", "目标覆盖率", "覆盖目标", "coverage_target"),
+    "indoor": ("是否室内", "室内", "室内覆盖", "indoor"),
+    "weight": ("权重", "需求权重", "weight"),
+}
+CANDIDATE_HEADERS: dict[str, tuple[str, ...]] = {
+    "site_id": ("站址编码", "资源编码", "编号", "资源编号", "站址编号", "编码", "序号", "id",
+                "site_id"),
+    "name": ("名称", "资源名称", "站址名称", "点位名称", "name"),
+    "kind": ("站址类型", "类型", "资源类型", "杆塔类型", "设施类型", "type", "kind"),
+    "owner": ("产权单位", "权属单位", "所属单位", "产权方", "owner"),
+    "height_m": ("挂高", "高度", "杆高", "height", "height_m"),
+    "open_access": ("是否免费开放", "免费开放", "是否开放", "open_access"),
+    "on_air": ("是否开通", "已开通", "在网", "on_air"),
+    "power_supply": ("供电方式", "供电类型", "power_supply"),
+}
+
+
+def canonical_columns(frame: pd.DataFrame, headers: Mapping[str, tuple[str, ...]], *,
+                      columns: Mapping[str, str] | None = None,
+                      defaults: Mapping[str, Any] | None = None,
+                      source: str = "layer") -> pd.DataFrame:
+    """Rename known headers to canonical columns (see the module notes).
+
+    Raises
+    ------
+    InputError
+        ``columns`` names a canonical column that does not exist, or a file
+        column the layer does not have.
+    """
+    out = frame.copy()
+    out.attrs = dict(frame.attrs)
+    present = [c for c in out.columns if c != "geometry"]
+    renames: dict[str, str] = {}
+    for canonical, column in (columns or {}).items():
+        if canonical not in headers:
+            raise InputError(f"{source}: columns = {{{canonical} = ...}}: {canonical!r} is not a "
+                             f"column siteplan reads here.{suggest(canonical, headers)} "
+                             f"Use one of {', '.join(headers)}.")
+        if column not in out.columns:
+            raise InputError(f"{source}: columns = {{{canonical} = {column!r}}}: the layer has no "
+                             f"column {column!r}.{suggest(column, present)} Columns: {present}.")
+        renames[column] = canonical
+    taken = set(renames.values())
+    normal = {norm_header(c): c for c in present}
+    for canonical, names in headers.items():
+        if canonical in taken or canonical in out.columns:
+            continue
+        for name in names:
+            column = normal.get(norm_header(name))
+            if column is not None and column not in renames and column not in headers:
+                renames[column] = canonical
+                break
+    clash = [c for c in renames.values() if c in out.columns and c not in renames]
+    out = out.drop(columns=clash).rename(columns=renames)
+    for canonical, value in (defaults or {}).items():
+        if canonical not in headers:
+            raise InputError(f"{source}: defaults = {{{canonical} = ...}}: {canonical!r} is not a "
+                             f"column siteplan reads here.{suggest(canonical, headers)} "
+                             f"Use one of {', '.join(headers)}.")
+        if canonical not in out.columns:
+            out[canonical] = value
+        else:
+            empty = out[canonical].isna() | (out[canonical].astype(str).str.strip() == "")
+            out.loc[empty, canonical] = value
+    return out
+
+
+def target_ids(frame: pd.DataFrame, stem: str) -> pd.DataFrame:
+    """Give areas without an ``area_id`` column one: the name when names are
+    unique and filled, else ``<file stem>-<row>``."""
+    if "area_id" in frame.columns:
+        return frame
+    out = frame.copy()
+    out.attrs = dict(frame.attrs)
+    names = out["name"].astype("string").str.strip() if "name" in out.columns else None
+    if names is not None and names.notna().all() and (names != "").all() and names.is_unique:
+        out["area_id"] = names.astype(str)
+    else:
+        out["area_id"] = [f"{stem}-{i + 1}" for i in range(len(out))]
+    return out

@@ -1,0 +1,214 @@
+"""KML and KMZ from Google Earth and 奥维 (Ovital) maps.
+
+Read with the standard library's XML parser (expat, which refuses entity
+expansion bombs) rather than GDAL's KML drivers: those fail on a Placemark
+field called ``Name`` beside ``<name>`` (``Error adding field 'Name'``) and
+drop folders. Every Placemark becomes a row:
+
+- ``name`` ← ``<name>``, ``description`` ← ``<description>``,
+- ``folder`` ← the folder path (``"2021/城区"``), ``folder_1``, ``folder_2`` …
+  each level,
+- one column per ExtendedData field (``<Data name=…><value>``,
+  ``<SchemaData><SimpleData name=…>``), Chinese names kept; a field whose
+  name clashes with the columns above gets a ``_data`` suffix,
+- geometry from Point, LineString, LinearRing, Polygon (with holes),
+  MultiGeometry and ``gx:Track``; altitudes dropped.
+
+KML is WGS84 by definition (EPSG:4326); 奥维 and Amap exports are often
+GCJ-02 and need ``crs = "gcj02"`` (see :func:`siteplan.sources.read_layer`).
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> text = '''<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Folder><name>2021</name>
+... <Placemark><name>城区</name><ExtendedData><Data name="区域类型"><value>主城区</value></Data>
+... </ExtendedData><Polygon><outerBoundaryIs><LinearRing><coordinates>
+... 119.5,25.9,0 119.6,25.9,0 119.6,26.0,0 119.5,25.9,0</coordinates></LinearRing>
+... </outerBoundaryIs></Polygon></Placemark></Folder></Document></kml>'''
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "areas.kml"
+>>> _ = path.write_text(text, encoding="utf-8")
+>>> row = read_kml(path).iloc[0]
+>>> row["name"], row["folder"], row["区域类型"], row.geometry.geom_type
+('城区', '2021', '主城区', 'Polygon')
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from shapely.geometry import LinearRing, LineString, Point, Polygon
+
+from siteplan.errors import InputError
+
+SUFFIXES = (".kml", ".kmz")
+BASE_COLUMNS = ("name", "description", "folder")
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _children(element: ET.Element, name: str) -> list[ET.Element]:
+    return [c for c in element if _local(c.tag) == name]
+
+
+def _child_text(element: ET.Element, name: str) -> str | None:
+    for c in element:
+        if _local(c.tag) == name:
+            return (c.text or "").strip()
+    return None
+
+
+def _coords(text: str | None, source: str, where: str) -> np.ndarray:
+    parts = (text or "").replace("\n", " ").replace("\t", " ").split()
+    try:
+        values = [tuple(float(v) for v in p.split(",")[:2]) for p in parts]
+    except ValueError:
+        raise InputError(f"{source}, {where}: coordinates {text.strip()[:60]!r} are not "
+                         "'lon,lat[,alt]' numbers. Fix the Placemark.") from None
+    if any(len(v) != 2 for v in values):
+        raise InputError(f"{source}, {where}: a coordinate has no latitude. Fix the Placemark.")
+    return np.array(values, dtype=float).reshape(-1, 2)
+
+
+def _ring(element: ET.Element | None, source: str, where: str) -> np.ndarray | None:
+    if element is None:
+        return None
+    rings = [e for e in element.iter() if _local(e.tag) == "LinearRing"]
+    if not rings:
+        return None
+    return _coords(_child_text(rings[0], "coordinates"), source, where)
+
+
+def _geometry(element: ET.Element, source: str, where: str) -> list:
+    """Shapely geometries of one geometry element (MultiGeometry flattened)."""
+    tag = _local(element.tag)
+    if tag == "Point":
+        xy = _coords(_child_text(element, "coordinates"), source, where)
+        return [Point(xy[0])] if len(xy) else []
+    if tag == "LineString":
+        xy = _coords(_child_text(element, "coordinates"), source, where)
+        return [LineString(xy)] if len(xy) >= 2 else []
+    if tag == "LinearRing":
+        xy = _coords(_child_text(element, "coordinates"), source, where)
+        return [LinearRing(xy)] if len(xy) >= 3 else []
+    if tag == "Polygon":
+        outer = _ring(next(iter(_children(element, "outerBoundaryIs")), None), source, where)
+        if outer is None or len(outer) < 3:
+            return []
+        holes = [_ring(h, source, where) for h in _children(element, "innerBoundaryIs")]
+        return [Polygon(outer, [h for h in holes if h is not None and len(h) >= 3])]
+    if tag == "Track":
+        xy = [[float(v) for v in (c.text or "").split()[:2]] for c in element
+              if _local(c.tag) == "coord"]
+        return [LineString(xy)] if len(xy) >= 2 else []
+    if tag in ("MultiGeometry", "MultiTrack"):
+        return [g for child in element for g in _geometry(child, source, where)]
+    return []
+
+
+def _combine(parts: list):
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return parts[0]
+    types = {p.geom_type for p in parts}
+    if types <= {"Polygon"}:
+        return shapely.MultiPolygon(parts)
+    if types <= {"LineString", "LinearRing"}:
+        return shapely.MultiLineString([LineString(p.coords) for p in parts])
+    if types <= {"Point"}:
+        return shapely.MultiPoint(parts)
+    return shapely.GeometryCollection(parts)
+
+
+def _extended(placemark: ET.Element) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for data in (e for e in placemark if _local(e.tag) == "ExtendedData"):
+        for item in data.iter():
+            tag = _local(item.tag)
+            if tag == "Data" and item.get("name"):
+                value = _child_text(item, "value")
+                fields[item.get("name", "").strip()] = value if value is not None else ""
+            elif tag == "SimpleData" and item.get("name"):
+                fields[item.get("name", "").strip()] = (item.text or "").strip()
+    return fields
+
+
+def _root(path: Path) -> ET.Element:
+    try:
+        if path.suffix.lower() == ".kmz":
+            with zipfile.ZipFile(path) as archive:
+                names = [n for n in archive.namelist() if n.lower().endswith(".kml")]
+                if not names:
+                    raise InputError(f"{path}: the KMZ holds no .kml file. Export it again.")
+                name = "doc.kml" if "doc.kml" in names else sorted(names)[0]
+                data = archive.read(name)
+        else:
+            data = path.read_bytes()
+        return ET.fromstring(data)
+    except zipfile.BadZipFile as exc:
+        raise InputError(f"{path}: not a KMZ (zip) file ({exc}). Export it again.") from None
+    except ET.ParseError as exc:
+        raise InputError(f"{path}: not valid KML ({exc}). Export it again from Google Earth or "
+                         "奥维, or check that the file is complete.") from None
+
+
+def read_kml(path: str | Path) -> gpd.GeoDataFrame:
+    """Every Placemark of a KML or KMZ file (see the module notes).
+
+    Raises
+    ------
+    InputError
+        Not KML/KMZ, broken XML, bad coordinates (naming the Placemark), or
+        no Placemark with a geometry.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: file not found.")
+    root = _root(path)
+    rows: list[dict[str, object]] = []
+    geoms: list[object] = []
+
+    def walk(element: ET.Element, folders: tuple[str, ...]) -> None:
+        for child in element:
+            tag = _local(child.tag)
+            if tag in ("Folder", "Document"):
+                name = _child_text(child, "name")
+                walk(child, (*folders, name) if tag == "Folder" and name else folders)
+            elif tag == "Placemark":
+                name = _child_text(child, "name") or ""
+                where = f"Placemark {len(rows) + 1} ({name!r})" if name else \
+                    f"Placemark {len(rows) + 1}"
+                parts = [g for e in child for g in _geometry(e, str(path), where)]
+                row: dict[str, object] = {"name": name,
+                                          "description": _child_text(child, "description") or "",
+                                          "folder": "/".join(folders)}
+                for level, folder in enumerate(folders, start=1):
+                    row[f"folder_{level}"] = folder
+                for key, value in _extended(child).items():
+                    clash = key.lower() in {c.lower() for c in row} | {"geometry"}
+                    row[f"{key}_data" if clash else key] = value
+                rows.append(row)
+                geoms.append(_combine(parts))
+            elif tag == "kml":
+                walk(child, folders)
+
+    walk(root, ())
+    if _local(root.tag) != "kml":
+        raise InputError(f"{path}: not a KML document (root element {_local(root.tag)!r}).")
+    if not rows:
+        raise InputError(f"{path}: no Placemark in this KML. Draw the areas or points and "
+                         "export them again.")
+    frame = gpd.GeoDataFrame(rows, geometry=geoms, crs=4326)
+    for column in frame.columns:
+        if column.startswith("folder_"):
+            frame[column] = frame[column].fillna("")
+    frame.attrs["row_offset"] = 1
+    frame.attrs["row_label"] = "Placemark"
+    return frame

@@ -1,0 +1,259 @@
+"""Text of planners' tables: encodings (UTF-8, GBK/GB18030), the header row
+below title rows, and summary rows (合计/总计/小计) left out.
+
+Files saved on Chinese Windows are GBK (code page 936) unless chosen
+otherwise; Excel's "CSV UTF-8" adds a byte-order mark. Decoding is a strict
+try-order — BOM, UTF-8, GB18030 (a superset of GBK and GB2312) — and only
+then charset-normalizer's guess; an ``encoding`` given by the user wins, and
+a failure names the encoding and the byte.
+
+Examples
+--------
+>>> text, used = decode("名称,经度".encode("gbk"), "a.csv")
+>>> text, used
+('名称,经度', 'gb18030')
+>>> import pandas as pd
+>>> raw = pd.DataFrame([["2021年开放清单", None], ["名称", "经度"], ["a", "1"], ["合计", "1"]])
+>>> header_row(raw, {"名称", "经度"}, need=2), is_summary_row(["合计", "1"])
+(1, True)
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import struct
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from siteplan.errors import InputError
+
+TRY_ORDER = ("utf-8", "gb18030")
+SUMMARY_WORDS = ("合计", "总计", "小计", "共计", "总数", "total", "subtotal", "grand total", "sum")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+_UNIT = re.compile(r"[（(].*?[)）]")
+
+
+def norm_header(header: object) -> str:
+    """A header as compared: units in brackets dropped, spaces gone, lower case.
+
+    Examples
+    --------
+    >>> norm_header("高度（米）"), norm_header(" Site ID ")
+    ('高度', 'siteid')
+    """
+    return _UNIT.sub("", str(header)).strip().lower().replace(" ", "").replace("\u3000", "")
+
+
+def _where_byte(data: bytes, position: int) -> str:
+    line = data.count(b"\n", 0, position) + 1
+    return f"byte 0x{data[position]:02X} at line {line}"
+
+
+def check_encoding(name: str, source: str) -> str:
+    """A Python codec name for ``name`` (``"GBK"``, ``"936"``, ``"cp936"`` …).
+
+    Examples
+    --------
+    >>> check_encoding("936", "x.dbf"), check_encoding("UTF8", "x.dbf")
+    ('gbk', 'utf-8')
+    """
+    text = str(name).strip().lower()
+    text = {"936": "gbk", "cp936": "gbk", "ansi 936": "gbk", "54936": "gb18030",
+            "65001": "utf-8", "950": "big5"}.get(text, text)
+    try:
+        return codecs.lookup(text).name
+    except LookupError:
+        raise InputError(f"{source}: unknown encoding {name!r}; use utf-8, gbk or gb18030.") \
+            from None
+
+
+def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, str]:
+    """Text of ``data`` and the encoding used (see the module notes).
+
+    Raises
+    ------
+    InputError
+        The given encoding fails (naming it and the first bad byte), or no
+        encoding fits.
+    """
+    if encoding:
+        codec = check_encoding(encoding, source)
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{source}: cannot decode as {encoding} ({_where_byte(data, exc.start)}). "
+                "Give the file's real encoding (encoding = \"gbk\" or \"utf-8\"), or save it "
+                "again as UTF-8.") from None
+        return text.removeprefix("\ufeff"), codec
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16").removeprefix("\ufeff"), "utf-16"
+    errors = []
+    for codec in TRY_ORDER:
+        try:
+            return data.decode(codec), codec
+        except UnicodeDecodeError as exc:
+            errors.append(f"{codec}: {_where_byte(data, exc.start)}")
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None and best.encoding:
+        return str(best), best.encoding
+    raise InputError(f"{source}: the text is in no encoding I can detect ({'; '.join(errors)}). "
+                     "Give its encoding (encoding = \"...\" in the config), or save it as UTF-8.")
+
+
+def is_summary_row(cells: Sequence[object]) -> bool:
+    """True for a 合计/总计/小计 (total) row: one of its first three filled
+    cells says so.
+
+    Examples
+    --------
+    >>> is_summary_row(["", "合 计：", "12"]), is_summary_row(["1", "合计路灯", "x"])
+    (True, False)
+    """
+    filled = [str(c) for c in cells if c is not None and not pd.isna(c) and str(c).strip()]
+    for cell in filled[:3]:
+        word = re.sub(r"[\s\u3000:：]", "", cell).lower()
+        if word in SUMMARY_WORDS:
+            return True
+    return False
+
+
+def header_row(raw: pd.DataFrame, known: Iterable[str], *, need: int, scan: int = 20) -> int | None:
+    """Index of the first of ``scan`` rows with at least ``need`` cells among
+    the ``known`` headers (compared with :func:`norm_header`), else None."""
+    names = {norm_header(k) for k in known}
+    for i in range(min(scan, len(raw))):
+        cells = {norm_header(c) for c in raw.iloc[i].tolist() if isinstance(c, str)}
+        if len(cells & names) >= need:
+            return i
+    return None
+
+
+def read_raw(path: Path, *, sheet: str | int | None = None,
+             encoding: str | None = None) -> tuple[pd.DataFrame, str | None]:
+    """Every cell as text (no header), and the encoding of a text file.
+
+    The index is the line (CSV) or row (Excel) number a user sees."""
+    if path.stat().st_size == 0:
+        raise InputError(f"{path}: the file is empty.")
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        try:
+            raw = pd.read_excel(path, sheet_name=sheet or 0, header=None, dtype=str)
+        except (ValueError, OSError, KeyError) as exc:
+            raise InputError(f"{path}: cannot read as a spreadsheet ({exc}). Open it in Excel "
+                             "and save it again as .xlsx.") from exc
+        except Exception as exc:  # noqa: BLE001 - zip/xml errors of a corrupt workbook
+            raise InputError(f"{path}: cannot read as a spreadsheet ({type(exc).__name__}: "
+                             f"{exc}). Open it in Excel and save it again as .xlsx.") from exc
+        raw.index = raw.index + 1
+        return raw, None
+    text, used = decode(path.read_bytes(), str(path), encoding)
+    sample = text[:20000]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;|")
+        sep = dialect.delimiter
+    except csv.Error:
+        sep = "\t" if sample.count("\t") > sample.count(",") else ","
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+    except csv.Error as exc:
+        raise InputError(f"{path}: cannot read as CSV ({exc}).") from exc
+    width = max((len(r) for r in rows), default=0)
+    if width == 0:
+        raise InputError(f"{path}: the file is empty.")
+    raw = pd.DataFrame([r + [None] * (width - len(r)) for r in rows], dtype=object)
+    raw = raw.map(lambda v: None if v is None or not str(v).strip() else str(v).strip())
+    raw.index = raw.index + 1
+    return raw, used
+
+
+def read_table(path: str | Path, known: Iterable[str], *, need: int = 2,
+               sheet: str | int | None = None, encoding: str | None = None) -> pd.DataFrame:
+    """A table of text cells under its header row: title rows above it,
+    empty rows and summary rows (合计 …) left out.
+
+    The index holds the line (CSV) or row (Excel) numbers; ``attrs`` has
+    ``encoding`` and ``header_line``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = p.write_bytes("某县开放清单\\n名称,经度,纬度\\na,119.3,26.1\\n合计,,\\n".encode("gbk"))
+    >>> t = read_table(p, ["名称", "经度", "纬度"])
+    >>> t.index.tolist(), t.columns.tolist(), t.attrs["encoding"]
+    ([3], ['名称', '经度', '纬度'], 'gb18030')
+    """
+    path = Path(path)
+    raw, used = read_raw(path, sheet=sheet, encoding=encoding)
+    found = header_row(raw, known, need=need)
+    at = 0 if found is None else found
+    header = [str(c).strip() if c is not None and not pd.isna(c) else f"column_{k + 1}"
+              for k, c in enumerate(raw.iloc[at].tolist())]
+    body = raw.iloc[at + 1:].copy()
+    body.columns = header
+    body = body.loc[:, [not (h.startswith("column_") and body[h].isna().all()) for h in header]]
+    empty = body.isna().all(axis=1)
+    summary = body.apply(lambda r: is_summary_row(r.tolist()), axis=1) if len(body) else empty
+    body = body[~empty & ~summary]
+    body.attrs["encoding"] = used
+    body.attrs["header_line"] = int(raw.index[at])
+    body.attrs["header_found"] = found is not None
+    body.attrs["summary_rows"] = [int(i) for i in summary[summary].index]
+    return body
+
+
+def dbf_encoding(path: str | Path, given: str | None = None) -> str | None:
+    """Encoding to read a shapefile's ``.dbf`` with, or None to let GDAL use
+    the ``.cpg`` file or the DBF's language-driver byte.
+
+    Without either (many GBK shapefiles from Chinese desktop GIS), the text
+    of the field names and records is tried as UTF-8 then GB18030 (see
+    :func:`decode`). A ``.cpg`` (or ``given`` encoding) that does not fit the
+    text is an :class:`InputError` naming the encoding.
+    """
+    shp = Path(path)
+    dbf = shp.with_suffix(".dbf")
+    if not dbf.exists():
+        dbf = shp.with_suffix(".DBF")
+        if not dbf.exists():
+            return given
+    data = dbf.read_bytes()
+    if len(data) < 32:
+        return given
+    header_len = struct.unpack("<H", data[8:10])[0]
+    names = b" ".join(data[32 + 32 * k: 32 + 32 * k + 11].split(b"\0")[0]
+                      for k in range(max(0, (header_len - 33) // 32)))
+    text = names + b"\n" + data[header_len:].rstrip(b"\x1a")
+    cpg = next((p for p in (shp.with_suffix(".cpg"), shp.with_suffix(".CPG")) if p.exists()),
+               None)
+    if given:
+        decode(text, str(dbf), given)  # raises naming the encoding
+        return check_encoding(given, str(dbf))
+    if cpg is not None:
+        declared = cpg.read_text(encoding="ascii", errors="replace").strip()
+        try:
+            decode(text, str(dbf), declared)
+        except InputError as exc:
+            try:
+                _, fits = decode(text, str(dbf))
+            except InputError:
+                fits = None
+            raise InputError(f"{exc}".replace("Give the file's real encoding",
+                             f"{cpg.name} declares {declared!r} but the text is not; "
+                             + (f"it reads as {fits}: fix {cpg.name} or give encoding = "
+                                f"\"{fits}\"" if fits else "give the real encoding"))) from None
+        return None
+    if data[29] != 0:
+        return None
+    _, used = decode(text, str(dbf))
+    return "utf-8" if used in ("utf-8", "utf-8-sig") else used
