@@ -426,6 +426,12 @@ def extend_with_proposals(candidates: gpd.GeoDataFrame, candidates_m: gpd.GeoDat
                              "busy-hour demand): " + ", ".join(
                                  f"{r.extra_sites} in {r.area_id}" for r in short.itertuples()))
     out_m = gpd.GeoDataFrame(out_m, geometry="geometry", crs=candidates_m.crs)
+    for column in listed.columns:  # the user's own text columns stay text: empty, not NaN
+        if (column != "geometry" and len(out_m) > len(listed)
+                and (pd.api.types.is_string_dtype(listed[column])
+                     or listed[column].dtype == object)):
+            out_m.loc[out_m.index[len(listed):], column] = out_m[column].iloc[
+                len(listed):].fillna("")
     new_rows = out_m.iloc[len(listed):]
     out = listed
     if len(new_rows):
