@@ -31,6 +31,7 @@ import shapely
 
 from siteplan.coverage import row_max
 from siteplan.i18n import check_lang, labels, term
+from siteplan.kinds import KIND_INFO
 from siteplan.landuse import normalise_class
 from siteplan.maplayers import MapPage, areas_spec, points_spec, resolve_tiles
 from siteplan.sources.coords import wgs84_to_gcj02
@@ -38,12 +39,7 @@ from siteplan.sources.coords import wgs84_to_gcj02
 if TYPE_CHECKING:  # the land-use check imports this module without the planner
     from siteplan.planner import Plan
 
-KIND_COLOURS = {
-    "existing_site": "#1b9e77", "tower": "#117733", "rooftop": "#88ccee",
-    "streetlight": "#ddcc77", "monitoring_pole": "#cc6677", "power_pole": "#882255",
-    "traffic_pole": "#aa4499", "public_building": "#332288", "smart_pole": "#e66100",
-    "greenfield": "#d7191c", "indoor_das": "#6a3d9a",
-}
+KIND_COLOURS = {k: info.colour for k, info in KIND_INFO.items()}  # the kind registry
 CLASS_COLOURS = {
     "main_urban": "#fdb462", "key_area": "#fb8072", "transport_hub": "#bebada",
     "town_seat": "#80b1d3", "industrial_park": "#b3de69", "scenic_area": "#8dd3c7",
@@ -425,7 +421,9 @@ def check_map(conflicts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, offline: 
         ``site_id, kind, zone_id, zone_class, rule, overlap_m2, distance_m``
         and the site geometry (points or polygons).
     zones : geopandas.GeoDataFrame
-        ``zone_id`` and canonical ``zone_class`` polygons.
+        ``zone_id`` and canonical ``zone_class`` polygons; an optional
+        ``rules`` text column (the class's rule per site group) is shown in
+        the zone popups.
 
     Examples
     --------
@@ -445,11 +443,14 @@ def check_map(conflicts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, offline: 
     styles = [{"fillColor": ZONE_COLOURS.get(c, "#cccccc"), "color": "#555555", "weight": 0.5,
                "fillOpacity": 0.3} for c in classes]
     zone_geo = display_coords(zones.geometry, tile_spec)
+    rules_text = (zones["rules"].astype(str).tolist() if "rules" in zones
+                  else [""] * len(zones))
     layers = [areas_spec("zones", lab["zone_class"], zone_geo.to_numpy(),
                          [classes.index(c) for c in zones["zone_class"].astype(str)],
-                         styles=styles, fields=[lab["zone"], lab["zone_class"]],
-                         rows=[[z, term(c, lang)] for z, c in
-                               zip(zones["zone_id"], zones["zone_class"], strict=True)],
+                         styles=styles, fields=[lab["zone"], lab["zone_class"], lab["rule"]],
+                         rows=[[z, term(c, lang), r] for z, c, r in
+                               zip(zones["zone_id"], zones["zone_class"], rules_text,
+                                   strict=True)],
                          tooltips=[f"{z} · {term(c, lang)}" for z, c in
                                    zip(zones["zone_id"], zones["zone_class"], strict=True)])]
     rules = ["forbidden", "restricted", "allowed"]

@@ -330,8 +330,14 @@ def radio_comparison(link_budget_plan: Plan, radius_plan: Plan) -> dict[str, Any
 
     Examples
     --------
-    >>> callable(radio_comparison)
-    True
+    >>> from siteplan.datasets import load_sample
+    >>> from siteplan.planner import plan
+    >>> c, t, _ = load_sample()
+    >>> a = plan(c, t, assumptions={"demand.spacing_m": 600.0}, time_limit_s=1)
+    >>> b = plan(c, t, assumptions={"demand.spacing_m": 600.0, "coverage.mode": "radius"},
+    ...          time_limit_s=1)
+    >>> [r["milestone"] for r in radio_comparison(a, b)["rows"]]
+    [2020, 2021, 2022]
     """
     a = link_budget_plan.summary().set_index("milestone")
     b = radius_plan.summary().set_index("milestone")

@@ -27,14 +27,10 @@ from typing import Any
 import numpy as np
 
 from siteplan.i18n import term, tr
+from siteplan.kinds import KIND_INFO
 from siteplan.schema import KINDS
 
-KIND_COLOURS = {
-    "existing_site": "#1b9e77", "tower": "#117733", "rooftop": "#88ccee",
-    "streetlight": "#ddcc77", "monitoring_pole": "#cc6677", "power_pole": "#882255",
-    "traffic_pole": "#aa4499", "public_building": "#332288", "smart_pole": "#e66100",
-    "greenfield": "#d7191c",
-}
+KIND_COLOURS = {k: info.colour for k, info in KIND_INFO.items()}  # the kind registry
 STATUS_COLOURS = {"on_air": "#4d4d4d", "reused": "#1b9e77", "new": "#d7191c"}
 RC = {"svg.fonttype": "none", "svg.hashsalt": "siteplan", "text.parse_math": False,
       "font.family": "sans-serif",

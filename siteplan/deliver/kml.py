@@ -38,17 +38,13 @@ import numpy as np
 
 from siteplan.deliver.sheets import localise, sites_table
 from siteplan.i18n import check_lang, term, tr
+from siteplan.kinds import KIND_INFO
 from siteplan.sources.coords import wgs84_to_gcj02
 
 KML_NS = "http://www.opengis.net/kml/2.2"
 ICONS = {"new": "https://maps.google.com/mapfiles/kml/shapes/triangle.png",
          "shared": "https://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"}
-KIND_COLOURS = {
-    "existing_site": "#1b9e77", "tower": "#117733", "rooftop": "#88ccee",
-    "streetlight": "#ddcc77", "monitoring_pole": "#cc6677", "power_pole": "#882255",
-    "traffic_pole": "#aa4499", "public_building": "#332288", "smart_pole": "#e66100",
-    "greenfield": "#d7191c",
-}
+KIND_COLOURS = {k: info.colour for k, info in KIND_INFO.items()}  # the kind registry
 
 
 def kml_colour(rgb: str, alpha: int = 255) -> str:
