@@ -231,6 +231,13 @@ def load_config(path: str | Path) -> PlanConfig:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc}).") from exc
+    return config_from_dict(raw, path)
+
+
+def config_from_dict(raw: dict[str, Any], path: Path) -> PlanConfig:
+    """Validate an already parsed config (``path`` names it in errors and
+    anchors its relative paths); used by configs that add their own tables,
+    such as the ``[region]`` table of :mod:`siteplan.region`."""
     try:
         cfg = _ConfigFile.model_validate(raw)
     except ValidationError as exc:
