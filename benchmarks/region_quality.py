@@ -23,9 +23,11 @@ import numpy as np
 
 from siteplan.datasets.province import write_province
 from siteplan.planner import plan
+from siteplan.problem import build_problem
 from siteplan.region.config import load_region_config
 from siteplan.region.partition import read_inputs
 from siteplan.region.run import plan_region
+from siteplan.region.tasks import UNIT_OVERRIDES
 
 
 def main() -> None:
@@ -45,8 +47,12 @@ def main() -> None:
     cfg = load_region_config(root / "in" / "region.toml")
     cands, targets, landuse = read_inputs(cfg.plan)
     t0 = time.perf_counter()
-    whole = plan(cands, targets, landuse=landuse, assumptions=cfg.plan.assumptions,
-                 method=cfg.plan.method, time_limit_s=args.whole_limit, seed=cfg.plan.seed)
+    # the same problem the units solve: listed candidates, coverage rows, one metric CRS
+    problem = build_problem(cands, targets, landuse=landuse,
+                            assumptions=cfg.plan.assumptions.override(UNIT_OVERRIDES),
+                            capacity=False, metric_crs=targets.estimate_utm_crs())
+    whole = plan(problem, method=cfg.plan.method, time_limit_s=args.whole_limit,
+                 seed=cfg.plan.seed)
     whole_s = time.perf_counter() - t0
     t1 = time.perf_counter()
     region = plan_region(cfg, root / "out", executor="loop", offline=True,

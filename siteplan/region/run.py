@@ -39,7 +39,7 @@ import pandas as pd
 from siteplan.errors import ConfigError, SiteplanError
 from siteplan.region.config import RegionConfig, load_region_config
 from siteplan.region.partition import Partition, longest_reach_m, partition_region, read_inputs
-from siteplan.region.tasks import UnitTask, finalize_unit, plan_unit
+from siteplan.region.tasks import UNIT_OVERRIDES, UnitTask, finalize_unit, plan_unit
 from siteplan.region.units import read_units, tile_units
 
 Progress = Callable[[str], None]
@@ -249,7 +249,8 @@ def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
     years = tuple(sorted(int(y) for y in targets["milestone"].unique()))
     settings = {"assumptions": pc.assumptions.overrides(), "method": pc.method,
                 "time_limit_s": limit, "seed": pc.seed, "years": years, "reach_m": reach,
-                "name": pc.name, "version": 1}
+                "name": pc.name, "unit_overrides": UNIT_OVERRIDES, "capacity": False,
+                "version": 2}
     tasks: dict[str, UnitTask] = {}
     for p in parts:
         key = settings_key(settings, p.content_hash)

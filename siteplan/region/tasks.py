@@ -36,6 +36,10 @@ from siteplan.defaults import Assumptions
 from siteplan.errors import ConfigError
 
 PLAN_FILE = "plan.pkl"
+#: Regional runs plan coverage with the listed candidates only: proposed new
+#: sites (ids made per unit) and capacity rows are not stitched across borders
+#: yet, so units are planned without them (see README, "A whole province").
+UNIT_OVERRIDES = {"proposals.mode": "off"}
 STRIP_FILE = "strip.npz"
 
 
@@ -109,6 +113,7 @@ def plan_unit(task: UnitTask) -> dict[str, Any]:
     away from every border site) and the strip file's path.
     """
     from siteplan.planner import plan
+    from siteplan.problem import build_problem
 
     start = time.perf_counter()
     cands, targets, zones, _ = read_partition(task.partition)
@@ -127,10 +132,12 @@ def plan_unit(task: UnitTask) -> dict[str, Any]:
                                                         "fixed_covered_w", "weight",
                                                         "coverage_target"]),
                 "strip_file": None}
-    assumptions = Assumptions(dict(task.assumptions))
+    assumptions = Assumptions({**dict(task.assumptions), **UNIT_OVERRIDES})
     _check_can_fork()
-    result = plan(cands, targets, landuse=zones, assumptions=assumptions, method=task.method,
-                  time_limit_s=task.time_limit_s, seed=task.seed, name=task.name)
+    problem = build_problem(cands, targets, landuse=zones, assumptions=assumptions,
+                            capacity=False, metric_crs=cands.crs)
+    result = plan(problem, method=task.method, time_limit_s=task.time_limit_s, seed=task.seed,
+                  name=task.name)
     planned_s = time.perf_counter() - start
     with open(task.result_dir / PLAN_FILE, "wb") as fh:
         pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
