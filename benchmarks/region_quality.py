@@ -109,6 +109,13 @@ def compare(whole, region, keep: bool, region_s: float) -> dict:
             "met_in_whole_not_stitched": sorted(set(wa.index[w_met]) - set(wa.index[r_met])),
             "met_within_reach_in_whole_not_stitched": sorted(set(wa.index[w_reach])
                                                              - set(wa.index[r_reach])),
+            "missed_detail": [
+                {"area_id": a, "whole_covered_share": float(wa.loc[a, "covered_share"]),
+                 "stitched_covered_w": float(ra.loc[a, "covered_w"]),
+                 "demand_weight": float(ra.loc[a, "demand_weight"]),
+                 "coverable_w": float(ra.loc[a, "coverable_w"]),
+                 "target": float(ra.loc[a, "coverage_target"])}
+                for a in sorted(set(wa.index[w_met]) - set(wa.index[r_met]))],
             "whole_gap": float(m.result.gap) if np.isfinite(m.result.gap) else None,
             "units_solver_cost_cny": unit_bounds.get(year, [None, None])[0],
             "units_solver_gap": (1 - unit_bounds[year][1] / unit_bounds[year][0])
