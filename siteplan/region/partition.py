@@ -203,6 +203,8 @@ def partition_region(units: gpd.GeoDataFrame, candidates: gpd.GeoDataFrame,
         part_c = cands_m.iloc[np.sort(halo)]
         hit = targets_m.sindex.query(geom, predicate="intersects")
         part_t = targets_m.iloc[np.sort(hit)].copy()
+        # areas that reach beyond the unit: the stitch checks their target as a whole
+        part_t["crosses_unit"] = ~part_t.geometry.within(geom.buffer(1.0))
         part_t["geometry"] = [_polygonal(g.intersection(geom)) for g in part_t.geometry]
         part_t = part_t[~part_t.geometry.is_empty]
         if zones_m is not None:

@@ -255,7 +255,7 @@ def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
     settings = {"assumptions": pc.assumptions.overrides(), "method": pc.method,
                 "time_limit_s": limit, "seed": pc.seed, "years": years, "reach_m": reach,
                 "name": pc.name, "unit_overrides": UNIT_OVERRIDES, "capacity": False,
-                "version": 2}
+                "version": 3}
     tasks: dict[str, UnitTask] = {}
     for p in parts:
         key = settings_key(settings, p.content_hash)

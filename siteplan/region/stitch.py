@@ -57,6 +57,16 @@ def needed_share(target: np.ndarray, weight: np.ndarray, coverable_w: np.ndarray
     return np.clip(share, 0.0, 1.0)
 
 
+def _meets(matrix: sp.csr_array, choice: np.ndarray, active: np.ndarray, data: dict,
+           c: pd.DataFrame, area_active: np.ndarray) -> bool:
+    """Whether ``choice`` gives every area its required covered weight."""
+    covered = _covered(matrix, choice)
+    strip_cov = pd.Series((data["weight"] * covered)[active]).groupby(area_active).sum()
+    got = c["fixed_covered_w"] + strip_cov.reindex(c.index).fillna(0.0)
+    need = np.minimum(c["coverage_target"] * c["weight"], c["coverable_w"])
+    return bool((got >= need - 1e-9 * np.maximum(c["weight"], 1.0)).all())
+
+
 def _covered(matrix: sp.csr_array, columns: np.ndarray) -> np.ndarray:
     """Rows covered by the columns of a bool mask."""
     if not columns.any():
@@ -139,6 +149,7 @@ def stitch(strip_files: Sequence[str | Path], area_constants: pd.DataFrame,
         coverable_w=("coverable_w", "sum"), fixed_covered_w=("fixed_covered_w", "sum"),
         weight=("weight", "sum"), coverage_target=("coverage_target", "first")).reset_index()
     previous = data["on_air"].copy()
+    row_coverable = np.diff(matrix.indptr) > 0
     selected: dict[int, list[str]] = {}
     rows_out, areas_out = [], []
     for k, year in enumerate(years):
@@ -148,7 +159,8 @@ def stitch(strip_files: Sequence[str | Path], area_constants: pd.DataFrame,
         units_choice = pre | data["chosen"][k]
         c = consts[consts["year"] == year].set_index("area_id")
         area_active = data["area"][active]
-        strip_w = pd.Series(data["weight"][active]).groupby(area_active).sum()
+        # the solver's targets are shares of the weight some column covers
+        strip_w = pd.Series((data["weight"] * row_coverable)[active]).groupby(area_active).sum()
         strip_w = strip_w.reindex(c.index).fillna(0.0).to_numpy()
         share = needed_share(c["coverage_target"].to_numpy(), c["weight"].to_numpy(),
                              c["coverable_w"].to_numpy(), c["fixed_covered_w"].to_numpy(),
@@ -161,7 +173,7 @@ def stitch(strip_files: Sequence[str | Path], area_constants: pd.DataFrame,
             share = np.maximum(share, np.clip(kept - 1e-12, 0.0, 1.0))
         share = pd.Series(share, index=c.index)
         row_share = share.reindex(area_active).fillna(0.0).to_numpy()
-        rows = np.flatnonzero(active)[row_share > 0]
+        rows = np.flatnonzero(active)[(row_share > 0) & row_coverable[active]]
         solved_s = 0.0
         if rows.size:
             codes, uniques = pd.factorize(data["area"][rows])
@@ -176,7 +188,10 @@ def stitch(strip_files: Sequence[str | Path], area_constants: pd.DataFrame,
         else:
             stitched = pre.copy()
         units_cost, stitched_cost = float(cost[units_choice].sum()), float(cost[stitched].sum())
-        keep_stitched = stitched_cost <= units_cost
+        # the units' own choice is kept only where it is cheaper and still meets
+        # every whole area's requirement (pieces meeting theirs need not)
+        keep_stitched = stitched_cost <= units_cost or not _meets(
+            matrix, units_choice, active, data, c, area_active)
         choice = stitched if keep_stitched else units_choice
         previous = choice
         covered = _covered(matrix, choice)

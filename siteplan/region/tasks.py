@@ -157,9 +157,11 @@ def _strip(plan, task: UnitTask) -> tuple[Path, pd.DataFrame, dict, dict]:
     """Write the unit's border strip and return its per-area constants.
 
     Free columns: candidates within reach of a border, or whose home is another
-    unit. Strip rows: demand points some free column covers. Everything else
-    is fixed by the unit's plan and summarised per year and area as the
-    coverable weight and the weight covered by the unit's fixed sites.
+    unit. Strip rows: demand points some free column covers, and every point of
+    an area that reaches beyond the unit; the strip file holds them with every
+    column that covers them. Everything else is fixed by the unit's plan and
+    summarised per year and area as the coverable weight and the weight
+    covered by the unit's fixed sites.
     """
     cands = plan.candidates
     site_ids = cands["site_id"].astype(str).to_numpy()
@@ -167,6 +169,12 @@ def _strip(plan, task: UnitTask) -> tuple[Path, pd.DataFrame, dict, dict]:
     matrix = solver_matrix(plan)
     csc = sp.csc_array(matrix)
     strip = np.asarray(csc[:, np.flatnonzero(free)].sum(axis=1)).ravel() > 0
+    # every point of an area that reaches beyond the unit goes to the stitch with
+    # all the columns that cover it, so the stitch can meet the whole area's target
+    targets = plan.targets
+    crossing = set(targets.loc[targets["crosses_unit"].astype(bool), "area_id"].astype(str)) \
+        if "crosses_unit" in targets else set()
+    strip |= plan.demand["area_id"].astype(str).isin(crossing).to_numpy()
     coverable = np.diff(matrix.indptr) > 0
     demand = plan.demand
     weight = demand["weight"].to_numpy(float)
@@ -196,7 +204,9 @@ def _strip(plan, task: UnitTask) -> tuple[Path, pd.DataFrame, dict, dict]:
     last = selected_pos[task.years[-1]] if task.years else np.zeros(0, np.int64)
     ever = np.zeros(len(cands), bool)
     ever[last] = True
-    columns = np.flatnonzero(free | ever)
+    on_strip = np.zeros(len(cands), bool)
+    on_strip[np.unique(sp.csr_array(matrix[np.flatnonzero(strip)]).indices)] = True
+    columns = np.flatnonzero(free | ever | on_strip)
     sub = sp.csr_array(matrix[np.flatnonzero(strip)][:, columns])
     chosen = np.zeros((len(task.years), columns.size), bool)
     for k, year in enumerate(task.years):
