@@ -6,16 +6,21 @@ benchmarks/repeatable.py.)"""
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import shutil
 import time
 
-from benchmarks.repeatable import burn, compare
+import pytest
 
+from benchmarks.repeatable import burn, compare
 from siteplan.datasets import sample_dir
 from siteplan.project import run
 
 
 def test_same_plan_on_a_busy_machine(tmp_path):
+    if os.getloadavg()[0] > 2.5:  # the test's own burners are the load it is about
+        pytest.skip(f"machine already loaded (load average {os.getloadavg()[0]:.1f}); the "
+                    "deterministic budgets assume at most the two burners this test starts")
     folder = tmp_path / "county"
     shutil.copytree(sample_dir(), folder)
     config = folder / "sample_county.toml"
