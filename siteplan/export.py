@@ -6,9 +6,13 @@ no half-written file and does not touch earlier outputs.
 
 Examples
 --------
+>>> import geopandas as gpd
+>>> from shapely.geometry import Point
 >>> from siteplan.export import sites_table
->>> callable(sites_table)
-True
+>>> sites = gpd.GeoDataFrame({"site_id": ["T1"], "kind": ["tower"]},
+...                          geometry=[Point(500000, 2800000)], crs="EPSG:32650")
+>>> sites_table(sites)[["site_id", "lon", "lat"]].to_dict("records")
+[{'site_id': 'T1', 'lon': 117.0, 'lat': 25.3165534}]
 """
 
 from __future__ import annotations
@@ -130,7 +134,7 @@ def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
     check_lang(lang)
     chosen = check_formats(formats)
     out = Path(out_dir)
-    resolve_tiles(None if offline else tiles, tiles_crs)  # bad tiles: fail before any work
+    resolve_tiles(tiles, tiles_crs)  # bad tiles: fail before any work
     with output_folder(out, kind="plan", force=force) as stage:
         say("GeoPackage and tables")
         gpkg = stage / "plan.gpkg"

@@ -234,4 +234,8 @@ def _map_zones(geo: gpd.GeoDataFrame, zones: gpd.GeoDataFrame,
                      for g in ("new_tower", "new_pole", "existing"))}
     others = zones[~involved & zones["zone_class"].isin(strict)]
     shown = pd.concat([zones[involved], others.head(max(0, MAP_ZONES_MAX - int(involved.sum())))])
-    return gpd.GeoDataFrame(shown, geometry=zones.geometry.name, crs=zones.crs)
+    shown = gpd.GeoDataFrame(shown, geometry=zones.geometry.name, crs=zones.crs)
+    shown["rules"] = shown["zone_class"].map(
+        lambda c: "; ".join(f"{g.replace('_', ' ')}: {rules[f'landuse.rule.{c}.{g}']}"
+                            for g in ("new_tower", "new_pole", "existing")))
+    return shown

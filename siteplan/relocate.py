@@ -130,6 +130,7 @@ def relocate(plan_dir: str | Path, milestone: int, remove: list[str], out: str |
     replacements = np.zeros(0, dtype=int)
     method = "nothing to restore"
     rows = np.flatnonzero(lost)
+    coverable_w = 0.0
     if rows.size and cols.size:
         sub = sp.csc_array(problem.matrix[active][rows])[:, cols]
         cost = problem.cost_cny[cols]
@@ -156,6 +157,8 @@ def relocate(plan_dir: str | Path, milestone: int, remove: list[str], out: str |
         "replacements": problem.candidates["site_id"].to_numpy()[replacements].tolist(),
         "replacement_count": int(replacements.size), "removed_count": len(remove),
         "method": method, "lost_weight": lost_weight, "restored_weight": restored_weight,
+        # lost demand some allowed candidate can reach (ring builds on forbidden land excluded)
+        "restorable_weight": coverable_w,
         "restored_share": restored_weight / lost_weight if lost_weight else 1.0,
         "coverage_before": float(w[before].sum() / total),
         "coverage_during": float(w[during].sum() / total),
