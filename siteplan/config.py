@@ -104,6 +104,7 @@ class _Inputs(BaseModel):
     candidates: list[LayerSpec] = Field(min_length=1)
     targets: LayerSpec
     landuse: list[LayerSpec] = []
+    population: LayerSpec | None = None
     context: list[LayerSpec] = []
 
     @model_validator(mode="before")
@@ -125,6 +126,8 @@ class _Inputs(BaseModel):
             if isinstance(out["targets"], list):
                 raise ValueError("[inputs.targets]: give one layer of target areas")
             out["targets"] = _as_spec(out["targets"], "[inputs.targets]")
+        if out.get("population") is not None:
+            out["population"] = _as_spec(out["population"], "[inputs.population]")
         return out
 
 
@@ -174,6 +177,7 @@ class PlanConfig(BaseModel):
     landuse: list[LayerSpec]
     context: list[LayerSpec]
     site_targets: dict[int, int]
+    population: LayerSpec | None = None
     method: str
     time_limit_s: float
     seed: int
@@ -227,6 +231,13 @@ def load_config(path: str | Path) -> PlanConfig:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc}).") from exc
+    return config_from_dict(raw, path)
+
+
+def config_from_dict(raw: dict[str, Any], path: Path) -> PlanConfig:
+    """Validate an already parsed config (``path`` names it in errors and
+    anchors its relative paths); used by configs that add their own tables,
+    such as the ``[region]`` table of :mod:`siteplan.region`."""
     try:
         cfg = _ConfigFile.model_validate(raw)
     except ValidationError as exc:
@@ -256,6 +267,8 @@ def load_config(path: str | Path) -> PlanConfig:
                  for i, c in enumerate(landuse)],
         context=[_spec(c, base, where("context", i, len(inputs.context)), "context")
                  for i, c in enumerate(inputs.context)],
+        population=None if inputs.population is None else _spec(
+            inputs.population, base, f"{path} [inputs.population]", "population"),
         site_targets=dict(cfg.milestones), method=cfg.solver.method,
         time_limit_s=cfg.solver.time_limit_s, seed=cfg.solver.seed,
         assumptions=Assumptions(cfg.assumptions),

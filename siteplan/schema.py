@@ -38,6 +38,8 @@ KINDS: tuple[str, ...] = _KINDS
 REUSED_KINDS: frozenset[str] = kinds_where(new_build=False)
 #: Kinds that carry a macro site; the others carry pole-mounted micro sites.
 MACRO_KINDS: frozenset[str] = kinds_where(macro=True)
+#: Indoor distribution systems (室分): serve indoor demand of their building only.
+INDOOR_KINDS: frozenset[str] = kinds_where(indoor=True)
 #: Sharing-first preference order (lower is preferred), DOMAIN.md section 2.
 SHARING_RANK: dict[str, int] = {k: info.sharing_rank for k, info in KIND_INFO.items()}
 ENVIRONMENTS: tuple[str, ...] = ("dense_urban", "urban", "suburban", "rural")

@@ -53,6 +53,9 @@ class PlanInputs:
         ``zone_name``, ``source``, geometry in the first layer's CRS.
     context : list of GeoDataFrame
         Map context layers.
+    population : GeoDataFrame or None
+        Population polygons with a ``population`` count (``[inputs]
+        population``), for the traffic model.
     rejected : dict
         File name → rows it rejected (``line, column, reason``), for sources
         read with ``on_bad_rows = "report"``.
@@ -66,6 +69,16 @@ class PlanInputs:
     context: list[gpd.GeoDataFrame] = field(default_factory=list)
     rejected: dict[str, pd.DataFrame] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    population: gpd.GeoDataFrame | None = None
+
+    @property
+    def roads(self) -> gpd.GeoDataFrame | None:
+        """The first context layer made only of lines (where proposed smart
+        poles go), or None."""
+        for layer in self.context:
+            if len(layer) and layer.geom_type.isin(["LineString", "MultiLineString"]).all():
+                return layer
+        return None
 
 
 def read_class_map(spec: Mapping[str, str] | Path | None, source: str) -> dict[str, str]:
@@ -256,8 +269,11 @@ def load_inputs(cfg: PlanConfig) -> PlanInputs:
     landuse, more = combine_zones(cfg.landuse)
     notes += more
     context = [read_layer(s.path, **s.read_kwargs()) for s in cfg.context]
+    population = (None if cfg.population is None else
+                  read_layer(cfg.population.path, **cfg.population.read_kwargs()))
     return PlanInputs(candidates=candidates, targets=targets, landuse=landuse, context=context,
-                      rejected=rejected, notes=tuple(dict.fromkeys(notes)))
+                      rejected=rejected, notes=tuple(dict.fromkeys(notes)),
+                      population=population)
 
 
 __all__ = ["PlanInputs", "combine_zones", "load_inputs", "read_class_map", "read_zones",
