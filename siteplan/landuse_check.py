@@ -217,9 +217,11 @@ def check_landuse(sites_path: Path, zones_paths: Path | Sequence[Path] | None, o
             involved.to_file(stage / "conflicts.gpkg", layer="zones", engine="pyogrio")
         (stage / "summary.json").write_text(json.dumps(result, indent=2, ensure_ascii=False),
                                             encoding="utf-8")
-        check_map(geo, _map_zones(geo, zones, assumptions).to_crs(4326),
-                  offline=offline).save(
-            stage / "map.html")  # data as text, no template engine
+        shown = _map_zones(geo, zones, assumptions).to_crs(4326)
+        shown["zone_id"] = [f"{z} ({n})" if n else z
+                            for z, n in zip(shown["zone_id"], shown["zone_name"], strict=True)]
+        check_map(geo, shown, offline=offline, assumptions=check_rules(assumptions)).save(
+            stage / "map.html")  # data as text, no template engine; popups: class and rules
     return result
 
 

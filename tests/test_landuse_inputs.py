@@ -344,6 +344,9 @@ def test_check_map_popups_show_class_rule_and_inert_text(tmp_path):
     assert dialogs == [] and errors == [] and blocked == []
     assert "ecological_red_line" in joined or "生态保护红线" in joined
     assert "forbidden" in joined
+    # the zone's popup: its name beside the id, and the class's rule per site group
+    assert "new tower: forbidden; new pole: forbidden; existing: allowed" in joined, joined
+    assert "Z1 ({{ 7*7 }})" in joined
     for text in HOSTILE:
         assert text in joined  # shown literally, not run or evaluated
 

@@ -141,6 +141,10 @@ def test_check_the_lists_against_the_bureau_layers(county, files, tmp_path):
     shown = next(layer for layer in layers if layer["name"].startswith("Land-use conflicts"))
     k = {f: i for i, f in enumerate(shown["fields"])}
     assert {(r[k["Site"]], r[k["Zone class"]], r[k["Rule"]]) for r in shown["rows"]} == expected
+    zones = next(layer for layer in layers if layer["fields"][:2] == ["Zone", "Zone class"])
+    red = [r for r in zones["rows"] if r[0].startswith("生态保护红线")]
+    assert red and red[0][2] == "new tower: forbidden; new pole: forbidden; existing: allowed"
+    assert any(r[0].endswith("(水田)") and r[1].startswith("cultivated") for r in zones["rows"])
 
 
 def test_check_with_cpg_layer_and_one_class_per_file(county, files, tmp_path):
