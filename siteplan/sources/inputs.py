@@ -125,7 +125,7 @@ def read_zones(spec: LayerSpec, *, several: bool = False) -> tuple[gpd.GeoDataFr
     source = str(spec.path)
     frame = read_layer(spec.path, **spec.read_kwargs())
     notes = list(frame.attrs.get("notes", []))
-    if frame.attrs.get("encoding"):
+    if frame.attrs.get("encoding") not in (None, "utf-8", "utf-8-sig"):
         notes.append(f"{source}: text decoded as {frame.attrs['encoding']}.")
     zones, more = prepare_zones(frame, source=source, class_column=spec.class_column,
                                 zone_class=spec.zone_class,
