@@ -171,12 +171,14 @@ def test_html_report_opens_offline_in_chromium(zh_out, tmp_path):
                                        .map(s => s.getBoundingClientRect().width)),
                        title: document.querySelector('h1').textContent})"""
     seen = open_page((zh_out / "report.html").as_uri(), tmp_path / "report_zh.png", probe,
-                     wait_for="svg", full_page=True)
+                     wait_for="svg", full_page=True, pdf=tmp_path / "report_zh.pdf")
     assert seen["dialogs"] == [] and seen["errors"] == [] and seen["blocked"] == []
     r = seen["result"]
     assert r["figures"] == 4 and r["tables"] >= 5 and r["width"] > 200
     assert r["title"].startswith("站址规划：")
     assert (tmp_path / "report_zh.png").stat().st_size > 50_000
+    printed = (tmp_path / "report_zh.pdf").read_bytes()  # it prints: A4 pages, charts kept
+    assert printed.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", printed)) >= 3
 
 
 @pytest.mark.browser
