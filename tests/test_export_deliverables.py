@@ -104,8 +104,11 @@ def test_kml_points_read_back_within_10_cm(zh_out, small_plan, suffix):
     sites = small_plan.sites(last).to_crs(4326).set_index("site_id")
     if suffix == ".kmz":
         with zipfile.ZipFile(path) as zf:
-            assert zf.namelist() == ["doc.kml"]
+            assert zf.namelist() == ["doc.kml", "files/new.png", "files/shared.png"]
+            assert zf.read("files/new.png").startswith(b"\x89PNG")
             root = ET.fromstring(zf.read("doc.kml"))
+        hrefs = {h.text for h in root.iter("{http://www.opengis.net/kml/2.2}href")}
+        assert hrefs <= {"files/new.png", "files/shared.png"}  # no network needed
     else:
         root = ET.parse(path).getroot()
     assert root.tag == "{http://www.opengis.net/kml/2.2}kml"
