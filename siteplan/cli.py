@@ -373,5 +373,9 @@ def candidates_command(sources: tuple[Path, ...], out: Path, crs: str | None,
         console.print(f"wrote {path}")
 
 
+from siteplan.region.cli import plan_region_command  # noqa: E402  (issue 21: regional planning)
+
+main.add_command(plan_region_command)
+
 if __name__ == "__main__":
     main()

@@ -39,6 +39,7 @@ TEXT: dict[str, dict[str, str]] = {
     "cost": {"en": "Cost (CNY)", "zh": "投资 (元)"},
     "supply": {"en": "Power supply", "zh": "供电方式"},
     "since": {"en": "Milestone", "zh": "建设年度"},
+    "proposed_for": {"en": "Proposed new place for", "zh": "规划新增站址（原因）"},
     "status": {"en": "Status", "zh": "共享/新建"},
     "name": {"en": "Name", "zh": "名称"},
     "class": {"en": "Class", "zh": "类别"},
@@ -86,8 +87,8 @@ TEXT: dict[str, dict[str, str]] = {
                     "zh": "未覆盖需求点 {points} 个，其中 {unreachable} 个任何候选站址都无法覆盖"
                           "（权重 {weight}）。"},
     "r.per_class": {"en": "Per area class:", "zh": "按区域类别："},
-    "r.per_area": {"en": "Per area (the target applies to the demand candidates can reach):",
-                   "zh": "按区域（目标针对候选站址可覆盖的需求）："},
+    "r.per_area": {"en": "Per area (the target applies to the whole area's demand):",
+                   "zh": "按区域（目标针对区域全部需求）："},
     "r.assumptions": {"en": "Assumptions", "zh": "假设参数"},
     "r.assumptions_text": {"en": "Every assumed number, as used in this plan (override in the "
                                  "config's `[assumptions]` table).",
@@ -204,6 +205,9 @@ COLUMNS: dict[str, dict[str, str]] = {
     "target_met": {"en": "target met", "zh": "达标"},
     "median_best_server_rsrp_dbm": {"en": "median best-server RSRP (dBm)",
                                     "zh": "最强服务小区 RSRP 中位数 (dBm)"},
+    "unreachable_reason": {"en": "out of every reach (why)", "zh": "无法覆盖（原因）"},
+    "proposed": {"en": "proposed", "zh": "规划新增"},
+    "proposal_reason": {"en": "proposed for", "zh": "新增原因"},
     "key": {"en": "key", "zh": "参数"},
     "value": {"en": "value", "zh": "取值"},
     "unit": {"en": "unit", "zh": "单位"},
@@ -252,6 +256,7 @@ def _terms() -> dict[str, dict[str, str]]:
         "new": {"zh": "新建"}, "reused": {"zh": "共享"}, "on_air": {"zh": "已开通"},
         "direct": {"zh": "直供电"}, "transfer": {"zh": "转供电"}, "unknown": {"zh": "未知"},
         "forbidden": {"zh": "禁止"}, "restricted": {"zh": "限制"}, "allowed": {"zh": "允许"},
+        "coverage": {"zh": "覆盖"}, "capacity": {"zh": "容量"}, "indoor": {"zh": "室内覆盖"},
     })
     return out
 

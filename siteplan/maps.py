@@ -56,7 +56,7 @@ def safe(text: object) -> str:
 
 
 POPUP_FIELDS = ["site", "name", "kind", "status", "owner", "height", "cost", "supply",
-                "since"]
+                "since", "proposed_for"]
 """Site popup rows, in order (keys of :data:`siteplan.i18n.TEXT`)."""
 
 
@@ -96,8 +96,18 @@ def _site_rows(sites: gpd.GeoDataFrame, lang: str) -> list[list[str]]:
             [term(s, lang) for s in sites["status"]], sites["owner"],
             ["" if not np.isfinite(h) else f"{h:g}" for h in sites["height_m"]],
             [f"{c:,.0f}" for c in sites["cost_cny"]],
-            [term(s, lang) for s in sites["power_supply"]], sites["since"]]
+            [term(s, lang) for s in sites["power_supply"]], sites["since"],
+            _proposed_for(sites, lang)]
     return [[_cell(v) for v in row] for row in zip(*cols, strict=True)]
+
+
+def _proposed_for(sites: gpd.GeoDataFrame, lang: str) -> list[str]:
+    """Why siteplan proposed a new place (coverage, indoor, capacity); "" for listed sites."""
+    if "proposed" not in sites or "proposal_reason" not in sites:
+        return [""] * len(sites)
+    flag = sites["proposed"].fillna(False).astype(bool).to_numpy()
+    return [term(r, lang) if f else "" for r, f in zip(sites["proposal_reason"].fillna(""),
+                                                       flag, strict=True)]
 
 
 _KIND_ORDER = sorted(KIND_COLOURS)

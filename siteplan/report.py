@@ -254,7 +254,8 @@ _AREA_COLUMNS = [("area_id", "area_id"), ("name", "area_name"), ("area_class", "
                  ("coverage_target", "coverage_target"), ("coverable_share", "coverable_share"),
                  ("covered_share", "covered_share"),
                  ("covered_of_coverable", "covered_of_coverable"), ("target_met", "target_met"),
-                 ("median_best_server_rsrp_dbm", "median_best_server_rsrp_dbm")]
+                 ("median_best_server_rsrp_dbm", "median_best_server_rsrp_dbm"),
+                 ("unreachable_reason", "unreachable_reason")]
 
 
 def markdown_report(report: dict[str, Any], lang: str = "en") -> str:
@@ -301,7 +302,8 @@ def markdown_report(report: dict[str, Any], lang: str = "en") -> str:
         lines.append("")
     own = {"radio_comparison": _radio_markdown, "landuse": _landuse_markdown,
            "power": _power_markdown, "site_targets": _site_targets_markdown}
-    for key in ("radio_comparison", "landuse", "power", "site_targets", "relocation"):
+    for key in ("radio_comparison", "landuse", "power", "site_targets", "relocation",
+                "capacity"):
         section = report.get(key)
         if not isinstance(section, dict):
             continue

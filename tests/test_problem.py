@@ -244,6 +244,10 @@ def test_every_assumption_is_read_by_some_code(landuse_plan):
         geometry=[Point(X0 + 1000 * i + 250, Y0 + 250) for i in range(len(classes))
                   for _ in range(3)], crs=UTM)
     conflicts(sites_m, zones_m, Assumptions())
+    # class densities are read for areas without a population of their own
+    from siteplan.traffic import area_traffic
+    area_traffic(targets.drop(columns="population").to_crs(targets.estimate_utm_crs()),
+                 Assumptions())
     repo = Path(__file__).resolve().parents[1]
     osm = read_osm(repo / "data/osm/helsinki.osm.pbf", assumptions=Assumptions())
     read_opencellid(repo / "data/opencellid/ocid-diff-2022-09-10.csv", mcc=[244],
