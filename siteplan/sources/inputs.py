@@ -260,7 +260,7 @@ def load_inputs(cfg: PlanConfig) -> PlanInputs:
         layers.append(layer)
     notes += shift_warnings(layers, cfg.candidates)
     if all(x.attrs.get("source_type") == "inventory" for x in layers):
-        candidates = concat_candidates(layers, [str(s.path) for s in cfg.candidates])
+        candidates = concat_candidates(layers, [s.path.name for s in cfg.candidates])
     else:  # OSM, OpenCelliD, open lists: merge duplicates across sources
         candidates = merge_candidates([x.to_crs(layers[0].crs) for x in layers],
                                       assumptions=cfg.assumptions)
