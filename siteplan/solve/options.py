@@ -66,7 +66,9 @@ class SolveOptions:
     wrap_up_share : float
         Share of the limit kept free at the end (pruning, the result).
     kill_grace_s : float
-        Seconds past the limit after which a child process (HiGHS) is killed.
+        Seconds past the limit after which a child process (HiGHS, a second
+        local search) is killed; 0: at the limit (they stop by themselves at
+        the wrap-up point before it).
     reduce_share, reduce_nnz_limit, reduce_s_per_nnz : float, int, float
         Row reduction: its share of the limit, the largest matrix it tries,
         and its cost estimate (skipped when over half the limit).
@@ -108,7 +110,7 @@ class SolveOptions:
     deterministic_slack: float = 4.0
     default_time_limit_s: float = 10.0
     wrap_up_share: float = 0.02
-    kill_grace_s: float = 0.25
+    kill_grace_s: float = 0.0
     reduce_share: float = 0.25
     reduce_nnz_limit: int = 10_000_000
     reduce_s_per_nnz: float = 5e-7
