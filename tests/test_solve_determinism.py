@@ -149,3 +149,12 @@ def test_bad_options_are_refused(bad):
 def test_options_must_be_solve_options():
     with pytest.raises(SolverError, match="SolveOptions"):
         set_cover(sp.csc_array(np.eye(2, dtype=np.int8)), options={"deterministic": True})
+
+
+def test_deterministic_max_cover_does_not_depend_on_the_time_limit():
+    A, _ = _random_cover(2000, 400, 0.01, 6)
+    opts = SolveOptions(deterministic=True, work_limit=2e6, core_nnz_limit=0)
+    runs = [max_cover(A, k=25, time_limit_s=limit, options=opts) for limit in (3.0, 30.0)]
+    assert runs[0].selected.tolist() == runs[1].selected.tolist()
+    assert runs[0].upper_bound == runs[1].upper_bound
+    assert runs[1].time_s < 10
