@@ -7,8 +7,10 @@ After the greedy (see :mod:`siteplan.solve.cover`), :func:`improve`
    ``sum_{i in g} w_i y_i >= R_g`` per group), or Lagrangian subgradient
    optimisation when the LP is too big, plus the Lagrangian heuristic;
 2. starts, on the second core, HiGHS on the whole MILP (when it has at most
-   ``exact_nnz_limit`` nonzeros; it proves most planner problems in well
-   under the limit), or HiGHS on a core of the columns of least reduced cost,
+   ``exact_nnz_limit`` nonzeros; for partial and grouped covers already
+   before step 1; on the problem :func:`siteplan.solve.fixing.shrink`
+   makes, with the best cover's cost as objective bound: it proves most
+   planner problems), or HiGHS on a core of the columns of least reduced cost,
    or, for full covers whose LP gap is too wide for HiGHS, a second local
    search; HiGHS always runs in a child process killed at the deadline;
 3. runs the local searches (:mod:`siteplan.solve.local`) on the main thread
