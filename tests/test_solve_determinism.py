@@ -158,3 +158,15 @@ def test_deterministic_max_cover_does_not_depend_on_the_time_limit():
     assert runs[0].selected.tolist() == runs[1].selected.tolist()
     assert runs[0].upper_bound == runs[1].upper_bound
     assert runs[1].time_s < 10
+
+
+def test_capacity_cover_keeps_its_limit():
+    """The multicover/capacity path runs HiGHS in a child process too."""
+    from siteplan.solve import CapacityConstraints
+
+    A, cost = _random_cover(400, 2000, 0.05, 8)
+    cap = CapacityConstraints(sp.csr_array(np.full((1, 2000), 100.0)), [2500.0])
+    t0 = time.perf_counter()
+    res = set_cover(A, cost, cover_requirement=2, capacity=cap, time_limit_s=1.0)
+    assert time.perf_counter() - t0 <= 2.0
+    assert res.lower_bound <= res.cost and res.selected.size >= 25
