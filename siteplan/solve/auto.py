@@ -30,7 +30,7 @@ import numpy as np
 
 from siteplan.solve.child import FORK, ChildRun
 from siteplan.solve.exact import MipResult, lp_bound, mip_cover
-from siteplan.solve.fixing import shrink
+from siteplan.solve.fixing import Shrunk, shrink
 from siteplan.solve.greedy import remove_redundant
 from siteplan.solve.lagrange import (
     _knapsack,
@@ -127,22 +127,50 @@ def exact_milp(p: Problem, pre: np.ndarray, start: np.ndarray, clock: Clock,
                options: SolveOptions, seed: int,
                columns: np.ndarray | None = None) -> ChildRun:
     """HiGHS on ``columns`` (default all) in a child process: HiGHS's own
-    limit is the soft deadline, the child is killed at ``clock.kill``."""
+    limit is the soft deadline, the child is killed at ``clock.kill``. On all
+    columns HiGHS sees the problem :func:`siteplan.solve.fixing.shrink`
+    makes; when that has at most ``options.inprocess_nnz_limit`` nonzeros
+    HiGHS runs here instead (its uninterruptible phases take milliseconds at
+    that size, less than starting a process)."""
     columns = np.arange(p.n_cols) if columns is None else columns
+    if columns.size == p.n_cols:
+        s = shrink(p, pre)
+        if s.problem.col_rows.size <= options.inprocess_nnz_limit:
+            return Finished(_mip(p, columns, start, pre, seed, None, clock.soft, s))
+        return ChildRun(_mip, (p, columns, start, pre, seed, None, clock.soft, s),
+                        kill_at=clock.kill)
     return ChildRun(_mip, (p, columns, start, pre, seed, None, clock.soft), kill_at=clock.kill)
 
 
+class Finished:
+    """A :class:`~siteplan.solve.child.ChildRun` look-alike for work done here."""
+
+    killed = False
+
+    def __init__(self, value: object) -> None:
+        self._value = value
+
+    def done(self) -> bool:
+        return True
+
+    def result(self, until: float | None = None) -> object:
+        return self._value
+
+    def kill(self) -> None:
+        pass
+
+
 def _mip(p: Problem, columns: np.ndarray, start: np.ndarray, pre: np.ndarray, seed: int,
-         nodes: int | None, deadline: float) -> MipResult | None:
-    """HiGHS on ``columns`` (in the child process); on all columns, on the
-    problem shrunk by :func:`siteplan.solve.fixing.shrink`, looking only
-    for covers no dearer than ``start``."""
+         nodes: int | None, deadline: float, s: Shrunk | None = None) -> MipResult | None:
+    """HiGHS on ``columns``; on all columns, on the shrunk problem ``s``
+    (:func:`siteplan.solve.fixing.shrink`), looking only for covers no
+    dearer than ``start``."""
     limit = max(1e7 if deadline == np.inf else deadline - time.perf_counter(), 0.01)
     until = None if deadline == np.inf else deadline
     if columns.size < p.n_cols:
         return mip_cover(p, columns, start=start, preselected=pre, time_limit_s=limit,
                          seed=seed, node_limit=nodes, deadline=until)
-    s = shrink(p, pre)
+    s = shrink(p, pre) if s is None else s
     if s.problem.n_cols == 0:  # the preselected alone reach every target
         return MipResult(pre, s.fixed_cost, s.fixed_cost, True)
     known = float(p.cost[start].sum()) - s.fixed_cost
@@ -220,6 +248,15 @@ def improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float,
         # planner problems, and their LP gap says little about how soon
         milp_cols = np.arange(p.n_cols)
         milp = exact_milp(p, pre, selected, clock, options, seed, milp_cols)
+        # small problems: HiGHS often proves the optimum before the LP would be
+        found = milp.result(time.perf_counter() + min(options.probe_s,
+                                                      options.probe_share * remaining))
+        if found is not None and found.optimal and p.feasible(found.selected):
+            details.update(beside_local_search="highs (whole MILP)", highs="optimal",
+                           highs_cost=found.objective)
+            lap(details, "highs_first", t)
+            return (max(bound, found.bound), remove_redundant(p, found.selected, pre),
+                    float(p.cost[found.selected].sum()))
     bound, selected, best_cost, prices, reduced = _bound(p, pre, selected, best_cost, bound,
                                                          clock, seed, details, options)
     t = lap(details, "bound", t)

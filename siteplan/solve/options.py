@@ -79,6 +79,9 @@ class SolveOptions:
     exact_nnz_limit : int
         Largest matrix on which HiGHS runs on the whole MILP (in a child
         process) beside the local search; it proves most planner problems.
+    inprocess_nnz_limit : int
+        Largest shrunk MILP HiGHS solves in this process instead of a child
+        (its phases that ignore the clock take milliseconds at that size).
     core_nnz_limit : int
         Largest core handed to HiGHS when the whole MILP is too big.
     highs_s_per_nnz : float
@@ -118,6 +121,7 @@ class SolveOptions:
     lp_share: float = 0.3
     lagrange_share: float = 0.5
     exact_nnz_limit: int = 400_000
+    inprocess_nnz_limit: int = 3_000
     core_nnz_limit: int = 3_000_000
     highs_s_per_nnz: float = 1e-6
     highs_gap_limit: float = 0.15
