@@ -34,7 +34,7 @@ from scipy.spatial import cKDTree
 
 from siteplan.errors import InputError
 from siteplan.radio import LinkBudget, scenario_for
-from siteplan.schema import ENVIRONMENTS, MACRO_KINDS
+from siteplan.schema import ENVIRONMENTS, INDOOR_KINDS, MACRO_KINDS
 
 PAIR_CHUNK = 2_000_000
 
@@ -152,6 +152,7 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
     cand_xy = np.column_stack([candidates_m.geometry.x, candidates_m.geometry.y])
     heights = mount_heights(candidates_m, assumptions)
     macro = candidates_m["kind"].isin(MACRO_KINDS).to_numpy()
+    indoor_system = candidates_m["kind"].isin(INDOOR_KINDS).to_numpy()
     env = demand_m["environment"].to_numpy()
     indoor = demand_m["indoor"].to_numpy(bool)
     rows, cols, rsrp, dist = [], [], [], []
@@ -159,7 +160,7 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
     evaluated = 0
     max_pairs = float(assumptions["coverage.max_pairs"])
     for site_class, is_macro in (("macro", True), ("micro", False)):
-        cand_idx = np.flatnonzero(macro == is_macro)
+        cand_idx = np.flatnonzero((macro == is_macro) & ~indoor_system)
         if cand_idx.size == 0:
             continue
         cand_tree = cKDTree(cand_xy[cand_idx])
@@ -199,6 +200,15 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
                 cols.append(cc[keep])
                 rsrp.append(value[keep])
                 dist.append(cd[keep].astype(np.float32))
+    if indoor_system.any():
+        r_in, c_in, d_in = _indoor_pairs(dem_xy, env, indoor, cand_xy, candidates_m["kind"].to_numpy(),
+                                         np.flatnonzero(indoor_system), assumptions)
+        evaluated += r_in.size
+        rows.append(r_in)
+        cols.append(c_in)
+        dist.append(d_in.astype(np.float32))
+        threshold = budget.rsrp_threshold_dbm if budget is not None else 0.0
+        rsrp.append(np.full(r_in.size, threshold, np.float32))
     r_all = np.concatenate(rows) if rows else np.zeros(0, np.int64)
     c_all = np.concatenate(cols) if cols else np.zeros(0, np.int64)
     shape = (n_dem, n_cand)
@@ -210,3 +220,32 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
         rsrp_m = sp.csr_array((np.concatenate(rsrp) if rsrp else np.zeros(0, np.float32),
                                (r_all, c_all)), shape=shape)
     return Coverage(matrix, rsrp_m, dist_m, mode, reach, evaluated)
+
+
+def _indoor_pairs(dem_xy: np.ndarray, env: np.ndarray, indoor: np.ndarray, cand_xy: np.ndarray,
+                  kinds: np.ndarray, cand_idx: np.ndarray,
+                  assumptions: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs (demand row, candidate, distance) of indoor systems (室分).
+
+    An indoor distribution system serves only indoor demand, within the
+    ``radius_m.<kind>.<environment>`` of the demand's environment (the building
+    or complex it is installed in); it radiates nothing outdoors. Its planning
+    RSRP is taken as the edge threshold (indoor systems are designed to it).
+    """
+    rows, cols, dist = [], [], []
+    tree = cKDTree(cand_xy[cand_idx])
+    for environment in ENVIRONMENTS:
+        dem_idx = np.flatnonzero(indoor & (env == environment))
+        if dem_idx.size == 0:
+            continue
+        radius = np.array([float(assumptions[f"radius_m.{k}.{environment}"])
+                           for k in kinds[cand_idx]])
+        pairs = cKDTree(dem_xy[dem_idx]).sparse_distance_matrix(
+            tree, float(radius.max()), output_type="ndarray")
+        keep = pairs["v"] <= radius[pairs["j"]]
+        rows.append(dem_idx[pairs["i"][keep]])
+        cols.append(cand_idx[pairs["j"][keep]])
+        dist.append(pairs["v"][keep])
+    if not rows:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    return np.concatenate(rows), np.concatenate(cols), np.concatenate(dist)

@@ -230,6 +230,87 @@ for _cls, (_tower, _pole, _existing, _buffer) in _RULES.items():
         low=0, high=10_000)
 
 
+# ---------------------------------------------------------------------------
+# Traffic, capacity, indoor systems and new-build proposals (issue 19).
+# Formulas: siteplan/traffic.py and siteplan/capacity.py; sources in each note.
+# ---------------------------------------------------------------------------
+_DENSITY_PER_KM2 = {  # people present in the busy hour when an area gives no population
+    "main_urban": 8000, "key_area": 15000, "transport_hub": 8000, "town_seat": 4000,
+    "industrial_park": 3000, "scenic_area": 300, "village": 2500, "road_corridor": 100,
+}
+for _cls, _density in _DENSITY_PER_KM2.items():
+    TABLE[f"traffic.density_per_km2.{_cls}"] = Default(
+        float(_density), "people/km²",
+        f"{_cls.replace('_', ' ')} population density when the area has no population "
+        "(assumption; Chinese county seats 5,000-15,000/km²)", low=0, high=200_000)
+_SE_PER_LAYER = {"dense_urban": 1.95, "urban": 1.6, "suburban": 1.2, "rural": 0.825}
+for _e, _se in _SE_PER_LAYER.items():
+    TABLE[f"capacity.se_per_layer_bps_hz.{_e}"] = Default(
+        _se, "bit/s/Hz", f"average DL spectral efficiency per MIMO layer in {_e} "
+        "(ITU-R M.2410 per-TRxP minimum: dense urban 7.8, rural 3.3, over 4 layers; "
+        "urban, suburban interpolated, assumption)", low=0.01, high=30)
+TABLE.update(
+    {
+        "traffic.penetration": Default(
+            0.5, "", "5G users / population at the milestone (Puyang plan: 1.91M of ~3.8M "
+            "people by 2022, about 0.5)", low=0, high=1),
+        "traffic.operator_share": Default(
+            1.0, "", "share of 5G users the planned sites serve (1 = every operator on the "
+            "shared sites)", low=0, high=1),
+        "traffic.gb_per_user_month": Default(
+            30.0, "GB/month", "mobile data per 5G user (assumption: about 2x MIIT 2022 "
+            "all-user average of 15.2 GB)", low=0, high=10_000),
+        "traffic.busy_hour_share": Default(
+            0.15, "", "share of a day's traffic in the busy hour (cdcam's constant)",
+            low=0, high=1),
+        "traffic.days_per_month": Default(30.0, "days", "days per month for daily traffic",
+                                          low=28, high=31),
+        "capacity.load_cap": Default(
+            0.7, "", "planning load cap: expansion is triggered near 70 % PRB utilisation",
+            low=0.05, high=1),
+        "capacity.tdd_dl_share": Default(
+            0.743, "", "downlink share of a TDD carrier: DDDSU with S = 10:2:2 symbols "
+            "(52 of 70); FDD bands (n28) use 1", low=0.05, high=1),
+        "capacity.macro.sectors": Default(3.0, "", "cells per macro site (three sectors)",
+                                          low=1, high=12),
+        "capacity.macro.mimo_layers": Default(
+            4.0, "", "average DL MIMO layers of a 64T64R macro cell (assumption, M.2410's "
+            "per-TRxP figures over 4 layers)", low=1, high=16),
+        "capacity.micro.sectors": Default(1.0, "", "cells per pole-mounted micro site",
+                                          low=1, high=12),
+        "capacity.micro.mimo_layers": Default(2.0, "", "average DL layers of a 4T4R micro cell",
+                                              low=1, high=16),
+        "capacity.indoor.sectors": Default(
+            2.0, "", "cells per indoor distribution system (a building split in 2 cells)",
+            low=1, high=64),
+        "capacity.indoor.mimo_layers": Default(2.0, "", "average DL layers of a 2T2R/4T4R "
+                                               "indoor system", low=1, high=16),
+        "capacity.indoor.se_per_layer_bps_hz": Default(
+            2.25, "bit/s/Hz", "indoor DL spectral efficiency per layer (ITU-R M.2410 indoor "
+            "hotspot 9 over 4 layers)", low=0.01, high=30),
+        "proposals.mode": Default(
+            "reach", "", "'reach': propose new towers, smart poles and indoor systems where "
+            "no listed candidate reaches demand or capacity is short; 'off': none",
+            choices=("reach", "off")),
+        "proposals.macro_spacing_factor": Default(
+            1.5, "x reach", "proposed tower lattice spacing / macro reach (hexagonal "
+            "full cover needs <= 1.73)", low=0.2, high=10),
+        "proposals.micro_spacing_factor": Default(
+            1.5, "x reach", "proposed smart-pole lattice spacing / micro reach", low=0.2,
+            high=10),
+        "proposals.indoor_spacing_factor": Default(
+            1.4, "x reach", "proposed indoor-system spacing / indoor reach (square full "
+            "cover needs <= 1.41)", low=0.2, high=10),
+        "proposals.capacity_margin": Default(
+            1.2, "", "propose more sites where the listed candidates' capacity is below "
+            "this multiple of an area's busy-hour demand", low=0, high=10),
+        "power.indoor_load_kw": Default(
+            1.0, "kW", "5G indoor distribution system head end and remote units (assumption)",
+            low=0, high=100),
+    }
+)
+
+
 def _flatten(mapping: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     flat: dict[str, Any] = {}
     for key, value in mapping.items():

@@ -1,14 +1,21 @@
-"""Write a plan's outputs atomically: GeoPackage, CSV, maps, reports.
+"""Write a plan's outputs atomically: GeoPackage and plan state, CSV, XLSX,
+KML/KMZ, maps, Markdown/HTML/JSON reports, in English or Chinese.
 
 Everything is written into a staging folder next to the output folder and
-moved into place only when every file is complete, so a failed run leaves
-no half-written file and does not touch earlier outputs.
+swapped in only when every file is complete (:mod:`siteplan.io.atomic`), so
+a failed run leaves no half-written file and does not touch earlier
+outputs. Every table goes through :mod:`siteplan.io.tables` (formula cells
+neutralised), every map through :mod:`siteplan.maplayers` (data as text).
 
 Examples
 --------
+>>> import geopandas as gpd
+>>> from shapely.geometry import Point
 >>> from siteplan.export import sites_table
->>> callable(sites_table)
-True
+>>> sites = gpd.GeoDataFrame({"site_id": ["T1"], "kind": ["tower"]},
+...                          geometry=[Point(500000, 2800000)], crs="EPSG:32650")
+>>> sites_table(sites)[["site_id", "lon", "lat"]].to_dict("records")
+[{'site_id': 'T1', 'lon': 117.0, 'lat': 25.3165534}]
 """
 
 from __future__ import annotations
@@ -130,7 +137,7 @@ def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
     check_lang(lang)
     chosen = check_formats(formats)
     out = Path(out_dir)
-    resolve_tiles(None if offline else tiles, tiles_crs)  # bad tiles: fail before any work
+    resolve_tiles(tiles, tiles_crs)  # bad tiles: fail before any work
     with output_folder(out, kind="plan", force=force) as stage:
         say("GeoPackage and tables")
         gpkg = stage / "plan.gpkg"

@@ -58,6 +58,9 @@ class SiteKind:
         Sharing-first preference (0 first).
     aliases : tuple of str
         Other spellings accepted on input (case-insensitive).
+    indoor : bool
+        An indoor distribution system (室分): serves only the indoor demand
+        of its building, radiates nothing outdoors.
     """
 
     name: str
@@ -72,17 +75,19 @@ class SiteKind:
     public_area: bool
     sharing_rank: int
     aliases: tuple[str, ...] = ()
+    indoor: bool = False
 
     @property
     def power_profile(self) -> str:
-        """``macro`` or ``micro`` (the load in the power tables)."""
-        return "macro" if self.macro else "micro"
+        """``macro``, ``micro`` or ``indoor`` (the load in the power tables)."""
+        return "macro" if self.macro else "indoor" if self.indoor else "micro"
 
 
 _MACRO_R = {"dense_urban": 250.0, "urban": 350.0, "suburban": 700.0, "rural": 1200.0}
 _BUILDING_R = {"dense_urban": 200.0, "urban": 300.0, "suburban": 550.0, "rural": 900.0}
 _MICRO_R = {"dense_urban": 100.0, "urban": 130.0, "suburban": 200.0, "rural": 300.0}
 _SHORT_POLE_R = {"dense_urban": 80.0, "urban": 110.0, "suburban": 170.0, "rural": 250.0}
+_INDOOR_R = {"dense_urban": 100.0, "urban": 100.0, "suburban": 150.0, "rural": 150.0}
 _POWER_POLE_R = {"dense_urban": 120.0, "urban": 160.0, "suburban": 260.0, "rural": 400.0}
 
 REGISTRY: tuple[SiteKind, ...] = (
@@ -114,6 +119,11 @@ REGISTRY: tuple[SiteKind, ...] = (
     SiteKind("greenfield", "新建铁塔", True, True, "new_tower", 400000, 40, _MACRO_R, "#d7191c",
              True, 3, ("greenfield tower", "new tower", "new build", "new site", "新建铁塔",
                        "新建塔", "新建站址", "地面塔")),
+    # an indoor distribution system in a building that stands: no new structure, no land;
+    # cost and radius (the building or complex it serves) are assumptions
+    SiteKind("indoor_das", "室分", False, False, "existing", 200000, 3, _INDOOR_R, "#6a3d9a",
+             False, 1, ("indoor das", "das", "indoor distribution system", "indoor system",
+                        "室分", "室内分布", "室内分布系统"), indoor=True),
 )
 
 KIND_INFO: dict[str, SiteKind] = {k.name: k for k in REGISTRY}

@@ -197,8 +197,9 @@ def read_plan(folder: str | Path, *, progress: Any = None) -> Plan:
                                 float(r["covered"]), np.asarray(r["uncoverable"], dtype=np.int64),
                                 str(r["method"]), float(r["time_s"]), bool(r["optimal"]))
         covered = problem.coverage.cover_counts(selected) > 0
-        milestones.append(MilestonePlan(year, selected, added, problem.instance(year).active,
-                                        covered, result))
+        inst = problem.instance(year)
+        milestones.append(MilestonePlan(year, selected, added, inst.active, covered, result,
+                                        inst.capacity))
     if [m.milestone for m in milestones] != problem.years:
         raise ConfigError(f"{folder / STATE_FILE}: milestones {[m.milestone for m in milestones]}"
                           f" do not match the targets' {problem.years}; re-run `siteplan plan`.")

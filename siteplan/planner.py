@@ -1,9 +1,14 @@
 """Milestones: nested site plans that reach each area's coverage target.
 
 For each milestone year (ascending) the demand of every target area due by
-that year must be covered to the area's ``coverage_target`` (a share of the
-demand weight candidates can reach); sites on air and sites of earlier
-milestones are kept (nesting). Costs follow the sharing-first policy.
+that year must be covered to the area's ``coverage_target`` and, unless the
+problem was built with ``capacity=False``, its busy-hour traffic carried by
+the chosen sites (capacity rows, :mod:`siteplan.capacity`); sites on air
+and sites of earlier milestones are kept (nesting). Costs follow the
+sharing-first policy; new builds are proposed where no listed candidate
+serves (:mod:`siteplan.proposals`). An area's target is met only when the
+target share of its WHOLE demand is covered; demand nothing can reach is
+reported with the reason.
 
 Examples
 --------
@@ -29,12 +34,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from siteplan.capacity import AreaCapacity, CapacityModel
 from siteplan.coverage import Coverage
 from siteplan.defaults import Assumptions
 from siteplan.errors import ConfigError, InputError
 from siteplan.policy import is_new_build
 from siteplan.problem import PlanningProblem, build_problem
-from siteplan.solve import SetCoverResult, set_cover
+from siteplan.solve import CapacityConstraints, SetCoverResult, set_cover
 
 Progress = Callable[[str], None]
 
@@ -58,6 +64,8 @@ class MilestonePlan:
         deprecated name of this mask.)
     result : SetCoverResult
         The solver's result (cost, bound, gap).
+    capacity : AreaCapacity or None
+        The capacity rows the plan met (None when planned for coverage only).
     """
 
     milestone: int
@@ -66,6 +74,7 @@ class MilestonePlan:
     active: np.ndarray
     covered_mask: np.ndarray
     result: SetCoverResult
+    capacity: AreaCapacity | None = None
 
     @property
     def covered(self) -> np.ndarray:
@@ -169,12 +178,30 @@ class Plan:
 
     def uncovered(self, year: int) -> gpd.GeoDataFrame:
         """Demand points due by ``year`` that the plan leaves uncovered, with
-        ``uncoverable`` true where no candidate can reach them."""
+        ``uncoverable`` true where no candidate (proposals included) can reach
+        them and ``reason`` saying why (water, forbidden land, outside every
+        reach; empty for coverable points)."""
         m = self.milestone(year)
         rows = m.active[~m.covered_mask[m.active]]
         out = self.demand.iloc[rows].copy()
         out["uncoverable"] = ~self.coverable[rows]
+        out["reason"] = self._reasons()[rows]
         return out.to_crs(self.candidates.crs).reset_index(drop=True)
+
+    def _reasons(self) -> np.ndarray:
+        if self.problem.unreachable_reason is not None:
+            return self.problem.unreachable_reason
+        return np.where(self.coverable, "", "outside every reach").astype(object)
+
+    @property
+    def traffic(self) -> pd.DataFrame | None:
+        """Busy-hour traffic per area (people, users, Mbps)."""
+        return self.problem.traffic
+
+    @property
+    def capacity_model(self) -> CapacityModel | None:
+        """Site capacity per profile and environment (None: coverage only)."""
+        return self.problem.capacity_model
 
     @property
     def coverable(self) -> np.ndarray:
@@ -212,8 +239,26 @@ class Plan:
         best = self.coverage.best_server_rsrp(m.selected)
         frame_rsrp = pd.Series(best[m.active]).groupby(frame["area_id"].to_numpy(), sort=False)
         out["median_best_server_rsrp_dbm"] = frame_rsrp.median().reindex(agg.index).to_numpy()
-        out["target_met"] = out["covered_of_coverable"] >= out["coverage_target"] - 1e-9
+        # honest: the target share of the WHOLE area's demand, not of what some site reaches
+        out["target_met"] = out["covered_share"] >= out["coverage_target"] - 1e-9
         out["limited_by_reach"] = out["coverable_share"] < out["coverage_target"] - 1e-9
+        reasons = self._reasons()[m.active]
+        unreached = reasons != ""
+        why = pd.DataFrame({"area_id": frame["area_id"].to_numpy()[unreached],
+                            "reason": reasons[unreached], "w": w[unreached]})
+        text = {}
+        for area, part in why.groupby("area_id", sort=False):
+            shares = part.groupby("reason")["w"].sum().sort_values(ascending=False)
+            text[area] = "; ".join(f"{r} {100 * v / agg['weight'][area]:.1f} %"
+                                   for r, v in shares.items())
+        out["unreachable_reason"] = [text.get(a, "") for a in agg.index]
+        if m.capacity is not None:
+            served = m.capacity.served_mbps(m.selected)
+            cap = pd.DataFrame({"required": m.capacity.required_mbps, "served": served},
+                               index=m.capacity.area_ids).reindex(agg.index)
+            out["demand_mbps"] = cap["required"].to_numpy()
+            out["capacity_mbps"] = cap["served"].to_numpy()
+            out["capacity_met"] = (cap["served"] >= cap["required"] * (1 - 1e-6)).to_numpy()
         self._cache[key] = out.reset_index(drop=True)
         return self._cache[key].copy()
 
@@ -263,7 +308,9 @@ def plan(candidates: gpd.GeoDataFrame | PlanningProblem,
          site_targets: Mapping[int, int] | None = None, method: str = "auto",
          time_limit_s: float | None = 20.0, seed: int = 0, name: str = "site plan",
          deterministic: bool = True, allow_large: bool = False,
-         progress: Progress | None = None) -> Plan:
+         progress: Progress | None = None, capacity: bool = True,
+         population: gpd.GeoDataFrame | None = None,
+         roads: gpd.GeoDataFrame | None = None) -> Plan:
     """Plan sites for every milestone in ``targets``.
 
     Parameters
@@ -291,6 +338,10 @@ def plan(candidates: gpd.GeoDataFrame | PlanningProblem,
         Run even when the work estimate exceeds the machine.
     progress : callable, optional
         Called with a short text before each step.
+    capacity, population, roads
+        Passed to :func:`~siteplan.problem.build_problem`: plan for busy-hour
+        traffic too (default), a population layer, road lines for proposed
+        smart poles.
 
     Returns
     -------
@@ -308,7 +359,8 @@ def plan(candidates: gpd.GeoDataFrame | PlanningProblem,
                 "files with siteplan.sources.read_candidates / read_targets, or build a "
                 "GeoDataFrame with geopandas.GeoDataFrame(frame, geometry=..., crs=4326).")
         problem = build_problem(candidates, targets, landuse=landuse, assumptions=assumptions,
-                                allow_large=allow_large, progress=say)
+                                allow_large=allow_large, progress=say, capacity=capacity,
+                                population=population, roads=roads)
     site_targets = _check_site_targets(site_targets or {}, problem.years)
     chosen = problem.preselected
     results = []
@@ -319,7 +371,8 @@ def plan(candidates: gpd.GeoDataFrame | PlanningProblem,
                      seed=seed, deterministic=deterministic)
         added = np.setdiff1d(res.selected, chosen)
         covered = problem.coverage.cover_counts(res.selected) > 0
-        results.append(MilestonePlan(int(year), res.selected, added, inst.active, covered, res))
+        results.append(MilestonePlan(int(year), res.selected, added, inst.active, covered, res,
+                                     inst.capacity))
         chosen = res.selected
     solver = {"method": method, "time_limit_s": time_limit_s, "seed": seed,
               "deterministic": deterministic}
@@ -328,10 +381,12 @@ def plan(candidates: gpd.GeoDataFrame | PlanningProblem,
 
 def _solve(problem: PlanningProblem, inst: Any, chosen: np.ndarray, *, method: str,
            time_limit_s: float | None, seed: int, deterministic: bool) -> SetCoverResult:
+    capacity = (None if inst.capacity is None else
+                 CapacityConstraints(inst.capacity.matrix, inst.capacity.demand_mbps))
     return set_cover(problem.matrix[inst.active], problem.cost_cny,
                      weights=problem.weights[inst.active], target=inst.group_target,
                      groups=inst.groups, preselected=chosen, time_limit_s=time_limit_s, seed=seed,
-                     method=method, deterministic=deterministic)
+                     method=method, deterministic=deterministic, capacity=capacity)
 
 
 def _check_site_targets(site_targets: Mapping[int, int], years: list[int]) -> dict[int, int]:

@@ -26,7 +26,7 @@ import pandas as pd
 
 from siteplan.errors import ConfigError
 from siteplan.kinds import kinds_where
-from siteplan.schema import MACRO_KINDS, POWER_SUPPLY
+from siteplan.schema import INDOOR_KINDS, MACRO_KINDS, POWER_SUPPLY
 
 #: Kinds in public areas that get direct supply from the grid (DOMAIN.md §2).
 PUBLIC_AREA_KINDS = kinds_where(public_area=True)
@@ -65,7 +65,9 @@ def site_power(sites: pd.DataFrame, assumptions: Mapping[str, Any]) -> pd.DataFr
     out = pd.DataFrame({"site_id": sites["site_id"].to_numpy(), "kind": sites["kind"].to_numpy()})
     if "since" in sites:
         out["year"] = sites["since"].to_numpy()
-    out["load_kw"] = np.where(sites["kind"].isin(MACRO_KINDS), macro_kw, micro_kw)
+    indoor_kw = float(assumptions["power.indoor_load_kw"])
+    out["load_kw"] = np.where(sites["kind"].isin(MACRO_KINDS), macro_kw,
+                              np.where(sites["kind"].isin(INDOOR_KINDS), indoor_kw, micro_kw))
     out["supply"] = [supply_type(k, s) for k, s in zip(sites["kind"], sites["power_supply"],
                                                        strict=True)]
     out["energy_kwh_per_year"] = np.round(out["load_kw"] * hours, 1)

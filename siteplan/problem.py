@@ -33,13 +33,16 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from siteplan.capacity import AreaCapacity, CapacityModel, milestone_capacity
 from siteplan.coverage import Coverage, coverage_matrix
 from siteplan.defaults import Assumptions
 from siteplan.demand import demand_points
 from siteplan.errors import InputError, WorkTooLargeError
 from siteplan.landuse import conflicts, prepare_zones
-from siteplan.policy import apply_strict_sharing, check_mode, site_costs
+from siteplan.policy import apply_strict_sharing, check_mode, is_new_build, site_costs
+from siteplan.proposals import extend_with_proposals, unreachable_reasons
 from siteplan.schema import validate_candidates, validate_targets
+from siteplan.traffic import area_traffic, point_demand_mbps
 
 Progress = Callable[[str], None]
 
@@ -52,12 +55,20 @@ BYTES_PER_PAIR = 60.0
 @dataclass(frozen=True)
 class MilestoneInstance:
     """One milestone's solver input: rows due by the year, their area groups
-    and each group's coverage target (a share of the group's whole weight)."""
+    and each group's coverage target, and the capacity rows.
+
+    ``group_target`` is what the solver asks of each group: a share of the
+    group's *coverable* weight, raised from the area's ``coverage_target``
+    to ``coverage_target × whole / coverable`` (at most 1) so that the
+    target share of the WHOLE area is covered wherever that can be reached.
+    ``capacity`` holds one row per area (same order as the groups), or None
+    when the problem is planned for coverage alone."""
 
     year: int
     active: np.ndarray
     groups: np.ndarray
     group_target: np.ndarray
+    capacity: AreaCapacity | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +124,16 @@ class PlanningProblem:
     zones : geopandas.GeoDataFrame or None
         The prepared land-use zones (canonical ``zone_id``/``zone_class``).
     notes : tuple of str
+    traffic : pandas.DataFrame or None
+        Per area: ``area_id, area_km2, people, people_source, users,
+        demand_mbps`` (:func:`siteplan.traffic.area_traffic`); the demand
+        points carry ``demand_mbps``.
+    capacity_model : CapacityModel or None
+        Site capacity per profile and environment; None plans for coverage
+        alone (``build_problem(capacity=False)``).
+    unreachable_reason : numpy.ndarray of str or None
+        Per demand row: why no allowed column reaches it (``water``,
+        ``forbidden land: <class>``, ``outside every reach``), "" if one does.
     """
 
     candidates: gpd.GeoDataFrame
@@ -131,6 +152,9 @@ class PlanningProblem:
     excluded_table: gpd.GeoDataFrame | None = None
     zones: gpd.GeoDataFrame | None = None
     notes: tuple[str, ...] = ()
+    traffic: pd.DataFrame | None = None
+    capacity_model: CapacityModel | None = None
+    unreachable_reason: np.ndarray | None = None
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -161,12 +185,43 @@ class PlanningProblem:
         if key not in self._cache:
             milestone = self.demand["milestone"].to_numpy()
             active = np.flatnonzero(milestone <= year)
-            codes, uniques = pd.factorize(self.demand["area_id"].to_numpy()[active], sort=False)
-            target = (self.demand.iloc[active].groupby(codes)["coverage_target"].first()
-                      .reindex(range(len(uniques))).to_numpy(float))
-            self._cache[key] = MilestoneInstance(int(year), active, codes.astype(np.int64),
-                                                 target)
+            codes, target = area_groups(self.demand, active, self.coverable)
+            capacity = None
+            if self.capacity_model is not None:
+                kinds = self.candidates["kind"].to_numpy()
+                capacity = milestone_capacity(
+                    self.coverage.matrix, self.demand, active, kinds, self.capacity_model,
+                    new_build=is_new_build(kinds) if self.policy_mode == "strict" else None)
+            self._cache[key] = MilestoneInstance(int(year), active, codes, target, capacity)
         return self._cache[key]
+
+
+def area_groups(demand: pd.DataFrame, active: np.ndarray,
+                coverable: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Area code per active row and each area's solver target.
+
+    The solver's target is a share of an area's *coverable* weight; to meet
+    the policy target on the WHOLE area it is raised to ``target × whole /
+    coverable`` (at most 1: where that is out of reach, all that can be
+    covered is, and the area is reported as not met with the reason).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"area_id": ["a", "a", "a", "a"], "weight": [1.0] * 4,
+    ...                   "coverage_target": [0.5] * 4})
+    >>> area_groups(d, np.arange(4), np.array([True, True, True, False]))[1].round(3).tolist()
+    [0.667]
+    """
+    codes, uniques = pd.factorize(demand["area_id"].to_numpy()[active], sort=False)
+    target = (demand.iloc[active].groupby(codes)["coverage_target"].first()
+              .reindex(range(len(uniques))).to_numpy(float))
+    if coverable is not None:
+        w = demand["weight"].to_numpy(float)[active]
+        whole = np.bincount(codes, w, minlength=len(uniques))
+        reach = np.bincount(codes, w * coverable[active], minlength=len(uniques))
+        raised = np.divide(target * whole, reach, out=np.ones_like(target), where=reach > 0)
+        target = np.clip(raised, target, 1.0)
+    return codes.astype(np.int64), target
 
 
 def _available_bytes() -> float:
@@ -223,7 +278,9 @@ def build_problem(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
                   landuse: gpd.GeoDataFrame | None = None,
                   assumptions: Assumptions | Mapping[str, Any] | None = None,
                   allow_large: bool = False, progress: Progress | None = None,
-                  validated: bool = False) -> PlanningProblem:
+                  validated: bool = False, capacity: bool = True,
+                  population: gpd.GeoDataFrame | None = None,
+                  roads: gpd.GeoDataFrame | None = None) -> PlanningProblem:
     """Build the planning problem once.
 
     Parameters
@@ -239,6 +296,20 @@ def build_problem(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
     progress : callable, optional
     validated : bool
         The layers are already canonical (skip validation).
+    capacity : bool
+        Serve each area's busy-hour traffic too (capacity rows per
+        milestone, :mod:`siteplan.capacity`); False plans for coverage alone.
+    population : geopandas.GeoDataFrame, optional
+        Population polygons with a ``population`` count, for areas without
+        their own ``population`` (:func:`siteplan.traffic.area_traffic`). The
+        people used are written into ``targets["population"]`` so a plan
+        folder rebuilds the same traffic.
+    roads : geopandas.GeoDataFrame, optional
+        Road lines; proposed smart poles go along them.
+
+    New builds are proposed where no listed candidate reaches demand or
+    carries it (:mod:`siteplan.proposals`, ``proposals.mode``), unless the
+    candidates already carry a ``proposed`` column (a plan folder's).
 
     Raises
     ------
@@ -265,16 +336,33 @@ def build_problem(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
     demand = demand_points(targets_m, spacing_m=float(assumptions["demand.spacing_m"]))
     say(f"coverage of {len(demand):,} demand points by {len(cands_m):,} candidates")
     coverage = coverage_matrix(demand, cands_m, assumptions)
+    table = excluded_table = zones = zones_m = None
+    notes: list[str] = []
+    if landuse is not None:
+        zones, notes = prepare_zones(landuse, source="landuse")
+        zones_m = zones.to_crs(metric)
+    say("traffic per area and site capacity")
+    traffic = area_traffic(targets_m, assumptions, population=_to_metric(
+        population, metric, "population"))
+    demand["demand_mbps"] = point_demand_mbps(demand, traffic)
+    targets = targets.copy()
+    targets["population"] = traffic["people"].to_numpy()
+    model = CapacityModel.from_assumptions(assumptions)
+    notes.extend(model.notes)
+    if "proposed" not in candidates.columns:
+        say("new-build proposals where no listed candidate serves")
+        candidates, cands_m, coverage, more = extend_with_proposals(
+            candidates, cands_m, demand, coverage, targets_m, assumptions, zones_m=zones_m,
+            roads_m=_to_metric(roads, metric, "roads"),
+            point_mbps=demand["demand_mbps"].to_numpy() if capacity else None, model=model)
+        notes.extend(more)
     candidates = candidates.copy()
     candidates["cost_cny"] = site_costs(candidates, assumptions)
     candidates["landuse_flag"] = ""
     excluded = np.zeros(len(candidates), bool)
-    table = excluded_table = zones = None
-    notes: list[str] = []
-    if landuse is not None:
+    if zones_m is not None:
         say("land-use check of every candidate")
-        zones, notes = prepare_zones(landuse, source="landuse")
-        table = conflicts(cands_m, zones.to_crs(metric), assumptions)
+        table = conflicts(cands_m, zones_m, assumptions)
         on_air = candidates["on_air"].to_numpy(bool)
         forbidden = np.zeros(len(candidates), bool)
         forbidden[table.loc[table["rule"] == "forbidden", "site_index"]] = True
@@ -299,10 +387,23 @@ def build_problem(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
     matrix = coverage.matrix
     if mode == "strict":
         matrix = apply_strict_sharing(matrix, candidates["kind"].to_numpy())
+    unreached = np.flatnonzero(np.diff(sp.csr_array(matrix).indptr) == 0)
+    reasons = np.full(len(demand), "", dtype=object)
+    reasons[unreached] = unreachable_reasons(demand, unreached, zones_m, assumptions)
     return PlanningProblem(
         candidates=candidates, targets=targets, demand=demand, coverage=coverage,
         matrix=sp.csr_array(matrix), cost_cny=candidates["cost_cny"].to_numpy(float),
         weights=demand["weight"].to_numpy(float),
         preselected=np.flatnonzero(candidates["on_air"].to_numpy(bool)), excluded=excluded,
         assumptions=assumptions, metric_crs=metric, policy_mode=mode,
-        landuse_conflicts=table, excluded_table=excluded_table, zones=zones, notes=tuple(notes))
+        landuse_conflicts=table, excluded_table=excluded_table, zones=zones, notes=tuple(notes),
+        traffic=traffic, capacity_model=model if capacity else None,
+        unreachable_reason=reasons)
+
+
+def _to_metric(layer: gpd.GeoDataFrame | None, metric: Any, name: str) -> gpd.GeoDataFrame | None:
+    if layer is None:
+        return None
+    if layer.crs is None:
+        raise InputError(f"{name}: the layer has no CRS. Set one in the file.")
+    return layer.to_crs(metric)

@@ -61,8 +61,10 @@ class PlanOutputs:
 def analyses(result: Plan, inputs: PlanInputs, cfg: PlanConfig, *, time_limit_s: float,
              compare_radius: bool = False, progress: Progress | None = None
              ) -> dict[str, Any]:
-    """The report sections beyond the plan itself (site-count targets, and
+    """The report sections beyond the plan itself (capacity: coverage-only
+    comparison, per-area sizing, traffic sensitivity; site-count targets; and
     the radius-table comparison on request)."""
+    from siteplan.capacity_report import capacity_section
     from siteplan.report import radio_comparison
     from siteplan.sitecount import site_count_analysis
 
@@ -78,10 +80,14 @@ def analyses(result: Plan, inputs: PlanInputs, cfg: PlanConfig, *, time_limit_s:
         radius_problem = build_problem(
             inputs.candidates, inputs.targets, landuse=inputs.landuse,
             assumptions=result.assumptions.override({"coverage.mode": "radius"}),
-            allow_large=True)
+            allow_large=True, population=inputs.population, roads=inputs.roads)
         radius = plan(radius_problem, site_targets=result.site_targets, method=cfg.method,
                       time_limit_s=time_limit_s, seed=cfg.seed)
         extra["radio_comparison"] = radio_comparison(result, radius)
+    if result.capacity_model is not None:
+        say("capacity: coverage-only comparison and traffic sensitivity")
+        extra["capacity"] = capacity_section(result, time_limit_s=min(time_limit_s, 2.0),
+                                             sensitivity_time_limit_s=1.0, seed=cfg.seed)
     if result.site_targets:
         say("site-count targets: what each count buys")
         extra["site_targets"] = site_count_analysis(result, time_limit_s=time_limit_s,
@@ -143,7 +149,7 @@ def run(config: str | Path | PlanConfig, out: str | Path | None = None, *,
     limit_s = time_limit_s or cfg.time_limit_s
     problem = build_problem(inputs.candidates, inputs.targets, landuse=inputs.landuse,
                             assumptions=cfg.assumptions, allow_large=allow_large,
-                            progress=say)
+                            progress=say, population=inputs.population, roads=inputs.roads)
     result = plan(problem, site_targets=cfg.site_targets, method=cfg.method,
                   time_limit_s=limit_s, seed=cfg.seed, name=cfg.name, progress=say)
     extra = analyses(result, inputs, cfg, time_limit_s=limit_s, compare_radius=compare_radius,

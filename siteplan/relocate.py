@@ -130,14 +130,16 @@ def relocate(plan_dir: str | Path, milestone: int, remove: list[str], out: str |
     replacements = np.zeros(0, dtype=int)
     method = "nothing to restore"
     rows = np.flatnonzero(lost)
+    coverable_w = 0.0
     if rows.size and cols.size:
         sub = sp.csc_array(problem.matrix[active][rows])[:, cols]
         cost = problem.cost_cny[cols]
         coverable_w = float(w[rows][np.diff(sub.tocsr().indptr) > 0].sum())
         share = min(1.0, restore_share * lost_weight / coverable_w) if coverable_w else 1.0
-        cheapest = set_cover(sub, cost, weights=w[rows], target=share, time_limit_s=time_limit_s)
+        cheapest = set_cover(sub, cost, weights=w[rows], target=share, time_limit_s=time_limit_s,
+                             deterministic=True)
         same = max_cover(sub, k=min(removed_old.size, cols.size), weights=w[rows], cost=cost,
-                         time_limit_s=time_limit_s)
+                         time_limit_s=time_limit_s, deterministic=True)
         if cheapest.selected.size <= removed_old.size:
             pick, method = cheapest.selected, "cheapest replacements, no more than removed"
         elif same.covered_weight >= restore_share * lost_weight - 1e-9:
@@ -156,6 +158,8 @@ def relocate(plan_dir: str | Path, milestone: int, remove: list[str], out: str |
         "replacements": problem.candidates["site_id"].to_numpy()[replacements].tolist(),
         "replacement_count": int(replacements.size), "removed_count": len(remove),
         "method": method, "lost_weight": lost_weight, "restored_weight": restored_weight,
+        # lost demand some allowed candidate can reach (ring builds on forbidden land excluded)
+        "restorable_weight": coverable_w,
         "restored_share": restored_weight / lost_weight if lost_weight else 1.0,
         "coverage_before": float(w[before].sum() / total),
         "coverage_during": float(w[during].sum() / total),

@@ -46,8 +46,20 @@ def test_report_contents(demo_out):
     m22 = report["milestones"][-1]
     assert m22["site_target"] == 600
     assert m22["sites"] == m22["new"] + m22["reused"] + m22["on_air"]
-    assert all(a["target_met"] for a in m22["areas"])
+    for a in m22["areas"]:  # "met" only when the share of the WHOLE area is covered
+        assert a["target_met"] == (a["covered_share"] >= a["coverage_target"] - 1e-6)
+        if not a["target_met"]:
+            assert a["limited_by_reach"] and a["unreachable_reason"], a
+    scenic = next(a for a in m22["areas"] if a["area_id"] == "C03")
+    assert not scenic["target_met"] and "ecological_red_line" in scenic["unreachable_reason"]
     assert m22["uncoverable_points"] > 0
+    split = report["capacity"]["split"][-1]
+    assert split["milestone"] == 2022 and split["site_target"] == 600
+    assert split["sites"] == split["coverage_sites"] + split["capacity_sites"] \
+        + split["indoor_sites"] == m22["sites"]
+    assert {r["area_id"] for r in report["capacity"]["areas"]} == {
+        a["area_id"] for a in m22["areas"]}
+    assert report["capacity"]["sensitivity"]
     keys = {row["key"] for row in report["assumptions"]}
     assert "radio.rsrp_threshold_dbm" in keys and "cost_cny.greenfield" in keys
     landuse = report["landuse"]["milestones"]
@@ -59,6 +71,7 @@ def test_report_contents(demo_out):
     md = (demo_out / "report.md").read_text(encoding="utf-8")
     assert "## Land use" in md and "## Link budget against the radius table" in md
     assert "## Assumptions" in md and "radio.rsrp\\_threshold\\_dbm" in md  # Markdown-escaped
+    assert "## Capacity: what sets the site count" in md
 
 
 def _copy_sample(tmp_path: Path) -> Path:

@@ -30,6 +30,8 @@ from siteplan.relocate import relocate
 from siteplan.report import plan_report
 from siteplan.sitecount import site_count_analysis
 
+from .conftest import copy_sample
+
 UTM = "EPSG:32650"
 X0, Y0 = 500_000.0, 2_800_000.0
 
@@ -145,12 +147,7 @@ def test_relocate_never_builds_on_forbidden_land(landuse_plan, tmp_path):
 def test_cli_and_python_give_the_same_report(tmp_path):
     from siteplan.project import run
 
-    folder = tmp_path / "county"
-    shutil.copytree(sample_dir(), folder)
-    config = folder / "sample_county.toml"
-    config.write_text(config.read_text().replace('"demand.spacing_m" = 100',
-                                                 '"demand.spacing_m" = 300')
-                      .replace("time_limit_s = 5", "time_limit_s = 2"))
+    config = copy_sample(tmp_path, spacing_m=300, time_limit_s=2)
     cli_out = tmp_path / "cli"
     result = CliRunner().invoke(main, ["plan", str(config), "--out", str(cli_out),
                                        "--tiles", "none"])
@@ -244,6 +241,10 @@ def test_every_assumption_is_read_by_some_code(landuse_plan):
         geometry=[Point(X0 + 1000 * i + 250, Y0 + 250) for i in range(len(classes))
                   for _ in range(3)], crs=UTM)
     conflicts(sites_m, zones_m, Assumptions())
+    # class densities are read for areas without a population of their own
+    from siteplan.traffic import area_traffic
+    area_traffic(targets.drop(columns="population").to_crs(targets.estimate_utm_crs()),
+                 Assumptions())
     repo = Path(__file__).resolve().parents[1]
     osm = read_osm(repo / "data/osm/helsinki.osm.pbf", assumptions=Assumptions())
     read_opencellid(repo / "data/opencellid/ocid-diff-2022-09-10.csv", mcc=[244],

@@ -318,7 +318,7 @@ def test_readme_example_plans_central_helsinki_from_osm(tmp_path):
         assert sites["kind"].isin(["streetlight", "monitoring_pole", "power_pole",
                                    "traffic_pole", "public_building"]).all()
     report = (out / "report.md").read_text(encoding="utf-8")
-    assert "Central Helsinki" in report and "| HKI-core |" in report
+    assert "Central Helsinki" in report and "| HKI\\-core |" in report  # Markdown-escaped
 
 
 def test_config_with_two_inventories_and_osm_reads(tmp_path):

@@ -38,10 +38,18 @@ def _along(line: LineString, spacing: float, offset: float = 0.0) -> list[Point]
 
 
 class _County:
-    def __init__(self) -> None:
-        rng = np.random.default_rng(SEED)
+    """One synthetic county around ``centre`` (metres, UTM 50N), seeded by ``seed``.
+
+    The defaults give the shipped sample county; :mod:`siteplan.datasets.province`
+    places many of them side by side with other centres and seeds.
+    """
+
+    def __init__(self, centre: tuple[float, float] = (CENTRE_E, CENTRE_N),
+                 seed: int = SEED) -> None:
+        self.seed = seed
+        rng = np.random.default_rng(seed)
         self.rng = rng
-        c = np.array([CENTRE_E, CENTRE_N])
+        c = np.array(centre, dtype=float)
         self.c = c
         angles = np.linspace(0, 2 * np.pi, 40, endpoint=False)
         radius = HALF_SIDE_M * 1.13 * (1 + 0.06 * np.sin(3 * angles) + 0.03 * np.cos(5 * angles))
@@ -187,33 +195,39 @@ class _County:
         c, rows = self.c, []
 
         def add(area_id, name, area_class, env, milestone, geom, target=0.95, indoor=False,
-                weight=1.0):
+                weight=1.0, population=0):
             rows.append(dict(area_id=area_id, name=name, area_class=area_class,
                              environment=env, milestone=milestone, coverage_target=target,
-                             indoor=indoor, weight=weight, geometry=geom))
+                             indoor=indoor, weight=weight, population=population,
+                             geometry=geom))
 
+        # Populations (people present in the busy hour; SYNTHETIC, assumed): a county of
+        # about 600,000 people like Changle, a third of them in the county seat, the
+        # rest in town seats, villages and the countryside outside any target area.
         add("A01", "County seat centre 城区核心", "key_area", "dense_urban", 2020, self.cbd,
-            indoor=True, weight=3.0)
+            indoor=True, weight=3.0, population=45_000)
         add("A02", "County seat main urban area 主城区", "main_urban", "urban", 2020,
-            self.urban.difference(self.cbd))
+            self.urban.difference(self.cbd), population=150_000)
         add("A03", "High-speed rail station 高铁站", "transport_hub", "suburban", 2020,
-            self.station.buffer(600.0, 32), indoor=True, weight=2.0)
+            self.station.buffer(600.0, 32), indoor=True, weight=2.0, population=3_000)
+        town_people = (15_000, 10_000, 12_000, 18_000, 8_000, 11_000, 14_000, 9_000)
         for t, (town, r) in enumerate(zip(self.towns, self.town_radius, strict=True)):
             add(f"B{t + 1:02d}", f"Town seat {t + 1} 镇区", "town_seat", "suburban", 2021,
-                town.buffer(r, 48))
+                town.buffer(r, 48), population=town_people[t])
         add("C01", "North industrial park 工业园区", "industrial_park", "suburban", 2022,
-            box(c[0] - 1500, c[1] + 3200, c[0] + 1500, c[1] + 5000))
+            box(c[0] - 1500, c[1] + 3200, c[0] + 1500, c[1] + 5000), population=12_000)
         add("C02", "South industrial park 工业园区", "industrial_park", "suburban", 2022,
-            box(c[0] + 2500, c[1] - 5500, c[0] + 5000, c[1] - 3800))
+            box(c[0] + 2500, c[1] - 5500, c[0] + 5000, c[1] - 3800), population=9_000)
         add("C03", "Mountain scenic area 风景区", "scenic_area", "rural", 2022,
-            _ellipse(c[0] + 2000.0, c[1] + 9000.0, 2600.0, 1600.0, 10.0), target=0.9)
+            _ellipse(c[0] + 2000.0, c[1] + 9000.0, 2600.0, 1600.0, 10.0), target=0.9,
+            population=2_000)
         corridor = roads[roads["name"].isin(["Station road", "County road 1", "County road 5"])]
         add("C04", "Trunk road corridor 干线公路", "road_corridor", "rural", 2022,
             unary_union(corridor.geometry.buffer(150.0)).difference(
                 unary_union([self.urban, *[t.buffer(r) for t, r in
                                            zip(self.towns, self.town_radius, strict=True)]])),
-            target=0.9)
-        rng = np.random.default_rng(SEED + 1)
+            target=0.9, population=1_000)
+        rng = np.random.default_rng(self.seed + 1)
         placed = 0
         taken = unary_union([r["geometry"] for r in rows]).buffer(500)
         while placed < 10:
@@ -222,7 +236,7 @@ class _County:
                     and not self.reservoir.buffer(300).contains(p)):
                 placed += 1
                 add(f"V{placed:02d}", f"Village {placed} 行政村", "village", "rural", 2022,
-                    p.buffer(350.0, 24), target=0.9)
+                    p.buffer(350.0, 24), target=0.9, population=1_200)
                 taken = taken.union(p.buffer(900))
         frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=METRIC_CRS)
         frame["geometry"] = frame.geometry.intersection(self.boundary)
@@ -230,7 +244,7 @@ class _County:
 
     # -- land use ------------------------------------------------------------------
     def landuse(self) -> gpd.GeoDataFrame:
-        rng, c, rows = np.random.default_rng(SEED + 2), self.c, []
+        rng, c, rows = np.random.default_rng(self.seed + 2), self.c, []
         rows.append(("Z001", "ecological_red_line", "Reservoir red line 水源保护区",
                      self.reservoir.buffer(400.0, 32)))
         rows.append(("Z002", "ecological_red_line", "Mountain scenic red line 风景名胜区",

@@ -4,8 +4,13 @@ lists (开放清单), Chinese coordinate systems; merging sources into one table
 Examples
 --------
 >>> from siteplan import sources
->>> callable(sources.read_osm) and callable(sources.merge_candidates)
-True
+>>> from siteplan.datasets import sample_path
+>>> cands = sources.read_candidates(sample_path("candidates.gpkg"))
+>>> len(cands), cands.crs.to_epsg()
+(5905, 4326)
+>>> merged = sources.merge_candidates([cands.iloc[:10], cands.iloc[5:15]])
+>>> len(merged)  # rows 5-9 are in both sources: one candidate each
+15
 """
 
 from siteplan.sources.coords import (
