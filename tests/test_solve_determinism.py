@@ -170,3 +170,20 @@ def test_capacity_cover_keeps_its_limit():
     res = set_cover(A, cost, cover_requirement=2, capacity=cap, time_limit_s=1.0)
     assert time.perf_counter() - t0 <= 2.0
     assert res.lower_bound <= res.cost and res.selected.size >= 25
+
+
+def _solve_in_worker(seed: int) -> list[int]:
+    A, cost = _random_cover(1500, 400, 0.03, seed)
+    return set_cover(A, cost, target=0.9, time_limit_s=2).selected.tolist()
+
+
+def test_solver_runs_in_a_daemonic_pool_worker():
+    """Pool workers may not start children ("daemonic processes are not
+    allowed to have children"): the solver then runs HiGHS in the worker."""
+    from siteplan.solve.problem import build_problem
+
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(1) as pool:
+        inside = pool.apply(_solve_in_worker, (3,))
+    A, cost = _random_cover(1500, 400, 0.03, 3)
+    assert build_problem(A, cost, target=0.9).feasible(np.array(inside, dtype=np.int64))

@@ -28,7 +28,7 @@ import time
 
 import numpy as np
 
-from siteplan.solve.child import FORK, ChildRun
+from siteplan.solve.child import ChildRun, can_fork
 from siteplan.solve.exact import MipResult, lp_bound, mip_cover
 from siteplan.solve.fixing import Shrunk, shrink
 from siteplan.solve.greedy import remove_redundant
@@ -242,7 +242,7 @@ def improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float,
                  else clock.left())
     whole = p.col_rows.size <= options.exact_nnz_limit
     milp, second, milp_cols = None, None, None
-    if whole and not p.full_cover and FORK and remaining >= options.min_highs_s:
+    if whole and not p.full_cover and can_fork() and remaining >= options.min_highs_s:
         # partial and grouped covers: HiGHS on the whole (shrunk) MILP at
         # once, beside the bound and the local search; it proves most
         # planner problems, and their LP gap says little about how soon
@@ -279,11 +279,11 @@ def improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float,
         work = (1 - options.lagrange_share) * options.work_budget(clock.limit)
     if milp is not None:
         milp.result(time.perf_counter() + min(options.probe_s, options.probe_share * remaining))
-    elif wide and FORK and remaining >= options.min_fork_s:
+    elif wide and can_fork() and remaining >= options.min_fork_s:
         second = BackgroundPortfolio(q, local_cols, start, fixed, clock.soft,
                                      dict(local_opts, seed=seed + 1, work_budget=work),
                                      grace_s=clock.kill - clock.soft)
-    elif FORK and remaining >= options.min_highs_s:
+    elif can_fork() and remaining >= options.min_highs_s:
         if whole:
             milp_cols = np.arange(p.n_cols)
         else:
