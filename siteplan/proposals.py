@@ -112,7 +112,16 @@ def hex_lattice(xy: np.ndarray, spacing_m: float, reach: float) -> np.ndarray:
 
 def along_roads(roads_m: gpd.GeoDataFrame, xy: np.ndarray, spacing_m: float,
                 reach: float) -> np.ndarray:
-    """Points every ``spacing_m`` along the road lines within ``reach`` of ``xy``."""
+    """Points every ``spacing_m`` along the road lines within ``reach`` of ``xy``.
+
+    Examples
+    --------
+    >>> from shapely.geometry import LineString
+    >>> roads = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (1000, 0)])], crs=32650)
+    >>> pts = along_roads(roads, np.array([[500.0, 50.0]]), 100.0, 120.0)
+    >>> len(pts), bool(np.all(pts[:, 1] == 0.0))  # two poles on the road near the point
+    (2, True)
+    """
     if xy.size == 0 or roads_m is None or len(roads_m) == 0:
         return np.zeros((0, 2))
     lines = roads_m.geometry.to_numpy()
@@ -333,6 +342,19 @@ def capacity_shortfall(demand_m: gpd.GeoDataFrame, matrix: sp.sparray, point_mbp
     -------
     pandas.DataFrame
         ``area_id, environment, indoor, required_mbps, available_mbps, extra_sites``.
+
+    Examples
+    --------
+    One tower for 20,000 Mbps of urban demand: 20 more smart poles' worth is short.
+
+    >>> from siteplan.defaults import Assumptions
+    >>> d = pd.DataFrame({"area_id": ["a"], "environment": ["urban"], "indoor": [False],
+    ...                   "coverage_target": [1.0]})
+    >>> a = Assumptions({"proposals.capacity_margin": 1.0})
+    >>> short = capacity_shortfall(d, sp.csr_array(np.ones((1, 1), bool)), np.array([4000.0]),
+    ...     np.array(["tower"]), CapacityModel.from_assumptions(a), a)
+    >>> short[["area_id", "extra_sites"]].values.tolist(), round(short["available_mbps"][0])
+    ([['a', 19]], 999)
     """
     codes, area_ids = pd.factorize(demand_m["area_id"].astype(str).to_numpy(), sort=False)
     first = pd.Series(np.arange(len(codes))).groupby(codes).first().to_numpy()
