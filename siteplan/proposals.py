@@ -345,7 +345,7 @@ def capacity_shortfall(demand_m: gpd.GeoDataFrame, matrix: sp.sparray, point_mbp
 
     Examples
     --------
-    One tower for 20,000 Mbps of urban demand: 20 more smart poles' worth is short.
+    One tower (999 Mbps) for 4,000 Mbps of urban demand: 19 smart poles more.
 
     >>> from siteplan.defaults import Assumptions
     >>> d = pd.DataFrame({"area_id": ["a"], "environment": ["urban"], "indoor": [False],
