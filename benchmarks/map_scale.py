@@ -80,18 +80,15 @@ def browser_times(pages: list[Path]) -> list[tuple[float, float]]:
             t_load = time.perf_counter() - t0
             t0 = time.perf_counter()
             page.evaluate("""() => new Promise(done => {
-                const m = Object.keys(window).filter(k => k.startsWith('map_'))
-                    .map(k => window[k]).find(v => v && v.setZoom);
+                const m = window.siteplan.map;
                 m.once('zoomend', () => requestAnimationFrame(() => done()));
                 m.setZoom(m.getZoom() + 1, {animate: false});
             })""")
             t_zoom = time.perf_counter() - t0
             t0 = time.perf_counter()
             page.evaluate("""() => new Promise(done => {
-                const m = Object.keys(window).filter(k => k.startsWith('map_'))
-                    .map(k => window[k]).find(v => v && v.setZoom);
-                Object.keys(window).filter(k => k.startsWith('point_layer_'))
-                    .forEach(k => m.addLayer(window[k]));
+                const m = window.siteplan.map;
+                Object.values(window.siteplan.layers).forEach(l => m.addLayer(l));
                 requestAnimationFrame(() => requestAnimationFrame(() => done()));
             })""")
             t_all = time.perf_counter() - t0

@@ -1,7 +1,7 @@
 """Repeatable results (issue 17): ``siteplan demo`` twice, once on a quiet
 machine and once beside two CPU-bound processes, must give byte-identical
-CSVs, maps and GeoPackage layers, and the same report.json apart from
-timings.
+CSVs and maps, the same GeoPackage layers and XLSX cells, and the same
+report.json, report.md and report.html apart from timings.
 
 Run: ``.venv/bin/python benchmarks/repeatable.py [--out DIR] [--busy N]``
 (prints each file as same/DIFFERENT and exits 1 on any difference).
@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import re
 import subprocess
 import sys
 import time
@@ -42,6 +43,16 @@ def demo(out: Path, extra: list[str]) -> float:
     return time.perf_counter() - start
 
 
+_TIMING = re.compile(r"\d[\d,.]* s\b")
+
+
+def _cells(path: Path) -> list:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    return [[list(row) for row in sheet.iter_rows(values_only=True)] for sheet in book]
+
+
 def compare(a: Path, b: Path) -> list[str]:
     """Names of files that differ (report.json compared without timings)."""
     differ = []
@@ -56,6 +67,12 @@ def compare(a: Path, b: Path) -> list[str]:
         elif name == "plan.json":
             ja, jb = json.loads(pa.read_text()), json.loads(pb.read_text())
             if _strip(ja) != _strip(jb):
+                differ.append(name)
+        elif name.endswith((".md", ".html")) and name.startswith("report"):
+            if _TIMING.sub("", pa.read_text()) != _TIMING.sub("", pb.read_text()):
+                differ.append(name)
+        elif name.endswith(".xlsx"):  # cells, not the zip's timestamps
+            if _cells(pa) != _cells(pb):
                 differ.append(name)
         elif name.endswith(".gpkg"):
             import geopandas as gpd

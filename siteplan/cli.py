@@ -134,7 +134,9 @@ _large = click.option("--allow-large", is_flag=True,
                       help="Run even when the work estimate (demand points, memory) exceeds "
                       "this machine.")
 _offline = click.option("--offline", is_flag=True,
-                        help="Self-contained maps: Leaflet inlined, no CDN (for intranets).")
+                        help="Maps make no network request: no online base map (a local tile "
+                        "folder given with --tiles is kept); the context layers are the base "
+                        "map. Leaflet is always inlined.")
 
 
 def _tiles_for(tiles: str | None, offline: bool, tiles_crs: str | None = None) -> str | None:
@@ -370,6 +372,10 @@ def candidates_command(sources: tuple[Path, ...], out: Path, crs: str | None,
     for path in written:
         console.print(f"wrote {path}")
 
+
+from siteplan.region.cli import plan_region_command  # noqa: E402  (issue 21: regional planning)
+
+main.add_command(plan_region_command)
 
 if __name__ == "__main__":
     main()

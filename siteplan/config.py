@@ -17,7 +17,14 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from siteplan.defaults import Assumptions
 from siteplan.errors import ConfigError
@@ -65,13 +72,63 @@ _ONLY = {"zone_class": ("landuse",), "class_column": ("landuse",), "class_map": 
 _SHOWN = {"zone_class": "class"}
 
 
+def _as_spec(item: Any, where: str) -> LayerSpec:
+    """One ``[inputs]`` entry (a path or a ``{path = …}`` table) as a LayerSpec, with
+    an error naming the entry and the key (and the closest key for a typo)."""
+    from siteplan.schema import suggest
+
+    if isinstance(item, LayerSpec):
+        return item
+    if isinstance(item, str | Path):
+        return LayerSpec(path=Path(item))
+    if not isinstance(item, dict):
+        raise ValueError(f"{where}: give a path or a table {{path = \"…\"}}, not {item!r}")
+    keys = [n if f.alias is None else f.alias for n, f in LayerSpec.model_fields.items()]
+    for key in item:
+        if key not in keys:
+            raise ValueError(f"{where}: unknown key {key!r}.{suggest(key, keys)} Keys of a "
+                             f"layer: {', '.join(keys)}")
+    if "path" not in item:
+        raise ValueError(f"{where}: no path; give path = \"file\"")
+    try:
+        return LayerSpec.model_validate(item)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"])
+        raise ValueError(f"{where}, key {key!r}: {first['msg']} (input {first.get('input')!r})") \
+            from None
+
+
 class _Inputs(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    candidates: list[LayerSpec | Path] = Field(min_length=1)
-    targets: LayerSpec | Path
-    landuse: LayerSpec | Path | list[LayerSpec | Path] | None = None
-    population: LayerSpec | Path | None = None
-    context: list[LayerSpec | Path] = []
+    candidates: list[LayerSpec] = Field(min_length=1)
+    targets: LayerSpec
+    landuse: list[LayerSpec] = []
+    population: LayerSpec | None = None
+    context: list[LayerSpec] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _specs(cls, raw: Any) -> Any:
+        if not isinstance(raw, dict):
+            return raw
+        out = dict(raw)
+        for section in ("candidates", "landuse", "context"):
+            value = out.get(section)
+            if value is None:
+                continue
+            items = value if isinstance(value, list) else [value]
+            if section == "candidates" and not isinstance(value, list):
+                items = [value]
+            out[section] = [_as_spec(item, f"[inputs.{section}]" + (
+                f" item {i + 1}" if len(items) > 1 else "")) for i, item in enumerate(items)]
+        if "targets" in out:
+            if isinstance(out["targets"], list):
+                raise ValueError("[inputs.targets]: give one layer of target areas")
+            out["targets"] = _as_spec(out["targets"], "[inputs.targets]")
+        if out.get("population") is not None:
+            out["population"] = _as_spec(out["population"], "[inputs.population]")
+        return out
 
 
 class _Solver(BaseModel):
@@ -174,18 +231,29 @@ def load_config(path: str | Path) -> PlanConfig:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc}).") from exc
+    return config_from_dict(raw, path)
+
+
+def config_from_dict(raw: dict[str, Any], path: Path) -> PlanConfig:
+    """Validate an already parsed config (``path`` names it in errors and
+    anchors its relative paths); used by configs that add their own tables,
+    such as the ``[region]`` table of :mod:`siteplan.region`."""
     try:
         cfg = _ConfigFile.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = ".".join(str(p) for p in first["loc"])
+        if first["type"] == "value_error" and str(first["msg"]).startswith("Value error, ["):
+            # an [inputs] entry's own message names the section, item and key already
+            raise ConfigError(f"{path}: {str(first['msg']).removeprefix('Value error, ')}. "
+                              "See data/sample_county/sample_county.toml for a valid example.") \
+                from None
         raise ConfigError(f"{path}: [{loc}] {first['msg']} (input {first.get('input')!r}). "
                           "See data/sample_county/sample_county.toml for a valid example.") \
             from None
     base = path.parent
     inputs = cfg.inputs
-    landuse = inputs.landuse if isinstance(inputs.landuse, list) else (
-        [] if inputs.landuse is None else [inputs.landuse])
+    landuse = inputs.landuse
 
     def where(section: str, i: int, n: int) -> str:
         return f"{path} [inputs.{section}]" + (f" item {i + 1}" if n > 1 else "")

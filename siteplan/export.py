@@ -134,7 +134,7 @@ def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
     check_lang(lang)
     chosen = check_formats(formats)
     out = Path(out_dir)
-    resolve_tiles(None if offline else tiles, tiles_crs)  # bad tiles: fail before any work
+    resolve_tiles(tiles, tiles_crs)  # bad tiles: fail before any work
     with output_folder(out, kind="plan", force=force) as stage:
         say("GeoPackage and tables")
         gpkg = stage / "plan.gpkg"

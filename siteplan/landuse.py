@@ -119,7 +119,14 @@ def site_group(kind: object) -> str | None:
 
 def site_groups(kinds: Iterable[object]) -> tuple[np.ndarray, list[str]]:
     """Groups per site, unknown kinds judged as ``new_tower`` (the strictest
-    group), and the sorted unknown kinds so callers can say so."""
+    group), and the sorted unknown kinds so callers can say so.
+
+    Examples
+    --------
+    >>> groups, unknown = site_groups(["Greenfield", "路灯", "windmill"])
+    >>> groups.tolist(), unknown
+    (['new_tower', 'existing', 'new_tower'], ['windmill'])
+    """
     groups, unknown = [], set()
     for kind in kinds:
         group = site_group(kind)
@@ -181,6 +188,17 @@ def prepare_zones(zones: gpd.GeoDataFrame, *, source: str = "zones",
     Returns the zones with canonical ``zone_id``/``zone_class`` and a list of
     notes (e.g. geometries repaired with ``make_valid``).
 
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> red = gpd.GeoDataFrame({"HXMC": ["某山"]}, geometry=[box(0, 0, 1, 1)], crs=4528)
+    >>> prepare_zones(red, zone_class="生态保护红线")[0]["zone_class"].tolist()
+    ['ecological_red_line']
+    >>> dltb = gpd.GeoDataFrame({"BSM": ["1"], "DLBM": ["0103"], "DLMC": ["旱地"]},
+    ...                         geometry=[box(0, 0, 1, 1)], crs=4528)
+    >>> prepare_zones(dltb)[0][["zone_id", "zone_class"]].values.tolist()
+    [['1', 'cultivated']]
+
     Raises
     ------
     InputError
@@ -211,7 +229,9 @@ def prepare_zones(zones: gpd.GeoDataFrame, *, source: str = "zones",
 
     raw = (pd.Series(zone_class, index=out.index, dtype=object) if column is None
            else out[column])
-    canonical = raw.map(lookup)
+    found = {v: lookup(v) for v in pd.unique(raw.to_numpy(dtype=object))}  # few distinct
+    canonical = raw.map(lambda v: found.get(v) if not (isinstance(v, float) and np.isnan(v))
+                        else None)
     unknown_mask = canonical.isna().to_numpy()
     if unknown_mask.any():
         unknown = sorted({str(v) for v in raw[unknown_mask]})
@@ -297,7 +317,11 @@ def conflicts(sites_m: gpd.GeoDataFrame, zones_m: gpd.GeoDataFrame,
              else pd.Series("greenfield", index=sites_m.index))
     all_groups, unknown_kinds = site_groups(kinds.to_numpy())
     buffers = zones_m["zone_class"].map(lambda c: float(assumptions[f"landuse.buffer_m.{c}"]))
-    zone_area = zones_m.geometry.where(buffers <= 0, zones_m.geometry.buffer(buffers))
+    zone_area = zones_m.geometry.copy()
+    buffered_zone = (buffers > 0).to_numpy()
+    if buffered_zone.any():  # only the classes with a protection buffer (10^5 parcels have none)
+        zone_area[buffered_zone] = zones_m.geometry[buffered_zone].buffer(
+            buffers[buffered_zone].to_numpy())
     feet = footprints(sites_m, assumptions)
     tree = shapely.STRtree(zone_area.to_numpy())
     site_idx, zone_idx = tree.query(feet.to_numpy(), predicate="intersects")

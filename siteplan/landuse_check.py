@@ -60,7 +60,7 @@ def read_sites(path: Path, *, layer: str | None = None, id_column: str = "site_i
                crs: str | None = None, encoding: str | None = None
                ) -> tuple[gpd.GeoDataFrame, list[str]]:
     """Sites to check with canonical ``site_id`` (and ``kind`` when known)."""
-    from siteplan.sources.columns import CANDIDATE_HEADERS, canonical_columns
+    from siteplan.sources.columns import CANDIDATE_HEADERS, candidate_ids, canonical_columns
     from siteplan.sources.files import read_layer
     from siteplan.sources.openlist import ROW_NUMBER_HEADERS
     from siteplan.sources.text import norm_header
@@ -113,6 +113,7 @@ def read_sites(path: Path, *, layer: str | None = None, id_column: str = "site_i
             and not any(c in sites.columns for c in CANDIDATE_HEADERS["site_id"][:-1]):
         # ids from a list's own row numbers (序号), as the open-list reader makes them
         sites["site_id"] = f"{path.stem}:" + sites["site_id"].astype(str)
+    sites = candidate_ids(sites, path.stem)  # a point table without ids: <file>:<line>
     if "site_id" not in sites.columns:
         raise InputError(f"{source}: no id column (site_id, 站址编码, 编号 …); columns are "
                          f"{[c for c in sites.columns if c != 'geometry']}. Pass --id-column.")
@@ -140,6 +141,7 @@ def check_landuse(sites_path: Path, zones_paths: Path | Sequence[Path] | None, o
     from siteplan.sources.inputs import combine_zones
 
     say = say or (lambda _t: None)
+    pre_notes: list[str] = []
     assumptions = Assumptions()
     specs: list[LayerSpec] = []
     if config is not None:
@@ -153,26 +155,42 @@ def check_landuse(sites_path: Path, zones_paths: Path | Sequence[Path] | None, o
             raise InputError("--class and --class-column apply to one zone file; with several, "
                              "list the layers in a config's [inputs.landuse] (each with its own "
                              "class) and pass --config.")
+        if specs:
+            pre_notes.append(f"ZONES given: the {len(specs)} [inputs.landuse] layer(s) of "
+                             f"{config} are not used (its assumptions are).")
         specs = [LayerSpec(path=Path(p), class_column=class_column, zone_class=zone_class,
                            class_map=class_map, crs=zones_crs, encoding=encoding)
                  for p in paths]
     elif not specs:
         raise InputError("no zones: give a ZONES file, or --config with [inputs.landuse].")
+    elif zone_class or class_column or class_map or zones_crs or encoding:
+        raise InputError("--class, --class-column, --class-map, --zones-crs and --encoding apply "
+                         "to ZONES given on the command line; the config's [inputs.landuse] "
+                         "layers carry their own (class, class_column, class_map, crs, "
+                         "encoding). Give ZONES, or set them in the config.")
     sites, notes = read_sites(Path(sites_path), layer=layer, id_column=id_column,
                               crs=sites_crs)
+    notes = pre_notes + notes
     zones, more = combine_zones(specs)
     notes += more
+    # measure in the zones' own projected CRS when they have one (a 三调 layer in its
+    # Gauss-Kruger zone): only the sites move, not 10^5 parcels
+    if zones.crs.is_projected:
+        metric = zones.crs
+    elif sites.crs.is_projected:
+        metric = sites.crs
+    else:
+        metric = sites.to_crs(4326).estimate_utm_crs()
     if zones.crs != sites.crs:
         notes.append(f"zones reprojected from {zones.crs.name} to {sites.crs.name} (the sites' "
-                     "CRS).")
-        zones = zones.to_crs(sites.crs)
+                     f"CRS) for the outputs; overlaps and distances measured in {metric.name}.")
     if "kind" not in sites.columns:
         notes.append("the sites have no kind column: every site is judged as a new ground "
                      "tower (the strictest group).")
-    metric = sites.to_crs(4326).estimate_utm_crs() if sites.crs.is_geographic \
-        else sites.crs
     say(f"checking {len(sites):,} sites against {len(zones):,} zones")
-    table = conflicts(sites.to_crs(metric), zones.to_crs(metric), assumptions)
+    zones_m = zones if zones.crs == metric else zones.to_crs(metric)
+    table = conflicts(sites if sites.crs == metric else sites.to_crs(metric), zones_m,
+                      assumptions)
     unknown = table.attrs.get("unknown_kinds", [])
     if unknown:
         shown = ", ".join(repr(k) for k in unknown[:10]) + (" …" if len(unknown) > 10 else "")
@@ -194,13 +212,16 @@ def check_landuse(sites_path: Path, zones_paths: Path | Sequence[Path] | None, o
                                geometry=sites.geometry.to_numpy()[table["site_index"].to_numpy()]
                                if len(table) else [], crs=sites.crs)
         geo.to_file(stage / "conflicts.gpkg", layer="conflicts", engine="pyogrio")
-        involved = zones[zones["zone_id"].isin(set(table["zone_id"]))]
+        involved = zones[zones["zone_id"].isin(set(table["zone_id"]))].to_crs(sites.crs)
         if len(involved):
             involved.to_file(stage / "conflicts.gpkg", layer="zones", engine="pyogrio")
         (stage / "summary.json").write_text(json.dumps(result, indent=2, ensure_ascii=False),
                                             encoding="utf-8")
-        check_map(geo, _map_zones(geo, zones, assumptions), offline=offline).save(
-            stage / "map.html")  # data as text, no template engine
+        shown = _map_zones(geo, zones, assumptions).to_crs(4326)
+        shown["zone_id"] = [f"{z} ({n})" if n else z
+                            for z, n in zip(shown["zone_id"], shown["zone_name"], strict=True)]
+        check_map(geo, shown, offline=offline, assumptions=check_rules(assumptions)).save(
+            stage / "map.html")  # data as text, no template engine; popups: class and rules
     return result
 
 

@@ -128,6 +128,13 @@ def _clean(value: Any) -> Any:
     return str(value)
 
 
+def _plain(value: Any) -> Any:
+    """JSON ``default``: numpy scalars and arrays as Python values, else text."""
+    if isinstance(value, np.generic | np.ndarray):
+        return value.tolist()
+    return str(value)
+
+
 def script_json(value: Any) -> str:
     """``value`` as compact JSON that is safe inside a ``<script>`` element.
 
@@ -135,8 +142,12 @@ def script_json(value: Any) -> str:
     them by their ``\\uXXXX`` escapes keeps the JSON equal and makes
     ``</script>`` and ``<!--`` impossible.
     """
-    text = json.dumps(_clean(value), ensure_ascii=False, allow_nan=False,
-                      separators=(",", ":"))
+    try:  # the layer builders make plain, finite data: no walk over it needed
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"),
+                          default=_plain)
+    except ValueError:  # NaN or infinity somewhere: null them
+        text = json.dumps(_clean(value), ensure_ascii=False, allow_nan=False,
+                          separators=(",", ":"))
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 

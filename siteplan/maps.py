@@ -19,9 +19,8 @@ Examples
 from __future__ import annotations
 
 import html
-import importlib
-from pathlib import Path
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -29,9 +28,9 @@ import pandas as pd
 import scipy.sparse as sp
 import shapely
 
+from siteplan.colours import CLASS_COLOURS, KIND_COLOURS, OTHER, RULE_COLOURS, ZONE_COLOURS
 from siteplan.coverage import row_max
-from siteplan.i18n import check_lang, labels, term
-from siteplan.kinds import KIND_INFO
+from siteplan.i18n import check_lang, labels, term, tr
 from siteplan.landuse import normalise_class
 from siteplan.maplayers import MapPage, areas_spec, points_spec, resolve_tiles
 from siteplan.sources.coords import wgs84_to_gcj02
@@ -39,19 +38,12 @@ from siteplan.sources.coords import wgs84_to_gcj02
 if TYPE_CHECKING:  # the land-use check imports this module without the planner
     from siteplan.planner import Plan
 
-KIND_COLOURS = {k: info.colour for k, info in KIND_INFO.items()}  # the kind registry
-CLASS_COLOURS = {
-    "main_urban": "#fdb462", "key_area": "#fb8072", "transport_hub": "#bebada",
-    "town_seat": "#80b1d3", "industrial_park": "#b3de69", "scenic_area": "#8dd3c7",
-    "village": "#ffffb3", "road_corridor": "#d9d9d9",
-}
-ZONE_COLOURS = {"basic_farmland": "#e6ab02", "ecological_red_line": "#1b9e77",
-                "forest": "#66a61e", "water": "#377eb8", "satellite_earth_station": "#984ea3",
-                "urban_development": "#bbbbbb",
-                "cultivated": "#f6e8a6", "agricultural": "#d9ef8b", "wetland": "#80cdc1",
-                "construction": "#d9d9d9", "special": "#bc80bd", "unused": "#f0f0f0"}
-RULE_COLOURS = {"forbidden": "#d7191c", "restricted": "#fdae61", "allowed": "#1a9641"}
-WATER_WORDS = ("water", "river", "lake", "reservoir", "riverbank", "水", "河", "湖", "库", "塘")
+#: Context features drawn as water: a class-like column holding one of these.
+WATER_COLUMNS = ("natural", "waterway", "water", "landuse", "fclass", "class", "kind", "type",
+                 "zone_class", "地类", "类型", "dlmc")
+WATER_VALUES = frozenset({"water", "river", "lake", "reservoir", "riverbank", "canal", "stream",
+                          "pond", "wetland", "水", "水域", "水体", "河流", "湖泊", "水库", "坑塘",
+                          "沟渠", "河流水面", "湖泊水面", "水库水面", "坑塘水面"})
 
 
 def safe(text: object) -> str:
@@ -129,7 +121,7 @@ def _kind_codes(kinds: object) -> np.ndarray:
 
 def _kind_styles(**extra: float) -> list[dict]:
     """One circle style per kind, in :func:`_kind_codes` order (+ grey)."""
-    colours = [KIND_COLOURS[k] for k in _KIND_ORDER] + ["#777777"]
+    colours = [KIND_COLOURS[k] for k in _KIND_ORDER] + [OTHER]
     return [{"radius": 5, "color": c, "weight": 1, "fillColor": c, "fillOpacity": 0.9, **extra}
             for c in colours]
 
@@ -150,10 +142,11 @@ def _context_specs(context: list[gpd.GeoDataFrame] | None, tiles: dict | None,
             continue
         geo = display_coords(frame.geometry, tiles)
         kind = frame.geom_type.str.replace("Multi", "").to_numpy()
-        words = frame.drop(columns="geometry").astype(str).apply(
-            lambda col: col.str.lower()).agg(" ".join, axis=1) if frame.shape[1] > 1 else None
-        water = (np.zeros(len(frame), bool) if words is None else
-                 words.map(lambda t: any(w in t for w in WATER_WORDS)).to_numpy())
+        water = np.zeros(len(frame), bool)
+        for col in frame.columns:
+            if str(col).strip().lower() in WATER_COLUMNS:
+                values = frame[col].astype(str).str.strip().str.lower()
+                water |= values.isin(WATER_VALUES).to_numpy()
         style = np.where(water, 2, np.where(kind == "LineString", 0, 1))
         styles = [{"color": "#8c8c8c", "weight": 1.5, "opacity": 0.9},
                   {"color": "#444444", "weight": 1.5, "dashArray": "6 4", "fill": False},
@@ -194,7 +187,6 @@ def _targets_spec(plan: Plan, year: int, lang: str, lab: dict[str, str], tiles: 
     due = targets[targets["milestone"] <= year]
     cover = plan.area_coverage(year).set_index("area_id")
     met = np.array([bool(cover.loc[a, "target_met"]) for a in due["area_id"]])
-    classes = sorted(set(due["area_class"]))
     styles, style = [], []
     keys: dict[tuple[str, bool], int] = {}
     for cls, ok in zip(due["area_class"], met, strict=True):
@@ -208,7 +200,6 @@ def _targets_spec(plan: Plan, year: int, lang: str, lab: dict[str, str], tiles: 
              f"{100 * t:.0f}%", lab["yes"] if ok else lab["no"]]
             for a, n, c, t, ok in zip(due["area_id"], due["name"], due["area_class"],
                                       due["coverage_target"], met, strict=True)]
-    del classes
     return areas_spec(f"targets_{year}", f"{lab['targets']} {year}",
                       display_coords(due.geometry, tiles).to_numpy(), style, styles=styles,
                       fields=[lab["area"], lab["name"], lab["class"], lab["covered"],
@@ -290,6 +281,21 @@ def _legend(plan: Plan, year: int, kinds: list[str], lang: str, lab: dict[str, s
     return {"title": f"{lab['legend']} {year}", "entries": entries}
 
 
+def _tiles(tiles: str | None, tiles_crs: str | None, offline: bool) -> dict | None:
+    """The base map; ``offline`` keeps only tiles that need no network (a
+    ``file:`` URL or a path, e.g. a tile folder copied onto an intranet PC).
+
+    Examples
+    --------
+    >>> _tiles("amap", None, True) is None, _tiles("./tiles/{z}/{x}/{y}.png", None, True)["url"]
+    (True, './tiles/{z}/{x}/{y}.png')
+    """
+    spec = resolve_tiles(tiles, tiles_crs)
+    if offline and spec is not None and spec["url"].startswith(("http://", "https://", "//")):
+        return None
+    return spec
+
+
 def _bounds(plan: Plan, tiles: dict | None) -> list[list[float]]:
     minx, miny, maxx, maxy = display_coords(plan.targets.geometry, tiles).total_bounds
     return [[round(float(miny), 6), round(float(minx), 6)],
@@ -308,7 +314,9 @@ def milestone_map(plan: Plan, year: int, *, lang: str = "en",
     tiles : str or None
         Base map: a :data:`~siteplan.maplayers.TILE_PRESETS` name (``"amap"``
         is GCJ-02: data is shifted to match), an URL template, or None (the
-        context layers are the base map). ``offline=True`` drops the tiles.
+        context layers are the base map). ``offline=True`` keeps only tiles
+        that need no network (a local tile folder): the page then makes no
+        request at all.
     tiles_crs : {"wgs84", "gcj02"}, optional
         Datum of an URL template's tiles.
     context, zones : GeoDataFrame, optional
@@ -316,7 +324,7 @@ def milestone_map(plan: Plan, year: int, *, lang: str = "en",
         under the plan: the base map when there are no tiles.
     """
     lab = labels(check_lang(lang))
-    tile_spec = None if offline else resolve_tiles(tiles, tiles_crs)
+    tile_spec = _tiles(tiles, tiles_crs, offline)
     m = plan.milestone(year)
     sites = plan.sites(year)
     layers = _zones_spec(zones, tile_spec, lang, lab) + _context_specs(context, tile_spec, lab)
@@ -355,7 +363,7 @@ def overview_map(plan: Plan, *, lang: str = "en", tiles: str | None = "OpenStree
     """Every milestone's sites and target areas, one milestone shown at a
     time by a slider that also switches the legend; all candidates (hidden)."""
     lab = labels(check_lang(lang))
-    tile_spec = None if offline else resolve_tiles(tiles, tiles_crs)
+    tile_spec = _tiles(tiles, tiles_crs, offline)
     last = plan.milestones[-1].milestone
     layers = _zones_spec(zones, tile_spec, lang, lab) + _context_specs(context, tile_spec, lab)
     layers.append(_candidates_spec(plan, lab, tile_spec))
@@ -377,40 +385,29 @@ def overview_map(plan: Plan, *, lang: str = "en", tiles: str | None = "OpenStree
                    layers=layers, legends=legends, slider=slider, tiles=tile_spec, lang=lang)
 
 
-def _asset(package: str, name: str) -> str:
-    module = importlib.import_module(f"xstatic.pkg.{package}")
-    text = (Path(module.BASE_DIR) / name).read_text(encoding="utf-8")
-    return text.replace("</script", "<\\/script")
+def _class_label(zone_class: str, lang: str) -> str:
+    """A zone class as the bureau names it: ``forest (林地)`` in English,
+    ``林地`` in Chinese."""
+    zh = term(zone_class, "zh")
+    if lang == "zh" or zh == zone_class:
+        return zh
+    return f"{zone_class} ({zh})"
 
 
-def make_offline(fmap):  # noqa: ANN001, ANN201 - folium map in, folium map out
-    """Inline Leaflet and jQuery into a *folium* map and drop every CDN link.
-
-    Kept for callers that still build folium maps; siteplan's plan maps are
-    :class:`~siteplan.maplayers.MapPage` pages, which are always self-contained.
-    """
-    import folium
-
-    stack = [fmap]
-    while stack:
-        element = stack.pop()
-        if hasattr(element, "default_js"):
-            element.default_js = []
-            element.default_css = []
-        stack.extend(element._children.values())
-    header = fmap.get_root().header
-    header.add_child(folium.Element(f"<style>{_asset('leaflet', 'leaflet.css')}</style>"),
-                     name="siteplan_leaflet_css")
-    header.add_child(folium.Element(f"<script>{_asset('leaflet', 'leaflet.js')}</script>"),
-                     name="siteplan_leaflet_js")
-    header.add_child(folium.Element(f"<script>{_asset('jquery', 'jquery.min.js')}</script>"),
-                     name="siteplan_jquery_js")
-    return fmap
+def _rules_text(zone_class: str, assumptions: Mapping[str, Any], lang: str) -> str:
+    """``new tower: forbidden; new pole: restricted; existing: allowed``."""
+    parts = []
+    for group in ("new_tower", "new_pole", "existing"):
+        rule = assumptions.get(f"landuse.rule.{zone_class}.{group}")
+        if rule is not None:
+            parts.append(f"{tr(f'g.{group}', lang)}: {term(str(rule), lang)}")
+    return ("；" if lang == "zh" else "; ").join(parts)
 
 
 def check_map(conflicts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, offline: bool = False,
               lang: str = "en", tiles: str | None = "OpenStreetMap",
-              tiles_crs: str | None = None) -> MapPage:
+              tiles_crs: str | None = None,
+              assumptions: Mapping[str, Any] | None = None) -> MapPage:
     """The ``check-landuse`` map: zones coloured by class and every conflict
     (site, kind, zone, class, rule, overlap, distance in its popup), built
     like the plan maps (data as text, no template engine).
@@ -424,6 +421,10 @@ def check_map(conflicts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, offline: 
         ``zone_id`` and canonical ``zone_class`` polygons; an optional
         ``rules`` text column (the class's rule per site group) is shown in
         the zone popups.
+    assumptions : mapping, optional
+        The ``landuse.rule.*`` values: the zone popups then give each
+        class's rule for new towers, new poles and existing structures in
+        ``lang`` (instead of a ``rules`` column).
 
     Examples
     --------
@@ -438,21 +439,26 @@ def check_map(conflicts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, offline: 
     True
     """
     lab = labels(check_lang(lang))
-    tile_spec = None if offline else resolve_tiles(tiles, tiles_crs)
+    tile_spec = _tiles(tiles, tiles_crs, offline)
     classes = sorted(set(zones["zone_class"].astype(str)))
     styles = [{"fillColor": ZONE_COLOURS.get(c, "#cccccc"), "color": "#555555", "weight": 0.5,
                "fillOpacity": 0.3} for c in classes]
     zone_geo = display_coords(zones.geometry, tile_spec)
-    rules_text = (zones["rules"].astype(str).tolist() if "rules" in zones
-                  else [""] * len(zones))
+    names = {c: _class_label(c, lang) for c in classes}
+    zone_classes = zones["zone_class"].astype(str).tolist()
+    if assumptions:
+        rules_text: list[str] | None = [_rules_text(c, assumptions, lang) for c in zone_classes]
+    elif "rules" in zones:
+        rules_text = zones["rules"].astype(str).tolist()
+    else:
+        rules_text = None
+    fields = [lab["zone"], lab["zone_class"]] + ([lab["rule"]] if rules_text else [])
+    rows = [[z, names[c], *([rules_text[i]] if rules_text else [])]
+            for i, (z, c) in enumerate(zip(zones["zone_id"], zone_classes, strict=True))]
     layers = [areas_spec("zones", lab["zone_class"], zone_geo.to_numpy(),
-                         [classes.index(c) for c in zones["zone_class"].astype(str)],
-                         styles=styles, fields=[lab["zone"], lab["zone_class"], lab["rule"]],
-                         rows=[[z, term(c, lang), r] for z, c, r in
-                               zip(zones["zone_id"], zones["zone_class"], rules_text,
-                                   strict=True)],
-                         tooltips=[f"{z} · {term(c, lang)}" for z, c in
-                                   zip(zones["zone_id"], zones["zone_class"], strict=True)])]
+                         [classes.index(c) for c in zone_classes], styles=styles, fields=fields,
+                         rows=rows, tooltips=[f"{z} · {names[c]}" for z, c in
+                                              zip(zones["zone_id"], zone_classes, strict=True)])]
     rules = ["forbidden", "restricted", "allowed"]
     where_ = display_coords(conflicts.geometry.representative_point(), tile_spec) \
         if len(conflicts) else gpd.GeoSeries([], crs=4326)

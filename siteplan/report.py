@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from siteplan.i18n import COLUMNS, check_lang, column, term, tr
+from siteplan.i18n import COLUMNS, TEXT, check_lang, column, term, tr
 from siteplan.planner import Plan
 from siteplan.schema import KINDS
 
@@ -37,7 +37,7 @@ def md(text: object) -> str:
     >>> print(md("[a](javascript:x) `c` *d*"))
     \\[a\\]\\(javascript:x\\) \\`c\\` \\*d\\*
     """
-    flat = " ".join(str(text).replace("\r", "\n").splitlines()) if text is not None else ""
+    flat = " ".join(str(text).splitlines()) if text is not None else ""
     return "".join(_MD_REPLACE.get(c, c) for c in flat)
 
 
@@ -220,8 +220,7 @@ def _table(rows: list[dict[str, Any]], columns: list[tuple[str, str]], *,
                 cells.append(tr("yes", lang) if v else f"**{tr('no', lang)}**")
             elif isinstance(v, float | np.floating):
                 v = float(v)
-                as_share = "share" in key or "covered" in key or key in (
-                    "gap", "target", "coverage_target")
+                as_share = "share" in key or "cover" in key or key in ("gap", "target")
                 cells.append("–" if math.isnan(v) else fmt_share(v) if as_share
                              else f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}")
             elif v is None:
@@ -302,7 +301,7 @@ def markdown_report(report: dict[str, Any], lang: str = "en") -> str:
         lines += _table(m["areas"], _titles(_AREA_COLUMNS, lang), lang=lang)
         lines.append("")
     own = {"radio_comparison": _radio_markdown, "landuse": _landuse_markdown,
-           "power": _power_markdown}
+           "power": _power_markdown, "site_targets": _site_targets_markdown}
     for key in ("radio_comparison", "landuse", "power", "site_targets", "relocation",
                 "capacity"):
         section = report.get(key)
@@ -354,6 +353,25 @@ def radio_comparison(link_budget_plan: Plan, radius_plan: Plan) -> dict[str, Any
     section = {"rows": rows}
     section["markdown"] = _radio_markdown(section, "en")
     return section
+
+
+_TARGET_COLUMNS = [("milestone", "milestone"), ("site_target", "site_target_short"),
+                   ("planned_sites", "planned_sites"), ("status", "status_text"),
+                   ("coverage_full_plan", "coverage_full_plan"),
+                   ("coverage_at_target", "coverage_at_target"), ("extra", "extra"),
+                   ("basis", "basis")]
+
+
+def _site_targets_markdown(section: dict[str, Any], lang: str) -> str:
+    """The policy site-count section (data from :mod:`siteplan.sitecount`)
+    in ``lang``; its free-text ``basis`` stays as written."""
+    rows = [{**r, "status": tr(f"s.{r['status']}", lang) if f"s.{r.get('status')}" in TEXT
+             else r.get("status"), "coverage_at_target": r.get("coverage_at_target"),
+             "extra": r.get("extra_sites_offered"),
+             "basis": (r.get("fill") or {}).get("basis", "")} for r in section["rows"]]
+    lines = [f"## {tr('r.site_targets', lang)}", "", tr("r.site_targets_text", lang), ""]
+    lines += _table(rows, _titles(_TARGET_COLUMNS, lang), lang=lang)
+    return "\n".join(lines)
 
 
 _RADIO_COLUMNS = [("milestone", "milestone"), ("sites_link_budget", "sites_link_budget"),

@@ -181,7 +181,8 @@ def canonical_values(frame: pd.DataFrame, source: str, column: str, normalise,
     siteplan.errors.InputError: a.csv, row 3, column 'kind': unknown kind 'towr'. Did you mean 'tower'? ...
     """
     raw = frame[column]
-    mapped = raw.map(lambda v: None if pd.isna(v) else normalise(v))
+    found = {v: normalise(v) for v in pd.unique(raw.dropna().to_numpy(dtype=object))}
+    mapped = raw.map(found)
     unknown = mapped.isna().to_numpy()
     if unknown.any():
         i = int(np.flatnonzero(unknown)[0])
@@ -191,7 +192,8 @@ def canonical_values(frame: pd.DataFrame, source: str, column: str, normalise,
         more = f" ({int(unknown.sum())} rows in all)" if unknown.sum() > 1 else ""
         shown = "empty" if pd.isna(value) or not str(value).strip() else repr(value)
         raise InputError(
-            f"{where(source, row=_row(frame, i), column=column)}: unknown {what} {shown}{more}."
+            f"{where(source, row=_row(frame, i), column=column)}: "
+            f"{f'{what} is empty' if shown == 'empty' else f'unknown {what} {shown}'}{more}."
             f"{suggest(value, every) if shown != 'empty' else ''} Use one of: "
             f"{', '.join(names)} (or their Chinese names, e.g. {', '.join(chinese)} …).")
     return mapped.astype(str)
@@ -280,7 +282,10 @@ def _require(frame: pd.DataFrame, source: str, columns: tuple[str, ...]) -> None
         raise InputError(
             f"{source}: missing column(s) {', '.join(map(repr, missing))}; the layer has "
             f"{', '.join(map(repr, [c for c in frame.columns if c != 'geometry']))}. "
-            "Rename your columns to the canonical names in README.md."
+            "Rename your columns to the canonical names in README.md (Chinese headers such "
+            "as 站址编码/站址类型 or 区域类型/无线环境/建设年度 are recognised), or in the config "
+            "name one with columns = {" + f"{missing[0]} = \"your column\"" + "} or give one "
+            "value for every row with defaults = {" + f"{missing[0]} = ..." + "}."
         )
 
 
@@ -354,8 +359,10 @@ def validate_candidates(frame: gpd.GeoDataFrame, source: str = "candidates") -> 
     tall = out["height_m"]
     bad_height = ((tall <= 0) | (tall > 300) | np.isinf(tall)).to_numpy()
     if bad_height.any():
+        got = float(tall[bad_height].iloc[0])
         _bad(out, source, bad_height, "height_m",
-             f"height_m must be in (0, 300] m (got {tall[bad_height].iloc[0]!r})",
+             f"height_m must be in (0, 300] m (got {got:g}: masts are positive and at most "
+             "300 m)",
              "Give the mount height in metres, or leave it empty for the kind's default.")
     for column in ("owner", "name"):
         out[column] = out[column].fillna("").astype(str) if column in out else ""

@@ -207,6 +207,24 @@ class County:
         path.write_bytes(("\r\n".join(lines) + "\r\n").encode("gbk"))
         return path
 
+    def write_ovital_txt(self, path: Path) -> Path:
+        """The towers as an 奥维 point export: GBK text, tab-separated, a title
+        line, GCJ-02 in degrees-minutes-seconds, no kind and no id column."""
+        part = self.candidates[self.candidates["kind"] == "铁塔"]
+        glon, glat = wgs84_to_gcj02(part["lon"].to_numpy(), part["lat"].to_numpy())
+
+        def dms(value: float, hemisphere: str) -> str:
+            d = int(value)
+            m = int((value - d) * 60)
+            sec = (value - d - m / 60) * 3600
+            return f"{d}°{m}′{sec:.3f}″{hemisphere}"
+
+        lines = ["奥维互动地图 导出标签", "名称\t经度\t纬度\t海拔\t备注"]
+        lines += [f"{name}\t{dms(x, 'E')}\t{dms(y, 'N')}\t12\t"
+                  for name, x, y in zip(part["name"], glon, glat, strict=True)]
+        path.write_bytes(("\r\n".join(lines) + "\r\n").encode("gbk"))
+        return path
+
     def target_areas(self) -> list[dict]:
         """Two target areas over the built-up west (GK metres)."""
         x0, y0 = self.origin

@@ -128,7 +128,7 @@ def test_survey_table_covers_the_classification():
     assert len(SURVEY_CLASSES) >= 90
     for code, (name, cls) in SURVEY_CLASSES.items():
         assert survey_class(code) == cls, code
-        assert normalise_class(code) in (cls,) or normalise_class(code) is not None
+        assert normalise_class(code) == cls and normalise_class(name) == cls, (code, name)
     assert survey_class("0101") == survey_class("水田") == "cultivated"
     assert survey_class(103) == "cultivated"  # a code read as a number
     assert survey_class("1103") == "water" and survey_class("0305") == "forest"
@@ -282,3 +282,100 @@ def test_gk_zone_from_prj_without_epsg(tmp_path):
     (tmp_path / "z.prj").write_text(wkt.replace("GCS_China_Geodetic_Coordinate_System_2000",
                                                 "GCS_CGCS_2000"))
     assert read_layer(tmp_path / "z.shp").crs.to_epsg() == 4528
+
+
+HOSTILE = ["{{ 7*7 }}", "<img src=x onerror=alert(1)>", "`${alert(2)}`"]
+
+
+@pytest.mark.browser
+def test_check_map_popups_show_class_rule_and_inert_text(tmp_path):
+    """The check-landuse map, offline in headless Chromium: zone popups show the class
+    and its rules, conflict popups the site and rule; hostile ids and names stay text."""
+    import shutil
+    from pathlib import Path
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        pytest.skip("chromium not installed")
+    from playwright.sync_api import sync_playwright
+
+    sites = gpd.GeoDataFrame({"site_id": HOSTILE, "kind": ["greenfield"] * 3},
+                             geometry=[Point(200, 500), Point(500, 500), Point(800, 500)],
+                             crs=UTM)
+    sites.to_file(tmp_path / "s.gpkg")
+    zones = gpd.GeoDataFrame({"zone_class": ["生态保护红线"], "name": [HOSTILE[0]]},
+                             geometry=[box(0, 0, 1000, 1000)], crs=UTM)
+    zones.to_file(tmp_path / "z.gpkg")
+    out = tmp_path / "o"
+    result = _run("check-landuse", tmp_path / "s.gpkg", tmp_path / "z.gpkg", "--offline",
+                  "--out", out)
+    assert result.exit_code == 1, result.output
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox",
+                                                                     "--disable-gpu"])
+        context = browser.new_context(offline=True)
+        blocked: list[str] = []
+        context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:")
+                      else (blocked.append(r.request.url), r.abort()))
+        page = context.new_page()
+        errors, dialogs = [], []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto((out / "map.html").as_uri())
+        page.wait_for_selector(".leaflet-container", timeout=15000)
+        texts = page.evaluate("""() => {
+            const S = window.siteplan;
+            const found = [];
+            Object.values(S.layers).filter(g => g.getPopup && g.getPopup()).forEach(g => {
+                if (!S.map.hasLayer(g)) { S.map.addLayer(g); }
+                g.getLayers().forEach(m => {
+                    const at = m.getLatLng ? m.getLatLng() : m.getBounds().getCenter();
+                    m.fire('click', {latlng: at}, true);
+                    document.querySelectorAll('.siteplan-popup')
+                        .forEach(e => found.push(e.textContent));
+                });
+                S.map.closePopup();
+            });
+            return found;
+        }""")
+        page.screenshot(path=str(tmp_path / "check_map.png"))
+        browser.close()
+    joined = " ".join(texts)
+    assert dialogs == [] and errors == [] and blocked == []
+    assert "ecological_red_line" in joined or "生态保护红线" in joined
+    assert "forbidden" in joined
+    # the zone's popup: its name beside the id, and the class's rule per site group
+    assert "new tower: forbidden; new pole: forbidden; existing: allowed" in joined, joined
+    assert "Z1 ({{ 7*7 }})" in joined
+    for text in HOSTILE:
+        assert text in joined  # shown literally, not run or evaluated
+
+
+def test_kml_schema_data_multigeometry_track_and_holes(tmp_path):
+    text = """<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2" xmlns:gx="http://www.google.com/kml/ext/2.2">
+<Document><Schema name="s" id="s"><SimpleField name="地块编号" type="string"/></Schema>
+<Folder><name>一期</name><Folder><name>城区</name>
+<Placemark><name>带洞</name><ExtendedData><SchemaData schemaUrl="#s">
+<SimpleData name="地块编号">A-1</SimpleData></SchemaData></ExtendedData>
+<Polygon><outerBoundaryIs><LinearRing><coordinates>
+119.0,26.0 119.1,26.0 119.1,26.1 119.0,26.1 119.0,26.0</coordinates></LinearRing>
+</outerBoundaryIs><innerBoundaryIs><LinearRing><coordinates>
+119.04,26.04 119.06,26.04 119.06,26.06 119.04,26.06 119.04,26.04</coordinates>
+</LinearRing></innerBoundaryIs></Polygon></Placemark></Folder></Folder>
+<Placemark><name>两块</name><MultiGeometry>
+<Polygon><outerBoundaryIs><LinearRing><coordinates>119.2,26 119.3,26 119.3,26.1 119.2,26
+</coordinates></LinearRing></outerBoundaryIs></Polygon>
+<Polygon><outerBoundaryIs><LinearRing><coordinates>119.4,26 119.5,26 119.5,26.1 119.4,26
+</coordinates></LinearRing></outerBoundaryIs></Polygon></MultiGeometry></Placemark>
+<Placemark><name>轨迹</name><gx:Track><when>2021-01-01</when><gx:coord>119.0 26.0 5</gx:coord>
+<gx:coord>119.01 26.01 5</gx:coord></gx:Track></Placemark>
+</Document></kml>"""
+    path = tmp_path / "x.kml"
+    path.write_text(text, encoding="utf-8")
+    frame = read_layer(path)
+    assert frame["name"].tolist() == ["带洞", "两块", "轨迹"]
+    assert frame.loc[0, "folder"] == "一期/城区" and frame.loc[0, "folder_2"] == "城区"
+    assert frame.loc[0, "地块编号"] == "A-1" and len(frame.geometry[0].interiors) == 1
+    assert frame.geom_type.tolist() == ["Polygon", "MultiPolygon", "LineString"]
+    assert frame.crs.to_epsg() == 4326

@@ -57,7 +57,8 @@ def _open(page_url: str, shot: Path, extra: str | None = None):
 @pytest.fixture(scope="module")
 def offline_demo(tmp_path_factory):
     out = tmp_path_factory.mktemp("offline") / "out"
-    result = CliRunner().invoke(main, ["demo", "--out", str(out), "--offline", "--time-limit", "3"])
+    result = CliRunner().invoke(main, ["demo", "--out", str(out), "--offline", "--time-limit", "3",
+                                       "--formats", "csv,maps"])
     assert result.exit_code == 0, result.output
     return out
 
@@ -130,3 +131,20 @@ def test_overview_map_toggles_every_milestone(offline_demo, tmp_path):
     for position, shown in enumerate(info["extra"]["seen"]):
         assert sorted(shown) == sorted([counts[position], 0, 0])
     assert "2022" in info["extra"]["text"]
+
+
+def test_context_layers_are_styled_as_a_base_map():
+    from shapely.geometry import LineString
+
+    from siteplan.maps import _context_specs
+
+    frame = gpd.GeoDataFrame(
+        {"name": ["River Road", "county line", "Xi Lake"], "kind": ["road", "boundary", "lake"]},
+        geometry=[LineString([(119.5, 25.9), (119.6, 25.9)]), box(119.4, 25.8, 119.7, 26.0),
+                  box(119.55, 25.85, 119.56, 25.86)], crs=4326)
+    frame.attrs["name"] = "roads"
+    spec = _context_specs([frame], None, {"context": "Context"})[0]
+    assert spec["name"] == "roads" and spec["tooltips"] == list(frame["name"])
+    line, outline, water = (spec["styles"][i] for i in spec["style"])
+    assert water["fillColor"] == "#a6cee3"  # the lake, by its kind
+    assert outline.get("fill") is False and "fillColor" not in line  # a road is not water

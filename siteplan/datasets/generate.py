@@ -38,10 +38,18 @@ def _along(line: LineString, spacing: float, offset: float = 0.0) -> list[Point]
 
 
 class _County:
-    def __init__(self) -> None:
-        rng = np.random.default_rng(SEED)
+    """One synthetic county around ``centre`` (metres, UTM 50N), seeded by ``seed``.
+
+    The defaults give the shipped sample county; :mod:`siteplan.datasets.province`
+    places many of them side by side with other centres and seeds.
+    """
+
+    def __init__(self, centre: tuple[float, float] = (CENTRE_E, CENTRE_N),
+                 seed: int = SEED) -> None:
+        self.seed = seed
+        rng = np.random.default_rng(seed)
         self.rng = rng
-        c = np.array([CENTRE_E, CENTRE_N])
+        c = np.array(centre, dtype=float)
         self.c = c
         angles = np.linspace(0, 2 * np.pi, 40, endpoint=False)
         radius = HALF_SIDE_M * 1.13 * (1 + 0.06 * np.sin(3 * angles) + 0.03 * np.cos(5 * angles))
@@ -219,7 +227,7 @@ class _County:
                 unary_union([self.urban, *[t.buffer(r) for t, r in
                                            zip(self.towns, self.town_radius, strict=True)]])),
             target=0.9, population=1_000)
-        rng = np.random.default_rng(SEED + 1)
+        rng = np.random.default_rng(self.seed + 1)
         placed = 0
         taken = unary_union([r["geometry"] for r in rows]).buffer(500)
         while placed < 10:
@@ -236,7 +244,7 @@ class _County:
 
     # -- land use ------------------------------------------------------------------
     def landuse(self) -> gpd.GeoDataFrame:
-        rng, c, rows = np.random.default_rng(SEED + 2), self.c, []
+        rng, c, rows = np.random.default_rng(self.seed + 2), self.c, []
         rows.append(("Z001", "ecological_red_line", "Reservoir red line 水源保护区",
                      self.reservoir.buffer(400.0, 32)))
         rows.append(("Z002", "ecological_red_line", "Mountain scenic red line 风景名胜区",

@@ -26,12 +26,10 @@ from typing import Any
 
 import numpy as np
 
+from siteplan.colours import KIND_COLOURS, OTHER, STATUS_COLOURS
 from siteplan.i18n import term, tr
-from siteplan.kinds import KIND_INFO
 from siteplan.schema import KINDS
 
-KIND_COLOURS = {k: info.colour for k, info in KIND_INFO.items()}  # the kind registry
-STATUS_COLOURS = {"on_air": "#4d4d4d", "reused": "#1b9e77", "new": "#d7191c"}
 RC = {"svg.fonttype": "none", "svg.hashsalt": "siteplan", "text.parse_math": False,
       "font.family": "sans-serif",
       "font.sans-serif": ["DejaVu Sans", "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC",
@@ -79,7 +77,7 @@ def sites_by_kind_chart(report: dict[str, Any], lang: str = "en") -> str:
         for kind in kinds:
             values = np.array([m["by_kind"].get(kind, 0) for m in report["milestones"]], float)
             ax.bar(years, values, bottom=bottom, label=term(kind, lang),
-                   color=KIND_COLOURS.get(kind, "#777777"))
+                   color=KIND_COLOURS.get(kind, OTHER))
             bottom += values
         for x, total in zip(years, bottom, strict=True):
             ax.annotate(f"{total:.0f}", (x, total), ha="center", va="bottom")

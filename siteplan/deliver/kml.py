@@ -36,15 +36,14 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 
+from siteplan.colours import KIND_COLOURS, OTHER
 from siteplan.deliver.sheets import localise, sites_table
 from siteplan.i18n import check_lang, term, tr
-from siteplan.kinds import KIND_INFO
 from siteplan.sources.coords import wgs84_to_gcj02
 
 KML_NS = "http://www.opengis.net/kml/2.2"
 ICONS = {"new": "https://maps.google.com/mapfiles/kml/shapes/triangle.png",
          "shared": "https://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"}
-KIND_COLOURS = {k: info.colour for k, info in KIND_INFO.items()}  # the kind registry
 
 
 def kml_colour(rgb: str, alpha: int = 255) -> str:
@@ -88,7 +87,7 @@ def kml_document(sites: gpd.GeoDataFrame, *, title: str, lang: str = "en",
         sid = f"{kind}-{'new' if new else 'shared'}"
         style_ids[(kind, st)] = sid
         styles.append(fk.Style(id=sid, styles=[
-            fk.IconStyle(color=kml_colour(KIND_COLOURS.get(kind, "#777777")),
+            fk.IconStyle(color=kml_colour(KIND_COLOURS.get(kind, OTHER)),
                          scale=1.3 if new else 1.0, icon_href=ICONS["new" if new else "shared"]),
             fk.LabelStyle(scale=0.7),
             fk.BalloonStyle(text="$[description]")]))

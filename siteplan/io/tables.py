@@ -18,6 +18,7 @@ Column headers are text cells too (input files may bring their own columns).
 In XLSX files a text cell is stored as a string (never as a formula) and,
 when it starts with a trigger, with Excel's own *quote prefix* cell style:
 the cell shows the text as written, and stays text when someone edits it.
+Workbook timestamps are fixed, so the same tables give the same bytes.
 
 CSV files are written in UTF-8 with a byte-order mark by default, so that
 Excel on Chinese Windows does not show mojibake.
@@ -35,7 +36,9 @@ Examples
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -109,13 +112,15 @@ def write_csv(frame: pd.DataFrame, path: str | Path, *, bom: bool = True,
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
     >>> _ = write_csv(pd.DataFrame({"name": ["=1+2"], "n": [-3]}), p, bom=False)
-    >>> p.read_text()
-    "name,n\\n'=1+2,-3\\n"
+    >>> p.read_bytes()
+    b"name,n\\r\\n'=1+2,-3\\r\\n"
     """
     path = Path(path)
     table = frame.rename(columns=dict(headers)) if headers else frame
+    # CRLF rows (RFC 4180, as Excel writes them): a cell holding a bare CR or LF
+    # is then quoted, so it cannot split its row
     neutralise_frame(table).to_csv(path, index=False, encoding="utf-8-sig" if bom else "utf-8",
-                                   lineterminator="\n")
+                                   lineterminator="\r\n")
     return path
 
 
@@ -172,8 +177,29 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | Path, *,
                 min(max(width + 2, 8), 40)
     if not book.sheetnames:
         book.create_sheet("empty")
-    book.save(path)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    path.write_bytes(_fixed_times(buffer.getvalue()))
     return path
+
+
+_STAMP = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def _fixed_times(xlsx: bytes) -> bytes:
+    """The workbook with fixed timestamps (zip entries, created/modified
+    properties), so the same tables give the same bytes on every run."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, \
+            zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = _STAMP.sub(rb"\g<1>2000-01-01T00:00:00Z\g<3>", data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, data)
+    return out.getvalue()
 
 
 def _text_cell(cell: Any, text: str) -> Any:

@@ -38,7 +38,7 @@
   function bindText(group, spec) {
     if (spec.rows && spec.rows.length) {
       group.bindPopup(function (layer) { return table(spec.fields, spec.rows[layer.siteplanIndex]); },
-                      {maxWidth: 340});
+                      {minWidth: 220, maxWidth: 360});
     }
     if (spec.tooltips && spec.tooltips.length) {
       group.bindTooltip(function (layer) { return el('span', spec.tooltips[layer.siteplanIndex]); },

@@ -28,6 +28,7 @@ import numpy as np
 
 from siteplan.solve.child import FORK, ChildRun
 from siteplan.solve.exact import MipResult, lp_bound, mip_cover
+from siteplan.solve.fixing import shrink
 from siteplan.solve.greedy import remove_redundant
 from siteplan.solve.lagrange import (
     _knapsack,
@@ -82,40 +83,76 @@ def quick_bound(p: Problem, pre: np.ndarray) -> float:
     return float(rc[rc < 0].sum()) + knap + float(p.cost[pre].sum())
 
 
-def optimal_at(bound: float, integral: bool) -> float:
+def cost_unit(cost: np.ndarray) -> float:
+    """The largest number every cost is a whole multiple of (the greatest
+    common divisor of whole-number costs, e.g. 5,000 for costs in steps of
+    5,000 CNY), so every cover costs a multiple of it; 0 when the costs are
+    not whole numbers.
+
+    Examples
+    --------
+    >>> cost_unit(np.array([150_000.0, 400_000.0, 0.0])), cost_unit(np.array([1.5, 2.0]))
+    (50000.0, 0.0)
+    """
+    if cost.size == 0 or not np.all(cost % 1 == 0) or cost.max(initial=0) >= 2**52:
+        return 0.0
+    unit = int(np.gcd.reduce(cost.astype(np.int64)))
+    return float(unit)
+
+
+def round_up(bound: float, unit: float) -> float:
+    """A lower bound raised to the next multiple of ``unit`` (0: unchanged);
+    a bound within a relative 1e-6 above a multiple (LP round-off) stays at it."""
+    if unit <= 0 or not np.isfinite(bound):
+        return bound
+    units = bound / unit
+    return float(np.ceil(units - 1e-6 * max(1.0, abs(units))) * unit)
+
+
+def optimal_at(bound: float, unit: float) -> float:
     """The dearest cover cost that ``bound`` proves optimal: within
-    ``OPTIMALITY_GAP`` of it, or up to the rounded-up bound for whole-number
-    costs."""
+    ``OPTIMALITY_GAP`` of it, or of the bound rounded up to the next
+    multiple of the cost ``unit`` (:func:`cost_unit`)."""
     tol = OPTIMALITY_GAP * max(1.0, abs(bound))
-    if integral:
-        return max(float(np.ceil(bound - 1e-6)) + 1e-9, bound + tol)
-    return bound + tol
+    return max(round_up(bound, unit), bound) + tol
 
 
-def proves_optimal(cost: float, bound: float, integral: bool) -> bool:
-    return cost <= optimal_at(bound, integral)
+def proves_optimal(cost: float, bound: float, unit: float) -> bool:
+    return cost <= optimal_at(bound, unit)
 
 
 def exact_milp(p: Problem, pre: np.ndarray, start: np.ndarray, clock: Clock,
                options: SolveOptions, seed: int,
                columns: np.ndarray | None = None) -> ChildRun:
     """HiGHS on ``columns`` (default all) in a child process: HiGHS's own
-    limit is the soft deadline, the child is killed at ``clock.kill``; in
-    deterministic mode a node budget is the real stop."""
+    limit is the soft deadline, the child is killed at ``clock.kill``."""
     columns = np.arange(p.n_cols) if columns is None else columns
-    nodes = None
-    if options.deterministic and clock.limit is not None:
-        nodes = int(max(options.node_budget_per_s * clock.limit, 1))
-    deadline = clock.hard if options.deterministic else clock.soft
-    return ChildRun(_mip, (p, columns, start, pre, seed, nodes, deadline), kill_at=clock.kill)
+    return ChildRun(_mip, (p, columns, start, pre, seed, None, clock.soft), kill_at=clock.kill)
 
 
 def _mip(p: Problem, columns: np.ndarray, start: np.ndarray, pre: np.ndarray, seed: int,
          nodes: int | None, deadline: float) -> MipResult | None:
-    limit = 1e7 if deadline == np.inf else deadline - time.perf_counter()
-    return mip_cover(p, columns, start=start, preselected=pre, time_limit_s=max(limit, 0.01),
-                     seed=seed, node_limit=nodes, deadline=None if deadline == np.inf
-                     else deadline)
+    """HiGHS on ``columns`` (in the child process); on all columns, on the
+    problem shrunk by :func:`siteplan.solve.fixing.shrink`, looking only
+    for covers no dearer than ``start``."""
+    limit = max(1e7 if deadline == np.inf else deadline - time.perf_counter(), 0.01)
+    until = None if deadline == np.inf else deadline
+    if columns.size < p.n_cols:
+        return mip_cover(p, columns, start=start, preselected=pre, time_limit_s=limit,
+                         seed=seed, node_limit=nodes, deadline=until)
+    s = shrink(p, pre)
+    if s.problem.n_cols == 0:  # the preselected alone reach every target
+        return MipResult(pre, s.fixed_cost, s.fixed_cost, True)
+    known = float(p.cost[start].sum()) - s.fixed_cost
+    found = mip_cover(s.problem, np.arange(s.problem.n_cols), start=None,
+                      preselected=np.zeros(0, np.int64), time_limit_s=limit, seed=seed,
+                      node_limit=nodes, deadline=until,
+                      cutoff=known + 1e-9 * max(1.0, abs(known)))
+    if found is None:
+        return None
+    chosen = s.lift(found.selected)
+    return MipResult(chosen, float(p.cost[chosen].sum()), found.bound + s.fixed_cost,
+                     found.optimal)
 
 
 def _bound(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float, bound: float,
@@ -126,7 +163,9 @@ def _bound(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float, 
     det = options.deterministic
     lp = None
     lp_time = (clock.soft - time.perf_counter()) if det else options.lp_share * clock.left()
-    if p.col_rows.size <= options.lp_nnz_limit and lp_time >= options.min_highs_s:
+    # deterministic mode decides from the budget; the clock is a safety stop
+    lp_share_s = options.lp_share * options.nominal_s(clock.limit) if det else lp_time
+    if p.col_rows.size <= options.lp_nnz_limit and lp_share_s >= options.min_highs_s:
         lp = lp_bound(p, pre, time_limit_s=lp_time, seed=seed,
                       presolve="rows_after_reduction" not in details)
         if lp is None and det:
@@ -141,8 +180,8 @@ def _bound(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float, 
             selected, best_cost = heuristic, float(p.cost[heuristic].sum())
         return bound, selected, best_cost, prices, reduced
     if det:
-        iterations = int(options.lagrange_share * options.work_budget(clock.limit or 1e9)
-                         / (2 * max(p.col_rows.size, 1)))
+        iterations = int(options.lagrange_share * options.work_budget(clock.limit)
+                         / (2 * p.col_rows.size + 20_000))
         lag_deadline = clock.soft
     else:
         iterations = 5000
@@ -163,23 +202,34 @@ def improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float,
             bound: float, clock: Clock, seed: int, details: dict,
             options: SolveOptions) -> tuple[float, np.ndarray, float]:
     """``auto`` after the greedy: returns the bound, the cover and its cost."""
-    integral = bool(np.all(p.cost % 1 == 0))
+    unit = cost_unit(p.cost)
     det = options.deterministic
     t = time.perf_counter()
     if clock.left() < options.min_phase_s:
         return bound, selected, best_cost
+    # deterministic mode decides what runs from the limit, never the clock
+    remaining = ((1 - options.wrap_up_share) * options.nominal_s(clock.limit) if det
+                 else clock.left())
+    whole = p.col_rows.size <= options.exact_nnz_limit
+    milp, second, milp_cols = None, None, None
+    if whole and not p.full_cover and FORK and remaining >= options.min_highs_s:
+        # partial and grouped covers: HiGHS on the whole (shrunk) MILP at
+        # once, beside the bound and the local search; it proves most
+        # planner problems, and their LP gap says little about how soon
+        milp_cols = np.arange(p.n_cols)
+        milp = exact_milp(p, pre, selected, clock, options, seed, milp_cols)
     bound, selected, best_cost, prices, reduced = _bound(p, pre, selected, best_cost, bound,
                                                          clock, seed, details, options)
     t = lap(details, "bound", t)
-    if proves_optimal(best_cost, bound, integral) or clock.left() < options.min_phase_s:
+    if milp is not None and milp.done() and milp.result() is not None and \
+            milp.result().optimal and not proves_optimal(best_cost, bound, unit):
+        pass  # taken below, with the bound it proves
+    elif proves_optimal(best_cost, bound, unit) or clock.left() < options.min_phase_s:
+        if milp is not None:
+            milp.kill()
         return bound, selected, best_cost
-    stop_at = optimal_at(bound, integral)
-    # deterministic mode decides what runs from the limit, never the clock
-    remaining = ((1 - options.wrap_up_share) * clock.limit if det and clock.limit is not None
-                 else clock.left())
+    stop_at = optimal_at(bound, unit)
     lp_gap = (best_cost - bound) / best_cost if best_cost > 0 else 0.0
-    whole = p.col_rows.size <= options.exact_nnz_limit
-    milp, second, milp_cols = None, None, None
     wide = p.full_cover and lp_gap > options.highs_gap_limit
     local_cols, q, start, fixed = _local_core(p, pre, selected, reduced, options)
     details["local_core_columns"] = int(local_cols.size)
@@ -187,8 +237,10 @@ def improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float,
                       row_weighting=q.col_rows.size <= options.row_weighting_nnz_limit)
     work = None
     if det:  # what the subgradient may have used is not counted twice
-        work = (1 - options.lagrange_share) * options.work_budget(clock.limit or 1e9)
-    if wide and FORK and remaining >= options.min_fork_s:
+        work = (1 - options.lagrange_share) * options.work_budget(clock.limit)
+    if milp is not None:
+        milp.result(time.perf_counter() + min(options.probe_s, options.probe_share * remaining))
+    elif wide and FORK and remaining >= options.min_fork_s:
         second = BackgroundPortfolio(q, local_cols, start, fixed, clock.soft,
                                      dict(local_opts, seed=seed + 1, work_budget=work),
                                      grace_s=clock.kill - clock.soft)
@@ -237,18 +289,21 @@ def improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float,
             found.append(("second_local_search_cost", other))
     mip = None
     if milp is not None:
-        proven = proves_optimal(best_cost, bound, integral)
+        proven = proves_optimal(best_cost, bound, unit)
         if proven and not det:
             milp.kill()
         mip = milp.result()
-        if milp.killed and det:
-            details.setdefault("deterministic_cut", []).append("highs")
+        details["highs"] = ("killed" if milp.killed else "none found" if mip is None
+                            else "optimal" if mip.optimal else "stopped")
     if mip is not None:
         if milp_cols.size == p.n_cols:
             bound = max(bound, mip.bound)
             if mip.optimal:  # the proven optimum, whatever the local search found
                 proven_by_milp[0] = True
-        found.append(("highs_cost", mip.selected))
+        # deterministic mode: only a finished HiGHS run's cover (where its
+        # time ran out depends on the machine's load)
+        if mip.optimal or not det:
+            found.append(("highs_cost", mip.selected))
     lap(details, "second_core_stop", t)
     for name, other in found:
         cost = float(p.cost[other].sum())

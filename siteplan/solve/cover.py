@@ -17,7 +17,16 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from siteplan.errors import SolverError
-from siteplan.solve.auto import Clock, exact_milp, improve, lap, proves_optimal, quick_bound
+from siteplan.solve.auto import (
+    Clock,
+    cost_unit,
+    exact_milp,
+    improve,
+    lap,
+    proves_optimal,
+    quick_bound,
+    round_up,
+)
 from siteplan.solve.greedy import covered_weight, greedy_cover, remove_redundant
 from siteplan.solve.options import SolveOptions, resolve
 from siteplan.solve.problem import build_problem, check_preselected
@@ -64,7 +73,9 @@ def set_cover(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | 
     time_limit_s : float, optional
         Seconds; ``auto`` defaults to ``options.default_time_limit_s`` (10),
         ``exact`` to no limit. No call returns more than max(1 s, 10 %)
-        past it: HiGHS runs in a child process killed at the limit.
+        past it (HiGHS runs in a child process killed at the limit), except
+        in deterministic mode, where the clock stops the work only at
+        ``options.deterministic_slack`` (4) times the limit.
     seed : int
         Seed for the randomised parts.
     method : {"auto", "greedy", "exact"}
@@ -83,10 +94,11 @@ def set_cover(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | 
     deterministic : bool, optional
         Shortcut for ``options.deterministic``: the cover depends only on
         the inputs and ``seed``, not on machine load; every search stops on
-        counted work sized from the time limit, which stays a safety stop
-        (if it is hit first, e.g. on a machine several times slower than
-        assumed, the result can depend on timing; ``details
-        ["deterministic_cut"]`` then names the stages cut).
+        counted work sized from the time limit; the clock is a safety stop
+        at ``options.deterministic_slack`` times the limit (if it is hit
+        first, e.g. on a machine many times slower than assumed, the result
+        can depend on timing; ``details["deterministic_cut"]`` then names
+        the stages cut).
     time_limit : float, optional
         Deprecated name of ``time_limit_s``.
 
@@ -122,7 +134,8 @@ def set_cover(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | 
     t = lap(details, "input", start_time)
     p = original
     if (method == "auto" and original.col_rows.size <= opts.reduce_nnz_limit
-            and original.col_rows.size * opts.reduce_s_per_nnz <= 0.5 * limit):
+            and original.col_rows.size * opts.reduce_s_per_nnz
+            <= 0.5 * (opts.nominal_s(limit) if opts.deterministic else limit)):
         stop = clock.soft if opts.deterministic else start_time + opts.reduce_share * limit
         reduced, _ = reduce_rows(original, deadline=stop,
                                  bitset_words_per_row=opts.bitset_words_per_row)
@@ -130,7 +143,7 @@ def set_cover(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | 
             p = reduced
         details["rows_after_reduction"] = p.n_rows
         t = lap(details, "reduce_rows", t)
-    integral = bool(np.all(p.cost % 1 == 0))
+    unit = cost_unit(p.cost)
     selected = remove_redundant(p, greedy_cover(p, pre, eager_cols_limit=opts.eager_cols_limit),
                                 pre)
     best_cost = float(p.cost[selected].sum())
@@ -138,20 +151,19 @@ def set_cover(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | 
     bound = min(quick_bound(p, pre), best_cost)
     t = lap(details, "quick_bound", t)
     details["greedy_cost"] = best_cost
-    optimal = proves_optimal(best_cost, bound, integral)
+    optimal = proves_optimal(best_cost, bound, unit)
     if method == "auto" and not optimal:
         bound, selected, best_cost = improve(p, pre, selected, best_cost, bound, clock, seed,
                                              details, opts)
-        optimal = proves_optimal(best_cost, bound, integral)
+        optimal = proves_optimal(best_cost, bound, unit)
     elif method == "exact" and not optimal:
         mip = exact_milp(p, pre, selected, clock, opts, seed).result()
         if mip is not None:
             if mip.objective < best_cost - 1e-9 and p.feasible(mip.selected):
                 selected, best_cost = mip.selected, float(p.cost[mip.selected].sum())
             bound = max(bound, mip.bound)
-            optimal = mip.optimal or proves_optimal(best_cost, bound, integral)
-    if integral and np.isfinite(bound):  # whole-number costs: so is the optimum
-        bound = float(np.ceil(bound - 1e-6))
+            optimal = mip.optimal or proves_optimal(best_cost, bound, unit)
+    bound = round_up(bound, unit)  # every cover costs a multiple of the unit
     bound = min(bound, best_cost)
     total_w = float(original.weights.sum())
     covered = covered_weight(original, selected) / total_w if total_w > 0 else 1.0

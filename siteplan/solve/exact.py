@@ -34,8 +34,10 @@ class MipResult:
 
 
 def _highs(time_limit_s: float, seed: int, gap: float, presolve: bool = True,
-           node_limit: int | None = None) -> highspy.Highs:
+           node_limit: int | None = None, cutoff: float | None = None) -> highspy.Highs:
     h = highspy.Highs()
+    if cutoff is not None and np.isfinite(cutoff):
+        h.setOptionValue("objective_bound", float(cutoff))
     if node_limit is not None:
         h.setOptionValue("mip_max_nodes", int(max(node_limit, 1)))
     if not presolve:
@@ -64,7 +66,13 @@ def _solve(h: highspy.Highs, sense: str, c: np.ndarray, lower: np.ndarray, upper
     if sense == "max":
         lp.sense_ = highspy.ObjSense.kMaximize
     h.passModel(lp)
-    if start is not None:
+    presolve = h.getOptionValue("presolve")[1] != "off"
+    if start is not None and presolve and sense == "min":
+        # HiGHS 1.16 with presolve can return a start solution under a wrong
+        # objective and call it optimal (see below); the start's cost as an
+        # objective bound prunes as well and is safe
+        h.setOptionValue("objective_bound", float(c @ start) * (1 + 1e-9) + 1e-9)
+    elif start is not None:
         sol = highspy.HighsSolution()
         sol.col_value = start.astype(float).tolist()
         sol.value_valid = True
@@ -134,20 +142,23 @@ def _cover_model(p: Problem, columns: np.ndarray, preselected: np.ndarray) -> _C
 
 def mip_cover(p: Problem, columns: np.ndarray, *, start: np.ndarray, preselected: np.ndarray,
               time_limit_s: float, seed: int = 0, gap: float = 1e-6,
-              node_limit: int | None = None, deadline: float | None = None) -> MipResult | None:
+              node_limit: int | None = None, deadline: float | None = None,
+              cutoff: float | None = None) -> MipResult | None:
     """Minimum-cost cover using only ``columns`` (global indices).
 
     ``start`` (a feasible selection within ``columns``) seeds the search.
     ``node_limit`` caps the branch-and-bound nodes (a work budget that does
     not depend on the clock); ``deadline`` (``time.perf_counter()``), when
     given, shortens HiGHS's time limit by the time the model took to build.
-    Returns None when HiGHS found no solution in time.
+    ``cutoff``: HiGHS looks only for covers costing at most this much (a
+    known cover's cost; ``start`` is not needed then). Returns None when
+    HiGHS found no solution in time.
     """
     m = _cover_model(p, columns, preselected)
     if deadline is not None:
         time_limit_s = min(time_limit_s, deadline - time.perf_counter())
-    return _run_cover(_highs(time_limit_s, seed, gap, node_limit=node_limit), p, m,
-                      m.start(p, start))
+    return _run_cover(_highs(time_limit_s, seed, gap, node_limit=node_limit, cutoff=cutoff),
+                      p, m, None if start is None else m.start(p, start))
 
 
 def _run_cover(h: highspy.Highs, p: Problem, m: _CoverModel,

@@ -50,7 +50,7 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike
 
 from siteplan.errors import SolverError
-from siteplan.solve.auto import Clock, lap, optimal_at, quick_bound
+from siteplan.solve.auto import Clock, cost_unit, lap, optimal_at, quick_bound, round_up
 from siteplan.solve.child import FORK, ChildRun
 from siteplan.solve.exact import MipResult, _highs, _solve
 from siteplan.solve.lagrange import subgradient
@@ -409,7 +409,7 @@ def general_cover(A: object, cost: ArrayLike | None, *, weights: ArrayLike | Non
     best_cost = float(p.cost[selected].sum())
     details["greedy_cost"] = best_cost
     t = lap(details, "greedy", t)
-    integral = bool(np.all(p.cost % 1 == 0))
+    unit = cost_unit(p.cost)
     bound = -np.inf
     nnz = p.col_rows.size + g.cap.nnz
     if method != "greedy" and nnz <= options.lp_nnz_limit and FORK:
@@ -421,29 +421,29 @@ def general_cover(A: object, cost: ArrayLike | None, *, weights: ArrayLike | Non
         t = lap(details, "bound", t)
     if bound == -np.inf:
         share = 0.3 if method != "greedy" else 0.0
-        bound = relaxation_bound(g, pre, best_cost, selected,
-                                 time.perf_counter() + share * max(clock.left(), 0.0), seed)
+        stop = (clock.soft if options.deterministic and share else
+                time.perf_counter() + share * max(clock.left(), 0.0))
+        bound = relaxation_bound(g, pre, best_cost, selected, stop, seed)
         details["bound"] = "lagrangian (single cover) / knapsack"
         t = lap(details, "bound", t)
-    optimal = best_cost <= optimal_at(bound, integral)
+    optimal = best_cost <= optimal_at(bound, unit)
+    left = options.nominal_s(clock.limit) if options.deterministic else clock.left()
     if method != "greedy" and not optimal and nnz <= options.exact_nnz_limit * 4 and (
-            FORK or method == "exact") and clock.left() > options.min_highs_s:
-        nodes = None
-        if options.deterministic and clock.limit is not None:
-            nodes = int(max(options.node_budget_per_s * clock.limit, 1))
-        deadline = clock.hard if options.deterministic else clock.soft
-        run = ChildRun(_mip_child, (g, pre, selected, deadline, seed, nodes), kill_at=clock.kill)
+            FORK or method == "exact") and left > options.min_highs_s:
+        run = ChildRun(_mip_child, (g, pre, selected, clock.soft, seed, None),
+                       kill_at=clock.kill)
         mip = run.result()
         details["highs"] = "killed" if run.killed else "returned"
         if mip is not None:
-            if mip.objective < best_cost - 1e-9 and g.feasible(mip.selected):
+            # deterministic mode: only a finished run's cover (see SolveOptions)
+            usable = mip.optimal or not options.deterministic
+            if usable and mip.objective < best_cost - 1e-9 and g.feasible(mip.selected):
                 selected = prune(g, mip.selected, pre)
                 best_cost = float(p.cost[selected].sum())
             bound = max(bound, mip.bound * (1 - 1e-9) - 1e-9)
-            optimal = mip.optimal or best_cost <= optimal_at(bound, integral)
+            optimal = mip.optimal or best_cost <= optimal_at(bound, unit)
         lap(details, "highs", t)
-    if integral and np.isfinite(bound):  # whole-number costs: so is the optimum
-        bound = float(np.ceil(bound - 1e-6))
+    bound = round_up(bound, unit)  # every cover costs a multiple of the unit
     bound = min(bound, best_cost)
     counts = g.counts(selected)
     total_w = float(p.weights.sum())

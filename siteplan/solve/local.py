@@ -35,11 +35,14 @@ from siteplan.solve.rowweight import RowWeighting
 #: largest core (rows × columns) kept as a dense 0/1 matrix by the iterated
 #: greedy's rebuild (one small matrix product per pick instead of gathers)
 DENSE_CELLS = 4_000_000
-#: work units (nonzero visits) counted per iterated-greedy move, per nonzero
-#: of the core, and per row-weighting step, per (column length × row
-#: length), when a work budget replaces the clock (deterministic mode);
-#: measured on OR-Library and county cores (benchmarks/solver_parts.py)
-MOVE_WORK_PER_NNZ, STEP_WORK_PER_PAIR = 1.0, 4.0
+#: work units counted, when a work budget replaces the clock (deterministic
+#: mode), per iterated-greedy move (a fixed part plus one per nonzero of the
+#: core) and per row-weighting step (a fixed part plus one per column length
+#: × row length); at ``SolveOptions.work_per_s`` units a second this is about
+#: twice the time they took on OR-Library, uniform and county cores (2-12 ms
+#: a move, 0.07-0.5 ms a step on this VM)
+MOVE_WORK, MOVE_WORK_PER_NNZ = 250_000, 8.0
+STEP_WORK, STEP_WORK_PER_PAIR = 2_000, 8.0
 
 
 class _FullCover:
@@ -257,8 +260,8 @@ def local_portfolio(p: Problem, start: np.ndarray, preselected: np.ndarray, dead
     wins = dict.fromkeys(searches, 0)
     own = dict.fromkeys(searches, best_cost)
     counted = work_budget is not None
-    unit = {"iterated_greedy": MOVE_WORK_PER_NNZ * max(p.col_rows.size, 1),
-            "row_weighting": STEP_WORK_PER_PAIR * max(p.col_rows.size, 1) ** 2
+    unit = {"iterated_greedy": MOVE_WORK + MOVE_WORK_PER_NNZ * p.col_rows.size,
+            "row_weighting": STEP_WORK + STEP_WORK_PER_PAIR * p.col_rows.size ** 2
             / max(p.n_rows * p.n_cols, 1)}
     base = (work_budget / slices if counted else
             max(0.05, (deadline - time.perf_counter()) / slices))
@@ -291,6 +294,9 @@ def local_portfolio(p: Problem, start: np.ndarray, preselected: np.ndarray, dead
             wins[name] += 1
     if details is not None:
         details.update({f"{k}_s": round(v, 3) for k, v in spent.items()})
+        details["iterated_greedy_moves"] = ig.moves
+        if rw is not None:
+            details["row_weighting_steps"] = rw.steps
         details.update({f"{k}_wins": v for k, v in wins.items()})
     return best
 

@@ -133,7 +133,7 @@ def max_cover(A: object, k: int | None = None, *, weights: ArrayLike | None = No
         iterations = 2000
         if det:
             iterations = int(max(opts.max_bound_share * opts.work_budget(limit)
-                                 / (2 * max(p.col_rows.size, 1)), 1))
+                                 / (2 * p.col_rows.size + 20_000), 1))
         elif small:
             bound_end = min(bound_end, time.perf_counter() + opts.max_bound_share * limit)
         lagrangian, _ = max_cover_upper_bound(p, k=k, budget=budget, preselected=pre,
@@ -142,15 +142,15 @@ def max_cover(A: object, k: int | None = None, *, weights: ArrayLike | None = No
         upper = min(upper, _floor_if(integral, lagrangian))
         optimal = upper - best_w <= 1e-9 * max(1.0, upper)
     if not optimal and (method == "exact" or (method == "auto" and small and FORK)):
-        nodes = int(max(opts.node_budget_per_s * limit, 1)) if det and limit else None
-        deadline = clock.hard if det or method == "exact" else clock.soft
-        run = ChildRun(_mip, (p, k, budget, selected, pre, deadline, seed, nodes),
+        deadline = clock.hard if method == "exact" else clock.soft
+        run = ChildRun(_mip, (p, k, budget, selected, pre, deadline, seed, None),
                        kill_at=clock.kill)
         mip = run.result()
         details["highs"] = "killed" if run.killed else "returned"
         if mip is not None:
             got = covered_weight(p, mip.selected)
-            if got > best_w + 1e-12:
+            # deterministic mode: only a finished run's choice (see SolveOptions)
+            if got > best_w + 1e-12 and (mip.optimal or not det):
                 selected, best_w = mip.selected, got
             upper = min(upper, mip.bound + 1e-9 * max(1.0, abs(mip.bound)))
             optimal = mip.optimal

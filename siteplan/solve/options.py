@@ -8,18 +8,22 @@ overwriting module constants.
 Deterministic mode
 ------------------
 With ``deterministic=True`` every stage stops on counted work (subgradient
-iterations, local-search moves and steps, HiGHS branch-and-bound nodes), not
-on the clock, and no result-affecting search races another: a search beside
-the main one (HiGHS in a child process, a second local search) always runs
-to its own work budget and is always waited for, so the returned cover is a
-function of the inputs and the seed only. The budgets are sized from the
-time limit (``work_per_s`` nonzero visits per second, about half of what a
-quiet 2020s core does), so on a quiet or a loaded machine the work fits in
-the limit. The time limit still acts as a safety stop: if it is hit before
-the work is done (a machine several times slower than assumed, or HiGHS
-taking longer than its node budget suggests), the stage is cut short and the
-result can then depend on timing; ``details["deterministic_cut"]`` names the
-stages that were cut.
+iterations, local-search moves and steps), not on the clock, and no
+result-affecting search races another: a second local search beside the
+main one runs to its own work budget and is always waited for, and HiGHS
+(single-threaded, seeded: deterministic when it finishes) is used only when
+it finishes, i.e. proves its optimum; a cover HiGHS had when its time ran out
+is dropped. So the returned cover is a function of the inputs and the seed
+only. The budgets are sized from the time limit (``work_per_s`` work units
+per second, about half of what a quiet 2020s core does) or given as
+``work_limit``, and the wall clock is only a safety stop at
+``deterministic_slack`` (4) times the limit, so a loaded machine finishes
+the same work (a call can then take up to that factor longer than its
+limit; HiGHS, when it cannot prove its optimum, runs until that stop). If
+the safety stop is hit before the work is done (a machine more than that
+much slower than assumed), or HiGHS proves its optimum within it on one
+machine and not on another, the result can depend on timing;
+``details["deterministic_cut"]`` names the stages that were cut.
 
 Examples
 --------
@@ -46,6 +50,10 @@ class SolveOptions:
         Stop on counted work, never on thread timing (see the module notes).
     work_per_s : float
         Nonzero visits per second the deterministic budgets assume.
+    work_limit : float
+        Deterministic mode: the work budget (nonzero visits) itself; 0 sizes
+        it from the time limit (``work_per_s`` × limit). With a budget given
+        the result is the same under any time limit long enough for it.
     deterministic_slack : float
         In deterministic mode the wall clock is only a safety stop at this
         many times the limit: the work budgets are sized from the limit (they
@@ -76,8 +84,6 @@ class SolveOptions:
     highs_gap_limit : float
         LP gap above which a full cover gets a second local search on the
         second core instead of HiGHS.
-    node_budget_per_s : float
-        Deterministic mode: branch-and-bound nodes per second of limit.
     local_core_per_row : int
         Columns per row in the local-search core.
     row_weighting_nnz_limit : int
@@ -98,6 +104,7 @@ class SolveOptions:
 
     deterministic: bool = False
     work_per_s: float = 2.5e7
+    work_limit: float = 0.0
     deterministic_slack: float = 4.0
     default_time_limit_s: float = 10.0
     wrap_up_share: float = 0.02
@@ -112,7 +119,6 @@ class SolveOptions:
     core_nnz_limit: int = 3_000_000
     highs_s_per_nnz: float = 1e-6
     highs_gap_limit: float = 0.15
-    node_budget_per_s: float = 200.0
     local_core_per_row: int = 20
     row_weighting_nnz_limit: int = 2_000_000
     probe_s: float = 0.25
@@ -142,9 +148,16 @@ class SolveOptions:
                 raise SolverError(f"SolveOptions.{f.name} = {value!r} is a share: give a "
                                   "number in [0, 1].")
 
-    def work_budget(self, limit_s: float) -> float:
-        """Nonzero visits a deterministic run of ``limit_s`` seconds may make."""
-        return self.work_per_s * limit_s
+    def work_budget(self, limit_s: float | None) -> float:
+        """Nonzero visits a deterministic run may make: ``work_limit``, or
+        ``work_per_s`` times the limit (seconds; None: no limit)."""
+        if self.work_limit > 0:
+            return self.work_limit
+        return self.work_per_s * (1e9 if limit_s is None else limit_s)
+
+    def nominal_s(self, limit_s: float | None) -> float:
+        """The seconds the work budget stands for (node budgets scale with it)."""
+        return self.work_budget(limit_s) / self.work_per_s
 
     def with_(self, **changes: object) -> SolveOptions:
         """A copy with ``changes`` applied (``dataclasses.replace``)."""

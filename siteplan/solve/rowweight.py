@@ -156,6 +156,11 @@ class RowWeighting:
         self._tabu, self._step = -1, 0
         self.best, self.best_cost = sorted(self._state.selection), self._state.total
 
+    @property
+    def steps(self) -> int:
+        """Steps made so far (over all :meth:`run` calls)."""
+        return self._step
+
     def tighten(self, cost: float) -> None:
         """Only look for covers cheaper than ``cost`` (found by another search)."""
         self.best_cost = min(self.best_cost, cost)

@@ -103,7 +103,15 @@ def canonical_columns(frame: pd.DataFrame, headers: Mapping[str, tuple[str, ...]
 
 def target_ids(frame: pd.DataFrame, stem: str) -> pd.DataFrame:
     """Give areas without an ``area_id`` column one: the name when names are
-    unique and filled, else ``<file stem>-<row>``."""
+    unique and filled, else ``<file stem>-<row>``.
+
+    Examples
+    --------
+    >>> target_ids(pd.DataFrame({"name": ["东区", "西区"]}), "areas")["area_id"].tolist()
+    ['东区', '西区']
+    >>> target_ids(pd.DataFrame({"name": ["区", "区"]}), "areas")["area_id"].tolist()
+    ['areas-1', 'areas-2']
+    """
     if "area_id" in frame.columns:
         return frame
     out = frame.copy()
@@ -113,4 +121,24 @@ def target_ids(frame: pd.DataFrame, stem: str) -> pd.DataFrame:
         out["area_id"] = names.astype(str)
     else:
         out["area_id"] = [f"{stem}-{i + 1}" for i in range(len(out))]
+    return out
+
+
+def candidate_ids(frame: pd.DataFrame, stem: str) -> pd.DataFrame:
+    """Give the rows of a point table (CSV/TXT/XLSX, ``attrs["lines"]``)
+    without a ``site_id`` column ids ``<file stem>:<line>``, as open lists get.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"name": ["a", "b"]})
+    >>> table.attrs["lines"] = [3, 5]
+    >>> candidate_ids(table, "marks")["site_id"].tolist()
+    ['marks:3', 'marks:5']
+    """
+    lines = frame.attrs.get("lines")
+    if "site_id" in frame.columns or lines is None or len(lines) != len(frame):
+        return frame
+    out = frame.copy()
+    out.attrs = dict(frame.attrs)
+    out["site_id"] = [f"{stem}:{n}" for n in lines]
     return out

@@ -202,8 +202,13 @@ def _area_of_use(system: str) -> tuple[tuple[float, float, float, float], str]:
 
 #: Names of the shifted systems of Chinese map apps, as ``crs`` values.
 SHIFTED_SYSTEMS = {"gcj02": "gcj02", "gcj_02": "gcj02", "gcj": "gcj02", "mars": "gcj02",
-                   "火星坐标": "gcj02", "bd09": "bd09", "bd_09": "bd09", "baidu": "bd09",
+                   "amap": "gcj02", "火星坐标": "gcj02", "高德": "gcj02", "高德坐标": "gcj02",
+                   "腾讯": "gcj02", "腾讯坐标": "gcj02", "奥维": "gcj02",
+                   "bd09": "bd09", "bd_09": "bd09", "baidu": "bd09", "百度": "bd09",
                    "百度坐标": "bd09"}
+#: Chinese names of geodetic systems, as ``crs`` values.
+CRS_NAMES = {"国家2000": "EPSG:4490", "2000国家大地坐标系": "EPSG:4490", "cgcs2000": "EPSG:4490",
+             "wgs84": "EPSG:4326", "wgs_84": "EPSG:4326", "gps": "EPSG:4326"}
 
 
 def shifted_system(crs: object) -> str | None:

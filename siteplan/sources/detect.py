@@ -19,11 +19,14 @@ import geopandas as gpd
 import pandas as pd
 
 from siteplan.errors import InputError
-from siteplan.sources.files import read_candidates
+from siteplan.schema import validate_candidates
+from siteplan.sources.columns import CANDIDATE_HEADERS, candidate_ids, canonical_columns
+from siteplan.sources.files import read_layer
 from siteplan.sources.opencellid import first_line, header_row, read_opencellid
 from siteplan.sources.openlist import EXCEL_SUFFIXES, HEADERS, _norm, read_open_list
 from siteplan.sources.osm import SUFFIXES as OSM_SUFFIXES
 from siteplan.sources.osm import read_osm
+from siteplan.sources.rows import check_policy, screen_inventory
 
 
 def source_type(path: str | Path) -> str:
@@ -46,19 +49,22 @@ def source_type(path: str | Path) -> str:
 
 def _is_open_list(path: Path) -> bool:
     """A header (maybe below title rows, in UTF-8 or GBK) with at least three
-    open-list headers and no canonical ``site_id``/``kind`` pair."""
+    open-list headers, one of them a kind (类型 …), and not the canonical
+    ``site_id``/``kind`` pair. A point list without kinds (an 奥维 export) is
+    read as an inventory (give its kind with ``defaults``)."""
     from siteplan.sources.text import header_row as find_header
     from siteplan.sources.text import read_raw
 
     try:
-        raw, _ = read_raw(path)
+        raw, _ = read_raw(path, head_bytes=65536)
     except InputError:
         return False
     at = find_header(raw, [h for names in HEADERS.values() for h in names], need=3)
     if at is None:
         return False
     fields = {_norm(c) for c in raw.iloc[at].tolist() if isinstance(c, str)}
-    return not {"site_id", "kind"} <= fields
+    kind_words = {_norm(h) for h in HEADERS["kind"]}
+    return bool(fields & kind_words) and not {"site_id", "kind"} <= fields
 
 
 def read_source(path: str | Path, *, crs: str | None = None, layer: str | None = None,
@@ -66,19 +72,29 @@ def read_source(path: str | Path, *, crs: str | None = None, layer: str | None =
                 mcc: Any = None, mnc: Any = None, bbox: Any = None,
                 site_distance_m: float | None = None, on_bad_rows: str = "raise",
                 assumptions: Any = None, encoding: str | None = None,
-                sheet: str | int | None = None) -> gpd.GeoDataFrame:
+                sheet: str | int | None = None, columns: dict[str, str] | None = None,
+                defaults: dict[str, Any] | None = None) -> gpd.GeoDataFrame:
     """Canonical candidates from one source of any supported type.
 
     ``crs`` applies to lon/lat lists and inventories; ``encoding`` to text
     and shapefiles; ``sheet`` to workbooks; ``layer``, ``lon`` and ``lat`` to
     inventories (see :func:`siteplan.sources.read_layer`); the
-    OpenCelliD options to cell exports. Rejected rows are in
-    ``attrs["rejected"]``, the detected type in ``attrs["source_type"]``.
+    OpenCelliD options to cell exports; ``columns``/``defaults`` to
+    inventories (Chinese headers are recognised, see
+    :mod:`siteplan.sources.columns`). ``on_bad_rows="report"`` skips unusable
+    rows of every type (inventories: no geometry, no or repeated id, unknown
+    kind, bad height). Rejected rows are in ``attrs["rejected"]``, the
+    detected type in ``attrs["source_type"]``.
     """
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: file not found.")
+    check_policy(on_bad_rows)
     kind = source_type(path)
+    if kind != "inventory" and (columns or defaults):
+        raise InputError(f"{path}: columns/defaults apply to GIS inventories and point tables "
+                         f"without kinds; this file is read as {kind.replace('_', ' ')} (its "
+                         "own headers), so they would be ignored. Remove them.")
     if kind == "osm":
         out = read_osm(path, assumptions=assumptions)
     elif kind == "opencellid":
@@ -91,8 +107,20 @@ def read_source(path: str | Path, *, crs: str | None = None, layer: str | None =
     else:
         given = {"crs": crs, "layer": layer, "lon": lon, "lat": lat, "encoding": encoding,
                  "sheet": sheet}
-        out = read_candidates(path, **{k: v for k, v in given.items() if v is not None})
+        frame = read_layer(path, **{k: v for k, v in given.items() if v is not None})
+        frame = candidate_ids(canonical_columns(frame, CANDIDATE_HEADERS, columns=columns,
+                                                defaults=defaults, source=str(path)), path.stem)
+        rejected = None
+        if on_bad_rows == "report":
+            frame, rejected = screen_inventory(frame, str(path))
+            if len(frame) == 0:
+                raise InputError(f"{path}: no usable row ({len(rejected)} rejected: first "
+                                 f"line {rejected['line'].iloc[0]}, "
+                                 f"{rejected['reason'].iloc[0]}).")
+        out = validate_candidates(frame, source=str(path))
         out["source"] = path.name
+        if rejected is not None:
+            out.attrs["rejected"] = rejected
     out.attrs.setdefault("rejected", pd.DataFrame(columns=["line", "column", "reason"]))
     out.attrs["source_type"] = kind
     return out

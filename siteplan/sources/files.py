@@ -37,9 +37,15 @@ from pyproj.exceptions import CRSError
 
 from siteplan.errors import InputError
 from siteplan.schema import validate_candidates, validate_targets
-from siteplan.sources.coords import recognise_crs, shift_to_wgs84, shifted_system
+from siteplan.sources.coords import (
+    CRS_NAMES,
+    recognise_crs,
+    shift_to_wgs84,
+    shifted_system,
+)
 from siteplan.sources.kml import SUFFIXES as KML_SUFFIXES
 from siteplan.sources.kml import read_kml
+from siteplan.sources.rows import Lines
 from siteplan.sources.text import EXCEL_SUFFIXES, dbf_encoding, norm_header, read_table
 
 LON_NAMES = ("lon", "lng", "long", "longitude", "x", "经度", "东经", "经度(°)")
@@ -96,6 +102,15 @@ def apply_crs(frame: gpd.GeoDataFrame, crs: str | int | None, source: str) -> gp
     every vertex is moved to WGS84 (EPSG:4326). Any other value (``"EPSG:4490"``)
     is the layer's CRS (replacing what the file declares, with a note). Then
     CGCS2000 and its zones are recognised (:func:`recognise_crs`).
+
+    Examples
+    --------
+    >>> from shapely.geometry import LineString
+    >>> amap = gpd.GeoDataFrame(geometry=[LineString([(116.4032, 39.9094), (116.41, 39.92)])],
+    ...                         crs=4326)
+    >>> moved = apply_crs(amap, "gcj02", "road.geojson")
+    >>> [round(c, 4) for c in moved.geometry.iloc[0].coords[0]], moved.attrs["notes"][0][-21:]
+    ([116.397, 39.908], 'WGS84 (every vertex).')
     """
     notes = list(frame.attrs.get("notes", []))
     system = shifted_system(crs)
@@ -114,8 +129,9 @@ def apply_crs(frame: gpd.GeoDataFrame, crs: str | int | None, source: str) -> gp
         frame.attrs = attrs
         notes.append(f"{source}: converted from {system.upper()} to WGS84 (every vertex).")
     elif crs is not None:
+        named = CRS_NAMES.get(str(crs).strip().lower().replace("-", "_").replace(" ", ""))
         try:
-            target = CRS.from_user_input(crs)
+            target = CRS.from_user_input(named or crs)
         except CRSError as exc:
             raise InputError(f"{source}: unknown crs {crs!r} ({exc}). Use an EPSG code such as "
                              "EPSG:4490 (CGCS2000), EPSG:4528, or gcj02 / bd09.") from None
@@ -157,6 +173,16 @@ def read_points_table(path: str | Path, *, lon: str | None = None, lat: str | No
     geopandas.GeoDataFrame
         Points; ``attrs["lines"]`` holds each row's line (CSV) or row (Excel)
         number so errors name them.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "marks.txt"
+    >>> _ = path.write_bytes("导出\\n名称\\t经度\\t纬度\\n塔1\\t119°18′00″E\\t26°03′00″N\\n"
+    ...                      .encode("gbk"))
+    >>> points = read_points_table(path)
+    >>> points["名称"].tolist(), points.geometry.x.tolist(), list(points.attrs["lines"])
+    (['塔1'], [119.3], [3])
     """
     path = Path(path)
     if not path.exists():
@@ -178,11 +204,10 @@ def read_points_table(path: str | Path, *, lon: str | None = None, lat: str | No
             f"({int(bad.sum())} rows in all). Fill it in or remove the row.")
     lines = [int(i) for i in table.index]
     frame = table.drop(columns=[lon_col, lat_col]).reset_index(drop=True)
-    out = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(xs, ys),
-                           crs=None if shifted_system(crs) else crs)
+    out = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(xs, ys), crs=None)
     out.attrs["encoding"] = table.attrs.get("encoding")
-    out = apply_crs(out, crs if shifted_system(crs) else None, str(path))
-    out.attrs["lines"] = lines
+    out = apply_crs(out, crs, str(path))
+    out.attrs["lines"] = Lines(lines)
     out.attrs["row_offset"] = lines[0] if lines else 2
     return out
 
@@ -212,8 +237,10 @@ def _read_gis(path: Path, layer: str | None, encoding: str | None) -> gpd.GeoDat
             layers = f" Layers in the file: {[n for n, _ in pyogrio.list_layers(path)]}."
         except (DataSourceError, DataLayerError):
             pass
-        raise InputError(f"{path}: cannot read layer {layer or '(first)'} ({exc}).{layers}") \
-            from None
+        hint = (" A shapefile needs its .shp, .shx and .dbf (and .prj) side by side: copy them "
+                "again." if path.suffix.lower() == ".shp" else "")
+        raise InputError(f"{path}: cannot read layer {layer or '(first)'} ({exc}).{layers}"
+                         f"{hint}") from None
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: cannot decode the attributes as {options.get('encoding')} "
                          f"({exc.reason}). Give the right encoding (encoding = \"gbk\" or "
@@ -261,6 +288,14 @@ def read_layer(path: str | Path, *, layer: str | None = None, lon: str | None = 
         raise InputError(f"{path}: is a folder; give a file.")
     suffix = path.suffix.lower()
     if suffix in TABLE_SUFFIXES:
+        if layer is not None:
+            if suffix not in EXCEL_SUFFIXES:
+                raise InputError(f"{path}: a CSV/TXT table has no layers; remove layer = "
+                                 f"{layer!r}.")
+            if sheet is not None and sheet != layer:
+                raise InputError(f"{path}: both layer = {layer!r} and sheet = {sheet!r}; a "
+                                 "workbook's layer is its sheet, give one.")
+            sheet = layer
         return read_points_table(path, lon=lon, lat=lat, crs=crs or "EPSG:4326",
                                  encoding=encoding, sheet=sheet)
     if suffix in KML_SUFFIXES:
@@ -276,11 +311,12 @@ def read_candidates(path: str | Path, *, columns: dict[str, str] | None = None,
     """Read and validate a candidate-site layer (see :func:`read_layer`);
     Chinese headers (站址编码, 站址类型, 挂高 …) are recognised, ``columns``
     and ``defaults`` as in :func:`siteplan.sources.columns.canonical_columns`."""
-    from siteplan.sources.columns import CANDIDATE_HEADERS, canonical_columns
+    from siteplan.sources.columns import CANDIDATE_HEADERS, candidate_ids, canonical_columns
 
     frame = read_layer(path, **kwargs)  # type: ignore[arg-type]
     frame = canonical_columns(frame, CANDIDATE_HEADERS, columns=columns, defaults=defaults,
                               source=str(path))
+    frame = candidate_ids(frame, Path(path).stem)
     return validate_candidates(frame, source=str(path))
 
 

@@ -27,10 +27,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from siteplan.errors import ConfigError, InputError
+from siteplan.errors import InputError
 from siteplan.landuse import ZONE_CLASSES, normalise_class, prepare_zones
-from siteplan.schema import normalise_kind, suggest
-from siteplan.sources.rows import BadRows
+from siteplan.schema import suggest
+from siteplan.sources.rows import screen_inventory
 
 if TYPE_CHECKING:
     from siteplan.config import LayerSpec, PlanConfig
@@ -125,7 +125,7 @@ def read_zones(spec: LayerSpec, *, several: bool = False) -> tuple[gpd.GeoDataFr
     source = str(spec.path)
     frame = read_layer(spec.path, **spec.read_kwargs())
     notes = list(frame.attrs.get("notes", []))
-    if frame.attrs.get("encoding"):
+    if frame.attrs.get("encoding") not in (None, "utf-8", "utf-8-sig"):
         notes.append(f"{source}: text decoded as {frame.attrs['encoding']}.")
     zones, more = prepare_zones(frame, source=source, class_column=spec.class_column,
                                 zone_class=spec.zone_class,
@@ -164,79 +164,63 @@ def combine_zones(specs: list[LayerSpec]) -> tuple[gpd.GeoDataFrame | None, list
     return combined, notes
 
 
-def screen_inventory(frame: gpd.GeoDataFrame, source: str) -> tuple[gpd.GeoDataFrame,
-                                                                     pd.DataFrame]:
-    """Drop the rows of a GIS inventory that cannot be candidates (no
-    geometry, no or repeated ``site_id``, unknown ``kind``, height not a
-    positive number), listing them like a reader's rejected rows."""
-    bad = BadRows(source)
-    lines = frame.attrs.get("lines") or list(range(int(frame.attrs.get("row_offset", 1)),
-                                                   int(frame.attrs.get("row_offset", 1))
-                                                   + len(frame)))
-    lines = np.asarray(lines)
-    ok = np.ones(len(frame), dtype=bool)
-    geometry = frame.geometry
-    missing = (geometry.isna() | geometry.is_empty).to_numpy()
-    bad.add(lines[missing], "geometry", "no geometry")
-    ok &= ~missing
-    if "site_id" in frame.columns:
-        ids = frame["site_id"].astype("string").str.strip()
-        empty = (ids.isna() | (ids == "")).to_numpy() & ok
-        bad.add(lines[empty], "site_id", "site_id is empty")
-        ok &= ~empty
-        dup = ids.where(ok).duplicated(keep="first").to_numpy() & ok
-        bad.add(lines[dup], "site_id", "repeated site_id")
-        ok &= ~dup
-    if "kind" in frame.columns:
-        unknown = frame["kind"].map(lambda k: normalise_kind(k) is None).to_numpy() & ok
-        for i in np.flatnonzero(unknown):
-            bad.add([lines[i]], "kind", f"unknown kind {frame['kind'].iloc[i]!r}")
-        ok &= ~unknown
-    if "height_m" in frame.columns:
-        height = pd.to_numeric(frame["height_m"], errors="coerce")
-        wrong = ((height.isna() & frame["height_m"].notna()) | (height <= 0)).to_numpy() & ok
-        bad.add(lines[wrong], "height_m", "height_m is not a positive number")
-        ok &= ~wrong
-    out = frame[ok].reset_index(drop=True)
-    out.attrs = dict(frame.attrs)
-    if "lines" in frame.attrs:
-        out.attrs["lines"] = [int(n) for n in lines[ok]]
-    return out, bad.table()
-
-
 def _read_candidates(spec: LayerSpec, assumptions) -> tuple[gpd.GeoDataFrame, list[str]]:
-    from siteplan.schema import validate_candidates
-    from siteplan.sources.columns import CANDIDATE_HEADERS, canonical_columns
-    from siteplan.sources.detect import read_source, source_type
-    from siteplan.sources.files import read_layer
+    from siteplan.sources.detect import read_source
 
-    kind = source_type(spec.path)
-    source = str(spec.path)
-    if kind != "inventory" and (spec.columns or spec.defaults):
-        raise ConfigError(f"{source}: columns/defaults apply to GIS inventories; this file is "
-                          f"read as {kind.replace('_', ' ')} (its own headers). Remove them.")
-    if kind == "inventory":
-        frame = read_layer(spec.path, **spec.read_kwargs())
-        frame = canonical_columns(frame, CANDIDATE_HEADERS, columns=spec.columns,
-                                  defaults=spec.defaults, source=source)
-        rejected = pd.DataFrame(columns=["line", "column", "reason"])
-        if spec.on_bad_rows == "report":
-            frame, rejected = screen_inventory(frame, source)
-            if len(frame) == 0:
-                raise InputError(f"{source}: no usable row ({len(rejected)} rejected).")
-        out = validate_candidates(frame, source=source)
-        out["source"] = spec.path.name
-        out.attrs["rejected"] = rejected
-        out.attrs["source_type"] = kind
-    else:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # rejected rows are returned
-            out = read_source(spec.path, **spec.read_kwargs(), on_bad_rows=spec.on_bad_rows,
-                              assumptions=assumptions)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # rejected rows are returned
+        out = read_source(spec.path, **spec.read_kwargs(), on_bad_rows=spec.on_bad_rows,
+                          columns=spec.columns or None, defaults=spec.defaults or None,
+                          assumptions=assumptions)
     notes = list(out.attrs.get("notes", []))
     if out.attrs.get("encoding") not in (None, "utf-8", "utf-8-sig"):
-        notes.append(f"{source}: text decoded as {out.attrs['encoding']}.")
+        notes.append(f"{spec.path}: text decoded as {out.attrs['encoding']}.")
     return out, notes
+
+
+def shift_warnings(layers: list[gpd.GeoDataFrame], specs: list[LayerSpec], *,
+                   match_m: float = 15.0) -> list[str]:
+    """Warnings for WGS84 layers whose points sit on another layer's
+    structures as they would appear in GCJ-02 (an Amap/奥维 list read without
+    ``crs = "gcj02"``, ~500 m off).
+
+    A WGS84 layer is suspect when at least 5 of its points, and half of those
+    within 1 km of the other layer, are within ``match_m`` of a point of a
+    layer read with ``crs = "gcj02"``/``"bd09"`` *shifted back* to GCJ-02,
+    and farther from its true (WGS84) position.
+    """
+    from scipy.spatial import cKDTree
+
+    from siteplan.sources.coords import out_of_china, shifted_system, wgs84_to_gcj02
+
+    shifted = [(layer, spec) for layer, spec in zip(layers, specs, strict=True)
+               if shifted_system(spec.crs) and len(layer)]
+    plain = [(layer, spec) for layer, spec in zip(layers, specs, strict=True)
+             if not shifted_system(spec.crs) and len(layer)]
+    notes = []
+    for layer, spec in plain:
+        pts = layer.to_crs(4326)
+        x, y = pts.geometry.x.to_numpy(), pts.geometry.y.to_numpy()
+        inside = ~out_of_china(x, y)
+        if inside.sum() < 5:
+            continue
+        for other, other_spec in shifted:
+            ref = other.to_crs(4326)
+            tx, ty = ref.geometry.x.to_numpy(), ref.geometry.y.to_numpy()
+            gx, gy = wgs84_to_gcj02(tx, ty)
+            scale = np.array([111_320.0 * np.cos(np.radians(np.nanmean(y))), 110_540.0])
+            here = np.column_stack([x[inside], y[inside]]) * scale
+            true_d, _ = cKDTree(np.column_stack([tx, ty]) * scale).query(here)
+            gcj_d, _ = cKDTree(np.column_stack([gx, gy]) * scale).query(here)
+            near = np.minimum(true_d, gcj_d) < 1000.0
+            on_gcj = (gcj_d < match_m) & (true_d > 2 * match_m)
+            if on_gcj.sum() >= 5 and on_gcj.sum() >= 0.5 * near.sum():
+                notes.append(
+                    f"warning: {spec.path.name}: {int(on_gcj.sum())} of its points sit on "
+                    f"{other_spec.path.name}'s structures as they appear in "
+                    f"{shifted_system(other_spec.crs).upper()}, ~500 m from their WGS84 "
+                    "positions: is it an Amap/奥维 export? Give it crs = \"gcj02\".")
+    return notes
 
 
 def _read_targets(spec: LayerSpec) -> tuple[gpd.GeoDataFrame, list[str]]:
@@ -274,6 +258,7 @@ def load_inputs(cfg: PlanConfig) -> PlanInputs:
             notes.append(f"{spec.path}: {len(table)} unusable rows skipped (first: line "
                          f"{table['line'].iloc[0]}, {table['reason'].iloc[0]}).")
         layers.append(layer)
+    notes += shift_warnings(layers, cfg.candidates)
     if all(x.attrs.get("source_type") == "inventory" for x in layers):
         candidates = concat_candidates(layers, [str(s.path) for s in cfg.candidates])
     else:  # OSM, OpenCelliD, open lists: merge duplicates across sources

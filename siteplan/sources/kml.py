@@ -34,6 +34,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -140,6 +141,21 @@ def _extended(placemark: ET.Element) -> dict[str, str]:
     return fields
 
 
+def _parse(data: bytes, source: str) -> ET.Element:
+    """Parse KML bytes; a GBK/GB18030 declaration (expat reads no multi-byte
+    codec) is decoded here and the declaration dropped."""
+    head = data[:200].lower()
+    if b"encoding=" in head and not any(e in head for e in (b'"utf-8"', b"'utf-8'",
+                                                              b'"utf8"', b"'utf8'")):
+        match = re.search(rb"encoding=[\"']([A-Za-z0-9_\-]+)[\"']", data[:200])
+        if match:
+            from siteplan.sources.text import decode
+
+            text, _ = decode(data, source, match.group(1).decode("ascii"))
+            return ET.fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", text))
+    return ET.fromstring(data)
+
+
 def _root(path: Path) -> ET.Element:
     try:
         if path.suffix.lower() == ".kmz":
@@ -151,7 +167,7 @@ def _root(path: Path) -> ET.Element:
                 data = archive.read(name)
         else:
             data = path.read_bytes()
-        return ET.fromstring(data)
+        return _parse(data, str(path))
     except zipfile.BadZipFile as exc:
         raise InputError(f"{path}: not a KMZ (zip) file ({exc}). Export it again.") from None
     except ET.ParseError as exc:

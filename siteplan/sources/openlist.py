@@ -53,9 +53,9 @@ import pandas as pd
 
 from siteplan.errors import InputError
 from siteplan.schema import KIND_NAMES, KINDS, normalise_kind, suggest, validate_candidates
-from siteplan.sources.coords import lonlat_problems, shifted_system, to_wgs84
+from siteplan.sources.coords import CRS_NAMES, lonlat_problems, shifted_system, to_wgs84
 from siteplan.sources.files import parse_degrees
-from siteplan.sources.rows import BadRows, check_policy
+from siteplan.sources.rows import BadRows, Lines, check_policy
 from siteplan.sources.text import EXCEL_SUFFIXES, norm_header, read_table  # noqa: F401
 
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -146,7 +146,10 @@ def read_open_list(path: str | Path, *, crs: str = "wgs84", sheet: str | int | N
     lon = table[cols["lon"]].map(parse_degrees).to_numpy(float)
     lat = table[cols["lat"]].map(parse_degrees).to_numpy(float)
     ok = np.ones(len(table), dtype=bool)
-    system = "EPSG:4326" if str(crs).lower() in ("wgs84", "epsg:4326") else str(crs)
+    named = CRS_NAMES.get(str(crs).strip().lower().replace("-", "_").replace(" ", ""))
+    system = "EPSG:4326" if str(crs).lower() in ("wgs84", "epsg:4326") else (named or str(crs))
+    if shifted_system(crs):
+        system = shifted_system(crs)
     for mask, why in lonlat_problems(lon, lat, system):
         for i in np.flatnonzero(mask & ok):
             bad.add([lines[i]], f"{cols['lon']}/{cols['lat']}",
@@ -199,7 +202,7 @@ def read_open_list(path: str | Path, *, crs: str = "wgs84", sheet: str | int | N
     }, geometry=gpd.points_from_xy(x, y), crs=4326)
     if "open_access" in cols:
         out["open_access"] = keep[cols["open_access"]].to_numpy()
-    out.attrs["lines"] = [int(n) for n in lines[ok]]
+    out.attrs["lines"] = Lines(int(n) for n in lines[ok])
     out.attrs["row_offset"] = 2
     out = validate_candidates(out, source=str(path))
     out.attrs["encoding"] = table.attrs.get("encoding")

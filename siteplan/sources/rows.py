@@ -17,11 +17,37 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterable
 
+import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from siteplan.errors import InputError
+from siteplan.schema import normalise_kind
 
 ON_BAD_ROWS = ("raise", "report")
+
+
+class Lines(tuple):
+    """File line numbers of a table's rows, kept in ``attrs["lines"]``.
+
+    pandas deep-copies ``attrs`` on every operation; this tuple is immutable
+    and copies as itself, so 10^5 line numbers cost nothing per step.
+
+    Examples
+    --------
+    >>> import copy
+    >>> lines = Lines([3, 4, 7])
+    >>> copy.deepcopy(lines) is lines, lines[2]
+    (True, 7)
+    """
+
+    __slots__ = ()
+
+    def __deepcopy__(self, memo: dict) -> Lines:
+        return self
+
+    def __copy__(self) -> Lines:
+        return self
 
 
 def check_policy(on_bad_rows: str) -> str:
@@ -66,3 +92,53 @@ class BadRows:
                              "(--skip-bad-rows) to skip and list them.")
         warnings.warn(f"{text}. Skipped; listed in attrs['rejected'].", stacklevel=3)
         return table
+
+
+def screen_inventory(frame: gpd.GeoDataFrame, source: str) -> tuple[gpd.GeoDataFrame,
+                                                                     pd.DataFrame]:
+    """Drop the rows of a GIS inventory that cannot be candidates (no
+    geometry, no or repeated ``site_id``, unknown ``kind``, height not a
+    positive number), listing them like a reader's rejected rows.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point
+    >>> raw = gpd.GeoDataFrame({"site_id": ["a", "a", "b"], "kind": ["铁塔", "tower", "ufo"]},
+    ...                        geometry=[Point(0, 0), Point(1, 1), Point(2, 2)], crs=4326)
+    >>> kept, rejected = screen_inventory(raw, "inv.gpkg")
+    >>> kept["site_id"].tolist(), rejected[["line", "reason"]].values.tolist()
+    (['a'], [[2, 'repeated site_id'], [3, "unknown kind 'ufo'"]])
+    """
+    bad = BadRows(source)
+    lines = frame.attrs.get("lines") or list(range(int(frame.attrs.get("row_offset", 1)),
+                                                   int(frame.attrs.get("row_offset", 1))
+                                                   + len(frame)))
+    lines = np.asarray(lines)
+    ok = np.ones(len(frame), dtype=bool)
+    geometry = frame.geometry
+    missing = (geometry.isna() | geometry.is_empty).to_numpy()
+    bad.add(lines[missing], "geometry", "no geometry")
+    ok &= ~missing
+    if "site_id" in frame.columns:
+        ids = frame["site_id"].astype("string").str.strip()
+        empty = (ids.isna() | (ids == "")).to_numpy() & ok
+        bad.add(lines[empty], "site_id", "site_id is empty")
+        ok &= ~empty
+        dup = ids.where(ok).duplicated(keep="first").to_numpy() & ok
+        bad.add(lines[dup], "site_id", "repeated site_id")
+        ok &= ~dup
+    if "kind" in frame.columns:
+        unknown = frame["kind"].map(lambda k: normalise_kind(k) is None).to_numpy() & ok
+        for i in np.flatnonzero(unknown):
+            bad.add([lines[i]], "kind", f"unknown kind {frame['kind'].iloc[i]!r}")
+        ok &= ~unknown
+    if "height_m" in frame.columns:
+        height = pd.to_numeric(frame["height_m"], errors="coerce")
+        wrong = ((height.isna() & frame["height_m"].notna()) | (height <= 0)).to_numpy() & ok
+        bad.add(lines[wrong], "height_m", "height_m is not a positive number")
+        ok &= ~wrong
+    out = frame[ok].reset_index(drop=True)
+    out.attrs = dict(frame.attrs)
+    if "lines" in frame.attrs:
+        out.attrs["lines"] = Lines(int(n) for n in lines[ok])
+    return out, bad.table()

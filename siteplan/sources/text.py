@@ -127,6 +127,24 @@ def is_summary_row(cells: Sequence[object]) -> bool:
     return False
 
 
+def _summary_rows(body: pd.DataFrame) -> pd.Series:
+    """:func:`is_summary_row` for every row, vectorised over the first three
+    filled cells (the leading empty cells of a row skipped)."""
+    mask = pd.Series(False, index=body.index)
+    if body.empty:
+        return mask
+    words = set(SUMMARY_WORDS)
+    seen = pd.Series(0, index=body.index)
+    for column in body.columns[:8]:
+        cells = body[column]
+        filled = cells.notna() & (cells.astype("string").str.strip() != "").fillna(False)
+        clean = cells.astype("string").str.replace(r"[\s\u3000:：]", "", regex=True) \
+            .str.lower()
+        mask |= (filled & (seen < 3) & clean.isin(words).fillna(False)).to_numpy()
+        seen += filled.astype(int)
+    return mask
+
+
 def header_row(raw: pd.DataFrame, known: Iterable[str], *, need: int, scan: int = 20) -> int | None:
     """Index of the first of ``scan`` rows with at least ``need`` cells among
     the ``known`` headers (compared with :func:`norm_header`), else None."""
@@ -138,17 +156,22 @@ def header_row(raw: pd.DataFrame, known: Iterable[str], *, need: int, scan: int 
     return None
 
 
-def read_raw(path: Path, *, sheet: str | int | None = None,
-             encoding: str | None = None) -> tuple[pd.DataFrame, str | None]:
+def read_raw(path: Path, *, sheet: str | int | None = None, encoding: str | None = None,
+             head_bytes: int | None = None) -> tuple[pd.DataFrame, str | None]:
     """Every cell as text (no header), and the encoding of a text file.
 
-    The index is the line (CSV) or row (Excel) number a user sees."""
+    The index is the line (CSV) or row (Excel) number a user sees.
+    ``head_bytes`` reads only the whole lines in the first so many bytes of a
+    text file (to look at its header)."""
     if path.stat().st_size == 0:
         raise InputError(f"{path}: the file is empty.")
     if path.suffix.lower() in EXCEL_SUFFIXES:
         try:
             raw = pd.read_excel(path, sheet_name=sheet or 0, header=None, dtype=str)
         except (ValueError, OSError, KeyError) as exc:
+            if sheet is not None and "not found" in str(exc).lower():
+                raise InputError(f"{path}: no sheet {sheet!r} ({exc}). Give one of the "
+                                 "workbook's sheets.") from None
             raise InputError(f"{path}: cannot read as a spreadsheet ({exc}). Open it in Excel "
                              "and save it again as .xlsx.") from exc
         except Exception as exc:  # noqa: BLE001 - zip/xml errors of a corrupt workbook
@@ -156,7 +179,14 @@ def read_raw(path: Path, *, sheet: str | int | None = None,
                              f"{exc}). Open it in Excel and save it again as .xlsx.") from exc
         raw.index = raw.index + 1
         return raw, None
-    text, used = decode(path.read_bytes(), str(path), encoding)
+    if head_bytes is None:
+        data = path.read_bytes()
+    else:
+        with path.open("rb") as handle:
+            data = handle.read(head_bytes)
+        if len(data) == head_bytes and b"\n" in data:
+            data = data[:data.rindex(b"\n") + 1]
+    text, used = decode(data, str(path), encoding)
     sample = text[:20000]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",\t;|")
@@ -203,7 +233,7 @@ def read_table(path: str | Path, known: Iterable[str], *, need: int = 2,
     body.columns = header
     body = body.loc[:, [not (h.startswith("column_") and body[h].isna().all()) for h in header]]
     empty = body.isna().all(axis=1)
-    summary = body.apply(lambda r: is_summary_row(r.tolist()), axis=1) if len(body) else empty
+    summary = _summary_rows(body)
     body = body[~empty & ~summary]
     body.attrs["encoding"] = used
     body.attrs["header_line"] = int(raw.index[at])

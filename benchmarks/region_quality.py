@@ -1,0 +1,99 @@
+"""Stitching quality: the stitched regional plan against the whole-region plan.
+
+On a synthetic province small enough to plan whole in one process, plan it
+(1) whole with :func:`siteplan.planner.plan` and (2) unit by unit with the
+border stitch (:func:`siteplan.region.plan_region`, loop executor: same
+code as the Dask tasks, no cluster), then compare per milestone the total
+site cost and which target areas reach their target.
+
+Run: ``python benchmarks/region_quality.py --columns 3 --rows 2 --spacing 200 \
+--unit-limit 5 --whole-limit 30``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from siteplan.datasets.province import write_province
+from siteplan.planner import plan
+from siteplan.region.config import load_region_config
+from siteplan.region.partition import read_inputs
+from siteplan.region.run import plan_region
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--columns", type=int, default=3)
+    ap.add_argument("--rows", type=int, default=2)
+    ap.add_argument("--spacing", type=float, default=200.0)
+    ap.add_argument("--unit-limit", type=float, default=5.0)
+    ap.add_argument("--whole-limit", type=float, default=30.0)
+    ap.add_argument("--no-keep-border", action="store_true",
+                    help="stitch with whole-area targets only")
+    ap.add_argument("--json", type=Path, default=None)
+    args = ap.parse_args()
+    root = Path(tempfile.mkdtemp(prefix="region-quality-"))
+    write_province(root / "in", args.columns, args.rows, spacing_m=args.spacing,
+                   time_limit_s=args.unit_limit)
+    cfg = load_region_config(root / "in" / "region.toml")
+    cands, targets, landuse = read_inputs(cfg.plan)
+    t0 = time.perf_counter()
+    whole = plan(cands, targets, landuse=landuse, assumptions=cfg.plan.assumptions,
+                 method=cfg.plan.method, time_limit_s=args.whole_limit, seed=cfg.plan.seed)
+    whole_s = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    region = plan_region(cfg, root / "out", executor="loop", offline=True,
+                         work_dir=root / "work", keep_border_coverage=not args.no_keep_border)
+    region_s = time.perf_counter() - t1
+    unit_bounds: dict[int, list[float]] = {}
+    for res in region.unit_results.values():
+        if not res.get("planned"):
+            continue
+        with open(Path(res["strip_file"]).with_name("plan.pkl"), "rb") as fh:
+            unit_plan = pickle.load(fh)  # the run's own work folder
+        for m in unit_plan.milestones:
+            unit_bounds.setdefault(m.milestone, [0.0, 0.0])
+            unit_bounds[m.milestone][0] += float(m.result.cost)
+            unit_bounds[m.milestone][1] += float(m.result.lower_bound)
+    rows = []
+    areas = region.stitch["areas"]
+    for m in whole.milestones:
+        year = m.milestone
+        w_cost = float(whole.sites(year)["cost_cny"].sum())
+        total = region.summary[(region.summary["unit_code"] == "TOTAL")
+                               & (region.summary["year"] == year)].iloc[0]
+        r_cost = float(total["cost_cny"])
+        wa = whole.area_coverage(year).set_index("area_id")["target_met"]
+        ra = areas[areas["year"] == year].set_index("area_id")["target_met"]
+        rows.append({
+            "year": year, "whole_sites": len(whole.sites(year)), "stitched_sites": int(total["sites"]),
+            "whole_cost_cny": w_cost, "stitched_cost_cny": r_cost,
+            "cost_ratio": r_cost / w_cost, "whole_areas_met": int(wa.sum()),
+            "stitched_areas_met": int(ra.reindex(wa.index).fillna(False).sum()),
+            "areas": len(wa),
+            "met_in_whole_not_stitched": sorted(set(wa[wa].index) - set(ra[ra].index)),
+            "whole_gap": float(m.result.gap) if np.isfinite(m.result.gap) else None,
+            "units_solver_cost_cny": unit_bounds.get(year, [None, None])[0],
+            "units_solver_gap": (1 - unit_bounds[year][1] / unit_bounds[year][0])
+            if unit_bounds.get(year) and unit_bounds[year][0] else None,
+        })
+    out = {"columns": args.columns, "rows": args.rows, "spacing_m": args.spacing,
+           "unit_limit_s": args.unit_limit, "whole_limit_s": args.whole_limit,
+           "keep_border_coverage": not args.no_keep_border,
+           "demand_points_whole": len(whole.demand), "whole_s": round(whole_s, 1),
+           "region_loop_s": round(region_s, 1), "stitch": region.stitch["milestones"]
+           .to_dict(orient="records"), "milestones": rows}
+    print(json.dumps(out, indent=1))
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=1))
+
+
+if __name__ == "__main__":
+    main()

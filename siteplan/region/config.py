@@ -1,0 +1,124 @@
+"""The region config: a plan config plus a ``[region]`` table.
+
+Everything a plan config accepts (candidate sources, targets, land use,
+milestones, solver, assumptions) applies to the whole province; the
+``[region]`` table names the units::
+
+    [region]
+    units = "units.gpkg"      # polygons with a code and a name; or leave out and
+    code_column = "code"      # give tile_km to plan square tiles instead
+    name_column = "name"
+    tile_km = 20
+    retries = 1               # times a failed unit is tried again
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> from siteplan.datasets import sample_path
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> text = sample_path("sample_county.toml").read_text().replace('"candidates.gpkg"',
+...     repr(str(sample_path("candidates.gpkg")))).replace('"targets.gpkg"',
+...     repr(str(sample_path("targets.gpkg")))).replace('"landuse.gpkg"',
+...     repr(str(sample_path("landuse.gpkg")))).replace('"roads.gpkg", "boundary.gpkg"', "")
+>>> _ = (folder / "r.toml").write_text(text + "\\n[region]\\ntile_km = 10\\n")
+>>> cfg = load_region_config(folder / "r.toml")
+>>> cfg.units is None, cfg.tile_km, cfg.plan.site_targets[2020]
+(True, 10.0, 150)
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from siteplan.config import LayerSpec, PlanConfig, config_from_dict
+from siteplan.errors import ConfigError
+
+DEFAULT_TILE_KM = 20.0
+
+
+class _RegionTable(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    units: LayerSpec | Path | None = None
+    code_column: str = "code"
+    name_column: str | None = "name"
+    tile_km: float | None = Field(default=None, gt=0)
+    retries: int = Field(default=1, ge=0, le=10)
+
+
+@dataclass(frozen=True)
+class RegionConfig:
+    """A loaded region config.
+
+    Attributes
+    ----------
+    plan : PlanConfig
+        The province-wide plan settings and inputs.
+    units : LayerSpec or None
+        The unit polygons (None: square tiles of ``tile_km``).
+    code_column, name_column : str
+        Columns of the unit layer holding a unique code and a display name.
+    tile_km : float
+        Tile side when no unit layer is given.
+    retries : int
+        Extra tries of a failed unit task.
+    source : Path
+        The config file.
+    """
+
+    plan: PlanConfig
+    units: LayerSpec | None
+    code_column: str
+    name_column: str | None
+    tile_km: float
+    retries: int
+    source: Path
+
+
+def load_region_config(path: str | Path) -> RegionConfig:
+    """Read and validate a region config (a plan config with a ``[region]`` table).
+
+    Raises
+    ------
+    ConfigError
+        Unreadable TOML, unknown or invalid keys, missing files.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: region config file not found.")
+    try:
+        raw: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc}).") from exc
+    table = raw.pop("region", None)
+    if table is None:
+        raise ConfigError(f"{path}: no [region] table; add one naming the unit layer "
+                          "(units = \"units.gpkg\") or a tile size (tile_km = 20).")
+    try:
+        region = _RegionTable.model_validate(table)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"{path}: [region.{loc}] {first['msg']} "
+                          f"(input {first.get('input')!r}).") from None
+    plan = config_from_dict(raw, path)
+    units = None
+    if region.units is not None:
+        spec = region.units if isinstance(region.units, LayerSpec) else LayerSpec(path=region.units)
+        full = spec.path if spec.path.is_absolute() else path.parent / spec.path
+        if not full.exists():
+            raise ConfigError(f"{path}: [region] units file {str(spec.path)!r} not found "
+                              f"(looked at {full}). Fix the path; relative paths start at the "
+                              "config file's folder.")
+        units = spec.model_copy(update={"path": full})
+    elif region.tile_km is None:
+        raise ConfigError(f"{path}: [region] needs units = \"FILE\" (county polygons) or "
+                          "tile_km = SIDE (square tiles).")
+    return RegionConfig(plan=plan, units=units, code_column=region.code_column,
+                        name_column=region.name_column,
+                        tile_km=float(region.tile_km or DEFAULT_TILE_KM),
+                        retries=region.retries, source=path)

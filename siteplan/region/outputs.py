@@ -1,0 +1,257 @@
+"""The province outputs: merged GeoPackage, summary, unit folders, overview map.
+
+Written into the run's staging folder (swapped in whole by the caller):
+
+- ``plan.gpkg``: ``units`` (outlines with code and name) and ``sites_<year>``
+  (every site of the stitched plan with its unit, status, since, cost);
+- ``summary.csv`` / ``summary.json``: per unit and year, and a ``TOTAL`` row
+  per year: sites, new vs reused, cost, coverage, land-use conflicts, power;
+  the JSON adds the area-target check over whole areas, the border stitch,
+  failed units with their errors, per-unit task times and peak memory;
+- ``units/<folder>/``: each unit's plan folder in the usual format;
+- ``map.html``: the whole region (units outlined, sites per milestone).
+
+Unit names and every other input text reach the CSV through
+:func:`siteplan.io.tables.write_csv` (no spreadsheet formula) and the map
+only as JSON data shown with ``textContent``
+(:class:`siteplan.maplayers.MapPage`).
+
+Examples
+--------
+>>> from siteplan.region.outputs import STATUS_STYLES
+>>> sorted(STATUS_STYLES)
+['new', 'on_air', 'reused']
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from siteplan.io.tables import write_csv
+from siteplan.maplayers import MapPage, areas_spec, points_spec, resolve_tiles
+
+STATUS_STYLES = {"on_air": "#2c7fb8", "reused": "#41ab5d", "new": "#e31a1c"}
+
+
+def _since(selected: dict[int, list[str]], years: tuple[int, ...]) -> dict[str, int]:
+    since: dict[str, int] = {}
+    for year in years:
+        for site in selected.get(year, []):
+            since.setdefault(site, year)
+    return since
+
+
+def merged_sites(result, candidates: gpd.GeoDataFrame, years: tuple[int, ...]
+                 ) -> dict[int, gpd.GeoDataFrame]:
+    """Every stitched site per year with its unit, status, since and cost."""
+    selected = result.stitch["selected"] if result.stitch else {y: [] for y in years}
+    since = _since(selected, years)
+    rows = [o["sites"] for o in result.unit_outputs.values() if len(o["sites"])]
+    facts = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(
+        columns=["year", "site_id", "home", "status", "cost_cny", "landuse_flag", "load_kw",
+                 "energy_kwh_per_year", "power_cost_cny_per_year"])
+    facts = facts.sort_values("home", ascending=False).drop_duplicates(["year", "site_id"])
+    units = result.units.set_index("unit_code")["unit_name"]
+    cands = candidates.copy()
+    cands["site_id"] = cands["site_id"].astype(str)
+    cands = cands.drop_duplicates("site_id").set_index("site_id")
+    home = result.unit_home
+    out = {}
+    for year in years:
+        ids = [s for s in selected.get(year, []) if s in cands.index]
+        base = cands.loc[ids].reset_index()
+        f = facts[facts["year"] == year].drop(columns=["year", "home"], errors="ignore")
+        table = base.merge(f, on="site_id", how="left")
+        table["unit_code"] = table["site_id"].map(home)
+        table["unit_name"] = table["unit_code"].map(units).fillna("")
+        table["since"] = table["site_id"].map(since)
+        cols = ["site_id", "unit_code", "unit_name", "kind", "status", "since", "cost_cny",
+                "landuse_flag", "load_kw", "name", "owner", "height_m", "on_air"]
+        cols = [c for c in cols if c in table] + ["geometry"]
+        out[year] = gpd.GeoDataFrame(table[cols], geometry="geometry", crs=candidates.crs)
+    return out
+
+
+def province_summary(result, sites: dict[int, gpd.GeoDataFrame], years: tuple[int, ...],
+                     site_targets: dict[int, int]) -> pd.DataFrame:
+    """Per unit and year, then a TOTAL row per year (see the module doc)."""
+    rows = []
+    areas = result.stitch["areas"] if result.stitch else pd.DataFrame()
+    for year in years:
+        s = sites[year]
+        for unit in result.units.itertuples(index=False):
+            code = unit.unit_code
+            mine = s[s["unit_code"] == code]
+            cov = result.unit_outputs.get(code, {}).get("coverage")
+            c = cov[cov["year"] == year].iloc[0] if cov is not None and len(cov) and \
+                (cov["year"] == year).any() else None
+            rows.append(_row(code, unit.unit_name, year, mine, c,
+                             "failed: " + result.failures[code] if code in result.failures
+                             else "ok" if code in result.unit_outputs else "no demand"))
+        a = areas[areas["year"] == year] if len(areas) else areas
+        total = {
+            "demand_weight": float(a["demand_weight"].sum()) if len(a) else 0.0,
+            "coverable_w": float(a["coverable_w"].sum()) if len(a) else 0.0,
+            "covered_w": float(a["covered_w"].sum()) if len(a) else 0.0,
+            "area_pieces": len(a), "area_pieces_met": int(a["target_met"].sum()) if len(a) else 0,
+            "landuse_conflicts": None,
+        }
+        row = _row("TOTAL", "", year, s, None, "failed units: " + ", ".join(result.failures)
+                   if result.failures else "ok")
+        row.update({k: v for k, v in total.items() if v is not None})
+        row["landuse_conflicts"] = int(sum(r["landuse_conflicts"] or 0 for r in rows
+                                           if r["year"] == year and r["unit_code"] != "TOTAL"))
+        row["covered_share"] = row["covered_w"] / row["demand_weight"] if row["demand_weight"] \
+            else np.nan
+        row["covered_of_coverable"] = row["covered_w"] / row["coverable_w"] \
+            if row["coverable_w"] else np.nan
+        row["site_target"] = site_targets.get(year)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _row(code: str, name: str, year: int, s: pd.DataFrame, cov, status: str) -> dict[str, Any]:
+    status_col = s["status"] if "status" in s else pd.Series(dtype=str)
+    flag = s["landuse_flag"].fillna("") if "landuse_flag" in s else pd.Series(dtype=str)
+    row = {"unit_code": code, "unit_name": name, "year": year, "status": status,
+           "sites": len(s), "new": int((status_col == "new").sum()),
+           "reused": int((status_col == "reused").sum()),
+           "on_air": int((status_col == "on_air").sum()),
+           "cost_cny": float(s["cost_cny"].fillna(0).sum()) if "cost_cny" in s else 0.0,
+           "landuse_restricted": int((flag == "restricted").sum()),
+           "landuse_forbidden": int((flag == "forbidden").sum()),
+           "load_kw": float(s["load_kw"].fillna(0).sum()) if "load_kw" in s else 0.0,
+           "site_target": None}
+    if cov is not None:
+        row.update({"demand_weight": float(cov["demand_weight"]),
+                    "coverable_w": float(cov["coverable_w"]), "covered_w": float(cov["covered_w"]),
+                    "area_pieces": int(cov["area_pieces"]),
+                    "area_pieces_met": int(cov["area_pieces_met"]),
+                    "landuse_conflicts": int(cov["landuse_conflicts"])})
+        row["covered_share"] = row["covered_w"] / row["demand_weight"] if row["demand_weight"] \
+            else np.nan
+        row["covered_of_coverable"] = row["covered_w"] / row["coverable_w"] \
+            if row["coverable_w"] else np.nan
+    else:
+        row.update({"demand_weight": 0.0, "coverable_w": 0.0, "covered_w": 0.0,
+                    "area_pieces": 0, "area_pieces_met": 0, "landuse_conflicts": 0,
+                    "covered_share": np.nan, "covered_of_coverable": np.nan})
+    return row
+
+
+def overview_map(units: gpd.GeoDataFrame, sites: dict[int, gpd.GeoDataFrame], *,
+                 title: str, tiles: str | None, lang: str = "en") -> MapPage:
+    """The whole region as one self-contained page: unit outlines labelled
+    with their names, one site layer per milestone switched by a slider.
+    Unit names and site facts reach the page only as JSON data shown as text
+    (:class:`siteplan.maplayers.MapPage`); outlines are simplified to ~30 m."""
+    u = units.to_crs(4326)
+    minx, miny, maxx, maxy = u.total_bounds
+    layers = [areas_spec("units", "units", u.geometry.simplify(0.0003).to_numpy(),
+                         np.zeros(len(u), int),
+                         styles=[{"color": "#333333", "weight": 2, "fillOpacity": 0.0}],
+                         fields=["unit", "name"],
+                         rows=[[c, n] for c, n in zip(u["unit_code"], u["unit_name"],
+                                                      strict=True)],
+                         tooltips=(u["unit_code"].astype(str) + " "
+                                   + u["unit_name"].astype(str)).tolist(),
+                         labels=u["unit_name"].astype(str).tolist())]
+    status_order = list(STATUS_STYLES)
+    styles = [{"radius": 4 if s != "new" else 6, "color": "#000000" if s == "new" else c,
+               "weight": 1, "fillColor": c, "fillOpacity": 0.85} for s, c in STATUS_STYLES.items()]
+    ids = []
+    for year, frame in sorted(sites.items()):
+        f = frame.to_crs(4326)
+        code = [status_order.index(s) if s in status_order else 1
+                for s in f["status"].fillna("reused")]
+        cost = f["cost_cny"] if "cost_cny" in f else pd.Series(np.nan, index=f.index)
+        layers.append(points_spec(
+            f"sites_{year}", f"sites {year} ({len(f)})", f.geometry.y, f.geometry.x, code,
+            styles=styles, show=year == max(sites),
+            fields=["site", "unit", "kind", "status", "since", "cost CNY"],
+            rows=[[a, b, c, d, "" if pd.isna(e) else int(e), "" if pd.isna(g) else round(g)]
+                  for a, b, c, d, e, g in zip(f["site_id"], f["unit_name"], f["kind"],
+                                              f["status"], f["since"], cost, strict=True)],
+            tooltips=(f["site_id"].astype(str) + " " + f["kind"].astype(str)).tolist()))
+        ids.append((int(year), f"sites_{year}"))
+    legend = {"title": "Sites", "entries": [
+        {"text": s.replace("_", " "), "fill": c,
+         "border": "2px solid #000000" if s == "new" else f"1px solid {c}",
+         "shape": "circle"} for s, c in STATUS_STYLES.items()]}
+    slider = None
+    if ids:
+        slider = {"label": "Milestone", "years": [y for y, _ in ids],
+                  "layers": [[i] for _, i in ids], "legend": [0] * len(ids)}
+    return MapPage(title=title, bounds=[[float(miny), float(minx)], [float(maxy), float(maxx)]],
+                   layers=layers, legends=[legend], slider=slider, tiles=resolve_tiles(tiles),
+                   lang=lang)
+
+
+def write_region_outputs(stage: Path, result, *, candidates: gpd.GeoDataFrame, parts: dict,
+                         folder_dirs: dict[str, Path], years: tuple[int, ...],
+                         site_targets: dict[int, int], name: str, tiles: str | None,
+                         offline: bool, lang: str, reach_m: float) -> list[Path]:
+    """Write every province output into ``stage``; returns the paths."""
+    written: list[Path] = []
+    units_dir = stage / "units"
+    units_dir.mkdir()
+    for code, fdir in folder_dirs.items():
+        if code in result.unit_outputs and (fdir / "plan").is_dir():
+            target = units_dir / result.units.set_index("unit_code").loc[code, "folder"]
+            shutil.copytree(fdir / "plan", target)
+            written.append(target)
+    sites = merged_sites(result, candidates, years)
+    gpkg = stage / "plan.gpkg"
+    units = result.units.to_crs(candidates.crs)
+    units.to_file(gpkg, layer="units", engine="pyogrio")
+    for year, frame in sites.items():
+        frame.to_file(gpkg, layer=f"sites_{year}", engine="pyogrio", geometry_type="Point")
+        wgs = frame.to_crs(4326)
+        write_csv(pd.DataFrame(frame.drop(columns="geometry")).assign(
+            lon=wgs.geometry.x.round(7), lat=wgs.geometry.y.round(7)), stage / f"sites_{year}.csv")
+        written.append(stage / f"sites_{year}.csv")
+    written.append(gpkg)
+    summary = province_summary(result, sites, years, site_targets)
+    result.summary = summary
+    write_csv(summary, stage / "summary.csv")
+    written.append(stage / "summary.csv")
+    areas = result.stitch["areas"] if result.stitch else pd.DataFrame()
+    seconds = pd.Series({c: r["seconds"] for c, r in result.unit_results.items()
+                         if c in result.planned}, dtype=float)
+    per_worker: dict[str, float] = {}
+    for r in [*result.unit_results.values(), *result.unit_outputs.values()]:
+        per_worker[r["worker"]] = max(per_worker.get(r["worker"], 0.0), float(r["peak_rss_mb"]))
+    report = {
+        "name": name, "years": list(years), "units": len(result.units), "halo_m": reach_m,
+        "planned_units": result.planned, "cached_units": result.cached,
+        "failed_units": [{"unit_code": c, "error": e} for c, e in result.failures.items()],
+        "area_targets": {
+            str(y): {"areas": int((areas["year"] == y).sum()) if len(areas) else 0,
+                     "met": int(areas.loc[areas["year"] == y, "target_met"].sum())
+                     if len(areas) else 0,
+                     "not_met": areas.loc[(areas["year"] == y) & ~areas["target_met"],
+                                          "area_id"].tolist() if len(areas) else []}
+            for y in years},
+        "stitch": result.stitch["milestones"].to_dict(orient="records") if result.stitch else [],
+        "unit_seconds": {"min": float(seconds.min()) if len(seconds) else None,
+                         "median": float(seconds.median()) if len(seconds) else None,
+                         "max": float(seconds.max()) if len(seconds) else None,
+                         "per_unit": seconds.round(2).to_dict()},
+        "peak_rss_mb_per_worker": per_worker,
+        "timings_s": {k: round(v, 2) for k, v in result.timings.items()},
+        "dashboard": result.dashboard,
+        "summary": json.loads(summary.to_json(orient="records")),
+    }
+    (stage / "summary.json").write_text(json.dumps(report, indent=1, ensure_ascii=False),
+                                        encoding="utf-8")
+    written.append(stage / "summary.json")
+    overview_map(result.units, sites, title=name, tiles=tiles, lang=lang).save(stage / "map.html")
+    written.append(stage / "map.html")
+    return written

@@ -1,0 +1,234 @@
+"""Split a province's inputs into one partition per unit, written once.
+
+Each unit's partition holds the target areas clipped to the unit, the
+candidates within reach of it (a halo of the longest reach beyond its
+border, so a site across a county line can serve both sides) and the
+land-use zones near it, as GeoParquet files in the province's metric CRS.
+Candidates carry their home unit (``unit_code``) and ``near_border``: within the
+longest reach of a border between two units, i.e. sites the border stitch
+may re-decide. A partition is rewritten only when its content hash changes.
+
+Examples
+--------
+>>> from siteplan.defaults import Assumptions
+>>> import geopandas as gpd
+>>> from shapely.geometry import Point
+>>> cands = gpd.GeoDataFrame({"kind": ["tower", "streetlight"], "height_m": [40.0, 8.0]},
+...     geometry=[Point(0, 0), Point(1, 1)], crs=32650)
+>>> reach = longest_reach_m(cands, Assumptions())
+>>> 500 < reach < 5000
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from siteplan.config import PlanConfig
+from siteplan.coverage import mount_heights
+from siteplan.defaults import Assumptions
+from siteplan.radio import LinkBudget, scenario_for
+from siteplan.schema import ENVIRONMENTS, MACRO_KINDS, validate_candidates, validate_targets
+
+PARTITION_FILES = ("candidates.parquet", "targets.parquet", "landuse.parquet", "unit.parquet")
+ZONE_MARGIN_M = 2_000.0  # land-use zones this far beyond the halo are kept (rule buffers)
+
+
+@dataclass(frozen=True)
+class Partition:
+    """Where one unit's inputs are, and their content hash.
+
+    Attributes
+    ----------
+    unit_code, unit_name, folder : str
+    path : Path
+        Folder holding ``PARTITION_FILES``.
+    content_hash : str
+        SHA-256 of the partition's data (not of the file bytes).
+    targets, candidates : int
+        Row counts.
+    written : bool
+        Whether this call (re)wrote the files.
+    """
+
+    unit_code: str
+    unit_name: str
+    folder: str
+    path: Path
+    content_hash: str
+    targets: int
+    candidates: int
+    written: bool
+
+
+def read_inputs(cfg: PlanConfig) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame,
+                                          gpd.GeoDataFrame | None]:
+    """Candidates, targets and land-use zones named by a plan config, read by
+    the one input loader ``siteplan plan`` uses
+    (:func:`siteplan.sources.inputs.load_inputs`)."""
+    from siteplan.sources.inputs import load_inputs
+
+    inputs = load_inputs(cfg)
+    return inputs.candidates, inputs.targets, inputs.landuse
+
+
+def longest_reach_m(candidates: gpd.GeoDataFrame, assumptions: Assumptions) -> float:
+    """The farthest any candidate covers in any environment (metres): the
+    radius of the spatial-index query of :func:`siteplan.coverage.coverage_matrix`
+    taken over every site class and environment."""
+    mode = str(assumptions["coverage.mode"])
+    macro = candidates["kind"].isin(MACRO_KINDS).to_numpy()
+    heights = mount_heights(candidates, assumptions)
+    budget = LinkBudget.from_assumptions(assumptions) if mode == "link_budget" else None
+    reach = 0.0
+    for is_macro in (True, False):
+        idx = np.flatnonzero(macro == is_macro)
+        if idx.size == 0:
+            continue
+        for environment in ENVIRONMENTS:
+            if budget is None:
+                kinds = candidates["kind"].iloc[idx].unique()
+                r = max(float(assumptions[f"radius_m.{k}.{environment}"]) for k in kinds)
+            else:
+                r = budget.max_reach_m(scenario_for(environment, macro=is_macro),
+                                       float(heights[idx].max()), macro=is_macro)
+            reach = max(reach, r)
+    return reach
+
+
+def frame_hash(frame: gpd.GeoDataFrame | pd.DataFrame) -> str:
+    """SHA-256 of a frame's columns, values, geometry (WKB) and CRS.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"x": [1, 2]})
+    >>> frame_hash(a) == frame_hash(a.copy()), frame_hash(a) == frame_hash(a.iloc[:1])
+    (True, False)
+    """
+    digest = hashlib.sha256()
+    digest.update(json.dumps([str(c) for c in frame.columns]).encode())
+    for column in frame.columns:
+        values = frame[column]
+        if isinstance(values, gpd.GeoSeries):
+            digest.update(str(values.crs).encode())
+            for wkb in shapely.to_wkb(values.to_numpy(), hex=False):
+                digest.update(wkb or b"")
+        else:
+            digest.update(pd.util.hash_pandas_object(values.astype(str), index=False)
+                          .to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def border_lines(units_m: gpd.GeoDataFrame) -> shapely.Geometry:
+    """The borders between units (each unit's boundary without the province's
+    outer boundary)."""
+    outline = shapely.union_all(units_m.geometry.to_numpy()).boundary
+    inner = shapely.union_all([g.boundary for g in units_m.geometry])
+    return inner.difference(outline.buffer(1.0))
+
+
+def home_units(points_m: gpd.GeoDataFrame, units_m: gpd.GeoDataFrame) -> np.ndarray:
+    """Code of the unit holding each point (the nearest unit for points outside all)."""
+    codes = units_m["unit_code"].to_numpy()
+    inside, unit_pos = units_m.sindex.query(points_m.geometry, predicate="intersects")
+    home = np.full(len(points_m), -1)
+    home[inside[::-1]] = unit_pos[::-1]  # first unit wins on a shared border
+    outside = np.flatnonzero(home < 0)
+    if outside.size:
+        near_pts, near_unit = units_m.sindex.nearest(points_m.geometry.iloc[outside])
+        home[outside[near_pts]] = near_unit
+    return codes[home]
+
+
+def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
+    """The polygonal part of a clipped geometry (empty if none)."""
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [g for g in getattr(geom, "geoms", []) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def _write_atomic(frame: gpd.GeoDataFrame, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    frame.to_parquet(tmp, index=False)
+    os.replace(tmp, path)
+
+
+def partition_region(units: gpd.GeoDataFrame, candidates: gpd.GeoDataFrame,
+                     targets: gpd.GeoDataFrame, landuse: gpd.GeoDataFrame | None, *,
+                     reach_m: float, work_dir: str | Path
+                     ) -> tuple[list[Partition], object, dict[str, str]]:
+    """Write each unit's partition under ``work_dir/partitions/<folder>/``.
+
+    Parameters
+    ----------
+    units : geopandas.GeoDataFrame
+        ``unit_code``, ``unit_name``, ``folder``, polygons (any CRS).
+    candidates, targets, landuse
+        Province inputs (any CRS; validated here).
+    reach_m : float
+        Halo width: candidates this close to a unit belong to its partition.
+    work_dir : path
+        The run's work folder (partitions are kept between runs).
+
+    Returns
+    -------
+    (list of Partition, metric CRS, {site_id: home unit code})
+    """
+    candidates = validate_candidates(candidates, "candidates")
+    targets = validate_targets(targets, "targets")
+    metric = targets.estimate_utm_crs()
+    units_m = units.to_crs(metric).reset_index(drop=True)
+    cands_m = candidates.to_crs(metric).reset_index(drop=True)
+    targets_m = targets.to_crs(metric).reset_index(drop=True)
+    zones_m = None if landuse is None else landuse.to_crs(metric).reset_index(drop=True)
+    cands_m["unit_code"] = home_units(cands_m, units_m)
+    borders = border_lines(units_m)
+    cands_m["near_border"] = (shapely.dwithin(cands_m.geometry.to_numpy(), borders, reach_m)
+                          if not borders.is_empty else False)
+    root = Path(work_dir) / "partitions"
+    out: list[Partition] = []
+    for unit in units_m.itertuples(index=False):
+        geom = unit.geometry
+        halo = cands_m.sindex.query(geom, predicate="dwithin", distance=reach_m)
+        part_c = cands_m.iloc[np.sort(halo)]
+        hit = targets_m.sindex.query(geom, predicate="intersects")
+        part_t = targets_m.iloc[np.sort(hit)].copy()
+        part_t["geometry"] = [_polygonal(g.intersection(geom)) for g in part_t.geometry]
+        part_t = part_t[~part_t.geometry.is_empty]
+        if zones_m is not None:
+            near = zones_m.sindex.query(geom, predicate="dwithin",
+                                        distance=reach_m + ZONE_MARGIN_M)
+            part_z = zones_m.iloc[np.sort(near)]
+        else:
+            part_z = gpd.GeoDataFrame({"zone_id": [], "zone_class": []}, geometry=[], crs=metric)
+        part_u = gpd.GeoDataFrame({"unit_code": [unit.unit_code], "unit_name": [unit.unit_name],
+                                   "has_landuse": [zones_m is not None]},
+                                  geometry=[geom], crs=metric)
+        frames = dict(zip(PARTITION_FILES, (part_c, part_t, part_z, part_u), strict=True))
+        content = hashlib.sha256("".join(frame_hash(f) for f in frames.values()).encode()) \
+            .hexdigest()
+        folder = root / unit.folder
+        marker = folder / "hash.txt"
+        written = False
+        if not (marker.exists() and marker.read_text().strip() == content
+                and all((folder / n).exists() for n in PARTITION_FILES)):
+            folder.mkdir(parents=True, exist_ok=True)
+            marker.unlink(missing_ok=True)
+            for name, frame in frames.items():
+                _write_atomic(gpd.GeoDataFrame(frame.reset_index(drop=True)), folder / name)
+            marker.write_text(content)
+            written = True
+        out.append(Partition(unit.unit_code, unit.unit_name, unit.folder, folder, content,
+                             len(part_t), len(part_c), written))
+    home = dict(zip(cands_m["site_id"].astype(str), cands_m["unit_code"], strict=True))
+    return out, metric, home

@@ -1,0 +1,183 @@
+"""End to end: a small province planned on a 2-worker local Dask cluster.
+
+One cluster (processes, 2 workers, 1 thread each) serves the module. The
+province is 2 x 1 synthetic counties on a coarse demand grid with a short
+solver time limit, so the first run takes well under a minute.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from siteplan.cli import main
+from siteplan.datasets.province import write_province
+from siteplan.region import plan_region
+
+EVIL_NAME = "<img src=x onerror=alert(1)>"
+FORMULA_NAME = '=HYPERLINK("http://x","y")'
+
+
+@pytest.fixture(scope="module")
+def client():
+    from dask.distributed import Client
+
+    from siteplan.region.run import local_cluster
+
+    cluster = local_cluster(2)  # processes, 2 workers, 1 thread each
+    client = Client(cluster)
+    yield client
+    client.close()
+    cluster.close()
+
+
+@pytest.fixture(scope="module")
+def region(tmp_path_factory, client):
+    root = tmp_path_factory.mktemp("region")
+    write_province(root / "in", 2, 1, spacing_m=800, time_limit_s=0.5)
+    units = gpd.read_file(root / "in" / "units.gpkg")
+    units.loc[0, "name"] = EVIL_NAME
+    units.loc[1, "name"] = FORMULA_NAME
+    units.to_file(root / "in" / "units.gpkg", engine="pyogrio")
+    lines: list[str] = []
+    start = time.perf_counter()
+    result = plan_region(root / "in" / "region.toml", root / "out", client=client,
+                         work_dir=root / "work", offline=True, progress=lines.append)
+    return {"root": root, "result": result, "lines": lines,
+            "seconds": time.perf_counter() - start}
+
+
+def test_cluster_plans_every_unit_and_stitches(region):
+    result, out = region["result"], region["root"] / "out"
+    assert region["seconds"] < 90  # about 20-35 s here at load 2-9 on 2 cores
+    assert sorted(result.planned) == ["C01", "C02"] and not result.failures
+    # each unit ran as a task in a worker process (both workers), not in this one
+    workers = {r["worker"] for r in result.unit_results.values()}
+    assert len(workers) == 2 and not any(w.endswith(f":{os.getpid()}") for w in workers)
+    # progress per unit, by name, and the dashboard address
+    assert sum("unit C0" in line for line in region["lines"]) >= 2
+    assert any(EVIL_NAME in line for line in region["lines"])
+    assert result.dashboard and result.dashboard.startswith("http")
+    assert any(line.startswith(f"Dask dashboard: {result.dashboard}") for line in region["lines"])
+    # every area target is met over whole areas (including the cross-border roads)
+    areas = result.stitch["areas"]
+    assert areas["target_met"].all()
+    assert any(a.startswith("P") for a in areas["area_id"])
+    # milestones are nested; the stitch never costs more than the units' own choice
+    years = sorted(result.stitch["selected"])
+    for a, b in zip(years, years[1:], strict=False):
+        assert set(result.stitch["selected"][a]) <= set(result.stitch["selected"][b])
+    m = result.stitch["milestones"]
+    assert (m["stitched_cost_cny"] <= m["units_cost_cny"] + 1e-6).all()
+    assert m["rows_solved"].sum() > 0  # there was border demand to stitch
+    # outputs: merged GeoPackage with the unit of each site, summary, unit folders, map
+    sites = gpd.read_file(out / "plan.gpkg", layer=f"sites_{years[-1]}")
+    assert set(sites["unit_code"]) == {"C01", "C02"}
+    assert sites["site_id"].is_unique
+    assert len(sites) == len(result.stitch["selected"][years[-1]])
+    summary = pd.read_csv(out / "summary.csv")
+    total = summary[(summary["unit_code"] == "TOTAL") & (summary["year"] == years[-1])].iloc[0]
+    per_unit = summary[(summary["unit_code"] != "TOTAL") & (summary["year"] == years[-1])]
+    assert total["sites"] == len(sites) == per_unit["sites"].sum()
+    assert total["cost_cny"] == pytest.approx(per_unit["cost_cny"].sum())
+    assert total["new"] + total["reused"] + total["on_air"] == total["sites"]
+    assert total["covered_of_coverable"] >= 0.9
+    for col in ("landuse_conflicts", "load_kw", "covered_share"):
+        assert col in summary
+    report = json.loads((out / "summary.json").read_text())
+    assert report["failed_units"] == [] and len(report["peak_rss_mb_per_worker"]) >= 1
+    assert report["area_targets"][str(years[-1])]["not_met"] == []
+    for folder in ("001-C01", "002-C02"):
+        unit_report = json.loads((out / "units" / folder / "report.json").read_text())
+        assert unit_report  # the usual plan folder
+        assert (out / "units" / folder / "plan.gpkg").exists()
+    assert (out / "map.html").stat().st_size < 2_000_000
+
+
+def test_user_text_is_data(region):
+    out = region["root"] / "out"
+    summary = (out / "summary.csv").read_text(encoding="utf-8")
+    assert "'" + FORMULA_NAME.replace('"', '""') in summary
+    assert "\n" + FORMULA_NAME not in summary and "," + FORMULA_NAME not in summary
+    html = (out / "map.html").read_text(encoding="utf-8")
+    assert EVIL_NAME not in html  # only JSON-escaped (\u003c...) inside data
+
+
+def test_rerun_redoes_only_what_failed_or_changed(region, client):
+    root = region["root"]
+    first = region["result"]
+    # nothing changed: nothing is planned again
+    again = plan_region(root / "in" / "region.toml", root / "out", client=client,
+                        work_dir=root / "work", offline=True)
+    assert again.planned == [] and sorted(again.cached) == ["C01", "C02"]
+    assert again.stitch["selected"] == first.stitch["selected"]
+    # a unit whose partition is damaged fails by name (after its retry); the others are kept
+    part = root / "work" / "partitions" / "002-C02"
+    shutil.rmtree(next((root / "work" / "units" / "002-C02").iterdir()))
+    (part / "candidates.parquet").write_bytes(b"not parquet")
+    broken = plan_region(root / "in" / "region.toml", root / "out", client=client,
+                         work_dir=root / "work", offline=True)
+    assert list(broken.failures) == ["C02"] and "parquet" in broken.failures["C02"].lower()
+    assert broken.planned == [] and broken.cached == ["C01"]
+    report = json.loads((root / "out" / "summary.json").read_text())
+    assert report["failed_units"][0]["unit_code"] == "C02"
+    summary = pd.read_csv(root / "out" / "summary.csv")
+    assert summary.loc[summary["unit_code"] == "C02", "status"].str.startswith("failed").all()
+    assert not (root / "out" / "units" / "002-C02").exists()
+    # repaired (the partition is rewritten from the inputs): only C02 is planned
+    (part / "candidates.parquet").unlink()
+    fixed = plan_region(root / "in" / "region.toml", root / "out", client=client,
+                        work_dir=root / "work", offline=True)
+    assert fixed.planned == ["C02"] and not fixed.failures
+    assert (root / "out" / "units" / "002-C02" / "report.json").exists()
+
+
+def test_cli_plan_region_on_a_running_scheduler(region, client):
+    root = region["root"]
+    result = CliRunner().invoke(main, [
+        "plan-region", str(root / "in" / "region.toml"), "--out", str(root / "cli-out"),
+        "--work-dir", str(root / "work"), "--scheduler", client.scheduler.address, "--offline"])
+    assert result.exit_code == 0, result.output
+    assert "2 units unchanged since the last run, 0 to plan" in result.output
+    assert "Dask dashboard: http" in result.output
+    assert (root / "cli-out" / "plan.gpkg").exists()
+    assert (root / "cli-out" / "units" / "001-C01" / "report.md").exists()
+
+
+def test_cli_loop_and_bad_scheduler(region, tmp_path):
+    root = region["root"]
+    result = CliRunner().invoke(main, [
+        "plan-region", str(root / "in" / "region.toml"), "--out", str(tmp_path / "loop"),
+        "--work-dir", str(root / "work"), "--loop", "--offline"])
+    assert result.exit_code == 0, result.output
+    assert "Dask dashboard" not in result.output
+    result = CliRunner().invoke(main, [
+        "plan-region", str(root / "in" / "region.toml"), "--out", str(tmp_path / "x"),
+        "--work-dir", str(root / "work"), "--scheduler", "tcp://127.0.0.1:9"])
+    assert result.exit_code == 2, result.output
+    assert "--scheduler tcp://127.0.0.1:9: cannot connect" in result.output
+    assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.browser
+def test_overview_map_renders_offline(region, tmp_path):
+    from .test_maps import _open
+
+    info, errors, dialogs, blocked = _open(
+        (region["root"] / "out" / "map.html").as_uri(), tmp_path / "region.png",
+        extra="""() => Array.from(document.querySelectorAll('.siteplan-label, .leaflet-tooltip'))
+                     .map(e => e.textContent)""")
+    assert not errors and not dialogs and not blocked
+    assert info["layers"] >= 4  # unit outlines and one site layer per milestone
+    assert info["legend"] == 1
+    assert any(EVIL_NAME in p for p in info["popups"])  # the unit's name, shown as text
+    assert EVIL_NAME in info["extra"]  # the permanent unit label, as text
+    sites = gpd.read_file(region["root"] / "out" / "plan.gpkg", layer="sites_2022")
+    assert len(sites) in info["groups"]
