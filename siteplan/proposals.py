@@ -266,16 +266,24 @@ def propose_sites(demand_m: gpd.GeoDataFrame, unreached: np.ndarray,
 
 
 def _finish(out: gpd.GeoDataFrame, taken_ids: set[str] | frozenset[str]) -> gpd.GeoDataFrame:
-    ids, counter = [], {}
-    for kind in out["kind"].tolist():
-        n = counter.get(kind, 0)
-        while True:
-            n += 1
-            candidate = f"{PREFIX[kind]}{n:05d}"
-            if candidate not in taken_ids:
-                break
-        counter[kind] = n
-        ids.append(candidate)
+    """Ids from the kind and the metric coordinates (to the metre), so the same
+    proposed place gets the same id in every run and in every unit of a region
+    (lattices are aligned to the origin); the same kind twice at one place is
+    kept once; an id already taken by a listed candidate gets a suffix."""
+    if len(out):
+        x = np.round(out.geometry.x.to_numpy()).astype(np.int64)
+        y = np.round(out.geometry.y.to_numpy()).astype(np.int64)
+        out = out.assign(_x=x, _y=y).drop_duplicates(["kind", "_x", "_y"])
+        ids = []
+        for kind, xi, yi in zip(out["kind"], out["_x"], out["_y"], strict=True):
+            candidate, k = f"{PREFIX[kind]}-{xi}-{yi}", 1
+            while candidate in taken_ids:
+                k += 1
+                candidate = f"{PREFIX[kind]}-{xi}-{yi}-{k}"
+            ids.append(candidate)
+        out = out.drop(columns=["_x", "_y"]).reset_index(drop=True)
+    else:
+        ids = []
     out.insert(0, "site_id", ids)
     out["name"] = [f"Proposed {k.replace('_', ' ')} {i}" for k, i in
                    zip(out["kind"], out["site_id"], strict=True)]
