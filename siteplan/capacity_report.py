@@ -68,6 +68,8 @@ def resolve(plan: Plan, *, capacity_scale: float | None, time_limit_s: float = 5
     problem = plan.problem
     cost = problem.cost_cny
     chosen = problem.preselected
+    # the plan's own solver mode: a deterministic plan gets re-solves that repeat
+    deterministic = bool(plan.solver.get("deterministic", False))
     out: list[np.ndarray] = []
     for m in plan.milestones:
         inst = problem.instance(m.milestone)
@@ -79,7 +81,7 @@ def resolve(plan: Plan, *, capacity_scale: float | None, time_limit_s: float = 5
         res = set_cover(problem.matrix[inst.active], cost, weights=problem.weights[inst.active],
                         target=inst.group_target, groups=inst.groups, preselected=chosen,
                         time_limit_s=time_limit_s, seed=seed, capacity=capacity,
-                        deterministic=bool(plan.solver.get("deterministic", True)))
+                        deterministic=deterministic)
         best = res.selected
         for fb in fallbacks:
             other = np.asarray(fb[len(out)], dtype=np.int64)
