@@ -7,13 +7,14 @@ code as the Dask tasks, no cluster), then compare per milestone the total
 site cost and which target areas reach their target.
 
 Run: ``python benchmarks/region_quality.py --columns 3 --rows 2 --spacing 200 \
---unit-limit 5 --whole-limit 30``
+--unit-limit 30 --whole-limit 120 --both``
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import pickle
 import tempfile
 import time
@@ -23,9 +24,11 @@ import numpy as np
 
 from siteplan.datasets.province import write_province
 from siteplan.planner import plan
+from siteplan.problem import build_problem
 from siteplan.region.config import load_region_config
 from siteplan.region.partition import read_inputs
 from siteplan.region.run import plan_region
+from siteplan.region.tasks import UNIT_OVERRIDES
 
 
 def main() -> None:
@@ -37,6 +40,8 @@ def main() -> None:
     ap.add_argument("--whole-limit", type=float, default=30.0)
     ap.add_argument("--no-keep-border", action="store_true",
                     help="stitch with whole-area targets only")
+    ap.add_argument("--both", action="store_true",
+                    help="stitch both ways (keeping border coverage, and not) on one whole plan")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
     root = Path(tempfile.mkdtemp(prefix="region-quality-"))
@@ -45,13 +50,30 @@ def main() -> None:
     cfg = load_region_config(root / "in" / "region.toml")
     cands, targets, landuse = read_inputs(cfg.plan)
     t0 = time.perf_counter()
-    whole = plan(cands, targets, landuse=landuse, assumptions=cfg.plan.assumptions,
-                 method=cfg.plan.method, time_limit_s=args.whole_limit, seed=cfg.plan.seed)
+    # the same problem the units solve: listed candidates, coverage rows, one metric CRS
+    problem = build_problem(cands, targets, landuse=landuse,
+                            assumptions=cfg.plan.assumptions.override(UNIT_OVERRIDES),
+                            capacity=False, metric_crs=targets.estimate_utm_crs())
+    whole = plan(problem, method=cfg.plan.method, time_limit_s=args.whole_limit,
+                 seed=cfg.plan.seed)
     whole_s = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    region = plan_region(cfg, root / "out", executor="loop", offline=True,
-                         work_dir=root / "work", keep_border_coverage=not args.no_keep_border)
-    region_s = time.perf_counter() - t1
+    variants = []
+    for keep in ([True, False] if args.both else [not args.no_keep_border]):
+        t1 = time.perf_counter()
+        region = plan_region(cfg, root / "out", executor="loop", offline=True, tiles=None,
+                             work_dir=root / "work", keep_border_coverage=keep)
+        variants.append(compare(whole, region, keep, time.perf_counter() - t1))
+    out = {"columns": args.columns, "rows": args.rows, "spacing_m": args.spacing,
+           "unit_limit_s": args.unit_limit, "whole_limit_s": args.whole_limit,
+           "demand_points_whole": len(whole.demand), "whole_s": round(whole_s, 1),
+           "variants": variants, "load_after": os.getloadavg()}
+    print(json.dumps(out, indent=1))
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=1))
+
+
+def compare(whole, region, keep: bool, region_s: float) -> dict:
+    """Per milestone: cost and areas met, whole-region plan against stitched."""
     unit_bounds: dict[int, list[float]] = {}
     for res in region.unit_results.values():
         if not res.get("planned"):
@@ -70,29 +92,37 @@ def main() -> None:
         total = region.summary[(region.summary["unit_code"] == "TOTAL")
                                & (region.summary["year"] == year)].iloc[0]
         r_cost = float(total["cost_cny"])
-        wa = whole.area_coverage(year).set_index("area_id")["target_met"]
-        ra = areas[areas["year"] == year].set_index("area_id")["target_met"]
+        wa = whole.area_coverage(year).set_index("area_id")
+        w_met = wa["target_met"]
+        w_reach = wa["covered_share"] >= np.minimum(wa["coverage_target"],
+                                                    wa["coverable_share"]) - 1e-9
+        ra = areas[areas["year"] == year].set_index("area_id").reindex(wa.index)
+        r_met = ra["target_met"].fillna(False).astype(bool)
+        r_reach = ra["reach_met"].fillna(False).astype(bool)
         rows.append({
             "year": year, "whole_sites": len(whole.sites(year)), "stitched_sites": int(total["sites"]),
             "whole_cost_cny": w_cost, "stitched_cost_cny": r_cost,
-            "cost_ratio": r_cost / w_cost, "whole_areas_met": int(wa.sum()),
-            "stitched_areas_met": int(ra.reindex(wa.index).fillna(False).sum()),
-            "areas": len(wa),
-            "met_in_whole_not_stitched": sorted(set(wa[wa].index) - set(ra[ra].index)),
+            "cost_ratio": r_cost / w_cost, "areas": len(wa),
+            "whole_areas_met": int(w_met.sum()), "stitched_areas_met": int(r_met.sum()),
+            "whole_areas_met_within_reach": int(w_reach.sum()),
+            "stitched_areas_met_within_reach": int(r_reach.sum()),
+            "met_in_whole_not_stitched": sorted(set(wa.index[w_met]) - set(wa.index[r_met])),
+            "met_within_reach_in_whole_not_stitched": sorted(set(wa.index[w_reach])
+                                                             - set(wa.index[r_reach])),
+            "missed_detail": [
+                {"area_id": a, "whole_covered_share": float(wa.loc[a, "covered_share"]),
+                 "stitched_covered_w": float(ra.loc[a, "covered_w"]),
+                 "demand_weight": float(ra.loc[a, "demand_weight"]),
+                 "coverable_w": float(ra.loc[a, "coverable_w"]),
+                 "target": float(ra.loc[a, "coverage_target"])}
+                for a in sorted(set(wa.index[w_met]) - set(wa.index[r_met]))],
             "whole_gap": float(m.result.gap) if np.isfinite(m.result.gap) else None,
             "units_solver_cost_cny": unit_bounds.get(year, [None, None])[0],
             "units_solver_gap": (1 - unit_bounds[year][1] / unit_bounds[year][0])
             if unit_bounds.get(year) and unit_bounds[year][0] else None,
         })
-    out = {"columns": args.columns, "rows": args.rows, "spacing_m": args.spacing,
-           "unit_limit_s": args.unit_limit, "whole_limit_s": args.whole_limit,
-           "keep_border_coverage": not args.no_keep_border,
-           "demand_points_whole": len(whole.demand), "whole_s": round(whole_s, 1),
-           "region_loop_s": round(region_s, 1), "stitch": region.stitch["milestones"]
-           .to_dict(orient="records"), "milestones": rows}
-    print(json.dumps(out, indent=1))
-    if args.json:
-        args.json.write_text(json.dumps(out, indent=1))
+    return {"keep_border_coverage": keep, "region_loop_s": round(region_s, 1),
+            "stitch": region.stitch["milestones"].to_dict(orient="records"), "milestones": rows}
 
 
 if __name__ == "__main__":

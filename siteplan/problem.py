@@ -306,7 +306,8 @@ def build_problem(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
                   allow_large: bool = False, progress: Progress | None = None,
                   validated: bool = False, capacity: bool = True,
                   population: gpd.GeoDataFrame | None = None,
-                  roads: gpd.GeoDataFrame | None = None) -> PlanningProblem:
+                  roads: gpd.GeoDataFrame | None = None,
+                  metric_crs: Any = None) -> PlanningProblem:
     """Build the planning problem once.
 
     Parameters
@@ -332,6 +333,10 @@ def build_problem(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
         folder rebuilds the same traffic.
     roads : geopandas.GeoDataFrame, optional
         Road lines; proposed smart poles go along them.
+    metric_crs : CRS, optional
+        The metric CRS to plan in (default: the local UTM zone of the
+        targets); regional runs give every unit the province's, so units and
+        the whole region share one demand grid.
 
     New builds are proposed where no listed candidate reaches demand or
     carries it (:mod:`siteplan.proposals`, ``proposals.mode``), unless the
@@ -353,7 +358,7 @@ def build_problem(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
     if candidates.crs is None or targets.crs is None:
         raise InputError("candidates and targets need a CRS.")
     mode = check_mode(str(assumptions["policy.mode"]))
-    metric = targets.estimate_utm_crs()
+    metric = targets.estimate_utm_crs() if metric_crs is None else metric_crs
     cands_m = candidates.to_crs(metric)
     targets_m = targets.to_crs(metric)
     check_work(estimate_work(cands_m, targets_m, assumptions), assumptions,

@@ -66,9 +66,11 @@ def test_cluster_plans_every_unit_and_stitches(region):
     assert any(EVIL_NAME in line for line in region["lines"])
     assert result.dashboard and result.dashboard.startswith("http")
     assert any(line.startswith(f"Dask dashboard: {result.dashboard}") for line in region["lines"])
-    # every area target is met over whole areas (including the cross-border roads)
+    # every area reaches its target over the whole area (including the cross-border
+    # roads), or all the coverage any site can give where the target is out of reach
     areas = result.stitch["areas"]
-    assert areas["target_met"].all()
+    assert areas["reach_met"].all()
+    assert (areas["target_met"] | areas["limited_by_reach"]).all()
     assert any(a.startswith("P") for a in areas["area_id"])
     # milestones are nested; the stitch never costs more than the units' own choice
     years = sorted(result.stitch["selected"])
@@ -93,7 +95,9 @@ def test_cluster_plans_every_unit_and_stitches(region):
         assert col in summary
     report = json.loads((out / "summary.json").read_text())
     assert report["failed_units"] == [] and len(report["peak_rss_mb_per_worker"]) >= 1
-    assert report["area_targets"][str(years[-1])]["not_met"] == []
+    check = report["area_targets"][str(years[-1])]
+    assert check["met_within_reach"] == check["areas"]
+    assert set(check["not_met"]) <= set(check["limited_by_reach"])
     for folder in ("001-C01", "002-C02"):
         unit_report = json.loads((out / "units" / folder / "report.json").read_text())
         assert unit_report  # the usual plan folder

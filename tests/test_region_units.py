@@ -166,16 +166,21 @@ def test_longest_reach_bounds_every_pair(sample):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.floats(0.0, 1.0), st.floats(0.0, 1e6), st.floats(0.0, 1.0), st.floats(0.0, 1.0))
-def test_needed_share_reaches_the_area_target(target, coverable, fixed_part, strip_part):
+@given(st.floats(0.0, 1.0), st.floats(0.0, 1e6), st.floats(0.0, 1.0), st.floats(0.0, 1.0),
+       st.floats(0.0, 1.0))
+def test_needed_share_reaches_the_area_target(target, weight, reach, fixed_part, strip_part):
+    coverable = weight * reach
     fixed_w = coverable * fixed_part * (1 - strip_part)
     strip_w = coverable * strip_part
-    share = needed_share(np.array([target]), np.array([coverable]), np.array([fixed_w]),
-                         np.array([strip_w]))[0]
+    share = needed_share(np.array([target]), np.array([weight]), np.array([coverable]),
+                         np.array([fixed_w]), np.array([strip_w]))[0]
     assert 0.0 <= share <= 1.0
-    if strip_w > 0 and target * coverable <= fixed_w + strip_w:
-        # covering `share` of the strip plus the fixed weight reaches the target
-        assert fixed_w + share * strip_w >= target * coverable - 1e-6 * max(coverable, 1)
+    required = min(target * weight, coverable)
+    if strip_w > 0 and required <= fixed_w + strip_w:
+        # covering `share` of the strip plus the fixed weight reaches the requirement
+        assert fixed_w + share * strip_w >= required - 1e-6 * max(weight, 1)
+        # and no more than needed (or nothing when the fixed sites suffice)
+        assert share == 0.0 or fixed_w + share * strip_w <= required + 1e-6 * max(weight, 1)
 
 
 def test_points_on_no_unit_go_to_the_nearest():

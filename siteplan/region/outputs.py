@@ -194,6 +194,19 @@ def overview_map(units: gpd.GeoDataFrame, sites: dict[int, gpd.GeoDataFrame], *,
                    lang=lang)
 
 
+def _area_check(areas: pd.DataFrame, year: int) -> dict[str, Any]:
+    """Whole areas of one year: how many reach their target share of the
+    whole area, how many reach it as far as any site can, and which do not."""
+    a = areas[areas["year"] == year] if len(areas) else areas
+    if not len(a):
+        return {"areas": 0, "met": 0, "met_within_reach": 0, "not_met": [],
+                "limited_by_reach": []}
+    return {"areas": len(a), "met": int(a["target_met"].sum()),
+            "met_within_reach": int(a["reach_met"].sum()),
+            "not_met": a.loc[~a["target_met"], "area_id"].tolist(),
+            "limited_by_reach": a.loc[a["limited_by_reach"], "area_id"].tolist()}
+
+
 def write_region_outputs(stage: Path, result, *, candidates: gpd.GeoDataFrame, parts: dict,
                          folder_dirs: dict[str, Path], years: tuple[int, ...],
                          site_targets: dict[int, int], name: str, tiles: str | None,
@@ -232,13 +245,7 @@ def write_region_outputs(stage: Path, result, *, candidates: gpd.GeoDataFrame, p
         "name": name, "years": list(years), "units": len(result.units), "halo_m": reach_m,
         "planned_units": result.planned, "cached_units": result.cached,
         "failed_units": [{"unit_code": c, "error": e} for c, e in result.failures.items()],
-        "area_targets": {
-            str(y): {"areas": int((areas["year"] == y).sum()) if len(areas) else 0,
-                     "met": int(areas.loc[areas["year"] == y, "target_met"].sum())
-                     if len(areas) else 0,
-                     "not_met": areas.loc[(areas["year"] == y) & ~areas["target_met"],
-                                          "area_id"].tolist() if len(areas) else []}
-            for y in years},
+        "area_targets": {str(y): _area_check(areas, y) for y in years},
         "stitch": result.stitch["milestones"].to_dict(orient="records") if result.stitch else [],
         "unit_seconds": {"min": float(seconds.min()) if len(seconds) else None,
                          "median": float(seconds.median()) if len(seconds) else None,

@@ -39,7 +39,7 @@ import pandas as pd
 from siteplan.errors import ConfigError, SiteplanError
 from siteplan.region.config import RegionConfig, load_region_config
 from siteplan.region.partition import Partition, longest_reach_m, partition_region, read_inputs
-from siteplan.region.tasks import UnitTask, finalize_unit, plan_unit
+from siteplan.region.tasks import UNIT_OVERRIDES, UnitTask, finalize_unit, plan_unit
 from siteplan.region.units import read_units, tile_units
 
 Progress = Callable[[str], None]
@@ -115,7 +115,7 @@ def _client(workers: int | None, scheduler: str | None, say: Progress):
 
     if scheduler:
         try:
-            client = Client(scheduler, timeout="20s")
+            client = Client(scheduler, timeout="10s")
         except OSError as exc:
             raise ConfigError(f"--scheduler {scheduler}: cannot connect ({exc}). Start a Dask "
                               "scheduler there, or leave --scheduler out for a local cluster.") \
@@ -249,7 +249,8 @@ def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
     years = tuple(sorted(int(y) for y in targets["milestone"].unique()))
     settings = {"assumptions": pc.assumptions.overrides(), "method": pc.method,
                 "time_limit_s": limit, "seed": pc.seed, "years": years, "reach_m": reach,
-                "name": pc.name, "version": 1}
+                "name": pc.name, "unit_overrides": UNIT_OVERRIDES, "capacity": False,
+                "version": 2}
     tasks: dict[str, UnitTask] = {}
     for p in parts:
         key = settings_key(settings, p.content_hash)
@@ -338,7 +339,11 @@ def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
         timings["stitch_s"] = time.perf_counter() - t2
         # per-unit plan folders with the stitched sites
         t3 = time.perf_counter()
-        final = stitched["selected"]
+        final_file = work / "stitch" / f"{skey}.final.json"  # read by each folder task
+        if not final_file.exists():
+            tmp = final_file.with_name(f".{final_file.name}.tmp")
+            tmp.write_text(json.dumps({str(y): stitched["selected"][y] for y in years}))
+            os.replace(tmp, final_file)
         fsettings = {"lang": lang, "tiles": tiles, "offline": offline, "stitch": skey}
         folder_todo, folder_dirs = [], {}
         for c in ok:
@@ -370,7 +375,7 @@ def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
                 f"({res['seconds']:.1f} s)")
 
         runner.map(finalize_unit, [
-            (c, (tasks[c], {y: final[y] for y in years}, folder_dirs[c] / "plan"),
+            (c, (tasks[c], final_file, folder_dirs[c] / "plan"),
              {"lang": lang, "tiles": tiles, "offline": offline}) for c in folder_todo],
             folder_done)
         timings["unit_folders_s"] = time.perf_counter() - t3

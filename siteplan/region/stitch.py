@@ -8,9 +8,10 @@ its neighbour) are decided again in one set cover per milestone whose rows
 are the demand points some free site covers (the border strips of every
 unit). Sites away from the borders stay as their unit chose them
 (``preselected``), and so does every earlier milestone (nesting). Each
-target area is checked as a whole: its target share of the coverable
-weight, less the weight the fixed sites already cover away from the strips,
-is what the strip rows must still bring, and (by default) the strip keeps at
+target area is checked as a whole: its target share of the whole area's
+weight (or all its coverable weight where that is less, the planner's rule),
+less the weight the fixed sites already cover away from the strips, is what
+the strip rows must still bring, and (by default) the strip keeps at
 least the weight the units' own choice covered in it, so stitching removes
 sites that serve demand another site serves and never leaves border demand
 out that the units covered. If the stitched choice would cost
@@ -18,7 +19,8 @@ more than simply keeping every unit's choice, the units' choice is kept.
 
 Examples
 --------
->>> needed_share(np.array([0.9]), np.array([100.0]), np.array([60.0]), np.array([40.0]))
+>>> needed_share(np.array([0.9]), np.array([100.0]), np.array([100.0]), np.array([60.0]),
+...              np.array([40.0]))
 array([0.75])
 """
 
@@ -38,15 +40,18 @@ from siteplan.solve import set_cover
 MILESTONE_COLUMNS = ["year", "strip_rows", "rows_solved", "free_sites", "columns",
                      "units_cost_cny", "stitched_cost_cny", "kept", "solve_seconds"]
 AREA_COLUMNS = ["year", "area_id", "demand_weight", "coverable_w", "covered_w",
-                "coverage_target", "covered_of_coverable", "target_met"]
+                "coverage_target", "covered_of_coverable", "covered_share", "target_met",
+                "limited_by_reach", "reach_met"]
 
 
-def needed_share(target: np.ndarray, coverable_w: np.ndarray, fixed_covered_w: np.ndarray,
-                 strip_coverable_w: np.ndarray) -> np.ndarray:
+def needed_share(target: np.ndarray, weight: np.ndarray, coverable_w: np.ndarray,
+                 fixed_covered_w: np.ndarray, strip_coverable_w: np.ndarray) -> np.ndarray:
     """Share of each area's strip weight the strip must cover so that the
-    whole area reaches ``target`` of its coverable weight (0 when the fixed
-    sites already do; at most 1)."""
-    need = target * coverable_w - fixed_covered_w
+    whole area reaches ``target`` of its whole weight, or all of its
+    coverable weight where that is less (the planner's rule,
+    :func:`siteplan.problem.area_groups`); 0 when the fixed sites already do,
+    at most 1."""
+    need = np.minimum(target * weight, coverable_w) - fixed_covered_w
     share = np.divide(need, strip_coverable_w, out=np.zeros_like(need, dtype=float),
                       where=strip_coverable_w > 0)
     return np.clip(share, 0.0, 1.0)
@@ -145,8 +150,9 @@ def stitch(strip_files: Sequence[str | Path], area_constants: pd.DataFrame,
         area_active = data["area"][active]
         strip_w = pd.Series(data["weight"][active]).groupby(area_active).sum()
         strip_w = strip_w.reindex(c.index).fillna(0.0).to_numpy()
-        share = needed_share(c["coverage_target"].to_numpy(), c["coverable_w"].to_numpy(),
-                             c["fixed_covered_w"].to_numpy(), strip_w)
+        share = needed_share(c["coverage_target"].to_numpy(), c["weight"].to_numpy(),
+                             c["coverable_w"].to_numpy(), c["fixed_covered_w"].to_numpy(),
+                             strip_w)
         if keep_border_coverage:  # the strip keeps what the units covered there
             by_units = _covered(matrix, units_choice)
             units_w = pd.Series((data["weight"] * by_units)[active]).groupby(area_active).sum()
@@ -190,6 +196,13 @@ def stitch(strip_files: Sequence[str | Path], area_constants: pd.DataFrame,
     if len(areas):
         areas["covered_of_coverable"] = np.where(areas["coverable_w"] > 0,
                                                  areas["covered_w"] / areas["coverable_w"], 1.0)
-        areas["target_met"] = areas["covered_of_coverable"] >= areas["coverage_target"] - 1e-9
+        # as Plan.area_coverage: the target share of the WHOLE area's weight
+        share = areas["covered_w"] / areas["demand_weight"].where(areas["demand_weight"] > 0)
+        areas["covered_share"] = share.fillna(1.0)
+        areas["target_met"] = areas["covered_share"] >= areas["coverage_target"] - 1e-9
+        areas["limited_by_reach"] = (areas["coverable_w"] < areas["coverage_target"]
+                                     * areas["demand_weight"] - 1e-9)
+        areas["reach_met"] = areas["covered_w"] >= np.minimum(
+            areas["coverage_target"] * areas["demand_weight"], areas["coverable_w"]) - 1e-9
     return {"selected": selected, "milestones": pd.DataFrame(rows_out), "areas": areas,
             "seconds": time.perf_counter() - start}

@@ -16,6 +16,7 @@ PosixPath('r/plan.pkl')
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import pickle
 import resource
@@ -35,6 +36,10 @@ from siteplan.defaults import Assumptions
 from siteplan.errors import ConfigError
 
 PLAN_FILE = "plan.pkl"
+#: Regional runs plan coverage with the listed candidates only: proposed new
+#: sites (ids made per unit) and capacity rows are not stitched across borders
+#: yet, so units are planned without them (see README, "A whole province").
+UNIT_OVERRIDES = {"proposals.mode": "off"}
 STRIP_FILE = "strip.npz"
 
 
@@ -108,6 +113,7 @@ def plan_unit(task: UnitTask) -> dict[str, Any]:
     away from every border site) and the strip file's path.
     """
     from siteplan.planner import plan
+    from siteplan.problem import build_problem
 
     start = time.perf_counter()
     cands, targets, zones, _ = read_partition(task.partition)
@@ -126,10 +132,12 @@ def plan_unit(task: UnitTask) -> dict[str, Any]:
                                                         "fixed_covered_w", "weight",
                                                         "coverage_target"]),
                 "strip_file": None}
-    assumptions = Assumptions(dict(task.assumptions))
+    assumptions = Assumptions({**dict(task.assumptions), **UNIT_OVERRIDES})
     _check_can_fork()
-    result = plan(cands, targets, landuse=zones, assumptions=assumptions, method=task.method,
-                  time_limit_s=task.time_limit_s, seed=task.seed, name=task.name)
+    problem = build_problem(cands, targets, landuse=zones, assumptions=assumptions,
+                            capacity=False, metric_crs=cands.crs)
+    result = plan(problem, method=task.method, time_limit_s=task.time_limit_s, seed=task.seed,
+                  name=task.name)
     planned_s = time.perf_counter() - start
     with open(task.result_dir / PLAN_FILE, "wb") as fh:
         pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -223,12 +231,14 @@ def with_selection(plan, final: Mapping[int, set[str]]):
     return dataclasses.replace(plan, milestones=tuple(milestones), _cache={})
 
 
-def finalize_unit(task: UnitTask, final: Mapping[int, list[str]], out_dir: Path, *,
+def finalize_unit(task: UnitTask, final_file: Path, out_dir: Path, *,
                   lang: str = "en", tiles: str | None = None,
                   offline: bool = False) -> dict[str, Any]:
     """Write the unit's plan folder with the stitched selection and return
     the unit's figures: its own sites (home unit) per year with status and
     cost, land-use conflicts, power, and the coverage of its own demand.
+    ``final_file`` is the stitch's JSON (year -> site ids), read from the work
+    folder rather than sent through the scheduler.
 
     ``sites`` lists every site of the unit's plan (``home`` marks those in the
     unit), so a site chosen in a unit that has no plan of its own still has a row.
@@ -239,7 +249,8 @@ def finalize_unit(task: UnitTask, final: Mapping[int, list[str]], out_dir: Path,
     start = time.perf_counter()
     with open(task.result_dir / PLAN_FILE, "rb") as fh:
         plan = pickle.load(fh)  # written by plan_unit for this key, in the run's work folder
-    final_sets = {y: set(v) for y, v in final.items()}
+    final = json.loads(Path(final_file).read_text(encoding="utf-8"))
+    final_sets = {int(y): set(v) for y, v in final.items()}
     stitched = with_selection(plan, final_sets)
     write_plan(stitched, out_dir, lang=lang, tiles=tiles, offline=offline)
     sites, coverage = [], []
