@@ -6,7 +6,8 @@ county-like, growing sizes):
 ``highs``
     scipy's HiGHS MILP (``scipy.optimize.milp``) on the whole instance, as a
     user would call it, up to ``--highs-limit`` seconds; then siteplan's
-    ``set_cover(method="auto")`` with a time limit of ``--share`` (5 %) of
+    ``set_cover(method="auto")`` with a time limit of max(``--min-limit``
+    (1 s), ``--share`` (5 %) of
     HiGHS's time. Reports the gap to HiGHS's optimum and the time ratio.
 ``spopt``
     spopt's LSCP (fewest sites covering every point) and MCLP (most weight
@@ -96,13 +97,13 @@ def run_highs(args: argparse.Namespace) -> list[dict]:
                        options={"time_limit": args.highs_limit})
             t_highs = time.perf_counter() - t0
             solved = res.status == 0
-            limit = max(args.share * t_highs, 0.01)
+            limit = max(args.share * t_highs, args.min_limit)
             ours = set_cover(A, inst.cost, time_limit_s=limit)
             greedy = set_cover(A, inst.cost, method="greedy")
             ref = float(res.fun) if res.x is not None else float("nan")
             row = dict(instance=inst.name, rows=A.shape[0], cols=A.shape[1], nnz=int(A.nnz),
                        highs_solved=solved, highs_cost=ref, highs_s=round(t_highs, 2),
-                       auto_cost=ours.cost, auto_s=round(ours.time_s, 3),
+                       auto_cost=ours.cost, auto_s=round(ours.time_s, 3), auto_proven=ours.optimal,
                        time_ratio=round(ours.time_s / t_highs, 4),
                        gap_to_highs_pct=round(100 * (ours.cost - ref) / ref, 3),
                        greedy_gap_pct=round(100 * (greedy.cost - ref) / ref, 3),
@@ -186,6 +187,8 @@ def main() -> int:
     parser.add_argument("--highs-limit", type=float, default=600.0)
     parser.add_argument("--share", type=float, default=0.05,
                         help="siteplan's time limit as a share of HiGHS's time")
+    parser.add_argument("--min-limit", type=float, default=1.0,
+                        help="siteplan's least time limit (s): max(1 s, 5 %% of HiGHS)")
     parser.add_argument("--spopt-limit", type=float, default=600.0)
     parser.add_argument("--ours-limit", type=float, default=5.0)
     parser.add_argument("--families", default="uniform,county",

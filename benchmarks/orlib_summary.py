@@ -12,7 +12,11 @@ g = d.groupby("class").agg(
     auto_gap_pct=("gap_to_best_pct", "mean"), auto_worst_pct=("gap_to_best_pct", "max"),
     matched_best=("gap_to_best_pct", lambda x: int((x <= 1e-9).sum())),
     auto_time_mean_s=("time_auto_s", "mean"), auto_time_max_s=("time_auto_s", "max"))
-print(g.round(2).to_markdown())
+table = g.round(2).reset_index()
+print("| " + " | ".join(table.columns) + " |")
+print("|" + "---|" * len(table.columns))
+for row in table.itertuples(index=False):
+    print("| " + " | ".join(str(v) for v in row) + " |")
 print(f"\nall {len(d)}: auto mean gap {d.gap_to_best_pct.mean():.3f}%, worst "
       f"{d.gap_to_best_pct.max():.2f}%, matched {int((d.gap_to_best_pct <= 1e-9).sum())}; "
       f"greedy+prune mean {d.greedy_gap_pct.mean():.2f}%; auto max time {d.time_auto_s.max():.2f} s")

@@ -185,7 +185,15 @@ class CapacityModel:
         return min(average, peak) * self.load_cap
 
     def site_mbps(self, profile: str, environment: str) -> float:
-        """Busy-hour DL Mbps of one site: cells × :meth:`cell_mbps`."""
+        """Busy-hour DL Mbps of one site: cells × :meth:`cell_mbps`.
+
+        Examples
+        --------
+        >>> from siteplan.defaults import Assumptions
+        >>> m = CapacityModel.from_assumptions(Assumptions({"capacity.macro.sectors": 6}))
+        >>> round(m.site_mbps("macro", "urban"))  # 6 cells × 100 MHz × 0.743 × 1.6 × 4 × 0.7
+        1997
+        """
         return self.sectors[profile] * self.cell_mbps(profile, environment)
 
     def table(self) -> pd.DataFrame:
@@ -233,7 +241,15 @@ class AreaCapacity:
         return np.maximum(self.required_mbps - self.available_mbps, 0.0)
 
     def served_mbps(self, selected: np.ndarray) -> np.ndarray:
-        """Capacity the ``selected`` columns give each area."""
+        """Capacity the ``selected`` columns give each area.
+
+        Examples
+        --------
+        >>> c = AreaCapacity(np.array(["a", "b"]), sp.csr_array([[5.0, 3.0], [0.0, 2.0]]),
+        ...                  np.array([4.0, 1.0]), np.array([4.0, 1.0]), np.array([8.0, 2.0]))
+        >>> c.served_mbps(np.array([1])).tolist(), c.shortfall_mbps.tolist()
+        ([3.0, 2.0], [0.0, 0.0])
+        """
         x = np.zeros(self.matrix.shape[1])
         x[np.asarray(selected, dtype=np.int64)] = 1.0
         return self.matrix @ x

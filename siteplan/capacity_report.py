@@ -64,11 +64,17 @@ def resolve(plan: Plan, *, capacity_scale: float | None, time_limit_s: float = 5
     of a larger scale); at each milestone the cheapest of the solver's answer
     and every fallback that keeps the sites chosen so far and carries the
     scaled demand is taken, so a short time limit never reports a dearer
-    answer than one already known."""
+    answer than one already known. At a scale ≥ 1, a milestone that starts
+    from the plan's own sites of the milestone before and whose plan sites
+    carry the scaled demand is not solved again: the plan's answer stands (the
+    scaled problem only adds demand, and the plan's answer meets it)."""
     problem = plan.problem
     cost = problem.cost_cny
     chosen = problem.preselected
+    # the plan's own solver mode: a deterministic plan gets re-solves that repeat
+    deterministic = bool(plan.solver.get("deterministic", False))
     out: list[np.ndarray] = []
+    previous_plan = problem.preselected
     for m in plan.milestones:
         inst = problem.instance(m.milestone)
         capacity = None
@@ -76,9 +82,18 @@ def resolve(plan: Plan, *, capacity_scale: float | None, time_limit_s: float = 5
             need = np.minimum(inst.capacity.required_mbps * capacity_scale,
                               inst.capacity.available_mbps)
             capacity = CapacityConstraints(inst.capacity.matrix, need)
+        same_start = np.array_equal(np.sort(chosen), np.sort(previous_plan))
+        previous_plan = m.selected
+        if (capacity is not None and capacity_scale >= 1 and same_start and np.all(
+                capacity.matrix @ np.bincount(m.selected, minlength=len(cost))
+                >= capacity.demand * (1 - 1e-9))):
+            chosen = np.sort(m.selected)
+            out.append(chosen)
+            continue
         res = set_cover(problem.matrix[inst.active], cost, weights=problem.weights[inst.active],
                         target=inst.group_target, groups=inst.groups, preselected=chosen,
-                        time_limit_s=time_limit_s, seed=seed, capacity=capacity)
+                        time_limit_s=time_limit_s, seed=seed, capacity=capacity,
+                        deterministic=deterministic)
         best = res.selected
         for fb in fallbacks:
             other = np.asarray(fb[len(out)], dtype=np.int64)

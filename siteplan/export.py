@@ -1,8 +1,11 @@
-"""Write a plan's outputs atomically: GeoPackage, CSV, maps, reports.
+"""Write a plan's outputs atomically: GeoPackage and plan state, CSV, XLSX,
+KML/KMZ, maps, Markdown/HTML/JSON reports, in English or Chinese.
 
 Everything is written into a staging folder next to the output folder and
-moved into place only when every file is complete, so a failed run leaves
-no half-written file and does not touch earlier outputs.
+swapped in only when every file is complete (:mod:`siteplan.io.atomic`), so
+a failed run leaves no half-written file and does not touch earlier
+outputs. Every table goes through :mod:`siteplan.io.tables` (formula cells
+neutralised), every map through :mod:`siteplan.maplayers` (data as text).
 
 Examples
 --------

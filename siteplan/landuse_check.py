@@ -60,7 +60,7 @@ def read_sites(path: Path, *, layer: str | None = None, id_column: str = "site_i
                crs: str | None = None, encoding: str | None = None
                ) -> tuple[gpd.GeoDataFrame, list[str]]:
     """Sites to check with canonical ``site_id`` (and ``kind`` when known)."""
-    from siteplan.sources.columns import CANDIDATE_HEADERS, canonical_columns
+    from siteplan.sources.columns import CANDIDATE_HEADERS, candidate_ids, canonical_columns
     from siteplan.sources.files import read_layer
     from siteplan.sources.openlist import ROW_NUMBER_HEADERS
     from siteplan.sources.text import norm_header
@@ -113,6 +113,7 @@ def read_sites(path: Path, *, layer: str | None = None, id_column: str = "site_i
             and not any(c in sites.columns for c in CANDIDATE_HEADERS["site_id"][:-1]):
         # ids from a list's own row numbers (序号), as the open-list reader makes them
         sites["site_id"] = f"{path.stem}:" + sites["site_id"].astype(str)
+    sites = candidate_ids(sites, path.stem)  # a point table without ids: <file>:<line>
     if "site_id" not in sites.columns:
         raise InputError(f"{source}: no id column (site_id, 站址编码, 编号 …); columns are "
                          f"{[c for c in sites.columns if c != 'geometry']}. Pass --id-column.")
@@ -216,9 +217,11 @@ def check_landuse(sites_path: Path, zones_paths: Path | Sequence[Path] | None, o
             involved.to_file(stage / "conflicts.gpkg", layer="zones", engine="pyogrio")
         (stage / "summary.json").write_text(json.dumps(result, indent=2, ensure_ascii=False),
                                             encoding="utf-8")
-        check_map(geo, _map_zones(geo, zones, assumptions).to_crs(4326),
-                  offline=offline).save(
-            stage / "map.html")  # data as text, no template engine
+        shown = _map_zones(geo, zones, assumptions).to_crs(4326)
+        shown["zone_id"] = [f"{z} ({n})" if n else z
+                            for z, n in zip(shown["zone_id"], shown["zone_name"], strict=True)]
+        check_map(geo, shown, offline=offline, assumptions=check_rules(assumptions)).save(
+            stage / "map.html")  # data as text, no template engine; popups: class and rules
     return result
 
 

@@ -276,7 +276,8 @@ class MapPage:
         """The complete HTML document (deterministic: same data, same bytes)."""
         css = _asset("leaflet", "leaflet.css") + (ASSETS / "siteplan_map.css").read_text("utf-8")
         return "".join([
-            "<!DOCTYPE html>\n<html lang=\"", html.escape(self.lang), "\">\n<head>\n",
+            "<!DOCTYPE html>\n<html lang=\"", html.escape("zh-CN" if self.lang == "zh"
+                                                     else self.lang), "\">\n<head>\n",
             "<meta charset=\"utf-8\">\n",
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
             "<title>", html.escape(self.title), "</title>\n",

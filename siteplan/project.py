@@ -86,7 +86,7 @@ def analyses(result: Plan, inputs: PlanInputs, cfg: PlanConfig, *, time_limit_s:
         extra["radio_comparison"] = radio_comparison(result, radius)
     if result.capacity_model is not None:
         say("capacity: coverage-only comparison and traffic sensitivity")
-        extra["capacity"] = capacity_section(result, time_limit_s=min(time_limit_s, 2.0),
+        extra["capacity"] = capacity_section(result, time_limit_s=min(time_limit_s, 1.0),
                                              sensitivity_time_limit_s=1.0, seed=cfg.seed)
     if result.site_targets:
         say("site-count targets: what each count buys")

@@ -136,9 +136,10 @@ def relocate(plan_dir: str | Path, milestone: int, remove: list[str], out: str |
         cost = problem.cost_cny[cols]
         coverable_w = float(w[rows][np.diff(sub.tocsr().indptr) > 0].sum())
         share = min(1.0, restore_share * lost_weight / coverable_w) if coverable_w else 1.0
-        cheapest = set_cover(sub, cost, weights=w[rows], target=share, time_limit_s=time_limit_s)
+        cheapest = set_cover(sub, cost, weights=w[rows], target=share, time_limit_s=time_limit_s,
+                             deterministic=True)
         same = max_cover(sub, k=min(removed_old.size, cols.size), weights=w[rows], cost=cost,
-                         time_limit_s=time_limit_s)
+                         time_limit_s=time_limit_s, deterministic=True)
         if cheapest.selected.size <= removed_old.size:
             pick, method = cheapest.selected, "cheapest replacements, no more than removed"
         elif same.covered_weight >= restore_share * lost_weight - 1e-9:

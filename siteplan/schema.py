@@ -360,8 +360,9 @@ def validate_candidates(frame: gpd.GeoDataFrame, source: str = "candidates") -> 
     bad_height = ((tall <= 0) | (tall > 300) | np.isinf(tall)).to_numpy()
     if bad_height.any():
         got = float(tall[bad_height].iloc[0])
-        what = "height_m must be positive" if got <= 0 else "height_m must be at most 300 m"
-        _bad(out, source, bad_height, "height_m", f"{what} (got {got:g}; masts are 0-300 m)",
+        _bad(out, source, bad_height, "height_m",
+             f"height_m must be in (0, 300] m (got {got:g}: masts are positive and at most "
+             "300 m)",
              "Give the mount height in metres, or leave it empty for the kind's default.")
     for column in ("owner", "name"):
         out[column] = out[column].fillna("").astype(str) if column in out else ""

@@ -57,7 +57,8 @@ def _fill(plan: Plan, index: int, extra: int, time_limit_s: float, seed: int) ->
     sub = sp.csc_array(matrix[rows][:, cols])
     cost = plan.problem.cost_cny[cols]
     k = min(extra, cols.size)
-    res = max_cover(sub, k=k, weights=weights, cost=cost, time_limit_s=time_limit_s, seed=seed)
+    res = max_cover(sub, k=k, weights=weights, cost=cost, time_limit_s=time_limit_s, seed=seed,
+                    deterministic=bool(plan.solver.get("deterministic", True)))
     chosen = cols[res.selected]
     ids = plan.candidates["site_id"].to_numpy()[chosen].tolist()
     return {"basis": basis, "fill_sites": ids, "gain_weight": res.covered_weight,
@@ -89,7 +90,8 @@ def site_count_analysis(plan: Plan, *, time_limit_s: float = 5.0, seed: int = 0)
             sub = sp.csc_array(plan.problem.matrix[m.active])[:, allowed]
             pre_sub = None if pre is None else np.searchsorted(allowed, pre)
             res = max_cover(sub, k=target, weights=active_w, cost=plan.problem.cost_cny[allowed],
-                            preselected=pre_sub, time_limit_s=time_limit_s, seed=seed)
+                            preselected=pre_sub, time_limit_s=time_limit_s, seed=seed,
+                            deterministic=bool(plan.solver.get("deterministic", True)))
             row.update(status="plan needs more sites than the target",
                        coverage_at_target=res.covered,
                        coverage_at_target_upper_bound=res.upper_bound / active_w.sum(),

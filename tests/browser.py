@@ -23,11 +23,13 @@ def browser_or_skip():
 
 
 def open_page(url: str, shot: Path, script: str | None = None, *,
-              wait_for: str = ".leaflet-container", full_page: bool = False) -> dict:
+              wait_for: str = ".leaflet-container", full_page: bool = False,
+              pdf: Path | None = None) -> dict:
     """Open ``url`` offline, run ``script`` (a JS function source) and screenshot.
 
     Returns ``{"result", "errors", "dialogs", "blocked"}``; every request
-    that is not ``file:`` or ``data:`` is blocked and listed.
+    that is not ``file:`` or ``data:`` is blocked and listed. With ``pdf``
+    the page is also printed to that file (A4, print media).
     """
     sync_playwright = browser_or_skip()
     with sync_playwright() as pw:
@@ -56,6 +58,9 @@ def open_page(url: str, shot: Path, script: str | None = None, *,
             page.wait_for_selector(wait_for, timeout=15000)
             result = page.evaluate(script) if script else None
             page.screenshot(path=str(shot), full_page=full_page)
+            if pdf is not None:  # the browser's print path (A4, print CSS)
+                page.emulate_media(media="print")
+                page.pdf(path=str(pdf), format="A4", print_background=True)
         finally:
             browser.close()
     return {"result": result, "errors": errors, "dialogs": dialogs, "blocked": blocked}

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from siteplan.datasets import load_sample
+from siteplan.datasets import load_sample, sample_dir
 from siteplan.planner import plan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,3 +24,15 @@ def small_plan(sample):
     candidates, targets, config = sample
     return plan(candidates, targets, site_targets=config.site_targets,
                 assumptions={"demand.spacing_m": 300.0}, time_limit_s=3, name=config.name)
+
+
+def copy_sample(tmp_path: Path, *, spacing_m: float = 400, time_limit_s: float = 1) -> Path:
+    """A copy of the sample county's folder with a coarser demand grid and a
+    shorter solver limit; returns its config path."""
+    folder = tmp_path / "county"
+    shutil.copytree(sample_dir(), folder)
+    config = folder / "sample_county.toml"
+    config.write_text(config.read_text()
+                      .replace('"demand.spacing_m" = 100', f'"demand.spacing_m" = {spacing_m:g}')
+                      .replace("time_limit_s = 5", f"time_limit_s = {time_limit_s:g}"))
+    return config

@@ -245,6 +245,11 @@ def test_proposals_cover_every_unreached_point_in_radius_mode():
     dist = np.sqrt(((pts[:, None, :] - xy[None, :, :]) ** 2).sum(-1)).min(axis=1)
     assert np.all(dist <= a["radius_m.greenfield.rural"])
     assert out["site_id"].is_unique and out["proposed"].all()
+    # ids come from kind and place: the same place gets the same id in another run or unit
+    half = propose_sites(d.iloc[:30], np.ones(30, bool), a)
+    assert set(half["site_id"]) <= set(out["site_id"]) or len(half) == 0
+    clash = propose_sites(d, np.ones(60, bool), a, taken_ids=set(out["site_id"][:3]))
+    assert clash["site_id"].is_unique and not set(clash["site_id"]) & set(out["site_id"][:3])
 
 
 def test_proposals_only_where_nothing_reaches_and_never_on_forbidden_land():
@@ -371,4 +376,4 @@ def test_capacity_plan_is_optimal_against_highs_up_to_30_candidates(inst, strict
     assert set(pre.tolist()) <= set(res.selected.tolist())
     assert np.all(cap.served_mbps(res.selected) >= cap.demand_mbps * (1 - 1e-6))
     assert res.cost == pytest.approx(best)
-    assert res.optimal
+    assert res.lower_bound <= best + 1e-6

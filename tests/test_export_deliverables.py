@@ -104,8 +104,11 @@ def test_kml_points_read_back_within_10_cm(zh_out, small_plan, suffix):
     sites = small_plan.sites(last).to_crs(4326).set_index("site_id")
     if suffix == ".kmz":
         with zipfile.ZipFile(path) as zf:
-            assert zf.namelist() == ["doc.kml"]
+            assert zf.namelist() == ["doc.kml", "files/new.png", "files/shared.png"]
+            assert zf.read("files/new.png").startswith(b"\x89PNG")
             root = ET.fromstring(zf.read("doc.kml"))
+        hrefs = {h.text for h in root.iter("{http://www.opengis.net/kml/2.2}href")}
+        assert hrefs <= {"files/new.png", "files/shared.png"}  # no network needed
     else:
         root = ET.parse(path).getroot()
     assert root.tag == "{http://www.opengis.net/kml/2.2}kml"
@@ -171,12 +174,14 @@ def test_html_report_opens_offline_in_chromium(zh_out, tmp_path):
                                        .map(s => s.getBoundingClientRect().width)),
                        title: document.querySelector('h1').textContent})"""
     seen = open_page((zh_out / "report.html").as_uri(), tmp_path / "report_zh.png", probe,
-                     wait_for="svg", full_page=True)
+                     wait_for="svg", full_page=True, pdf=tmp_path / "report_zh.pdf")
     assert seen["dialogs"] == [] and seen["errors"] == [] and seen["blocked"] == []
     r = seen["result"]
     assert r["figures"] == 4 and r["tables"] >= 5 and r["width"] > 200
     assert r["title"].startswith("站址规划：")
     assert (tmp_path / "report_zh.png").stat().st_size > 50_000
+    printed = (tmp_path / "report_zh.pdf").read_bytes()  # it prints: A4 pages, charts kept
+    assert printed.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", printed)) >= 3
 
 
 @pytest.mark.browser

@@ -16,6 +16,8 @@ from shapely.geometry import box
 from siteplan.cli import main
 from siteplan.datasets import sample_dir
 
+from .conftest import copy_sample
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -29,13 +31,7 @@ def _invoke(*args: str):
 
 @pytest.fixture
 def county(tmp_path):
-    folder = tmp_path / "county"
-    shutil.copytree(sample_dir(), folder)
-    config = folder / "sample_county.toml"
-    config.write_text(config.read_text().replace('"demand.spacing_m" = 100',
-                                                 '"demand.spacing_m" = 400')
-                      .replace("time_limit_s = 5", "time_limit_s = 1"))
-    return config
+    return copy_sample(tmp_path)
 
 
 def _append(config: Path, text: str) -> None:

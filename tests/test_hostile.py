@@ -415,3 +415,43 @@ def test_report_html_is_inert_in_chromium(hostile_out, hostile_plan, tmp_path):
     for value in hostile_plan.targets["area_class"]:  # chart labels are text, not mathtext
         assert value in r["svgText"] or " ".join(value.split()) in r["svgText"], value
     assert (tmp_path / "report.png").stat().st_size > 20_000
+
+
+def test_plan_command_end_to_end(hostile_inputs, tmp_path):
+    """The whole CLI path: files read back, planned, written in Chinese; every
+    output file holds the payloads as inert text."""
+    cands, targets, zones, context = hostile_inputs
+    folder = tmp_path / "in"
+    folder.mkdir()
+    cands.to_file(folder / "cands.geojson", driver="GeoJSON")
+    targets.assign(area_class=["village", "town_seat"]).to_file(folder / "targets.geojson",
+                                                                driver="GeoJSON")
+    zones.to_file(folder / "zones.geojson", driver="GeoJSON")
+    context.to_file(folder / "context.geojson", driver="GeoJSON")
+    name = _payload(2) + " " + _payload(3)
+    (folder / "plan.toml").write_text(
+        f"[project]\nname = {json.dumps(name, ensure_ascii=False)}\n\n"
+        "[inputs]\ncandidates = [\"cands.geojson\"]\ntargets = \"targets.geojson\"\n"
+        "landuse = \"zones.geojson\"\ncontext = [\"context.geojson\"]\n\n"
+        "[solver]\ntime_limit_s = 2\n\n[assumptions]\n\"demand.spacing_m\" = 50\n"
+        "\"landuse.restricted_penalty_cny\" = 0\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["plan", str(folder / "plan.toml"), "--out", str(out),
+                                       "--offline", "--lang", "zh", "--formats",
+                                       "csv,xlsx,kml,maps,md,html"])
+    assert result.exit_code == 0, result.output
+    files = sorted(p for p in out.iterdir() if p.suffix in (".csv", ".html", ".md", ".kml"))
+    assert {p.suffix for p in files} == {".csv", ".html", ".md", ".kml"}
+    for path in files:
+        text = path.read_text(encoding="utf-8-sig")
+        assert os.getcwd() not in text, path.name  # {{ lipsum… getcwd() }} never ran
+        if path.suffix == ".csv":  # data: the payload is there as text, neutralised
+            _assert_inert_cells(_csv_cells(path), path.name)
+        else:  # markup: the payload is there escaped
+            assert "<img src=x" not in text and "<script>alert" not in text, path.name
+    island = "\n".join(_strings(_island((out / "map_overview.html").read_text("utf-8"))))
+    for value in cands["name"]:
+        assert value in island, value
+    assert name in island
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert report.startswith("# 站址规划：" + md(name) + "\n")

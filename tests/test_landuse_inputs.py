@@ -344,5 +344,38 @@ def test_check_map_popups_show_class_rule_and_inert_text(tmp_path):
     assert dialogs == [] and errors == [] and blocked == []
     assert "ecological_red_line" in joined or "生态保护红线" in joined
     assert "forbidden" in joined
+    # the zone's popup: its name beside the id, and the class's rule per site group
+    assert "new tower: forbidden; new pole: forbidden; existing: allowed" in joined, joined
+    assert "Z1 ({{ 7*7 }})" in joined
     for text in HOSTILE:
         assert text in joined  # shown literally, not run or evaluated
+
+
+def test_kml_schema_data_multigeometry_track_and_holes(tmp_path):
+    text = """<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2" xmlns:gx="http://www.google.com/kml/ext/2.2">
+<Document><Schema name="s" id="s"><SimpleField name="地块编号" type="string"/></Schema>
+<Folder><name>一期</name><Folder><name>城区</name>
+<Placemark><name>带洞</name><ExtendedData><SchemaData schemaUrl="#s">
+<SimpleData name="地块编号">A-1</SimpleData></SchemaData></ExtendedData>
+<Polygon><outerBoundaryIs><LinearRing><coordinates>
+119.0,26.0 119.1,26.0 119.1,26.1 119.0,26.1 119.0,26.0</coordinates></LinearRing>
+</outerBoundaryIs><innerBoundaryIs><LinearRing><coordinates>
+119.04,26.04 119.06,26.04 119.06,26.06 119.04,26.06 119.04,26.04</coordinates>
+</LinearRing></innerBoundaryIs></Polygon></Placemark></Folder></Folder>
+<Placemark><name>两块</name><MultiGeometry>
+<Polygon><outerBoundaryIs><LinearRing><coordinates>119.2,26 119.3,26 119.3,26.1 119.2,26
+</coordinates></LinearRing></outerBoundaryIs></Polygon>
+<Polygon><outerBoundaryIs><LinearRing><coordinates>119.4,26 119.5,26 119.5,26.1 119.4,26
+</coordinates></LinearRing></outerBoundaryIs></Polygon></MultiGeometry></Placemark>
+<Placemark><name>轨迹</name><gx:Track><when>2021-01-01</when><gx:coord>119.0 26.0 5</gx:coord>
+<gx:coord>119.01 26.01 5</gx:coord></gx:Track></Placemark>
+</Document></kml>"""
+    path = tmp_path / "x.kml"
+    path.write_text(text, encoding="utf-8")
+    frame = read_layer(path)
+    assert frame["name"].tolist() == ["带洞", "两块", "轨迹"]
+    assert frame.loc[0, "folder"] == "一期/城区" and frame.loc[0, "folder_2"] == "城区"
+    assert frame.loc[0, "地块编号"] == "A-1" and len(frame.geometry[0].interiors) == 1
+    assert frame.geom_type.tolist() == ["Polygon", "MultiPolygon", "LineString"]
+    assert frame.crs.to_epsg() == 4326

@@ -30,6 +30,8 @@ from siteplan.relocate import relocate
 from siteplan.report import plan_report
 from siteplan.sitecount import site_count_analysis
 
+from .conftest import copy_sample
+
 UTM = "EPSG:32650"
 X0, Y0 = 500_000.0, 2_800_000.0
 
@@ -145,12 +147,7 @@ def test_relocate_never_builds_on_forbidden_land(landuse_plan, tmp_path):
 def test_cli_and_python_give_the_same_report(tmp_path):
     from siteplan.project import run
 
-    folder = tmp_path / "county"
-    shutil.copytree(sample_dir(), folder)
-    config = folder / "sample_county.toml"
-    config.write_text(config.read_text().replace('"demand.spacing_m" = 100',
-                                                 '"demand.spacing_m" = 300')
-                      .replace("time_limit_s = 5", "time_limit_s = 2"))
+    config = copy_sample(tmp_path, spacing_m=300, time_limit_s=2)
     cli_out = tmp_path / "cli"
     result = CliRunner().invoke(main, ["plan", str(config), "--out", str(cli_out),
                                        "--tiles", "none"])

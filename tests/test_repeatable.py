@@ -6,22 +6,22 @@ benchmarks/repeatable.py.)"""
 from __future__ import annotations
 
 import multiprocessing as mp
-import shutil
+import os
 import time
 
-from benchmarks.repeatable import burn, compare
+import pytest
 
-from siteplan.datasets import sample_dir
+from benchmarks.repeatable import burn, compare
 from siteplan.project import run
+
+from .conftest import copy_sample
 
 
 def test_same_plan_on_a_busy_machine(tmp_path):
-    folder = tmp_path / "county"
-    shutil.copytree(sample_dir(), folder)
-    config = folder / "sample_county.toml"
-    config.write_text(config.read_text().replace('"demand.spacing_m" = 100',
-                                                 '"demand.spacing_m" = 250')
-                      .replace("time_limit_s = 5", "time_limit_s = 2"))
+    if os.getloadavg()[0] > 2.5:  # the test's own burners are the load it is about
+        pytest.skip(f"machine already loaded (load average {os.getloadavg()[0]:.1f}); the "
+                    "deterministic budgets assume at most the two burners this test starts")
+    config = copy_sample(tmp_path, spacing_m=250, time_limit_s=2)
     run(config, tmp_path / "quiet", tiles=None)
     stop_at = time.time() + 600
     burners = [mp.Process(target=burn, args=(stop_at,), daemon=True) for _ in range(2)]

@@ -41,7 +41,7 @@ def test_canonical_defaults_filled():
     (cands(geometry=[Point(25.9, 119.5), Point(25.9, 119.5)]), "swapped"),
     (cands(geometry=[Point(119.5, 25.9), Point()]), "row 2, column 'geometry': geometry is empty"),
     (cands(geometry=[Point(119.5, 25.9), None]), "geometry is missing"),
-    (cands(height_m=[10, -3]), "height_m must be in"),
+    (cands(height_m=[10, -3]), "height_m must be"),
     (cands(on_air=["yes", "maybe"]), "on_air must be true/false"),
     (cands().iloc[0:0], "empty"),
 ])

@@ -149,3 +149,41 @@ def test_bad_options_are_refused(bad):
 def test_options_must_be_solve_options():
     with pytest.raises(SolverError, match="SolveOptions"):
         set_cover(sp.csc_array(np.eye(2, dtype=np.int8)), options={"deterministic": True})
+
+
+def test_deterministic_max_cover_does_not_depend_on_the_time_limit():
+    A, _ = _random_cover(2000, 400, 0.01, 6)
+    opts = SolveOptions(deterministic=True, work_limit=2e6, core_nnz_limit=0)
+    runs = [max_cover(A, k=25, time_limit_s=limit, options=opts) for limit in (3.0, 30.0)]
+    assert runs[0].selected.tolist() == runs[1].selected.tolist()
+    assert runs[0].upper_bound == runs[1].upper_bound
+    assert runs[1].time_s < 10
+
+
+def test_capacity_cover_keeps_its_limit():
+    """The multicover/capacity path runs HiGHS in a child process too."""
+    from siteplan.solve import CapacityConstraints
+
+    A, cost = _random_cover(400, 2000, 0.05, 8)
+    cap = CapacityConstraints(sp.csr_array(np.full((1, 2000), 100.0)), [2500.0])
+    t0 = time.perf_counter()
+    res = set_cover(A, cost, cover_requirement=2, capacity=cap, time_limit_s=1.0)
+    assert time.perf_counter() - t0 <= 2.0
+    assert res.lower_bound <= res.cost and res.selected.size >= 25
+
+
+def _solve_in_worker(seed: int) -> list[int]:
+    A, cost = _random_cover(1500, 400, 0.03, seed)
+    return set_cover(A, cost, target=0.9, time_limit_s=2).selected.tolist()
+
+
+def test_solver_runs_in_a_daemonic_pool_worker():
+    """Pool workers may not start children ("daemonic processes are not
+    allowed to have children"): the solver then runs HiGHS in the worker."""
+    from siteplan.solve.problem import build_problem
+
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(1) as pool:
+        inside = pool.apply(_solve_in_worker, (3,))
+    A, cost = _random_cover(1500, 400, 0.03, 3)
+    assert build_problem(A, cost, target=0.9).feasible(np.array(inside, dtype=np.int64))

@@ -9,6 +9,7 @@ import re
 import shutil
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import pytest
@@ -140,6 +141,10 @@ def test_check_the_lists_against_the_bureau_layers(county, files, tmp_path):
     shown = next(layer for layer in layers if layer["name"].startswith("Land-use conflicts"))
     k = {f: i for i, f in enumerate(shown["fields"])}
     assert {(r[k["Site"]], r[k["Zone class"]], r[k["Rule"]]) for r in shown["rows"]} == expected
+    zones = next(layer for layer in layers if layer["fields"][:2] == ["Zone", "Zone class"])
+    red = [r for r in zones["rows"] if r[0].startswith("生态保护红线")]
+    assert red and red[0][2] == "new tower: forbidden; new pole: forbidden; existing: allowed"
+    assert any(r[0].endswith("(水田)") and r[1].startswith("cultivated") for r in zones["rows"])
 
 
 def test_check_with_cpg_layer_and_one_class_per_file(county, files, tmp_path):
@@ -307,3 +312,66 @@ def test_warning_for_a_gcj02_list_read_as_wgs84(county, files, tmp_path):
                       encoding="utf-8")
     again = load_inputs(load_config(config)).notes
     assert not any("sit on" in n for n in again), again
+
+
+# --- properties (hypothesis) ----------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+LON = st.floats(74.0, 134.0, allow_nan=False)
+LAT = st.floats(4.0, 53.0, allow_nan=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(LON, LAT), min_size=3, max_size=12), st.sampled_from(["gcj02", "bd09"]))
+def test_every_vertex_shifted_back(points, system):
+    """A polygon (with a hole) and a line written in GCJ-02/BD-09 come back to their
+    WGS84 vertices, vertex for vertex: GCJ-02 within 1e-8 degrees (1 mm), BD-09 within
+    5e-6 degrees (0.5 m, the accuracy of Baidu's published inverse)."""
+    import shapely
+
+    from siteplan.sources.coords import shift_to_wgs84, wgs84_to_bd09, wgs84_to_gcj02
+
+    forward = wgs84_to_gcj02 if system == "gcj02" else wgs84_to_bd09
+    xy = np.array(points)
+    line = shapely.LineString(xy)
+    hull = shapely.box(xy[:, 0].min() - 0.01, xy[:, 1].min() - 0.01,
+                       xy[:, 0].max() + 0.01, xy[:, 1].max() + 0.01)
+    hole = hull.centroid.buffer(0.001, 4)
+    polygon = shapely.Polygon(hull.exterior.coords, [hole.exterior.coords])
+
+    def shifted(geom):
+        return shapely.transform(geom, lambda c: np.column_stack(forward(c[:, 0], c[:, 1])))
+
+    back = shift_to_wgs84([shifted(line), shifted(polygon)], system)
+    for original, returned in zip([line, polygon], back, strict=True):
+        a = shapely.get_coordinates(original)
+        b = shapely.get_coordinates(returned)
+        assert a.shape == b.shape
+        assert np.abs(a - b).max() < (1e-8 if system == "gcj02" else 5e-6)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.floats(0.0, 179.99), st.sampled_from(["°′″", "度分秒"]), st.booleans())
+def test_dms_round_trip(value, marks, west):
+    from siteplan.sources.files import parse_degrees
+
+    d = int(value)
+    m = int((value - d) * 60)
+    sec = (value - d - m / 60) * 3600
+    text = f"{d}{marks[0]}{m}{marks[1]}{sec:.4f}{marks[2]}{'W' if west else 'E'}"
+    assert parse_degrees(text) == pytest.approx(-value if west else value, abs=1e-6)
+
+
+KIND_SPELLINGS = ["greenfield", "Greenfield", "GREENFIELD", "Greenfield tower", "greenfield-tower",
+                  "new tower", "新建铁塔", "ＧＲＥＥＮＦＩＥＬＤ"]
+
+
+@given(st.sampled_from(KIND_SPELLINGS), st.sampled_from(["", " ", "  ", "\u3000"]))
+def test_kind_spellings_are_one_kind(kind, pad):
+    from siteplan.landuse import site_group
+    from siteplan.schema import normalise_kind
+
+    assert normalise_kind(pad + kind + pad) == "greenfield"
+    assert site_group(pad + kind + pad) == "new_tower"

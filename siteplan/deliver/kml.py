@@ -65,9 +65,43 @@ def _fastkml():
     return fastkml
 
 
+def icon_png(shape: str) -> bytes:
+    """A white 64 px icon (``"new"``: triangle, else circle) with a dark rim,
+    for the KMZ (Google Earth tints white icons with the style's colour).
+
+    Examples
+    --------
+    >>> icon_png("new")[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
+    True
+    """
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(1, 1), dpi=64)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(-1, 1)
+    ax.set_ylim(-1, 1)
+    ax.axis("off")
+    if shape == "new":
+        ax.add_patch(plt.Polygon([(-0.85, -0.75), (0.85, -0.75), (0, 0.85)], fc="white",
+                                 ec="#222222", lw=3))
+    else:
+        ax.add_patch(plt.Circle((0, 0), 0.8, fc="white", ec="#222222", lw=3))
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", transparent=True, metadata={"Software": None})
+    plt.close(fig)
+    return buffer.getvalue()
+
+
 def kml_document(sites: gpd.GeoDataFrame, *, title: str, lang: str = "en",
-                 gcj02: bool = False) -> str:
-    """The KML text (UTF-8 XML, default namespace) of ``sites``."""
+                 gcj02: bool = False, icons: dict[str, str] | None = None) -> str:
+    """The KML text (UTF-8 XML, default namespace) of ``sites``; ``icons``
+    overrides the icon hrefs (``{"new": …, "shared": …}``)."""
+    hrefs = {**ICONS, **(icons or {})}
     fk = _fastkml()
     import pygeoif
 
@@ -88,7 +122,7 @@ def kml_document(sites: gpd.GeoDataFrame, *, title: str, lang: str = "en",
         style_ids[(kind, st)] = sid
         styles.append(fk.Style(id=sid, styles=[
             fk.IconStyle(color=kml_colour(KIND_COLOURS.get(kind, OTHER)),
-                         scale=1.3 if new else 1.0, icon_href=ICONS["new" if new else "shared"]),
+                         scale=1.3 if new else 1.0, icon_href=hrefs["new" if new else "shared"]),
             fk.LabelStyle(scale=0.7),
             fk.BalloonStyle(text="$[description]")]))
     folders = []
@@ -127,16 +161,22 @@ def _missing(value: object) -> bool:
 
 def write_kml(sites: gpd.GeoDataFrame, path: str | Path, *, title: str, lang: str = "en",
               gcj02: bool = False) -> Path:
-    """Write ``sites`` to ``path``: ``.kml`` as text, ``.kmz`` zipped
-    (``doc.kml`` inside, as Google Earth writes it)."""
+    """Write ``sites`` to ``path``: ``.kml`` as text (icons linked from
+    Google's icon set), ``.kmz`` zipped with ``doc.kml`` and its own icons in
+    ``files/`` (works without network), as Google Earth writes it."""
     path = Path(path)
+    kmz = path.suffix.lower() == ".kmz"
+    icons = {"new": "files/new.png", "shared": "files/shared.png"} if kmz else None
     text = '<?xml version="1.0" encoding="UTF-8"?>\n' + kml_document(
-        sites, title=title, lang=lang, gcj02=gcj02) + "\n"
-    if path.suffix.lower() == ".kmz":
+        sites, title=title, lang=lang, gcj02=gcj02, icons=icons) + "\n"
+    if kmz:
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            info = zipfile.ZipInfo("doc.kml", date_time=(2000, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, text.encode("utf-8"))
+            entries = [("doc.kml", text.encode("utf-8")), ("files/new.png", icon_png("new")),
+                       ("files/shared.png", icon_png("shared"))]
+            for name, data in entries:
+                info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                zf.writestr(info, data)
     else:
         path.write_text(text, encoding="utf-8")
     return path

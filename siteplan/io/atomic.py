@@ -203,57 +203,6 @@ def _swap_in(stage: Path, out: Path) -> None:
                           f"({exc.strerror}); the earlier folder is unchanged.") from None
 
 
-def write_file_atomic(path: str | Path, write: Callable[[Path], None], *,
-                      force: bool = False, protect: tuple[Path, ...] = ()) -> Path:
-    """Write one file through a temporary file beside it, renamed into place.
-
-    Parameters
-    ----------
-    path : path
-        Destination file.
-    write : callable
-        Called with the temporary path; must create the file there (same suffix).
-    force : bool
-        Replace an existing file.
-    protect : tuple of Path
-        Input files that must never be the destination (``candidates a.gpkg
-        --out a.gpkg``).
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> target = pathlib.Path(tempfile.mkdtemp()) / "x.txt"
-    >>> write_file_atomic(target, lambda p: p.write_text("hi")).read_text()
-    'hi'
-    """
-    path = Path(path).absolute()
-    for source in protect:
-        with contextlib.suppress(OSError):
-            if Path(source).exists() and path.exists() and os.path.samefile(source, path):
-                raise OutputError(f"{path}: is also an input; writing it would destroy the "
-                                  "input. Choose another output file.")
-    if path.is_dir():
-        raise OutputError(f"{path}: is a folder; give a file name such as candidates.gpkg.")
-    if path.exists() and not force:
-        raise OutputError(f"{path}: exists; add --force to replace it, or choose another name.")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}{_STAGE_TAG}{os.getpid()}-",
-                                        suffix=path.suffix, dir=path.parent)
-    except OSError as exc:
-        raise OutputError(f"{path.parent}: cannot write here ({exc.strerror}).") from None
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-    return path
-
-
 @contextlib.contextmanager
 def staged_files(directory: str | Path, names: list[str], *, force: bool = False,
                  protect: tuple[Path, ...] = ()) -> Iterator[Path]:

@@ -7,8 +7,10 @@ After the greedy (see :mod:`siteplan.solve.cover`), :func:`improve`
    ``sum_{i in g} w_i y_i >= R_g`` per group), or Lagrangian subgradient
    optimisation when the LP is too big, plus the Lagrangian heuristic;
 2. starts, on the second core, HiGHS on the whole MILP (when it has at most
-   ``exact_nnz_limit`` nonzeros; it proves most planner problems in well
-   under the limit), or HiGHS on a core of the columns of least reduced cost,
+   ``exact_nnz_limit`` nonzeros; for partial and grouped covers already
+   before step 1; on the problem :func:`siteplan.solve.fixing.shrink`
+   makes, with the best cover's cost as objective bound: it proves most
+   planner problems), or HiGHS on a core of the columns of least reduced cost,
    or, for full covers whose LP gap is too wide for HiGHS, a second local
    search; HiGHS always runs in a child process killed at the deadline;
 3. runs the local searches (:mod:`siteplan.solve.local`) on the main thread
@@ -26,9 +28,9 @@ import time
 
 import numpy as np
 
-from siteplan.solve.child import FORK, ChildRun
+from siteplan.solve.child import ChildRun, can_fork
 from siteplan.solve.exact import MipResult, lp_bound, mip_cover
-from siteplan.solve.fixing import shrink
+from siteplan.solve.fixing import Shrunk, shrink
 from siteplan.solve.greedy import remove_redundant
 from siteplan.solve.lagrange import (
     _knapsack,
@@ -125,22 +127,50 @@ def exact_milp(p: Problem, pre: np.ndarray, start: np.ndarray, clock: Clock,
                options: SolveOptions, seed: int,
                columns: np.ndarray | None = None) -> ChildRun:
     """HiGHS on ``columns`` (default all) in a child process: HiGHS's own
-    limit is the soft deadline, the child is killed at ``clock.kill``."""
+    limit is the soft deadline, the child is killed at ``clock.kill``. On all
+    columns HiGHS sees the problem :func:`siteplan.solve.fixing.shrink`
+    makes; when that has at most ``options.inprocess_nnz_limit`` nonzeros
+    HiGHS runs here instead (its uninterruptible phases take milliseconds at
+    that size, less than starting a process)."""
     columns = np.arange(p.n_cols) if columns is None else columns
+    if columns.size == p.n_cols:
+        s = shrink(p, pre)
+        if s.problem.col_rows.size <= options.inprocess_nnz_limit:
+            return Finished(_mip(p, columns, start, pre, seed, None, clock.soft, s))
+        return ChildRun(_mip, (p, columns, start, pre, seed, None, clock.soft, s),
+                        kill_at=clock.kill)
     return ChildRun(_mip, (p, columns, start, pre, seed, None, clock.soft), kill_at=clock.kill)
 
 
+class Finished:
+    """A :class:`~siteplan.solve.child.ChildRun` look-alike for work done here."""
+
+    killed = False
+
+    def __init__(self, value: object) -> None:
+        self._value = value
+
+    def done(self) -> bool:
+        return True
+
+    def result(self, until: float | None = None) -> object:
+        return self._value
+
+    def kill(self) -> None:
+        pass
+
+
 def _mip(p: Problem, columns: np.ndarray, start: np.ndarray, pre: np.ndarray, seed: int,
-         nodes: int | None, deadline: float) -> MipResult | None:
-    """HiGHS on ``columns`` (in the child process); on all columns, on the
-    problem shrunk by :func:`siteplan.solve.fixing.shrink`, looking only
-    for covers no dearer than ``start``."""
+         nodes: int | None, deadline: float, s: Shrunk | None = None) -> MipResult | None:
+    """HiGHS on ``columns``; on all columns, on the shrunk problem ``s``
+    (:func:`siteplan.solve.fixing.shrink`), looking only for covers no
+    dearer than ``start``."""
     limit = max(1e7 if deadline == np.inf else deadline - time.perf_counter(), 0.01)
     until = None if deadline == np.inf else deadline
     if columns.size < p.n_cols:
         return mip_cover(p, columns, start=start, preselected=pre, time_limit_s=limit,
                          seed=seed, node_limit=nodes, deadline=until)
-    s = shrink(p, pre)
+    s = shrink(p, pre) if s is None else s
     if s.problem.n_cols == 0:  # the preselected alone reach every target
         return MipResult(pre, s.fixed_cost, s.fixed_cost, True)
     known = float(p.cost[start].sum()) - s.fixed_cost
@@ -212,12 +242,21 @@ def improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float,
                  else clock.left())
     whole = p.col_rows.size <= options.exact_nnz_limit
     milp, second, milp_cols = None, None, None
-    if whole and not p.full_cover and FORK and remaining >= options.min_highs_s:
+    if whole and not p.full_cover and can_fork() and remaining >= options.min_highs_s:
         # partial and grouped covers: HiGHS on the whole (shrunk) MILP at
         # once, beside the bound and the local search; it proves most
         # planner problems, and their LP gap says little about how soon
         milp_cols = np.arange(p.n_cols)
         milp = exact_milp(p, pre, selected, clock, options, seed, milp_cols)
+        # small problems: HiGHS often proves the optimum before the LP would be
+        found = milp.result(time.perf_counter() + min(options.probe_s,
+                                                      options.probe_share * remaining))
+        if found is not None and found.optimal and p.feasible(found.selected):
+            details.update(beside_local_search="highs (whole MILP)", highs="optimal",
+                           highs_cost=found.objective)
+            lap(details, "highs_first", t)
+            return (max(bound, found.bound), remove_redundant(p, found.selected, pre),
+                    float(p.cost[found.selected].sum()))
     bound, selected, best_cost, prices, reduced = _bound(p, pre, selected, best_cost, bound,
                                                          clock, seed, details, options)
     t = lap(details, "bound", t)
@@ -240,11 +279,11 @@ def improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float,
         work = (1 - options.lagrange_share) * options.work_budget(clock.limit)
     if milp is not None:
         milp.result(time.perf_counter() + min(options.probe_s, options.probe_share * remaining))
-    elif wide and FORK and remaining >= options.min_fork_s:
+    elif wide and can_fork() and remaining >= options.min_fork_s:
         second = BackgroundPortfolio(q, local_cols, start, fixed, clock.soft,
                                      dict(local_opts, seed=seed + 1, work_budget=work),
                                      grace_s=clock.kill - clock.soft)
-    elif FORK and remaining >= options.min_highs_s:
+    elif can_fork() and remaining >= options.min_highs_s:
         if whole:
             milp_cols = np.arange(p.n_cols)
         else:

@@ -32,6 +32,13 @@ from collections.abc import Callable
 FORK = "fork" in multiprocessing.get_all_start_methods()
 
 
+def can_fork() -> bool:
+    """True when this process may start a child: fork exists and this is not
+    a daemonic process (``multiprocessing.Pool`` workers are; they may not
+    have children), so the solver can be called from such a worker too."""
+    return FORK and not multiprocessing.current_process().daemon
+
+
 def _child(conn: object, fn: Callable[..., object], args: tuple) -> None:
     try:
         conn.send(("ok", fn(*args)))
@@ -48,8 +55,8 @@ class ChildRun:
     """``fn(*args)`` in a forked process, killed at ``kill_at``
     (``time.perf_counter()`` value) if it has not answered by then.
 
-    Without fork (Windows) the work runs at once in this process and
-    ``kill_at`` is not enforced.
+    Without fork (Windows), or in a daemonic process, the work runs at once
+    in this process and ``kill_at`` is not enforced.
     """
 
     def __init__(self, fn: Callable[..., object], args: tuple, *, kill_at: float) -> None:
@@ -58,7 +65,7 @@ class ChildRun:
         self._value: object = None
         self._finished = False
         self._proc = None
-        if not FORK:
+        if not can_fork():
             self._value, self._finished = fn(*args), True
             return
         ctx = multiprocessing.get_context("fork")
@@ -116,4 +123,4 @@ class ChildRun:
             self._end()
 
 
-__all__ = ["FORK", "ChildRun"]
+__all__ = ["FORK", "ChildRun", "can_fork"]

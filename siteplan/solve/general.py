@@ -51,7 +51,7 @@ from numpy.typing import ArrayLike
 
 from siteplan.errors import SolverError
 from siteplan.solve.auto import Clock, cost_unit, lap, optimal_at, quick_bound, round_up
-from siteplan.solve.child import FORK, ChildRun
+from siteplan.solve.child import ChildRun, can_fork
 from siteplan.solve.exact import MipResult, _highs, _solve
 from siteplan.solve.lagrange import subgradient
 from siteplan.solve.options import SolveOptions
@@ -412,7 +412,14 @@ def general_cover(A: object, cost: ArrayLike | None, *, weights: ArrayLike | Non
     unit = cost_unit(p.cost)
     bound = -np.inf
     nnz = p.col_rows.size + g.cap.nnz
-    if method != "greedy" and nnz <= options.lp_nnz_limit and FORK:
+    left = options.nominal_s(clock.limit) if options.deterministic else clock.left()
+    run = None
+    if method != "greedy" and nnz <= options.exact_nnz_limit * 4 and (
+            can_fork() or method == "exact") and left > options.min_highs_s:
+        # HiGHS on the MILP at once, beside the LP bound (two children)
+        run = ChildRun(_mip_child, (g, pre, selected, clock.soft, seed, None),
+                       kill_at=clock.kill)
+    if method != "greedy" and nnz <= options.lp_nnz_limit and can_fork():
         lp = ChildRun(_lp_child, (g, pre, selected, clock.soft, seed), kill_at=clock.kill)
         found = lp.result()
         if found is not None:
@@ -427,13 +434,12 @@ def general_cover(A: object, cost: ArrayLike | None, *, weights: ArrayLike | Non
         details["bound"] = "lagrangian (single cover) / knapsack"
         t = lap(details, "bound", t)
     optimal = best_cost <= optimal_at(bound, unit)
-    left = options.nominal_s(clock.limit) if options.deterministic else clock.left()
-    if method != "greedy" and not optimal and nnz <= options.exact_nnz_limit * 4 and (
-            FORK or method == "exact") and left > options.min_highs_s:
-        run = ChildRun(_mip_child, (g, pre, selected, clock.soft, seed, None),
-                       kill_at=clock.kill)
+    if run is not None:
+        if optimal:
+            run.kill()
         mip = run.result()
-        details["highs"] = "killed" if run.killed else "returned"
+        details["highs"] = ("not needed" if optimal else "killed" if run.killed
+                            else "returned")
         if mip is not None:
             # deterministic mode: only a finished run's cover (see SolveOptions)
             usable = mip.optimal or not options.deterministic

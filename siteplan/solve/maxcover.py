@@ -18,7 +18,7 @@ from numpy.typing import ArrayLike
 
 from siteplan.errors import SolverError
 from siteplan.solve.auto import Clock
-from siteplan.solve.child import FORK, ChildRun
+from siteplan.solve.child import ChildRun, can_fork
 from siteplan.solve.cover import check_method, check_time
 from siteplan.solve.exact import mip_max_cover
 from siteplan.solve.greedy import covered_weight, greedy_max_cover
@@ -141,7 +141,7 @@ def max_cover(A: object, k: int | None = None, *, weights: ArrayLike | None = No
                                               max_iterations=min(iterations, 2000))
         upper = min(upper, _floor_if(integral, lagrangian))
         optimal = upper - best_w <= 1e-9 * max(1.0, upper)
-    if not optimal and (method == "exact" or (method == "auto" and small and FORK)):
+    if not optimal and (method == "exact" or (method == "auto" and small and can_fork())):
         deadline = clock.hard if method == "exact" else clock.soft
         run = ChildRun(_mip, (p, k, budget, selected, pre, deadline, seed, None),
                        kill_at=clock.kill)

@@ -66,7 +66,9 @@ class SolveOptions:
     wrap_up_share : float
         Share of the limit kept free at the end (pruning, the result).
     kill_grace_s : float
-        Seconds past the limit after which a child process (HiGHS) is killed.
+        Seconds past the limit after which a child process (HiGHS, a second
+        local search) is killed; 0: at the limit (they stop by themselves at
+        the wrap-up point before it).
     reduce_share, reduce_nnz_limit, reduce_s_per_nnz : float, int, float
         Row reduction: its share of the limit, the largest matrix it tries,
         and its cost estimate (skipped when over half the limit).
@@ -77,6 +79,9 @@ class SolveOptions:
     exact_nnz_limit : int
         Largest matrix on which HiGHS runs on the whole MILP (in a child
         process) beside the local search; it proves most planner problems.
+    inprocess_nnz_limit : int
+        Largest shrunk MILP HiGHS solves in this process instead of a child
+        (its phases that ignore the clock take milliseconds at that size).
     core_nnz_limit : int
         Largest core handed to HiGHS when the whole MILP is too big.
     highs_s_per_nnz : float
@@ -108,7 +113,7 @@ class SolveOptions:
     deterministic_slack: float = 4.0
     default_time_limit_s: float = 10.0
     wrap_up_share: float = 0.02
-    kill_grace_s: float = 0.25
+    kill_grace_s: float = 0.0
     reduce_share: float = 0.25
     reduce_nnz_limit: int = 10_000_000
     reduce_s_per_nnz: float = 5e-7
@@ -116,6 +121,7 @@ class SolveOptions:
     lp_share: float = 0.3
     lagrange_share: float = 0.5
     exact_nnz_limit: int = 400_000
+    inprocess_nnz_limit: int = 3_000
     core_nnz_limit: int = 3_000_000
     highs_s_per_nnz: float = 1e-6
     highs_gap_limit: float = 0.15

@@ -125,7 +125,7 @@ def read_zones(spec: LayerSpec, *, several: bool = False) -> tuple[gpd.GeoDataFr
     source = str(spec.path)
     frame = read_layer(spec.path, **spec.read_kwargs())
     notes = list(frame.attrs.get("notes", []))
-    if frame.attrs.get("encoding"):
+    if frame.attrs.get("encoding") not in (None, "utf-8", "utf-8-sig"):
         notes.append(f"{source}: text decoded as {frame.attrs['encoding']}.")
     zones, more = prepare_zones(frame, source=source, class_column=spec.class_column,
                                 zone_class=spec.zone_class,
@@ -260,7 +260,7 @@ def load_inputs(cfg: PlanConfig) -> PlanInputs:
         layers.append(layer)
     notes += shift_warnings(layers, cfg.candidates)
     if all(x.attrs.get("source_type") == "inventory" for x in layers):
-        candidates = concat_candidates(layers, [str(s.path) for s in cfg.candidates])
+        candidates = concat_candidates(layers, [s.path.name for s in cfg.candidates])
     else:  # OSM, OpenCelliD, open lists: merge duplicates across sources
         candidates = merge_candidates([x.to_crs(layers[0].crs) for x in layers],
                                       assumptions=cfg.assumptions)
