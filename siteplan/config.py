@@ -134,8 +134,11 @@ class _Inputs(BaseModel):
 class _Solver(BaseModel):
     model_config = ConfigDict(extra="forbid")
     method: str = "auto"
-    time_limit_s: float = Field(default=10.0, gt=0)
+    time_limit_s: float = Field(default=10.0, gt=0, allow_inf_nan=False)
     seed: int = 0
+    #: count work, not seconds (the same plan on a loaded machine); false keeps the
+    #: time limit strictly (for city-scale runs on a busy machine)
+    deterministic: bool = True
 
     @field_validator("method")
     @classmethod
@@ -181,6 +184,7 @@ class PlanConfig(BaseModel):
     method: str
     time_limit_s: float
     seed: int
+    deterministic: bool = True
     assumptions: Assumptions
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -271,5 +275,6 @@ def config_from_dict(raw: dict[str, Any], path: Path) -> PlanConfig:
             inputs.population, base, f"{path} [inputs.population]", "population"),
         site_targets=dict(cfg.milestones), method=cfg.solver.method,
         time_limit_s=cfg.solver.time_limit_s, seed=cfg.solver.seed,
+        deterministic=cfg.solver.deterministic,
         assumptions=Assumptions(cfg.assumptions),
     )

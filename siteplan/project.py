@@ -151,7 +151,8 @@ def run(config: str | Path | PlanConfig, out: str | Path | None = None, *,
                             assumptions=cfg.assumptions, allow_large=allow_large,
                             progress=say, population=inputs.population, roads=inputs.roads)
     result = plan(problem, site_targets=cfg.site_targets, method=cfg.method,
-                  time_limit_s=limit_s, seed=cfg.seed, name=cfg.name, progress=say)
+                  time_limit_s=limit_s, seed=cfg.seed, name=cfg.name, progress=say,
+                  deterministic=cfg.deterministic)
     extra = analyses(result, inputs, cfg, time_limit_s=limit_s, compare_radius=compare_radius,
                      progress=say)
     if out is None:

@@ -51,12 +51,14 @@ def nearby_candidates(candidates: gpd.GeoDataFrame, removed: np.ndarray,
                       assumptions: Assumptions) -> gpd.GeoDataFrame:
     """New-build candidates on rings around each removed site (8 bearings at
     60 m and 120 m): a new ground tower for a macro site, a new smart pole
-    for a pole micro site, at the removed site's height. Ids ``<id>-R<n>``."""
+    for a pole micro site, an indoor system in a building nearby for an
+    indoor system (室分), at the removed site's height. Ids ``<id>-R<n>``."""
     metric = candidates.estimate_utm_crs()
     gone = candidates.iloc[removed].to_crs(metric)
     rows = []
     for row in gone.itertuples():
-        kind = "greenfield" if KIND_INFO[row.kind].macro else "smart_pole"
+        info = KIND_INFO[row.kind]
+        kind = "greenfield" if info.macro else "indoor_das" if info.indoor else "smart_pole"
         n = 0
         for radius in RING_M:
             for bearing in np.arange(8) * np.pi / 4:

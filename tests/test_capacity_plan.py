@@ -173,3 +173,17 @@ def test_cli_plan_reads_a_population_layer(tmp_path):
     traffic = report["capacity"]["traffic"][0]
     assert traffic["people_source"] == "layer"
     assert traffic["people"] == pytest.approx(50_000 * 1200**2 / 1400**2)
+
+
+def test_relocating_an_indoor_system_offers_indoor_systems():
+    from siteplan.defaults import Assumptions
+    from siteplan.relocate import nearby_candidates
+
+    sites = gpd.GeoDataFrame({"site_id": ["d", "t", "s"],
+                              "kind": ["indoor_das", "tower", "streetlight"],
+                              "height_m": [3.0, 40.0, 9.0]},
+                             geometry=[Point(0, 0), Point(500, 0), Point(900, 0)], crs=CRS)
+    rings = nearby_candidates(sites, np.array([0, 1, 2]), Assumptions())
+    kinds = rings.groupby(rings["site_id"].str.split("-R").str[0])["kind"].unique()
+    assert [list(kinds[k]) for k in ("d", "t", "s")] == [["indoor_das"], ["greenfield"],
+                                                          ["smart_pole"]]

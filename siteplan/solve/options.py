@@ -17,7 +17,7 @@ is dropped. So the returned cover is a function of the inputs and the seed
 only. The budgets are sized from the time limit (``work_per_s`` work units
 per second, about half of what a quiet 2020s core does) or given as
 ``work_limit``, and the wall clock is only a safety stop at
-``deterministic_slack`` (4) times the limit, so a loaded machine finishes
+``deterministic_slack`` (10) times the limit, so a loaded machine finishes
 the same work (a call can then take up to that factor longer than its
 limit; HiGHS, when it cannot prove its optimum, runs until that stop). If
 the safety stop is hit before the work is done (a machine more than that
@@ -110,7 +110,7 @@ class SolveOptions:
     deterministic: bool = False
     work_per_s: float = 2.5e7
     work_limit: float = 0.0
-    deterministic_slack: float = 4.0
+    deterministic_slack: float = 10.0
     default_time_limit_s: float = 10.0
     wrap_up_share: float = 0.02
     kill_grace_s: float = 0.0
