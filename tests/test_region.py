@@ -126,12 +126,16 @@ def test_rerun_redoes_only_what_failed_or_changed(region, client):
     part = root / "work" / "partitions" / "002-C02"
     shutil.rmtree(next((root / "work" / "units" / "002-C02").iterdir()))
     (part / "candidates.parquet").write_bytes(b"not parquet")
-    broken = plan_region(root / "in" / "region.toml", root / "out", client=client,
-                         work_dir=root / "work", offline=True)
-    assert list(broken.failures) == ["C02"] and "parquet" in broken.failures["C02"].lower()
-    assert broken.planned == [] and broken.cached == ["C01"]
+    cli = CliRunner().invoke(main, [
+        "plan-region", str(root / "in" / "region.toml"), "--out", str(root / "out"),
+        "--work-dir", str(root / "work"), "--scheduler", client.scheduler.address,
+        "--offline"])
+    assert cli.exit_code == 1, cli.output  # some unit failed; the others are written
+    assert "unit C02" in cli.output and "FAILED" in cli.output and "Traceback" not in cli.output
     report = json.loads((root / "out" / "summary.json").read_text())
-    assert report["failed_units"][0]["unit_code"] == "C02"
+    assert [f["unit_code"] for f in report["failed_units"]] == ["C02"]
+    assert "parquet" in report["failed_units"][0]["error"].lower()
+    assert report["planned_units"] == [] and report["cached_units"] == ["C01"]
     summary = pd.read_csv(root / "out" / "summary.csv")
     assert summary.loc[summary["unit_code"] == "C02", "status"].str.startswith("failed").all()
     assert not (root / "out" / "units" / "002-C02").exists()

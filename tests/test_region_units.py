@@ -191,3 +191,22 @@ def test_points_on_no_unit_go_to_the_nearest():
     pts = gpd.GeoDataFrame(geometry=[Point(5, 5), Point(15, 5), Point(25, 5), Point(-3, 5)],
                            crs=32650)
     assert home_units(pts, units).tolist() == ["A", "B", "B", "A"]
+
+
+def test_tiles_partition_the_province_without_a_unit_layer(tmp_path, province):
+    text = (province / "region.toml").read_text()
+    text = text.replace('units = "units.gpkg"\ncode_column = "code"\nname_column = "name"',
+                        "tile_km = 15")
+    (province / "tiles.toml").write_text(text)
+    cfg = load_region_config(province / "tiles.toml")
+    assert cfg.units is None and cfg.tile_km == 15.0
+    cands, targets, landuse = read_inputs(cfg.plan)
+    tiles = tile_units(targets, tile_km=cfg.tile_km)
+    parts, metric, home = partition_region(tiles, cands, targets, landuse,
+                                           reach_m=longest_reach_m(cands, cfg.plan.assumptions),
+                                           work_dir=tmp_path)
+    assert len(parts) == len(tiles) >= 4
+    # every target area's demand lands in the tiles: clipped pieces add up to the whole
+    pieces = sum(gpd.read_parquet(p.path / "targets.parquet").area.sum() for p in parts)
+    assert pieces == pytest.approx(targets.to_crs(metric).area.sum(), rel=1e-6)
+    assert set(home.values()) <= set(tiles["unit_code"])
