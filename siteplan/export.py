@@ -34,7 +34,7 @@ from siteplan.deliver.sheets import SITE_COLUMNS, localise, sites_table
 from siteplan.errors import ConfigError
 from siteplan.i18n import check_lang, column, tr
 from siteplan.io.atomic import output_folder, staged_files
-from siteplan.io.tables import write_csv, write_xlsx
+from siteplan.io.tables import gpkg_ready, write_csv, write_xlsx
 from siteplan.maplayers import resolve_tiles
 from siteplan.maps import milestone_map, overview_map
 from siteplan.planio import write_state
@@ -59,22 +59,13 @@ def write_candidates(frame: gpd.GeoDataFrame, out: str | Path,
         if out.suffix.lower() == ".csv":
             write_csv(sites_table(frame), target)
         else:
-            _gpkg_safe(frame).to_file(target, engine="pyogrio",
+            gpkg_ready(frame).to_file(target, engine="pyogrio",
                                       driver="GPKG" if out.suffix.lower() == ".gpkg"
                                       else "GeoJSON")
         if rejected:
             write_csv(pd.concat(rejected, ignore_index=True)[["file", "line", "column", "reason"]],
                       stage / names[1])
     return [out.parent / n for n in names]
-
-
-def _gpkg_safe(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    out = frame.copy()
-    for col in out.columns:
-        if col != "geometry" and out[col].dtype == object:
-            out[col] = out[col].map(lambda v: v if v is None or isinstance(v, str | int | float
-                                                                           | bool) else str(v))
-    return out
 
 
 #: Optional outputs of :func:`write_plan` (``plan.gpkg`` and ``report.json`` are
@@ -145,9 +136,9 @@ def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
         sheets: dict[str, pd.DataFrame] = {}
         for m in plan.milestones:
             sites = plan.sites(m.milestone)
-            _gpkg_safe(sites).to_file(gpkg, layer=f"sites_{m.milestone}", engine="pyogrio")
+            gpkg_ready(sites).to_file(gpkg, layer=f"sites_{m.milestone}", engine="pyogrio")
             unc = plan.uncovered(m.milestone)
-            _gpkg_safe(unc).to_file(gpkg, layer=f"uncovered_{m.milestone}", engine="pyogrio",
+            gpkg_ready(unc).to_file(gpkg, layer=f"uncovered_{m.milestone}", engine="pyogrio",
                                     geometry_type="Point")
             table = sites_table(sites)
             sheets[str(m.milestone)] = localise(table, lang)
@@ -168,7 +159,7 @@ def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
                     write_kml(sites, stage / f"sites_{m.milestone}_gcj02.kmz", title=title,
                               lang=lang, gcj02=True)
         if plan.excluded is not None:
-            _gpkg_safe(plan.excluded).to_file(gpkg, layer="excluded_candidates",
+            gpkg_ready(plan.excluded).to_file(gpkg, layer="excluded_candidates",
                                               engine="pyogrio", geometry_type="Point")
             last = plan.milestones[-1].milestone
             if "csv" in chosen:

@@ -40,6 +40,7 @@ import pyogrio
 
 from siteplan.defaults import Assumptions
 from siteplan.errors import ConfigError, InputError
+from siteplan.io.tables import gpkg_ready
 from siteplan.planner import MilestonePlan, Plan
 from siteplan.problem import build_problem
 from siteplan.solve import SetCoverResult
@@ -69,15 +70,6 @@ def _input_layers(plan: Plan) -> dict[str, gpd.GeoDataFrame]:
     return layers
 
 
-def _safe_columns(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    out = frame.copy()
-    for col in out.columns:
-        if col != out.geometry.name and out[col].dtype == object:
-            out[col] = out[col].map(lambda v: v if v is None or isinstance(
-                v, str | int | float | bool) else str(v))
-    return out
-
-
 def write_state(plan: Plan, folder: str | Path) -> list[Path]:
     """Write the input layers into ``folder/plan.gpkg`` and ``plan.json``.
 
@@ -88,7 +80,7 @@ def write_state(plan: Plan, folder: str | Path) -> list[Path]:
     gpkg = folder / "plan.gpkg"
     hashes = {}
     for name, frame in _input_layers(plan).items():
-        _safe_columns(frame).to_file(gpkg, layer=name, engine="pyogrio")
+        gpkg_ready(frame).to_file(gpkg, layer=name, engine="pyogrio")
         hashes[name] = _frame_hash(gpd.read_file(gpkg, layer=name, engine="pyogrio"))
     since: dict[int, int] = {}
     milestones = []

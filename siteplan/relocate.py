@@ -150,8 +150,7 @@ def relocate(plan_dir: str | Path, milestone: int, remove: list[str], out: str |
             pick = cheapest.selected
             method = "more replacements than removed sites (same number cannot restore enough)"
         replacements = cols[pick]
-    old_cover = old.coverage.cover_counts(m.selected)[active] > 0
-    during = old_cover | covered(replacements)
+    during = before | covered(replacements)
     after = covered(np.union1d(kept, replacements))
     restored_weight = float(w[lost & after].sum())
     total = float(w.sum())

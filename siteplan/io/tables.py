@@ -224,3 +224,22 @@ def _sheet_title(title: str, used: set[str]) -> str:
     if not name:
         raise InputError(f"sheet title {title!r} is empty")
     return name
+
+
+def gpkg_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose object columns (all but the geometry) hold only values a
+    GeoPackage column can store: None, text, numbers, booleans; anything
+    else becomes its text.
+
+    Examples
+    --------
+    >>> gpkg_ready(pd.DataFrame({"a": [None, 1, (2, 3)]}))["a"].tolist()
+    [None, 1, '(2, 3)']
+    """
+    out = frame.copy()
+    geometry = getattr(frame, "_geometry_column_name", None)
+    for col in out.columns:
+        if col != geometry and out[col].dtype == object:
+            out[col] = out[col].map(lambda v: v if v is None or isinstance(
+                v, str | int | float | bool) else str(v))
+    return out
