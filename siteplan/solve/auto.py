@@ -28,7 +28,9 @@ import time
 
 import numpy as np
 
+from siteplan.solve.blocklocal import regional_search
 from siteplan.solve.child import ChildRun, can_fork
+from siteplan.solve.dualascent import smoothed_dual_ascent
 from siteplan.solve.exact import MipResult, lp_bound, mip_cover
 from siteplan.solve.fixing import Shrunk, shrink
 from siteplan.solve.greedy import remove_redundant
@@ -216,6 +218,9 @@ def _bound(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float, 
     else:
         iterations = 5000
         lag_deadline = time.perf_counter() + options.lagrange_share * clock.left()
+    if p.full_cover and p.col_rows.size >= options.dual_ascent_nnz:
+        return _dual_ascent_bound(p, pre, selected, best_cost, bound, lag_deadline, details,
+                                  options, iterations)
     state = subgradient(p, upper_bound=best_cost, best_selected=selected, preselected=pre,
                         deadline=lag_deadline, seed=seed, deterministic=det,
                         max_iterations=max(min(iterations, 5000), 1))
@@ -226,6 +231,26 @@ def _bound(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float, 
     if state.best_cost < best_cost:
         selected, best_cost = state.best_selected, state.best_cost
     return bound, selected, best_cost, state.multipliers, state.reduced_cost
+
+
+def _dual_ascent_bound(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float,
+                       bound: float, deadline: float, details: dict, options: SolveOptions,
+                       iterations: int) -> tuple[float, np.ndarray, float, np.ndarray,
+                                                 np.ndarray]:
+    """:func:`_bound` for large full covers: the smoothed dual ascent
+    (:mod:`siteplan.solve.dualascent`; deterministic mode: one thread and a
+    sweep budget, a sweep counting as four subgradient iterations)."""
+    det = options.deterministic
+    state = smoothed_dual_ascent(p, upper_bound=best_cost, best_selected=selected,
+                                 preselected=pre, deadline=deadline, threads=1 if det else 2,
+                                 max_sweeps=max(iterations // 4, 1) if det else 10**6)
+    if det and state.iterations < max(iterations // 4, 1) and time.perf_counter() >= deadline:
+        details.setdefault("deterministic_cut", []).append("dual ascent")
+    details.update(bound="lagrangian (dual ascent)", lagrange_iterations=state.iterations)
+    if state.best_cost < best_cost:
+        selected, best_cost = state.best_selected, state.best_cost
+    return (max(bound, state.lower_bound), selected, best_cost, state.multipliers,
+            state.reduced_cost)
 
 
 def improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float,
@@ -268,6 +293,15 @@ def improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float,
             milp.kill()
         return bound, selected, best_cost
     stop_at = optimal_at(bound, unit)
+    if p.full_cover and p.col_rows.size > options.regional_nnz_limit:
+        # city scale: local moves region by region, no global rebuild
+        if milp is not None:
+            milp.kill()
+        local = regional_search(p, selected, pre, clock.soft, prices=prices, seed=seed,
+                                stop_at=stop_at, details=details)
+        lap(details, "local_search", t)
+        details["beside_local_search"] = "nothing"
+        return bound, local, float(p.cost[local].sum())
     lp_gap = (best_cost - bound) / best_cost if best_cost > 0 else 0.0
     wide = p.full_cover and lp_gap > options.highs_gap_limit
     local_cols, q, start, fixed = _local_core(p, pre, selected, reduced, options)

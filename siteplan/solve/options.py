@@ -76,6 +76,13 @@ class SolveOptions:
         Largest matrix whose LP relaxation gives the bound, and its share.
     lagrange_share : float
         Share of the time left for the subgradient bound when the LP is too big.
+    dual_ascent_nnz : int
+        Full covers with at least this many nonzeros get the smoothed dual
+        ascent (:mod:`siteplan.solve.dualascent`) instead of the subgradient
+        when the LP is not solved.
+    regional_nnz_limit : int
+        Full covers with more nonzeros than this are improved region by
+        region (:mod:`siteplan.solve.blocklocal`) instead of on a core.
     exact_nnz_limit : int
         Largest matrix on which HiGHS runs on the whole MILP (in a child
         process) beside the local search; it proves most planner problems.
@@ -120,6 +127,8 @@ class SolveOptions:
     lp_nnz_limit: int = 2_000_000
     lp_share: float = 0.3
     lagrange_share: float = 0.5
+    dual_ascent_nnz: int = 0
+    regional_nnz_limit: int = 2_000_000
     exact_nnz_limit: int = 400_000
     inprocess_nnz_limit: int = 3_000
     core_nnz_limit: int = 3_000_000

@@ -1,0 +1,274 @@
+"""Compiled inner loops (numba) for the city-scale solver stages.
+
+Every kernel works on the CSC / CSR index arrays of a
+:class:`siteplan.solve.problem.Problem` and releases the GIL (``nogil``), so
+two threads can split a pass over the columns. They are compiled on first
+use and cached on disk (``cache=True``); the first call in a fresh
+environment costs a few seconds of compilation, later processes load them.
+
+Examples
+--------
+>>> col_ptr = np.array([0, 2, 3]); col_rows = np.array([0, 1, 1], dtype=np.int32)
+>>> out = np.empty(2)
+>>> reduced_costs(col_ptr, col_rows, np.array([3.0, 1.0]), np.array([1.0, 0.5]), 0, 2, out)
+>>> out.tolist()
+[1.5, 0.5]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def reduced_costs(col_ptr: np.ndarray, col_rows: np.ndarray, cost: np.ndarray, u: np.ndarray,
+                  first: int, stop: int, out: np.ndarray) -> None:
+    """``out[j] = cost[j] - sum of u over the rows of j`` for ``first <= j < stop``."""
+    for j in range(first, stop):
+        s = 0.0
+        for k in range(col_ptr[j], col_ptr[j + 1]):
+            s += u[col_rows[k]]
+        out[j] = cost[j] - s
+
+
+@njit(cache=True, nogil=True)
+def region_labels(row_ptr: np.ndarray, row_cols: np.ndarray, col_ptr: np.ndarray,
+                  col_rows: np.ndarray, active: np.ndarray, n_seeds: int,
+                  first: int) -> np.ndarray:
+    """Rows labelled by region: farthest-point seeds in hop distance on the
+    row–column graph (row → covering column → its rows), each row joining
+    its nearest seed. The first seed is row ``first``; each next seed is
+    the active row farthest from all seeds so far (rows in another connected
+    component first). Inactive rows get label -1; every active row gets a
+    label in ``0..k-1`` (more than ``n_seeds`` regions only when there are
+    more components)."""
+    n_rows = row_ptr.size - 1
+    n_cols = col_ptr.size - 1
+    big = np.int64(1) << 40
+    dist = np.full(n_rows, big, dtype=np.int64)
+    label = np.full(n_rows, -1, dtype=np.int64)
+    stamp = np.full(n_cols, -1, dtype=np.int64)
+    queue = np.empty(n_rows, dtype=np.int64)
+    seed = first
+    k = 0
+    while True:
+        if seed < 0:
+            break
+        if k >= n_seeds and dist[seed] < big:
+            break
+        dist[seed] = 0
+        label[seed] = k
+        head, tail = 0, 1
+        queue[0] = seed
+        while head < tail:
+            i = queue[head]
+            head += 1
+            d = dist[i] + 1
+            for a in range(row_ptr[i], row_ptr[i + 1]):
+                j = row_cols[a]
+                if stamp[j] == k:
+                    continue
+                stamp[j] = k
+                for b in range(col_ptr[j], col_ptr[j + 1]):
+                    r = col_rows[b]
+                    if active[r] and dist[r] > d:
+                        dist[r] = d
+                        label[r] = k
+                        queue[tail] = r
+                        tail += 1
+        k += 1
+        seed = -1
+        far = -1
+        for i in range(n_rows):
+            if active[i] and dist[i] > far:
+                far = dist[i]
+                seed = i
+        if far <= 0:
+            break
+    return label
+
+
+@njit(cache=True, nogil=True)
+def majority_labels(col_ptr: np.ndarray, col_rows: np.ndarray, row_label: np.ndarray,
+                    n_labels: int) -> np.ndarray:
+    """Per column, the label most of its (labelled) rows have (-1 if none)."""
+    n_cols = col_ptr.size - 1
+    out = np.full(n_cols, -1, dtype=np.int64)
+    tally = np.zeros(n_labels, dtype=np.int64)
+    for j in range(n_cols):
+        best, best_n = -1, 0
+        for k in range(col_ptr[j], col_ptr[j + 1]):
+            lab = row_label[col_rows[k]]
+            if lab >= 0:
+                tally[lab] += 1
+                if tally[lab] > best_n:
+                    best, best_n = lab, tally[lab]
+        for k in range(col_ptr[j], col_ptr[j + 1]):
+            lab = row_label[col_rows[k]]
+            if lab >= 0:
+                tally[lab] = 0
+        out[j] = best
+    return out
+
+
+@njit(cache=True, nogil=True)
+def add_counts(col_ptr: np.ndarray, col_rows: np.ndarray, cols: np.ndarray, delta: int,
+               counts: np.ndarray) -> None:
+    """``counts[rows of j] += delta`` for every j in ``cols``."""
+    for j in cols:
+        for k in range(col_ptr[j], col_ptr[j + 1]):
+            counts[col_rows[k]] += delta
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def smooth_sweep(row_ptr: np.ndarray, row_cols: np.ndarray, rc: np.ndarray, u: np.ndarray,
+                 need: np.ndarray, mu: float, first: int, stop: int) -> None:
+    """One Gauss–Seidel sweep of coordinate ascent on the entropy-smoothed
+    Lagrangian ``sum_i u_i - mu sum_j log(1 + exp(-rc_j / mu))`` over the
+    rows ``first <= i < stop`` that ``need`` cover.
+
+    Each row's multiplier is set to the root ``t >= 0`` of ``sum_{j covers
+    i} sigmoid((t - r_j) / mu) = 1`` (``r_j`` the reduced cost of column j
+    without row i; 0 when the sum is already at least 1 at ``t = 0``),
+    found by safeguarded Newton steps (one ``exp`` a step: the sigmoids are
+    ``1 / (1 + E_j w)`` with ``E_j = exp((r_j - r_min) / mu)`` computed once
+    and ``w = exp((r_min - t) / mu)``), and the reduced costs ``rc`` of its
+    columns are updated in place."""
+    width = 1
+    for i in range(first, stop):
+        width = max(width, row_ptr[i + 1] - row_ptr[i])
+    r = np.empty(width)
+    e = np.empty(width)
+    for i in range(first, stop):
+        if not need[i]:
+            continue
+        lo, hi = row_ptr[i], row_ptr[i + 1]
+        n = hi - lo
+        if n == 0:
+            continue
+        ui = u[i]
+        m1, m2 = 1e300, 1e300
+        for k in range(n):
+            x = rc[row_cols[lo + k]] + ui
+            r[k] = x
+            if x < m1:
+                m2, m1 = m1, x
+            elif x < m2:
+                m2 = x
+        b = (m2 if m2 < 1e299 else m1) + 10.0 * mu
+        if b <= 0.0:
+            b = 10.0 * mu
+        # columns far above the bracket contribute nothing at any t <= b
+        m = 0
+        for k in range(n):
+            z = (r[k] - m1) / mu
+            if r[k] <= b + 40.0 * mu and z < 600.0:
+                e[m] = np.exp(z)
+                m += 1
+        # f(t) = sum_j 1 / (1 + e_j w(t)) - 1, w(t) = exp((m1 - t) / mu)
+        z0 = m1 / mu
+        f0 = -1.0
+        if z0 < 600.0:
+            w = np.exp(z0)
+            for k in range(m):
+                f0 += 1.0 / (1.0 + e[k] * w)
+        if f0 >= 0.0:
+            t = 0.0
+        else:
+            a = 0.0
+            t = min(max(ui, a), b)
+            for _ in range(40):
+                zt = (m1 - t) / mu
+                w = np.exp(min(zt, 600.0))
+                f, fp = -1.0, 0.0
+                for k in range(m):
+                    sg = 1.0 / (1.0 + e[k] * w)
+                    f += sg
+                    fp += sg * (1.0 - sg)
+                fp /= mu
+                if abs(f) < 1e-5:
+                    break
+                if f > 0.0:
+                    b = t
+                else:
+                    a = t
+                nxt = t - f / fp if fp > 0.0 else 0.5 * (a + b)
+                if not (a < nxt < b):
+                    nxt = 0.5 * (a + b)
+                if nxt == t:
+                    break
+                t = nxt
+        d = t - ui
+        if d != 0.0:
+            for k in range(lo, hi):
+                rc[row_cols[k]] -= d
+            u[i] = t
+
+
+@njit(cache=True, nogil=True)
+def bfs_order(row_ptr: np.ndarray, row_cols: np.ndarray, col_ptr: np.ndarray,
+              col_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and columns in breadth-first order on the row–column graph
+    (each component from its lowest row): consecutive rows share columns,
+    so passes in this order find their data in cache. Returns
+    ``(row_order, col_order)``, permutations of all rows and columns
+    (rows and columns outside the graph at the end)."""
+    n_rows = row_ptr.size - 1
+    n_cols = col_ptr.size - 1
+    row_seen = np.zeros(n_rows, dtype=np.bool_)
+    col_seen = np.zeros(n_cols, dtype=np.bool_)
+    rows = np.empty(n_rows, dtype=np.int64)
+    cols = np.empty(n_cols, dtype=np.int64)
+    n_r, n_c, head = 0, 0, 0
+    for start in range(n_rows):
+        if row_seen[start]:
+            continue
+        row_seen[start] = True
+        rows[n_r] = start
+        n_r += 1
+        while head < n_r:
+            i = rows[head]
+            head += 1
+            for a in range(row_ptr[i], row_ptr[i + 1]):
+                j = row_cols[a]
+                if col_seen[j]:
+                    continue
+                col_seen[j] = True
+                cols[n_c] = j
+                n_c += 1
+                for b in range(col_ptr[j], col_ptr[j + 1]):
+                    r = col_rows[b]
+                    if not row_seen[r]:
+                        row_seen[r] = True
+                        rows[n_r] = r
+                        n_r += 1
+    for j in range(n_cols):
+        if not col_seen[j]:
+            cols[n_c] = j
+            n_c += 1
+    return rows, cols
+
+
+@njit(cache=True, nogil=True)
+def permute_csr(ptr: np.ndarray, idx: np.ndarray, order: np.ndarray,
+                new_index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The compressed structure with its major axis taken in ``order`` and its
+    minor indices renumbered by ``new_index`` (``new_index[old] = new``)."""
+    n = order.size
+    out_ptr = np.empty(n + 1, dtype=np.int64)
+    out_ptr[0] = 0
+    for k in range(n):
+        i = order[k]
+        out_ptr[k + 1] = out_ptr[k] + ptr[i + 1] - ptr[i]
+    out = np.empty(out_ptr[n], dtype=idx.dtype)
+    for k in range(n):
+        i = order[k]
+        base = out_ptr[k] - ptr[i]
+        for a in range(ptr[i], ptr[i + 1]):
+            out[base + a] = new_index[idx[a]]
+    return out_ptr, out
+
+
+__all__ = ["add_counts", "bfs_order", "majority_labels", "permute_csr", "reduced_costs",
+           "region_labels", "smooth_sweep"]
