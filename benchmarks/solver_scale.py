@@ -44,7 +44,10 @@ print(json.dumps({"nnz": int(A.nnz), "seconds": seconds, "peak_gb": peak,
                   "bound": res.lower_bound, "gap_pct": gap, "sites": int(res.selected.size),
                   "greedy": res.details.get("greedy_cost"), "bound_kind": res.details.get("bound"),
                   "covered": res.covered, "phases": res.details.get("phase_s"),
-                  "rows_after_reduction": res.details.get("rows_after_reduction")}))
+                  "rows_after_reduction": res.details.get("rows_after_reduction"),
+                  "sweeps": res.details.get("lagrange_iterations"),
+                  "regional": [res.details.get(k) for k in ("regional_moves", "regional_tries",
+                                                            "regional_rounds")]}))
 """
 
 MAX_COVER_CHILD = r"""
@@ -85,6 +88,8 @@ def main() -> int:
     parser.add_argument("--max-cover-k", type=int, default=0,
                         help="also run max_cover with this k (0: set cover only)")
     parser.add_argument("--skip-set-cover", action="store_true")
+    parser.add_argument("--costs", default="unicost,weighted",
+                        help="which set-cover cases: unicost, weighted or both")
     args = parser.parse_args()
     print(f"# {platform.node()} {platform.machine()}, {time.strftime('%Y-%m-%d')}, "
           f"python {platform.python_version()}; {args.rows:,} rows x {args.cols:,} columns, "
@@ -92,7 +97,8 @@ def main() -> int:
     print("| costs | nonzeros | time (s) | peak memory (GB) | of which forked search (GB) | "
           "greedy | auto | lower bound | gap | bound from |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
-    for weighted in () if args.skip_set_cover else (False, True):
+    kinds = [] if args.skip_set_cover else args.costs.split(",")
+    for weighted in [kind == "weighted" for kind in kinds]:
         r = _run(CHILD, [args.rows, args.cols, args.per_row, args.limit, weighted])
         if r is None:
             return 1
@@ -101,7 +107,8 @@ def main() -> int:
               f"{r['peak_child_gb']:.2f} | {r['greedy']:,.0f} | {r['cost']:,.0f} | "
               f"{r['bound']:,.1f} | {r['gap_pct']:.2f}% | {r['bound_kind']} |")
         print(f"<!-- rows after reduction {r['rows_after_reduction']}; seconds per phase "
-              f"{r['phases']} -->")
+              f"{r['phases']}; bound iterations/sweeps {r['sweeps']}; regional search "
+              f"moves/tries/rounds {r['regional']} -->")
     if args.max_cover_k:
         r = _run(MAX_COVER_CHILD, [args.rows, args.cols, args.per_row, args.limit,
                                    args.max_cover_k])

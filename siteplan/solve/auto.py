@@ -219,8 +219,8 @@ def _bound(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float, 
         iterations = 5000
         lag_deadline = time.perf_counter() + options.lagrange_share * clock.left()
     if p.full_cover and p.col_rows.size >= options.dual_ascent_nnz:
-        return _dual_ascent_bound(p, pre, selected, best_cost, bound, lag_deadline, details,
-                                  options, iterations)
+        return _dual_ascent_bound(p, pre, selected, best_cost, bound, lag_deadline, clock,
+                                  details, options, iterations)
     state = subgradient(p, upper_bound=best_cost, best_selected=selected, preselected=pre,
                         deadline=lag_deadline, seed=seed, deterministic=det,
                         max_iterations=max(min(iterations, 5000), 1))
@@ -234,21 +234,29 @@ def _bound(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float, 
 
 
 def _dual_ascent_bound(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float,
-                       bound: float, deadline: float, details: dict, options: SolveOptions,
-                       iterations: int) -> tuple[float, np.ndarray, float, np.ndarray,
-                                                 np.ndarray]:
+                       bound: float, deadline: float, clock: Clock, details: dict,
+                       options: SolveOptions, iterations: int
+                       ) -> tuple[float, np.ndarray, float, np.ndarray, np.ndarray]:
     """:func:`_bound` for large full covers: the smoothed dual ascent
     (:mod:`siteplan.solve.dualascent`; deterministic mode: one thread and a
-    sweep budget, a sweep counting as four subgradient iterations)."""
+    sweep budget, a sweep counting as four subgradient iterations), then the
+    Lagrangian heuristic (a greedy over the whole problem) when the time the
+    first greedy took is still left before the soft deadline."""
     det = options.deterministic
+    greedy_s = details.get("phase_s", {}).get("greedy", 0.0)
+    sweeps = max(iterations // 4, 1) if det else 10**6
+    if not det:  # keep the heuristic's time
+        deadline = min(deadline, clock.soft - 1.5 * greedy_s)
     state = smoothed_dual_ascent(p, upper_bound=best_cost, best_selected=selected,
                                  preselected=pre, deadline=deadline, threads=1 if det else 2,
-                                 max_sweeps=max(iterations // 4, 1) if det else 10**6)
-    if det and state.iterations < max(iterations // 4, 1) and time.perf_counter() >= deadline:
+                                 max_sweeps=sweeps, heuristic=False)
+    if det and state.iterations < sweeps and time.perf_counter() >= deadline:
         details.setdefault("deterministic_cut", []).append("dual ascent")
     details.update(bound="lagrangian (dual ascent)", lagrange_iterations=state.iterations)
-    if state.best_cost < best_cost:
-        selected, best_cost = state.best_selected, state.best_cost
+    if det or time.perf_counter() + 1.5 * greedy_s < clock.soft:
+        heuristic = lagrangian_heuristic(p, state.reduced_cost, pre)
+        if float(p.cost[heuristic].sum()) < best_cost:
+            selected, best_cost = heuristic, float(p.cost[heuristic].sum())
     return (max(bound, state.lower_bound), selected, best_cost, state.multipliers,
             state.reduced_cost)
 
@@ -293,8 +301,9 @@ def improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float,
             milp.kill()
         return bound, selected, best_cost
     stop_at = optimal_at(bound, unit)
-    if p.full_cover and p.col_rows.size > options.regional_nnz_limit:
-        # city scale: local moves region by region, no global rebuild
+    if p.full_cover and p.col_rows.size > options.regional_nnz_limit and not det:
+        # city scale: local moves region by region, no global rebuild (its
+        # slices are timed, so deterministic mode keeps the counted core search)
         if milp is not None:
             milp.kill()
         local = regional_search(p, selected, pre, clock.soft, prices=prices, seed=seed,

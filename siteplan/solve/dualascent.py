@@ -204,7 +204,7 @@ def _ascend(p: Problem, sub: Problem, need: np.ndarray, passes: _Passes, upper_b
         else:
             stalled += 1
         if lb > best_lb:
-            best_lb, best_u, best_rc = lb, u.copy(), rc
+            best_lb, best_u, best_rc = lb, u.copy(), rc.copy()
         if stalled >= STALL_SWEEPS:
             break
         if sweeps % MU_EVERY == 0:
