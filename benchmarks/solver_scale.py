@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -69,9 +71,19 @@ print(json.dumps({"nnz": int(A.nnz), "greedy_s": t1 - t0, "seconds": t2 - t1, "p
 """
 
 
-def _run(child: str, spec: list) -> dict | None:
+COMPILE_CHILD = r"""
+import json, time
+t0 = time.perf_counter()
+from siteplan.solve import kernels
+imported = time.perf_counter() - t0
+print(json.dumps({"import_s": imported, "warm_up_s": kernels.warm_up()}))
+"""
+
+
+def _run(child: str, spec: list, env: dict | None = None) -> dict | None:
     out = subprocess.run([sys.executable, "-c", child, json.dumps(spec),
-                          str(Path(__file__).parent)], capture_output=True, text=True)
+                          str(Path(__file__).parent)], capture_output=True, text=True,
+                         env=env)
     if out.returncode != 0:
         print(out.stderr[-2000:])
         return None
@@ -97,6 +109,13 @@ def main() -> int:
     print("| costs | nonzeros | time (s) | peak memory (GB) | of which forked search (GB) | "
           "greedy | auto | lower bound | gap | bound from |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    with tempfile.TemporaryDirectory() as empty:
+        fresh = _run(COMPILE_CHILD, [], dict(os.environ, NUMBA_CACHE_DIR=empty))
+        cached = _run(COMPILE_CHILD, [])
+    if fresh and cached:
+        print(f"<!-- compiled kernels (numba): import {fresh['import_s']:.1f} s; first calls "
+              f"{fresh['warm_up_s']:.1f} s with an empty cache, {cached['warm_up_s']:.1f} s "
+              "from the cache (paid inside the first set_cover call of a process) -->")
     kinds = [] if args.skip_set_cover else args.costs.split(",")
     for weighted in [kind == "weighted" for kind in kinds]:
         r = _run(CHILD, [args.rows, args.cols, args.per_row, args.limit, weighted])

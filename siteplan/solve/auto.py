@@ -28,9 +28,7 @@ import time
 
 import numpy as np
 
-from siteplan.solve.blocklocal import regional_search
 from siteplan.solve.child import ChildRun, can_fork
-from siteplan.solve.dualascent import smoothed_dual_ascent
 from siteplan.solve.exact import MipResult, lp_bound, mip_cover
 from siteplan.solve.fixing import Shrunk, shrink
 from siteplan.solve.greedy import remove_redundant
@@ -218,7 +216,8 @@ def _bound(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float, 
     else:
         iterations = 5000
         lag_deadline = time.perf_counter() + options.lagrange_share * clock.left()
-    if p.full_cover and p.col_rows.size >= options.dual_ascent_nnz:
+    if p.full_cover and p.col_rows.size >= options.dual_ascent_nnz and \
+            compiled_ready(clock, options):
         return _dual_ascent_bound(p, pre, selected, best_cost, bound, lag_deadline, clock,
                                   details, options, iterations)
     state = subgradient(p, upper_bound=best_cost, best_selected=selected, preselected=pre,
@@ -233,6 +232,16 @@ def _bound(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float, 
     return bound, selected, best_cost, state.multipliers, state.reduced_cost
 
 
+def compiled_ready(clock: Clock, options: SolveOptions) -> bool:
+    """Whether the compiled (numba) stages may run: their kernels are loaded
+    in this process already, or at least ``options.compile_s`` are left for
+    a first compilation (deterministic mode: decided from the limit alone)."""
+    if options.deterministic:
+        return options.nominal_s(clock.limit) >= options.compile_s
+    from siteplan.solve import kernels  # imports numba: only when needed
+    return kernels.loaded() or clock.left() >= options.compile_s
+
+
 def _dual_ascent_bound(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float,
                        bound: float, deadline: float, clock: Clock, details: dict,
                        options: SolveOptions, iterations: int
@@ -242,6 +251,8 @@ def _dual_ascent_bound(p: Problem, pre: np.ndarray, selected: np.ndarray, best_c
     sweep budget, a sweep counting as four subgradient iterations), then the
     Lagrangian heuristic (a greedy over the whole problem) when the time the
     first greedy took is still left before the soft deadline."""
+    from siteplan.solve.dualascent import smoothed_dual_ascent
+
     det = options.deterministic
     greedy_s = details.get("phase_s", {}).get("greedy", 0.0)
     sweeps = max(iterations // 4, 1) if det else 10**6
@@ -301,9 +312,12 @@ def improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float,
             milp.kill()
         return bound, selected, best_cost
     stop_at = optimal_at(bound, unit)
-    if p.full_cover and p.col_rows.size > options.regional_nnz_limit and not det:
+    if p.full_cover and p.col_rows.size > options.regional_nnz_limit and not det and \
+            compiled_ready(clock, options):
         # city scale: local moves region by region, no global rebuild (its
         # slices are timed, so deterministic mode keeps the counted core search)
+        from siteplan.solve.blocklocal import regional_search
+
         if milp is not None:
             milp.kill()
         local = regional_search(p, selected, pre, clock.soft, prices=prices, seed=seed,

@@ -270,5 +270,39 @@ def permute_csr(ptr: np.ndarray, idx: np.ndarray, order: np.ndarray,
     return out_ptr, out
 
 
-__all__ = ["add_counts", "bfs_order", "majority_labels", "permute_csr", "reduced_costs",
-           "region_labels", "smooth_sweep"]
+def loaded() -> bool:
+    """True when every kernel has been compiled or loaded from the cache in
+    this process (a first call otherwise costs seconds: 2-10 s on this VM)."""
+    return all(k.signatures for k in (reduced_costs, region_labels, majority_labels,
+                                      add_counts, smooth_sweep, bfs_order, permute_csr))
+
+
+def warm_up() -> float:
+    """Compile (or load from the cache) every kernel on a tiny input; returns
+    the seconds it took (what a first city-scale call would otherwise pay).
+
+    Examples
+    --------
+    >>> warm_up() >= 0.0 and loaded()
+    True
+    """
+    import time
+
+    start = time.perf_counter()
+    ptr = np.array([0, 1, 2], dtype=np.int64)
+    idx = np.array([0, 1], dtype=np.int32)
+    order = np.array([1, 0], dtype=np.int64)
+    active = np.ones(2, dtype=np.bool_)
+    out = np.empty(2)
+    reduced_costs(ptr, idx, np.ones(2), np.zeros(2), 0, 2, out)
+    smooth_sweep(ptr, idx, out, np.zeros(2), active, 0.1, 0, 2)
+    bfs_order(ptr, idx, ptr, idx)
+    permute_csr(ptr, idx, order, order)
+    labels = region_labels(ptr, idx, ptr, idx, active, 1, 0)
+    majority_labels(ptr, idx, labels, 2)
+    add_counts(ptr, idx, order, 1, np.zeros(2, dtype=np.int64))
+    return time.perf_counter() - start
+
+
+__all__ = ["add_counts", "bfs_order", "loaded", "majority_labels", "permute_csr",
+           "reduced_costs", "region_labels", "smooth_sweep", "warm_up"]

@@ -83,6 +83,11 @@ class SolveOptions:
     regional_nnz_limit : int
         Full covers with more nonzeros than this are improved region by
         region (:mod:`siteplan.solve.blocklocal`) instead of on a core.
+    compile_s : float
+        Seconds that must be left for the compiled stages (dual ascent,
+        regional search) when their numba kernels are not loaded in the
+        process yet (a first compilation takes 2-20 s); otherwise the
+        subgradient and the core search run.
     exact_nnz_limit : int
         Largest matrix on which HiGHS runs on the whole MILP (in a child
         process) beside the local search; it proves most planner problems.
@@ -129,6 +134,7 @@ class SolveOptions:
     lagrange_share: float = 0.5
     dual_ascent_nnz: int = 0
     regional_nnz_limit: int = 2_000_000
+    compile_s: float = 20.0
     exact_nnz_limit: int = 400_000
     inprocess_nnz_limit: int = 3_000
     core_nnz_limit: int = 3_000_000
