@@ -52,6 +52,7 @@ from numpy.typing import ArrayLike
 from siteplan.errors import SolverError
 from siteplan.solve.auto import Clock, cost_unit, lap, optimal_at, quick_bound, round_up
 from siteplan.solve.child import ChildRun, can_fork
+from siteplan.solve.cover import solve_problem
 from siteplan.solve.exact import MipResult, _highs, _solve
 from siteplan.solve.lagrange import subgradient
 from siteplan.solve.options import SolveOptions
@@ -356,13 +357,21 @@ def solve_milp(g: General, pre: np.ndarray, start: np.ndarray, *, deadline: floa
     return MipResult(chosen, float(g.p.cost[chosen].sum()), bound, optimal)
 
 
+def single_cover(g: General) -> Problem:
+    """The single-cover relaxation of ``g``: every ``r_i`` set to 1 and no
+    capacity rows, with the same absolute weight targets over the same rows
+    (every cover of ``g`` is one of it, so its optimum bounds ``g``'s)."""
+    p = g.p
+    return Problem(p.n_rows, p.n_cols, p.col_ptr, p.col_rows, p.row_ptr, p.row_cols, p.cost,
+                   p.weights, p.groups, p.required, p.coverable)
+
+
 def relaxation_bound(g: General, pre: np.ndarray, best_cost: float, selected: np.ndarray,
                      deadline: float, seed: int) -> float:
     """A valid bound without the LP: the single-cover relaxation's Lagrangian
     bound and each capacity row's fractional knapsack, the larger."""
     p = g.p
-    single = Problem(p.n_rows, p.n_cols, p.col_ptr, p.col_rows, p.row_ptr, p.row_cols, p.cost,
-                     p.weights, p.groups, p.required, p.coverable)
+    single = single_cover(g)
     bound = quick_bound(single, pre)
     if deadline > time.perf_counter():
         state = subgradient(single, upper_bound=best_cost, best_selected=selected,
@@ -411,6 +420,30 @@ def general_cover(A: object, cost: ArrayLike | None, *, weights: ArrayLike | Non
     t = lap(details, "greedy", t)
     unit = cost_unit(p.cost)
     bound = -np.inf
+    if method == "auto":
+        # the single-cover relaxation with ``auto`` (row reduction, shrinking,
+        # local search, HiGHS): its bound holds here, and when its cover also
+        # meets the cover requirements and capacity rows it is the optimum
+        # (on planner problems capacity rarely binds every milestone)
+        share = options.single_cover_share
+        sub = Clock(time.perf_counter(), share * (clock.limit if options.deterministic
+                                                  else max(clock.left(), 0.0)), options)
+        sub_details: dict = {"deterministic": options.deterministic}
+        relaxed, relaxed_cost, bound, relaxed_optimal = solve_problem(
+            single_cover(g), pre, sub, seed, "auto", sub_details, options)
+        details["single_cover"] = {"cost": relaxed_cost, "bound": bound,
+                                   "optimal": relaxed_optimal,
+                                   "phase_s": sub_details.get("phase_s", {})}
+        details.setdefault("deterministic_cut", []).extend(
+            sub_details.get("deterministic_cut", []))
+        if not details["deterministic_cut"]:
+            del details["deterministic_cut"]
+        if relaxed_cost < best_cost - 1e-9 and g.feasible(relaxed):
+            selected, best_cost = prune(g, relaxed, pre), relaxed_cost
+            details["single_cover_feasible"] = True
+        t = lap(details, "single_cover", t)
+        if best_cost <= optimal_at(bound, unit):
+            return _result(g, selected, best_cost, bound, True, method, clock, details)
     nnz = p.col_rows.size + g.cap.nnz
     left = options.nominal_s(clock.limit) if options.deterministic else clock.left()
     run = None
@@ -423,14 +456,14 @@ def general_cover(A: object, cost: ArrayLike | None, *, weights: ArrayLike | Non
         lp = ChildRun(_lp_child, (g, pre, selected, clock.soft, seed), kill_at=clock.kill)
         found = lp.result()
         if found is not None:
-            bound = found.bound * (1 - 1e-9) - 1e-9
+            bound = max(bound, found.bound * (1 - 1e-9) - 1e-9)
             details["bound"] = "lp"
         t = lap(details, "bound", t)
-    if bound == -np.inf:
+    if details.get("bound") != "lp":
         share = 0.3 if method != "greedy" else 0.0
         stop = (clock.soft if options.deterministic and share else
                 time.perf_counter() + share * max(clock.left(), 0.0))
-        bound = relaxation_bound(g, pre, best_cost, selected, stop, seed)
+        bound = max(bound, relaxation_bound(g, pre, best_cost, selected, stop, seed))
         details["bound"] = "lagrangian (single cover) / knapsack"
         t = lap(details, "bound", t)
     optimal = best_cost <= optimal_at(bound, unit)
@@ -448,8 +481,17 @@ def general_cover(A: object, cost: ArrayLike | None, *, weights: ArrayLike | Non
                 best_cost = float(p.cost[selected].sum())
             bound = max(bound, mip.bound * (1 - 1e-9) - 1e-9)
             optimal = mip.optimal or best_cost <= optimal_at(bound, unit)
+        if options.deterministic and not optimal:
+            # a machine that lets HiGHS finish may take its (proven) cover instead
+            details.setdefault("deterministic_cut", []).append("highs")
         lap(details, "highs", t)
-    bound = round_up(bound, unit)  # every cover costs a multiple of the unit
+    return _result(g, selected, best_cost, bound, optimal, method, clock, details)
+
+
+def _result(g: General, selected: np.ndarray, best_cost: float, bound: float, optimal: bool,
+            method: str, clock: Clock, details: dict) -> SetCoverResult:
+    p = g.p
+    bound = round_up(bound, cost_unit(p.cost))  # every cover costs a multiple of the unit
     bound = min(bound, best_cost)
     counts = g.counts(selected)
     total_w = float(p.weights.sum())
