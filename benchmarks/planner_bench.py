@@ -34,7 +34,8 @@ from coverage_instances import county
 from planner_instances import OUT, load
 
 from siteplan.solve import set_cover
-from siteplan.solve.exact import mip_cover
+from siteplan.solve.exact import _highs, _solve, mip_cover
+from siteplan.solve.general import _model, build_general
 from siteplan.solve.problem import build_problem, check_preselected
 
 GENERATED = ((2000, 400), (5000, 1000), (10000, 2000))
@@ -61,11 +62,28 @@ def instances(only: set[str] | None) -> list[tuple[str, dict]]:
 
 
 def highs(kw: dict, limit: float) -> tuple[float, float, bool, float]:
-    p = build_problem(kw["A"], kw["cost"], weights=kw["weights"], target=kw["target"],
-                      groups=kw["groups"])
-    pre = check_preselected(kw["preselected"], p.n_cols)
-    t0 = time.perf_counter()
-    res = mip_cover(p, np.arange(p.n_cols), start=None, preselected=pre, time_limit_s=limit)
+    """HiGHS on the plain MILP; with capacity rows or cover requirements the
+    general model of ``siteplan.solve.general`` (the same rows plus
+    ``r_i y_i <= sum_j a_ij x_j`` and ``M x >= d``)."""
+    if "capacity" in kw or "cover_requirement" in kw:
+        g = build_general(kw["A"], kw["cost"], weights=kw["weights"], target=kw["target"],
+                          groups=kw["groups"], cover_requirement=kw.get("cover_requirement"),
+                          capacity=kw.get("capacity"))
+        pre = check_preselected(kw["preselected"], g.p.n_cols)
+        arrays, n, _ = _model(g, pre)
+        t0 = time.perf_counter()
+        values, _, bound, optimal = _solve(_highs(limit, 0, 1e-6), "min", *arrays, None)
+        took = time.perf_counter() - t0
+        if values is None:
+            return np.nan, np.nan, False, took
+        return float(g.p.cost[values[:n] > 0.5].sum()), bound, optimal, took
+    else:
+        p = build_problem(kw["A"], kw["cost"], weights=kw["weights"], target=kw["target"],
+                          groups=kw["groups"])
+        pre = check_preselected(kw["preselected"], p.n_cols)
+        t0 = time.perf_counter()
+        res = mip_cover(p, np.arange(p.n_cols), start=None, preselected=pre,
+                        time_limit_s=limit)
     took = time.perf_counter() - t0
     if res is None:
         return np.nan, np.nan, False, took

@@ -54,6 +54,7 @@ from siteplan.solve.auto import Clock, cost_unit, lap, optimal_at, quick_bound, 
 from siteplan.solve.child import ChildRun, can_fork
 from siteplan.solve.cover import solve_problem
 from siteplan.solve.exact import MipResult, _highs, _solve
+from siteplan.solve.greedy import greedy_cover, remove_redundant
 from siteplan.solve.lagrange import subgradient
 from siteplan.solve.options import SolveOptions
 from siteplan.solve.problem import Problem, build_problem, check_preselected
@@ -414,23 +415,30 @@ def general_cover(A: object, cost: ArrayLike | None, *, weights: ArrayLike | Non
     p = g.p
     pre = check_preselected(preselected, p.n_cols)
     t = lap(details, "input", clock.start)
-    selected = _greedy(g, pre)
+    relaxed_problem = single_cover(g)
+    # the single-cover greedy (fast, vectorised) first: when its cover meets
+    # the cover requirements and capacity rows it stands for the general one
+    probe = remove_redundant(relaxed_problem, greedy_cover(relaxed_problem, pre), pre)
+    fits = g.feasible(probe)
+    selected = prune(g, probe, pre) if fits else _greedy(g, pre)
     best_cost = float(p.cost[selected].sum())
     details["greedy_cost"] = best_cost
     t = lap(details, "greedy", t)
     unit = cost_unit(p.cost)
     bound = -np.inf
-    if method == "auto":
-        # the single-cover relaxation with ``auto`` (row reduction, shrinking,
-        # local search, HiGHS): its bound holds here, and when its cover also
-        # meets the cover requirements and capacity rows it is the optimum
-        # (on planner problems capacity rarely binds every milestone)
+    if method == "auto" and fits:
+        # the relaxation's greedy cover meets the cover requirements and
+        # capacity rows, so they are unlikely to bind: ``auto`` on the
+        # single-cover relaxation (row reduction, shrinking, local search,
+        # HiGHS) first; its bound holds here, and when its cover meets them
+        # too it is the optimum (planner milestones where capacity does not
+        # bind). Otherwise HiGHS on the whole model below.
         share = options.single_cover_share
         sub = Clock(time.perf_counter(), share * (clock.limit if options.deterministic
                                                   else max(clock.left(), 0.0)), options)
         sub_details: dict = {"deterministic": options.deterministic}
         relaxed, relaxed_cost, bound, relaxed_optimal = solve_problem(
-            single_cover(g), pre, sub, seed, "auto", sub_details, options)
+            relaxed_problem, pre, sub, seed, "auto", sub_details, options)
         details["single_cover"] = {"cost": relaxed_cost, "bound": bound,
                                    "optimal": relaxed_optimal,
                                    "phase_s": sub_details.get("phase_s", {})}

@@ -62,9 +62,10 @@ class SolveOptions:
         machine gets to finish the counted work (see :meth:`overrun_s`);
         without ``deterministic`` the limit is kept strictly.
     single_cover_share : float
-        Capacity and multicover problems: share of the limit for ``auto`` on
-        the single-cover relaxation first (its optimum is the answer when
-        it meets the capacity rows too).
+        Capacity and multicover problems whose single-cover relaxation's
+        greedy cover meets every capacity row and cover requirement: share
+        of the limit for ``auto`` on that relaxation first (its optimum is
+        the answer when it meets them too; its bound holds either way).
     default_time_limit_s : float
         Limit of ``method="auto"`` when the call gives none.
     wrap_up_share : float
@@ -116,7 +117,7 @@ class SolveOptions:
     work_limit: float = 0.0
     min_overrun_s: float = 0.8
     overrun_share: float = 0.08
-    single_cover_share: float = 0.5
+    single_cover_share: float = 0.9
     default_time_limit_s: float = 10.0
     wrap_up_share: float = 0.02
     kill_grace_s: float = 0.0
