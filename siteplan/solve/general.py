@@ -14,8 +14,9 @@ so that
 
 Exact model (HiGHS, in a child process killed at the deadline): full cover
 ``sum_j a_ij x_j >= r_i``; partial cover ``r_i y_i <= sum_j a_ij x_j``,
-``sum_{i in g} w_i y_i >= R_g``, with ``y_i`` binary where ``r_i >= 2`` and
-continuous in [0, 1] where ``r_i = 1`` (integral at an optimum anyway).
+``sum_{i in g} w_i y_i >= R_g``, with ``y_i`` binary (where ``r_i = 1`` it
+would be integral at an optimum anyway, but HiGHS proves partial covers far
+sooner with binary rows: it branches on them and cuts on the group rows).
 
 Heuristic: a lazy greedy on ``cost / progress`` where progress counts
 ``w_i / r_i`` per new cover of a row not yet covered ``r_i`` times (capped
@@ -317,7 +318,8 @@ def _model(g: General, pre: np.ndarray) -> tuple:
         lo += [np.full(n_y, -np.inf), p.required * (1 - 1e-9)]
         hi += [np.zeros(n_y), np.full(p.n_groups, np.inf)]
         c = np.concatenate([p.cost, np.zeros(n_y)])
-        integer = np.concatenate([np.ones(n, bool), r[rows] >= 2])
+        # y binary (see siteplan.solve.exact._cover_model)
+        integer = np.ones(n + n_y, bool)
         lower_all = np.concatenate([lower, np.zeros(n_y)])
         upper = np.ones(n + n_y)
     if g.need.size:
