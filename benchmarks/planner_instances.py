@@ -1,12 +1,14 @@
 """Set-cover instances exactly as the planner builds them, saved for the
 solver benchmarks.
 
-``plan()`` is run on a config (the sample county, the Helsinki example) with
-``siteplan.planner.set_cover`` wrapped: every milestone's call (matrix,
-costs, weights, per-area groups and targets, preselected on-air and earlier
-sites) is saved to ``benchmarks/results/instances/<name>-<year>.npz`` and
-passed on to the real solver (deterministic ``auto``), whose answer becomes
-the next milestone's preselected sites as in a real run.
+The whole plan (``siteplan.project.run``) is run on a config (the sample
+county, the Helsinki example) with ``siteplan.planner.set_cover`` wrapped:
+every milestone's call (matrix, costs, weights, per-area groups and
+targets, preselected on-air and earlier sites, capacity rows and cover
+requirements when the plan has them) is saved to
+``benchmarks/results/instances/<name>-<year>.npz`` and passed on to the real
+solver (deterministic ``auto``), whose answer becomes the next milestone's
+preselected sites as in a real run.
 
 Usage::
 
@@ -29,52 +31,49 @@ CONFIGS = {"county": ROOT / "data" / "sample_county" / "sample_county.toml",
 
 
 def capture(name: str, config: Path, limit_s: float) -> list[Path]:
-    """Run the planner on ``config`` and save each milestone's problem."""
-    import siteplan.planner as planner
-    from siteplan.config import load_config
-    from siteplan.solve import set_cover
-    from siteplan.sources import merge_candidates, read_layer, read_targets
-    from siteplan.sources.detect import read_source
-    from siteplan.sources.merge import concat_candidates
+    """Run the whole plan on ``config`` (``siteplan.project.run``: capacity
+    rows, indoor sites and new-build proposals as the CLI plans them) and
+    save each milestone's problem."""
+    import tempfile
 
-    cfg = load_config(config)
-    layers = [read_source(s.path, **s.read_kwargs(), assumptions=cfg.assumptions)
-              for s in cfg.candidates]
-    if all(x.attrs["source_type"] == "inventory" for x in layers):
-        candidates = concat_candidates(layers, [str(s.path) for s in cfg.candidates])
-    else:
-        candidates = merge_candidates([x.to_crs(layers[0].crs) for x in layers],
-                                      assumptions=cfg.assumptions)
-    targets = read_targets(cfg.targets.path, **cfg.targets.read_kwargs())
-    landuse = None
-    if cfg.landuse is not None:
-        landuse = read_layer(cfg.landuse.path, **cfg.landuse.read_kwargs())
-        if cfg.landuse.class_column:
-            landuse = landuse.rename(columns={cfg.landuse.class_column: "zone_class"})
+    import siteplan.planner as planner
+    from siteplan.project import run
+    from siteplan.solve import set_cover
+
     saved: list[Path] = []
 
-    def wrapped(A, cost, *, weights, target, groups, preselected, seed, method, **_):
+    def wrapped(A, cost, *, weights, target, groups, preselected, seed, method,
+                capacity=None, cover_requirement=None, **_):
         path = OUT / f"{name}-{len(saved)}.npz"
         A = sp.csc_array(A)
+        extra = {}
+        if capacity is not None:
+            m = sp.csr_array(capacity.matrix)
+            extra.update(cap_data=m.data, cap_indices=m.indices, cap_indptr=m.indptr,
+                         cap_shape=np.array(m.shape), cap_demand=np.asarray(capacity.demand))
+        if cover_requirement is not None:
+            extra["cover_requirement"] = np.asarray(cover_requirement)
         np.savez_compressed(path, data=A.data, indices=A.indices, indptr=A.indptr,
                             shape=np.array(A.shape), cost=np.asarray(cost, float),
                             weights=np.asarray(weights, float),
                             target=np.asarray(target, float).ravel(),
-                            groups=np.asarray(groups), preselected=np.asarray(preselected))
+                            groups=np.asarray(groups), preselected=np.asarray(preselected),
+                            **extra)
         saved.append(path)
         res = set_cover(A, cost, weights=weights, target=target, groups=groups,
                         preselected=preselected, seed=seed, time_limit_s=limit_s,
-                        deterministic=True)
+                        deterministic=True, capacity=capacity,
+                        cover_requirement=cover_requirement)
         print(f"{path.name}: {A.shape[0]:,} x {A.shape[1]:,}, {A.nnz:,} nnz, "
-              f"{np.unique(groups).size} groups, {np.asarray(preselected).size} preselected; "
+              f"{np.unique(groups).size} groups, {np.asarray(preselected).size} preselected, "
+              f"capacity rows {0 if capacity is None else capacity.n_groups}; "
               f"cost {res.cost:,.0f}, gap {100 * res.gap:.2f} %, {res.time_s:.1f} s",
               flush=True)
         return res
 
     planner.set_cover = wrapped
-    planner.plan(candidates, targets, landuse=landuse, assumptions=cfg.assumptions,
-                 site_targets=cfg.site_targets, method=cfg.method, time_limit_s=limit_s,
-                 seed=cfg.seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        run(config, Path(tmp) / "out", tiles=None)
     return saved
 
 
@@ -82,8 +81,17 @@ def load(path: Path) -> dict:
     """A saved instance as keyword arguments of ``set_cover`` (plus ``A``)."""
     z = np.load(path)
     A = sp.csc_array((z["data"], z["indices"], z["indptr"]), shape=tuple(z["shape"]))
-    return dict(A=A, cost=z["cost"], weights=z["weights"], target=z["target"],
-                groups=z["groups"], preselected=z["preselected"])
+    kw = dict(A=A, cost=z["cost"], weights=z["weights"], target=z["target"],
+              groups=z["groups"], preselected=z["preselected"])
+    if "cap_data" in z:
+        from siteplan.solve import CapacityConstraints
+
+        m = sp.csr_array((z["cap_data"], z["cap_indices"], z["cap_indptr"]),
+                         shape=tuple(z["cap_shape"]))
+        kw["capacity"] = CapacityConstraints(m, z["cap_demand"])
+    if "cover_requirement" in z:
+        kw["cover_requirement"] = z["cover_requirement"]
+    return kw
 
 
 def main() -> int:

@@ -82,6 +82,11 @@ TEXT: dict[str, dict[str, str]] = {
     "r.sites_by_kind": {"en": "{sites} sites: {kinds}.", "zh": "共 {sites} 个站址：{kinds}。"},
     "r.solver": {"en": "Solver {method}: cost {cost} CNY, lower bound {bound}, gap {gap}, {time} s.",
                  "zh": "求解器 {method}：成本 {cost} 元，下界 {bound}，差距 {gap}，用时 {time} 秒。"},
+    "r.clock_cut": {"en": "The clock stopped part of this solve before its counted work was done "
+                          "({stages}): on a quieter or faster machine the same inputs may give "
+                          "another plan.",
+                    "zh": "本次求解的部分工作（{stages}）在计划工作量完成前被时限截止：在更空闲或"
+                          "更快的机器上，相同输入可能得到不同的规划。"},
     "r.uncovered": {"en": "Uncovered demand points: {points}, of which {unreachable} no candidate "
                           "can reach (weight {weight}).",
                     "zh": "未覆盖需求点 {points} 个，其中 {unreachable} 个任何候选站址都无法覆盖"

@@ -84,7 +84,8 @@ def plan_report(plan: Plan, extra: dict[str, Any] | None = None,
             "site_target_met": row["target_met"],
             "solver": {"method": m.result.method, "cost": m.result.cost,
                        "lower_bound": m.result.lower_bound, "gap": m.result.gap,
-                       "time_s": m.result.time_s, "optimal": m.result.optimal},
+                       "time_s": m.result.time_s, "optimal": m.result.optimal,
+                       "clock_cut": list(m.result.details.get("deterministic_cut", []))},
             "areas": plan.area_coverage(m.milestone).to_dict(orient="records"),
             "classes": plan.class_coverage(m.milestone).to_dict(orient="records"),
             "uncovered_points": int(len(unc)),
@@ -291,8 +292,10 @@ def markdown_report(report: dict[str, Any], lang: str = "en") -> str:
                   tr("r.solver", lang).format(
                       method=md(s["method"]), cost=f"{s['cost']:,.0f}",
                       bound=f"{s['lower_bound']:,.0f}", gap=fmt_share(s["gap"]),
-                      time=f"{s['time_s']:.1f}"),
-                  tr("r.uncovered", lang).format(
+                      time=f"{s['time_s']:.1f}")]
+        if s["clock_cut"]:
+            lines += [tr("r.clock_cut", lang).format(stages=md(", ".join(s["clock_cut"])))]
+        lines += [tr("r.uncovered", lang).format(
                       points=f"{m['uncovered_points']:,}",
                       unreachable=f"{m['uncoverable_points']:,}",
                       weight=f"{m['uncoverable_weight']:.2f}"), "", tr("r.per_class", lang), ""]

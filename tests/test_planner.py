@@ -112,3 +112,20 @@ def test_without_columns_keeps_exact_values_including_zero_distance():
     np.testing.assert_array_equal(cut.rsrp_dbm.toarray()[:, 0], cov.rsrp_dbm.toarray()[:, 0])
     assert cut.cover_counts(np.array([0, 1])).tolist() == [1, 1]
     assert cov.cover_counts(np.array([], dtype=int)).tolist() == [0, 0]
+
+
+def test_report_says_when_the_clock_cut_a_solve(small_plan):
+    """A deterministic solve the clock stopped before its counted work was
+    done is flagged per milestone in report.json and in the report."""
+    from siteplan.report import markdown_report, plan_report
+
+    report = plan_report(small_plan)
+    for m in report["milestones"]:
+        assert isinstance(m["solver"]["clock_cut"], list)
+    report["milestones"][0]["solver"]["clock_cut"] = ["highs"]
+    for m in report["milestones"][1:]:
+        m["solver"]["clock_cut"] = []
+    text = markdown_report(report)
+    assert text.count("The clock stopped part of this solve") == 1
+    assert "(highs)" in text
+    assert "相同输入可能得到不同的规划" in markdown_report(report, lang="zh")

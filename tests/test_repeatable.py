@@ -1,5 +1,6 @@
 """Repeatable results (issue 17): the same config and seed give byte-identical
-CSVs and maps, and the same report.json apart from timings, on a quiet
+CSVs and maps, and the same report.json apart from timings and the solver's
+bound (see benchmarks/repeatable.py), on a quiet
 machine and beside two CPU-bound processes. (The full demo is in
 benchmarks/repeatable.py.)"""
 

@@ -122,6 +122,22 @@ def test_set_cover_keeps_its_limit_when_highs_cannot_finish():
         assert not res.optimal and res.lower_bound <= res.cost
 
 
+def test_deterministic_mode_keeps_its_limit_and_says_it_was_cut():
+    """Deterministic mode counts work, but the clock still stops the call
+    within max(1 s, 10 %) of its limit; the result then says which stage
+    the clock cut (a quieter machine might have finished it)."""
+    A, cost = _random_cover(400, 2000, 0.05, 0)
+    t0 = time.perf_counter()
+    res = set_cover(A, cost, time_limit_s=1.0, deterministic=True)
+    assert time.perf_counter() - t0 <= 2.0
+    assert not res.optimal and res.lower_bound <= res.cost
+    assert res.details["deterministic_cut"]
+    t0 = time.perf_counter()
+    res = max_cover(A, k=40, time_limit_s=1.0, deterministic=True)
+    assert time.perf_counter() - t0 <= 2.0
+    assert res.upper_bound >= res.covered_weight
+
+
 def test_max_cover_keeps_its_limit():
     A, _ = _random_cover(3000, 600, 0.01, 4)
     t0 = time.perf_counter()

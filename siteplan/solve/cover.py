@@ -29,7 +29,7 @@ from siteplan.solve.auto import (
 )
 from siteplan.solve.greedy import covered_weight, greedy_cover, remove_redundant
 from siteplan.solve.options import SolveOptions, resolve
-from siteplan.solve.problem import build_problem, check_preselected
+from siteplan.solve.problem import Problem, build_problem, check_preselected
 from siteplan.solve.reduce import reduce_rows
 from siteplan.solve.results import SetCoverResult, deprecated_time_limit
 
@@ -73,9 +73,9 @@ def set_cover(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | 
     time_limit_s : float, optional
         Seconds; ``auto`` defaults to ``options.default_time_limit_s`` (10),
         ``exact`` to no limit. No call returns more than max(1 s, 10 %)
-        past it (HiGHS runs in a child process killed at the limit), except
-        in deterministic mode, where the clock stops the work only at
-        ``options.deterministic_slack`` (4) times the limit.
+        past it (HiGHS runs in a child process killed at the deadline); in
+        deterministic mode the deadline is the limit plus
+        ``options.overrun_s(limit)`` (0.8 s or 8 %).
     seed : int
         Seed for the randomised parts.
     method : {"auto", "greedy", "exact"}
@@ -94,11 +94,11 @@ def set_cover(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | 
     deterministic : bool, optional
         Shortcut for ``options.deterministic``: the cover depends only on
         the inputs and ``seed``, not on machine load; every search stops on
-        counted work sized from the time limit; the clock is a safety stop
-        at ``options.deterministic_slack`` times the limit (if it is hit
-        first, e.g. on a machine many times slower than assumed, the result
-        can depend on timing; ``details["deterministic_cut"]`` then names
-        the stages cut).
+        counted work sized from the time limit, which fits a machine up to
+        about twice as slow as assumed; the clock still stops the call at
+        the limit plus ``options.overrun_s(limit)`` (if it stops the work,
+        e.g. on a much busier machine, the result can depend on timing;
+        ``details["deterministic_cut"]`` then names the stages cut).
     time_limit : float, optional
         Deprecated name of ``time_limit_s``.
 
@@ -131,7 +131,37 @@ def set_cover(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | 
     original = build_problem(A, cost, weights=weights, target=target, groups=groups)
     pre = check_preselected(preselected, original.n_cols)
     details: dict = {"deterministic": opts.deterministic}
-    t = lap(details, "input", start_time)
+    lap(details, "input", start_time)
+    selected, best_cost, bound, optimal = solve_problem(original, pre, clock, seed, method,
+                                                        details, opts)
+    total_w = float(original.weights.sum())
+    covered = covered_weight(original, selected) / total_w if total_w > 0 else 1.0
+    return SetCoverResult(
+        selected=np.sort(selected), cost=best_cost, lower_bound=float(bound), covered=covered,
+        uncoverable=np.flatnonzero(~original.coverable), method=method,
+        time_s=time.perf_counter() - start_time, optimal=bool(optimal), details=details,
+    )
+
+
+def solve_problem(original: Problem, pre: np.ndarray, clock: Clock, seed: int, method: str,
+                  details: dict, opts: SolveOptions) -> tuple[np.ndarray, float, float, bool]:
+    """The body of :func:`set_cover` on a checked problem: the cover, its
+    cost, the lower bound (rounded up to the cost step) and whether it is
+    proven optimal. ``details`` gets the phases.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> from siteplan.solve.options import SolveOptions
+    >>> p = build_problem(sp.csc_array([[1, 1, 0], [0, 1, 1]]), [1.0, 3.0, 1.0])
+    >>> opts = SolveOptions()
+    >>> sel, cost, bound, optimal = solve_problem(p, np.zeros(0, np.int64),
+    ...     Clock(time.perf_counter(), 5.0, opts), 0, "auto", {}, opts)
+    >>> sel.tolist(), cost, bound, optimal
+    ([0, 2], 2.0, 2.0, True)
+    """
+    start_time, limit = clock.start, clock.limit
+    t = time.perf_counter()
     p = original
     if (method == "auto" and original.col_rows.size <= opts.reduce_nnz_limit
             and original.col_rows.size * opts.reduce_s_per_nnz
@@ -165,13 +195,7 @@ def set_cover(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | 
             optimal = mip.optimal or proves_optimal(best_cost, bound, unit)
     bound = round_up(bound, unit)  # every cover costs a multiple of the unit
     bound = min(bound, best_cost)
-    total_w = float(original.weights.sum())
-    covered = covered_weight(original, selected) / total_w if total_w > 0 else 1.0
-    return SetCoverResult(
-        selected=np.sort(selected), cost=best_cost, lower_bound=float(bound), covered=covered,
-        uncoverable=np.flatnonzero(~original.coverable), method=method,
-        time_s=time.perf_counter() - start_time, optimal=bool(optimal), details=details,
-    )
+    return selected, best_cost, bound, optimal
 
 
-__all__ = ["METHODS", "set_cover"]
+__all__ = ["METHODS", "set_cover", "solve_problem"]

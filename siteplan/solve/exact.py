@@ -114,7 +114,8 @@ class _CoverModel:
 
 
 def _cover_model(p: Problem, columns: np.ndarray, preselected: np.ndarray) -> _CoverModel:
-    """Rows ``A x >= 1`` (full cover) or ``y <= A x, W_g y >= R_g`` (partial)."""
+    """Rows ``A x >= 1`` (full cover) or ``y <= A x, W_g y >= R_g`` (partial,
+    ``y`` binary)."""
     columns = np.asarray(columns, dtype=np.int64)
     sub = sp.csc_array(sp.csc_array((np.ones(p.col_rows.size), p.col_rows, p.col_ptr),
                                     shape=(p.n_rows, p.n_cols))[:, columns])
@@ -134,7 +135,10 @@ def _cover_model(p: Problem, columns: np.ndarray, preselected: np.ndarray) -> _C
     return _CoverModel(
         columns, rows, np.concatenate([p.cost[columns], np.zeros(r)]),
         np.concatenate([lower, np.zeros(r)]), np.ones(n + r),
-        np.concatenate([np.ones(n, bool), np.zeros(r, bool)]),
+        # y binary too: integral at an optimum anyway, and it lets HiGHS
+        # branch on rows and cut on the group rows as knapsacks (the sample
+        # county's 2020 milestone: proven in 0.7-2.5 s instead of 20-82 s)
+        np.ones(n + r, bool),
         sp.csc_array(sp.vstack([cover, groups])),
         np.concatenate([np.full(r, -np.inf), p.required * (1 - 1e-9)]),
         np.concatenate([np.zeros(r), np.full(p.n_groups, np.inf)]))

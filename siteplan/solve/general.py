@@ -14,8 +14,9 @@ so that
 
 Exact model (HiGHS, in a child process killed at the deadline): full cover
 ``sum_j a_ij x_j >= r_i``; partial cover ``r_i y_i <= sum_j a_ij x_j``,
-``sum_{i in g} w_i y_i >= R_g``, with ``y_i`` binary where ``r_i >= 2`` and
-continuous in [0, 1] where ``r_i = 1`` (integral at an optimum anyway).
+``sum_{i in g} w_i y_i >= R_g``, with ``y_i`` binary (where ``r_i = 1`` it
+would be integral at an optimum anyway, but HiGHS proves partial covers far
+sooner with binary rows: it branches on them and cuts on the group rows).
 
 Heuristic: a lazy greedy on ``cost / progress`` where progress counts
 ``w_i / r_i`` per new cover of a row not yet covered ``r_i`` times (capped
@@ -52,7 +53,9 @@ from numpy.typing import ArrayLike
 from siteplan.errors import SolverError
 from siteplan.solve.auto import Clock, cost_unit, lap, optimal_at, quick_bound, round_up
 from siteplan.solve.child import ChildRun, can_fork
+from siteplan.solve.cover import solve_problem
 from siteplan.solve.exact import MipResult, _highs, _solve
+from siteplan.solve.greedy import greedy_cover, remove_redundant
 from siteplan.solve.lagrange import subgradient
 from siteplan.solve.options import SolveOptions
 from siteplan.solve.problem import Problem, build_problem, check_preselected
@@ -315,7 +318,8 @@ def _model(g: General, pre: np.ndarray) -> tuple:
         lo += [np.full(n_y, -np.inf), p.required * (1 - 1e-9)]
         hi += [np.zeros(n_y), np.full(p.n_groups, np.inf)]
         c = np.concatenate([p.cost, np.zeros(n_y)])
-        integer = np.concatenate([np.ones(n, bool), r[rows] >= 2])
+        # y binary (see siteplan.solve.exact._cover_model)
+        integer = np.ones(n + n_y, bool)
         lower_all = np.concatenate([lower, np.zeros(n_y)])
         upper = np.ones(n + n_y)
     if g.need.size:
@@ -356,13 +360,21 @@ def solve_milp(g: General, pre: np.ndarray, start: np.ndarray, *, deadline: floa
     return MipResult(chosen, float(g.p.cost[chosen].sum()), bound, optimal)
 
 
+def single_cover(g: General) -> Problem:
+    """The single-cover relaxation of ``g``: every ``r_i`` set to 1 and no
+    capacity rows, with the same absolute weight targets over the same rows
+    (every cover of ``g`` is one of it, so its optimum bounds ``g``'s)."""
+    p = g.p
+    return Problem(p.n_rows, p.n_cols, p.col_ptr, p.col_rows, p.row_ptr, p.row_cols, p.cost,
+                   p.weights, p.groups, p.required, p.coverable)
+
+
 def relaxation_bound(g: General, pre: np.ndarray, best_cost: float, selected: np.ndarray,
                      deadline: float, seed: int) -> float:
     """A valid bound without the LP: the single-cover relaxation's Lagrangian
     bound and each capacity row's fractional knapsack, the larger."""
     p = g.p
-    single = Problem(p.n_rows, p.n_cols, p.col_ptr, p.col_rows, p.row_ptr, p.row_cols, p.cost,
-                     p.weights, p.groups, p.required, p.coverable)
+    single = single_cover(g)
     bound = quick_bound(single, pre)
     if deadline > time.perf_counter():
         state = subgradient(single, upper_bound=best_cost, best_selected=selected,
@@ -405,12 +417,43 @@ def general_cover(A: object, cost: ArrayLike | None, *, weights: ArrayLike | Non
     p = g.p
     pre = check_preselected(preselected, p.n_cols)
     t = lap(details, "input", clock.start)
-    selected = _greedy(g, pre)
+    relaxed_problem = single_cover(g)
+    # the single-cover greedy (fast, vectorised) first: when its cover meets
+    # the cover requirements and capacity rows it stands for the general one
+    probe = remove_redundant(relaxed_problem, greedy_cover(relaxed_problem, pre), pre)
+    fits = g.feasible(probe)
+    selected = prune(g, probe, pre) if fits else _greedy(g, pre)
     best_cost = float(p.cost[selected].sum())
     details["greedy_cost"] = best_cost
     t = lap(details, "greedy", t)
     unit = cost_unit(p.cost)
     bound = -np.inf
+    if method == "auto" and fits:
+        # the relaxation's greedy cover meets the cover requirements and
+        # capacity rows, so they are unlikely to bind: ``auto`` on the
+        # single-cover relaxation (row reduction, shrinking, local search,
+        # HiGHS) first; its bound holds here, and when its cover meets them
+        # too it is the optimum (planner milestones where capacity does not
+        # bind). Otherwise HiGHS on the whole model below.
+        share = options.single_cover_share
+        sub = Clock(time.perf_counter(), share * (clock.limit if options.deterministic
+                                                  else max(clock.left(), 0.0)), options)
+        sub_details: dict = {"deterministic": options.deterministic}
+        relaxed, relaxed_cost, bound, relaxed_optimal = solve_problem(
+            relaxed_problem, pre, sub, seed, "auto", sub_details, options)
+        details["single_cover"] = {"cost": relaxed_cost, "bound": bound,
+                                   "optimal": relaxed_optimal,
+                                   "phase_s": sub_details.get("phase_s", {})}
+        details.setdefault("deterministic_cut", []).extend(
+            sub_details.get("deterministic_cut", []))
+        if not details["deterministic_cut"]:
+            del details["deterministic_cut"]
+        if relaxed_cost < best_cost - 1e-9 and g.feasible(relaxed):
+            selected, best_cost = prune(g, relaxed, pre), relaxed_cost
+            details["single_cover_feasible"] = True
+        t = lap(details, "single_cover", t)
+        if best_cost <= optimal_at(bound, unit):
+            return _result(g, selected, best_cost, bound, True, method, clock, details)
     nnz = p.col_rows.size + g.cap.nnz
     left = options.nominal_s(clock.limit) if options.deterministic else clock.left()
     run = None
@@ -423,14 +466,14 @@ def general_cover(A: object, cost: ArrayLike | None, *, weights: ArrayLike | Non
         lp = ChildRun(_lp_child, (g, pre, selected, clock.soft, seed), kill_at=clock.kill)
         found = lp.result()
         if found is not None:
-            bound = found.bound * (1 - 1e-9) - 1e-9
+            bound = max(bound, found.bound * (1 - 1e-9) - 1e-9)
             details["bound"] = "lp"
         t = lap(details, "bound", t)
-    if bound == -np.inf:
+    if details.get("bound") != "lp":
         share = 0.3 if method != "greedy" else 0.0
         stop = (clock.soft if options.deterministic and share else
                 time.perf_counter() + share * max(clock.left(), 0.0))
-        bound = relaxation_bound(g, pre, best_cost, selected, stop, seed)
+        bound = max(bound, relaxation_bound(g, pre, best_cost, selected, stop, seed))
         details["bound"] = "lagrangian (single cover) / knapsack"
         t = lap(details, "bound", t)
     optimal = best_cost <= optimal_at(bound, unit)
@@ -448,8 +491,17 @@ def general_cover(A: object, cost: ArrayLike | None, *, weights: ArrayLike | Non
                 best_cost = float(p.cost[selected].sum())
             bound = max(bound, mip.bound * (1 - 1e-9) - 1e-9)
             optimal = mip.optimal or best_cost <= optimal_at(bound, unit)
+        if options.deterministic and not optimal:
+            # a machine that lets HiGHS finish may take its (proven) cover instead
+            details.setdefault("deterministic_cut", []).append("highs")
         lap(details, "highs", t)
-    bound = round_up(bound, unit)  # every cover costs a multiple of the unit
+    return _result(g, selected, best_cost, bound, optimal, method, clock, details)
+
+
+def _result(g: General, selected: np.ndarray, best_cost: float, bound: float, optimal: bool,
+            method: str, clock: Clock, details: dict) -> SetCoverResult:
+    p = g.p
+    bound = round_up(bound, cost_unit(p.cost))  # every cover costs a multiple of the unit
     bound = min(bound, best_cost)
     counts = g.counts(selected)
     total_w = float(p.weights.sum())

@@ -16,14 +16,16 @@ it finishes, i.e. proves its optimum; a cover HiGHS had when its time ran out
 is dropped. So the returned cover is a function of the inputs and the seed
 only. The budgets are sized from the time limit (``work_per_s`` work units
 per second, about half of what a quiet 2020s core does) or given as
-``work_limit``, and the wall clock is only a safety stop at
-``deterministic_slack`` (10) times the limit, so a loaded machine finishes
-the same work (a call can then take up to that factor longer than its
-limit; HiGHS, when it cannot prove its optimum, runs until that stop). If
-the safety stop is hit before the work is done (a machine more than that
-much slower than assumed), or HiGHS proves its optimum within it on one
-machine and not on another, the result can depend on timing;
-``details["deterministic_cut"]`` names the stages that were cut.
+``work_limit``, so a machine up to about twice as slow as assumed finishes
+the same work within the limit. The wall clock still stops every call at
+the limit plus ``overrun_s(limit)`` (max(``min_overrun_s``,
+``overrun_share`` × limit): 0.8 s or 8 %, inside the max(1 s, 10 %) that
+every call keeps); HiGHS, when it cannot prove its optimum, runs until that
+stop. If the stop comes before the work is done (a machine much busier than
+assumed), or HiGHS proves its optimum in time on one machine and not on
+another, the result can depend on timing: ``details["deterministic_cut"]``
+then names the stages that were cut, and the planner's report says a re-run
+may differ.
 
 Examples
 --------
@@ -54,13 +56,16 @@ class SolveOptions:
         Deterministic mode: the work budget (nonzero visits) itself; 0 sizes
         it from the time limit (``work_per_s`` × limit). With a budget given
         the result is the same under any time limit long enough for it.
-    deterministic_slack : float
-        In deterministic mode the wall clock is only a safety stop at this
-        many times the limit: the work budgets are sized from the limit (they
-        fit in it on a quiet machine), and a loaded machine gets the extra
-        time to finish the same work, so the same inputs and seed give the
-        same cover. A call can then return up to this factor past its limit;
+    min_overrun_s, overrun_share : float
+        Deterministic mode: the clock stops a call at the limit plus
+        max(``min_overrun_s``, ``overrun_share`` × limit), the time a busy
+        machine gets to finish the counted work (see :meth:`overrun_s`);
         without ``deterministic`` the limit is kept strictly.
+    single_cover_share : float
+        Capacity and multicover problems whose single-cover relaxation's
+        greedy cover meets every capacity row and cover requirement: share
+        of the limit for ``auto`` on that relaxation first (its optimum is
+        the answer when it meets them too; its bound holds either way).
     default_time_limit_s : float
         Limit of ``method="auto"`` when the call gives none.
     wrap_up_share : float
@@ -122,7 +127,9 @@ class SolveOptions:
     deterministic: bool = False
     work_per_s: float = 2.5e7
     work_limit: float = 0.0
-    deterministic_slack: float = 10.0
+    min_overrun_s: float = 0.8
+    overrun_share: float = 0.08
+    single_cover_share: float = 0.9
     default_time_limit_s: float = 10.0
     wrap_up_share: float = 0.02
     kill_grace_s: float = 0.0
@@ -175,6 +182,23 @@ class SolveOptions:
         if self.work_limit > 0:
             return self.work_limit
         return self.work_per_s * (1e9 if limit_s is None else limit_s)
+
+    def overrun_s(self, limit_s: float) -> float:
+        """Seconds past ``limit_s`` a deterministic call may run before the
+        clock stops it (0 when not deterministic).
+
+        Examples
+        --------
+        >>> SolveOptions(deterministic=True).overrun_s(5.0)
+        0.8
+        >>> round(SolveOptions(deterministic=True).overrun_s(100.0), 6)
+        8.0
+        >>> SolveOptions().overrun_s(5.0)
+        0.0
+        """
+        if not self.deterministic:
+            return 0.0
+        return max(self.min_overrun_s, self.overrun_share * limit_s)
 
     def nominal_s(self, limit_s: float | None) -> float:
         """The seconds the work budget stands for (node budgets scale with it)."""
