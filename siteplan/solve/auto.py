@@ -250,8 +250,8 @@ def _dual_ascent_bound(p: Problem, pre: np.ndarray, selected: np.ndarray, best_c
     """:func:`_bound` for large full covers: the smoothed dual ascent
     (:mod:`siteplan.solve.dualascent`; deterministic mode: one thread and a
     sweep budget, a sweep counting as four subgradient iterations), then the
-    Lagrangian heuristic (a greedy over the whole problem) when the time the
-    first greedy took is still left before the soft deadline."""
+    Lagrangian heuristic (a greedy over the whole problem) when 1.5 times the
+    time the first greedy took is still left before the soft deadline."""
     from siteplan.solve.dualascent import smoothed_dual_ascent
 
     det = options.deterministic
@@ -265,10 +265,12 @@ def _dual_ascent_bound(p: Problem, pre: np.ndarray, selected: np.ndarray, best_c
     if det and state.iterations < sweeps and time.perf_counter() >= deadline:
         details.setdefault("deterministic_cut", []).append("dual ascent")
     details.update(bound="lagrangian (dual ascent)", lagrange_iterations=state.iterations)
-    if det or time.perf_counter() + 1.5 * greedy_s < clock.soft:
+    if time.perf_counter() + 1.5 * greedy_s < clock.soft:
         heuristic = lagrangian_heuristic(p, state.reduced_cost, pre)
         if float(p.cost[heuristic].sum()) < best_cost:
             selected, best_cost = heuristic, float(p.cost[heuristic].sum())
+    elif det:
+        details.setdefault("deterministic_cut", []).append("lagrangian heuristic")
     return (max(bound, state.lower_bound), selected, best_cost, state.multipliers,
             state.reduced_cost)
 
