@@ -186,3 +186,17 @@ def test_auto_takes_the_city_scale_path_and_stays_valid():
     lp = lp_value(A, cost, np.zeros(0, np.int64))
     assert res.lower_bound <= np.ceil(lp - 1e-6) + 1e-9
     assert res.gap < 0.05
+
+
+def test_dual_ascent_path_is_deterministic():
+    """Deterministic mode on the dual ascent path (one thread, a sweep
+    budget): the same cover and bound twice."""
+    A = disk(2000, 300, 0.1, 6)
+    cost = np.random.default_rng(6).integers(1, 101, 300).astype(float)
+    opts = SolveOptions(deterministic=True, lp_nnz_limit=0, exact_nnz_limit=0,
+                        reduce_nnz_limit=0, compile_s=0.0)
+    first = set_cover(A, cost, time_limit_s=1, options=opts)
+    second = set_cover(A, cost, time_limit_s=1, options=opts)
+    assert first.details["bound"] == "lagrangian (dual ascent)"
+    assert np.array_equal(first.selected, second.selected)
+    assert first.lower_bound == second.lower_bound
