@@ -280,7 +280,8 @@ def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
     years = tuple(sorted(int(y) for y in targets["milestone"].unique()))
     settings = {"assumptions": pc.assumptions.overrides(), "method": pc.method,
                 "time_limit_s": limit, "seed": pc.seed, "years": years, "reach_m": reach,
-                "name": pc.name, "capacity": True, "version": 4}
+                "name": pc.name, "capacity": True, "deterministic": pc.deterministic,
+                "version": 4}
     result = RegionResult(out=out, units=units, timings=timings, unit_home=home)
     by_code = {p.unit_code: p for p in parts}
 
@@ -288,7 +289,8 @@ def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
         return UnitTask(unit_code=p.unit_code, unit_name=p.unit_name, folder=p.folder,
                         partition=p.path, result_dir=work / phase / p.folder / key, key=key,
                         years=years, assumptions=pc.assumptions.overrides(), method=pc.method,
-                        time_limit_s=limit, seed=pc.seed, name=f"{pc.name}: {p.unit_name}")
+                        time_limit_s=limit, seed=pc.seed, name=f"{pc.name}: {p.unit_name}",
+                        deterministic=pc.deterministic)
 
     own_client = client is None
     cluster = None
@@ -394,13 +396,15 @@ def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
                 fut = client.submit(stitch, strips, constants, fixed, years, method=pc.method,
                                     time_limit_s=limit, seed=pc.seed,
                                     keep_border_coverage=keep_border_coverage,
-                                    assumptions=pc.assumptions.overrides(), pure=False)
+                                    assumptions=pc.assumptions.overrides(),
+                                    deterministic=pc.deterministic, pure=False)
                 stitched = fut.result()
             else:
                 stitched = stitch(strips, constants, fixed, years, method=pc.method,
                                   time_limit_s=limit, seed=pc.seed,
                                   keep_border_coverage=keep_border_coverage,
-                                  assumptions=pc.assumptions.overrides())
+                                  assumptions=pc.assumptions.overrides(),
+                                  deterministic=pc.deterministic)
             if scache.parent.exists():
                 shutil.rmtree(scache.parent, ignore_errors=True)
             _save(stitched, scache)

@@ -192,7 +192,8 @@ def stitch(strip_files: Sequence[str | Path], area_constants: pd.DataFrame,
            fixed: Mapping[int, set[str]], years: Sequence[int], *, method: str = "auto",
            time_limit_s: float | None = 10.0, seed: int = 0,
            keep_border_coverage: bool = True,
-           assumptions: Mapping[str, Any] | None = None) -> dict[str, Any]:
+           assumptions: Mapping[str, Any] | None = None,
+           deterministic: bool | None = None) -> dict[str, Any]:
     """Re-decide the free sites of every border strip, milestone by milestone.
 
     Parameters
@@ -214,6 +215,9 @@ def stitch(strip_files: Sequence[str | Path], area_constants: pd.DataFrame,
         The plan's assumption overrides: with them the stitch also meets
         every border area's busy-hour capacity (:func:`capacity_rows`);
         without, coverage only.
+    deterministic : bool, optional
+        The solver's deterministic mode (the plan config's ``[solver]
+        deterministic``; None: the solver's default).
 
     Returns
     -------
@@ -292,7 +296,8 @@ def stitch(strip_files: Sequence[str | Path], area_constants: pd.DataFrame,
                             target=share.loc[uniques].to_numpy() if rows.size else 1.0,
                             groups=codes if rows.size else None,
                             preselected=np.flatnonzero(pre), time_limit=time_limit_s,
-                            seed=seed, method=method, capacity=constraints)
+                            seed=seed, method=method, capacity=constraints,
+                            deterministic=deterministic)
             solved_s = time.perf_counter() - t0
             stitched = np.zeros(sites.size, bool)
             stitched[res.selected] = True

@@ -66,6 +66,7 @@ class UnitTask:
     time_limit_s: float
     seed: int
     name: str
+    deterministic: bool = True
 
 
 def _check_can_fork() -> None:
@@ -233,7 +234,7 @@ def plan_unit(task: UnitTask) -> dict[str, Any]:
     problem = build_problem(cands, targets, landuse=zones, assumptions=assumptions,
                             capacity=True, metric_crs=cands.crs)
     result = plan(problem, method=task.method, time_limit_s=task.time_limit_s, seed=task.seed,
-                  name=task.name)
+                  name=task.name, deterministic=task.deterministic)
     planned_s = time.perf_counter() - start
     with open(task.result_dir / PLAN_FILE, "wb") as fh:
         pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
