@@ -10,8 +10,11 @@ scheduler, nanny and workers, via psutil). Reports the wall time, the units,
 km² and demand points planned, the peak memory (tree and per process), the
 stage times from ``summary.json`` and the load before, during and after.
 
-Run: ``python benchmarks/region_large.py --columns 15 --rows 10 --json
-benchmarks/results/region_large.json`` (from the repository root).
+Run (from the repository root, with this checkout's ``siteplan`` on
+``PYTHONPATH``): ``python benchmarks/region_large.py --columns 12 --rows 10
+--json benchmarks/results/region_large_120.json`` (120 counties, default
+workers) or ``--columns 5 --rows 4 --workers 1 --json
+benchmarks/results/region_large_20_capacity.json``.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ def _tree_rss_mb(pid: int) -> tuple[float, float]:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--columns", type=int, default=15)
+    ap.add_argument("--columns", type=int, default=12)
     ap.add_argument("--rows", type=int, default=10)
     ap.add_argument("--spacing", type=float, default=100.0)
     ap.add_argument("--limit", type=float, default=5.0)
