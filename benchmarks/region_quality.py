@@ -3,8 +3,10 @@
 On a synthetic province small enough to plan whole in one process, plan it
 (1) whole with :func:`siteplan.planner.plan` and (2) unit by unit with the
 border stitch (:func:`siteplan.region.plan_region`, loop executor: same
-code as the Dask tasks, no cluster), then compare per milestone the total
-site cost and which target areas reach their target.
+code as the Dask tasks, no cluster), both with capacity rows and new-build
+proposals on (as ``siteplan plan``), then compare per milestone the total
+site cost, which target areas reach their coverage target and which carry
+their busy-hour traffic (capacity), over whole areas.
 
 Run: ``python benchmarks/region_quality.py --columns 3 --rows 2 --spacing 200 \
 --unit-limit 30 --whole-limit 120 --both``
@@ -26,9 +28,9 @@ from siteplan.datasets.province import write_province
 from siteplan.planner import plan
 from siteplan.problem import build_problem
 from siteplan.region.config import load_region_config
+from siteplan.region.outputs import capacity_pieces
 from siteplan.region.partition import read_inputs
 from siteplan.region.run import plan_region
-from siteplan.region.tasks import UNIT_OVERRIDES
 
 
 def main() -> None:
@@ -50,10 +52,10 @@ def main() -> None:
     cfg = load_region_config(root / "in" / "region.toml")
     cands, targets, landuse = read_inputs(cfg.plan)
     t0 = time.perf_counter()
-    # the same problem the units solve: listed candidates, coverage rows, one metric CRS
-    problem = build_problem(cands, targets, landuse=landuse,
-                            assumptions=cfg.plan.assumptions.override(UNIT_OVERRIDES),
-                            capacity=False, metric_crs=targets.estimate_utm_crs())
+    # the problem the units solve, whole: listed candidates and the proposals the
+    # whole region needs, coverage and capacity rows, one metric CRS
+    problem = build_problem(cands, targets, landuse=landuse, assumptions=cfg.plan.assumptions,
+                            capacity=True, metric_crs=targets.estimate_utm_crs())
     whole = plan(problem, method=cfg.plan.method, time_limit_s=args.whole_limit,
                  seed=cfg.plan.seed)
     whole_s = time.perf_counter() - t0
@@ -98,6 +100,11 @@ def compare(whole, region, keep: bool, region_s: float) -> dict:
                                                     wa["coverable_share"]) - 1e-9
         ra = areas[areas["year"] == year].set_index("area_id").reindex(wa.index)
         r_met = ra["target_met"].fillna(False).astype(bool)
+        # capacity over whole areas: served against required busy-hour Mbps
+        w_cap = wa["capacity_met"].astype(bool)
+        rp = capacity_pieces(region, year).groupby("area_id")[
+            ["required_mbps", "served_mbps"]].sum().reindex(wa.index)
+        r_cap = (rp["served_mbps"] >= rp["required_mbps"] * (1 - 1e-6)).fillna(False)
         r_reach = ra["reach_met"].fillna(False).astype(bool)
         rows.append({
             "year": year, "whole_sites": len(whole.sites(year)), "stitched_sites": int(total["sites"]),
@@ -116,6 +123,20 @@ def compare(whole, region, keep: bool, region_s: float) -> dict:
                  "coverable_w": float(ra.loc[a, "coverable_w"]),
                  "target": float(ra.loc[a, "coverage_target"])}
                 for a in sorted(set(wa.index[w_met]) - set(wa.index[r_met]))],
+            "whole_demand_mbps": float(wa["demand_mbps"].sum()),
+            "stitched_demand_mbps": float(rp["required_mbps"].sum()),
+            "whole_capacity_met": int(w_cap.sum()), "stitched_capacity_met": int(r_cap.sum()),
+            "capacity_met_in_whole_not_stitched": sorted(set(wa.index[w_cap])
+                                                         - set(wa.index[r_cap])),
+            "capacity_missed_detail": [
+                {"area_id": a, "whole_served_mbps": float(wa.loc[a, "capacity_mbps"]),
+                 "stitched_served_mbps": float(rp.loc[a, "served_mbps"]),
+                 "required_mbps": float(wa.loc[a, "demand_mbps"])}
+                for a in sorted(set(wa.index[w_cap]) - set(wa.index[r_cap]))],
+            "whole_new_sites": int((whole.sites(year)["status"] == "new").sum()),
+            "stitched_new_sites": int(total["new"]),
+            "whole_proposed_sites": int(whole.sites(year)["proposed"].sum()),
+            "stitched_proposed_sites": int(total["proposed_sites"]),
             "whole_gap": float(m.result.gap) if np.isfinite(m.result.gap) else None,
             "units_solver_cost_cny": unit_bounds.get(year, [None, None])[0],
             "units_solver_gap": (1 - unit_bounds[year][1] / unit_bounds[year][0])

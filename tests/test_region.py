@@ -46,24 +46,33 @@ def region(tmp_path_factory, client):
     units.loc[0, "name"] = EVIL_NAME
     units.loc[1, "name"] = FORMULA_NAME
     units.to_file(root / "in" / "units.gpkg", engine="pyogrio")
-    lines: list[str] = []
+    # the first run goes through the CLI (proposals, capacity rows, stitch, outputs)
     start = time.perf_counter()
+    cli = CliRunner().invoke(main, [
+        "plan-region", str(root / "in" / "region.toml"), "--out", str(root / "out"),
+        "--work-dir", str(root / "work"), "--scheduler", client.scheduler.address, "--offline"])
+    seconds = time.perf_counter() - start
+    assert cli.exit_code == 0, cli.output
+    # the same run from Python: every result comes from the CLI run's work folder
+    lines: list[str] = []
     result = plan_region(root / "in" / "region.toml", root / "out", client=client,
                          work_dir=root / "work", offline=True, progress=lines.append)
-    return {"root": root, "result": result, "lines": lines,
-            "seconds": time.perf_counter() - start}
+    return {"root": root, "result": result, "lines": lines, "output": cli.output,
+            "seconds": seconds}
 
 
 def test_cluster_plans_every_unit_and_stitches(region):
     result, out = region["result"], region["root"] / "out"
-    assert region["seconds"] < 90  # about 20-35 s here at load 2-9 on 2 cores
-    assert sorted(result.planned) == ["C01", "C02"] and not result.failures
+    assert region["seconds"] < 60  # about 25-40 s here at load 2-9 on 2 cores
+    assert sorted(result.cached) == ["C01", "C02"] and not result.failures
     # each unit ran as a task in a worker process (both workers), not in this one
     workers = {r["worker"] for r in result.unit_results.values()}
     assert len(workers) == 2 and not any(w.endswith(f":{os.getpid()}") for w in workers)
     # progress per unit, by name, and the dashboard address
-    assert sum("unit C0" in line for line in region["lines"]) >= 2
-    assert any(EVIL_NAME in line for line in region["lines"])
+    output = region["output"]
+    assert output.count("unit C0") >= 6  # proposals, plan and folder of each unit
+    assert EVIL_NAME in output and "new builds proposed" in output
+    assert "Dask dashboard: http" in output
     assert result.dashboard and result.dashboard.startswith("http")
     assert any(line.startswith(f"Dask dashboard: {result.dashboard}") for line in region["lines"])
     # every area reaches its target over the whole area (including the cross-border
@@ -103,6 +112,64 @@ def test_cluster_plans_every_unit_and_stitches(region):
         assert unit_report  # the usual plan folder
         assert (out / "units" / folder / "plan.gpkg").exists()
     assert (out / "map.html").stat().st_size < 2_000_000
+
+
+def test_capacity_and_proposals_across_units(region):
+    """Traffic counted once, proposal ids unique in the province, capacity
+    columns in the summary, border areas' capacity rows in the stitch."""
+    from siteplan.defaults import Assumptions
+    from siteplan.region.config import load_region_config
+    from siteplan.region.partition import read_inputs
+    from siteplan.traffic import area_traffic
+
+    root, result = region["root"], region["result"]
+    out = root / "out"
+    summary = pd.read_csv(out / "summary.csv")
+    years = sorted(result.stitch["selected"])
+    cfg = load_region_config(root / "in" / "region.toml")
+    _, targets, _ = read_inputs(cfg.plan)
+    targets_m = targets.to_crs(targets.estimate_utm_crs())
+    traffic = area_traffic(targets_m, Assumptions(cfg.plan.assumptions.overrides()))
+    for year in years:
+        rows = summary[summary["year"] == year]
+        total = rows[rows["unit_code"] == "TOTAL"].iloc[0]
+        units = rows[rows["unit_code"] != "TOTAL"]
+        # each unit's sites split into coverage, capacity and indoor sites
+        assert (units[["coverage_sites", "capacity_sites", "indoor_sites"]].sum(axis=1)
+                == units["sites"]).all()
+        for col in ("coverage_sites", "capacity_sites", "indoor_sites", "proposed_sites",
+                    "traffic_demand_mbps"):
+            assert total[col] == pytest.approx(units[col].sum())
+        # busy-hour demand counted once: the whole areas' demand, not more
+        due = (targets_m["milestone"] <= year).to_numpy()
+        whole = float((targets_m["coverage_target"].to_numpy() * traffic["demand_mbps"])[due]
+                      .sum())
+        assert total["traffic_demand_mbps"] == pytest.approx(whole, rel=1e-3)
+        assert 0 < total["capacity_mbps"] <= total["traffic_demand_mbps"] * (1 + 1e-9)
+        assert 0 < total["capacity_areas_met"] <= total["capacity_areas"]
+    last = summary[(summary["year"] == years[-1]) & (summary["unit_code"] == "TOTAL")].iloc[0]
+    assert last["proposed_sites"] > 0 and last["capacity_sites"] >= 0
+    # one id per proposed place, unique in the province, prefixed by its home unit
+    props = pd.concat([gpd.read_parquet(p) for p in (root / "work" / "partitions")
+                       .glob("*/proposals.parquet")], ignore_index=True)
+    assert len(props) and props["site_id"].str.match(r"^C0[12]-PR-").all()
+    places = props.drop_duplicates("site_id")
+    where = places.assign(x=places.geometry.x.round(), y=places.geometry.y.round())
+    assert not where.duplicated(["kind", "x", "y"]).any()
+    assert (places["site_id"].str[:3] == places["unit_code"]).all()
+    sites = gpd.read_file(out / "plan.gpkg", layer=f"sites_{years[-1]}")
+    assert sites["site_id"].is_unique and sites["proposed"].any()
+    chosen = sites[sites["proposed"]]
+    assert (chosen["site_id"].str[:3] == chosen["unit_code"]).all()
+    # the stitch met the border areas' capacity with the whole-area rows
+    m = result.stitch["milestones"]
+    assert m["capacity_rows"].iloc[-1] > 0
+    areas = result.stitch["areas"]
+    border = areas[areas["in_stitch"] & areas["area_id"].str.startswith("P")]
+    assert len(border) and border["capacity_met"].all()
+    pieces = result.stitch["pieces"]
+    both = pieces[pieces["area_id"].isin(border["area_id"])].groupby(["year", "area_id"])
+    assert (both["unit_code"].nunique() == 2).all()  # a corridor's pieces on both sides
 
 
 def test_user_text_is_data(region):

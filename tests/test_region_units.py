@@ -210,3 +210,60 @@ def test_tiles_partition_the_province_without_a_unit_layer(tmp_path, province):
     pieces = sum(gpd.read_parquet(p.path / "targets.parquet").area.sum() for p in parts)
     assert pieces == pytest.approx(targets.to_crs(metric).area.sum(), rel=1e-6)
     assert set(home.values()) <= set(tiles["unit_code"])
+
+
+def test_stitch_splits_a_border_sites_capacity_over_both_units():
+    """A tower near the border serves 100 Mbps of area A in unit U1 and
+    300 Mbps of area B in U2: each unit alone gave it all to its own area;
+    the stitch gives A a quarter and B three quarters, and a non-border
+    column keeps its unit's figure."""
+    import pandas as pd
+    import scipy.sparse as sp
+
+    from siteplan.capacity import CapacityModel
+    from siteplan.region.stitch import capacity_rows
+
+    model = CapacityModel.from_assumptions(Assumptions())
+    tower = model.site_mbps("macro", "urban")
+    data = {"sites": np.array(["t1", "t2"]), "free": np.array([True, False]),
+            "kind": np.array(["tower", "tower"]),
+            "matrix": sp.csr_array(np.array([[1, 1], [1, 0]], bool)),
+            "area": np.array(["A", "B"]), "unit": np.array(["U1", "U2"]),
+            "mbps": np.array([100.0, 300.0]), "target": np.array([1.0, 1.0]),
+            "env": np.array(["urban", "urban"]),
+            "caps": pd.DataFrame({"k": [0], "area_id": ["A"], "unit_code": ["U1"], "col": [1],
+                                  "mbps": [500.0]})}
+    pieces = pd.DataFrame({"area_id": ["A", "B"], "unit_code": ["U1", "U2"],
+                           "required_mbps": [100.0, 300.0], "outside_strip_mbps": [0.0, 50.0]})
+    caps = capacity_rows(data, 0, np.array([True, True]), pieces, model)
+    assert caps["areas"].tolist() == ["A", "B"]
+    assert caps["per_area"].toarray() == pytest.approx(np.array([[tower / 4, 500.0],
+                                                                 [3 * tower / 4, 0.0]]))
+    assert caps["required"].tolist() == [100.0, 300.0]
+    assert caps["demand"].tolist() == [100.0, 300.0]  # both reachable (cap by available)
+
+
+def test_population_is_split_between_units_by_area():
+    from siteplan.region.partition import split_population
+
+    t = gpd.GeoDataFrame({"population": [1000.0, np.nan]},
+                         geometry=[box(0, 0, 10, 10), box(0, 0, 5, 10)], crs=32650)
+    out = split_population(t, np.array([400.0, 50.0]))
+    assert out["population"].iloc[0] == pytest.approx(250.0)
+    assert np.isnan(out["population"].iloc[1])
+
+
+def test_merged_proposals_are_one_per_place_with_unit_ids():
+    from siteplan.region.partition import merge_proposals
+
+    units = gpd.GeoDataFrame({"unit_code": ["C01", "C02"]},
+                             geometry=[box(0, 0, 100, 100), box(100, 0, 200, 100)], crs=32650)
+    a = gpd.GeoDataFrame({"site_id": ["PR-GF-99-50", "PR-SP-10-10"],
+                          "kind": ["greenfield", "smart_pole"]},
+                         geometry=[Point(99.2, 50), Point(10, 10)], crs=32650)
+    b = gpd.GeoDataFrame({"site_id": ["PR-GF-99-50", "PR-GF-150-50"],
+                          "kind": ["greenfield", "greenfield"]},
+                         geometry=[Point(99.4, 50), Point(150, 50)], crs=32650)
+    out = merge_proposals([a, b], units, {"C01-PR-SP-10-10"})
+    assert sorted(out["site_id"]) == ["C01-PR-GF-99-50", "C01-PR-SP-10-10-2", "C02-PR-GF-150-50"]
+    assert out["site_id"].is_unique

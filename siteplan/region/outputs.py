@@ -36,6 +36,7 @@ import pandas as pd
 
 from siteplan.io.tables import write_csv
 from siteplan.maplayers import MapPage, areas_spec, points_spec, resolve_tiles
+from siteplan.schema import INDOOR_KINDS
 
 STATUS_STYLES = {"on_air": "#2c7fb8", "reused": "#41ab5d", "new": "#e31a1c"}
 
@@ -67,16 +68,67 @@ def merged_sites(result, candidates: gpd.GeoDataFrame, years: tuple[int, ...]
     for year in years:
         ids = [s for s in selected.get(year, []) if s in cands.index]
         base = cands.loc[ids].reset_index()
-        f = facts[facts["year"] == year].drop(columns=["year", "home"], errors="ignore")
+        f = facts[facts["year"] == year].drop(columns=["year", "home", "kind", "proposed"],
+                                              errors="ignore")
         table = base.merge(f, on="site_id", how="left")
         table["unit_code"] = table["site_id"].map(home)
         table["unit_name"] = table["unit_code"].map(units).fillna("")
         table["since"] = table["site_id"].map(since)
         cols = ["site_id", "unit_code", "unit_name", "kind", "status", "since", "cost_cny",
-                "landuse_flag", "load_kw", "name", "owner", "height_m", "on_air"]
+                "landuse_flag", "load_kw", "name", "owner", "height_m", "on_air", "proposed",
+                "proposal_reason"]
         cols = [c for c in cols if c in table] + ["geometry"]
         out[year] = gpd.GeoDataFrame(table[cols], geometry="geometry", crs=candidates.crs)
     return out
+
+
+def capacity_pieces(result, year: int) -> pd.DataFrame:
+    """Busy-hour Mbps required and served per area piece (area and unit) in
+    ``year``: each unit's own figures, replaced by the stitch's for the
+    pieces of the border areas (where a border site's capacity is split over
+    every unit's demand it serves, so no capacity is counted twice)."""
+    frames = []
+    for code, out in result.unit_outputs.items():
+        p = out.get("capacity_pieces")
+        if p is not None and len(p):
+            frames.append(p[p["year"] == year].assign(unit_code=code))
+    columns = ["area_id", "unit_code", "required_mbps", "served_mbps"]
+    table = pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(
+        columns=columns)
+    stitched = result.stitch.get("pieces") if result.stitch else None
+    if stitched is not None and len(stitched) and len(table):
+        st = stitched[stitched["year"] == year].set_index(["area_id", "unit_code"])
+        key = pd.MultiIndex.from_frame(table[["area_id", "unit_code"]])
+        hit = key.isin(st.index)
+        table.loc[hit, "served_mbps"] = st.reindex(key[hit])["served_mbps"].to_numpy()
+    return table
+
+
+def _capacity_figures(pieces: pd.DataFrame, by_area: bool) -> dict[str, Any]:
+    """Demand against capacity; areas (whole, when ``by_area``) or pieces met."""
+    if by_area and len(pieces):
+        pieces = pieces.groupby("area_id")[["required_mbps", "served_mbps"]].sum().reset_index()
+    met = pieces["served_mbps"] >= pieces["required_mbps"] * (1 - 1e-6)
+    required = float(pieces["required_mbps"].sum())
+    return {"traffic_demand_mbps": required,
+            "capacity_mbps": float(np.minimum(pieces["served_mbps"],
+                                              pieces["required_mbps"]).sum()),
+            "capacity_share": float(np.minimum(pieces["served_mbps"], pieces["required_mbps"])
+                                    .sum() / required) if required > 0 else np.nan,
+            "capacity_areas": len(pieces), "capacity_areas_met": int(met.sum())}
+
+
+def _site_split(mine: pd.DataFrame, coverage_only: int | None) -> dict[str, Any]:
+    """Sites for indoor, coverage and capacity (as ``siteplan plan``'s report:
+    indoor systems; outdoor sites beyond the unit's coverage-only plan are
+    capacity sites, the rest coverage sites), and proposals chosen."""
+    kind = mine["kind"].astype(str) if "kind" in mine else pd.Series(dtype=str)
+    indoor = int(kind.isin(list(INDOOR_KINDS)).sum())
+    outdoor = len(mine) - indoor
+    capacity = max(outdoor - int(coverage_only), 0) if coverage_only is not None else 0
+    proposed = int(mine["proposed"].fillna(False).astype(bool).sum()) if "proposed" in mine else 0
+    return {"coverage_sites": outdoor - capacity, "capacity_sites": capacity,
+            "indoor_sites": indoor, "proposed_sites": proposed}
 
 
 def province_summary(result, sites: dict[int, gpd.GeoDataFrame], years: tuple[int, ...],
@@ -86,6 +138,7 @@ def province_summary(result, sites: dict[int, gpd.GeoDataFrame], years: tuple[in
     areas = result.stitch["areas"] if result.stitch else pd.DataFrame()
     for year in years:
         s = sites[year]
+        pieces = capacity_pieces(result, year)
         for unit in result.units.itertuples(index=False):
             code = unit.unit_code
             mine = s[s["unit_code"] == code]
@@ -95,6 +148,9 @@ def province_summary(result, sites: dict[int, gpd.GeoDataFrame], years: tuple[in
             rows.append(_row(code, unit.unit_name, year, mine, c,
                              "failed: " + result.failures[code] if code in result.failures
                              else "ok" if code in result.unit_outputs else "no demand"))
+            cov_only = result.unit_results.get(code, {}).get("coverage_only", {}).get(year)
+            rows[-1].update(_site_split(mine, cov_only))
+            rows[-1].update(_capacity_figures(pieces[pieces["unit_code"] == code], False))
         a = areas[areas["year"] == year] if len(areas) else areas
         total = {
             "demand_weight": float(a["demand_weight"].sum()) if len(a) else 0.0,
@@ -105,6 +161,10 @@ def province_summary(result, sites: dict[int, gpd.GeoDataFrame], years: tuple[in
         }
         row = _row("TOTAL", "", year, s, None, "failed units: " + ", ".join(result.failures)
                    if result.failures else "ok")
+        unit_rows = [r for r in rows if r["year"] == year and r["unit_code"] != "TOTAL"]
+        for key in ("coverage_sites", "capacity_sites", "indoor_sites", "proposed_sites"):
+            row[key] = int(sum(r[key] for r in unit_rows))
+        row.update(_capacity_figures(pieces, True))  # whole areas
         row.update({k: v for k, v in total.items() if v is not None})
         row["landuse_conflicts"] = int(sum(r["landuse_conflicts"] or 0 for r in rows
                                            if r["year"] == year and r["unit_code"] != "TOTAL"))

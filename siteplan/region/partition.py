@@ -74,11 +74,27 @@ def read_inputs(cfg: PlanConfig) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame,
                                           gpd.GeoDataFrame | None]:
     """Candidates, targets and land-use zones named by a plan config, read by
     the one input loader ``siteplan plan`` uses
-    (:func:`siteplan.sources.inputs.load_inputs`)."""
+    (:func:`siteplan.sources.inputs.load_inputs`). With a population layer
+    (``[inputs] population``), each target area without its own
+    ``population`` gets the people the layer puts in the WHOLE area, so that
+    :func:`partition_region` can split them between the units by area."""
     from siteplan.sources.inputs import load_inputs
+    from siteplan.traffic import layer_population
 
     inputs = load_inputs(cfg)
-    return inputs.candidates, inputs.targets, inputs.landuse
+    targets = inputs.targets
+    if inputs.population is not None:
+        targets = targets.copy()
+        metric = targets.estimate_utm_crs()
+        own = (pd.to_numeric(targets["population"], errors="coerce").to_numpy(float)
+               if "population" in targets else np.full(len(targets), np.nan))
+        missing = np.isnan(own)
+        if missing.any():
+            layer = inputs.population.to_crs(metric)
+            own[missing] = layer_population(targets.to_crs(metric)[missing], layer,
+                                            column="population")
+        targets["population"] = own
+    return inputs.candidates, targets, inputs.landuse
 
 
 def longest_reach_m(candidates: gpd.GeoDataFrame, assumptions: Assumptions) -> float:
@@ -157,6 +173,40 @@ def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
     return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
+def split_population(pieces_m: gpd.GeoDataFrame, whole_m2: np.ndarray) -> gpd.GeoDataFrame:
+    """An area's own ``population`` shared between its pieces by area.
+
+    Traffic is counted once: an area crossing a unit border brings each unit
+    the share of its people that lives on the unit's side (people spread
+    evenly over the area, as :func:`siteplan.traffic.area_traffic` spreads an
+    area's traffic over its demand points). Areas without a population take
+    the class density times the piece's own km², which splits the same way.
+    A value that is not a number is left as it is (the planner reports it).
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> t = gpd.GeoDataFrame({"population": [1000, None, "many"]},
+    ...                      geometry=[box(0, 0, 10, 10)] * 3, crs=32650)
+    >>> split_population(t, np.array([400.0, 400.0, 400.0]))["population"].tolist()
+    [250.0, nan, 'many']
+    """
+    if "population" not in pieces_m or not len(pieces_m):
+        return pieces_m
+    raw = pieces_m["population"]
+    people = pd.to_numeric(raw, errors="coerce").to_numpy(float)
+    share = np.divide(pieces_m.geometry.area.to_numpy(), whole_m2,
+                      out=np.ones(len(pieces_m)), where=whole_m2 > 0)
+    number = np.isfinite(people)
+    out = pieces_m.copy()
+    values = raw.to_numpy(object).copy()
+    values[number] = people[number] * np.minimum(share[number], 1.0)
+    values[~number & raw.isna().to_numpy()] = np.nan
+    out["population"] = values if (~number & raw.notna().to_numpy()).any() \
+        else values.astype(float)
+    return out
+
+
 def _write_atomic(frame: gpd.GeoDataFrame, path: Path) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     frame.to_parquet(tmp, index=False)
@@ -205,7 +255,9 @@ def partition_region(units: gpd.GeoDataFrame, candidates: gpd.GeoDataFrame,
         part_t = targets_m.iloc[np.sort(hit)].copy()
         # areas that reach beyond the unit: the stitch checks their target as a whole
         part_t["crosses_unit"] = ~part_t.geometry.within(geom.buffer(1.0))
+        whole_m2 = part_t.geometry.area.to_numpy()
         part_t["geometry"] = [_polygonal(g.intersection(geom)) for g in part_t.geometry]
+        part_t = split_population(part_t, whole_m2)
         part_t = part_t[~part_t.geometry.is_empty]
         if zones_m is not None:
             near = zones_m.sindex.query(geom, predicate="dwithin",
@@ -234,3 +286,105 @@ def partition_region(units: gpd.GeoDataFrame, candidates: gpd.GeoDataFrame,
                              len(part_t), len(part_c), written))
     home = dict(zip(cands_m["site_id"].astype(str), cands_m["unit_code"], strict=True))
     return out, metric, home
+
+
+PROPOSALS_FILE = "proposals.parquet"
+
+
+def merge_proposals(frames: list[gpd.GeoDataFrame], units_m: gpd.GeoDataFrame,
+                    taken_ids: set[str]) -> gpd.GeoDataFrame:
+    """The province's proposed new builds, from every unit's own.
+
+    Each unit proposes for its own demand (:func:`siteplan.region.tasks.propose_unit`),
+    so two units may propose the same kind at the same place near their
+    border: it is kept once (places to the metre; the lattices are aligned
+    to the origin, so the same lattice point is the same place). Each kept
+    proposal gets its home unit (the unit it stands in) and a province-wide
+    id: the home unit's code before the planner's own proposal id
+    (``C07-PR-GF-<x>-<y>``), with a suffix if a listed candidate already
+    has that id.
+
+    Parameters
+    ----------
+    frames : list of geopandas.GeoDataFrame
+        Proposals per unit, metric CRS (as :func:`siteplan.proposals.propose_sites`
+        returns them), in unit order.
+    units_m : geopandas.GeoDataFrame
+        Units (``unit_code``), same CRS.
+    taken_ids : set of str
+        Ids of the listed candidates.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per proposed place and kind, with ``site_id`` and ``unit_code``.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point, box
+    >>> u = gpd.GeoDataFrame({"unit_code": ["A", "B"]}, geometry=[box(0, 0, 10, 10),
+    ...                      box(10, 0, 20, 10)], crs=32650)
+    >>> p = gpd.GeoDataFrame({"site_id": ["PR-GF-9-5"], "kind": ["greenfield"],
+    ...                       "name": ["x"]}, geometry=[Point(9, 5)], crs=32650)
+    >>> merge_proposals([p, p.copy()], u, {"A-PR-GF-9-5"})["site_id"].tolist()
+    ['A-PR-GF-9-5-2']
+    """
+    from siteplan.proposals import PREFIX
+
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return gpd.GeoDataFrame({"site_id": [], "kind": [], "unit_code": []}, geometry=[],
+                                crs=units_m.crs)
+    props = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry",
+                             crs=frames[0].crs).to_crs(units_m.crs)
+    x = np.round(props.geometry.x.to_numpy()).astype(np.int64)
+    y = np.round(props.geometry.y.to_numpy()).astype(np.int64)
+    props = props.assign(_x=x, _y=y).drop_duplicates(["kind", "_x", "_y"]).reset_index(drop=True)
+    props["unit_code"] = home_units(props, units_m)
+    ids, used = [], set(taken_ids)
+    for code, kind, xi, yi in zip(props["unit_code"], props["kind"], props["_x"], props["_y"],
+                                  strict=True):
+        base = f"{code}-{PREFIX[kind]}-{xi}-{yi}"
+        candidate, k = base, 1
+        while candidate in used:
+            k += 1
+            candidate = f"{base}-{k}"
+        used.add(candidate)
+        ids.append(candidate)
+    props["site_id"] = ids
+    props["name"] = [f"Proposed {k.replace('_', ' ')} {i}" for k, i in
+                     zip(props["kind"], props["site_id"], strict=True)]
+    return props.drop(columns=["_x", "_y"])
+
+
+def write_proposals(parts: list[Partition], proposals_m: gpd.GeoDataFrame,
+                    units_m: gpd.GeoDataFrame, *, reach_m: float) -> dict[str, str]:
+    """Write into each unit's partition the proposals within its halo
+    (``proposals.parquet``, with ``near_border`` as for listed candidates),
+    so every unit plans with every proposal that can serve it, its
+    neighbours' included. Returns unit code -> hash of what was written
+    (the file is rewritten only when it changes)."""
+    proposals_m = proposals_m.to_crs(units_m.crs).reset_index(drop=True)
+    borders = border_lines(units_m)
+    if len(proposals_m):
+        proposals_m["near_border"] = (shapely.dwithin(proposals_m.geometry.to_numpy(), borders,
+                                                      reach_m)
+                                      if not borders.is_empty else False)
+    else:
+        proposals_m["near_border"] = pd.Series(dtype=bool)
+    geoms = dict(zip(units_m["unit_code"], units_m.geometry, strict=True))
+    hashes = {}
+    for part in parts:
+        near = proposals_m.sindex.query(geoms[part.unit_code], predicate="dwithin",
+                                        distance=reach_m) if len(proposals_m) else []
+        frame = proposals_m.iloc[np.sort(np.asarray(near, dtype=np.int64))]
+        content = frame_hash(frame)
+        marker = part.path / "proposals.hash.txt"
+        if not (marker.exists() and marker.read_text().strip() == content
+                and (part.path / PROPOSALS_FILE).exists()):
+            marker.unlink(missing_ok=True)
+            _write_atomic(gpd.GeoDataFrame(frame.reset_index(drop=True)),
+                          part.path / PROPOSALS_FILE)
+            marker.write_text(content)
+        hashes[part.unit_code] = content
+    return hashes

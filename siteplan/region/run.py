@@ -38,8 +38,15 @@ import pandas as pd
 
 from siteplan.errors import ConfigError, SiteplanError
 from siteplan.region.config import RegionConfig, load_region_config
-from siteplan.region.partition import Partition, longest_reach_m, partition_region, read_inputs
-from siteplan.region.tasks import UNIT_OVERRIDES, UnitTask, finalize_unit, plan_unit
+from siteplan.region.partition import (
+    Partition,
+    longest_reach_m,
+    merge_proposals,
+    partition_region,
+    read_inputs,
+    write_proposals,
+)
+from siteplan.region.tasks import UnitTask, finalize_unit, plan_unit, propose_unit
 from siteplan.region.units import read_units, tile_units
 
 Progress = Callable[[str], None]
@@ -133,6 +140,25 @@ def _client(workers: int | None, scheduler: str | None, say: Progress):
 def _load(path: Path) -> Any:
     with open(path, "rb") as fh:
         return pickle.load(fh)  # our own cache file in the run's work folder
+
+
+def _drop_others(result_dir: Path) -> None:
+    """Remove a unit's results of earlier settings (other keys) beside ``result_dir``."""
+    for old in result_dir.parent.iterdir():
+        if old != result_dir:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _with_proposals(candidates: gpd.GeoDataFrame, proposals_m: gpd.GeoDataFrame
+                    ) -> gpd.GeoDataFrame:
+    """The province's candidates (input CRS) with the merged proposals after
+    them, for the merged outputs (``proposed`` marks them)."""
+    listed = candidates.assign(proposed=False)
+    if not len(proposals_m):
+        return listed
+    props = proposals_m.drop(columns=["near_border"], errors="ignore").to_crs(candidates.crs)
+    return gpd.GeoDataFrame(pd.concat([listed, props.assign(proposed=True)], ignore_index=True),
+                            geometry="geometry", crs=candidates.crs)
 
 
 def _save(obj: Any, path: Path) -> None:
@@ -248,35 +274,27 @@ def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
         units = tile_units(targets, tile_km=cfg.tile_km)
     reach = longest_reach_m(candidates, pc.assumptions)
     say(f"{len(units)} units; halo (longest reach) {reach:,.0f} m; writing partitions")
-    parts, _metric, home = partition_region(units, candidates, targets, landuse, reach_m=reach,
-                                      work_dir=work)
+    parts, metric, home = partition_region(units, candidates, targets, landuse, reach_m=reach,
+                                           work_dir=work)
     timings["read_and_partition_s"] = time.perf_counter() - t0
     years = tuple(sorted(int(y) for y in targets["milestone"].unique()))
     settings = {"assumptions": pc.assumptions.overrides(), "method": pc.method,
                 "time_limit_s": limit, "seed": pc.seed, "years": years, "reach_m": reach,
-                "name": pc.name, "unit_overrides": UNIT_OVERRIDES, "capacity": False,
-                "version": 3}
-    tasks: dict[str, UnitTask] = {}
-    for p in parts:
-        key = settings_key(settings, p.content_hash)
-        tasks[p.unit_code] = UnitTask(
-            unit_code=p.unit_code, unit_name=p.unit_name, folder=p.folder, partition=p.path,
-            result_dir=work / "units" / p.folder / key, key=key, years=years,
-            assumptions=pc.assumptions.overrides(), method=pc.method, time_limit_s=limit,
-            seed=pc.seed, name=f"{pc.name}: {p.unit_name}")
+                "name": pc.name, "capacity": True, "deterministic": pc.deterministic,
+                "version": 4}
     result = RegionResult(out=out, units=units, timings=timings, unit_home=home)
     by_code = {p.unit_code: p for p in parts}
-    todo = []
-    for code, task in tasks.items():
-        cache = task.result_dir / RESULT_FILE
-        if cache.exists():
-            result.unit_results[code] = _load(cache)
-            result.cached.append(code)
-        else:
-            todo.append(code)
-    say(f"{len(result.cached)} units unchanged since the last run, {len(todo)} to plan")
+
+    def unit_task(p: Partition, phase: str, key: str) -> UnitTask:
+        return UnitTask(unit_code=p.unit_code, unit_name=p.unit_name, folder=p.folder,
+                        partition=p.path, result_dir=work / phase / p.folder / key, key=key,
+                        years=years, assumptions=pc.assumptions.overrides(), method=pc.method,
+                        time_limit_s=limit, seed=pc.seed, name=f"{pc.name}: {p.unit_name}",
+                        deterministic=pc.deterministic)
+
     own_client = client is None
     cluster = None
+    folder_dirs: dict[str, Path] = {}
     try:
         if executor == "dask":
             if own_client:
@@ -285,6 +303,58 @@ def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
             n_workers = len(client.scheduler_info().get("workers", {}))
             say(f"Dask dashboard: {result.dashboard} ({n_workers} workers)")
         runner = _Runner(executor, client, cfg.retries)
+        # 1. new builds: each unit proposes for its own demand; merged once over the province
+        t1 = time.perf_counter()
+        ptasks = {p.unit_code: unit_task(p, "proposals", settings_key(
+            {**settings, "phase": "propose"}, p.content_hash)) for p in parts}
+        proposal_files: dict[str, str] = {}
+        ptodo = []
+        for code, task in ptasks.items():
+            cache = task.result_dir / RESULT_FILE
+            if cache.exists():
+                proposal_files[code] = _load(cache)["proposals_file"]
+            else:
+                ptodo.append(code)
+        say(f"proposing new builds in {len(ptodo)} units ({len(proposal_files)} unchanged)")
+        pdone = [0]
+
+        def proposed(code: str, res: dict | None, error: str | None) -> None:
+            pdone[0] += 1
+            if error is not None:
+                result.failures[code] = f"proposing new builds: {error}"
+                say(f"[{pdone[0]}/{len(ptodo)}] proposals of unit {code} "
+                    f"({ptasks[code].unit_name}) FAILED: {error}")
+                return
+            _save(res, ptasks[code].result_dir / RESULT_FILE)
+            _drop_others(ptasks[code].result_dir)
+            proposal_files[code] = res["proposals_file"]
+            say(f"[{pdone[0]}/{len(ptodo)}] unit {code} ({ptasks[code].unit_name}): "
+                f"{res['proposals']} new builds proposed ({res['seconds']:.1f} s)")
+
+        runner.map(propose_unit, [(c, (ptasks[c],), {}) for c in ptodo], proposed)
+        units_m = units.to_crs(metric).reset_index(drop=True)
+        proposals_m = merge_proposals([gpd.read_parquet(proposal_files[p.unit_code])
+                                       for p in parts if p.unit_code in proposal_files],
+                                      units_m, set(candidates["site_id"].astype(str)))
+        proposal_hash = write_proposals(parts, proposals_m, units_m, reach_m=reach)
+        candidates = _with_proposals(candidates, proposals_m)
+        home.update(zip(proposals_m["site_id"], proposals_m["unit_code"], strict=True))
+        say(f"{len(proposals_m)} new builds proposed in the province (after merging the "
+            "units' proposals at the same place)")
+        timings["propose_units_s"] = time.perf_counter() - t1
+        # 2. plan every unit with coverage and capacity rows
+        tasks = {p.unit_code: unit_task(p, "units", settings_key(
+            settings, p.content_hash, proposal_hash[p.unit_code]))
+            for p in parts if p.unit_code not in result.failures}
+        todo = []
+        for code, task in tasks.items():
+            cache = task.result_dir / RESULT_FILE
+            if cache.exists():
+                result.unit_results[code] = _load(cache)
+                result.cached.append(code)
+            else:
+                todo.append(code)
+        say(f"{len(result.cached)} units unchanged since the last run, {len(todo)} to plan")
         t1 = time.perf_counter()
         done = [0]
 
@@ -296,9 +366,7 @@ def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
                 say(f"[{done[0]}/{len(todo)}] unit {code} ({name}) FAILED: {error}")
                 return
             _save(res, tasks[code].result_dir / RESULT_FILE)
-            for old in tasks[code].result_dir.parent.iterdir():
-                if old != tasks[code].result_dir:
-                    shutil.rmtree(old, ignore_errors=True)
+            _drop_others(tasks[code].result_dir)
             result.unit_results[code] = res
             result.planned.append(code)
             sites = len(res["selected"][years[-1]]) if years else 0
@@ -327,18 +395,23 @@ def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
             if executor == "dask":
                 fut = client.submit(stitch, strips, constants, fixed, years, method=pc.method,
                                     time_limit_s=limit, seed=pc.seed,
-                                    keep_border_coverage=keep_border_coverage, pure=False)
+                                    keep_border_coverage=keep_border_coverage,
+                                    assumptions=pc.assumptions.overrides(),
+                                    deterministic=pc.deterministic, pure=False)
                 stitched = fut.result()
             else:
                 stitched = stitch(strips, constants, fixed, years, method=pc.method,
                                   time_limit_s=limit, seed=pc.seed,
-                                  keep_border_coverage=keep_border_coverage)
+                                  keep_border_coverage=keep_border_coverage,
+                                  assumptions=pc.assumptions.overrides(),
+                                  deterministic=pc.deterministic)
             if scache.parent.exists():
                 shutil.rmtree(scache.parent, ignore_errors=True)
             _save(stitched, scache)
         result.stitch = stitched
         for row in stitched["milestones"].itertuples(index=False):
-            say(f"stitch {row.year}: {row.rows_solved:,} border demand points, units' border "
+            say(f"stitch {row.year}: {row.rows_solved:,} border demand points, "
+                f"{row.capacity_rows} border areas' capacity rows, units' border "
                 f"sites {row.units_cost_cny:,.0f} CNY -> stitched {row.stitched_cost_cny:,.0f} CNY "
                 f"(kept {row.kept})")
         timings["stitch_s"] = time.perf_counter() - t2
@@ -350,7 +423,7 @@ def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
             tmp.write_text(json.dumps({str(y): stitched["selected"][y] for y in years}))
             os.replace(tmp, final_file)
         fsettings = {"lang": lang, "tiles": tiles, "offline": offline, "stitch": skey}
-        folder_todo, folder_dirs = [], {}
+        folder_todo = []
         for c in ok:
             if not result.unit_results[c].get("planned"):
                 continue

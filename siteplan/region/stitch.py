@@ -35,13 +35,15 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from siteplan.solve import set_cover
+from siteplan.solve import CapacityConstraints, set_cover
 
-MILESTONE_COLUMNS = ["year", "strip_rows", "rows_solved", "free_sites", "columns",
+MILESTONE_COLUMNS = ["year", "strip_rows", "rows_solved", "capacity_rows", "free_sites", "columns",
                      "units_cost_cny", "stitched_cost_cny", "kept", "solve_seconds"]
 AREA_COLUMNS = ["year", "area_id", "demand_weight", "coverable_w", "covered_w",
                 "coverage_target", "covered_of_coverable", "covered_share", "target_met",
-                "limited_by_reach", "reach_met"]
+                "limited_by_reach", "reach_met", "required_mbps", "capacity_mbps", "in_stitch",
+                "capacity_met"]
+PIECE_COLUMNS = ["year", "area_id", "unit_code", "required_mbps", "served_mbps"]
 
 
 def needed_share(target: np.ndarray, weight: np.ndarray, coverable_w: np.ndarray,
@@ -58,8 +60,13 @@ def needed_share(target: np.ndarray, weight: np.ndarray, coverable_w: np.ndarray
 
 
 def _meets(matrix: sp.csr_array, choice: np.ndarray, active: np.ndarray, data: dict,
-           c: pd.DataFrame, area_active: np.ndarray) -> bool:
-    """Whether ``choice`` gives every area its required covered weight."""
+           c: pd.DataFrame, area_active: np.ndarray, caps: dict | None = None) -> bool:
+    """Whether ``choice`` gives every area its required covered weight (and,
+    with ``caps``, every border area its capacity)."""
+    if caps is not None:
+        served = caps["per_area"] @ choice.astype(float)
+        if (served < caps["demand"] * (1 - 1e-6) - 1e-9).any():
+            return False
     covered = _covered(matrix, choice)
     strip_cov = pd.Series((data["weight"] * covered)[active]).groupby(area_active).sum()
     got = c["fixed_covered_w"] + strip_cov.reindex(c.index).fillna(0.0)
@@ -83,10 +90,20 @@ def _load(files: Sequence[str]) -> dict[str, Any]:
     years = parts[0]["years"] if parts else np.zeros(0, np.int64)
     chosen = np.zeros((years.size, n), bool)
     free = np.zeros(n, bool)
+    kind = np.full(n, "", dtype=object)
     mats, areas, weights, milestones, targets = [], [], [], [], []
+    units, mbps, envs, caps = [], [], [], []
     for p in parts:
         col = np.searchsorted(sites, p["col_site"])
         cost[col] = p["col_cost"]
+        kind[col] = p["col_kind"]
+        unit = str(p["unit"])
+        units.append(np.full(p["row_area"].size, unit, dtype=object))
+        mbps.append(p["row_mbps"])
+        envs.append(p["row_env"])
+        caps.append(pd.DataFrame({"k": p["cap_k"], "area_id": p["cap_area"].astype(str),
+                                  "unit_code": unit, "col": col[p["cap_col"]],
+                                  "mbps": p["cap_value"]}))
         on_air[col] |= p["col_on_air"]
         free[col] |= p["col_free"]
         chosen[:, col] |= p["col_chosen"]
@@ -103,15 +120,80 @@ def _load(files: Sequence[str]) -> dict[str, Any]:
     def cat(xs, dt):
         return (np.concatenate(xs) if xs else np.zeros(0, dt))
     return {"sites": sites, "cost": cost, "on_air": on_air, "free": free, "chosen": chosen,
-            "years": years, "matrix": sp.csr_array(matrix),
+            "years": years, "matrix": sp.csr_array(matrix), "kind": kind.astype(str),
             "area": cat(areas, str), "weight": cat(weights, float),
-            "milestone": cat(milestones, np.int64), "target": cat(targets, float)}
+            "milestone": cat(milestones, np.int64), "target": cat(targets, float),
+            "unit": cat(units, object).astype(str), "mbps": cat(mbps, float),
+            "env": cat(envs, str),
+            "caps": pd.concat(caps, ignore_index=True) if caps else pd.DataFrame(
+                columns=["k", "area_id", "unit_code", "col", "mbps"])}
+
+
+def capacity_rows(data: dict[str, Any], k: int, active: np.ndarray, pieces: pd.DataFrame,
+                  model: Any, *, strict: bool = False) -> dict[str, Any] | None:
+    """The stitch's capacity rows of milestone ``k``: one per whole area
+    with demand in the strips, over the strip columns.
+
+    A free column (near a border) serves demand in several units, and each
+    unit split its capacity over its own demand only, so its Mbps are split
+    again here over every unit's strip demand it covers (the share rule of
+    :func:`siteplan.capacity.area_capacity`, per area piece: area and unit);
+    every other column keeps the unit's split (``data["caps"]``: exact, it
+    serves one unit). A whole area's row is the sum of its pieces; its
+    requirement is the sum of its pieces' (``pieces``: ``required_mbps``,
+    ``outside_strip_mbps`` per area and unit), capped at what every
+    column can give (the strip's and the capacity left outside the strips).
+
+    Returns None when there is nothing to check (no active strip rows).
+    """
+    from siteplan.capacity import area_capacity
+    from siteplan.policy import is_new_build
+
+    rows = np.flatnonzero(active)
+    if rows.size == 0 or model is None:
+        return None
+    key = pd.Series(data["area"][rows]).str.cat(pd.Series(data["unit"][rows]), sep="\x1f")
+    pcodes, piece_keys = pd.factorize(key.to_numpy(), sort=True)
+    first = pd.Series(np.arange(rows.size)).groupby(pcodes).first().to_numpy()
+    piece_area = data["area"][rows][first]
+    piece_unit = data["unit"][rows][first]
+    n_cols = data["sites"].size
+    cap = area_capacity(data["matrix"][rows], data["mbps"][rows], pcodes, np.asarray(piece_keys),
+                        data["target"][rows][first], data["env"][rows][first], data["kind"],
+                        model, new_build=is_new_build(data["kind"]) if strict else None)
+    coo = sp.coo_array(cap.matrix)
+    keep = data["free"][coo.col]
+    free_part = sp.csr_array((coo.data[keep], (coo.row[keep], coo.col[keep])),
+                             shape=(piece_keys.size, n_cols))
+    c = data["caps"][data["caps"]["k"] == k]
+    idx = pd.Index(piece_keys).get_indexer(
+        (c["area_id"].astype(str) + "\x1f" + c["unit_code"].astype(str)).to_numpy())
+    ok = (idx >= 0) & ~data["free"][c["col"].to_numpy(np.int64)]
+    fixed_part = sp.csr_array((c["mbps"].to_numpy(float)[ok],
+                               (idx[ok], c["col"].to_numpy(np.int64)[ok])),
+                              shape=(piece_keys.size, n_cols))
+    per_piece = sp.csr_array(free_part + fixed_part)
+    acodes, areas = pd.factorize(piece_area, sort=True)
+    to_area = sp.csr_array((np.ones(piece_keys.size), (acodes, np.arange(piece_keys.size))),
+                           shape=(areas.size, piece_keys.size))
+    per_area = sp.csr_array(to_area @ per_piece)
+    p = pieces.set_index(["area_id", "unit_code"]).reindex(
+        pd.MultiIndex.from_arrays([piece_area, piece_unit])).fillna(0.0)
+    required = np.bincount(acodes, p["required_mbps"].to_numpy(float), minlength=areas.size)
+    outside = np.bincount(acodes, p["outside_strip_mbps"].to_numpy(float), minlength=areas.size)
+    available = outside + np.asarray(per_area.sum(axis=1)).ravel()
+    return {"areas": np.asarray(areas, dtype=str), "per_area": per_area,
+            "per_piece": per_piece, "piece_area": piece_area, "piece_unit": piece_unit,
+            "piece_required": p["required_mbps"].to_numpy(float), "required": required,
+            "demand": np.minimum(required, available)}
 
 
 def stitch(strip_files: Sequence[str | Path], area_constants: pd.DataFrame,
            fixed: Mapping[int, set[str]], years: Sequence[int], *, method: str = "auto",
            time_limit_s: float | None = 10.0, seed: int = 0,
-           keep_border_coverage: bool = True) -> dict[str, Any]:
+           keep_border_coverage: bool = True,
+           assumptions: Mapping[str, Any] | None = None,
+           deterministic: bool | None = None) -> dict[str, Any]:
     """Re-decide the free sites of every border strip, milestone by milestone.
 
     Parameters
@@ -129,6 +211,13 @@ def stitch(strip_files: Sequence[str | Path], area_constants: pd.DataFrame,
         Each area's strip must keep at least the weight the units' own choice
         covered there (so the stitch removes double service and never trades
         border coverage for cost); False: only the whole-area target binds.
+    assumptions : mapping, optional
+        The plan's assumption overrides: with them the stitch also meets
+        every border area's busy-hour capacity (:func:`capacity_rows`);
+        without, coverage only.
+    deterministic : bool, optional
+        The solver's deterministic mode (the plan config's ``[solver]
+        deterministic``; None: the solver's default).
 
     Returns
     -------
@@ -136,22 +225,40 @@ def stitch(strip_files: Sequence[str | Path], area_constants: pd.DataFrame,
         ``selected`` (year -> sorted site ids: fixed and stitched), ``milestones``
         (a table per year: strip size, units' cost, stitched cost, kept choice),
         ``areas`` (per year and area: whole-area coverable and covered weight,
-        target, met).
+        target, met; busy-hour Mbps required and served, capacity met),
+        ``pieces`` (per year, area and unit, for the areas in the strips:
+        Mbps required and served, each site's capacity split over every
+        unit's demand it serves).
     """
     start = time.perf_counter()
     if not len(area_constants):  # no unit was planned
         return {"selected": {y: sorted(fixed.get(y, ())) for y in years},
                 "milestones": pd.DataFrame(columns=MILESTONE_COLUMNS),
-                "areas": pd.DataFrame(columns=AREA_COLUMNS), "seconds": 0.0}
+                "areas": pd.DataFrame(columns=AREA_COLUMNS),
+                "pieces": pd.DataFrame(columns=PIECE_COLUMNS), "seconds": 0.0}
+    model, strict = None, False
+    if assumptions is not None:
+        from siteplan.capacity import CapacityModel
+        from siteplan.defaults import Assumptions
+
+        full = Assumptions(dict(assumptions))
+        model = CapacityModel.from_assumptions(full)
+        strict = str(full["policy.mode"]) == "strict"
     data = _load([str(f) for f in strip_files])
     sites, cost, matrix = data["sites"], data["cost"], data["matrix"]
-    consts = area_constants.groupby(["year", "area_id"], sort=True).agg(
+    pieces_c = area_constants.copy()
+    for column in ("required_mbps", "units_served_mbps", "outside_strip_mbps"):
+        if column not in pieces_c:
+            pieces_c[column] = 0.0
+    consts = pieces_c.groupby(["year", "area_id"], sort=True).agg(
         coverable_w=("coverable_w", "sum"), fixed_covered_w=("fixed_covered_w", "sum"),
-        weight=("weight", "sum"), coverage_target=("coverage_target", "first")).reset_index()
+        weight=("weight", "sum"), coverage_target=("coverage_target", "first"),
+        required_mbps=("required_mbps", "sum"),
+        units_served_mbps=("units_served_mbps", "sum")).reset_index()
     previous = data["on_air"].copy()
     row_coverable = np.diff(matrix.indptr) > 0
     selected: dict[int, list[str]] = {}
-    rows_out, areas_out = [], []
+    rows_out, areas_out, pieces_out = [], [], []
     for k, year in enumerate(years):
         active = data["milestone"] <= year
         fixed_cols = np.isin(sites, list(fixed.get(year, ())))
@@ -174,14 +281,23 @@ def stitch(strip_files: Sequence[str | Path], area_constants: pd.DataFrame,
         share = pd.Series(share, index=c.index)
         row_share = share.reindex(area_active).fillna(0.0).to_numpy()
         rows = np.flatnonzero(active)[(row_share > 0) & row_coverable[active]]
+        caps = capacity_rows(data, k, active, pieces_c[pieces_c["year"] == year], model,
+                             strict=strict)
+        constraints = None
+        if caps is not None and (caps["demand"] > 1e-9).any():
+            need = caps["demand"] > 1e-9
+            constraints = CapacityConstraints(caps["per_area"][np.flatnonzero(need)],
+                                              caps["demand"][need])
         solved_s = 0.0
-        if rows.size:
+        if rows.size or constraints is not None:
             codes, uniques = pd.factorize(data["area"][rows])
             t0 = time.perf_counter()
             res = set_cover(matrix[rows], cost, weights=data["weight"][rows],
-                            target=share.loc[uniques].to_numpy(), groups=codes,
+                            target=share.loc[uniques].to_numpy() if rows.size else 1.0,
+                            groups=codes if rows.size else None,
                             preselected=np.flatnonzero(pre), time_limit=time_limit_s,
-                            seed=seed, method=method)
+                            seed=seed, method=method, capacity=constraints,
+                            deterministic=deterministic)
             solved_s = time.perf_counter() - t0
             stitched = np.zeros(sites.size, bool)
             stitched[res.selected] = True
@@ -191,18 +307,29 @@ def stitch(strip_files: Sequence[str | Path], area_constants: pd.DataFrame,
         # the units' own choice is kept only where it is cheaper and still meets
         # every whole area's requirement (pieces meeting theirs need not)
         keep_stitched = stitched_cost <= units_cost or not _meets(
-            matrix, units_choice, active, data, c, area_active)
+            matrix, units_choice, active, data, c, area_active, caps)
         choice = stitched if keep_stitched else units_choice
         previous = choice
         covered = _covered(matrix, choice)
         strip_cov = pd.Series((data["weight"] * covered)[active]).groupby(area_active).sum()
         covered_w = c["fixed_covered_w"] + strip_cov.reindex(c.index).fillna(0.0)
+        served = c["units_served_mbps"].copy()
+        x = choice.astype(float)
+        if caps is not None:
+            served.loc[caps["areas"]] = caps["per_area"] @ x
+            pieces_out.append(pd.DataFrame({
+                "year": year, "area_id": caps["piece_area"], "unit_code": caps["piece_unit"],
+                "required_mbps": caps["piece_required"], "served_mbps": caps["per_piece"] @ x}))
         areas_out.append(pd.DataFrame({
             "year": year, "area_id": c.index, "demand_weight": c["weight"].to_numpy(),
             "coverable_w": c["coverable_w"].to_numpy(), "covered_w": covered_w.to_numpy(),
-            "coverage_target": c["coverage_target"].to_numpy()}))
+            "coverage_target": c["coverage_target"].to_numpy(),
+            "required_mbps": c["required_mbps"].to_numpy(),
+            "capacity_mbps": served.to_numpy(),
+            "in_stitch": c.index.isin(caps["areas"] if caps is not None else [])}))
         selected[year] = sorted(set(sites[choice].tolist()) | set(fixed.get(year, ())))
         rows_out.append({"year": year, "strip_rows": int(active.sum()), "rows_solved": int(rows.size),
+                         "capacity_rows": 0 if constraints is None else constraints.n_groups,
                          "free_sites": int(data["free"].sum()), "columns": int(sites.size),
                          "units_cost_cny": units_cost, "stitched_cost_cny": stitched_cost,
                          "kept": "stitched" if keep_stitched else "units",
@@ -219,5 +346,9 @@ def stitch(strip_files: Sequence[str | Path], area_constants: pd.DataFrame,
                                      * areas["demand_weight"] - 1e-9)
         areas["reach_met"] = areas["covered_w"] >= np.minimum(
             areas["coverage_target"] * areas["demand_weight"], areas["coverable_w"]) - 1e-9
+        # as Plan.area_coverage: served against the whole requirement (no cap)
+        areas["capacity_met"] = areas["capacity_mbps"] >= areas["required_mbps"] * (1 - 1e-6)
+    pieces = pd.concat(pieces_out, ignore_index=True) if pieces_out else pd.DataFrame(
+        columns=PIECE_COLUMNS)
     return {"selected": selected, "milestones": pd.DataFrame(rows_out), "areas": areas,
-            "seconds": time.perf_counter() - start}
+            "pieces": pieces, "seconds": time.perf_counter() - start}

@@ -1,6 +1,11 @@
-"""The per-unit tasks a Dask worker runs: plan one unit, then write its folder.
+"""The per-unit tasks a Dask worker runs: propose new builds for a unit,
+plan it, then write its folder.
 
-A task gets a small :class:`UnitTask` (paths and settings, no frames), reads
+A unit has three tasks: :func:`propose_unit` (new builds for its own
+demand, merged by the driver over the province so each proposal has one
+id and is offered to every unit within reach of it), :func:`plan_unit`
+(coverage and capacity rows) and :func:`finalize_unit` (its plan folder
+with the stitched sites). A task gets a small :class:`UnitTask` (paths and settings, no frames), reads
 its own partition files, and returns small tables; big things (the unit's
 ``Plan``, its border strip) go to files in the work folder.
 
@@ -34,12 +39,14 @@ import scipy.sparse as sp
 
 from siteplan.defaults import Assumptions
 from siteplan.errors import ConfigError
+from siteplan.region.partition import PROPOSALS_FILE
+from siteplan.schema import INDOOR_KINDS
 
 PLAN_FILE = "plan.pkl"
-#: Regional runs plan coverage with the listed candidates only: proposed new
-#: sites (ids made per unit) and capacity rows are not stitched across borders
-#: yet, so units are planned without them (see README, "A whole province").
-UNIT_OVERRIDES = {"proposals.mode": "off"}
+PROPOSALS_OUT = "proposals.parquet"
+#: Solver limit (s per milestone) of the coverage-only comparison that splits
+#: a unit's sites into coverage and capacity sites (as ``siteplan plan``'s report).
+COVERAGE_ONLY_LIMIT_S = 1.0
 STRIP_FILE = "strip.npz"
 
 
@@ -59,6 +66,7 @@ class UnitTask:
     time_limit_s: float
     seed: int
     name: str
+    deterministic: bool = True
 
 
 def _check_can_fork() -> None:
@@ -81,15 +89,101 @@ def _worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def read_partition(folder: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame,
-                                          gpd.GeoDataFrame | None, gpd.GeoDataFrame]:
-    """Candidates, targets, land-use zones (None when the plan has none) and the unit."""
+def read_partition(folder: Path, *, proposals: bool = True
+                   ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame | None,
+                              gpd.GeoDataFrame]:
+    """Candidates, targets, land-use zones (None when the plan has none) and the unit.
+
+    With ``proposals`` (and once the driver has written them) the candidates
+    are the listed ones (``proposed`` False) then the province's proposals
+    within the unit's halo (``proposed`` True), so the planner proposes
+    nothing more."""
     cands = gpd.read_parquet(folder / "candidates.parquet")
+    if proposals and (folder / PROPOSALS_FILE).exists():
+        cands = with_proposals(cands, gpd.read_parquet(folder / PROPOSALS_FILE))
     targets = gpd.read_parquet(folder / "targets.parquet")
     unit = gpd.read_parquet(folder / "unit.parquet")
     zones = gpd.read_parquet(folder / "landuse.parquet") if bool(unit["has_landuse"].iloc[0]) \
         else None
     return cands, targets, zones, unit
+
+
+def with_proposals(listed: gpd.GeoDataFrame, proposals: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Listed candidates then proposals, one frame, ``proposed`` on every row;
+    the listed text columns stay text (empty, not NaN) on proposal rows.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point
+    >>> a = gpd.GeoDataFrame({"site_id": ["s1"], "owner": ["cm"]}, geometry=[Point(0, 0)],
+    ...                      crs=32650)
+    >>> b = gpd.GeoDataFrame({"site_id": ["C1-PR-GF-0-0"], "proposal_reason": ["coverage"]},
+    ...                      geometry=[Point(1, 1)], crs=32650)
+    >>> out = with_proposals(a, b)
+    >>> out["proposed"].tolist(), out["owner"].tolist(), out["proposal_reason"].tolist()
+    ([False, True], ['cm', ''], ['', 'coverage'])
+    """
+    listed = listed.assign(proposed=False, proposal_reason="")
+    if not len(proposals):
+        return listed
+    props = proposals.to_crs(listed.crs).assign(proposed=True)
+    out = gpd.GeoDataFrame(pd.concat([listed, props], ignore_index=True), geometry="geometry",
+                           crs=listed.crs)
+    for column in listed.columns:
+        if column != "geometry" and (pd.api.types.is_string_dtype(listed[column])
+                                     or listed[column].dtype == object):
+            out[column] = out[column].fillna("")
+    out["proposed"] = out["proposed"].astype(bool)
+    return out
+
+
+def propose_unit(task: UnitTask) -> dict[str, Any]:
+    """Propose new builds for one unit's demand (the first of a unit's two
+    tasks): the listed candidates of its halo, its demand and busy-hour
+    traffic, and :func:`siteplan.proposals.extend_with_proposals` (coverage
+    proposals where no listed candidate reaches, capacity proposals where the
+    area's candidates cannot carry its traffic), as ``siteplan plan`` does.
+    The proposals go to ``result_dir/proposals.parquet`` (metric CRS); the
+    driver merges every unit's (:func:`siteplan.region.partition.merge_proposals`).
+    """
+    from siteplan.capacity import CapacityModel
+    from siteplan.coverage import coverage_matrix
+    from siteplan.demand import demand_points
+    from siteplan.landuse import prepare_zones
+    from siteplan.proposals import extend_with_proposals
+    from siteplan.schema import validate_candidates, validate_targets
+    from siteplan.traffic import area_traffic, point_demand_mbps
+
+    start = time.perf_counter()
+    cands, targets, zones, _ = read_partition(task.partition, proposals=False)
+    task.result_dir.mkdir(parents=True, exist_ok=True)
+    assumptions = Assumptions(dict(task.assumptions))
+    props = gpd.GeoDataFrame({"site_id": []}, geometry=[], crs=cands.crs)
+    points = 0
+    if len(targets):
+        cands_m = validate_candidates(cands, "candidates")
+        targets_m = validate_targets(targets, "targets")
+        demand = demand_points(targets_m, spacing_m=float(assumptions["demand.spacing_m"]))
+        points = len(demand)
+        coverage = coverage_matrix(demand, cands_m, assumptions)
+        zones_m = None if zones is None else prepare_zones(zones, source="landuse")[0].to_crs(
+            cands_m.crs)
+        traffic = area_traffic(targets_m, assumptions)
+        demand["demand_mbps"] = point_demand_mbps(demand, traffic)
+        _, out_m, _, _ = extend_with_proposals(
+            cands_m, cands_m, demand, coverage, targets_m, assumptions, zones_m=zones_m,
+            point_mbps=demand["demand_mbps"].to_numpy(), model=CapacityModel.from_assumptions(
+                assumptions))
+        props = out_m[out_m["proposed"].to_numpy(bool)]
+        props = props[[c for c in props.columns if c not in ("unit_code", "near_border")]]
+    path = task.result_dir / PROPOSALS_OUT
+    tmp = task.result_dir / f".{PROPOSALS_OUT}.tmp"
+    gpd.GeoDataFrame(props.reset_index(drop=True), geometry="geometry",
+                     crs=cands.crs).to_parquet(tmp, index=False)
+    os.replace(tmp, path)
+    return {"unit_code": task.unit_code, "seconds": time.perf_counter() - start,
+            "peak_rss_mb": _peak_rss_mb(), "worker": _worker_id(), "demand_points": points,
+            "proposals": len(props), "proposals_file": str(path)}
 
 
 def selection_by_year(plan, years: tuple[int, ...]) -> dict[int, np.ndarray]:
@@ -105,13 +199,18 @@ def selection_by_year(plan, years: tuple[int, ...]) -> dict[int, np.ndarray]:
 
 
 def plan_unit(task: UnitTask) -> dict[str, Any]:
-    """Plan one unit from its partition; returns small tables.
+    """Plan one unit from its partition (coverage and capacity rows, with the
+    province's proposals in its halo); returns small tables.
 
     Returns a dict with ``unit_code``, ``seconds``, ``peak_rss_mb``, ``worker``,
     ``demand_points``, ``candidates``, ``selected`` (site ids per year),
-    ``area_constants`` (per year and area: coverable weight, weight covered
-    away from every border site) and the strip file's path.
+    ``area_constants`` (per year and area piece: coverable weight, weight
+    covered away from every border site, busy-hour Mbps required, capacity
+    the units' own sites give and capacity outside the strip's columns),
+    ``coverage_only`` (per year: the unit's own outdoor sites in its
+    coverage-only plan, for the coverage/capacity split) and the strip file's path.
     """
+    from siteplan.capacity_report import coverage_only
     from siteplan.planner import plan
     from siteplan.problem import build_problem
 
@@ -128,24 +227,37 @@ def plan_unit(task: UnitTask) -> dict[str, Any]:
                 "fixed": {y: on_air.loc[~on_air["near_border"].astype(bool)
                                         & (on_air["unit_code"] == task.unit_code),
                                         "site_id"].tolist() for y in task.years},
-                "area_constants": pd.DataFrame(columns=["year", "area_id", "coverable_w",
-                                                        "fixed_covered_w", "weight",
-                                                        "coverage_target"]),
-                "strip_file": None}
-    assumptions = Assumptions({**dict(task.assumptions), **UNIT_OVERRIDES})
+                "area_constants": pd.DataFrame(columns=CONSTANT_COLUMNS),
+                "coverage_only": {y: 0 for y in task.years}, "strip_file": None}
+    assumptions = Assumptions(dict(task.assumptions))
     _check_can_fork()
     problem = build_problem(cands, targets, landuse=zones, assumptions=assumptions,
-                            capacity=False, metric_crs=cands.crs)
+                            capacity=True, metric_crs=cands.crs)
     result = plan(problem, method=task.method, time_limit_s=task.time_limit_s, seed=task.seed,
-                  name=task.name)
+                  name=task.name, deterministic=task.deterministic)
     planned_s = time.perf_counter() - start
     with open(task.result_dir / PLAN_FILE, "wb") as fh:
         pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
     strip_file, constants, selected, fixed = _strip(result, task)
+    cov_only = coverage_only(result, time_limit_s=min(task.time_limit_s, COVERAGE_ONLY_LIMIT_S),
+                             seed=task.seed)
+    home_outdoor = ((result.candidates["unit_code"].to_numpy() == task.unit_code)
+                    & ~np.isin(result.candidates["kind"].to_numpy(), list(INDOOR_KINDS)))
+    by_year = {m.milestone: int(home_outdoor[sel].sum())
+               for m, sel in zip(result.milestones, cov_only, strict=True)}
+    cov_counts, last = {}, 0
+    for year in task.years:
+        last = by_year.get(year, last)
+        cov_counts[year] = last
     return {**base, "seconds": time.perf_counter() - start, "plan_seconds": planned_s,
             "peak_rss_mb": _peak_rss_mb(), "demand_points": len(result.demand), "planned": True,
             "selected": selected, "fixed": fixed, "area_constants": constants,
-            "strip_file": str(strip_file)}
+            "coverage_only": cov_counts, "strip_file": str(strip_file)}
+
+
+CONSTANT_COLUMNS = ["year", "area_id", "unit_code", "coverable_w", "fixed_covered_w", "weight",
+                    "coverage_target", "required_mbps", "units_served_mbps",
+                    "outside_strip_mbps"]
 
 
 def solver_matrix(plan) -> sp.csr_array:
@@ -162,6 +274,13 @@ def _strip(plan, task: UnitTask) -> tuple[Path, pd.DataFrame, dict, dict]:
     column that covers them. Everything else is fixed by the unit's plan and
     summarised per year and area as the coverable weight and the weight
     covered by the unit's fixed sites.
+
+    Capacity: per year, the Mbps each strip column that is not free gives
+    each area piece of the strip (the unit's own split of a site's capacity
+    between the areas it serves, exact for a site that serves only this
+    unit), the busy-hour demand of each strip row, and per area piece the
+    capacity of the columns left out of the strip. A free column's capacity
+    is split again in the stitch over every unit's demand it serves.
     """
     cands = plan.candidates
     site_ids = cands["site_id"].astype(str).to_numpy()
@@ -181,10 +300,22 @@ def _strip(plan, task: UnitTask) -> tuple[Path, pd.DataFrame, dict, dict]:
     milestone = demand["milestone"].to_numpy(int)
     area = demand["area_id"].astype(str).to_numpy()
     target = demand["coverage_target"].to_numpy(float)
+    mbps = (demand["demand_mbps"].to_numpy(float) if "demand_mbps" in demand
+            else np.zeros(len(demand)))
     selected_pos = selection_by_year(plan, task.years)
+    last = selected_pos[task.years[-1]] if task.years else np.zeros(0, np.int64)
+    ever = np.zeros(len(cands), bool)
+    ever[last] = True
+    on_strip = np.zeros(len(cands), bool)
+    on_strip[np.unique(sp.csr_array(matrix[np.flatnonzero(strip)]).indices)] = True
+    columns = np.flatnonzero(free | ever | on_strip)
+    in_strip_cols = np.zeros(len(cands), bool)
+    in_strip_cols[columns] = True
+    strip_areas = set(area[strip].tolist())
     rows = []
     selected, fixed = {}, {}
-    for year in task.years:
+    cap_k, cap_area, cap_col, cap_value = [], [], [], []
+    for k, year in enumerate(task.years):
         pos = selected_pos[year]
         fixed_pos = pos[~free[pos]]
         covered_fixed = np.asarray(csc[:, fixed_pos].sum(axis=1)).ravel() > 0 if fixed_pos.size \
@@ -197,29 +328,51 @@ def _strip(plan, task: UnitTask) -> tuple[Path, pd.DataFrame, dict, dict]:
         agg = frame.groupby("area_id", sort=True).agg(
             weight=("weight", "sum"), coverable_w=("coverable_w", "sum"),
             fixed_covered_w=("fixed_covered_w", "sum"), coverage_target=("coverage_target", "first"))
-        rows.append(agg.reset_index().assign(year=year))
+        agg["required_mbps"] = 0.0
+        agg["units_served_mbps"] = 0.0
+        agg["outside_strip_mbps"] = 0.0
+        cap = plan.problem.instance(year).capacity if active.any() else None
+        if cap is not None:
+            ids = np.asarray(cap.area_ids).astype(str)
+            agg.loc[ids, "required_mbps"] = cap.required_mbps
+            agg.loc[ids, "units_served_mbps"] = cap.served_mbps(pos)
+            outside = sp.csr_array(cap.matrix[:, np.flatnonzero(~in_strip_cols)])
+            agg.loc[ids, "outside_strip_mbps"] = np.asarray(outside.sum(axis=1)).ravel()
+            coo = sp.coo_array(cap.matrix)
+            keep = (~free[coo.col] & in_strip_cols[coo.col]
+                    & np.isin(ids[coo.row], list(strip_areas)))
+            cap_k.append(np.full(int(keep.sum()), k))
+            cap_area.append(ids[coo.row[keep]])
+            cap_col.append(np.searchsorted(columns, coo.col[keep]))
+            cap_value.append(coo.data[keep])
+        rows.append(agg.reset_index().assign(year=year, unit_code=task.unit_code))
         selected[year] = site_ids[pos].tolist()
         fixed[year] = site_ids[fixed_pos].tolist()
-    constants = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
-    last = selected_pos[task.years[-1]] if task.years else np.zeros(0, np.int64)
-    ever = np.zeros(len(cands), bool)
-    ever[last] = True
-    on_strip = np.zeros(len(cands), bool)
-    on_strip[np.unique(sp.csr_array(matrix[np.flatnonzero(strip)]).indices)] = True
-    columns = np.flatnonzero(free | ever | on_strip)
+    constants = pd.concat(rows, ignore_index=True)[CONSTANT_COLUMNS] if rows else \
+        pd.DataFrame(columns=CONSTANT_COLUMNS)
     sub = sp.csr_array(matrix[np.flatnonzero(strip)][:, columns])
     chosen = np.zeros((len(task.years), columns.size), bool)
     for k, year in enumerate(task.years):
         chosen[k] = np.isin(columns, selected_pos[year])
+    env = demand["environment"].astype(str).to_numpy()
+
+    def cat(xs: list, dtype: Any) -> np.ndarray:
+        return np.concatenate(xs).astype(dtype) if xs else np.zeros(0, dtype)
+
     path = task.result_dir / STRIP_FILE
     tmp = task.result_dir / f".{STRIP_FILE}.tmp.npz"
     np.savez(tmp, indptr=sub.indptr, indices=sub.indices, shape=np.array(sub.shape),
+             unit=np.array(task.unit_code),
              col_site=site_ids[columns].astype(str),
              col_cost=np.asarray(plan.problem.cost_cny, float)[columns],
+             col_kind=cands["kind"].astype(str).to_numpy()[columns].astype(str),
              col_free=free[columns], col_on_air=cands["on_air"].to_numpy(bool)[columns],
              col_chosen=chosen, years=np.array(task.years, dtype=np.int64),
              row_area=area[strip].astype(str), row_weight=weight[strip],
-             row_milestone=milestone[strip], row_target=target[strip])
+             row_milestone=milestone[strip], row_target=target[strip],
+             row_mbps=mbps[strip], row_env=env[strip].astype(str),
+             cap_k=cat(cap_k, np.int64), cap_area=cat(cap_area, str),
+             cap_col=cat(cap_col, np.int64), cap_value=cat(cap_value, float))
     os.replace(tmp, path)
     return path, constants, selected, fixed
 
@@ -236,7 +389,7 @@ def with_selection(plan, final: Mapping[int, set[str]]):
         chosen = np.union1d(chosen, previous)
         covered = plan.coverage.cover_counts(chosen) > 0
         milestones.append(MilestonePlan(m.milestone, chosen, np.setdiff1d(chosen, previous),
-                                        m.active, covered, m.result))
+                                        m.active, covered, m.result, m.capacity))
         previous = chosen
     return dataclasses.replace(plan, milestones=tuple(milestones), _cache={})
 
@@ -245,8 +398,10 @@ def finalize_unit(task: UnitTask, final_file: Path, out_dir: Path, *,
                   lang: str = "en", tiles: str | None = None,
                   offline: bool = False) -> dict[str, Any]:
     """Write the unit's plan folder with the stitched selection and return
-    the unit's figures: its own sites (home unit) per year with status and
-    cost, land-use conflicts, power, and the coverage of its own demand.
+    the unit's figures: its own sites (home unit) per year with status, kind,
+    proposed and cost, land-use conflicts, power, the coverage of its own
+    demand, and per area piece the busy-hour Mbps required and served (the
+    unit's own split of each site's capacity).
     ``final_file`` is the stitch's JSON (year -> site ids), read from the work
     folder rather than sent through the scheduler.
 
@@ -263,7 +418,7 @@ def finalize_unit(task: UnitTask, final_file: Path, out_dir: Path, *,
     final_sets = {int(y): set(v) for y, v in final.items()}
     stitched = with_selection(plan, final_sets)
     write_plan(stitched, out_dir, lang=lang, tiles=tiles, offline=offline)
-    sites, coverage = [], []
+    sites, coverage, pieces = [], [], []
     for m in stitched.milestones:
         s = stitched.sites(m.milestone)
         home = (s["unit_code"] == task.unit_code).to_numpy()
@@ -273,6 +428,9 @@ def finalize_unit(task: UnitTask, final_file: Path, out_dir: Path, *,
         sites.append(pd.DataFrame({
             "year": m.milestone, "site_id": s["site_id"].astype(str).to_numpy(), "home": home,
             "status": s["status"].to_numpy(), "since": s["since"].to_numpy(),
+            "kind": s["kind"].astype(str).to_numpy(),
+            "proposed": (s["proposed"].to_numpy(bool) if "proposed" in s
+                         else np.zeros(len(s), bool)),
             "cost_cny": s["cost_cny"].to_numpy(float),
             "landuse_flag": (s["landuse_flag"].to_numpy() if "landuse_flag" in s
                              else np.full(len(s), "")),
@@ -281,6 +439,10 @@ def finalize_unit(task: UnitTask, final_file: Path, out_dir: Path, *,
             "power_cost_cny_per_year": power["cost_cny_per_year"].to_numpy(float),
         }))
         a = stitched.area_coverage(m.milestone)
+        if "demand_mbps" in a:
+            pieces.append(pd.DataFrame({"year": m.milestone, "area_id": a["area_id"].astype(str),
+                                        "required_mbps": a["demand_mbps"].to_numpy(float),
+                                        "served_mbps": a["capacity_mbps"].to_numpy(float)}))
         coverage.append({"year": m.milestone, "demand_weight": float(a["demand_weight"].sum()),
                          "coverable_w": float((a["coverable_share"] * a["demand_weight"]).sum()),
                          "covered_w": float((a["covered_share"] * a["demand_weight"]).sum()),
@@ -289,4 +451,7 @@ def finalize_unit(task: UnitTask, final_file: Path, out_dir: Path, *,
     return {"unit_code": task.unit_code, "seconds": time.perf_counter() - start,
             "peak_rss_mb": _peak_rss_mb(), "worker": _worker_id(),
             "sites": pd.concat(sites, ignore_index=True) if sites else pd.DataFrame(),
-            "coverage": pd.DataFrame(coverage)}
+            "coverage": pd.DataFrame(coverage),
+            "capacity_pieces": (pd.concat(pieces, ignore_index=True) if pieces else
+                                pd.DataFrame(columns=["year", "area_id", "required_mbps",
+                                                      "served_mbps"]))}
