@@ -3,9 +3,10 @@
 At a million rows one move of the core local search (:mod:`siteplan.solve.
 local`) rebuilds the cover over the whole map, so it manages a handful of
 moves in a minute. Here the rows are split into regions from the matrix
-alone (:func:`regions`: farthest-point seeds in hop distance on the
-row–column graph, each row joining its nearest seed), and each region is
-improved on its own small problem:
+alone (:func:`regions`: within each connected component, farthest-point
+seeds in hop distance on the row–column graph, each row joining its nearest
+seed; small components share a region), and each region is improved on its
+own small problem:
 
 * the *free* columns are the cover's columns whose rows lie mostly in the
   region (the rest of the cover stays fixed);
@@ -40,28 +41,27 @@ ROWS_PER_REGION = 10_000
 MIN_REGION_S = 0.05
 
 
-def regions(p: Problem, n_regions: int, seed: int = 0,
+def regions(p: Problem, rows_per_region: int, seed: int = 0,
             active: np.ndarray | None = None) -> np.ndarray:
     """A region label per row (``0..k-1``; -1 for rows not in ``active``,
-    default the coverable rows), from the matrix alone: farthest-point
-    seeds in hop distance on the row–column graph, the first one drawn with
-    ``seed``; rows join their nearest seed.
+    default the coverable rows) from the matrix alone: each connected
+    component of ``rows_per_region`` rows or more is split around
+    farthest-point seeds in hop distance on the row–column graph (the first
+    drawn with ``seed``), rows joining their nearest seed; smaller components
+    share labels (:func:`siteplan.solve.kernels.region_labels`).
 
     Examples
     --------
     >>> from siteplan.solve.problem import build_problem
     >>> A = sp.csc_array(np.eye(8) + np.eye(8, k=1))   # a path of 8 rows
-    >>> lab = regions(build_problem(A), 2)
+    >>> lab = regions(build_problem(A), 4)
     >>> sorted(set(lab.tolist())), bool(lab[0] != lab[7])
     ([0, 1], True)
     """
     act = np.ascontiguousarray(p.coverable if active is None else active)
-    rows = np.flatnonzero(act)
-    if rows.size == 0:
-        return np.full(p.n_rows, -1, dtype=np.int64)
-    first = int(rows[np.random.default_rng(seed).integers(rows.size)])
+    offset = int(np.random.default_rng(seed).integers(max(p.n_rows, 1)))
     return kernels.region_labels(p.row_ptr, p.row_cols, p.col_ptr, p.col_rows, act,
-                                 max(int(n_regions), 1), first)
+                                 max(int(rows_per_region), 1), offset)
 
 
 def _subproblem(p: Problem, rows: np.ndarray) -> tuple[Problem, np.ndarray]:
@@ -128,12 +128,11 @@ def regional_search(p: Problem, selected: np.ndarray, preselected: np.ndarray,
     fixed[preselected] = True
     counts = p.cover_counts(np.flatnonzero(chosen)).astype(np.int64)
     total = float(p.cost[chosen].sum())
-    n_regions = max(1, int(need.sum()) // max(rows_per_region, 1))
     moves = tries = rounds = 0
     rng = np.random.default_rng(seed)
     while time.perf_counter() < deadline and rounds < max_rounds and total > stop_at:
         rounds += 1
-        row_label = regions(p, n_regions, seed + rounds, need)
+        row_label = regions(p, rows_per_region, seed + rounds, need)
         k = int(row_label.max()) + 1
         col_label = kernels.majority_labels(p.col_ptr, p.col_rows, row_label, k)
         order = rng.permutation(k)

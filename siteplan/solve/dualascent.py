@@ -20,10 +20,10 @@ map converges at its own pace. The bound reported is always the exact
 ``L(u)`` recomputed from ``u`` (valid for any ``u``); the smoothing only
 steers.
 
-On disk covers (:func:`coverage_instances.disk_matrix`) of 200,000 rows it
-reaches 99.6 % of the LP value (HiGHS) in 7 s, where the subgradient is at
-0.87–0.92 (BENCHMARKS.md, "Set cover at city scale"); unicost instances
-converge to about 0.97 of it.
+On disk covers (``benchmarks/coverage_instances.disk_matrix``) it reaches
+0.999 of the LP value (HiGHS) in 20 s at 50,000 and 200,000 rows, where the
+subgradient gets 0.99 and 0.88; on unicost ones it stalls near 0.96 (the
+subgradient 0.91): BENCHMARKS.md, "Set cover at city scale".
 """
 
 from __future__ import annotations

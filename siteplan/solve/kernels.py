@@ -34,58 +34,100 @@ def reduced_costs(col_ptr: np.ndarray, col_rows: np.ndarray, cost: np.ndarray, u
 
 @njit(cache=True, nogil=True)
 def region_labels(row_ptr: np.ndarray, row_cols: np.ndarray, col_ptr: np.ndarray,
-                  col_rows: np.ndarray, active: np.ndarray, n_seeds: int,
-                  first: int) -> np.ndarray:
-    """Rows labelled by region: farthest-point seeds in hop distance on the
-    row–column graph (row → covering column → its rows), each row joining
-    its nearest seed. The first seed is row ``first``; each next seed is
-    the active row farthest from all seeds so far (rows in another connected
-    component first). Inactive rows get label -1; every active row gets a
-    label in ``0..k-1`` (more than ``n_seeds`` regions only when there are
-    more components)."""
+                  col_rows: np.ndarray, active: np.ndarray, region_rows: int,
+                  offset: int) -> np.ndarray:
+    """Active rows labelled by region of about ``region_rows`` rows.
+
+    The connected components of the row–column graph (active rows only) are
+    found first. A component of at least ``region_rows`` rows gets
+    ``round(size / region_rows)`` seeds placed farthest-point in hop
+    distance (row → covering column → its rows; the first at position
+    ``offset`` modulo its size), each row joining its nearest seed; smaller
+    components are packed, in turn, into shared labels of at least
+    ``region_rows`` rows. Inactive rows get -1. Linear in the nonzeros per
+    seed's reach, never quadratic in the number of components."""
     n_rows = row_ptr.size - 1
     n_cols = col_ptr.size - 1
-    big = np.int64(1) << 40
-    dist = np.full(n_rows, big, dtype=np.int64)
-    label = np.full(n_rows, -1, dtype=np.int64)
-    stamp = np.full(n_cols, -1, dtype=np.int64)
-    queue = np.empty(n_rows, dtype=np.int64)
-    seed = first
-    k = 0
-    while True:
-        if seed < 0:
-            break
-        if k >= n_seeds and dist[seed] < big:
-            break
-        dist[seed] = 0
-        label[seed] = k
-        head, tail = 0, 1
-        queue[0] = seed
-        while head < tail:
-            i = queue[head]
+    comp = np.full(n_rows, -1, dtype=np.int64)
+    order = np.empty(n_rows, dtype=np.int64)
+    comp_ptr = np.empty(n_rows + 1, dtype=np.int64)
+    col_seen = np.zeros(n_cols, dtype=np.bool_)
+    n_order, n_comp = 0, 0
+    for start in range(n_rows):
+        if not active[start] or comp[start] >= 0:
+            continue
+        comp_ptr[n_comp] = n_order
+        comp[start] = n_comp
+        order[n_order] = start
+        n_order += 1
+        head = comp_ptr[n_comp]
+        while head < n_order:
+            i = order[head]
             head += 1
-            d = dist[i] + 1
             for a in range(row_ptr[i], row_ptr[i + 1]):
                 j = row_cols[a]
-                if stamp[j] == k:
+                if col_seen[j]:
                     continue
-                stamp[j] = k
+                col_seen[j] = True
                 for b in range(col_ptr[j], col_ptr[j + 1]):
                     r = col_rows[b]
-                    if active[r] and dist[r] > d:
-                        dist[r] = d
-                        label[r] = k
-                        queue[tail] = r
-                        tail += 1
-        k += 1
-        seed = -1
-        far = -1
-        for i in range(n_rows):
-            if active[i] and dist[i] > far:
-                far = dist[i]
-                seed = i
-        if far <= 0:
-            break
+                    if active[r] and comp[r] < 0:
+                        comp[r] = n_comp
+                        order[n_order] = r
+                        n_order += 1
+        n_comp += 1
+    comp_ptr[n_comp] = n_order
+    big = np.int64(1) << 40
+    label = np.full(n_rows, -1, dtype=np.int64)
+    dist = np.full(n_rows, big, dtype=np.int64)
+    stamp = np.full(n_cols, -1, dtype=np.int64)
+    queue = np.empty(max(n_order, 1), dtype=np.int64)
+    target = max(region_rows, 1)
+    next_label, bin_label, bin_rows = 0, -1, 0
+    for c in range(n_comp):
+        lo, hi = comp_ptr[c], comp_ptr[c + 1]
+        size = hi - lo
+        if size < target:  # small component: packed with its neighbours in turn
+            if bin_label < 0 or bin_rows >= target:
+                bin_label = next_label
+                next_label += 1
+                bin_rows = 0
+            for q in range(lo, hi):
+                label[order[q]] = bin_label
+            bin_rows += size
+            continue
+        seeds = max(1, (size + target // 2) // target)
+        seed = order[lo + offset % size]
+        for _ in range(seeds):
+            k = next_label
+            next_label += 1
+            dist[seed] = 0
+            label[seed] = k
+            head, tail = 0, 1
+            queue[0] = seed
+            while head < tail:
+                i = queue[head]
+                head += 1
+                d = dist[i] + 1
+                for a in range(row_ptr[i], row_ptr[i + 1]):
+                    j = row_cols[a]
+                    if stamp[j] == k:
+                        continue
+                    stamp[j] = k
+                    for b in range(col_ptr[j], col_ptr[j + 1]):
+                        r = col_rows[b]
+                        if active[r] and dist[r] > d:
+                            dist[r] = d
+                            label[r] = k
+                            queue[tail] = r
+                            tail += 1
+            far, seed = np.int64(0), -1
+            for q in range(lo, hi):
+                if dist[order[q]] > far:
+                    far = dist[order[q]]
+                    seed = order[q]
+            if seed < 0:
+                break
     return label
 
 
