@@ -1,0 +1,421 @@
+"""Split a grouped partial cover into independent pieces and solve each.
+
+Once the preselected columns are taken (their rows count as covered, the
+targets and capacity demand drop by what they give) and the groups they
+already satisfy are dropped, a planner's milestone falls apart into pieces
+that share nothing: a village's demand is reached only by the sites near
+it. The pieces are the connected components of the graph whose nodes are
+the free columns, the groups and the capacity rows, with an edge from a
+column to the group of every live row it covers and to every capacity row
+it gives to (so an area whose target spans several clusters of sites stays
+one piece). A cover of the whole is a cover of every piece and back, so the
+optimum is the sum of the pieces' optima, and the sum of valid lower bounds
+on the pieces is a valid lower bound on the whole.
+
+Each piece is solved by what suits its size:
+
+- small pieces (at most ``SMALL_NNZ`` nonzeros): the exact MILP (``x`` per
+  column, ``y`` per row with ``y_i <= sum_j a_ij x_j``, one row per group
+  target, the capacity rows; :func:`siteplan.solve.general.solve_milp`) by
+  HiGHS in child processes (:class:`PieceRunner`) that send each piece's
+  answer as it finishes and are killed at the deadline; the bound is
+  HiGHS's, at least the LP relaxation's;
+- the others: the whole ``auto`` pipeline (:func:`siteplan.solve.cover.set_cover`
+  without capacity rows) with a share of the time by size; capacity rows
+  are then checked and, where the coverage-only cover misses one, met by
+  adding the columns of least cost per unit of capacity (the bound of the
+  coverage-only problem is a bound of the problem with capacity rows too:
+  it relaxes it);
+- a piece whose exact run did not finish keeps its part of the greedy
+  cover of the whole (a cover of the piece) and the bound HiGHS reported,
+  or 0.
+
+In deterministic mode only a finished (proven) HiGHS answer replaces the
+greedy part, so the cover does not depend on timing.
+
+Examples
+--------
+>>> import scipy.sparse as sp
+>>> A = sp.csc_array([[1, 1, 0, 0], [0, 1, 0, 0], [0, 0, 1, 1], [0, 0, 0, 1]])
+>>> g = build_general(A, [1.0, 1.5, 1.0, 1.2], weights=None, target=1.0,
+...                   groups=[0, 0, 1, 1], cover_requirement=None, capacity=None)
+>>> [piece.columns.tolist() for piece in split(g, np.zeros(0, np.int64))]
+[[0, 1], [2, 3]]
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.connection
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+
+from siteplan.solve.auto import Clock, cost_unit, lap, optimal_at, round_up
+from siteplan.solve.child import can_fork
+from siteplan.solve.exact import MipResult
+from siteplan.solve.general import General, _greedy, prune, solve_milp
+from siteplan.solve.options import SolveOptions
+from siteplan.solve.problem import Problem, _ranges
+from siteplan.solve.results import SetCoverResult
+
+#: largest piece (nonzeros of its coverage rows) solved exactly by HiGHS
+SMALL_NNZ = 60_000
+#: fewest pieces worth splitting for (one piece: the problem as it is)
+MIN_PIECES = 2
+#: smallest problem (nonzeros) tried in pieces; smaller ones are solved whole
+SPLIT_MIN_NNZ = 20_000
+#: deterministic mode: share of the limit kept for splitting and combining
+SPLIT_SHARE = 0.1
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One independent part: global ``rows`` (live demand rows), ``columns``
+    (free columns), ``groups`` and capacity rows ``caps`` it holds, and its
+    nonzeros."""
+
+    rows: np.ndarray
+    columns: np.ndarray
+    groups: np.ndarray
+    caps: np.ndarray
+    nnz: int
+
+
+def residual(g: General, pre: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What is left once ``pre`` is chosen: the live rows (coverable, weight
+    > 0, not covered by ``pre``, in a group not yet met), the weight each
+    group still needs, and the capacity each capacity row still needs."""
+    p = g.p
+    covered = p.covered_rows(pre)
+    need = np.maximum(p.required - p.group_covered(covered & p.coverable), 0.0)
+    met = need <= 1e-9 * np.maximum(1.0, p.required)
+    need[met] = 0.0
+    live = p.coverable & (p.weights > 0) & ~covered & ~met[p.groups]
+    x = np.zeros(p.n_cols)
+    x[pre] = 1.0
+    cap_need = np.maximum(g.need - g.cap @ x, 0.0)
+    cap_need[cap_need <= 1e-9 * np.maximum(1.0, g.need)] = 0.0
+    return np.flatnonzero(live), need, cap_need
+
+
+def split(g: General, pre: np.ndarray) -> list[Piece]:
+    """The independent pieces of ``g`` once ``pre`` is chosen (see the
+    module notes), largest first; only rows that still matter and free
+    columns appear."""
+    p = g.p
+    rows, need, cap_need = residual(g, pre)
+    free = np.ones(p.n_cols, dtype=bool)
+    free[pre] = False
+    n, n_groups = p.n_cols, p.n_groups
+    lengths = (p.row_ptr[rows + 1] - p.row_ptr[rows]).astype(np.int64)
+    starts = np.repeat(p.row_ptr[rows] - np.concatenate(([0], np.cumsum(lengths)[:-1])),
+                       lengths)
+    cols = p.row_cols[np.arange(int(lengths.sum()), dtype=np.int64) + starts].astype(np.int64)
+    row_of = np.repeat(rows, lengths)
+    keep = free[cols]
+    cols, row_of = cols[keep], row_of[keep]
+    cap = sp.csr_array(g.cap)
+    cap_rows = np.flatnonzero(cap_need > 0)
+    cap_cols, cap_of = [], []
+    for h in cap_rows.tolist():
+        c = cap.indices[cap.indptr[h]:cap.indptr[h + 1]]
+        c = c[free[c] & (cap.data[cap.indptr[h]:cap.indptr[h + 1]] > 0)]
+        cap_cols.append(c)
+        cap_of.append(np.full(c.size, h))
+    cap_c = np.concatenate(cap_cols).astype(np.int64) if cap_cols else np.zeros(0, np.int64)
+    cap_h = np.concatenate(cap_of).astype(np.int64) if cap_of else np.zeros(0, np.int64)
+    size = n + n_groups + g.need.size
+    src = np.concatenate([cols, cap_c])
+    dst = np.concatenate([n + p.groups[row_of], n + n_groups + cap_h])
+    graph = sp.coo_array((np.ones(src.size, dtype=np.int8), (src, dst)), shape=(size, size))
+    _, label = connected_components(graph, directed=False)
+    used_cols = np.zeros(n, dtype=bool)
+    used_cols[cols] = True
+    used_cols[cap_c] = True
+    group_live = np.zeros(n_groups, dtype=bool)
+    group_live[p.groups[rows]] = True
+    col_ids = np.flatnonzero(used_cols)
+    group_ids = np.flatnonzero(group_live & (need > 0))
+    cap_ids = cap_rows
+    row_label = label[n + p.groups[rows]]
+    nnz_per_label = np.bincount(label[n + p.groups[row_of]], minlength=size)
+    out = []
+    by = {}
+    for kind, ids, lab in (("rows", rows, row_label), ("columns", col_ids, label[col_ids]),
+                           ("groups", group_ids, label[n + group_ids]),
+                           ("caps", cap_ids, label[n + n_groups + cap_ids])):
+        order = np.argsort(lab, kind="stable")
+        lab_sorted = lab[order]
+        cuts = np.flatnonzero(np.diff(lab_sorted)) + 1
+        for part in np.split(order, cuts):
+            if part.size:
+                by.setdefault(int(lab[part[0]]), {})[kind] = ids[part]
+    empty = np.zeros(0, dtype=np.int64)
+    for key, parts in by.items():
+        if "columns" not in parts or ("groups" not in parts and "caps" not in parts):
+            continue  # nothing to choose, or nothing asked of it
+        out.append(Piece(parts.get("rows", empty), parts["columns"],
+                         parts.get("groups", empty), parts.get("caps", empty),
+                         int(nnz_per_label[key])))
+    out.sort(key=lambda piece: (-piece.nnz, int(piece.columns[0])))
+    return out
+
+
+@dataclass(frozen=True)
+class Residual:
+    """What :func:`residual` says, computed once for every piece."""
+
+    need: np.ndarray
+    cap_need: np.ndarray
+    cap_rows: sp.csr_array
+
+
+def piece_general(g: General, piece: Piece, left: Residual) -> General:
+    """``piece`` as a problem of its own: its rows and columns renumbered,
+    each group needing what is left of its target (``left``), each capacity
+    row what is left of its demand."""
+    p = g.p
+    lengths = p.row_ptr[piece.rows + 1] - p.row_ptr[piece.rows]
+    cols = p.row_cols[_ranges(p.row_ptr, piece.rows)]
+    mapped = np.searchsorted(piece.columns, cols)  # every live row's columns are the piece's
+    indptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    a = sp.csr_array((np.ones(mapped.size, dtype=np.int8), mapped, indptr),
+                     shape=(piece.rows.size, piece.columns.size))
+    a.sort_indices()
+    csc = sp.csc_array(a)
+    csc.sort_indices()
+    groups = np.searchsorted(piece.groups, p.groups[piece.rows]).astype(np.int64)
+    q = Problem(piece.rows.size, piece.columns.size, csc.indptr.astype(np.int64),
+                csc.indices.astype(np.int32), a.indptr.astype(np.int64),
+                a.indices.astype(np.int32), p.cost[piece.columns], p.weights[piece.rows],
+                groups, left.need[piece.groups], np.diff(a.indptr) > 0)
+    if piece.caps.size:
+        cap = sp.csc_array(left.cap_rows[piece.caps][:, piece.columns])
+    else:
+        cap = sp.csc_array((0, piece.columns.size))
+    need_cap = left.cap_need[piece.caps]
+    return General(q, np.ones(q.n_rows, dtype=np.int64), cap, need_cap, np.zeros(need_cap.size))
+
+
+def plain(p: Problem) -> General:
+    """A problem without capacity rows as a :class:`General`."""
+    return General(p, np.ones(p.n_rows, dtype=np.int64), sp.csc_array((0, p.n_cols)),
+                   np.zeros(0), np.zeros(0))
+
+
+def exact_piece(g: General, piece: Piece, left: Residual, deadline: float,
+                seed: int) -> tuple[np.ndarray, MipResult | None]:
+    """The greedy cover of ``piece`` (global columns) and HiGHS's answer on
+    its exact MILP, warm-started with it (``selected`` as global columns;
+    None when HiGHS found nothing by ``deadline``)."""
+    sub = piece_general(g, piece, left)
+    none = np.zeros(0, np.int64)
+    start = _greedy(sub, none)
+    res = solve_milp(sub, none, start, deadline=deadline, seed=seed)
+    if res is not None:
+        res = MipResult(piece.columns[res.selected], res.objective, res.bound, res.optimal)
+    return piece.columns[start], res
+
+
+def _solve_many(g: General, left: Residual, pieces: list[Piece], deadline: float, seed: int,
+                conn: object) -> None:
+    """Child process: :func:`exact_piece` on each piece in turn, each answer
+    sent at once as ``(index, greedy columns, MipResult or None)``."""
+    try:
+        for i, piece in enumerate(pieces):
+            if time.perf_counter() >= deadline:
+                break
+            conn.send((i, *exact_piece(g, piece, left, deadline, seed)))
+        conn.send(None)
+    finally:
+        conn.close()
+
+
+class PieceRunner:
+    """The exact MILPs of many small pieces in forked children (``workers``
+    of them, pieces dealt round-robin by size), answers collected as they
+    come; every child is killed at ``kill_at``. Without fork nothing runs
+    and every piece keeps its fallback."""
+
+    def __init__(self, g: General, left: Residual, pieces: list[Piece], *, deadline: float,
+                 kill_at: float, seed: int, workers: int) -> None:
+        self.kill_at = kill_at
+        self.results: dict[int, tuple[np.ndarray, MipResult | None]] = {}
+        self._procs: list[tuple[object, object, list[int]]] = []
+        if not pieces or not can_fork():
+            return
+        ctx = multiprocessing.get_context("fork")
+        for w in range(max(1, min(workers, len(pieces)))):
+            mine = list(range(w, len(pieces), workers))
+            recv, send = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_solve_many, args=(
+                g, left, [pieces[i] for i in mine], deadline, seed, send), daemon=True)
+            proc.start()
+            send.close()
+            self._procs.append((proc, recv, mine))
+
+    def wait(self) -> dict[int, tuple[np.ndarray, MipResult | None]]:
+        """Collect answers until every child is done or ``kill_at``; kill the rest."""
+        alive = list(self._procs)
+        while alive:
+            left = self.kill_at - time.perf_counter()
+            if left <= 0:
+                break
+            ready = multiprocessing.connection.wait([r for _, r, _ in alive], timeout=left)
+            for proc, recv, mine in list(alive):
+                if recv not in ready:
+                    continue
+                try:
+                    msg = recv.recv()
+                except (EOFError, OSError):
+                    msg = None
+                if msg is None:
+                    alive.remove((proc, recv, mine))
+                    continue
+                self.results[mine[msg[0]]] = msg[1:]
+        for proc, recv, _ in self._procs:
+            if proc.is_alive():
+                proc.kill()
+            proc.join()
+            recv.close()
+        self._procs = []
+        return self.results
+
+
+def meet_capacity(g: General, selected: np.ndarray) -> np.ndarray:
+    """``selected`` plus, for each capacity row it leaves short, the columns
+    of least cost per unit of capacity until the row is met."""
+    x = np.zeros(g.p.n_cols)
+    x[selected] = 1.0
+    have = g.cap @ x
+    short = np.flatnonzero(have < g.need * (1 - 1e-9))
+    if not short.size:
+        return selected
+    cap = sp.csr_array(g.cap)
+    chosen = set(selected.tolist())
+    for h in short.tolist():
+        lo, hi = cap.indptr[h], cap.indptr[h + 1]
+        cols, amount = cap.indices[lo:hi], cap.data[lo:hi]
+        left = g.need[h] * (1 - 1e-9) - (g.cap @ x)[h]
+        for k in np.argsort(g.p.cost[cols] / np.maximum(amount, 1e-12), kind="stable"):
+            if left <= 0:
+                break
+            j = int(cols[k])
+            if j in chosen or amount[k] <= 0:
+                continue
+            chosen.add(j)
+            x[j] = 1.0
+            left -= amount[k]
+    return np.asarray(sorted(chosen), dtype=np.int64)
+
+
+def split_cover(g: General, pre: np.ndarray, clock: Clock, seed: int,
+                options: SolveOptions) -> SetCoverResult | None:
+    """``set_cover``'s ``auto`` on the pieces of ``g`` (see the module
+    notes); None when splitting does not apply (a small problem, one piece
+    without capacity rows, or nothing left to choose): the caller solves
+    the problem whole."""
+    from siteplan.solve.cover import solve_problem
+
+    p = g.p
+    if p.col_rows.size < SPLIT_MIN_NNZ:
+        return None
+    t = clock.start
+    details: dict = {"deterministic": options.deterministic, "model": "split"}
+    pieces = split(g, pre)
+    if len(pieces) < MIN_PIECES:  # one piece: solved whole by the caller
+        return None
+    rows, need, cap_need = residual(g, pre)
+    left = Residual(need, cap_need, sp.csr_array(g.cap))
+    small = [pc for pc in pieces if pc.nnz <= SMALL_NNZ]
+    big = [pc for pc in pieces if pc.nnz > SMALL_NNZ]
+    t = lap(details, "split", t)
+    runner = PieceRunner(g, left, small, deadline=clock.soft, kill_at=clock.kill, seed=seed,
+                         workers=1 if big else 2)
+    det = options.deterministic
+    unit = cost_unit(p.cost)
+    chosen: list[np.ndarray] = [pre]
+    bounds: list[float] = [float(p.cost[pre].sum())]
+    proven = 0
+    big_nnz = sum(pc.nnz for pc in big)
+    for pc in big:
+        sub = piece_general(g, pc, left)
+        share = pc.nnz / big_nnz
+        if det:  # from the limit, never the clock
+            piece_s = share * (1 - options.wrap_up_share) * options.nominal_s(clock.limit) \
+                * (1 - SPLIT_SHARE)
+        else:
+            piece_s = share * max(clock.soft - time.perf_counter(), 0.01)
+        sub_details: dict = {"deterministic": det}
+        found, _, lower, found_optimal = solve_problem(
+            sub.p, np.zeros(0, np.int64), Clock(time.perf_counter(), max(piece_s, 0.01),
+                                                options), seed, "auto", sub_details, options)
+        local = meet_capacity(sub, found)
+        repaired = local.size > found.size
+        if repaired:
+            local = prune(sub, local, np.zeros(0, np.int64))
+        chosen.append(pc.columns[local])
+        # the bound of the coverage-only problem holds with capacity rows (a relaxation)
+        bounds.append(min(round_up(lower, unit), float(sub.p.cost[local].sum())))
+        proven += bool(found_optimal and not repaired)
+        details.setdefault("big_pieces", []).append(
+            {"rows": int(pc.rows.size), "columns": int(pc.columns.size), "nnz": pc.nnz,
+             "time_limit_s": round(piece_s, 2), "cost": float(sub.p.cost[local].sum()),
+             "bound": bounds[-1], "capacity_repaired": repaired,
+             "phase_s": sub_details.get("phase_s", {}),
+             "bound_kind": sub_details.get("bound")})
+        details.setdefault("deterministic_cut", []).extend(
+            sub_details.get("deterministic_cut", []))
+    t = lap(details, "big_pieces", t)
+    answers = runner.wait()
+    t = lap(details, "small_pieces_wait", t)
+    fallback = 0
+    for i, pc in enumerate(small):
+        got = answers.get(i)
+        if got is None:  # its child never reached it: the greedy here
+            sub = piece_general(g, pc, left)
+            start, mip = pc.columns[_greedy(sub, np.zeros(0, np.int64))], None
+            fallback += 1
+        else:
+            start, mip = got
+        sel = start
+        if mip is not None and (mip.optimal or not det) and \
+                mip.objective < float(p.cost[start].sum()) - 1e-9:
+            sel = mip.selected
+        cost = float(p.cost[sel].sum())
+        bound = 0.0 if mip is None or not np.isfinite(mip.bound) else mip.bound
+        bound = min(round_up(bound * (1 - 1e-9) - 1e-9, unit), cost)
+        proven += bool(mip is not None and mip.optimal and sel is mip.selected) or \
+            cost <= optimal_at(bound, unit) - 1e-12
+        chosen.append(sel)
+        bounds.append(bound)
+    selected = np.unique(np.concatenate(chosen)).astype(np.int64)
+    if not g.feasible(selected):  # a safety net: never return a cover that is not one
+        details["split_infeasible"] = True
+        return None
+    best_cost = float(p.cost[selected].sum())
+    bound = min(float(sum(bounds)), best_cost)
+    optimal = proven == len(pieces) or best_cost <= optimal_at(bound, unit)
+    if not details.get("deterministic_cut"):
+        details.pop("deterministic_cut", None)
+    details.update(pieces=len(pieces), small_pieces=len(small), big_pieces_n=len(big),
+                   pieces_proven=proven, small_pieces_greedy_only=fallback,
+                   live_rows=int(rows.size))
+    lap(details, "combine", t)
+    counts = g.counts(selected)
+    total_w = float(p.weights.sum())
+    covered_w = float(p.weights[(counts >= g.r) & p.coverable].sum())
+    return SetCoverResult(
+        selected=selected, cost=best_cost, lower_bound=bound,
+        covered=covered_w / total_w if total_w > 0 else 1.0,
+        uncoverable=np.flatnonzero(~p.coverable), method="auto",
+        time_s=time.perf_counter() - clock.start, optimal=bool(optimal), details=details,
+        capacity_shortfall=g.shortfall)
+
+
+__all__ = ["MIN_PIECES", "SMALL_NNZ", "SPLIT_MIN_NNZ", "Piece", "PieceRunner", "Residual",
+           "meet_capacity", "piece_general", "plain", "residual", "split", "split_cover"]
