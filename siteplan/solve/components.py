@@ -351,9 +351,13 @@ def split_cover(g: General, pre: np.ndarray, clock: Clock, seed: int,
         else:
             piece_s = share * max(clock.soft - time.perf_counter(), 0.01)
         sub_details: dict = {"deterministic": det}
+        piece_clock = Clock(time.perf_counter(), max(piece_s, 0.01), options)
+        # the pieces' safety stops never pass the call's own
+        piece_clock.soft = min(piece_clock.soft, clock.soft)
+        piece_clock.hard = min(piece_clock.hard, clock.soft)
+        piece_clock.kill = min(piece_clock.kill, clock.soft)
         found, _, lower, found_optimal = solve_problem(
-            sub.p, np.zeros(0, np.int64), Clock(time.perf_counter(), max(piece_s, 0.01),
-                                                options), seed, "auto", sub_details, options)
+            sub.p, np.zeros(0, np.int64), piece_clock, seed, "auto", sub_details, options)
         local = meet_capacity(sub, found)
         repaired = local.size > found.size
         if repaired:
