@@ -54,16 +54,21 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from siteplan.solve.auto import Clock, cost_unit, lap, optimal_at, round_up
+from siteplan.solve.auto import Clock, cost_unit, lap, optimal_at, quick_bound, round_up
 from siteplan.solve.child import can_fork
-from siteplan.solve.exact import MipResult
+from siteplan.solve.exact import MipResult, mip_cover
+from siteplan.solve.fixing import shrink
 from siteplan.solve.general import General, _greedy, prune, solve_milp
+from siteplan.solve.greedy import greedy_cover, remove_redundant
 from siteplan.solve.options import SolveOptions
 from siteplan.solve.problem import Problem, _ranges
 from siteplan.solve.results import SetCoverResult
 
 #: largest piece (nonzeros of its coverage rows) solved exactly by HiGHS
 SMALL_NNZ = 60_000
+#: most nonzeros of small pieces joined into one HiGHS model (0: none; HiGHS proves
+#: separate models much sooner than one block-diagonal model of the same pieces)
+BATCH_NNZ = 0
 #: fewest pieces worth splitting for (one piece: the problem as it is)
 MIN_PIECES = 2
 #: smallest problem (nonzeros) tried in pieces; smaller ones are solved whole
@@ -207,18 +212,97 @@ def plain(p: Problem) -> General:
                    np.zeros(0), np.zeros(0))
 
 
+def piece_greedy(sub: General) -> np.ndarray:
+    """A cover of a piece: the vectorised single-cover greedy when its cover
+    meets the capacity rows too (the usual case), else the general greedy."""
+    none = np.zeros(0, np.int64)
+    probe = remove_redundant(sub.p, greedy_cover(sub.p, none), none)
+    return prune(sub, probe, none) if sub.feasible(probe) else _greedy(sub, none)
+
+
+def batches(pieces: list[Piece], nnz: int = BATCH_NNZ) -> list[Piece]:
+    """Small pieces joined into batches of at most ``nnz`` nonzeros (one
+    HiGHS model each: a block-diagonal MILP whose optimum is the sum of its
+    pieces' optima), in the order given."""
+    out, part, size = [], [], 0
+    for pc in pieces:
+        if part and size + pc.nnz > nnz:
+            out.append(_join(part))
+            part, size = [], 0
+        part.append(pc)
+        size += pc.nnz
+    if part:
+        out.append(_join(part))
+    return out
+
+
+def _join(parts: list[Piece]) -> Piece:
+    if len(parts) == 1:
+        return parts[0]
+    return Piece(*(np.sort(np.concatenate([getattr(pc, f) for pc in parts]))
+                   for f in ("rows", "columns", "groups", "caps")),
+                 sum(pc.nnz for pc in parts))
+
+
+def piece_bound(sub: General) -> float:
+    """A valid lower bound on a piece without HiGHS: the Lagrangian bound
+    at Beasley's multipliers of its single-cover relaxation (capacity rows
+    dropped), or each capacity row's cheapest fractional fill, the larger."""
+    none = np.zeros(0, np.int64)
+    bound = quick_bound(sub.p, none) if sub.p.n_rows else 0.0
+    cap = sp.csr_array(sub.cap)
+    for h in range(sub.need.size):
+        lo, hi = cap.indptr[h], cap.indptr[h + 1]
+        amount, cols = cap.data[lo:hi], cap.indices[lo:hi]
+        keep = amount > 0
+        order = np.argsort(sub.p.cost[cols[keep]] / amount[keep], kind="stable")
+        fill = np.cumsum(amount[keep][order])
+        k = int(np.searchsorted(fill, sub.need[h] * (1 - 1e-9)))
+        paid = float(sub.p.cost[cols[keep][order[:k]]].sum())
+        if k < order.size:
+            before = fill[k - 1] if k else 0.0
+            paid += float(sub.p.cost[cols[keep][order[k]]]) * (sub.need[h] - before) \
+                / float(amount[keep][order[k]])
+        bound = max(bound, paid)
+    return max(bound, 0.0)
+
+
 def exact_piece(g: General, piece: Piece, left: Residual, deadline: float,
                 seed: int) -> tuple[np.ndarray, MipResult | None]:
     """The greedy cover of ``piece`` (global columns) and HiGHS's answer on
-    its exact MILP, warm-started with it (``selected`` as global columns;
-    None when HiGHS found nothing by ``deadline``)."""
+    its exact MILP (``selected`` as global columns; None when HiGHS found
+    nothing by ``deadline``).
+
+    HiGHS first sees the coverage-only problem shrunk
+    (:func:`siteplan.solve.fixing.shrink`: identical rows merged, dominated
+    columns dropped), looking only for covers no dearer than the greedy's;
+    its bound holds for the piece (a relaxation), and when its cover meets
+    the capacity rows too it is the piece's optimum. Otherwise HiGHS runs on
+    the whole model with the capacity rows."""
     sub = piece_general(g, piece, left)
     none = np.zeros(0, np.int64)
-    start = _greedy(sub, none)
-    res = solve_milp(sub, none, start, deadline=deadline, seed=seed)
-    if res is not None:
-        res = MipResult(piece.columns[res.selected], res.objective, res.bound, res.optimal)
-    return piece.columns[start], res
+    start = piece_greedy(sub)
+    known = float(sub.p.cost[start].sum())
+    s = shrink(sub.p, none)
+    bound = s.fixed_cost
+    if s.problem.n_cols:
+        found = mip_cover(s.problem, np.arange(s.problem.n_cols), start=None, preselected=none,
+                          time_limit_s=max(deadline - time.perf_counter(), 0.01), seed=seed,
+                          deadline=deadline, cutoff=known * (1 + 1e-9) + 1e-9)
+        if found is None:
+            return piece.columns[start], None
+        chosen, bound = s.lift(found.selected), found.bound + s.fixed_cost
+        optimal = found.optimal
+    else:
+        chosen, optimal = none, True
+    if sub.feasible(chosen):
+        return piece.columns[start], MipResult(piece.columns[chosen],
+                                               float(sub.p.cost[chosen].sum()), bound, optimal)
+    res = solve_milp(sub, none, start, deadline=deadline, seed=seed)  # capacity binds
+    if res is None:
+        return piece.columns[start], MipResult(piece.columns[start], known, bound, False)
+    return piece.columns[start], MipResult(piece.columns[res.selected], res.objective,
+                                           max(bound, res.bound), res.optimal)
 
 
 def _solve_many(g: General, left: Residual, pieces: list[Piece], deadline: float, seed: int,
@@ -226,10 +310,15 @@ def _solve_many(g: General, left: Residual, pieces: list[Piece], deadline: float
     """Child process: :func:`exact_piece` on each piece in turn, each answer
     sent at once as ``(index, greedy columns, MipResult or None)``."""
     try:
+        remaining = sum(pc.nnz for pc in pieces)
         for i, piece in enumerate(pieces):
-            if time.perf_counter() >= deadline:
+            now = time.perf_counter()
+            if now >= deadline:
                 break
-            conn.send((i, *exact_piece(g, piece, left, deadline, seed)))
+            # a hard batch does not starve the rest: its share of the time left
+            until = now + (deadline - now) * piece.nnz / max(remaining, 1)
+            remaining -= piece.nnz
+            conn.send((i, *exact_piece(g, piece, left, until, seed)))
         conn.send(None)
     finally:
         conn.close()
@@ -313,16 +402,17 @@ def meet_capacity(g: General, selected: np.ndarray) -> np.ndarray:
     return np.asarray(sorted(chosen), dtype=np.int64)
 
 
-def split_cover(g: General, pre: np.ndarray, clock: Clock, seed: int,
-                options: SolveOptions) -> SetCoverResult | None:
+def split_cover(g: General, pre: np.ndarray, clock: Clock, seed: int, options: SolveOptions,
+                *, min_nnz: int = SPLIT_MIN_NNZ) -> SetCoverResult | None:
     """``set_cover``'s ``auto`` on the pieces of ``g`` (see the module
     notes); None when splitting does not apply (a small problem, one piece
     without capacity rows, or nothing left to choose): the caller solves
-    the problem whole."""
+    the problem whole. Problems under ``min_nnz`` nonzeros are left whole
+    (their HiGHS run is quick as it is)."""
     from siteplan.solve.cover import solve_problem
 
     p = g.p
-    if p.col_rows.size < SPLIT_MIN_NNZ:
+    if p.col_rows.size < min_nnz:
         return None
     t = clock.start
     details: dict = {"deterministic": options.deterministic, "model": "split"}
@@ -331,7 +421,7 @@ def split_cover(g: General, pre: np.ndarray, clock: Clock, seed: int,
         return None
     rows, need, cap_need = residual(g, pre)
     left = Residual(need, cap_need, sp.csr_array(g.cap))
-    small = [pc for pc in pieces if pc.nnz <= SMALL_NNZ]
+    small = batches([pc for pc in pieces if pc.nnz <= SMALL_NNZ][::-1])
     big = [pc for pc in pieces if pc.nnz > SMALL_NNZ]
     t = lap(details, "split", t)
     runner = PieceRunner(g, left, small, deadline=clock.soft, kill_at=clock.kill, seed=seed,
@@ -380,9 +470,10 @@ def split_cover(g: General, pre: np.ndarray, clock: Clock, seed: int,
     fallback = 0
     for i, pc in enumerate(small):
         got = answers.get(i)
+        sub = None
         if got is None:  # its child never reached it: the greedy here
             sub = piece_general(g, pc, left)
-            start, mip = pc.columns[_greedy(sub, np.zeros(0, np.int64))], None
+            start, mip = pc.columns[piece_greedy(sub)], None
             fallback += 1
         else:
             start, mip = got
@@ -392,6 +483,8 @@ def split_cover(g: General, pre: np.ndarray, clock: Clock, seed: int,
             sel = mip.selected
         cost = float(p.cost[sel].sum())
         bound = 0.0 if mip is None or not np.isfinite(mip.bound) else mip.bound
+        if mip is None or not mip.optimal:
+            bound = max(bound, piece_bound(sub or piece_general(g, pc, left)))
         bound = min(round_up(bound * (1 - 1e-9) - 1e-9, unit), cost)
         proven += bool(mip is not None and mip.optimal and sel is mip.selected) or \
             cost <= optimal_at(bound, unit) - 1e-12
@@ -403,11 +496,11 @@ def split_cover(g: General, pre: np.ndarray, clock: Clock, seed: int,
         return None
     best_cost = float(p.cost[selected].sum())
     bound = min(float(sum(bounds)), best_cost)
-    optimal = proven == len(pieces) or best_cost <= optimal_at(bound, unit)
+    optimal = proven == len(small) + len(big) or best_cost <= optimal_at(bound, unit)
     if not details.get("deterministic_cut"):
         details.pop("deterministic_cut", None)
-    details.update(pieces=len(pieces), small_pieces=len(small), big_pieces_n=len(big),
-                   pieces_proven=proven, small_pieces_greedy_only=fallback,
+    details.update(pieces=len(pieces), small_batches=len(small), big_pieces_n=len(big),
+                   batches_and_big_pieces_proven=proven, small_pieces_greedy_only=fallback,
                    live_rows=int(rows.size))
     lap(details, "combine", t)
     counts = g.counts(selected)
