@@ -14,12 +14,13 @@ on the pieces is a valid lower bound on the whole.
 
 Each piece is solved by what suits its size:
 
-- small pieces (at most ``SMALL_NNZ`` nonzeros): the exact MILP (``x`` per
+- pieces of at most ``SMALL_NNZ`` nonzeros: the exact MILP (``x`` per
   column, ``y`` per row with ``y_i <= sum_j a_ij x_j``, one row per group
-  target, the capacity rows; :func:`siteplan.solve.general.solve_milp`) by
-  HiGHS in child processes (:class:`PieceRunner`) that send each piece's
-  answer as it finishes and are killed at the deadline; the bound is
-  HiGHS's, at least the LP relaxation's;
+  target; shrunk first, capacity rows added only when the coverage-only
+  optimum misses them; :func:`exact_piece`) by HiGHS in child processes
+  (:class:`PieceRunner`, one per core) that send each piece's answer as it
+  finishes and are killed at the deadline, each piece getting a share of
+  the time by size; the bound is HiGHS's, at least the LP relaxation's;
 - the others: the whole ``auto`` pipeline (:func:`siteplan.solve.cover.set_cover`
   without capacity rows) with a share of the time by size; capacity rows
   are then checked and, where the coverage-only cover misses one, met by
@@ -30,8 +31,11 @@ Each piece is solved by what suits its size:
   cover of the whole (a cover of the piece) and the bound HiGHS reported,
   or 0.
 
-In deterministic mode only a finished (proven) HiGHS answer replaces the
-greedy part, so the cover does not depend on timing.
+In deterministic mode each piece's HiGHS run gets a node budget sized from
+the time limit (never the clock), and its answer is taken when HiGHS
+finished within it (proven, or stopped by the node budget); a piece the
+clock cut keeps its greedy part and ``details["deterministic_cut"]`` says
+so. The cover then does not depend on timing.
 
 Examples
 --------
@@ -66,6 +70,10 @@ from siteplan.solve.results import SetCoverResult
 
 #: largest piece (nonzeros of its coverage rows) solved exactly by HiGHS
 SMALL_NNZ = 60_000
+#: deterministic mode: HiGHS branch-and-bound nodes per second of a piece's share
+NODES_PER_S = 400.0
+#: most a piece may stretch its share (by size) of the time its worker has left
+SHARE_STRETCH = 3.0
 #: most nonzeros of small pieces joined into one HiGHS model (0: none; HiGHS proves
 #: separate models much sooner than one block-diagonal model of the same pieces)
 BATCH_NNZ = 0
@@ -75,6 +83,8 @@ MIN_PIECES = 2
 SPLIT_MIN_NNZ = 20_000
 #: deterministic mode: share of the limit kept for splitting and combining
 SPLIT_SHARE = 0.1
+#: share of the time kept at the end for the fallbacks and the sum
+COMBINE_SHARE = 0.05
 
 
 @dataclass(frozen=True)
@@ -267,11 +277,12 @@ def piece_bound(sub: General) -> float:
     return max(bound, 0.0)
 
 
-def exact_piece(g: General, piece: Piece, left: Residual, deadline: float,
-                seed: int) -> tuple[np.ndarray, MipResult | None]:
+def exact_piece(g: General, piece: Piece, left: Residual, deadline: float, seed: int,
+                nodes: int | None = None) -> tuple[np.ndarray, MipResult | None, bool]:
     """The greedy cover of ``piece`` (global columns) and HiGHS's answer on
     its exact MILP (``selected`` as global columns; None when HiGHS found
-    nothing by ``deadline``).
+    nothing by ``deadline``), and whether the clock cut HiGHS (with a node
+    budget ``nodes`` and not cut, its answer depends only on the inputs).
 
     HiGHS first sees the coverage-only problem shrunk
     (:func:`siteplan.solve.fixing.shrink`: identical rows merged, dominated
@@ -288,25 +299,28 @@ def exact_piece(g: General, piece: Piece, left: Residual, deadline: float,
     if s.problem.n_cols:
         found = mip_cover(s.problem, np.arange(s.problem.n_cols), start=None, preselected=none,
                           time_limit_s=max(deadline - time.perf_counter(), 0.01), seed=seed,
-                          deadline=deadline, cutoff=known * (1 + 1e-9) + 1e-9)
+                          deadline=deadline, cutoff=known * (1 + 1e-9) + 1e-9, node_limit=nodes)
         if found is None:
-            return piece.columns[start], None
+            return piece.columns[start], None, True
         chosen, bound = s.lift(found.selected), found.bound + s.fixed_cost
         optimal = found.optimal
     else:
         chosen, optimal = none, True
     if sub.feasible(chosen):
         return piece.columns[start], MipResult(piece.columns[chosen],
-                                               float(sub.p.cost[chosen].sum()), bound, optimal)
-    res = solve_milp(sub, none, start, deadline=deadline, seed=seed)  # capacity binds
+                                               float(sub.p.cost[chosen].sum()), bound,
+                                               optimal), time.perf_counter() >= deadline
+    res = solve_milp(sub, none, start, deadline=deadline, seed=seed,
+                     node_limit=nodes)  # capacity binds
+    cut = time.perf_counter() >= deadline
     if res is None:
-        return piece.columns[start], MipResult(piece.columns[start], known, bound, False)
+        return piece.columns[start], MipResult(piece.columns[start], known, bound, False), cut
     return piece.columns[start], MipResult(piece.columns[res.selected], res.objective,
-                                           max(bound, res.bound), res.optimal)
+                                           max(bound, res.bound), res.optimal), cut
 
 
 def _solve_many(g: General, left: Residual, pieces: list[Piece], deadline: float, seed: int,
-                conn: object) -> None:
+                nodes_total: float | None, conn: object) -> None:
     """Child process: :func:`exact_piece` on each piece in turn, each answer
     sent at once as ``(index, greedy columns, MipResult or None)``."""
     try:
@@ -316,9 +330,12 @@ def _solve_many(g: General, left: Residual, pieces: list[Piece], deadline: float
             if now >= deadline:
                 break
             # a hard batch does not starve the rest: its share of the time left
-            until = now + (deadline - now) * piece.nnz / max(remaining, 1)
+            share = piece.nnz / max(remaining, 1)
+            # up to SHARE_STRETCH times its share of the time left (the rest adapt)
+            until = now + (deadline - now) * min(SHARE_STRETCH * share, 1.0)
             remaining -= piece.nnz
-            conn.send((i, *exact_piece(g, piece, left, until, seed)))
+            nodes = None if nodes_total is None else max(int(nodes_total * share), 1)
+            conn.send((i, *exact_piece(g, piece, left, until, seed, nodes)))
         conn.send(None)
     finally:
         conn.close()
@@ -331,7 +348,7 @@ class PieceRunner:
     and every piece keeps its fallback."""
 
     def __init__(self, g: General, left: Residual, pieces: list[Piece], *, deadline: float,
-                 kill_at: float, seed: int, workers: int) -> None:
+                 kill_at: float, seed: int, workers: int, nodes: float | None = None) -> None:
         self.kill_at = kill_at
         self.results: dict[int, tuple[np.ndarray, MipResult | None]] = {}
         self._procs: list[tuple[object, object, list[int]]] = []
@@ -342,7 +359,8 @@ class PieceRunner:
             mine = list(range(w, len(pieces), workers))
             recv, send = ctx.Pipe(duplex=False)
             proc = ctx.Process(target=_solve_many, args=(
-                g, left, [pieces[i] for i in mine], deadline, seed, send), daemon=True)
+                g, left, [pieces[i] for i in mine], deadline, seed,
+                nodes, send), daemon=True)
             proc.start()
             send.close()
             self._procs.append((proc, recv, mine))
@@ -424,9 +442,15 @@ def split_cover(g: General, pre: np.ndarray, clock: Clock, seed: int, options: S
     small = batches([pc for pc in pieces if pc.nnz <= SMALL_NNZ][::-1])
     big = [pc for pc in pieces if pc.nnz > SMALL_NNZ]
     t = lap(details, "split", t)
-    runner = PieceRunner(g, left, small, deadline=clock.soft, kill_at=clock.kill, seed=seed,
-                         workers=1 if big else 2)
     det = options.deterministic
+    workers = 1 if big else 2
+    # deterministic: each worker's node budget comes from the limit, never the clock
+    # the last COMBINE_SHARE of the time is kept for the fallbacks and the sum
+    stop = clock.start + (1 - COMBINE_SHARE) * (clock.soft - clock.start)
+    runner = PieceRunner(g, left, small, deadline=stop, kill_at=min(clock.kill, stop + 0.5),
+                         seed=seed,
+                         workers=workers, nodes=NODES_PER_S * (1 - options.wrap_up_share)
+                         * options.nominal_s(clock.limit) if det else None)
     unit = cost_unit(p.cost)
     chosen: list[np.ndarray] = [pre]
     bounds: list[float] = [float(p.cost[pre].sum())]
@@ -439,13 +463,13 @@ def split_cover(g: General, pre: np.ndarray, clock: Clock, seed: int, options: S
             piece_s = share * (1 - options.wrap_up_share) * options.nominal_s(clock.limit) \
                 * (1 - SPLIT_SHARE)
         else:
-            piece_s = share * max(clock.soft - time.perf_counter(), 0.01)
+            piece_s = share * max(stop - time.perf_counter(), 0.01)
         sub_details: dict = {"deterministic": det}
         piece_clock = Clock(time.perf_counter(), max(piece_s, 0.01), options)
         # the pieces' safety stops never pass the call's own
-        piece_clock.soft = min(piece_clock.soft, clock.soft)
-        piece_clock.hard = min(piece_clock.hard, clock.soft)
-        piece_clock.kill = min(piece_clock.kill, clock.soft)
+        piece_clock.soft = min(piece_clock.soft, stop)
+        piece_clock.hard = min(piece_clock.hard, stop)
+        piece_clock.kill = min(piece_clock.kill, stop)
         found, _, lower, found_optimal = solve_problem(
             sub.p, np.zeros(0, np.int64), piece_clock, seed, "auto", sub_details, options)
         local = meet_capacity(sub, found)
@@ -476,9 +500,14 @@ def split_cover(g: General, pre: np.ndarray, clock: Clock, seed: int, options: S
             start, mip = pc.columns[piece_greedy(sub)], None
             fallback += 1
         else:
-            start, mip = got
+            start, mip, cut = got
+            # deterministic mode: a proven answer, or one HiGHS stopped on its node budget
+            if mip is not None and det and cut and not mip.optimal:
+                details["deterministic_cut"] = [*details.get("deterministic_cut", []),
+                                                "highs (piece)"]
+                mip = MipResult(start, float(p.cost[start].sum()), mip.bound, False)
         sel = start
-        if mip is not None and (mip.optimal or not det) and \
+        if mip is not None and \
                 mip.objective < float(p.cost[start].sum()) - 1e-9:
             sel = mip.selected
         cost = float(p.cost[sel].sum())
