@@ -12,8 +12,9 @@ process and reads
   site-count analysis, the outputs);
 - each milestone's solver result from ``report.json`` (cost, bound, reported
   gap, its time against its limit);
-- the peak resident memory of the largest process of the run (``ru_maxrss``
-  of the children: the command and the solver children it forks);
+- the peak resident memory of the largest process of the run and the CPU
+  seconds of all its processes (GNU ``time``: the command and the solver
+  children it forks);
 - the load average before and after.
 
 ``--repo DIR`` runs the command from another checkout (e.g. a ``git
@@ -30,7 +31,6 @@ import argparse
 import json
 import os
 import re
-import resource
 import subprocess
 import sys
 import tempfile
@@ -76,21 +76,28 @@ def run_plan(repo: Path, config: Path, out: Path) -> dict:
     env = dict(os.environ, COLUMNS="250", PYTHONPATH=str(repo))
     before = os.getloadavg()
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "siteplan.cli", "plan", str(config),
+    usage = out.parent / f"{out.name}.usage"
+    # GNU time: peak RSS of the largest process of the run, CPU seconds of all
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", "-o", str(usage),
+                           sys.executable, "-m", "siteplan.cli", "plan", str(config),
                            "--out", str(out), "--offline", "--force"],
                           cwd=repo, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    peak_kb, user_s, sys_s = usage.read_text().split()[-3:]
     if proc.returncode != 0:
         raise SystemExit(f"siteplan plan failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    limit = report.get("solver", {}).get("time_limit_s")
+    limit = report.get("solver", {}).get("time_limit_s") or 20.0
     solves = [{"milestone": m["milestone"], "sites": m["sites"],
                "cost_cny": m["solver"]["cost"], "lower_bound": m["solver"]["lower_bound"],
                "gap": m["solver"]["gap"], "time_s": round(m["solver"]["time_s"], 1),
                "optimal": m["solver"]["optimal"]}
               for m in report["milestones"]]
-    return {"repo": str(repo), "wall_s": round(wall, 1), "peak_rss_mb": round(peak_mb),
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=repo,
+                            capture_output=True, text=True).stdout.strip()
+    return {"repo": str(repo), "commit": commit, "wall_s": round(wall, 1),
+            "cpu_s": round(float(user_s) + float(sys_s), 1),
+            "peak_rss_mb": round(int(peak_kb) / 1024),
             "time_limit_s": limit, "stages_s": stages(proc.stderr, wall), "solves": solves,
             "max_gap": max(s["gap"] for s in solves),
             "load_before": [round(x, 2) for x in before],
