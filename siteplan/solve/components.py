@@ -21,12 +21,15 @@ Each piece is solved by what suits its size:
   (:class:`PieceRunner`, one per core) that send each piece's answer as it
   finishes and are killed at the deadline, each piece getting a share of
   the time by size; the bound is HiGHS's, at least the LP relaxation's;
-- the others: the whole ``auto`` pipeline (:func:`siteplan.solve.cover.set_cover`
-  without capacity rows) with a share of the time by size; capacity rows
-  are then checked and, where the coverage-only cover misses one, met by
-  adding the columns of least cost per unit of capacity (the bound of the
-  coverage-only problem is a bound of the problem with capacity rows too:
-  it relaxes it);
+- the others (:func:`solve_big`, also a problem that is one large piece):
+  the whole ``auto`` pipeline (:func:`siteplan.solve.cover.solve_problem`)
+  on the coverage-only problem with a share of the time by size, and for
+  pieces too large for HiGHS's MILP the LP relaxation in a child beside it
+  (killed at the deadline: an LP that does not finish costs the search
+  nothing); capacity rows are then checked and, where the coverage-only
+  cover misses one, met by adding the columns of least cost per unit of
+  capacity (the bound of the coverage-only problem is a bound of the
+  problem with capacity rows too: it relaxes it);
 - a piece whose exact run did not finish keeps its part of the greedy
   cover of the whole (a cover of the piece) and the bound HiGHS reported,
   or 0.
@@ -59,8 +62,8 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from siteplan.solve.auto import Clock, cost_unit, lap, optimal_at, quick_bound, round_up
-from siteplan.solve.child import can_fork
-from siteplan.solve.exact import MipResult, mip_cover
+from siteplan.solve.child import ChildRun, can_fork
+from siteplan.solve.exact import MipResult, lp_bound, mip_cover
 from siteplan.solve.fixing import shrink
 from siteplan.solve.general import General, _greedy, prune, solve_milp
 from siteplan.solve.greedy import greedy_cover, remove_redundant
@@ -72,6 +75,8 @@ from siteplan.solve.results import SetCoverResult
 SMALL_NNZ = 60_000
 #: deterministic mode: HiGHS branch-and-bound nodes per second of a piece's share
 NODES_PER_S = 400.0
+#: share of a large piece's work for the subgradient when the LP runs beside
+BIG_LAGRANGE_SHARE = 0.15
 #: most a piece may stretch its share (by size) of the time its worker has left
 SHARE_STRETCH = 3.0
 #: most nonzeros of small pieces joined into one HiGHS model (0: none; HiGHS proves
@@ -420,6 +425,59 @@ def meet_capacity(g: General, selected: np.ndarray) -> np.ndarray:
     return np.asarray(sorted(chosen), dtype=np.int64)
 
 
+def _lp_value(q: Problem, deadline: float, seed: int) -> float | None:
+    """Child process: the LP relaxation's value of ``q`` (None if not solved
+    by ``deadline``)."""
+    found = lp_bound(q, np.zeros(0, np.int64), time_limit_s=max(deadline - time.perf_counter(),
+                                                                0.01), seed=seed,
+                     presolve=False)
+    return None if found is None else found[0]
+
+
+def solve_big(sub: General, clock: Clock, seed: int, options: SolveOptions,
+              details: dict) -> tuple[np.ndarray, float, bool]:
+    """A large piece: its cover (meeting its capacity rows), a lower bound
+    and whether it is proven.
+
+    ``auto`` runs on the coverage-only problem here (Lagrangian bound, local
+    search) while the LP relaxation of its shrunk form is solved on the
+    second core in a child killed at the deadline (an LP that does not
+    finish then costs the search nothing); the bound is the better of the
+    two (both hold with the capacity rows: a relaxation). Capacity rows the
+    cover misses are met by :func:`meet_capacity`."""
+    from siteplan.solve.cover import solve_problem
+
+    none = np.zeros(0, np.int64)
+    lp = None
+    if can_fork() and sub.p.col_rows.size > options.exact_nnz_limit:
+        # smaller pieces get HiGHS on the whole MILP beside the search (``improve``)
+        s = shrink(sub.p, none)
+        if s.problem.n_cols:
+            lp = ChildRun(_lp_value, (s.problem, clock.soft, seed), kill_at=clock.soft)
+    # the LP is beside: the search's own bound is the subgradient's, with a smaller share
+    opts = options if lp is None else options.with_(
+        lp_nnz_limit=0, core_nnz_limit=0, lagrange_share=BIG_LAGRANGE_SHARE)
+    found, _, lower, found_optimal = solve_problem(sub.p, none, clock, seed, "auto", details,
+                                                   opts)
+    if lp is not None:
+        value = None
+        if found_optimal:
+            lp.kill()
+        else:
+            value = lp.result(until=clock.soft)
+        if value is not None:
+            lower = max(lower, (value + s.fixed_cost) * (1 - 1e-9) - 1e-9)
+            details["bound"] = "lp (beside)"
+        else:
+            details["lp_beside"] = "killed at the deadline"
+    local = meet_capacity(sub, found)
+    repaired = local.size > found.size
+    if repaired:
+        local = prune(sub, local, none)
+    details["capacity_repaired"] = repaired
+    return local, lower, bool(found_optimal and not repaired)
+
+
 def split_cover(g: General, pre: np.ndarray, clock: Clock, seed: int, options: SolveOptions,
                 *, min_nnz: int = SPLIT_MIN_NNZ) -> SetCoverResult | None:
     """``set_cover``'s ``auto`` on the pieces of ``g`` (see the module
@@ -427,16 +485,14 @@ def split_cover(g: General, pre: np.ndarray, clock: Clock, seed: int, options: S
     without capacity rows, or nothing left to choose): the caller solves
     the problem whole. Problems under ``min_nnz`` nonzeros are left whole
     (their HiGHS run is quick as it is)."""
-    from siteplan.solve.cover import solve_problem
-
     p = g.p
     if p.col_rows.size < min_nnz:
         return None
     t = clock.start
     details: dict = {"deterministic": options.deterministic, "model": "split"}
     pieces = split(g, pre)
-    if len(pieces) < MIN_PIECES:  # one piece: solved whole by the caller
-        return None
+    if len(pieces) < MIN_PIECES and not (pieces and pieces[0].nnz > SMALL_NNZ):
+        return None  # one small piece: solved whole by the caller
     rows, need, cap_need = residual(g, pre)
     left = Residual(need, cap_need, sp.csr_array(g.cap))
     small = batches([pc for pc in pieces if pc.nnz <= SMALL_NNZ][::-1])
@@ -470,20 +526,14 @@ def split_cover(g: General, pre: np.ndarray, clock: Clock, seed: int, options: S
         piece_clock.soft = min(piece_clock.soft, stop)
         piece_clock.hard = min(piece_clock.hard, stop)
         piece_clock.kill = min(piece_clock.kill, stop)
-        found, _, lower, found_optimal = solve_problem(
-            sub.p, np.zeros(0, np.int64), piece_clock, seed, "auto", sub_details, options)
-        local = meet_capacity(sub, found)
-        repaired = local.size > found.size
-        if repaired:
-            local = prune(sub, local, np.zeros(0, np.int64))
+        local, lower, piece_proven = solve_big(sub, piece_clock, seed, options, sub_details)
         chosen.append(pc.columns[local])
-        # the bound of the coverage-only problem holds with capacity rows (a relaxation)
         bounds.append(min(round_up(lower, unit), float(sub.p.cost[local].sum())))
-        proven += bool(found_optimal and not repaired)
+        proven += piece_proven
         details.setdefault("big_pieces", []).append(
             {"rows": int(pc.rows.size), "columns": int(pc.columns.size), "nnz": pc.nnz,
              "time_limit_s": round(piece_s, 2), "cost": float(sub.p.cost[local].sum()),
-             "bound": bounds[-1], "capacity_repaired": repaired,
+             "bound": bounds[-1], "capacity_repaired": sub_details["capacity_repaired"],
              "phase_s": sub_details.get("phase_s", {}),
              "bound_kind": sub_details.get("bound")})
         details.setdefault("deterministic_cut", []).extend(
