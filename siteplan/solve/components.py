@@ -43,6 +43,7 @@ so. The cover then does not depend on timing.
 Examples
 --------
 >>> import scipy.sparse as sp
+>>> from siteplan.solve.general import build_general
 >>> A = sp.csc_array([[1, 1, 0, 0], [0, 1, 0, 0], [0, 0, 1, 1], [0, 0, 0, 1]])
 >>> g = build_general(A, [1.0, 1.5, 1.0, 1.2], weights=None, target=1.0,
 ...                   groups=[0, 0, 1, 1], cover_requirement=None, capacity=None)
