@@ -21,7 +21,8 @@ Each piece is solved by what suits its size:
   (:class:`PieceRunner`, one per core) that send each piece's answer as it
   finishes and are killed at the deadline, each piece getting a share of
   the time by size; the bound is HiGHS's, at least the LP relaxation's;
-- the others (:func:`solve_big`, also a problem that is one large piece):
+- the others (:func:`solve_big`, also a problem that is one large piece
+  with capacity rows):
   the whole ``auto`` pipeline (:func:`siteplan.solve.cover.solve_problem`)
   on the coverage-only problem with a share of the time by size, and for
   pieces too large for HiGHS's MILP the LP relaxation in a child beside it
@@ -492,8 +493,11 @@ def split_cover(g: General, pre: np.ndarray, clock: Clock, seed: int, options: S
     t = clock.start
     details: dict = {"deterministic": options.deterministic, "model": "split"}
     pieces = split(g, pre)
-    if len(pieces) < MIN_PIECES and not (pieces and pieces[0].nnz > SMALL_NNZ):
-        return None  # one small piece: solved whole by the caller
+    if len(pieces) < MIN_PIECES and not (pieces and pieces[0].nnz > SMALL_NNZ
+                                         and g.need.size):
+        # one piece: solved whole by the caller, unless it is large and has
+        # capacity rows (the general model's own path is weak at that size)
+        return None
     rows, need, cap_need = residual(g, pre)
     left = Residual(need, cap_need, sp.csr_array(g.cap))
     small = batches([pc for pc in pieces if pc.nnz <= SMALL_NNZ][::-1])
