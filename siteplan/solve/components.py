@@ -546,7 +546,7 @@ def split_cover(g: General, pre: np.ndarray, clock: Clock, seed: int, options: S
     t = lap(details, "big_pieces", t)
     answers = runner.wait()
     t = lap(details, "small_pieces_wait", t)
-    fallback = 0
+    fallback = clock_cut = 0
     for i, pc in enumerate(small):
         got = answers.get(i)
         sub = None
@@ -558,8 +558,7 @@ def split_cover(g: General, pre: np.ndarray, clock: Clock, seed: int, options: S
             start, mip, cut = got
             # deterministic mode: a proven answer, or one HiGHS stopped on its node budget
             if mip is not None and det and cut and not mip.optimal:
-                details["deterministic_cut"] = [*details.get("deterministic_cut", []),
-                                                "highs (piece)"]
+                clock_cut += 1
                 mip = MipResult(start, float(p.cost[start].sum()), mip.bound, False)
         sel = start
         if mip is not None and \
@@ -574,6 +573,8 @@ def split_cover(g: General, pre: np.ndarray, clock: Clock, seed: int, options: S
             cost <= optimal_at(bound, unit) - 1e-12
         chosen.append(sel)
         bounds.append(bound)
+    if clock_cut:
+        details.setdefault("deterministic_cut", []).append(f"highs ({clock_cut} pieces)")
     selected = np.unique(np.concatenate(chosen)).astype(np.int64)
     if not g.feasible(selected):  # a safety net: never return a cover that is not one
         details["split_infeasible"] = True
@@ -581,7 +582,9 @@ def split_cover(g: General, pre: np.ndarray, clock: Clock, seed: int, options: S
     best_cost = float(p.cost[selected].sum())
     bound = min(float(sum(bounds)), best_cost)
     optimal = proven == len(small) + len(big) or best_cost <= optimal_at(bound, unit)
-    if not details.get("deterministic_cut"):
+    if details.get("deterministic_cut"):  # each stage named once
+        details["deterministic_cut"] = list(dict.fromkeys(details["deterministic_cut"]))
+    else:
         details.pop("deterministic_cut", None)
     details.update(pieces=len(pieces), small_batches=len(small), big_pieces_n=len(big),
                    batches_and_big_pieces_proven=proven, small_pieces_greedy_only=fallback,
