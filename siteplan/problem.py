@@ -257,7 +257,8 @@ def estimate_work(candidates_m: gpd.GeoDataFrame, targets_m: gpd.GeoDataFrame,
     if points == 0 or len(candidates_m) == 0:
         return WorkEstimate(points, 0, points * BYTES_PER_POINT, _available_bytes())
     radius = assumptions.section("radius_m")
-    kinds = candidates_m["kind"].to_numpy()
+    kinds, codes = np.unique(candidates_m["kind"].to_numpy().astype(str), return_inverse=True)
+    reach_of: dict[str, np.ndarray] = {}  # per environment, per candidate (once, not per area)
     xy = np.column_stack([candidates_m.geometry.x.to_numpy(),
                           candidates_m.geometry.y.to_numpy()])
     tree = cKDTree(xy)
@@ -273,7 +274,9 @@ def estimate_work(candidates_m: gpd.GeoDataFrame, targets_m: gpd.GeoDataFrame,
         xs, ys = rng.uniform(minx, maxx, 4 * n + 8), rng.uniform(miny, maxy, 4 * n + 8)
         inside = shapely.contains_xy(geom, xs, ys)
         pts = np.column_stack([xs[inside], ys[inside]])[:n]
-        reach = np.array([float(radius[f"{k}.{env}"]) for k in kinds])
+        if env not in reach_of:
+            reach_of[env] = np.array([float(radius[f"{k}.{env}"]) for k in kinds])[codes]
+        reach = reach_of[env]
         for p, near in zip(pts, tree.query_ball_point(pts, r=float(reach.max())), strict=True):
             if near:
                 near = np.asarray(near)

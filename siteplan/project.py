@@ -37,6 +37,11 @@ __all__ = ["PlanInputs", "PlanOutputs", "analyses", "load_inputs", "run"]
 
 Progress = Callable[[str], None]
 
+#: seconds per max-cover solve of the site-count analysis (at most the plan's
+#: own limit): what a count buys is reported with its upper bound, and a
+#: region's three or four of them at 20 s each would double a plan's time
+SITE_COUNT_TIME_LIMIT_S = 5.0
+
 
 @dataclass(frozen=True)
 class PlanOutputs:
@@ -90,8 +95,8 @@ def analyses(result: Plan, inputs: PlanInputs, cfg: PlanConfig, *, time_limit_s:
                                              sensitivity_time_limit_s=1.0, seed=cfg.seed)
     if result.site_targets:
         say("site-count targets: what each count buys")
-        extra["site_targets"] = site_count_analysis(result, time_limit_s=time_limit_s,
-                                                    seed=cfg.seed)
+        extra["site_targets"] = site_count_analysis(
+            result, time_limit_s=min(time_limit_s, SITE_COUNT_TIME_LIMIT_S), seed=cfg.seed)
     return extra
 
 

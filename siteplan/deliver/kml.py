@@ -126,19 +126,21 @@ def kml_document(sites: gpd.GeoDataFrame, *, title: str, lang: str = "en",
             fk.LabelStyle(scale=0.7),
             fk.BalloonStyle(text="$[description]")]))
     folders = []
+    records = shown.to_dict("records")  # one pass, not a row lookup per site
+    site_ids = table["site_id"].astype(str).tolist()
     for st in ("new", "reused", "on_air"):
         rows = np.flatnonzero(status == st)
         if not rows.size:
             continue
         placemarks = []
         for i in rows.tolist():
-            record = shown.iloc[i]
+            record = records[i]
             fields = [(str(k), "" if _missing(v) else str(v)) for k, v in record.items()]
             description = "<table>" + "".join(
                 f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
                 for k, v in fields) + "</table>"
             placemarks.append(fk.Placemark(
-                name=str(table["site_id"].iloc[i]), description=description,
+                name=site_ids[i], description=description,
                 style_url=fk.StyleUrl(url=f"#{style_ids[(kinds[i], st)]}"),
                 extended_data=fk.ExtendedData(elements=[fk.Data(name=k, value=v)
                                                         for k, v in fields]),

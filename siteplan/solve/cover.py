@@ -122,13 +122,28 @@ def set_cover(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | 
     limit = time_limit_s if time_limit_s is not None else (
         opts.default_time_limit_s if method == "auto" else None)
     clock = Clock(start_time, limit, opts)
+    if method == "auto" and cover_requirement is None:
+        # independent pieces (a milestone's towns and villages) solved apart
+        from siteplan.solve.components import plain, split_cover
+        from siteplan.solve.general import build_general
+
+        if capacity is None:
+            original = build_problem(A, cost, weights=weights, target=target, groups=groups)
+            g = plain(original)
+        else:
+            g = build_general(A, cost, weights=weights, target=target, groups=groups,
+                              cover_requirement=None, capacity=capacity)
+        split = split_cover(g, check_preselected(preselected, g.p.n_cols), clock, seed, opts)
+        if split is not None:
+            return split
     if cover_requirement is not None or capacity is not None:
         from siteplan.solve.general import general_cover
         return general_cover(A, cost, weights=weights, target=target, preselected=preselected,
                              clock=clock, seed=seed, method=method, groups=groups,
                              cover_requirement=cover_requirement, capacity=capacity,
                              options=opts)
-    original = build_problem(A, cost, weights=weights, target=target, groups=groups)
+    if method != "auto" or cover_requirement is not None:
+        original = build_problem(A, cost, weights=weights, target=target, groups=groups)
     pre = check_preselected(preselected, original.n_cols)
     details: dict = {"deterministic": opts.deterministic}
     lap(details, "input", start_time)
