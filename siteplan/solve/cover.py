@@ -122,6 +122,7 @@ def set_cover(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | 
     limit = time_limit_s if time_limit_s is not None else (
         opts.default_time_limit_s if method == "auto" else None)
     clock = Clock(start_time, limit, opts)
+    g = None
     if method == "auto" and cover_requirement is None:
         # independent pieces (a milestone's towns and villages) solved apart
         from siteplan.solve.components import plain, split_cover
@@ -141,8 +142,8 @@ def set_cover(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | 
         return general_cover(A, cost, weights=weights, target=target, preselected=preselected,
                              clock=clock, seed=seed, method=method, groups=groups,
                              cover_requirement=cover_requirement, capacity=capacity,
-                             options=opts)
-    if method != "auto" or cover_requirement is not None:
+                             options=opts, general=g)
+    if method != "auto":
         original = build_problem(A, cost, weights=weights, target=target, groups=groups)
     pre = check_preselected(preselected, original.n_cols)
     details: dict = {"deterministic": opts.deterministic}

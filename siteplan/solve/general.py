@@ -408,12 +408,14 @@ def general_cover(A: object, cost: ArrayLike | None, *, weights: ArrayLike | Non
                   target: float | ArrayLike, preselected: ArrayLike | None, clock: Clock,
                   seed: int, method: str, groups: ArrayLike | None,
                   cover_requirement: ArrayLike | None, capacity: object | None,
-                  options: SolveOptions) -> SetCoverResult:
+                  options: SolveOptions, general: General | None = None) -> SetCoverResult:
     """:func:`siteplan.solve.set_cover` with ``cover_requirement`` or
-    ``capacity`` (the checks and the time limit as there)."""
+    ``capacity`` (the checks and the time limit as there); ``general``: the
+    same problem already built by :func:`build_general` (not built again)."""
     details: dict = {"deterministic": options.deterministic, "model": "general"}
-    g = build_general(A, cost, weights=weights, target=target, groups=groups,
-                      cover_requirement=cover_requirement, capacity=capacity)
+    g = general if general is not None else build_general(
+        A, cost, weights=weights, target=target, groups=groups,
+        cover_requirement=cover_requirement, capacity=capacity)
     p = g.p
     pre = check_preselected(preselected, p.n_cols)
     t = lap(details, "input", clock.start)
