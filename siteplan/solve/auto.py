@@ -24,6 +24,7 @@ search is always waited for, so the result does not depend on timing.
 
 from __future__ import annotations
 
+import sys
 import time
 
 import numpy as np
@@ -63,6 +64,11 @@ class Clock:
             self.soft = start + (1 - options.wrap_up_share) * wall
             self.hard = start + wall
             self.kill = self.hard + min(options.kill_grace_s, 0.05 * wall + 0.05)
+        # a cover cut by the deadline (a greedy completed in one pass) is pruned
+        # until here: a quarter of the max(1 s, 10 %) every call may overrun
+        # (deterministic mode: its own overrun is the margin)
+        self.prune = self.hard if options.deterministic or limit is None else \
+            self.hard + 0.25 * max(1.0, 0.1 * limit)
 
     def left(self) -> float:
         return self.soft - time.perf_counter()
@@ -239,8 +245,12 @@ def compiled_ready(clock: Clock, options: SolveOptions) -> bool:
     a first compilation (deterministic mode: decided from the limit alone)."""
     if options.deterministic:
         return options.nominal_s(clock.limit) >= options.compile_s
-    from siteplan.solve import kernels  # imports numba: only when needed
-    return kernels.loaded() or clock.left() >= options.compile_s
+    if clock.left() >= options.compile_s:
+        return True
+    if "siteplan.solve.kernels" not in sys.modules:  # importing numba alone takes ~1 s
+        return False
+    from siteplan.solve import kernels
+    return kernels.loaded()
 
 
 def _dual_ascent_bound(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float,

@@ -488,8 +488,8 @@ def split_cover(g: General, pre: np.ndarray, clock: Clock, seed: int, options: S
     the problem whole. Problems under ``min_nnz`` nonzeros are left whole
     (their HiGHS run is quick as it is)."""
     p = g.p
-    if p.col_rows.size < min_nnz:
-        return None
+    if p.col_rows.size < min_nnz or (p.n_groups == 1 and g.need.size == 0):
+        return None  # small, or one group without capacity rows: always one piece
     t = clock.start
     details: dict = {"deterministic": options.deterministic, "model": "split"}
     pieces = split(g, pre)

@@ -190,12 +190,21 @@ def solve_problem(original: Problem, pre: np.ndarray, clock: Clock, seed: int, m
         details["rows_after_reduction"] = p.n_rows
         t = lap(details, "reduce_rows", t)
     unit = cost_unit(p.cost)
-    selected = remove_redundant(p, greedy_cover(p, pre, eager_cols_limit=opts.eager_cols_limit),
-                                pre)
+    # the greedy stops at the soft deadline (its cover completed by each
+    # short row's cheapest column), the pruning a little past the limit
+    first = greedy_cover(p, pre, eager_cols_limit=opts.eager_cols_limit, deadline=clock.soft,
+                         details=details)
+    selected = remove_redundant(p, first, pre, deadline=clock.prune)
     best_cost = float(p.cost[selected].sum())
     t = lap(details, "greedy", t)
-    bound = min(quick_bound(p, pre), best_cost)
-    t = lap(details, "quick_bound", t)
+    if "greedy_cut" in details and opts.deterministic:
+        details.setdefault("deterministic_cut", []).append("greedy")
+    if time.perf_counter() < clock.soft:
+        bound = min(quick_bound(p, pre), best_cost)
+        t = lap(details, "quick_bound", t)
+    else:  # out of time: the preselected's cost is a bound too
+        bound = float(p.cost[pre].sum())
+        details["bound"] = "preselected cost (time limit reached)"
     details["greedy_cost"] = best_cost
     optimal = proves_optimal(best_cost, bound, unit)
     if method == "auto" and not optimal:
@@ -210,7 +219,7 @@ def solve_problem(original: Problem, pre: np.ndarray, clock: Clock, seed: int, m
             bound = max(bound, mip.bound)
             optimal = mip.optimal or proves_optimal(best_cost, bound, unit)
     bound = round_up(bound, unit)  # every cover costs a multiple of the unit
-    bound = min(bound, best_cost)
+    bound = min(bound, best_cost) + 0.0  # never -0.0
     return selected, best_cost, bound, optimal
 
 

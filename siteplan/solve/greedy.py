@@ -12,6 +12,7 @@ instead, which costs fewer numpy calls per pick and picks the same columns.
 from __future__ import annotations
 
 import heapq
+import time
 
 import numpy as np
 import scipy.sparse as sp
@@ -48,8 +49,14 @@ def _capped(p: Problem, per_group: object, need: np.ndarray) -> np.ndarray:
 
 def greedy_cover(p: Problem, preselected: np.ndarray, *, cost: np.ndarray | None = None,
                  allowed: np.ndarray | None = None,
-                 eager_cols_limit: int | None = None) -> np.ndarray:
+                 eager_cols_limit: int | None = None, deadline: float | None = None,
+                 details: dict | None = None) -> np.ndarray:
     """Pick columns by cost per unit of (capped) newly covered weight.
+
+    At ``deadline`` the picking stops and every row still needed is
+    covered by its cheapest column (:func:`_complete`, one vectorised pass):
+    a cover within the time, worse than the greedy's; ``details`` then gets
+    ``greedy_cut`` (the columns picked before the cut).
 
     Parameters
     ----------
@@ -91,15 +98,33 @@ def greedy_cover(p: Problem, preselected: np.ndarray, *, cost: np.ndarray | None
     if allowed is not None:
         ok &= allowed
     limit = EAGER_COLS_LIMIT if eager_cols_limit is None else eager_cols_limit
+    stop = np.inf if deadline is None else deadline
     if p.n_groups == 1 and p.n_cols <= limit:
-        return _eager_single(p, covered, float(need[0]), tol, chosen, cost, ok, gains)
+        cut = _eager_single(p, covered, need, tol, chosen, cost, ok, gains, stop)
+    else:
+        cut = _lazy(p, covered, need, tol, chosen, cost, ok, gains, stop)
+    if cut:
+        if details is not None:
+            details["greedy_cut"] = len(chosen) - preselected.size
+        _complete(p, covered, need, tol, chosen, cost, ok, gains)
+    return np.asarray(chosen, dtype=np.int64)
+
+
+def _lazy(p: Problem, covered: np.ndarray, need: np.ndarray, tol: float, chosen: list[int],
+          cost: np.ndarray, ok: np.ndarray, gains: np.ndarray, stop: float) -> bool:
+    """The lazy (CELF) greedy of :func:`greedy_cover`; updates ``covered``,
+    ``need`` and ``chosen`` in place; True when ``stop`` cut it."""
     cols = np.flatnonzero(ok)
     keys = cost[cols] / gains[cols]
     heap = list(zip(keys.tolist(), cols.tolist(), strict=True))
     heapq.heapify(heap)
     single = p.n_groups == 1
     weights, groups, col_ptr, col_rows = p.weights, p.groups, p.col_ptr, p.col_rows
+    pops = 0
     while heap and need.max() > tol:
+        pops += 1
+        if pops % 64 == 0 and time.perf_counter() >= stop:
+            return True
         _, j = heapq.heappop(heap)
         rows = col_rows[col_ptr[j]:col_ptr[j + 1]]
         rows = rows[~covered[rows]]
@@ -123,21 +148,57 @@ def greedy_cover(p: Problem, preselected: np.ndarray, *, cost: np.ndarray | None
             need[0] -= new_w
         else:
             need -= per
-    return np.asarray(chosen, dtype=np.int64)
+    return False
 
 
-def _eager_single(p: Problem, covered: np.ndarray, need: float, tol: float, chosen: list[int],
-                  cost: np.ndarray, ok: np.ndarray, gains: np.ndarray) -> np.ndarray:
+def _complete(p: Problem, covered: np.ndarray, need: np.ndarray, tol: float,
+              chosen: list[int], cost: np.ndarray, ok: np.ndarray, gains: np.ndarray) -> None:
+    """Add, for every uncovered row of a group still short of its target,
+    its cheapest column among ``ok`` that still gains (``gains``, the
+    uncovered weight when last known): one vectorised pass, the greedy's
+    fallback when its time is up. Every group then reaches its target (all
+    its coverable rows are covered).
+
+    The columns are ranked once (by cost, ties in a fixed pseudo-random
+    order: rows near each other then agree on the same columns far more
+    often than with ties by index or by gain, which vary smoothly in
+    space), so the best column of a row is the least rank among its columns
+    (one ``minimum.reduceat``)."""
+    short = need > tol
+    rows = np.flatnonzero(~covered & p.coverable & (p.weights > 0) & short[p.groups])
+    if rows.size == 0:
+        return
+    key = np.where(ok & (gains > tol), cost, np.inf)
+    tie = np.random.default_rng(0).permutation(p.n_cols)
+    order = np.lexsort((tie, key))
+    rank = np.empty(p.n_cols, dtype=np.int64)
+    rank[order] = np.arange(p.n_cols)
+    lengths = p.row_ptr[rows + 1] - p.row_ptr[rows]
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    best = np.minimum.reduceat(rank[p.row_cols[_ranges(p.row_ptr, rows)]], starts)
+    pick = order[np.unique(best)]
+    pick = pick[np.isfinite(key[pick])]
+    chosen.extend(pick.tolist())
+    covered[p.col_rows[_ranges(p.col_ptr, pick)]] = True
+    need[:] = p.required - p.group_covered(covered)
+
+
+def _eager_single(p: Problem, covered: np.ndarray, need: np.ndarray, tol: float,
+                  chosen: list[int], cost: np.ndarray, ok: np.ndarray, gains: np.ndarray,
+                  stop: float) -> bool:
     """The greedy of :func:`greedy_cover` for one group, with every column's
     uncovered weight kept up to date (through the row → columns structure)
-    instead of a lazy heap: fewer numpy calls on narrow matrices."""
+    instead of a lazy heap: fewer numpy calls on narrow matrices; updates
+    ``covered``, ``need`` and ``chosen`` in place; True when ``stop`` cut it."""
     price = np.where(ok, cost, np.inf)
-    gains = np.where(ok, gains, 0.0)
+    gains[~ok] = 0.0  # in place: a cut leaves the current gains to _complete
     weights, col_ptr, col_rows = p.weights, p.col_ptr, p.col_rows
     row_len = np.diff(p.row_ptr)
     keys = np.empty(p.n_cols)
-    while need > tol:
-        useful = np.minimum(gains, need)
+    while need[0] > tol:
+        if time.perf_counter() >= stop:
+            return True
+        useful = np.minimum(gains, need[0])
         keys.fill(np.inf)
         np.divide(price, useful, out=keys, where=useful > tol)
         j = int(np.argmin(keys))
@@ -150,15 +211,19 @@ def _eager_single(p: Problem, covered: np.ndarray, need: float, tol: float, chos
             continue
         covered[rows] = True
         w = weights[rows]
-        need -= float(w.sum())
+        need[0] -= float(w.sum())
         gains -= np.bincount(p.row_cols[_ranges(p.row_ptr, rows)], np.repeat(w, row_len[rows]),
                              minlength=p.n_cols)
         chosen.append(j)
-    return np.asarray(chosen, dtype=np.int64)
+    return False
 
 
-def remove_redundant(p: Problem, selected: np.ndarray, keep: np.ndarray) -> np.ndarray:
+def remove_redundant(p: Problem, selected: np.ndarray, keep: np.ndarray, *,
+                     deadline: float | None = None) -> np.ndarray:
     """Drop columns, dearest first, whose removal keeps every group's target.
+
+    At ``deadline`` (a ``time.perf_counter()`` value) it stops dropping: the
+    columns left still reach every target.
 
     Parameters
     ----------
@@ -181,6 +246,8 @@ def remove_redundant(p: Problem, selected: np.ndarray, keep: np.ndarray) -> np.n
     [1]
     """
     selected = np.unique(selected)
+    if deadline is not None and time.perf_counter() >= deadline:
+        return selected  # its set-up alone is a pass over the selection's rows
     counts = p.cover_counts(selected)
     slack = p.group_covered(counts > 0) - p.required
     tol = 1e-9 * max(1.0, float(p.required.max(initial=0.0)))
@@ -189,7 +256,10 @@ def remove_redundant(p: Problem, selected: np.ndarray, keep: np.ndarray) -> np.n
     removable.sort(key=lambda j: (-p.cost[j], j))
     removable = _could_go(p, np.asarray(removable, dtype=np.int64), counts, slack + tol).tolist()
     alive = np.ones(p.n_cols, dtype=bool)
-    for j in removable:
+    stop = np.inf if deadline is None else deadline
+    for step, j in enumerate(removable):
+        if step % 64 == 63 and time.perf_counter() >= stop:
+            break
         rows = p.column_rows(j)
         unique_rows = rows[counts[rows] == 1]
         if unique_rows.size:
@@ -225,12 +295,28 @@ def _could_go(p: Problem, columns: np.ndarray, counts: np.ndarray,
 
 
 def greedy_max_cover(p: Problem, preselected: np.ndarray, *, k: int | None,
-                     budget: float | None) -> np.ndarray:
+                     budget: float | None, deadline: float | None = None,
+                     details: dict | None = None) -> np.ndarray:
     """Greedy max cover under a column count ``k`` or a cost ``budget``.
 
     With a budget the key is marginal weight per cost, and the result is
     compared against the best single affordable column (the classic fix that
-    keeps the greedy's guarantee).
+    keeps the greedy's guarantee). At ``deadline`` (a ``time.perf_counter()``
+    value) the picking stops and the rest of the count or budget is filled
+    by the last known keys (one sort, no update); ``details`` then gets
+    ``greedy_cut`` (the columns picked before the cut).
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> from siteplan.solve.problem import build_problem
+    >>> p = build_problem(sp.csc_array([[1, 1, 0], [1, 0, 0], [0, 0, 1]]))
+    >>> none = np.zeros(0, np.int64)
+    >>> greedy_max_cover(p, none, k=2, budget=None).tolist()
+    [0, 2]
+    >>> d = {}
+    >>> greedy_max_cover(p, none, k=2, budget=None, deadline=0.0, details=d).size, d
+    (2, {'greedy_cut': 0})
     """
     covered = p.covered_rows(preselected)
     chosen = [int(j) for j in preselected]
@@ -247,9 +333,17 @@ def greedy_max_cover(p: Problem, preselected: np.ndarray, *, k: int | None,
     heap = list(zip(keys.tolist(), cols.tolist(), strict=True))
     heapq.heapify(heap)
     weights, col_ptr, col_rows = p.weights, p.col_ptr, p.col_rows
+    stop = np.inf if deadline is None else deadline
+    pops = 0
     while heap:
         if k is not None and len(chosen) >= k:
             break
+        if pops % 64 == 0 and time.perf_counter() >= stop:
+            if details is not None:
+                details["greedy_cut"] = len(chosen) - preselected.size
+            spent = _fill(p, heap, chosen, k, budget, spent)
+            break
+        pops += 1
         _, j = heapq.heappop(heap)
         if budget is not None and p.cost[j] > budget - spent + 1e-12:
             continue
@@ -277,6 +371,25 @@ def greedy_max_cover(p: Problem, preselected: np.ndarray, *, k: int | None,
             if covered_weight(p, alt) > covered_weight(p, result):
                 result = alt
     return result
+
+
+def _fill(p: Problem, heap: list[tuple[float, int]], chosen: list[int], k: int | None,
+          budget: float | None, spent: float) -> float:
+    """The rest of ``k`` (or of the budget) from ``heap`` in the order of its
+    last known keys, without updating them (the greedy's fallback when its
+    time is up); returns the cost spent."""
+    if not heap:
+        return spent
+    heap.sort()
+    cols = np.fromiter((j for _, j in heap), dtype=np.int64, count=len(heap))
+    if k is not None:
+        take = cols[:max(k - len(chosen), 0)]
+    else:
+        fits = np.cumsum(p.cost[cols]) <= budget - spent + 1e-12
+        take = cols[:int(np.argmin(fits)) if not fits.all() else cols.size]
+    chosen.extend(take.tolist())
+    heap.clear()
+    return spent + float(p.cost[take].sum())
 
 
 def covered_weight(p: Problem, selected: np.ndarray) -> float:

@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from siteplan.errors import SolverError
-from siteplan.solve.auto import Clock
+from siteplan.solve.auto import Clock, lap
 from siteplan.solve.child import ChildRun, can_fork
 from siteplan.solve.cover import check_method, check_time
 from siteplan.solve.exact import mip_max_cover
@@ -101,59 +101,34 @@ def max_cover(A: object, k: int | None = None, *, weights: ArrayLike | None = No
     check_method(method)
     check_time(time_limit_s)
     opts = resolve(options, deterministic)
-    det = opts.deterministic
-    p = build_problem(A, cost, weights=weights)
-    pre = check_preselected(preselected, p.n_cols)
-    k = _check_size(p, pre, k, budget)
-    original = p
-    if method != "greedy":
-        merged, _ = reduce_rows(p, dominance=False)  # identical rows: weights summed
-        if merged.n_rows:
-            p = merged
-    selected = greedy_max_cover(p, pre, k=k, budget=budget)
-    upper = _submodular_bound(p, selected, pre, k, budget)
-    best_w = covered_weight(p, selected)
-    optimal = upper - best_w <= 1e-9 * max(1.0, upper)
     limit = time_limit_s if time_limit_s is not None else (
         opts.default_time_limit_s if method == "auto" else None)
     clock = Clock(start_time, limit, opts)
+    details: dict = {"deterministic": opts.deterministic}
+    original = build_problem(A, cost, weights=weights)
+    pre = check_preselected(preselected, original.n_cols)
+    k = _check_size(original, pre, k, budget)
+    t = lap(details, "input", start_time)
+    p = _merged(original, method, clock, opts, details)
+    t = lap(details, "merge_rows", t)
+    selected = greedy_max_cover(p, pre, k=k, budget=budget, deadline=clock.soft,
+                                details=details)
+    if "greedy_cut" in details and opts.deterministic:
+        details.setdefault("deterministic_cut", []).append("greedy")
+    best_w = covered_weight(p, selected)
+    upper = _submodular_bound(p, selected, pre, k, budget)
+    optimal = upper - best_w <= 1e-9 * max(1.0, upper)
+    t = lap(details, "greedy", t)
     small = p.col_rows.size <= opts.core_nnz_limit
-    integral = bool(np.all(p.weights % 1 == 0))
-    details: dict = {"deterministic": det}
-    if method == "auto" and not optimal:
-        share = opts.swap_share_before_highs if small else 1 - opts.wrap_up_share \
-            - opts.max_bound_share
-        swapped = swap_search(p, selected, pre, budget=budget,
-                              deadline=clock.soft if det else start_time + share * limit)
-        got = covered_weight(p, swapped)
-        if got > best_w + 1e-12:
-            selected, best_w = swapped, got
-            upper = min(upper, _submodular_bound(p, selected, pre, k, budget))
-        bound_end = clock.soft
-        iterations = 2000
-        if det:
-            iterations = int(max(opts.max_bound_share * opts.work_budget(limit)
-                                 / (2 * p.col_rows.size + 20_000), 1))
-        elif small:
-            bound_end = min(bound_end, time.perf_counter() + opts.max_bound_share * limit)
-        lagrangian, _ = max_cover_upper_bound(p, k=k, budget=budget, preselected=pre,
-                                              covered_weight=best_w, deadline=bound_end,
-                                              max_iterations=min(iterations, 2000))
-        upper = min(upper, _floor_if(integral, lagrangian))
+    if method == "auto" and not optimal and clock.left() > opts.min_phase_s:
+        selected, best_w, upper = _improve(p, pre, k, budget, selected, best_w, upper, clock,
+                                           opts, small)
         optimal = upper - best_w <= 1e-9 * max(1.0, upper)
+        t = lap(details, "swap_and_bound", t)
     if not optimal and (method == "exact" or (method == "auto" and small and can_fork())):
-        deadline = clock.hard if method == "exact" else clock.soft
-        run = ChildRun(_mip, (p, k, budget, selected, pre, deadline, seed, None),
-                       kill_at=clock.kill)
-        mip = run.result()
-        details["highs"] = "killed" if run.killed else "returned"
-        if mip is not None:
-            got = covered_weight(p, mip.selected)
-            # deterministic mode: only a finished run's choice (see SolveOptions)
-            if got > best_w + 1e-12 and (mip.optimal or not det):
-                selected, best_w = mip.selected, got
-            upper = min(upper, mip.bound + 1e-9 * max(1.0, abs(mip.bound)))
-            optimal = mip.optimal
+        selected, best_w, upper, optimal = _exact(p, pre, k, budget, selected, best_w, upper,
+                                                  clock, seed, method, details)
+        t = lap(details, "highs", t)
     upper = max(upper, best_w)
     total_w = float(original.weights.sum())
     return MaxCoverResult(
@@ -162,6 +137,72 @@ def max_cover(A: object, k: int | None = None, *, weights: ArrayLike | None = No
         upper_bound=float(upper), uncoverable=np.flatnonzero(~original.coverable), method=method,
         time_s=time.perf_counter() - start_time, optimal=bool(optimal), details=details,
     )
+
+
+def _merged(p: Problem, method: str, clock: Clock, opts: SolveOptions,
+            details: dict) -> Problem:
+    """``p`` with identical rows merged (weights summed) when that is
+    expected to take at most ``opts.reduce_share`` of the limit (deterministic
+    mode: of the nominal time); ``p`` itself otherwise."""
+    if method == "greedy":
+        return p
+    if clock.limit is not None:
+        allowed_s = opts.reduce_share * (opts.nominal_s(clock.limit) if opts.deterministic
+                                         else clock.limit)
+        if p.col_rows.size * opts.merge_s_per_nnz > allowed_s:
+            details["merge_rows"] = "skipped (time limit)"
+            return p
+    merged, _ = reduce_rows(p, dominance=False)
+    return merged if merged.n_rows else p
+
+
+def _improve(p: Problem, pre: np.ndarray, k: int | None, budget: float | None,
+             selected: np.ndarray, best_w: float, upper: float, clock: Clock,
+             opts: SolveOptions, small: bool) -> tuple[np.ndarray, float, float]:
+    """``auto``'s swap search and Lagrangian upper bound: the choice, its
+    covered weight and the upper bound."""
+    det, limit = opts.deterministic, clock.limit
+    share = opts.swap_share_before_highs if small else 1 - opts.wrap_up_share \
+        - opts.max_bound_share
+    swap_end = clock.soft if det else min(clock.soft, clock.start + share * limit)
+    swapped = swap_search(p, selected, pre, budget=budget, deadline=swap_end)
+    got = covered_weight(p, swapped)
+    if got > best_w + 1e-12:
+        selected, best_w = swapped, got
+        upper = min(upper, _submodular_bound(p, selected, pre, k, budget))
+    bound_end = clock.soft
+    iterations = 2000
+    if det:
+        iterations = int(max(opts.max_bound_share * opts.work_budget(limit)
+                             / (2 * p.col_rows.size + 20_000), 1))
+    elif small:
+        bound_end = min(bound_end, time.perf_counter() + opts.max_bound_share * limit)
+    lagrangian, _ = max_cover_upper_bound(p, k=k, budget=budget, preselected=pre,
+                                          covered_weight=best_w, deadline=bound_end,
+                                          max_iterations=min(iterations, 2000))
+    upper = min(upper, _floor_if(bool(np.all(p.weights % 1 == 0)), lagrangian))
+    return selected, best_w, upper
+
+
+def _exact(p: Problem, pre: np.ndarray, k: int | None, budget: float | None,
+           selected: np.ndarray, best_w: float, upper: float, clock: Clock, seed: int,
+           method: str, details: dict) -> tuple[np.ndarray, float, float, bool]:
+    """HiGHS (warm-started) in a child killed at the deadline: the choice,
+    its covered weight, the upper bound and whether it is proven."""
+    deadline = clock.hard if method == "exact" else clock.soft
+    run = ChildRun(_mip, (p, k, budget, selected, pre, deadline, seed, None),
+                   kill_at=clock.kill)
+    mip = run.result()
+    details["highs"] = "killed" if run.killed else "returned"
+    optimal = False
+    if mip is not None:
+        got = covered_weight(p, mip.selected)
+        # deterministic mode: only a finished run's choice (see SolveOptions)
+        if got > best_w + 1e-12 and (mip.optimal or not details["deterministic"]):
+            selected, best_w = mip.selected, got
+        upper = min(upper, mip.bound + 1e-9 * max(1.0, abs(mip.bound)))
+        optimal = mip.optimal
+    return selected, best_w, upper, optimal
 
 
 __all__ = ["max_cover"]

@@ -77,6 +77,10 @@ class SolveOptions:
     reduce_share, reduce_nnz_limit, reduce_s_per_nnz : float, int, float
         Row reduction: its share of the limit, the largest matrix it tries,
         and its cost estimate (skipped when over half the limit).
+    merge_s_per_nnz : float
+        ``max_cover``: cost estimate of merging identical rows (about 9e-8 s
+        per nonzero on a quiet core, doubled for a loaded one); skipped when
+        over ``reduce_share`` of the limit.
     lp_nnz_limit, lp_share : int, float
         Largest matrix whose LP relaxation gives the bound, and its share.
     lagrange_share : float
@@ -136,6 +140,7 @@ class SolveOptions:
     reduce_share: float = 0.25
     reduce_nnz_limit: int = 10_000_000
     reduce_s_per_nnz: float = 5e-7
+    merge_s_per_nnz: float = 1.5e-7
     lp_nnz_limit: int = 2_000_000
     lp_share: float = 0.3
     lagrange_share: float = 0.5

@@ -177,10 +177,53 @@ def _vector(values: ArrayLike | None, size: int, name: str, default: float) -> n
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise SolverError(
-            f"{name}[{i}] = {arr[i]!r}: {name} must be finite and non-negative "
+            f"{name}[{i}] = {arr[i]}: {name} must be finite and non-negative "
             f"({int(bad.sum())} bad entries). Fix or drop those entries."
         )
     return arr
+
+
+def _canonical(m: sp.csr_array | sp.csc_array) -> sp.csr_array | sp.csc_array:
+    """``m`` without explicit zeros or duplicates, indices sorted; the
+    caller's matrix is never changed (a copy is made only when needed)."""
+    if not (m.has_canonical_format and m.has_sorted_indices) or \
+            np.count_nonzero(m.data) < m.data.size:
+        m = m.copy()
+        m.eliminate_zeros()
+        m.sum_duplicates()
+        m.sort_indices()
+    return m
+
+
+def _both_orientations(A: object) -> tuple[sp.csc_array, sp.csr_array]:
+    """The CSC and CSR forms of ``A``, canonical, with one conversion (the
+    orientation ``A`` comes in is used as it is: converting a 30 M nonzero
+    matrix takes about a second). Non-finite entries are refused: a NaN is
+    not a clear "covers"."""
+    if A.format == "csr":
+        csr = _canonical(sp.csr_array(A, copy=False))
+    else:
+        csr = None
+    csc = _canonical(sp.csc_array(A, copy=False)) if csr is None else None
+    data = (csr if csr is not None else csc).data
+    if data.dtype.kind in "fc":
+        bad = ~np.isfinite(data)
+        if bad.any():
+            m = csr if csr is not None else csc
+            k = int(np.flatnonzero(bad)[0])
+            outer = int(np.searchsorted(m.indptr, k, side="right") - 1)
+            i, j = (outer, int(m.indices[k])) if csr is not None else (int(m.indices[k]), outer)
+            raise SolverError(
+                f"A[{i}, {j}] = {data[k]}: the coverage matrix must hold finite values "
+                f"(nonzero = covers; {int(bad.sum())} bad entries). Replace NaN/inf by 0 "
+                "(does not cover) or 1 (covers).")
+    if csr is None:
+        csr = csc.tocsr()
+        csr.sort_indices()
+    else:
+        csc = csr.tocsc()
+        csc.sort_indices()
+    return csc, csr
 
 
 def build_problem(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | None = None,
@@ -204,7 +247,8 @@ def build_problem(A: object, cost: ArrayLike | None = None, *, weights: ArrayLik
     Raises
     ------
     SolverError
-        Dense or wrong-shaped matrix, bad costs/weights, target outside (0, 1].
+        Dense or wrong-shaped matrix, NaN or infinite entries in it, bad
+        costs/weights, target outside (0, 1].
 
     Examples
     --------
@@ -221,12 +265,7 @@ def build_problem(A: object, cost: ArrayLike | None = None, *, weights: ArrayLik
     if A.ndim != 2 or A.shape[0] == 0 or A.shape[1] == 0:
         raise SolverError(f"A must be 2-D with at least one row and column, got shape {A.shape}.")
     n_rows, n_cols = A.shape
-    csc = sp.csc_array(A, copy=False)
-    csc.eliminate_zeros()
-    csc.sum_duplicates()
-    csc.sort_indices()
-    csr = sp.csr_array(csc)
-    csr.sort_indices()
+    csc, csr = _both_orientations(A)
     cost_arr = _vector(cost, n_cols, "cost", 1.0)
     weight_arr = _vector(weights, n_rows, "weights", 1.0)
     if groups is None:
@@ -253,8 +292,8 @@ def build_problem(A: object, cost: ArrayLike | None = None, *, weights: ArrayLik
     index_type = np.int32 if max(n_rows, n_cols, csc.nnz) < 2**31 - 1 else np.int64
     return Problem(
         n_rows=n_rows, n_cols=n_cols,
-        col_ptr=csc.indptr.astype(np.int64), col_rows=csc.indices.astype(index_type),
-        row_ptr=csr.indptr.astype(np.int64), row_cols=csr.indices.astype(index_type),
+        col_ptr=csc.indptr.astype(np.int64), col_rows=csc.indices.astype(index_type, copy=False),
+        row_ptr=csr.indptr.astype(np.int64), row_cols=csr.indices.astype(index_type, copy=False),
         cost=cost_arr, weights=weight_arr, groups=group_arr, required=required,
         coverable=coverable,
     )

@@ -87,6 +87,8 @@ def swap_search(p: Problem, selected: np.ndarray, preselected: np.ndarray, *,
         # column covering it, as a position in ``out``
         owner = np.full(p.n_rows, -1, dtype=np.int64)
         for i, a in enumerate(out.tolist()):
+            if i % 256 == 255 and time.perf_counter() >= deadline:
+                return np.flatnonzero(chosen)
             rows = p.column_rows(a)
             owner[rows[single[rows]]] = i
         candidates = np.flatnonzero(gain > tol)

@@ -1,0 +1,147 @@
+"""Time limits and input checks of ``set_cover``/``max_cover`` (small scale).
+
+The city-scale figures (1 M × 100 k, quiet and loaded) are measured by
+``benchmarks/time_limits.py``; here the same mechanisms are checked on
+problems small enough for the suite, without exact timings: a greedy cut by
+its deadline still returns a cover, and a call whose limit is far too short
+still returns within the promised margin.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from siteplan.errors import SolverError
+from siteplan.solve import max_cover, set_cover
+from siteplan.solve.greedy import greedy_cover, greedy_max_cover, remove_redundant
+from siteplan.solve.problem import build_problem
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from coverage_instances import disk_matrix  # noqa: E402
+
+NONE = np.zeros(0, np.int64)
+
+
+@st.composite
+def problems(draw: st.DrawFn) -> tuple[sp.csc_array, np.ndarray, np.ndarray, float]:
+    rows = draw(st.integers(1, 30))
+    cols = draw(st.integers(1, 12))
+    dense = np.array(draw(st.lists(st.lists(st.booleans(), min_size=cols, max_size=cols),
+                                   min_size=rows, max_size=rows)), dtype=np.int8)
+    cost = np.array(draw(st.lists(st.integers(1, 9), min_size=cols, max_size=cols)), float)
+    groups = np.array(draw(st.lists(st.integers(0, 2), min_size=rows, max_size=rows)))
+    groups = np.unique(groups, return_inverse=True)[1]
+    target = draw(st.sampled_from([0.5, 0.9, 1.0]))
+    return sp.csc_array(dense), cost, groups, target
+
+
+@settings(max_examples=150, deadline=None)
+@given(problems(), st.sampled_from([0, 10**6]))
+def test_greedy_cut_at_its_deadline_still_reaches_every_target(case: tuple,
+                                                              eager: int) -> None:
+    A, cost, groups, target = case
+    p = build_problem(A, cost, target=target, groups=groups)
+    details: dict = {}
+    cut = greedy_cover(p, NONE, deadline=0.0, details=details, eager_cols_limit=eager)
+    assert p.feasible(cut)
+    assert p.feasible(remove_redundant(p, cut, NONE, deadline=0.0))
+    full = greedy_cover(p, NONE, eager_cols_limit=eager)
+    if "greedy_cut" not in details:  # nothing to pick: both agree
+        assert full.tolist() == cut.tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(problems(), st.integers(1, 12))
+def test_max_cover_greedy_cut_keeps_the_count(case: tuple, k: int) -> None:
+    A, cost, _, _ = case
+    p = build_problem(A, cost)
+    k = min(k, p.n_cols)
+    details: dict = {}
+    chosen = greedy_max_cover(p, NONE, k=k, budget=None, deadline=0.0, details=details)
+    assert chosen.size <= k and np.unique(chosen).size == chosen.size
+    budget = float(cost.sum()) / 2
+    chosen = greedy_max_cover(p, NONE, k=None, budget=budget, deadline=0.0)
+    assert float(cost[chosen].sum()) <= budget + 1e-9
+
+
+@pytest.fixture(scope="module")
+def city() -> tuple[sp.csr_array, np.ndarray]:
+    """A matrix whose greedy alone takes longer than the limits below."""
+    return disk_matrix(60_000, 6_000, per_row=30, seed=1)
+
+
+def test_set_cover_returns_a_cover_when_the_limit_is_far_too_short(city: tuple) -> None:
+    A, cost = city
+    limit = 0.02
+    res = set_cover(A, cost, time_limit_s=limit)
+    assert res.time_s <= limit + 1.0
+    assert "greedy_cut" in res.details  # the greedy was cut, not run to its end
+    p = build_problem(A, cost)
+    assert p.feasible(res.selected)
+    assert 0.0 <= res.lower_bound <= res.cost
+
+
+def test_max_cover_returns_within_the_margin_when_the_limit_is_far_too_short(
+        city: tuple) -> None:
+    A, _ = city
+    limit = 0.02
+    res = max_cover(A, k=500, time_limit_s=limit)
+    assert res.time_s <= limit + 1.0
+    assert "greedy_cut" in res.details
+    assert res.selected.size <= 500
+    assert res.upper_bound >= res.covered_weight > 0
+
+
+def test_nan_or_inf_in_the_matrix_is_refused_with_its_position() -> None:
+    for fmt in (sp.csc_array, sp.csr_array, sp.coo_array):
+        A = fmt(np.array([[1.0, 0.0], [0.0, np.nan]]))
+        with pytest.raises(SolverError, match=r"A\[1, 1\] = nan.*finite"):
+            set_cover(A)
+        with pytest.raises(SolverError, match=r"A\[1, 1\] = nan"):
+            max_cover(A, k=1)
+    with pytest.raises(SolverError, match=r"A\[0, 1\] = inf"):
+        set_cover(sp.csr_array(np.array([[1.0, np.inf]])))
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -1.0])
+def test_nan_inf_or_negative_costs_and_weights_are_refused(bad: float) -> None:
+    A = sp.csc_array(np.eye(3))
+    with pytest.raises(SolverError, match=r"cost\[1\]"):
+        set_cover(A, [1.0, bad, 1.0])
+    with pytest.raises(SolverError, match=r"weights\[2\]"):
+        set_cover(A, weights=[1.0, 1.0, bad])
+    with pytest.raises(SolverError, match=r"weights\[2\]"):
+        max_cover(A, k=1, weights=[1.0, 1.0, bad])
+    with pytest.raises(SolverError, match=r"cost\[1\]"):
+        max_cover(A, budget=2.0, cost=[1.0, bad, 1.0])
+
+
+def test_the_callers_matrix_is_not_changed() -> None:
+    A = sp.csc_array((np.array([1, 0, 1], dtype=np.int8), np.array([0, 1, 1]),
+                      np.array([0, 2, 3])), shape=(2, 2))
+    before = (A.data.copy(), A.indices.copy(), A.indptr.copy())
+    assert set_cover(A).selected.tolist() == [0, 1]
+    assert [a.tolist() for a in (A.data, A.indices, A.indptr)] == \
+        [b.tolist() for b in before]
+
+
+def test_a_quick_call_does_not_import_the_compiled_kernels() -> None:
+    """Importing numba alone takes about a second: a call with too little
+    time for the compiled stages must not pay it."""
+    code = ("import sys, scipy.sparse as sp, numpy as np;"
+            "from siteplan.solve import SolveOptions, set_cover;"
+            "A = sp.random_array((3000, 300), density=0.05, random_state=0, format='csc');"
+            "set_cover(A, time_limit_s=1.0, options=SolveOptions(lp_nnz_limit=0));"
+            "print('numba' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
+
