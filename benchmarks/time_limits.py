@@ -79,7 +79,8 @@ def _run(case: str, limit: float, files: tuple[str, str], busy: bool, busy_max_s
             env = dict(os.environ, NUMBA_CACHE_DIR=cache)
             out = subprocess.run([python or sys.executable, "-c", CHILD,
                                   json.dumps([case, limit, *files])],
-                                 capture_output=True, text=True, env=env, timeout=600)
+                                 capture_output=True, text=True, env=env, timeout=600,
+                                 cwd=cache)  # not this checkout's folder: "-c" puts cwd first
     finally:
         for b in burners:
             b.kill()
@@ -130,7 +131,8 @@ def main() -> int:
                         cells.append(f"{r['elapsed']:.2f}")
                         if name == "this":
                             kept &= r["elapsed"] <= promise
-                        notes.append(f"{name} {'busy' if busy else 'quiet'}: value "
+                        notes.append(f"{name} ({Path(r['where']).parents[1].name}) "
+                                     f"{'busy' if busy else 'quiet'}: value "
                                      f"{r['value']:,.0f}, greedy cut {r['cut']}, "
                                      f"phases {r['phases']}")
                 ok &= kept

@@ -23,12 +23,14 @@ True
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from siteplan.config import PlanConfig, load_config
+from siteplan.errors import ConfigError
 from siteplan.planner import Plan, plan
 from siteplan.problem import build_problem
 from siteplan.sources.inputs import PlanInputs, load_inputs  # the one input loader
@@ -63,6 +65,34 @@ class PlanOutputs:
     config: PlanConfig
 
 
+def resolve_time_limit(given: float | None, configured: float) -> float:
+    """The solver's limit per milestone: ``given`` (``--time-limit``) or,
+    when None, the config's ``[solver] time_limit_s``.
+
+    A limit of 0 (or negative, NaN, infinite) is refused, not replaced by
+    the config's: no solve can keep it, and the config refuses it too. A
+    limit too short for the search still returns the greedy cover.
+
+    Examples
+    --------
+    >>> resolve_time_limit(None, 10.0), resolve_time_limit(2, 10.0)
+    (10.0, 2.0)
+    >>> resolve_time_limit(0, 10.0)
+    Traceback (most recent call last):
+    ...
+    siteplan.errors.ConfigError: --time-limit 0: give a positive number of seconds (the \
+config's [solver] time_limit_s is 10 s); a limit too short for the search returns the greedy cover.
+    """
+    if given is None:
+        return float(configured)
+    if isinstance(given, bool) or not isinstance(given, int | float) or not (
+            math.isfinite(given) and given > 0):
+        raise ConfigError(f"--time-limit {given!r}: give a positive number of seconds (the "
+                          f"config's [solver] time_limit_s is {configured:g} s); a limit too "
+                          "short for the search returns the greedy cover.")
+    return float(given)
+
+
 def analyses(result: Plan, inputs: PlanInputs, cfg: PlanConfig, *, time_limit_s: float,
              compare_radius: bool = False, progress: Progress | None = None
              ) -> dict[str, Any]:
@@ -87,7 +117,8 @@ def analyses(result: Plan, inputs: PlanInputs, cfg: PlanConfig, *, time_limit_s:
             assumptions=result.assumptions.override({"coverage.mode": "radius"}),
             allow_large=True, population=inputs.population, roads=inputs.roads)
         radius = plan(radius_problem, site_targets=result.site_targets, method=cfg.method,
-                      time_limit_s=time_limit_s, seed=cfg.seed)
+                      time_limit_s=time_limit_s, seed=cfg.seed,
+                      deterministic=cfg.deterministic)
         extra["radio_comparison"] = radio_comparison(result, radius)
     if result.capacity_model is not None:
         say("capacity: coverage-only comparison and traffic sensitivity")
@@ -147,11 +178,11 @@ def run(config: str | Path | PlanConfig, out: str | Path | None = None, *,
         from siteplan.io.atomic import check_writable_folder
 
         check_writable_folder(Path(out).absolute(), kind="plan", force=force)
+    limit_s = resolve_time_limit(time_limit_s, cfg.time_limit_s)  # before any heavy work
     say(f"reading inputs of {cfg.name!r}")
     inputs = load_inputs(cfg)
     for note in inputs.notes:
         say(note)
-    limit_s = time_limit_s or cfg.time_limit_s
     problem = build_problem(inputs.candidates, inputs.targets, landuse=inputs.landuse,
                             assumptions=cfg.assumptions, allow_large=allow_large,
                             progress=say, population=inputs.population, roads=inputs.roads)

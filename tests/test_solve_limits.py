@@ -145,3 +145,71 @@ def test_a_quick_call_does_not_import_the_compiled_kernels() -> None:
                          check=True)
     assert out.stdout.strip() == "False"
 
+
+
+def test_no_solve_prints_the_highs_banner(capfd: pytest.CaptureFixture[str]) -> None:
+    """Every path that runs HiGHS, in a fresh process (the banner comes at
+    the first ``Highs()`` of a process), prints nothing on stdout."""
+    code = """
+import numpy as np, scipy.sparse as sp
+from siteplan.solve import CapacityConstraints, max_cover, set_cover
+A = sp.random_array((400, 60), density=0.1, random_state=1, format="csc")
+set_cover(A, method="exact", time_limit_s=1)
+set_cover(A, time_limit_s=1)
+set_cover(A, target=0.8, time_limit_s=1)
+set_cover(A, cover_requirement=np.ones(400, int), time_limit_s=1)
+set_cover(A, capacity=CapacityConstraints(sp.csr_array(np.ones((1, 60))), [5.0]),
+          time_limit_s=1)
+max_cover(A, k=5, time_limit_s=1)
+max_cover(A, k=5, method="exact", time_limit_s=1)
+"""
+    capfd.readouterr()
+    subprocess.run([sys.executable, "-c", code], check=True)  # stdout inherited: captured
+    out = capfd.readouterr().out
+    assert out == "", out
+
+
+def test_time_limit_zero_is_refused_not_replaced_by_the_config() -> None:
+    from siteplan.datasets import sample_path
+    from siteplan.errors import ConfigError
+    from siteplan.project import resolve_time_limit, run
+
+    assert resolve_time_limit(None, 7.0) == 7.0
+    assert resolve_time_limit(0.5, 7.0) == 0.5
+    for bad in (0, 0.0, -1.0, float("nan"), float("inf")):
+        with pytest.raises(ConfigError, match="--time-limit .*positive number of seconds"):
+            resolve_time_limit(bad, 7.0)
+    with pytest.raises(ConfigError, match="--time-limit 0"):
+        run(sample_path("sample_county.toml"), None, time_limit_s=0)
+
+
+def test_the_radius_comparison_honours_deterministic_false(monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    """``[solver] deterministic = false`` reaches the radius-table plan too."""
+    from types import SimpleNamespace
+
+    import siteplan.project as project
+    import siteplan.report as report
+
+    seen: list[dict] = []
+
+    def fake_plan(problem: object, **kw: object) -> str:
+        seen.append(kw)
+        return "radius plan"
+
+    class Assumptions(dict):
+        def override(self, changes: dict) -> Assumptions:
+            return Assumptions(self, **changes)
+
+    monkeypatch.setattr(project, "plan", fake_plan)
+    monkeypatch.setattr(project, "build_problem", lambda *a, **k: "problem")
+    monkeypatch.setattr(report, "radio_comparison", lambda a, b: {"compared": b})
+    result = SimpleNamespace(assumptions=Assumptions({"coverage.mode": "link_budget"}),
+                             site_targets=None, capacity_model=None)
+    inputs = SimpleNamespace(notes=[], rejected={}, candidates=None, targets=None,
+                             landuse=None, population=None, roads=None)
+    for det in (False, True):
+        cfg = SimpleNamespace(method="auto", seed=3, deterministic=det)
+        extra = project.analyses(result, inputs, cfg, time_limit_s=2.0, compare_radius=True)
+        assert extra["radio_comparison"] == {"compared": "radius plan"}
+        assert seen[-1]["deterministic"] is det

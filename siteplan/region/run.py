@@ -265,7 +265,9 @@ def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     pc = cfg.plan
-    limit = float(time_limit_s or pc.time_limit_s)
+    from siteplan.project import resolve_time_limit  # 0 is refused, not replaced
+
+    limit = resolve_time_limit(time_limit_s, pc.time_limit_s)
     say(f"reading the inputs of {pc.name!r}")
     candidates, targets, landuse = read_inputs(pc)
     if cfg.units is not None:

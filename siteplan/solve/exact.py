@@ -8,6 +8,8 @@ for max cover. It can be restricted to a subset of the columns (a core).
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -33,8 +35,35 @@ class MipResult:
     optimal: bool
 
 
+_BANNER_LOCK = threading.Lock()
+_banner_done = False
+
+
+def _silence_banner() -> None:
+    """HiGHS prints its banner on the C stdout at the first ``Highs()`` of a
+    process, before any option can turn output off; make that first one
+    here with the stdout descriptor pointed at /dev/null (once per process;
+    forked children inherit the "printed" state), so no solve prints it."""
+    global _banner_done
+    with _BANNER_LOCK:
+        if _banner_done:
+            return
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as null:
+                os.dup2(null.fileno(), 1)
+                highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _banner_done = True
+
+
 def _highs(time_limit_s: float, seed: int, gap: float, presolve: bool = True,
            node_limit: int | None = None, cutoff: float | None = None) -> highspy.Highs:
+    """A HiGHS instance with its output off (no log, no banner)."""
+    _silence_banner()
     h = highspy.Highs()
     if cutoff is not None and np.isfinite(cutoff):
         h.setOptionValue("objective_bound", float(cutoff))
