@@ -35,9 +35,9 @@ from coverage_instances import disk_matrix
 from scipy.optimize import linprog
 
 from siteplan.solve import set_cover
-from siteplan.solve.dualascent import smoothed_dual_ascent
-from siteplan.solve.lagrange import subgradient
-from siteplan.solve.problem import build_problem
+from siteplan.solve.bounds.dualascent import smoothed_dual_ascent
+from siteplan.solve.bounds.lagrange import subgradient
+from siteplan.solve.instance import build_problem
 
 
 def lp_value(A: object, cost: np.ndarray, limit_s: float) -> tuple[float | None, float]:

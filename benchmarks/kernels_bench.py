@@ -27,8 +27,8 @@ import numpy as np
 from coverage_instances import disk_matrix
 
 from siteplan.solve import kernels
-from siteplan.solve.lagrange import initial_multipliers
-from siteplan.solve.problem import build_problem
+from siteplan.solve.bounds.lagrange import initial_multipliers
+from siteplan.solve.instance import build_problem
 
 
 def best_of(fn: object, repeat: int = 3) -> float:

@@ -17,9 +17,9 @@ import time
 from pathlib import Path
 
 import numpy as np
+from orlib import read_orlib
 
 from siteplan.solve import set_cover
-from siteplan.solve.orlib import read_orlib
 
 
 def main() -> int:

@@ -34,9 +34,9 @@ from coverage_instances import county
 from planner_instances import OUT, load
 
 from siteplan.solve import set_cover
-from siteplan.solve.exact import _cover_model, _highs, _solve
-from siteplan.solve.general import _model, build_general
-from siteplan.solve.problem import build_problem, check_preselected
+from siteplan.solve.exact.highs import _cover_model, _highs, _solve
+from siteplan.solve.instance import build_problem, check_preselected
+from siteplan.solve.paths.general import _model, build_general
 
 GENERATED = ((2000, 400), (5000, 1000), (10000, 2000))
 TARGETS = np.array([0.95, 0.9, 0.8, 0.7, 0.95, 0.9, 0.85, 0.75, 0.6])
@@ -66,7 +66,7 @@ def highs(kw: dict, limit: float, binary_y: bool = False) -> tuple[float, float,
     candidate, y per demand row in [0, 1] with ``y_i <= sum_j a_ij x_j``
     (continuous: integral at an optimum anyway), ``sum_{i in g} w_i y_i >=
     R_g``; with capacity rows or cover requirements the general model of
-    ``siteplan.solve.general`` (plus ``r_i y_i <= sum_j a_ij x_j``, y binary
+    ``siteplan.solve.paths.general`` (plus ``r_i y_i <= sum_j a_ij x_j``, y binary
     where ``r_i >= 2``, and ``M x >= d``). ``binary_y``: every y binary, as
     siteplan's own HiGHS runs see it."""
     if "capacity" in kw or "cover_requirement" in kw:

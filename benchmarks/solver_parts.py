@@ -33,9 +33,10 @@ from collections.abc import Callable
 import numpy as np
 from coverage_instances import FAMILIES, disk_matrix
 
-from siteplan.solve import greedy, reduce
-from siteplan.solve.exact import lp_bound
-from siteplan.solve.problem import Problem, build_problem
+from siteplan.solve.exact.highs import lp_bound
+from siteplan.solve.instance import Problem, build_problem
+from siteplan.solve.prep import reduce
+from siteplan.solve.search import greedy
 
 COVERAGE = [("uniform", 2000, 400), ("county", 2000, 400), ("county", 5000, 1000),
             ("county", 10000, 2000), ("county", 20000, 4000)]

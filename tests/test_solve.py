@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,9 +14,11 @@ from hypothesis import strategies as st
 
 from siteplan.errors import SolverError
 from siteplan.solve import max_cover, set_cover
-from siteplan.solve.orlib import read_orlib
 
 from .conftest import DATA
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from orlib import read_orlib  # noqa: E402  (benchmarks-only reader)
 
 
 @st.composite
@@ -134,9 +138,9 @@ def test_deterministic_for_seed():
     """The greedy, a proven ``auto`` result, and the local searches run for a
     fixed number of moves repeat exactly for a seed (a time-limited search
     depends on how far it got, which the clock decides)."""
-    from siteplan.solve.local import IteratedGreedy
-    from siteplan.solve.problem import build_problem
-    from siteplan.solve.rowweight import RowWeighting
+    from siteplan.solve.instance import build_problem
+    from siteplan.solve.search.local import IteratedGreedy
+    from siteplan.solve.search.rowweight import RowWeighting
 
     A = sp.random(300, 200, density=0.03, random_state=7, format="csc")
     cost = np.random.default_rng(1).integers(1, 50, 200)
@@ -160,8 +164,8 @@ def test_deterministic_for_seed():
 def test_row_reduction_keeps_every_feasible_choice(inst, target, data):
     """A column set reaches the target on the reduced rows exactly when it
     does on the original rows, so optimum and bounds carry over."""
-    from siteplan.solve.problem import build_problem
-    from siteplan.solve.reduce import reduce_rows
+    from siteplan.solve.instance import build_problem
+    from siteplan.solve.prep.reduce import reduce_rows
 
     A, cost, weights = inst
     p = build_problem(A, cost, weights=weights, target=target)
@@ -176,8 +180,8 @@ def test_row_reduction_keeps_every_feasible_choice(inst, target, data):
 def test_row_reduction_on_geometric_rows():
     """Identical rows merge with their weight; rows containing a must-cover
     row's columns go; a partial target keeps supersets."""
-    from siteplan.solve.problem import build_problem
-    from siteplan.solve.reduce import reduce_rows
+    from siteplan.solve.instance import build_problem
+    from siteplan.solve.prep.reduce import reduce_rows
 
     A = sp.csr_array([[1, 1, 0], [1, 1, 0], [1, 1, 1], [0, 0, 1], [0, 0, 0]])
     q, kept = reduce_rows(build_problem(A, weights=[1, 2, 1, 1, 1]))
@@ -191,8 +195,8 @@ def test_bitset_and_sorted_search_drop_the_same_rows(seed):
     """Containment tested on bit-packed rows (narrow matrices) and by sorted
     search (wide ones) finds the same dominated rows, across word borders
     (130 columns: three words)."""
-    from siteplan.solve import reduce
-    from siteplan.solve.problem import build_problem
+    from siteplan.solve.instance import build_problem
+    from siteplan.solve.prep import reduce
 
     rng = np.random.default_rng(seed)
     rows, cols = 3000, 130
@@ -213,9 +217,9 @@ def test_bitset_and_sorted_search_drop_the_same_rows(seed):
 def test_row_weighting_search_returns_a_cover_no_dearer(inst, data):
     import time
 
-    from siteplan.solve.greedy import greedy_cover
-    from siteplan.solve.problem import build_problem
-    from siteplan.solve.rowweight import row_weighting_search
+    from siteplan.solve.instance import build_problem
+    from siteplan.solve.search.greedy import greedy_cover
+    from siteplan.solve.search.rowweight import row_weighting_search
 
     A, cost, weights = inst
     p = build_problem(A, cost, weights=weights)
@@ -254,9 +258,9 @@ def test_local_portfolio_returns_a_cover_no_dearer(inst, target, data):
     than its start and no less than the optimum."""
     import time
 
-    from siteplan.solve.greedy import greedy_cover, remove_redundant
-    from siteplan.solve.local import local_portfolio
-    from siteplan.solve.problem import build_problem
+    from siteplan.solve.instance import build_problem
+    from siteplan.solve.search.greedy import greedy_cover, remove_redundant
+    from siteplan.solve.search.local import local_portfolio
 
     A, cost, weights = inst
     p = build_problem(A, cost, weights=weights, target=target)
@@ -275,9 +279,9 @@ def test_local_portfolio_returns_a_cover_no_dearer(inst, target, data):
 def test_iterated_greedy_dense_and_sparse_rebuilds_agree():
     """The dense-matrix rebuild (small cores) makes exactly the moves of the
     sparse one: same seed, same covers."""
-    from siteplan.solve import local
-    from siteplan.solve.greedy import greedy_cover
-    from siteplan.solve.problem import build_problem
+    from siteplan.solve.instance import build_problem
+    from siteplan.solve.search import local
+    from siteplan.solve.search.greedy import greedy_cover
 
     p = build_problem(*read_orlib(DATA / "orlib" / "scp41.txt.gz"))
     pre = np.zeros(0, np.int64)
@@ -295,9 +299,9 @@ def test_background_highs_is_interrupted_and_keeps_its_best():
     ``stop()`` and returns a cover no dearer than its start."""
     import time
 
-    from siteplan.solve.exact import BackgroundCover
-    from siteplan.solve.greedy import greedy_cover, remove_redundant
-    from siteplan.solve.problem import build_problem
+    from siteplan.solve.exact.highs import BackgroundCover
+    from siteplan.solve.instance import build_problem
+    from siteplan.solve.search.greedy import greedy_cover, remove_redundant
 
     rng = np.random.default_rng(0)
     A = sp.csc_array(rng.random((400, 2000)) < 0.05)
@@ -321,9 +325,9 @@ def test_background_highs_is_interrupted_and_keeps_its_best():
 def test_subgradient_bound_is_valid_and_its_cover_real(inst, target, data):
     """The Lagrangian bound never exceeds the optimum (with partial targets
     and preselected columns), and the cover it reports costs what it says."""
-    from siteplan.solve.greedy import greedy_cover, remove_redundant
-    from siteplan.solve.lagrange import subgradient
-    from siteplan.solve.problem import build_problem
+    from siteplan.solve.bounds.lagrange import subgradient
+    from siteplan.solve.instance import build_problem
+    from siteplan.solve.search.greedy import greedy_cover, remove_redundant
 
     A, cost, weights = inst
     frozen = np.flatnonzero(data.draw(st.lists(st.booleans(), min_size=A.shape[1],
@@ -344,9 +348,9 @@ def test_subgradient_closes_in_on_the_lp_bound(unicost):
     """On a geometric instance the subgradient gets within a few per cent of
     the LP value in 600 iterations (the step rule once stalled it at 60-85 %
     on large instances)."""
-    from siteplan.solve.exact import lp_bound
-    from siteplan.solve.lagrange import subgradient
-    from siteplan.solve.problem import build_problem
+    from siteplan.solve.bounds.lagrange import subgradient
+    from siteplan.solve.exact.highs import lp_bound
+    from siteplan.solve.instance import build_problem
 
     rng = np.random.default_rng(5)
     pts, sites = rng.random((4000, 2)), rng.random((600, 2))
@@ -368,8 +372,8 @@ def test_subgradient_closes_in_on_the_lp_bound(unicost):
 def test_core_columns_are_each_rows_cheapest(inst, per_row, data):
     """The core holds, for every row, its ``per_row`` columns of least reduced
     cost (ties by column index), every negative one and the forced ones."""
-    from siteplan.solve.lagrange import core_columns
-    from siteplan.solve.problem import build_problem
+    from siteplan.solve.bounds.lagrange import core_columns
+    from siteplan.solve.instance import build_problem
 
     A, cost, _ = inst
     p = build_problem(A, cost)
@@ -391,9 +395,9 @@ def test_swap_search_never_loses_weight_and_keeps_limits(inst, k, use_budget, da
     and never cover less than the start."""
     import time
 
-    from siteplan.solve.greedy import covered_weight, greedy_max_cover
-    from siteplan.solve.problem import build_problem
-    from siteplan.solve.swap import swap_search
+    from siteplan.solve.instance import build_problem
+    from siteplan.solve.search.greedy import covered_weight, greedy_max_cover
+    from siteplan.solve.search.swap import swap_search
 
     A, cost, weights = inst
     p = build_problem(A, cost, weights=weights)
@@ -415,9 +419,9 @@ def test_swap_search_improves_a_greedy_max_cover():
     one big column overlapping two disjoint halves."""
     import time
 
-    from siteplan.solve.greedy import covered_weight, greedy_max_cover
-    from siteplan.solve.problem import build_problem
-    from siteplan.solve.swap import swap_search
+    from siteplan.solve.instance import build_problem
+    from siteplan.solve.search.greedy import covered_weight, greedy_max_cover
+    from siteplan.solve.search.swap import swap_search
 
     left, right = np.zeros((8, 1), int), np.zeros((8, 1), int)
     left[:4], right[4:] = 1, 1
@@ -435,8 +439,8 @@ def test_swap_search_improves_a_greedy_max_cover():
 def test_eager_and_lazy_greedy_pick_the_same_columns(inst, target, data):
     """The eager greedy (narrow matrices) picks what the lazy heap picks, in
     the same order, preselected first (costs made tie-free)."""
-    from siteplan.solve import greedy
-    from siteplan.solve.problem import build_problem
+    from siteplan.solve.instance import build_problem
+    from siteplan.solve.search import greedy
 
     A, cost, weights = inst
     seed = data.draw(st.integers(0, 2**16))
@@ -444,29 +448,20 @@ def test_eager_and_lazy_greedy_pick_the_same_columns(inst, target, data):
     p = build_problem(A, cost, weights=weights, target=target)
     pre = np.flatnonzero(data.draw(st.lists(st.booleans(), min_size=p.n_cols,
                                              max_size=p.n_cols))[: p.n_cols])[:2]
-    picks = []
-    for limit in (10**9, 0):
-        greedy.EAGER_COLS_LIMIT, old = limit, greedy.EAGER_COLS_LIMIT
-        try:
-            picks.append(greedy.greedy_cover(p, pre).tolist())
-        finally:
-            greedy.EAGER_COLS_LIMIT = old
+    picks = [greedy.greedy_cover(p, pre, eager_cols_limit=limit).tolist()
+             for limit in (10**9, 0)]
     assert picks[0] == picks[1]
     assert p.feasible(picks[0])
 
 
 def test_eager_and_lazy_greedy_agree_on_orlib():
-    from siteplan.solve import greedy
-    from siteplan.solve.problem import build_problem
+    from siteplan.solve.instance import build_problem
+    from siteplan.solve.search import greedy
 
     p = build_problem(*read_orlib(DATA / "orlib" / "scp41.txt.gz"))
     pre = np.zeros(0, np.int64)
     eager = greedy.greedy_cover(p, pre)
-    old, greedy.EAGER_COLS_LIMIT = greedy.EAGER_COLS_LIMIT, 0
-    try:
-        lazy = greedy.greedy_cover(p, pre)
-    finally:
-        greedy.EAGER_COLS_LIMIT = old
+    lazy = greedy.greedy_cover(p, pre, eager_cols_limit=0)
     assert p.cost[eager].sum() == p.cost[lazy].sum()
     assert sorted(eager.tolist()) == sorted(lazy.tolist())
 
@@ -477,8 +472,8 @@ def test_remove_redundant_matches_the_plain_loop(inst, data):
     """Pre-filtering the columns that could go changes nothing: the result is
     the one-column-at-a-time loop's (dearest first), with groups and partial
     targets."""
-    from siteplan.solve.greedy import remove_redundant
-    from siteplan.solve.problem import build_problem
+    from siteplan.solve.instance import build_problem
+    from siteplan.solve.search.greedy import remove_redundant
 
     A, cost, weights = inst
     n_groups = data.draw(st.integers(1, 3))
@@ -532,8 +527,8 @@ def test_max_cover_lagrangian_bound_is_valid(inst, k, use_budget, data):
     preselected columns, counts and budgets."""
     import time
 
-    from siteplan.solve.maxbound import max_cover_upper_bound
-    from siteplan.solve.problem import build_problem
+    from siteplan.solve.bounds.maxbound import max_cover_upper_bound
+    from siteplan.solve.instance import build_problem
 
     A, cost, weights = inst
     p = build_problem(A, cost, weights=weights)
@@ -558,8 +553,8 @@ def test_max_cover_lagrangian_bound_reaches_the_lp(use_budget):
 
     from scipy.optimize import linprog
 
-    from siteplan.solve.maxbound import max_cover_upper_bound
-    from siteplan.solve.problem import build_problem
+    from siteplan.solve.bounds.maxbound import max_cover_upper_bound
+    from siteplan.solve.instance import build_problem
 
     rng = np.random.default_rng(7)
     pts, sites = rng.random((3000, 2)), rng.random((400, 2))

@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from siteplan.solve import SolveOptions, set_cover
-from siteplan.solve.blocklocal import regional_search, regions
-from siteplan.solve.dualascent import smoothed_dual_ascent
-from siteplan.solve.greedy import greedy_cover, remove_redundant
+from siteplan.solve.bounds.dualascent import smoothed_dual_ascent
+from siteplan.solve.instance import build_problem
 from siteplan.solve.kernels import bfs_order, permute_csr
-from siteplan.solve.problem import build_problem
+from siteplan.solve.search.blocklocal import regional_search, regions
+from siteplan.solve.search.greedy import greedy_cover, remove_redundant
 
 
 def lp_value(A: sp.csc_array, cost: np.ndarray, pre: np.ndarray) -> float:

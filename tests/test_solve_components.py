@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from siteplan.solve import CapacityConstraints, set_cover
-from siteplan.solve.auto import Clock
-from siteplan.solve.components import plain, split, split_cover
-from siteplan.solve.general import build_general
+from siteplan.solve.clock import Clock
 from siteplan.solve.options import SolveOptions
+from siteplan.solve.paths.general import build_general, plain
+from siteplan.solve.paths.pieces import split, split_cover
 
 
 @st.composite
@@ -88,7 +88,8 @@ def test_split_gives_the_unsplit_optimum_and_a_valid_bound(inst):
                       cover_requirement=None, capacity=capacity)
     opts = SolveOptions(deterministic=True)
     pre_arr = np.array(sorted(pre), dtype=np.int64)
-    res = split_cover(g, pre_arr, Clock(time.perf_counter(), 10.0, opts), 0, opts, min_nnz=0)
+    opts = opts.with_(split_min_nnz=0)
+    res = split_cover(g, pre_arr, Clock(time.perf_counter(), 10.0, opts), 0, opts)
     best = brute_force(dense, cost, weights, groups, target, capacity, pre)
     if res is None:  # one piece or nothing left: the whole problem as usual
         res = set_cover(A, cost, weights=weights, target=target, groups=groups,

@@ -146,12 +146,12 @@ def test_max_cover_keeps_its_limit():
     assert res.upper_bound >= res.covered_weight
 
 
-def test_old_time_limit_keyword_still_works_with_a_warning():
+def test_the_old_time_limit_keyword_is_gone():
+    """0.x's ``time_limit=`` was dropped (one name per concept)."""
     A = sp.csc_array(np.eye(3, dtype=np.int8))
-    with pytest.warns(DeprecationWarning, match="time_limit_s"):
-        res = set_cover(A, time_limit=2)
-    assert res.selected.tolist() == [0, 1, 2]
-    with pytest.warns(DeprecationWarning, match="time_limit_s"):
+    with pytest.raises(TypeError, match="time_limit"):
+        set_cover(A, time_limit=2)
+    with pytest.raises(TypeError, match="time_limit"):
         max_cover(A, k=1, time_limit=2)
 
 
@@ -196,7 +196,7 @@ def _solve_in_worker(seed: int) -> list[int]:
 def test_solver_runs_in_a_daemonic_pool_worker():
     """Pool workers may not start children ("daemonic processes are not
     allowed to have children"): the solver then runs HiGHS in the worker."""
-    from siteplan.solve.problem import build_problem
+    from siteplan.solve.instance import build_problem
 
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(1) as pool:

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from siteplan.solve.exact import mip_cover
-from siteplan.solve.fixing import shrink
-from siteplan.solve.problem import build_problem
+from siteplan.solve.exact.highs import mip_cover
+from siteplan.solve.instance import build_problem
+from siteplan.solve.prep.fixing import shrink
 
 from .test_solve import brute_force, instances
 

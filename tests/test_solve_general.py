@@ -101,8 +101,8 @@ def test_general_cover_is_feasible_bounded_and_optimal_when_claimed(inst, method
 def test_general_bound_without_the_lp_is_valid(inst):
     """The fallback bound (single-cover Lagrangian, capacity knapsacks) used
     when the LP is too big never exceeds the optimum."""
-    from siteplan.solve.general import build_general, relaxation_bound
-    from siteplan.solve.problem import check_preselected
+    from siteplan.solve.instance import check_preselected
+    from siteplan.solve.paths.general import build_general, relaxation_bound
 
     A, cost, weights, r, groups, target, capacity, pre = inst
     g = build_general(A, cost, weights=weights, target=target, groups=groups,

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 from siteplan.errors import SolverError
 from siteplan.solve import max_cover, set_cover
-from siteplan.solve.greedy import greedy_cover, greedy_max_cover, remove_redundant
-from siteplan.solve.problem import build_problem
+from siteplan.solve.instance import build_problem
+from siteplan.solve.search.greedy import greedy_cover, greedy_max_cover, remove_redundant
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from coverage_instances import disk_matrix  # noqa: E402

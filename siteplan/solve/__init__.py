@@ -15,10 +15,10 @@ greedy
     Lazy (CELF) greedy plus redundant-column removal; the bound is one
     Lagrangian evaluation at Beasley's starting multipliers.
 auto
-    Redundant rows dropped (:mod:`siteplan.solve.reduce`), the greedy, the
+    Redundant rows dropped (:mod:`siteplan.solve.prep.reduce`), the greedy, the
     LP bound (or Lagrangian when the LP is too big), then HiGHS on the whole
     MILP (or a core) in a child process beside the local searches, stopping
-    as soon as the cover is proven optimal (:mod:`siteplan.solve.auto`).
+    as soon as the cover is proven optimal (:mod:`siteplan.solve.paths.auto`).
 exact
     HiGHS MILP on the whole problem, warm-started with the greedy cover,
     stopping at the time limit with its best solution and bound.
@@ -42,9 +42,9 @@ True
 from __future__ import annotations
 
 from siteplan.solve.cover import METHODS, set_cover
-from siteplan.solve.general import CapacityConstraints
 from siteplan.solve.maxcover import max_cover
 from siteplan.solve.options import SolveOptions
+from siteplan.solve.paths.general import CapacityConstraints
 from siteplan.solve.results import MaxCoverResult, SetCoverResult
 
 __all__ = ["METHODS", "CapacityConstraints", "MaxCoverResult", "SetCoverResult",

@@ -1,7 +1,7 @@
 """Compiled inner loops (numba) for the city-scale solver stages.
 
 Every kernel works on the CSC / CSR index arrays of a
-:class:`siteplan.solve.problem.Problem` and releases the GIL (``nogil``), so
+:class:`siteplan.solve.instance.Problem` and releases the GIL (``nogil``), so
 two threads can split a pass over the columns. They are compiled on first
 use and cached on disk (``cache=True``); the first call in a fresh
 environment costs a few seconds of compilation, later processes load them.

@@ -17,17 +17,22 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from siteplan.errors import SolverError
-from siteplan.solve.auto import Clock, lap
-from siteplan.solve.child import ChildRun, can_fork
-from siteplan.solve.cover import check_method, check_time
-from siteplan.solve.exact import mip_max_cover
-from siteplan.solve.greedy import covered_weight, greedy_max_cover
-from siteplan.solve.maxbound import best_completion, max_cover_upper_bound
+from siteplan.solve.bounds.maxbound import best_completion, max_cover_upper_bound
+from siteplan.solve.clock import Clock, lap
+from siteplan.solve.exact.child import ChildRun, can_fork
+from siteplan.solve.exact.highs import mip_max_cover
+from siteplan.solve.instance import (
+    Problem,
+    build_problem,
+    check_method,
+    check_preselected,
+    check_time,
+)
 from siteplan.solve.options import SolveOptions, resolve
-from siteplan.solve.problem import Problem, build_problem, check_preselected
-from siteplan.solve.reduce import reduce_rows
-from siteplan.solve.results import MaxCoverResult, deprecated_time_limit
-from siteplan.solve.swap import swap_search
+from siteplan.solve.prep.reduce import reduce_rows
+from siteplan.solve.results import MaxCoverResult
+from siteplan.solve.search.greedy import covered_weight, greedy_max_cover
+from siteplan.solve.search.swap import swap_search
 
 
 def _submodular_bound(p: Problem, selected: np.ndarray, pre: np.ndarray, k: int | None,
@@ -66,29 +71,29 @@ def _check_size(p: Problem, pre: np.ndarray, k: int | None, budget: float | None
 
 
 def _mip(p: Problem, k: int | None, budget: float | None, start: np.ndarray, pre: np.ndarray,
-         deadline: float, seed: int, nodes: int | None) -> object:
+         deadline: float, seed: int, nodes: int | None, presolve_min_s: float) -> object:
     limit = 1e7 if deadline == np.inf else max(deadline - time.perf_counter(), 0.01)
     return mip_max_cover(p, k=k, budget=budget, start=start, preselected=pre,
-                         time_limit_s=limit, seed=seed, node_limit=nodes)
+                         time_limit_s=limit, seed=seed, node_limit=nodes,
+                         presolve_min_s=presolve_min_s)
 
 
 def max_cover(A: object, k: int | None = None, *, weights: ArrayLike | None = None,
               cost: ArrayLike | None = None, budget: float | None = None,
               preselected: ArrayLike | None = None, time_limit_s: float | None = None,
               seed: int = 0, method: str = "auto", options: SolveOptions | None = None,
-              deterministic: bool | None = None,
-              time_limit: float | None = None) -> MaxCoverResult:
+              deterministic: bool | None = None) -> MaxCoverResult:
     """At most ``k`` columns (or total cost within ``budget``) covering most weight.
 
     ``k`` and ``budget`` count the preselected columns too. ``auto`` runs
     the greedy, then the swap search (exchange a chosen column for another
     while that covers more), the Lagrangian upper bound
-    (:mod:`siteplan.solve.maxbound`, close to the LP relaxation's value),
+    (:mod:`siteplan.solve.bounds.maxbound`, close to the LP relaxation's value),
     then HiGHS (warm-started, in a child process killed at the limit) when
     the instance is small enough, within ``time_limit_s``; the upper bound
     is the least of the submodular, the Lagrangian (rounded down for
-    whole-number weights) and the MILP bound. ``options``, ``deterministic``
-    and ``time_limit`` (deprecated) as for :func:`siteplan.solve.set_cover`.
+    whole-number weights) and the MILP bound. ``options`` and
+    ``deterministic`` as for :func:`siteplan.solve.set_cover`.
 
     Raises
     ------
@@ -97,7 +102,6 @@ def max_cover(A: object, k: int | None = None, *, weights: ArrayLike | None = No
         smaller than the preselected count, negative budget, bad matrix.
     """
     start_time = time.perf_counter()
-    time_limit_s = deprecated_time_limit(time_limit_s, time_limit, "max_cover")
     check_method(method)
     check_time(time_limit_s)
     opts = resolve(options, deterministic)
@@ -127,7 +131,7 @@ def max_cover(A: object, k: int | None = None, *, weights: ArrayLike | None = No
         t = lap(details, "swap_and_bound", t)
     if not optimal and (method == "exact" or (method == "auto" and small and can_fork())):
         selected, best_w, upper, optimal = _exact(p, pre, k, budget, selected, best_w, upper,
-                                                  clock, seed, method, details)
+                                                  clock, seed, method, details, opts)
         t = lap(details, "highs", t)
     upper = max(upper, best_w)
     total_w = float(original.weights.sum())
@@ -165,7 +169,8 @@ def _improve(p: Problem, pre: np.ndarray, k: int | None, budget: float | None,
     share = opts.swap_share_before_highs if small else 1 - opts.wrap_up_share \
         - opts.max_bound_share
     swap_end = clock.soft if det else min(clock.soft, clock.start + share * limit)
-    swapped = swap_search(p, selected, pre, budget=budget, deadline=swap_end)
+    swapped = swap_search(p, selected, pre, budget=budget, deadline=swap_end,
+                          patience_columns=opts.swap_patience_columns)
     got = covered_weight(p, swapped)
     if got > best_w + 1e-12:
         selected, best_w = swapped, got
@@ -179,18 +184,21 @@ def _improve(p: Problem, pre: np.ndarray, k: int | None, budget: float | None,
         bound_end = min(bound_end, time.perf_counter() + opts.max_bound_share * limit)
     lagrangian, _ = max_cover_upper_bound(p, k=k, budget=budget, preselected=pre,
                                           covered_weight=best_w, deadline=bound_end,
-                                          max_iterations=min(iterations, 2000))
+                                          max_iterations=min(iterations, 2000),
+                                          threaded_nnz=opts.threaded_nnz)
     upper = min(upper, _floor_if(bool(np.all(p.weights % 1 == 0)), lagrangian))
     return selected, best_w, upper
 
 
 def _exact(p: Problem, pre: np.ndarray, k: int | None, budget: float | None,
            selected: np.ndarray, best_w: float, upper: float, clock: Clock, seed: int,
-           method: str, details: dict) -> tuple[np.ndarray, float, float, bool]:
+           method: str, details: dict,
+           opts: SolveOptions) -> tuple[np.ndarray, float, float, bool]:
     """HiGHS (warm-started) in a child killed at the deadline: the choice,
     its covered weight, the upper bound and whether it is proven."""
     deadline = clock.hard if method == "exact" else clock.soft
-    run = ChildRun(_mip, (p, k, budget, selected, pre, deadline, seed, None),
+    run = ChildRun(_mip, (p, k, budget, selected, pre, deadline, seed, None,
+                          opts.max_cover_presolve_min_s),
                    kill_at=clock.kill)
     mip = run.result()
     details["highs"] = "killed" if run.killed else "returned"

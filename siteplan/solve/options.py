@@ -87,11 +87,11 @@ class SolveOptions:
         Share of the time left for the subgradient bound when the LP is too big.
     dual_ascent_nnz : int
         Full covers with at least this many nonzeros get the smoothed dual
-        ascent (:mod:`siteplan.solve.dualascent`) instead of the subgradient
+        ascent (:mod:`siteplan.solve.bounds.dualascent`) instead of the subgradient
         when the LP is not solved.
     regional_nnz_limit : int
         Full covers with more nonzeros than this are improved region by
-        region (:mod:`siteplan.solve.blocklocal`) instead of on a core.
+        region (:mod:`siteplan.solve.search.blocklocal`) instead of on a core.
     compile_s : float
         Seconds that must be left for the compiled stages (dual ascent,
         regional search) when their numba kernels are not loaded in the
@@ -126,6 +126,48 @@ class SolveOptions:
         Row reduction: widest row tested for containment on bit-packed rows.
     dense_cells : int
         Iterated greedy: largest core kept as a dense matrix.
+    split_min_nnz : int
+        Smallest problem (nonzeros) tried in independent pieces
+        (:mod:`siteplan.solve.paths.pieces`); smaller ones are solved whole.
+    small_piece_nnz : int
+        Largest piece (nonzeros of its coverage rows) proven by HiGHS in a
+        child; larger ones get ``auto`` with a share of the time.
+    piece_nodes_per_s : float
+        Deterministic mode: HiGHS branch-and-bound nodes per second of a
+        piece's share.
+    big_piece_lagrange_share : float
+        Share of a large piece's work for the subgradient when its LP runs
+        beside.
+    piece_share_stretch : float
+        Most a piece may stretch its share (by size) of the time its worker
+        has left.
+    piece_batch_nnz : int
+        Most nonzeros of small pieces joined into one HiGHS model (0: none;
+        HiGHS proves separate models much sooner than one block-diagonal one).
+    min_pieces : int
+        Fewest pieces worth splitting for.
+    split_share : float
+        Deterministic mode: share of the limit kept for splitting and combining.
+    combine_share : float
+        Share of the time kept at the end of a split for the fallbacks and the sum.
+    threaded_nnz : int
+        Smallest matrix whose bound steps (subgradient, dual ascent, max
+        cover's bound) run on two threads.
+    rows_per_region : int
+        Regional search: rows per region.
+    min_region_s : float
+        Regional search: least time slice of a region.
+    swap_patience_columns : int
+        ``max_cover``'s swap search: columns looked at without an improving
+        exchange before it stops.
+    max_cover_presolve_min_s : float
+        Shortest limit at which ``max_cover``'s MILP keeps HiGHS's presolve.
+    general_exact_nnz_limit : int
+        Multicover and capacity problems: largest MILP (nonzeros of the
+        coverage and capacity rows) HiGHS runs on beside the bound.
+    general_bound_share : float
+        Multicover and capacity problems: share of the time left for the
+        Lagrangian/knapsack bound when the LP is not solved.
     """
 
     deterministic: bool = False
@@ -164,6 +206,22 @@ class SolveOptions:
     eager_cols_limit: int = 20_000
     bitset_words_per_row: int = 256
     dense_cells: int = 4_000_000
+    split_min_nnz: int = 20_000
+    small_piece_nnz: int = 60_000
+    piece_nodes_per_s: float = 400.0
+    big_piece_lagrange_share: float = 0.15
+    piece_share_stretch: float = 3.0
+    piece_batch_nnz: int = 0
+    min_pieces: int = 2
+    split_share: float = 0.1
+    combine_share: float = 0.05
+    threaded_nnz: int = 1_000_000
+    rows_per_region: int = 10_000
+    min_region_s: float = 0.05
+    swap_patience_columns: int = 200
+    max_cover_presolve_min_s: float = 30.0
+    general_exact_nnz_limit: int = 1_600_000
+    general_bound_share: float = 0.3
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -227,4 +285,7 @@ def resolve(options: SolveOptions | None, deterministic: bool | None = None) -> 
     return options
 
 
-__all__ = ["SolveOptions", "resolve"]
+#: the defaults, for the stages called without an options object
+DEFAULTS = SolveOptions()
+
+__all__ = ["DEFAULTS", "SolveOptions", "resolve"]

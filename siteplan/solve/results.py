@@ -11,7 +11,6 @@ Examples
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -110,17 +109,6 @@ class MaxCoverResult:
     def covered_share(self) -> float:
         """Same as ``covered``: the covered share of the row weight."""
         return self.covered
-
-
-def deprecated_time_limit(time_limit_s: float | None, time_limit: float | None,
-                          where: str) -> float | None:
-    """``time_limit_s``, or the old ``time_limit`` keyword with a
-    DeprecationWarning (it is the same thing, in seconds)."""
-    if time_limit is None:
-        return time_limit_s
-    warnings.warn(f"{where}(time_limit=...) is deprecated; use time_limit_s=... (seconds).",
-                  DeprecationWarning, stacklevel=3)
-    return time_limit if time_limit_s is None else time_limit_s
 
 
 __all__ = ["MaxCoverResult", "SetCoverResult"]

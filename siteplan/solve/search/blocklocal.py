@@ -13,7 +13,7 @@ own small problem:
 * the rows to cover are those only free columns cover (incremental cover
   counts over the whole map say which);
 * the candidates are every column covering one of those rows;
-* :func:`siteplan.solve.local.local_portfolio` (row-weighting search and
+* :func:`siteplan.solve.search.local.local_portfolio` (row-weighting search and
   iterated greedy) runs on that problem from the free columns for the
   region's share of the time, and its cover replaces them when cheaper.
 
@@ -32,13 +32,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from siteplan.solve import kernels
-from siteplan.solve.local import local_portfolio
-from siteplan.solve.problem import Problem, _ranges, build_problem
-
-#: rows (needing cover) per region of the regional search
-ROWS_PER_REGION = 10_000
-#: least seconds a region's search is given (fewer regions per round otherwise)
-MIN_REGION_S = 0.05
+from siteplan.solve.instance import Problem, _ranges, build_problem
+from siteplan.solve.options import DEFAULTS
+from siteplan.solve.search.local import local_portfolio
 
 
 def regions(p: Problem, rows_per_region: int, seed: int = 0,
@@ -52,7 +48,7 @@ def regions(p: Problem, rows_per_region: int, seed: int = 0,
 
     Examples
     --------
-    >>> from siteplan.solve.problem import build_problem
+    >>> from siteplan.solve.instance import build_problem
     >>> A = sp.csc_array(np.eye(8) + np.eye(8, k=1))   # a path of 8 rows
     >>> lab = regions(build_problem(A), 4)
     >>> sorted(set(lab.tolist())), bool(lab[0] != lab[7])
@@ -78,9 +74,10 @@ def _subproblem(p: Problem, rows: np.ndarray) -> tuple[Problem, np.ndarray]:
 
 def regional_search(p: Problem, selected: np.ndarray, preselected: np.ndarray,
                     deadline: float, *, prices: np.ndarray | None = None,
-                    rows_per_region: int = ROWS_PER_REGION, seed: int = 0,
+                    rows_per_region: int = DEFAULTS.rows_per_region, seed: int = 0,
                     stop_at: float = -np.inf, details: dict | None = None,
-                    max_rounds: int = 1000) -> np.ndarray:
+                    max_rounds: int = 1000,
+                    min_region_s: float = DEFAULTS.min_region_s) -> np.ndarray:
     """Improve the full cover ``selected`` region by region (module notes)
     until ``deadline`` (``time.perf_counter()``), ``max_rounds`` rounds, or
     a cover costing ``stop_at`` or less.
@@ -112,7 +109,7 @@ def regional_search(p: Problem, selected: np.ndarray, preselected: np.ndarray,
 
     Examples
     --------
-    >>> from siteplan.solve.problem import build_problem
+    >>> from siteplan.solve.instance import build_problem
     >>> n = 60
     >>> A = sp.csc_array(np.eye(n) + np.eye(n, k=1) + np.eye(n, k=-1))
     >>> p = build_problem(A)
@@ -140,7 +137,7 @@ def regional_search(p: Problem, selected: np.ndarray, preselected: np.ndarray,
             now = time.perf_counter()
             if now >= deadline or total <= stop_at:
                 break
-            slice_s = max((deadline - now) / (k - pos), MIN_REGION_S)
+            slice_s = max((deadline - now) / (k - pos), min_region_s)
             free = np.flatnonzero(chosen & ~fixed & (col_label == b))
             if free.size == 0:
                 continue
@@ -173,4 +170,4 @@ def regional_search(p: Problem, selected: np.ndarray, preselected: np.ndarray,
     return np.flatnonzero(chosen)
 
 
-__all__ = ["ROWS_PER_REGION", "regional_search", "regions"]
+__all__ = ["regional_search", "regions"]

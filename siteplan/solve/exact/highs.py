@@ -18,10 +18,8 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from siteplan.solve.problem import Problem
-
-#: shortest time limit (s) at which the max-cover MIP keeps HiGHS's presolve
-MAX_COVER_PRESOLVE_MIN_S = 30.0
+from siteplan.solve.instance import Problem
+from siteplan.solve.options import DEFAULTS
 
 
 @dataclass(frozen=True)
@@ -217,7 +215,7 @@ class BackgroundCover:
     Examples
     --------
     >>> import scipy.sparse as sp
-    >>> from siteplan.solve.problem import build_problem
+    >>> from siteplan.solve.instance import build_problem
     >>> p = build_problem(sp.csc_array([[1, 1, 0], [0, 1, 1]]), [1.0, 3.0, 1.0])
     >>> run = BackgroundCover(p, np.arange(3), start=np.array([1]),
     ...                       preselected=np.zeros(0, int), time_limit_s=5.0)
@@ -284,7 +282,7 @@ def lp_bound(p: Problem, preselected: np.ndarray, *, time_limit_s: float, seed: 
     Lagrangian multipliers (one per row of A). None if not solved in time.
 
     ``presolve=False`` skips HiGHS's presolve: on rows already reduced
-    (:func:`siteplan.solve.reduce.reduce_rows`) it costs more than it saves
+    (:func:`siteplan.solve.prep.reduce.reduce_rows`) it costs more than it saves
     (OR-Library and county instances: 1.1-2x faster without it).
     """
     m = _cover_model(p, np.arange(p.n_cols), preselected)
@@ -301,8 +299,10 @@ def lp_bound(p: Problem, preselected: np.ndarray, *, time_limit_s: float, seed: 
 
 def mip_max_cover(p: Problem, *, k: int | None, budget: float | None, start: np.ndarray,
                   preselected: np.ndarray, time_limit_s: float, seed: int = 0,
-                  node_limit: int | None = None) -> MipResult | None:
-    """Maximum covered weight with at most ``k`` columns or within ``budget``."""
+                  node_limit: int | None = None,
+                  presolve_min_s: float = DEFAULTS.max_cover_presolve_min_s) -> MipResult | None:
+    """Maximum covered weight with at most ``k`` columns or within ``budget``
+    (HiGHS's presolve only from ``presolve_min_s`` seconds)."""
     full = sp.csc_array((np.ones(p.col_rows.size), p.col_rows, p.col_ptr),
                         shape=(p.n_rows, p.n_cols))
     rows = np.flatnonzero(p.coverable & (p.weights > 0))
@@ -319,7 +319,7 @@ def mip_max_cover(p: Problem, *, k: int | None, budget: float | None, start: np.
     x0[n:] = p.covered_rows(start)[rows]
     # HiGHS's presolve does not look at the clock often: on a 20,000-row
     # max-cover model it ran 7 s past a 2 s limit, so short runs skip it
-    h = _highs(time_limit_s, seed, 1e-6, presolve=time_limit_s >= MAX_COVER_PRESOLVE_MIN_S,
+    h = _highs(time_limit_s, seed, 1e-6, presolve=time_limit_s >= presolve_min_s,
                node_limit=node_limit)
     values, obj, bound, optimal = _solve(
         h, "max", np.concatenate([np.zeros(n), p.weights[rows]]), lower, np.ones(n + r),

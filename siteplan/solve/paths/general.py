@@ -51,15 +51,16 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike
 
 from siteplan.errors import SolverError
-from siteplan.solve.auto import Clock, cost_unit, lap, optimal_at, quick_bound, round_up
-from siteplan.solve.child import ChildRun, can_fork
-from siteplan.solve.cover import solve_problem
-from siteplan.solve.exact import MipResult, _highs, _solve
-from siteplan.solve.greedy import greedy_cover, remove_redundant
-from siteplan.solve.lagrange import subgradient
+from siteplan.solve.bounds.lagrange import quick_bound, subgradient
+from siteplan.solve.bounds.proof import cost_unit, optimal_at, round_up
+from siteplan.solve.clock import Clock, lap
+from siteplan.solve.exact.child import ChildRun, can_fork
+from siteplan.solve.exact.highs import MipResult, _highs, _solve
+from siteplan.solve.instance import Problem, build_problem
 from siteplan.solve.options import SolveOptions
-from siteplan.solve.problem import Problem, build_problem, check_preselected
+from siteplan.solve.paths.single import solve_problem
 from siteplan.solve.results import SetCoverResult
+from siteplan.solve.search.greedy import greedy_cover, remove_redundant
 
 
 @dataclass(frozen=True)
@@ -201,7 +202,13 @@ def build_general(A: object, cost: ArrayLike | None, *, weights: ArrayLike | Non
     return General(p, r, cap, need, shortfall)
 
 
-def _greedy(g: General, pre: np.ndarray) -> np.ndarray:
+def plain(p: Problem) -> General:
+    """A problem without capacity rows as a :class:`General`."""
+    return General(p, np.ones(p.n_rows, dtype=np.int64), sp.csc_array((0, p.n_cols)),
+                   np.zeros(0), np.zeros(0))
+
+
+def general_greedy(g: General, pre: np.ndarray) -> np.ndarray:
     """Lazy greedy on cost per unit of capped progress (see the module notes)."""
     p, r = g.p, g.r
     counts = g.counts(pre)
@@ -293,7 +300,7 @@ def prune(g: General, selected: np.ndarray, keep: np.ndarray) -> np.ndarray:
 
 
 def _model(g: General, pre: np.ndarray) -> tuple:
-    """The MILP's arrays for :func:`siteplan.solve.exact._solve` and the
+    """The MILP's arrays for :func:`siteplan.solve.exact.highs._solve` and the
     number of x columns."""
     p, r = g.p, g.r
     n = p.n_cols
@@ -318,7 +325,7 @@ def _model(g: General, pre: np.ndarray) -> tuple:
         lo += [np.full(n_y, -np.inf), p.required * (1 - 1e-9)]
         hi += [np.zeros(n_y), np.full(p.n_groups, np.inf)]
         c = np.concatenate([p.cost, np.zeros(n_y)])
-        # y binary (see siteplan.solve.exact._cover_model)
+        # y binary (see siteplan.solve.exact.highs._cover_model)
         integer = np.ones(n + n_y, bool)
         lower_all = np.concatenate([lower, np.zeros(n_y)])
         upper = np.ones(n + n_y)
@@ -404,100 +411,129 @@ def relaxation_bound(g: General, pre: np.ndarray, best_cost: float, selected: np
     return bound
 
 
-def general_cover(A: object, cost: ArrayLike | None, *, weights: ArrayLike | None,
-                  target: float | ArrayLike, preselected: ArrayLike | None, clock: Clock,
-                  seed: int, method: str, groups: ArrayLike | None,
-                  cover_requirement: ArrayLike | None, capacity: object | None,
-                  options: SolveOptions, general: General | None = None) -> SetCoverResult:
+def general_cover(g: General, pre: np.ndarray, clock: Clock, seed: int, method: str,
+                  options: SolveOptions) -> SetCoverResult:
     """:func:`siteplan.solve.set_cover` with ``cover_requirement`` or
-    ``capacity`` (the checks and the time limit as there); ``general``: the
-    same problem already built by :func:`build_general` (not built again)."""
+    ``capacity`` on the checked problem ``g`` (:func:`build_general`) with
+    the must-choose columns ``pre``: a greedy cover, ``auto`` on the
+    single-cover relaxation when its greedy cover fits, then HiGHS on the
+    whole MILP beside the LP (or Lagrangian/knapsack) bound."""
     details: dict = {"deterministic": options.deterministic, "model": "general"}
-    g = general if general is not None else build_general(
-        A, cost, weights=weights, target=target, groups=groups,
-        cover_requirement=cover_requirement, capacity=capacity)
     p = g.p
-    pre = check_preselected(preselected, p.n_cols)
     t = lap(details, "input", clock.start)
     relaxed_problem = single_cover(g)
     # the single-cover greedy (fast, vectorised) first: when its cover meets
     # the cover requirements and capacity rows it stands for the general one
     probe = remove_redundant(relaxed_problem, greedy_cover(relaxed_problem, pre), pre)
     fits = g.feasible(probe)
-    selected = prune(g, probe, pre) if fits else _greedy(g, pre)
+    selected = prune(g, probe, pre) if fits else general_greedy(g, pre)
     best_cost = float(p.cost[selected].sum())
     details["greedy_cost"] = best_cost
     t = lap(details, "greedy", t)
     unit = cost_unit(p.cost)
     bound = -np.inf
     if method == "auto" and fits:
-        # the relaxation's greedy cover meets the cover requirements and
-        # capacity rows, so they are unlikely to bind: ``auto`` on the
-        # single-cover relaxation (row reduction, shrinking, local search,
-        # HiGHS) first; its bound holds here, and when its cover meets them
-        # too it is the optimum (planner milestones where capacity does not
-        # bind). Otherwise HiGHS on the whole model below.
-        share = options.single_cover_share
-        sub = Clock(time.perf_counter(), share * (clock.limit if options.deterministic
-                                                  else max(clock.left(), 0.0)), options)
-        sub_details: dict = {"deterministic": options.deterministic}
-        relaxed, relaxed_cost, bound, relaxed_optimal = solve_problem(
-            relaxed_problem, pre, sub, seed, "auto", sub_details, options)
-        details["single_cover"] = {"cost": relaxed_cost, "bound": bound,
-                                   "optimal": relaxed_optimal,
-                                   "phase_s": sub_details.get("phase_s", {})}
-        details.setdefault("deterministic_cut", []).extend(
-            sub_details.get("deterministic_cut", []))
-        if not details["deterministic_cut"]:
-            del details["deterministic_cut"]
-        if relaxed_cost < best_cost - 1e-9 and g.feasible(relaxed):
-            selected, best_cost = prune(g, relaxed, pre), relaxed_cost
-            details["single_cover_feasible"] = True
+        selected, best_cost, bound = _single_cover_first(g, relaxed_problem, pre, selected,
+                                                         best_cost, clock, seed, options,
+                                                         details)
         t = lap(details, "single_cover", t)
         if best_cost <= optimal_at(bound, unit):
             return _result(g, selected, best_cost, bound, True, method, clock, details)
-    nnz = p.col_rows.size + g.cap.nnz
+    run = _start_milp(g, pre, selected, clock, seed, method, options)
+    bound = max(bound, _general_bound(g, pre, selected, best_cost, clock, seed, method,
+                                      options, details))
+    t = lap(details, "bound", t)
+    optimal = best_cost <= optimal_at(bound, unit)
+    if run is not None:
+        selected, best_cost, bound, optimal = _take_milp(run, g, pre, selected, best_cost,
+                                                         bound, optimal, unit, options,
+                                                         details)
+        lap(details, "highs", t)
+    return _result(g, selected, best_cost, bound, optimal, method, clock, details)
+
+
+def _single_cover_first(g: General, relaxed_problem: Problem, pre: np.ndarray,
+                        selected: np.ndarray, best_cost: float, clock: Clock, seed: int,
+                        options: SolveOptions, details: dict
+                        ) -> tuple[np.ndarray, float, float]:
+    """The relaxation's greedy cover meets the cover requirements and
+    capacity rows, so they are unlikely to bind: ``auto`` on the
+    single-cover relaxation (row reduction, shrinking, local search, HiGHS)
+    with ``single_cover_share`` of the time; its bound holds here, and when
+    its cover meets them too it is the optimum (planner milestones where
+    capacity does not bind). Returns the cover, its cost and the bound."""
+    share = options.single_cover_share
+    sub = Clock(time.perf_counter(), share * (clock.limit if options.deterministic
+                                              else max(clock.left(), 0.0)), options)
+    sub_details: dict = {"deterministic": options.deterministic}
+    relaxed, relaxed_cost, bound, relaxed_optimal = solve_problem(
+        relaxed_problem, pre, sub, seed, "auto", sub_details, options)
+    details["single_cover"] = {"cost": relaxed_cost, "bound": bound,
+                               "optimal": relaxed_optimal,
+                               "phase_s": sub_details.get("phase_s", {})}
+    if sub_details.get("deterministic_cut"):
+        details.setdefault("deterministic_cut", []).extend(sub_details["deterministic_cut"])
+    if relaxed_cost < best_cost - 1e-9 and g.feasible(relaxed):
+        selected, best_cost = prune(g, relaxed, pre), relaxed_cost
+        details["single_cover_feasible"] = True
+    return selected, best_cost, bound
+
+
+def _start_milp(g: General, pre: np.ndarray, selected: np.ndarray, clock: Clock, seed: int,
+                method: str, options: SolveOptions) -> ChildRun | None:
+    """HiGHS on the whole MILP in a child (beside the bound), when it is
+    small enough (``general_exact_nnz_limit``) and time is left."""
+    nnz = g.p.col_rows.size + g.cap.nnz
     left = options.nominal_s(clock.limit) if options.deterministic else clock.left()
-    run = None
-    if method != "greedy" and nnz <= options.exact_nnz_limit * 4 and (
+    if method != "greedy" and nnz <= options.general_exact_nnz_limit and (
             can_fork() or method == "exact") and left > options.min_highs_s:
-        # HiGHS on the MILP at once, beside the LP bound (two children)
-        run = ChildRun(_mip_child, (g, pre, selected, clock.soft, seed, None),
-                       kill_at=clock.kill)
+        return ChildRun(_mip_child, (g, pre, selected, clock.soft, seed, None),
+                        kill_at=clock.kill)
+    return None
+
+
+def _general_bound(g: General, pre: np.ndarray, selected: np.ndarray, best_cost: float,
+                   clock: Clock, seed: int, method: str, options: SolveOptions,
+                   details: dict) -> float:
+    """The LP relaxation's bound (in a child, up to ``lp_nnz_limit``), or the
+    Lagrangian bound of the single-cover relaxation and the capacity rows'
+    knapsack bound with ``general_bound_share`` of the time."""
+    nnz = g.p.col_rows.size + g.cap.nnz
     if method != "greedy" and nnz <= options.lp_nnz_limit and can_fork():
         lp = ChildRun(_lp_child, (g, pre, selected, clock.soft, seed), kill_at=clock.kill)
         found = lp.result()
         if found is not None:
-            bound = max(bound, found.bound * (1 - 1e-9) - 1e-9)
             details["bound"] = "lp"
-        t = lap(details, "bound", t)
-    if details.get("bound") != "lp":
-        share = 0.3 if method != "greedy" else 0.0
-        stop = (clock.soft if options.deterministic and share else
-                time.perf_counter() + share * max(clock.left(), 0.0))
-        bound = max(bound, relaxation_bound(g, pre, best_cost, selected, stop, seed))
-        details["bound"] = "lagrangian (single cover) / knapsack"
-        t = lap(details, "bound", t)
-    optimal = best_cost <= optimal_at(bound, unit)
-    if run is not None:
-        if optimal:
-            run.kill()
-        mip = run.result()
-        details["highs"] = ("not needed" if optimal else "killed" if run.killed
-                            else "returned")
-        if mip is not None:
-            # deterministic mode: only a finished run's cover (see SolveOptions)
-            usable = mip.optimal or not options.deterministic
-            if usable and mip.objective < best_cost - 1e-9 and g.feasible(mip.selected):
-                selected = prune(g, mip.selected, pre)
-                best_cost = float(p.cost[selected].sum())
-            bound = max(bound, mip.bound * (1 - 1e-9) - 1e-9)
-            optimal = mip.optimal or best_cost <= optimal_at(bound, unit)
-        if options.deterministic and not optimal:
-            # a machine that lets HiGHS finish may take its (proven) cover instead
-            details.setdefault("deterministic_cut", []).append("highs")
-        lap(details, "highs", t)
-    return _result(g, selected, best_cost, bound, optimal, method, clock, details)
+            return found.bound * (1 - 1e-9) - 1e-9
+    share = options.general_bound_share if method != "greedy" else 0.0
+    stop = (clock.soft if options.deterministic and share else
+            time.perf_counter() + share * max(clock.left(), 0.0))
+    details["bound"] = "lagrangian (single cover) / knapsack"
+    return relaxation_bound(g, pre, best_cost, selected, stop, seed)
+
+
+def _take_milp(run: ChildRun, g: General, pre: np.ndarray, selected: np.ndarray,
+               best_cost: float, bound: float, optimal: bool, unit: float,
+               options: SolveOptions, details: dict
+               ) -> tuple[np.ndarray, float, float, bool]:
+    """HiGHS's answer (killed when the bound already proves the cover): the
+    cover, its cost, the bound and whether it is proven."""
+    if optimal:
+        run.kill()
+    mip = run.result()
+    details["highs"] = "not needed" if optimal else "killed" if run.killed else "returned"
+    if mip is not None:
+        # deterministic mode: only a finished run's cover (see SolveOptions)
+        usable = mip.optimal or not options.deterministic
+        if usable and mip.objective < best_cost - 1e-9 and g.feasible(mip.selected):
+            selected = prune(g, mip.selected, pre)
+            best_cost = float(g.p.cost[selected].sum())
+        bound = max(bound, mip.bound * (1 - 1e-9) - 1e-9)
+        optimal = mip.optimal or best_cost <= optimal_at(bound, unit)
+    if options.deterministic and not optimal:
+        # a machine that lets HiGHS finish may take its (proven) cover instead
+        details.setdefault("deterministic_cut", []).append("highs")
+    return selected, best_cost, bound, optimal
 
 
 def _result(g: General, selected: np.ndarray, best_cost: float, bound: float, optimal: bool,
@@ -526,4 +562,5 @@ def _mip_child(g: General, pre: np.ndarray, selected: np.ndarray, deadline: floa
     return solve_milp(g, pre, selected, deadline=deadline, seed=seed, node_limit=nodes)
 
 
-__all__ = ["CapacityConstraints", "general_cover"]
+__all__ = ["CapacityConstraints", "General", "build_general", "general_cover", "general_greedy",
+           "plain", "prune", "solve_milp"]

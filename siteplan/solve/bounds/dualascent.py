@@ -3,7 +3,7 @@ Lagrangian dual.
 
 For multipliers ``u >= 0`` on the rows, ``L(u) = sum_i u_i + sum_j min(0,
 c_j - (A^T u)_j)`` is a lower bound on every cover's cost (the Lagrangian
-of :mod:`siteplan.solve.lagrange`), whatever ``u`` is. The subgradient
+of :mod:`siteplan.solve.bounds.lagrange`), whatever ``u`` is. The subgradient
 method maximises it with one global step and stalls at a million rows
 (about 0.9 of the LP value in its time there). Here ``L`` is replaced by
 its entropy-smoothed version
@@ -34,8 +34,9 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from siteplan.solve import kernels
-from siteplan.solve.lagrange import LagrangeState, initial_multipliers, lagrangian_heuristic
-from siteplan.solve.problem import Problem
+from siteplan.solve.bounds.lagrange import LagrangeState, initial_multipliers, lagrangian_heuristic
+from siteplan.solve.instance import Problem
+from siteplan.solve.options import DEFAULTS
 
 #: first smoothing temperature, as a share of the mean positive column cost
 MU_START = 0.05
@@ -46,10 +47,6 @@ MU_FLOOR = 1e-7
 #: sweeps in a row that raise the bound by less than ``STALL_PROGRESS``
 #: (relative) after which the ascent stops: it has converged
 STALL_SWEEPS, STALL_PROGRESS = 6, 1e-6
-#: nonzeros from which a sweep is split over two threads (rows in two
-#: halves; the rare simultaneous update of a shared column's reduced cost
-#: only perturbs the steering, which is recomputed exactly after each sweep)
-THREADED_NNZ = 1_000_000
 
 
 class _Passes:
@@ -121,7 +118,8 @@ def lagrangian_value(p: Problem, u: np.ndarray, rc: np.ndarray, fixed_cost: floa
 
 def smoothed_dual_ascent(p: Problem, *, upper_bound: float, best_selected: np.ndarray,
                          preselected: np.ndarray, deadline: float, max_sweeps: int = 1000,
-                         threads: int = 2, heuristic: bool = True) -> LagrangeState:
+                         threads: int = 2, heuristic: bool = True,
+                         threaded_nnz: int = DEFAULTS.threaded_nnz) -> LagrangeState:
     """Lower bound for a full cover by coordinate ascent on the smoothed
     Lagrangian dual (module notes), then the Lagrangian heuristic on the best
     multipliers' reduced costs.
@@ -153,7 +151,7 @@ def smoothed_dual_ascent(p: Problem, *, upper_bound: float, best_selected: np.nd
     Examples
     --------
     >>> import scipy.sparse as sp
-    >>> from siteplan.solve.problem import build_problem
+    >>> from siteplan.solve.instance import build_problem
     >>> p = build_problem(sp.csc_array([[1, 1, 0], [0, 1, 1], [1, 0, 1]]))
     >>> s = smoothed_dual_ascent(p, upper_bound=2.0, best_selected=np.array([0, 1]),
     ...                          preselected=np.zeros(0, int),
@@ -165,7 +163,10 @@ def smoothed_dual_ascent(p: Problem, *, upper_bound: float, best_selected: np.nd
         raise ValueError("smoothed_dual_ascent handles full covers only")
     sub = p.fix(preselected)
     need = np.ascontiguousarray(sub.coverable & (sub.weights > 0))
-    if threads > 1 and sub.col_rows.size >= THREADED_NNZ:
+    # from ``threaded_nnz`` nonzeros a sweep is split over two threads (rows in
+    # two halves; the rare simultaneous update of a shared column's reduced cost
+    # only perturbs the steering, which is recomputed exactly after each sweep)
+    if threads > 1 and sub.col_rows.size >= threaded_nnz:
         with ThreadPoolExecutor(1) as pool:
             return _ascend(p, sub, need, _Passes(sub, need, pool), upper_bound, best_selected,
                            preselected, deadline, max_sweeps, heuristic)

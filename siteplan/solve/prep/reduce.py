@@ -19,7 +19,7 @@ HiGHS several times faster on city and county instances.
 Examples
 --------
 >>> import scipy.sparse as sp
->>> from siteplan.solve.problem import build_problem
+>>> from siteplan.solve.instance import build_problem
 >>> A = sp.csr_array([[1, 1, 0], [1, 1, 0], [1, 1, 1], [0, 0, 1]])
 >>> q, kept = reduce_rows(build_problem(A))
 >>> kept.tolist(), q.weights.tolist()
@@ -33,7 +33,7 @@ import time
 import numpy as np
 import scipy.sparse as sp
 
-from siteplan.solve.problem import Problem, _ranges
+from siteplan.solve.instance import Problem, _ranges
 
 #: most (row, column) membership tests spent looking for dominated rows,
 #: as a multiple of the matrix's nonzeros

@@ -167,6 +167,9 @@ def _ranges(ptr: np.ndarray, items: np.ndarray) -> np.ndarray:
     return np.arange(total, dtype=np.int64) + offsets
 
 
+METHODS = ("greedy", "auto", "exact")
+
+
 def _vector(values: ArrayLike | None, size: int, name: str, default: float) -> np.ndarray:
     if values is None:
         return np.full(size, default, dtype=float)
@@ -313,3 +316,17 @@ def check_preselected(preselected: ArrayLike | None, n_cols: int) -> np.ndarray:
                      or arr.max() >= n_cols):
         raise SolverError(f"preselected must be column indices in [0, {n_cols}).")
     return np.unique(arr.astype(np.int64))
+
+
+def check_method(method: str) -> None:
+    """A clear error for a method that is not one of ``METHODS``."""
+    if method not in METHODS:
+        raise SolverError(f"method {method!r} is not one of {', '.join(METHODS)}.")
+
+
+def check_time(time_limit_s: float | None) -> None:
+    """A clear error for a limit that is not a positive finite number of seconds."""
+    if time_limit_s is not None and not (
+            isinstance(time_limit_s, int | float) and np.isfinite(time_limit_s)
+            and time_limit_s > 0):
+        raise SolverError(f"time_limit_s {time_limit_s!r} must be a positive number of seconds.")

@@ -13,7 +13,7 @@ and gives the time to whichever is making progress.
 Examples
 --------
 >>> import scipy.sparse as sp, time
->>> from siteplan.solve.problem import build_problem
+>>> from siteplan.solve.instance import build_problem
 >>> p = build_problem(sp.csc_array(np.eye(4) + np.eye(4, k=1)), [1.0, 1.0, 1.0, 1.0])
 >>> best = local_portfolio(p, np.arange(4), np.zeros(0, np.int64), time.perf_counter() + 0.05)
 >>> float(p.cost[best].sum()) <= 4.0 and p.feasible(best)
@@ -28,13 +28,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from siteplan.solve.greedy import greedy_cover, remove_redundant
-from siteplan.solve.problem import Problem, _ranges
-from siteplan.solve.rowweight import RowWeighting
+from siteplan.solve.instance import Problem, _ranges
+from siteplan.solve.options import DEFAULTS
+from siteplan.solve.search.greedy import greedy_cover, remove_redundant
+from siteplan.solve.search.rowweight import RowWeighting
 
-#: largest core (rows × columns) kept as a dense 0/1 matrix by the iterated
-#: greedy's rebuild (one small matrix product per pick instead of gathers)
-DENSE_CELLS = 4_000_000
 #: work units counted, when a work budget replaces the clock (deterministic
 #: mode), per iterated-greedy move (a fixed part plus one per nonzero of the
 #: core) and per row-weighting step (a fixed part plus one per column length
@@ -50,7 +48,7 @@ class _FullCover:
     (several times faster than the general greedy, which also handles
     partial and grouped targets)."""
 
-    def __init__(self, p: Problem, dense_cells: int = DENSE_CELLS) -> None:
+    def __init__(self, p: Problem, dense_cells: int = DEFAULTS.dense_cells) -> None:
         self.p = p
         self.need = p.coverable & (p.weights > 0)
         self.row_weight = np.where(self.need, p.weights, 0.0)
@@ -153,7 +151,7 @@ class IteratedGreedy:
     Examples
     --------
     >>> import scipy.sparse as sp, time
-    >>> from siteplan.solve.problem import build_problem
+    >>> from siteplan.solve.instance import build_problem
     >>> p = build_problem(sp.csc_array(np.eye(4) + np.eye(4, k=1)), [1.0, 1.0, 1.0, 1.0])
     >>> search = IteratedGreedy(p, np.arange(4), np.zeros(0, np.int64))
     >>> best = search.run(time.perf_counter() + 0.05)
@@ -165,7 +163,7 @@ class IteratedGreedy:
                  destroy: tuple[float, float] = (0.15, 0.5), noise: float = 0.3,
                  prices: np.ndarray | None = None, price_noise: float = 0.3,
                  price_share: float = 0.5, history: int = 20, seed: int = 0,
-                 dense_cells: int = DENSE_CELLS) -> None:
+                 dense_cells: int = DEFAULTS.dense_cells) -> None:
         self.p, self.preselected = p, np.asarray(preselected, dtype=np.int64)
         self.destroy, self.noise = destroy, noise
         self.prices, self.price_noise, self.price_share = prices, price_noise, price_share
@@ -217,7 +215,7 @@ def local_portfolio(p: Problem, start: np.ndarray, preselected: np.ndarray, dead
                     stop_at: float = -np.inf, slices: int = 40,
                     keep_going: Callable[[], bool] | None = None,
                     details: dict | None = None, work_budget: float | None = None,
-                    dense_cells: int = DENSE_CELLS) -> np.ndarray:
+                    dense_cells: int = DEFAULTS.dense_cells) -> np.ndarray:
     """Share the time up to ``deadline`` between the row-weighting search
     (full covers, when ``row_weighting``) and the iterated greedy, in slices.
 
@@ -239,7 +237,7 @@ def local_portfolio(p: Problem, start: np.ndarray, preselected: np.ndarray, dead
     Examples
     --------
     >>> import scipy.sparse as sp, time
-    >>> from siteplan.solve.problem import build_problem
+    >>> from siteplan.solve.instance import build_problem
     >>> p = build_problem(sp.csc_array(np.eye(6) + np.eye(6, k=1) + np.eye(6, k=-1)))
     >>> best = local_portfolio(p, np.arange(6), np.zeros(0, np.int64), time.perf_counter() + 0.3)
     >>> best.tolist(), p.feasible(best)
@@ -334,7 +332,7 @@ class BackgroundPortfolio:
     Examples
     --------
     >>> import scipy.sparse as sp, time
-    >>> from siteplan.solve.problem import build_problem
+    >>> from siteplan.solve.instance import build_problem
     >>> p = build_problem(sp.csc_array(np.eye(6) + np.eye(6, k=1) + np.eye(6, k=-1)))
     >>> run = BackgroundPortfolio(p, np.arange(6) + 10, np.arange(6), np.zeros(0, np.int64),
     ...                           time.perf_counter() + 0.3, {"seed": 1})

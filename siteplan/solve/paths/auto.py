@@ -8,12 +8,12 @@ After the greedy (see :mod:`siteplan.solve.cover`), :func:`improve`
    optimisation when the LP is too big, plus the Lagrangian heuristic;
 2. starts, on the second core, HiGHS on the whole MILP (when it has at most
    ``exact_nnz_limit`` nonzeros; for partial and grouped covers already
-   before step 1; on the problem :func:`siteplan.solve.fixing.shrink`
+   before step 1; on the problem :func:`siteplan.solve.prep.fixing.shrink`
    makes, with the best cover's cost as objective bound: it proves most
    planner problems), or HiGHS on a core of the columns of least reduced cost,
    or, for full covers whose LP gap is too wide for HiGHS, a second local
    search; HiGHS always runs in a child process killed at the deadline;
-3. runs the local searches (:mod:`siteplan.solve.local`) on the main thread
+3. runs the local searches (:mod:`siteplan.solve.search.local`) on the main thread
    until the deadline, or until the cover is proven optimal (relative gap
    ≤ ``OPTIMALITY_GAP``: by the bound, or by HiGHS finishing the whole MILP).
 
@@ -26,108 +26,25 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import dataclass
 
 import numpy as np
 
-from siteplan.solve.child import ChildRun, can_fork
-from siteplan.solve.exact import MipResult, lp_bound, mip_cover
-from siteplan.solve.fixing import Shrunk, shrink
-from siteplan.solve.greedy import remove_redundant
-from siteplan.solve.lagrange import (
-    _knapsack,
+from siteplan.solve import strategy
+from siteplan.solve.bounds.lagrange import (
     core_columns,
-    initial_multipliers,
     lagrangian_heuristic,
     subgradient,
 )
-from siteplan.solve.local import BackgroundPortfolio, local_portfolio
+from siteplan.solve.bounds.proof import cost_unit, optimal_at, proves_optimal
+from siteplan.solve.clock import Clock, lap
+from siteplan.solve.exact.child import ChildRun, can_fork
+from siteplan.solve.exact.highs import MipResult, lp_bound, mip_cover
+from siteplan.solve.instance import Problem
 from siteplan.solve.options import SolveOptions
-from siteplan.solve.problem import Problem
-
-#: relative gap at which a cover counts as proven optimal
-OPTIMALITY_GAP = 1e-6
-
-
-class Clock:
-    """The deadlines of one call: ``soft`` for the searches (the last
-    ``wrap_up_share`` of the limit is kept for the result), ``hard`` the
-    limit itself, ``kill`` when child processes are killed."""
-
-    def __init__(self, start: float, limit: float | None, options: SolveOptions) -> None:
-        self.start, self.limit = start, limit
-        if limit is None:
-            self.soft = self.hard = self.kill = np.inf
-        else:
-            # deterministic: budgets come from ``limit``, and the clock stops the
-            # call within max(1 s, 10 %) past it (``overrun_s``)
-            wall = limit + options.overrun_s(limit)
-            self.soft = start + (1 - options.wrap_up_share) * wall
-            self.hard = start + wall
-            self.kill = self.hard + min(options.kill_grace_s, 0.05 * wall + 0.05)
-        # a cover cut by the deadline (a greedy completed in one pass) is pruned
-        # until here: a quarter of the max(1 s, 10 %) every call may overrun
-        # (deterministic mode: its own overrun is the margin)
-        self.prune = self.hard if options.deterministic or limit is None else \
-            self.hard + 0.25 * max(1.0, 0.1 * limit)
-
-    def left(self) -> float:
-        return self.soft - time.perf_counter()
-
-
-def lap(details: dict, phase: str, since: float) -> float:
-    """Record ``now - since`` as the seconds spent in ``phase`` (in
-    ``details["phase_s"]``); returns now."""
-    now = time.perf_counter()
-    phases = details.setdefault("phase_s", {})
-    phases[phase] = round(phases.get(phase, 0.0) + now - since, 3)
-    return now
-
-
-def quick_bound(p: Problem, pre: np.ndarray) -> float:
-    """``L(u0)`` at Beasley's multipliers: a valid, cheap lower bound."""
-    sub = p.fix(pre)
-    u = initial_multipliers(sub)
-    rc = sub.cost - sub.transpose_matvec(u)
-    knap, _ = _knapsack(sub, u, p.full_cover)
-    return float(rc[rc < 0].sum()) + knap + float(p.cost[pre].sum())
-
-
-def cost_unit(cost: np.ndarray) -> float:
-    """The largest number every cost is a whole multiple of (the greatest
-    common divisor of whole-number costs, e.g. 5,000 for costs in steps of
-    5,000 CNY), so every cover costs a multiple of it; 0 when the costs are
-    not whole numbers.
-
-    Examples
-    --------
-    >>> cost_unit(np.array([150_000.0, 400_000.0, 0.0])), cost_unit(np.array([1.5, 2.0]))
-    (50000.0, 0.0)
-    """
-    if cost.size == 0 or not np.all(cost % 1 == 0) or cost.max(initial=0) >= 2**52:
-        return 0.0
-    unit = int(np.gcd.reduce(cost.astype(np.int64)))
-    return float(unit)
-
-
-def round_up(bound: float, unit: float) -> float:
-    """A lower bound raised to the next multiple of ``unit`` (0: unchanged);
-    a bound within a relative 1e-6 above a multiple (LP round-off) stays at it."""
-    if unit <= 0 or not np.isfinite(bound):
-        return bound
-    units = bound / unit
-    return float(np.ceil(units - 1e-6 * max(1.0, abs(units))) * unit)
-
-
-def optimal_at(bound: float, unit: float) -> float:
-    """The dearest cover cost that ``bound`` proves optimal: within
-    ``OPTIMALITY_GAP`` of it, or of the bound rounded up to the next
-    multiple of the cost ``unit`` (:func:`cost_unit`)."""
-    tol = OPTIMALITY_GAP * max(1.0, abs(bound))
-    return max(round_up(bound, unit), bound) + tol
-
-
-def proves_optimal(cost: float, bound: float, unit: float) -> bool:
-    return cost <= optimal_at(bound, unit)
+from siteplan.solve.prep.fixing import Shrunk, shrink
+from siteplan.solve.search.greedy import remove_redundant
+from siteplan.solve.search.local import BackgroundPortfolio, local_portfolio
 
 
 def exact_milp(p: Problem, pre: np.ndarray, start: np.ndarray, clock: Clock,
@@ -135,7 +52,7 @@ def exact_milp(p: Problem, pre: np.ndarray, start: np.ndarray, clock: Clock,
                columns: np.ndarray | None = None) -> ChildRun:
     """HiGHS on ``columns`` (default all) in a child process: HiGHS's own
     limit is the soft deadline, the child is killed at ``clock.kill``. On all
-    columns HiGHS sees the problem :func:`siteplan.solve.fixing.shrink`
+    columns HiGHS sees the problem :func:`siteplan.solve.prep.fixing.shrink`
     makes; when that has at most ``options.inprocess_nnz_limit`` nonzeros
     HiGHS runs here instead (its uninterruptible phases take milliseconds at
     that size, less than starting a process)."""
@@ -150,7 +67,7 @@ def exact_milp(p: Problem, pre: np.ndarray, start: np.ndarray, clock: Clock,
 
 
 class Finished:
-    """A :class:`~siteplan.solve.child.ChildRun` look-alike for work done here."""
+    """A :class:`~siteplan.solve.exact.child.ChildRun` look-alike for work done here."""
 
     killed = False
 
@@ -170,7 +87,7 @@ class Finished:
 def _mip(p: Problem, columns: np.ndarray, start: np.ndarray, pre: np.ndarray, seed: int,
          nodes: int | None, deadline: float, s: Shrunk | None = None) -> MipResult | None:
     """HiGHS on ``columns``; on all columns, on the shrunk problem ``s``
-    (:func:`siteplan.solve.fixing.shrink`), looking only for covers no
+    (:func:`siteplan.solve.prep.fixing.shrink`), looking only for covers no
     dearer than ``start``."""
     limit = max(1e7 if deadline == np.inf else deadline - time.perf_counter(), 0.01)
     until = None if deadline == np.inf else deadline
@@ -202,7 +119,7 @@ def _bound(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float, 
     lp_time = (clock.soft - time.perf_counter()) if det else options.lp_share * clock.left()
     # deterministic mode decides from the budget; the clock is a safety stop
     lp_share_s = options.lp_share * options.nominal_s(clock.limit) if det else lp_time
-    if p.col_rows.size <= options.lp_nnz_limit and lp_share_s >= options.min_highs_s:
+    if strategy.bound_kind(p.col_rows.size, p.full_cover, False, lp_share_s, options) == "lp":
         lp = lp_bound(p, pre, time_limit_s=lp_time, seed=seed,
                       presolve="rows_after_reduction" not in details)
         if lp is None and det:
@@ -223,13 +140,15 @@ def _bound(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float, 
     else:
         iterations = 5000
         lag_deadline = time.perf_counter() + options.lagrange_share * clock.left()
-    if p.full_cover and p.col_rows.size >= options.dual_ascent_nnz and \
-            compiled_ready(clock, options):
+    # the LP is not (or not in time) solved: no LP time left for the choice
+    if strategy.bound_kind(p.col_rows.size, p.full_cover, compiled_ready(clock, options), -1.0,
+                           options) == "dual ascent":
         return _dual_ascent_bound(p, pre, selected, best_cost, bound, lag_deadline, clock,
                                   details, options, iterations)
     state = subgradient(p, upper_bound=best_cost, best_selected=selected, preselected=pre,
                         deadline=lag_deadline, seed=seed, deterministic=det,
-                        max_iterations=max(min(iterations, 5000), 1))
+                        max_iterations=max(min(iterations, 5000), 1),
+                        threaded_nnz=options.threaded_nnz)
     if det and state.iterations < min(iterations, 5000) and time.perf_counter() >= lag_deadline:
         details.setdefault("deterministic_cut", []).append("subgradient")
     bound = max(bound, state.lower_bound)
@@ -258,11 +177,11 @@ def _dual_ascent_bound(p: Problem, pre: np.ndarray, selected: np.ndarray, best_c
                        options: SolveOptions, iterations: int
                        ) -> tuple[float, np.ndarray, float, np.ndarray, np.ndarray]:
     """:func:`_bound` for large full covers: the smoothed dual ascent
-    (:mod:`siteplan.solve.dualascent`; deterministic mode: one thread and a
+    (:mod:`siteplan.solve.bounds.dualascent`; deterministic mode: one thread and a
     sweep budget, a sweep counting as four subgradient iterations), then the
     Lagrangian heuristic (a greedy over the whole problem) when 1.5 times the
     time the first greedy took is still left before the soft deadline."""
-    from siteplan.solve.dualascent import smoothed_dual_ascent
+    from siteplan.solve.bounds.dualascent import smoothed_dual_ascent
 
     det = options.deterministic
     greedy_s = details.get("phase_s", {}).get("greedy", 0.0)
@@ -271,7 +190,8 @@ def _dual_ascent_bound(p: Problem, pre: np.ndarray, selected: np.ndarray, best_c
         deadline = min(deadline, clock.soft - 1.5 * greedy_s)
     state = smoothed_dual_ascent(p, upper_bound=best_cost, best_selected=selected,
                                  preselected=pre, deadline=deadline, threads=1 if det else 2,
-                                 max_sweeps=sweeps, heuristic=False)
+                                 max_sweeps=sweeps, heuristic=False,
+                                 threaded_nnz=options.threaded_nnz)
     if det and state.iterations < sweeps and time.perf_counter() >= deadline:
         details.setdefault("deterministic_cut", []).append("dual ascent")
     details.update(bound="lagrangian (dual ascent)", lagrange_iterations=state.iterations)
@@ -285,61 +205,62 @@ def _dual_ascent_bound(p: Problem, pre: np.ndarray, selected: np.ndarray, best_c
             state.reduced_cost)
 
 
+@dataclass
+class _Run:
+    """One ``improve`` call: the problem, its clock and what runs beside
+    the local search (``milp`` on ``milp_cols``, or a ``second`` search)."""
+
+    p: Problem
+    pre: np.ndarray
+    clock: Clock
+    seed: int
+    details: dict
+    options: SolveOptions
+    unit: float
+    remaining: float
+    milp: ChildRun | Finished | None = None
+    milp_cols: np.ndarray | None = None
+    second: BackgroundPortfolio | None = None
+    proven_by_milp: bool = False
+
+    def probe(self) -> MipResult | None:
+        """Wait briefly for HiGHS (small problems are often proven at once)."""
+        o = self.options
+        return self.milp.result(time.perf_counter() + min(o.probe_s,
+                                                          o.probe_share * self.remaining))
+
+    def whole(self) -> bool:
+        return self.milp_cols is not None and self.milp_cols.size == self.p.n_cols
+
+
 def improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float,
             bound: float, clock: Clock, seed: int, details: dict,
             options: SolveOptions) -> tuple[float, np.ndarray, float]:
-    """``auto`` after the greedy: returns the bound, the cover and its cost."""
-    unit = cost_unit(p.cost)
-    det = options.deterministic
-    t = time.perf_counter()
+    """``auto`` after the greedy: returns the bound, the cover and its cost
+    (the steps are named in the module notes; the choices are
+    :mod:`siteplan.solve.strategy`'s)."""
     if clock.left() < options.min_phase_s:
         return bound, selected, best_cost
+    det = options.deterministic
     # deterministic mode decides what runs from the limit, never the clock
     remaining = ((1 - options.wrap_up_share) * options.nominal_s(clock.limit) if det
                  else clock.left())
-    whole = p.col_rows.size <= options.exact_nnz_limit
-    milp, second, milp_cols = None, None, None
-    if whole and not p.full_cover and can_fork() and remaining >= options.min_highs_s:
-        # partial and grouped covers: HiGHS on the whole (shrunk) MILP at
-        # once, beside the bound and the local search; it proves most
-        # planner problems, and their LP gap says little about how soon
-        milp_cols = np.arange(p.n_cols)
-        milp = exact_milp(p, pre, selected, clock, options, seed, milp_cols)
-        # small problems: HiGHS often proves the optimum before the LP would be
-        found = milp.result(time.perf_counter() + min(options.probe_s,
-                                                      options.probe_share * remaining))
-        if found is not None and found.optimal and p.feasible(found.selected):
-            details.update(beside_local_search="highs (whole MILP)", highs="optimal",
-                           highs_cost=found.objective)
-            lap(details, "highs_first", t)
-            return (max(bound, found.bound), remove_redundant(p, found.selected, pre),
-                    float(p.cost[found.selected].sum()))
+    run = _Run(p, pre, clock, seed, details, options, cost_unit(p.cost), remaining)
+    t = time.perf_counter()
+    proven = _highs_first(run, selected)
+    if proven is not None:
+        lap(details, "highs_first", t)
+        return max(bound, proven.bound), remove_redundant(p, proven.selected, pre), \
+            float(p.cost[proven.selected].sum())
     bound, selected, best_cost, prices, reduced = _bound(p, pre, selected, best_cost, bound,
                                                          clock, seed, details, options)
     t = lap(details, "bound", t)
-    if milp is not None and milp.done() and milp.result() is not None and \
-            milp.result().optimal and not proves_optimal(best_cost, bound, unit):
-        pass  # taken below, with the bound it proves
-    elif proves_optimal(best_cost, bound, unit) or clock.left() < options.min_phase_s:
-        if milp is not None:
-            milp.kill()
+    if _settled(run, best_cost, bound):
         return bound, selected, best_cost
-    stop_at = optimal_at(bound, unit)
-    if p.full_cover and p.col_rows.size > options.regional_nnz_limit and not det and \
-            compiled_ready(clock, options):
-        # city scale: local moves region by region, no global rebuild (its
-        # slices are timed, so deterministic mode keeps the counted core search)
-        from siteplan.solve.blocklocal import regional_search
-
-        if milp is not None:
-            milp.kill()
-        local = regional_search(p, selected, pre, clock.soft, prices=prices, seed=seed,
-                                stop_at=stop_at, details=details)
-        lap(details, "local_search", t)
-        details["beside_local_search"] = "nothing"
-        return bound, local, float(p.cost[local].sum())
-    lp_gap = (best_cost - bound) / best_cost if best_cost > 0 else 0.0
-    wide = p.full_cover and lp_gap > options.highs_gap_limit
+    stop_at = optimal_at(bound, run.unit)
+    if strategy.regional(p.col_rows.size, p.full_cover, compiled_ready(clock, options),
+                         options):
+        return bound, *_regional(run, selected, prices, stop_at, t)
     local_cols, q, start, fixed = _local_core(p, pre, selected, reduced, options)
     details["local_core_columns"] = int(local_cols.size)
     local_opts = dict(prices=prices, stop_at=stop_at, dense_cells=options.dense_cells,
@@ -347,87 +268,176 @@ def improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float,
     work = None
     if det:  # what the subgradient may have used is not counted twice
         work = (1 - options.lagrange_share) * options.work_budget(clock.limit)
-    if milp is not None:
-        milp.result(time.perf_counter() + min(options.probe_s, options.probe_share * remaining))
-    elif wide and can_fork() and remaining >= options.min_fork_s:
-        second = BackgroundPortfolio(q, local_cols, start, fixed, clock.soft,
-                                     dict(local_opts, seed=seed + 1, work_budget=work),
-                                     grace_s=clock.kill - clock.soft)
-    elif can_fork() and remaining >= options.min_highs_s:
-        if whole:
-            milp_cols = np.arange(p.n_cols)
-        else:
-            milp_cols = core_columns(p, reduced, per_row=8, must=selected)
-            details["core_columns"] = int(milp_cols.size)
-        nnz = int(np.diff(p.col_ptr)[milp_cols].sum())
-        if nnz <= options.core_nnz_limit and remaining >= options.highs_s_per_nnz * nnz:
-            milp = exact_milp(p, pre, selected, clock, options, seed, milp_cols)
-            milp.result(time.perf_counter() + min(options.probe_s,
-                                                  options.probe_share * remaining))
-    details["beside_local_search"] = ("local search" if second is not None else
-                                      ("highs (whole MILP)" if whole else "highs (core)")
-                                      if milp is not None else "nothing")
+    lp_gap = (best_cost - bound) / best_cost if best_cost > 0 else 0.0
+    _start_beside(run, selected, reduced, lp_gap,
+                  (q, local_cols, start, fixed, dict(local_opts, seed=seed + 1, work_budget=work)))
     t = lap(details, "second_core_start", t)
-    proven_by_milp = [False]
+    selected, best_cost = _local_search(run, selected, best_cost, stop_at, local_cols, q,
+                                        start, fixed, local_opts, work)
+    t = lap(details, "local_search", t)
+    found = _collect(run, best_cost, bound, stop_at)
+    bound = max(bound, found.pop("bound", bound))
+    lap(details, "second_core_stop", t)
+    return (bound, *_take(run, found, selected, best_cost))
+
+
+def _highs_first(run: _Run, selected: np.ndarray) -> MipResult | None:
+    """Partial and grouped covers up to ``exact_nnz_limit`` nonzeros: HiGHS on
+    the whole (shrunk) MILP at once, beside the bound and the local search
+    (it proves most planner problems, and their LP gap says little about
+    how soon); its proven optimum when it comes within the probe."""
+    p, o = run.p, run.options
+    if not (p.col_rows.size <= o.exact_nnz_limit and not p.full_cover and can_fork()
+            and run.remaining >= o.min_highs_s):
+        return None
+    run.milp_cols = np.arange(p.n_cols)
+    run.milp = exact_milp(p, run.pre, selected, run.clock, o, run.seed, run.milp_cols)
+    found = run.probe()
+    if found is not None and found.optimal and p.feasible(found.selected):
+        run.details.update(beside_local_search="highs (whole MILP)", highs="optimal",
+                           highs_cost=found.objective)
+        return found
+    return None
+
+
+def _settled(run: _Run, best_cost: float, bound: float) -> bool:
+    """After the bound: True (HiGHS killed) when the cover is proven or no
+    time is left, unless HiGHS already proved an optimum to take below."""
+    milp = run.milp
+    if milp is not None and milp.done() and milp.result() is not None and \
+            milp.result().optimal and not proves_optimal(best_cost, bound, run.unit):
+        return False  # taken below, with the bound it proves
+    if proves_optimal(best_cost, bound, run.unit) or \
+            run.clock.left() < run.options.min_phase_s:
+        if milp is not None:
+            milp.kill()
+        return True
+    return False
+
+
+def _regional(run: _Run, selected: np.ndarray, prices: np.ndarray, stop_at: float,
+              t: float) -> tuple[np.ndarray, float]:
+    """City scale: local moves region by region, no global rebuild."""
+    from siteplan.solve.search.blocklocal import regional_search
+
+    if run.milp is not None:
+        run.milp.kill()
+    o = run.options
+    local = regional_search(run.p, selected, run.pre, run.clock.soft, prices=prices,
+                            seed=run.seed, stop_at=stop_at, details=run.details,
+                            rows_per_region=o.rows_per_region, min_region_s=o.min_region_s)
+    lap(run.details, "local_search", t)
+    run.details["beside_local_search"] = "nothing"
+    return local, float(run.p.cost[local].sum())
+
+
+def _start_beside(run: _Run, selected: np.ndarray, reduced: np.ndarray, lp_gap: float,
+                  second_args: tuple) -> None:
+    """Start what runs beside the local search (:func:`strategy.beside_kind`)."""
+    p, o, clock = run.p, run.options, run.clock
+    if run.milp is not None:  # started before the bound
+        run.probe()
+        kind = "highs (whole MILP)"
+    else:
+        kind = strategy.beside_kind(p.col_rows.size, p.full_cover, lp_gap, run.remaining,
+                                    can_fork(), o)
+    if kind == "local search":
+        q, local_cols, start, fixed, kwargs = second_args
+        run.second = BackgroundPortfolio(q, local_cols, start, fixed, clock.soft, kwargs,
+                                         grace_s=clock.kill - clock.soft)
+    elif kind.startswith("highs") and run.milp is None:
+        if kind == "highs (whole MILP)":
+            run.milp_cols = np.arange(p.n_cols)
+        else:
+            run.milp_cols = core_columns(p, reduced, per_row=8, must=selected)
+            run.details["core_columns"] = int(run.milp_cols.size)
+        nnz = int(np.diff(p.col_ptr)[run.milp_cols].sum())
+        if nnz <= o.core_nnz_limit and run.remaining >= o.highs_s_per_nnz * nnz:
+            run.milp = exact_milp(p, run.pre, selected, clock, o, run.seed, run.milp_cols)
+            run.probe()
+    whole = p.col_rows.size <= o.exact_nnz_limit
+    run.details["beside_local_search"] = (
+        "local search" if run.second is not None else
+        ("highs (whole MILP)" if whole else "highs (core)") if run.milp is not None
+        else "nothing")
+
+
+def _local_search(run: _Run, selected: np.ndarray, best_cost: float, stop_at: float,
+                  local_cols: np.ndarray, q: Problem, start: np.ndarray, fixed: np.ndarray,
+                  local_opts: dict, work: float | None) -> tuple[np.ndarray, float]:
+    """The local-search portfolio on the core until the soft deadline, or
+    until HiGHS beside proves the optimum (or finds a cover at ``stop_at``)."""
+    p, det = run.p, run.options.deterministic
 
     def keep_going() -> bool:
-        if milp is None or not milp.done():
+        if run.milp is None or not run.milp.done():
             return True
-        found = milp.result()
+        found = run.milp.result()
         if found is None:
             return True
-        if found.optimal and milp_cols.size == p.n_cols:
-            proven_by_milp[0] = True
+        if found.optimal and run.whole():
+            run.proven_by_milp = True
             return False
         return det or found.objective > stop_at
 
-    if keep_going() and clock.left() >= options.min_phase_s:
-        local = local_cols[local_portfolio(q, start, fixed, clock.soft, seed=seed,
-                                           keep_going=keep_going, details=details,
+    if keep_going() and run.clock.left() >= run.options.min_phase_s:
+        local = local_cols[local_portfolio(q, start, fixed, run.clock.soft, seed=run.seed,
+                                           keep_going=keep_going, details=run.details,
                                            work_budget=work, **local_opts)]
         if float(p.cost[local].sum()) < best_cost - 1e-9:
             selected, best_cost = local, float(p.cost[local].sum())
-            details["local_search_cost"] = best_cost
-        if det and time.perf_counter() >= clock.soft:
-            details.setdefault("deterministic_cut", []).append("local search")
-    t = lap(details, "local_search", t)
-    found = []
-    if second is not None:
-        other = second.stop(wait=det or best_cost > stop_at)
+            run.details["local_search_cost"] = best_cost
+        if det and time.perf_counter() >= run.clock.soft:
+            run.details.setdefault("deterministic_cut", []).append("local search")
+    return selected, best_cost
+
+
+def _collect(run: _Run, best_cost: float, bound: float, stop_at: float) -> dict:
+    """Stop what ran beside; the covers it found (by name) and, from HiGHS on
+    the whole MILP, its ``bound``."""
+    det, found = run.options.deterministic, {}
+    if run.second is not None:
+        other = run.second.stop(wait=det or best_cost > stop_at)
         if other is not None:
-            found.append(("second_local_search_cost", other))
-    mip = None
-    if milp is not None:
-        proven = proves_optimal(best_cost, bound, unit)
-        if proven and not det:
-            milp.kill()
-        mip = milp.result()
-        details["highs"] = ("killed" if milp.killed else "none found" if mip is None
+            found["second_local_search_cost"] = other
+    if run.milp is None:
+        return found
+    proven = proves_optimal(best_cost, bound, run.unit)
+    if proven and not det:
+        run.milp.kill()
+    mip = run.milp.result()
+    run.details["highs"] = ("killed" if run.milp.killed else "none found" if mip is None
                             else "optimal" if mip.optimal else "stopped")
-        if det and details["highs"] != "optimal" and not proves_optimal(best_cost, bound, unit):
-            # a machine that lets HiGHS finish may take its (proven) cover instead
-            details.setdefault("deterministic_cut", []).append("highs")
+    if det and run.details["highs"] != "optimal" and not proven:
+        # a machine that lets HiGHS finish may take its (proven) cover instead
+        run.details.setdefault("deterministic_cut", []).append("highs")
     if mip is not None:
-        if milp_cols.size == p.n_cols:
-            bound = max(bound, mip.bound)
+        if run.whole():
+            found["bound"] = mip.bound
             if mip.optimal:  # the proven optimum, whatever the local search found
-                proven_by_milp[0] = True
+                run.proven_by_milp = True
         # deterministic mode: only a finished HiGHS run's cover (where its
         # time ran out depends on the machine's load)
         if mip.optimal or not det:
-            found.append(("highs_cost", mip.selected))
-    lap(details, "second_core_stop", t)
-    for name, other in found:
+            found["highs_cost"] = mip.selected
+    return found
+
+
+def _take(run: _Run, found: dict, selected: np.ndarray,
+          best_cost: float) -> tuple[np.ndarray, float]:
+    """The best of the local search's cover and those found beside it."""
+    p = run.p
+    for name, other in found.items():
         cost = float(p.cost[other].sum())
         # HiGHS's proven optimum is taken even when the local search found
         # one as cheap (within the optimality gap): which of the two finished
         # first must not decide the answer
-        better = cost < best_cost - 1e-9 or (name == "highs_cost" and proven_by_milp[0])
+        better = cost < best_cost - 1e-9 or (name == "highs_cost" and run.proven_by_milp)
         if better and p.feasible(other):
-            selected = remove_redundant(p, other, pre)
+            selected = remove_redundant(p, other, run.pre)
             best_cost = float(p.cost[selected].sum())
-            details[name] = best_cost
-    return bound, selected, best_cost
+            run.details[name] = best_cost
+    return selected, best_cost
 
 
 def _local_core(p: Problem, pre: np.ndarray, selected: np.ndarray, reduced: np.ndarray,
@@ -442,4 +452,4 @@ def _local_core(p: Problem, pre: np.ndarray, selected: np.ndarray, reduced: np.n
             np.searchsorted(core, pre))
 
 
-__all__ = ["Clock", "improve", "optimal_at", "proves_optimal", "quick_bound"]
+__all__ = ["exact_milp", "improve"]

@@ -14,7 +14,7 @@ shrunk problem.
 Examples
 --------
 >>> import scipy.sparse as sp
->>> from siteplan.solve.problem import build_problem
+>>> from siteplan.solve.instance import build_problem
 >>> p = build_problem(sp.csc_array([[1, 1, 0], [0, 1, 1], [0, 0, 1]]), [1.0, 1.0, 5.0])
 >>> core = shrink(p, np.array([2]))
 >>> core.columns.tolist(), core.fixed_cost, core.problem.n_rows
@@ -27,8 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from siteplan.solve.problem import Problem, _ranges
-from siteplan.solve.reduce import reduce_rows
+from siteplan.solve.instance import Problem, _ranges
+from siteplan.solve.prep.reduce import reduce_rows
 
 #: most (column, candidate dominator) pairs tested per vectorised step
 PAIRS_PER_STEP = 2_000_000

@@ -19,7 +19,7 @@ cannot beat the best exchange found.
 Examples
 --------
 >>> import scipy.sparse as sp, time
->>> from siteplan.solve.problem import build_problem
+>>> from siteplan.solve.instance import build_problem
 >>> A = sp.csc_array([[1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 1]])
 >>> p = build_problem(A)
 >>> swap_search(p, np.array([0]), np.zeros(0, int), budget=None,
@@ -37,15 +37,13 @@ import time
 
 import numpy as np
 
-from siteplan.solve.problem import Problem
-
-#: columns ``b`` looked at without finding an improving exchange before the
-#: search stops (it also stops when no remaining ``b`` could improve)
-PATIENCE_COLUMNS = 200
+from siteplan.solve.instance import Problem
+from siteplan.solve.options import DEFAULTS
 
 
 def swap_search(p: Problem, selected: np.ndarray, preselected: np.ndarray, *,
-                budget: float | None, deadline: float) -> np.ndarray:
+                budget: float | None, deadline: float,
+                patience_columns: int = DEFAULTS.swap_patience_columns) -> np.ndarray:
     """Best-improvement exchanges of one column until none improves or the
     deadline passes.
 
@@ -96,7 +94,7 @@ def swap_search(p: Problem, selected: np.ndarray, preselected: np.ndarray, *,
         best = (tol, -1, -1)
         looked = 0
         for b in candidates.tolist():
-            if gain[b] <= best[0] or looked >= PATIENCE_COLUMNS or (
+            if gain[b] <= best[0] or looked >= patience_columns or (
                     looked % 16 == 0 and time.perf_counter() >= deadline):
                 break
             looked += 1

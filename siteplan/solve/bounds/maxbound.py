@@ -20,8 +20,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from siteplan.solve.lagrange import PROGRESS, STEP_PATIENCE, STEP_START, THREADED_NNZ, _Pricer
-from siteplan.solve.problem import Problem, _ranges
+from siteplan.solve.bounds.lagrange import PROGRESS, STEP_PATIENCE, STEP_START, _Pricer
+from siteplan.solve.instance import Problem, _ranges
+from siteplan.solve.options import DEFAULTS
 
 
 def best_completion(g: np.ndarray, cost: np.ndarray, free: np.ndarray, k: int | None,
@@ -54,12 +55,13 @@ def best_completion(g: np.ndarray, cost: np.ndarray, free: np.ndarray, k: int | 
 
 def max_cover_upper_bound(p: Problem, *, k: int | None, budget: float | None,
                           preselected: np.ndarray, covered_weight: float, deadline: float,
-                          max_iterations: int = 2000) -> tuple[float, int]:
+                          max_iterations: int = 2000,
+                          threaded_nnz: int = DEFAULTS.threaded_nnz) -> tuple[float, int]:
     """Least ``U(l)`` found by projected subgradient steps before ``deadline``.
 
     Polyak steps towards ``covered_weight`` (the weight a known choice
     covers), with the factor halving after ``STEP_PATIENCE`` iterations
-    without a better bound, as in :func:`siteplan.solve.lagrange.subgradient`.
+    without a better bound, as in :func:`siteplan.solve.bounds.lagrange.subgradient`.
 
     Returns
     -------
@@ -70,7 +72,7 @@ def max_cover_upper_bound(p: Problem, *, k: int | None, budget: float | None,
     Examples
     --------
     >>> import scipy.sparse as sp
-    >>> from siteplan.solve.problem import build_problem
+    >>> from siteplan.solve.instance import build_problem
     >>> p = build_problem(sp.csc_array([[1, 1, 0], [0, 1, 1], [1, 0, 1]]))
     >>> bound, _ = max_cover_upper_bound(p, k=1, budget=None, preselected=np.zeros(0, int),
     ...                                  covered_weight=2.0, deadline=time.perf_counter() + 1)
@@ -78,7 +80,7 @@ def max_cover_upper_bound(p: Problem, *, k: int | None, budget: float | None,
     True
     """
     pre = np.asarray(preselected, dtype=np.int64)
-    if p.col_rows.size < THREADED_NNZ:
+    if p.col_rows.size < threaded_nnz:
         return _descend(p, _Pricer(p, None), k, budget, pre, covered_weight, deadline,
                         max_iterations)
     with ThreadPoolExecutor(1) as pool:

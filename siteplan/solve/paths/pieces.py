@@ -14,7 +14,7 @@ on the pieces is a valid lower bound on the whole.
 
 Each piece is solved by what suits its size:
 
-- pieces of at most ``SMALL_NNZ`` nonzeros: the exact MILP (``x`` per
+- pieces of at most ``options.small_piece_nnz`` nonzeros: the exact MILP (``x`` per
   column, ``y`` per row with ``y_i <= sum_j a_ij x_j``, one row per group
   target; shrunk first, capacity rows added only when the coverage-only
   optimum misses them; :func:`exact_piece`) by HiGHS in child processes
@@ -44,7 +44,7 @@ so. The cover then does not depend on timing.
 Examples
 --------
 >>> import scipy.sparse as sp
->>> from siteplan.solve.general import build_general
+>>> from siteplan.solve.paths.general import build_general
 >>> A = sp.csc_array([[1, 1, 0, 0], [0, 1, 0, 0], [0, 0, 1, 1], [0, 0, 0, 1]])
 >>> g = build_general(A, [1.0, 1.5, 1.0, 1.2], weights=None, target=1.0,
 ...                   groups=[0, 0, 1, 1], cover_requirement=None, capacity=None)
@@ -63,35 +63,18 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from siteplan.solve.auto import Clock, cost_unit, lap, optimal_at, quick_bound, round_up
-from siteplan.solve.child import ChildRun, can_fork
-from siteplan.solve.exact import MipResult, lp_bound, mip_cover
-from siteplan.solve.fixing import shrink
-from siteplan.solve.general import General, _greedy, prune, solve_milp
-from siteplan.solve.greedy import greedy_cover, remove_redundant
+from siteplan.solve.bounds.lagrange import quick_bound
+from siteplan.solve.bounds.proof import cost_unit, optimal_at, round_up
+from siteplan.solve.clock import Clock, lap
+from siteplan.solve.exact.child import ChildRun, can_fork
+from siteplan.solve.exact.highs import MipResult, lp_bound, mip_cover
+from siteplan.solve.instance import Problem, _ranges
 from siteplan.solve.options import SolveOptions
-from siteplan.solve.problem import Problem, _ranges
+from siteplan.solve.paths.general import General, general_greedy, prune, solve_milp
+from siteplan.solve.paths.single import solve_problem
+from siteplan.solve.prep.fixing import shrink
 from siteplan.solve.results import SetCoverResult
-
-#: largest piece (nonzeros of its coverage rows) solved exactly by HiGHS
-SMALL_NNZ = 60_000
-#: deterministic mode: HiGHS branch-and-bound nodes per second of a piece's share
-NODES_PER_S = 400.0
-#: share of a large piece's work for the subgradient when the LP runs beside
-BIG_LAGRANGE_SHARE = 0.15
-#: most a piece may stretch its share (by size) of the time its worker has left
-SHARE_STRETCH = 3.0
-#: most nonzeros of small pieces joined into one HiGHS model (0: none; HiGHS proves
-#: separate models much sooner than one block-diagonal model of the same pieces)
-BATCH_NNZ = 0
-#: fewest pieces worth splitting for (one piece: the problem as it is)
-MIN_PIECES = 2
-#: smallest problem (nonzeros) tried in pieces; smaller ones are solved whole
-SPLIT_MIN_NNZ = 20_000
-#: deterministic mode: share of the limit kept for splitting and combining
-SPLIT_SHARE = 0.1
-#: share of the time kept at the end for the fallbacks and the sum
-COMBINE_SHARE = 0.05
+from siteplan.solve.search.greedy import greedy_cover, remove_redundant
 
 
 @dataclass(frozen=True)
@@ -223,21 +206,15 @@ def piece_general(g: General, piece: Piece, left: Residual) -> General:
     return General(q, np.ones(q.n_rows, dtype=np.int64), cap, need_cap, np.zeros(need_cap.size))
 
 
-def plain(p: Problem) -> General:
-    """A problem without capacity rows as a :class:`General`."""
-    return General(p, np.ones(p.n_rows, dtype=np.int64), sp.csc_array((0, p.n_cols)),
-                   np.zeros(0), np.zeros(0))
-
-
 def piece_greedy(sub: General) -> np.ndarray:
     """A cover of a piece: the vectorised single-cover greedy when its cover
     meets the capacity rows too (the usual case), else the general greedy."""
     none = np.zeros(0, np.int64)
     probe = remove_redundant(sub.p, greedy_cover(sub.p, none), none)
-    return prune(sub, probe, none) if sub.feasible(probe) else _greedy(sub, none)
+    return prune(sub, probe, none) if sub.feasible(probe) else general_greedy(sub, none)
 
 
-def batches(pieces: list[Piece], nnz: int = BATCH_NNZ) -> list[Piece]:
+def batches(pieces: list[Piece], nnz: int) -> list[Piece]:
     """Small pieces joined into batches of at most ``nnz`` nonzeros (one
     HiGHS model each: a block-diagonal MILP whose optimum is the sum of its
     pieces' optima), in the order given."""
@@ -292,7 +269,7 @@ def exact_piece(g: General, piece: Piece, left: Residual, deadline: float, seed:
     budget ``nodes`` and not cut, its answer depends only on the inputs).
 
     HiGHS first sees the coverage-only problem shrunk
-    (:func:`siteplan.solve.fixing.shrink`: identical rows merged, dominated
+    (:func:`siteplan.solve.prep.fixing.shrink`: identical rows merged, dominated
     columns dropped), looking only for covers no dearer than the greedy's;
     its bound holds for the piece (a relaxation), and when its cover meets
     the capacity rows too it is the piece's optimum. Otherwise HiGHS runs on
@@ -327,7 +304,7 @@ def exact_piece(g: General, piece: Piece, left: Residual, deadline: float, seed:
 
 
 def _solve_many(g: General, left: Residual, pieces: list[Piece], deadline: float, seed: int,
-                nodes_total: float | None, conn: object) -> None:
+                nodes_total: float | None, stretch: float, conn: object) -> None:
     """Child process: :func:`exact_piece` on each piece in turn, each answer
     sent at once as ``(index, greedy columns, MipResult or None)``."""
     try:
@@ -338,8 +315,8 @@ def _solve_many(g: General, left: Residual, pieces: list[Piece], deadline: float
                 break
             # a hard batch does not starve the rest: its share of the time left
             share = piece.nnz / max(remaining, 1)
-            # up to SHARE_STRETCH times its share of the time left (the rest adapt)
-            until = now + (deadline - now) * min(SHARE_STRETCH * share, 1.0)
+            # up to ``stretch`` times its share of the time left (the rest adapt)
+            until = now + (deadline - now) * min(stretch * share, 1.0)
             remaining -= piece.nnz
             nodes = None if nodes_total is None else max(int(nodes_total * share), 1)
             conn.send((i, *exact_piece(g, piece, left, until, seed, nodes)))
@@ -355,7 +332,8 @@ class PieceRunner:
     and every piece keeps its fallback."""
 
     def __init__(self, g: General, left: Residual, pieces: list[Piece], *, deadline: float,
-                 kill_at: float, seed: int, workers: int, nodes: float | None = None) -> None:
+                 kill_at: float, seed: int, workers: int, nodes: float | None = None,
+                 stretch: float = 3.0) -> None:
         self.kill_at = kill_at
         self.results: dict[int, tuple[np.ndarray, MipResult | None]] = {}
         self._procs: list[tuple[object, object, list[int]]] = []
@@ -367,7 +345,7 @@ class PieceRunner:
             recv, send = ctx.Pipe(duplex=False)
             proc = ctx.Process(target=_solve_many, args=(
                 g, left, [pieces[i] for i in mine], deadline, seed,
-                nodes, send), daemon=True)
+                nodes, stretch, send), daemon=True)
             proc.start()
             send.close()
             self._procs.append((proc, recv, mine))
@@ -447,8 +425,6 @@ def solve_big(sub: General, clock: Clock, seed: int, options: SolveOptions,
     finish then costs the search nothing); the bound is the better of the
     two (both hold with the capacity rows: a relaxation). Capacity rows the
     cover misses are met by :func:`meet_capacity`."""
-    from siteplan.solve.cover import solve_problem
-
     none = np.zeros(0, np.int64)
     lp = None
     if can_fork() and sub.p.col_rows.size > options.exact_nnz_limit:
@@ -458,7 +434,7 @@ def solve_big(sub: General, clock: Clock, seed: int, options: SolveOptions,
             lp = ChildRun(_lp_value, (s.problem, clock.soft, seed), kill_at=clock.soft)
     # the LP is beside: the search's own bound is the subgradient's, with a smaller share
     opts = options if lp is None else options.with_(
-        lp_nnz_limit=0, core_nnz_limit=0, lagrange_share=BIG_LAGRANGE_SHARE)
+        lp_nnz_limit=0, core_nnz_limit=0, lagrange_share=options.big_piece_lagrange_share)
     found, _, lower, found_optimal = solve_problem(sub.p, none, clock, seed, "auto", details,
                                                    opts)
     if lp is not None:
@@ -480,49 +456,20 @@ def solve_big(sub: General, clock: Clock, seed: int, options: SolveOptions,
     return local, lower, bool(found_optimal and not repaired)
 
 
-def split_cover(g: General, pre: np.ndarray, clock: Clock, seed: int, options: SolveOptions,
-                *, min_nnz: int = SPLIT_MIN_NNZ) -> SetCoverResult | None:
-    """``set_cover``'s ``auto`` on the pieces of ``g`` (see the module
-    notes); None when splitting does not apply (a small problem, one piece
-    without capacity rows, or nothing left to choose): the caller solves
-    the problem whole. Problems under ``min_nnz`` nonzeros are left whole
-    (their HiGHS run is quick as it is)."""
-    p = g.p
-    if p.col_rows.size < min_nnz or (p.n_groups == 1 and g.need.size == 0):
-        return None  # small, or one group without capacity rows: always one piece
-    t = clock.start
-    details: dict = {"deterministic": options.deterministic, "model": "split"}
-    pieces = split(g, pre)
-    if len(pieces) < MIN_PIECES and not (pieces and pieces[0].nnz > SMALL_NNZ
-                                         and g.need.size):
-        # one piece: solved whole by the caller, unless it is large and has
-        # capacity rows (the general model's own path is weak at that size)
-        return None
-    rows, need, cap_need = residual(g, pre)
-    left = Residual(need, cap_need, sp.csr_array(g.cap))
-    small = batches([pc for pc in pieces if pc.nnz <= SMALL_NNZ][::-1])
-    big = [pc for pc in pieces if pc.nnz > SMALL_NNZ]
-    t = lap(details, "split", t)
-    det = options.deterministic
-    workers = 1 if big else 2
-    # deterministic: each worker's node budget comes from the limit, never the clock
-    # the last COMBINE_SHARE of the time is kept for the fallbacks and the sum
-    stop = clock.start + (1 - COMBINE_SHARE) * (clock.soft - clock.start)
-    runner = PieceRunner(g, left, small, deadline=stop, kill_at=min(clock.kill, stop + 0.5),
-                         seed=seed,
-                         workers=workers, nodes=NODES_PER_S * (1 - options.wrap_up_share)
-                         * options.nominal_s(clock.limit) if det else None)
-    unit = cost_unit(p.cost)
-    chosen: list[np.ndarray] = [pre]
-    bounds: list[float] = [float(p.cost[pre].sum())]
-    proven = 0
+def _solve_big_pieces(g: General, big: list[Piece], left: Residual, clock: Clock, stop: float,
+                      seed: int, options: SolveOptions, unit: float, chosen: list,
+                      bounds: list, details: dict) -> int:
+    """Each large piece by :func:`solve_big` with its share of the time (by
+    size; deterministic mode: of the limit, never the clock); its cover and
+    bound appended to ``chosen`` and ``bounds``; returns how many were proven."""
+    det, proven = options.deterministic, 0
     big_nnz = sum(pc.nnz for pc in big)
     for pc in big:
         sub = piece_general(g, pc, left)
         share = pc.nnz / big_nnz
         if det:  # from the limit, never the clock
             piece_s = share * (1 - options.wrap_up_share) * options.nominal_s(clock.limit) \
-                * (1 - SPLIT_SHARE)
+                * (1 - options.split_share)
         else:
             piece_s = share * max(stop - time.perf_counter(), 0.01)
         sub_details: dict = {"deterministic": det}
@@ -531,6 +478,7 @@ def split_cover(g: General, pre: np.ndarray, clock: Clock, seed: int, options: S
         piece_clock.soft = min(piece_clock.soft, stop)
         piece_clock.hard = min(piece_clock.hard, stop)
         piece_clock.kill = min(piece_clock.kill, stop)
+        piece_clock.prune = min(piece_clock.prune, stop)
         local, lower, piece_proven = solve_big(sub, piece_clock, seed, options, sub_details)
         chosen.append(pc.columns[local])
         bounds.append(min(round_up(lower, unit), float(sub.p.cost[local].sum())))
@@ -543,10 +491,17 @@ def split_cover(g: General, pre: np.ndarray, clock: Clock, seed: int, options: S
              "bound_kind": sub_details.get("bound")})
         details.setdefault("deterministic_cut", []).extend(
             sub_details.get("deterministic_cut", []))
-    t = lap(details, "big_pieces", t)
-    answers = runner.wait()
-    t = lap(details, "small_pieces_wait", t)
-    fallback = clock_cut = 0
+    return proven
+
+
+def _take_small_pieces(g: General, small: list[Piece], left: Residual, answers: dict,
+                       det: bool, unit: float, chosen: list, bounds: list,
+                       details: dict) -> tuple[int, int]:
+    """Each small piece's answer from its child (or its greedy cover when the
+    child never reached it) appended to ``chosen`` and ``bounds``; returns how
+    many were proven and how many kept only the greedy."""
+    p = g.p
+    proven = fallback = clock_cut = 0
     for i, pc in enumerate(small):
         got = answers.get(i)
         sub = None
@@ -561,8 +516,7 @@ def split_cover(g: General, pre: np.ndarray, clock: Clock, seed: int, options: S
                 clock_cut += 1
                 mip = MipResult(start, float(p.cost[start].sum()), mip.bound, False)
         sel = start
-        if mip is not None and \
-                mip.objective < float(p.cost[start].sum()) - 1e-9:
+        if mip is not None and mip.objective < float(p.cost[start].sum()) - 1e-9:
             sel = mip.selected
         cost = float(p.cost[sel].sum())
         bound = 0.0 if mip is None or not np.isfinite(mip.bound) else mip.bound
@@ -575,6 +529,54 @@ def split_cover(g: General, pre: np.ndarray, clock: Clock, seed: int, options: S
         bounds.append(bound)
     if clock_cut:
         details.setdefault("deterministic_cut", []).append(f"highs ({clock_cut} pieces)")
+    return proven, fallback
+
+
+def split_cover(g: General, pre: np.ndarray, clock: Clock, seed: int,
+                options: SolveOptions) -> SetCoverResult | None:
+    """``set_cover``'s ``auto`` on the pieces of ``g`` (see the module
+    notes); None when splitting does not apply (a small problem, one piece
+    without capacity rows, or nothing left to choose): the caller solves
+    the problem whole. Problems under ``options.split_min_nnz`` nonzeros are left whole
+    (their HiGHS run is quick as it is)."""
+    p = g.p
+    if p.col_rows.size < options.split_min_nnz or (p.n_groups == 1 and g.need.size == 0):
+        return None  # small, or one group without capacity rows: always one piece
+    t = clock.start
+    details: dict = {"deterministic": options.deterministic, "model": "split"}
+    pieces = split(g, pre)
+    small_nnz = options.small_piece_nnz
+    if len(pieces) < options.min_pieces and not (pieces and pieces[0].nnz > small_nnz
+                                         and g.need.size):
+        # one piece: solved whole by the caller, unless it is large and has
+        # capacity rows (the general model's own path is weak at that size)
+        return None
+    rows, need, cap_need = residual(g, pre)
+    left = Residual(need, cap_need, sp.csr_array(g.cap))
+    small = batches([pc for pc in pieces if pc.nnz <= small_nnz][::-1], options.piece_batch_nnz)
+    big = [pc for pc in pieces if pc.nnz > small_nnz]
+    t = lap(details, "split", t)
+    det = options.deterministic
+    workers = 1 if big else 2
+    # deterministic: each worker's node budget comes from the limit, never the clock
+    # the last ``combine_share`` of the time is kept for the fallbacks and the sum
+    stop = clock.start + (1 - options.combine_share) * (clock.soft - clock.start)
+    runner = PieceRunner(g, left, small, deadline=stop, kill_at=min(clock.kill, stop + 0.5),
+                         seed=seed,
+                         workers=workers, stretch=options.piece_share_stretch,
+                         nodes=options.piece_nodes_per_s * (1 - options.wrap_up_share)
+                         * options.nominal_s(clock.limit) if det else None)
+    unit = cost_unit(p.cost)
+    chosen: list[np.ndarray] = [pre]
+    bounds: list[float] = [float(p.cost[pre].sum())]
+    proven = _solve_big_pieces(g, big, left, clock, stop, seed, options, unit, chosen, bounds,
+                               details)
+    t = lap(details, "big_pieces", t)
+    answers = runner.wait()
+    t = lap(details, "small_pieces_wait", t)
+    got = _take_small_pieces(g, small, left, answers, det, unit, chosen, bounds, details)
+    proven += got[0]
+    fallback = got[1]
     selected = np.unique(np.concatenate(chosen)).astype(np.int64)
     if not g.feasible(selected):  # a safety net: never return a cover that is not one
         details["split_infeasible"] = True
@@ -601,5 +603,5 @@ def split_cover(g: General, pre: np.ndarray, clock: Clock, seed: int, options: S
         capacity_shortfall=g.shortfall)
 
 
-__all__ = ["MIN_PIECES", "SMALL_NNZ", "SPLIT_MIN_NNZ", "Piece", "PieceRunner", "Residual",
-           "meet_capacity", "piece_general", "plain", "residual", "split", "split_cover"]
+__all__ = ["Piece", "PieceRunner", "Residual",
+           "meet_capacity", "piece_general", "residual", "split", "split_cover"]

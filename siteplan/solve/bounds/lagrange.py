@@ -18,8 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from siteplan.solve.greedy import greedy_cover, remove_redundant
-from siteplan.solve.problem import Problem
+from siteplan.solve.instance import Problem
+from siteplan.solve.options import DEFAULTS
+from siteplan.solve.search.greedy import greedy_cover, remove_redundant
 
 
 @dataclass
@@ -75,9 +76,6 @@ STEP_PATIENCE = 20
 PROGRESS = 1e-4
 #: most of the subgradient's time spent in Lagrangian heuristics
 HEURISTIC_SHARE = 0.2
-#: nonzeros from which ``A^T u`` and ``A x`` are split over two threads
-#: (numpy's gather releases the GIL: 1.9x on 30M nonzeros on two cores)
-THREADED_NNZ = 1_000_000
 
 
 class _Pricer:
@@ -114,8 +112,8 @@ class _Pricer:
 
 def subgradient(p: Problem, *, upper_bound: float, best_selected: np.ndarray,
                 preselected: np.ndarray, deadline: float, max_iterations: int = 5000,
-                heuristic_every: int = 10, seed: int = 0,
-                deterministic: bool = False) -> LagrangeState:
+                heuristic_every: int = 10, seed: int = 0, deterministic: bool = False,
+                threaded_nnz: int = DEFAULTS.threaded_nnz) -> LagrangeState:
     """Maximise ``L(u)`` by subgradient steps until the deadline or convergence.
 
     Polyak steps towards the best cover's cost, ``u += f (UB - L(u)) s / |s|^2``,
@@ -134,7 +132,7 @@ def subgradient(p: Problem, *, upper_bound: float, best_selected: np.ndarray,
     Examples
     --------
     >>> import scipy.sparse as sp
-    >>> from siteplan.solve.problem import build_problem
+    >>> from siteplan.solve.instance import build_problem
     >>> p = build_problem(sp.csc_array([[1, 1, 0], [0, 1, 1], [1, 0, 1]]))
     >>> s = subgradient(p, upper_bound=2.0, best_selected=np.array([0, 1]),
     ...                 preselected=np.zeros(0, int), deadline=time.perf_counter() + 1)
@@ -142,7 +140,7 @@ def subgradient(p: Problem, *, upper_bound: float, best_selected: np.ndarray,
     True
     """
     sub = p.fix(preselected)
-    if sub.col_rows.size < THREADED_NNZ:
+    if sub.col_rows.size < threaded_nnz:
         return _subgradient(p, sub, _Pricer(sub, None), upper_bound, best_selected,
                             preselected, deadline, max_iterations, heuristic_every, seed,
                             deterministic)
@@ -233,3 +231,12 @@ def core_columns(p: Problem, reduced_cost: np.ndarray, per_row: int,
     place_in_row = np.arange(keys.size) - p.row_ptr[keys // p.n_cols]
     picked = by_rc[keys[place_in_row < per_row] % p.n_cols]
     return np.unique(np.concatenate([picked, np.flatnonzero(reduced_cost < 0), must]))
+
+
+def quick_bound(p: Problem, pre: np.ndarray) -> float:
+    """``L(u0)`` at Beasley's multipliers: a valid, cheap lower bound."""
+    sub = p.fix(pre)
+    u = initial_multipliers(sub)
+    rc = sub.cost - sub.transpose_matvec(u)
+    knap, _ = _knapsack(sub, u, p.full_cover)
+    return float(rc[rc < 0].sum()) + knap + float(p.cost[pre].sum())

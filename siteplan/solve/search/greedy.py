@@ -5,7 +5,7 @@ Gains only shrink as rows get covered (the capped group gain
 ``sum_g min(need_g, new_weight_g)`` is submodular), so a stale heap key is an
 optimistic bound and the lazy evaluation picks exactly what the plain greedy
 would, in about O(nnz log n). On narrow single-group problems (up to
-``EAGER_COLS_LIMIT`` columns) an eager variant keeps every gain up to date
+``SolveOptions.eager_cols_limit`` columns) an eager variant keeps every gain up to date
 instead, which costs fewer numpy calls per pick and picks the same columns.
 """
 
@@ -17,13 +17,8 @@ import time
 import numpy as np
 import scipy.sparse as sp
 
-from siteplan.solve.problem import Problem, _ranges
-
-#: single-group problems with at most this many columns use the eager greedy
-#: (every gain kept up to date, an argmin over the columns per pick) instead
-#: of the lazy heap (numpy calls per heap pop, ~10 pops per pick): 2-5x
-#: faster up to 20,000 columns, even at 40,000, slower beyond
-EAGER_COLS_LIMIT = 20_000
+from siteplan.solve.instance import Problem, _ranges
+from siteplan.solve.options import DEFAULTS
 
 
 def column_group_gains(p: Problem, covered: np.ndarray) -> np.ndarray:
@@ -69,7 +64,7 @@ def greedy_cover(p: Problem, preselected: np.ndarray, *, cost: np.ndarray | None
     allowed : numpy.ndarray of bool, optional
         Columns that may be picked (default: all).
     eager_cols_limit : int, optional
-        Most columns for the eager variant (default ``EAGER_COLS_LIMIT``);
+        Most columns for the eager variant (default ``SolveOptions.eager_cols_limit``);
         both variants pick the same columns.
 
     Returns
@@ -80,7 +75,7 @@ def greedy_cover(p: Problem, preselected: np.ndarray, *, cost: np.ndarray | None
     Examples
     --------
     >>> import scipy.sparse as sp
-    >>> from siteplan.solve.problem import build_problem
+    >>> from siteplan.solve.instance import build_problem
     >>> A = sp.csc_array([[1, 1, 0], [1, 0, 1], [0, 1, 1]])
     >>> greedy_cover(build_problem(A, [1.0, 1.0, 3.0]), np.zeros(0, int)).tolist()
     [0, 1]
@@ -97,7 +92,7 @@ def greedy_cover(p: Problem, preselected: np.ndarray, *, cost: np.ndarray | None
     ok[preselected] = False
     if allowed is not None:
         ok &= allowed
-    limit = EAGER_COLS_LIMIT if eager_cols_limit is None else eager_cols_limit
+    limit = DEFAULTS.eager_cols_limit if eager_cols_limit is None else eager_cols_limit
     stop = np.inf if deadline is None else deadline
     if p.n_groups == 1 and p.n_cols <= limit:
         cut = _eager_single(p, covered, need, tol, chosen, cost, ok, gains, stop)
@@ -240,7 +235,7 @@ def remove_redundant(p: Problem, selected: np.ndarray, keep: np.ndarray, *,
     Examples
     --------
     >>> import scipy.sparse as sp
-    >>> from siteplan.solve.problem import build_problem
+    >>> from siteplan.solve.instance import build_problem
     >>> p = build_problem(sp.csc_array([[1, 1], [0, 1]]))
     >>> remove_redundant(p, np.array([0, 1]), np.zeros(0, int)).tolist()
     [1]
@@ -309,7 +304,7 @@ def greedy_max_cover(p: Problem, preselected: np.ndarray, *, k: int | None,
     Examples
     --------
     >>> import scipy.sparse as sp
-    >>> from siteplan.solve.problem import build_problem
+    >>> from siteplan.solve.instance import build_problem
     >>> p = build_problem(sp.csc_array([[1, 1, 0], [1, 0, 0], [0, 0, 1]]))
     >>> none = np.zeros(0, np.int64)
     >>> greedy_max_cover(p, none, k=2, budget=None).tolist()

@@ -20,7 +20,7 @@ gaps it matches HiGHS's optimum in a few seconds where HiGHS takes minutes.
 Examples
 --------
 >>> import scipy.sparse as sp, time
->>> from siteplan.solve.problem import build_problem
+>>> from siteplan.solve.instance import build_problem
 >>> A = sp.csc_array(np.eye(6, dtype=int) + np.eye(6, k=1, dtype=int) + np.eye(6, k=-1, dtype=int))
 >>> p = build_problem(A)
 >>> best = row_weighting_search(p, np.arange(6), time.perf_counter() + 0.2, seed=1)
@@ -35,7 +35,7 @@ import time
 
 import numpy as np
 
-from siteplan.solve.problem import Problem
+from siteplan.solve.instance import Problem
 
 #: steps between two looks at the clock
 CLOCK_EVERY = 32
@@ -139,7 +139,7 @@ class RowWeighting:
     Examples
     --------
     >>> import scipy.sparse as sp
-    >>> from siteplan.solve.problem import build_problem
+    >>> from siteplan.solve.instance import build_problem
     >>> A = sp.csc_array(np.eye(6, dtype=int) + np.eye(6, k=1, dtype=int) + np.eye(6, k=-1, dtype=int))
     >>> search = RowWeighting(build_problem(A), np.arange(6), seed=1)
     >>> search.run(np.inf, max_steps=50).tolist(), search.best_cost

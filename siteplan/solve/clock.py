@@ -1,0 +1,60 @@
+"""The deadlines of one solver call and the record of its phases.
+
+Examples
+--------
+>>> import time
+>>> from siteplan.solve.options import SolveOptions
+>>> clock = Clock(time.perf_counter(), 2.0, SolveOptions())
+>>> 1.9 < clock.soft - clock.start < clock.hard - clock.start == 2.0
+True
+>>> details = {}
+>>> _ = lap(details, "greedy", clock.start)
+>>> list(details["phase_s"])
+['greedy']
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from siteplan.solve.options import SolveOptions
+
+
+class Clock:
+    """The deadlines of one call: ``soft`` for the searches (the last
+    ``wrap_up_share`` of the limit is kept for the result), ``hard`` the
+    limit itself, ``kill`` when child processes are killed."""
+
+    def __init__(self, start: float, limit: float | None, options: SolveOptions) -> None:
+        self.start, self.limit = start, limit
+        if limit is None:
+            self.soft = self.hard = self.kill = np.inf
+        else:
+            # deterministic: budgets come from ``limit``, and the clock stops the
+            # call within max(1 s, 10 %) past it (``overrun_s``)
+            wall = limit + options.overrun_s(limit)
+            self.soft = start + (1 - options.wrap_up_share) * wall
+            self.hard = start + wall
+            self.kill = self.hard + min(options.kill_grace_s, 0.05 * wall + 0.05)
+        # a cover cut by the deadline (a greedy completed in one pass) is pruned
+        # until here: a quarter of the max(1 s, 10 %) every call may overrun
+        # (deterministic mode: its own overrun is the margin)
+        self.prune = self.hard if options.deterministic or limit is None else \
+            self.hard + 0.25 * max(1.0, 0.1 * limit)
+
+    def left(self) -> float:
+        return self.soft - time.perf_counter()
+
+
+def lap(details: dict, phase: str, since: float) -> float:
+    """Record ``now - since`` as the seconds spent in ``phase`` (in
+    ``details["phase_s"]``); returns now."""
+    now = time.perf_counter()
+    phases = details.setdefault("phase_s", {})
+    phases[phase] = round(phases.get(phase, 0.0) + now - since, 3)
+    return now
+
+
+__all__ = ["Clock", "lap"]
