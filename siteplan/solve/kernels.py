@@ -48,10 +48,44 @@ def region_labels(row_ptr: np.ndarray, row_cols: np.ndarray, col_ptr: np.ndarray
     seed's reach, never quadratic in the number of components."""
     n_rows = row_ptr.size - 1
     n_cols = col_ptr.size - 1
+    order, comp_ptr, n_comp = _components(row_ptr, row_cols, col_ptr, col_rows, active)
+    big = np.int64(1) << 40
+    label = np.full(n_rows, -1, dtype=np.int64)
+    dist = np.full(n_rows, big, dtype=np.int64)
+    stamp = np.full(n_cols, -1, dtype=np.int64)
+    queue = np.empty(max(comp_ptr[n_comp], 1), dtype=np.int64)
+    target = max(region_rows, 1)
+    next_label, bin_label, bin_rows = 0, -1, 0
+    for c in range(n_comp):
+        lo, hi = comp_ptr[c], comp_ptr[c + 1]
+        size = hi - lo
+        if size < target:  # small component: packed with its neighbours in turn
+            if bin_label < 0 or bin_rows >= target:
+                bin_label = next_label
+                next_label += 1
+                bin_rows = 0
+            for q in range(lo, hi):
+                label[order[q]] = bin_label
+            bin_rows += size
+            continue
+        seeds = max(1, (size + target // 2) // target)
+        next_label = _grow_regions(row_ptr, row_cols, col_ptr, col_rows, active,
+                                   order[lo:hi], order[lo + offset % size], seeds, next_label,
+                                   label, dist, stamp, queue)
+    return label
+
+
+@njit(cache=True, nogil=True)
+def _components(row_ptr: np.ndarray, row_cols: np.ndarray, col_ptr: np.ndarray,
+                col_rows: np.ndarray, active: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """Connected components of the row–column graph on the active rows:
+    rows in component order, component ``c`` being
+    ``order[comp_ptr[c]:comp_ptr[c + 1]]``, and the number of components."""
+    n_rows = row_ptr.size - 1
     comp = np.full(n_rows, -1, dtype=np.int64)
     order = np.empty(n_rows, dtype=np.int64)
     comp_ptr = np.empty(n_rows + 1, dtype=np.int64)
-    col_seen = np.zeros(n_cols, dtype=np.bool_)
+    col_seen = np.zeros(col_ptr.size - 1, dtype=np.bool_)
     n_order, n_comp = 0, 0
     for start in range(n_rows):
         if not active[start] or comp[start] >= 0:
@@ -77,58 +111,48 @@ def region_labels(row_ptr: np.ndarray, row_cols: np.ndarray, col_ptr: np.ndarray
                         n_order += 1
         n_comp += 1
     comp_ptr[n_comp] = n_order
-    big = np.int64(1) << 40
-    label = np.full(n_rows, -1, dtype=np.int64)
-    dist = np.full(n_rows, big, dtype=np.int64)
-    stamp = np.full(n_cols, -1, dtype=np.int64)
-    queue = np.empty(max(n_order, 1), dtype=np.int64)
-    target = max(region_rows, 1)
-    next_label, bin_label, bin_rows = 0, -1, 0
-    for c in range(n_comp):
-        lo, hi = comp_ptr[c], comp_ptr[c + 1]
-        size = hi - lo
-        if size < target:  # small component: packed with its neighbours in turn
-            if bin_label < 0 or bin_rows >= target:
-                bin_label = next_label
-                next_label += 1
-                bin_rows = 0
-            for q in range(lo, hi):
-                label[order[q]] = bin_label
-            bin_rows += size
-            continue
-        seeds = max(1, (size + target // 2) // target)
-        seed = order[lo + offset % size]
-        for _ in range(seeds):
-            k = next_label
-            next_label += 1
-            dist[seed] = 0
-            label[seed] = k
-            head, tail = 0, 1
-            queue[0] = seed
-            while head < tail:
-                i = queue[head]
-                head += 1
-                d = dist[i] + 1
-                for a in range(row_ptr[i], row_ptr[i + 1]):
-                    j = row_cols[a]
-                    if stamp[j] == k:
-                        continue
-                    stamp[j] = k
-                    for b in range(col_ptr[j], col_ptr[j + 1]):
-                        r = col_rows[b]
-                        if active[r] and dist[r] > d:
-                            dist[r] = d
-                            label[r] = k
-                            queue[tail] = r
-                            tail += 1
-            far, seed = np.int64(0), -1
-            for q in range(lo, hi):
-                if dist[order[q]] > far:
-                    far = dist[order[q]]
-                    seed = order[q]
-            if seed < 0:
-                break
-    return label
+    return order, comp_ptr, n_comp
+
+
+@njit(cache=True, nogil=True)
+def _grow_regions(row_ptr: np.ndarray, row_cols: np.ndarray, col_ptr: np.ndarray,
+                  col_rows: np.ndarray, active: np.ndarray, rows: np.ndarray, seed: int,
+                  seeds: int, next_label: int, label: np.ndarray, dist: np.ndarray,
+                  stamp: np.ndarray, queue: np.ndarray) -> int:
+    """``seeds`` regions in one component (its ``rows``), seeds placed
+    farthest-point in hop distance from ``seed``, each row labelled by its
+    nearest seed; returns the next free label."""
+    for _ in range(seeds):
+        k = next_label
+        next_label += 1
+        dist[seed] = 0
+        label[seed] = k
+        head, tail = 0, 1
+        queue[0] = seed
+        while head < tail:
+            i = queue[head]
+            head += 1
+            d = dist[i] + 1
+            for a in range(row_ptr[i], row_ptr[i + 1]):
+                j = row_cols[a]
+                if stamp[j] == k:
+                    continue
+                stamp[j] = k
+                for b in range(col_ptr[j], col_ptr[j + 1]):
+                    r = col_rows[b]
+                    if active[r] and dist[r] > d:
+                        dist[r] = d
+                        label[r] = k
+                        queue[tail] = r
+                        tail += 1
+        far, seed = np.int64(0), -1
+        for q in range(rows.size):
+            if dist[rows[q]] > far:
+                far = dist[rows[q]]
+                seed = rows[q]
+        if seed < 0:
+            break
+    return next_label
 
 
 @njit(cache=True, nogil=True)
@@ -190,62 +214,73 @@ def smooth_sweep(row_ptr: np.ndarray, row_cols: np.ndarray, rc: np.ndarray, u: n
         if n == 0:
             continue
         ui = u[i]
-        m1, m2 = 1e300, 1e300
         for k in range(n):
-            x = rc[row_cols[lo + k]] + ui
-            r[k] = x
-            if x < m1:
-                m2, m1 = m1, x
-            elif x < m2:
-                m2 = x
-        b = (m2 if m2 < 1e299 else m1) + 10.0 * mu
-        if b <= 0.0:
-            b = 10.0 * mu
-        # columns far above the bracket contribute nothing at any t <= b
-        m = 0
-        for k in range(n):
-            z = (r[k] - m1) / mu
-            if r[k] <= b + 40.0 * mu and z < 600.0:
-                e[m] = np.exp(z)
-                m += 1
-        # f(t) = sum_j 1 / (1 + e_j w(t)) - 1, w(t) = exp((m1 - t) / mu)
-        z0 = m1 / mu
-        f0 = -1.0
-        if z0 < 600.0:
-            w = np.exp(z0)
-            for k in range(m):
-                f0 += 1.0 / (1.0 + e[k] * w)
-        if f0 >= 0.0:
-            t = 0.0
-        else:
-            a = 0.0
-            t = min(max(ui, a), b)
-            for _ in range(40):
-                zt = (m1 - t) / mu
-                w = np.exp(min(zt, 600.0))
-                f, fp = -1.0, 0.0
-                for k in range(m):
-                    sg = 1.0 / (1.0 + e[k] * w)
-                    f += sg
-                    fp += sg * (1.0 - sg)
-                fp /= mu
-                if abs(f) < 1e-5:
-                    break
-                if f > 0.0:
-                    b = t
-                else:
-                    a = t
-                nxt = t - f / fp if fp > 0.0 else 0.5 * (a + b)
-                if not (a < nxt < b):
-                    nxt = 0.5 * (a + b)
-                if nxt == t:
-                    break
-                t = nxt
+            r[k] = rc[row_cols[lo + k]] + ui
+        t = _row_root(r, e, n, ui, mu)
         d = t - ui
         if d != 0.0:
             for k in range(lo, hi):
                 rc[row_cols[k]] -= d
             u[i] = t
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def _row_root(r: np.ndarray, e: np.ndarray, n: int, ui: float, mu: float) -> float:
+    """The root ``t >= 0`` of ``sum_k sigmoid((t - r_k) / mu) = 1`` over the
+    first ``n`` entries of ``r`` (each column's reduced cost without the
+    row, plus ``ui``), by safeguarded Newton steps from ``ui`` (0 when the
+    sum is at least 1 at ``t = 0``); ``e`` is scratch space."""
+    m1, m2 = 1e300, 1e300
+    for k in range(n):
+        x = r[k]
+        if x < m1:
+            m2, m1 = m1, x
+        elif x < m2:
+            m2 = x
+    b = (m2 if m2 < 1e299 else m1) + 10.0 * mu
+    if b <= 0.0:
+        b = 10.0 * mu
+    # columns far above the bracket contribute nothing at any t <= b
+    m = 0
+    for k in range(n):
+        z = (r[k] - m1) / mu
+        if r[k] <= b + 40.0 * mu and z < 600.0:
+            e[m] = np.exp(z)
+            m += 1
+    # f(t) = sum_j 1 / (1 + e_j w(t)) - 1, w(t) = exp((m1 - t) / mu)
+    z0 = m1 / mu
+    f0 = -1.0
+    if z0 < 600.0:
+        w = np.exp(z0)
+        for k in range(m):
+            f0 += 1.0 / (1.0 + e[k] * w)
+    if f0 >= 0.0:
+        t = 0.0
+    else:
+        a = 0.0
+        t = min(max(ui, a), b)
+        for _ in range(40):
+            zt = (m1 - t) / mu
+            w = np.exp(min(zt, 600.0))
+            f, fp = -1.0, 0.0
+            for k in range(m):
+                sg = 1.0 / (1.0 + e[k] * w)
+                f += sg
+                fp += sg * (1.0 - sg)
+            fp /= mu
+            if abs(f) < 1e-5:
+                break
+            if f > 0.0:
+                b = t
+            else:
+                a = t
+            nxt = t - f / fp if fp > 0.0 else 0.5 * (a + b)
+            if not (a < nxt < b):
+                nxt = 0.5 * (a + b)
+            if nxt == t:
+                break
+            t = nxt
+    return t
 
 
 @njit(cache=True, nogil=True)

@@ -261,7 +261,7 @@ def improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float,
     if strategy.regional(p.col_rows.size, p.full_cover, compiled_ready(clock, options),
                          options):
         return bound, *_regional(run, selected, prices, stop_at, t)
-    local_cols, q, start, fixed = _local_core(p, pre, selected, reduced, options)
+    local_cols, q, start, core_pre = _local_core(p, pre, selected, reduced, options)
     details["local_core_columns"] = int(local_cols.size)
     local_opts = dict(prices=prices, stop_at=stop_at, dense_cells=options.dense_cells,
                       row_weighting=q.col_rows.size <= options.row_weighting_nnz_limit)
@@ -270,10 +270,10 @@ def improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float,
         work = (1 - options.lagrange_share) * options.work_budget(clock.limit)
     lp_gap = (best_cost - bound) / best_cost if best_cost > 0 else 0.0
     _start_beside(run, selected, reduced, lp_gap,
-                  (q, local_cols, start, fixed, dict(local_opts, seed=seed + 1, work_budget=work)))
+                  (q, local_cols, start, core_pre, dict(local_opts, seed=seed + 1, work_budget=work)))
     t = lap(details, "second_core_start", t)
     selected, best_cost = _local_search(run, selected, best_cost, stop_at, local_cols, q,
-                                        start, fixed, local_opts, work)
+                                        start, core_pre, local_opts, work)
     t = lap(details, "local_search", t)
     found = _collect(run, best_cost, bound, stop_at)
     bound = max(bound, found.pop("bound", bound))
@@ -342,8 +342,8 @@ def _start_beside(run: _Run, selected: np.ndarray, reduced: np.ndarray, lp_gap: 
         kind = strategy.beside_kind(p.col_rows.size, p.full_cover, lp_gap, run.remaining,
                                     can_fork(), o)
     if kind == "local search":
-        q, local_cols, start, fixed, kwargs = second_args
-        run.second = BackgroundPortfolio(q, local_cols, start, fixed, clock.soft, kwargs,
+        q, local_cols, start, core_pre, kwargs = second_args
+        run.second = BackgroundPortfolio(q, local_cols, start, core_pre, clock.soft, kwargs,
                                          grace_s=clock.kill - clock.soft)
     elif kind.startswith("highs") and run.milp is None:
         if kind == "highs (whole MILP)":
@@ -363,7 +363,7 @@ def _start_beside(run: _Run, selected: np.ndarray, reduced: np.ndarray, lp_gap: 
 
 
 def _local_search(run: _Run, selected: np.ndarray, best_cost: float, stop_at: float,
-                  local_cols: np.ndarray, q: Problem, start: np.ndarray, fixed: np.ndarray,
+                  local_cols: np.ndarray, q: Problem, start: np.ndarray, core_pre: np.ndarray,
                   local_opts: dict, work: float | None) -> tuple[np.ndarray, float]:
     """The local-search portfolio on the core until the soft deadline, or
     until HiGHS beside proves the optimum (or finds a cover at ``stop_at``)."""
@@ -381,7 +381,7 @@ def _local_search(run: _Run, selected: np.ndarray, best_cost: float, stop_at: fl
         return det or found.objective > stop_at
 
     if keep_going() and run.clock.left() >= run.options.min_phase_s:
-        local = local_cols[local_portfolio(q, start, fixed, run.clock.soft, seed=run.seed,
+        local = local_cols[local_portfolio(q, start, core_pre, run.clock.soft, seed=run.seed,
                                            keep_going=keep_going, details=run.details,
                                            work_budget=work, **local_opts)]
         if float(p.cost[local].sum()) < best_cost - 1e-9:

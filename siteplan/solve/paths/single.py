@@ -32,6 +32,7 @@ def solve_problem(original: Problem, pre: np.ndarray, clock: Clock, seed: int, m
     Examples
     --------
     >>> import scipy.sparse as sp
+    >>> from siteplan.solve.instance import build_problem
     >>> from siteplan.solve.options import SolveOptions
     >>> p = build_problem(sp.csc_array([[1, 1, 0], [0, 1, 1]]), [1.0, 3.0, 1.0])
     >>> opts = SolveOptions()
@@ -48,7 +49,7 @@ def solve_problem(original: Problem, pre: np.ndarray, clock: Clock, seed: int, m
             <= 0.5 * (opts.nominal_s(limit) if opts.deterministic else limit)):
         stop = clock.soft if opts.deterministic else start_time + opts.reduce_share * limit
         reduced, _ = reduce_rows(original, deadline=stop,
-                                 bitset_words_per_row=opts.bitset_words_per_row)
+                                 options=opts)
         if reduced.n_rows:
             p = reduced
         details["rows_after_reduction"] = p.n_rows

@@ -34,28 +34,15 @@ import numpy as np
 import scipy.sparse as sp
 
 from siteplan.solve.instance import Problem, _ranges
-
-#: most (row, column) membership tests spent looking for dominated rows,
-#: as a multiple of the matrix's nonzeros
-DOMINANCE_WORK_PER_NNZ = 50.0
-#: membership tests per vectorised chunk (bounds the memory used)
-CHUNK_TESTS = 4_000_000
-#: rows test containment on bit-packed column sets (one AND per 64 columns)
-#: instead of one sorted search per entry when there are at most this many
-#: 64-bit words per row and in all (128 MB): 1.7-3x faster from county
-#: instances (7-63 words) to 50,000 × 15,000 (235 words); at 625 words the
-#: sorted search, which costs per entry and not per word, is faster
-BITSET_WORDS_PER_ROW, BITSET_WORDS = 256, 16_000_000
-#: rows packed, and pairs tested, per vectorised step (bounds the memory)
-BITSET_STEP_WORDS = 2_000_000
+from siteplan.solve.options import DEFAULTS, SolveOptions
 
 
-def _packed_rows(p: Problem, words_per_row: int | None = None) -> np.ndarray | None:
+def _packed_rows(p: Problem, words_per_row: int, total_words: int) -> np.ndarray | None:
     """Each row's column set as bits, ``n_rows × ceil(n_cols / 64)`` uint64,
-    or None when that is too wide or too big to pay."""
+    or None when that is too wide (``words_per_row``) or too big
+    (``total_words``) to pay."""
     words = -(-p.n_cols // 64)
-    limit = BITSET_WORDS_PER_ROW if words_per_row is None else words_per_row
-    if words > limit or p.n_rows * words > BITSET_WORDS:
+    if words > words_per_row or p.n_rows * words > total_words:
         return None
     # set each entry's bit straight into its row's word (no dense rows: the
     # sample county's 7,808 × 6,121 rows took 110 ms that way, 5 ms this way)
@@ -74,13 +61,14 @@ def _packed_rows(p: Problem, words_per_row: int | None = None) -> np.ndarray | N
 
 
 def _contained(p: Problem, lengths: np.ndarray, small: np.ndarray, big: np.ndarray,
-               bits: np.ndarray | None, keys: np.ndarray | None) -> np.ndarray:
+               bits: np.ndarray | None, keys: np.ndarray | None,
+               step_words: int = DEFAULTS.bitset_step_words) -> np.ndarray:
     """For each pair, True when row ``small``'s columns are all in row
     ``big``'s: on the packed rows ``bits`` when given, else by sorted search
     of ``(row, column)`` keys in ``keys`` (``lengths``: columns per row)."""
     if bits is not None:
         out = np.empty(small.size, dtype=bool)
-        step = max(1, BITSET_STEP_WORDS // bits.shape[1])
+        step = max(1, step_words // bits.shape[1])
         for first in range(0, small.size, step):
             part = slice(first, first + step)
             out[part] = ~np.any(bits[small[part]] & ~bits[big[part]], axis=1)
@@ -140,7 +128,7 @@ def _merge_identical(p: Problem, live: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 
 def _dominated(p: Problem, rows: np.ndarray, work_limit: float, deadline: float,
-               words_per_row: int | None = None) -> np.ndarray:
+               words_per_row: int, options: SolveOptions) -> np.ndarray:
     """Boolean mask of rows (among ``rows``) whose column set strictly
     contains another row's in ``rows``."""
     n_cols = p.n_cols
@@ -162,7 +150,7 @@ def _dominated(p: Problem, rows: np.ndarray, work_limit: float, deadline: float,
     work = col_degree[rarest].astype(np.float64) * lengths[rows]
     by_work = np.argsort(work, kind="stable")
     cum = np.cumsum(work[by_work])
-    bits, keys = _packed_rows(p, words_per_row), None
+    bits, keys = _packed_rows(p, words_per_row, options.bitset_words), None
     if bits is None:
         keys = np.repeat(np.arange(p.n_rows, dtype=np.int64) * n_cols, lengths) + p.row_cols
     i = 0
@@ -170,7 +158,7 @@ def _dominated(p: Problem, rows: np.ndarray, work_limit: float, deadline: float,
         done = cum[i - 1] if i else 0.0
         if done >= work_limit:
             break
-        end = max(i + 1, int(np.searchsorted(cum, done + CHUNK_TESTS)))
+        end = max(i + 1, int(np.searchsorted(cum, done + options.reduce_chunk_tests)))
         chunk = by_work[i:end]
         i = end
         small = rows[chunk]
@@ -182,12 +170,14 @@ def _dominated(p: Problem, rows: np.ndarray, work_limit: float, deadline: float,
         pair_small, pair_big = pair_small[ok], pair_big[ok]
         if not pair_small.size:
             continue
-        dominated[pair_big[_contained(p, lengths, pair_small, pair_big, bits, keys)]] = True
+        dominated[pair_big[_contained(p, lengths, pair_small, pair_big, bits, keys,
+                                           options.bitset_step_words)]] = True
     return dominated
 
 
 def reduce_rows(p: Problem, *, dominance: bool = True, deadline: float = np.inf,
-                bitset_words_per_row: int | None = None) -> tuple[Problem, np.ndarray]:
+                bitset_words_per_row: int | None = None,
+                options: SolveOptions = DEFAULTS) -> tuple[Problem, np.ndarray]:
     """The problem on fewer rows with the same feasible column sets.
 
     Parameters
@@ -200,7 +190,10 @@ def reduce_rows(p: Problem, *, dominance: bool = True, deadline: float = np.inf,
         start.
     bitset_words_per_row : int, optional
         Widest row (64-bit words) tested on bit-packed rows (default
-        ``BITSET_WORDS_PER_ROW``); both tests drop the same rows.
+        ``options.bitset_words_per_row``); both tests drop the same rows.
+    options : SolveOptions
+        ``dominance_work_per_nnz``, ``bitset_words``, ``bitset_step_words``,
+        ``reduce_chunk_tests``.
 
     Returns
     -------
@@ -218,8 +211,10 @@ def reduce_rows(p: Problem, *, dominance: bool = True, deadline: float = np.inf,
     full_group = p.required >= group_weight * (1 - 1e-12)
     if dominance and full_group.any():
         must = kept[full_group[p.groups[kept]]]
-        limit = DOMINANCE_WORK_PER_NNZ * p.row_cols.size
-        drop = _dominated(p, must, limit, deadline, bitset_words_per_row)
+        limit = options.dominance_work_per_nnz * p.row_cols.size
+        words = options.bitset_words_per_row if bitset_words_per_row is None \
+            else bitset_words_per_row
+        drop = _dominated(p, must, limit, deadline, words, options)
         kept = kept[~drop[kept]]
     csr = sp.csr_array((np.ones(p.row_cols.size, dtype=np.int8), p.row_cols, p.row_ptr),
                        shape=(p.n_rows, p.n_cols))[kept]

@@ -121,8 +121,8 @@ def regional_search(p: Problem, selected: np.ndarray, preselected: np.ndarray,
     need = np.ascontiguousarray(p.coverable & (p.weights > 0))
     chosen = np.zeros(p.n_cols, dtype=bool)
     chosen[selected] = True
-    fixed = np.zeros(p.n_cols, dtype=bool)
-    fixed[preselected] = True
+    is_preselected = np.zeros(p.n_cols, dtype=bool)
+    is_preselected[preselected] = True
     counts = p.cover_counts(np.flatnonzero(chosen)).astype(np.int64)
     total = float(p.cost[chosen].sum())
     moves = tries = rounds = 0
@@ -138,7 +138,7 @@ def regional_search(p: Problem, selected: np.ndarray, preselected: np.ndarray,
             if now >= deadline or total <= stop_at:
                 break
             slice_s = max((deadline - now) / (k - pos), min_region_s)
-            free = np.flatnonzero(chosen & ~fixed & (col_label == b))
+            free = np.flatnonzero(chosen & ~is_preselected & (col_label == b))
             if free.size == 0:
                 continue
             rows = p.col_rows[_ranges(p.col_ptr, free)]

@@ -98,7 +98,7 @@ class _FullCover:
             chosen.append(j)
         return np.asarray(chosen, dtype=np.int64)
 
-    def prune(self, selected: np.ndarray, fixed: np.ndarray) -> np.ndarray:
+    def prune(self, selected: np.ndarray, is_preselected: np.ndarray) -> np.ndarray:
         """Drop columns, dearest first, whose rows all stay covered."""
         p = self.p
         counts = p.cover_counts(selected)
@@ -107,7 +107,7 @@ class _FullCover:
         alive = []
         for j in order.tolist():
             rows = p.col_rows[p.col_ptr[j]:p.col_ptr[j + 1]]
-            if not fixed[j] and (rows.size == 0 or counts[rows].min() >= 2):
+            if not is_preselected[j] and (rows.size == 0 or counts[rows].min() >= 2):
                 counts[rows] -= 1
             else:
                 alive.append(j)
@@ -168,8 +168,8 @@ class IteratedGreedy:
         self.destroy, self.noise = destroy, noise
         self.prices, self.price_noise, self.price_share = prices, price_noise, price_share
         self._rng = np.random.default_rng(seed)
-        self._fixed = np.zeros(p.n_cols, dtype=bool)
-        self._fixed[self.preselected] = True
+        self._is_preselected = np.zeros(p.n_cols, dtype=bool)
+        self._is_preselected[self.preselected] = True
         self._fast = _FullCover(p, dense_cells) if p.full_cover else None
         self.current = np.asarray(start, dtype=np.int64)
         self.current_cost = self.best_cost = float(p.cost[self.current].sum())
@@ -180,7 +180,7 @@ class IteratedGreedy:
 
     def _move(self) -> np.ndarray:
         p, rng = self.p, self._rng
-        drop = (rng.random(self.current.size) < rng.uniform(*self.destroy)) & ~self._fixed[
+        drop = (rng.random(self.current.size) < rng.uniform(*self.destroy)) & ~self._is_preselected[
             self.current]
         keep = self.current[~drop]
         noisy = p.cost * (1.0 + self.noise * rng.random(p.n_cols))
@@ -189,7 +189,7 @@ class IteratedGreedy:
         prices = None
         if self.prices is not None and rng.random() < self.price_share:
             prices = self.prices * (1.0 + self.price_noise * (2 * rng.random(p.n_rows) - 1))
-        return self._fast.prune(self._fast.rebuild(keep, noisy, prices), self._fixed)
+        return self._fast.prune(self._fast.rebuild(keep, noisy, prices), self._is_preselected)
 
     def run(self, deadline: float, *, max_moves: int = 10**9,
             stop_at: float = -np.inf) -> np.ndarray:
@@ -245,13 +245,13 @@ def local_portfolio(p: Problem, start: np.ndarray, preselected: np.ndarray, dead
     """
     best = np.asarray(start, dtype=np.int64)
     best_cost = float(p.cost[best].sum())
-    fixed = np.zeros(p.n_cols, dtype=bool)
-    fixed[preselected] = True
+    is_preselected = np.zeros(p.n_cols, dtype=bool)
+    is_preselected[preselected] = True
     searches = ["iterated_greedy"]
     ig = IteratedGreedy(p, best, preselected, prices=prices, seed=seed, dense_cells=dense_cells)
     rw = None
     if row_weighting and p.full_cover:
-        rw = RowWeighting(p, best, frozen=fixed, seed=seed)
+        rw = RowWeighting(p, best, frozen=is_preselected, seed=seed)
         searches.insert(0, "row_weighting")
     weight = dict.fromkeys(searches, 1.0)
     spent = dict.fromkeys(searches, 0.0)
@@ -274,29 +274,46 @@ def local_portfolio(p: Problem, start: np.ndarray, preselected: np.ndarray, dead
         count = max(1, int(min(left, base * weight[name]) / unit[name])) if counted else 10**9
         if counted:
             left -= count * unit[name]
-        if rw is not None and name == "row_weighting":
-            rw.tighten(best_cost)
-            found = remove_redundant(p, rw.run(end, stop_at=stop_at, max_steps=count),
-                                     preselected)
-        else:
-            found = ig.run(end, stop_at=stop_at, max_moves=count)
+        found = _run_slice(p, name, rw, ig, end, stop_at, count, best_cost, preselected)
         spent[name] += time.perf_counter() - now
         cost = float(p.cost[found].sum())
-        if cost < own[name] - 1e-9:
-            own[name] = cost
-            weight[name] = min(weight[name] * 2.0, 4.0)
-        else:
-            weight[name] = max(weight[name] * 0.7, 0.25)
+        _reweight(weight, own, name, cost)
         if cost < best_cost - 1e-9 and p.feasible(found):
             best, best_cost = found, cost
             wins[name] += 1
     if details is not None:
-        details.update({f"{k}_s": round(v, 3) for k, v in spent.items()})
-        details["iterated_greedy_moves"] = ig.moves
-        if rw is not None:
-            details["row_weighting_steps"] = rw.steps
-        details.update({f"{k}_wins": v for k, v in wins.items()})
+        _report(details, spent, wins, ig, rw)
     return best
+
+
+def _run_slice(p: Problem, name: str, rw: RowWeighting | None, ig: IteratedGreedy, end: float,
+               stop_at: float, count: int, best_cost: float,
+               preselected: np.ndarray) -> np.ndarray:
+    """One slice of search ``name`` (until ``end`` or ``count`` steps or
+    moves); the cover it found."""
+    if rw is not None and name == "row_weighting":
+        rw.tighten(best_cost)
+        return remove_redundant(p, rw.run(end, stop_at=stop_at, max_steps=count), preselected)
+    return ig.run(end, stop_at=stop_at, max_moves=count)
+
+
+def _reweight(weight: dict, own: dict, name: str, cost: float) -> None:
+    """Double the weight of a search that improved its own best (at most 4),
+    else multiply it by 0.7 (down to 1/4)."""
+    if cost < own[name] - 1e-9:
+        own[name] = cost
+        weight[name] = min(weight[name] * 2.0, 4.0)
+    else:
+        weight[name] = max(weight[name] * 0.7, 0.25)
+
+
+def _report(details: dict, spent: dict, wins: dict, ig: IteratedGreedy,
+            rw: RowWeighting | None) -> None:
+    details.update({f"{k}_s": round(v, 3) for k, v in spent.items()})
+    details["iterated_greedy_moves"] = ig.moves
+    if rw is not None:
+        details["row_weighting_steps"] = rw.steps
+    details.update({f"{k}_wins": v for k, v in wins.items()})
 
 
 def _portfolio_child(conn: object, p: Problem, columns: np.ndarray, start: np.ndarray,

@@ -170,46 +170,65 @@ class RowWeighting:
         """Search until ``deadline`` (``time.perf_counter()``), ``max_steps``
         more steps, or a cover costing ``stop_at`` or less; returns the best
         cover this search found."""
-        state, checked, stamp, rng = self._state, self._checked, self._stamp, self._rng
-        movable = state.allowed
         last = self._step + max_steps
         while self._step < last and self.best_cost > stop_at:
             self._step += 1
-            step = self._step
-            if step % CLOCK_EVERY == 0 and time.perf_counter() > deadline:
+            if self._step % CLOCK_EVERY == 0 and time.perf_counter() > deadline:
                 break
-            while not state.uncovered:
-                if state.total < self.best_cost - 1e-9:
-                    self.best, self.best_cost = sorted(state.selection), state.total
-                    if self.best_cost <= stop_at:
-                        break
-                out = [c for c in state.selection if movable[c]]
-                if not out:
-                    return np.asarray(self.best, dtype=np.int64)
-                j = max(out, key=lambda c: (state.value(c), -stamp[c]))
-                state.remove(j, checked)
-                stamp[j] = step
-            if self.best_cost <= stop_at:
+            if not self._drop_while_covering(stop_at) or self.best_cost <= stop_at:
                 break
-            out = [c for c in state.selection if movable[c] and c != self._tabu]
-            if out:
-                j = max(out, key=lambda c: (state.value(c), -stamp[c]))
-                state.remove(j, checked)
-                stamp[j] = step
-                checked[j] = False
-            row = rng.choice(tuple(state.uncovered))
-            limit = self.best_cost - 1e-9 - state.total
-            options = [c for c in state.cols_of[row] if movable[c] and state.cost[c] < limit]
-            fresh = [c for c in options if checked[c]]
-            pool = fresh or options or [c for c in state.cols_of[row] if movable[c]]
-            if not pool:
+            if not self._move():
                 break
-            j = max(pool, key=lambda c: (state.value(c), -stamp[c]))
-            state.add(j, checked)
-            stamp[j] = step
-            self._tabu = j
-            state.raise_uncovered()
         return np.asarray(self.best, dtype=np.int64)
+
+    def _pick(self, pool: list[int]) -> int:
+        """The column of ``pool`` of highest value, the least recently moved on ties."""
+        state, stamp = self._state, self._stamp
+        return max(pool, key=lambda c: (state.value(c), -stamp[c]))
+
+    def _drop_while_covering(self, stop_at: float) -> bool:
+        """While the selection covers every row: keep it when it is the best
+        so far, then drop its highest-value movable column. False when no
+        movable column is left (the search is over)."""
+        state, checked, stamp = self._state, self._checked, self._stamp
+        while not state.uncovered:
+            if state.total < self.best_cost - 1e-9:
+                self.best, self.best_cost = sorted(state.selection), state.total
+                if self.best_cost <= stop_at:
+                    break
+            out = [c for c in state.selection if state.allowed[c]]
+            if not out:
+                return False
+            j = self._pick(out)
+            state.remove(j, checked)
+            stamp[j] = self._step
+        return True
+
+    def _move(self) -> bool:
+        """One swap step: drop the best non-tabu chosen column, add the best
+        column of a random uncovered row (configuration checking first),
+        raise the uncovered rows' weights. False when no column can be added."""
+        state, checked, stamp, rng = self._state, self._checked, self._stamp, self._rng
+        movable, step = state.allowed, self._step
+        out = [c for c in state.selection if movable[c] and c != self._tabu]
+        if out:
+            j = self._pick(out)
+            state.remove(j, checked)
+            stamp[j] = step
+            checked[j] = False
+        row = rng.choice(tuple(state.uncovered))
+        limit = self.best_cost - 1e-9 - state.total
+        options = [c for c in state.cols_of[row] if movable[c] and state.cost[c] < limit]
+        fresh = [c for c in options if checked[c]]
+        pool = fresh or options or [c for c in state.cols_of[row] if movable[c]]
+        if not pool:
+            return False
+        j = self._pick(pool)
+        state.add(j, checked)
+        stamp[j] = step
+        self._tabu = j
+        state.raise_uncovered()
+        return True
 
 
 def row_weighting_search(p: Problem, start: np.ndarray, deadline: float, *,
