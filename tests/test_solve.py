@@ -294,32 +294,6 @@ def test_iterated_greedy_dense_and_sparse_rebuilds_agree():
     assert runs[0] == runs[1]
 
 
-def test_background_highs_is_interrupted_and_keeps_its_best():
-    """HiGHS in its thread on a hard instance (600 s limit) stops soon after
-    ``stop()`` and returns a cover no dearer than its start."""
-    import time
-
-    from siteplan.solve.exact.highs import BackgroundCover
-    from siteplan.solve.instance import build_problem
-    from siteplan.solve.search.greedy import greedy_cover, remove_redundant
-
-    rng = np.random.default_rng(0)
-    A = sp.csc_array(rng.random((400, 2000)) < 0.05)
-    p = build_problem(A, rng.integers(1, 100, 2000).astype(float))
-    pre = np.zeros(0, np.int64)
-    start = remove_redundant(p, greedy_cover(p, pre), pre)
-    run = BackgroundCover(p, np.arange(p.n_cols), start=start, preselected=pre,
-                          time_limit_s=600)
-    assert not run.wait(1.0)
-    t0 = time.perf_counter()
-    found = run.stop()
-    assert time.perf_counter() - t0 < 30
-    assert run.done()
-    assert found is not None and p.feasible(found.selected)
-    assert found.objective <= p.cost[start].sum() + 1e-9
-    assert not found.optimal
-
-
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances(), st.sampled_from([1.0, 0.7]), st.data())
 def test_subgradient_bound_is_valid_and_its_cover_real(inst, target, data):

@@ -185,7 +185,7 @@ def _improve(p: Problem, pre: np.ndarray, k: int | None, budget: float | None,
     lagrangian, _ = max_cover_upper_bound(p, k=k, budget=budget, preselected=pre,
                                           covered_weight=best_w, deadline=bound_end,
                                           max_iterations=min(iterations, 2000),
-                                          threaded_nnz=opts.threaded_nnz)
+                                          options=opts)
     upper = min(upper, _floor_if(bool(np.all(p.weights % 1 == 0)), lagrangian))
     return selected, best_w, upper
 

@@ -36,17 +36,7 @@ import numpy as np
 from siteplan.solve import kernels
 from siteplan.solve.bounds.lagrange import LagrangeState, initial_multipliers, lagrangian_heuristic
 from siteplan.solve.instance import Problem
-from siteplan.solve.options import DEFAULTS
-
-#: first smoothing temperature, as a share of the mean positive column cost
-MU_START = 0.05
-#: the temperature is multiplied by this every ``MU_EVERY`` sweeps
-MU_DECAY, MU_EVERY = 0.8, 2
-#: below this share of the mean cost the temperature stops shrinking
-MU_FLOOR = 1e-7
-#: sweeps in a row that raise the bound by less than ``STALL_PROGRESS``
-#: (relative) after which the ascent stops: it has converged
-STALL_SWEEPS, STALL_PROGRESS = 6, 1e-6
+from siteplan.solve.options import DEFAULTS, SolveOptions
 
 
 class _Passes:
@@ -119,7 +109,7 @@ def lagrangian_value(p: Problem, u: np.ndarray, rc: np.ndarray, fixed_cost: floa
 def smoothed_dual_ascent(p: Problem, *, upper_bound: float, best_selected: np.ndarray,
                          preselected: np.ndarray, deadline: float, max_sweeps: int = 1000,
                          threads: int = 2, heuristic: bool = True,
-                         threaded_nnz: int = DEFAULTS.threaded_nnz) -> LagrangeState:
+                         options: SolveOptions = DEFAULTS) -> LagrangeState:
     """Lower bound for a full cover by coordinate ascent on the smoothed
     Lagrangian dual (module notes), then the Lagrangian heuristic on the best
     multipliers' reduced costs.
@@ -163,20 +153,20 @@ def smoothed_dual_ascent(p: Problem, *, upper_bound: float, best_selected: np.nd
         raise ValueError("smoothed_dual_ascent handles full covers only")
     sub = p.fix(preselected)
     need = np.ascontiguousarray(sub.coverable & (sub.weights > 0))
-    # from ``threaded_nnz`` nonzeros a sweep is split over two threads (rows in
+    # from ``options.threaded_nnz`` nonzeros a sweep is split over two threads (rows in
     # two halves; the rare simultaneous update of a shared column's reduced cost
     # only perturbs the steering, which is recomputed exactly after each sweep)
-    if threads > 1 and sub.col_rows.size >= threaded_nnz:
+    if threads > 1 and sub.col_rows.size >= options.threaded_nnz:
         with ThreadPoolExecutor(1) as pool:
             return _ascend(p, sub, need, _Passes(sub, need, pool), upper_bound, best_selected,
-                           preselected, deadline, max_sweeps, heuristic)
+                           preselected, deadline, max_sweeps, heuristic, options)
     return _ascend(p, sub, need, _Passes(sub, need, None), upper_bound, best_selected,
-                   preselected, deadline, max_sweeps, heuristic)
+                   preselected, deadline, max_sweeps, heuristic, options)
 
 
 def _ascend(p: Problem, sub: Problem, need: np.ndarray, passes: _Passes, upper_bound: float,
             best_selected: np.ndarray, preselected: np.ndarray, deadline: float,
-            max_sweeps: int, heuristic: bool) -> LagrangeState:
+            max_sweeps: int, heuristic: bool, options: SolveOptions) -> LagrangeState:
     fixed_cost = float(p.cost[preselected].sum())
     integral = bool(np.all(p.cost % 1 == 0))
     u = initial_multipliers(sub)
@@ -187,7 +177,7 @@ def _ascend(p: Problem, sub: Problem, need: np.ndarray, passes: _Passes, upper_b
     best_u, best_rc = u.copy(), rc.copy()
     positive = sub.cost[sub.cost > 0]
     scale = float(positive.mean()) if positive.size else 0.0
-    mu, floor = MU_START * scale, MU_FLOOR * scale
+    mu, floor = options.mu_start * scale, options.mu_floor * scale
     sweeps, stalled = 0, 0
     best_cost, best_sel = float(upper_bound), np.asarray(best_selected)
 
@@ -200,16 +190,16 @@ def _ascend(p: Problem, sub: Problem, need: np.ndarray, passes: _Passes, upper_b
         sweeps += 1
         rc = passes.reduced(u)  # exact again (two threads may race on shared columns)
         lb = lagrangian_value(sub, u, rc, fixed_cost)
-        if lb > best_lb + STALL_PROGRESS * max(1.0, abs(best_lb)):
+        if lb > best_lb + options.stall_progress * max(1.0, abs(best_lb)):
             stalled = 0
         else:
             stalled += 1
         if lb > best_lb:
             best_lb, best_u, best_rc = lb, u.copy(), rc.copy()
-        if stalled >= STALL_SWEEPS:
+        if stalled >= options.stall_sweeps:
             break
-        if sweeps % MU_EVERY == 0:
-            mu = max(mu * MU_DECAY, floor)
+        if sweeps % options.mu_every == 0:
+            mu = max(mu * options.mu_decay, floor)
     best_u, best_rc = passes.rows_back(best_u), passes.cols_back(best_rc)
     if heuristic and not proven():
         sel = lagrangian_heuristic(p, best_rc, preselected)

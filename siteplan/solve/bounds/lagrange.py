@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from siteplan.solve.instance import Problem
-from siteplan.solve.options import DEFAULTS
+from siteplan.solve.options import DEFAULTS, SolveOptions
 from siteplan.solve.search.greedy import greedy_cover, remove_redundant
 
 
@@ -68,14 +68,6 @@ def initial_multipliers(p: Problem) -> np.ndarray:
     return u
 
 
-#: Polyak step factor at the start (Held and Karp's 2)
-STEP_START = 2.0
-#: iterations without a better bound before the step factor halves
-STEP_PATIENCE = 20
-#: relative improvement of the best bound that counts as progress
-PROGRESS = 1e-4
-#: most of the subgradient's time spent in Lagrangian heuristics
-HEURISTIC_SHARE = 0.2
 
 
 class _Pricer:
@@ -113,16 +105,17 @@ class _Pricer:
 def subgradient(p: Problem, *, upper_bound: float, best_selected: np.ndarray,
                 preselected: np.ndarray, deadline: float, max_iterations: int = 5000,
                 heuristic_every: int = 10, seed: int = 0, deterministic: bool = False,
-                threaded_nnz: int = DEFAULTS.threaded_nnz) -> LagrangeState:
+                options: SolveOptions = DEFAULTS) -> LagrangeState:
     """Maximise ``L(u)`` by subgradient steps until the deadline or convergence.
 
     Polyak steps towards the best cover's cost, ``u += f (UB - L(u)) s / |s|^2``,
-    with ``f`` starting at 2 and halving after ``STEP_PATIENCE`` iterations
+    with ``f`` starting at ``options.step_start`` (Held and Karp's 2) and
+    halving after ``options.step_patience`` iterations
     without a better bound (halving on a fixed schedule, or whenever the
     bound moves a lot, stalls it far below the LP value on large instances).
     Preselected columns are fixed: their rows are taken as covered and their
     cost added to the bound. Every ``heuristic_every`` iterations, while the
-    heuristics have used under ``HEURISTIC_SHARE`` of the time, a cover is
+    heuristics have used under ``options.heuristic_share`` of the time, a cover is
     built from the Lagrangian solution (columns of negative reduced cost,
     completed greedily, then pruned) and kept when cheaper. With
     ``deterministic`` the heuristic runs on a fixed schedule instead (every
@@ -140,20 +133,20 @@ def subgradient(p: Problem, *, upper_bound: float, best_selected: np.ndarray,
     True
     """
     sub = p.fix(preselected)
-    if sub.col_rows.size < threaded_nnz:
+    if sub.col_rows.size < options.threaded_nnz:
         return _subgradient(p, sub, _Pricer(sub, None), upper_bound, best_selected,
                             preselected, deadline, max_iterations, heuristic_every, seed,
-                            deterministic)
+                            deterministic, options)
     with ThreadPoolExecutor(1) as pool:
         return _subgradient(p, sub, _Pricer(sub, pool), upper_bound, best_selected,
                             preselected, deadline, max_iterations, heuristic_every, seed,
-                            deterministic)
+                            deterministic, options)
 
 
 def _subgradient(p: Problem, sub: Problem, pricer: _Pricer, upper_bound: float,
                  best_selected: np.ndarray, preselected: np.ndarray, deadline: float,
                  max_iterations: int, heuristic_every: int, seed: int,
-                 deterministic: bool = False) -> LagrangeState:
+                 deterministic: bool, options: SolveOptions) -> LagrangeState:
     """The loop of :func:`subgradient` on ``sub`` (``p`` with the preselected
     columns fixed), pricing columns with ``pricer``."""
     rng = np.random.default_rng(seed)
@@ -163,7 +156,7 @@ def _subgradient(p: Problem, sub: Problem, pricer: _Pricer, upper_bound: float,
     u = initial_multipliers(sub) * (1.0 + 0.01 * rng.random(p.n_rows))
     best_lb, best_u = -np.inf, u.copy()
     best_sel, best_cost = np.asarray(best_selected), float(upper_bound)
-    factor, stalled = STEP_START, 0
+    factor, stalled = options.step_start, 0
     it = 0
     started = time.perf_counter()
     heuristic_s = 0.0
@@ -174,7 +167,7 @@ def _subgradient(p: Problem, sub: Problem, pricer: _Pricer, upper_bound: float,
         x = np.flatnonzero(rc < 0)
         knap, y = _knapsack(sub, u, full)
         lb = float(rc[x].sum()) + knap + fixed_cost
-        if lb > best_lb + PROGRESS * max(1.0, abs(best_lb)):
+        if lb > best_lb + options.step_progress * max(1.0, abs(best_lb)):
             stalled = 0
         else:
             stalled += 1
@@ -185,14 +178,14 @@ def _subgradient(p: Problem, sub: Problem, pricer: _Pricer, upper_bound: float,
             break
         if (it % (3 * heuristic_every) == 0) if deterministic else (
                 it % heuristic_every == 0
-                and heuristic_s <= HEURISTIC_SHARE * (time.perf_counter() - started)):
+                and heuristic_s <= options.heuristic_share * (time.perf_counter() - started)):
             lap = time.perf_counter()
             sel = lagrangian_heuristic(p, rc, preselected)
             c = float(p.cost[sel].sum())
             if c < best_cost - 1e-12:
                 best_cost, best_sel = c, sel
             heuristic_s += time.perf_counter() - lap
-        if stalled >= STEP_PATIENCE:
+        if stalled >= options.step_patience:
             factor *= 0.5
             stalled = 0
         s = y - pricer.cover_counts(x)

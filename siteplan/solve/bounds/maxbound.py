@@ -20,9 +20,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from siteplan.solve.bounds.lagrange import PROGRESS, STEP_PATIENCE, STEP_START, _Pricer
+from siteplan.solve.bounds.lagrange import _Pricer
 from siteplan.solve.instance import Problem, _ranges
-from siteplan.solve.options import DEFAULTS
+from siteplan.solve.options import DEFAULTS, SolveOptions
 
 
 def best_completion(g: np.ndarray, cost: np.ndarray, free: np.ndarray, k: int | None,
@@ -56,11 +56,11 @@ def best_completion(g: np.ndarray, cost: np.ndarray, free: np.ndarray, k: int | 
 def max_cover_upper_bound(p: Problem, *, k: int | None, budget: float | None,
                           preselected: np.ndarray, covered_weight: float, deadline: float,
                           max_iterations: int = 2000,
-                          threaded_nnz: int = DEFAULTS.threaded_nnz) -> tuple[float, int]:
+                          options: SolveOptions = DEFAULTS) -> tuple[float, int]:
     """Least ``U(l)`` found by projected subgradient steps before ``deadline``.
 
     Polyak steps towards ``covered_weight`` (the weight a known choice
-    covers), with the factor halving after ``STEP_PATIENCE`` iterations
+    covers), with the factor halving after ``options.step_patience`` iterations
     without a better bound, as in :func:`siteplan.solve.bounds.lagrange.subgradient`.
 
     Returns
@@ -80,34 +80,34 @@ def max_cover_upper_bound(p: Problem, *, k: int | None, budget: float | None,
     True
     """
     pre = np.asarray(preselected, dtype=np.int64)
-    if p.col_rows.size < threaded_nnz:
+    if p.col_rows.size < options.threaded_nnz:
         return _descend(p, _Pricer(p, None), k, budget, pre, covered_weight, deadline,
-                        max_iterations)
+                        max_iterations, options)
     with ThreadPoolExecutor(1) as pool:
         return _descend(p, _Pricer(p, pool), k, budget, pre, covered_weight, deadline,
-                        max_iterations)
+                        max_iterations, options)
 
 
 def _descend(p: Problem, pricer: _Pricer, k: int | None, budget: float | None,
              pre: np.ndarray, target: float, deadline: float,
-             max_iterations: int) -> tuple[float, int]:
+             max_iterations: int, options: SolveOptions) -> tuple[float, int]:
     w = p.weights
     free = np.setdiff1d(np.arange(p.n_cols), pre)
     left_k = None if k is None else k - pre.size
     left_budget = None if budget is None else budget - float(p.cost[pre].sum())
     movable = p.coverable & (w > 0)
     lam = np.where(movable, 0.5 * w, np.where(p.coverable, 0.0, w))
-    best, factor, stalled, it = np.inf, STEP_START, 0, 0
+    best, factor, stalled, it = np.inf, options.step_start, 0, 0
     while it < max_iterations and time.perf_counter() < deadline and factor > 1e-4:
         it += 1
         g = pricer(lam)
         value, picked, share = best_completion(g, p.cost, free, left_k, left_budget)
         bound = float((w - lam).sum()) + float(g[pre].sum()) + value
-        stalled = 0 if bound < best - PROGRESS * max(1.0, abs(best)) else stalled + 1
+        stalled = 0 if bound < best - options.step_progress * max(1.0, abs(best)) else stalled + 1
         best = min(best, bound)
         if best - target <= 1e-9 * max(1.0, abs(target)):
             break
-        if stalled >= STEP_PATIENCE:
+        if stalled >= options.step_patience:
             factor, stalled = 0.5 * factor, 0
         chosen = np.concatenate([pre, picked])
         x = np.concatenate([np.ones(pre.size), share])

@@ -148,7 +148,7 @@ def _bound(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float, 
     state = subgradient(p, upper_bound=best_cost, best_selected=selected, preselected=pre,
                         deadline=lag_deadline, seed=seed, deterministic=det,
                         max_iterations=max(min(iterations, 5000), 1),
-                        threaded_nnz=options.threaded_nnz)
+                        options=options)
     if det and state.iterations < min(iterations, 5000) and time.perf_counter() >= lag_deadline:
         details.setdefault("deterministic_cut", []).append("subgradient")
     bound = max(bound, state.lower_bound)
@@ -191,7 +191,7 @@ def _dual_ascent_bound(p: Problem, pre: np.ndarray, selected: np.ndarray, best_c
     state = smoothed_dual_ascent(p, upper_bound=best_cost, best_selected=selected,
                                  preselected=pre, deadline=deadline, threads=1 if det else 2,
                                  max_sweeps=sweeps, heuristic=False,
-                                 threaded_nnz=options.threaded_nnz)
+                                 options=options)
     if det and state.iterations < sweeps and time.perf_counter() >= deadline:
         details.setdefault("deterministic_cut", []).append("dual ascent")
     details.update(bound="lagrangian (dual ascent)", lagrange_iterations=state.iterations)

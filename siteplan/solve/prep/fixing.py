@@ -28,10 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from siteplan.solve.instance import Problem, _ranges
+from siteplan.solve.options import DEFAULTS
 from siteplan.solve.prep.reduce import reduce_rows
-
-#: most (column, candidate dominator) pairs tested per vectorised step
-PAIRS_PER_STEP = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -99,7 +97,7 @@ def _dominated_columns(p: Problem, columns: np.ndarray) -> np.ndarray:
     while i < columns.size:
         end = i + 1
         total = work[i]
-        while end < columns.size and total + work[end] <= PAIRS_PER_STEP:
+        while end < columns.size and total + work[end] <= DEFAULTS.shrink_pairs_per_step:
             total += work[end]
             end += 1
         part = np.arange(i, end)

@@ -33,15 +33,6 @@ from siteplan.solve.options import DEFAULTS
 from siteplan.solve.search.greedy import greedy_cover, remove_redundant
 from siteplan.solve.search.rowweight import RowWeighting
 
-#: work units counted, when a work budget replaces the clock (deterministic
-#: mode), per iterated-greedy move (a fixed part plus one per nonzero of the
-#: core) and per row-weighting step (a fixed part plus one per column length
-#: × row length); at ``SolveOptions.work_per_s`` units a second this is about
-#: twice the time they took on OR-Library, uniform and county cores (2-12 ms
-#: a move, 0.07-0.5 ms a step on this VM)
-MOVE_WORK, MOVE_WORK_PER_NNZ = 250_000, 8.0
-STEP_WORK, STEP_WORK_PER_PAIR = 2_000, 8.0
-
 
 class _FullCover:
     """Rebuild and prune for full covers with incremental numpy counts
@@ -229,8 +220,8 @@ def local_portfolio(p: Problem, start: np.ndarray, preselected: np.ndarray, dead
     independent walks that share only the best cost found.
 
     With ``work_budget`` (nonzero visits) the slices are counted in moves
-    and steps instead of seconds (``MOVE_WORK_PER_NNZ``,
-    ``STEP_WORK_PER_PAIR``) and the search ends when the budget is spent:
+    and steps instead of seconds (``SolveOptions.move_work_per_nnz``,
+    ``step_work_per_pair``) and the search ends when the budget is spent:
     the result then does not depend on the machine's speed or load, unless
     ``deadline`` (kept as a safety stop) comes first.
 
@@ -258,8 +249,9 @@ def local_portfolio(p: Problem, start: np.ndarray, preselected: np.ndarray, dead
     wins = dict.fromkeys(searches, 0)
     own = dict.fromkeys(searches, best_cost)
     counted = work_budget is not None
-    unit = {"iterated_greedy": MOVE_WORK + MOVE_WORK_PER_NNZ * p.col_rows.size,
-            "row_weighting": STEP_WORK + STEP_WORK_PER_PAIR * p.col_rows.size ** 2
+    d = DEFAULTS
+    unit = {"iterated_greedy": d.move_work + d.move_work_per_nnz * p.col_rows.size,
+            "row_weighting": d.step_work + d.step_work_per_pair * p.col_rows.size ** 2
             / max(p.n_rows * p.n_cols, 1)}
     base = (work_budget / slices if counted else
             max(0.05, (deadline - time.perf_counter()) / slices))

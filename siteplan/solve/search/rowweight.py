@@ -36,9 +36,7 @@ import time
 import numpy as np
 
 from siteplan.solve.instance import Problem
-
-#: steps between two looks at the clock
-CLOCK_EVERY = 32
+from siteplan.solve.options import DEFAULTS
 
 
 class _State:
@@ -173,7 +171,7 @@ class RowWeighting:
         last = self._step + max_steps
         while self._step < last and self.best_cost > stop_at:
             self._step += 1
-            if self._step % CLOCK_EVERY == 0 and time.perf_counter() > deadline:
+            if self._step % DEFAULTS.clock_every_steps == 0 and time.perf_counter() > deadline:
                 break
             if not self._drop_while_covering(stop_at) or self.best_cost <= stop_at:
                 break
