@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from siteplan.errors import InputError
-from siteplan.schema import suggest
+from siteplan.schema import COST_HEADERS, suggest
 from siteplan.sources.text import norm_header
 
 TARGET_HEADERS: dict[str, tuple[str, ...]] = {
@@ -48,6 +48,7 @@ CANDIDATE_HEADERS: dict[str, tuple[str, ...]] = {
     "open_access": ("是否免费开放", "免费开放", "是否开放", "open_access"),
     "on_air": ("是否开通", "已开通", "在网", "on_air"),
     "power_supply": ("供电方式", "供电类型", "power_supply"),
+    "own_cost_cny": COST_HEADERS,
 }
 
 

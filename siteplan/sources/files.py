@@ -36,7 +36,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from siteplan.errors import InputError
-from siteplan.schema import validate_candidates, validate_targets
+from siteplan.schema import LAT_HEADERS, LON_HEADERS, validate_candidates, validate_targets
 from siteplan.sources.coords import (
     CRS_NAMES,
     recognise_crs,
@@ -48,8 +48,8 @@ from siteplan.sources.kml import read_kml
 from siteplan.sources.rows import Lines
 from siteplan.sources.text import EXCEL_SUFFIXES, dbf_encoding, norm_header, read_table
 
-LON_NAMES = ("lon", "lng", "long", "longitude", "x", "经度", "东经", "经度(°)")
-LAT_NAMES = ("lat", "latitude", "y", "纬度", "北纬")
+LON_NAMES = LON_HEADERS
+LAT_NAMES = LAT_HEADERS
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 TABLE_SUFFIXES = (*CSV_SUFFIXES, *EXCEL_SUFFIXES)
 

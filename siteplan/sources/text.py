@@ -35,7 +35,7 @@ from siteplan.errors import InputError
 TRY_ORDER = ("utf-8", "gb18030")
 SUMMARY_WORDS = ("合计", "总计", "小计", "共计", "总数", "total", "subtotal", "grand total", "sum")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
-_UNIT = re.compile(r"[（(].*?[)）]")
+_UNIT = re.compile(r"[（(\[【].*?[)）\]】]")
 
 
 def norm_header(header: object) -> str:
@@ -43,10 +43,13 @@ def norm_header(header: object) -> str:
 
     Examples
     --------
-    >>> norm_header("高度（米）"), norm_header(" Site ID ")
-    ('高度', 'siteid')
+    >>> norm_header("高度（米）"), norm_header(" Site ID "), norm_header("经度[°]")
+    ('高度', 'siteid', '经度')
+    >>> norm_header("东经/°"), norm_header("Longitude (deg)"), norm_header("纬度（度）")
+    ('东经', 'longitude', '纬度')
     """
-    return _UNIT.sub("", str(header)).strip().lower().replace(" ", "").replace("\u3000", "")
+    text = _UNIT.sub("", str(header)).replace("°", "")
+    return text.strip().lower().replace(" ", "").replace("\u3000", "").rstrip("/:：")
 
 
 def _where_byte(data: bytes, position: int) -> str:
