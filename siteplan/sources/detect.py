@@ -29,8 +29,10 @@ from siteplan.sources.osm import read_osm
 from siteplan.sources.rows import check_policy, screen_inventory
 
 
-def source_type(path: str | Path) -> str:
-    """``"osm"``, ``"opencellid"``, ``"open_list"`` or ``"inventory"``."""
+def source_type(path: str | Path, columns: dict[str, str] | None = None) -> str:
+    """``"osm"``, ``"opencellid"``, ``"open_list"`` or ``"inventory"``
+    (``columns``: a layer's ``columns`` option, whose names count as
+    headers)."""
     path = Path(path)
     name = path.name.lower()
     if name.endswith(OSM_SUFFIXES):
@@ -43,11 +45,11 @@ def source_type(path: str | Path) -> str:
             return "opencellid"
         if name.endswith(".gz"):
             return "inventory"
-        return "open_list" if _is_open_list(path) else "inventory"
+        return "open_list" if _is_open_list(path, columns or {}) else "inventory"
     return "inventory"
 
 
-def _is_open_list(path: Path) -> bool:
+def _is_open_list(path: Path, columns: dict[str, str]) -> bool:
     """A header (maybe below title rows, in UTF-8 or GBK) with at least three
     open-list headers, one of them a kind (类型 …), and not the canonical
     ``site_id``/``kind`` pair. A point list without kinds (an 奥维 export) is
@@ -59,11 +61,12 @@ def _is_open_list(path: Path) -> bool:
         raw, _ = read_raw(path, head_bytes=65536)
     except InputError:
         return False
-    at = find_header(raw, [h for names in HEADERS.values() for h in names], need=3)
+    known = [h for names in HEADERS.values() for h in names] + list(columns.values())
+    at = find_header(raw, known, need=3)
     if at is None:
         return False
     fields = {_norm(c) for c in raw.iloc[at].tolist() if isinstance(c, str)}
-    kind_words = {_norm(h) for h in HEADERS["kind"]}
+    kind_words = {_norm(h) for h in (*HEADERS["kind"], *columns.get("kind", "").split())}
     return bool(fields & kind_words) and not {"site_id", "kind"} <= fields
 
 
@@ -90,7 +93,7 @@ def read_source(path: str | Path, *, crs: str | None = None, layer: str | None =
     if not path.exists():
         raise InputError(f"{path}: file not found.")
     check_policy(on_bad_rows)
-    kind = source_type(path)
+    kind = source_type(path, columns)
     if kind in ("osm", "opencellid") and (columns or defaults):
         raise InputError(f"{path}: columns/defaults apply to inventories, point tables and "
                          f"open-resource lists; this file is read as {kind} (a fixed format "
