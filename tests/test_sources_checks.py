@@ -4,7 +4,11 @@ coordinate sanity, encodings, size caps and KML edge cases."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
@@ -108,3 +112,122 @@ def test_raw_survey_names_fill_unknown_codes():
 def test_raw_survey_unknown_suggests_class_column():
     with pytest.raises(InputError, match='class_column = "DLMC"'):
         prepare_zones(_dltb(["0101", "9999"], ["水田", "外星用地"]), source="dltb.shp")
+
+
+# --- coordinate sanity (issue 25) ---------------------------------------------------------------
+
+def _county_config(tmp_path, candidates: str, *, context: bool = True) -> Path:
+    from siteplan.datasets import sample_path
+
+    roads = f'context = ["{sample_path("roads.gpkg").as_posix()}"]' if context else ""
+    path = tmp_path / "plan.toml"
+    path.write_text(f'''[inputs]
+candidates = [{candidates}]
+targets = "{sample_path("targets.gpkg").as_posix()}"
+{roads}
+''', encoding="utf-8")
+    return path
+
+
+def _streetlight_list(tmp_path, name, *, gcj: bool, slip_row: int | None = None, n: int = 120):
+    from siteplan.datasets import sample_path
+    from siteplan.sources.coords import wgs84_to_gcj02
+
+    cands = gpd.read_file(sample_path("candidates.gpkg"))
+    lights = cands[cands["kind"] == "streetlight"].sample(n, random_state=3)
+    x, y = lights.geometry.x.to_numpy(), lights.geometry.y.to_numpy()
+    if gcj:
+        x, y = wgs84_to_gcj02(x, y)
+    table = pd.DataFrame({"名称": [f"路灯{i}" for i in range(n)], "类型": "路灯",
+                          "经度": np.round(x, 6), "纬度": np.round(y, 6)})
+    if slip_row is not None:
+        table.loc[slip_row, "经度"] = table.loc[slip_row, "纬度"]  # lands in Africa
+    path = tmp_path / name
+    table.to_csv(path, index=False, encoding="utf-8")
+    return path
+
+
+def _load(config):
+    from siteplan.config import load_config
+    from siteplan.sources.inputs import load_inputs
+
+    return load_inputs(load_config(config))
+
+
+def test_gcj02_list_read_as_wgs84_is_warned(tmp_path):
+    path = _streetlight_list(tmp_path, "amap.csv", gcj=True)
+    notes = _load(_county_config(tmp_path, f'"{path.as_posix()}"')).notes
+    assert any("looks like GCJ-02; add crs = 'gcj02'" in n and "amap.csv" in n for n in notes)
+
+
+def test_gcj02_detector_quiet_on_wgs84_and_with_explicit_crs(tmp_path):
+    from siteplan.datasets import sample_path
+
+    wgs = _streetlight_list(tmp_path, "wgs.csv", gcj=False)
+    inventory = sample_path("candidates.gpkg").as_posix()
+    notes = _load(_county_config(tmp_path, f'"{wgs.as_posix()}", "{inventory}"')).notes
+    assert not any("GCJ-02" in n for n in notes)
+    gcj = _streetlight_list(tmp_path, "amap.csv", gcj=True)
+    inputs = _load(_county_config(tmp_path, f'{{path = "{gcj.as_posix()}", crs = "gcj02"}}'))
+    assert not any("looks like GCJ-02" in n for n in inputs.notes)
+    assert any("converted from gcj02" in n for n in inputs.notes)
+
+
+def test_gcj02_detector_against_another_list(tmp_path):
+    from siteplan.datasets import sample_path
+
+    gcj = _streetlight_list(tmp_path, "amap.csv", gcj=True)
+    inventory = sample_path("candidates.gpkg").as_posix()
+    notes = _load(_county_config(tmp_path, f'"{gcj.as_posix()}", "{inventory}"',
+                                 context=False)).notes
+    assert any("amap.csv: this list looks like GCJ-02" in n for n in notes)
+    assert not any("candidates.gpkg: this list looks like" in n for n in notes)
+
+
+def test_lon_lat_slip_is_rejected_with_its_line(tmp_path):
+    path = _streetlight_list(tmp_path, "list.csv", gcj=False, slip_row=100)
+    spec = f'{{path = "{path.as_posix()}", on_bad_rows = "report"}}'
+    inputs = _load(_county_config(tmp_path, spec))
+    table = inputs.rejected[str(path)]
+    assert table["line"].tolist() == [102] and "lon equals lat" in table["reason"].iloc[0]
+    assert len(inputs.candidates) == 119
+    assert any("1 unusable rows skipped" in n for n in inputs.notes)
+    with pytest.raises(InputError, match=r"list.csv: 1 point cannot be right: line 102: lon "
+                                         r"equals lat"):
+        _load(_county_config(tmp_path, f'"{path.as_posix()}"'))
+
+
+def test_far_and_swapped_points_are_outliers():
+    from siteplan.sources.sanity import point_outliers
+
+    pts = [Point(119.5 + i * 0.001, 26.0) for i in range(30)]
+    pts += [Point(26.01, 119.52), Point(117.0, 40.0), Point(2.35, 48.85)]
+    frame = gpd.GeoDataFrame(geometry=pts, crs=4326)
+    found = dict(point_outliers(frame, (119.4, 25.8, 119.7, 26.1), outlier_km=50))
+    assert sorted(found) == [30, 31, 32]
+    assert "swapped" in found[30] and "km outside the target areas" in found[31]
+    spread = gpd.GeoDataFrame(geometry=[Point(110 + i, 30) for i in range(10)], crs=4326)
+    assert point_outliers(spread, (119.4, 25.8, 119.7, 26.1), outlier_km=50) == []
+
+
+def test_stray_part_of_a_target_is_named(tmp_path):
+    from shapely.geometry import MultiPolygon
+
+    from siteplan.sources import read_targets
+    from siteplan.sources.sanity import check_target_parts
+
+    near = box(119.5, 26.0, 119.52, 26.02)
+    stray = MultiPolygon([box(119.53, 26.0, 119.55, 26.02), box(39.5, 26.0, 39.52, 26.02)])
+    frame = gpd.GeoDataFrame({"area_id": ["B01", "B02"], "area_class": ["village"] * 2,
+                              "environment": ["rural"] * 2, "milestone": [2021] * 2},
+                             geometry=[near, stray], crs=4326)
+    path = tmp_path / "areas.gpkg"
+    frame.to_file(path)
+    with pytest.raises(InputError, match=r"area 'B02': a part lies 7,\d{3} km from"):
+        check_target_parts(read_targets(path), str(path), stray_part_km=200)
+    cfg = tmp_path / "plan.toml"
+    lights = _streetlight_list(tmp_path, "l.csv", gcj=False)
+    cfg.write_text(f'[inputs]\ncandidates = ["{lights.as_posix()}"]\n'
+                   f'targets = "{path.as_posix()}"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="area 'B02': a part lies"):
+        _load(cfg)
