@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from siteplan.errors import InputError, where
 from siteplan.kinds import KIND_INFO, find_kind, kinds_where
@@ -266,6 +267,11 @@ def check_geometry(frame: gpd.GeoDataFrame, source: str, *, allowed: tuple[str, 
     _bad(frame, source, ~np.isin(types, allowed), "geometry",
          f"geometry type is not one of {', '.join(allowed)}",
          "Convert the layer to the expected geometry type.")
+    coords, index = shapely.get_coordinates(geometry.to_numpy(), return_index=True)
+    nan = np.zeros(len(frame), bool)
+    nan[index[~np.isfinite(coords).all(axis=1)]] = True
+    _bad(frame, source, nan, "geometry", "a coordinate is NaN or infinite (not a number)",
+         "Fix or delete the vertex (export the layer again).")
     _bad(frame, source, ~geometry.is_valid.to_numpy(), "geometry",
          "geometry is invalid (self-intersecting or broken ring)",
          "Repair it, e.g. with shapely.make_valid or QGIS 'Fix geometries'.")

@@ -231,3 +231,65 @@ def test_stray_part_of_a_target_is_named(tmp_path):
                    f'targets = "{path.as_posix()}"\n', encoding="utf-8")
     with pytest.raises(InputError, match="area 'B02': a part lies"):
         _load(cfg)
+
+
+# --- KML (issue 25) -----------------------------------------------------------------------------
+
+_KML = '<kml xmlns="http://www.opengis.net/kml/2.2" xmlns:gx="http://www.google.com/kml/ext/2.2">' \
+       '<Document>{}</Document></kml>'
+
+
+def _kml(tmp_path, body: str):
+    path = tmp_path / "x.kml"
+    path.write_text(_KML.format(body), encoding="utf-8")
+    return path
+
+
+def test_kml_deeply_nested_folders(tmp_path):
+    mark = '<Placemark><name>p</name><Point><coordinates>119.3,26.0</coordinates></Point>' \
+           '</Placemark>'
+    unnamed = _kml(tmp_path, "<Folder>" * 20_000 + mark + "</Folder>" * 20_000)
+    assert read_layer(unnamed)["name"].tolist() == ["p"]
+    named = _kml(tmp_path, "<Folder><name>f</name>" * 20_000 + mark + "</Folder>" * 20_000)
+    with pytest.raises(InputError, match="folders nested more than 100 deep"):
+        read_layer(named)
+
+
+def test_kml_folders_and_order_kept(tmp_path):
+    body = ('<Placemark><name>a</name><Point><coordinates>1,2</coordinates></Point></Placemark>'
+            '<Folder><name>2021</name><Folder><name>城区</name><Placemark><name>b</name><Point>'
+            '<coordinates>3,4</coordinates></Point></Placemark></Folder></Folder>'
+            '<Placemark><name>c</name><Point><coordinates>5,6</coordinates></Point></Placemark>')
+    frame = read_layer(_kml(tmp_path, body))
+    assert frame["name"].tolist() == ["a", "b", "c"]
+    assert frame["folder"].tolist() == ["", "2021/城区", ""]
+
+
+def test_kml_bad_gx_coord_names_the_placemark(tmp_path):
+    body = ('<Placemark><name>轨迹</name><gx:Track><gx:coord>119.3 26.0 0</gx:coord>'
+            '<gx:coord>119.4 abc 0</gx:coord></gx:Track></Placemark>')
+    with pytest.raises(InputError, match=r"Placemark 1 \('轨迹'\), gx:coord 2: coordinates"):
+        read_layer(_kml(tmp_path, body))
+    ok = ('<Placemark><name>t</name><gx:Track><gx:coord>119.3 26.0 0</gx:coord>'
+          '<gx:coord>119.4 26.1 0</gx:coord></gx:Track></Placemark>')
+    assert read_layer(_kml(tmp_path, ok)).geometry.iloc[0].length > 0
+
+
+def test_kml_nan_coordinates_are_reported_as_nan(tmp_path):
+    body = ('<Placemark><name>区</name><Polygon><outerBoundaryIs><LinearRing><coordinates>'
+            '119.3,26.0 nan,nan 119.4,26.1 119.3,26.0</coordinates></LinearRing>'
+            '</outerBoundaryIs></Polygon></Placemark>')
+    with pytest.raises(InputError, match="NaN or infinite") as info:
+        read_layer(_kml(tmp_path, body))
+    assert "self-intersecting" not in str(info.value)
+
+
+def test_nan_geometry_in_a_gis_layer_is_reported_as_nan():
+    from shapely.geometry import Polygon
+
+    from siteplan.schema import check_geometry
+
+    frame = gpd.GeoDataFrame(geometry=[Polygon([(0, 0), (np.nan, np.nan), (1, 1), (0, 1)])],
+                             crs=4326)
+    with pytest.raises(InputError, match="row 1, column 'geometry': a coordinate is NaN"):
+        check_geometry(frame, "areas.gpkg", allowed=("Polygon",))

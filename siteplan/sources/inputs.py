@@ -276,9 +276,11 @@ def _candidate_layers(cfg: PlanConfig, extent) -> tuple[list[gpd.GeoDataFrame], 
     for spec in cfg.candidates:
         layer, more = _read_candidates(spec, cfg.assumptions)
         notes += more
-        layer, outliers = screen_points(layer, spec, extent, cfg.assumptions)
+        outliers = None
+        if layer.attrs.get("source_type") not in ("osm", "opencellid"):  # typed by people
+            layer, outliers = screen_points(layer, spec, extent, cfg.assumptions)
         table = layer.attrs.get("rejected")
-        if len(outliers):
+        if outliers is not None and len(outliers):
             table = outliers if table is None or not len(table) else \
                 pd.concat([table, outliers], ignore_index=True).sort_values("line", kind="stable")
             layer.attrs["rejected"] = table.reset_index(drop=True)
