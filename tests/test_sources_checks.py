@@ -293,3 +293,38 @@ def test_nan_geometry_in_a_gis_layer_is_reported_as_nan():
                              crs=4326)
     with pytest.raises(InputError, match="row 1, column 'geometry': a coordinate is NaN"):
         check_geometry(frame, "areas.gpkg", allowed=("Polygon",))
+
+
+# --- encodings (issue 25) -----------------------------------------------------------------------
+
+#: GBK bytes of 洹颁怠 are also valid UTF-8 (decoding to rare extension-A hanzi).
+_TRICKY = "洹颁怠"
+
+
+def test_gbk_bytes_that_are_valid_utf8_are_read_as_gbk(tmp_path):
+    data = f"name,kind,lon,lat\n{_TRICKY},streetlight,119.3,26.0\n".encode("gbk")
+    data.decode("utf-8")  # the trap: valid UTF-8 too
+    path = tmp_path / "list.csv"
+    path.write_bytes(data)
+    out = read_layer(path)
+    assert out["name"].tolist() == [_TRICKY]
+    assert out.attrs["encoding"] == "gb18030"
+
+
+def test_real_utf8_stays_utf8(tmp_path):
+    path = tmp_path / "list.csv"
+    path.write_text("名称,类型,经度(°),纬度(°)\n五一路路灯,路灯,119.3,26.0\n", encoding="utf-8")
+    out = read_open_list(path)
+    assert out["name"].tolist() == ["五一路路灯"] and out.attrs["encoding"] == "utf-8"
+
+
+def test_utf8_bom_followed_by_gbk(tmp_path):
+    path = tmp_path / "list.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + "名称,类型,经度,纬度\n五一路路灯,路灯,119.3,26.0\n"
+                     .encode("gbk"))
+    out = read_open_list(path)
+    assert out["name"].tolist() == ["五一路路灯"]
+    assert "gb18030" in out.attrs["encoding"]
+    path.write_bytes(b"\xef\xbb\xbfname,kind\n\xff\xfe\xfd,\x80\x81\n")
+    with pytest.raises(InputError, match="byte-order mark but is not UTF-8"):
+        read_layer(path)

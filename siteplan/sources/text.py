@@ -25,6 +25,7 @@ import csv
 import io
 import re
 import struct
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -95,15 +96,22 @@ def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, 
                 "again as UTF-8.") from None
         return text.removeprefix("\ufeff"), codec
     if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        return _after_bom(data[3:], source)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16").removeprefix("\ufeff"), "utf-16"
     errors = []
+    decoded: dict[str, str] = {}
     for codec in TRY_ORDER:
         try:
-            return data.decode(codec), codec
+            decoded[codec] = data.decode(codec)
         except UnicodeDecodeError as exc:
             errors.append(f"{codec}: {_where_byte(data, exc.start)}")
+    if "utf-8" in decoded and "gb18030" in decoded and \
+            chinese_share(decoded["utf-8"]) < 0.8 <= 0.95 <= chinese_share(decoded["gb18030"]):
+        return decoded["gb18030"], "gb18030"  # GBK bytes that happen to be valid UTF-8
+    for codec in TRY_ORDER:
+        if codec in decoded:
+            return decoded[codec], codec
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -111,6 +119,51 @@ def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, 
         return str(best), best.encoding
     raise InputError(f"{source}: the text is in no encoding I can detect ({'; '.join(errors)}). "
                      "Give its encoding (encoding = \"...\" in the config), or save it as UTF-8.")
+
+
+def chinese_share(text: str, sample: int = 200_000) -> float:
+    """Share of the non-ASCII characters (of the first ``sample``) that
+    GB2312 holds: the 6,763 common hanzi, CJK punctuation, full-width forms.
+    Chinese text scores ~1; GBK bytes decoded as UTF-8 give rare CJK
+    (extension A) and Latin/Cyrillic letters and score low. 1.0 without
+    non-ASCII text.
+
+    Examples
+    --------
+    >>> chinese_share("五一路路灯，铁塔"), chinese_share(bytes.fromhex("e4a1b0e4b5a1").decode())
+    (1.0, 0.0)
+    """
+    counts = Counter(c for c in text[:sample] if ord(c) > 127)
+    total = sum(counts.values())
+    if not total:
+        return 1.0
+    good = 0
+    for char, n in counts.items():
+        try:
+            char.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        good += n
+    return good / total
+
+
+def _after_bom(data: bytes, source: str) -> tuple[str, str]:
+    """Text after a UTF-8 byte-order mark: UTF-8, or GB18030 when the bytes
+    after the mark are GBK (a file re-saved by a tool that added the mark);
+    neither is an :class:`InputError` naming the byte."""
+    try:
+        return data.decode("utf-8"), "utf-8-sig"
+    except UnicodeDecodeError as exc:
+        where = _where_byte(data, exc.start)
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and chinese_share(text) >= 0.95:
+        return text, "gb18030 (after a UTF-8 byte-order mark)"
+    raise InputError(f"{source}: the file starts with a UTF-8 byte-order mark but is not UTF-8 "
+                     f"({where}) nor GBK. Save it again as UTF-8 (Excel: CSV UTF-8), or give "
+                     "its encoding (encoding = \"...\").")
 
 
 def is_summary_row(cells: Sequence[object]) -> bool:
@@ -289,4 +342,4 @@ def dbf_encoding(path: str | Path, given: str | None = None) -> str | None:
     if data[29] != 0:
         return None
     _, used = decode(text, str(dbf))
-    return "utf-8" if used in ("utf-8", "utf-8-sig") else used
+    return "utf-8" if used in ("utf-8", "utf-8-sig") else used.split(" ")[0]
