@@ -122,9 +122,10 @@ TABLE: dict[str, Default] = {
     "work.max_memory_share": Default(
         0.6, "", "work guard: estimated memory above this share of RAM needs --allow-large",
         low=0.01, high=1),
-    "inputs.max_member_mb": Default(
-        512.0, "MB", "input guard: a KMZ/XLSX/zip member larger than this uncompressed "
-        "(declared or actual) needs --allow-large", low=1, high=1e6),
+    "inputs.max_text_mb": Default(
+        100.0, "MB", "input guard: a KML or CSV/TXT file, or a KMZ/XLSX/zip member (declared "
+        "or inflated size), larger than this needs --allow-large (parsed text takes ~10x in "
+        "memory)", low=1, high=1e6),
     "inputs.max_rows": Default(
         500_000.0, "rows", "input guard: a CSV/TXT/XLSX table with more rows (counted while "
         "streaming, before reading) needs --allow-large", low=10, high=1e9),

@@ -148,7 +148,7 @@ def run(config: str | Path | PlanConfig, out: str | Path | None = None, *,
 
         check_writable_folder(Path(out).absolute(), kind="plan", force=force)
     say(f"reading inputs of {cfg.name!r}")
-    inputs = load_inputs(cfg)
+    inputs = load_inputs(cfg, allow_large=allow_large)
     for note in inputs.notes:
         say(note)
     limit_s = time_limit_s or cfg.time_limit_s

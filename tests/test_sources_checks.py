@@ -328,3 +328,63 @@ def test_utf8_bom_followed_by_gbk(tmp_path):
     path.write_bytes(b"\xef\xbb\xbfname,kind\n\xff\xfe\xfd,\x80\x81\n")
     with pytest.raises(InputError, match="byte-order mark but is not UTF-8"):
         read_layer(path)
+
+
+# --- size caps before reading (issue 25) --------------------------------------------------------
+
+def _kmz(path, kml_bytes: int):
+    import zipfile
+
+    head = (b'<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><name>p</name>'
+            b'<Point><coordinates>119.3,26.0</coordinates></Point></Placemark>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("doc.kml", "w", force_zip64=True) as member:
+            member.write(head)
+            block = b" " * (1 << 20)
+            for _ in range(kml_bytes >> 20):
+                member.write(block)
+            member.write(b"</Document></kml>")
+    return path
+
+
+def test_kmz_member_over_the_cap_is_refused_before_parsing(tmp_path):
+    from siteplan.errors import WorkTooLargeError
+    from siteplan.sources.limits import limits
+
+    path = _kmz(tmp_path / "big.kmz", 3 << 20)
+    assert path.stat().st_size < 100_000  # a small file ...
+    with limits(max_text_mb=1), pytest.raises(WorkTooLargeError,
+                                             match=r"doc.kml \(declared uncompressed size\) is "
+                                                   r"3 MB, over inputs.max_text_mb = 1 MB.*"
+                                                   r"--allow-large"):
+        read_layer(path)
+    with limits(max_text_mb=1, allow_large=True):
+        assert read_layer(path)["name"].tolist() == ["p"]
+
+
+def test_xlsx_rows_counted_before_reading(tmp_path):
+    from siteplan.errors import WorkTooLargeError
+    from siteplan.sources.limits import limits
+
+    path = tmp_path / "list.xlsx"
+    pd.DataFrame({"名称": [f"灯{i}" for i in range(60)], "类型": "路灯",
+                  "经度": 119.3, "纬度": 26.0}).to_excel(path, index=False)
+    with limits(max_rows=50), pytest.raises(WorkTooLargeError,
+                                           match=r"sheet1.xml has more than 50 rows"):
+        read_open_list(path)
+    with limits(max_rows=100):
+        assert len(read_open_list(path)) == 60
+
+
+def test_load_inputs_caps_and_allow_large(tmp_path):
+    from siteplan.config import load_config
+    from siteplan.errors import WorkTooLargeError
+    from siteplan.sources.inputs import load_inputs
+
+    lights = _streetlight_list(tmp_path, "l.csv", gcj=False, n=40)
+    config = _county_config(tmp_path, f'"{lights.as_posix()}"')
+    config.write_text(config.read_text() + '\n[assumptions]\n"inputs.max_rows" = 20\n',
+                      encoding="utf-8")
+    with pytest.raises(WorkTooLargeError, match="l.csv: more than 20 rows"):
+        load_inputs(load_config(config))
+    assert len(load_inputs(load_config(config), allow_large=True).candidates) == 40

@@ -301,6 +301,10 @@ def read_layer(path: str | Path, *, layer: str | None = None, lon: str | None = 
     if suffix in KML_SUFFIXES:
         frame = read_kml(path)
     else:
+        if suffix == ".zip":
+            from siteplan.sources.limits import check_zip
+
+            check_zip(path)  # member sizes before GDAL inflates them
         frame = _read_gis(path, layer, encoding)
         frame.attrs["row_offset"] = 1
     return apply_crs(frame, crs, str(path))

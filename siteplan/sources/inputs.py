@@ -296,8 +296,12 @@ def _candidate_layers(cfg: PlanConfig, extent) -> tuple[list[gpd.GeoDataFrame], 
     return layers, rejected, notes
 
 
-def load_inputs(cfg: PlanConfig) -> PlanInputs:
+def load_inputs(cfg: PlanConfig, *, allow_large: bool = False) -> PlanInputs:
     """Read every input of a loaded config (see the module notes).
+
+    Files are size-checked before they are read (``inputs.max_text_mb``,
+    ``inputs.max_rows``; :mod:`siteplan.sources.limits`); ``allow_large``
+    (``--allow-large``) lifts the caps.
 
     Targets are read first and checked for stray parts; every candidate
     source is then screened for coordinate outliers (rejected rows, or an
@@ -309,6 +313,14 @@ def load_inputs(cfg: PlanConfig) -> PlanInputs:
     InputError, ConfigError
         Any unreadable file, row, column or value, naming where.
     """
+    from siteplan.sources.limits import limits
+
+    with limits(max_text_mb=float(cfg.assumptions["inputs.max_text_mb"]),
+                max_rows=float(cfg.assumptions["inputs.max_rows"]), allow_large=allow_large):
+        return _load(cfg)
+
+
+def _load(cfg: PlanConfig) -> PlanInputs:
     from siteplan.sources.files import read_layer
     from siteplan.sources.merge import concat_candidates, merge_candidates
 

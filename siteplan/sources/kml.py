@@ -45,6 +45,7 @@ import shapely
 from shapely.geometry import LinearRing, LineString, Point, Polygon
 
 from siteplan.errors import InputError
+from siteplan.sources.limits import check_size, read_member
 
 SUFFIXES = (".kml", ".kmz")
 BASE_COLUMNS = ("name", "description", "folder")
@@ -189,8 +190,9 @@ def _root(path: Path) -> ET.Element:
                 if not names:
                     raise InputError(f"{path}: the KMZ holds no .kml file. Export it again.")
                 name = "doc.kml" if "doc.kml" in names else sorted(names)[0]
-                data = archive.read(name)
+                data = read_member(archive, name, path)  # size capped while inflating
         else:
+            check_size(path, path.stat().st_size)
             data = path.read_bytes()
         return _parse(data, str(path))
     except zipfile.BadZipFile as exc:

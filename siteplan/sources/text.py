@@ -221,6 +221,10 @@ def read_raw(path: Path, *, sheet: str | int | None = None, encoding: str | None
     text file (to look at its header)."""
     if path.stat().st_size == 0:
         raise InputError(f"{path}: the file is empty.")
+    if head_bytes is None:
+        from siteplan.sources.limits import check_table
+
+        check_table(path)  # size caps before reading (--allow-large lifts them)
     if path.suffix.lower() in EXCEL_SUFFIXES:
         try:
             raw = pd.read_excel(path, sheet_name=sheet or 0, header=None, dtype=str)
