@@ -70,7 +70,7 @@ def check_target_parts(targets: gpd.GeoDataFrame, source: str, *, stray_part_km:
     >>> t = gpd.GeoDataFrame({"area_id": ["B02"]}, geometry=[far], crs=4326)
     >>> check_target_parts(t, "areas.kml", stray_part_km=200)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    siteplan.errors.InputError: areas.kml, area 'B02': a part lies 7,9... km from the area's largest ...
+    siteplan.errors.InputError: areas.kml, area 'B02': a part lies 7,845 km from the area's largest ...
     """
     if not len(targets):
         return
