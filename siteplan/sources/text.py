@@ -226,19 +226,7 @@ def read_raw(path: Path, *, sheet: str | int | None = None, encoding: str | None
 
         check_table(path)  # size caps before reading (--allow-large lifts them)
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        try:
-            raw = pd.read_excel(path, sheet_name=sheet or 0, header=None, dtype=str)
-        except (ValueError, OSError, KeyError) as exc:
-            if sheet is not None and "not found" in str(exc).lower():
-                raise InputError(f"{path}: no sheet {sheet!r} ({exc}). Give one of the "
-                                 "workbook's sheets.") from None
-            raise InputError(f"{path}: cannot read as a spreadsheet ({exc}). Open it in Excel "
-                             "and save it again as .xlsx.") from exc
-        except Exception as exc:  # noqa: BLE001 - zip/xml errors of a corrupt workbook
-            raise InputError(f"{path}: cannot read as a spreadsheet ({type(exc).__name__}: "
-                             f"{exc}). Open it in Excel and save it again as .xlsx.") from exc
-        raw.index = raw.index + 1
-        return raw, None
+        return _read_excel(path, sheet), None
     if head_bytes is None:
         data = path.read_bytes()
     else:
@@ -264,6 +252,23 @@ def read_raw(path: Path, *, sheet: str | int | None = None, encoding: str | None
     raw = raw.map(lambda v: None if v is None or not str(v).strip() else str(v).strip())
     raw.index = raw.index + 1
     return raw, used
+
+
+def _read_excel(path: Path, sheet: str | int | None) -> pd.DataFrame:
+    """Every cell of a workbook's sheet as text, indexed by Excel row number."""
+    try:
+        raw = pd.read_excel(path, sheet_name=sheet or 0, header=None, dtype=str)
+    except (ValueError, OSError, KeyError) as exc:
+        if sheet is not None and "not found" in str(exc).lower():
+            raise InputError(f"{path}: no sheet {sheet!r} ({exc}). Give one of the "
+                             "workbook's sheets.") from None
+        raise InputError(f"{path}: cannot read as a spreadsheet ({exc}). Open it in Excel "
+                         "and save it again as .xlsx.") from exc
+    except Exception as exc:  # noqa: BLE001 - zip/xml errors of a corrupt workbook
+        raise InputError(f"{path}: cannot read as a spreadsheet ({type(exc).__name__}: "
+                         f"{exc}). Open it in Excel and save it again as .xlsx.") from exc
+    raw.index = raw.index + 1
+    return raw
 
 
 def read_table(path: str | Path, known: Iterable[str], *, need: int = 2,
