@@ -388,3 +388,25 @@ def test_load_inputs_caps_and_allow_large(tmp_path):
     with pytest.raises(WorkTooLargeError, match="l.csv: more than 20 rows"):
         load_inputs(load_config(config))
     assert len(load_inputs(load_config(config), allow_large=True).candidates) == 40
+
+
+# --- every conversion and dropped row in the notes (issue 28) ----------------------------------
+
+def test_notes_name_total_rows_encodings_and_reprojections(tmp_path):
+    from siteplan.datasets import sample_path
+
+    path = tmp_path / "清单.csv"
+    path.write_bytes("某县开放清单\n名称,类型,经度,纬度\n灯1,路灯,119.45,25.95\n灯2,路灯,119.46,25.95\n"
+                     "合计,2,,\n".encode("gbk"))
+    roads = gpd.read_file(sample_path("roads.gpkg")).to_crs(32650)
+    roads_path = tmp_path / "roads.gpkg"
+    roads.to_file(roads_path)
+    config = tmp_path / "plan.toml"
+    config.write_text(f'[inputs]\ncandidates = ["{path.as_posix()}", '
+                      f'"{sample_path("candidates.gpkg").as_posix()}"]\n'
+                      f'targets = "{sample_path("targets.gpkg").as_posix()}"\n'
+                      f'context = ["{roads_path.as_posix()}"]\n', encoding="utf-8")
+    notes = _load(config).notes
+    assert any(n.endswith("清单.csv: line 5 left out: a total row (合计/小计/总计).") for n in notes)
+    assert any("清单.csv: text decoded as gb18030" in n for n in notes)
+    assert not any("roads.gpkg" in n for n in notes)  # a layer kept as it is needs no note

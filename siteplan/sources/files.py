@@ -46,7 +46,13 @@ from siteplan.sources.coords import (
 from siteplan.sources.kml import SUFFIXES as KML_SUFFIXES
 from siteplan.sources.kml import read_kml
 from siteplan.sources.rows import Lines
-from siteplan.sources.text import EXCEL_SUFFIXES, dbf_encoding, norm_header, read_table
+from siteplan.sources.text import (
+    EXCEL_SUFFIXES,
+    dbf_encoding,
+    norm_header,
+    read_table,
+    skipped_note,
+)
 
 LON_NAMES = LON_HEADERS
 LAT_NAMES = LAT_HEADERS
@@ -206,6 +212,7 @@ def read_points_table(path: str | Path, *, lon: str | None = None, lat: str | No
     frame = table.drop(columns=[lon_col, lat_col]).reset_index(drop=True)
     out = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(xs, ys), crs=None)
     out.attrs["encoding"] = table.attrs.get("encoding")
+    out.attrs["notes"] = skipped_note(table, path)
     out = apply_crs(out, crs, str(path))
     out.attrs["lines"] = Lines(lines)
     out.attrs["row_offset"] = lines[0] if lines else 2

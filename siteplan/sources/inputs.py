@@ -81,6 +81,15 @@ class PlanInputs:
         return None
 
 
+def layer_notes(frame: pd.DataFrame, source: object) -> list[str]:
+    """What reading one layer converted or left out: its readers' notes
+    (CRS, GCJ-02/BD-09, total rows) and a text encoding other than UTF-8."""
+    notes = list(frame.attrs.get("notes", []))
+    if frame.attrs.get("encoding") not in (None, "utf-8", "utf-8-sig"):
+        notes.append(f"{source}: text decoded as {frame.attrs['encoding']}.")
+    return notes
+
+
 def read_class_map(spec: Mapping[str, str] | Path | None, source: str) -> dict[str, str]:
     """A class map from an inline table or a two-column CSV (local name, class).
 
@@ -124,9 +133,7 @@ def read_zones(spec: LayerSpec, *, several: bool = False) -> tuple[gpd.GeoDataFr
 
     source = str(spec.path)
     frame = read_layer(spec.path, **spec.read_kwargs())
-    notes = list(frame.attrs.get("notes", []))
-    if frame.attrs.get("encoding") not in (None, "utf-8", "utf-8-sig"):
-        notes.append(f"{source}: text decoded as {frame.attrs['encoding']}.")
+    notes = layer_notes(frame, source)
     zones, more = prepare_zones(frame, source=source, class_column=spec.class_column,
                                 zone_class=spec.zone_class,
                                 class_map=read_class_map(spec.class_map, source))
@@ -172,10 +179,7 @@ def _read_candidates(spec: LayerSpec, assumptions) -> tuple[gpd.GeoDataFrame, li
         out = read_source(spec.path, **spec.read_kwargs(), on_bad_rows=spec.on_bad_rows,
                           columns=spec.columns or None, defaults=spec.defaults or None,
                           assumptions=assumptions)
-    notes = list(out.attrs.get("notes", []))
-    if out.attrs.get("encoding") not in (None, "utf-8", "utf-8-sig"):
-        notes.append(f"{spec.path}: text decoded as {out.attrs['encoding']}.")
-    return out, notes
+    return out, layer_notes(out, spec.path)
 
 
 def gcj02_warnings(layers: list[gpd.GeoDataFrame], specs: list[LayerSpec],
@@ -258,7 +262,7 @@ def _read_targets(spec: LayerSpec, assumptions) -> tuple[gpd.GeoDataFrame, list[
     targets = validate_targets(frame, source=source)
     check_target_parts(targets, source,
                        stray_part_km=float(assumptions["inputs.stray_part_km"]))
-    return targets, list(frame.attrs.get("notes", []))
+    return targets, layer_notes(frame, source)
 
 
 def _extent(targets: gpd.GeoDataFrame) -> tuple[float, float, float, float] | None:
@@ -326,9 +330,14 @@ def _load(cfg: PlanConfig) -> PlanInputs:
 
     targets, notes = _read_targets(cfg.targets, cfg.assumptions)
     context = [read_layer(s.path, **s.read_kwargs()) for s in cfg.context]
+    for spec, layer in zip(cfg.context, context, strict=True):
+        notes += layer_notes(layer, spec.path)
     layers, rejected, more = _candidate_layers(cfg, _extent(targets))
     notes += more
     notes += gcj02_warnings(layers, cfg.candidates, context)
+    notes += [f"{spec.path}: reprojected from {x.crs.name} to {layers[0].crs.name} (the first "
+              "candidate source's CRS)." for x, spec in zip(layers, cfg.candidates, strict=True)
+              if x.crs != layers[0].crs]
     if all(x.attrs.get("source_type") == "inventory" for x in layers):
         candidates = concat_candidates(layers, [s.path.name for s in cfg.candidates])
     else:  # OSM, OpenCelliD, open lists: merge duplicates across sources
@@ -338,10 +347,13 @@ def _load(cfg: PlanConfig) -> PlanInputs:
     notes += more
     population = (None if cfg.population is None else
                   read_layer(cfg.population.path, **cfg.population.read_kwargs()))
+    if population is not None:
+        notes += layer_notes(population, cfg.population.path)
     return PlanInputs(candidates=candidates, targets=targets, landuse=landuse, context=context,
                       rejected=rejected, notes=tuple(dict.fromkeys(notes)),
                       population=population)
 
 
-__all__ = ["PlanInputs", "combine_zones", "gcj02_warnings", "load_inputs", "read_class_map",
+__all__ = ["PlanInputs", "combine_zones", "gcj02_warnings", "layer_notes", "load_inputs",
+           "read_class_map",
            "read_zones", "screen_inventory", "screen_points"]

@@ -65,7 +65,12 @@ from siteplan.schema import (
 from siteplan.sources.coords import CRS_NAMES, lonlat_problems, shifted_system, to_wgs84
 from siteplan.sources.files import parse_degrees
 from siteplan.sources.rows import BadRows, Lines, check_policy
-from siteplan.sources.text import EXCEL_SUFFIXES, norm_header, read_table  # noqa: F401
+from siteplan.sources.text import (  # noqa: F401
+    EXCEL_SUFFIXES,
+    norm_header,
+    read_table,
+    skipped_note,
+)
 
 HEADERS: dict[str, tuple[str, ...]] = {
     "site_id": ("站址编码", "资源编码", "编号", "资源编号", "站址编号", "编码", "序号", "id",
@@ -264,8 +269,8 @@ def read_open_list(path: str | Path, *, crs: str = "wgs84", sheet: str | int | N
     out.attrs["row_offset"] = 2
     out = validate_candidates(out, source=str(path))
     out.attrs["encoding"] = table.attrs.get("encoding")
-    if system != "EPSG:4326":
-        out.attrs["notes"] = [f"{path}: lon/lat converted from {crs} to WGS84."]
+    out.attrs["notes"] = skipped_note(table, path) + (
+        [f"{path}: lon/lat converted from {crs} to WGS84."] if system != "EPSG:4326" else [])
     out.attrs["rejected"] = rejected
     out.attrs["columns"] = cols
     return out

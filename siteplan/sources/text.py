@@ -307,6 +307,24 @@ def read_table(path: str | Path, known: Iterable[str], *, need: int = 2,
     return body
 
 
+def skipped_note(table: pd.DataFrame, source: object) -> list[str]:
+    """The note for the total rows (合计/小计) a table left out, or none.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame()
+    >>> t.attrs["summary_rows"] = [12]
+    >>> skipped_note(t, "a.csv")
+    ['a.csv: line 12 left out: a total row (合计/小计/总计).']
+    """
+    lines = table.attrs.get("summary_rows") or []
+    if not lines:
+        return []
+    shown = ", ".join(map(str, lines[:10])) + (" …" if len(lines) > 10 else "")
+    return [f"{source}: line{'s' if len(lines) > 1 else ''} {shown} left out: "
+            f"{'total rows' if len(lines) > 1 else 'a total row'} (合计/小计/总计)."]
+
+
 def dbf_encoding(path: str | Path, given: str | None = None) -> str | None:
     """Encoding to read a shapefile's ``.dbf`` with, or None to let GDAL use
     the ``.cpg`` file or the DBF's language-driver byte.
