@@ -410,3 +410,18 @@ def test_notes_name_total_rows_encodings_and_reprojections(tmp_path):
     assert any(n.endswith("清单.csv: line 5 left out: a total row (合计/小计/总计).") for n in notes)
     assert any("清单.csv: text decoded as gb18030" in n for n in notes)
     assert not any("roads.gpkg" in n for n in notes)  # a layer kept as it is needs no note
+
+
+def test_a_stray_area_is_named_but_a_wide_region_passes():
+    from siteplan.sources.sanity import check_target_parts
+
+    def areas(centres):
+        return gpd.GeoDataFrame({"area_id": [f"A{i}" for i in range(len(centres))]},
+                                geometry=[box(x, y, x + 0.1, y + 0.1) for x, y in centres],
+                                crs=4326)
+
+    wide = [(110 + 0.5 * i, 30 + 0.5 * j) for i in range(12) for j in range(8)]  # ~1,100 km
+    check_target_parts(areas(wide), "province.gpkg", stray_part_km=200)
+    with pytest.raises(InputError, match=r"area 'A3': it lies [\d,]+ km from the nearest other"):
+        check_target_parts(areas([(119.3, 26.0), (119.4, 26.0), (119.5, 26.1), (26.0, 26.0)]),
+                           "areas.kml", stray_part_km=200)

@@ -100,20 +100,25 @@ def check_target_parts(targets: gpd.GeoDataFrame, source: str, *, stray_part_km:
 
 
 def _far_area(centres: np.ndarray, ids: np.ndarray, source: str, limit_km: float) -> None:
-    """Raise for an area far from the median of the others (3 areas or more)."""
-    ok = np.isfinite(centres[:, 0])
-    if ok.sum() < 3:
+    """Raise for an area whose nearest other area is farther than ``limit_km``
+    (isolation, so a province of adjacent counties passes however wide)."""
+    from scipy.spatial import cKDTree
+
+    ok = np.flatnonzero(np.isfinite(centres[:, 0]))
+    if ok.size < 2:
         return
-    lon0, lat0 = np.median(centres[ok, 0]), np.median(centres[ok, 1])
-    gap = haversine_km(centres[:, 0], centres[:, 1], lon0, lat0)
-    gap[~ok] = 0.0
-    near = gap <= limit_km
-    if near.mean() >= 0.5 and not near.all():
+    lon, lat = np.radians(centres[ok, 0]), np.radians(centres[ok, 1])
+    xyz = np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+    chord, _ = cKDTree(xyz).query(xyz, k=2)
+    gap = 2 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord[:, 1] / 2, 0.0, 1.0))
+    far = gap > limit_km
+    if far.any() and far.mean() < 0.5:  # a few stray areas, not a list of scattered ones
         i = int(np.argmax(gap))
         raise InputError(
-            f"{source}, area {ids[i]!r}: it lies {gap[i]:,.0f} km from the other areas (at lon "
-            f"{centres[i, 0]:.4f}, lat {centres[i, 1]:.4f}); over inputs.stray_part_km = "
-            f"{limit_km:g} km. Fix its coordinates, or plan it separately.")
+            f"{source}, area {ids[ok[i]]!r}: it lies {gap[i]:,.0f} km from the nearest other "
+            f"area (at lon {centres[ok[i], 0]:.4f}, lat {centres[ok[i], 1]:.4f}); over "
+            f"inputs.stray_part_km = {limit_km:g} km. Fix its coordinates, or plan it "
+            "separately.")
 
 
 def point_outliers(points: gpd.GeoDataFrame, extent: Sequence[float] | None, *,
