@@ -10,6 +10,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
 from siteplan.defaults import Assumptions
@@ -425,3 +427,25 @@ def test_a_stray_area_is_named_but_a_wide_region_passes():
     with pytest.raises(InputError, match=r"area 'A3': it lies [\d,]+ km from the nearest other"):
         check_target_parts(areas([(119.3, 26.0), (119.4, 26.0), (119.5, 26.1), (26.0, 26.0)]),
                            "areas.kml", stray_part_km=200)
+
+
+@settings(max_examples=25, deadline=None)
+@given(lon0=st.floats(100.0, 121.0), lat0=st.floats(22.0, 40.0), n=st.integers(12, 60),
+       seed=st.integers(0, 10_000))
+def test_gcj02_detector_property(lon0, lat0, n, seed):
+    """A list of structures another layer also holds: never flagged in WGS84,
+    always flagged once written in GCJ-02 (anywhere in mainland China)."""
+    from siteplan.sources.coords import wgs84_to_gcj02
+    from siteplan.sources.sanity import looks_gcj02
+
+    rng = np.random.default_rng(seed)
+    x = lon0 + rng.uniform(0, 0.2, 3 * n)
+    y = lat0 + rng.uniform(0, 0.2, 3 * n)
+    reference = gpd.GeoDataFrame(geometry=gpd.points_from_xy(x, y), crs=4326)
+    listed = rng.choice(3 * n, n, replace=False)
+    wgs = gpd.GeoDataFrame(geometry=gpd.points_from_xy(x[listed], y[listed]), crs=4326)
+    assert looks_gcj02(wgs, [reference]) is None
+    gx, gy = wgs84_to_gcj02(x[listed], y[listed])
+    gcj = gpd.GeoDataFrame(geometry=gpd.points_from_xy(gx, gy), crs=4326)
+    found = looks_gcj02(gcj, [reference])
+    assert found is not None and found[0] >= 0.9 * n
