@@ -122,6 +122,20 @@ TABLE: dict[str, Default] = {
     "work.max_memory_share": Default(
         0.6, "", "work guard: estimated memory above this share of RAM needs --allow-large",
         low=0.01, high=1),
+    "inputs.max_text_mb": Default(
+        100.0, "MB", "input guard: a KML or CSV/TXT file, or a KMZ/XLSX/zip member (declared "
+        "or inflated size), larger than this needs --allow-large (parsed text takes ~10x in "
+        "memory)", low=1, high=1e6),
+    "inputs.max_rows": Default(
+        500_000.0, "rows", "input guard: a CSV/TXT/XLSX table with more rows (counted while "
+        "streaming, before reading) needs --allow-large", low=10, high=1e9),
+    "inputs.outlier_km": Default(
+        50.0, "km", "a listed point farther than this outside the target areas' extent "
+        "(while 90 % of its list is inside) is an outlier: it can serve no target",
+        low=1, high=20_000),
+    "inputs.stray_part_km": Default(
+        200.0, "km", "a part of a target area farther than this from its largest part is "
+        "an error (a stray vertex or a lon/lat slip)", low=1, high=20_000),
 }
 for _k in _KINDS:
     TABLE[f"cost_cny.{_k}"] = Default(

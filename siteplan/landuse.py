@@ -25,7 +25,14 @@ import shapely
 
 from siteplan.errors import InputError, where
 from siteplan.kinds import KIND_INFO, STRICTEST_GROUP
-from siteplan.landuse_classes import CODE_COLUMNS, NAME_COLUMNS, survey_class, survey_names
+from siteplan.landuse_classes import (
+    CODE_COLUMNS,
+    NAME_COLUMNS,
+    class_column_hint,
+    name_fallback,
+    survey_class,
+    survey_names,
+)
 from siteplan.schema import normalise_kind, suggest, value_key
 
 ZONE_CLASSES: dict[str, tuple[str, ...]] = {
@@ -232,12 +239,13 @@ def prepare_zones(zones: gpd.GeoDataFrame, *, source: str = "zones",
     found = {v: lookup(v) for v in pd.unique(raw.to_numpy(dtype=object))}  # few distinct
     canonical = raw.map(lambda v: found.get(v) if not (isinstance(v, float) and np.isnan(v))
                         else None)
+    canonical, filled = name_fallback(out, column, canonical, lookup)  # 三调: DLMC after DLBM
     unknown_mask = canonical.isna().to_numpy()
     if unknown_mask.any():
         unknown = sorted({str(v) for v in raw[unknown_mask]})
         first = int(np.flatnonzero(unknown_mask)[0])
         names = [a for c, n in ZONE_CLASSES.items() for a in (c, *n)] + survey_names()
-        hint = suggest(unknown[0], names)
+        hint = suggest(unknown[0], names) + class_column_hint(out, column)
         known = ", ".join(f"{c} ({'/'.join(ZONE_CLASSES[c][:2])})" for c in ZONE_CLASSES)
         label = "the layer's class" if column is None else f"column {column!r}"
         raise InputError(
@@ -257,7 +265,7 @@ def prepare_zones(zones: gpd.GeoDataFrame, *, source: str = "zones",
         raise InputError(f"{where(source, row=i + offset, column='geometry')}: the zone has no "
                          f"geometry ({int(missing.sum())} zones in all). Draw it or delete the "
                          "row.")
-    notes = []
+    notes = [f"{source}: {filled}"] if filled else []
     invalid = ~out.geometry.is_valid
     if invalid.any():
         out.loc[invalid, "geometry"] = shapely.make_valid(out.geometry[invalid].to_numpy())

@@ -53,6 +53,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
+
+import pandas as pd
 
 #: 三调 工作分类: code -> (name, siteplan class).
 SURVEY_CLASSES: dict[str, tuple[str, str]] = {
@@ -165,9 +168,25 @@ FIRST_LEVEL: dict[str, str] = {
     "现状建设用地": "construction",
 }
 
+#: Codes of the control lines (三区三线) as bureaus write them into ``DLBM`` or a
+#: control-line layer's code field: 永久基本农田 JBNT/YJJBNT, 生态保护红线
+#: STBHHX/STHX, 城镇开发边界 CZKFBJ/KFBJ, and the zones' spelled-out pinyin.
+CONTROL_LINE_CODES: dict[str, tuple[str, str]] = {
+    "JBNT": ("永久基本农田", "basic_farmland"), "YJJBNT": ("永久基本农田", "basic_farmland"),
+    "JBNTBHQ": ("基本农田保护区", "basic_farmland"),
+    "YJJBNTBHHX": ("永久基本农田保护红线", "basic_farmland"),
+    "STBHHX": ("生态保护红线", "ecological_red_line"),
+    "STHX": ("生态保护红线", "ecological_red_line"),
+    "STBHHXN": ("生态保护红线内", "ecological_red_line"),
+    "CZKFBJ": ("城镇开发边界", "urban_development"),
+    "KFBJ": ("城镇开发边界", "urban_development"),
+    "CZKFBJN": ("城镇开发边界内", "urban_development"),
+}
+
 #: Classes this table can produce (each has rules in the defaults table).
 SURVEY_TARGETS: tuple[str, ...] = ("cultivated", "agricultural", "forest", "wetland", "water",
-                                   "construction", "special", "unused")
+                                   "construction", "special", "unused", "basic_farmland",
+                                   "ecological_red_line", "urban_development")
 
 #: Columns that hold a parcel's class code or name, most specific first.
 CODE_COLUMNS: tuple[str, ...] = ("DLBM", "地类编码", "地类代码")
@@ -177,6 +196,8 @@ _BY_NAME: dict[str, str] = {}
 for _code, (_name, _cls) in (*SECOND_SURVEY_CLASSES.items(), *SURVEY_CLASSES.items()):
     _BY_NAME[_name] = _cls
 _BY_NAME.update(FIRST_LEVEL)
+for _name, _cls in CONTROL_LINE_CODES.values():
+    _BY_NAME[_name] = _cls
 _CODES = {**SECOND_SURVEY_CLASSES, **SURVEY_CLASSES}
 _CODE = re.compile(r"^\d{2,4}[A-Z0-9]{0,3}$")
 
@@ -189,6 +210,8 @@ def survey_class(value: object) -> str | None:
     --------
     >>> survey_class(101), survey_class("101"), survey_class("08H2A"), survey_class("河流水面")
     ('cultivated', 'construction', 'construction', 'water')
+    >>> survey_class("JBNT"), survey_class("stbhhx"), survey_class("CZKFBJ")
+    ('basic_farmland', 'ecological_red_line', 'urban_development')
     """
     if value is None:
         return None
@@ -202,6 +225,8 @@ def survey_class(value: object) -> str | None:
             if code in _CODES:
                 return _CODES[code][1]
         return None
+    if text in CONTROL_LINE_CODES:
+        return CONTROL_LINE_CODES[text][1]
     if _CODE.match(text):
         return _CODES[text][1] if text in _CODES else None
     return _BY_NAME.get(text.lower()) or _BY_NAME.get(str(value).strip())
@@ -209,8 +234,57 @@ def survey_class(value: object) -> str | None:
 
 def survey_name(code: str) -> str | None:
     """The survey's name of a class code (``"0101"`` → ``"水田"``), or ``None``."""
-    entry = _CODES.get(str(code).strip().upper())
+    key = str(code).strip().upper()
+    entry = _CODES.get(key) or CONTROL_LINE_CODES.get(key)
     return entry[0] if entry else None
+
+
+def name_fallback(frame: pd.DataFrame, column: str | None, classes: pd.Series,
+                  lookup: Callable[[object], str | None]) -> tuple[pd.Series, str | None]:
+    """Classes of a raw 三调 layer with the name column (``DLMC``) filling the
+    rows whose code column (``DLBM``) holds a code the table does not know.
+
+    Returns the classes and a note (None when nothing was filled).
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"DLBM": ["0101", "XYZ"], "DLMC": ["水田", "乔木林地"]})
+    >>> classes = pd.Series(["cultivated", None])
+    >>> filled, note = name_fallback(raw, "DLBM", classes, survey_class)
+    >>> filled.tolist(), note[:40]
+    (['cultivated', 'forest'], "1 rows: class from 'DLMC' where 'DLBM' h")
+    """
+    name_col = _name_column(frame, column)
+    unknown = classes.isna().to_numpy()
+    if name_col is None or not unknown.any():
+        return classes, None
+    names = frame[name_col]
+    found = {v: lookup(v) for v in pd.unique(names[unknown].to_numpy(dtype=object))}
+    filled = classes.copy()
+    filled[unknown] = names[unknown].map(found).to_numpy()
+    count = int((filled.notna().to_numpy() & unknown).sum())
+    if not count:
+        return classes, None
+    codes = sorted({str(v) for v in frame[column][unknown & filled.notna().to_numpy()]})[:5]
+    return filled, (f"{count} rows: class from {name_col!r} where {column!r} holds a code the "
+                    f"land-survey table does not know ({', '.join(codes)}).")
+
+
+def _name_column(frame: pd.DataFrame, column: str | None) -> str | None:
+    """The name column (DLMC) beside a code column (DLBM), or None."""
+    if column is None or str(column).upper() not in {c.upper() for c in CODE_COLUMNS}:
+        return None
+    upper = {str(c).upper(): c for c in frame.columns}
+    return next((upper[n.upper()] for n in NAME_COLUMNS if n.upper() in upper), None)
+
+
+def class_column_hint(frame: pd.DataFrame, column: str | None) -> str:
+    """`` Or read the names: class_column = "DLMC".`` when the unknown
+    classes come from a code column with a name column beside it."""
+    name_col = _name_column(frame, column)
+    return (f" The layer also has {name_col!r} (class names): give class_column = "
+            f"\"{name_col}\" (--class-column {name_col}) to read them."
+            if name_col is not None else "")
 
 
 def survey_names() -> list[str]:

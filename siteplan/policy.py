@@ -28,9 +28,25 @@ POLICY_MODES = ("weighted", "strict")
 
 
 def site_costs(candidates: pd.DataFrame, assumptions: Mapping[str, Any]) -> np.ndarray:
-    """Cost (CNY) of planning a site on each candidate; 0 for sites on air."""
+    """Cost (CNY) of planning a site on each candidate; 0 for sites on air.
+
+    A candidate's own cost (``own_cost_cny``: the ``cost_cny`` column of the
+    user's layer, see :func:`siteplan.schema.validate_candidates`) is kept where
+    it is filled; the kind's cost (``cost_cny.<kind>``) fills the rest.
+
+    Examples
+    --------
+    >>> from siteplan.defaults import Assumptions
+    >>> c = pd.DataFrame({"kind": ["tower", "tower"], "on_air": [False, False],
+    ...                   "own_cost_cny": [12345.0, np.nan]})
+    >>> site_costs(c, Assumptions()).tolist()
+    [12345.0, 20000.0]
+    """
     per_kind = {k: float(v) for k, v in _section(assumptions, "cost_cny").items()}
     cost = candidates["kind"].map(per_kind).to_numpy(float)
+    if "own_cost_cny" in candidates.columns:
+        own = pd.to_numeric(candidates["own_cost_cny"], errors="coerce").to_numpy(float)
+        cost = np.where(np.isfinite(own), own, cost)
     return np.where(candidates["on_air"].to_numpy(bool), 0.0, cost)
 
 

@@ -180,7 +180,7 @@ def run(config: str | Path | PlanConfig, out: str | Path | None = None, *,
         check_writable_folder(Path(out).absolute(), kind="plan", force=force)
     limit_s = resolve_time_limit(time_limit_s, cfg.time_limit_s)  # before any heavy work
     say(f"reading inputs of {cfg.name!r}")
-    inputs = load_inputs(cfg)
+    inputs = load_inputs(cfg, allow_large=allow_large)
     for note in inputs.notes:
         say(note)
     problem = build_problem(inputs.candidates, inputs.targets, landuse=inputs.landuse,

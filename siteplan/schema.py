@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from siteplan.errors import InputError, where
 from siteplan.kinds import KIND_INFO, find_kind, kinds_where
@@ -199,6 +200,17 @@ def canonical_values(frame: pd.DataFrame, source: str, column: str, normalise,
     return mapped.astype(str)
 
 
+#: Longitude / latitude headings as planners write them (compared after
+#: :func:`siteplan.sources.text.norm_header`: units in brackets of either width
+#: and a trailing ``°`` dropped, so ``经度(°)``, ``纬度（度）``, ``东经/°`` match).
+LON_HEADERS: tuple[str, ...] = ("lon", "lng", "long", "longitude", "x", "经度", "东经",
+                                "经度坐标", "x坐标", "gps经度", "wgs84经度", "lon_wgs84")
+LAT_HEADERS: tuple[str, ...] = ("lat", "latitude", "y", "纬度", "北纬", "纬度坐标", "y坐标",
+                                "gps纬度", "wgs84纬度", "lat_wgs84")
+#: Headings of a candidate's own cost (CNY), kept instead of the kind's default cost.
+COST_HEADERS: tuple[str, ...] = ("投资", "投资(元)", "造价", "费用", "建设费用", "建设成本",
+                                 "成本", "cost", "cost_cny", "own_cost_cny")
+
 CANDIDATE_COLUMNS: tuple[str, ...] = (
     "site_id", "kind", "height_m", "owner", "open_access", "on_air", "power_supply", "name",
 )
@@ -255,6 +267,11 @@ def check_geometry(frame: gpd.GeoDataFrame, source: str, *, allowed: tuple[str, 
     _bad(frame, source, ~np.isin(types, allowed), "geometry",
          f"geometry type is not one of {', '.join(allowed)}",
          "Convert the layer to the expected geometry type.")
+    coords, index = shapely.get_coordinates(geometry.to_numpy(), return_index=True)
+    nan = np.zeros(len(frame), bool)
+    nan[index[~np.isfinite(coords).all(axis=1)]] = True
+    _bad(frame, source, nan, "geometry", "a coordinate is NaN or infinite (not a number)",
+         "Fix or delete the vertex (export the layer again).")
     _bad(frame, source, ~geometry.is_valid.to_numpy(), "geometry",
          "geometry is invalid (self-intersecting or broken ring)",
          "Repair it, e.g. with shapely.make_valid or QGIS 'Fix geometries'.")
@@ -312,6 +329,28 @@ def _as_number(frame: pd.DataFrame, source: str, column: str) -> pd.Series:
     return values.astype(float)
 
 
+def _check_cost(frame: pd.DataFrame, source: str) -> pd.Series:
+    """A candidate layer's own ``own_cost_cny`` column as numbers (NaN where
+    empty: the kind's default cost is used there); negative or infinite
+    costs raise naming the row. ``元``/``万元``/thousands separators are
+    read (``"3.5万"`` is 35,000)."""
+    raw = frame["own_cost_cny"]
+    text = raw.astype("string").str.strip().str.replace(r"[,，\s]|元$", "", regex=True)
+    wan = text.str.endswith("万").fillna(False)
+    number = pd.to_numeric(text.str.removesuffix("万"), errors="coerce")
+    number = number.where(~wan, number * 10_000)
+    bad = (number.isna() & raw.notna() & (text.fillna("") != "")).to_numpy()
+    if bad.any():
+        _bad(frame, source, bad, "cost_cny",
+             f"the candidate's cost must be a number of CNY (got {raw[bad].iloc[0]!r})",
+             "Write the cost in yuan (e.g. 35000 or 3.5万), or leave the cell empty for the "
+             "kind's default cost.")
+    wrong = ((number < 0) | np.isinf(number)).fillna(False).to_numpy()
+    _bad(frame, source, wrong, "cost_cny", "the candidate's cost must be a finite number >= 0",
+         "Write the cost in yuan, or leave the cell empty for the kind's default cost.")
+    return number.astype(float)
+
+
 def validate_candidates(frame: gpd.GeoDataFrame, source: str = "candidates") -> gpd.GeoDataFrame:
     """Check a candidate layer and return it in canonical form.
 
@@ -319,7 +358,10 @@ def validate_candidates(frame: gpd.GeoDataFrame, source: str = "candidates") -> 
     replaced by a point on their surface, e.g. a roof). Optional columns get
     defaults: ``height_m`` NaN (the kind's default height is used),
     ``owner``/``name`` empty, ``open_access``/``on_air`` false,
-    ``power_supply`` ``"unknown"``. Extra columns are kept.
+    ``power_supply`` ``"unknown"``. A ``cost_cny`` column (the candidate's own
+    cost) becomes ``own_cost_cny`` in numbers (``cost_cny`` is the plan's derived
+    cost), kept by :func:`siteplan.policy.site_costs`.
+    Extra columns are kept.
 
     Parameters
     ----------
@@ -364,6 +406,10 @@ def validate_candidates(frame: gpd.GeoDataFrame, source: str = "candidates") -> 
              f"height_m must be in (0, 300] m (got {got:g}: masts are positive and at most "
              "300 m)",
              "Give the mount height in metres, or leave it empty for the kind's default.")
+    if "cost_cny" in out.columns and "own_cost_cny" not in out.columns:
+        out = out.rename(columns={"cost_cny": "own_cost_cny"})  # the plan's cost_cny is derived
+    if "own_cost_cny" in out.columns:
+        out["own_cost_cny"] = _check_cost(out, source)
     for column in ("owner", "name"):
         out[column] = out[column].fillna("").astype(str) if column in out else ""
     out["open_access"] = _as_bool(out, source, "open_access", False)

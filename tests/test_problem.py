@@ -251,6 +251,9 @@ def test_every_assumption_is_read_by_some_code(landuse_plan):
                     assumptions=Assumptions())
     merge_candidates([osm.iloc[:50], osm.iloc[50:100]], assumptions=Assumptions(),
                      multi_use=True)
+    from siteplan.config import load_config
+    from siteplan.sources.inputs import load_inputs
+    load_inputs(load_config(repo / "data/sample_county/sample_county.toml"))  # inputs.* caps
     unread = sorted(set(TABLE) - defaults.READ_KEYS)
     assert unread == [], f"keys no code reads: {unread}"
 

@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from siteplan.errors import InputError
-from siteplan.schema import suggest
+from siteplan.schema import COST_HEADERS, suggest
 from siteplan.sources.text import norm_header
 
 TARGET_HEADERS: dict[str, tuple[str, ...]] = {
@@ -48,6 +48,7 @@ CANDIDATE_HEADERS: dict[str, tuple[str, ...]] = {
     "open_access": ("是否免费开放", "免费开放", "是否开放", "open_access"),
     "on_air": ("是否开通", "已开通", "在网", "on_air"),
     "power_supply": ("供电方式", "供电类型", "power_supply"),
+    "own_cost_cny": COST_HEADERS,
 }
 
 
@@ -66,16 +67,7 @@ def canonical_columns(frame: pd.DataFrame, headers: Mapping[str, tuple[str, ...]
     out = frame.copy()
     out.attrs = dict(frame.attrs)
     present = [c for c in out.columns if c != "geometry"]
-    renames: dict[str, str] = {}
-    for canonical, column in (columns or {}).items():
-        if canonical not in headers:
-            raise InputError(f"{source}: columns = {{{canonical} = ...}}: {canonical!r} is not a "
-                             f"column siteplan reads here.{suggest(canonical, headers)} "
-                             f"Use one of {', '.join(headers)}.")
-        if column not in out.columns:
-            raise InputError(f"{source}: columns = {{{canonical} = {column!r}}}: the layer has no "
-                             f"column {column!r}.{suggest(column, present)} Columns: {present}.")
-        renames[column] = canonical
+    renames = _given(out, headers, columns or {}, present, source)
     taken = set(renames.values())
     normal = {norm_header(c): c for c in present}
     for canonical, names in headers.items():
@@ -88,7 +80,30 @@ def canonical_columns(frame: pd.DataFrame, headers: Mapping[str, tuple[str, ...]
                 break
     clash = [c for c in renames.values() if c in out.columns and c not in renames]
     out = out.drop(columns=clash).rename(columns=renames)
-    for canonical, value in (defaults or {}).items():
+    _fill_defaults(out, headers, defaults or {}, source)
+    return out
+
+
+def _given(out: pd.DataFrame, headers: Mapping[str, tuple[str, ...]],
+           columns: Mapping[str, str], present: list[str], source: str) -> dict[str, str]:
+    """The ``columns`` option as renames (file column → canonical), checked."""
+    renames: dict[str, str] = {}
+    for canonical, column in columns.items():
+        if canonical not in headers:
+            raise InputError(f"{source}: columns = {{{canonical} = ...}}: {canonical!r} is not a "
+                             f"column siteplan reads here.{suggest(canonical, headers)} "
+                             f"Use one of {', '.join(headers)}.")
+        if column not in out.columns:
+            raise InputError(f"{source}: columns = {{{canonical} = {column!r}}}: the layer has no "
+                             f"column {column!r}.{suggest(column, present)} Columns: {present}.")
+        renames[column] = canonical
+    return renames
+
+
+def _fill_defaults(out: pd.DataFrame, headers: Mapping[str, tuple[str, ...]],
+                   defaults: Mapping[str, Any], source: str) -> None:
+    """Fill missing columns and empty cells from the ``defaults`` option (in place)."""
+    for canonical, value in defaults.items():
         if canonical not in headers:
             raise InputError(f"{source}: defaults = {{{canonical} = ...}}: {canonical!r} is not a "
                              f"column siteplan reads here.{suggest(canonical, headers)} "
@@ -98,7 +113,6 @@ def canonical_columns(frame: pd.DataFrame, headers: Mapping[str, tuple[str, ...]
         else:
             empty = out[canonical].isna() | (out[canonical].astype(str).str.strip() == "")
             out.loc[empty, canonical] = value
-    return out
 
 
 def target_ids(frame: pd.DataFrame, stem: str) -> pd.DataFrame:

@@ -251,6 +251,30 @@ def shift_to_wgs84(geometry: ArrayLike, system: str) -> np.ndarray:
 _CGCS2000_INV_F = 298.257222101
 
 
+def _gauss_kruger_code(conversion) -> int | None:
+    """EPSG code of a CGCS2000 Gauss–Krüger zone from its transverse Mercator
+    parameters (see :func:`recognise_crs`), or None."""
+    if conversion is None or "transverse mercator" not in conversion.method_name.lower():
+        return None
+    values = {p.name.lower(): p.value for p in conversion.params}
+    lon0 = values.get("longitude of natural origin")
+    fe = values.get("false easting")
+    if (lon0 is None or fe is None or abs(values.get("scale factor at natural origin", 1) - 1)
+            > 1e-9 or values.get("latitude of natural origin", 0) != 0
+            or values.get("false northing", 0) != 0 or not 75 <= lon0 <= 135):
+        return None
+    if float(lon0) % 3 == 0:  # 3-degree zones (a central meridian on a multiple of 6 too)
+        zone = int(lon0 // 3)
+        three = {500000: 4534 + (zone - 25), zone * 1e6 + 500000: 4513 + (zone - 25)}
+        if fe in three:
+            return three[fe]
+    if (float(lon0) + 3) % 6 == 0:
+        zone = int((lon0 + 3) // 6)
+        six = {500000: 4502 + (zone - 13), zone * 1e6 + 500000: 4491 + (zone - 13)}
+        return six.get(fe)
+    return None
+
+
 def recognise_crs(crs):
     """The EPSG CRS a layer's CRS stands for, when it is CGCS2000 (EPSG:4490)
     or one of its Gauss–Krüger zones written without an EPSG code (a ``.prj``
@@ -283,27 +307,5 @@ def recognise_crs(crs):
         return crs
     if crs.is_geographic:
         return CRS.from_epsg(4490)
-    conversion = crs.coordinate_operation
-    if conversion is None or "transverse mercator" not in conversion.method_name.lower():
-        return crs
-    values = {p.name.lower(): p.value for p in conversion.params}
-    lon0 = values.get("longitude of natural origin")
-    fe = values.get("false easting")
-    if (lon0 is None or fe is None or abs(values.get("scale factor at natural origin", 1) - 1)
-            > 1e-9 or values.get("latitude of natural origin", 0) != 0
-            or values.get("false northing", 0) != 0):
-        return crs
-    code = None
-    if float(lon0) % 3 == 0 and 75 <= lon0 <= 135:
-        zone = int(lon0 // 3)
-        if fe == 500000:
-            code = 4534 + (zone - 25)
-        elif fe == zone * 1e6 + 500000:
-            code = 4513 + (zone - 25)
-    if code is None and (float(lon0) + 3) % 6 == 0 and 75 <= lon0 <= 135:
-        zone = int((lon0 + 3) // 6)
-        if fe == 500000:
-            code = 4502 + (zone - 13)
-        elif fe == zone * 1e6 + 500000:
-            code = 4491 + (zone - 13)
+    code = _gauss_kruger_code(crs.coordinate_operation)
     return CRS.from_epsg(code) if code is not None else crs

@@ -29,8 +29,10 @@ from siteplan.sources.osm import read_osm
 from siteplan.sources.rows import check_policy, screen_inventory
 
 
-def source_type(path: str | Path) -> str:
-    """``"osm"``, ``"opencellid"``, ``"open_list"`` or ``"inventory"``."""
+def source_type(path: str | Path, columns: dict[str, str] | None = None) -> str:
+    """``"osm"``, ``"opencellid"``, ``"open_list"`` or ``"inventory"``
+    (``columns``: a layer's ``columns`` option, whose names count as
+    headers)."""
     path = Path(path)
     name = path.name.lower()
     if name.endswith(OSM_SUFFIXES):
@@ -43,11 +45,11 @@ def source_type(path: str | Path) -> str:
             return "opencellid"
         if name.endswith(".gz"):
             return "inventory"
-        return "open_list" if _is_open_list(path) else "inventory"
+        return "open_list" if _is_open_list(path, columns or {}) else "inventory"
     return "inventory"
 
 
-def _is_open_list(path: Path) -> bool:
+def _is_open_list(path: Path, columns: dict[str, str]) -> bool:
     """A header (maybe below title rows, in UTF-8 or GBK) with at least three
     open-list headers, one of them a kind (类型 …), and not the canonical
     ``site_id``/``kind`` pair. A point list without kinds (an 奥维 export) is
@@ -59,11 +61,12 @@ def _is_open_list(path: Path) -> bool:
         raw, _ = read_raw(path, head_bytes=65536)
     except InputError:
         return False
-    at = find_header(raw, [h for names in HEADERS.values() for h in names], need=3)
+    known = [h for names in HEADERS.values() for h in names] + list(columns.values())
+    at = find_header(raw, known, need=3)
     if at is None:
         return False
     fields = {_norm(c) for c in raw.iloc[at].tolist() if isinstance(c, str)}
-    kind_words = {_norm(h) for h in HEADERS["kind"]}
+    kind_words = {_norm(h) for h in (*HEADERS["kind"], *columns.get("kind", "").split())}
     return bool(fields & kind_words) and not {"site_id", "kind"} <= fields
 
 
@@ -90,11 +93,16 @@ def read_source(path: str | Path, *, crs: str | None = None, layer: str | None =
     if not path.exists():
         raise InputError(f"{path}: file not found.")
     check_policy(on_bad_rows)
-    kind = source_type(path)
-    if kind != "inventory" and (columns or defaults):
-        raise InputError(f"{path}: columns/defaults apply to GIS inventories and point tables "
-                         f"without kinds; this file is read as {kind.replace('_', ' ')} (its "
-                         "own headers), so they would be ignored. Remove them.")
+    kind = source_type(path, columns)
+    if kind in ("osm", "opencellid") and (columns or defaults):
+        raise InputError(f"{path}: columns/defaults apply to inventories, point tables and "
+                         f"open-resource lists; this file is read as {kind} (a fixed format "
+                         "with its own fields), so they would be ignored. Remove them.")
+    if kind == "open_list" and defaults:
+        raise InputError(f"{path}: defaults apply to inventories and point tables without "
+                         "kinds; this file is read as an open-resource list (its kind column "
+                         "gives every row's kind). Remove defaults, or name columns with "
+                         "columns = {...}.")
     if kind == "osm":
         out = read_osm(path, assumptions=assumptions)
     elif kind == "opencellid":
@@ -103,26 +111,41 @@ def read_source(path: str | Path, *, crs: str | None = None, layer: str | None =
                               assumptions=assumptions)
     elif kind == "open_list":
         out = read_open_list(path, crs=crs or "wgs84", on_bad_rows=on_bad_rows,
-                             encoding=encoding, sheet=sheet)
+                             encoding=encoding, sheet=sheet, columns=columns)
     else:
-        given = {"crs": crs, "layer": layer, "lon": lon, "lat": lat, "encoding": encoding,
-                 "sheet": sheet}
-        frame = read_layer(path, **{k: v for k, v in given.items() if v is not None})
-        frame = candidate_ids(canonical_columns(frame, CANDIDATE_HEADERS, columns=columns,
-                                                defaults=defaults, source=str(path)), path.stem)
-        rejected = None
-        if on_bad_rows == "report":
-            frame, rejected = screen_inventory(frame, str(path))
-            if len(frame) == 0:
-                raise InputError(f"{path}: no usable row ({len(rejected)} rejected: first "
-                                 f"line {rejected['line'].iloc[0]}, "
-                                 f"{rejected['reason'].iloc[0]}).")
-        out = validate_candidates(frame, source=str(path))
-        out["source"] = path.name
-        if rejected is not None:
-            out.attrs["rejected"] = rejected
+        out = _read_inventory(path, {"crs": crs, "layer": layer, "lon": lon, "lat": lat,
+                                     "encoding": encoding, "sheet": sheet},
+                              columns=columns, defaults=defaults, on_bad_rows=on_bad_rows)
     out.attrs.setdefault("rejected", pd.DataFrame(columns=["line", "column", "reason"]))
     out.attrs["source_type"] = kind
+    return out
+
+
+def _read_inventory(path: Path, given: dict[str, Any], *, columns: dict[str, str] | None,
+                    defaults: dict[str, Any] | None, on_bad_rows: str) -> gpd.GeoDataFrame:
+    """A GIS layer or point table in canonical columns; ``columns`` may name
+    the ``lon``/``lat`` columns of a point table too."""
+    columns = dict(columns or {})
+    for axis in ("lon", "lat"):
+        if axis in columns:
+            if given.get(axis) not in (None, columns[axis]):
+                raise InputError(f"{path}: {axis} = {given[axis]!r} and columns = {{{axis} = "
+                                 f"{columns[axis]!r}}} disagree; give one.")
+            given[axis] = columns.pop(axis)
+    frame = read_layer(path, **{k: v for k, v in given.items() if v is not None})
+    frame = candidate_ids(canonical_columns(frame, CANDIDATE_HEADERS, columns=columns,
+                                            defaults=defaults, source=str(path)), path.stem)
+    rejected = None
+    if on_bad_rows == "report":
+        frame, rejected = screen_inventory(frame, str(path))
+        if len(frame) == 0:
+            raise InputError(f"{path}: no usable row ({len(rejected)} rejected: first "
+                             f"line {rejected['line'].iloc[0]}, "
+                             f"{rejected['reason'].iloc[0]}).")
+    out = validate_candidates(frame, source=str(path))
+    out["source"] = path.name
+    if rejected is not None:
+        out.attrs["rejected"] = rejected
     return out
 
 

@@ -36,7 +36,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from siteplan.errors import InputError
-from siteplan.schema import validate_candidates, validate_targets
+from siteplan.schema import LAT_HEADERS, LON_HEADERS, validate_candidates, validate_targets
 from siteplan.sources.coords import (
     CRS_NAMES,
     recognise_crs,
@@ -46,10 +46,16 @@ from siteplan.sources.coords import (
 from siteplan.sources.kml import SUFFIXES as KML_SUFFIXES
 from siteplan.sources.kml import read_kml
 from siteplan.sources.rows import Lines
-from siteplan.sources.text import EXCEL_SUFFIXES, dbf_encoding, norm_header, read_table
+from siteplan.sources.text import (
+    EXCEL_SUFFIXES,
+    dbf_encoding,
+    norm_header,
+    read_table,
+    skipped_note,
+)
 
-LON_NAMES = ("lon", "lng", "long", "longitude", "x", "经度", "东经", "经度(°)")
-LAT_NAMES = ("lat", "latitude", "y", "纬度", "北纬")
+LON_NAMES = LON_HEADERS
+LAT_NAMES = LAT_HEADERS
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 TABLE_SUFFIXES = (*CSV_SUFFIXES, *EXCEL_SUFFIXES)
 
@@ -206,6 +212,7 @@ def read_points_table(path: str | Path, *, lon: str | None = None, lat: str | No
     frame = table.drop(columns=[lon_col, lat_col]).reset_index(drop=True)
     out = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(xs, ys), crs=None)
     out.attrs["encoding"] = table.attrs.get("encoding")
+    out.attrs["notes"] = skipped_note(table, path)
     out = apply_crs(out, crs, str(path))
     out.attrs["lines"] = Lines(lines)
     out.attrs["row_offset"] = lines[0] if lines else 2
@@ -301,6 +308,10 @@ def read_layer(path: str | Path, *, layer: str | None = None, lon: str | None = 
     if suffix in KML_SUFFIXES:
         frame = read_kml(path)
     else:
+        if suffix == ".zip":
+            from siteplan.sources.limits import check_zip
+
+            check_zip(path)  # member sizes before GDAL inflates them
         frame = _read_gis(path, layer, encoding)
         frame.attrs["row_offset"] = 1
     return apply_crs(frame, crs, str(path))

@@ -81,6 +81,15 @@ class PlanInputs:
         return None
 
 
+def layer_notes(frame: pd.DataFrame, source: object) -> list[str]:
+    """What reading one layer converted or left out: its readers' notes
+    (CRS, GCJ-02/BD-09, total rows) and a text encoding other than UTF-8."""
+    notes = list(frame.attrs.get("notes", []))
+    if frame.attrs.get("encoding") not in (None, "utf-8", "utf-8-sig"):
+        notes.append(f"{source}: text decoded as {frame.attrs['encoding']}.")
+    return notes
+
+
 def read_class_map(spec: Mapping[str, str] | Path | None, source: str) -> dict[str, str]:
     """A class map from an inline table or a two-column CSV (local name, class).
 
@@ -124,9 +133,7 @@ def read_zones(spec: LayerSpec, *, several: bool = False) -> tuple[gpd.GeoDataFr
 
     source = str(spec.path)
     frame = read_layer(spec.path, **spec.read_kwargs())
-    notes = list(frame.attrs.get("notes", []))
-    if frame.attrs.get("encoding") not in (None, "utf-8", "utf-8-sig"):
-        notes.append(f"{source}: text decoded as {frame.attrs['encoding']}.")
+    notes = layer_notes(frame, source)
     zones, more = prepare_zones(frame, source=source, class_column=spec.class_column,
                                 zone_class=spec.zone_class,
                                 class_map=read_class_map(spec.class_map, source))
@@ -172,109 +179,181 @@ def _read_candidates(spec: LayerSpec, assumptions) -> tuple[gpd.GeoDataFrame, li
         out = read_source(spec.path, **spec.read_kwargs(), on_bad_rows=spec.on_bad_rows,
                           columns=spec.columns or None, defaults=spec.defaults or None,
                           assumptions=assumptions)
-    notes = list(out.attrs.get("notes", []))
-    if out.attrs.get("encoding") not in (None, "utf-8", "utf-8-sig"):
-        notes.append(f"{spec.path}: text decoded as {out.attrs['encoding']}.")
-    return out, notes
+    return out, layer_notes(out, spec.path)
 
 
-def shift_warnings(layers: list[gpd.GeoDataFrame], specs: list[LayerSpec], *,
-                   match_m: float = 15.0) -> list[str]:
-    """Warnings for WGS84 layers whose points sit on another layer's
-    structures as they would appear in GCJ-02 (an Amap/奥维 list read without
-    ``crs = "gcj02"``, ~500 m off).
+def gcj02_warnings(layers: list[gpd.GeoDataFrame], specs: list[LayerSpec],
+                   context: list[gpd.GeoDataFrame]) -> list[str]:
+    """Warnings for candidate lists read as WGS84 (no ``crs`` given) whose
+    points sit on the other candidate layers' structures, or their roadside
+    kinds on the context's roads, only once moved from GCJ-02 (see
+    :func:`siteplan.sources.sanity.looks_gcj02`). An explicit ``crs``
+    silences the check; OSM and OpenCelliD are WGS84 by definition."""
+    from siteplan.sources.sanity import gcj02_warning, looks_gcj02
 
-    A WGS84 layer is suspect when at least 5 of its points, and half of those
-    within 1 km of the other layer, are within ``match_m`` of a point of a
-    layer read with ``crs = "gcj02"``/``"bd09"`` *shifted back* to GCJ-02,
-    and farther from its true (WGS84) position.
-    """
-    from scipy.spatial import cKDTree
-
-    from siteplan.sources.coords import out_of_china, shifted_system, wgs84_to_gcj02
-
-    shifted = [(layer, spec) for layer, spec in zip(layers, specs, strict=True)
-               if shifted_system(spec.crs) and len(layer)]
-    plain = [(layer, spec) for layer, spec in zip(layers, specs, strict=True)
-             if not shifted_system(spec.crs) and len(layer)]
+    roads = [c for c in context
+             if len(c) and c.geom_type.isin(["LineString", "MultiLineString"]).all()]
     notes = []
-    for layer, spec in plain:
-        pts = layer.to_crs(4326)
-        x, y = pts.geometry.x.to_numpy(), pts.geometry.y.to_numpy()
-        inside = ~out_of_china(x, y)
-        if inside.sum() < 5:
+    for i, (layer, spec) in enumerate(zip(layers, specs, strict=True)):
+        if spec.crs is not None or layer.attrs.get("source_type") in ("osm", "opencellid"):
             continue
-        for other, other_spec in shifted:
-            ref = other.to_crs(4326)
-            tx, ty = ref.geometry.x.to_numpy(), ref.geometry.y.to_numpy()
-            gx, gy = wgs84_to_gcj02(tx, ty)
-            scale = np.array([111_320.0 * np.cos(np.radians(np.nanmean(y))), 110_540.0])
-            here = np.column_stack([x[inside], y[inside]]) * scale
-            true_d, _ = cKDTree(np.column_stack([tx, ty]) * scale).query(here)
-            gcj_d, _ = cKDTree(np.column_stack([gx, gy]) * scale).query(here)
-            near = np.minimum(true_d, gcj_d) < 1000.0
-            on_gcj = (gcj_d < match_m) & (true_d > 2 * match_m)
-            if on_gcj.sum() >= 5 and on_gcj.sum() >= 0.5 * near.sum():
-                notes.append(
-                    f"warning: {spec.path.name}: {int(on_gcj.sum())} of its points sit on "
-                    f"{other_spec.path.name}'s structures as they appear in "
-                    f"{shifted_system(other_spec.crs).upper()}, ~500 m from their WGS84 "
-                    "positions: is it an Amap/奥维 export? Give it crs = \"gcj02\".")
+        others = [x for j, x in enumerate(layers) if j != i]
+        found = looks_gcj02(layer, [*others, *roads])
+        if found is not None:
+            notes.append(gcj02_warning(str(spec.path), found))
     return notes
 
 
-def _read_targets(spec: LayerSpec) -> tuple[gpd.GeoDataFrame, list[str]]:
+def _line_numbers(layer: gpd.GeoDataFrame) -> np.ndarray:
+    """The line (or feature) number a user sees for each row of a layer."""
+    lines = layer.attrs.get("lines")
+    if lines is not None and len(lines) == len(layer):
+        return np.asarray(lines, dtype=int)
+    if "line" in layer.columns:
+        return layer["line"].to_numpy(int)
+    return np.arange(len(layer)) + int(layer.attrs.get("row_offset", 1))
+
+
+def screen_points(layer: gpd.GeoDataFrame, spec: LayerSpec, extent, assumptions
+                  ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """A candidate layer without its coordinate outliers (see
+    :func:`siteplan.sources.sanity.point_outliers`) and the table of those
+    rows (``line, column, reason``); with ``on_bad_rows = "raise"`` an
+    outlier is an :class:`InputError` naming the file and lines."""
+    from siteplan.sources.rows import BadRows, Lines
+    from siteplan.sources.sanity import point_outliers
+
+    found = point_outliers(layer, extent, outlier_km=float(assumptions["inputs.outlier_km"]))
+    if not found:
+        return layer, BadRows(str(spec.path)).table()
+    lines = _line_numbers(layer)
+    bad = BadRows(str(spec.path))
+    for i, why in found:
+        bad.add([int(lines[i])], "geometry", why)
+    if spec.on_bad_rows == "raise":
+        table = bad.table()
+        first = "; ".join(f"line {r.line}: {r.reason}" for r in table.head(3).itertuples())
+        raise InputError(f"{spec.path}: {len(table)} point{'s' if len(table) > 1 else ''} "
+                         f"cannot be right: {first}{'; …' if len(table) > 3 else ''}. Fix them, "
+                         "or give on_bad_rows = \"report\" (--skip-bad-rows) to skip and list "
+                         "them.")
+    keep = np.ones(len(layer), bool)
+    keep[[i for i, _ in found]] = False
+    if not keep.any():
+        raise InputError(f"{spec.path}: no usable row: every point is an outlier (first: line "
+                         f"{lines[found[0][0]]}, {found[0][1]}).")
+    out = layer[keep].reset_index(drop=True)
+    out.attrs = dict(layer.attrs)
+    out.attrs["lines"] = Lines(int(n) for n in lines[keep])
+    return out, bad.table()
+
+
+def _read_targets(spec: LayerSpec, assumptions) -> tuple[gpd.GeoDataFrame, list[str]]:
     from siteplan.schema import validate_targets
     from siteplan.sources.columns import TARGET_HEADERS, canonical_columns, target_ids
     from siteplan.sources.files import read_layer
+    from siteplan.sources.sanity import check_target_parts
 
     source = str(spec.path)
     frame = read_layer(spec.path, **spec.read_kwargs())
     frame = canonical_columns(frame, TARGET_HEADERS, columns=spec.columns,
                               defaults=spec.defaults, source=source)
     frame = target_ids(frame, spec.path.stem)
-    return validate_targets(frame, source=source), list(frame.attrs.get("notes", []))
+    targets = validate_targets(frame, source=source)
+    check_target_parts(targets, source,
+                       stray_part_km=float(assumptions["inputs.stray_part_km"]))
+    return targets, layer_notes(frame, source)
 
 
-def load_inputs(cfg: PlanConfig) -> PlanInputs:
+def _extent(targets: gpd.GeoDataFrame) -> tuple[float, float, float, float] | None:
+    bounds = targets.to_crs(4326).total_bounds if targets.crs is not None else None
+    if bounds is None or not np.isfinite(bounds).all():
+        return None
+    return tuple(float(b) for b in bounds)  # type: ignore[return-value]
+
+
+def _candidate_layers(cfg: PlanConfig, extent) -> tuple[list[gpd.GeoDataFrame], dict[str, pd.DataFrame],
+                                                       list[str]]:
+    """Every candidate source read and screened: layers, rejected rows by file, notes."""
+    notes: list[str] = []
+    layers, rejected = [], {}
+    for spec in cfg.candidates:
+        layer, more = _read_candidates(spec, cfg.assumptions)
+        notes += more
+        outliers = None
+        if layer.attrs.get("source_type") not in ("osm", "opencellid"):  # typed by people
+            layer, outliers = screen_points(layer, spec, extent, cfg.assumptions)
+        table = layer.attrs.get("rejected")
+        if outliers is not None and len(outliers):
+            table = outliers if table is None or not len(table) else \
+                pd.concat([table, outliers], ignore_index=True).sort_values("line", kind="stable")
+            layer.attrs["rejected"] = table.reset_index(drop=True)
+        if table is not None and len(table):
+            rejected[str(spec.path)] = table.reset_index(drop=True)
+            notes.append(f"{spec.path}: {len(table)} unusable rows skipped (first: line "
+                         f"{table['line'].iloc[0]}, {table['reason'].iloc[0]}).")
+        own = layer["own_cost_cny"].notna().sum() if "own_cost_cny" in layer.columns else 0
+        if own:
+            notes.append(f"{spec.path}: the list's own cost kept for {int(own)} of {len(layer)} "
+                         "candidates; the kind costs (cost_cny.<kind>) for the rest.")
+        layers.append(layer)
+    return layers, rejected, notes
+
+
+def load_inputs(cfg: PlanConfig, *, allow_large: bool = False) -> PlanInputs:
     """Read every input of a loaded config (see the module notes).
+
+    Files are size-checked before they are read (``inputs.max_text_mb``,
+    ``inputs.max_rows``; :mod:`siteplan.sources.limits`); ``allow_large``
+    (``--allow-large``) lifts the caps.
+
+    Targets are read first and checked for stray parts; every candidate
+    source is then screened for coordinate outliers (rejected rows, or an
+    error with ``on_bad_rows = "raise"``) and checked for GCJ-02 read as
+    WGS84 (a warning in the notes).
 
     Raises
     ------
     InputError, ConfigError
         Any unreadable file, row, column or value, naming where.
     """
+    from siteplan.sources.limits import limits
+
+    with limits(max_text_mb=float(cfg.assumptions["inputs.max_text_mb"]),
+                max_rows=float(cfg.assumptions["inputs.max_rows"]), allow_large=allow_large):
+        return _load(cfg)
+
+
+def _load(cfg: PlanConfig) -> PlanInputs:
     from siteplan.sources.files import read_layer
     from siteplan.sources.merge import concat_candidates, merge_candidates
 
-    notes: list[str] = []
-    layers, rejected = [], {}
-    for spec in cfg.candidates:
-        layer, more = _read_candidates(spec, cfg.assumptions)
-        notes += more
-        table = layer.attrs.get("rejected")
-        if table is not None and len(table):
-            rejected[str(spec.path)] = table
-            notes.append(f"{spec.path}: {len(table)} unusable rows skipped (first: line "
-                         f"{table['line'].iloc[0]}, {table['reason'].iloc[0]}).")
-        layers.append(layer)
-    notes += shift_warnings(layers, cfg.candidates)
+    targets, notes = _read_targets(cfg.targets, cfg.assumptions)
+    context = [read_layer(s.path, **s.read_kwargs()) for s in cfg.context]
+    for spec, layer in zip(cfg.context, context, strict=True):
+        notes += layer_notes(layer, spec.path)
+    layers, rejected, more = _candidate_layers(cfg, _extent(targets))
+    notes += more
+    notes += gcj02_warnings(layers, cfg.candidates, context)
+    notes += [f"{spec.path}: reprojected from {x.crs.name} to {layers[0].crs.name} (the first "
+              "candidate source's CRS)." for x, spec in zip(layers, cfg.candidates, strict=True)
+              if x.crs != layers[0].crs]
     if all(x.attrs.get("source_type") == "inventory" for x in layers):
         candidates = concat_candidates(layers, [s.path.name for s in cfg.candidates])
     else:  # OSM, OpenCelliD, open lists: merge duplicates across sources
         candidates = merge_candidates([x.to_crs(layers[0].crs) for x in layers],
                                       assumptions=cfg.assumptions)
-    targets, more = _read_targets(cfg.targets)
-    notes += more
     landuse, more = combine_zones(cfg.landuse)
     notes += more
-    context = [read_layer(s.path, **s.read_kwargs()) for s in cfg.context]
     population = (None if cfg.population is None else
                   read_layer(cfg.population.path, **cfg.population.read_kwargs()))
+    if population is not None:
+        notes += layer_notes(population, cfg.population.path)
     return PlanInputs(candidates=candidates, targets=targets, landuse=landuse, context=context,
                       rejected=rejected, notes=tuple(dict.fromkeys(notes)),
                       population=population)
 
 
-__all__ = ["PlanInputs", "combine_zones", "load_inputs", "read_class_map", "read_zones",
-           "screen_inventory"]
+__all__ = ["PlanInputs", "combine_zones", "gcj02_warnings", "layer_notes", "load_inputs",
+           "read_class_map",
+           "read_zones", "screen_inventory", "screen_points"]

@@ -45,6 +45,7 @@ import shapely
 from shapely.geometry import LinearRing, LineString, Point, Polygon
 
 from siteplan.errors import InputError
+from siteplan.sources.limits import check_size, read_member
 
 SUFFIXES = (".kml", ".kmz")
 BASE_COLUMNS = ("name", "description", "folder")
@@ -65,16 +66,26 @@ def _child_text(element: ET.Element, name: str) -> str | None:
     return None
 
 
-def _coords(text: str | None, source: str, where: str) -> np.ndarray:
-    parts = (text or "").replace("\n", " ").replace("\t", " ").split()
+def _coords(text: str | None, source: str, where: str, sep: str = ",") -> np.ndarray:
+    """``lon,lat[,alt]`` tuples (``sep=" "`` for a ``gx:coord``) as an n×2 array;
+    bad numbers, a missing latitude and NaN or infinite values raise naming
+    the Placemark."""
+    parts = (text or "").replace("\n", " ").replace("\t", " ").split() if sep == "," \
+        else [",".join((text or "").split())]
+    shown = (text or "").strip()[:60]
     try:
         values = [tuple(float(v) for v in p.split(",")[:2]) for p in parts]
     except ValueError:
-        raise InputError(f"{source}, {where}: coordinates {text.strip()[:60]!r} are not "
-                         "'lon,lat[,alt]' numbers. Fix the Placemark.") from None
+        raise InputError(f"{source}, {where}: coordinates {shown!r} are not "
+                         f"'lon{sep}lat[{sep}alt]' numbers. Fix the Placemark.") from None
     if any(len(v) != 2 for v in values):
-        raise InputError(f"{source}, {where}: a coordinate has no latitude. Fix the Placemark.")
-    return np.array(values, dtype=float).reshape(-1, 2)
+        raise InputError(f"{source}, {where}: a coordinate has no latitude ({shown!r}). Fix "
+                         "the Placemark.")
+    xy = np.array(values, dtype=float).reshape(-1, 2)
+    if not np.isfinite(xy).all():
+        raise InputError(f"{source}, {where}: a coordinate is NaN or infinite ({shown!r}). "
+                         "Fix the Placemark (export it again, or delete the vertex).")
+    return xy
 
 
 def _ring(element: ET.Element | None, source: str, where: str) -> np.ndarray | None:
@@ -86,31 +97,46 @@ def _ring(element: ET.Element | None, source: str, where: str) -> np.ndarray | N
     return _coords(_child_text(rings[0], "coordinates"), source, where)
 
 
+def _polygon(element: ET.Element, source: str, where: str) -> list:
+    outer = _ring(next(iter(_children(element, "outerBoundaryIs")), None), source, where)
+    if outer is None or len(outer) < 3:
+        return []
+    holes = [_ring(h, source, where) for h in _children(element, "innerBoundaryIs")]
+    return [Polygon(outer, [h for h in holes if h is not None and len(h) >= 3])]
+
+
+def _track(element: ET.Element, source: str, where: str) -> list:
+    points = [_coords(c.text, source, f"{where}, gx:coord {k + 1}", sep=" ")
+              for k, c in enumerate(e for e in element if _local(e.tag) == "coord")]
+    xy = np.vstack(points) if points else np.empty((0, 2))
+    return [LineString(xy)] if len(xy) >= 2 else []
+
+
+def _simple(element: ET.Element, tag: str, source: str, where: str) -> list:
+    """Point, LineString or LinearRing."""
+    xy = _coords(_child_text(element, "coordinates"), source, where)
+    need, make = {"Point": (1, lambda a: Point(a[0])), "LineString": (2, LineString),
+                  "LinearRing": (3, LinearRing)}[tag]
+    return [make(xy)] if len(xy) >= need else []
+
+
 def _geometry(element: ET.Element, source: str, where: str) -> list:
-    """Shapely geometries of one geometry element (MultiGeometry flattened)."""
-    tag = _local(element.tag)
-    if tag == "Point":
-        xy = _coords(_child_text(element, "coordinates"), source, where)
-        return [Point(xy[0])] if len(xy) else []
-    if tag == "LineString":
-        xy = _coords(_child_text(element, "coordinates"), source, where)
-        return [LineString(xy)] if len(xy) >= 2 else []
-    if tag == "LinearRing":
-        xy = _coords(_child_text(element, "coordinates"), source, where)
-        return [LinearRing(xy)] if len(xy) >= 3 else []
-    if tag == "Polygon":
-        outer = _ring(next(iter(_children(element, "outerBoundaryIs")), None), source, where)
-        if outer is None or len(outer) < 3:
-            return []
-        holes = [_ring(h, source, where) for h in _children(element, "innerBoundaryIs")]
-        return [Polygon(outer, [h for h in holes if h is not None and len(h) >= 3])]
-    if tag == "Track":
-        xy = [[float(v) for v in (c.text or "").split()[:2]] for c in element
-              if _local(c.tag) == "coord"]
-        return [LineString(xy)] if len(xy) >= 2 else []
-    if tag in ("MultiGeometry", "MultiTrack"):
-        return [g for child in element for g in _geometry(child, source, where)]
-    return []
+    """Shapely geometries of one geometry element (MultiGeometry flattened,
+    without recursion: nesting depth is the file's choice)."""
+    found: list = []
+    stack = [element]
+    while stack:
+        item = stack.pop()
+        tag = _local(item.tag)
+        if tag in ("Point", "LineString", "LinearRing"):
+            found += _simple(item, tag, source, where)
+        elif tag == "Polygon":
+            found += _polygon(item, source, where)
+        elif tag == "Track":
+            found += _track(item, source, where)
+        elif tag in ("MultiGeometry", "MultiTrack"):
+            stack.extend(reversed(list(item)))
+    return found
 
 
 def _combine(parts: list):
@@ -164,8 +190,9 @@ def _root(path: Path) -> ET.Element:
                 if not names:
                     raise InputError(f"{path}: the KMZ holds no .kml file. Export it again.")
                 name = "doc.kml" if "doc.kml" in names else sorted(names)[0]
-                data = archive.read(name)
+                data = read_member(archive, name, path)  # size capped while inflating
         else:
+            check_size(path, path.stat().st_size)
             data = path.read_bytes()
         return _parse(data, str(path))
     except zipfile.BadZipFile as exc:
@@ -173,6 +200,49 @@ def _root(path: Path) -> ET.Element:
     except ET.ParseError as exc:
         raise InputError(f"{path}: not valid KML ({exc}). Export it again from Google Earth or "
                          "奥维, or check that the file is complete.") from None
+
+
+#: Folders nested deeper than this are refused (real documents nest a few levels;
+#: each level becomes a column).
+MAX_FOLDER_DEPTH = 100
+
+
+def _placemarks(root: ET.Element, source: str):
+    """Every Placemark with its folder path, in document order (an explicit
+    stack: 20,000 nested folders raise a clear error, not RecursionError)."""
+    stack: list[tuple[ET.Element, tuple[str, ...]]] = [(root, ())]
+    while stack:
+        element, folders = stack.pop()
+        if _local(element.tag) == "Placemark":
+            yield element, folders
+            continue
+        todo = []
+        for child in element:
+            tag = _local(child.tag)
+            if tag == "Placemark":
+                todo.append((child, folders))
+            elif tag in ("Folder", "Document", "kml"):
+                name = _child_text(child, "name") if tag == "Folder" else None
+                inner = (*folders, name) if name else folders
+                if len(inner) > MAX_FOLDER_DEPTH:
+                    raise InputError(f"{source}: folders nested more than {MAX_FOLDER_DEPTH} "
+                                     f"deep (at folder {name!r}). Flatten the folders in Google "
+                                     "Earth or 奥维 and export again.")
+                todo.append((child, inner))
+        stack.extend(reversed(todo))
+
+
+def _row(placemark: ET.Element, folders: tuple[str, ...], number: int) -> dict[str, object]:
+    """The attribute row of one Placemark (see the module notes)."""
+    row: dict[str, object] = {"name": _child_text(placemark, "name") or "",
+                              "description": _child_text(placemark, "description") or "",
+                              "folder": "/".join(folders)}
+    for level, folder in enumerate(folders, start=1):
+        row[f"folder_{level}"] = folder
+    for key, value in _extended(placemark).items():
+        clash = key.lower() in {c.lower() for c in row} | {"geometry"}
+        row[f"{key}_data" if clash else key] = value
+    return row
 
 
 def read_kml(path: str | Path) -> gpd.GeoDataFrame:
@@ -190,32 +260,11 @@ def read_kml(path: str | Path) -> gpd.GeoDataFrame:
     root = _root(path)
     rows: list[dict[str, object]] = []
     geoms: list[object] = []
-
-    def walk(element: ET.Element, folders: tuple[str, ...]) -> None:
-        for child in element:
-            tag = _local(child.tag)
-            if tag in ("Folder", "Document"):
-                name = _child_text(child, "name")
-                walk(child, (*folders, name) if tag == "Folder" and name else folders)
-            elif tag == "Placemark":
-                name = _child_text(child, "name") or ""
-                where = f"Placemark {len(rows) + 1} ({name!r})" if name else \
-                    f"Placemark {len(rows) + 1}"
-                parts = [g for e in child for g in _geometry(e, str(path), where)]
-                row: dict[str, object] = {"name": name,
-                                          "description": _child_text(child, "description") or "",
-                                          "folder": "/".join(folders)}
-                for level, folder in enumerate(folders, start=1):
-                    row[f"folder_{level}"] = folder
-                for key, value in _extended(child).items():
-                    clash = key.lower() in {c.lower() for c in row} | {"geometry"}
-                    row[f"{key}_data" if clash else key] = value
-                rows.append(row)
-                geoms.append(_combine(parts))
-            elif tag == "kml":
-                walk(child, folders)
-
-    walk(root, ())
+    for child, folders in _placemarks(root, str(path)):
+        rows.append(_row(child, folders, len(rows) + 1))
+        where = f"Placemark {len(rows)} ({rows[-1]['name']!r})" if rows[-1]["name"] else \
+            f"Placemark {len(rows)}"
+        geoms.append(_combine([g for e in child for g in _geometry(e, str(path), where)]))
     if _local(root.tag) != "kml":
         raise InputError(f"{path}: not a KML document (root element {_local(root.tag)!r}).")
     if not rows:

@@ -149,54 +149,63 @@ def read_cells(path: str | Path, *, radio: object = None, mcc: object = None, mn
     header = _has_header(path)
     bad = BadRows(str(path))
     kept: dict[str, list[np.ndarray]] = {c: [] for c in _KEEP}
+    wanted = (radios, mccs, mncs, bbox)
     for chunk, line_no in _chunks(path, header):
-        lines = np.arange(line_no, line_no + len(chunk))
-        text = chunk["radio"].str.strip().str.upper()
-        unknown = ~text.isin(RADIOS)
-        bad.add(lines[unknown.to_numpy()], "radio", f"radio is not one of {', '.join(RADIOS)}")
-        nums = {c: pd.to_numeric(chunk[c], errors="coerce") for c in
-                ("mcc", "net", "area", "cell", "lon", "lat")}
-        ok = ~unknown.to_numpy()
-        for c in ("mcc", "net", "lon", "lat"):
-            miss = nums[c].isna().to_numpy() & ok
-            bad.add(lines[miss], c, f"{c} is empty or not a number")
-            ok &= ~miss
-        lon, lat = nums["lon"].to_numpy(), nums["lat"].to_numpy()
-        off = ok & ((np.abs(lon) > 180) | (np.abs(lat) > 90))
-        bad.add(lines[off], "lon/lat", "outside [-180, 180] x [-90, 90]")
-        ok &= ~off
-        if radios is not None:
-            ok &= text.isin(radios).to_numpy()
-        if mccs is not None:
-            ok &= nums["mcc"].isin(mccs).to_numpy()
-        if mncs is not None:
-            ok &= nums["net"].isin(mncs).to_numpy()
-        if bbox is not None:
-            ok &= (lon >= bbox[0]) & (lon <= bbox[2]) & (lat >= bbox[1]) & (lat <= bbox[3])
-        if not ok.any():
-            continue
-        codes = pd.Categorical(text[ok], categories=RADIOS).codes
-        for c, values in (("radio", codes), ("mcc", nums["mcc"][ok]), ("net", nums["net"][ok]),
-                          ("area", nums["area"][ok].fillna(-1)),
-                          ("cell", nums["cell"][ok].fillna(-1)), ("lon", lon[ok]),
-                          ("lat", lat[ok])):
-            kept[c].append(np.asarray(values).astype(_KEEP[c]))
-        del chunk, nums, text
+        _screen_chunk(chunk, np.arange(line_no, line_no + len(chunk)), wanted, bad, kept)
+        del chunk
     rejected = bad.finish(on_bad_rows)
-    columns = {}
-    for c in _KEEP:
-        parts = kept.pop(c)
-        columns[c] = np.concatenate(parts) if parts else np.zeros(0, _KEEP[c])
-        del parts
-    columns["radio"] = pd.Categorical.from_codes(columns["radio"], categories=RADIOS)
-    cells = pd.DataFrame(columns, copy=False)
-    del columns
+    cells = _assemble(kept)
     if area is not None and len(cells):
         shape = area.union_all() if hasattr(area, "union_all") else area
         inside = gpd.GeoSeries(gpd.points_from_xy(cells["lon"], cells["lat"]), crs=4326) \
             .within(shape).to_numpy()
         cells = cells[inside].reset_index(drop=True)
     return cells, rejected
+
+
+def _screen_chunk(chunk: pd.DataFrame, lines: np.ndarray, wanted: tuple, bad: BadRows,
+                  kept: dict[str, list[np.ndarray]]) -> None:
+    """Record a chunk's unreadable rows in ``bad`` and append the cells that
+    pass the filters ``wanted`` (radios, mccs, mncs, bbox) to ``kept``."""
+    radios, mccs, mncs, bbox = wanted
+    text = chunk["radio"].str.strip().str.upper()
+    unknown = ~text.isin(RADIOS)
+    bad.add(lines[unknown.to_numpy()], "radio", f"radio is not one of {', '.join(RADIOS)}")
+    nums = {c: pd.to_numeric(chunk[c], errors="coerce") for c in
+            ("mcc", "net", "area", "cell", "lon", "lat")}
+    ok = ~unknown.to_numpy()
+    for c in ("mcc", "net", "lon", "lat"):
+        miss = nums[c].isna().to_numpy() & ok
+        bad.add(lines[miss], c, f"{c} is empty or not a number")
+        ok &= ~miss
+    lon, lat = nums["lon"].to_numpy(), nums["lat"].to_numpy()
+    off = ok & ((np.abs(lon) > 180) | (np.abs(lat) > 90))
+    bad.add(lines[off], "lon/lat", "outside [-180, 180] x [-90, 90]")
+    ok &= ~off
+    for allowed, values in ((radios, text), (mccs, nums["mcc"]), (mncs, nums["net"])):
+        if allowed is not None:
+            ok &= values.isin(allowed).to_numpy()
+    if bbox is not None:
+        ok &= (lon >= bbox[0]) & (lon <= bbox[2]) & (lat >= bbox[1]) & (lat <= bbox[3])
+    if not ok.any():
+        return
+    codes = pd.Categorical(text[ok], categories=RADIOS).codes
+    for c, values in (("radio", codes), ("mcc", nums["mcc"][ok]), ("net", nums["net"][ok]),
+                      ("area", nums["area"][ok].fillna(-1)),
+                      ("cell", nums["cell"][ok].fillna(-1)), ("lon", lon[ok]),
+                      ("lat", lat[ok])):
+        kept[c].append(np.asarray(values).astype(_KEEP[c]))
+
+
+def _assemble(kept: dict[str, list[np.ndarray]]) -> pd.DataFrame:
+    """The kept cells as one frame, columns concatenated one at a time."""
+    columns = {}
+    for c in _KEEP:
+        parts = kept.pop(c)
+        columns[c] = np.concatenate(parts) if parts else np.zeros(0, _KEEP[c])
+        del parts
+    columns["radio"] = pd.Categorical.from_codes(columns["radio"], categories=RADIOS)
+    return pd.DataFrame(columns, copy=False)
 
 
 def group_sites(cells: pd.DataFrame, site_distance_m: float) -> np.ndarray:

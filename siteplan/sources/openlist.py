@@ -52,22 +52,37 @@ import numpy as np
 import pandas as pd
 
 from siteplan.errors import InputError
-from siteplan.schema import KIND_NAMES, KINDS, normalise_kind, suggest, validate_candidates
+from siteplan.schema import (
+    COST_HEADERS,
+    KIND_NAMES,
+    KINDS,
+    LAT_HEADERS,
+    LON_HEADERS,
+    normalise_kind,
+    suggest,
+    validate_candidates,
+)
 from siteplan.sources.coords import CRS_NAMES, lonlat_problems, shifted_system, to_wgs84
 from siteplan.sources.files import parse_degrees
 from siteplan.sources.rows import BadRows, Lines, check_policy
-from siteplan.sources.text import EXCEL_SUFFIXES, norm_header, read_table  # noqa: F401
+from siteplan.sources.text import (  # noqa: F401
+    EXCEL_SUFFIXES,
+    norm_header,
+    read_table,
+    skipped_note,
+)
 
 HEADERS: dict[str, tuple[str, ...]] = {
     "site_id": ("站址编码", "资源编码", "编号", "资源编号", "站址编号", "编码", "序号", "id",
                 "site_id"),
     "name": ("名称", "资源名称", "站址名称", "点位名称", "name"),
     "kind": ("类型", "资源类型", "杆塔类型", "设施类型", "type", "kind"),
-    "lon": ("经度", "lon", "lng", "longitude"),
-    "lat": ("纬度", "lat", "latitude"),
+    "lon": LON_HEADERS,
+    "lat": LAT_HEADERS,
     "owner": ("产权单位", "权属单位", "所属单位", "产权方", "owner"),
     "height_m": ("高度", "挂高", "杆高", "height", "height_m"),
     "open_access": ("是否免费开放", "免费开放", "是否开放", "free", "open_access"),
+    "own_cost_cny": COST_HEADERS,
 }
 REQUIRED = ("kind", "lon", "lat")
 #: Id columns that only number a list's rows: their ids get the file name in front
@@ -82,32 +97,120 @@ def _norm(header: object) -> str:
     return norm_header(header)
 
 
-def map_headers(columns: list[str], source: str) -> dict[str, str]:
+def map_headers(columns: list[str], source: str,
+                given: dict[str, str] | None = None) -> dict[str, str]:
     """Canonical name → the file's column, or an error listing what is accepted.
+
+    ``given`` (a layer's ``columns`` option, ``{lon = "东经"}``) names
+    columns explicitly; ``cost_cny`` stands for ``own_cost_cny``.
 
     Examples
     --------
     >>> map_headers(["类型", "经度", "纬度", "备注"], "x.csv")
     {'kind': '类型', 'lon': '经度', 'lat': '纬度'}
+    >>> map_headers(["设施", "E", "N"], "x.csv", {"kind": "设施", "lon": "E", "lat": "N"})
+    {'kind': '设施', 'lon': 'E', 'lat': 'N'}
     """
-    found: dict[str, str] = {}
+    found = _given_headers(columns, source, given or {})
     normal = {_norm(c): c for c in columns}
     for canonical, names in HEADERS.items():
-        for name in names:
-            if _norm(name) in normal:
-                found[canonical] = normal[_norm(name)]
-                break
+        hit = next((normal[_norm(n)] for n in names if _norm(n) in normal), None)
+        if canonical not in found and hit is not None and hit not in found.values():
+            found[canonical] = hit
     missing = [c for c in REQUIRED if c not in found]
     if missing:
         expected = "; ".join(f"{c}: {' / '.join(HEADERS[c])}" for c in missing)
         raise InputError(f"{source}: cannot find the column(s) {', '.join(missing)}. The file has "
-                         f"{columns}. Expected headers — {expected}. Rename the columns.")
+                         f"{columns}. Expected headers — {expected}. Rename the columns, or "
+                         f"name them in the config: columns = {{{missing[0]} = \"your "
+                         "column\"}.")
+    return {k: found[k] for k in HEADERS if k in found}
+
+
+def _given_headers(columns: list[str], source: str, given: dict[str, str]) -> dict[str, str]:
+    """The ``columns`` option checked against the canonical names and the file."""
+    found: dict[str, str] = {}
+    for canonical, column in given.items():
+        key = "own_cost_cny" if canonical == "cost_cny" else canonical
+        if key not in HEADERS:
+            raise InputError(f"{source}: columns = {{{canonical} = ...}}: {canonical!r} is not a "
+                             f"column an open-resource list has.{suggest(canonical, HEADERS)} "
+                             f"Use one of {', '.join(HEADERS)}.")
+        if column not in columns:
+            raise InputError(f"{source}: columns = {{{canonical} = {column!r}}}: the file has no "
+                             f"column {column!r}.{suggest(column, columns)} Columns: {columns}.")
+        found[key] = column
     return found
 
 
+def _system(crs: str) -> str:
+    """``gcj02``/``bd09``, ``EPSG:4326`` or the EPSG name of a ``crs`` option."""
+    if shifted_system(crs):
+        return str(shifted_system(crs))
+    named = CRS_NAMES.get(str(crs).strip().lower().replace("-", "_").replace(" ", ""))
+    return "EPSG:4326" if str(crs).lower() in ("wgs84", "epsg:4326") else (named or str(crs))
+
+
+def _screen_rows(table: pd.DataFrame, cols: dict[str, str], lines: np.ndarray, system: str,
+                 bad: BadRows) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                                        pd.Series]:
+    """Coordinates, kinds and heights of every row, and the mask of usable
+    rows (the others recorded in ``bad``)."""
+    lon = table[cols["lon"]].map(parse_degrees).to_numpy(float)
+    lat = table[cols["lat"]].map(parse_degrees).to_numpy(float)
+    ok = np.ones(len(table), dtype=bool)
+    for mask, why in lonlat_problems(lon, lat, system):
+        for i in np.flatnonzero(mask & ok):
+            bad.add([lines[i]], f"{cols['lon']}/{cols['lat']}",
+                    why.format(lon=table[cols["lon"]].iloc[i], lat=table[cols["lat"]].iloc[i]))
+        ok &= ~mask
+    words = table[cols["kind"]].fillna("").astype(str).str.strip()
+    kinds = words.map(lambda w: normalise_kind(w) or "").to_numpy()
+    accepted = "、".join(k for k in KIND_WORDS if not k.isascii())
+    for i in np.flatnonzero(ok & (kinds == "")):
+        bad.add([lines[i]], cols["kind"], f"unknown kind {words.iloc[i]!r}."
+                f"{suggest(words.iloc[i], KIND_WORDS)} Use one of "
+                f"{accepted} or {', '.join(KINDS)}")
+    ok &= kinds != ""
+    height = pd.Series(np.nan, index=table.index)
+    if "height_m" in cols:
+        raw = table[cols["height_m"]].astype("string").str.replace(r"[米mM\s]", "",
+                                                                   regex=True)
+        height = pd.to_numeric(raw, errors="coerce")
+        wrong = ok & (height.isna() & table[cols["height_m"]].notna()).to_numpy()
+        bad.add(lines[wrong], cols["height_m"], "height is not a number of metres")
+        ok &= ~wrong
+    return lon, lat, kinds, ok, height
+
+
+def _ids(keep: pd.DataFrame, cols: dict[str, str], lines: np.ndarray, path: Path) -> pd.Series:
+    """Site ids of the kept rows (see the module notes)."""
+    if "site_id" not in cols:
+        return pd.Series([f"{path.stem}:{n}" for n in lines])
+    ids = keep[cols["site_id"]].astype("string").str.strip()
+    empty_id = ids.isna() | (ids == "")
+    if empty_id.any():
+        raise InputError(f"{path}, line {lines[int(np.flatnonzero(empty_id)[0])]}, "
+                         f"column {cols['site_id']!r}: the id is empty. Give every row an "
+                         "id, or delete the column to number rows by line.")
+    ids = ids.str.replace(r"\.0$", "", regex=True)
+    if norm_header(cols["site_id"]) in ROW_NUMBER_HEADERS:  # a list's own numbering
+        ids = f"{path.stem}:" + ids
+    return ids
+
+
+def _to_wgs84(x: np.ndarray, y: np.ndarray, system: str) -> tuple[np.ndarray, np.ndarray]:
+    if system in ("gcj02", "bd09"):
+        return to_wgs84(x, y, system)
+    if system != "EPSG:4326":
+        frame = gpd.GeoSeries(gpd.points_from_xy(x, y), crs=system).to_crs(4326)
+        return frame.x.to_numpy(), frame.y.to_numpy()
+    return x, y
+
+
 def read_open_list(path: str | Path, *, crs: str = "wgs84", sheet: str | int | None = None,
-                   on_bad_rows: str = "raise", encoding: str | None = None
-                   ) -> gpd.GeoDataFrame:
+                   on_bad_rows: str = "raise", encoding: str | None = None,
+                   columns: dict[str, str] | None = None) -> gpd.GeoDataFrame:
     """Candidates from an open-resource list (CSV or Excel).
 
     Parameters
@@ -125,6 +228,9 @@ def read_open_list(path: str | Path, *, crs: str = "wgs84", sheet: str | int | N
         lines, or are skipped and listed in ``attrs["rejected"]``.
     encoding : str, optional
         Encoding of a CSV (UTF-8 or GBK detected by default).
+    columns : dict, optional
+        Canonical name → the file's column (``{"lon": "东经"}``), for headers
+        not recognised by themselves.
 
     Returns
     -------
@@ -135,78 +241,36 @@ def read_open_list(path: str | Path, *, crs: str = "wgs84", sheet: str | int | N
     if not path.exists():
         raise InputError(f"{path}: file not found.")
     check_policy(on_bad_rows)
-    table = read_table(path, [n for names in HEADERS.values() for n in names], need=3,
-                       sheet=sheet, encoding=encoding)
+    known = [n for names in HEADERS.values() for n in names] + list((columns or {}).values())
+    table = read_table(path, known, need=3, sheet=sheet, encoding=encoding)
     if table.empty:
         raise InputError(f"{path}: no rows under the header (line {table.attrs['header_line']}).")
-    cols = map_headers(list(table.columns), str(path))
+    cols = map_headers(list(table.columns), str(path), columns)
     lines = table.index.to_numpy()
     table = table.reset_index(drop=True)
     bad = BadRows(str(path))
-    lon = table[cols["lon"]].map(parse_degrees).to_numpy(float)
-    lat = table[cols["lat"]].map(parse_degrees).to_numpy(float)
-    ok = np.ones(len(table), dtype=bool)
-    named = CRS_NAMES.get(str(crs).strip().lower().replace("-", "_").replace(" ", ""))
-    system = "EPSG:4326" if str(crs).lower() in ("wgs84", "epsg:4326") else (named or str(crs))
-    if shifted_system(crs):
-        system = shifted_system(crs)
-    for mask, why in lonlat_problems(lon, lat, system):
-        for i in np.flatnonzero(mask & ok):
-            bad.add([lines[i]], f"{cols['lon']}/{cols['lat']}",
-                    why.format(lon=table[cols["lon"]].iloc[i], lat=table[cols["lat"]].iloc[i]))
-        ok &= ~mask
-    words = table[cols["kind"]].fillna("").astype(str).str.strip()
-    kinds = words.map(lambda w: normalise_kind(w) or "").to_numpy()
-    unknown = ok & (kinds == "")
-    if unknown.any():
-        accepted = "、".join(k for k in KIND_WORDS if not k.isascii())
-        for i in np.flatnonzero(unknown):
-            bad.add([lines[i]], cols["kind"], f"unknown kind {words.iloc[i]!r}."
-                    f"{suggest(words.iloc[i], KIND_WORDS)} Use one of "
-                    f"{accepted} or {', '.join(KINDS)}")
-        ok &= ~unknown
-    height = pd.Series(np.nan, index=table.index)
-    if "height_m" in cols:
-        raw = table[cols["height_m"]].astype("string").str.replace(r"[米mM\s]", "",
-                                                                   regex=True)
-        height = pd.to_numeric(raw, errors="coerce")
-        wrong = ok & (height.isna() & table[cols["height_m"]].notna()).to_numpy()
-        bad.add(lines[wrong], cols["height_m"], "height is not a number of metres")
-        ok &= ~wrong
+    system = _system(crs)
+    lon, lat, kinds, ok, height = _screen_rows(table, cols, lines, system, bad)
     rejected = bad.finish(on_bad_rows)
     if not ok.any():
         raise InputError(f"{path}: no usable row (see the rejected rows).")
-    x, y = lon[ok], lat[ok]
-    if shifted_system(crs):
-        x, y = to_wgs84(x, y, shifted_system(crs))
-    elif system != "EPSG:4326":
-        frame = gpd.GeoSeries(gpd.points_from_xy(x, y), crs=system).to_crs(4326)
-        x, y = frame.x.to_numpy(), frame.y.to_numpy()
+    x, y = _to_wgs84(lon[ok], lat[ok], system)
     keep = table[ok].reset_index(drop=True)
-    ids = keep[cols["site_id"]].astype("string").str.strip() if "site_id" in cols \
-        else pd.Series([f"{path.stem}:{n}" for n in lines[ok]])
-    if "site_id" in cols:
-        empty_id = ids.isna() | (ids == "")
-        if empty_id.any():
-            raise InputError(f"{path}, line {lines[ok][int(np.flatnonzero(empty_id)[0])]}, "
-                             f"column {cols['site_id']!r}: the id is empty. Give every row an "
-                             "id, or delete the column to number rows by line.")
-        ids = ids.str.replace(r"\.0$", "", regex=True)
-        if norm_header(cols["site_id"]) in ROW_NUMBER_HEADERS:  # a list's own numbering
-            ids = f"{path.stem}:" + ids
     out = gpd.GeoDataFrame({
-        "site_id": ids.astype(str).to_numpy(), "kind": kinds[ok],
+        "site_id": _ids(keep, cols, lines[ok], path).astype(str).to_numpy(), "kind": kinds[ok],
         "name": keep[cols["name"]].fillna("").to_numpy() if "name" in cols else "",
         "owner": keep[cols["owner"]].fillna("").to_numpy() if "owner" in cols else "",
         "height_m": height[ok].to_numpy(float), "line": lines[ok], "source": path.name,
     }, geometry=gpd.points_from_xy(x, y), crs=4326)
-    if "open_access" in cols:
-        out["open_access"] = keep[cols["open_access"]].to_numpy()
+    for canonical in ("open_access", "own_cost_cny"):
+        if canonical in cols:
+            out[canonical] = keep[cols[canonical]].to_numpy()
     out.attrs["lines"] = Lines(int(n) for n in lines[ok])
     out.attrs["row_offset"] = 2
     out = validate_candidates(out, source=str(path))
     out.attrs["encoding"] = table.attrs.get("encoding")
-    if shifted_system(crs) or system != "EPSG:4326":
-        out.attrs["notes"] = [f"{path}: lon/lat converted from {crs} to WGS84."]
+    out.attrs["notes"] = skipped_note(table, path) + (
+        [f"{path}: lon/lat converted from {crs} to WGS84."] if system != "EPSG:4326" else [])
     out.attrs["rejected"] = rejected
+    out.attrs["columns"] = cols
     return out

@@ -25,6 +25,7 @@ import csv
 import io
 import re
 import struct
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -35,7 +36,7 @@ from siteplan.errors import InputError
 TRY_ORDER = ("utf-8", "gb18030")
 SUMMARY_WORDS = ("合计", "总计", "小计", "共计", "总数", "total", "subtotal", "grand total", "sum")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
-_UNIT = re.compile(r"[（(].*?[)）]")
+_UNIT = re.compile(r"[（(\[【].*?[)）\]】]")
 
 
 def norm_header(header: object) -> str:
@@ -43,10 +44,13 @@ def norm_header(header: object) -> str:
 
     Examples
     --------
-    >>> norm_header("高度（米）"), norm_header(" Site ID ")
-    ('高度', 'siteid')
+    >>> norm_header("高度（米）"), norm_header(" Site ID "), norm_header("经度[°]")
+    ('高度', 'siteid', '经度')
+    >>> norm_header("东经/°"), norm_header("Longitude (deg)"), norm_header("纬度（度）")
+    ('东经', 'longitude', '纬度')
     """
-    return _UNIT.sub("", str(header)).strip().lower().replace(" ", "").replace("\u3000", "")
+    text = _UNIT.sub("", str(header)).replace("°", "")
+    return text.strip().lower().replace(" ", "").replace("\u3000", "").rstrip("/:：")
 
 
 def _where_byte(data: bytes, position: int) -> str:
@@ -92,15 +96,22 @@ def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, 
                 "again as UTF-8.") from None
         return text.removeprefix("\ufeff"), codec
     if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        return _after_bom(data[3:], source)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16").removeprefix("\ufeff"), "utf-16"
     errors = []
+    decoded: dict[str, str] = {}
     for codec in TRY_ORDER:
         try:
-            return data.decode(codec), codec
+            decoded[codec] = data.decode(codec)
         except UnicodeDecodeError as exc:
             errors.append(f"{codec}: {_where_byte(data, exc.start)}")
+    if "utf-8" in decoded and "gb18030" in decoded and \
+            chinese_share(decoded["utf-8"]) < 0.8 <= 0.95 <= chinese_share(decoded["gb18030"]):
+        return decoded["gb18030"], "gb18030"  # GBK bytes that happen to be valid UTF-8
+    for codec in TRY_ORDER:
+        if codec in decoded:
+            return decoded[codec], codec
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -108,6 +119,51 @@ def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, 
         return str(best), best.encoding
     raise InputError(f"{source}: the text is in no encoding I can detect ({'; '.join(errors)}). "
                      "Give its encoding (encoding = \"...\" in the config), or save it as UTF-8.")
+
+
+def chinese_share(text: str, sample: int = 200_000) -> float:
+    """Share of the non-ASCII characters (of the first ``sample``) that
+    GB2312 holds: the 6,763 common hanzi, CJK punctuation, full-width forms.
+    Chinese text scores ~1; GBK bytes decoded as UTF-8 give rare CJK
+    (extension A) and Latin/Cyrillic letters and score low. 1.0 without
+    non-ASCII text.
+
+    Examples
+    --------
+    >>> chinese_share("五一路路灯，铁塔"), chinese_share(bytes.fromhex("e4a1b0e4b5a1").decode())
+    (1.0, 0.0)
+    """
+    counts = Counter(c for c in text[:sample] if ord(c) > 127)
+    total = sum(counts.values())
+    if not total:
+        return 1.0
+    good = 0
+    for char, n in counts.items():
+        try:
+            char.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        good += n
+    return good / total
+
+
+def _after_bom(data: bytes, source: str) -> tuple[str, str]:
+    """Text after a UTF-8 byte-order mark: UTF-8, or GB18030 when the bytes
+    after the mark are GBK (a file re-saved by a tool that added the mark);
+    neither is an :class:`InputError` naming the byte."""
+    try:
+        return data.decode("utf-8"), "utf-8-sig"
+    except UnicodeDecodeError as exc:
+        where = _where_byte(data, exc.start)
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and chinese_share(text) >= 0.95:
+        return text, "gb18030 (after a UTF-8 byte-order mark)"
+    raise InputError(f"{source}: the file starts with a UTF-8 byte-order mark but is not UTF-8 "
+                     f"({where}) nor GBK. Save it again as UTF-8 (Excel: CSV UTF-8), or give "
+                     "its encoding (encoding = \"...\").")
 
 
 def is_summary_row(cells: Sequence[object]) -> bool:
@@ -165,20 +221,12 @@ def read_raw(path: Path, *, sheet: str | int | None = None, encoding: str | None
     text file (to look at its header)."""
     if path.stat().st_size == 0:
         raise InputError(f"{path}: the file is empty.")
+    if head_bytes is None:
+        from siteplan.sources.limits import check_table
+
+        check_table(path)  # size caps before reading (--allow-large lifts them)
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        try:
-            raw = pd.read_excel(path, sheet_name=sheet or 0, header=None, dtype=str)
-        except (ValueError, OSError, KeyError) as exc:
-            if sheet is not None and "not found" in str(exc).lower():
-                raise InputError(f"{path}: no sheet {sheet!r} ({exc}). Give one of the "
-                                 "workbook's sheets.") from None
-            raise InputError(f"{path}: cannot read as a spreadsheet ({exc}). Open it in Excel "
-                             "and save it again as .xlsx.") from exc
-        except Exception as exc:  # noqa: BLE001 - zip/xml errors of a corrupt workbook
-            raise InputError(f"{path}: cannot read as a spreadsheet ({type(exc).__name__}: "
-                             f"{exc}). Open it in Excel and save it again as .xlsx.") from exc
-        raw.index = raw.index + 1
-        return raw, None
+        return _read_excel(path, sheet), None
     if head_bytes is None:
         data = path.read_bytes()
     else:
@@ -204,6 +252,23 @@ def read_raw(path: Path, *, sheet: str | int | None = None, encoding: str | None
     raw = raw.map(lambda v: None if v is None or not str(v).strip() else str(v).strip())
     raw.index = raw.index + 1
     return raw, used
+
+
+def _read_excel(path: Path, sheet: str | int | None) -> pd.DataFrame:
+    """Every cell of a workbook's sheet as text, indexed by Excel row number."""
+    try:
+        raw = pd.read_excel(path, sheet_name=sheet or 0, header=None, dtype=str)
+    except (ValueError, OSError, KeyError) as exc:
+        if sheet is not None and "not found" in str(exc).lower():
+            raise InputError(f"{path}: no sheet {sheet!r} ({exc}). Give one of the "
+                             "workbook's sheets.") from None
+        raise InputError(f"{path}: cannot read as a spreadsheet ({exc}). Open it in Excel "
+                         "and save it again as .xlsx.") from exc
+    except Exception as exc:  # noqa: BLE001 - zip/xml errors of a corrupt workbook
+        raise InputError(f"{path}: cannot read as a spreadsheet ({type(exc).__name__}: "
+                         f"{exc}). Open it in Excel and save it again as .xlsx.") from exc
+    raw.index = raw.index + 1
+    return raw
 
 
 def read_table(path: str | Path, known: Iterable[str], *, need: int = 2,
@@ -240,6 +305,24 @@ def read_table(path: str | Path, known: Iterable[str], *, need: int = 2,
     body.attrs["header_found"] = found is not None
     body.attrs["summary_rows"] = [int(i) for i in summary[summary].index]
     return body
+
+
+def skipped_note(table: pd.DataFrame, source: object) -> list[str]:
+    """The note for the total rows (合计/小计) a table left out, or none.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame()
+    >>> t.attrs["summary_rows"] = [12]
+    >>> skipped_note(t, "a.csv")
+    ['a.csv: line 12 left out: a total row (合计/小计/总计).']
+    """
+    lines = table.attrs.get("summary_rows") or []
+    if not lines:
+        return []
+    shown = ", ".join(map(str, lines[:10])) + (" …" if len(lines) > 10 else "")
+    return [f"{source}: line{'s' if len(lines) > 1 else ''} {shown} left out: "
+            f"{'total rows' if len(lines) > 1 else 'a total row'} (合计/小计/总计)."]
 
 
 def dbf_encoding(path: str | Path, given: str | None = None) -> str | None:
@@ -286,4 +369,4 @@ def dbf_encoding(path: str | Path, given: str | None = None) -> str | None:
     if data[29] != 0:
         return None
     _, used = decode(text, str(dbf))
-    return "utf-8" if used in ("utf-8", "utf-8-sig") else used
+    return "utf-8" if used in ("utf-8", "utf-8-sig") else used.split(" ")[0]
