@@ -35,6 +35,7 @@ from scipy.spatial import cKDTree
 from siteplan.errors import InputError
 from siteplan.radio import LinkBudget, scenario_for
 from siteplan.schema import ENVIRONMENTS, INDOOR_KINDS, MACRO_KINDS
+from siteplan.terrain import load_path_loss_model
 
 PAIR_CHUNK = 2_000_000
 
@@ -152,6 +153,9 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
     cand_xy = np.column_stack([candidates_m.geometry.x, candidates_m.geometry.y])
     heights = mount_heights(candidates_m, assumptions)
     macro = candidates_m["kind"].isin(MACRO_KINDS).to_numpy()
+    # the one path-loss model: flat 38.901, or terrain + clutter with [inputs] dem / clutter
+    model = None if budget is None else load_path_loss_model(
+        assumptions, demand_m.crs, points_xy_m=np.vstack([dem_xy, cand_xy]))
     indoor_system = candidates_m["kind"].isin(INDOOR_KINDS).to_numpy()
     env = demand_m["environment"].to_numpy()
     indoor = demand_m["indoor"].to_numpy(bool)
@@ -174,7 +178,7 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
                     lambda k, e=environment: float(assumptions[f"radius_m.{k}.{e}"])).to_numpy()
                 r = float(kind_radius[cand_idx].max())
             else:
-                r = budget.max_reach_m(scenario, float(heights[cand_idx].max()), macro=is_macro)
+                r = model.max_reach_m(scenario, float(heights[cand_idx].max()), macro=is_macro)
             reach[(site_class, environment)] = r
             if r <= 0:
                 continue
@@ -193,8 +197,8 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
                     keep = cd <= kind_radius[cc]
                     value = np.zeros(cd.size, np.float32)
                 else:
-                    value = budget.rsrp_dbm(scenario, cd, heights[cc], macro=is_macro,
-                                            indoor=indoor[cr]).astype(np.float32)
+                    value = model.rsrp_dbm(scenario, cand_xy[cc], heights[cc], dem_xy[cr], cd,
+                                           macro=is_macro, indoor=indoor[cr]).astype(np.float32)
                     keep = value >= budget.rsrp_threshold_dbm
                 rows.append(cr[keep])
                 cols.append(cc[keep])
