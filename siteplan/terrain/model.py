@@ -125,7 +125,10 @@ class PathLossModel:
         """
         n = pts_xy_m.shape[0]
         d = np.maximum(np.hypot(*(pts_xy_m - site_xy_m).T), 1.0)
-        k = int(min(self.max_samples, max(3, np.ceil(d.max(initial=1.0) / self.step_m) + 1)))
+        # intervals per pair: one per step_m (at least 2, at most max_samples - 1); a chunk's
+        # arrays are as wide as its longest profile, shorter ones repeat their last interior
+        # sample (which changes no maximum), so a pair's result never depends on its chunk
+        intervals = np.clip(np.ceil(d / self.step_m), 2, max(2, self.max_samples - 1)).astype(np.int64)
         out_diff, out_block = np.zeros(n), np.zeros(n, bool)
         out_los = np.zeros(n, bool) if self.clutter is not None else None
         out_heff = np.asarray(site_height_m, float).copy()
@@ -134,10 +137,15 @@ class PathLossModel:
         heights = self._class_table(self.clutter_height_m)
         wavelength = SPEED_OF_LIGHT_M_S / (freq_ghz * 1e9)
         limit = -self.fresnel_clearance * np.sqrt(2.0)
-        t = np.linspace(0.0, 1.0, k)
-        step = max(1, CHUNK_SAMPLES // k)
-        for a in range(0, n, step):
-            sl = slice(a, min(n, a + step))
+        order = np.argsort(intervals, kind="stable")  # similar lengths share a chunk
+        per_chunk = max(1, CHUNK_SAMPLES // (int(intervals.max(initial=2)) + 1))
+        for a in range(0, n, per_chunk):
+            sl = order[a:a + per_chunk]
+            k = int(intervals[sl[-1]]) + 1
+            m = intervals[sl][:, None]
+            j = np.arange(k)[None, :]
+            t = np.where(j == k - 1, 1.0, np.minimum(j, m - 1) / m)
+            real = (j < m) | (j == k - 1)
             sx, sy = site_xy_m[sl, 0][:, None], site_xy_m[sl, 1][:, None]
             xs = sx + t * (pts_xy_m[sl, 0][:, None] - sx)
             ys = sy + t * (pts_xy_m[sl, 1][:, None] - sy)
@@ -147,7 +155,8 @@ class PathLossModel:
             terrain = ground + earth_bulge_m(s, dd[:, None], self.k_factor)
             h_tx = ground[:, 0] + site_height_m[sl]
             h_rx = ground[:, -1] + ue_height_m
-            out_heff[sl] = site_height_m[sl] + ground[:, 0] - ground.mean(axis=1)
+            mean_ground = (ground * real).sum(axis=1) / real.sum(axis=1)
+            out_heff[sl] = site_height_m[sl] + ground[:, 0] - mean_ground
             out_diff[sl] = bullington_db(terrain, s, dd, h_tx, h_rx, wavelength)
             out_block[sl] = profile_nu(terrain, s, dd, h_tx, h_rx, wavelength) > limit
             if out_los is not None:
