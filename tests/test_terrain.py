@@ -285,3 +285,32 @@ def test_terrain_coverage_matrix_drops_the_blocked_pairs(tmp_path):
     hilly = coverage_matrix(demand, cands, Assumptions({"terrain.dem": str(cfg.parent / "ridge.tif")}))
     assert flat.matrix[:, 0].sum() == len(demand) and flat.matrix[:, 1].sum() == len(demand)
     assert hilly.matrix[:, 0].sum() == 0 and hilly.matrix[:, 1].sum() == len(demand)
+
+
+def test_compiled_kernel_equals_the_array_version():
+    rng = np.random.default_rng(7)
+    values = (rng.uniform(0, 6, (120, 120)) + np.linspace(0, 200, 120)[None, :]).astype(np.float32)
+    dem = Grid(values, -1800.0, 1800.0, 30.0, ("random",))
+    codes = rng.integers(-1, 11, (120, 120)).astype(np.int32)
+    clutter = Grid(codes, -1800.0, 1800.0, 30.0, ("classes",))
+    model = PathLossModel(LinkBudget.from_assumptions(Assumptions()), dem=dem, clutter=clutter,
+                          clutter_height_m={"tree": 15.0, "built": 12.0, "shrub": 3.0})
+    pts = rng.uniform(-1700, 1700, (300, 2))
+    sites = rng.uniform(-1700, 1700, (300, 2))
+    h = rng.uniform(10, 50, 300)
+    fast = model.profile_terms(sites, h, pts, 1.5, 3.5)
+    ref = model.profile_terms_numpy(sites, h, pts, 1.5, 3.5)
+    assert fast.diffraction_db == pytest.approx(ref.diffraction_db, abs=1e-9)
+    assert fast.h_eff_m == pytest.approx(ref.h_eff_m, abs=1e-6)
+    assert np.array_equal(fast.terrain_blocked, ref.terrain_blocked)
+    assert np.array_equal(fast.los, ref.los)
+    assert 0.02 < ref.los.mean() < 0.98 and 0.02 < ref.terrain_blocked.mean() < 0.98
+    # pairs only LOS could cover stop early when the clutter blocks them, and only then
+    early = model.profile_terms(sites, h, pts, 1.5, 3.5, los_only=np.ones(300, bool))
+    assert np.array_equal(early.dead, ~ref.los)
+
+
+def test_negative_calibration_widens_the_search_radius():
+    lb = LinkBudget.from_assumptions(Assumptions())
+    assert (PathLossModel(lb, offset_db=-10.0).max_reach_m("RMa", 35.0, macro=True)
+            > PathLossModel(lb).max_reach_m("RMa", 35.0, macro=True) * 1.5)

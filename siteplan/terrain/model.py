@@ -65,6 +65,7 @@ class ProfileTerms:
     los: np.ndarray | None
     h_eff_m: np.ndarray
     ue_class: np.ndarray
+    dead: np.ndarray | None = None
 
 
 @dataclass
@@ -113,8 +114,41 @@ class PathLossModel:
         return np.array([float(values.get(c, 0.0)) for c in CLUTTER_NAMES] + [0.0])
 
     def profile_terms(self, site_xy_m: np.ndarray, site_height_m: np.ndarray, pts_xy_m: np.ndarray,
-                      ue_height_m: float, freq_ghz: float) -> ProfileTerms:
-        """Profiles of many pairs at once (chunks of :data:`CHUNK_SAMPLES` samples).
+                      ue_height_m: float, freq_ghz: float,
+                      los_only: np.ndarray | None = None) -> ProfileTerms:
+        """Profiles of many pairs by the compiled kernel (:mod:`siteplan.terrain.kernels`).
+
+        Same results as :meth:`profile_terms_numpy`. Pairs marked ``los_only``
+        (only line of sight could cover them) whose profile the clutter
+        blocks are returned ``dead`` (their other terms are not computed).
+        """
+        from siteplan.terrain import kernels
+
+        n = pts_xy_m.shape[0]
+        f64 = np.ascontiguousarray
+        out = dict(diff=np.zeros(n), block=np.zeros(n, bool), los=np.zeros(n, bool),
+                   heff=np.asarray(site_height_m, float).copy(), dead=np.zeros(n, bool))
+        clutter = self.clutter or Grid(np.full((1, 1), -1, np.int32), 0.0, 0.0, 1.0, ())
+        ue_class = (self.clutter.nearest(pts_xy_m[:, 0], pts_xy_m[:, 1]) if self.clutter is not None
+                    else np.full(n, -1, np.int64))
+        flags = np.zeros(n, bool) if los_only is None else np.asarray(los_only, bool)
+        kernels.profiles(
+            f64(site_xy_m[:, 0], float), f64(site_xy_m[:, 1], float), f64(pts_xy_m[:, 0], float),
+            f64(pts_xy_m[:, 1], float), f64(site_height_m, float), float(ue_height_m),
+            self.dem.values, self.dem.x0_m, self.dem.y0_m, self.dem.res_m,
+            f64(clutter.values, np.int32), clutter.x0_m, clutter.y0_m, clutter.res_m,
+            self.clutter is not None, self._class_table(self.clutter_height_m), float(self.step_m),
+            float(max(2, self.max_samples - 1)), float(self.k_factor),
+            SPEED_OF_LIGHT_M_S / (freq_ghz * 1e9), -self.fresnel_clearance * np.sqrt(2.0),
+            f64(flags), out["diff"], out["block"], out["los"], out["heff"], out["dead"])
+        return ProfileTerms(out["diff"], out["block"], out["los"] if self.clutter is not None else None,
+                            out["heff"], ue_class, out["dead"])
+
+    def profile_terms_numpy(self, site_xy_m: np.ndarray, site_height_m: np.ndarray,
+                            pts_xy_m: np.ndarray, ue_height_m: float,
+                            freq_ghz: float) -> ProfileTerms:
+        """Profiles of many pairs as numpy arrays (chunks of :data:`CHUNK_SAMPLES` samples);
+        the reference the compiled kernel is tested against.
 
         Parameters
         ----------
@@ -167,7 +201,8 @@ class PathLossModel:
 
     def loss_sigma_db(self, scenario: str, site_xy_m: np.ndarray, site_height_m: ArrayLike,
                       pts_xy_m: np.ndarray, d2d_m: np.ndarray | None = None,
-                      budget: LinkBudget | None = None) -> tuple[np.ndarray, np.ndarray]:
+                      budget: LinkBudget | None = None,
+                      los_only: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Median path loss and shadow sigma (dB) of pairs; +inf beyond the model's range.
 
         ``site_xy_m`` is one site ``(2,)`` or one per pair ``(pairs, 2)``.
@@ -184,7 +219,7 @@ class PathLossModel:
             ue_class = (self.clutter.nearest(pts[:, 0], pts[:, 1]) if self.clutter is not None
                         else np.full(d.shape, -1))
         else:
-            terms = self.profile_terms(sites, h_site, pts, lb.ue_height_m, lb.freq_ghz)
+            terms = self.profile_terms(sites, h_site, pts, lb.ue_height_m, lb.freq_ghz, los_only)
             pl, sigma = self._terrain_loss(scenario, lb, d, terms)
             ue_class = terms.ue_class
         extra = (self._class_table(self.clutter_loss_db)[ue_class]
@@ -211,7 +246,8 @@ class PathLossModel:
         else:
             pl, sigma = lb.median_loss_db(scenario, np.where(los, d_los, d_nlos), terms.h_eff_m, los)
             pl = np.where(d > np.where(los, d_los, d_nlos), np.inf, pl)
-        return pl + terms.diffraction_db, sigma
+        pl = pl + terms.diffraction_db
+        return (pl if terms.dead is None else np.where(terms.dead, np.inf, pl)), sigma
 
     def rsrp_dbm(self, scenario: str, site_xy_m: np.ndarray, site_height_m: ArrayLike,
                  pts_xy_m: np.ndarray, d2d_m: np.ndarray, *, macro: bool,
@@ -222,7 +258,16 @@ class PathLossModel:
         """
         if self.is_flat:
             return self.budget.rsrp_dbm(scenario, d2d_m, site_height_m, macro=macro, indoor=indoor)
-        pl, sigma = self.loss_sigma_db(scenario, site_xy_m, site_height_m, pts_xy_m, d2d_m)
+        los_only = None
+        if self.dem is not None and self.clutter is not None:
+            # beyond the NLOS reach of the most favourable mast only a clear (LOS) path covers
+            nlos = dataclasses.replace(self.budget, mode="nlos")
+            reach = PathLossModel(nlos, dem=self.dem, offset_db=self.offset_db,
+                                  clutter_offset_db=self.clutter_offset_db).max_reach_m(
+                scenario, float(np.max(site_height_m)), macro=macro)
+            los_only = np.asarray(d2d_m) > reach
+        pl, sigma = self.loss_sigma_db(scenario, site_xy_m, site_height_m, pts_xy_m, d2d_m,
+                                       los_only=los_only)
         rsrp = self.budget.eirp_per_re_dbm(macro=macro) - pl - self.budget._z() * sigma
         return rsrp - np.where(indoor, self.budget.indoor_loss_db(), 0.0)
 
@@ -266,15 +311,17 @@ class PathLossModel:
         """Radius for the spatial index: the flat reach, or with terrain the
         reach of the most favourable case (mast raised by the DEM's relief,
         LOS when clutter can make a path clear), capped at the model's range."""
+        lb = self.budget
+        # negative calibration terms lower the loss: widen the search by what they can give
+        bonus = max(0.0, -self.offset_db - min([0.0, *self.clutter_offset_db.values()])
+                    - min(0.0, self.distance_slope_db_per_dec))
+        lb = dataclasses.replace(lb, rsrp_threshold_dbm=lb.rsrp_threshold_dbm - bonus)
         if self.dem is None:
-            return self.budget.max_reach_m(scenario, h_bs_m, macro=macro)
+            return lb.max_reach_m(scenario, h_bs_m, macro=macro)
         values = self.dem.values[np.isfinite(self.dem.values)]
         relief = float(values.max() - values.min()) if values.size else 0.0
-        lb = self.budget
         if self.clutter is not None:
             lb = dataclasses.replace(lb, mode="los")
-        bonus = min(6.0, max(0.0, -self.offset_db - min(self.clutter_offset_db.values(), default=0.0)))
-        lb = dataclasses.replace(lb, rsrp_threshold_dbm=lb.rsrp_threshold_dbm - bonus)
         return lb.max_reach_m(scenario, min(150.0, h_bs_m + relief), macro=macro)
 
 
