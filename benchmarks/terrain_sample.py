@@ -28,10 +28,10 @@ from siteplan.datasets import sample_dir
 from siteplan.project import run
 
 
-def timed(config, out) -> tuple[float, object]:
+def timed(config, out, overrides=None) -> tuple[float, object]:
     """Seconds for one full ``run`` and its result."""
     start = time.perf_counter()
-    result = run(config, out, tiles=None, offline=True)
+    result = run(config, out, tiles=None, offline=True, overrides=overrides)
     return time.perf_counter() - start, result
 
 
@@ -39,12 +39,12 @@ def compare(flat, hilly) -> dict:
     """Sites that change and demand the flat plan is credited with wrongly."""
     fp, hp = flat.plan, hilly.plan
     f_last, h_last = fp.milestones[-1], hp.milestones[-1]
-    f_ids = set(fp.problem.candidates["site_id"].to_numpy()[f_last.active])
-    h_ids = set(hp.problem.candidates["site_id"].to_numpy()[h_last.active])
+    f_ids = set(fp.problem.candidates["site_id"].to_numpy()[f_last.selected])
+    h_ids = set(hp.problem.candidates["site_id"].to_numpy()[h_last.selected])
     prob = fp.problem
-    chosen = prob.candidates.to_crs(prob.metric_crs).iloc[f_last.active]
+    chosen = prob.candidates.to_crs(prob.metric_crs).iloc[f_last.selected]
     terrain = coverage_matrix(prob.demand, chosen, hilly.config.assumptions)
-    flat_cov = prob.coverage.matrix[:, f_last.active].sum(axis=1) > 0
+    flat_cov = np.asarray(prob.coverage.matrix[:, f_last.selected].sum(axis=1)).ravel() > 0
     terr_cov = np.asarray(terrain.matrix.sum(axis=1)).ravel() > 0
     w = prob.weights
     wrong = flat_cov & ~terr_cov
@@ -67,19 +67,24 @@ def main() -> int:
     args = parser.parse_args()
     flat_cfg = load_config(sample_dir() / "sample_county.toml")
     terr_cfg = load_config(sample_dir() / "sample_county_terrain.toml")
-    times: dict[str, list[float]] = {"flat": [], "terrain": []}
+    runs = (("flat", flat_cfg, None), ("terrain", terr_cfg, None),
+            ("dem_only", terr_cfg, {"terrain.clutter": ""}))
+    times: dict[str, list[float]] = {name: [] for name, _c, _o in runs}
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(args.runs):
-            for name, cfg in (("flat", flat_cfg), ("terrain", terr_cfg)):
-                seconds, results[name] = timed(cfg, os.path.join(tmp, f"{name}{i}"))
+            for name, cfg, over in runs:
+                seconds, results[name] = timed(cfg, os.path.join(tmp, f"{name}{i}"), over)
                 times[name].append(seconds)
                 print(f"run {i} {name}: {seconds:.1f} s", flush=True)
     best = {k: min(v) for k, v in times.items()}
-    print(f"best: flat {best['flat']:.1f} s, terrain+clutter {best['terrain']:.1f} s, "
-          f"ratio {best['terrain'] / best['flat']:.2f} (target <= 2)")
-    for key, value in compare(results["flat"], results["terrain"]).items():
-        print(f"  {key}: {value:.4f}" if isinstance(value, float) else f"  {key}: {value}")
+    print(f"best: flat {best['flat']:.1f} s, terrain+clutter {best['terrain']:.1f} s "
+          f"(ratio {best['terrain'] / best['flat']:.2f}, target <= 2), DEM only "
+          f"{best['dem_only']:.1f} s (ratio {best['dem_only'] / best['flat']:.2f})")
+    for name in ("terrain", "dem_only"):
+        print(f"flat plan against {name}:")
+        for key, value in compare(results["flat"], results[name]).items():
+            print(f"  {key}: {value:.4f}" if isinstance(value, float) else f"  {key}: {value}")
     print("load:", os.getloadavg())
     return 0
 
