@@ -177,20 +177,21 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
                 kind_radius = candidates_m["kind"].map(
                     lambda k, e=environment: float(assumptions[f"radius_m.{k}.{e}"])).to_numpy()
                 r = float(kind_radius[cand_idx].max())
+                r_open = r
             else:
-                r = model.max_reach_m(scenario, float(heights[cand_idx].max()), macro=is_macro)
-            reach[(site_class, environment)] = r
-            if r <= 0:
+                r, r_open = model.search_radii_m(scenario, float(heights[cand_idx].max()),
+                                                 macro=is_macro)
+            reach[(site_class, environment)] = max(r, r_open)
+            if max(r, r_open) <= 0:
                 continue
-            pairs = cKDTree(dem_xy[dem_idx]).sparse_distance_matrix(
-                cand_tree, r, output_type="ndarray")
-            evaluated += pairs.size
+            open_idx = dem_idx[model.open_mask(dem_xy[dem_idx])] if r_open > r else dem_idx[:0]
+            d_rows, d_cols, d = _near_pairs(dem_xy, dem_idx, open_idx, cand_tree, cand_idx, r, r_open)
+            evaluated += d.size
             if evaluated > max_pairs:
                 raise InputError(
                     f"coverage: more than {max_pairs:,.0f} candidate-demand pairs; raise "
                     "demand.spacing_m or coverage.max_pairs, or split the study area."
                 )
-            d_rows, d_cols, d = dem_idx[pairs["i"]], cand_idx[pairs["j"]], pairs["v"]
             for s in range(0, d.size, PAIR_CHUNK):
                 cr, cc, cd = d_rows[s:s + PAIR_CHUNK], d_cols[s:s + PAIR_CHUNK], d[s:s + PAIR_CHUNK]
                 if budget is None:
@@ -224,6 +225,24 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
         rsrp_m = sp.csr_array((np.concatenate(rsrp) if rsrp else np.zeros(0, np.float32),
                                (r_all, c_all)), shape=shape)
     return Coverage(matrix, rsrp_m, dist_m, mode, reach, evaluated)
+
+
+def _near_pairs(dem_xy: np.ndarray, dem_idx: np.ndarray, open_idx: np.ndarray, cand_tree: cKDTree,
+                cand_idx: np.ndarray, r_m: float,
+                r_open_m: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(demand row, candidate, distance) of the pairs to evaluate: every demand
+    point within ``r_m``, and the ``open_idx`` points (users in open land
+    cover, who can have line of sight) also out to ``r_open_m``."""
+    pairs = cKDTree(dem_xy[dem_idx]).sparse_distance_matrix(cand_tree, r_m, output_type="ndarray")
+    rows, cols, dist = dem_idx[pairs["i"]], cand_idx[pairs["j"]], pairs["v"]
+    if r_open_m > r_m and open_idx.size:
+        far = cKDTree(dem_xy[open_idx]).sparse_distance_matrix(cand_tree, r_open_m,
+                                                               output_type="ndarray")
+        far = far[far["v"] > r_m]
+        rows = np.concatenate([rows, open_idx[far["i"]]])
+        cols = np.concatenate([cols, cand_idx[far["j"]]])
+        dist = np.concatenate([dist, far["v"]])
+    return rows, cols, dist
 
 
 def _indoor_pairs(dem_xy: np.ndarray, env: np.ndarray, indoor: np.ndarray, cand_xy: np.ndarray,

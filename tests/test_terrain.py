@@ -314,3 +314,23 @@ def test_negative_calibration_widens_the_search_radius():
     lb = LinkBudget.from_assumptions(Assumptions())
     assert (PathLossModel(lb, offset_db=-10.0).max_reach_m("RMa", 35.0, macro=True)
             > PathLossModel(lb).max_reach_m("RMa", 35.0, macro=True) * 1.5)
+
+
+def test_open_land_is_searched_out_to_the_los_reach(tmp_path):
+    from siteplan.coverage import coverage_matrix
+
+    flat = write_geotiff_4326(tmp_path / "dem.tif", lambda x, y: 10.0 + 0 * x, half_m=4000.0)
+    # grass everywhere except a wood around the northern user (a 4 km raster)
+    cover = write_geotiff_4326(tmp_path / "cover.tif", lambda x, y: np.where(
+        np.hypot(x - 3000.0, y - 1000.0) < 200.0, 10, 30), dtype="uint8", nodata=0, half_m=4000.0)
+    demand = gpd.GeoDataFrame({"environment": ["rural", "rural"], "indoor": [False, False]},
+                              geometry=[Point(E0 + 3000, N0 - 1000), Point(E0 + 3000, N0 + 1000)],
+                              crs=CRS_M)
+    cands = gpd.GeoDataFrame({"kind": ["tower"], "height_m": [40.0]}, geometry=[Point(E0, N0)],
+                             crs=CRS_M)
+    terrain = {"terrain.dem": str(flat), "terrain.clutter": str(cover)}
+    flat_cov = coverage_matrix(demand, cands, Assumptions())
+    cov = coverage_matrix(demand, cands, Assumptions(terrain))
+    assert flat_cov.matrix.nnz == 0  # 3.2 km is beyond the flat NLOS reach
+    assert cov.matrix.toarray().ravel().tolist() == [True, False]  # LOS over grass; the wood blocks
+    assert cov.reach_m[("macro", "rural")] > 3000.0

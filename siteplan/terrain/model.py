@@ -261,10 +261,7 @@ class PathLossModel:
         los_only = None
         if self.dem is not None and self.clutter is not None:
             # beyond the NLOS reach of the most favourable mast only a clear (LOS) path covers
-            nlos = dataclasses.replace(self.budget, mode="nlos")
-            reach = PathLossModel(nlos, dem=self.dem, offset_db=self.offset_db,
-                                  clutter_offset_db=self.clutter_offset_db).max_reach_m(
-                scenario, float(np.max(site_height_m)), macro=macro)
+            reach, _far = self.search_radii_m(scenario, float(np.max(site_height_m)), macro=macro)
             los_only = np.asarray(d2d_m) > reach
         pl, sigma = self.loss_sigma_db(scenario, site_xy_m, site_height_m, pts_xy_m, d2d_m,
                                        los_only=los_only)
@@ -306,6 +303,30 @@ class PathLossModel:
             out[sel], _ = self.loss_sigma_db(scenario_for(environment, macro=macro), sites[sel],
                                              h[sel], pts[sel], budget=lb)
         return out
+
+    def search_radii_m(self, scenario: str, h_bs_m: float, *, macro: bool) -> tuple[float, float]:
+        """Spatial-index radii: ``(every user, users in open land cover)``.
+
+        With a clutter raster a clear profile is LOS and reaches much further
+        than NLOS; only users standing in open classes (clutter no taller than
+        the user) are searched that far (:meth:`open_mask`), the others out to
+        the NLOS reach of the most favourable mast. Without clutter both are
+        :meth:`max_reach_m`.
+        """
+        far = self.max_reach_m(scenario, h_bs_m, macro=macro)
+        if self.clutter is None or self.dem is None:
+            return far, far
+        near = dataclasses.replace(self, budget=dataclasses.replace(self.budget, mode="nlos"),
+                                   clutter=None).max_reach_m(scenario, h_bs_m, macro=macro)
+        return min(near, far), far
+
+    def open_mask(self, pts_xy_m: np.ndarray) -> np.ndarray:
+        """Users whose own clutter cell is no taller than the user (or has no class)."""
+        if self.clutter is None:
+            return np.ones(len(pts_xy_m), bool)
+        heights = self._class_table(self.clutter_height_m)
+        cls = self.clutter.nearest(pts_xy_m[:, 0], pts_xy_m[:, 1])
+        return heights[cls] <= self.budget.ue_height_m
 
     def max_reach_m(self, scenario: str, h_bs_m: float, *, macro: bool) -> float:
         """Radius for the spatial index: the flat reach, or with terrain the
