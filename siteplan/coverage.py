@@ -186,6 +186,9 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
                 continue
             open_idx = dem_idx[model.open_mask(dem_xy[dem_idx])] if r_open > r else dem_idx[:0]
             d_rows, d_cols, d = _near_pairs(dem_xy, dem_idx, open_idx, cand_tree, cand_idx, r, r_open)
+            if budget is not None and model.has_terrain:
+                d_rows, d_cols, d = _within_site_reach(model, scenario, is_macro, dem_xy, cand_xy,
+                                                       heights, d_rows, d_cols, d, max(r, r_open))
             evaluated += d.size
             if evaluated > max_pairs:
                 raise InputError(
@@ -243,6 +246,23 @@ def _near_pairs(dem_xy: np.ndarray, dem_idx: np.ndarray, open_idx: np.ndarray, c
         cols = np.concatenate([cols, cand_idx[far["j"]]])
         dist = np.concatenate([dist, far["v"]])
     return rows, cols, dist
+
+
+def _within_site_reach(model: Any, scenario: str, is_macro: bool, dem_xy: np.ndarray,
+                       cand_xy: np.ndarray, heights: np.ndarray, rows: np.ndarray, cols: np.ndarray,
+                       dist: np.ndarray, window_m: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Drop the pairs beyond their own site's reach (a bound from the ground
+    around the site, :meth:`~siteplan.terrain.PathLossModel.site_reach_m`)."""
+    if dist.size == 0:
+        return rows, cols, dist
+    sites, inverse = np.unique(cols, return_inverse=True)
+    near, far = model.site_reach_m(scenario, cand_xy[sites], heights[sites], macro=is_macro,
+                                   window_m=window_m)
+    keep = dist <= near[inverse]
+    beyond = ~keep & (dist <= far[inverse])
+    if beyond.any():
+        keep[beyond] = model.open_mask(dem_xy[rows[beyond]])
+    return rows[keep], cols[keep], dist[keep]
 
 
 def _indoor_pairs(dem_xy: np.ndarray, env: np.ndarray, indoor: np.ndarray, cand_xy: np.ndarray,

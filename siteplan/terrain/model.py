@@ -96,6 +96,7 @@ class PathLossModel:
     clutter_offset_db: dict[str, float] = field(default_factory=dict)
     clutter_height_m: dict[str, float] = field(default_factory=dict)
     clutter_loss_db: dict[str, float] = field(default_factory=dict)
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def has_terrain(self) -> bool:
@@ -304,7 +305,8 @@ class PathLossModel:
                                              h[sel], pts[sel], budget=lb)
         return out
 
-    def search_radii_m(self, scenario: str, h_bs_m: float, *, macro: bool) -> tuple[float, float]:
+    def search_radii_m(self, scenario: str, h_bs_m: float, *, macro: bool,
+                       relief: bool = True) -> tuple[float, float]:
         """Spatial-index radii: ``(every user, users in open land cover)``.
 
         With a clutter raster a clear profile is LOS and reaches much further
@@ -313,12 +315,59 @@ class PathLossModel:
         the NLOS reach of the most favourable mast. Without clutter both are
         :meth:`max_reach_m`.
         """
-        far = self.max_reach_m(scenario, h_bs_m, macro=macro)
+        far = self.max_reach_m(scenario, h_bs_m, macro=macro, relief=relief)
         if self.clutter is None or self.dem is None:
             return far, far
         near = dataclasses.replace(self, budget=dataclasses.replace(self.budget, mode="nlos"),
-                                   clutter=None).max_reach_m(scenario, h_bs_m, macro=macro)
+                                   clutter=None).max_reach_m(scenario, h_bs_m, macro=macro,
+                                                             relief=relief)
         return min(near, far), far
+
+    def site_reach_m(self, scenario: str, site_xy_m: np.ndarray, site_height_m: np.ndarray, *,
+                     macro: bool, window_m: float) -> tuple[np.ndarray, np.ndarray]:
+        """Per-site search radii ``(every user, users in open land)`` from a bound
+        on each site's effective height: mast + ground at the site − the lowest
+        ground within ``window_m`` (the mean ground along any profile of at most
+        ``window_m`` is no lower). Diffraction and clutter losses are never
+        negative, so no pair beyond them can clear the threshold."""
+        low = self._window_min_m(window_m)
+        ground = self.dem.bilinear(site_xy_m[:, 0], site_xy_m[:, 1])
+        lowest = low.nearest(site_xy_m[:, 0], site_xy_m[:, 1])
+        bound = np.minimum(150.0, site_height_m + np.maximum(ground - lowest, 0.0))
+        key = (repr(self.budget), self.offset_db, self.distance_slope_db_per_dec,
+               tuple(sorted(self.clutter_offset_db.items())), self.clutter is None, scenario, macro)
+        if key not in _REACH_TABLES:  # radii for masts of 0..150 m (5 m steps), flat ground
+            if len(_REACH_TABLES) > 64:
+                _REACH_TABLES.clear()
+            _REACH_TABLES[key] = np.array([
+                self.search_radii_m(scenario, max(h, 1.0), macro=macro, relief=False)
+                for h in _REACH_HEIGHTS_M]).T
+        near, far = _REACH_TABLES[key]
+        # radii grow with the mast: take the next tabulated height up
+        upper = np.searchsorted(_REACH_HEIGHTS_M, np.minimum(bound, 150.0))
+        return near[upper], far[upper]
+
+    def _window_min_m(self, window_m: float) -> Grid:
+        """The DEM's lowest ground within ``window_m`` of each cell (coarse cells)."""
+        from scipy.ndimage import minimum_filter
+
+        key = ("window_min", round(window_m))
+        cached = self._memo.get(key)
+        if cached is not None:
+            return cached
+        f = max(1, int(window_m / self.dem.res_m / 30))
+        v = self.dem.values
+        rows, cols = -(-v.shape[0] // f), -(-v.shape[1] // f)
+        padded = np.full((rows * f, cols * f), np.inf, np.float32)
+        padded[:v.shape[0], :v.shape[1]] = v
+        blocks = padded.reshape(rows, f, cols, f).min(axis=(1, 3))
+        size = 2 * int(np.ceil(window_m / (self.dem.res_m * f))) + 3
+        low = minimum_filter(blocks, size=size, mode="nearest")
+        res = self.dem.res_m * f
+        grid = Grid(low, self.dem.x0_m + (f - 1) * self.dem.res_m / 2,
+                    self.dem.y0_m - (f - 1) * self.dem.res_m / 2, res, self.dem.sources)
+        self._memo[key] = grid
+        return grid
 
     def open_mask(self, pts_xy_m: np.ndarray) -> np.ndarray:
         """Users whose own clutter cell is no taller than the user (or has no class)."""
@@ -328,7 +377,7 @@ class PathLossModel:
         cls = self.clutter.nearest(pts_xy_m[:, 0], pts_xy_m[:, 1])
         return heights[cls] <= self.budget.ue_height_m
 
-    def max_reach_m(self, scenario: str, h_bs_m: float, *, macro: bool) -> float:
+    def max_reach_m(self, scenario: str, h_bs_m: float, *, macro: bool, relief: bool = True) -> float:
         """Radius for the spatial index: the flat reach, or with terrain the
         reach of the most favourable case (mast raised by the DEM's relief,
         LOS when clutter can make a path clear), capped at the model's range."""
@@ -340,13 +389,15 @@ class PathLossModel:
         if self.dem is None:
             return lb.max_reach_m(scenario, h_bs_m, macro=macro)
         values = self.dem.values[np.isfinite(self.dem.values)]
-        relief = float(values.max() - values.min()) if values.size else 0.0
+        rise = float(values.max() - values.min()) if values.size and relief else 0.0
         if self.clutter is not None:
             lb = dataclasses.replace(lb, mode="los")
-        return lb.max_reach_m(scenario, min(150.0, h_bs_m + relief), macro=macro)
+        return lb.max_reach_m(scenario, min(150.0, h_bs_m + rise), macro=macro)
 
 
 _GRID_CACHE: dict[tuple, Grid] = {}
+_REACH_TABLES: dict[tuple, np.ndarray] = {}
+_REACH_HEIGHTS_M = np.arange(0.0, 151.0, 5.0)
 
 
 def _cached_grid(paths: tuple[str, ...], crs: Any, bounds_m: tuple[float, float, float, float],
