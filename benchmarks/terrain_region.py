@@ -103,7 +103,8 @@ def main() -> int:
     targets_m = targets.to_crs(metric)
     cands_m = validate_candidates(layers["candidates"], "candidates").to_crs(metric)
     demand = demand_points(targets_m, spacing_m=args.spacing)
-    print(f"profile step {args.step:g} m; region {args.side_km:g} km: {len(demand):,} demand points, {len(cands_m):,} candidates "
+    print(f"profile step {args.step:g} m; region {args.side_km:g} km: {len(demand):,} demand points, "
+          f"{len(cands_m):,} candidates "
           f"(built in {time.perf_counter() - start:.0f} s)", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         dem, cover = write_rasters(Path(tmp), targets_m, tuple(cands_m.total_bounds))
