@@ -65,24 +65,32 @@ def profiles(sx, sy, px, py, h_site, h_ue, dem, dx0, dy0, dres, clutter, cx0, cy
         zm = _bilinear(dem, dx0, dy0, dres, px[i], py[i])
         h_tx, h_rx = z0 + h_site[i], zm + h_ue
         total = z0 + zm
-        stim, srim, nu_t, nu_c = -np.inf, -np.inf, -np.inf, -np.inf
+        # the Fresnel parameter nu = h * sqrt(2 d / (lambda s (d - s))) is tracked as
+        # q = h |h| * 2 d / (lambda s (d - s)) (same order, no square root per sample)
+        stim, srim, q_t, q_c = -np.inf, -np.inf, -np.inf, -np.inf
+        q_limit = limit * abs(limit)
+        two_d_lam = 2.0 * d / wavelength
         dead = False
         for j in range(m - 1, 0, -1):  # from the user's end: clutter blocks there first
             t = j / m
             s = t * d
+            r = d - s
+            inv = 1.0 / (s * r)
             x, y = sx[i] + t * (px[i] - sx[i]), sy[i] + t * (py[i] - sy[i])
             g = _bilinear(dem, dx0, dy0, dres, x, y)
             total += g
-            zt = g + s * (d - s) / two_kr
-            line = (h_tx * (d - s) + h_rx * s) / d
-            scale = math.sqrt(2.0 * d / (wavelength * s * (d - s)))
-            nu_t = max(nu_t, (zt - line) * scale)
-            stim = max(stim, (zt - h_tx) / s)
-            srim = max(srim, (zt - h_rx) / (d - s))
+            zt = g + s * r / two_kr
+            line = (h_tx * r + h_rx * s) / d
+            scale2 = two_d_lam * inv
+            h = zt - line
+            q_t = max(q_t, h * abs(h) * scale2)
+            stim = max(stim, (zt - h_tx) * r * inv)
+            srim = max(srim, (zt - h_rx) * s * inv)
             if has_clutter:
                 cls = _nearest(clutter, cx0, cy0, cres, x, y)
-                nu_c = max(nu_c, (zt + clutter_h[cls] - line) * scale)
-                if los_only[i] and nu_c > limit:
+                hc = h + clutter_h[cls]
+                q_c = max(q_c, hc * abs(hc) * scale2)
+                if los_only[i] and q_c > q_limit:
                     dead = True
                     samples += m - j + 1
                     break
@@ -91,10 +99,10 @@ def profiles(sx, sy, px, py, h_site, h_ue, dem, dx0, dy0, dres, clutter, cx0, cy
             continue
         samples += m + 1
         out_heff[i] = h_site[i] + z0 - total / (m + 1)
-        out_block[i] = nu_t > limit
-        out_los[i] = nu_c <= limit
+        out_block[i] = q_t > q_limit
+        out_los[i] = q_c <= q_limit
         if stim < (h_rx - h_tx) / d:
-            nu = nu_t
+            nu = math.copysign(math.sqrt(abs(q_t)), q_t) if q_t > -np.inf else -np.inf
         else:
             d_b = (h_rx - h_tx + srim * d) / (stim + srim)
             d_b = min(max(d_b, 1e-3), d - 1e-3)
