@@ -369,13 +369,21 @@ class LinkBudget:
         kw = dict(freq_ghz=self.freq_ghz, h_bs_m=h_bs, h_ut_m=self.ue_height_m,
                   street_width_m=self.street_width_m, building_height_m=self.building_height_m)
         s_los_a, s_los_b, s_nlos = SIGMA_SF_DB[scenario]
-        if los is not None:
-            pl_los = path_loss(scenario, d2d_m, los=True, **kw)
-            pl_nlos = path_loss(scenario, np.minimum(d2d_m, _D2D_MAX_NLOS_M[scenario]), los=False,
-                                **kw)
-            dbp = breakpoint_m(scenario, self.freq_ghz, h_bs, self.ue_height_m)
-            sigma_los = np.where(d2d_m <= dbp, s_los_a, s_los_b)
-            return np.where(los, pl_los, pl_nlos), np.where(los, sigma_los, s_nlos)
+        if los is not None:  # each pair in its own state (each formula on its pairs only)
+            d = np.asarray(d2d_m, float)
+            los = np.broadcast_to(np.asarray(los, bool), d.shape)
+            h_b = np.broadcast_to(h_bs, d.shape)
+            pl, sigma = np.empty(d.shape), np.full(d.shape, float(s_nlos))
+            if los.any():
+                kw["h_bs_m"] = h_b[los]
+                pl[los] = path_loss(scenario, d[los], los=True, **kw)
+                dbp = breakpoint_m(scenario, self.freq_ghz, h_b[los], self.ue_height_m)
+                sigma[los] = np.where(d[los] <= dbp, s_los_a, s_los_b)
+            if not los.all():
+                kw["h_bs_m"] = h_b[~los]
+                pl[~los] = path_loss(scenario, np.minimum(d[~los], _D2D_MAX_NLOS_M[scenario]),
+                                     los=False, **kw)
+            return pl, sigma
         if self.mode == "los":
             pl = path_loss(scenario, d2d_m, los=True, **kw)
             dbp = breakpoint_m(scenario, self.freq_ghz, h_bs, self.ue_height_m)

@@ -233,22 +233,24 @@ class PathLossModel:
     def _terrain_loss(self, scenario: str, lb: LinkBudget, d: np.ndarray,
                       terms: ProfileTerms) -> tuple[np.ndarray, np.ndarray]:
         """38.901 in the profile's state plus the terrain diffraction loss."""
-        los = (terms.los & ~terms.terrain_blocked) if terms.los is not None else None
-        d_los = np.minimum(d, _D2D_MAX_M[scenario])
-        d_nlos = np.minimum(d, _D2D_MAX_NLOS_M[scenario])
-        if los is None:
-            d_mode = np.minimum(d, (_D2D_MAX_M if lb.mode == "los" else _D2D_MAX_NLOS_M)[scenario])
-            pl_mode, s_mode = lb.median_loss_db(scenario, d_mode, terms.h_eff_m)
-            pl_nlos, s_nlos = lb.median_loss_db(scenario, d_nlos, terms.h_eff_m,
-                                                np.zeros(d.shape, bool))
-            pl = np.where(terms.terrain_blocked, np.where(d > d_nlos, np.inf, pl_nlos),
-                          np.where(d > d_mode, np.inf, pl_mode))
-            sigma = np.where(terms.terrain_blocked, s_nlos, s_mode)
+        # state per pair: NLOS where the terrain blocks; else LOS/NLOS from the clutter
+        # profile, or radio.mode without clutter; dead pairs are not evaluated
+        alive = np.ones(d.shape, bool) if terms.dead is None else ~terms.dead
+        blocked = terms.terrain_blocked
+        pl, sigma = np.full(d.shape, np.inf), np.zeros(d.shape)
+        if terms.los is None:
+            fixed, los = alive & blocked, np.zeros(d.shape, bool)
+            mode = alive & ~blocked
+            d_max = (_D2D_MAX_M if lb.mode == "los" else _D2D_MAX_NLOS_M)[scenario]
+            ok = mode & (d <= d_max)
+            if ok.any():
+                pl[ok], sigma[ok] = lb.median_loss_db(scenario, d[ok], terms.h_eff_m[ok])
         else:
-            pl, sigma = lb.median_loss_db(scenario, np.where(los, d_los, d_nlos), terms.h_eff_m, los)
-            pl = np.where(d > np.where(los, d_los, d_nlos), np.inf, pl)
-        pl = pl + terms.diffraction_db
-        return (pl if terms.dead is None else np.where(terms.dead, np.inf, pl)), sigma
+            fixed, los = alive, terms.los & ~blocked
+        ok = fixed & (d <= np.where(los, _D2D_MAX_M[scenario], _D2D_MAX_NLOS_M[scenario]))
+        if ok.any():
+            pl[ok], sigma[ok] = lb.median_loss_db(scenario, d[ok], terms.h_eff_m[ok], los[ok])
+        return pl + terms.diffraction_db, sigma
 
     def rsrp_dbm(self, scenario: str, site_xy_m: np.ndarray, site_height_m: ArrayLike,
                  pts_xy_m: np.ndarray, d2d_m: np.ndarray, *, macro: bool,
