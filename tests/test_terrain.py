@@ -270,6 +270,13 @@ def test_plan_with_a_dem_picks_the_site_with_a_clear_path(tmp_path):
     report = json.loads((tmp_path / "out_dem" / "report.json").read_text(encoding="utf-8"))
     rows = {row["key"]: row for row in report["assumptions"]}
     assert rows["terrain.dem"]["value"].endswith("ridge.tif")
+    # a plan folder read back (relocation's path) rebuilds the same terrain coverage
+    from siteplan.planio import read_plan
+
+    again = read_plan(tmp_path / "out_dem")
+    ids = list(again.problem.candidates["site_id"])
+    assert again.problem.coverage.matrix[:, ids.index("WEST")].sum() == 0
+    assert again.problem.coverage.matrix[:, ids.index("EAST")].sum() == len(again.problem.demand)
 
 
 def test_terrain_coverage_matrix_drops_the_blocked_pairs(tmp_path):
