@@ -106,6 +106,9 @@ class _Inputs(BaseModel):
     landuse: list[LayerSpec] = []
     population: LayerSpec | None = None
     context: list[LayerSpec] = []
+    #: terrain (issue 27, docs/terrain.md): DEM GeoTIFF tile(s) and a WorldCover-coded land cover
+    dem: list[Path] = []
+    clutter: Path | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -122,6 +125,8 @@ class _Inputs(BaseModel):
                 items = [value]
             out[section] = [_as_spec(item, f"[inputs.{section}]" + (
                 f" item {i + 1}" if len(items) > 1 else "")) for i, item in enumerate(items)]
+        if isinstance(out.get("dem"), str):
+            out["dem"] = [out["dem"]]
         if "targets" in out:
             if isinstance(out["targets"], list):
                 raise ValueError("[inputs.targets]: give one layer of target areas")
@@ -276,5 +281,23 @@ def config_from_dict(raw: dict[str, Any], path: Path) -> PlanConfig:
         site_targets=dict(cfg.milestones), method=cfg.solver.method,
         time_limit_s=cfg.solver.time_limit_s, seed=cfg.solver.seed,
         deterministic=cfg.solver.deterministic,
-        assumptions=Assumptions(cfg.assumptions),
+        assumptions=_with_terrain(Assumptions(cfg.assumptions), inputs, base, path),
     )
+
+
+def _with_terrain(assumptions: Assumptions, inputs: _Inputs, base: Path, path: Path) -> Assumptions:
+    """``[inputs] dem`` / ``clutter`` as absolute paths in ``terrain.dem`` / ``terrain.clutter``
+    (assumptions travel with the plan: relocation and regional units read the same rasters)."""
+    found: dict[str, str] = {}
+    for key, items in (("dem", inputs.dem), ("clutter", [inputs.clutter] if inputs.clutter else [])):
+        full = []
+        for item in items:
+            file = item if item.is_absolute() else base / item
+            if not file.exists():
+                raise ConfigError(f"{path} [inputs] {key}: file {str(item)!r} not found (looked at "
+                                  f"{file}). Fix the path; relative paths start at the config "
+                                  "file's folder.")
+            full.append(str(file.resolve()))
+        if full:
+            found[f"terrain.{key}"] = ";".join(full)
+    return assumptions.override(found) if found else assumptions

@@ -35,6 +35,7 @@ from scipy.spatial import cKDTree
 from siteplan.errors import InputError
 from siteplan.radio import LinkBudget, scenario_for
 from siteplan.schema import ENVIRONMENTS, INDOOR_KINDS, MACRO_KINDS
+from siteplan.terrain import load_path_loss_model
 
 PAIR_CHUNK = 2_000_000
 
@@ -152,6 +153,9 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
     cand_xy = np.column_stack([candidates_m.geometry.x, candidates_m.geometry.y])
     heights = mount_heights(candidates_m, assumptions)
     macro = candidates_m["kind"].isin(MACRO_KINDS).to_numpy()
+    # the one path-loss model: flat 38.901, or terrain + clutter with [inputs] dem / clutter
+    model = None if budget is None else load_path_loss_model(
+        assumptions, demand_m.crs, points_xy_m=np.vstack([dem_xy, cand_xy]))
     indoor_system = candidates_m["kind"].isin(INDOOR_KINDS).to_numpy()
     env = demand_m["environment"].to_numpy()
     indoor = demand_m["indoor"].to_numpy(bool)
@@ -173,28 +177,32 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
                 kind_radius = candidates_m["kind"].map(
                     lambda k, e=environment: float(assumptions[f"radius_m.{k}.{e}"])).to_numpy()
                 r = float(kind_radius[cand_idx].max())
+                r_open = r
             else:
-                r = budget.max_reach_m(scenario, float(heights[cand_idx].max()), macro=is_macro)
-            reach[(site_class, environment)] = r
-            if r <= 0:
+                r, r_open = model.search_radii_m(scenario, float(heights[cand_idx].max()),
+                                                 macro=is_macro)
+            reach[(site_class, environment)] = max(r, r_open)
+            if max(r, r_open) <= 0:
                 continue
-            pairs = cKDTree(dem_xy[dem_idx]).sparse_distance_matrix(
-                cand_tree, r, output_type="ndarray")
-            evaluated += pairs.size
+            open_idx = dem_idx[model.open_mask(dem_xy[dem_idx])] if r_open > r else dem_idx[:0]
+            d_rows, d_cols, d = _near_pairs(dem_xy, dem_idx, open_idx, cand_tree, cand_idx, r, r_open)
+            if budget is not None and model.has_terrain:
+                d_rows, d_cols, d = _within_site_reach(model, scenario, is_macro, dem_xy, cand_xy,
+                                                       heights, d_rows, d_cols, d, max(r, r_open))
+            evaluated += d.size
             if evaluated > max_pairs:
                 raise InputError(
                     f"coverage: more than {max_pairs:,.0f} candidate-demand pairs; raise "
                     "demand.spacing_m or coverage.max_pairs, or split the study area."
                 )
-            d_rows, d_cols, d = dem_idx[pairs["i"]], cand_idx[pairs["j"]], pairs["v"]
             for s in range(0, d.size, PAIR_CHUNK):
                 cr, cc, cd = d_rows[s:s + PAIR_CHUNK], d_cols[s:s + PAIR_CHUNK], d[s:s + PAIR_CHUNK]
                 if budget is None:
                     keep = cd <= kind_radius[cc]
                     value = np.zeros(cd.size, np.float32)
                 else:
-                    value = budget.rsrp_dbm(scenario, cd, heights[cc], macro=is_macro,
-                                            indoor=indoor[cr]).astype(np.float32)
+                    value = model.rsrp_dbm(scenario, cand_xy[cc], heights[cc], dem_xy[cr], cd,
+                                           macro=is_macro, indoor=indoor[cr]).astype(np.float32)
                     keep = value >= budget.rsrp_threshold_dbm
                 rows.append(cr[keep])
                 cols.append(cc[keep])
@@ -220,6 +228,41 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
         rsrp_m = sp.csr_array((np.concatenate(rsrp) if rsrp else np.zeros(0, np.float32),
                                (r_all, c_all)), shape=shape)
     return Coverage(matrix, rsrp_m, dist_m, mode, reach, evaluated)
+
+
+def _near_pairs(dem_xy: np.ndarray, dem_idx: np.ndarray, open_idx: np.ndarray, cand_tree: cKDTree,
+                cand_idx: np.ndarray, r_m: float,
+                r_open_m: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(demand row, candidate, distance) of the pairs to evaluate: every demand
+    point within ``r_m``, and the ``open_idx`` points (users in open land
+    cover, who can have line of sight) also out to ``r_open_m``."""
+    pairs = cKDTree(dem_xy[dem_idx]).sparse_distance_matrix(cand_tree, r_m, output_type="ndarray")
+    rows, cols, dist = dem_idx[pairs["i"]], cand_idx[pairs["j"]], pairs["v"]
+    if r_open_m > r_m and open_idx.size:
+        far = cKDTree(dem_xy[open_idx]).sparse_distance_matrix(cand_tree, r_open_m,
+                                                               output_type="ndarray")
+        far = far[far["v"] > r_m]
+        rows = np.concatenate([rows, open_idx[far["i"]]])
+        cols = np.concatenate([cols, cand_idx[far["j"]]])
+        dist = np.concatenate([dist, far["v"]])
+    return rows, cols, dist
+
+
+def _within_site_reach(model: Any, scenario: str, is_macro: bool, dem_xy: np.ndarray,
+                       cand_xy: np.ndarray, heights: np.ndarray, rows: np.ndarray, cols: np.ndarray,
+                       dist: np.ndarray, window_m: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Drop the pairs beyond their own site's reach (a bound from the ground
+    around the site, :meth:`~siteplan.terrain.PathLossModel.site_reach_m`)."""
+    if dist.size == 0:
+        return rows, cols, dist
+    sites, inverse = np.unique(cols, return_inverse=True)
+    near, far = model.site_reach_m(scenario, cand_xy[sites], heights[sites], macro=is_macro,
+                                   window_m=window_m)
+    keep = dist <= near[inverse]
+    beyond = ~keep & (dist <= far[inverse])
+    if beyond.any():
+        keep[beyond] = model.open_mask(dem_xy[rows[beyond]])
+    return rows[keep], cols[keep], dist[keep]
 
 
 def _indoor_pairs(dem_xy: np.ndarray, env: np.ndarray, indoor: np.ndarray, cand_xy: np.ndarray,

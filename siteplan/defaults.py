@@ -324,6 +324,50 @@ TABLE.update(
     }
 )
 
+# Terrain and clutter (issue 27, docs/terrain.md). Paths come from [inputs] dem / clutter.
+TABLE.update(
+    {
+        "terrain.dem": Default(
+            "", "", "DEM GeoTIFF(s), ';'-separated (set by [inputs] dem); empty: flat earth", ),
+        "terrain.clutter": Default(
+            "", "", "land-cover GeoTIFF, ESA WorldCover codes (set by [inputs] clutter); empty: none"),
+        "terrain.k_factor": Default(
+            4.0 / 3.0, "", "effective earth-radius factor (ITU-R P.526/P.452 median 4/3)",
+            low=0.5, high=10),
+        "terrain.profile_step_m": Default(
+            30.0, "m", "spacing of profile samples (about a 1-arc-second DEM cell)",
+            low=1, high=1000),
+        "terrain.max_samples": Default(
+            256.0, "samples", "most samples on one profile (longer paths are sampled coarser)",
+            low=8, high=4096),
+        "terrain.fresnel_clearance": Default(
+            0.6, "", "LOS when the profile clears this share of the first Fresnel zone",
+            low=0, high=2),
+        "pathloss.offset_db": Default(
+            0.0, "dB", "calibration: added to every path loss (siteplan calibrate)", low=-60, high=60),
+        "pathloss.distance_slope_db_per_dec": Default(
+            0.0, "dB/decade", "calibration: slope x log10(d / 1 km) added to the path loss",
+            low=-60, high=60),
+    }
+)
+# ESA WorldCover classes (code, nominal clutter height m after ITU-R P.452 Table 4 / P.2108,
+# extra end loss dB for what TR 38.901 does not model: foliage).
+CLUTTER_CLASSES: dict[str, tuple[int, float, float]] = {
+    "tree": (10, 15.0, 8.0), "shrub": (20, 3.0, 2.0), "grass": (30, 0.0, 0.0),
+    "crop": (40, 1.0, 0.0), "built": (50, 12.0, 0.0), "bare": (60, 0.0, 0.0),
+    "snow": (70, 0.0, 0.0), "water": (80, 0.0, 0.0), "wetland": (90, 0.0, 0.0),
+    "mangrove": (95, 10.0, 8.0), "moss": (100, 0.0, 0.0),
+}
+for _c, (_code, _h, _loss) in CLUTTER_CLASSES.items():
+    TABLE[f"clutter.height_m.{_c}"] = Default(
+        _h, "m", f"representative height of {_c} (WorldCover {_code}) along a profile",
+        low=0, high=300)
+    TABLE[f"clutter.loss_db.{_c}"] = Default(
+        _loss, "dB", f"extra loss when the user stands in {_c} (TR 38.901 models buildings only)",
+        low=0, high=60)
+    TABLE[f"clutter.offset_db.{_c}"] = Default(
+        0.0, "dB", f"calibration offset for users in {_c} (siteplan calibrate)", low=-60, high=60)
+
 
 def _flatten(mapping: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     flat: dict[str, Any] = {}

@@ -333,11 +333,57 @@ class LinkBudget:
         sites under 10 m in RMa are evaluated at 10 m); the coverage stage
         never calls beyond the model's maximum distance.
         """
+        pl, sigma = self.median_loss_db(scenario, d2d_m, h_bs_m)
+        rsrp = self.eirp_per_re_dbm(macro=macro) - pl - self._z() * sigma
+        return rsrp - np.where(indoor, self.indoor_loss_db(), 0.0)
+
+    def clamp_height_m(self, scenario: str, h_bs_m: ArrayLike) -> np.ndarray:
+        """Mast heights clamped into the scenario's TR 38.901 range (and above the UE)."""
         lo, hi = _H_BS_RANGE_M[scenario]
-        h_bs = np.clip(h_bs_m, max(lo, self.ue_height_m + 0.5), hi)
+        return np.clip(h_bs_m, max(lo, self.ue_height_m + 0.5), hi)
+
+    def median_loss_db(self, scenario: str, d2d_m: np.ndarray, h_bs_m: ArrayLike,
+                       los: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Median path loss (dB) and shadow-fading sigma (dB) of each pair.
+
+        Parameters
+        ----------
+        scenario : {"UMa", "UMi", "RMa"}
+        d2d_m : numpy.ndarray
+            Horizontal distances, within the model's range for the state used.
+        h_bs_m : float or array
+            Mast heights (clamped into the scenario's range).
+        los : numpy.ndarray of bool, optional
+            Per-pair line of sight decided by the caller (a terrain profile);
+            None uses ``radio.mode`` (``nlos``, ``expected`` or ``los``).
+
+        Examples
+        --------
+        >>> from siteplan.defaults import Assumptions
+        >>> lb = LinkBudget.from_assumptions(Assumptions())
+        >>> pl, sigma = lb.median_loss_db("RMa", np.array([1000.0]), 35.0, np.array([True]))
+        >>> round(float(pl[0]), 1), float(sigma[0])
+        (105.5, 4.0)
+        """
+        h_bs = self.clamp_height_m(scenario, h_bs_m)
         kw = dict(freq_ghz=self.freq_ghz, h_bs_m=h_bs, h_ut_m=self.ue_height_m,
                   street_width_m=self.street_width_m, building_height_m=self.building_height_m)
         s_los_a, s_los_b, s_nlos = SIGMA_SF_DB[scenario]
+        if los is not None:  # each pair in its own state (each formula on its pairs only)
+            d = np.asarray(d2d_m, float)
+            los = np.broadcast_to(np.asarray(los, bool), d.shape)
+            h_b = np.broadcast_to(h_bs, d.shape)
+            pl, sigma = np.empty(d.shape), np.full(d.shape, float(s_nlos))
+            if los.any():
+                kw["h_bs_m"] = h_b[los]
+                pl[los] = path_loss(scenario, d[los], los=True, **kw)
+                dbp = breakpoint_m(scenario, self.freq_ghz, h_b[los], self.ue_height_m)
+                sigma[los] = np.where(d[los] <= dbp, s_los_a, s_los_b)
+            if not los.all():
+                kw["h_bs_m"] = h_b[~los]
+                pl[~los] = path_loss(scenario, np.minimum(d[~los], _D2D_MAX_NLOS_M[scenario]),
+                                     los=False, **kw)
+            return pl, sigma
         if self.mode == "los":
             pl = path_loss(scenario, d2d_m, los=True, **kw)
             dbp = breakpoint_m(scenario, self.freq_ghz, h_bs, self.ue_height_m)
@@ -356,8 +402,7 @@ class LinkBudget:
             # LOS-probability weighting in linear power: p*10^(-PL_los/10) + (1-p)*10^(-PL_nlos/10)
             pl = pl_los - 10 * np.log10(p + (1 - p) * 10 ** ((pl_los - pl_nlos) / 10))
             sigma = p * s_los_a + (1 - p) * s_nlos
-        rsrp = self.eirp_per_re_dbm(macro=macro) - pl - self._z() * sigma
-        return rsrp - np.where(indoor, self.indoor_loss_db(), 0.0)
+        return pl, sigma
 
     def max_reach_m(self, scenario: str, h_bs_m: float, *, macro: bool) -> float:
         """Largest distance at which an outdoor user can clear the threshold.

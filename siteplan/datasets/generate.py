@@ -343,6 +343,134 @@ time_limit_s = 5
 """
 
 
+TERRAIN_SEED_OFFSET = 27  # issue 27; its own generator, so the vector layers stay unchanged
+DEM_STEP_DEG = 3.0 / 3600.0  # SRTM 3-arc-second tiles (~90 m)
+CLUTTER_STEP_DEG = 1.0 / 3600.0  # ~30 m land cover (ESA WorldCover codes)
+TERRAIN_MARGIN_M = 8_000.0  # beyond the boundary: candidates and proposals reach out
+
+
+def _gaussian(x: np.ndarray, y: np.ndarray, x0: float, y0: float, sigma_m: float,
+              height_m: float) -> np.ndarray:
+    return height_m * np.exp(-((x - x0) ** 2 + (y - y0) ** 2) / (2.0 * sigma_m**2))
+
+
+def county_heights_m(county: _County, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Ground height (m) of the synthetic county at metric points (UTM 50N).
+
+    A coastal plain rising inland, the mountain north of the seat (~560 m),
+    a 200 m ridge south-west of the seat between it and two towns, seeded
+    hills in the country (none in the towns) and a flat reservoir surface.
+    """
+    c = county.c
+    rng = np.random.default_rng(county.seed + TERRAIN_SEED_OFFSET)
+    dx, dy = x - c[0], y - c[1]
+    z = 8.0 + 0.0025 * np.hypot(dx, dy + 8000.0)
+    z = z + _gaussian(x, y, county.mountain.centroid.x, county.mountain.centroid.y, 2600.0, 540.0)
+    # the ridge: a line at 120 degrees through (-5.5 km, -3.5 km), 9 km long, tapered ends
+    u, v = np.cos(np.deg2rad(120.0)), np.sin(np.deg2rad(120.0))
+    along = (dx + 5500.0) * u + (dy + 3500.0) * v
+    across = -(dx + 5500.0) * v + (dy + 3500.0) * u
+    taper = np.clip((4500.0 - np.abs(along)) / 1500.0, 0.0, 1.0)
+    z = z + 200.0 * taper * np.exp(-(across**2) / (2.0 * 300.0**2))
+    settled = unary_union([county.urban.buffer(1500.0), *[
+        t.buffer(r + 1500.0) for t, r in zip(county.towns, county.town_radius, strict=True)]])
+    hills = 0
+    while hills < 30:
+        hx, hy = rng.uniform(-19000.0, 19000.0, 2)
+        sigma, height = rng.uniform(500.0, 1600.0), rng.uniform(30.0, 170.0)
+        if settled.intersects(Point(c[0] + hx, c[1] + hy).buffer(sigma)):
+            continue
+        z = z + _gaussian(x, y, c[0] + hx, c[1] + hy, sigma, height)
+        hills += 1
+    return z
+
+
+def _lonlat_grid(bounds_deg: tuple[float, float, float, float], step_deg: float):
+    lon0, lat0, lon1, lat1 = (np.floor(b / step_deg) * step_deg for b in bounds_deg)
+    cols, rows = int(round((lon1 - lon0) / step_deg)) + 1, int(round((lat1 - lat0) / step_deg)) + 1
+    lon = lon0 + (np.arange(cols) + 0.5) * step_deg
+    lat = lat0 + rows * step_deg - (np.arange(rows) + 0.5) * step_deg
+    return lon, lat, (lon0, lat0 + rows * step_deg)
+
+
+def terrain_rasters(county: _County | None = None) -> dict[str, tuple[np.ndarray, tuple[float, float],
+                                                                         float]]:
+    """The county's DEM (int16 m, 3") and land cover (uint8 WorldCover codes, 1").
+
+    Returns ``{"dem": (array, (west, north), step_deg), "clutter": (...)}``, EPSG:4326.
+    """
+    from pyproj import Transformer
+    from rasterio.features import rasterize
+    from rasterio.transform import from_origin
+
+    county = county or _County()
+    area = gpd.GeoSeries([county.boundary.buffer(TERRAIN_MARGIN_M)], crs=METRIC_CRS).to_crs(4326)
+    to_m = Transformer.from_crs(4326, METRIC_CRS, always_xy=True)
+    out = {}
+    lon, lat, origin = _lonlat_grid(tuple(area.total_bounds), DEM_STEP_DEG)
+    x, y = to_m.transform(*np.meshgrid(lon, lat))
+    z = county_heights_m(county, x, y)
+    water = shapely_contains(county.reservoir, x, y)
+    z[water] = np.floor(z[water].min())
+    out["dem"] = (np.rint(z).astype(np.int16), origin, DEM_STEP_DEG)
+    lon, lat, origin = _lonlat_grid(tuple(area.total_bounds), CLUTTER_STEP_DEG)
+    shape = (lat.size, lon.size)
+    transform = from_origin(origin[0], origin[1], CLUTTER_STEP_DEG, CLUTTER_STEP_DEG)
+    x, y = to_m.transform(*np.meshgrid(lon, lat))
+    hills_wooded = county_heights_m(county, x, y) > 110.0
+    codes = np.where(hills_wooded, 10, 40).astype(np.uint8)  # woods on the hills, crops below
+    rng = np.random.default_rng(county.seed + TERRAIN_SEED_OFFSET + 1)
+    grass = [Point(county.c[0] + gx, county.c[1] + gy).buffer(rng.uniform(300, 900))
+             for gx, gy in rng.uniform(-18000, 18000, (25, 2))]
+    layers = [(grass, 30), ([county.mountain], 10), ([county.urban], 50),
+              ([t.buffer(r) for t, r in zip(county.towns, county.town_radius, strict=True)], 50),
+              ([county.reservoir], 80)]
+    for shapes, code in layers:
+        geoms = gpd.GeoSeries(shapes, crs=METRIC_CRS).to_crs(4326)
+        mask = rasterize(((g, 1) for g in geoms), out_shape=shape, transform=transform,
+                         fill=0, dtype="uint8").astype(bool)
+        codes[mask] = code
+    out["clutter"] = (codes, origin, CLUTTER_STEP_DEG)
+    return out
+
+
+def shapely_contains(polygon: Polygon, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Which metric points lie inside ``polygon`` (vectorised)."""
+    import shapely
+
+    return shapely.contains_xy(polygon, x, y)
+
+
+def write_terrain(out_dir: str | Path) -> list[Path]:
+    """Write ``dem.tif``, ``clutter.tif`` and ``sample_county_terrain.toml`` (new files)."""
+    import rasterio
+    from rasterio.transform import from_origin
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, (array, (west, north), step) in terrain_rasters().items():
+        path, tmp = out / f"{name}.tif", out / f".{name}.tmp.tif"
+        with rasterio.open(tmp, "w", driver="GTiff", width=array.shape[1], height=array.shape[0],
+                           count=1, dtype=array.dtype.name, crs="EPSG:4326",
+                           transform=from_origin(west, north, step, step), compress="deflate",
+                           predictor=2, nodata=(-32768 if name == "dem" else 0)) as ds:
+            ds.write(array, 1)
+            ds.update_tags(SOURCE="siteplan synthetic sample county (SYNTHETIC, not survey data)")
+        tmp.replace(path)
+        written.append(path)
+    config = out / "sample_county_terrain.toml"
+    config.write_text(CONFIG_TOML.replace(
+        'context = ["roads.gpkg", "boundary.gpkg"]\n',
+        'context = ["roads.gpkg", "boundary.gpkg"]\n'
+        '# synthetic SRTM-like 3" DEM and ESA WorldCover-coded land cover (docs/terrain.md)\n'
+        'dem = ["dem.tif"]\nclutter = "clutter.tif"\n').replace(
+        'name = "Sample county (synthetic)"', 'name = "Sample county (synthetic), terrain"'),
+        encoding="utf-8")
+    written.append(config)
+    return written
+
+
 def write(out_dir: str | Path) -> list[Path]:
     """Write the sample county files into ``out_dir``; returns the paths."""
     out = Path(out_dir)
@@ -357,7 +485,7 @@ def write(out_dir: str | Path) -> list[Path]:
     config = out / "sample_county.toml"
     config.write_text(CONFIG_TOML, encoding="utf-8")
     written.append(config)
-    return written
+    return written + write_terrain(out)
 
 
 if __name__ == "__main__":

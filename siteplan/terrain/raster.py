@@ -1,0 +1,183 @@
+"""Rasters (DEM, land cover) read with rasterio into one metric grid.
+
+Several tiles (SRTM / Copernicus / ASTER 1° tiles, as users download them)
+are mosaicked, then reprojected once into the planning CRS over the study
+area at ``terrain.profile_step_m`` spacing. Sampling is vectorised: bilinear
+for heights, nearest cell for class codes.
+
+Examples
+--------
+>>> import numpy as np
+>>> grid = Grid(np.array([[0.0, 10.0], [20.0, 30.0]], np.float32), x0_m=0.0, y0_m=10.0,
+...             res_m=10.0, sources=("demo",))
+>>> grid.bilinear(np.array([5.0]), np.array([5.0])).tolist()
+[15.0]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from siteplan.errors import InputError
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A north-up raster in a metric CRS.
+
+    Attributes
+    ----------
+    values : numpy.ndarray
+        ``(rows, cols)`` cell values; NaN (heights) or -1 (classes) where unknown.
+    x0_m, y0_m : float
+        Centre of the top-left cell.
+    res_m : float
+        Cell size (square cells).
+    sources : tuple of str
+        The files it was read from (for messages).
+    """
+
+    values: np.ndarray
+    x0_m: float
+    y0_m: float
+    res_m: float
+    sources: tuple[str, ...]
+
+    def bounds_m(self) -> tuple[float, float, float, float]:
+        """``(xmin, ymin, xmax, ymax)`` of the cell centres."""
+        rows, cols = self.values.shape
+        return (self.x0_m, self.y0_m - (rows - 1) * self.res_m,
+                self.x0_m + (cols - 1) * self.res_m, self.y0_m)
+
+    def _index(self, x_m: np.ndarray, y_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return (np.asarray(x_m) - self.x0_m) / self.res_m, (self.y0_m - np.asarray(y_m)) / self.res_m
+
+    def bilinear(self, x_m: np.ndarray, y_m: np.ndarray) -> np.ndarray:
+        """Bilinear interpolation at any array of points (clamped to the grid edge)."""
+        rows, cols = self.values.shape
+        c, r = self._index(x_m, y_m)
+        c = np.clip(c, 0.0, cols - 1.0)
+        r = np.clip(r, 0.0, rows - 1.0)
+        c0 = np.minimum(c.astype(np.int64), max(cols - 2, 0))
+        r0 = np.minimum(r.astype(np.int64), max(rows - 2, 0))
+        fc, fr = c - c0, r - r0
+        c1, r1 = np.minimum(c0 + 1, cols - 1), np.minimum(r0 + 1, rows - 1)
+        v = self.values
+        top = v[r0, c0] * (1.0 - fc) + v[r0, c1] * fc
+        bottom = v[r1, c0] * (1.0 - fc) + v[r1, c1] * fc
+        return top * (1.0 - fr) + bottom * fr
+
+    def nearest(self, x_m: np.ndarray, y_m: np.ndarray) -> np.ndarray:
+        """Value of the cell holding each point (clamped to the grid edge)."""
+        rows, cols = self.values.shape
+        c, r = self._index(x_m, y_m)
+        c = np.clip(np.rint(c), 0, cols - 1).astype(np.int64)
+        r = np.clip(np.rint(r), 0, rows - 1).astype(np.int64)
+        return self.values[r, c]
+
+    def inside(self, x_m: np.ndarray, y_m: np.ndarray) -> np.ndarray:
+        """True where a point lies within the grid's cell centres."""
+        xmin, ymin, xmax, ymax = self.bounds_m()
+        x, y = np.asarray(x_m), np.asarray(y_m)
+        return (x >= xmin) & (x <= xmax) & (y >= ymin) & (y <= ymax)
+
+
+def split_paths(text: str) -> tuple[str, ...]:
+    """Paths of a ``terrain.dem`` value (``;``-separated).
+
+    Examples
+    --------
+    >>> split_paths("a.tif; b.tif"), split_paths("")
+    (('a.tif', 'b.tif'), ())
+    """
+    return tuple(p.strip() for p in str(text).split(";") if p.strip())
+
+
+def _open_all(paths: Sequence[str], what: str) -> list[Any]:
+    import rasterio
+    from rasterio.errors import RasterioIOError
+
+    datasets = []
+    for path in paths:
+        if not Path(path).exists():
+            raise InputError(f"{path}: {what} file not found. Fix the path under [inputs] in "
+                             "the config (relative paths start at the config file's folder).")
+        try:
+            datasets.append(rasterio.open(path))
+        except RasterioIOError as exc:
+            raise InputError(f"{path}: cannot read the {what} as a raster ({exc}); give a "
+                             "GeoTIFF (SRTM/Copernicus .tif, or .hgt).") from exc
+        if datasets[-1].crs is None:
+            raise InputError(f"{path}: the {what} has no CRS; give a GeoTIFF with its CRS "
+                             "(SRTM and Copernicus tiles carry EPSG:4326).")
+    crs = {str(d.crs) for d in datasets}
+    if len(crs) > 1:
+        raise InputError(f"{'; '.join(paths)}: the {what} tiles are in different CRSs "
+                         f"({', '.join(sorted(crs))}); reproject them to one first.")
+    return datasets
+
+
+def read_grid(paths: Sequence[str], crs: Any, bounds_m: tuple[float, float, float, float], *,
+              res_m: float, categorical: bool, what: str = "DEM") -> Grid:
+    """Mosaic ``paths`` and reproject them onto a grid covering ``bounds_m``.
+
+    Parameters
+    ----------
+    paths : sequence of str
+        GeoTIFF files (one or several tiles in one CRS).
+    crs : pyproj.CRS or anything rasterio accepts
+        The planning (metric) CRS.
+    bounds_m : tuple
+        ``(xmin, ymin, xmax, ymax)`` in ``crs`` that the grid must cover.
+    res_m : float
+        Cell size of the grid.
+    categorical : bool
+        Class codes (nearest resampling, -1 where no data) instead of
+        heights (bilinear, NaN where no data).
+
+    Raises
+    ------
+    InputError
+        Missing or unreadable file, no CRS, tiles in several CRSs.
+    """
+    from rasterio.crs import CRS
+    from rasterio.merge import merge
+    from rasterio.transform import from_origin
+    from rasterio.warp import Resampling, reproject
+
+    datasets = _open_all(paths, what)
+    try:
+        src_nodata = datasets[0].nodata
+        if len(datasets) > 1:
+            array, transform = merge(datasets, nodata=src_nodata)
+            src = array[0]
+        else:
+            src, transform = datasets[0].read(1), datasets[0].transform
+        src_crs = datasets[0].crs
+    finally:
+        for d in datasets:
+            d.close()
+    src = src.astype(np.float32)
+    if src_nodata is not None and not categorical:
+        src[src == np.float32(src_nodata)] = np.nan
+    xmin, ymin, xmax, ymax = bounds_m
+    cols = int(np.ceil((xmax - xmin) / res_m)) + 1
+    rows = int(np.ceil((ymax - ymin) / res_m)) + 1
+    if rows * cols > 400_000_000:
+        raise InputError(f"{'; '.join(paths)}: the study area needs a {rows}x{cols} {what} grid "
+                         "at terrain.profile_step_m; raise terrain.profile_step_m.")
+    dst = np.full((rows, cols), np.nan, np.float32)
+    fill = -1.0 if categorical else np.nan
+    reproject(src, dst, src_transform=transform, src_crs=src_crs,
+              src_nodata=src_nodata if categorical else np.nan,
+              dst_transform=from_origin(xmin - res_m / 2, ymax + res_m / 2, res_m, res_m),
+              dst_crs=CRS.from_user_input(crs), dst_nodata=fill,
+              resampling=Resampling.nearest if categorical else Resampling.bilinear)
+    if categorical:
+        dst = np.where(np.isfinite(dst), dst, -1).astype(np.int32)
+    return Grid(dst, xmin, ymax, float(res_m), tuple(str(p) for p in paths))
