@@ -343,6 +343,9 @@ TABLE.update(
         "sinr.overlap_servers": Default(
             4.0, "cells", "overlap KPI: this many cells in the window is overlap (target: "
             "< 2 % of the area)", low=2, high=20),
+        "sinr.overlap_target_share": Default(
+            0.02, "", "overlap KPI target: at most this share of the area in overlap "
+            "(planners' rule of thumb)", low=0.0, high=1.0),
         "sinr.overlap_min_rsrp_dbm": Default(
             -110.0, "dBm", "overlap KPI counts only cells above this (out-of-service level)",
             low=-150, high=-40),

@@ -53,27 +53,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 from scipy.spatial import cKDTree
 
-from siteplan.errors import RadioError
 from siteplan.radio import (
-    _H_BS_RANGE_M,
     _D2D_MAX_NLOS_M,
+    _H_BS_RANGE_M,
     LinkBudget,
     _pl_nlos_prime,
     los_probability,
     path_loss,
     scenario_for,
 )
-from siteplan.schema import INDOOR_KINDS, MACRO_KINDS
-
-if TYPE_CHECKING:
-    from siteplan.planner import Plan
 
 #: SS-SINR reporting thresholds (dB): field bins, not normative (DOMAIN 9).
 SINR_FAIR_DB = 0.0
@@ -106,6 +101,7 @@ class SinrSettings:
     max_distance_m: float
     overlap_window_db: float
     overlap_servers: int
+    overlap_target_share: float
     overlap_min_rsrp_dbm: float
     overshoot_factor: float
     overshoot_share: float
@@ -124,7 +120,8 @@ class SinrSettings:
         get = {k: float(assumptions[f"sinr.{k}"]) for k in (
             "load", "horizontal_beamwidth_deg", "max_attenuation_db", "vertical_beamwidth_deg",
             "vertical_sidelobe_db", "macro_downtilt_deg", "max_distance_m", "overlap_window_db",
-            "overlap_servers", "overlap_min_rsrp_dbm", "overshoot_factor", "overshoot_share")}
+            "overlap_servers", "overlap_target_share", "overlap_min_rsrp_dbm",
+            "overshoot_factor", "overshoot_share")}
         get["overlap_servers"] = int(get["overlap_servers"])
         return cls(**get, noise_per_re_dbm=float(noise),
                    eirp_macro_dbm=float(budget.eirp_per_re_dbm(macro=True)),

@@ -50,10 +50,10 @@ LABELS: dict[str, dict[str, str]] = {
     "intro": {"en": "SS-RSRP and SS-SINR of the chosen outdoor sites (reuse 1, three 65° "
                     "sectors per macro site, interferers at {load} load, noise {noise} dBm per "
                     "resource element); overlap: share of the area with {n} or more cells "
-                    "within {win} dB of the best (target < 2 %).",
+                    "within {win} dB of the best (target < {target}).",
               "zh": "规划室外站的SS-RSRP与SS-SINR（同频组网，宏站三扇区65°，干扰小区负载{load}，"
                     "每资源单元噪声{noise} dBm）；重叠覆盖：{n}个及以上小区与最强小区相差{win} dB"
-                    "以内的面积占比（目标 < 2%）。"},
+                    "以内的面积占比（目标 < {target}）。"},
     "milestone": {"en": "milestone", "zh": "阶段"},
     "area": {"en": "area", "zh": "区域"},
     "points": {"en": "points", "zh": "需求点"},
@@ -87,6 +87,11 @@ _SERVER_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c56
 
 def _t(key: str, lang: str) -> str:
     return LABELS[key][check_lang(lang)]
+
+
+def sinr_enabled(assumptions: Any) -> bool:
+    """Whether the plan asks for the analysis (``sinr.analysis``, default on)."""
+    return assumptions["sinr.analysis"] == "on"
 
 
 def path_loss_model(plan: Plan) -> Any:
@@ -129,8 +134,16 @@ def plan_sinr(plan: Plan, year: int, model: Any | None = None) -> tuple[SinrResu
     return result, sel
 
 
-def _share(mask: np.ndarray) -> float:
-    return float(mask.mean()) if mask.size else float("nan")
+def _share(mask: np.ndarray) -> float | None:
+    return float(mask.mean()) if mask.size else None
+
+
+def _median(values: np.ndarray) -> float | None:
+    """Median in dB, None when empty or not finite (no server at most points)."""
+    if not values.size:
+        return None
+    value = float(np.median(values))
+    return value if np.isfinite(value) else None
 
 
 def _milestone_section(plan: Plan, year: int, settings: SinrSettings) -> dict[str, Any]:
@@ -148,7 +161,7 @@ def _milestone_section(plan: Plan, year: int, settings: SinrSettings) -> dict[st
                       "sinr_ge_0_share": _share(sinr >= SINR_FAIR_DB),
                       "sinr_ge_13_share": _share(sinr >= SINR_GOOD_DB),
                       "overlap_share": _share(overlap[at]),
-                      "median_sinr_db": float(np.median(sinr)) if sinr.size else None})
+                      "median_sinr_db": _median(sinr)})
     ids = plan.candidates["site_id"].to_numpy()
     over = res.sites[res.sites["overshooting"]]
     overshooting = [{"site_id": ids[sel[i]], "served_points": int(r.served_points),
@@ -160,8 +173,9 @@ def _milestone_section(plan: Plan, year: int, settings: SinrSettings) -> dict[st
             "sinr_ge_0_share": _share(res.sinr_db >= SINR_FAIR_DB),
             "sinr_ge_13_share": _share(res.sinr_db >= SINR_GOOD_DB),
             "overlap_share": _share(overlap),
-            "overlap_target_met": bool(_share(overlap) < 0.02) if overlap.size else None,
-            "median_sinr_db": float(np.median(res.sinr_db)) if res.sinr_db.size else None,
+            "overlap_target_met": (bool(overlap.mean() < settings.overlap_target_share)
+                                   if overlap.size else None),
+            "median_sinr_db": _median(res.sinr_db),
             "overshooting_sites": len(overshooting), "time_s": elapsed,
             "areas": areas, "overshooting": overshooting}
 
@@ -174,6 +188,7 @@ def sinr_section(plan: Plan) -> dict[str, Any]:
     section = {"load": settings.load, "noise_per_re_dbm": settings.noise_per_re_dbm,
                "overlap_servers": settings.overlap_servers,
                "overlap_window_db": settings.overlap_window_db,
+               "overlap_target_share": settings.overlap_target_share,
                "milestones": [_milestone_section(plan, m.milestone, settings)
                               for m in plan.milestones]}
     return section
@@ -198,7 +213,8 @@ def sinr_markdown(section: dict[str, Any], lang: str = "en") -> str:
     t = lambda k: _t(k, lang)  # noqa: E731
     lines = [f"## {t('title')}", "", t("intro").format(
         load=_pct(section["load"]), noise=_num(section["noise_per_re_dbm"]),
-        n=section["overlap_servers"], win=_num(section["overlap_window_db"], 0)), "",
+        n=section["overlap_servers"], win=_num(section["overlap_window_db"], 0),
+        target=_pct(section["overlap_target_share"])), "",
         t("post_check"), ""]
     head = [t("milestone"), t("points"), t("sinr0"), t("sinr13"), t("overlap"), t("median"),
             t("overshooting"), t("time")]
