@@ -10,18 +10,21 @@ fitted by ordinary least squares (:func:`numpy.linalg.lstsq`) as
     e = d_offset + d_slope * log10(d / 1 km) + d_clutter[class]
 
 and the tuned assumptions are the current ones plus the fitted changes
-(``tuning.offset_db``, ``tuning.distance_slope_db_per_dec``,
-``tuning.clutter_offset_db.<class>``). The class with the most points is
-the reference (its offset stays; the others are fitted relative to it,
-since a common offset and one offset per class are not separable). A
-slope needs distances spanning at least ``MIN_DECADES`` decades, and a
-class at least ``MIN_CLASS_POINTS`` points; otherwise it is kept and a note
-says why. Confidence intervals are 95 % Student-t intervals from the
-residual variance (``sigma^2 (X^T X)^-1``).
+(``pathloss.offset_db``, ``pathloss.distance_slope_db_per_dec`` and one
+offset per class). The class with the most points is the reference (its
+offset stays; the others are fitted relative to it, since a common offset
+and one offset per class are not separable). A slope needs distances
+spanning at least ``MIN_DECADES`` decades, and a class at least
+``MIN_CLASS_POINTS`` points; otherwise it is kept and a note says why.
+Confidence intervals are 95 % Student-t intervals from the residual
+variance (``sigma^2 (X^T X)^-1``).
 
-Without a clutter raster a point's clutter class is its ``clutter`` (or
-``environment``) column, else the environment of the target area it lies
-in, else ``rural``.
+A point's environment (the TR 38.901 scenario) is its ``environment``
+(or ``clutter``) column, else the environment of the target area it lies
+in, else ``rural``. Its class is the model's land-cover class where the
+model has a clutter raster (``clutter.offset_db.<class>``), else the
+environment (``pathloss.environment_offset_db.<environment>``), see
+:func:`siteplan.sinr.model_classes`.
 
 Examples
 --------
@@ -34,9 +37,12 @@ Examples
 ...          "clutter_offset_db": {"urban": 2.0}}
 >>> meas = synthetic_drive_test(sites, Assumptions(), truth, sigma_db=0.0,
 ...                             points_per_site=200, classes=("rural", "rural", "urban"), seed=1)
->>> fit = calibrate(meas, sites, Assumptions())
->>> {k: round(v, 3) for k, v in fit.tuned.items()}
-{'tuning.offset_db': 4.0, 'tuning.distance_slope_db_per_dec': -3.0, 'tuning.clutter_offset_db.urban': 2.0}
+>>> fit = calibrate(meas, sites, Assumptions(), model=FlatPathLoss.from_assumptions(Assumptions()))
+>>> for key, value in fit.tuned.items():
+...     print(key, round(value, 3))
+pathloss.offset_db 4.0
+pathloss.distance_slope_db_per_dec -3.0
+pathloss.environment_offset_db.urban 2.0
 """
 
 from __future__ import annotations
@@ -54,7 +60,14 @@ from scipy import stats
 from siteplan.coverage import mount_heights
 from siteplan.errors import InputError
 from siteplan.schema import MACRO_KINDS, normalise_environment, suggest
-from siteplan.sinr import SECTOR_OFFSETS_DEG, FlatPathLoss, SinrSettings
+from siteplan.sinr import (
+    SECTOR_OFFSETS_DEG,
+    FlatPathLoss,
+    SinrSettings,
+    load_model,
+    model_classes,
+    takes_macro,
+)
 from siteplan.sources.files import read_points_table
 from siteplan.sources.text import norm_header
 
@@ -62,14 +75,13 @@ from siteplan.sources.text import norm_header
 RSRP_NAMES = ("rsrp_dbm", "rsrp", "ss_rsrp", "ss-rsrp", "ssrsrp", "nr_rsrp", "电平", "场强")
 SITE_NAMES = ("site_id", "site", "siteid", "站址编号", "站点编号", "基站编号", "gnb", "gnb_id")
 PCI_NAMES = ("pci", "nr_pci", "物理小区标识")
-CLUTTER_NAMES = ("clutter", "clutter_class", "environment", "地物", "环境")
+ENVIRONMENT_NAMES = ("environment", "clutter", "clutter_class", "环境", "地物", "场景")
 #: 3GPP TS 38.133 SS-RSRP report range (dBm).
 RSRP_RANGE_DBM = (-156.0, -31.0)
 MIN_DECADES = 0.5
 MIN_CLASS_POINTS = 10
-KEY_OFFSET = "tuning.offset_db"
-KEY_SLOPE = "tuning.distance_slope_db_per_dec"
-KEY_CLUTTER = "tuning.clutter_offset_db."
+KEY_OFFSET = "pathloss.offset_db"
+KEY_SLOPE = "pathloss.distance_slope_db_per_dec"
 
 
 def _column(columns: list[str], names: tuple[str, ...]) -> str | None:
@@ -107,7 +119,7 @@ def read_measurements(path: str | Path, *, pci_map: str | Path | None = None,
     Returns
     -------
     geopandas.GeoDataFrame
-        ``site_id``, ``rsrp_dbm``, ``clutter`` (None when the file has none),
+        ``site_id``, ``rsrp_dbm``, ``environment`` (None when the file has none),
         ``line`` (the file's line or row number), WGS84 points.
 
     Raises
@@ -152,16 +164,16 @@ def read_measurements(path: str | Path, *, pci_map: str | Path | None = None,
                          f"{points[where_col].iloc[i]!r} names no site"
                          + (f" in {pci_map}" if site_col is None else "")
                          + f" ({int(missing.sum())} rows in all).")
-    clutter_col = _column(cols, CLUTTER_NAMES)
+    env_col = _column(cols, ENVIRONMENT_NAMES)
     return gpd.GeoDataFrame({
         "site_id": sites.astype(str).str.strip().to_numpy(), "rsrp_dbm": rsrp,
-        "clutter": points[clutter_col].to_numpy(object) if clutter_col else None,
+        "environment": points[env_col].to_numpy(object) if env_col else None,
         "line": lines}, geometry=points.geometry.to_numpy(), crs=points.crs)
 
 
-def clutter_classes(meas_m: gpd.GeoDataFrame, targets_m: gpd.GeoDataFrame | None,
-                    source: str = "measurements") -> np.ndarray:
-    """Clutter class per measurement: its own column, else the environment of
+def environments(meas_m: gpd.GeoDataFrame, targets_m: gpd.GeoDataFrame | None,
+                 source: str = "measurements") -> np.ndarray:
+    """Environment per measurement: its own column, else the environment of
     the target area it lies in, else ``rural`` (outside every area)."""
     n = len(meas_m)
     out = np.full(n, "rural", dtype=object)
@@ -170,15 +182,16 @@ def clutter_classes(meas_m: gpd.GeoDataFrame, targets_m: gpd.GeoDataFrame | None
                         targets_m[["environment", "geometry"]], how="left", predicate="within")
         first = hit[~hit.index.duplicated()]["environment"].reindex(range(n))
         out = np.where(first.notna(), first.to_numpy(object), out)
-    given = meas_m["clutter"].to_numpy(object) if "clutter" in meas_m else np.full(n, None)
+    given = (meas_m["environment"].to_numpy(object) if "environment" in meas_m
+             else np.full(n, None))
     for i, value in enumerate(given):
         if value is None or (isinstance(value, float) and np.isnan(value)):
             continue
         env = normalise_environment(value)
         if env is None:
             line = meas_m["line"].iloc[i] if "line" in meas_m else i + 1
-            raise InputError(f"{source}, line {line}, column 'clutter': {value!r} is not a "
-                             f"clutter class (dense_urban, urban, suburban, rural)"
+            raise InputError(f"{source}, line {line}, column 'environment': {value!r} is not "
+                             f"an environment (dense_urban, urban, suburban, rural)"
                              f"{suggest(value, ('dense_urban', 'urban', 'suburban', 'rural'))}.")
         out[i] = env
     return out.astype(str)
@@ -215,13 +228,13 @@ class Calibration:
 
 
 def predict_rsrp_dbm(meas_m: gpd.GeoDataFrame, sites_m: gpd.GeoDataFrame,
-                     assumptions: Mapping[str, Any], classes: np.ndarray,
-                     model: Any | None = None) -> tuple[np.ndarray, np.ndarray]:
+                     assumptions: Mapping[str, Any], env: np.ndarray,
+                     model: Any) -> tuple[np.ndarray, np.ndarray]:
     """Predicted RSRP (dBm) of each measurement from its site, and the distance (m).
 
-    One model call per site, vectorised over that site's measurements.
+    ``env`` is each point's environment; one model call per site, vectorised
+    over that site's measurements.
     """
-    model = model if model is not None else FlatPathLoss.from_assumptions(assumptions)
     settings = SinrSettings.from_assumptions(assumptions)
     index = pd.Index(sites_m["site_id"].astype(str))
     pos = index.get_indexer(meas_m["site_id"].astype(str))
@@ -232,10 +245,11 @@ def predict_rsrp_dbm(meas_m: gpd.GeoDataFrame, sites_m: gpd.GeoDataFrame,
     sxy = np.column_stack([sites_m.geometry.x, sites_m.geometry.y])
     pxy = np.column_stack([meas_m.geometry.x, meas_m.geometry.y])
     pred, dist = np.empty(len(meas_m)), np.hypot(*(pxy - sxy[pos]).T)
+    macro_kw = takes_macro(model)
     for s in np.unique(pos):
         at = np.flatnonzero(pos == s)
-        kw = {"macro": bool(macro[s])} if isinstance(model, FlatPathLoss) else {}
-        loss = model.path_loss_db(sxy[s], float(heights[s]), classes[at], pxy[at],
+        kw = {"macro": bool(macro[s])} if macro_kw else {}
+        loss = model.path_loss_db(sxy[s], float(heights[s]), env[at], pxy[at],
                                   settings.freq_ghz, settings.ue_height_m, **kw)
         if macro[s]:
             d = pxy[at] - sxy[s]
@@ -263,10 +277,12 @@ def _check_sites(meas: gpd.GeoDataFrame, sites_m: gpd.GeoDataFrame, source: str)
                          "rows in all). Measure sites of the plan's candidate list.")
 
 
-def _design(x: np.ndarray, classes: np.ndarray, notes: list[str]
+def _design(x: np.ndarray, classes: np.ndarray, prefix: str, notes: list[str]
             ) -> tuple[np.ndarray, list[str], str]:
     """Columns: offset, slope (if the distances span enough), one per
-    non-reference class with enough points."""
+    non-reference class with enough points and an assumption key."""
+    from siteplan.defaults import TABLE
+
     names, cols = [KEY_OFFSET], [np.ones(x.size)]
     span = float(x.max() - x.min()) if x.size else 0.0
     if span >= MIN_DECADES:
@@ -280,11 +296,14 @@ def _design(x: np.ndarray, classes: np.ndarray, notes: list[str]
     for value, count in zip(values, counts, strict=True):
         if value == reference:
             continue
+        if prefix + str(value) not in TABLE:
+            notes.append(f"class {value}: no offset key ({prefix}{value}); not fitted.")
+            continue
         if count < MIN_CLASS_POINTS:
             notes.append(f"clutter class {value}: {count} points (< {MIN_CLASS_POINTS}); its "
                          "offset is kept.")
             continue
-        names.append(KEY_CLUTTER + str(value))
+        names.append(prefix + str(value))
         cols.append((classes == value).astype(float))
     return np.column_stack(cols), names, reference
 
@@ -318,22 +337,27 @@ def calibrate(meas_m: gpd.GeoDataFrame, sites_m: gpd.GeoDataFrame,
     sites_m : geopandas.GeoDataFrame
         Sites (``site_id``, ``kind``, ``height_m``) in a metric CRS.
     assumptions : mapping
-        The current assumptions (the starting ``tuning.*`` values).
+        The current assumptions (the starting ``pathloss.*`` values).
     targets_m : geopandas.GeoDataFrame, optional
-        Target areas: the environment of a point without a clutter column.
+        Target areas: the environment of a point without an environment column.
     model : object, optional
-        A path-loss model (default: the flat TR 38.901 model).
+        A path-loss model (default: the plan's, :func:`siteplan.sinr.load_model`).
     """
     if meas_m.crs != sites_m.crs:
         raise InputError("calibrate: measurements and sites must share one metric CRS.")
     _check_sites(meas_m, sites_m, source)
-    classes = clutter_classes(meas_m, targets_m, source)
-    pred, dist = predict_rsrp_dbm(meas_m, sites_m, assumptions, classes, model)
+    env = environments(meas_m, targets_m, source)
+    pxy = np.column_stack([meas_m.geometry.x, meas_m.geometry.y])
+    if model is None:
+        model = load_model(assumptions, meas_m.crs, points_xy_m=np.vstack(
+            [pxy, np.column_stack([sites_m.geometry.x, sites_m.geometry.y])]))
+    classes, prefix = model_classes(model, env, pxy)
+    pred, dist = predict_rsrp_dbm(meas_m, sites_m, assumptions, env, model)
     measured = meas_m["rsrp_dbm"].to_numpy(float)
     err = pred - measured
     x = np.log10(np.maximum(dist, 10.0) / 1000.0)
     notes: list[str] = []
-    design, names, reference = _design(x, classes, notes)
+    design, names, reference = _design(x, classes, prefix, notes)
     n, p = design.shape
     if n < p + 2:
         raise InputError(f"{source}: {n} measurements cannot fit {p} parameters; give at least "
@@ -366,8 +390,8 @@ def synthetic_drive_test(sites_m: gpd.GeoDataFrame, assumptions: Mapping[str, An
     """Measurements made from known tuning parameters plus log-normal shadowing.
 
     Points lie at log-uniform distances (``distance_m``) in uniform
-    directions around each site; each gets a class from ``classes`` at
-    random; the RSRP is the model's prediction with ``truth``
+    directions around each site; each gets an environment from ``classes``
+    at random; the RSRP is the flat model's prediction with ``truth``
     (``offset_db``, ``distance_slope_db_per_dec``, ``clutter_offset_db``)
     minus a Gaussian (in dB) shadowing of ``sigma_db``.
     """
@@ -380,7 +404,7 @@ def synthetic_drive_test(sites_m: gpd.GeoDataFrame, assumptions: Mapping[str, An
                           sites_m.geometry.y.to_numpy()[site] + d * np.cos(angle)])
     cls = rng.choice(np.asarray(classes, dtype=object), n).astype(str)
     meas = gpd.GeoDataFrame({"site_id": sites_m["site_id"].astype(str).to_numpy()[site],
-                             "rsrp_dbm": np.zeros(n), "clutter": cls,
+                             "rsrp_dbm": np.zeros(n), "environment": cls,
                              "line": np.arange(2, n + 2)},
                             geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=sites_m.crs)
     model = FlatPathLoss.from_assumptions(assumptions)

@@ -310,8 +310,8 @@ TABLE.update(
     }
 )
 # --- best server / SINR analysis and model tuning (issue 27, siteplan/sinr.py, calibrate.py)
-#: Clutter classes of the flat model's tuning offsets: the demand environments.
-CLUTTER_CLASSES = _ENVS
+#: Classes of the per-environment path-loss offsets (no clutter raster): the environments.
+PATHLOSS_ENVIRONMENTS = _ENVS
 TABLE.update(
     {
         "sinr.analysis": Default(
@@ -355,18 +355,24 @@ TABLE.update(
         "sinr.overshoot_share": Default(
             0.05, "", "overshooting: share of a site's served points beyond it that flags "
             "the site", low=0.0, high=1.0),
-        "tuning.offset_db": Default(
-            0.0, "dB", "path-loss offset added to the model (siteplan calibrate writes it)",
-            low=-60, high=60),
-        "tuning.distance_slope_db_per_dec": Default(
-            0.0, "dB/decade", "added slope x log10(d / 1 km) (siteplan calibrate writes it)",
-            low=-40, high=40),
     }
 )
-for _c in CLUTTER_CLASSES:
-    TABLE[f"tuning.clutter_offset_db.{_c}"] = Default(
-        0.0, "dB", f"path-loss offset in {_c} clutter (siteplan calibrate writes it)",
-        low=-60, high=60)
+# The calibration terms of the path-loss model: the same rows as branch terrain's
+# (keep one copy when merging), plus per-environment offsets for a model without a
+# clutter raster (siteplan calibrate writes them; the flat model and SINR read them).
+TABLE.update(
+    {
+        "pathloss.offset_db": Default(
+            0.0, "dB", "calibration: added to every path loss (siteplan calibrate)", low=-60, high=60),
+        "pathloss.distance_slope_db_per_dec": Default(
+            0.0, "dB/decade", "calibration: slope x log10(d / 1 km) added to the path loss",
+            low=-60, high=60),
+    }
+)
+for _e in PATHLOSS_ENVIRONMENTS:
+    TABLE[f"pathloss.environment_offset_db.{_e}"] = Default(
+        0.0, "dB", f"calibration: path-loss offset for users in {_e} areas when there is no "
+        "clutter raster (siteplan calibrate)", low=-60, high=60)
 
 
 def _flatten(mapping: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -51,6 +51,7 @@ True
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,6 +77,8 @@ SINR_GOOD_DB = 13.0
 #: Sector azimuths of a three-sector macro site relative to its first sector.
 SECTOR_OFFSETS_DEG = (0.0, 120.0, 240.0)
 _MACRO_HEIGHT_M = 20.0  # flat adapter: a site this tall or taller is a macro site
+#: Key prefix of the per-environment calibration offsets (no clutter raster).
+ENVIRONMENT_OFFSET_KEY = "pathloss.environment_offset_db."
 
 
 @dataclass(frozen=True)
@@ -184,14 +187,14 @@ class FlatPathLoss:
 
     @classmethod
     def from_assumptions(cls, assumptions: Mapping[str, Any]) -> FlatPathLoss:
-        """The plan's flat model with the tuned terms of the ``tuning.*`` keys."""
-        from siteplan.defaults import CLUTTER_CLASSES
+        """The plan's flat model with its calibration terms (``pathloss.*``)."""
+        from siteplan.defaults import PATHLOSS_ENVIRONMENTS
 
         return cls(LinkBudget.from_assumptions(assumptions),
-                   float(assumptions["tuning.offset_db"]),
-                   float(assumptions["tuning.distance_slope_db_per_dec"]),
-                   {c: float(assumptions[f"tuning.clutter_offset_db.{c}"])
-                    for c in CLUTTER_CLASSES})
+                   float(assumptions["pathloss.offset_db"]),
+                   float(assumptions["pathloss.distance_slope_db_per_dec"]),
+                   {c: float(assumptions[f"{ENVIRONMENT_OFFSET_KEY}{c}"])
+                    for c in PATHLOSS_ENVIRONMENTS})
 
     def clutter_class(self, env: ArrayLike, pts_xy_m: ArrayLike) -> np.ndarray:
         """Clutter class per point: the environment (the flat model has no raster)."""
@@ -226,6 +229,44 @@ class FlatPathLoss:
         inv = np.unique(clutter, return_inverse=True)[1]
         return (base + self.offset_db + self.distance_slope_db_per_dec * np.log10(d_km)
                 + (extra[inv] if extra.size else 0.0))
+
+
+def load_model(assumptions: Mapping[str, Any], crs: Any = None,
+               points_xy_m: np.ndarray | None = None) -> Any:
+    """The plan's path-loss model: the terrain/clutter model of
+    :mod:`siteplan.terrain` where that package is installed (flat without a
+    DEM), else :class:`FlatPathLoss`; the same ``path_loss_db`` signature."""
+    try:
+        from siteplan.terrain import load_path_loss_model
+    except ImportError:
+        return FlatPathLoss.from_assumptions(assumptions)
+    return load_path_loss_model(assumptions, crs, points_xy_m=points_xy_m)
+
+
+def model_classes(model: Any, env: np.ndarray, pts_xy_m: np.ndarray) -> tuple[np.ndarray, str]:
+    """Calibration class per point and the key prefix of its offsets.
+
+    A model with a clutter raster (``model.clutter.nearest``) gives land-cover
+    classes (``clutter.offset_db.<class>``, points without data: ``no_data``);
+    otherwise the class is the point's environment
+    (``pathloss.environment_offset_db.<environment>``).
+
+    Examples
+    --------
+    >>> from siteplan.defaults import Assumptions
+    >>> model_classes(FlatPathLoss.from_assumptions(Assumptions()), np.array(["urban"]),
+    ...               np.zeros((1, 2)))[1]
+    'pathloss.environment_offset_db.'
+    """
+    grid = getattr(model, "clutter", None)
+    if grid is not None and hasattr(grid, "nearest"):
+        from siteplan.terrain.model import CLUTTER_NAMES
+
+        idx = np.asarray(grid.nearest(pts_xy_m[:, 0], pts_xy_m[:, 1]), dtype=np.int64)
+        names = np.array([*CLUTTER_NAMES, "no_data"], dtype=object)
+        return names[np.where(idx >= 0, idx, len(CLUTTER_NAMES))].astype(str), \
+            "clutter.offset_db."
+    return np.asarray(env).astype(str), ENVIRONMENT_OFFSET_KEY
 
 
 def _median_loss(budget: LinkBudget, scenario: str, d2d_m: np.ndarray, h_bs_m: float,
@@ -292,18 +333,25 @@ def _site_pairs(sites_xy: np.ndarray, pts_xy: np.ndarray, max_distance_m: float
             pairs["v"][order])
 
 
+def takes_macro(model: Any) -> bool:
+    """Whether ``model.path_loss_db`` takes the ``macro`` keyword (both
+    siteplan models do; the agreed interface does not require it)."""
+    return "macro" in inspect.signature(model.path_loss_db).parameters
+
+
 def _pair_loss(model: Any, sites_xy: np.ndarray, heights_m: np.ndarray, macro: np.ndarray,
                pts_xy: np.ndarray, env: np.ndarray, site: np.ndarray, point: np.ndarray,
                settings: SinrSettings) -> np.ndarray:
     """Median path loss of every pair, one model call per site (vectorised over points)."""
     loss = np.empty(site.size)
     bounds = np.searchsorted(site, np.arange(sites_xy.shape[0] + 1))
+    macro_kw = takes_macro(model)
     for s in range(sites_xy.shape[0]):
         a, b = bounds[s], bounds[s + 1]
         if a == b:
             continue
         pts = point[a:b]
-        kw = {"macro": bool(macro[s])} if isinstance(model, FlatPathLoss) else {}
+        kw = {"macro": bool(macro[s])} if macro_kw else {}
         loss[a:b] = model.path_loss_db(sites_xy[s], float(heights_m[s]), env[pts],
                                        pts_xy[pts], settings.freq_ghz,
                                        settings.ue_height_m, **kw)

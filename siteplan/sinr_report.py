@@ -35,10 +35,10 @@ from siteplan.schema import INDOOR_KINDS, MACRO_KINDS
 from siteplan.sinr import (
     SINR_FAIR_DB,
     SINR_GOOD_DB,
-    FlatPathLoss,
     SinrResult,
     SinrSettings,
     best_server_sinr,
+    load_model,
 )
 
 if TYPE_CHECKING:
@@ -95,10 +95,12 @@ def sinr_enabled(assumptions: Any) -> bool:
 
 
 def path_loss_model(plan: Plan) -> Any:
-    """The plan's propagation model: the problem's own (terrain) model when it
-    has one (``path_loss_model`` attribute), else the flat TR 38.901 model."""
-    model = getattr(plan.problem, "path_loss_model", None)
-    return model if model is not None else FlatPathLoss.from_assumptions(plan.assumptions)
+    """The plan's propagation model (:func:`siteplan.sinr.load_model`): the
+    terrain/clutter model when the plan has a DEM, else the flat TR 38.901 one."""
+    sites = plan.candidates.to_crs(plan.metric_crs)
+    xy = np.vstack([np.column_stack([plan.demand.geometry.x, plan.demand.geometry.y]),
+                    np.column_stack([sites.geometry.x, sites.geometry.y])])
+    return load_model(plan.assumptions, plan.metric_crs, points_xy_m=xy)
 
 
 def plan_sinr(plan: Plan, year: int, model: Any | None = None) -> tuple[SinrResult, np.ndarray]:

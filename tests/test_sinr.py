@@ -154,8 +154,8 @@ def test_settings_are_checked():
 
 def test_tuned_terms_add_to_the_flat_loss():
     m = FlatPathLoss.from_assumptions(A.override({
-        "tuning.offset_db": 2.0, "tuning.distance_slope_db_per_dec": 10.0,
-        "tuning.clutter_offset_db.rural": -4.0}))
+        "pathloss.offset_db": 2.0, "pathloss.distance_slope_db_per_dec": 10.0,
+        "pathloss.environment_offset_db.rural": -4.0}))
     base = M.path_loss_db((0, 0), 35.0, ["rural", "urban"], [[0, 2000], [0, 100]], 3.5,
                           macro=True)
     tuned = m.path_loss_db((0, 0), 35.0, ["rural", "urban"], [[0, 2000], [0, 100]], 3.5,
