@@ -199,36 +199,41 @@ class FlatPathLoss:
     def clutter_class(self, env: ArrayLike, pts_xy_m: ArrayLike) -> np.ndarray:
         """Clutter class per point: the environment (the flat model has no raster)."""
         n = np.asarray(pts_xy_m, float).reshape(-1, 2).shape[0]
-        return np.broadcast_to(np.asarray(env, dtype=object), (n,)).astype(str)
+        env = np.asarray(env)
+        return np.broadcast_to(env if env.dtype.kind == "U" else env.astype(str), (n,))
 
     def base_loss_db(self, site_xy_m: ArrayLike, site_height_m: float, env: ArrayLike,
                      pts_xy_m: ArrayLike, freq_ghz: float, ue_height_m: float = 1.5, *,
                      macro: bool | None = None) -> np.ndarray:
         """The untuned median loss (dB): TR 38.901 by each point's environment."""
+        return self._losses(site_xy_m, site_height_m, env, pts_xy_m, freq_ghz, ue_height_m,
+                            macro)[0]
+
+    def _losses(self, site_xy_m: ArrayLike, site_height_m: float, env: ArrayLike,
+                pts_xy_m: ArrayLike, freq_ghz: float, ue_height_m: float,
+                macro: bool | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Untuned loss, 2D distance, the classes present and each point's class index."""
         pts = np.asarray(pts_xy_m, float).reshape(-1, 2)
         d2d = np.hypot(*(pts - np.asarray(site_xy_m, float)).T)
-        envs = self.clutter_class(env, pts)
+        classes, inverse = np.unique(self.clutter_class(env, pts), return_inverse=True)
         macro = bool(site_height_m >= _MACRO_HEIGHT_M) if macro is None else bool(macro)
         out = np.empty(d2d.size)
-        for e in np.unique(envs):
-            at = envs == e
+        for k, e in enumerate(classes):
+            at = inverse.reshape(-1) == k
             out[at] = _median_loss(self.budget, scenario_for(str(e), macro=macro), d2d[at],
                                    float(site_height_m), freq_ghz, ue_height_m)
-        return out
+        return out, d2d, classes, inverse.reshape(-1)
 
     def path_loss_db(self, site_xy_m: ArrayLike, site_height_m: float, env: ArrayLike,
                      pts_xy_m: ArrayLike, freq_ghz: float, ue_height_m: float = 1.5, *,
                      macro: bool | None = None) -> np.ndarray:
         """Median loss (dB) from one site to each point, tuned terms included."""
-        pts = np.asarray(pts_xy_m, float).reshape(-1, 2)
-        base = self.base_loss_db(site_xy_m, site_height_m, env, pts, freq_ghz, ue_height_m,
-                                 macro=macro)
-        d_km = np.maximum(np.hypot(*(pts - np.asarray(site_xy_m, float)).T), 10.0) / 1000.0
-        clutter = self.clutter_class(env, pts)
-        extra = np.array([self.clutter_offset_db.get(c, 0.0) for c in np.unique(clutter)])
-        inv = np.unique(clutter, return_inverse=True)[1]
+        base, d2d, classes, inverse = self._losses(site_xy_m, site_height_m, env, pts_xy_m,
+                                                   freq_ghz, ue_height_m, macro)
+        extra = np.array([self.clutter_offset_db.get(str(c), 0.0) for c in classes])
+        d_km = np.maximum(d2d, 10.0) / 1000.0
         return (base + self.offset_db + self.distance_slope_db_per_dec * np.log10(d_km)
-                + (extra[inv] if extra.size else 0.0))
+                + (extra[inverse] if extra.size else 0.0))
 
 
 def load_model(assumptions: Mapping[str, Any], crs: Any = None,
@@ -421,8 +426,9 @@ def best_server_sinr(sites_xy_m: np.ndarray, heights_m: np.ndarray, macro: np.nd
     if n_sites == 0 or n_pts == 0:
         return _empty_result(n_pts, n_sites)
     site, point, dist = _site_pairs(sites_xy, pts_xy, settings.max_distance_m)
-    loss = _pair_loss(model, sites_xy, heights, macro, pts_xy, np.asarray(env), site, point,
-                      settings)
+    env = np.asarray(env)
+    loss = _pair_loss(model, sites_xy, heights, macro, pts_xy,
+                      env if env.dtype.kind == "U" else env.astype(str), site, point, settings)
     s, sector, p, rx = _cell_power(settings, sites_xy, heights, macro, az, pts_xy,
                                    np.asarray(indoor, bool), site, point, dist, loss)
     # strongest cell per point: sort by (point, -rx), first of each point
