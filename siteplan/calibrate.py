@@ -277,7 +277,7 @@ def _check_sites(meas: gpd.GeoDataFrame, sites_m: gpd.GeoDataFrame, source: str)
                          "rows in all). Measure sites of the plan's candidate list.")
 
 
-def _design(x: np.ndarray, classes: np.ndarray, prefix: str, notes: list[str]
+def _design(x: np.ndarray, classes: np.ndarray, prefix: str | None, notes: list[str]
             ) -> tuple[np.ndarray, list[str], str]:
     """Columns: offset, slope (if the distances span enough), one per
     non-reference class with enough points and an assumption key."""
@@ -293,6 +293,11 @@ def _design(x: np.ndarray, classes: np.ndarray, prefix: str, notes: list[str]
                      "is kept; measure nearer and farther from the sites to fit it.")
     values, counts = np.unique(classes, return_counts=True)
     reference = str(values[np.argmax(counts)])
+    if prefix is None:
+        notes.append("the plan's path-loss model applies no per-environment offset without a "
+                      "clutter raster: offsets per class are not fitted (errors per class are "
+                      "still reported).")
+        return np.column_stack(cols), names, reference
     for value, count in zip(values, counts, strict=True):
         if value == reference:
             continue

@@ -184,6 +184,8 @@ class FlatPathLoss:
     offset_db: float = 0.0
     distance_slope_db_per_dec: float = 0.0
     clutter_offset_db: dict[str, float] = field(default_factory=dict)
+    #: this model adds ``pathloss.environment_offset_db.<environment>`` (calibration fits them)
+    environment_offsets: bool = True
 
     @classmethod
     def from_assumptions(cls, assumptions: Mapping[str, Any]) -> FlatPathLoss:
@@ -248,13 +250,16 @@ def load_model(assumptions: Mapping[str, Any], crs: Any = None,
     return load_path_loss_model(assumptions, crs, points_xy_m=points_xy_m)
 
 
-def model_classes(model: Any, env: np.ndarray, pts_xy_m: np.ndarray) -> tuple[np.ndarray, str]:
+def model_classes(model: Any, env: np.ndarray, pts_xy_m: np.ndarray
+                  ) -> tuple[np.ndarray, str | None]:
     """Calibration class per point and the key prefix of its offsets.
 
     A model with a clutter raster (``model.clutter.nearest``) gives land-cover
     classes (``clutter.offset_db.<class>``, points without data: ``no_data``);
-    otherwise the class is the point's environment
-    (``pathloss.environment_offset_db.<environment>``).
+    otherwise the class is the point's environment, with the prefix
+    ``pathloss.environment_offset_db.`` when the model applies those offsets
+    (``model.environment_offsets``), else None (errors are still reported
+    per environment, but no class offset is fitted: the plan would not use it).
 
     Examples
     --------
@@ -271,7 +276,8 @@ def model_classes(model: Any, env: np.ndarray, pts_xy_m: np.ndarray) -> tuple[np
         names = np.array([*CLUTTER_NAMES, "no_data"], dtype=object)
         return names[np.where(idx >= 0, idx, len(CLUTTER_NAMES))].astype(str), \
             "clutter.offset_db."
-    return np.asarray(env).astype(str), ENVIRONMENT_OFFSET_KEY
+    prefix = ENVIRONMENT_OFFSET_KEY if getattr(model, "environment_offsets", False) else None
+    return np.asarray(env).astype(str), prefix
 
 
 def _median_loss(budget: LinkBudget, scenario: str, d2d_m: np.ndarray, h_bs_m: float,
