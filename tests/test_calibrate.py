@@ -179,3 +179,44 @@ def test_cli_error_writes_nothing(tmp_path):
     res = CliRunner().invoke(main, ["calibrate", str(path), "--config",
                                     str(sample_path("sample_county.toml")), "--out", str(out)])
     assert res.exit_code == 2 and "line 2, column 'environment'" in res.output
+
+
+class _NoEnvironmentOffsets:
+    """A model like the terrain model without a clutter raster: it adds no
+    per-environment offset, so calibration must not fit one."""
+
+    def __init__(self) -> None:
+        self.inner = FlatPathLoss.from_assumptions(A)
+
+    def path_loss_db(self, site_xy_m, site_height_m, env, pts_xy_m, freq_ghz, ue_height_m=1.5,
+                     *, macro=True):
+        return self.inner.path_loss_db(site_xy_m, site_height_m, env, pts_xy_m, freq_ghz,
+                                       ue_height_m, macro=macro)
+
+
+def test_class_offsets_are_fitted_only_when_the_model_applies_them():
+    sites = _sites()
+    meas = synthetic_drive_test(sites, A, TRUTH, sigma_db=2.0, points_per_site=100,
+                                classes=("rural", "urban"))
+    fit = calibrate(meas, sites, A, model=_NoEnvironmentOffsets())
+    assert list(fit.parameters["key"]) == ["pathloss.offset_db",
+                                           "pathloss.distance_slope_db_per_dec"]
+    assert any("not fitted" in n for n in fit.notes)
+    assert set(fit.errors["clutter"]) == {"all", "rural", "urban"}  # still reported per class
+
+
+def test_land_cover_classes_come_from_the_model_raster():
+    terrain = pytest.importorskip("siteplan.terrain")  # branch terrain's model (issue 27)
+    from siteplan.sinr import model_classes
+
+    class Raster:
+        def nearest(self, x, y):
+            return np.where(np.asarray(x) < 0, 0, -1)
+
+    class Model:
+        clutter = Raster()
+
+    classes, prefix = model_classes(Model(), np.array(["urban", "urban"]),
+                                    np.array([[-5.0, 0.0], [5.0, 0.0]]))
+    assert prefix == "clutter.offset_db."
+    assert classes.tolist() == [terrain.CLUTTER_NAMES[0], "no_data"]
