@@ -339,7 +339,7 @@ def _site_pairs(sites_xy: np.ndarray, pts_xy: np.ndarray, max_distance_m: float
     """(site, point, distance) of every pair within ``max_distance_m``, sorted by site."""
     pairs = cKDTree(sites_xy).sparse_distance_matrix(cKDTree(pts_xy), max_distance_m,
                                                      output_type="ndarray")
-    order = np.lexsort((pairs["j"], pairs["i"]))
+    order = np.argsort(pairs["i"], kind="stable")
     return (pairs["i"][order].astype(np.int64), pairs["j"][order].astype(np.int64),
             pairs["v"][order])
 
@@ -437,15 +437,16 @@ def best_server_sinr(sites_xy_m: np.ndarray, heights_m: np.ndarray, macro: np.nd
                       env if env.dtype.kind == "U" else env.astype(str), site, point, settings)
     s, sector, p, rx = _cell_power(settings, sites_xy, heights, macro, az, pts_xy,
                                    np.asarray(indoor, bool), site, point, dist, loss)
-    # strongest cell per point: sort by (point, -rx), first of each point
-    order = np.lexsort((-rx, p))
-    s, sector, p, rx = s[order], sector[order], p[order], rx[order]
-    first = np.flatnonzero(np.r_[True, p[1:] != p[:-1]])
-    has = p[first]
+    # strongest cell per point (ties: the first pair), without sorting the pairs
+    rsrp = np.full(n_pts, -np.inf)
+    np.maximum.at(rsrp, p, rx)
+    top = np.flatnonzero(rx == rsrp[p])
+    first = np.full(n_pts, rx.size, np.int64)
+    np.minimum.at(first, p[top], top)
+    has = np.flatnonzero(first < rx.size)
     best_site = np.full(n_pts, -1, np.int64)
     best_sector = np.zeros(n_pts, np.int64)
-    rsrp = np.full(n_pts, -np.inf)
-    best_site[has], best_sector[has], rsrp[has] = s[first], sector[first], rx[first]
+    best_site[has], best_sector[has] = s[first[has]], sector[first[has]]
     lin = 10.0 ** (rx / 10.0)
     total = np.bincount(p, weights=lin, minlength=n_pts)
     signal = np.where(np.isfinite(rsrp), 10.0 ** (rsrp / 10.0), 0.0)
