@@ -22,7 +22,6 @@ True
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -62,7 +61,6 @@ LABELS: dict[str, dict[str, str]] = {
     "overlap": {"en": "overlap", "zh": "重叠覆盖"},
     "median": {"en": "median SINR (dB)", "zh": "SINR中位数 (dB)"},
     "overshooting": {"en": "overshooting sites", "zh": "越区覆盖站"},
-    "time": {"en": "time (s)", "zh": "耗时 (秒)"},
     "per_area": {"en": "Per area, milestone {year}:", "zh": "{year}年各区域："},
     "over_title": {"en": "Overshooting sites, milestone {year}:", "zh": "{year}年越区覆盖站："},
     "site": {"en": "site", "zh": "站址"},
@@ -149,9 +147,7 @@ def _median(values: np.ndarray) -> float | None:
 
 
 def _milestone_section(plan: Plan, year: int, settings: SinrSettings) -> dict[str, Any]:
-    start = time.perf_counter()
     res, sel = plan_sinr(plan, year)
-    elapsed = time.perf_counter() - start
     m = plan.milestone(year)
     area_ids = plan.demand["area_id"].to_numpy()[m.active]
     overlap = res.servers_in_window >= settings.overlap_servers
@@ -178,14 +174,15 @@ def _milestone_section(plan: Plan, year: int, settings: SinrSettings) -> dict[st
             "overlap_target_met": (bool(overlap.mean() < settings.overlap_target_share)
                                    if overlap.size else None),
             "median_sinr_db": _median(res.sinr_db),
-            "overshooting_sites": len(overshooting), "time_s": elapsed,
+            "overshooting_sites": len(overshooting),
             "areas": areas, "overshooting": overshooting}
 
 
 def sinr_section(plan: Plan) -> dict[str, Any]:
     """The report section: per milestone the SINR shares, overlap and
-    overshooting sites, per area and for the whole plan (plain data; the
-    report renders it with :func:`sinr_markdown` in its language)."""
+    overshooting sites, per area and for the whole plan (plain data, no
+    timings: the same plan gives the same report; the report renders it
+    with :func:`sinr_markdown` in its language)."""
     settings = SinrSettings.from_assumptions(plan.assumptions)
     section = {"load": settings.load, "noise_per_re_dbm": settings.noise_per_re_dbm,
                "overlap_servers": settings.overlap_servers,
@@ -219,13 +216,12 @@ def sinr_markdown(section: dict[str, Any], lang: str = "en") -> str:
         target=_pct(section["overlap_target_share"])), "",
         t("post_check"), ""]
     head = [t("milestone"), t("points"), t("sinr0"), t("sinr13"), t("overlap"), t("median"),
-            t("overshooting"), t("time")]
+            t("overshooting")]
     lines += [_row(head), _row(["---"] * len(head))]
     for m in section["milestones"]:
         lines.append(_row([str(m["milestone"]), f"{m['points']:,}", _pct(m["sinr_ge_0_share"]),
                            _pct(m["sinr_ge_13_share"]), _pct(m["overlap_share"]),
-                           _num(m["median_sinr_db"]), str(m["overshooting_sites"]),
-                           _num(m["time_s"], 2)]))
+                           _num(m["median_sinr_db"]), str(m["overshooting_sites"])]))
     if not section["milestones"]:
         return "\n".join(lines)
     last = section["milestones"][-1]

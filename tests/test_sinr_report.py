@@ -52,7 +52,7 @@ def test_markdown_escapes_ids_and_handles_empty_values():
                "overlap_window_db": 5.0, "overlap_target_share": 0.02,
                "milestones": [{"milestone": 2025, "points": 2, "sinr_ge_0_share": 0.5,
                                "sinr_ge_13_share": None, "overlap_share": 0.0,
-                               "median_sinr_db": None, "overshooting_sites": 1, "time_s": 0.1,
+                               "median_sinr_db": None, "overshooting_sites": 1,
                                "areas": [{"area_id": "a|<b>", "points": 2,
                                           "sinr_ge_0_share": 0.5, "sinr_ge_13_share": None,
                                           "overlap_share": 0.0, "median_sinr_db": None}],
