@@ -220,3 +220,16 @@ def test_land_cover_classes_come_from_the_model_raster():
                                     np.array([[-5.0, 0.0], [5.0, 0.0]]))
     assert prefix == "clutter.offset_db."
     assert classes.tolist() == [terrain.CLUTTER_NAMES[0], "no_data"]
+
+
+def test_xlsx_measurements_with_chinese_headers(tmp_path):
+    _, frame = _write_drive_test(tmp_path, n_per_site=5)
+    path = tmp_path / "路测.xlsx"
+    frame.rename(columns={"lon": "经度", "lat": "纬度", "site_id": "站址编号",
+                          "rsrp_dbm": "RSRP(dBm)", "environment": "环境"}).to_excel(
+        path, index=False)
+    meas = read_measurements(path)
+    assert list(meas["site_id"]) == list(frame["site_id"])
+    np.testing.assert_allclose(meas["rsrp_dbm"], frame["rsrp_dbm"])
+    np.testing.assert_allclose(meas.geometry.x, frame["lon"], atol=1e-9)
+    assert list(meas["environment"]) == list(frame["environment"])
