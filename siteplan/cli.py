@@ -376,6 +376,9 @@ def candidates_command(sources: tuple[Path, ...], out: Path, crs: str | None,
 from siteplan.region.cli import plan_region_command  # noqa: E402  (issue 21: regional planning)
 
 main.add_command(plan_region_command)
+from siteplan.calibrate_cli import calibrate_command  # noqa: E402  (issue 27: model tuning)
+
+main.add_command(calibrate_command)
 
 if __name__ == "__main__":
     main()

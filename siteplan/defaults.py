@@ -323,6 +323,70 @@ TABLE.update(
             low=0, high=100),
     }
 )
+# --- best server / SINR analysis and model tuning (issue 27, siteplan/sinr.py, calibrate.py)
+#: Classes of the per-environment path-loss offsets (no clutter raster): the environments.
+PATHLOSS_ENVIRONMENTS = _ENVS
+TABLE.update(
+    {
+        "sinr.analysis": Default(
+            "on", "", "best-server / SINR analysis after the plan ('off' skips it)",
+            choices=("on", "off")),
+        "sinr.load": Default(
+            0.5, "", "share of resource elements the interfering cells transmit on "
+            "(network load, assumption)", low=0.0, high=1.0),
+        "sinr.horizontal_beamwidth_deg": Default(
+            65.0, "deg", "sector horizontal 3 dB beamwidth (TR 38.901 Table 7.3-1)",
+            low=10, high=360),
+        "sinr.max_attenuation_db": Default(
+            30.0, "dB", "sector front-to-back limit A_max (TR 38.901 Table 7.3-1)",
+            low=0, high=60),
+        "sinr.vertical_beamwidth_deg": Default(
+            10.0, "deg", "sector vertical 3 dB beamwidth of a macro panel (TR 36.814 "
+            "Table A.2.1.1-2)", low=2, high=90),
+        "sinr.vertical_sidelobe_db": Default(
+            20.0, "dB", "vertical side-lobe limit SLA_V (TR 36.814 Table A.2.1.1-2)",
+            low=0, high=60),
+        "sinr.macro_downtilt_deg": Default(
+            6.0, "deg", "macro sector downtilt (assumption; micro cells omni, untilted)",
+            low=-10, high=30),
+        "sinr.max_distance_m": Default(
+            5000.0, "m", "cells farther than this neither serve nor interfere (TR 38.901 "
+            "NLOS range)", low=100, high=5000),
+        "sinr.overlap_window_db": Default(
+            5.0, "dB", "overlap KPI: cells within this of the best server", low=0, high=30),
+        "sinr.overlap_servers": Default(
+            4.0, "cells", "overlap KPI: this many cells in the window is overlap (target: "
+            "< 2 % of the area)", low=2, high=20),
+        "sinr.overlap_target_share": Default(
+            0.02, "", "overlap KPI target: at most this share of the area in overlap "
+            "(planners' rule of thumb)", low=0.0, high=1.0),
+        "sinr.overlap_min_rsrp_dbm": Default(
+            -110.0, "dBm", "overlap KPI counts only cells above this (out-of-service level)",
+            low=-150, high=-40),
+        "sinr.overshoot_factor": Default(
+            1.5, "x", "overshooting: serving beyond this multiple of the first-tier "
+            "neighbour distance while a nearer site exists", low=0.1, high=10),
+        "sinr.overshoot_share": Default(
+            0.05, "", "overshooting: share of a site's served points beyond it that flags "
+            "the site", low=0.0, high=1.0),
+    }
+)
+# The calibration terms of the path-loss model: the same rows as branch terrain's
+# (keep one copy when merging), plus per-environment offsets for a model without a
+# clutter raster (siteplan calibrate writes them; the flat model and SINR read them).
+TABLE.update(
+    {
+        "pathloss.offset_db": Default(
+            0.0, "dB", "calibration: added to every path loss (siteplan calibrate)", low=-60, high=60),
+        "pathloss.distance_slope_db_per_dec": Default(
+            0.0, "dB/decade", "calibration: slope x log10(d / 1 km) added to the path loss",
+            low=-60, high=60),
+    }
+)
+for _e in PATHLOSS_ENVIRONMENTS:
+    TABLE[f"pathloss.environment_offset_db.{_e}"] = Default(
+        0.0, "dB", f"calibration: path-loss offset for users in {_e} areas when there is no "
+        "clutter raster (siteplan calibrate)", low=-60, high=60)
 
 # Terrain and clutter (issue 27, docs/terrain.md). Paths come from [inputs] dem / clutter.
 TABLE.update(

@@ -33,6 +33,7 @@ from siteplan.coverage import row_max
 from siteplan.i18n import check_lang, labels, term, tr
 from siteplan.landuse import normalise_class
 from siteplan.maplayers import MapPage, areas_spec, points_spec, resolve_tiles
+from siteplan.sinr_report import sinr_map_layers
 from siteplan.sources.coords import wgs84_to_gcj02
 
 if TYPE_CHECKING:  # the land-use check imports this module without the planner
@@ -350,6 +351,8 @@ def milestone_map(plan: Plan, year: int, *, lang: str = "en",
                                   styles=[{**base, "fillColor": "#e31a1c"},
                                           {**base, "fillColor": "#555555"}],
                                   show=False, interactive=False))
+    # issue 27: best server and SINR (only when the analysis ran for this plan)
+    layers += sinr_map_layers(plan, year, lang, lambda g: display_coords(g, tile_spec))
     return MapPage(title=f"{plan.name} — {year}", bounds=_bounds(plan, tile_spec),
                    layers=layers, legends=[_legend(plan, year, sorted(set(sites["kind"])),
                                                    lang, lab)],

@@ -97,10 +97,12 @@ def analyses(result: Plan, inputs: PlanInputs, cfg: PlanConfig, *, time_limit_s:
              compare_radius: bool = False, progress: Progress | None = None
              ) -> dict[str, Any]:
     """The report sections beyond the plan itself (capacity: coverage-only
-    comparison, per-area sizing, traffic sensitivity; site-count targets; and
-    the radius-table comparison on request)."""
+    comparison, per-area sizing, traffic sensitivity; best server and SINR
+    unless ``sinr.analysis = "off"``; site-count targets; and the
+    radius-table comparison on request)."""
     from siteplan.capacity_report import capacity_section
     from siteplan.report import radio_comparison
+    from siteplan.sinr_report import sinr_enabled, sinr_section
     from siteplan.sitecount import site_count_analysis
 
     say = progress or (lambda _t: None)
@@ -124,6 +126,10 @@ def analyses(result: Plan, inputs: PlanInputs, cfg: PlanConfig, *, time_limit_s:
         say("capacity: coverage-only comparison and traffic sensitivity")
         extra["capacity"] = capacity_section(result, time_limit_s=min(time_limit_s, 1.0),
                                              sensitivity_time_limit_s=1.0, seed=cfg.seed)
+    if sinr_enabled(result.assumptions):  # issue 27: opt out with sinr.analysis = "off"
+
+        say("best server and SINR of the plan")
+        extra["sinr"] = sinr_section(result)
     if result.site_targets:
         say("site-count targets: what each count buys")
         extra["site_targets"] = site_count_analysis(

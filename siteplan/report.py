@@ -21,6 +21,7 @@ import numpy as np
 from siteplan.i18n import COLUMNS, TEXT, check_lang, column, term, tr
 from siteplan.planner import Plan
 from siteplan.schema import KINDS
+from siteplan.sinr_report import sinr_markdown  # issue 27: best server / SINR section
 
 _MD_SPECIAL = "\\`*_{}[]()#+-!|~<>&"
 _MD_REPLACE = {c: "\\" + c for c in _MD_SPECIAL} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
@@ -304,9 +305,10 @@ def markdown_report(report: dict[str, Any], lang: str = "en") -> str:
         lines += _table(m["areas"], _titles(_AREA_COLUMNS, lang), lang=lang)
         lines.append("")
     own = {"radio_comparison": _radio_markdown, "landuse": _landuse_markdown,
-           "power": _power_markdown, "site_targets": _site_targets_markdown}
+           "power": _power_markdown, "site_targets": _site_targets_markdown,
+           "sinr": sinr_markdown}
     for key in ("radio_comparison", "landuse", "power", "site_targets", "relocation",
-                "capacity"):
+                "capacity", "sinr"):
         section = report.get(key)
         if not isinstance(section, dict):
             continue

@@ -229,6 +229,8 @@ def test_every_assumption_is_read_by_some_code(landuse_plan):
     site_power(p.sites(2022), p.assumptions)
     site_count_analysis(landuse_plan[0], time_limit_s=1)
     plan_report(landuse_plan[0])
+    from siteplan.sinr_report import sinr_enabled, sinr_section  # issue 27
+    sinr_enabled(p.assumptions) and sinr_section(p)
     # one zone of every class with a site of every land-use group inside
     classes = sorted({k.split(".")[2] for k in TABLE if k.startswith("landuse.rule.")})
     zones_m = gpd.GeoDataFrame(

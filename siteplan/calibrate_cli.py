@@ -1,0 +1,121 @@
+"""``siteplan calibrate MEASUREMENTS --config CONFIG --out FOLDER``.
+
+Reads the drive-test / MR points, the config's candidates (the measured
+sites) and target areas (the environment of points without a clutter
+column), fits the model (:func:`siteplan.calibrate.calibrate`) and writes,
+as one folder replaced as a whole:
+
+- ``calibration.md`` / ``calibration.json``: errors before and after (all
+  points and per clutter class), the parameters with 95 % confidence
+  intervals, notes;
+- ``tuned_assumptions.toml``: the ``[assumptions]`` table for ``plan``;
+- ``residuals.csv``: per measurement, measured and predicted RSRP.
+
+Examples
+--------
+>>> from click.testing import CliRunner
+>>> CliRunner().invoke(calibrate_command, ["--help"]).output.splitlines()[0]
+'Usage: calibrate [OPTIONS] MEASUREMENTS'
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from siteplan.calibrate import Calibration, calibrate, read_measurements, tuned_toml
+
+_PARAM_COLUMNS = ("key", "before", "change", "after", "std_error", "ci_low", "ci_high")
+_ERROR_COLUMNS = ("clutter", "points", "mean_before", "std_before", "rmse_before",
+                  "mean_after", "std_after", "rmse_after")
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return "–" if not math.isfinite(value) else f"{value:.2f}"
+    return str(value)
+
+
+def _md_table(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[str]:
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(_cell(row[c]) for c in columns) + " |"
+              for _, row in frame.iterrows()]
+    return lines
+
+
+def calibration_markdown(fit: Calibration, measurements: int) -> str:
+    """The calibration report (keys and clutter classes are the table's own names)."""
+    lines = ["# Propagation model calibration", "",
+             f"{measurements:,} measurements; error = predicted − measured RSRP (dB). "
+             f"Reference clutter class: {fit.reference_class} (its offset is kept; the "
+             "others are fitted relative to it).", "", "## Error before and after", ""]
+    lines += _md_table(fit.errors, _ERROR_COLUMNS)
+    lines += ["", "## Parameters (95 % confidence interval of the tuned value)", ""]
+    lines += _md_table(fit.parameters, _PARAM_COLUMNS)
+    if fit.notes:
+        lines += ["", "## Notes", ""] + [f"- {n}" for n in fit.notes]
+    lines += ["", "Paste `tuned_assumptions.toml` into the plan config's `[assumptions]`."]
+    return "\n".join(lines) + "\n"
+
+
+def run_calibration(measurements: Path, config: Path, out: Path, *, pci_map: Path | None = None,
+                    sheet: str | None = None, crs: str = "EPSG:4326",
+                    force: bool = False) -> list[Path]:
+    """Read, fit and write the calibration folder; returns the files written."""
+    from siteplan.config import load_config
+    from siteplan.io.atomic import check_writable_folder, output_folder
+    from siteplan.io.tables import write_csv
+    from siteplan.sources.inputs import load_inputs
+
+    check_writable_folder(Path(out).absolute(), kind="calibration", force=force)
+    cfg = load_config(config)
+    inputs = load_inputs(cfg)
+    meas = read_measurements(measurements, pci_map=pci_map, sheet=sheet, crs=crs)
+    metric = inputs.candidates.estimate_utm_crs()
+    fit = calibrate(meas.to_crs(metric), inputs.candidates.to_crs(metric), cfg.assumptions,
+                    targets_m=inputs.targets.to_crs(metric), source=str(measurements))
+    names = ["calibration.md", "calibration.json", "tuned_assumptions.toml", "residuals.csv"]
+    with output_folder(out, kind="calibration", force=force) as stage:
+        (stage / names[0]).write_text(calibration_markdown(fit, len(meas)), encoding="utf-8")
+        doc = {"measurements": len(meas), "reference_class": fit.reference_class,
+               "parameters": fit.parameters.to_dict("records"),
+               "errors": fit.errors.to_dict("records"), "tuned": fit.tuned,
+               "notes": fit.notes}
+        (stage / names[1]).write_text(json.dumps(doc, indent=1, ensure_ascii=False,
+                                                 allow_nan=False, default=_plain),
+                                      encoding="utf-8")
+        (stage / names[2]).write_text(tuned_toml(fit), encoding="utf-8")
+        write_csv(fit.points.assign(line=meas["line"].to_numpy()), stage / names[3])
+    return [Path(out) / n for n in names]
+
+
+def _plain(value: Any) -> Any:
+    return None if isinstance(value, float) and not math.isfinite(value) else str(value)
+
+
+@click.command("calibrate")
+@click.argument("measurements", type=click.Path(path_type=Path))
+@click.option("--config", "config", required=True, type=click.Path(path_type=Path),
+              help="The plan config: its candidates are the measured sites, its "
+              "[assumptions] the starting model.")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="Output folder (replaced as a whole).")
+@click.option("--pci-map", type=click.Path(path_type=Path), default=None,
+              help="CSV/XLSX with pci and site_id, when the measurements name cells by PCI.")
+@click.option("--sheet", default=None, help="Excel sheet of the measurements (the first).")
+@click.option("--crs", default="EPSG:4326", show_default=True,
+              help="Coordinates of the measurements: an EPSG code, gcj02 or bd09.")
+@click.option("--force", is_flag=True, help="Replace an --out folder siteplan did not write.")
+def calibrate_command(measurements: Path, config: Path, out: Path, pci_map: Path | None,
+                      sheet: str | None, crs: str, force: bool) -> None:
+    """Tune the propagation model to drive-test or MR points (MEASUREMENTS:
+    CSV/XLSX with lon, lat, site_id or pci, rsrp_dbm; optional clutter) by
+    least squares, and write the tuned [assumptions] for plan."""
+    for path in run_calibration(measurements, config, out, pci_map=pci_map, sheet=sheet,
+                                crs=crs, force=force):
+        click.echo(f"wrote {path}", err=True)
