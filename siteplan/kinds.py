@@ -4,7 +4,7 @@ Each kind states whether it carries a macro or a pole-mounted micro site,
 whether it reuses a structure that stands (sharing) or is a new build, which
 land-use group judges it, its default cost, mount height and coverage radii,
 its map colour, its power profile, its Chinese name and every other name it
-goes by, and whether (and under which id prefix) new sites of it are proposed.
+goes by, its id prefix, and whether new sites of it are proposed.
 Every other table (``schema.KINDS``, the defaults table, policy, land use,
 power, maps) is derived from :data:`REGISTRY`.
 
@@ -59,10 +59,13 @@ class SiteKind:
     indoor : bool
         An indoor distribution system (室分): serves only the indoor demand
         of its building, radiates nothing outdoors.
-    proposal_prefix : str
-        Id prefix of sites of this kind that :mod:`siteplan.proposals`
-        proposes (empty: never proposed). One proposed kind per
-        :attr:`power_profile` (:data:`PROPOSAL_KINDS`).
+    id_prefix : str
+        Short code in site ids: sample data (``T0001``) and proposals
+        (``PR-GF-<x>-<y>``).
+    proposed : bool
+        :mod:`siteplan.proposals` proposes new sites of this kind where
+        nothing listed serves; one such kind per :attr:`power_profile`
+        (:data:`PROPOSAL_KINDS`).
     """
 
     name: str
@@ -77,7 +80,8 @@ class SiteKind:
     public_area: bool
     aliases: tuple[str, ...] = ()
     indoor: bool = False
-    proposal_prefix: str = ""
+    id_prefix: str = ""
+    proposed: bool = False
 
     @property
     def power_profile(self) -> str:
@@ -96,40 +100,41 @@ _POWER_POLE_R = {"dense_urban": 120.0, "urban": 160.0, "suburban": 260.0, "rural
 REGISTRY: tuple[SiteKind, ...] = (
     SiteKind("existing_site", "存量站址", True, False, "existing", 15000, 35, _MACRO_R,
              "#1b9e77", False, ("existing site", "existing", "基站", "存量站", "存量站址",
-                                "运营商站址", "现网站址")),
+                                "运营商站址", "现网站址"), id_prefix="ES"),
     SiteKind("tower", "铁塔", True, False, "existing", 20000, 40, _MACRO_R, "#117733", False,
              ("existing tower", "lattice tower", "communication tower", "mast", "塔", "铁塔",
-              "通信塔", "通信铁塔", "存量铁塔")),
+              "通信塔", "通信铁塔", "存量铁塔"), id_prefix="T"),
     SiteKind("rooftop", "楼顶", True, False, "existing", 40000, 25, _BUILDING_R, "#88ccee",
-             False, ("roof", "rooftop site", "楼顶", "屋顶", "楼宇", "楼面", "楼面站")),
+             False, ("roof", "rooftop site", "楼顶", "屋顶", "楼宇", "楼面", "楼面站"), id_prefix="RT"),
     SiteKind("streetlight", "路灯杆", False, False, "existing", 30000, 9, _MICRO_R, "#ddcc77",
              True, ("street light", "street lamp", "streetlamp", "lamp post", "路灯", "路灯杆",
-                    "灯杆")),
+                    "灯杆"), id_prefix="SL"),
     SiteKind("monitoring_pole", "监控杆", False, False, "existing", 30000, 7, _SHORT_POLE_R,
              "#cc6677", True, ("monitoring pole", "surveillance pole", "cctv pole",
-                               "camera pole", "监控杆", "监控", "视频监控杆", "治安监控杆")),
+                               "camera pole", "监控杆", "监控", "视频监控杆", "治安监控杆"), id_prefix="MP"),
     SiteKind("power_pole", "电力杆", False, False, "existing", 35000, 12, _POWER_POLE_R,
              "#882255", True, ("power pole", "utility pole", "electricity pole", "电力杆", "电杆",
-                               "电线杆", "电力塔")),
+                               "电线杆", "电力塔"), id_prefix="PP"),
     SiteKind("traffic_pole", "交通杆", False, False, "existing", 30000, 7, _SHORT_POLE_R,
              "#aa4499", True, ("traffic pole", "traffic signal pole", "traffic light pole",
                                "traffic sign pole", "交通杆", "信号灯杆", "交通信号杆",
-                               "交通标志杆", "标志杆")),
+                               "交通标志杆", "标志杆"), id_prefix="TP"),
     SiteKind("public_building", "公共建筑", True, False, "existing", 35000, 20, _BUILDING_R,
              "#332288", False, ("public building", "government building", "公共建筑",
-                                "公共楼宇", "政府楼宇", "机关", "学校", "医院", "场馆")),
+                                "公共楼宇", "政府楼宇", "机关", "学校", "医院", "场馆"), id_prefix="PB"),
     SiteKind("smart_pole", "智慧杆", False, True, "new_pole", 120000, 12, _MICRO_R, "#e66100",
              True, ("smart pole", "new pole", "multi-function pole", "智慧杆", "多功能杆",
-                    "综合杆", "智慧灯杆", "新建杆"), proposal_prefix="PR-SP"),
+                    "综合杆", "智慧灯杆", "新建杆"), id_prefix="SP", proposed=True),
     SiteKind("greenfield", "新建铁塔", True, True, "new_tower", 400000, 40, _MACRO_R, "#d7191c",
              True, ("greenfield tower", "greenfield site", "green field", "new tower",
                     "new build", "new site", "新建", "新建铁塔", "新建塔", "新建站", "新建站址",
-                    "地面塔", "落地塔"), proposal_prefix="PR-GF"),
+                    "地面塔", "落地塔"), id_prefix="GF", proposed=True),
     # an indoor distribution system in a building that stands: no new structure, no land;
     # cost and radius (the building or complex it serves) are assumptions
     SiteKind("indoor_das", "室分", False, False, "existing", 200000, 3, _INDOOR_R, "#6a3d9a",
              False, ("indoor das", "das", "indoor distribution system", "indoor system",
-                     "室分", "室内分布", "室内分布系统"), indoor=True, proposal_prefix="PR-DAS"),
+                     "室分", "室内分布", "室内分布系统"),
+             indoor=True, id_prefix="DAS", proposed=True),
 )
 
 KIND_INFO: dict[str, SiteKind] = {k.name: k for k in REGISTRY}
@@ -198,4 +203,4 @@ def kinds_where(**facts: object) -> frozenset[str]:
 
 #: The kind :mod:`siteplan.proposals` proposes (and relocation builds) for each
 #: power profile: ``{"macro": "greenfield", "micro": "smart_pole", "indoor": "indoor_das"}``.
-PROPOSAL_KINDS: dict[str, str] = {k.power_profile: k.name for k in REGISTRY if k.proposal_prefix}
+PROPOSAL_KINDS: dict[str, str] = {k.power_profile: k.name for k in REGISTRY if k.proposed}

@@ -60,7 +60,7 @@ POLE_ENVIRONMENTS = ("dense_urban", "urban", "suburban")
 #: The kinds proposed (from the kind registry): a tower, a smart pole, an indoor system.
 TOWER, POLE, INDOOR = PROPOSAL_KINDS["macro"], PROPOSAL_KINDS["micro"], PROPOSAL_KINDS["indoor"]
 #: Id prefix per proposed kind (derived from the registry; ``region.partition`` reads it).
-PREFIX: dict[str, str] = {k: KIND_INFO[k].proposal_prefix for k in PROPOSAL_KINDS.values()}
+PREFIX: dict[str, str] = {k: f"PR-{KIND_INFO[k].id_prefix}" for k in PROPOSAL_KINDS.values()}
 
 
 def check_mode(assumptions: Mapping[str, Any]) -> str:

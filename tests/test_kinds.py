@@ -53,7 +53,8 @@ def test_power_load_follows_the_kind_power_profile():
 
 def test_proposed_kinds_and_id_prefixes_come_from_the_registry():
     assert PROPOSAL_KINDS == {"macro": "greenfield", "micro": "smart_pole", "indoor": "indoor_das"}
-    assert proposals.PREFIX == {k: KIND_INFO[k].proposal_prefix for k in PROPOSAL_KINDS.values()}
+    assert proposals.PREFIX == {"greenfield": "PR-GF", "smart_pole": "PR-SP", "indoor_das": "PR-DAS"}
+    assert {k.name for k in REGISTRY if k.proposed} == set(PROPOSAL_KINDS.values())
     assert all(KIND_INFO[k].power_profile == p for p, k in PROPOSAL_KINDS.items())
 
 

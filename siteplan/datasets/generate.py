@@ -19,6 +19,8 @@ from shapely import affinity
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, Polygon, box
 from shapely.ops import unary_union
 
+from siteplan.kinds import KIND_INFO
+
 SEED = 20200101
 METRIC_CRS = "EPSG:32650"  # UTM 50N
 CENTRE_E, CENTRE_N = 752_000.0, 2_874_000.0  # near lon 119.52, lat 25.96 (synthetic place)
@@ -37,9 +39,11 @@ def _along(line: LineString, spacing: float, offset: float = 0.0) -> list[Point]
     return [line.interpolate(spacing * (i + 0.5)) for i in range(n)]
 
 
-def _add(rows: list[dict], prefix: str, kind: str, pts: list[Point], **attrs: object) -> None:
-    """Append one candidate row per point: id ``<prefix><n>`` numbered per kind,
-    attributes called when callable (one random draw per point and attribute)."""
+def _add(rows: list[dict], kind: str, pts: list[Point], **attrs: object) -> None:
+    """Append one candidate row per point: id ``<id_prefix><n>`` numbered per kind
+    (the prefix from the kind registry), attributes called when callable (one random
+    draw per point and attribute)."""
+    prefix = KIND_INFO[kind].id_prefix
     for p in pts:
         i = sum(1 for r in rows if r["kind"] == kind) + 1
         row = {"site_id": f"{prefix}{i:04d}", "kind": kind, "geometry": p}
@@ -133,14 +137,14 @@ class _County:
                   + [p for t, r in zip(self.towns, self.town_radius, strict=True)
                      for p in self._scatter(8, t.buffer(r * 1.3), no_go)]
                   + self._scatter(170, self.boundary.difference(urban_union), no_go))
-        _add(rows, "T", "tower", towers, owner="China Tower",
+        _add(rows, "tower", towers, owner="China Tower",
              height_m=lambda: float(rng.integers(30, 46)), open_access=True,
              power_supply=self._supply(0.7, 0.25))
         operator_sites = self._scatter(40, self.urban, no_go) + self._scatter(20, self.boundary, no_go)
-        _add(rows, "ES", "existing_site", operator_sites, owner=lambda: str(rng.choice(OPERATORS)),
+        _add(rows, "existing_site", operator_sites, owner=lambda: str(rng.choice(OPERATORS)),
              height_m=lambda: float(rng.integers(20, 36)), open_access=True,
              power_supply=self._supply(0.6, 0.35))
-        _add(rows, "RT", "rooftop", self._scatter(45, self.urban, no_go), owner="Property owner",
+        _add(rows, "rooftop", self._scatter(45, self.urban, no_go), owner="Property owner",
              height_m=lambda: float(rng.integers(22, 50)), open_access=False,
              power_supply=self._supply(0.3, 0.6))
 
@@ -150,22 +154,22 @@ class _County:
         urban_roads = roads[roads["road_class"] == "urban"].geometry
         trunk_roads = roads[roads["road_class"] == "trunk"].geometry
         lights = [p for line in urban_roads for p in _along(line, 60.0, 8.0)]
-        _add(rows, "SL", "streetlight", lights, owner="County Urban Management Bureau",
+        _add(rows, "streetlight", lights, owner="County Urban Management Bureau",
              height_m=lambda: float(rng.choice([8.0, 10.0, 12.0])),
              open_access=lambda: bool(rng.random() < 0.85), power_supply="direct")
         junctions = _junctions(urban_roads)
         pick = rng.random(len(junctions))
-        _add(rows, "MP", "monitoring_pole",
+        _add(rows, "monitoring_pole",
              [p for p, u in zip(junctions, pick, strict=True) if u < 0.35],
              owner="County Public Security Bureau",
              height_m=lambda: float(rng.choice([6.0, 7.0, 8.0])),
              open_access=lambda: bool(rng.random() < 0.7), power_supply="direct")
-        _add(rows, "TP", "traffic_pole",
+        _add(rows, "traffic_pole",
              [p for p, u in zip(junctions, pick, strict=True) if 0.35 <= u < 0.6],
              owner="County Traffic Police", height_m=7.0,
              open_access=lambda: bool(rng.random() < 0.7), power_supply="direct")
         poles = [p for line in trunk_roads for p in _along(line, 120.0, 30.0)]
-        _add(rows, "PP", "power_pole", poles, owner="State Grid County Power Supply Co.",
+        _add(rows, "power_pole", poles, owner="State Grid County Power Supply Co.",
              height_m=lambda: float(rng.choice([10.0, 12.0, 15.0])),
              open_access=lambda: bool(rng.random() < 0.6), power_supply="direct")
 
@@ -180,7 +184,7 @@ class _County:
         buildings.append(Point(c[0] + 1500.0, c[1] - 1200.0))
         names.append("County Stadium 体育场")
         name_iter = iter(names)
-        _add(rows, "PB", "public_building", buildings,
+        _add(rows, "public_building", buildings,
              owner="County Government Offices Administration",
              name=lambda: next(name_iter), height_m=lambda: float(rng.integers(15, 31)),
              open_access=True, power_supply="direct")
@@ -190,14 +194,14 @@ class _County:
         rng, c = self.rng, self.c
         urban_roads = roads[roads["road_class"] == "urban"].geometry
         arterials = [line for line in urban_roads if line.length > 3000]
-        _add(rows, "SP", "smart_pole", [p for line in arterials for p in _along(line, 300.0, 8.0)],
+        _add(rows, "smart_pole", [p for line in arterials for p in _along(line, 300.0, 8.0)],
              owner="China Tower", height_m=12.0, open_access=True, power_supply="direct")
         gx = np.arange(-HALF_SIDE_M * 1.2, HALF_SIDE_M * 1.2, 1500.0)
         grid = [Point(c[0] + x + rng.uniform(-200, 200), c[1] + y + rng.uniform(-200, 200))
                 for x in gx for y in gx]
         forbidden = unary_union([self.reservoir, self.mountain.buffer(-1200.0)])
         grid = [p for p in grid if self.boundary.contains(p) and not forbidden.contains(p)]
-        _add(rows, "GF", "greenfield", grid, owner="China Tower (new)", height_m=40.0,
+        _add(rows, "greenfield", grid, owner="China Tower (new)", height_m=40.0,
              open_access=True, power_supply="direct")
 
     def candidates(self, roads: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
