@@ -352,7 +352,7 @@ class Assumptions(Mapping[str, Any]):
                 hint = f" Did you mean {', '.join(close)}?" if close else ""
                 raise ConfigError(
                     f"assumptions: unknown key {key!r}.{hint} "
-                    "See the assumptions table in README.md for every key."
+                    "See docs/assumptions.md for every key."
                 )
             value = TABLE[key].check(key, value)
             values[key] = value
@@ -437,23 +437,36 @@ def allowed(default: Default) -> str:
 
 
 def markdown_table() -> str:
-    """The defaults as Markdown rows (used to keep README.md's table true)."""
+    """The defaults as Markdown rows (``docs/assumptions.md``'s table; a test keeps it true).
+
+    Examples
+    --------
+    >>> markdown_table().splitlines()[2].startswith("| `demand.spacing_m` | 100.0 | m |")
+    True
+    """
     head = "| key | default | unit | allowed | note |\n|---|---|---|---|---|\n"
     return head + "\n".join(
         f"| `{r['key']}` | {r['value']} | {r['unit']} | {allowed(TABLE[r['key']])} | {r['note']} |"
         for r in Assumptions().table())
 
 
-def update_readme(path: str = "README.md") -> None:
-    """Rewrite the assumptions table of README.md from :data:`TABLE`."""
+#: The page whose table :func:`update_docs` rewrites, and the heading above the table.
+DOCS_PAGE = "docs/assumptions.md"
+DOCS_HEADING = "## The defaults table"
+
+
+def update_docs(path: str = DOCS_PAGE) -> None:
+    """Rewrite the defaults table of ``docs/assumptions.md`` from :data:`TABLE`
+    (``python -m siteplan.defaults`` from the repository root)."""
     from pathlib import Path
 
-    readme = Path(path)
-    text = readme.read_text(encoding="utf-8")
-    start = text.index("\n| ", text.index("## Assumptions (the defaults table)")) + 1
-    end = text.index("\n\n", start)
-    readme.write_text(text[:start] + markdown_table() + text[end:], encoding="utf-8")
+    page = Path(path)
+    text = page.read_text(encoding="utf-8")
+    start = text.index("\n| ", text.index(DOCS_HEADING)) + 1
+    end = text.find("\n\n", start)
+    end = len(text) - 1 if end < 0 else end
+    page.write_text(text[:start] + markdown_table() + text[end:], encoding="utf-8")
 
 
 if __name__ == "__main__":
-    update_readme()
+    update_docs()

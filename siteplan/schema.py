@@ -241,7 +241,7 @@ def _require(frame: pd.DataFrame, source: str, columns: tuple[str, ...]) -> None
         raise InputError(
             f"{source}: missing column(s) {', '.join(map(repr, missing))}; the layer has "
             f"{', '.join(map(repr, [c for c in frame.columns if c != 'geometry']))}. "
-            "Rename your columns to the canonical names in README.md (Chinese headers such "
+            "Rename your columns to the canonical names in docs/inputs.md (Chinese headers such "
             "as 站址编码/站址类型 or 区域类型/无线环境/建设年度 are recognised), or in the config "
             "name one with columns = {" + f"{missing[0]} = \"your column\"" + "} or give one "
             "value for every row with defaults = {" + f"{missing[0]} = ..." + "}."

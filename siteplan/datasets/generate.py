@@ -370,7 +370,7 @@ context = ["roads.gpkg", "boundary.gpkg"]
 method = "auto"
 time_limit_s = 5
 
-# any key of the assumptions table (README) can be overridden here
+# any key of the assumptions table (docs/assumptions.md) can be overridden here
 [assumptions]
 "demand.spacing_m" = 100
 """
