@@ -1,4 +1,5 @@
-"""One source per fact: every kind word, profile, prefix and colour comes from the registry."""
+"""One source per fact: kind words, profiles, prefixes and colours from the registry; one
+validator per assumption key."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 from siteplan import colours, kinds, planner, power, project, proposals, schema
 from siteplan.defaults import Assumptions
-from siteplan.errors import InputError
+from siteplan.errors import ConfigError, InputError
 from siteplan.kinds import KIND_INFO, KINDS, PROPOSAL_KINDS, REGISTRY, find_kind
 from siteplan.schema import KIND_NAMES, normalise_kind
 from siteplan.sources.openlist import KIND_WORDS
@@ -73,3 +74,17 @@ def _code_strings(module) -> set[str]:
 @pytest.mark.parametrize("module", [proposals, power, planner, project, schema, colours])
 def test_no_kind_names_spelled_outside_the_registry(module):
     assert not (_code_strings(module) & set(KINDS)), module.__name__
+
+
+def test_assumptions_and_the_land_use_reader_accept_the_same_rule_names():
+    from siteplan.defaults import RULE_NAMES, check_value
+    from siteplan.landuse import check_rules
+
+    key = "landuse.rule.forest.new_tower"
+    for rule, names in RULE_NAMES.items():
+        for name in (rule, rule.upper(), *names):
+            # 禁止 was accepted by landuse.check_rules and refused by Assumptions
+            assert Assumptions({key: name})[key] == check_value(key, name) == rule
+            assert check_rules({key: name})[key] == rule
+    with pytest.raises(ConfigError, match=r"Did you mean 'forbidden'"):
+        check_value(key, "forbiden")
