@@ -40,6 +40,11 @@ def test_readme_is_a_front_door():
         assert f"]({page})" in text, page
     assert "siteplan/datasets/template_county.toml" in text
     assert 'class_column = "DLMC"' in text and 'crs = "gcj02"' in text
+    # the README's excerpt of the template is the template's
+    excerpt = re.search(r"```toml\n(.*?)```", text, re.S).group(1)
+    template = TEMPLATE.read_text(encoding="utf-8")
+    tables = re.findall(r"\{[^{}]*\}", excerpt)
+    assert len(tables) == 6 and all(t in template for t in tables), tables
 
 
 def test_assumptions_page_is_the_generated_table():
