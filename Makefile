@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean data
+.PHONY: demo test lint bench clean data docs
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check siteplan tests benchmarks
+
+# rewrite docs/assumptions.md's defaults table from siteplan/defaults.py (a test checks it)
+docs: $(STAMP)
+	$(PY) -m siteplan.defaults
 
 data: $(STAMP)
 	$(PY) -m siteplan.datasets.generate data/sample_county

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from siteplan.errors import ConfigError
-from siteplan.kinds import KIND_INFO, KINDS
+from siteplan.kinds import KIND_INFO, KINDS, value_key
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,9 @@ class Default:
         Allowed closed range for a number (it must also be finite).
     choices : tuple, optional
         Allowed values (text matched case-insensitively).
+    aliases : mapping, optional
+        Other names of the choices (``{"禁止": "forbidden"}``), matched
+        like the choices.
     """
 
     value: float | str | bool
@@ -51,6 +54,7 @@ class Default:
     low: float | None = None
     high: float | None = None
     choices: tuple[Any, ...] | None = None
+    aliases: Mapping[str, str] | None = None
 
     def check(self, key: str, value: Any) -> Any:
         """Return ``value`` in canonical form, or raise :class:`ConfigError`
@@ -68,13 +72,15 @@ class Default:
             if not isinstance(value, str):
                 raise ConfigError(f"assumptions: {key!r} must be text, got {value!r}.")
             if self.choices is not None:
-                folded = {c.lower(): c for c in self.choices}
-                if value.strip().lower() not in folded:
-                    close = difflib.get_close_matches(value.strip().lower(), folded, n=1)
+                folded = {value_key(c): c for c in self.choices}
+                folded.update({value_key(a): c for a, c in (self.aliases or {}).items()})
+                if value_key(value) not in folded:
+                    close = difflib.get_close_matches(value_key(value), folded, n=1)
                     hint = f" Did you mean {folded[close[0]]!r}?" if close else ""
+                    names = f" ({'/'.join(self.aliases)})" if self.aliases else ""
                     raise ConfigError(f"assumptions: {key!r} = {value!r} is not one of "
-                                      f"{', '.join(map(repr, self.choices))}.{hint}")
-                value = folded[value.strip().lower()]
+                                      f"{', '.join(map(repr, self.choices))}{names}.{hint}")
+                value = folded[value_key(value)]
             return value
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(f"assumptions: {key!r} must be a number, got {value!r}.")
@@ -97,6 +103,12 @@ _KINDS = KINDS
 _ENVS = ("dense_urban", "urban", "suburban", "rural")
 _BANDS = {"n78": (100.0, 30.0), "n41": (100.0, 30.0), "n28": (30.0, 15.0), "n79": (100.0, 30.0)}
 _RULE_CHOICES = ("forbidden", "restricted", "allowed")
+#: Chinese names of the land-use rules, accepted wherever a rule is given.
+RULE_NAMES: dict[str, tuple[str, ...]] = {
+    "forbidden": ("禁止", "禁建", "不允许"), "restricted": ("限制", "限建", "需审批"),
+    "allowed": ("允许", "可建"),
+}
+_RULE_ALIASES = {name: rule for rule, names in RULE_NAMES.items() for name in names}
 
 TABLE: dict[str, Default] = {
     "demand.spacing_m": Default(100.0, "m", "grid spacing of demand points in target areas",
@@ -238,7 +250,7 @@ for _cls, (_tower, _pole, _existing, _buffer) in _RULES.items():
     for _group, _rule in (("new_tower", _tower), ("new_pole", _pole), ("existing", _existing)):
         TABLE[f"landuse.rule.{_cls}.{_group}"] = Default(
             _rule, "", f"{_group.replace('_', ' ')} sites on {_cls.replace('_', ' ')}",
-            choices=_RULE_CHOICES)
+            choices=_RULE_CHOICES, aliases=_RULE_ALIASES)
     TABLE[f"landuse.buffer_m.{_cls}"] = Default(
         _buffer, "m", f"protection buffer around {_cls.replace('_', ' ')} (assumption)",
         low=0, high=10_000)
@@ -449,6 +461,29 @@ READ_KEYS: set[str] = set()
 checks that every key of the table is read by some code."""
 
 
+def check_value(key: str, value: Any) -> Any:
+    """The one validator of an assumption: ``value`` for ``key`` in canonical
+    form, or a :class:`ConfigError` naming the key, the value and what is
+    allowed (an unknown key with the closest ones). :class:`Assumptions` and
+    every reader of a plain mapping call it.
+
+    Examples
+    --------
+    >>> check_value("landuse.rule.forest.new_tower", "禁止")
+    'forbidden'
+    >>> check_value("radio.bnd", "n28")
+    Traceback (most recent call last):
+    siteplan.errors.ConfigError: assumptions: unknown key 'radio.bnd'. Did you mean radio.band, \
+radio.mode? See docs/assumptions.md for every key.
+    """
+    if key not in TABLE:
+        close = difflib.get_close_matches(key, TABLE, n=3)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        raise ConfigError(f"assumptions: unknown key {key!r}.{hint} "
+                          "See docs/assumptions.md for every key.")
+    return TABLE[key].check(key, value)
+
+
 class Assumptions(Mapping[str, Any]):
     """Immutable view of the defaults table with user overrides applied.
 
@@ -469,15 +504,7 @@ class Assumptions(Mapping[str, Any]):
         values = {key: d.value for key, d in TABLE.items()}
         self._overridden: set[str] = set()
         for key, value in _flatten(overrides or {}).items():
-            if key not in TABLE:
-                close = difflib.get_close_matches(key, TABLE, n=3)
-                hint = f" Did you mean {', '.join(close)}?" if close else ""
-                raise ConfigError(
-                    f"assumptions: unknown key {key!r}.{hint} "
-                    "See the assumptions table in README.md for every key."
-                )
-            value = TABLE[key].check(key, value)
-            values[key] = value
+            values[key] = check_value(key, value)
             self._overridden.add(key)
         self._values = values
 
@@ -559,23 +586,36 @@ def allowed(default: Default) -> str:
 
 
 def markdown_table() -> str:
-    """The defaults as Markdown rows (used to keep README.md's table true)."""
+    """The defaults as Markdown rows (``docs/assumptions.md``'s table; a test keeps it true).
+
+    Examples
+    --------
+    >>> markdown_table().splitlines()[2].startswith("| `demand.spacing_m` | 100.0 | m |")
+    True
+    """
     head = "| key | default | unit | allowed | note |\n|---|---|---|---|---|\n"
     return head + "\n".join(
         f"| `{r['key']}` | {r['value']} | {r['unit']} | {allowed(TABLE[r['key']])} | {r['note']} |"
         for r in Assumptions().table())
 
 
-def update_readme(path: str = "README.md") -> None:
-    """Rewrite the assumptions table of README.md from :data:`TABLE`."""
+#: The page whose table :func:`update_docs` rewrites, and the heading above the table.
+DOCS_PAGE = "docs/assumptions.md"
+DOCS_HEADING = "## The defaults table"
+
+
+def update_docs(path: str = DOCS_PAGE) -> None:
+    """Rewrite the defaults table of ``docs/assumptions.md`` from :data:`TABLE`
+    (``python -m siteplan.defaults`` from the repository root)."""
     from pathlib import Path
 
-    readme = Path(path)
-    text = readme.read_text(encoding="utf-8")
-    start = text.index("\n| ", text.index("## Assumptions (the defaults table)")) + 1
-    end = text.index("\n\n", start)
-    readme.write_text(text[:start] + markdown_table() + text[end:], encoding="utf-8")
+    page = Path(path)
+    text = page.read_text(encoding="utf-8")
+    start = text.index("\n| ", text.index(DOCS_HEADING)) + 1
+    end = text.find("\n\n", start)
+    end = len(text) - 1 if end < 0 else end
+    page.write_text(text[:start] + markdown_table() + text[end:], encoding="utf-8")
 
 
 if __name__ == "__main__":
-    update_readme()
+    update_docs()

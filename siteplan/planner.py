@@ -25,7 +25,6 @@ True
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,8 +59,8 @@ class MilestonePlan:
         Demand rows due by this milestone.
     covered_mask : numpy.ndarray of bool
         Per demand row (all rows), covered by the selected sites. (A share
-        is always called ``covered_share``; ``covered`` alone is the old,
-        deprecated name of this mask.)
+        is called ``covered`` on the solver's results and ``covered_share``
+        elsewhere; this mask is always ``covered_mask``.)
     result : SetCoverResult
         The solver's result (cost, bound, gap).
     capacity : AreaCapacity or None
@@ -75,13 +74,6 @@ class MilestonePlan:
     covered_mask: np.ndarray
     result: SetCoverResult
     capacity: AreaCapacity | None = None
-
-    @property
-    def covered(self) -> np.ndarray:
-        """Deprecated name of :attr:`covered_mask`."""
-        warnings.warn("MilestonePlan.covered is deprecated; use covered_mask (a bool mask per "
-                      "demand row).", DeprecationWarning, stacklevel=2)
-        return self.covered_mask
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from siteplan.errors import ConfigError
-from siteplan.kinds import kinds_where
-from siteplan.schema import INDOOR_KINDS, MACRO_KINDS, POWER_SUPPLY
+from siteplan.errors import ConfigError, InputError
+from siteplan.kinds import KIND_INFO, kinds_where
+from siteplan.schema import POWER_SUPPLY
 
 #: Kinds in public areas that get direct supply from the grid (DOMAIN.md §2).
 PUBLIC_AREA_KINDS = kinds_where(public_area=True)
@@ -55,19 +55,34 @@ def tariffs(assumptions: Mapping[str, Any]) -> dict[str, float]:
     return found
 
 
+def load_kw(kinds: pd.Series, assumptions: Mapping[str, Any]) -> np.ndarray:
+    """Full load (kW) per site: ``power.<profile>_load_kw`` of its kind's power
+    profile (:attr:`siteplan.kinds.SiteKind.power_profile`: macro, micro or indoor).
+
+    Examples
+    --------
+    >>> from siteplan.defaults import Assumptions
+    >>> load_kw(pd.Series(["tower", "smart_pole", "indoor_das"]), Assumptions()).tolist()
+    [3.8, 0.2, 1.0]
+    """
+    profiles = {k: info.power_profile for k, info in KIND_INFO.items()}
+    unknown = sorted(set(kinds) - set(profiles))
+    if unknown:
+        raise InputError(f"power: unknown site kind(s) {unknown}; known kinds: "
+                         f"{', '.join(profiles)}.")
+    per_profile = {p: float(assumptions[f"power.{p}_load_kw"]) for p in set(profiles.values())}
+    return np.array([per_profile[profiles[k]] for k in kinds], dtype=float)
+
+
 def site_power(sites: pd.DataFrame, assumptions: Mapping[str, Any]) -> pd.DataFrame:
     """Per site: ``load_kw``, ``supply``, ``energy_kwh_per_year``, ``cost_cny_per_year``."""
     price = tariffs(assumptions)
-    macro_kw = float(assumptions["power.macro_load_kw"])
-    micro_kw = float(assumptions["power.micro_load_kw"])
     hours = float(assumptions["power.hours_per_year"]) * float(
         assumptions["power.mean_load_fraction"])
     out = pd.DataFrame({"site_id": sites["site_id"].to_numpy(), "kind": sites["kind"].to_numpy()})
     if "since" in sites:
         out["year"] = sites["since"].to_numpy()
-    indoor_kw = float(assumptions["power.indoor_load_kw"])
-    out["load_kw"] = np.where(sites["kind"].isin(MACRO_KINDS), macro_kw,
-                              np.where(sites["kind"].isin(INDOOR_KINDS), indoor_kw, micro_kw))
+    out["load_kw"] = load_kw(sites["kind"], assumptions)
     out["supply"] = [supply_type(k, s) for k, s in zip(sites["kind"], sites["power_supply"],
                                                        strict=True)]
     out["energy_kwh_per_year"] = np.round(out["load_kw"] * hours, 1)

@@ -6,8 +6,9 @@ physical coverage (distances and RSRP, for maps and reports), the solver
 matrix after land-use exclusion *and* strict sharing, the costs with land-use
 penalties, the row weights, the columns that must be chosen (sites on air)
 and those that may not (forbidden land). The planner solves it; the
-site-count analysis, relocation, the radius comparison and the reports read
-it, and nothing rebuilds it.
+site-count analysis, relocation and the reports read it. The radius-table
+comparison (opt-in, ``--compare-radius``) builds a second problem on purpose:
+its coverage, and so its proposals and matrix, differ.
 
 Examples
 --------

@@ -50,13 +50,17 @@ from scipy.spatial import cKDTree
 from siteplan.capacity import CapacityModel, area_capacity, site_profile
 from siteplan.coverage import Coverage, coverage_matrix
 from siteplan.errors import ConfigError
+from siteplan.kinds import KIND_INFO, PROPOSAL_KINDS
 from siteplan.landuse import conflicts
 from siteplan.radio import LinkBudget, scenario_for
 
 PROPOSAL_MODES = ("reach", "off")
 #: Environments where smart poles (street furniture) are proposed.
 POLE_ENVIRONMENTS = ("dense_urban", "urban", "suburban")
-PREFIX = {"greenfield": "PR-GF", "smart_pole": "PR-SP", "indoor_das": "PR-DAS"}
+#: The kinds proposed (from the kind registry): a tower, a smart pole, an indoor system.
+TOWER, POLE, INDOOR = PROPOSAL_KINDS["macro"], PROPOSAL_KINDS["micro"], PROPOSAL_KINDS["indoor"]
+#: Id prefix per proposed kind (derived from the registry; ``region.partition`` reads it).
+PREFIX: dict[str, str] = {k: f"PR-{KIND_INFO[k].id_prefix}" for k in PROPOSAL_KINDS.values()}
 
 
 def check_mode(assumptions: Mapping[str, Any]) -> str:
@@ -76,10 +80,10 @@ def reach_m(kind: str, environment: str, assumptions: Mapping[str, Any]) -> floa
     >>> reach_m("greenfield", "rural", Assumptions({"coverage.mode": "radius"}))
     1200.0
     """
-    if kind == "indoor_das" or str(assumptions["coverage.mode"]) == "radius":
+    if KIND_INFO[kind].indoor or str(assumptions["coverage.mode"]) == "radius":
         return float(assumptions[f"radius_m.{kind}.{environment}"])
     budget = LinkBudget.from_assumptions(assumptions)
-    macro = kind == "greenfield"
+    macro = KIND_INFO[kind].macro
     return budget.max_reach_m(scenario_for(environment, macro=macro),
                               float(assumptions[f"height_m.{kind}"]), macro=macro)
 
@@ -215,46 +219,12 @@ def propose_sites(demand_m: gpd.GeoDataFrame, unreached: np.ndarray,
         when ``proposals.mode = "off"``.
     """
     crs = demand_m.crs
-    empty = _frame("greenfield", np.zeros((0, 2)), "coverage", assumptions, crs)
+    empty = _frame(TOWER, np.zeros((0, 2)), "coverage", assumptions, crs)
     if check_mode(assumptions) == "off":
         return _finish(empty, taken_ids)
-    unreached = np.asarray(unreached, bool)
-    xy_all = np.column_stack([demand_m.geometry.x, demand_m.geometry.y])
-    env = demand_m["environment"].to_numpy()
-    indoor = demand_m["indoor"].to_numpy(bool)
-    frames = []
-    factor = {"greenfield": float(assumptions["proposals.macro_spacing_factor"]),
-              "smart_pole": float(assumptions["proposals.micro_spacing_factor"]),
-              "indoor_das": float(assumptions["proposals.indoor_spacing_factor"])}
-    for kind, f in factor.items():
-        if not (np.isfinite(f) and f > 0):
-            raise ConfigError(f"proposals spacing factor for {kind} = {f!r} must be > 0.")
-    for environment in np.unique(env[unreached]).tolist():
-        mask = unreached & (env == environment)
-        xy = xy_all[mask]
-        reach = reach_m("greenfield", environment, assumptions)
-        if reach > 0:
-            pts = hex_lattice(xy, factor["greenfield"] * reach, reach)
-            frames.append(_frame("greenfield", pts, "coverage", assumptions, crs))
-        if environment in POLE_ENVIRONMENTS:
-            reach = reach_m("smart_pole", environment, assumptions)
-            if reach > 0:
-                spacing = factor["smart_pole"] * reach
-                pts = (along_roads(roads_m, xy, spacing, reach) if roads_m is not None
-                       else hex_lattice(xy, spacing, reach))
-                frames.append(_frame("smart_pole", pts, "coverage", assumptions, crs))
-        in_mask = mask & indoor
-        if in_mask.any():
-            reach = reach_m("indoor_das", environment, assumptions)
-            pts = hex_lattice(xy_all[in_mask], factor["indoor_das"] * reach, reach)
-            frames.append(_frame("indoor_das", pts, "indoor", assumptions, crs))
+    frames = _reach_proposals(demand_m, np.asarray(unreached, bool), assumptions, roads_m)
     if capacity_short is not None and len(capacity_short) and areas_m is not None:
-        polygons = areas_m.set_index(areas_m["area_id"].astype(str)).geometry
-        for row in capacity_short.itertuples(index=False):
-            kind = ("indoor_das" if row.indoor else
-                    "smart_pole" if row.environment in ("dense_urban", "urban") else "greenfield")
-            pts = area_grid(polygons[str(row.area_id)], int(row.extra_sites))
-            frames.append(_frame(kind, pts, "capacity", assumptions, crs))
+        frames += _capacity_proposals(capacity_short, areas_m, assumptions, crs)
     out = pd.concat([empty, *frames], ignore_index=True) if frames else empty
     out = gpd.GeoDataFrame(out, geometry="geometry", crs=crs)
     if zones_m is not None and len(out):
@@ -263,6 +233,80 @@ def propose_sites(demand_m: gpd.GeoDataFrame, unreached: np.ndarray,
         forbidden = table.loc[table["rule"] == "forbidden", "site_index"].to_numpy(np.int64)
         out = out.drop(index=out.index[np.unique(forbidden)])
     return _finish(out.reset_index(drop=True), taken_ids)
+
+
+def spacing_factors(assumptions: Mapping[str, Any]) -> dict[str, float]:
+    """Lattice spacing / reach per proposed kind (``proposals.*_spacing_factor``).
+
+    Examples
+    --------
+    >>> from siteplan.defaults import Assumptions
+    >>> spacing_factors(Assumptions())
+    {'greenfield': 1.5, 'smart_pole': 1.5, 'indoor_das': 1.4}
+    """
+    factor = {TOWER: float(assumptions["proposals.macro_spacing_factor"]),
+              POLE: float(assumptions["proposals.micro_spacing_factor"]),
+              INDOOR: float(assumptions["proposals.indoor_spacing_factor"])}
+    for kind, f in factor.items():
+        if not (np.isfinite(f) and f > 0):
+            raise ConfigError(f"proposals spacing factor for {kind} = {f!r} must be > 0.")
+    return factor
+
+
+def _reach_proposals(demand_m: gpd.GeoDataFrame, unreached: np.ndarray,
+                     assumptions: Mapping[str, Any],
+                     roads_m: gpd.GeoDataFrame | None) -> list[gpd.GeoDataFrame]:
+    """Towers, smart poles and indoor systems over the unreached demand, per environment."""
+    crs = demand_m.crs
+    factor = spacing_factors(assumptions)
+    xy_all = np.column_stack([demand_m.geometry.x, demand_m.geometry.y])
+    env = demand_m["environment"].to_numpy()
+    indoor = demand_m["indoor"].to_numpy(bool)
+    frames = []
+    for environment in np.unique(env[unreached]).tolist():
+        mask = unreached & (env == environment)
+        xy = xy_all[mask]
+        reach = reach_m(TOWER, environment, assumptions)
+        if reach > 0:
+            pts = hex_lattice(xy, factor[TOWER] * reach, reach)
+            frames.append(_frame(TOWER, pts, "coverage", assumptions, crs))
+        reach = reach_m(POLE, environment, assumptions) if environment in POLE_ENVIRONMENTS else 0
+        if reach > 0:
+            spacing = factor[POLE] * reach
+            pts = (along_roads(roads_m, xy, spacing, reach) if roads_m is not None
+                   else hex_lattice(xy, spacing, reach))
+            frames.append(_frame(POLE, pts, "coverage", assumptions, crs))
+        in_mask = mask & indoor
+        if in_mask.any():
+            reach = reach_m(INDOOR, environment, assumptions)
+            pts = hex_lattice(xy_all[in_mask], factor[INDOOR] * reach, reach)
+            frames.append(_frame(INDOOR, pts, "indoor", assumptions, crs))
+    return frames
+
+
+def capacity_kind(indoor: bool, environment: str) -> str:
+    """The kind added where capacity is short: an indoor system in an indoor
+    area, a smart pole in a (dense) urban one, a tower elsewhere.
+
+    Examples
+    --------
+    >>> capacity_kind(False, "urban"), capacity_kind(False, "rural"), capacity_kind(True, "rural")
+    ('smart_pole', 'greenfield', 'indoor_das')
+    """
+    return INDOOR if indoor else POLE if environment in ("dense_urban", "urban") else TOWER
+
+
+def _capacity_proposals(capacity_short: pd.DataFrame, areas_m: gpd.GeoDataFrame,
+                        assumptions: Mapping[str, Any], crs: Any) -> list[gpd.GeoDataFrame]:
+    """A grid of extra sites in each area whose candidates cannot carry its traffic:
+    indoor systems indoors, smart poles in (dense) urban areas, towers elsewhere."""
+    polygons = areas_m.set_index(areas_m["area_id"].astype(str)).geometry
+    frames = []
+    for row in capacity_short.itertuples(index=False):
+        kind = capacity_kind(bool(row.indoor), row.environment)
+        pts = area_grid(polygons[str(row.area_id)], int(row.extra_sites))
+        frames.append(_frame(kind, pts, "capacity", assumptions, crs))
+    return frames
 
 
 def _finish(out: gpd.GeoDataFrame, taken_ids: set[str] | frozenset[str]) -> gpd.GeoDataFrame:
@@ -276,10 +320,11 @@ def _finish(out: gpd.GeoDataFrame, taken_ids: set[str] | frozenset[str]) -> gpd.
         out = out.assign(_x=x, _y=y).drop_duplicates(["kind", "_x", "_y"])
         ids = []
         for kind, xi, yi in zip(out["kind"], out["_x"], out["_y"], strict=True):
-            candidate, k = f"{PREFIX[kind]}-{xi}-{yi}", 1
+            prefix = PREFIX[kind]
+            candidate, k = f"{prefix}-{xi}-{yi}", 1
             while candidate in taken_ids:
                 k += 1
-                candidate = f"{PREFIX[kind]}-{xi}-{yi}-{k}"
+                candidate = f"{prefix}-{xi}-{yi}-{k}"
             ids.append(candidate)
         out = out.drop(columns=["_x", "_y"]).reset_index(drop=True)
     else:
@@ -376,8 +421,7 @@ def capacity_shortfall(demand_m: gpd.GeoDataFrame, matrix: sp.sparray, point_mbp
     gap = margin * cap.required_mbps - cap.available_mbps
     rows = []
     for g in np.flatnonzero(gap > 1e-9).tolist():
-        kind = ("indoor_das" if indoor[g] else
-                "smart_pole" if env[g] in ("dense_urban", "urban") else "greenfield")
+        kind = capacity_kind(bool(indoor[g]), env[g])
         per_site = model.site_mbps(site_profile(np.array([kind]))[0], env[g])
         rows.append({"area_id": str(area_ids[g]), "environment": env[g],
                      "indoor": bool(indoor[g]), "required_mbps": float(cap.required_mbps[g]),

@@ -19,8 +19,6 @@ Examples
 from __future__ import annotations
 
 import difflib
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 
 import geopandas as gpd
@@ -29,7 +27,7 @@ import pandas as pd
 import shapely
 
 from siteplan.errors import InputError, where
-from siteplan.kinds import KIND_INFO, find_kind, kinds_where
+from siteplan.kinds import KIND_INFO, find_kind, kinds_where, value_key
 from siteplan.kinds import KINDS as _KINDS
 
 #: Site kinds, their reuse/new-build split, macro kinds and sharing ranks all come
@@ -41,8 +39,6 @@ REUSED_KINDS: frozenset[str] = kinds_where(new_build=False)
 MACRO_KINDS: frozenset[str] = kinds_where(macro=True)
 #: Indoor distribution systems (室分): serve indoor demand of their building only.
 INDOOR_KINDS: frozenset[str] = kinds_where(indoor=True)
-#: Sharing-first preference order (lower is preferred), DOMAIN.md section 2.
-SHARING_RANK: dict[str, int] = {k: info.sharing_rank for k, info in KIND_INFO.items()}
 ENVIRONMENTS: tuple[str, ...] = ("dense_urban", "urban", "suburban", "rural")
 AREA_CLASSES: tuple[str, ...] = (
     "main_urban", "key_area", "transport_hub", "town_seat", "industrial_park",
@@ -50,29 +46,10 @@ AREA_CLASSES: tuple[str, ...] = (
 )
 POWER_SUPPLY: tuple[str, ...] = ("direct", "transfer", "unknown")
 
-#: Words of open-resource lists and English variants not (yet) in the kind
-#: registry (:mod:`siteplan.kinds`); matched after :func:`value_key`.
-EXTRA_KIND_WORDS: dict[str, tuple[str, ...]] = {
-    "existing_site": ("基站", "存量站", "存量站址", "现网站址", "existing site", "existing"),
-    "tower": ("铁塔", "通信塔", "通信铁塔", "存量铁塔", "communication tower", "mast"),
-    "rooftop": ("楼顶", "屋顶", "楼宇", "楼面", "楼面站", "roof", "rooftop site"),
-    "streetlight": ("路灯", "灯杆", "路灯杆", "street light", "street lamp", "lamp post"),
-    "monitoring_pole": ("监控杆", "监控", "视频监控杆", "治安监控杆", "monitoring pole",
-                        "cctv pole", "surveillance pole"),
-    "power_pole": ("电力杆", "电杆", "电线杆", "电力塔", "power pole", "utility pole"),
-    "traffic_pole": ("交通标志杆", "交通杆", "信号灯杆", "标志杆", "交通信号杆", "traffic pole",
-                     "traffic light pole", "traffic sign pole"),
-    "public_building": ("公共建筑", "政府楼宇", "机关", "学校", "医院", "场馆",
-                        "public building"),
-    "smart_pole": ("智慧杆", "多功能杆", "综合杆", "智慧灯杆", "smart pole", "new pole"),
-    "greenfield": ("新建", "新建铁塔", "新建站", "新建站址", "地面塔", "落地塔", "greenfield tower",
-                   "greenfield site", "green field", "new tower", "new site", "new build"),
-}
-#: Every accepted name of each kind: the registry's Chinese name and aliases, then
-#: :data:`EXTRA_KIND_WORDS`.
+#: Every accepted name of each kind (its Chinese name, then its aliases), from the
+#: kind registry (:mod:`siteplan.kinds`).
 KIND_NAMES: dict[str, tuple[str, ...]] = {
-    k: tuple(dict.fromkeys((info.zh, *info.aliases, *EXTRA_KIND_WORDS.get(k, ()))))
-    for k, info in KIND_INFO.items()}
+    k: tuple(dict.fromkeys((info.zh, *info.aliases))) for k, info in KIND_INFO.items()}
 AREA_CLASS_NAMES: dict[str, tuple[str, ...]] = {
     "main_urban": ("主城区", "中心城区", "城区", "main urban"),
     "key_area": ("重点区域", "重点场所", "热点区域", "key area"),
@@ -91,23 +68,6 @@ ENVIRONMENT_NAMES: dict[str, tuple[str, ...]] = {
     "rural": ("农村", "乡村", "rural area"),
 }
 
-_KEY_SEP = re.compile(r"[\s\-_·]+")
-
-
-def value_key(text: object) -> str:
-    """The form enumerated values are compared in: NFKC (full-width letters
-    and spaces become ASCII), case-folded, runs of spaces/hyphens/underscores
-    as one ``_``.
-
-    Examples
-    --------
-    >>> value_key("  Greenfield-Tower "), value_key("ＧＲＥＥＮＦＩＥＬＤ"), value_key("铁 塔")
-    ('greenfield_tower', 'greenfield', '铁_塔')
-    """
-    text = unicodedata.normalize("NFKC", str(text)).strip().casefold()
-    return _KEY_SEP.sub("_", text).strip("_")
-
-
 def alias_table(names: Mapping[str, Iterable[str]]) -> dict[str, str]:
     """``value_key(alias) -> canonical`` for every canonical value and alias."""
     table: dict[str, str] = {}
@@ -117,7 +77,6 @@ def alias_table(names: Mapping[str, Iterable[str]]) -> dict[str, str]:
     return table
 
 
-_KIND_ALIASES = alias_table(KIND_NAMES)
 _AREA_CLASS_ALIASES = alias_table(AREA_CLASS_NAMES)
 _ENVIRONMENT_ALIASES = alias_table(ENVIRONMENT_NAMES)
 
@@ -141,7 +100,8 @@ def suggest(text: object, choices: Iterable[str]) -> str:
 
 def normalise_kind(text: object) -> str | None:
     """Canonical site kind of a kind name in any case, Chinese or English
-    (``None`` when unknown). The one place kind aliases are resolved.
+    (``None`` when unknown); the names live in the kind registry
+    (:func:`siteplan.kinds.find_kind`).
 
     Examples
     --------
@@ -152,8 +112,7 @@ def normalise_kind(text: object) -> str | None:
     """
     if text is None or (isinstance(text, float) and np.isnan(text)):
         return None
-    return find_kind(unicodedata.normalize("NFKC", str(text))) or \
-        _KIND_ALIASES.get(value_key(text))
+    return find_kind(text)
 
 
 def normalise_area_class(text: object) -> str | None:
@@ -299,7 +258,7 @@ def _require(frame: pd.DataFrame, source: str, columns: tuple[str, ...]) -> None
         raise InputError(
             f"{source}: missing column(s) {', '.join(map(repr, missing))}; the layer has "
             f"{', '.join(map(repr, [c for c in frame.columns if c != 'geometry']))}. "
-            "Rename your columns to the canonical names in README.md (Chinese headers such "
+            "Rename your columns to the canonical names in docs/inputs.md (Chinese headers such "
             "as 站址编码/站址类型 or 区域类型/无线环境/建设年度 are recognised), or in the config "
             "name one with columns = {" + f"{missing[0]} = \"your column\"" + "} or give one "
             "value for every row with defaults = {" + f"{missing[0]} = ..." + "}."

@@ -44,6 +44,7 @@ import shapely
 from shapely.geometry import LineString, Point
 
 from siteplan.datasets.generate import CENTRE_E, CENTRE_N, METRIC_CRS, _ellipse, _wgs84
+from siteplan.kinds import KIND_INFO
 
 SEED = 20260096
 #: side of the full-size region (98 km: 9,604 km²)
@@ -67,9 +68,8 @@ OWNERS = {"tower": "China Tower", "existing_site": "China Mobile", "rooftop": "P
           "traffic_pole": "Traffic Police", "public_building": "Government Offices",
           "smart_pole": "China Tower", "greenfield": "China Tower (new)",
           "power_pole": "State Grid"}
-PREFIX = {"tower": "T", "existing_site": "ES", "rooftop": "RT", "streetlight": "SL",
-          "monitoring_pole": "MP", "traffic_pole": "TP", "public_building": "PB",
-          "smart_pole": "SP", "greenfield": "GF", "power_pole": "PP"}
+#: Site-id prefix per kind, from the kind registry.
+PREFIX = {k: info.id_prefix for k, info in KIND_INFO.items()}
 
 
 class _Region:

@@ -19,6 +19,8 @@ from shapely import affinity
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, Polygon, box
 from shapely.ops import unary_union
 
+from siteplan.kinds import KIND_INFO
+
 SEED = 20200101
 METRIC_CRS = "EPSG:32650"  # UTM 50N
 CENTRE_E, CENTRE_N = 752_000.0, 2_874_000.0  # near lon 119.52, lat 25.96 (synthetic place)
@@ -35,6 +37,19 @@ def _along(line: LineString, spacing: float, offset: float = 0.0) -> list[Point]
         line = line.offset_curve(offset)
     n = max(int(line.length // spacing), 1)
     return [line.interpolate(spacing * (i + 0.5)) for i in range(n)]
+
+
+def _add(rows: list[dict], kind: str, pts: list[Point], **attrs: object) -> None:
+    """Append one candidate row per point: id ``<id_prefix><n>`` numbered per kind
+    (the prefix from the kind registry), attributes called when callable (one random
+    draw per point and attribute)."""
+    prefix = KIND_INFO[kind].id_prefix
+    for p in pts:
+        i = sum(1 for r in rows if r["kind"] == kind) + 1
+        row = {"site_id": f"{prefix}{i:04d}", "kind": kind, "geometry": p}
+        row.update({k: (v() if callable(v) else v) for k, v in attrs.items()})
+        row.setdefault("name", f"{kind.replace('_', ' ').title()} {prefix}{i:04d}")
+        rows.append(row)
 
 
 class _County:
@@ -98,88 +113,106 @@ class _County:
         return frame.reset_index(drop=True)
 
     # -- candidates --------------------------------------------------------------
-    def candidates(self, roads: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-        rng, c = self.rng, self.c
-        rows: list[dict] = []
+    def _scatter(self, n: int, region, avoid) -> list[Point]:
+        """``n`` uniform random points in ``region`` outside ``avoid``."""
+        minx, miny, maxx, maxy = region.bounds
+        pts: list[Point] = []
+        while len(pts) < n:
+            p = Point(self.rng.uniform(minx, maxx), self.rng.uniform(miny, maxy))
+            if region.contains(p) and not avoid.contains(p):
+                pts.append(p)
+        return pts
 
-        def add(prefix: str, kind: str, pts: list[Point], **attrs: object) -> None:
-            for p in pts:
-                i = sum(1 for r in rows if r["kind"] == kind) + 1
-                row = {"site_id": f"{prefix}{i:04d}", "kind": kind, "geometry": p}
-                row.update({k: (v() if callable(v) else v) for k, v in attrs.items()})
-                row.setdefault("name", f"{kind.replace('_', ' ').title()} {prefix}{i:04d}")
-                rows.append(row)
+    def _supply(self, p_direct: float, p_transfer: float):
+        return lambda: str(self.rng.choice(["direct", "transfer", "unknown"],
+                                           p=[p_direct, p_transfer, 1 - p_direct - p_transfer]))
 
-        def supply(p_direct: float, p_transfer: float):
-            return lambda: str(rng.choice(["direct", "transfer", "unknown"],
-                                          p=[p_direct, p_transfer, 1 - p_direct - p_transfer]))
-
+    def _operator_structures(self, rows: list[dict], no_go) -> None:
+        """Existing towers (denser in town, sparse in the country, none in the
+        reservoir), operator sites and rooftops."""
+        rng = self.rng
         urban_union = unary_union([self.urban, *[t.buffer(r) for t, r in
                                                  zip(self.towns, self.town_radius, strict=True)]])
-        # existing towers: denser in town, sparse in the country, none in the reservoir
-        def scatter(n: int, region, avoid) -> list[Point]:
-            minx, miny, maxx, maxy = region.bounds
-            pts: list[Point] = []
-            while len(pts) < n:
-                p = Point(rng.uniform(minx, maxx), rng.uniform(miny, maxy))
-                if region.contains(p) and not avoid.contains(p):
-                    pts.append(p)
-            return pts
-
-        no_go = unary_union([self.reservoir, self.mountain.buffer(-1500)])
-        towers = (scatter(70, self.urban, no_go)
+        towers = (self._scatter(70, self.urban, no_go)
                   + [p for t, r in zip(self.towns, self.town_radius, strict=True)
-                     for p in scatter(8, t.buffer(r * 1.3), no_go)]
-                  + scatter(170, self.boundary.difference(urban_union), no_go))
-        add("T", "tower", towers, owner="China Tower", height_m=lambda: float(rng.integers(30, 46)),
-            open_access=True, power_supply=supply(0.7, 0.25))
-        operator_sites = scatter(40, self.urban, no_go) + scatter(20, self.boundary, no_go)
-        add("ES", "existing_site", operator_sites, owner=lambda: str(rng.choice(OPERATORS)),
-            height_m=lambda: float(rng.integers(20, 36)), open_access=True,
-            power_supply=supply(0.6, 0.35))
-        add("RT", "rooftop", scatter(45, self.urban, no_go), owner="Property owner",
-            height_m=lambda: float(rng.integers(22, 50)), open_access=False,
-            power_supply=supply(0.3, 0.6))
+                     for p in self._scatter(8, t.buffer(r * 1.3), no_go)]
+                  + self._scatter(170, self.boundary.difference(urban_union), no_go))
+        _add(rows, "tower", towers, owner="China Tower",
+             height_m=lambda: float(rng.integers(30, 46)), open_access=True,
+             power_supply=self._supply(0.7, 0.25))
+        operator_sites = self._scatter(40, self.urban, no_go) + self._scatter(20, self.boundary, no_go)
+        _add(rows, "existing_site", operator_sites, owner=lambda: str(rng.choice(OPERATORS)),
+             height_m=lambda: float(rng.integers(20, 36)), open_access=True,
+             power_supply=self._supply(0.6, 0.35))
+        _add(rows, "rooftop", self._scatter(45, self.urban, no_go), owner="Property owner",
+             height_m=lambda: float(rng.integers(22, 50)), open_access=False,
+             power_supply=self._supply(0.3, 0.6))
+
+    def _street_furniture(self, rows: list[dict], roads: gpd.GeoDataFrame) -> None:
+        """Streetlights, monitoring and traffic poles at junctions, power poles."""
+        rng = self.rng
         urban_roads = roads[roads["road_class"] == "urban"].geometry
         trunk_roads = roads[roads["road_class"] == "trunk"].geometry
         lights = [p for line in urban_roads for p in _along(line, 60.0, 8.0)]
-        add("SL", "streetlight", lights, owner="County Urban Management Bureau",
-            height_m=lambda: float(rng.choice([8.0, 10.0, 12.0])),
-            open_access=lambda: bool(rng.random() < 0.85), power_supply="direct")
+        _add(rows, "streetlight", lights, owner="County Urban Management Bureau",
+             height_m=lambda: float(rng.choice([8.0, 10.0, 12.0])),
+             open_access=lambda: bool(rng.random() < 0.85), power_supply="direct")
         junctions = _junctions(urban_roads)
         pick = rng.random(len(junctions))
-        add("MP", "monitoring_pole", [p for p, u in zip(junctions, pick, strict=True) if u < 0.35],
-            owner="County Public Security Bureau", height_m=lambda: float(rng.choice([6.0, 7.0, 8.0])),
-            open_access=lambda: bool(rng.random() < 0.7), power_supply="direct")
-        add("TP", "traffic_pole", [p for p, u in zip(junctions, pick, strict=True) if 0.35 <= u < 0.6],
-            owner="County Traffic Police", height_m=7.0,
-            open_access=lambda: bool(rng.random() < 0.7), power_supply="direct")
+        _add(rows, "monitoring_pole",
+             [p for p, u in zip(junctions, pick, strict=True) if u < 0.35],
+             owner="County Public Security Bureau",
+             height_m=lambda: float(rng.choice([6.0, 7.0, 8.0])),
+             open_access=lambda: bool(rng.random() < 0.7), power_supply="direct")
+        _add(rows, "traffic_pole",
+             [p for p, u in zip(junctions, pick, strict=True) if 0.35 <= u < 0.6],
+             owner="County Traffic Police", height_m=7.0,
+             open_access=lambda: bool(rng.random() < 0.7), power_supply="direct")
         poles = [p for line in trunk_roads for p in _along(line, 120.0, 30.0)]
-        add("PP", "power_pole", poles, owner="State Grid County Power Supply Co.",
-            height_m=lambda: float(rng.choice([10.0, 12.0, 15.0])),
-            open_access=lambda: bool(rng.random() < 0.6), power_supply="direct")
+        _add(rows, "power_pole", poles, owner="State Grid County Power Supply Co.",
+             height_m=lambda: float(rng.choice([10.0, 12.0, 15.0])),
+             open_access=lambda: bool(rng.random() < 0.6), power_supply="direct")
+
+    def _public_buildings(self, rows: list[dict], no_go) -> None:
+        rng, c = self.rng, self.c
         kinds = ["县政府 County Government", "Middle School", "Primary School", "医院 Hospital",
                  "Bus Station", "Township Office", "Health Centre"]
-        buildings = scatter(60, self.urban, no_go) + [
+        buildings = self._scatter(60, self.urban, no_go) + [
             p for t, r in zip(self.towns, self.town_radius, strict=True)
-            for p in scatter(6, t.buffer(r), no_go)]
+            for p in self._scatter(6, t.buffer(r), no_go)]
         names = [f"{kinds[i % len(kinds)]} {i + 1}" for i in range(len(buildings))]
         buildings.append(Point(c[0] + 1500.0, c[1] - 1200.0))
         names.append("County Stadium 体育场")
         name_iter = iter(names)
-        add("PB", "public_building", buildings, owner="County Government Offices Administration",
-            name=lambda: next(name_iter), height_m=lambda: float(rng.integers(15, 31)),
-            open_access=True, power_supply="direct")
+        _add(rows, "public_building", buildings,
+             owner="County Government Offices Administration",
+             name=lambda: next(name_iter), height_m=lambda: float(rng.integers(15, 31)),
+             open_access=True, power_supply="direct")
+
+    def _new_builds(self, rows: list[dict], roads: gpd.GeoDataFrame) -> None:
+        """Smart poles along long arterials, a jittered greenfield grid off forbidden land."""
+        rng, c = self.rng, self.c
+        urban_roads = roads[roads["road_class"] == "urban"].geometry
         arterials = [line for line in urban_roads if line.length > 3000]
-        add("SP", "smart_pole", [p for line in arterials for p in _along(line, 300.0, 8.0)],
-            owner="China Tower", height_m=12.0, open_access=True, power_supply="direct")
+        _add(rows, "smart_pole", [p for line in arterials for p in _along(line, 300.0, 8.0)],
+             owner="China Tower", height_m=12.0, open_access=True, power_supply="direct")
         gx = np.arange(-HALF_SIDE_M * 1.2, HALF_SIDE_M * 1.2, 1500.0)
         grid = [Point(c[0] + x + rng.uniform(-200, 200), c[1] + y + rng.uniform(-200, 200))
                 for x in gx for y in gx]
         forbidden = unary_union([self.reservoir, self.mountain.buffer(-1200.0)])
         grid = [p for p in grid if self.boundary.contains(p) and not forbidden.contains(p)]
-        add("GF", "greenfield", grid, owner="China Tower (new)", height_m=40.0, open_access=True,
-            power_supply="direct")
+        _add(rows, "greenfield", grid, owner="China Tower (new)", height_m=40.0,
+             open_access=True, power_supply="direct")
+
+    def candidates(self, roads: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        """Every kind of candidate, in a fixed order of random draws (the shipped
+        files are reproduced exactly)."""
+        rows: list[dict] = []
+        no_go = unary_union([self.reservoir, self.mountain.buffer(-1500)])
+        self._operator_structures(rows, no_go)
+        self._street_furniture(rows, roads)
+        self._public_buildings(rows, no_go)
+        self._new_builds(rows, roads)
         frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=METRIC_CRS)
         frame["on_air"] = False
         cbd_towers = frame.index[(frame["kind"] == "tower")
@@ -337,7 +370,7 @@ context = ["roads.gpkg", "boundary.gpkg"]
 method = "auto"
 time_limit_s = 5
 
-# any key of the assumptions table (README) can be overridden here
+# any key of the assumptions table (docs/assumptions.md) can be overridden here
 [assumptions]
 "demand.spacing_m" = 100
 """
