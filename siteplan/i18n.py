@@ -17,6 +17,10 @@ Examples
 
 from __future__ import annotations
 
+import functools
+import re
+import string
+
 from siteplan.errors import ConfigError
 
 LANGS: tuple[str, ...] = ("en", "zh")
@@ -244,6 +248,11 @@ COLUMNS: dict[str, dict[str, str]] = {
     "line": {"en": "line", "zh": "行号"},
     "column": {"en": "column", "zh": "列"},
     "reason": {"en": "reason", "zh": "原因"},
+    "source_ids": {"en": "source_ids", "zh": "来源编码"},
+    "uses": {"en": "uses", "zh": "用途"},
+    "zone_name": {"en": "zone_name", "zh": "图斑名称"},
+    "zone_source": {"en": "zone_source", "zh": "图斑来源"},
+    "site_index": {"en": "site_index", "zh": "站址序号"},
 }
 
 def _terms() -> dict[str, dict[str, str]]:
@@ -262,6 +271,11 @@ def _terms() -> dict[str, dict[str, str]]:
         "direct": {"zh": "直供电"}, "transfer": {"zh": "转供电"}, "unknown": {"zh": "未知"},
         "forbidden": {"zh": "禁止"}, "restricted": {"zh": "限制"}, "allowed": {"zh": "允许"},
         "coverage": {"zh": "覆盖"}, "capacity": {"zh": "容量"}, "indoor": {"zh": "室内覆盖"},
+        "build": {"zh": "新建"}, "remove": {"zh": "拆除"},
+        "link_budget": {"zh": "链路预算"}, "radius": {"zh": "半径表"},
+        "weighted": {"zh": "加权"}, "strict": {"zh": "严格共享"},
+        "auto": {"zh": "自动"}, "greedy": {"zh": "贪心"}, "exact": {"zh": "精确"},
+        "lagrangian": {"zh": "拉格朗日"}, "local": {"zh": "局部搜索"},
     })
     return out
 
@@ -295,7 +309,9 @@ def check_lang(lang: str) -> str:
     'zh'
     """
     if lang not in LANGS:
-        raise ConfigError(f"language {lang!r}: use one of {', '.join(LANGS)}.")
+        raise ConfigError(f"language {lang!r}: use one of {', '.join(LANGS)}.",
+                          msg_id="lang.unknown",
+                          params={"lang": repr(lang), "langs": ", ".join(LANGS)})
     return lang
 
 
@@ -316,3 +332,130 @@ def term(value: object, lang: str = "en") -> str:
     if check_lang(lang) == "en":
         return text
     return TERMS.get(text, {}).get(lang, text)
+
+
+# --- messages: console lines, notes and errors (catalogue in siteplan.messages) -------------
+
+#: Environment variable choosing the language when ``--lang`` is not given.
+LANG_ENV = "SITEPLAN_LANG"
+
+
+def resolve_lang(flag: str | None = None, config: str | None = None) -> str:
+    """The language of a run: ``flag`` (``--lang``), else ``$SITEPLAN_LANG``,
+    else the config's ``lang``, else English.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ.pop("SITEPLAN_LANG", None) and None
+    >>> resolve_lang(None, "zh"), resolve_lang("en", "zh"), resolve_lang()
+    ('zh', 'en', 'en')
+    """
+    import os
+
+    env = os.environ.get(LANG_ENV, "").strip().lower() or None
+    for value, origin in ((flag, "--lang"), (env, LANG_ENV), (config, "lang")):
+        if value:
+            if value not in LANGS:
+                raise ConfigError(f"{origin} = {value!r}: use one of {', '.join(LANGS)}.",
+                                  msg_id="lang.unknown",
+                                  params={"lang": repr(value), "langs": ", ".join(LANGS)})
+            return value
+    return "en"
+
+
+def msg(msg_id: str, lang: str = "en", /, **params: object) -> str:
+    """Catalogue message ``msg_id`` in ``lang`` with ``params`` filled in.
+
+    Examples
+    --------
+    >>> msg("p.wrote", "zh", count=3, out="plan")
+    '已写出 3 个文件到 plan'
+    >>> msg("p.wrote", "en", count=3, out="plan")
+    'wrote 3 files to plan'
+    """
+    from siteplan.messages import MESSAGES
+
+    return MESSAGES[msg_id][check_lang(lang)].format(**params)
+
+
+def _compile(template: str) -> re.Pattern[str]:
+    """An English template as a regular expression: each placeholder matches
+    any text (lazily), a repeated one the same text again."""
+    parts, seen = [], set()
+    for literal, field, _spec, _conv in string.Formatter().parse(template):
+        parts.append(re.escape(literal))
+        if field is None:
+            continue
+        parts.append(f"(?P={field})" if field in seen else f"(?P<{field}>.*?)")
+        seen.add(field)
+    return re.compile("".join(parts), re.DOTALL)
+
+
+@functools.cache
+def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    from siteplan.messages import MESSAGES
+
+    return tuple((key, _compile(entry["en"])) for key, entry in MESSAGES.items())
+
+
+def identify(text: str) -> tuple[str, dict[str, str]] | None:
+    """The catalogue id and parameters of an English message, or None.
+
+    Examples
+    --------
+    >>> identify("plan.toml: config file not found.")
+    ('config.not_found', {'path': 'plan.toml'})
+    >>> identify("something else") is None
+    True
+    """
+    for key, pattern in _patterns():
+        found = pattern.fullmatch(text)
+        if found:
+            return key, found.groupdict()
+    return None
+
+
+def _fragments(text: str) -> str:
+    from siteplan.messages import FRAGMENTS, PYDANTIC
+
+    text = PYDANTIC.get(text, text)
+    for pattern, replacement in FRAGMENTS:
+        text = re.sub(pattern, replacement, text)
+    return text
+
+
+def translate(text: str, lang: str = "en") -> str:
+    """An English console line, note or error message in ``lang``: the
+    catalogue message it is (its parameters' known pieces translated too),
+    else the text with its known pieces translated (English: unchanged).
+
+    Examples
+    --------
+    >>> translate("milestone 2022: set cover over 7,808 demand points", "zh")
+    '2022 年度：对 7,808 个需求点求解集合覆盖'
+    >>> translate("a.csv, row 3, column 'kind': unknown kind 'x'. Use one of: a, b (or their "
+    ...           "Chinese names, e.g. 铁塔 …).", "zh")
+    "a.csv，第 3 行，列 'kind'：未知的站址类型 'x'。请使用：a, b（或其中文名称，如 铁塔 …）。"
+    """
+    if check_lang(lang) == "en" or not text:
+        return text
+    found = identify(text)
+    if found is None:
+        return _fragments(text)
+    key, params = found
+    return msg(key, lang, **{k: translate(v, lang) if v else v for k, v in params.items()})
+
+
+def error_text(exc: BaseException, lang: str = "en") -> str:
+    """The message of ``exc`` in ``lang``: from its ``msg_id`` and ``params``
+    when it carries them (:class:`siteplan.errors.SiteplanError`), else
+    recognised from its English text (:func:`translate`)."""
+    msg_id = getattr(exc, "msg_id", None)
+    if msg_id is not None and check_lang(lang) != "en":
+        from siteplan.messages import MESSAGES
+
+        if msg_id in MESSAGES:
+            params = {k: translate(str(v), lang) for k, v in (exc.params or {}).items()}
+            return msg(msg_id, lang, **params)
+    return translate(str(exc), lang)
