@@ -20,7 +20,7 @@ from rich.text import Text
 
 from siteplan.errors import SiteplanError
 
-console = Console(stderr=True)
+console = Console(stderr=True, log_path=False)
 
 #: The language of this command's messages (``--lang`` > ``$SITEPLAN_LANG`` >
 #: the config's ``lang`` > English), set as the options are parsed.

@@ -259,6 +259,20 @@ MESSAGES: dict[str, dict[str, str]] = {
                             "not used (its assumptions are).",
                       "zh": "已给出图斑文件：不使用 {config} 中的 {count} 个 [inputs.landuse] "
                             "图层（仍使用其假设参数）。"},
+    # --- report notes (Plan.notes, site-count basis, unreachable reasons) ----------------
+    "n.proposed": {"en": "proposed where no listed candidate reaches demand: {counts} ({points} "
+                         "demand points out of every listed candidate's reach).",
+                   "zh": "在已列候选站址均无法覆盖处规划新建：{counts}（{points} 个需求点超出所有"
+                         "已列候选站址的覆盖范围）。"},
+    "n.proposed_capacity": {"en": "proposed for capacity (candidates carry less than {margin} × "
+                                  "the busy-hour demand): {areas}",
+                            "zh": "因容量规划新建（候选站址承载能力低于忙时需求的 {margin} 倍）："
+                                  "{areas}"},
+    "n.on_air_forbidden": {"en": "{count} sites already on air stand on forbidden land; they are "
+                                 "kept and listed in the land-use section.",
+                           "zh": "{count} 个已开通站址位于禁止用地上；予以保留，并在用地一节列出。"},
+    "b.next": {"en": "coverage of the {year} areas", "zh": "{year} 年度区域的覆盖"},
+    "b.second": {"en": "second-server coverage of {classes}", "zh": "{classes}的第二服务小区覆盖"},
     # --- console: command results -----------------------------------------------------
     "c.error": {"en": "error: ", "zh": "错误："},
     "c.note": {"en": "note: {text}", "zh": "说明：{text}"},
@@ -314,7 +328,16 @@ FRAGMENTS: tuple[tuple[str, str], ...] = (
     (r"^lon$", "经度"),
     (r"^lat$", "纬度"),
     (r" item (\d+)$", r" 第 \1 项"),
+    (r"forbidden land: ", "禁止用地："),
+    (r"outside every reach", "超出所有站址覆盖范围"),
+    (r"\b(\d+) in ([^,\s]+)", r"\2：\1 个"),
+    (r"; ", "；"),
+    (r", ", "、"),
 )
+
+#: Parameters whose values are kind, class or environment names (or lists of
+#: them, with counts): each known name is given its Chinese name.
+TERM_PARAMS: frozenset[str] = frozenset({"counts", "kinds", "classes", "cls", "kind", "env"})
 
 #: pydantic's messages for config keys, as the config loader passes them on.
 PYDANTIC: dict[str, str] = {
