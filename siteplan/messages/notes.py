@@ -38,7 +38,8 @@ NOTES: dict[str, str] = {
         "两个来源中此距离内的同类设施视为同一设施",
     "distinct poles within this distance form one multi-use pole (多杆合一)":
         "此距离内的不同杆体合为一根多功能杆（多杆合一）",
-    "'link_budget' (TR 38.901) or 'radius'": "'link_budget'（TR 38.901 链路预算）或 'radius'（半径表）",
+    "'link_budget' (TR 38.901) or 'radius'":
+        "'link_budget'（TR 38.901 链路预算）或 'radius'（半径表）",
     "memory guard on candidate-demand pairs": "候选站址-需求点对数的内存上限",
     "work guard: more demand points need --allow-large": "工作量上限：需求点更多时需加 --allow-large",
     "work guard: estimated memory above this share of RAM needs --allow-large":
@@ -93,7 +94,8 @@ NOTES: dict[str, str] = {
     "layers)": "64T64R 宏站小区的平均下行 MIMO 层数（假设，M.2410 每 TRxP 数值按 4 层计）",
     "cells per pole-mounted micro site": "每个杆站微站的小区数",
     "average DL layers of a 4T4R micro cell": "4T4R 微站小区的平均下行层数",
-    "cells per indoor distribution system (a building split in 2 cells)": "每套室分系统的小区数（一栋楼分 2 个小区）",
+    "cells per indoor distribution system (a building split in 2 cells)":
+        "每套室分系统的小区数（一栋楼分 2 个小区）",
     "average DL layers of a 2T2R/4T4R indoor system": "2T2R/4T4R 室分系统的平均下行层数",
     "indoor DL spectral efficiency per layer (ITU-R M.2410 indoor hotspot 9 over 4 layers)":
         "室内每层下行频谱效率（ITU-R M.2410 室内热点 9，按 4 层计）",
