@@ -258,8 +258,23 @@ def _candidates_spec(plan: Plan, lab: dict[str, str], tiles: dict | None) -> dic
                                  zip(cands["site_id"], cands["name"], strict=True)])
 
 
+def _zone_classes(zones: gpd.GeoDataFrame | None) -> list[str]:
+    """The land-use classes the zones layer draws (canonical names)."""
+    if zones is None or not len(zones) or "zone_class" not in zones:
+        return []
+    return sorted({normalise_class(c) or c for c in zones["zone_class"].astype(str)})
+
+
+def _zone_entries(classes: list[str], lang: str, lab: dict[str, str]) -> list[dict]:
+    """Legend entries of the land-use layer, one per class, in the layer's colours."""
+    open_, close = ("（", "）") if lang == "zh" else (" (", ")")
+    return [{"text": f"{term(c, lang)}{open_}{lab['landuse_layer']}{close}",
+             "fill": ZONE_COLOURS.get(c, "#cccccc"), "border": "1px solid #999",
+             "shape": "square"} for c in classes]
+
+
 def _legend(plan: Plan, year: int, kinds: list[str], lang: str, lab: dict[str, str], *,
-            conflicts: bool = True) -> dict:
+            conflicts: bool = True, zone_classes: list[str] | None = None) -> dict:
     due = plan.targets[plan.targets["milestone"] <= year]
     entries = [{"text": term(k, lang), "fill": KIND_COLOURS.get(k, "#777777"),
                 "border": "1px solid #333", "shape": "circle"} for k in kinds]
@@ -278,6 +293,7 @@ def _legend(plan: Plan, year: int, kinds: list[str], lang: str, lab: dict[str, s
         entries += [{"text": f"{lab['conflicts']}: {term(r, lang)}", "fill": "#ffffff",
                      "border": f"3px solid {RULE_COLOURS[r]}", "shape": "circle"}
                     for r in ("forbidden", "restricted")]
+    entries += _zone_entries(zone_classes or [], lang, lab)
     return {"title": f"{lab['legend']} {year}", "entries": entries}
 
 
@@ -352,7 +368,7 @@ def milestone_map(plan: Plan, year: int, *, lang: str = "en",
                                   show=False, interactive=False))
     return MapPage(title=f"{plan.name} — {year}", bounds=_bounds(plan, tile_spec),
                    layers=layers, legends=[_legend(plan, year, sorted(set(sites["kind"])),
-                                                   lang, lab)],
+                                                   lang, lab, zone_classes=_zone_classes(zones))],
                    tiles=tile_spec, lang=lang)
 
 
@@ -376,7 +392,7 @@ def overview_map(plan: Plan, *, lang: str = "en", tiles: str | None = "OpenStree
                                   f"({len(sites)})", lang, lab, tile_spec, show=year == last))
         slider_layers.append([f"targets_{year}", f"sites_{year}"])
         legends.append(_legend(plan, year, sorted(set(sites["kind"])), lang, lab,
-                               conflicts=False))
+                               conflicts=False, zone_classes=_zone_classes(zones)))
     years = [m.milestone for m in plan.milestones]
     slider = None if len(years) < 2 else {
         "label": lab["since"], "years": years, "layers": slider_layers,
@@ -468,7 +484,7 @@ def check_map(conflicts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, offline: 
         styles=[{"radius": 6, "color": RULE_COLOURS[r], "fillColor": RULE_COLOURS[r],
                  "fillOpacity": 0.9, "weight": 1} for r in rules],
         fields=[lab["site"], lab["kind"], lab["zone"], lab["zone_class"], lab["rule"],
-                "m²", "m"],
+                tr("overlap", lang), tr("distance", lang)],
         rows=[[s, term(k, lang), z, term(c, lang), term(r, lang), f"{o:,.0f}", f"{d:,.0f}"]
               for s, k, z, c, r, o, d in zip(
                   conflicts["site_id"], conflicts["kind"], conflicts["zone_id"],
