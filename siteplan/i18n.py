@@ -425,6 +425,14 @@ def msg(msg_id: str, lang: str = "en", /, **params: object) -> str:
     return MESSAGES[msg_id][check_lang(lang)].format(**params)
 
 
+#: Placeholders holding names the user types (config keys, columns, values): kept.
+_KEEP = frozenset({"first", "canonical", "column", "given", "key", "value", "path", "source",
+                   "name", "crs", "local", "cls", "quoted", "names", "columns", "present"})
+#: What a placeholder matches when not any text (lazily): a hint is empty or
+#: a "did you mean"; a location takes as much as it can (it holds ", row …").
+_FIELD = {"hint": r"(?: Did you mean .+?\?)?", "where": ".*"}
+
+
 def _compile(template: str) -> re.Pattern[str]:
     """An English template as a regular expression: each placeholder matches
     any text (lazily), a repeated one the same text again."""
@@ -433,7 +441,8 @@ def _compile(template: str) -> re.Pattern[str]:
         parts.append(re.escape(literal))
         if field is None:
             continue
-        parts.append(f"(?P={field})" if field in seen else f"(?P<{field}>.*?)")
+        inner = _FIELD.get(field, ".*?")
+        parts.append(f"(?P={field})" if field in seen else f"(?P<{field}>{inner})")
         seen.add(field)
     return re.compile("".join(parts), re.DOTALL)
 
@@ -551,7 +560,7 @@ def translate(text: str, lang: str = "en") -> str:
     '2022 年度：对 7,808 个需求点求解集合覆盖'
     >>> translate("a.csv, row 3, column 'kind': unknown kind 'x'. Use one of: a, b (or their "
     ...           "Chinese names, e.g. 铁塔 …).", "zh")
-    "a.csv，第 3 行，列 'kind'：未知的站址类型 'x'。请使用：a、b（或其中文名称，如 铁塔 …）。"
+    "a.csv，第 3 行，列 'kind'：未知的站址类型 'x'。请使用：a, b（或其中文名称，如 铁塔 …）。"
     """
     if check_lang(lang) == "en" or not text:
         return text
@@ -561,7 +570,11 @@ def translate(text: str, lang: str = "en") -> str:
     from siteplan.messages import TERM_PARAMS
 
     key, params = found
+    from siteplan.messages import WHAT
+
     return msg(key, lang, **{k: terms_in(v, lang) if k in TERM_PARAMS
+                             else WHAT.get(v, v) if k == "what"
+                             else v if k in _KEEP
                              else translate(v, lang) if v else v for k, v in params.items()})
 
 

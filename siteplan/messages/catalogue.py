@@ -311,29 +311,26 @@ MESSAGES: dict[str, dict[str, str]] = {
 #: Pieces inside a message's parameters (applied after a template matched, and
 #: to texts no template matches): ``(regular expression, Chinese replacement)``.
 FRAGMENTS: tuple[tuple[str, str], ...] = (
-    (r" Did you mean (.+?)\?", r"是否应为 \1？"),
+    (r"^ ?Did you mean (.+?)\?$", r"是否应为 \1？"),
     (r", row (\d+)", r"，第 \1 行"),
+    (r"^row (\d+)", r"第 \1 行"),
     (r", line (\d+)", r"，第 \1 行"),
     (r", column ('[^']*')", r"，列 \1"),
-    (r"\bcolumn ('[^']*')", r"列 \1"),
-    (r"\bcolumns ('[^']*'/'[^']*')", r"列 \1"),
-    (r" \((\d+) rows in all\)", r"（共 \1 行）"),
-    (r"the layer's class", "图层的类别"),
-    (r"^area class$", "区域类型"),
-    (r"^site kind$", "站址类型"),
-    (r"^kind$", "站址类型"),
-    (r"^environment$", "无线环境"),
-    (r"^longitude$", "经度"),
-    (r"^latitude$", "纬度"),
-    (r"^lon$", "经度"),
-    (r"^lat$", "纬度"),
+    (r"^column ('[^']*')", r"列 \1"),
+    (r"^columns ('[^']*'/'[^']*')", r"列 \1"),
+    (r"^ \((\d+) rows in all\)$", r"（共 \1 行）"),
+    (r"^the layer's class$", "图层的类别"),
     (r" item (\d+)$", r" 第 \1 项"),
     (r"forbidden land: ", "禁止用地："),
     (r"outside every reach", "超出所有站址覆盖范围"),
     (r"\b(\d+) in ([^,\s]+)", r"\2：\1 个"),
     (r"; ", "；"),
-    (r", ", "、"),
 )
+
+#: Words a message names a column or value by (its ``what`` parameter).
+WHAT: dict[str, str] = {"area class": "区域类型", "site kind": "站址类型", "kind": "站址类型",
+                        "environment": "无线环境", "longitude": "经度", "latitude": "纬度",
+                        "lon": "经度", "lat": "纬度", "class": "类别", "milestone": "建设年度"}
 
 #: Parameters whose values are kind, class or environment names (or lists of
 #: them, with counts): each known name is given its Chinese name.
