@@ -27,8 +27,6 @@ MESSAGES: dict[str, dict[str, str]] = {
                     "zh": "{path}：不是有效的 TOML 文件（{detail}）。"},
     "config.invalid": {"en": "{path}: [{key}] {detail} (input {value}). " + _SEE_SAMPLE,
                        "zh": "{path}：[{key}] {detail}（输入值 {value}）。" + _SEE_SAMPLE_ZH},
-    "config.unknown_key": {"en": "{path}: unknown key {key} in [{section}].{hint} " + _SEE_SAMPLE,
-                           "zh": "{path}：[{section}] 中没有键 {key}。{hint}" + _SEE_SAMPLE_ZH},
     "config.layer_missing": {
         "en": "{where}: file {name} not found (looked at {path}). Fix the path; relative paths "
               "start at the config file's folder.",

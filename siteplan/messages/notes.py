@@ -47,7 +47,7 @@ NOTES: dict[str, str] = {
     "capital cost of a 5G site on this structure (assumption)": "在此类设施上建 5G 站址的投资（假设）",
     "mount height when the candidate has no height_m (DOMAIN 4)": "候选站址无挂高时采用的挂高（DOMAIN 4）",
     "n78 3.5 GHz, n41 2.6 GHz, n28 700 MHz, n79 4.9 GHz":
-        "n78 3.5 GHz，n41 2.6 GHz，n28 700 MHz，n79 4.9 GHz",
+        "频段：n78 3.5 GHz，n41 2.6 GHz，n28 700 MHz，n79 4.9 GHz",
     "'nlos' (conservative), 'expected' (LOS-weighted), 'los'":
         "'nlos'（保守）、'expected'（按视距概率加权）、'los'（视距）",
     "SS-RSRP edge; common value, no primary source": "SS-RSRP 边缘门限；常用值，无一手出处",
