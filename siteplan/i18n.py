@@ -549,6 +549,22 @@ def default_note(note: str, lang: str = "en") -> str:
     return note
 
 
+def _known_classes(text: str) -> str:
+    """``forest (林地/forest_land), water (水域/水体)`` as ``林地（forest）、水域（water）``.
+
+    Examples
+    --------
+    >>> _known_classes("forest (林地/forest_land), water (水域/水体)")
+    '林地（forest）、水域（water）'
+    """
+    def one(found: re.Match[str]) -> str:
+        name = found.group(2).split("/")[0]
+        return f"{name}（{found.group(1)}）" if not name.isascii() else found.group(0)
+
+    return re.sub(r"\b([a-z_]+) \(([^()]*)\)", one, text).replace("), ", ")、").replace(
+        "）, ", "）、")
+
+
 def translate(text: str, lang: str = "en") -> str:
     """An English console line, note or error message in ``lang``: the
     catalogue message it is (its parameters' known pieces translated too),
@@ -574,6 +590,7 @@ def translate(text: str, lang: str = "en") -> str:
 
     return msg(key, lang, **{k: terms_in(v, lang) if k in TERM_PARAMS
                              else WHAT.get(v, v) if k == "what"
+                             else _known_classes(v) if k == "known"
                              else v if k in _KEEP
                              else translate(v, lang) if v else v for k, v in params.items()})
 

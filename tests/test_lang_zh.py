@@ -53,6 +53,7 @@ CODES = frozenset("""
 m km dB dBm dBi kW kWh MWh MHz GHz kHz Hz GB GiB Mbps bit TR RSRP SNR EPSG UTM WGS CGCS GCJ BD
 SS SSB DL MIMO TDD FDD PRB UE RMa LOS ITU TRxP SA OSM CCSA MIIT DOMAIN Ranplan cdcam siteplan
 GeoPackage README md csv kml kmz json gpkg toml html png xlsx TOML CNY Leaflet HiGHS
+DLBM DLMC BSM DLTB GBK
 """.split())
 
 
@@ -75,9 +76,12 @@ def _user_words(*frames: pd.DataFrame, extra: tuple[str, ...] = ()) -> set[str]:
 def _ids_and_choices() -> set[str]:
     """Canonical names (kinds, classes …), the assumptions' choice values and
     the column headings siteplan recognises (names a planner types)."""
+    from siteplan.config import LayerSpec
     from siteplan.sources.files import LAT_NAMES, LON_NAMES
 
-    out = set(TERMS) | set(LON_NAMES) | set(LAT_NAMES)
+    config_keys = set(LayerSpec.model_fields) | {
+        f.alias for f in LayerSpec.model_fields.values() if f.alias}
+    out = set(TERMS) | set(LON_NAMES) | set(LAT_NAMES) | set(COLUMNS) | config_keys
     for d in TABLE.values():
         out |= {str(c) for c in (d.choices or ()) if isinstance(c, str)}
     return out
@@ -88,12 +92,13 @@ _RUN = re.compile(r"[A-Za-z0-9_.\-/\\:'\"#%+*=~@$()<>,;?!&|\[\]{}]+")
 
 def english_words(text: str, allowed: set[str]) -> set[str]:
     """ASCII words of ``text`` that are none of: ``allowed``; parts of ids,
-    keys, paths, options or file names (a run with ``. _ / : # @ =`` or a
-    leading ``-``); quoted values."""
+    keys, paths, commands, options or file names (a run with ``. _ / : # @ =``,
+    a hyphenated name or a leading ``-``); quoted values."""
     found: set[str] = set()
     for run in _RUN.findall(text):
         core = run.strip("()[]{}<>,;?!&|")
-        if not core or re.search(r"[._/\\:#@=]", core) or core.startswith(("-", "'", '"')):
+        if not core or re.search(r"[._/\\:#@=]|[A-Za-z]-[A-Za-z]", core) or core.startswith(
+                ("-", "'", '"')):
             continue
         found |= {w for w in re.findall(r"[A-Za-z]{2,}", core) if w not in allowed}
     return found
