@@ -168,7 +168,7 @@ TEXT: dict[str, dict[str, str]] = {
               "assumptions table). Coverage sites come from the same milestones solved for "
               "coverage alone; capacity sites are the sites added beyond them; indoor are "
               "indoor distribution systems (室分).",
-        "zh": "各区域站址数 = max（覆盖所需站址数，容量所需站址数）。忙时需求 = 人口 × 渗透率 × "
+        "zh": "各区域站址数取覆盖所需站址数与容量所需站址数中的较大者。忙时需求 = 人口 × 渗透率 × "
               "运营商份额 × 每用户每月 GB ÷ 天数 × 忙时占比 × 8 × 1024 ÷ 3600 Mbps；站址容量 = "
               "小区数 × 带宽 × 下行占比 × 每层频谱效率 × 层数 × 负荷上限（均见假设参数表）。覆盖站址"
               "来自仅按覆盖求解的同一各年度规划；容量站址为在其之外增加的站址；室内为室分系统。"},

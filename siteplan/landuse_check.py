@@ -219,7 +219,7 @@ def check_landuse(sites_path: Path, zones_paths: Path | Sequence[Path] | None, o
         (stage / "summary.json").write_text(json.dumps(result, indent=2, ensure_ascii=False),
                                             encoding="utf-8")
         shown = _map_zones(geo, zones, assumptions).to_crs(4326)
-        shown["zone_id"] = [f"{z} ({n})" if n else z
+        shown["zone_id"] = [f"{z} ({n})" if isinstance(n, str) and n else z
                             for z, n in zip(shown["zone_id"], shown["zone_name"], strict=True)]
         check_map(geo, shown, offline=offline, assumptions=check_rules(assumptions),
                   lang=lang).save(

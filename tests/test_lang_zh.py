@@ -53,7 +53,7 @@ CODES = frozenset("""
 m km dB dBm dBi kW kWh MWh MHz GHz kHz Hz GB GiB Mbps bit TR RSRP SNR EPSG UTM WGS CGCS GCJ BD
 SS SSB DL MIMO TDD FDD PRB UE RMa LOS ITU TRxP SA OSM CCSA MIIT DOMAIN Ranplan cdcam siteplan
 GeoPackage README md csv kml kmz json gpkg toml html png xlsx TOML CNY Leaflet HiGHS
-DLBM DLMC BSM DLTB GBK
+DLBM DLMC BSM DLTB GBK DDDSU
 """.split())
 
 
@@ -96,6 +96,8 @@ def english_words(text: str, allowed: set[str]) -> set[str]:
     a hyphenated name or a leading ``-``); quoted values."""
     found: set[str] = set()
     for run in _RUN.findall(text):
+        if run.startswith("[") and run.endswith("]"):
+            continue  # a config table, [assumptions]
         core = run.strip("()[]{}<>,;?!&|")
         if not core or re.search(r"[._/\\:#@=]|[A-Za-z]-[A-Za-z]", core) or core.startswith(
                 ("-", "'", '"')):
@@ -411,7 +413,7 @@ def assert_chinese(texts: dict[str, str], allowed: set[str]) -> None:
         leaked = sorted(p for p in phrases if p in text)
         if words or leaked:
             problems[name] = (sorted(words)[:20], leaked[:5])
-    assert problems == {}
+    assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())
 
 
 @pytest.fixture(scope="module")
@@ -449,7 +451,7 @@ def _sample_allowed(config: Path) -> set[str]:
     metric = inputs.targets.to_crs(4326).estimate_utm_crs().name
     return CODES | _ids_and_choices() | _user_words(
         inputs.candidates, inputs.targets, inputs.landuse, *inputs.context,
-        extra=(cfg.name, metric))
+        extra=(cfg.name, metric, *(Path(c.path).stem for c in cfg.context)))
 
 
 @pytest.mark.slow
