@@ -227,6 +227,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- console: notes (PlanInputs.notes, check-landuse) ---------------------------------
     "n.converted": {"en": "{source}: converted from {system} to WGS84 (every vertex).",
                     "zh": "{source}：已从 {system} 转换为 WGS84（逐个顶点）。"},
+    "n.lonlat_converted": {"en": "{source}: lon/lat converted from {system} to WGS84.",
+                           "zh": "{source}：经纬度已从 {system} 转换为 WGS84。"},
+    "n.repaired": {"en": "{source}: repaired {count} invalid zone geometries with make_valid "
+                         "(zone_id {ids}…).",
+                   "zh": "{source}：已用 make_valid 修复 {count} 个无效图斑几何（图斑编码 {ids}…）。"},
+    "n.gcj_warning": {
+        "en": "warning: {name}: {count} of its points sit on {other}'s structures as they appear "
+              "in {system}, ~500 m from their WGS84 positions: is it an Amap/奥维 export? Give it "
+              "crs = \"gcj02\".",
+        "zh": "警告：{name}：其中 {count} 个点与 {other} 在 {system} 下的设施位置重合，距其 WGS84 "
+              "位置约 500 米：是否为高德/奥维导出的数据？请为它设置 crs = \"gcj02\"。"},
     "n.declared": {"en": "{source}: the file declares {declared}; crs = {crs} from the config "
                          "was used instead.",
                    "zh": "{source}：文件声明的坐标系为 {declared}；已改用配置中的 crs = {crs}。"},
