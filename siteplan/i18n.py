@@ -583,27 +583,41 @@ def translate(text: str, lang: str = "en") -> str:
     found = identify(text)
     if found is None:
         return _fragments(text)
-    from siteplan.messages import TERM_PARAMS
+    return _fill(*found, lang)
 
-    key, params = found
-    from siteplan.messages import WHAT
 
-    return msg(key, lang, **{k: terms_in(v, lang) if k in TERM_PARAMS
-                             else WHAT.get(v, v) if k == "what"
-                             else _known_classes(v) if k == "known"
-                             else v if k in _KEEP
-                             else translate(v, lang) if v else v for k, v in params.items()})
+def _fill(msg_id: str, params: dict[str, object], lang: str) -> str:
+    """Catalogue message ``msg_id`` in ``lang``, each parameter translated as
+    its kind needs (names the user typed kept, kind/class lists as terms,
+    nested messages recognised)."""
+    from siteplan.messages import TERM_PARAMS, WHAT
+
+    def one(name: str, value: object) -> object:
+        text = "" if value is None else str(value)
+        if not text or name in _KEEP:
+            return text
+        if name in TERM_PARAMS:
+            return terms_in(text, lang)
+        if name == "what":
+            return WHAT.get(text, text)
+        if name == "known":
+            return _known_classes(text)
+        return translate(text, lang)
+
+    return msg(msg_id, lang, **{k: one(k, v) for k, v in params.items()})
 
 
 def error_text(exc: BaseException, lang: str = "en") -> str:
     """The message of ``exc`` in ``lang``: from its ``msg_id`` and ``params``
     when it carries them (:class:`siteplan.errors.SiteplanError`), else
     recognised from its English text (:func:`translate`)."""
-    msg_id = getattr(exc, "msg_id", None)
-    if msg_id is not None and check_lang(lang) != "en":
-        from siteplan.messages import MESSAGES
+    from siteplan.messages import MESSAGES
 
-        if msg_id in MESSAGES:
-            params = {k: translate(str(v), lang) for k, v in (exc.params or {}).items()}
-            return msg(msg_id, lang, **params)
-    return translate(str(exc), lang)
+    if hasattr(exc, "msg_id") and exc.msg_id is None:  # a SiteplanError raised as text only
+        found = identify(str(exc))  # carries the id the catalogue knows it by from now on
+        if found is not None:
+            exc.msg_id, exc.params = found  # type: ignore[attr-defined]
+    msg_id = getattr(exc, "msg_id", None)
+    if check_lang(lang) == "en" or msg_id not in MESSAGES:
+        return translate(str(exc), lang)
+    return _fill(msg_id, dict(getattr(exc, "params", None) or {}), lang)

@@ -205,6 +205,7 @@ def test_common_errors_are_known_and_chinese(tmp_path):
     for name, exc in _common_errors(tmp_path).items():
         assert identify(str(exc)) is not None, (name, str(exc))
         text = error_text(exc, "zh")
+        assert exc.msg_id == identify(str(exc))[0]  # it now carries its catalogue id
         assert re.search(r"[\u4e00-\u9fff]", text) and text != str(exc), name
         assert english_words(text, allowed) == set(), (name, text)
         assert error_text(exc, "en") == str(exc)
