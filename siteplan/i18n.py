@@ -565,6 +565,14 @@ def _known_classes(text: str) -> str:
         "）, ", "）、")
 
 
+def _bad_row(text: str, lang: str) -> str:
+    """``line 4, column 'kind': reason`` as ``第 4 行，列 'kind'：原因``."""
+    found = re.fullmatch(r"line (\d+), column ('[^']*'): (.*)", text, re.DOTALL)
+    if found is None:
+        return translate(text, lang)
+    return f"第 {found[1]} 行，列 {found[2]}：{translate(found[3], lang)}"
+
+
 def translate(text: str, lang: str = "en") -> str:
     """An English console line, note or error message in ``lang``: the
     catalogue message it is (its parameters' known pieces translated too),
@@ -602,6 +610,8 @@ def _fill(msg_id: str, params: dict[str, object], lang: str) -> str:
             return WHAT.get(text, text)
         if name == "known":
             return _known_classes(text)
+        if name == "rows":  # "line 4, column '类型': reason; line 7, …"
+            return "；".join(_bad_row(part, lang) for part in text.split("; "))
         return translate(text, lang)
 
     return msg(msg_id, lang, **{k: one(k, v) for k, v in params.items()})

@@ -108,6 +108,102 @@ MESSAGES: dict[str, dict[str, str]] = {
               "CGCS2000 用 EPSG:4490）。"},
     "layer.read": {"en": "{path}: cannot read layer {layer} ({detail}).{more}",
                    "zh": "{path}：无法读取图层 {layer}（{detail}）。{more}"},
+    "rows.bad": {"en": "{source}: {count} rows cannot be read: {rows}. Fix these rows, or pass "
+                       "on_bad_rows='report' (--skip-bad-rows) to skip and list them.",
+                 "zh": "{source}：有 {count} 行无法读取：{rows}。请改正这些行，或设置 "
+                       "on_bad_rows='report'（--skip-bad-rows）跳过并列出它们。"},
+    "rows.bad_one": {"en": "{source}: {count} row cannot be read: {rows}. Fix these rows, or "
+                           "pass on_bad_rows='report' (--skip-bad-rows) to skip and list them.",
+                     "zh": "{source}：有 {count} 行无法读取：{rows}。请改正该行，或设置 "
+                           "on_bad_rows='report'（--skip-bad-rows）跳过并列出。"},
+    "text.encoding_name": {"en": "{source}: unknown encoding {name}; use utf-8, gbk or gb18030.",
+                           "zh": "{source}：未知编码 {name}；请使用 utf-8、gbk 或 gb18030。"},
+    "text.decode": {"en": "{source}: cannot decode as {encoding} ({detail}). Give the file's real "
+                          "encoding (encoding = \"gbk\" or \"utf-8\"), or save it again as UTF-8.",
+                    "zh": "{source}：无法按 {encoding} 解码（{detail}）。请给出文件的实际编码"
+                          "（encoding = \"gbk\" 或 \"utf-8\"），或另存为 UTF-8。"},
+    "text.undetected": {"en": "{source}: the text is in no encoding I can detect ({detail}). Give "
+                              "its encoding (encoding = \"...\" in the config), or save it as "
+                              "UTF-8.",
+                        "zh": "{source}：无法识别文本编码（{detail}）。请在配置中给出编码"
+                              "（encoding = \"...\"），或另存为 UTF-8。"},
+    "text.empty": {"en": "{path}: the file is empty.", "zh": "{path}：文件为空。"},
+    "text.no_sheet": {"en": "{path}: no sheet {sheet} ({detail}). Give one of the workbook's "
+                            "sheets.",
+                      "zh": "{path}：没有工作表 {sheet}（{detail}）。请给出工作簿中的某个工作表。"},
+    "text.spreadsheet": {"en": "{path}: cannot read as a spreadsheet ({detail}). Open it in Excel "
+                               "and save it again as .xlsx.",
+                         "zh": "{path}：无法按电子表格读取（{detail}）。请用 Excel 打开并另存为 "
+                               ".xlsx。"},
+    "text.csv": {"en": "{path}: cannot read as CSV ({detail}).",
+                 "zh": "{path}：无法按 CSV 读取（{detail}）。"},
+    # --- check-landuse, relocate, plan folders ------------------------------------------
+    "check.gpkg": {"en": "{path}: cannot open as a GeoPackage ({detail}).",
+                   "zh": "{path}：无法作为 GeoPackage 打开（{detail}）。"},
+    "check.layers": {"en": "{path}: {count} layers ({names}) and none is a plan's sites_<year>; "
+                           "pass --layer NAME.",
+                     "zh": "{path}：有 {count} 个图层（{names}），没有规划的 sites_<年度> 图层；"
+                           "请用 --layer 图层名 指定。"},
+    "check.no_sites": {"en": "{source}: no sites in the layer.", "zh": "{source}：图层中没有站址。"},
+    "check.no_crs": {"en": "{source}: the sites have no CRS. Set one in the file, or pass "
+                           "--sites-crs EPSG:4326 (or gcj02 / bd09).",
+                     "zh": "{source}：站址没有坐标系。请在文件中设置，或用 --sites-crs EPSG:4326"
+                           "（或 gcj02 / bd09）指定。"},
+    "check.no_location": {"en": "{where}{ident}: the site has no location ({count} sites in all). "
+                                "A site without a location cannot be checked: give it "
+                                "coordinates or remove the row.",
+                          "zh": "{where}{ident}：站址没有位置（共 {count} 个）。没有位置的站址无法"
+                                "核查：请补充坐标或删除该行。"},
+    "check.id_column": {"en": "{source}: no id column {column}; columns are {columns}. Pass "
+                              "--id-column.",
+                        "zh": "{source}：没有编码列 {column}；现有列为 {columns}。请用 --id-column "
+                              "指定。"},
+    "check.no_id": {"en": "{source}: no id column (site_id, 站址编码, 编号 …); columns are "
+                          "{columns}. Pass --id-column.",
+                    "zh": "{source}：没有编码列（site_id、站址编码、编号 …）；现有列为 {columns}。"
+                          "请用 --id-column 指定。"},
+    "check.class_several": {"en": "--class and --class-column apply to one zone file; with "
+                                  "several, list the layers in a config's [inputs.landuse] (each "
+                                  "with its own class) and pass --config.",
+                            "zh": "--class 与 --class-column 只适用于一个图斑文件；有多个时，请在"
+                                  "配置的 [inputs.landuse] 中列出各图层（各带其类别）并用 "
+                                  "--config 指定。"},
+    "check.options": {"en": "--class, --class-column, --class-map, --zones-crs and --encoding "
+                            "apply to ZONES given on the command line; the config's "
+                            "[inputs.landuse] layers carry their own (class, class_column, "
+                            "class_map, crs, encoding). Give ZONES, or set them in the config.",
+                      "zh": "--class、--class-column、--class-map、--zones-crs 与 --encoding 只"
+                            "适用于命令行给出的图斑文件；配置中 [inputs.landuse] 的图层自带这些"
+                            "设置（class、class_column、class_map、crs、encoding）。请给出图斑"
+                            "文件，或在配置中设置。"},
+    "plan.not_folder": {"en": "{folder}: not a folder; give the output folder of `siteplan plan`.",
+                        "zh": "{folder}：不是文件夹；请给出 `siteplan plan` 的输出文件夹。"},
+    "plan.old": {"en": "{folder}: written by an older siteplan (no plan.json), which relocation "
+                       "cannot read exactly; re-run `siteplan plan` to refresh it.",
+                 "zh": "{folder}：由旧版 siteplan 写出（没有 plan.json），迁改无法精确读取；请"
+                       "重新运行 `siteplan plan`。"},
+    "plan.not_plan": {"en": "{folder}: not a plan folder (needs plan.gpkg and plan.json from "
+                            "`siteplan plan` or `siteplan demo`).",
+                      "zh": "{folder}：不是规划输出文件夹（需要 `siteplan plan` 或 `siteplan "
+                            "demo` 写出的 plan.gpkg 与 plan.json）。"},
+    "plan.edited": {"en": "{gpkg}, layer {name}: changed since siteplan wrote it (edited by "
+                          "hand?), so the plan no longer matches its inputs. Re-run `siteplan "
+                          "plan` with the edited inputs instead of editing the plan folder.",
+                    "zh": "{gpkg}，图层 {name}：在 siteplan 写出后被改动（手工编辑？），规划已与"
+                          "其输入不符。请用修改后的输入重新运行 `siteplan plan`，不要直接编辑"
+                          "规划文件夹。"},
+    "plan.gpkg_missing": {"en": "{folder}: plan.gpkg is missing; re-run `siteplan plan`.",
+                          "zh": "{folder}：缺少 plan.gpkg；请重新运行 `siteplan plan`。"},
+    "plan.layer_missing": {"en": "{gpkg}: layer {name} is missing; re-run `siteplan plan`.",
+                           "zh": "{gpkg}：缺少图层 {name}；请重新运行 `siteplan plan`。"},
+    "relocate.share": {"en": "--restore-share {share} must be in (0, 1], e.g. 0.99.",
+                       "zh": "--restore-share {share} 应在 (0, 1] 之间，如 0.99。"},
+    "relocate.none": {"en": "give at least one site to remove (--remove ID).",
+                      "zh": "请至少给出一个要拆除的站址（--remove 编码）。"},
+    "relocate.unknown": {"en": "{gpkg}, layer sites_{year}, column 'site_id': {ids} not in the "
+                               "{year2} plan. Use ids from sites_{year3}.csv.",
+                         "zh": "{gpkg}，图层 sites_{year}，列 'site_id'：{ids} 不在 {year} 年度"
+                               "规划中。请使用 sites_{year}.csv 中的编码。"},
     # --- land use ---------------------------------------------------------------------
     "zone.unknown": {
         "en": "{where}, {label}: unknown zone classes {classes}.{hint} Known classes: {known}; "
