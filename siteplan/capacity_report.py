@@ -311,6 +311,7 @@ def capacity_section(plan: Plan, *, time_limit_s: float = 3.0, seed: int = 0,
                                          penetration=penetration, time_limit_s=resolve_s,
                                          seed=seed).to_dict(orient="records")
     out["markdown"] = capacity_markdown(out)
+    out["markdown_zh"] = capacity_markdown(out, "zh")  # the report picks its language's
     return out
 
 
@@ -335,37 +336,33 @@ def _num(value: object, digits: int = 0) -> str:
     return f"{float(value):,.{digits}f}"
 
 
-def capacity_markdown(section: dict[str, Any]) -> str:
-    """The capacity section of ``report.md`` (every user text escaped)."""
-    lines = ["## Capacity: what sets the site count", "",
-             "Sites = max(sites for coverage, sites for capacity) per area. Busy-hour demand "
-             "= people × penetration × operator share × GB per user per month ÷ days × "
-             "busy-hour share × 8 × 1024 ÷ 3600 Mbps; site capacity = cells × bandwidth × DL "
-             "share × spectral efficiency per layer × layers × load cap (all in the "
-             "assumptions table). Coverage sites come from the same milestones solved for "
-             "coverage alone; capacity sites are the sites added beyond them; indoor are "
-             "indoor distribution systems (室分).", ""]
-    lines += ["| milestone | sites | policy target | of target | coverage | capacity | indoor "
-              "| proposed | new builds |", "|---|---|---|---|---|---|---|---|---|"]
+def capacity_markdown(section: dict[str, Any], lang: str = "en") -> str:
+    """The capacity section of ``report.md`` in ``lang`` (texts from
+    :data:`siteplan.i18n.TEXT`; every user text escaped)."""
+    from siteplan.i18n import term, tr
+
+    lines = [f"## {tr('cap.title', lang)}", "", tr("cap.text", lang), ""]
+    head = tr("cap.columns", lang).split("|")
+    lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in section["split"]:
         share = "–" if r.get("of_target") is None else f"{100 * r['of_target']:.0f} %"
         lines.append(f"| {r['milestone']} | {r['sites']} | {_num(r.get('site_target'))} | "
                      f"{share} | {r['coverage_sites']} | {r['capacity_sites']} | "
                      f"{r['indoor_sites']} | {r['proposed']} | {r['new_builds']} |")
-    lines += ["", f"Per area in {section['milestone']} (capacity sites: the fewest candidates "
-              "whose capacity carries the area's demand, a lower bound):", "",
-              "| area | name | demand Mbps | plan capacity Mbps | coverage sites | capacity "
-              "sites | binds |", "|---|---|---|---|---|---|---|"]
+    head = tr("cap.area_columns", lang).split("|")
+    lines += ["", tr("cap.per_area", lang).format(year=section["milestone"]), "",
+              "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in section["areas"]:
         lines.append(f"| {md_text(r['area_id'])} | {md_text(r['name'])} | "
                      f"{_num(r['demand_mbps'])} | {_num(r['capacity_mbps'])} | "
-                     f"{r['coverage_sites']} | {r['capacity_sites']} | {r['binds']} |")
+                     f"{r['coverage_sites']} | {r['capacity_sites']} | "
+                     f"{md_text(term(r['binds'], lang))} |")
     if section.get("sensitivity"):
         years = [k for k in section["sensitivity"][0] if k.startswith("sites_")]
-        lines += ["", "How the count moves with traffic per user and penetration (demand "
-                  "scales with their product; re-solved where the answer is not known):", "",
-                  "| GB/user/month | penetration | demand × | "
-                  + " | ".join(y.replace("sites_", "sites ") for y in years) + " |",
+        lines += ["", tr("cap.sensitivity", lang), "",
+                  "| " + tr("cap.sensitivity_columns", lang).replace("|", " | ") + " | "
+                  + " | ".join(tr("cap.sites_year", lang).format(year=y.removeprefix("sites_"))
+                               for y in years) + " |",
                   "|---|---|---|" + "---|" * len(years)]
         for r in section["sensitivity"]:
             lines.append(f"| {_num(r['gb_per_user_month'])} | {100 * r['penetration']:.0f} % | "

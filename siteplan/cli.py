@@ -20,18 +20,66 @@ from rich.text import Text
 
 from siteplan.errors import SiteplanError
 
-console = Console(stderr=True)
+console = Console(stderr=True, log_path=False)
+
+#: The language of this command's messages (``--lang`` > ``$SITEPLAN_LANG`` >
+#: the config's ``lang`` > English), set as the options are parsed.
+_STATE: dict[str, str | None] = {"lang": None, "flag": None}
+
+
+def _lang_now() -> str:
+    from siteplan.i18n import resolve_lang
+
+    try:
+        return _STATE["lang"] or resolve_lang(_STATE["flag"])
+    except SiteplanError:
+        return "en"
+
+
+def _set_lang(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str:
+    """``--lang`` callback: the language from the flag or the environment
+    (a config's ``lang`` may follow, see :func:`_use_config_lang`)."""
+    from siteplan.i18n import resolve_lang
+
+    _STATE["flag"] = value
+    _STATE["lang"] = None
+    _STATE["lang"] = resolve_lang(value)
+    return value
+
+
+def _use_config_lang(config_lang: str | None) -> str:
+    """The command's language once a config is read (flag and environment first)."""
+    from siteplan.i18n import resolve_lang
+
+    _STATE["lang"] = resolve_lang(_STATE["flag"], config_lang)
+    return _STATE["lang"]
+
+
+def _say(text: str) -> str:
+    """An English console line in the command's language (as the catalogue knows it)."""
+    from siteplan.i18n import translate
+
+    return translate(text, _lang_now())
+
+
+def _msg(msg_id: str, **params: object) -> str:
+    """Catalogue message ``msg_id`` in the command's language."""
+    from siteplan.i18n import msg
+
+    return msg(msg_id, _lang_now(), **params)
 
 
 def _progress() -> tuple[Callable[[str], None], Callable[[], None]]:
     """A live status line with elapsed time, for long steps."""
     start = time.perf_counter()
-    status = console.status("starting", spinner="dots")
+    status = console.status(_msg("p.starting"), spinner="dots")
     status.start()
 
     def say(text: str) -> None:
-        console.log(f"[{time.perf_counter() - start:6.1f} s] {text}", highlight=False)
-        status.update(text)
+        text = _say(text)
+        console.log(f"[{time.perf_counter() - start:6.1f} s] {text}", highlight=False,
+                    markup=False)
+        status.update(Text(text))
 
     return say, status.stop
 
@@ -39,7 +87,11 @@ def _progress() -> tuple[Callable[[str], None], Callable[[], None]]:
 def _fail(exc: BaseException) -> NoReturn:
     """Print an error as literal text (no markup: ``[inputs]`` and ``[/]``
     stay as written) and exit with status 2."""
-    console.print(Text("error: ", style="bold red") + Text(str(exc)), soft_wrap=True)
+    from siteplan.i18n import error_text
+
+    lang = _lang_now()
+    console.print(Text(_msg("c.error"), style="bold red") + Text(error_text(exc, lang)),
+                  soft_wrap=True)
     sys.exit(2)
 
 
@@ -65,6 +117,7 @@ class _Group(click.Group):
     """Every error ends as one literal message and exit status 2."""
 
     def invoke(self, ctx: click.Context) -> object:
+        _STATE.update(lang=None, flag=None)  # a fresh command (tests run several in one process)
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException,
@@ -78,18 +131,21 @@ class _Group(click.Group):
             _fail(SiteplanError(_explain(exc)))
 
 
-def run_config(config_path: Path, out: Path, *, lang: str, tiles: str | None,
+def run_config(config_path: Path, out: Path, *, lang: str | None, tiles: str | None,
                time_limit_s: float | None = None, offline: bool = False,
                compare_radius: bool = False, force: bool = False,
                allow_large: bool = False,
                outputs: dict[str, object] | None = None) -> list[Path]:
     """Plan from a config and write every output (the body of ``plan``): a
     thin shell over :func:`siteplan.project.run` with a progress line."""
+    from siteplan.config import load_config
     from siteplan.project import run
 
+    config = load_config(config_path)
+    lang = _use_config_lang(config.lang)
     say, stop = _progress()
     try:
-        return run(config_path, out, lang=lang, tiles=tiles, offline=offline,
+        return run(config, out, lang=lang, tiles=tiles, offline=offline,
                    time_limit_s=time_limit_s, compare_radius=compare_radius, force=force,
                    allow_large=allow_large, outputs=outputs, progress=say).written
     finally:
@@ -110,8 +166,10 @@ def main() -> None:
 
 _out = click.option("--out", "out", required=True, type=click.Path(path_type=Path),
                     help="Output folder (created; files in it are replaced atomically).")
-_lang = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-                     help="Language of every output: report, CSV/XLSX headings, maps, KML.")
+_lang = click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
+                     callback=_set_lang, is_eager=True, expose_value=True,
+                     help="Language of messages and every output (report, CSV/XLSX, maps, "
+                     "KML). Default: $SITEPLAN_LANG, else the config's [project] lang, else en.")
 _tiles = click.option("--tiles", default=None,
                       help="Online base map: openstreetmap, 'cartodb positron', amap, "
                       "'amap satellite' (Amap is GCJ-02: data is shifted to match), a tile URL "
@@ -231,11 +289,12 @@ def plan_command(config: Path, out: Path, lang: str, tiles: str | None,
               "whose [inputs.landuse] layers are used when no ZONES are given.")
 @_offline
 @_force
+@_lang
 def check_landuse_command(sites: Path, zones: tuple[Path, ...], out: Path, layer: str | None,
                           class_column: str | None, zone_class: str | None,
                           class_map: Path | None, id_column: str, sites_crs: str | None,
                           zones_crs: str | None, encoding: str | None, config: Path | None,
-                          offline: bool, force: bool) -> None:
+                          offline: bool, force: bool, lang: str | None) -> None:
     """Check SITES (points or polygons; any plan) against land-use ZONES
     (one or more layers: a 三调 parcel layer, control lines …).
 
@@ -246,15 +305,22 @@ def check_landuse_command(sites: Path, zones: tuple[Path, ...], out: Path, layer
     """
     from siteplan.landuse_check import check_landuse
 
+    if config is not None:
+        from siteplan.config import load_config
+
+        _use_config_lang(load_config(config).lang)
     result = check_landuse(sites, list(zones), out, class_column=class_column,
                            zone_class=zone_class, class_map=class_map, id_column=id_column,
                            layer=layer, sites_crs=sites_crs, zones_crs=zones_crs,
-                           encoding=encoding, config=config, offline=offline, force=force)
+                           encoding=encoding, config=config, offline=offline, force=force,
+                           lang=_lang_now())
     for note in result["notes"]:
-        console.print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)
+        console.print(_msg("c.note", text=_say(note)), highlight=False, markup=False,
+                      soft_wrap=True)
     forbidden = result["forbidden_conflicts"]
-    console.print(f"{forbidden} forbidden, {result['restricted_conflicts']} restricted "
-                  f"conflict(s); outputs in {out}", highlight=False, markup=False)
+    console.print(_msg("c.check_result", forbidden=forbidden,
+                       restricted=result["restricted_conflicts"], out=out),
+                  highlight=False, markup=False)
     sys.exit(1 if forbidden else 0)
 
 
@@ -268,8 +334,9 @@ def check_landuse_command(sites: Path, zones: tuple[Path, ...], out: Path, layer
               show_default=True,
               help="Share of the lost covered demand the replacements must restore, in (0, 1].")
 @_force
+@_lang
 def relocate_command(plan_dir: Path, milestone: int, remove: tuple[str, ...], out: Path,
-                     restore_share: float, force: bool) -> None:
+                     restore_share: float, force: bool, lang: str | None) -> None:
     """Build before demolish (先建后拆): replacements for sites that must go.
 
     PLAN_DIR is the output folder of a plan. Writes work_order.csv (build
@@ -278,11 +345,25 @@ def relocate_command(plan_dir: Path, milestone: int, remove: tuple[str, ...], ou
     """
     from siteplan.relocate import relocate
 
+    _use_config_lang(_plan_lang(plan_dir))
     result = relocate(plan_dir, milestone, list(remove), out, restore_share=restore_share,
-                      force=force)
-    console.print(f"{result['replacement_count']} replacement(s) for {result['removed_count']} "
-                  f"removed site(s) restore {100 * result['restored_share']:.1f}% of the lost "
-                  f"covered demand; work order in {out}")
+                      force=force, lang=_lang_now())
+    console.print(_msg("c.relocate_result", replacements=result["replacement_count"],
+                       removed=result["removed_count"],
+                       share=f"{100 * result['restored_share']:.1f}", out=out),
+                  highlight=False, markup=False)
+
+
+def _plan_lang(plan_dir: Path) -> str | None:
+    """The language a plan folder was written in (its ``report.json``), if any:
+    ``relocate`` answers in it unless ``--lang`` or ``$SITEPLAN_LANG`` say otherwise."""
+    import json
+
+    try:
+        lang = json.loads((Path(plan_dir) / "report.json").read_text(encoding="utf-8")).get("lang")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return lang if lang in ("en", "zh") else None
 
 
 def _csv_list(value: str | None, parse) -> list | None:
@@ -321,11 +402,12 @@ def _csv_list(value: str | None, parse) -> list | None:
 @click.option("--skip-bad-rows", is_flag=True,
               help="Skip unreadable rows and list them in <out>_rejected.csv (default: stop).")
 @_force
+@_lang
 def candidates_command(sources: tuple[Path, ...], out: Path, crs: str | None,
                        to_crs: str | None, radio: str | None, mcc: str | None, mnc: str | None,
                        bbox: str | None, site_distance: float | None,
                        same_structure: float | None, multi_use: bool, encoding: str | None,
-                       skip_bad_rows: bool, force: bool) -> None:
+                       skip_bad_rows: bool, force: bool, lang: str | None) -> None:
     """Read candidate SOURCES (OSM .osm/.osm.pbf, OpenCelliD .csv/.csv.gz,
     open-resource lists .csv/.xlsx, GIS inventories), merge them and write
     one canonical candidate table with a summary by kind and source."""
@@ -348,11 +430,12 @@ def candidates_command(sources: tuple[Path, ...], out: Path, crs: str | None,
                 warnings.simplefilter("ignore", UserWarning)  # rejected rows are listed below
                 layer = read_source(path, **options)
             table = layer.attrs.get("rejected")
-            skipped = "" if table is None or not len(table) else (
-                f", {len(table)} unreadable rows skipped (first: line {table['line'].iloc[0]}:"
-                f" {table['reason'].iloc[0]})")
-            console.print(f"{path}: {len(layer)} candidates ({layer.attrs['source_type']})"
-                          f"{skipped}", highlight=False)
+            skipped = "" if table is None or not len(table) else _msg(
+                "c.candidates_skipped", count=len(table), line=table["line"].iloc[0],
+                reason=_say(str(table["reason"].iloc[0])))
+            console.print(_msg("c.candidates_read", path=path, count=len(layer),
+                               source_type=layer.attrs["source_type"], skipped=skipped),
+                          highlight=False, markup=False)
             if skipped:
                 rejected.append(table.assign(file=str(path)))
             layers.append(layer.to_crs(to_crs) if to_crs else layer)
@@ -361,16 +444,22 @@ def candidates_command(sources: tuple[Path, ...], out: Path, crs: str | None,
     except SiteplanError as exc:
         _fail(exc)
     counts = summary(merged)
-    table = Table(title=f"{len(merged)} candidates after merging "
-                        f"({sum(len(x) for x in layers)} read)")
-    table.add_column("kind")
+    table = Table(title=_msg("c.candidates_title", count=len(merged),
+                             read=sum(len(x) for x in layers)))
+    table.add_column(_msg("c.kind"))
     for col in counts.columns:
         table.add_column(str(col), justify="right")
     for kind, row in counts.iterrows():
-        table.add_row(str(kind), *[str(v) for v in row])
+        table.add_row(_term(kind), *[str(v) for v in row])
     Console().print(table)
     for path in written:
-        console.print(f"wrote {path}")
+        console.print(_msg("c.wrote", path=path), highlight=False, markup=False)
+
+
+def _term(value: object) -> str:
+    from siteplan.i18n import term
+
+    return term(value, _lang_now())
 
 
 from siteplan.region.cli import plan_region_command  # noqa: E402  (issue 21: regional planning)

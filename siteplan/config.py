@@ -156,6 +156,7 @@ class _Solver(BaseModel):
 class _Project(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = "site plan"
+    lang: Literal["en", "zh"] | None = None  # messages and outputs (--lang and $SITEPLAN_LANG first)
 
 
 class _ConfigFile(BaseModel):
@@ -180,6 +181,7 @@ class PlanConfig(BaseModel):
 
     name: str
     source: Path
+    lang: str | None = None
     candidates: list[LayerSpec]
     targets: LayerSpec
     landuse: list[LayerSpec]
@@ -268,7 +270,7 @@ def config_from_dict(raw: dict[str, Any], path: Path) -> PlanConfig:
         return f"{path} [inputs.{section}]" + (f" item {i + 1}" if n > 1 else "")
 
     return PlanConfig(
-        name=cfg.project.name, source=path,
+        name=cfg.project.name, source=path, lang=cfg.project.lang,
         candidates=[_spec(c, base, where("candidates", i, len(inputs.candidates)), "candidates")
                     for i, c in enumerate(inputs.candidates)],
         targets=_spec(inputs.targets, base, f"{path} [inputs.targets]", "targets"),

@@ -16,7 +16,25 @@ from __future__ import annotations
 
 
 class SiteplanError(ValueError):
-    """Base class of every error siteplan raises on purpose."""
+    """Base class of every error siteplan raises on purpose.
+
+    ``msg_id`` and ``params`` (optional) name the message in the catalogue
+    (:mod:`siteplan.messages`), so the command line can print it in the
+    chosen language; the English text stays the exception's ``str``.
+
+    Examples
+    --------
+    >>> e = SiteplanError("a.toml: config file not found.", msg_id="config.not_found",
+    ...                   params={"path": "a.toml"})
+    >>> str(e), e.msg_id, e.params
+    ('a.toml: config file not found.', 'config.not_found', {'path': 'a.toml'})
+    """
+
+    def __init__(self, *args: object, msg_id: str | None = None,
+                 params: dict[str, object] | None = None) -> None:
+        super().__init__(*args)
+        self.msg_id = msg_id
+        self.params = dict(params or {})
 
 
 class InputError(SiteplanError):

@@ -32,7 +32,7 @@ from siteplan.deliver.kml import write_kml
 from siteplan.deliver.report_html import write_report_html
 from siteplan.deliver.sheets import SITE_COLUMNS, localise, sites_table
 from siteplan.errors import ConfigError
-from siteplan.i18n import check_lang, column, tr
+from siteplan.i18n import check_lang, column, headers, tr
 from siteplan.io.atomic import output_folder, staged_files
 from siteplan.io.tables import gpkg_ready, write_csv, write_xlsx
 from siteplan.maplayers import resolve_tiles
@@ -66,6 +66,30 @@ def write_candidates(frame: gpd.GeoDataFrame, out: str | Path,
             write_csv(pd.concat(rejected, ignore_index=True)[["file", "line", "column", "reason"]],
                       stage / names[1])
     return [out.parent / n for n in names]
+
+
+def rejected_table(extra_report: dict[str, Any] | None, lang: str = "en") -> pd.DataFrame:
+    """Every input row the readers dropped (``file, line, column, reason``),
+    from the report's ``rejected_rows`` (:func:`siteplan.project.analyses`),
+    the reasons in ``lang``; written as ``rejected_rows.csv`` beside the report.
+
+    Examples
+    --------
+    >>> t = rejected_table({"rejected_rows": {"a.csv": [{"line": 3, "column": "kind",
+    ...                                                  "reason": "unknown kind 'x'"}]}}, "zh")
+    >>> t.values.tolist()
+    [['a.csv', 3, 'kind', "未知站址类型 'x'"]]
+    >>> list(rejected_table(None).columns)
+    ['file', 'line', 'column', 'reason']
+    """
+    from siteplan.i18n import translate
+
+    rows = [{"file": name, "line": r.get("line"), "column": r.get("column"),
+             "reason": translate(str(r.get("reason", "")), lang)}
+            for name, records in ((extra_report or {}).get("rejected_rows") or {}).items()
+            for r in records]
+    table = pd.DataFrame(rows, columns=["file", "line", "column", "reason"])
+    return table.rename(columns=headers(table.columns, lang))
 
 
 #: Optional outputs of :func:`write_plan` (``plan.gpkg`` and ``report.json`` are
@@ -177,6 +201,8 @@ def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
             overview_map(plan, **options).save(stage / "map_overview.html")
         if extra_files is not None:
             extra_files(stage)
+        if "csv" in chosen:
+            write_csv(rejected_table(extra_report, lang), stage / "rejected_rows.csv")
         say("reports")
         report = plan_report(plan, extra_report, lang=lang)
         (stage / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False),
@@ -189,7 +215,11 @@ def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
         if "xlsx" in chosen:
             summary = pd.DataFrame([{k: m[k] for k, _ in _MILESTONE_COLUMNS}
                                     for m in report["milestones"]])
-            summary = summary.rename(columns={k: column(h, lang) for k, h in _MILESTONE_COLUMNS})
-            write_xlsx({tr("r.milestones", lang): summary, **sheets}, stage / "sites.xlsx")
+            summary = summary.rename(columns={k: h for k, h in _MILESTONE_COLUMNS})
+            summary = localise(summary, lang)
+            summary = summary.rename(columns=headers(summary.columns, lang))
+            write_xlsx({tr("r.milestones", lang): summary, **sheets},
+                       stage / "sites.xlsx",
+                       number_formats={column("reuse_share", lang): "0.0%"})
         names = sorted(p.name for p in stage.iterdir())
     return [out / n for n in names]

@@ -17,6 +17,10 @@ Examples
 
 from __future__ import annotations
 
+import functools
+import re
+import string
+
 from siteplan.errors import ConfigError
 
 LANGS: tuple[str, ...] = ("en", "zh")
@@ -62,6 +66,10 @@ TEXT: dict[str, dict[str, str]] = {
     "map_title": {"en": "Site plan", "zh": "站址规划"},
     "overview": {"en": "all milestones", "zh": "全部年度"},
     "landuse_layer": {"en": "Land use", "zh": "用地管控"},
+    "overlap": {"en": "Overlap (m²)", "zh": "重叠面积 (平方米)"},
+    "region.units": {"en": "units", "zh": "规划单元"},
+    "region.unit": {"en": "unit", "zh": "单元"},
+    "distance": {"en": "Distance (m)", "zh": "距离 (米)"},
     "g.new_tower": {"en": "new tower", "zh": "新建铁塔"},
     "g.new_pole": {"en": "new pole", "zh": "新建杆"},
     "g.existing": {"en": "existing", "zh": "存量设施"},
@@ -98,7 +106,7 @@ TEXT: dict[str, dict[str, str]] = {
     "r.assumptions_text": {"en": "Every assumed number, as used in this plan (override in the "
                                  "config's `[assumptions]` table).",
                            "zh": "本规划使用的全部假设数值（可在配置文件的 `[assumptions]` 表中"
-                                 "覆盖；说明为英文原文）。"},
+                                 "覆盖）。"},
     "r.overridden": {"en": " (overridden)", "zh": "（已覆盖）"},
     "r.reach": {"en": "Largest reach per site class and environment used to propose pairs: ",
                 "zh": "生成站址-需求点对所用的各站型与环境最大覆盖距离："},
@@ -150,6 +158,47 @@ TEXT: dict[str, dict[str, str]] = {
                                                  "zh": "覆盖所需站址少于目标"},
     "s.plan meets the target exactly": {"en": "plan meets the target exactly",
                                         "zh": "恰好达到目标"},
+    # capacity section (siteplan.capacity_report); "|" separates table headings
+    "cap.title": {"en": "Capacity: what sets the site count", "zh": "容量：站址数由什么决定"},
+    "cap.text": {
+        "en": "Sites = max(sites for coverage, sites for capacity) per area. Busy-hour demand "
+              "= people × penetration × operator share × GB per user per month ÷ days × "
+              "busy-hour share × 8 × 1024 ÷ 3600 Mbps; site capacity = cells × bandwidth × DL "
+              "share × spectral efficiency per layer × layers × load cap (all in the "
+              "assumptions table). Coverage sites come from the same milestones solved for "
+              "coverage alone; capacity sites are the sites added beyond them; indoor are "
+              "indoor distribution systems (室分).",
+        "zh": "各区域站址数取覆盖所需站址数与容量所需站址数中的较大者。忙时需求 = 人口 × 渗透率 × "
+              "运营商份额 × 每用户每月 GB ÷ 天数 × 忙时占比 × 8 × 1024 ÷ 3600 Mbps；站址容量 = "
+              "小区数 × 带宽 × 下行占比 × 每层频谱效率 × 层数 × 负荷上限（均见假设参数表）。覆盖站址"
+              "来自仅按覆盖求解的同一各年度规划；容量站址为在其之外增加的站址；室内为室分系统。"},
+    "cap.columns": {"en": "milestone|sites|policy target|of target|coverage|capacity|indoor|"
+                          "proposed|new builds",
+                    "zh": "年度|站址数|政策目标|占目标|覆盖|容量|室内|规划新增|新建"},
+    "cap.per_area": {"en": "Per area in {year} (capacity sites: the fewest candidates whose "
+                           "capacity carries the area's demand, a lower bound):",
+                     "zh": "{year} 年各区域（容量站址：容量足以承载区域需求的最少候选站址数，"
+                           "为下界）："},
+    "cap.area_columns": {"en": "area|name|demand Mbps|plan capacity Mbps|coverage sites|"
+                               "capacity sites|binds",
+                         "zh": "区域编码|区域名称|需求 (Mbps)|规划容量 (Mbps)|覆盖站址数|"
+                               "容量站址数|起决定作用"},
+    "cap.sensitivity": {"en": "How the count moves with traffic per user and penetration (demand "
+                              "scales with their product; re-solved where the answer is not "
+                              "known):",
+                        "zh": "站址数随每用户流量与渗透率的变化（需求与二者之积成正比；结果未知处"
+                              "重新求解）："},
+    "cap.sensitivity_columns": {"en": "GB/user/month|penetration|demand ×",
+                                "zh": "每用户每月 GB|渗透率|需求倍数"},
+    "cap.sites_year": {"en": "sites {year}", "zh": "{year} 年站址数"},
+    # report: inputs as read (dropped rows, conversions)
+    "r.input_data": {"en": "Input data as read", "zh": "输入数据读取情况"},
+    "r.conversions": {"en": "Conversions and notes (coordinate systems, GCJ-02, encodings):",
+                      "zh": "转换与说明（坐标系、GCJ-02、编码）："},
+    "r.no_conversions": {"en": "No conversion was needed.", "zh": "无需任何转换。"},
+    "r.rejected": {"en": "{rows} input rows were dropped (also in `rejected_rows.csv`):",
+                   "zh": "共舍弃 {rows} 行输入数据（另见 `rejected_rows.csv`）："},
+    "r.no_rejected": {"en": "No input row was dropped.", "zh": "没有舍弃任何输入行。"},
     "c.sites_by_kind": {"en": "Sites per milestone by kind", "zh": "各年度站址数（按类型）"},
     "c.new_reused": {"en": "New builds and reused structures", "zh": "新建与共享"},
     "c.cost": {"en": "Cost per milestone (CNY)", "zh": "各年度投资（元）"},
@@ -244,6 +293,11 @@ COLUMNS: dict[str, dict[str, str]] = {
     "line": {"en": "line", "zh": "行号"},
     "column": {"en": "column", "zh": "列"},
     "reason": {"en": "reason", "zh": "原因"},
+    "source_ids": {"en": "source_ids", "zh": "来源编码"},
+    "uses": {"en": "uses", "zh": "用途"},
+    "zone_name": {"en": "zone_name", "zh": "图斑名称"},
+    "zone_source": {"en": "zone_source", "zh": "图斑来源"},
+    "site_index": {"en": "site_index", "zh": "站址序号"},
 }
 
 def _terms() -> dict[str, dict[str, str]]:
@@ -262,6 +316,12 @@ def _terms() -> dict[str, dict[str, str]]:
         "direct": {"zh": "直供电"}, "transfer": {"zh": "转供电"}, "unknown": {"zh": "未知"},
         "forbidden": {"zh": "禁止"}, "restricted": {"zh": "限制"}, "allowed": {"zh": "允许"},
         "coverage": {"zh": "覆盖"}, "capacity": {"zh": "容量"}, "indoor": {"zh": "室内覆盖"},
+        "build": {"zh": "新建"}, "remove": {"zh": "拆除"},
+        "macro": {"zh": "宏站"}, "micro": {"zh": "微站"},
+        "link_budget": {"zh": "链路预算"}, "radius": {"zh": "半径表"},
+        "weighted": {"zh": "加权"}, "strict": {"zh": "严格共享"},
+        "auto": {"zh": "自动"}, "greedy": {"zh": "贪心"}, "exact": {"zh": "精确"},
+        "lagrangian": {"zh": "拉格朗日"}, "local": {"zh": "局部搜索"},
     })
     return out
 
@@ -295,7 +355,9 @@ def check_lang(lang: str) -> str:
     'zh'
     """
     if lang not in LANGS:
-        raise ConfigError(f"language {lang!r}: use one of {', '.join(LANGS)}.")
+        raise ConfigError(f"language {lang!r}: use one of {', '.join(LANGS)}.",
+                          msg_id="lang.unknown",
+                          params={"lang": repr(lang), "langs": ", ".join(LANGS)})
     return lang
 
 
@@ -316,3 +378,256 @@ def term(value: object, lang: str = "en") -> str:
     if check_lang(lang) == "en":
         return text
     return TERMS.get(text, {}).get(lang, text)
+
+
+# --- messages: console lines, notes and errors (catalogue in siteplan.messages) -------------
+
+#: Environment variable choosing the language when ``--lang`` is not given.
+LANG_ENV = "SITEPLAN_LANG"
+
+
+def resolve_lang(flag: str | None = None, config: str | None = None) -> str:
+    """The language of a run: ``flag`` (``--lang``), else ``$SITEPLAN_LANG``,
+    else the config's ``lang``, else English.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ.pop("SITEPLAN_LANG", None) and None
+    >>> resolve_lang(None, "zh"), resolve_lang("en", "zh"), resolve_lang()
+    ('zh', 'en', 'en')
+    """
+    import os
+
+    env = os.environ.get(LANG_ENV, "").strip().lower() or None
+    for value, origin in ((flag, "--lang"), (env, LANG_ENV), (config, "lang")):
+        if value:
+            if value not in LANGS:
+                raise ConfigError(f"{origin} = {value!r}: use one of {', '.join(LANGS)}.",
+                                  msg_id="lang.unknown",
+                                  params={"lang": repr(value), "langs": ", ".join(LANGS)})
+            return value
+    return "en"
+
+
+def msg(msg_id: str, lang: str = "en", /, **params: object) -> str:
+    """Catalogue message ``msg_id`` in ``lang`` with ``params`` filled in.
+
+    Examples
+    --------
+    >>> msg("p.wrote", "zh", count=3, out="plan")
+    '已写出 3 个文件到 plan'
+    >>> msg("p.wrote", "en", count=3, out="plan")
+    'wrote 3 files to plan'
+    """
+    from siteplan.messages import MESSAGES
+
+    return MESSAGES[msg_id][check_lang(lang)].format(**params)
+
+
+#: Placeholders holding names the user types (config keys, columns, values): kept.
+_KEEP = frozenset({"first", "canonical", "column", "given", "key", "value", "path", "source",
+                   "name", "crs", "local", "cls", "quoted", "names", "columns", "present"})
+#: What a placeholder matches when not any text (lazily): a hint is empty or
+#: a "did you mean"; a location takes as much as it can (it holds ", row …").
+_FIELD = {"hint": r"(?: Did you mean .+?\?)?", "where": ".*"}
+
+
+def _compile(template: str) -> re.Pattern[str]:
+    """An English template as a regular expression: each placeholder matches
+    any text (lazily), a repeated one the same text again."""
+    parts, seen = [], set()
+    for literal, field, _spec, _conv in string.Formatter().parse(template):
+        parts.append(re.escape(literal))
+        if field is None:
+            continue
+        inner = _FIELD.get(field, ".*?")
+        parts.append(f"(?P={field})" if field in seen else f"(?P<{field}>{inner})")
+        seen.add(field)
+    return re.compile("".join(parts), re.DOTALL)
+
+
+@functools.cache
+def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    from siteplan.messages import MESSAGES
+
+    return tuple((key, _compile(entry["en"])) for key, entry in MESSAGES.items())
+
+
+def identify(text: str) -> tuple[str, dict[str, str]] | None:
+    """The catalogue id and parameters of an English message, or None.
+
+    Examples
+    --------
+    >>> identify("plan.toml: config file not found.")
+    ('config.not_found', {'path': 'plan.toml'})
+    >>> identify("something else") is None
+    True
+    """
+    for key, pattern in _patterns():
+        found = pattern.fullmatch(text)
+        if found:
+            return key, found.groupdict()
+    return None
+
+
+def _fragments(text: str) -> str:
+    from siteplan.messages import FRAGMENTS, PYDANTIC
+
+    text = PYDANTIC.get(text, text)
+    for pattern, replacement in FRAGMENTS:
+        text = re.sub(pattern, replacement, text)
+    return text
+
+
+_NAME = re.compile(r"[A-Za-z][A-Za-z_]*(?: [a-z][a-z_]*)*")
+
+
+def terms_in(text: str, lang: str = "en") -> str:
+    """Every kind, class or environment name in ``text`` (snake_case or with
+    spaces) in ``lang``; other words unchanged.
+
+    Examples
+    --------
+    >>> terms_in("117 indoor_das, 54 smart_pole", "zh")
+    '117 室分、54 智慧杆'
+    >>> terms_in("basic farmland", "zh"), terms_in("key_area, village", "en")
+    ('永久基本农田', 'key_area, village')
+    """
+    if check_lang(lang) == "en":
+        return text
+
+    def one(found: re.Match[str]) -> str:
+        words = found.group(0)
+        whole = words.replace(" ", "_")
+        if whole in TERMS:
+            return TERMS[whole][lang]
+        return " ".join(TERMS.get(w, {}).get(lang, w) for w in words.split(" "))
+
+    return _NAME.sub(one, text).replace(", ", "、")
+
+
+#: Units of the assumptions table that are words, in Chinese (symbols such as
+#: m, dB, kW, MHz stay as they are).
+UNITS: dict[str, str] = {"pairs": "对", "points": "个", "CNY": "元", "CNY/kWh": "元/kWh",
+                         "people/km²": "人/平方公里", "days": "天", "GB/month": "GB/月",
+                         "x reach": "倍覆盖距离", "h": "小时", "bit/s/Hz": "bit/s/Hz"}
+
+
+def unit(text: str, lang: str = "en") -> str:
+    """A unit of the assumptions table in ``lang``.
+
+    Examples
+    --------
+    >>> unit("CNY", "zh"), unit("dBm", "zh"), unit("CNY", "en")
+    ('元', 'dBm', 'CNY')
+    """
+    return UNITS.get(text, text) if check_lang(lang) == "zh" else text
+
+
+def default_note(note: str, lang: str = "en") -> str:
+    """The note of an assumption (:mod:`siteplan.defaults`) in ``lang``
+    (catalogue :mod:`siteplan.messages.notes`; unknown notes unchanged).
+
+    Examples
+    --------
+    >>> default_note("new tower sites on basic farmland", "zh")
+    '永久基本农田上的新建铁塔站址'
+    >>> default_note("user-equipment height", "zh")
+    '终端高度'
+    """
+    from siteplan.messages import NOTE_TEMPLATES, NOTES
+
+    if check_lang(lang) == "en" or not note:
+        return note
+    if note in NOTES:
+        return NOTES[note]
+    for template, zh in NOTE_TEMPLATES.items():
+        found = _compile(template).fullmatch(note)
+        if found:
+            return zh.format(**{k: terms_in(v, lang) for k, v in found.groupdict().items()})
+    return note
+
+
+def _known_classes(text: str) -> str:
+    """``forest (林地/forest_land), water (水域/水体)`` as ``林地（forest）、水域（water）``.
+
+    Examples
+    --------
+    >>> _known_classes("forest (林地/forest_land), water (水域/水体)")
+    '林地（forest）、水域（water）'
+    """
+    def one(found: re.Match[str]) -> str:
+        name = found.group(2).split("/")[0]
+        return f"{name}（{found.group(1)}）" if not name.isascii() else found.group(0)
+
+    return re.sub(r"\b([a-z_]+) \(([^()]*)\)", one, text).replace("), ", ")、").replace(
+        "）, ", "）、")
+
+
+def _bad_row(text: str, lang: str) -> str:
+    """``line 4, column 'kind': reason`` as ``第 4 行，列 'kind'：原因``."""
+    found = re.fullmatch(r"line (\d+), column ('[^']*'): (.*)", text, re.DOTALL)
+    if found is None:
+        return translate(text, lang)
+    return f"第 {found[1]} 行，列 {found[2]}：{translate(found[3], lang)}"
+
+
+def translate(text: str, lang: str = "en") -> str:
+    """An English console line, note or error message in ``lang``: the
+    catalogue message it is (its parameters' known pieces translated too),
+    else the text with its known pieces translated (English: unchanged).
+
+    Examples
+    --------
+    >>> translate("milestone 2022: set cover over 7,808 demand points", "zh")
+    '2022 年度：对 7,808 个需求点求解集合覆盖'
+    >>> translate("a.csv, row 3, column 'kind': unknown kind 'x'. Use one of: a, b (or their "
+    ...           "Chinese names, e.g. 铁塔 …).", "zh")
+    "a.csv，第 3 行，列 'kind'：未知的站址类型 'x'。请使用：a, b（或其中文名称，如 铁塔 …）。"
+    """
+    if check_lang(lang) == "en" or not text:
+        return text
+    found = identify(text)
+    if found is None:
+        return _fragments(text)
+    return _fill(*found, lang)
+
+
+def _fill(msg_id: str, params: dict[str, object], lang: str) -> str:
+    """Catalogue message ``msg_id`` in ``lang``, each parameter translated as
+    its kind needs (names the user typed kept, kind/class lists as terms,
+    nested messages recognised)."""
+    from siteplan.messages import TERM_PARAMS, WHAT
+
+    def one(name: str, value: object) -> object:
+        text = "" if value is None else str(value)
+        if not text or name in _KEEP:
+            return text
+        if name in TERM_PARAMS:
+            return terms_in(text, lang)
+        if name == "what":
+            return WHAT.get(text, text)
+        if name == "known":
+            return _known_classes(text)
+        if name == "rows":  # "line 4, column '类型': reason; line 7, …"
+            return "；".join(_bad_row(part, lang) for part in text.split("; "))
+        return translate(text, lang)
+
+    return msg(msg_id, lang, **{k: one(k, v) for k, v in params.items()})
+
+
+def error_text(exc: BaseException, lang: str = "en") -> str:
+    """The message of ``exc`` in ``lang``: from its ``msg_id`` and ``params``
+    when it carries them (:class:`siteplan.errors.SiteplanError`), else
+    recognised from its English text (:func:`translate`)."""
+    from siteplan.messages import MESSAGES
+
+    if hasattr(exc, "msg_id") and exc.msg_id is None:  # a SiteplanError raised as text only
+        found = identify(str(exc))  # carries the id the catalogue knows it by from now on
+        if found is not None:
+            exc.msg_id, exc.params = found  # type: ignore[attr-defined]
+    msg_id = getattr(exc, "msg_id", None)
+    if check_lang(lang) == "en" or msg_id not in MESSAGES:
+        return translate(str(exc), lang)
+    return _fill(msg_id, dict(getattr(exc, "params", None) or {}), lang)

@@ -30,6 +30,7 @@ import pandas as pd
 import pyogrio
 
 from siteplan.defaults import Assumptions
+from siteplan.deliver.sheets import localise
 from siteplan.errors import InputError, where
 from siteplan.io.atomic import output_folder
 from siteplan.io.tables import write_csv
@@ -128,7 +129,7 @@ def check_landuse(sites_path: Path, zones_paths: Path | Sequence[Path] | None, o
                   sites_crs: str | None = None, zones_crs: str | None = None,
                   encoding: str | None = None, config: Path | None = None,
                   offline: bool = False, force: bool = False,
-                  say: Callable[[str], None] | None = None) -> dict[str, Any]:
+                  say: Callable[[str], None] | None = None, lang: str = "en") -> dict[str, Any]:
     """Write ``conflicts.csv``, ``conflicts.gpkg``, ``summary.json`` and
     ``map.html`` to ``out``; return the summary (``forbidden_conflicts`` …,
     ``notes``).
@@ -207,7 +208,7 @@ def check_landuse(sites_path: Path, zones_paths: Path | Sequence[Path] | None, o
     for note in notes:
         say(note)
     with output_folder(out, kind="check-landuse", force=force) as stage:
-        write_csv(table[OUTPUT_COLUMNS], stage / "conflicts.csv")
+        write_csv(localise(table[OUTPUT_COLUMNS], lang), stage / "conflicts.csv")
         geo = gpd.GeoDataFrame(table[OUTPUT_COLUMNS].reset_index(drop=True),
                                geometry=sites.geometry.to_numpy()[table["site_index"].to_numpy()]
                                if len(table) else [], crs=sites.crs)
@@ -218,9 +219,10 @@ def check_landuse(sites_path: Path, zones_paths: Path | Sequence[Path] | None, o
         (stage / "summary.json").write_text(json.dumps(result, indent=2, ensure_ascii=False),
                                             encoding="utf-8")
         shown = _map_zones(geo, zones, assumptions).to_crs(4326)
-        shown["zone_id"] = [f"{z} ({n})" if n else z
+        shown["zone_id"] = [f"{z} ({n})" if isinstance(n, str) and n else z
                             for z, n in zip(shown["zone_id"], shown["zone_name"], strict=True)]
-        check_map(geo, shown, offline=offline, assumptions=check_rules(assumptions)).save(
+        check_map(geo, shown, offline=offline, assumptions=check_rules(assumptions),
+                  lang=lang).save(
             stage / "map.html")  # data as text, no template engine; popups: class and rules
     return result
 

@@ -209,7 +209,8 @@ def areas_spec(layer_id: str, name: str, geometries: Sequence[Any], style: Seque
                interactive: bool = True) -> dict[str, Any]:
     """A vector layer of polygons or lines (display coordinates, degrees).
 
-    ``labels`` are drawn as permanent text at a point inside each shape.
+    ``labels`` are drawn as permanent text at a point inside each shape,
+    away from the smaller labelled shapes inside it (:func:`label_points`).
     """
     geoms = np.asarray(geometries, dtype=object)
     rounded = shapely.transform(geoms, lambda xy: np.round(xy, 6))
@@ -219,10 +220,54 @@ def areas_spec(layer_id: str, name: str, geometries: Sequence[Any], style: Seque
             "style": np.asarray(style, dtype=int).tolist(), "fields": _text(fields),
             "rows": [_text(r) for r in rows or []], "tooltips": _text(tooltips), "labels": []}
     if labels is not None:
-        where = shapely.point_on_surface(geoms)
+        where = label_points(geoms)
         spec["labels"] = [[round(p.y, 6), round(p.x, 6), t]
                           for p, t in zip(where, _text(labels), strict=True)]
     return spec
+
+
+def label_points(geometries: Sequence[Any]) -> list[Any]:
+    """A label point inside each shape, outside the smaller shapes that lie
+    in it, so nested areas (城区核心区 inside 主城区) get labels at distinct
+    places instead of one text over the other; the point is the shape's
+    pole of inaccessibility (its most central inside point).
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> outer, inner = box(0, 0, 10, 10), box(3, 3, 7, 7)
+    >>> a, b = label_points([outer, inner])
+    >>> inner.contains(b), outer.contains(a) and not inner.contains(a)
+    (True, True)
+    """
+    geoms = np.asarray(geometries, dtype=object)
+    tree = shapely.STRtree(geoms)
+    areas = shapely.area(geoms)
+    out = []
+    for i, geom in enumerate(geoms):
+        if geom is None or geom.is_empty:
+            out.append(shapely.Point(0, 0) if geom is None else shapely.point_on_surface(geom))
+            continue
+        region = geom
+        inside = [j for j in tree.query(geom, predicate="intersects")
+                  if j != i and areas[j] < areas[i]]
+        if inside and areas[i] > 0:
+            rest = shapely.difference(geom, shapely.union_all(geoms[inside]))
+            if not rest.is_empty and rest.area > 0.02 * areas[i]:
+                region = rest
+        out.append(_central_point(region))
+    return out
+
+
+def _central_point(geom: Any) -> Any:
+    """The pole of inaccessibility of the largest polygon part, else a point on it."""
+    from shapely.ops import polylabel
+
+    parts = [p for p in getattr(geom, "geoms", [geom]) if p.geom_type == "Polygon"]
+    if not parts:
+        return shapely.point_on_surface(geom)
+    largest = max(parts, key=lambda p: p.area)
+    return polylabel(largest, tolerance=max(largest.area ** 0.5 / 50, 1e-9))
 
 
 def _asset(package: str, name: str) -> str:

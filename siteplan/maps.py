@@ -93,13 +93,20 @@ def _cell(v: object) -> str:
 
 def _site_rows(sites: gpd.GeoDataFrame, lang: str) -> list[list[str]]:
     """Popup values per site (plain text: the page writes them as text nodes)."""
-    cols = [sites["site_id"], sites["name"], [term(k, lang) for k in sites["kind"]],
+    cols = [sites["site_id"], _names(sites, lang), [term(k, lang) for k in sites["kind"]],
             [term(s, lang) for s in sites["status"]], sites["owner"],
             ["" if not np.isfinite(h) else f"{h:g}" for h in sites["height_m"]],
             [f"{c:,.0f}" for c in sites["cost_cny"]],
             [term(s, lang) for s in sites["power_supply"]], sites["since"],
             _proposed_for(sites, lang)]
     return [[_cell(v) for v in row] for row in zip(*cols, strict=True)]
+
+
+def _names(sites: gpd.GeoDataFrame, lang: str) -> list[object]:
+    """Site names, the names siteplan gives its proposals in ``lang``."""
+    from siteplan.deliver.sheets import term_value
+
+    return [term_value("name", n, lang) for n in sites["name"]]
 
 
 def _proposed_for(sites: gpd.GeoDataFrame, lang: str) -> list[str]:
@@ -220,8 +227,8 @@ def _sites_spec(sites: gpd.GeoDataFrame, layer_id: str, name: str, lang: str,
     geo = display_coords(sites.geometry, tiles)
     return points_spec(layer_id, name, geo.y, geo.x, code, styles=styles, show=show,
                        fields=[lab[k] for k in POPUP_FIELDS], rows=_site_rows(sites, lang),
-                       tooltips=[f"{i} {n}".strip() for i, n in
-                                 zip(sites["site_id"], sites["name"], strict=True)])
+                       tooltips=[f"{i} {_cell(n)}".strip() for i, n in
+                                 zip(sites["site_id"], _names(sites, lang), strict=True)])
 
 
 def _conflicts_spec(plan: Plan, year: int, lang: str, lab: dict[str, str],
@@ -248,19 +255,35 @@ def _conflicts_spec(plan: Plan, year: int, lang: str, lab: dict[str, str],
                                      table["zone_id"], strict=True)])
 
 
-def _candidates_spec(plan: Plan, lab: dict[str, str], tiles: dict | None) -> dict:
+def _candidates_spec(plan: Plan, lab: dict[str, str], tiles: dict | None,
+                     lang: str = "en") -> dict:
     """Every candidate as a small canvas circle coloured by kind (hidden)."""
     cands = plan.candidates
     geo = display_coords(cands.geometry, tiles)
     return points_spec("candidates", f"{lab['candidates']} ({len(cands)})", geo.y, geo.x,
                        _kind_codes(cands["kind"]),
                        styles=_kind_styles(radius=2, weight=0, fillOpacity=0.6), show=False,
-                       tooltips=[f"{i} {n}".strip() for i, n in
-                                 zip(cands["site_id"], cands["name"], strict=True)])
+                       tooltips=[f"{i} {_cell(n)}".strip() for i, n in
+                                 zip(cands["site_id"], _names(cands, lang), strict=True)])
+
+
+def _zone_classes(zones: gpd.GeoDataFrame | None) -> list[str]:
+    """The land-use classes the zones layer draws (canonical names)."""
+    if zones is None or not len(zones) or "zone_class" not in zones:
+        return []
+    return sorted({normalise_class(c) or c for c in zones["zone_class"].astype(str)})
+
+
+def _zone_entries(classes: list[str], lang: str, lab: dict[str, str]) -> list[dict]:
+    """Legend entries of the land-use layer, one per class, in the layer's colours."""
+    open_, close = ("（", "）") if lang == "zh" else (" (", ")")
+    return [{"text": f"{term(c, lang)}{open_}{lab['landuse_layer']}{close}",
+             "fill": ZONE_COLOURS.get(c, "#cccccc"), "border": "1px solid #999",
+             "shape": "square"} for c in classes]
 
 
 def _legend(plan: Plan, year: int, kinds: list[str], lang: str, lab: dict[str, str], *,
-            conflicts: bool = True) -> dict:
+            conflicts: bool = True, zone_classes: list[str] | None = None) -> dict:
     due = plan.targets[plan.targets["milestone"] <= year]
     entries = [{"text": term(k, lang), "fill": KIND_COLOURS.get(k, "#777777"),
                 "border": "1px solid #333", "shape": "circle"} for k in kinds]
@@ -279,6 +302,7 @@ def _legend(plan: Plan, year: int, kinds: list[str], lang: str, lab: dict[str, s
         entries += [{"text": f"{lab['conflicts']}: {term(r, lang)}", "fill": "#ffffff",
                      "border": f"3px solid {RULE_COLOURS[r]}", "shape": "circle"}
                     for r in ("forbidden", "restricted")]
+    entries += _zone_entries(zone_classes or [], lang, lab)
     return {"title": f"{lab['legend']} {year}", "entries": entries}
 
 
@@ -355,7 +379,7 @@ def milestone_map(plan: Plan, year: int, *, lang: str = "en",
     layers += sinr_map_layers(plan, year, lang, lambda g: display_coords(g, tile_spec))
     return MapPage(title=f"{plan.name} — {year}", bounds=_bounds(plan, tile_spec),
                    layers=layers, legends=[_legend(plan, year, sorted(set(sites["kind"])),
-                                                   lang, lab)],
+                                                   lang, lab, zone_classes=_zone_classes(zones))],
                    tiles=tile_spec, lang=lang)
 
 
@@ -369,7 +393,7 @@ def overview_map(plan: Plan, *, lang: str = "en", tiles: str | None = "OpenStree
     tile_spec = _tiles(tiles, tiles_crs, offline)
     last = plan.milestones[-1].milestone
     layers = _zones_spec(zones, tile_spec, lang, lab) + _context_specs(context, tile_spec, lab)
-    layers.append(_candidates_spec(plan, lab, tile_spec))
+    layers.append(_candidates_spec(plan, lab, tile_spec, lang))
     slider_layers, legends = [], []
     for m in plan.milestones:
         year = m.milestone
@@ -379,13 +403,18 @@ def overview_map(plan: Plan, *, lang: str = "en", tiles: str | None = "OpenStree
                                   f"({len(sites)})", lang, lab, tile_spec, show=year == last))
         slider_layers.append([f"targets_{year}", f"sites_{year}"])
         legends.append(_legend(plan, year, sorted(set(sites["kind"])), lang, lab,
-                               conflicts=False))
+                               conflicts=False, zone_classes=_zone_classes(zones)))
     years = [m.milestone for m in plan.milestones]
     slider = None if len(years) < 2 else {
         "label": lab["since"], "years": years, "layers": slider_layers,
         "legend": list(range(len(years)))}
     return MapPage(title=f"{plan.name} — {lab['overview']}", bounds=_bounds(plan, tile_spec),
                    layers=layers, legends=legends, slider=slider, tiles=tile_spec, lang=lang)
+
+
+def _metres(value: float) -> str:
+    """A whole number of metres (or m²) with thousands separators; "" if missing."""
+    return f"{value:,.0f}" if value is not None and np.isfinite(value) else ""
 
 
 def _class_label(zone_class: str, lang: str) -> str:
@@ -471,8 +500,8 @@ def check_map(conflicts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, offline: 
         styles=[{"radius": 6, "color": RULE_COLOURS[r], "fillColor": RULE_COLOURS[r],
                  "fillOpacity": 0.9, "weight": 1} for r in rules],
         fields=[lab["site"], lab["kind"], lab["zone"], lab["zone_class"], lab["rule"],
-                "m²", "m"],
-        rows=[[s, term(k, lang), z, term(c, lang), term(r, lang), f"{o:,.0f}", f"{d:,.0f}"]
+                tr("overlap", lang), tr("distance", lang)],
+        rows=[[s, term(k, lang), z, term(c, lang), term(r, lang), _metres(o), _metres(d)]
               for s, k, z, c, r, o, d in zip(
                   conflicts["site_id"], conflicts["kind"], conflicts["zone_id"],
                   conflicts["zone_class"], conflicts["rule"], conflicts["overlap_m2"],

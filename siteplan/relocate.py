@@ -35,6 +35,7 @@ import scipy.sparse as sp
 from shapely.geometry import Point
 
 from siteplan.defaults import Assumptions
+from siteplan.deliver.sheets import localise
 from siteplan.errors import ConfigError, InputError
 from siteplan.export import sites_table
 from siteplan.io.atomic import output_folder
@@ -75,7 +76,7 @@ def nearby_candidates(candidates: gpd.GeoDataFrame, removed: np.ndarray,
 
 def relocate(plan_dir: str | Path, milestone: int, remove: list[str], out: str | Path, *,
              restore_share: float = 0.99, time_limit_s: float = 10.0,
-             force: bool = False) -> dict[str, Any]:
+             force: bool = False, lang: str = "en") -> dict[str, Any]:
     """Plan replacements for ``remove`` and write ``work_order.csv`` and
     ``relocation.json`` into ``out``; returns the relocation summary.
 
@@ -175,7 +176,8 @@ def relocate(plan_dir: str | Path, milestone: int, remove: list[str], out: str |
     keep_cols = ["step", "action", "site_id", "kind", "name", "owner", "height_m",
                  "power_supply", "landuse_flag", "cost_cny", "lon", "lat"]
     with output_folder(out, kind="relocation", force=force) as stage:
-        write_csv(order[[c for c in keep_cols if c in order]], stage / "work_order.csv")
+        write_csv(localise(order[[c for c in keep_cols if c in order]], lang),
+                  stage / "work_order.csv")
         (stage / "relocation.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False),
                                                encoding="utf-8")
     return summary

@@ -18,7 +18,18 @@ from typing import Any
 
 import numpy as np
 
-from siteplan.i18n import COLUMNS, TEXT, check_lang, column, term, tr
+from siteplan.i18n import (
+    COLUMNS,
+    TEXT,
+    check_lang,
+    column,
+    default_note,
+    term,
+    terms_in,
+    tr,
+    translate,
+    unit,
+)
 from siteplan.planner import Plan
 from siteplan.schema import KINDS
 from siteplan.sinr_report import sinr_markdown  # issue 27: best server / SINR section
@@ -191,7 +202,8 @@ def _landuse_markdown(section: dict[str, Any], lang: str) -> str:
             f"{md(term(r.get('zone_class'), lang))} {md(r.get('zone_id'))}" for r in restricted)
         lines.append("- " + tr("r.landuse_line", lang).format(
             year=row["milestone"], forbidden=row["forbidden"], restricted=row["restricted"])
-            + (": " + where if where else "") + ("。" if lang == "zh" else "."))
+            + ((("：" if lang == "zh" else ": ") + where) if where else "")
+            + ("。" if lang == "zh" else "."))
     return "\n".join(lines)
 
 
@@ -279,7 +291,7 @@ def markdown_report(report: dict[str, Any], lang: str = "en") -> str:
         by_kind=sep.join(f"{md(term(k, lang))} {v}" for k, v in
                          _kinds_in_order(report["inputs"]["candidates_by_kind"])),
         areas=report["inputs"]["target_areas"], points=f"{report['inputs']['demand_points']:,}",
-        mode=md(cov["mode"]), snr=snr, policy=md(report["policy_mode"]),
+        mode=md(term(cov["mode"], lang)), snr=snr, policy=md(term(report["policy_mode"], lang)),
         crs=md(report["crs"]["metric"])), ""]
     lines += [f"## {tr('r.milestones', lang)}", ""]
     lines += _table(report["milestones"], _titles(_MILESTONE_COLUMNS, lang), lang=lang)
@@ -291,7 +303,7 @@ def markdown_report(report: dict[str, Any], lang: str = "en") -> str:
                   tr("r.sites_by_kind", lang).format(sites=m["sites"], kinds=sep.join(
                       f"{v} {md(term(k, lang))}" for k, v in _kinds_in_order(m["by_kind"]))),
                   tr("r.solver", lang).format(
-                      method=md(s["method"]), cost=f"{s['cost']:,.0f}",
+                      method=md(term(s["method"], lang)), cost=f"{s['cost']:,.0f}",
                       bound=f"{s['lower_bound']:,.0f}", gap=fmt_share(s["gap"]),
                       time=f"{s['time_s']:.1f}")]
         if s["clock_cut"]:
@@ -302,8 +314,11 @@ def markdown_report(report: dict[str, Any], lang: str = "en") -> str:
                       weight=f"{m['uncoverable_weight']:.2f}"), "", tr("r.per_class", lang), ""]
         lines += _table(m["classes"], _titles(_CLASS_COLUMNS, lang), lang=lang)
         lines += ["", tr("r.per_area", lang), ""]
-        lines += _table(m["areas"], _titles(_AREA_COLUMNS, lang), lang=lang)
+        areas = [{**a, "unreachable_reason": terms_in(translate(str(a.get(
+            "unreachable_reason") or ""), lang), lang)} for a in m["areas"]]
+        lines += _table(areas, _titles(_AREA_COLUMNS, lang), lang=lang)
         lines.append("")
+    lines += [_inputs_markdown(report, lang), ""]
     own = {"radio_comparison": _radio_markdown, "landuse": _landuse_markdown,
            "power": _power_markdown, "site_targets": _site_targets_markdown,
            "sinr": sinr_markdown}
@@ -314,18 +329,23 @@ def markdown_report(report: dict[str, Any], lang: str = "en") -> str:
             continue
         if key in own and ("rows" in section or "milestones" in section):
             lines += [own[key](section, lang), ""]
-        elif section.get("markdown"):
-            lines += [section["markdown"], ""]
+        elif section.get(f"markdown_{lang}") or section.get("markdown"):
+            lines += [section.get(f"markdown_{lang}") or section["markdown"], ""]
     lines += [f"## {tr('r.assumptions', lang)}", "", tr("r.assumptions_text", lang), ""]
     rows = [{**r, "value": f"{r['value']}" + (tr("r.overridden", lang) if r["overridden"]
-                                              else "")} for r in report["assumptions"]]
+                                              else ""),
+             "note": default_note(str(r.get("note") or ""), lang),
+             "unit": unit(str(r.get("unit") or ""), lang)}
+            for r in report["assumptions"]]
     lines += _table(rows, _titles([("key", "key"), ("value", "value"), ("unit", "unit"),
                                    ("note", "note")], lang), lang=lang)
     reach = report["coverage"]["reach_m"]
-    lines += ["", tr("r.reach", lang) + sep.join(f"{md(k)} {v:,.0f} m" for k, v in reach.items())
+    lines += ["", tr("r.reach", lang) + sep.join(f"{md(terms_in(k, lang))} {v:,.0f} m"
+                                                  for k, v in reach.items())
               + ("。" if lang == "zh" else ".")]
     if report.get("notes"):
-        lines += ["", f"## {tr('r.notes', lang)}", ""] + [f"- {md(n)}" for n in report["notes"]]
+        lines += ["", f"## {tr('r.notes', lang)}", ""] + [f"- {md(translate(n, lang))}"
+                                                          for n in report["notes"]]
     return "\n".join(lines) + "\n"
 
 
@@ -367,13 +387,54 @@ _TARGET_COLUMNS = [("milestone", "milestone"), ("site_target", "site_target_shor
                    ("basis", "basis")]
 
 
+def _inputs_markdown(report: dict[str, Any], lang: str) -> str:
+    """The inputs as read: every conversion note and every dropped row
+    (``input_notes`` and ``rejected_rows`` of :func:`siteplan.project.analyses`).
+
+    Examples
+    --------
+    >>> print(_inputs_markdown({"input_notes": ["a.csv: text decoded as gbk."],
+    ...     "rejected_rows": {"a.csv": [{"line": 4, "column": "kind",
+    ...                                  "reason": "unknown kind 'x'"}]}}, "zh"))
+    ## 输入数据读取情况
+    <BLANKLINE>
+    转换与说明（坐标系、GCJ-02、编码）：
+    <BLANKLINE>
+    - a.csv：文本按 gbk 解码。
+    <BLANKLINE>
+    共舍弃 1 行输入数据（另见 `rejected_rows.csv`）：
+    <BLANKLINE>
+    | 文件 | 行号 | 列 | 原因 |
+    |---|---|---|---|
+    | a.csv | 4 | kind | 未知站址类型 'x' |
+    """
+    notes = [translate(str(n), lang) for n in report.get("input_notes") or []]
+    rows = [{"file": name, "line": r.get("line"), "column": r.get("column"),
+             "reason": translate(str(r.get("reason", "")), lang)}
+            for name, records in (report.get("rejected_rows") or {}).items() for r in records]
+    lines = [f"## {tr('r.input_data', lang)}", ""]
+    if notes:
+        lines += [tr("r.conversions", lang), ""] + [f"- {md(n)}" for n in notes] + [""]
+    else:
+        lines += [tr("r.no_conversions", lang), ""]
+    if rows:
+        lines += [tr("r.rejected", lang).format(rows=len(rows)), ""]
+        lines += _table(rows, _titles([("file", "file"), ("line", "line"),
+                                       ("column", "column"), ("reason", "reason")], lang),
+                        lang=lang)
+    else:
+        lines += [tr("r.no_rejected", lang)]
+    return "\n".join(lines)
+
+
 def _site_targets_markdown(section: dict[str, Any], lang: str) -> str:
     """The policy site-count section (data from :mod:`siteplan.sitecount`)
-    in ``lang``; its free-text ``basis`` stays as written."""
+    in ``lang`` (its ``basis`` through the message catalogue)."""
     rows = [{**r, "status": tr(f"s.{r['status']}", lang) if f"s.{r.get('status')}" in TEXT
              else r.get("status"), "coverage_at_target": r.get("coverage_at_target"),
              "extra": r.get("extra_sites_offered"),
-             "basis": (r.get("fill") or {}).get("basis", "")} for r in section["rows"]]
+             "basis": translate((r.get("fill") or {}).get("basis", ""), lang)}
+            for r in section["rows"]]
     lines = [f"## {tr('r.site_targets', lang)}", "", tr("r.site_targets_text", lang), ""]
     lines += _table(rows, _titles(_TARGET_COLUMNS, lang), lang=lang)
     return "\n".join(lines)

@@ -10,7 +10,13 @@ shown as text. The balloon shows only the description (``$[description]``):
 the name is never pasted into HTML.
 
 Coordinates are WGS84 (KML's datum) by default; with ``gcj02=True`` they
-are shifted to GCJ-02 for 奥维 and Amap, whose maps are drawn in GCJ-02.
+are shifted to GCJ-02 for 奥维 and Amap, whose maps are drawn in GCJ-02, and
+so are the lon/lat (经度/纬度) fields of ExtendedData and the description.
+
+Icons never come from the internet: a ``.kmz`` carries them in ``files/``,
+a plain ``.kml`` points at ``icons/new.png`` and ``icons/shared.png``
+written beside it (relative links, as Google Earth and 奥维 resolve them),
+so a planner's machine without network shows them.
 
 Examples
 --------
@@ -42,8 +48,8 @@ from siteplan.i18n import check_lang, term, tr
 from siteplan.sources.coords import wgs84_to_gcj02
 
 KML_NS = "http://www.opengis.net/kml/2.2"
-ICONS = {"new": "https://maps.google.com/mapfiles/kml/shapes/triangle.png",
-         "shared": "https://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"}
+#: Icon links of a plain ``.kml`` (files written beside it by :func:`write_kml`).
+ICONS = {"new": "icons/new.png", "shared": "icons/shared.png"}
 
 
 def kml_colour(rgb: str, alpha: int = 255) -> str:
@@ -107,11 +113,12 @@ def kml_document(sites: gpd.GeoDataFrame, *, title: str, lang: str = "en",
 
     check_lang(lang)
     table = sites_table(sites)
-    shown = localise(table, lang)
     lon, lat = table["lon"].to_numpy(float), table["lat"].to_numpy(float)
     if gcj02:
         lon, lat = wgs84_to_gcj02(lon, lat)
     lon, lat = np.round(lon, 8), np.round(lat, 8)
+    # the fields say where the placemark is: GCJ-02 in the GCJ-02 file
+    shown = localise(table.assign(lon=np.round(lon, 7), lat=np.round(lat, 7)), lang)
     status = table["status"].astype(str).to_numpy() if "status" in table else \
         np.full(len(table), "reused")
     kinds = table["kind"].astype(str).to_numpy()
@@ -163,9 +170,9 @@ def _missing(value: object) -> bool:
 
 def write_kml(sites: gpd.GeoDataFrame, path: str | Path, *, title: str, lang: str = "en",
               gcj02: bool = False) -> Path:
-    """Write ``sites`` to ``path``: ``.kml`` as text (icons linked from
-    Google's icon set), ``.kmz`` zipped with ``doc.kml`` and its own icons in
-    ``files/`` (works without network), as Google Earth writes it."""
+    """Write ``sites`` to ``path``: ``.kml`` as text with its icons in
+    ``icons/`` beside it, ``.kmz`` zipped with ``doc.kml`` and its own icons
+    in ``files/``, as Google Earth writes it; neither needs the network."""
     path = Path(path)
     kmz = path.suffix.lower() == ".kmz"
     icons = {"new": "files/new.png", "shared": "files/shared.png"} if kmz else None
@@ -181,4 +188,10 @@ def write_kml(sites: gpd.GeoDataFrame, path: str | Path, *, title: str, lang: st
                 zf.writestr(info, data)
     else:
         path.write_text(text, encoding="utf-8")
+        folder = path.parent / "icons"
+        folder.mkdir(exist_ok=True)
+        for shape, href in ICONS.items():
+            icon = path.parent / href
+            if not icon.exists():
+                icon.write_bytes(icon_png(shape))
     return path

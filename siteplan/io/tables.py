@@ -125,12 +125,15 @@ def write_csv(frame: pd.DataFrame, path: str | Path, *, bom: bool = True,
 
 
 def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | Path, *,
-               headers: Mapping[str, str] | None = None) -> Path:
+               headers: Mapping[str, str] | None = None,
+               number_formats: Mapping[str, str] | None = None) -> Path:
     """Write one sheet per table into an XLSX workbook with openpyxl.
 
     Text cells are stored as strings, never formulas; a text cell starting
     with a formula trigger gets Excel's quote-prefix style. Numbers stay
-    numbers; missing values are empty cells. Headers are bold and frozen.
+    numbers; missing values are empty cells. Headers are bold and frozen,
+    every sheet has an autofilter; ``number_formats`` gives Excel number
+    formats by column heading (``{"共享率": "0.0%"}``).
 
     Examples
     --------
@@ -171,6 +174,12 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | Path, *,
                 else:
                     _text_cell(cell, str(value))
         sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions
+        for j, name in enumerate(table.columns, start=1):
+            fmt = (number_formats or {}).get(str(name))
+            if fmt:
+                for i in range(2, len(table) + 2):
+                    sheet.cell(row=i, column=j).number_format = fmt
         for j, name in enumerate(table.columns, start=1):
             width = max([len(str(name)) * 2, *(len(str(v)) for v in table.iloc[:200, j - 1])])
             sheet.column_dimensions[sheet.cell(row=1, column=j).column_letter].width = \

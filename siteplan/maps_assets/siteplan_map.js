@@ -77,10 +77,42 @@
                                  className: 'siteplan-label'})
         .setLatLng([label[0], label[1]]).setContent(el('span', label[2])));
     });
-    group.on('add', function () { map.addLayer(labels); });
-    group.on('remove', function () { map.removeLayer(labels); });
+    group.on('add', function () { map.addLayer(labels); declutter(); });
+    group.on('remove', function () { map.removeLayer(labels); declutter(); });
+    allLabels.push(labels);
     return group;
   }
+
+  // labels that would overlap on screen are moved down, one below the other
+  var allLabels = [];
+  function overlaps(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+  function declutter() {
+    var placed = [];
+    allLabels.forEach(function (group) {
+      if (!map.hasLayer(group)) { return; }
+      group.eachLayer(function (tip) {
+        var box = tip.getElement && tip.getElement();
+        if (!box) { return; }
+        box.style.marginTop = '0px';
+        var shift = 0;
+        var rect = box.getBoundingClientRect();
+        for (var n = 0; n < 50; n++) {
+          var hit = null;
+          for (var k = 0; k < placed.length; k++) {
+            if (overlaps(rect, placed[k])) { hit = placed[k]; break; }
+          }
+          if (!hit) { break; }
+          shift += hit.bottom - rect.top + 1;
+          box.style.marginTop = shift + 'px';
+          rect = box.getBoundingClientRect();
+        }
+        placed.push(rect);
+      });
+    });
+  }
+  map.on('zoomend', declutter);
 
   var overlays = {};
   D.layers.forEach(function (spec) {

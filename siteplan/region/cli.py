@@ -36,7 +36,9 @@ console = Console(stderr=True)
 @click.option("--work-dir", type=click.Path(path_type=Path), default=None,
               help="Partitions and cached unit results (default: .<out>.region-work beside "
               "--out); a re-run plans only the units that failed or changed.")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
+              help="Language of messages and outputs (default: $SITEPLAN_LANG, the config's "
+              "[project] lang, else en).")
 @click.option("--tiles", default=None, help="Base-map tiles (a folium name or URL), or 'none'.")
 @click.option("--offline", is_flag=True, help="Self-contained maps (no CDN).")
 @click.option("--force", is_flag=True, help="Replace a non-empty --out siteplan did not write.")
@@ -52,13 +54,19 @@ def plan_region_command(config: Path, out: Path, workers: int | None, scheduler:
     Exit status: 0 every unit planned, 1 some unit failed (the others are
     written), 2 bad input.
     """
+    from siteplan.i18n import error_text, msg, resolve_lang, translate
     from siteplan.region.run import failures_error, plan_region
 
     start = time.perf_counter()
+    try:
+        lang = resolve_lang(lang, _config_lang(config))
+    except SiteplanError as exc:
+        console.print(msg("c.error", "en") + str(exc), markup=False, highlight=False)
+        sys.exit(2)
 
     def say(text: str) -> None:
-        console.print(f"[{time.perf_counter() - start:7.1f} s] {text}", markup=False,
-                      highlight=False, soft_wrap=True)
+        console.print(f"[{time.perf_counter() - start:7.1f} s] {translate(text, lang)}",
+                      markup=False, highlight=False, soft_wrap=True)
 
     if tiles is None:
         tiles = None if offline else "OpenStreetMap"
@@ -70,9 +78,24 @@ def plan_region_command(config: Path, out: Path, workers: int | None, scheduler:
                              work_dir=work_dir, lang=lang, tiles=tiles, offline=offline,
                              force=force, progress=say)
     except SiteplanError as exc:
-        console.print("error: " + str(exc), markup=False, highlight=False, soft_wrap=True)
+        console.print(msg("c.error", lang) + error_text(exc, lang), markup=False,
+                      highlight=False, soft_wrap=True)
         sys.exit(2)
     error = failures_error(result)
     if error is not None:
-        console.print("error: " + str(error), markup=False, highlight=False, soft_wrap=True)
+        console.print(msg("c.error", lang) + error_text(error, lang), markup=False,
+                      highlight=False, soft_wrap=True)
         sys.exit(1)
+
+
+def _config_lang(config: Path) -> str | None:
+    """The ``[project] lang`` of a region config, if it says one (errors in the
+    file are reported by the run itself)."""
+    import tomllib
+
+    try:
+        project = tomllib.loads(Path(config).read_text(encoding="utf-8")).get("project", {})
+    except (OSError, ValueError):
+        return None
+    lang = project.get("lang") if isinstance(project, dict) else None
+    return lang if isinstance(lang, str) else None

@@ -212,12 +212,14 @@ def overview_map(units: gpd.GeoDataFrame, sites: dict[int, gpd.GeoDataFrame], *,
     with their names, one site layer per milestone switched by a slider.
     Unit names and site facts reach the page only as JSON data shown as text
     (:class:`siteplan.maplayers.MapPage`); outlines are simplified to ~30 m."""
+    from siteplan.i18n import term, tr
+
     u = units.to_crs(4326)
     minx, miny, maxx, maxy = u.total_bounds
-    layers = [areas_spec("units", "units", u.geometry.simplify(0.0003).to_numpy(),
+    layers = [areas_spec("units", tr("region.units", lang), u.geometry.simplify(0.0003).to_numpy(),
                          np.zeros(len(u), int),
                          styles=[{"color": "#333333", "weight": 2, "fillOpacity": 0.0}],
-                         fields=["unit", "name"],
+                         fields=[tr("region.unit", lang), tr("name", lang)],
                          rows=[[c, n] for c, n in zip(u["unit_code"], u["unit_name"],
                                                       strict=True)],
                          tooltips=(u["unit_code"].astype(str) + " "
@@ -233,21 +235,25 @@ def overview_map(units: gpd.GeoDataFrame, sites: dict[int, gpd.GeoDataFrame], *,
                 for s in f["status"].fillna("reused")]
         cost = f["cost_cny"] if "cost_cny" in f else pd.Series(np.nan, index=f.index)
         layers.append(points_spec(
-            f"sites_{year}", f"sites {year} ({len(f)})", f.geometry.y, f.geometry.x, code,
-            styles=styles, show=year == max(sites),
-            fields=["site", "unit", "kind", "status", "since", "cost CNY"],
-            rows=[[a, b, c, d, "" if pd.isna(e) else int(e), "" if pd.isna(g) else round(g)]
+            f"sites_{year}", f"{tr('sites', lang)} {year} ({len(f)})", f.geometry.y,
+            f.geometry.x, code, styles=styles, show=year == max(sites),
+            fields=[tr(k, lang) for k in ("site", "region.unit", "kind", "status", "since",
+                                          "cost")],
+            rows=[[a, b, term(c, lang), term(d, lang), "" if pd.isna(e) else int(e),
+                   "" if pd.isna(g) else round(g)]
                   for a, b, c, d, e, g in zip(f["site_id"], f["unit_name"], f["kind"],
                                               f["status"], f["since"], cost, strict=True)],
-            tooltips=(f["site_id"].astype(str) + " " + f["kind"].astype(str)).tolist()))
+            tooltips=[f"{i} {term(k, lang)}" for i, k in zip(f["site_id"].astype(str),
+                                                             f["kind"].astype(str),
+                                                             strict=True)]))
         ids.append((int(year), f"sites_{year}"))
-    legend = {"title": "Sites", "entries": [
-        {"text": s.replace("_", " "), "fill": c,
+    legend = {"title": tr("sites", lang), "entries": [
+        {"text": term(s, lang) if lang == "zh" else s.replace("_", " "), "fill": c,
          "border": "2px solid #000000" if s == "new" else f"1px solid {c}",
          "shape": "circle"} for s, c in STATUS_STYLES.items()]}
     slider = None
     if ids:
-        slider = {"label": "Milestone", "years": [y for y, _ in ids],
+        slider = {"label": tr("since", lang), "years": [y for y, _ in ids],
                   "layers": [[i] for _, i in ids], "legend": [0] * len(ids)}
     return MapPage(title=title, bounds=[[float(miny), float(minx)], [float(maxy), float(maxx)]],
                    layers=layers, legends=[legend], slider=slider, tiles=resolve_tiles(tiles),

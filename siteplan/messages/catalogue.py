@@ -1,0 +1,454 @@
+"""Catalogue entries (plain data). See :mod:`siteplan.messages`.
+
+English templates are the exact text the raising or printing module writes
+(``{name}`` matches any text, ``{{``/``}}`` are literal braces); a test
+checks that the sample run's console, notes and common errors are known.
+"""
+
+from __future__ import annotations
+
+_SEE_SAMPLE = "See data/sample_county/sample_county.toml for a valid example."
+_SEE_SAMPLE_ZH = "有效示例见 data/sample_county/sample_county.toml。"
+_CLASS_HINT = ("Pass --class-column NAME (class_column in config), or a class for the whole "
+               "layer (--class / class = \"生态保护红线\").")
+_CLASS_HINT_ZH = ("请用 --class-column 列名（配置中的 class_column）指定类别列，或为整个图层"
+                  "指定一个类别（--class / class = \"生态保护红线\"）。")
+
+#: Errors (raised as :class:`siteplan.errors.SiteplanError`), console lines
+#: and notes. More specific templates come before general ones (the first
+#: English template that matches a whole text wins).
+MESSAGES: dict[str, dict[str, str]] = {
+    # --- config files -------------------------------------------------------------
+    "config.not_found": {"en": "{path}: config file not found.",
+                         "zh": "{path}：找不到配置文件。"},
+    "config.is_folder": {"en": "{path}: is a folder; give the config file (a .toml) inside it.",
+                         "zh": "{path}：这是文件夹；请给出其中的配置文件（.toml）。"},
+    "config.toml": {"en": "{path}: not valid TOML ({detail}).",
+                    "zh": "{path}：不是有效的 TOML 文件（{detail}）。"},
+    "config.invalid": {"en": "{path}: [{key}] {detail} (input {value}). " + _SEE_SAMPLE,
+                       "zh": "{path}：[{key}] {detail}（输入值 {value}）。" + _SEE_SAMPLE_ZH},
+    "config.layer_missing": {
+        "en": "{where}: file {name} not found (looked at {path}). Fix the path; relative paths "
+              "start at the config file's folder.",
+        "zh": "{where}：找不到文件 {name}（查找位置 {path}）。请改正路径；相对路径从配置文件"
+              "所在文件夹算起。"},
+    "config.class_map_missing": {"en": "{where}: class_map file {name} not found (looked at "
+                                       "{path}).",
+                                 "zh": "{where}：找不到类别对照表文件 {name}（查找位置 {path}）。"},
+    "config.entry": {"en": "{path}: {detail}. " + _SEE_SAMPLE,
+                     "zh": "{path}：{detail}。" + _SEE_SAMPLE_ZH},
+    # --- input files and columns ------------------------------------------------------
+    "file.not_found_config": {
+        "en": "{path}: file not found. Check the path (relative paths are resolved from the "
+              "config file's folder).",
+        "zh": "{path}：找不到文件。请检查路径（相对路径从配置文件所在文件夹算起）。"},
+    "file.not_found": {"en": "{path}: file not found.", "zh": "{path}：找不到文件。"},
+    "file.not_found_check": {"en": "{path}: not found; check the path.",
+                             "zh": "{path}：不存在；请检查路径。"},
+    "file.is_folder": {"en": "{path}: is a folder; give a file.",
+                       "zh": "{path}：这是文件夹；请给出文件。"},
+    "file.permission": {"en": "{path}: permission denied; choose a folder you can write.",
+                        "zh": "{path}：没有权限；请选择可写入的文件夹。"},
+    "file.decode": {"en": "{path}: cannot decode the attributes as {encoding} ({detail}). Give "
+                          "the right encoding (encoding = \"gbk\" or \"utf-8\").",
+                    "zh": "{path}：无法按 {encoding} 解码属性表（{detail}）。请给出正确的编码"
+                          "（encoding = \"gbk\" 或 \"utf-8\"）。"},
+    "column.not_found": {
+        "en": "{path}: cannot find the {what} column; expected one of {names}, found {columns}. "
+              "Rename it or pass lon=/lat= (or lon/lat in the config).",
+        "zh": "{path}：找不到{what}列；应为 {names} 之一，实际列为 {columns}。请改列名，或在"
+              "配置中用 lon/lat 指定列。"},
+    "column.not_given": {"en": "{path}: no column {given} for {what}; columns are {columns}.",
+                         "zh": "{path}：没有用于{what}的列 {given}；现有列为 {columns}。"},
+    "column.missing": {
+        "en": "{source}: missing column(s) {missing}; the layer has {present}. Rename your "
+              "columns to the canonical names in README.md (Chinese headers such as "
+              "站址编码/站址类型 or 区域类型/无线环境/建设年度 are recognised), or in the config "
+              "name one with columns = {{{first} = \"your column\"}} or give one value for every "
+              "row with defaults = {{{first} = ...}}.",
+        "zh": "{source}：缺少列 {missing}；图层现有列为 {present}。请把列名改为 README.md 中的"
+              "标准列名（可识别 站址编码/站址类型、区域类型/无线环境/建设年度 等中文表头），或在"
+              "配置中用 columns = {{{first} = \"你的列名\"}} 指定列，或用 defaults = "
+              "{{{first} = ...}} 为每一行给出同一取值。"},
+    "column.map_unknown": {
+        "en": "{source}: columns = {{{canonical} = ...}}: {quoted} is not a column siteplan "
+              "reads here.{hint} Use one of {headers}.",
+        "zh": "{source}：columns = {{{canonical} = ...}}：{quoted} 不是此处读取的列。{hint}"
+              "请使用 {headers} 之一。"},
+    "column.map_absent": {
+        "en": "{source}: columns = {{{canonical} = {column}}}: the layer has no column "
+              "{column}.{hint} Columns: {present}.",
+        "zh": "{source}：columns = {{{canonical} = {column}}}：图层没有列 {column}。{hint}"
+              "现有列：{present}。"},
+    "value.unknown": {
+        "en": "{where}: unknown {what} {value}{more}.{hint} Use one of: {choices} (or their "
+              "Chinese names, e.g. {examples} …).",
+        "zh": "{where}：未知的{what} {value}{more}。{hint}请使用：{choices}（或其中文名称，"
+              "如 {examples} …）。"},
+    "value.empty": {
+        "en": "{where}: {what} is empty{more}. Use one of: {choices} (or their Chinese names, "
+              "e.g. {examples} …).",
+        "zh": "{where}：{what}为空{more}。请使用：{choices}（或其中文名称，如 {examples} …）。"},
+    "coord.bad": {
+        "en": "{path}, line {line}, columns {lon}/{lat}: coordinate {x}/{y} is empty or not a "
+              "number ({count} rows in all). Fill it in or remove the row.",
+        "zh": "{path}，第 {line} 行，列 {lon}/{lat}：坐标 {x}/{y} 为空或不是数字（共 {count} "
+              "行）。请填写或删除该行。"},
+    "crs.unknown": {
+        "en": "{source}: unknown crs {crs} ({detail}). Use an EPSG code such as EPSG:4490 "
+              "(CGCS2000), EPSG:4528, or gcj02 / bd09.",
+        "zh": "{source}：未知坐标系 {crs}（{detail}）。请使用 EPSG 代码，如 EPSG:4490"
+              "（CGCS2000）、EPSG:4528，或 gcj02 / bd09。"},
+    "layer.empty": {"en": "{source}: the layer is empty. Give a layer with at least one feature.",
+                    "zh": "{source}：图层为空。请给出至少含一个要素的图层。"},
+    "layer.no_crs": {
+        "en": "{source}: the layer has no coordinate reference system. Set one (e.g. EPSG:4326 "
+              "for lon/lat, EPSG:4490 for CGCS2000) in the file or in the config.",
+        "zh": "{source}：图层没有坐标参考系。请在文件或配置中设置（如经纬度用 EPSG:4326，"
+              "CGCS2000 用 EPSG:4490）。"},
+    "layer.read": {"en": "{path}: cannot read layer {layer} ({detail}).{more}",
+                   "zh": "{path}：无法读取图层 {layer}（{detail}）。{more}"},
+    "rows.bad": {"en": "{source}: {count} rows cannot be read: {rows}. Fix these rows, or pass "
+                       "on_bad_rows='report' (--skip-bad-rows) to skip and list them.",
+                 "zh": "{source}：有 {count} 行无法读取：{rows}。请改正这些行，或设置 "
+                       "on_bad_rows='report'（--skip-bad-rows）跳过并列出它们。"},
+    "rows.bad_one": {"en": "{source}: {count} row cannot be read: {rows}. Fix these rows, or "
+                           "pass on_bad_rows='report' (--skip-bad-rows) to skip and list them.",
+                     "zh": "{source}：有 {count} 行无法读取：{rows}。请改正该行，或设置 "
+                           "on_bad_rows='report'（--skip-bad-rows）跳过并列出。"},
+    "text.encoding_name": {"en": "{source}: unknown encoding {name}; use utf-8, gbk or gb18030.",
+                           "zh": "{source}：未知编码 {name}；请使用 utf-8、gbk 或 gb18030。"},
+    "text.decode": {"en": "{source}: cannot decode as {encoding} ({detail}). Give the file's real "
+                          "encoding (encoding = \"gbk\" or \"utf-8\"), or save it again as UTF-8.",
+                    "zh": "{source}：无法按 {encoding} 解码（{detail}）。请给出文件的实际编码"
+                          "（encoding = \"gbk\" 或 \"utf-8\"），或另存为 UTF-8。"},
+    "text.undetected": {"en": "{source}: the text is in no encoding I can detect ({detail}). Give "
+                              "its encoding (encoding = \"...\" in the config), or save it as "
+                              "UTF-8.",
+                        "zh": "{source}：无法识别文本编码（{detail}）。请在配置中给出编码"
+                              "（encoding = \"...\"），或另存为 UTF-8。"},
+    "text.empty": {"en": "{path}: the file is empty.", "zh": "{path}：文件为空。"},
+    "text.no_sheet": {"en": "{path}: no sheet {sheet} ({detail}). Give one of the workbook's "
+                            "sheets.",
+                      "zh": "{path}：没有工作表 {sheet}（{detail}）。请给出工作簿中的某个工作表。"},
+    "text.spreadsheet": {"en": "{path}: cannot read as a spreadsheet ({detail}). Open it in Excel "
+                               "and save it again as .xlsx.",
+                         "zh": "{path}：无法按电子表格读取（{detail}）。请用 Excel 打开并另存为 "
+                               ".xlsx。"},
+    "text.csv": {"en": "{path}: cannot read as CSV ({detail}).",
+                 "zh": "{path}：无法按 CSV 读取（{detail}）。"},
+    # --- check-landuse, relocate, plan folders ------------------------------------------
+    "check.gpkg": {"en": "{path}: cannot open as a GeoPackage ({detail}).",
+                   "zh": "{path}：无法作为 GeoPackage 打开（{detail}）。"},
+    "check.layers": {"en": "{path}: {count} layers ({names}) and none is a plan's sites_<year>; "
+                           "pass --layer NAME.",
+                     "zh": "{path}：有 {count} 个图层（{names}），没有规划的 sites_<年度> 图层；"
+                           "请用 --layer 图层名 指定。"},
+    "check.no_sites": {"en": "{source}: no sites in the layer.", "zh": "{source}：图层中没有站址。"},
+    "check.no_crs": {"en": "{source}: the sites have no CRS. Set one in the file, or pass "
+                           "--sites-crs EPSG:4326 (or gcj02 / bd09).",
+                     "zh": "{source}：站址没有坐标系。请在文件中设置，或用 --sites-crs EPSG:4326"
+                           "（或 gcj02 / bd09）指定。"},
+    "check.no_location": {"en": "{where}{ident}: the site has no location ({count} sites in all). "
+                                "A site without a location cannot be checked: give it "
+                                "coordinates or remove the row.",
+                          "zh": "{where}{ident}：站址没有位置（共 {count} 个）。没有位置的站址无法"
+                                "核查：请补充坐标或删除该行。"},
+    "check.id_column": {"en": "{source}: no id column {column}; columns are {columns}. Pass "
+                              "--id-column.",
+                        "zh": "{source}：没有编码列 {column}；现有列为 {columns}。请用 --id-column "
+                              "指定。"},
+    "check.no_id": {"en": "{source}: no id column (site_id, 站址编码, 编号 …); columns are "
+                          "{columns}. Pass --id-column.",
+                    "zh": "{source}：没有编码列（site_id、站址编码、编号 …）；现有列为 {columns}。"
+                          "请用 --id-column 指定。"},
+    "check.class_several": {"en": "--class and --class-column apply to one zone file; with "
+                                  "several, list the layers in a config's [inputs.landuse] (each "
+                                  "with its own class) and pass --config.",
+                            "zh": "--class 与 --class-column 只适用于一个图斑文件；有多个时，请在"
+                                  "配置的 [inputs.landuse] 中列出各图层（各带其类别）并用 "
+                                  "--config 指定。"},
+    "check.options": {"en": "--class, --class-column, --class-map, --zones-crs and --encoding "
+                            "apply to ZONES given on the command line; the config's "
+                            "[inputs.landuse] layers carry their own (class, class_column, "
+                            "class_map, crs, encoding). Give ZONES, or set them in the config.",
+                      "zh": "--class、--class-column、--class-map、--zones-crs 与 --encoding 只"
+                            "适用于命令行给出的图斑文件；配置中 [inputs.landuse] 的图层自带这些"
+                            "设置（class、class_column、class_map、crs、encoding）。请给出图斑"
+                            "文件，或在配置中设置。"},
+    "plan.not_folder": {"en": "{folder}: not a folder; give the output folder of `siteplan plan`.",
+                        "zh": "{folder}：不是文件夹；请给出 `siteplan plan` 的输出文件夹。"},
+    "plan.old": {"en": "{folder}: written by an older siteplan (no plan.json), which relocation "
+                       "cannot read exactly; re-run `siteplan plan` to refresh it.",
+                 "zh": "{folder}：由旧版 siteplan 写出（没有 plan.json），迁改无法精确读取；请"
+                       "重新运行 `siteplan plan`。"},
+    "plan.not_plan": {"en": "{folder}: not a plan folder (needs plan.gpkg and plan.json from "
+                            "`siteplan plan` or `siteplan demo`).",
+                      "zh": "{folder}：不是规划输出文件夹（需要 `siteplan plan` 或 `siteplan "
+                            "demo` 写出的 plan.gpkg 与 plan.json）。"},
+    "plan.edited": {"en": "{gpkg}, layer {name}: changed since siteplan wrote it (edited by "
+                          "hand?), so the plan no longer matches its inputs. Re-run `siteplan "
+                          "plan` with the edited inputs instead of editing the plan folder.",
+                    "zh": "{gpkg}，图层 {name}：在 siteplan 写出后被改动（手工编辑？），规划已与"
+                          "其输入不符。请用修改后的输入重新运行 `siteplan plan`，不要直接编辑"
+                          "规划文件夹。"},
+    "plan.gpkg_missing": {"en": "{folder}: plan.gpkg is missing; re-run `siteplan plan`.",
+                          "zh": "{folder}：缺少 plan.gpkg；请重新运行 `siteplan plan`。"},
+    "plan.layer_missing": {"en": "{gpkg}: layer {name} is missing; re-run `siteplan plan`.",
+                           "zh": "{gpkg}：缺少图层 {name}；请重新运行 `siteplan plan`。"},
+    "relocate.share": {"en": "--restore-share {share} must be in (0, 1], e.g. 0.99.",
+                       "zh": "--restore-share {share} 应在 (0, 1] 之间，如 0.99。"},
+    "relocate.none": {"en": "give at least one site to remove (--remove ID).",
+                      "zh": "请至少给出一个要拆除的站址（--remove 编码）。"},
+    "relocate.unknown": {"en": "{gpkg}, layer sites_{year}, column 'site_id': {ids} not in the "
+                               "{year2} plan. Use ids from sites_{year3}.csv.",
+                         "zh": "{gpkg}，图层 sites_{year}，列 'site_id'：{ids} 不在 {year} 年度"
+                               "规划中。请使用 sites_{year}.csv 中的编码。"},
+    # --- land use ---------------------------------------------------------------------
+    "zone.unknown": {
+        "en": "{where}, {label}: unknown zone classes {classes}.{hint} Known classes: {known}; "
+              "also land-survey (三调) DLBM codes and DLMC names. Map local names with a class "
+              "map (class_map in config, --class-map FILE.csv).",
+        "zh": "{where}，{label}：未知的用地类别 {classes}。{hint}已知类别：{known}；以及三调"
+              "地类编码（DLBM）与地类名称（DLMC）。本地名称请用类别对照表映射（配置中的 "
+              "class_map，或 --class-map 文件.csv）。"},
+    "zone.no_class_column_named": {
+        "en": "{source}: no class column {column}; columns are {columns}. " + _CLASS_HINT,
+        "zh": "{source}：没有类别列 {column}；现有列为 {columns}。" + _CLASS_HINT_ZH},
+    "zone.no_class_column": {
+        "en": "{source}: no class column; columns are {columns}. Expected zone_class, or a "
+              "land-survey layer's DLBM/DLMC. " + _CLASS_HINT,
+        "zh": "{source}：没有类别列；现有列为 {columns}。应有 zone_class 列，或三调图层的 "
+              "DLBM/DLMC 列。" + _CLASS_HINT_ZH},
+    "zone.class_map_unknown": {"en": "class map: {local} maps to unknown class {cls}.{hint} "
+                                     "Known classes: {known}.",
+                               "zh": "类别对照表：{local} 对应的类别 {cls} 未知。{hint}"
+                                     "已知类别：{known}。"},
+    "zone.class_map_entry": {"en": "{where}: class map entry {local} → {cls}: unknown "
+                                   "class.{hint} Known classes: {known}.",
+                             "zh": "{where}：类别对照表条目 {local} → {cls}：未知类别。{hint}"
+                                   "已知类别：{known}。"},
+    "zone.no_crs": {
+        "en": "{source}: the zones have no CRS. Set one in the file (a .prj for a shapefile) "
+              "or give crs = \"EPSG:4490\" in the config.",
+        "zh": "{source}：图斑没有坐标系。请在文件中设置（shapefile 需 .prj 文件），或在配置中"
+              "给出 crs = \"EPSG:4490\"。"},
+    "zone.empty": {"en": "{source}: the zone layer is empty.", "zh": "{source}：用地图层为空。"},
+    "zone.rule": {"en": "assumptions: {key} is {value}.{hint} Use forbidden, restricted or "
+                        "allowed (禁止/限制/允许).",
+                  "zh": "假设参数：{key} 的取值 {value} 无效。{hint}请使用 forbidden、restricted 或 "
+                        "allowed（禁止/限制/允许）。"},
+    "check.no_zones": {"en": "no zones: give a ZONES file, or --config with [inputs.landuse].",
+                       "zh": "没有用地图层：请给出图斑文件，或用 --config 指定含 "
+                             "[inputs.landuse] 的配置。"},
+    # --- outputs ----------------------------------------------------------------------
+    "out.is_file": {"en": "{out}: exists and is a file, not a folder; choose another --out.",
+                    "zh": "{out}：已存在且是文件而不是文件夹；请另选 --out。"},
+    "out.foreign": {
+        "en": "{out}: this folder has files siteplan did not write (no {marker} marker); they "
+              "would be replaced. Choose an empty or new folder, or add --force to replace it.",
+        "zh": "{out}：该文件夹中有非 siteplan 写入的文件（没有 {marker} 标记），会被替换。请"
+              "选择空文件夹或新文件夹，或加 --force 替换。"},
+    "out.denied": {"en": "{parent}: cannot write here (permission denied); choose another --out.",
+                   "zh": "{parent}：无法写入（没有权限）；请另选 --out。"},
+    "out.create": {"en": "{parent}: cannot create the output folder ({detail}); choose another "
+                         "--out.",
+                   "zh": "{parent}：无法创建输出文件夹（{detail}）；请另选 --out。"},
+    "out.move": {"en": "{out}: could not move the finished outputs into place ({detail}); the "
+                       "earlier folder is unchanged.",
+                 "zh": "{out}：无法把完成的输出移到位（{detail}）；原文件夹未改动。"},
+    "out.is_input": {"en": "{dest}: is also an input; writing it would destroy the input. "
+                           "Choose another output file.",
+                     "zh": "{dest}：同时是输入文件；写入会毁掉输入。请另选输出文件。"},
+    "out.file_is_folder": {"en": "{dest}: is a folder; give a file name such as candidates.gpkg.",
+                           "zh": "{dest}：这是文件夹；请给出文件名，如 candidates.gpkg。"},
+    "out.exists": {"en": "{dest}: exists; add --force to replace it, or choose another name.",
+                   "zh": "{dest}：已存在；加 --force 替换，或另选文件名。"},
+    "out.cannot_write": {"en": "{directory}: cannot write here ({detail}).",
+                         "zh": "{directory}：无法写入（{detail}）。"},
+    "out.suffix": {"en": "{out}: choose a .gpkg, .geojson or .csv output file.",
+                   "zh": "{out}：请选择 .gpkg、.geojson 或 .csv 输出文件。"},
+    "format.unknown": {"en": "output format(s) {formats}: use any of {choices}.",
+                       "zh": "输出格式 {formats} 无效：可用 {choices}。"},
+    "lang.unknown": {"en": "language {lang}: use one of {langs}.",
+                     "zh": "语言 {lang} 无效：请使用 {langs} 之一。"},
+    # --- work and assumptions -----------------------------------------------------------
+    "work.too_large": {
+        "en": "this plan needs {need}, more than this run allows (work.max_demand_points = "
+              "{points}, work.max_memory_share = {share}). Raise demand.spacing_m, split the "
+              "region (siteplan plan-region), or add --allow-large to run it anyway.",
+        "zh": "本规划需要{need}，超出本次运行的上限（work.max_demand_points = {points}，"
+              "work.max_memory_share = {share}）。请增大 demand.spacing_m、拆分区域（siteplan "
+              "plan-region），或加 --allow-large 强制运行。"},
+    "work.describe": {
+        "en": "about {points} demand points, {pairs} candidate-demand pairs and {memory} GiB of "
+              "memory ({available} GiB on this machine)",
+        "zh": "约 {points} 个需求点、{pairs} 个候选站址-需求点对和 {memory} GiB 内存（本机 "
+              "{available} GiB）"},
+    "cli.memory": {"en": "out of memory; raise demand.spacing_m or split the region (siteplan "
+                         "plan-region).",
+                   "zh": "内存不足；请增大 demand.spacing_m 或拆分区域（siteplan plan-region）。"},
+    "assumptions.unknown": {"en": "assumptions: unknown key {key}.{hint} See the assumptions "
+                                  "table in README.md for every key.",
+                            "zh": "假设参数：没有键 {key}。{hint}全部键见 README.md 的假设参数表。"},
+    "assumptions.range": {"en": "assumptions: {key} = {value} is outside [{low}, {high}]{unit}.",
+                          "zh": "假设参数：{key} = {value} 超出范围 [{low}, {high}]{unit}。"},
+    "assumptions.choice": {"en": "assumptions: {key} = {value} is not one of {choices}.{hint}",
+                           "zh": "假设参数：{key} = {value} 不是 {choices} 之一。{hint}"},
+    "assumptions.number": {"en": "assumptions: {key} must be a number, got {value}.",
+                           "zh": "假设参数：{key} 应为数字，实际为 {value}。"},
+    # --- console: progress ----------------------------------------------------------------
+    "p.reading": {"en": "reading inputs of {name}", "zh": "读取 {name} 的输入"},
+    "p.demand": {"en": "demand points ({crs})", "zh": "生成需求点（{crs}）"},
+    "p.coverage": {"en": "coverage of {points} demand points by {candidates} candidates",
+                   "zh": "计算 {candidates} 个候选站址对 {points} 个需求点的覆盖"},
+    "p.traffic": {"en": "traffic per area and site capacity", "zh": "各区域话务量与站址容量"},
+    "p.proposals": {"en": "new-build proposals where no listed candidate serves",
+                    "zh": "在候选站址均无法服务处规划新建站址"},
+    "p.landuse": {"en": "land-use check of every candidate", "zh": "逐一检查候选站址用地"},
+    "p.milestone": {"en": "milestone {year}: set cover over {points} demand points",
+                    "zh": "{year} 年度：对 {points} 个需求点求解集合覆盖"},
+    "p.radius": {"en": "comparison plan with the radius table", "zh": "按半径表做对比规划"},
+    "p.capacity": {"en": "capacity: coverage-only comparison and traffic sensitivity",
+                   "zh": "容量：仅按覆盖的对比与话务敏感性分析"},
+    "p.site_targets": {"en": "site-count targets: what each count buys",
+                       "zh": "站址数目标：各数量可达到的覆盖"},
+    "p.tables": {"en": "GeoPackage and tables", "zh": "写出 GeoPackage 与表格"},
+    "p.maps": {"en": "maps", "zh": "地图"},
+    "p.reports": {"en": "reports", "zh": "报告"},
+    "p.wrote": {"en": "wrote {count} files to {out}", "zh": "已写出 {count} 个文件到 {out}"},
+    "p.starting": {"en": "starting", "zh": "开始"},
+    "p.checking": {"en": "checking {sites} sites against {zones} zones",
+                   "zh": "检查 {sites} 个站址与 {zones} 个图斑"},
+    # --- console: notes (PlanInputs.notes, check-landuse) ---------------------------------
+    "n.converted": {"en": "{source}: converted from {system} to WGS84 (every vertex).",
+                    "zh": "{source}：已从 {system} 转换为 WGS84（逐个顶点）。"},
+    "n.lonlat_converted": {"en": "{source}: lon/lat converted from {system} to WGS84.",
+                           "zh": "{source}：经纬度已从 {system} 转换为 WGS84。"},
+    "n.repaired": {"en": "{source}: repaired {count} invalid zone geometries with make_valid "
+                         "(zone_id {ids}…).",
+                   "zh": "{source}：已用 make_valid 修复 {count} 个无效图斑几何（图斑编码 {ids}…）。"},
+    "n.gcj_warning": {
+        "en": "warning: {name}: {count} of its points sit on {other}'s structures as they appear "
+              "in {system}, ~500 m from their WGS84 positions: is it an Amap/奥维 export? Give it "
+              "crs = \"gcj02\".",
+        "zh": "警告：{name}：其中 {count} 个点与 {other} 在 {system} 下的设施位置重合，距其 WGS84 "
+              "位置约 500 米：是否为高德/奥维导出的数据？请为它设置 crs = \"gcj02\"。"},
+    "n.declared": {"en": "{source}: the file declares {declared}; crs = {crs} from the config "
+                         "was used instead.",
+                   "zh": "{source}：文件声明的坐标系为 {declared}；已改用配置中的 crs = {crs}。"},
+    "n.decoded": {"en": "{source}: text decoded as {encoding}.",
+                  "zh": "{source}：文本按 {encoding} 解码。"},
+    "n.reprojected": {"en": "{source}: reprojected from {a} to {b}.",
+                      "zh": "{source}：已从 {a} 重投影到 {b}。"},
+    "n.skipped": {"en": "{source}: {count} unusable rows skipped (first: line {line}, {reason}).",
+                  "zh": "{source}：跳过 {count} 行无法使用的数据（第一行：第 {line} 行，{reason}）。"},
+    "n.zone_ids": {"en": "{count} repeated zone ids made unique with '#<row>'.",
+                   "zh": "{count} 个重复的图斑编码已加 '#<行号>' 区分。"},
+    "n.checked_layer": {"en": "{path}: checked layer {layer} (the plan's last milestone); pass "
+                              "--layer to check another.",
+                        "zh": "{path}：检查了图层 {layer}（规划的最后年度）；用 --layer 检查其他图层。"},
+    "n.zones_reprojected": {
+        "en": "zones reprojected from {a} to {b} (the sites' CRS) for the outputs; overlaps and "
+              "distances measured in {c}.",
+        "zh": "图斑已从 {a} 重投影到 {b}（站址的坐标系）用于输出；重叠面积与距离在 {c} 中量算。"},
+    "n.no_kind": {"en": "the sites have no kind column: every site is judged as a new ground "
+                        "tower (the strictest group).",
+                  "zh": "站址没有类型列：每个站址都按新建落地塔（最严格的一类）判定。"},
+    "n.unknown_kinds": {"en": "kinds no name matches ({kinds}): those sites are judged as new "
+                              "ground towers (the strictest group). Fix the kinds to check them "
+                              "as what they are.",
+                        "zh": "无法识别的站址类型（{kinds}）：这些站址按新建落地塔（最严格的一类）"
+                              "判定。请改正类型以按实际类型检查。"},
+    "n.zones_given": {"en": "ZONES given: the {count} [inputs.landuse] layer(s) of {config} are "
+                            "not used (its assumptions are).",
+                      "zh": "已给出图斑文件：不使用 {config} 中的 {count} 个 [inputs.landuse] "
+                            "图层（仍使用其假设参数）。"},
+    # --- report notes (Plan.notes, site-count basis, unreachable reasons) ----------------
+    "n.proposed": {"en": "proposed where no listed candidate reaches demand: {counts} ({points} "
+                         "demand points out of every listed candidate's reach).",
+                   "zh": "在已列候选站址均无法覆盖处规划新建：{counts}（{points} 个需求点超出所有"
+                         "已列候选站址的覆盖范围）。"},
+    "n.proposed_capacity": {"en": "proposed for capacity (candidates carry less than {margin} × "
+                                  "the busy-hour demand): {areas}",
+                            "zh": "因容量规划新建（候选站址承载能力低于忙时需求的 {margin} 倍）："
+                                  "{areas}"},
+    "n.on_air_forbidden": {"en": "{count} sites already on air stand on forbidden land; they are "
+                                 "kept and listed in the land-use section.",
+                           "zh": "{count} 个已开通站址位于禁止用地上；予以保留，并在用地一节列出。"},
+    "b.next": {"en": "coverage of the {year} areas", "zh": "{year} 年度区域的覆盖"},
+    "b.second": {"en": "second-server coverage of {classes}", "zh": "{classes}的第二服务小区覆盖"},
+    # --- console: command results -----------------------------------------------------
+    "c.error": {"en": "error: ", "zh": "错误："},
+    "c.note": {"en": "note: {text}", "zh": "说明：{text}"},
+    "c.check_result": {"en": "{forbidden} forbidden, {restricted} restricted conflict(s); "
+                             "outputs in {out}",
+                       "zh": "禁止冲突 {forbidden} 处，限制冲突 {restricted} 处；输出在 {out}"},
+    "c.relocate_result": {"en": "{replacements} replacement(s) for {removed} removed site(s) "
+                                "restore {share}% of the lost covered demand; work order in "
+                                "{out}",
+                          "zh": "为 {removed} 个拆除站址规划 {replacements} 个替代站址，恢复损失"
+                                "覆盖需求的 {share}%；工单在 {out}"},
+    "c.candidates_read": {"en": "{path}: {count} candidates ({source_type}){skipped}",
+                          "zh": "{path}：{count} 个候选站址（{source_type}）{skipped}"},
+    "c.candidates_skipped": {"en": ", {count} unreadable rows skipped (first: line {line}: "
+                                   "{reason})",
+                             "zh": "，跳过 {count} 行无法读取的数据（第一行：第 {line} 行：{reason}）"},
+    "c.candidates_title": {"en": "{count} candidates after merging ({read} read)",
+                           "zh": "合并后 {count} 个候选站址（读入 {read} 个）"},
+    "c.wrote": {"en": "wrote {path}", "zh": "已写出 {path}"},
+    "c.kind": {"en": "kind", "zh": "站址类型"},
+    # --- rejected-row reasons -------------------------------------------------------------
+    "row.no_geometry": {"en": "no geometry", "zh": "没有几何图形"},
+    "row.empty_id": {"en": "site_id is empty", "zh": "站址编码为空"},
+    "row.repeated_id": {"en": "repeated site_id", "zh": "站址编码重复"},
+    "row.unknown_kind_hint": {"en": "unknown kind {kind}.{hint} Use one of {zh} or {en}",
+                              "zh": "未知站址类型 {kind}。{hint}请使用 {zh} 或 {en}"},
+    "row.unknown_kind": {"en": "unknown kind {kind}", "zh": "未知站址类型 {kind}"},
+    "row.height": {"en": "height_m is not a positive number", "zh": "挂高不是正数"},
+    "row.height_m": {"en": "height is not a number of metres", "zh": "挂高不是以米为单位的数字"},
+    "row.nan": {"en": "{column} is empty or not a number", "zh": "{column} 为空或不是数字"},
+    "row.radio": {"en": "radio is not one of {radios}", "zh": "制式不是 {radios} 之一"},
+    "row.outside": {"en": "outside [-180, 180] x [-90, 90]", "zh": "超出 [-180, 180] x [-90, 90]"},
+    "row.not_number": {"en": "not a number", "zh": "不是数字"},
+}
+
+#: Pieces inside a message's parameters (applied after a template matched, and
+#: to texts no template matches): ``(regular expression, Chinese replacement)``.
+FRAGMENTS: tuple[tuple[str, str], ...] = (
+    (r"^ ?Did you mean (.+?)\?$", r"是否应为 \1？"),
+    (r", row (\d+)", r"，第 \1 行"),
+    (r"^row (\d+)", r"第 \1 行"),
+    (r", line (\d+)", r"，第 \1 行"),
+    (r", column ('[^']*')", r"，列 \1"),
+    (r"^column ('[^']*')", r"列 \1"),
+    (r"^columns ('[^']*'/'[^']*')", r"列 \1"),
+    (r"^ \((\d+) rows in all\)$", r"（共 \1 行）"),
+    (r"^the layer's class$", "图层的类别"),
+    (r" item (\d+)$", r" 第 \1 项"),
+    (r"forbidden land: ", "禁止用地："),
+    (r"outside every reach", "超出所有站址覆盖范围"),
+    (r"\b(\d+) in ([^,\s]+)", r"\2：\1 个"),
+    (r"; ", "；"),
+)
+
+#: Words a message names a column or value by (its ``what`` parameter).
+WHAT: dict[str, str] = {"area class": "区域类型", "site kind": "站址类型", "kind": "站址类型",
+                        "environment": "无线环境", "longitude": "经度", "latitude": "纬度",
+                        "lon": "经度", "lat": "纬度", "class": "类别", "milestone": "建设年度"}
+
+#: Parameters whose values are kind, class or environment names (or lists of
+#: them, with counts): each known name is given its Chinese name.
+TERM_PARAMS: frozenset[str] = frozenset({"counts", "kinds", "classes", "cls", "kind", "env"})
+
+#: pydantic's messages for config keys, as the config loader passes them on.
+PYDANTIC: dict[str, str] = {
+    "Extra inputs are not permitted": "不允许的键（拼写错误？）",
+    "Field required": "缺少必填项",
+    "Input should be a valid integer": "应为整数",
+    "Input should be a valid number": "应为数字",
+    "Input should be a valid string": "应为文本",
+    "Input should be a valid boolean": "应为 true 或 false",
+    "Input should be a valid dictionary": "应为表（TOML 的 [表] 或 {…}）",
+    "Input should be a valid list": "应为列表",
+}
