@@ -34,11 +34,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from siteplan.colours import STATUS_COLOURS
 from siteplan.io.tables import write_csv
 from siteplan.maplayers import MapPage, areas_spec, points_spec, resolve_tiles
 from siteplan.schema import INDOOR_KINDS
 
-STATUS_STYLES = {"on_air": "#2c7fb8", "reused": "#41ab5d", "new": "#e31a1c"}
+#: Site status -> colour on the overview map: the one status table of
+#: :mod:`siteplan.colours` (the unit plan folders' maps use the same).
+STATUS_STYLES = {s: STATUS_COLOURS[s] for s in ("on_air", "reused", "new")}
 
 
 def _since(selected: dict[int, list[str]], years: tuple[int, ...]) -> dict[str, int]:
@@ -145,9 +148,9 @@ def province_summary(result, sites: dict[int, gpd.GeoDataFrame], years: tuple[in
             cov = result.unit_outputs.get(code, {}).get("coverage")
             c = cov[cov["year"] == year].iloc[0] if cov is not None and len(cov) and \
                 (cov["year"] == year).any() else None
-            rows.append(_row(code, unit.unit_name, year, mine, c,
-                             "failed: " + result.failures[code] if code in result.failures
-                             else "ok" if code in result.unit_outputs else "no demand"))
+            rows.append(_row(code, unit.unit_name, year, mine, c, _unit_status(result, code)))
+            if c is None:
+                rows[-1].update(_unplanned_coverage(result, code, year))
             cov_only = result.unit_results.get(code, {}).get("coverage_only", {}).get(year)
             rows[-1].update(_site_split(mine, cov_only))
             rows[-1].update(_capacity_figures(pieces[pieces["unit_code"] == code], False))
@@ -175,6 +178,27 @@ def province_summary(result, sites: dict[int, gpd.GeoDataFrame], years: tuple[in
         row["site_target"] = site_targets.get(year)
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _unit_status(result, code: str) -> str:
+    """A unit's status in the summary: ``ok``, ``failed: …``, or why it was
+    not planned (no target area, no demand, demand unreachable)."""
+    if code in result.failures:
+        return "failed: " + result.failures[code]
+    if code in result.unit_outputs:
+        return "ok"
+    return str(result.unit_results.get(code, {}).get("status", "no demand"))
+
+
+def _unplanned_coverage(result, code: str, year: int) -> dict[str, Any]:
+    """Demand of a unit that was not planned (none reachable): its weight,
+    nothing coverable or covered, no area piece met."""
+    constants = result.unit_results.get(code, {}).get("area_constants")
+    if constants is None or not len(constants):
+        return {}
+    mine = constants[constants["year"] == year]
+    return {"demand_weight": float(mine["weight"].sum()), "area_pieces": len(mine),
+            "covered_share": 0.0 if mine["weight"].sum() > 0 else np.nan}
 
 
 def _row(code: str, name: str, year: int, s: pd.DataFrame, cov, status: str) -> dict[str, Any]:
