@@ -544,8 +544,9 @@ def _stitch(region: _Region, runner: _Runner, keep_border_coverage: bool) -> str
     if stitched is not None:
         region.say("border stitch unchanged since the last run")
     else:
-        constants = pd.concat([result.unit_results[c]["area_constants"] for c in ok],
-                              ignore_index=True) if ok else pd.DataFrame()
+        tables = [result.unit_results[c]["area_constants"] for c in ok]
+        tables = [t for t in tables if len(t)]
+        constants = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
         fixed = {y: set().union(*[set(result.unit_results[c]["fixed"][y]) for c in ok])
                  for y in years}
         region.say(f"stitching the borders of {len(ok)} units")

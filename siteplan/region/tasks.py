@@ -330,7 +330,7 @@ def _unreachable_constants(task: UnitTask, targets: gpd.GeoDataFrame,
             "required_mbps": (agg["mbps"] * agg["coverage_target"]).to_numpy(),
             "units_served_mbps": 0.0, "outside_strip_mbps": 0.0}))
     return pd.concat(rows, ignore_index=True)[CONSTANT_COLUMNS] if rows else \
-        pd.DataFrame(columns=CONSTANT_COLUMNS)
+        empty_constants()
 
 
 def _not_planned(task: UnitTask, inputs: UnitInputs, base: dict[str, Any], status: str,
@@ -343,7 +343,7 @@ def _not_planned(task: UnitTask, inputs: UnitInputs, base: dict[str, Any], statu
         if len(on_air) else np.zeros(0, bool)
     constants = (_unreachable_constants(task, targets, demand)
                  if status == UNREACHABLE and demand is not None
-                 else pd.DataFrame(columns=CONSTANT_COLUMNS))
+                 else empty_constants())
     return {**base, "demand_points": 0 if demand is None else len(demand), "planned": False,
             "status": status,
             "selected": {y: on_air["site_id"].astype(str).tolist() for y in task.years},
@@ -470,6 +470,19 @@ CONSTANT_COLUMNS = ["year", "area_id", "unit_code", "coverable_w", "fixed_covere
                     "outside_strip_mbps"]
 
 
+def empty_constants() -> pd.DataFrame:
+    """No area piece: :data:`CONSTANT_COLUMNS` with their dtypes (so that
+    tables of several units concatenate to numbers, not objects).
+
+    Examples
+    --------
+    >>> empty_constants().dtypes["weight"], len(empty_constants())
+    (dtype('float64'), 0)
+    """
+    frame = pd.DataFrame({c: pd.Series(dtype=float) for c in CONSTANT_COLUMNS})
+    return frame.astype({"year": np.int64, "area_id": object, "unit_code": object})
+
+
 def solver_matrix(plan) -> sp.csr_array:
     """The matrix the unit's solver saw (land use applied; strict sharing if set)."""
     return sp.csr_array(plan.problem.matrix)
@@ -559,7 +572,7 @@ def _strip(plan, task: UnitTask) -> tuple[Path, pd.DataFrame, dict, dict]:
         selected[year] = site_ids[pos].tolist()
         fixed[year] = site_ids[fixed_pos].tolist()
     constants = pd.concat(rows, ignore_index=True)[CONSTANT_COLUMNS] if rows else \
-        pd.DataFrame(columns=CONSTANT_COLUMNS)
+        empty_constants()
     sub = sp.csr_array(matrix[np.flatnonzero(strip)][:, columns])
     chosen = np.zeros((len(task.years), columns.size), bool)
     for k, year in enumerate(task.years):
