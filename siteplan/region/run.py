@@ -249,8 +249,12 @@ def _client(workers: int | None, scheduler: str | None, timeout_s: float):
 def _drop_others(result_dir: Path) -> None:
     """Remove a unit's results of earlier settings (other keys) beside ``result_dir``."""
     for old in result_dir.parent.iterdir():
-        if old != result_dir:
+        if old == result_dir:
+            continue
+        if old.is_dir() and not old.is_symlink():
             shutil.rmtree(old, ignore_errors=True)
+        else:
+            old.unlink(missing_ok=True)
 
 
 def _with_proposals(candidates: gpd.GeoDataFrame, proposals_m: gpd.GeoDataFrame
