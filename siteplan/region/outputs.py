@@ -140,44 +140,58 @@ def province_summary(result, sites: dict[int, gpd.GeoDataFrame], years: tuple[in
     rows = []
     areas = result.stitch["areas"] if result.stitch else pd.DataFrame()
     for year in years:
-        s = sites[year]
         pieces = capacity_pieces(result, year)
-        for unit in result.units.itertuples(index=False):
-            code = unit.unit_code
-            mine = s[s["unit_code"] == code]
-            cov = result.unit_outputs.get(code, {}).get("coverage")
-            c = cov[cov["year"] == year].iloc[0] if cov is not None and len(cov) and \
-                (cov["year"] == year).any() else None
-            rows.append(_row(code, unit.unit_name, year, mine, c, _unit_status(result, code)))
-            if c is None:
-                rows[-1].update(_unplanned_coverage(result, code, year))
-            cov_only = result.unit_results.get(code, {}).get("coverage_only", {}).get(year)
-            rows[-1].update(_site_split(mine, cov_only))
-            rows[-1].update(_capacity_figures(pieces[pieces["unit_code"] == code], False))
+        unit_rows = [_unit_row(result, unit, year, sites[year], pieces)
+                     for unit in result.units.itertuples(index=False)]
         a = areas[areas["year"] == year] if len(areas) else areas
-        total = {
-            "demand_weight": float(a["demand_weight"].sum()) if len(a) else 0.0,
-            "coverable_w": float(a["coverable_w"].sum()) if len(a) else 0.0,
-            "covered_w": float(a["covered_w"].sum()) if len(a) else 0.0,
-            "area_pieces": len(a), "area_pieces_met": int(a["target_met"].sum()) if len(a) else 0,
-            "landuse_conflicts": None,
-        }
-        row = _row("TOTAL", "", year, s, None, "failed units: " + ", ".join(result.failures)
-                   if result.failures else "ok")
-        unit_rows = [r for r in rows if r["year"] == year and r["unit_code"] != "TOTAL"]
-        for key in ("coverage_sites", "capacity_sites", "indoor_sites", "proposed_sites"):
-            row[key] = int(sum(r[key] for r in unit_rows))
-        row.update(_capacity_figures(pieces, True))  # whole areas
-        row.update({k: v for k, v in total.items() if v is not None})
-        row["landuse_conflicts"] = int(sum(r["landuse_conflicts"] or 0 for r in rows
-                                           if r["year"] == year and r["unit_code"] != "TOTAL"))
-        row["covered_share"] = row["covered_w"] / row["demand_weight"] if row["demand_weight"] \
-            else np.nan
-        row["covered_of_coverable"] = row["covered_w"] / row["coverable_w"] \
-            if row["coverable_w"] else np.nan
-        row["site_target"] = site_targets.get(year)
-        rows.append(row)
+        rows.extend(unit_rows)
+        rows.append(_total_row(result, year, sites[year], a, unit_rows, pieces,
+                               site_targets.get(year)))
     return pd.DataFrame(rows)
+
+
+def _unit_row(result, unit, year: int, s: gpd.GeoDataFrame, pieces: pd.DataFrame
+              ) -> dict[str, Any]:
+    """One unit's summary row for one year."""
+    code = unit.unit_code
+    mine = s[s["unit_code"] == code]
+    cov = result.unit_outputs.get(code, {}).get("coverage")
+    c = cov[cov["year"] == year].iloc[0] if cov is not None and len(cov) and \
+        (cov["year"] == year).any() else None
+    row = _row(code, unit.unit_name, year, mine, c, _unit_status(result, code))
+    if c is None:
+        row.update(_unplanned_coverage(result, code, year))
+    cov_only = result.unit_results.get(code, {}).get("coverage_only", {}).get(year)
+    row.update(_site_split(mine, cov_only))
+    row.update(_capacity_figures(pieces[pieces["unit_code"] == code], False))
+    return row
+
+
+def _total_row(result, year: int, s: gpd.GeoDataFrame, a: pd.DataFrame,
+               unit_rows: list[dict[str, Any]], pieces: pd.DataFrame,
+               site_target: int | None) -> dict[str, Any]:
+    """The province's TOTAL row for one year: sites summed over the units,
+    coverage over whole areas (the stitch's area table ``a``)."""
+    some = len(a) > 0
+    total = {
+        "demand_weight": float(a["demand_weight"].sum()) if some else 0.0,
+        "coverable_w": float(a["coverable_w"].sum()) if some else 0.0,
+        "covered_w": float(a["covered_w"].sum()) if some else 0.0,
+        "area_pieces": len(a), "area_pieces_met": int(a["target_met"].sum()) if some else 0,
+    }
+    row = _row("TOTAL", "", year, s, None, "failed units: " + ", ".join(result.failures)
+               if result.failures else "ok")
+    for key in ("coverage_sites", "capacity_sites", "indoor_sites", "proposed_sites"):
+        row[key] = int(sum(r[key] for r in unit_rows))
+    row.update(_capacity_figures(pieces, True))  # whole areas
+    row.update(total)
+    row["landuse_conflicts"] = int(sum(r["landuse_conflicts"] or 0 for r in unit_rows))
+    row["covered_share"] = row["covered_w"] / row["demand_weight"] if row["demand_weight"] \
+        else np.nan
+    row["covered_of_coverable"] = row["covered_w"] / row["coverable_w"] \
+        if row["coverable_w"] else np.nan
+    row["site_target"] = site_target
+    return row
 
 
 def _unit_status(result, code: str) -> str:
