@@ -1,6 +1,8 @@
 """Issue 29: an empty slice of a layer in a unit is "nothing here", not an error.
 
-A region of four 20 km tiles, one small village in each, towers around it;
+A region of four 20 km tiles, one small village in each (the last one's
+milestone a year later: three tiles have no milestone of their own then),
+towers around it;
 the land-use layer (a satellite earth station under the tower the plan
 picks without it) lies in one tile only. ``plan-region`` plans every tile, with
 tiles and with a unit layer, and gives the covered tile the sites
@@ -33,8 +35,6 @@ name = "four tiles"
 candidates = ["candidates.gpkg"]
 targets = "{targets}"
 {landuse}
-[milestones]
-2022 = 10
 [solver]
 time_limit_s = 5
 [assumptions]
@@ -52,7 +52,8 @@ def _layers() -> dict[str, gpd.GeoDataFrame]:
     areas, cands, units = [], [], []
     for i, (x, y) in enumerate(_centres()):
         areas.append({"area_id": f"A{i}", "name": f"Village {i}", "area_class": "village",
-                      "environment": "rural", "milestone": 2022, "coverage_target": 0.95,
+                      "environment": "rural", "milestone": 2023 if i == 3 else 2022,
+                      "coverage_target": 0.95,
                       "geometry": box(x - 600, y - 600, x + 600, y + 600)})
         for k, (dx, dy) in enumerate((dx, dy) for dx in range(-1500, 1501, 500)
                                      for dy in range(-1500, 1501, 500)):
@@ -142,11 +143,16 @@ def test_the_covered_tile_gets_the_sites_plan_gives_it(case):
 
 
 def test_stitched_cost_matches_the_whole_region_plan(case):
-    whole_cny = float(case["whole"].sites(2022)["cost_cny"].sum())
-    for out in ("tiles", "units"):
-        summary = pd.read_csv(case["root"] / out / "summary.csv")
-        total = summary.loc[summary["unit_code"] == "TOTAL", "cost_cny"].iloc[0]
-        assert abs(total - whole_cny) <= 0.01 * whole_cny, (out, total, whole_cny)
+    for year in (2022, 2023):
+        whole_cny = float(case["whole"].sites(year)["cost_cny"].sum())
+        for out in ("tiles", "units"):
+            summary = pd.read_csv(case["root"] / out / "summary.csv")
+            total = summary.loc[(summary["unit_code"] == "TOTAL") & (summary["year"] == year),
+                                "cost_cny"].iloc[0]
+            assert abs(total - whole_cny) <= 0.01 * whole_cny, (out, year, total, whole_cny)
+            # every site has its facts, also in a year its unit has no milestone of its own
+            sites = gpd.read_file(case["root"] / out / "plan.gpkg", layer=f"sites_{year}")
+            assert sites["cost_cny"].notna().all() and sites["status"].notna().all()
 
 
 def test_units_with_no_target_or_no_candidate_are_reported_not_failed(tmp_path):
@@ -170,8 +176,8 @@ def test_units_with_no_target_or_no_candidate_are_reported_not_failed(tmp_path):
     assert f"unit U3 (Unit 3): {UNREACHABLE}" in text
     assert f"EMPTY ({NO_TARGETS})" in text
     summary = pd.read_csv(tmp_path / "out" / "summary.csv")
-    row = summary[summary["unit_code"] == "U3"].iloc[0]
+    row = summary[(summary["unit_code"] == "U3") & (summary["year"] == 2023)].iloc[0]
     assert row["status"] == UNREACHABLE and row["demand_weight"] > 0 and row["sites"] == 0
     report = json.loads((tmp_path / "out" / "summary.json").read_text())
-    assert "A3" in report["area_targets"]["2022"]["limited_by_reach"]
+    assert "A3" in report["area_targets"]["2023"]["limited_by_reach"]
     assert not (tmp_path / "out" / "units" / "004-U3").exists()

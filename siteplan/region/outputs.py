@@ -71,8 +71,8 @@ def merged_sites(result, candidates: gpd.GeoDataFrame, years: tuple[int, ...]
     for year in years:
         ids = [s for s in selected.get(year, []) if s in cands.index]
         base = cands.loc[ids].reset_index()
-        f = facts[facts["year"] == year].drop(columns=["year", "home", "kind", "proposed"],
-                                              errors="ignore")
+        f = _facts_for(facts, year).drop(columns=["year", "home", "kind", "proposed"],
+                                         errors="ignore")
         table = base.merge(f, on="site_id", how="left")
         table["unit_code"] = table["site_id"].map(home)
         table["unit_name"] = table["unit_code"].map(units).fillna("")
@@ -83,6 +83,25 @@ def merged_sites(result, candidates: gpd.GeoDataFrame, years: tuple[int, ...]
         cols = [c for c in cols if c in table] + ["geometry"]
         out[year] = gpd.GeoDataFrame(table[cols], geometry="geometry", crs=candidates.crs)
     return out
+
+
+def _facts_for(facts: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The unit folders' site facts of ``year``, and for a site without any in
+    that year (chosen in a year its unit has no milestone of its own) its
+    facts of the nearest year: status, cost and power are the site's own.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"year": [2020, 2022], "site_id": ["a", "a"], "cost_cny": [1.0, 1.0]})
+    >>> _facts_for(f, 2021)[["year", "site_id"]].values.tolist()
+    [[2020, 'a']]
+    """
+    now = facts[facts["year"] == year]
+    rest = facts[~facts["site_id"].isin(now["site_id"])]
+    gap = (rest["year"] - year).abs()
+    nearest = rest.assign(_gap=gap.to_numpy()).sort_values(["_gap", "year"], kind="stable")
+    nearest = nearest.drop_duplicates("site_id").drop(columns="_gap")
+    return pd.concat([now, nearest], ignore_index=True)
 
 
 def capacity_pieces(result, year: int) -> pd.DataFrame:
