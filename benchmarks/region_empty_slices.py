@@ -12,7 +12,9 @@ slice of the zone layer, the case that failed), planned (1) whole as
 :func:`siteplan.region.plan_region` (loop executor: the Dask tasks' code, no
 cluster; ``--unit-limit`` s a milestone). Prints per milestone both costs
 (sites chosen, as the region summary's TOTAL rows count them) and their
-ratio, and what became of each unit; JSON with ``--json``.
+ratio, stitched keeping the units' border coverage (the default) and with
+whole-area targets only (``loose``, the same unit plans), and what became
+of each unit; JSON with ``--json``.
 
 Run: ``python benchmarks/region_empty_slices.py --side 20 --spacing 200 --unit-limit 10
 --whole-limit 30``
@@ -81,16 +83,20 @@ def main() -> None:
     region = plan_region(cfg, root / "out", executor="loop", work_dir=root / "work",
                          offline=True)
     region_s = time.perf_counter() - t1
-    total = region.summary[region.summary["unit_code"] == "TOTAL"].set_index("year")
+    # the same unit plans (cached), stitched with whole-area targets only
+    loose = plan_region(cfg, root / "out-loose", executor="loop", work_dir=root / "work",
+                        offline=True, keep_border_coverage=False)
     rows = []
     for m in whole.milestones:
         w = float(whole.sites(m.milestone)["cost_cny"].sum())
-        r = float(total.loc[m.milestone, "cost_cny"])
-        rows.append({"year": m.milestone, "whole_cny": w, "whole_gap": round(m.result.gap, 4),
-                     "stitched_cny": r,
-                     "ratio": round(r / w, 4) if w else None,
-                     "whole_sites": len(whole.sites(m.milestone)),
-                     "stitched_sites": int(total.loc[m.milestone, "sites"])})
+        row = {"year": m.milestone, "whole_cny": w, "whole_gap": round(m.result.gap, 4),
+               "whole_sites": len(whole.sites(m.milestone))}
+        for name, res in (("stitched", region), ("loose", loose)):
+            total = res.summary[res.summary["unit_code"] == "TOTAL"].set_index("year")
+            r = float(total.loc[m.milestone, "cost_cny"])
+            row.update({f"{name}_cny": r, f"{name}_ratio": round(r / w, 4) if w else None,
+                        f"{name}_sites": int(total.loc[m.milestone, "sites"])})
+        rows.append(row)
     out = {"side_km": args.side, "spacing_m": args.spacing, "unit_limit_s": args.unit_limit,
            "whole_limit_s": args.whole_limit, "zones_kept": zones, "units": len(region.units),
            "planned": sorted(region.planned), "failures": region.failures,
