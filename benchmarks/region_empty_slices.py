@@ -89,13 +89,21 @@ def main() -> None:
     rows = []
     for m in whole.milestones:
         w = float(whole.sites(m.milestone)["cost_cny"].sum())
+        wa = whole.area_coverage(m.milestone)
         row = {"year": m.milestone, "whole_cny": w, "whole_gap": round(m.result.gap, 4),
-               "whole_sites": len(whole.sites(m.milestone))}
+               "whole_sites": len(whole.sites(m.milestone)), "areas": len(wa),
+               "whole_areas_met": int(wa["target_met"].sum()),
+               "whole_covered_w": round(float((wa["covered_share"] * wa["demand_weight"]).sum()),
+                                        1)}
         for name, res in (("stitched", region), ("loose", loose)):
             total = res.summary[res.summary["unit_code"] == "TOTAL"].set_index("year")
             r = float(total.loc[m.milestone, "cost_cny"])
+            areas = res.stitch["areas"]
+            a = areas[areas["year"] == m.milestone]
             row.update({f"{name}_cny": r, f"{name}_ratio": round(r / w, 4) if w else None,
-                        f"{name}_sites": int(total.loc[m.milestone, "sites"])})
+                        f"{name}_sites": int(total.loc[m.milestone, "sites"]),
+                        f"{name}_areas_met": int(a["target_met"].sum()),
+                        f"{name}_covered_w": round(float(a["covered_w"].sum()), 1)})
         rows.append(row)
     out = {"side_km": args.side, "spacing_m": args.spacing, "unit_limit_s": args.unit_limit,
            "whole_limit_s": args.whole_limit, "zones_kept": zones, "units": len(region.units),

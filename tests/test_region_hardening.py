@@ -219,3 +219,29 @@ def test_ctrl_c_prints_one_line(two_tiles, tmp_path):
     assert [x for x in lines if not x.startswith("[")] == [lines[-1]], rest
     assert lines[-1].startswith("interrupted:") and "Traceback" not in rest
     assert not (tmp_path / "out").exists()
+
+
+def test_store_keeps_data_only(tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    from siteplan.region.store import save_result
+
+    table = pd.DataFrame({"year": [2022, 2023], "w": [0.5, np.nan], "id": ["a", "b"]})
+    result = {"selected": {2022: ["s1"], 2023: []}, "coverage_only": {2022: np.int64(3)},
+              "table": table, "nested": {"pieces": table.iloc[:0]}, "none": None,
+              "seconds": np.float64(1.25), "path": tmp_path}
+    save_result(result, tmp_path / "r")
+    back = load_result(tmp_path / "r")
+    assert back["selected"] == {2022: ["s1"], 2023: []} and back["coverage_only"] == {2022: 3}
+    pd.testing.assert_frame_equal(back["table"], table)
+    assert len(back["nested"]["pieces"]) == 0 and back["none"] is None
+    assert back["seconds"] == 1.25 and back["path"] == str(tmp_path)
+    with pytest.raises(TypeError, match="not stored as data"):
+        save_result({"plan": object()}, tmp_path / "bad")
+    assert load_result(tmp_path / "bad") is None  # nothing half-written counts as a result
+    for text in (b"\x80\x04junk", b'{"format": "other"}', b"[1, 2]",
+                 b'{"format": "siteplan-region-result/1", "result": {"t": {"__frame__": '
+                 b'"/etc/passwd"}}}'):
+        (tmp_path / "r" / "result.json").write_bytes(text)
+        assert load_result(tmp_path / "r") is None

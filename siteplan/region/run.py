@@ -364,8 +364,12 @@ def run_cached(runner: _Runner, fn: Callable, jobs: dict[str, _Job], *, say: Pro
             phase.failures[code] = error
             say(f"[{count[0]}/{len(todo)}] {failed_line(code, error)}")
             return
-        save_result(res, jobs[code].result_dir)
-        _drop_others(jobs[code].result_dir)
+        try:
+            save_result(res, jobs[code].result_dir)
+        except (TypeError, ValueError, OSError) as exc:  # kept for this run, planned again next
+            say(f"unit {code}: its result is not kept for the next run ({exc})")
+        else:
+            _drop_others(jobs[code].result_dir)
         phase.results[code] = res
         phase.ran.append(code)
         say(f"[{count[0]}/{len(todo)}] {done_line(code, res)}")
