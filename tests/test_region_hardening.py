@@ -245,3 +245,16 @@ def test_store_keeps_data_only(tmp_path):
                  b'"/etc/passwd"}}}'):
         (tmp_path / "r" / "result.json").write_bytes(text)
         assert load_result(tmp_path / "r") is None
+
+
+def test_keep_border_coverage_from_the_config(two_tiles, tmp_path):
+    root = two_tiles["root"]
+    loose = two_tiles["config"].with_name("loose.toml")
+    loose.write_text(two_tiles["config"].read_text() + "keep_border_coverage = false\n")
+    assert load_region_config(loose).keep_border_coverage is False
+    assert load_region_config(two_tiles["config"]).keep_border_coverage is True
+    lines: list[str] = []
+    result = plan_region(loose, tmp_path / "out", executor="loop", work_dir=root / "work",
+                         offline=True, progress=lines.append)
+    assert result.planned == []  # the same unit plans; only the stitch is another
+    assert "stitching the borders of 2 units" in lines

@@ -11,6 +11,7 @@ milestones, solver, assumptions) applies to the whole province; the
     tile_km = 20
     retries = 1               # times a failed unit is tried again
     max_units = 5000          # more units need --allow-large
+    keep_border_coverage = true  # false: the stitch meets whole-area targets only
 
 Examples
 --------
@@ -54,6 +55,7 @@ class _RegionTable(BaseModel):
     tile_km: float | None = Field(default=None, gt=0)
     retries: int = Field(default=1, ge=0, le=10)
     max_units: int = Field(default=DEFAULT_MAX_UNITS, ge=1)
+    keep_border_coverage: bool = True
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,9 @@ class RegionConfig:
         Extra tries of a failed unit task.
     max_units : int
         More units than this need ``allow_large`` (counted before partitioning).
+    keep_border_coverage : bool
+        The border stitch keeps the border demand the units covered (default);
+        False: it meets each whole area's target at the least cost.
     source : Path
         The config file.
     """
@@ -86,6 +91,7 @@ class RegionConfig:
     retries: int
     source: Path
     max_units: int = DEFAULT_MAX_UNITS
+    keep_border_coverage: bool = True
 
 
 def load_region_config(path: str | Path) -> RegionConfig:
@@ -130,4 +136,5 @@ def load_region_config(path: str | Path) -> RegionConfig:
     return RegionConfig(plan=plan, units=units, code_column=region.code_column,
                         name_column=region.name_column,
                         tile_km=float(region.tile_km or DEFAULT_TILE_KM),
-                        retries=region.retries, source=path, max_units=region.max_units)
+                        retries=region.retries, source=path, max_units=region.max_units,
+                        keep_border_coverage=region.keep_border_coverage)

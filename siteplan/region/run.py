@@ -649,7 +649,7 @@ def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
                 executor: str = "dask", time_limit_s: float | None = None,
                 work_dir: str | Path | None = None, lang: str = "en",
                 tiles: str | None = None, offline: bool = False, force: bool = False,
-                client: Any = None, keep_border_coverage: bool = True,
+                client: Any = None, keep_border_coverage: bool | None = None,
                 allow_large: bool = False, scheduler_timeout_s: float = SCHEDULER_TIMEOUT_S,
                 progress: Progress | None = None) -> RegionResult:
     """Plan every unit of a region config and write the province outputs.
@@ -677,9 +677,10 @@ def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
         Replace a non-empty ``out`` that siteplan did not write.
     client : dask.distributed.Client, optional
         A client to use (left open); else one is made for this run and closed.
-    keep_border_coverage : bool
-        The stitch keeps the border demand the units covered (default); False
-        lets it trade border coverage for cost within each area's target.
+    keep_border_coverage : bool, optional
+        The stitch keeps the border demand the units covered; False lets it
+        trade border coverage for cost within each area's target (default:
+        the config's ``[region] keep_border_coverage``, true).
     allow_large : bool
         Run even with more units than ``[region] max_units``.
     scheduler_timeout_s : float
@@ -716,7 +717,9 @@ def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
         region.result.dashboard = info.get("dashboard")
         _propose(region, runner)
         _plan_units(region, runner)
-        skey = _stitch(region, runner, keep_border_coverage)
+        keep = cfg.keep_border_coverage if keep_border_coverage is None \
+            else keep_border_coverage
+        skey = _stitch(region, runner, keep)
         _unit_folders(region, runner, skey, lang=lang, tiles=tiles, offline=offline)
     _write_outputs(region, lang=lang, tiles=tiles, offline=offline, force=force)
     result = region.result
