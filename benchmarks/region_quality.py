@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import pickle
 import tempfile
 import time
 from pathlib import Path
@@ -31,6 +30,7 @@ from siteplan.region.config import load_region_config
 from siteplan.region.outputs import capacity_pieces
 from siteplan.region.partition import read_inputs
 from siteplan.region.run import plan_region
+from siteplan.region.tasks import PLAN_FILE
 
 
 def main() -> None:
@@ -50,7 +50,7 @@ def main() -> None:
     write_province(root / "in", args.columns, args.rows, spacing_m=args.spacing,
                    time_limit_s=args.unit_limit)
     cfg = load_region_config(root / "in" / "region.toml")
-    cands, targets, landuse = read_inputs(cfg.plan)
+    cands, targets, landuse, _ = read_inputs(cfg.plan)
     t0 = time.perf_counter()
     # the problem the units solve, whole: listed candidates and the proposals the
     # whole region needs, coverage and capacity rows, one metric CRS
@@ -80,12 +80,11 @@ def compare(whole, region, keep: bool, region_s: float) -> dict:
     for res in region.unit_results.values():
         if not res.get("planned"):
             continue
-        with open(Path(res["strip_file"]).with_name("plan.pkl"), "rb") as fh:
-            unit_plan = pickle.load(fh)  # the run's own work folder
-        for m in unit_plan.milestones:
-            unit_bounds.setdefault(m.milestone, [0.0, 0.0])
-            unit_bounds[m.milestone][0] += float(m.result.cost)
-            unit_bounds[m.milestone][1] += float(m.result.lower_bound)
+        state = json.loads(Path(res["strip_file"]).with_name(PLAN_FILE).read_text())
+        for m in state["milestones"]:  # the unit's own plan, as data (no pickle)
+            unit_bounds.setdefault(int(m["milestone"]), [0.0, 0.0])
+            unit_bounds[int(m["milestone"])][0] += float(m["result"]["cost"])
+            unit_bounds[int(m["milestone"])][1] += float(m["result"]["lower_bound"])
     rows = []
     areas = region.stitch["areas"]
     for m in whole.milestones:

@@ -18,6 +18,16 @@ import click
 from rich.console import Console
 from rich.text import Text
 
+from siteplan.cli_options import (
+    allow_large_option,
+    force_option,
+    lang_option,
+    offline_option,
+    out_option,
+    tiles_for,
+    tiles_option,
+    time_limit_option,
+)
 from siteplan.errors import SiteplanError
 
 console = Console(stderr=True, log_path=False)
@@ -164,17 +174,11 @@ def main() -> None:
     """
 
 
-_out = click.option("--out", "out", required=True, type=click.Path(path_type=Path),
-                    help="Output folder (created; files in it are replaced atomically).")
+_out, _tiles = out_option, tiles_option  # shared with plan-region
 _lang = click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
                      callback=_set_lang, is_eager=True, expose_value=True,
                      help="Language of messages and every output (report, CSV/XLSX, maps, "
                      "KML). Default: $SITEPLAN_LANG, else the config's [project] lang, else en.")
-_tiles = click.option("--tiles", default=None,
-                      help="Online base map: openstreetmap, 'cartodb positron', amap, "
-                      "'amap satellite' (Amap is GCJ-02: data is shifted to match), a tile URL "
-                      "template with {x} {y} {z}, or 'none'. Default: OpenStreetMap online, "
-                      "none with --offline (the context layers are the base map).")
 _tiles_crs = click.option("--tiles-crs", type=click.Choice(["wgs84", "gcj02"]), default=None,
                           help="Datum of a --tiles URL template (Amap/Tencent hosts: gcj02).")
 _formats = click.option("--formats", default=None,
@@ -186,24 +190,8 @@ _kml_gcj02 = click.option("--kml-gcj02", is_flag=True,
 _compare = click.option("--compare-radius/--no-compare-radius", default=False, show_default=True,
                         help="Also plan with the radius table and report the site-count change "
                         "(a second plan run).")
-_force = click.option("--force", is_flag=True,
-                      help="Replace an output siteplan did not write (by default refused).")
-_large = click.option("--allow-large", is_flag=True,
-                      help="Run even when the work estimate (demand points, memory) exceeds "
-                      "this machine.")
-_offline = click.option("--offline", is_flag=True,
-                        help="Maps make no network request: no online base map (a local tile "
-                        "folder given with --tiles is kept); the context layers are the base "
-                        "map. Leaflet is always inlined.")
-
-
-def _tiles_for(tiles: str | None, offline: bool, tiles_crs: str | None = None) -> str | None:
-    from siteplan.maplayers import resolve_tiles
-
-    if tiles is None:
-        return None if offline else "OpenStreetMap"
-    resolve_tiles(tiles, tiles_crs)  # a bad name or URL fails before any work
-    return None if tiles == "none" else tiles
+_force, _large, _offline = force_option, allow_large_option, offline_option
+_tiles_for = tiles_for
 
 
 def _outputs(formats: str | None, tiles_crs: str | None, kml_gcj02: bool) -> dict[str, object]:
@@ -212,8 +200,7 @@ def _outputs(formats: str | None, tiles_crs: str | None, kml_gcj02: bool) -> dic
 
     chosen = None if not formats else sorted(check_formats(formats.split(",")))
     return {"formats": chosen, "tiles_crs": tiles_crs, "kml_gcj02": kml_gcj02}
-_limit = click.option("--time-limit", "time_limit", type=float, default=None,
-                      help="Solver time limit per milestone in seconds (overrides the config).")
+_limit = time_limit_option
 
 
 @main.command()

@@ -127,7 +127,7 @@ def test_capacity_and_proposals_across_units(region):
     summary = pd.read_csv(out / "summary.csv")
     years = sorted(result.stitch["selected"])
     cfg = load_region_config(root / "in" / "region.toml")
-    _, targets, _ = read_inputs(cfg.plan)
+    targets = read_inputs(cfg.plan).targets
     targets_m = targets.to_crs(targets.estimate_utm_crs())
     traffic = area_traffic(targets_m, Assumptions(cfg.plan.assumptions.overrides()))
     for year in years:

@@ -11,7 +11,10 @@ Modules: :mod:`~siteplan.region.config` (the ``[region]`` table),
 :mod:`~siteplan.region.units`, :mod:`~siteplan.region.partition`,
 :mod:`~siteplan.region.tasks` (what a worker runs),
 :mod:`~siteplan.region.stitch`, :mod:`~siteplan.region.run` (orchestration),
-:mod:`~siteplan.region.outputs`, :mod:`~siteplan.region.cli`.
+:mod:`~siteplan.region.store` (task results as JSON and Parquet, no pickles),
+:mod:`~siteplan.region.outputs`, :mod:`~siteplan.region.cli`. A unit whose
+slice of a layer is empty is planned without it, skipped, or reported
+unreachable, never failed for it (``docs/regions.md``).
 
 Examples
 --------

@@ -10,6 +10,8 @@ milestones, solver, assumptions) applies to the whole province; the
     name_column = "name"
     tile_km = 20
     retries = 1               # times a failed unit is tried again
+    max_units = 5000          # more units need --allow-large
+    keep_border_coverage = true  # false: the stitch meets whole-area targets only
 
 Examples
 --------
@@ -39,6 +41,10 @@ from siteplan.config import LayerSpec, PlanConfig, config_from_dict
 from siteplan.errors import ConfigError
 
 DEFAULT_TILE_KM = 20.0
+#: More units than this (tiles or unit polygons) need ``--allow-large``: each
+#: unit is a task with its own partition, plan folder and map (a 200,000 km²
+#: province in the default 20 km tiles has about 500; a county layer ~100).
+DEFAULT_MAX_UNITS = 5_000
 
 
 class _RegionTable(BaseModel):
@@ -48,6 +54,8 @@ class _RegionTable(BaseModel):
     name_column: str | None = "name"
     tile_km: float | None = Field(default=None, gt=0)
     retries: int = Field(default=1, ge=0, le=10)
+    max_units: int = Field(default=DEFAULT_MAX_UNITS, ge=1)
+    keep_border_coverage: bool = True
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,11 @@ class RegionConfig:
         Tile side when no unit layer is given.
     retries : int
         Extra tries of a failed unit task.
+    max_units : int
+        More units than this need ``allow_large`` (counted before partitioning).
+    keep_border_coverage : bool
+        The border stitch keeps the border demand the units covered (default);
+        False: it meets each whole area's target at the least cost.
     source : Path
         The config file.
     """
@@ -77,6 +90,8 @@ class RegionConfig:
     tile_km: float
     retries: int
     source: Path
+    max_units: int = DEFAULT_MAX_UNITS
+    keep_border_coverage: bool = True
 
 
 def load_region_config(path: str | Path) -> RegionConfig:
@@ -121,4 +136,5 @@ def load_region_config(path: str | Path) -> RegionConfig:
     return RegionConfig(plan=plan, units=units, code_column=region.code_column,
                         name_column=region.name_column,
                         tile_km=float(region.tile_km or DEFAULT_TILE_KM),
-                        retries=region.retries, source=path)
+                        retries=region.retries, source=path, max_units=region.max_units,
+                        keep_border_coverage=region.keep_border_coverage)

@@ -34,11 +34,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from siteplan.colours import STATUS_COLOURS
 from siteplan.io.tables import write_csv
 from siteplan.maplayers import MapPage, areas_spec, points_spec, resolve_tiles
 from siteplan.schema import INDOOR_KINDS
 
-STATUS_STYLES = {"on_air": "#2c7fb8", "reused": "#41ab5d", "new": "#e31a1c"}
+#: Site status -> colour on the overview map: the one status table of
+#: :mod:`siteplan.colours` (the unit plan folders' maps use the same).
+STATUS_STYLES = {s: STATUS_COLOURS[s] for s in ("on_air", "reused", "new")}
 
 
 def _since(selected: dict[int, list[str]], years: tuple[int, ...]) -> dict[str, int]:
@@ -68,8 +71,8 @@ def merged_sites(result, candidates: gpd.GeoDataFrame, years: tuple[int, ...]
     for year in years:
         ids = [s for s in selected.get(year, []) if s in cands.index]
         base = cands.loc[ids].reset_index()
-        f = facts[facts["year"] == year].drop(columns=["year", "home", "kind", "proposed"],
-                                              errors="ignore")
+        f = _facts_for(facts, year).drop(columns=["year", "home", "kind", "proposed"],
+                                         errors="ignore")
         table = base.merge(f, on="site_id", how="left")
         table["unit_code"] = table["site_id"].map(home)
         table["unit_name"] = table["unit_code"].map(units).fillna("")
@@ -80,6 +83,25 @@ def merged_sites(result, candidates: gpd.GeoDataFrame, years: tuple[int, ...]
         cols = [c for c in cols if c in table] + ["geometry"]
         out[year] = gpd.GeoDataFrame(table[cols], geometry="geometry", crs=candidates.crs)
     return out
+
+
+def _facts_for(facts: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The unit folders' site facts of ``year``, and for a site without any in
+    that year (chosen in a year its unit has no milestone of its own) its
+    facts of the nearest year: status, cost and power are the site's own.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"year": [2020, 2022], "site_id": ["a", "a"], "cost_cny": [1.0, 1.0]})
+    >>> _facts_for(f, 2021)[["year", "site_id"]].values.tolist()
+    [[2020, 'a']]
+    """
+    now = facts[facts["year"] == year]
+    rest = facts[~facts["site_id"].isin(now["site_id"])]
+    gap = (rest["year"] - year).abs()
+    nearest = rest.assign(_gap=gap.to_numpy()).sort_values(["_gap", "year"], kind="stable")
+    nearest = nearest.drop_duplicates("site_id").drop(columns="_gap")
+    return pd.concat([now, nearest], ignore_index=True)
 
 
 def capacity_pieces(result, year: int) -> pd.DataFrame:
@@ -137,44 +159,79 @@ def province_summary(result, sites: dict[int, gpd.GeoDataFrame], years: tuple[in
     rows = []
     areas = result.stitch["areas"] if result.stitch else pd.DataFrame()
     for year in years:
-        s = sites[year]
         pieces = capacity_pieces(result, year)
-        for unit in result.units.itertuples(index=False):
-            code = unit.unit_code
-            mine = s[s["unit_code"] == code]
-            cov = result.unit_outputs.get(code, {}).get("coverage")
-            c = cov[cov["year"] == year].iloc[0] if cov is not None and len(cov) and \
-                (cov["year"] == year).any() else None
-            rows.append(_row(code, unit.unit_name, year, mine, c,
-                             "failed: " + result.failures[code] if code in result.failures
-                             else "ok" if code in result.unit_outputs else "no demand"))
-            cov_only = result.unit_results.get(code, {}).get("coverage_only", {}).get(year)
-            rows[-1].update(_site_split(mine, cov_only))
-            rows[-1].update(_capacity_figures(pieces[pieces["unit_code"] == code], False))
+        unit_rows = [_unit_row(result, unit, year, sites[year], pieces)
+                     for unit in result.units.itertuples(index=False)]
         a = areas[areas["year"] == year] if len(areas) else areas
-        total = {
-            "demand_weight": float(a["demand_weight"].sum()) if len(a) else 0.0,
-            "coverable_w": float(a["coverable_w"].sum()) if len(a) else 0.0,
-            "covered_w": float(a["covered_w"].sum()) if len(a) else 0.0,
-            "area_pieces": len(a), "area_pieces_met": int(a["target_met"].sum()) if len(a) else 0,
-            "landuse_conflicts": None,
-        }
-        row = _row("TOTAL", "", year, s, None, "failed units: " + ", ".join(result.failures)
-                   if result.failures else "ok")
-        unit_rows = [r for r in rows if r["year"] == year and r["unit_code"] != "TOTAL"]
-        for key in ("coverage_sites", "capacity_sites", "indoor_sites", "proposed_sites"):
-            row[key] = int(sum(r[key] for r in unit_rows))
-        row.update(_capacity_figures(pieces, True))  # whole areas
-        row.update({k: v for k, v in total.items() if v is not None})
-        row["landuse_conflicts"] = int(sum(r["landuse_conflicts"] or 0 for r in rows
-                                           if r["year"] == year and r["unit_code"] != "TOTAL"))
-        row["covered_share"] = row["covered_w"] / row["demand_weight"] if row["demand_weight"] \
-            else np.nan
-        row["covered_of_coverable"] = row["covered_w"] / row["coverable_w"] \
-            if row["coverable_w"] else np.nan
-        row["site_target"] = site_targets.get(year)
-        rows.append(row)
+        rows.extend(unit_rows)
+        rows.append(_total_row(result, year, sites[year], a, unit_rows, pieces,
+                               site_targets.get(year)))
     return pd.DataFrame(rows)
+
+
+def _unit_row(result, unit, year: int, s: gpd.GeoDataFrame, pieces: pd.DataFrame
+              ) -> dict[str, Any]:
+    """One unit's summary row for one year."""
+    code = unit.unit_code
+    mine = s[s["unit_code"] == code]
+    cov = result.unit_outputs.get(code, {}).get("coverage")
+    c = cov[cov["year"] == year].iloc[0] if cov is not None and len(cov) and \
+        (cov["year"] == year).any() else None
+    row = _row(code, unit.unit_name, year, mine, c, _unit_status(result, code))
+    if c is None:
+        row.update(_unplanned_coverage(result, code, year))
+    cov_only = result.unit_results.get(code, {}).get("coverage_only", {}).get(year)
+    row.update(_site_split(mine, cov_only))
+    row.update(_capacity_figures(pieces[pieces["unit_code"] == code], False))
+    return row
+
+
+def _total_row(result, year: int, s: gpd.GeoDataFrame, a: pd.DataFrame,
+               unit_rows: list[dict[str, Any]], pieces: pd.DataFrame,
+               site_target: int | None) -> dict[str, Any]:
+    """The province's TOTAL row for one year: sites summed over the units,
+    coverage over whole areas (the stitch's area table ``a``)."""
+    some = len(a) > 0
+    total = {
+        "demand_weight": float(a["demand_weight"].sum()) if some else 0.0,
+        "coverable_w": float(a["coverable_w"].sum()) if some else 0.0,
+        "covered_w": float(a["covered_w"].sum()) if some else 0.0,
+        "area_pieces": len(a), "area_pieces_met": int(a["target_met"].sum()) if some else 0,
+    }
+    row = _row("TOTAL", "", year, s, None, "failed units: " + ", ".join(result.failures)
+               if result.failures else "ok")
+    for key in ("coverage_sites", "capacity_sites", "indoor_sites", "proposed_sites"):
+        row[key] = int(sum(r[key] for r in unit_rows))
+    row.update(_capacity_figures(pieces, True))  # whole areas
+    row.update(total)
+    row["landuse_conflicts"] = int(sum(r["landuse_conflicts"] or 0 for r in unit_rows))
+    row["covered_share"] = row["covered_w"] / row["demand_weight"] if row["demand_weight"] \
+        else np.nan
+    row["covered_of_coverable"] = row["covered_w"] / row["coverable_w"] \
+        if row["coverable_w"] else np.nan
+    row["site_target"] = site_target
+    return row
+
+
+def _unit_status(result, code: str) -> str:
+    """A unit's status in the summary: ``ok``, ``failed: …``, or why it was
+    not planned (no target area, no demand, demand unreachable)."""
+    if code in result.failures:
+        return "failed: " + result.failures[code]
+    if code in result.unit_outputs:
+        return "ok"
+    return str(result.unit_results.get(code, {}).get("status", "no demand"))
+
+
+def _unplanned_coverage(result, code: str, year: int) -> dict[str, Any]:
+    """Demand of a unit that was not planned (none reachable): its weight,
+    nothing coverable or covered, no area piece met."""
+    constants = result.unit_results.get(code, {}).get("area_constants")
+    if constants is None or not len(constants):
+        return {}
+    mine = constants[constants["year"] == year]
+    return {"demand_weight": float(mine["weight"].sum()), "area_pieces": len(mine),
+            "covered_share": 0.0 if mine["weight"].sum() > 0 else np.nan}
 
 
 def _row(code: str, name: str, year: int, s: pd.DataFrame, cov, status: str) -> dict[str, Any]:

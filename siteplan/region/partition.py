@@ -27,6 +27,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import geopandas as gpd
 import numpy as np
@@ -40,6 +41,7 @@ from siteplan.radio import LinkBudget, scenario_for
 from siteplan.schema import ENVIRONMENTS, MACRO_KINDS, validate_candidates, validate_targets
 
 PARTITION_FILES = ("candidates.parquet", "targets.parquet", "landuse.parquet", "unit.parquet")
+ROADS_FILE = "roads.parquet"  # only when the plan has a road layer (smart poles along roads)
 ZONE_MARGIN_M = 2_000.0  # land-use zones this far beyond the halo are kept (rule buffers)
 
 
@@ -70,9 +72,18 @@ class Partition:
     written: bool
 
 
-def read_inputs(cfg: PlanConfig) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame,
-                                          gpd.GeoDataFrame | None]:
-    """Candidates, targets and land-use zones named by a plan config, read by
+class RegionInputs(NamedTuple):
+    """The province's layers: candidates, targets, land-use zones and road
+    lines (None when the plan has none)."""
+
+    candidates: gpd.GeoDataFrame
+    targets: gpd.GeoDataFrame
+    landuse: gpd.GeoDataFrame | None
+    roads: gpd.GeoDataFrame | None = None
+
+
+def read_inputs(cfg: PlanConfig) -> RegionInputs:
+    """Candidates, targets, land-use zones and roads named by a plan config, read by
     the one input loader ``siteplan plan`` uses
     (:func:`siteplan.sources.inputs.load_inputs`). With a population layer
     (``[inputs] population``), each target area without its own
@@ -94,7 +105,7 @@ def read_inputs(cfg: PlanConfig) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame,
             own[missing] = layer_population(targets.to_crs(metric)[missing], layer,
                                             column="population")
         targets["population"] = own
-    return inputs.candidates, targets, inputs.landuse
+    return RegionInputs(inputs.candidates, targets, inputs.landuse, inputs.roads)
 
 
 def longest_reach_m(candidates: gpd.GeoDataFrame, assumptions: Assumptions) -> float:
@@ -215,7 +226,8 @@ def _write_atomic(frame: gpd.GeoDataFrame, path: Path) -> None:
 
 def partition_region(units: gpd.GeoDataFrame, candidates: gpd.GeoDataFrame,
                      targets: gpd.GeoDataFrame, landuse: gpd.GeoDataFrame | None, *,
-                     reach_m: float, work_dir: str | Path
+                     reach_m: float, work_dir: str | Path,
+                     roads: gpd.GeoDataFrame | None = None
                      ) -> tuple[list[Partition], object, dict[str, str]]:
     """Write each unit's partition under ``work_dir/partitions/<folder>/``.
 
@@ -229,6 +241,13 @@ def partition_region(units: gpd.GeoDataFrame, candidates: gpd.GeoDataFrame,
         Halo width: candidates this close to a unit belong to its partition.
     work_dir : path
         The run's work folder (partitions are kept between runs).
+    roads : geopandas.GeoDataFrame, optional
+        Road lines (where proposed smart poles go): each unit gets those
+        within its halo (``roads.parquet``, possibly empty).
+
+    A unit's slice of a layer may be empty (no zone, road or candidate near
+    it, no target area in it): it is written empty and read as "nothing
+    here" by the unit's tasks (:func:`siteplan.region.tasks.read_partition`).
 
     Returns
     -------
@@ -241,6 +260,8 @@ def partition_region(units: gpd.GeoDataFrame, candidates: gpd.GeoDataFrame,
     cands_m = candidates.to_crs(metric).reset_index(drop=True)
     targets_m = targets.to_crs(metric).reset_index(drop=True)
     zones_m = None if landuse is None else landuse.to_crs(metric).reset_index(drop=True)
+    roads_m = None if roads is None else gpd.GeoDataFrame(
+        geometry=roads.to_crs(metric).geometry.to_numpy(), crs=metric)  # lines only
     cands_m["unit_code"] = home_units(cands_m, units_m)
     borders = border_lines(units_m)
     cands_m["near_border"] = (shapely.dwithin(cands_m.geometry.to_numpy(), borders, reach_m)
@@ -269,15 +290,19 @@ def partition_region(units: gpd.GeoDataFrame, candidates: gpd.GeoDataFrame,
                                    "has_landuse": [zones_m is not None]},
                                   geometry=[geom], crs=metric)
         frames = dict(zip(PARTITION_FILES, (part_c, part_t, part_z, part_u), strict=True))
+        if roads_m is not None:
+            near = roads_m.sindex.query(geom, predicate="dwithin", distance=reach_m)
+            frames[ROADS_FILE] = roads_m.iloc[np.sort(near)]
         content = hashlib.sha256("".join(frame_hash(f) for f in frames.values()).encode()) \
             .hexdigest()
         folder = root / unit.folder
         marker = folder / "hash.txt"
         written = False
         if not (marker.exists() and marker.read_text().strip() == content
-                and all((folder / n).exists() for n in PARTITION_FILES)):
+                and all((folder / n).exists() for n in frames)):
             folder.mkdir(parents=True, exist_ok=True)
             marker.unlink(missing_ok=True)
+            (folder / ROADS_FILE).unlink(missing_ok=True)
             for name, frame in frames.items():
                 _write_atomic(gpd.GeoDataFrame(frame.reset_index(drop=True)), folder / name)
             marker.write_text(content)

@@ -25,18 +25,22 @@ import hashlib
 import json
 import logging
 import os
-import pickle
 import shutil
+import signal
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
-from siteplan.errors import ConfigError, SiteplanError
+from siteplan.errors import ConfigError, SiteplanError, WorkTooLargeError
 from siteplan.region.config import RegionConfig, load_region_config
 from siteplan.region.partition import (
     Partition,
@@ -46,11 +50,13 @@ from siteplan.region.partition import (
     read_inputs,
     write_proposals,
 )
-from siteplan.region.tasks import UnitTask, finalize_unit, plan_unit, propose_unit
+from siteplan.region.store import load_result, save_result
+from siteplan.region.tasks import PLANNED, UnitTask, finalize_unit, plan_unit, propose_unit
 from siteplan.region.units import read_units, tile_units
 
 Progress = Callable[[str], None]
-RESULT_FILE = "result.pkl"
+#: Seconds to connect to a --scheduler and hear it answer as a Dask scheduler.
+SCHEDULER_TIMEOUT_S = 10.0
 
 
 @dataclass
@@ -108,7 +114,8 @@ def local_cluster(workers: int | None = None):
     """A local Dask cluster for unit tasks: ``workers`` processes (default one
     per core), one thread each, non-daemonic (the solver runs HiGHS in a child
     process), the nanny's default worker environment off, dashboard on a free
-    port."""
+    port. The worker processes ignore Ctrl-C (the driver stops them), so an
+    interrupted run prints one line, not a traceback per worker."""
     import dask
     from dask.distributed import LocalCluster
 
@@ -117,18 +124,120 @@ def local_cluster(workers: int | None = None):
     # nanny's default worker environment (MALLOC_TRIM_THRESHOLD_, one BLAS thread):
     # with it a unit task ran about 1.5x slower than the same task in a plain process
     with dask.config.set({"distributed.worker.daemon": False,
-                          "distributed.nanny.pre-spawn-environ": {}}):
+                          "distributed.nanny.pre-spawn-environ": {}}), _sigint_ignored():
         return LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                             dashboard_address=":0", silence_logs=logging.ERROR)
 
 
-def _client(workers: int | None, scheduler: str | None, say: Progress):
+@contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ctrl-C ignored while child processes start (they inherit it); restored
+    after. Only in the main thread (elsewhere signals cannot be set)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def check_scheduler_address(address: str) -> str:
+    """A Dask scheduler address checked before any connection: ``tcp://`` or
+    ``tls://`` (or none), a host and a port 1-65535.
+
+    Raises
+    ------
+    ConfigError
+        Naming ``--scheduler``, the address and what a valid one looks like.
+
+    Examples
+    --------
+    >>> check_scheduler_address("tcp://10.0.0.5:8786")
+    'tcp://10.0.0.5:8786'
+    >>> check_scheduler_address("127.0.0.1:8786")
+    'tcp://127.0.0.1:8786'
+    >>> check_scheduler_address("tcp://host:99999")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    siteplan.errors.ConfigError: --scheduler 'tcp://host:99999': ...
+    """
+    text = str(address).strip()
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        scheme, rest = "tcp", text
+    hint = ("give the scheduler's address as tcp://HOST:PORT (e.g. tcp://10.0.0.5:8786), "
+            "or leave --scheduler out for a local cluster.")
+    if scheme not in ("tcp", "tls") or not rest or any(c in rest for c in "/?#@ \t"):
+        raise ConfigError(f"--scheduler {address!r}: not a Dask scheduler address; {hint}")
+    try:
+        parts = urlsplit(f"//{rest}")
+        port, host = parts.port, parts.hostname
+    except ValueError:
+        port = host = None
+    if not host or port is None or not 0 < port < 65536:
+        raise ConfigError(f"--scheduler {address!r}: needs a host and a port from 1 to 65535; "
+                          f"{hint}")
+    return f"{scheme}://{rest}"
+
+
+def probe_scheduler(address: str, timeout_s: float = SCHEDULER_TIMEOUT_S) -> None:
+    """Ask ``address`` who it is, all within ``timeout_s`` seconds: a port
+    that accepts and never answers, or answers with bytes that are not a
+    Dask scheduler's, fails here with a clear error instead of hanging or
+    running out of memory in the client.
+
+    Raises
+    ------
+    ConfigError
+        No connection, no answer within the time, or not a Dask scheduler.
+    """
+    import asyncio
+
+    from distributed.comm import connect
+
+    async def identity() -> object:
+        comm = await connect(address, timeout=timeout_s)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    async def bounded() -> object:
+        return await asyncio.wait_for(identity(), timeout_s)
+
+    hint = "Start a Dask scheduler there, or leave --scheduler out for a local cluster."
+    try:
+        reply = asyncio.run(bounded())
+    except TimeoutError:
+        raise ConfigError(f"--scheduler {address}: no answer within {timeout_s:g} s (the port "
+                          f"accepts connections but does not answer as a Dask scheduler). "
+                          f"{hint}") from None
+    except OSError as exc:
+        raise ConfigError(f"--scheduler {address}: cannot connect ({exc}). {hint}") from None
+    except Exception as exc:  # noqa: BLE001 - whatever junk the peer sent
+        raise ConfigError(f"--scheduler {address}: the answer is not a Dask scheduler's "
+                          f"({type(exc).__name__}). {hint}") from None
+    if not (isinstance(reply, dict) and reply.get("type") == "Scheduler"):
+        raise ConfigError(f"--scheduler {address}: the answer is not a Dask scheduler's "
+                          f"(it says it is {_kind(reply)}). {hint}")
+
+
+def _kind(reply: object) -> str:
+    if isinstance(reply, dict):
+        return repr(str(reply.get("type", "nothing known"))[:40])
+    return f"a {type(reply).__name__}"
+
+
+def _client(workers: int | None, scheduler: str | None, timeout_s: float):
     from dask.distributed import Client
 
     if scheduler:
+        probe_scheduler(scheduler, timeout_s)
         try:
-            client = Client(scheduler, timeout="10s")
-        except OSError as exc:
+            client = Client(scheduler, timeout=f"{timeout_s}s")
+        except (OSError, TimeoutError) as exc:
             raise ConfigError(f"--scheduler {scheduler}: cannot connect ({exc}). Start a Dask "
                               "scheduler there, or leave --scheduler out for a local cluster.") \
                 from None
@@ -137,16 +246,15 @@ def _client(workers: int | None, scheduler: str | None, say: Progress):
     return Client(cluster), cluster
 
 
-def _load(path: Path) -> Any:
-    with open(path, "rb") as fh:
-        return pickle.load(fh)  # our own cache file in the run's work folder
-
-
 def _drop_others(result_dir: Path) -> None:
     """Remove a unit's results of earlier settings (other keys) beside ``result_dir``."""
     for old in result_dir.parent.iterdir():
-        if old != result_dir:
+        if old == result_dir:
+            continue
+        if old.is_dir() and not old.is_symlink():
             shutil.rmtree(old, ignore_errors=True)
+        else:
+            old.unlink(missing_ok=True)
 
 
 def _with_proposals(candidates: gpd.GeoDataFrame, proposals_m: gpd.GeoDataFrame
@@ -161,19 +269,17 @@ def _with_proposals(candidates: gpd.GeoDataFrame, proposals_m: gpd.GeoDataFrame
                             geometry="geometry", crs=candidates.crs)
 
 
-def _save(obj: Any, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as fh:
-        pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
-
-
 class _Runner:
     """Runs tasks on Dask (or in this process for ``executor="loop"``)."""
 
     def __init__(self, executor: str, client, retries: int) -> None:
         self.executor, self.client, self.retries = executor, client, retries
+
+    def call(self, fn, *args, **kwargs) -> Any:
+        """``fn(*args, **kwargs)`` as one task (on Dask) or here."""
+        if self.executor == "loop":
+            return fn(*args, **kwargs)
+        return self.client.submit(fn, *args, **kwargs, pure=False).result()
 
     def map(self, fn, items: list[tuple[str, tuple, dict]], on_done) -> None:
         """Run ``fn(*args, **kwargs)`` for each ``(name, args, kwargs)``;
@@ -207,12 +313,344 @@ class _Runner:
             fut.release()
 
 
+@dataclass(frozen=True)
+class _Job:
+    """One cached task: where its result lives and how to call it."""
+
+    result_dir: Path
+    args: tuple
+    kwargs: dict = field(default_factory=dict)
+    needs: Path | None = None  # a folder the cached result also needs
+
+
+@dataclass
+class _Phase:
+    """What one phase of tasks gave: results by unit, which ran, which failed."""
+
+    results: dict[str, dict] = field(default_factory=dict)
+    ran: list[str] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
+    failures: dict[str, str] = field(default_factory=dict)
+
+
+def run_cached(runner: _Runner, fn: Callable, jobs: dict[str, _Job], *, say: Progress,
+               header: Callable[[int, int], str], done_line: Callable[[str, dict], str],
+               failed_line: Callable[[str, str], str]) -> _Phase:
+    """Run ``fn`` for every job whose result is not in the work folder.
+
+    A job's result is read back from ``result_dir`` (JSON and Parquet,
+    :func:`siteplan.region.store.load_result`) when it is there (and
+    ``needs`` exists); the others run on the runner, each result saved as
+    data as it arrives and earlier results of the unit (other keys) dropped.
+    ``header(to_run, cached)``, ``done_line(code, result)`` and
+    ``failed_line(code, error)`` make the progress lines.
+    """
+    phase = _Phase()
+    todo = []
+    for code, job in jobs.items():
+        cached = load_result(job.result_dir) if job.needs is None or job.needs.exists() \
+            else None
+        if cached is None:
+            todo.append(code)
+        else:
+            phase.results[code] = cached
+            phase.cached.append(code)
+    say(header(len(todo), len(phase.cached)))
+    count = [0]
+
+    def on_done(code: str, res: dict | None, error: str | None) -> None:
+        count[0] += 1
+        if error is not None:
+            phase.failures[code] = error
+            say(f"[{count[0]}/{len(todo)}] {failed_line(code, error)}")
+            return
+        try:
+            save_result(res, jobs[code].result_dir)
+        except (TypeError, ValueError, OSError) as exc:  # kept for this run, planned again next
+            say(f"unit {code}: its result is not kept for the next run ({exc})")
+        else:
+            _drop_others(jobs[code].result_dir)
+        phase.results[code] = res
+        phase.ran.append(code)
+        say(f"[{count[0]}/{len(todo)}] {done_line(code, res)}")
+
+    runner.map(fn, [(c, jobs[c].args, jobs[c].kwargs) for c in todo], on_done)
+    return phase
+
+
+@dataclass
+class _Region:
+    """The state of one regional run, shared by its steps."""
+
+    cfg: RegionConfig
+    out: Path
+    work: Path
+    limit_s: float
+    say: Progress
+    result: RegionResult
+    candidates: gpd.GeoDataFrame
+    reach_m: float
+    metric: Any
+    parts: list[Partition]
+    years: tuple[int, ...]
+    settings: dict[str, Any]
+    tasks: dict[str, UnitTask] = field(default_factory=dict)
+    proposal_hash: dict[str, str] = field(default_factory=dict)
+    folder_dirs: dict[str, Path] = field(default_factory=dict)
+
+    def unit_task(self, p: Partition, phase: str, key: str) -> UnitTask:
+        pc = self.cfg.plan
+        return UnitTask(unit_code=p.unit_code, unit_name=p.unit_name, folder=p.folder,
+                        partition=p.path, result_dir=self.work / phase / p.folder / key,
+                        key=key, years=self.years, assumptions=pc.assumptions.overrides(),
+                        method=pc.method, time_limit_s=self.limit_s, seed=pc.seed,
+                        name=f"{pc.name}: {p.unit_name}", deterministic=pc.deterministic)
+
+
+def count_tiles(targets: gpd.GeoDataFrame, tile_km: float) -> int:
+    """How many tiles of ``tile_km`` the grid over the target areas has (an
+    upper bound on the units :func:`~siteplan.region.units.tile_units` makes),
+    counted from the bounds before any tile is built.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> t = gpd.GeoDataFrame(geometry=[box(0, 0, 25_000, 9_000)], crs=32650)
+    >>> count_tiles(t, 10), count_tiles(t, 0.05)
+    (3, 90000)
+    """
+    metric = targets.estimate_utm_crs() if not targets.crs.is_projected else targets.crs
+    minx, miny, maxx, maxy = targets.to_crs(metric).total_bounds
+    side = tile_km * 1000.0
+    n_cols = np.ceil((maxx - np.floor(minx / side) * side) / side)
+    n_rows = np.ceil((maxy - np.floor(miny / side) * side) / side)
+    return int(max(n_cols, 1) * max(n_rows, 1))
+
+
+def _units(cfg: RegionConfig, targets: gpd.GeoDataFrame, *, allow_large: bool
+           ) -> gpd.GeoDataFrame:
+    """The region's units (a unit layer or tiles), counted before they are
+    partitioned: more than ``[region] max_units`` needs ``allow_large``."""
+    def check(n: int, what: str, fix: str) -> None:
+        if n > cfg.max_units and not allow_large:
+            raise WorkTooLargeError(
+                f"{cfg.source}: {what} makes {n:,} units, more than [region] max_units = "
+                f"{cfg.max_units:,} (each unit is a task with its own partition and plan "
+                f"folder). {fix}, raise max_units, or add --allow-large to run it anyway.")
+
+    if cfg.units is not None:
+        units = read_units(cfg.units, code_column=cfg.code_column, name_column=cfg.name_column)
+        check(len(units), f"the unit layer {cfg.units.path.name}", "Merge units")
+        return units
+    check(count_tiles(targets, cfg.tile_km), f"[region] tile_km = {cfg.tile_km:g}",
+          "Give a larger tile_km (20 km tiles are the default)")
+    return tile_units(targets, tile_km=cfg.tile_km)
+
+
+def _prepare(cfg: RegionConfig, out: Path, work: Path, limit_s: float, say: Progress, *,
+             allow_large: bool) -> _Region:
+    """Read the province's inputs once, make the units and write the partitions."""
+    t0 = time.perf_counter()
+    pc = cfg.plan
+    say(f"reading the inputs of {pc.name!r}")
+    inputs = read_inputs(pc)
+    units = _units(cfg, inputs.targets, allow_large=allow_large)
+    reach = longest_reach_m(inputs.candidates, pc.assumptions)
+    say(f"{len(units)} units; halo (longest reach) {reach:,.0f} m; writing partitions")
+    parts, metric, home = partition_region(units, inputs.candidates, inputs.targets,
+                                           inputs.landuse, reach_m=reach, work_dir=work,
+                                           roads=inputs.roads)
+    years = tuple(sorted(int(y) for y in inputs.targets["milestone"].unique()))
+    settings = {"assumptions": pc.assumptions.overrides(), "method": pc.method,
+                "time_limit_s": limit_s, "seed": pc.seed, "years": years, "reach_m": reach,
+                "name": pc.name, "capacity": True, "deterministic": pc.deterministic,
+                "version": 5}
+    result = RegionResult(out=out, units=units, unit_home=home,
+                          timings={"read_and_partition_s": time.perf_counter() - t0})
+    return _Region(cfg, out, work, limit_s, say, result, inputs.candidates, reach, metric,
+                   parts, years, settings)
+
+
+def _propose(region: _Region, runner: _Runner) -> None:
+    """New builds: each unit proposes for its own demand; merged once over the
+    province and written back into every partition within reach."""
+    t1 = time.perf_counter()
+    say, result = region.say, region.result
+    ptasks = {p.unit_code: region.unit_task(p, "proposals", settings_key(
+        {**region.settings, "phase": "propose"}, p.content_hash)) for p in region.parts}
+    phase = run_cached(
+        runner, propose_unit, {c: _Job(t.result_dir, (t,)) for c, t in ptasks.items()}, say=say,
+        header=lambda todo, cached: f"proposing new builds in {todo} units ({cached} unchanged)",
+        done_line=lambda c, r: (f"unit {c} ({ptasks[c].unit_name}): {r['proposals']} new "
+                                f"builds proposed ({r['seconds']:.1f} s)"),
+        failed_line=lambda c, e: f"proposals of unit {c} ({ptasks[c].unit_name}) FAILED: {e}")
+    result.failures.update({c: f"proposing new builds: {e}" for c, e in phase.failures.items()})
+    units_m = region.result.units.to_crs(region.metric).reset_index(drop=True)
+    files = {c: r["proposals_file"] for c, r in phase.results.items()}
+    proposals_m = merge_proposals([gpd.read_parquet(files[p.unit_code])
+                                   for p in region.parts if p.unit_code in files],
+                                  units_m, set(region.candidates["site_id"].astype(str)))
+    region.proposal_hash = write_proposals(region.parts, proposals_m, units_m,
+                                                       reach_m=region.reach_m)
+    region.candidates = _with_proposals(region.candidates, proposals_m)
+    result.unit_home.update(zip(proposals_m["site_id"], proposals_m["unit_code"], strict=True))
+    say(f"{len(proposals_m)} new builds proposed in the province (after merging the "
+        "units' proposals at the same place)")
+    result.timings["propose_units_s"] = time.perf_counter() - t1
+
+
+def _plan_units(region: _Region, runner: _Runner) -> None:
+    """Plan every unit with coverage and capacity rows (cached by content)."""
+    t1 = time.perf_counter()
+    result, hashes = region.result, region.proposal_hash
+    region.tasks = {p.unit_code: region.unit_task(p, "units", settings_key(
+        region.settings, p.content_hash, hashes[p.unit_code]))
+        for p in region.parts if p.unit_code not in result.failures}
+    tasks, last = region.tasks, region.years[-1] if region.years else None
+
+    def done_line(code: str, res: dict) -> str:
+        if res.get("status", PLANNED) != PLANNED:
+            return f"unit {code} ({tasks[code].unit_name}): {res['status']}"
+        sites = len(res["selected"][last]) if last is not None else 0
+        return (f"unit {code} ({tasks[code].unit_name}): {res['seconds']:.1f} s, "
+                f"{res['demand_points']:,} demand points, {sites} sites by {last}")
+
+    phase = run_cached(
+        runner, plan_unit, {c: _Job(t.result_dir, (t,)) for c, t in tasks.items()},
+        say=region.say,
+        header=lambda todo, cached: f"{cached} units unchanged since the last run, "
+                                    f"{todo} to plan",
+        done_line=done_line,
+        failed_line=lambda c, e: f"unit {c} ({tasks[c].unit_name}) FAILED: {e}")
+    result.unit_results.update(phase.results)
+    result.planned.extend(phase.ran)
+    result.cached.extend(phase.cached)
+    result.failures.update(phase.failures)
+    for code, res in sorted(phase.results.items()):
+        for note in res.get("notes", []):
+            region.say(f"unit {code}: {note}")
+    skipped = [c for c, r in phase.results.items() if r.get("status", PLANNED) != PLANNED]
+    if skipped:
+        region.say(f"{len(skipped)} unit(s) not planned: " + "; ".join(
+            f"{c} ({phase.results[c]['status']})" for c in sorted(skipped)))
+    result.timings["plan_units_s"] = time.perf_counter() - t1
+
+
+def _stitch(region: _Region, runner: _Runner, keep_border_coverage: bool) -> str:
+    """Stitch the borders of the units that were planned (cached); returns its key."""
+    from siteplan.region.stitch import stitch
+
+    t2 = time.perf_counter()
+    result, pc, years = region.result, region.cfg.plan, region.years
+    ok = [c for c in region.tasks if c in result.unit_results]
+    strips = [result.unit_results[c]["strip_file"] for c in ok
+              if result.unit_results[c]["strip_file"]]
+    skey = settings_key({**region.settings, "keep": keep_border_coverage},
+                        *[region.tasks[c].key for c in ok])
+    folder = region.work / "stitch" / skey
+    stitched = load_result(folder)
+    if stitched is not None:
+        region.say("border stitch unchanged since the last run")
+    else:
+        tables = [result.unit_results[c]["area_constants"] for c in ok]
+        tables = [t for t in tables if len(t)]
+        constants = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+        fixed = {y: set().union(*[set(result.unit_results[c]["fixed"][y]) for c in ok])
+                 for y in years}
+        region.say(f"stitching the borders of {len(ok)} units")
+        stitched = runner.call(stitch, strips, constants, fixed, years, method=pc.method,
+                               time_limit_s=region.limit_s, seed=pc.seed,
+                               keep_border_coverage=keep_border_coverage,
+                               assumptions=pc.assumptions.overrides(),
+                               deterministic=pc.deterministic)
+        if folder.parent.exists():
+            shutil.rmtree(folder.parent, ignore_errors=True)
+        save_result(stitched, folder)
+    result.stitch = stitched
+    for row in stitched["milestones"].itertuples(index=False):
+        region.say(f"stitch {row.year}: {row.rows_solved:,} border demand points, "
+                   f"{row.capacity_rows} border areas' capacity rows, units' border sites "
+                   f"{row.units_cost_cny:,.0f} CNY -> stitched {row.stitched_cost_cny:,.0f} CNY "
+                   f"(kept {row.kept})")
+    result.timings["stitch_s"] = time.perf_counter() - t2
+    return skey
+
+
+def _unit_folders(region: _Region, runner: _Runner, skey: str, *, lang: str,
+                  tiles: str | None, offline: bool) -> None:
+    """Each planned unit's plan folder with the stitched sites (cached)."""
+    t3 = time.perf_counter()
+    result, years = region.result, region.years
+    final_file = region.work / "stitch" / skey / "final.json"  # read by each folder task
+    if not final_file.exists():
+        tmp = final_file.with_name(f".{final_file.name}.tmp")
+        tmp.write_text(json.dumps({str(y): result.stitch["selected"][y] for y in years}))
+        os.replace(tmp, final_file)
+    fsettings = {"lang": lang, "tiles": tiles, "offline": offline, "stitch": skey}
+    jobs = {}
+    for c, task in region.tasks.items():
+        if not result.unit_results.get(c, {}).get("planned"):
+            continue
+        fdir = region.work / "folders" / task.folder / settings_key(fsettings, task.key)
+        region.folder_dirs[c] = fdir
+        jobs[c] = _Job(fdir, (task, final_file, fdir / "plan"),
+                       {"lang": lang, "tiles": tiles, "offline": offline}, needs=fdir / "plan")
+    phase = run_cached(
+        runner, finalize_unit, jobs, say=region.say,
+        header=lambda todo, cached: f"writing {todo} unit plan folders ({cached} unchanged)",
+        done_line=lambda c, r: f"folder of unit {c} written ({r['seconds']:.1f} s)",
+        failed_line=lambda c, e: f"folder of {c} FAILED: {e}")
+    result.unit_outputs.update(phase.results)
+    result.failures.update({c: f"writing its plan folder: {e}"
+                            for c, e in phase.failures.items()})
+    result.timings["unit_folders_s"] = time.perf_counter() - t3
+
+
+@contextmanager
+def _runner(executor: str, client: Any, workers: int | None, scheduler: str | None,
+            retries: int, timeout_s: float, result: dict[str, Any]) -> Iterator[_Runner]:
+    """The task runner: ``client``, one made for the run (closed after), or
+    none for the loop executor."""
+    cluster = None
+    own = client is None and executor == "dask"
+    try:
+        if own:
+            client, cluster = _client(workers, scheduler, timeout_s)
+        if executor == "dask":
+            result["dashboard"] = client.dashboard_link
+            result["workers"] = len(client.scheduler_info().get("workers", {}))
+        yield _Runner(executor, client, retries)
+    finally:
+        if own and client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _check_arguments(executor: str, workers: int | None, scheduler: str | None,
+                     tiles: str | None) -> str | None:
+    """Every argument checked before any work; returns the scheduler address."""
+    from siteplan.maplayers import resolve_tiles
+
+    if executor not in ("dask", "loop"):
+        raise ConfigError(f"executor {executor!r} must be 'dask' or 'loop'.")
+    if workers is not None and workers < 1:
+        raise ConfigError(f"--workers {workers}: give at least 1 worker.")
+    if tiles is not None:
+        try:
+            resolve_tiles(tiles)
+        except ConfigError as exc:
+            raise ConfigError(f"--tiles: {exc}") from None
+    return None if scheduler is None else check_scheduler_address(scheduler)
+
+
 def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
                 workers: int | None = None, scheduler: str | None = None,
                 executor: str = "dask", time_limit_s: float | None = None,
                 work_dir: str | Path | None = None, lang: str = "en",
                 tiles: str | None = None, offline: bool = False, force: bool = False,
-                client: Any = None, keep_border_coverage: bool = True,
+                client: Any = None, keep_border_coverage: bool | None = None,
+                allow_large: bool = False, scheduler_timeout_s: float = SCHEDULER_TIMEOUT_S,
                 progress: Progress | None = None) -> RegionResult:
     """Plan every unit of a region config and write the province outputs.
 
@@ -234,249 +672,82 @@ def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
     work_dir : path, optional
         Partitions and cached results (default: ``.<out>.region-work`` beside ``out``).
     lang, tiles, offline
-        As for ``siteplan plan``.
+        As for ``siteplan plan`` (``tiles`` is checked before any work).
     force : bool
         Replace a non-empty ``out`` that siteplan did not write.
     client : dask.distributed.Client, optional
         A client to use (left open); else one is made for this run and closed.
-    keep_border_coverage : bool
-        The stitch keeps the border demand the units covered (default); False
-        lets it trade border coverage for cost within each area's target.
+    keep_border_coverage : bool, optional
+        The stitch keeps the border demand the units covered; False lets it
+        trade border coverage for cost within each area's target (default:
+        the config's ``[region] keep_border_coverage``, true).
+    allow_large : bool
+        Run even with more units than ``[region] max_units``.
+    scheduler_timeout_s : float
+        Seconds to connect to ``scheduler`` and hear it answer.
     progress : callable, optional
         Called with one line of text per step and per unit.
 
     Returns
     -------
     RegionResult
+
+    Examples
+    --------
+    >>> plan_region("region.toml", "out", scheduler="tcp://host:port")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    siteplan.errors.ConfigError: --scheduler 'tcp://host:port': needs a host and a port ...
     """
-    from siteplan.io.atomic import check_writable_folder, output_folder
-    from siteplan.region.outputs import write_region_outputs
-    from siteplan.region.stitch import stitch
+    from siteplan.io.atomic import check_writable_folder
 
     say = progress or (lambda _t: None)
-    if executor not in ("dask", "loop"):
-        raise ConfigError(f"executor {executor!r} must be 'dask' or 'loop'.")
-    if workers is not None and workers < 1:
-        raise ConfigError(f"--workers {workers}: give at least 1 worker.")
+    scheduler = _check_arguments(executor, workers, scheduler, tiles)
     cfg = config if isinstance(config, RegionConfig) else load_region_config(config)
     out = Path(out).absolute()
     check_writable_folder(out, kind="region", force=force)
     work = Path(work_dir) if work_dir else out.parent / f".{out.name}.region-work"
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-    pc = cfg.plan
     from siteplan.project import resolve_time_limit  # 0 is refused, not replaced
 
-    limit = resolve_time_limit(time_limit_s, pc.time_limit_s)
-    say(f"reading the inputs of {pc.name!r}")
-    candidates, targets, landuse = read_inputs(pc)
-    if cfg.units is not None:
-        units = read_units(cfg.units, code_column=cfg.code_column, name_column=cfg.name_column)
-    else:
-        units = tile_units(targets, tile_km=cfg.tile_km)
-    reach = longest_reach_m(candidates, pc.assumptions)
-    say(f"{len(units)} units; halo (longest reach) {reach:,.0f} m; writing partitions")
-    parts, metric, home = partition_region(units, candidates, targets, landuse, reach_m=reach,
-                                           work_dir=work)
-    timings["read_and_partition_s"] = time.perf_counter() - t0
-    years = tuple(sorted(int(y) for y in targets["milestone"].unique()))
-    settings = {"assumptions": pc.assumptions.overrides(), "method": pc.method,
-                "time_limit_s": limit, "seed": pc.seed, "years": years, "reach_m": reach,
-                "name": pc.name, "capacity": True, "deterministic": pc.deterministic,
-                "version": 4}
-    result = RegionResult(out=out, units=units, timings=timings, unit_home=home)
-    by_code = {p.unit_code: p for p in parts}
-
-    def unit_task(p: Partition, phase: str, key: str) -> UnitTask:
-        return UnitTask(unit_code=p.unit_code, unit_name=p.unit_name, folder=p.folder,
-                        partition=p.path, result_dir=work / phase / p.folder / key, key=key,
-                        years=years, assumptions=pc.assumptions.overrides(), method=pc.method,
-                        time_limit_s=limit, seed=pc.seed, name=f"{pc.name}: {p.unit_name}",
-                        deterministic=pc.deterministic)
-
-    own_client = client is None
-    cluster = None
-    folder_dirs: dict[str, Path] = {}
-    try:
-        if executor == "dask":
-            if own_client:
-                client, cluster = _client(workers, scheduler, say)
-            result.dashboard = client.dashboard_link
-            n_workers = len(client.scheduler_info().get("workers", {}))
-            say(f"Dask dashboard: {result.dashboard} ({n_workers} workers)")
-        runner = _Runner(executor, client, cfg.retries)
-        # 1. new builds: each unit proposes for its own demand; merged once over the province
-        t1 = time.perf_counter()
-        ptasks = {p.unit_code: unit_task(p, "proposals", settings_key(
-            {**settings, "phase": "propose"}, p.content_hash)) for p in parts}
-        proposal_files: dict[str, str] = {}
-        ptodo = []
-        for code, task in ptasks.items():
-            cache = task.result_dir / RESULT_FILE
-            if cache.exists():
-                proposal_files[code] = _load(cache)["proposals_file"]
-            else:
-                ptodo.append(code)
-        say(f"proposing new builds in {len(ptodo)} units ({len(proposal_files)} unchanged)")
-        pdone = [0]
-
-        def proposed(code: str, res: dict | None, error: str | None) -> None:
-            pdone[0] += 1
-            if error is not None:
-                result.failures[code] = f"proposing new builds: {error}"
-                say(f"[{pdone[0]}/{len(ptodo)}] proposals of unit {code} "
-                    f"({ptasks[code].unit_name}) FAILED: {error}")
-                return
-            _save(res, ptasks[code].result_dir / RESULT_FILE)
-            _drop_others(ptasks[code].result_dir)
-            proposal_files[code] = res["proposals_file"]
-            say(f"[{pdone[0]}/{len(ptodo)}] unit {code} ({ptasks[code].unit_name}): "
-                f"{res['proposals']} new builds proposed ({res['seconds']:.1f} s)")
-
-        runner.map(propose_unit, [(c, (ptasks[c],), {}) for c in ptodo], proposed)
-        units_m = units.to_crs(metric).reset_index(drop=True)
-        proposals_m = merge_proposals([gpd.read_parquet(proposal_files[p.unit_code])
-                                       for p in parts if p.unit_code in proposal_files],
-                                      units_m, set(candidates["site_id"].astype(str)))
-        proposal_hash = write_proposals(parts, proposals_m, units_m, reach_m=reach)
-        candidates = _with_proposals(candidates, proposals_m)
-        home.update(zip(proposals_m["site_id"], proposals_m["unit_code"], strict=True))
-        say(f"{len(proposals_m)} new builds proposed in the province (after merging the "
-            "units' proposals at the same place)")
-        timings["propose_units_s"] = time.perf_counter() - t1
-        # 2. plan every unit with coverage and capacity rows
-        tasks = {p.unit_code: unit_task(p, "units", settings_key(
-            settings, p.content_hash, proposal_hash[p.unit_code]))
-            for p in parts if p.unit_code not in result.failures}
-        todo = []
-        for code, task in tasks.items():
-            cache = task.result_dir / RESULT_FILE
-            if cache.exists():
-                result.unit_results[code] = _load(cache)
-                result.cached.append(code)
-            else:
-                todo.append(code)
-        say(f"{len(result.cached)} units unchanged since the last run, {len(todo)} to plan")
-        t1 = time.perf_counter()
-        done = [0]
-
-        def unit_done(code: str, res: dict | None, error: str | None) -> None:
-            done[0] += 1
-            name = tasks[code].unit_name
-            if error is not None:
-                result.failures[code] = error
-                say(f"[{done[0]}/{len(todo)}] unit {code} ({name}) FAILED: {error}")
-                return
-            _save(res, tasks[code].result_dir / RESULT_FILE)
-            _drop_others(tasks[code].result_dir)
-            result.unit_results[code] = res
-            result.planned.append(code)
-            sites = len(res["selected"][years[-1]]) if years else 0
-            say(f"[{done[0]}/{len(todo)}] unit {code} ({name}): {res['seconds']:.1f} s, "
-                f"{res['demand_points']:,} demand points, {sites} sites by {years[-1]}")
-
-        runner.map(plan_unit, [(c, (tasks[c],), {}) for c in todo], unit_done)
-        timings["plan_units_s"] = time.perf_counter() - t1
-        ok = [c for c in tasks if c in result.unit_results]
-        # stitch the borders of the units that were planned
-        t2 = time.perf_counter()
-        strips = [result.unit_results[c]["strip_file"] for c in ok
-                  if result.unit_results[c]["strip_file"]]
-        skey = settings_key({**settings, "keep": keep_border_coverage},
-                            *[tasks[c].key for c in ok])
-        scache = work / "stitch" / f"{skey}.pkl"
-        if scache.exists():
-            stitched = _load(scache)
-            say("border stitch unchanged since the last run")
-        else:
-            constants = pd.concat([result.unit_results[c]["area_constants"] for c in ok],
-                                  ignore_index=True) if ok else pd.DataFrame()
-            fixed = {y: set().union(*[set(result.unit_results[c]["fixed"][y]) for c in ok])
-                     for y in years}
-            say(f"stitching the borders of {len(ok)} units")
-            if executor == "dask":
-                fut = client.submit(stitch, strips, constants, fixed, years, method=pc.method,
-                                    time_limit_s=limit, seed=pc.seed,
-                                    keep_border_coverage=keep_border_coverage,
-                                    assumptions=pc.assumptions.overrides(),
-                                    deterministic=pc.deterministic, pure=False)
-                stitched = fut.result()
-            else:
-                stitched = stitch(strips, constants, fixed, years, method=pc.method,
-                                  time_limit_s=limit, seed=pc.seed,
-                                  keep_border_coverage=keep_border_coverage,
-                                  assumptions=pc.assumptions.overrides(),
-                                  deterministic=pc.deterministic)
-            if scache.parent.exists():
-                shutil.rmtree(scache.parent, ignore_errors=True)
-            _save(stitched, scache)
-        result.stitch = stitched
-        for row in stitched["milestones"].itertuples(index=False):
-            say(f"stitch {row.year}: {row.rows_solved:,} border demand points, "
-                f"{row.capacity_rows} border areas' capacity rows, units' border "
-                f"sites {row.units_cost_cny:,.0f} CNY -> stitched {row.stitched_cost_cny:,.0f} CNY "
-                f"(kept {row.kept})")
-        timings["stitch_s"] = time.perf_counter() - t2
-        # per-unit plan folders with the stitched sites
-        t3 = time.perf_counter()
-        final_file = work / "stitch" / f"{skey}.final.json"  # read by each folder task
-        if not final_file.exists():
-            tmp = final_file.with_name(f".{final_file.name}.tmp")
-            tmp.write_text(json.dumps({str(y): stitched["selected"][y] for y in years}))
-            os.replace(tmp, final_file)
-        fsettings = {"lang": lang, "tiles": tiles, "offline": offline, "stitch": skey}
-        folder_todo = []
-        for c in ok:
-            if not result.unit_results[c].get("planned"):
-                continue
-            fkey = settings_key(fsettings, tasks[c].key)
-            fdir = work / "folders" / tasks[c].folder / fkey
-            folder_dirs[c] = fdir
-            if (fdir / RESULT_FILE).exists() and (fdir / "plan").is_dir():
-                result.unit_outputs[c] = _load(fdir / RESULT_FILE)
-            else:
-                folder_todo.append(c)
-        say(f"writing {len(folder_todo)} unit plan folders "
-            f"({len(folder_dirs) - len(folder_todo)} unchanged)")
-        fdone = [0]
-
-        def folder_done(code: str, res: dict | None, error: str | None) -> None:
-            fdone[0] += 1
-            if error is not None:
-                result.failures[code] = f"writing its plan folder: {error}"
-                say(f"[{fdone[0]}/{len(folder_todo)}] folder of {code} FAILED: {error}")
-                return
-            _save(res, folder_dirs[code] / RESULT_FILE)
-            for old in folder_dirs[code].parent.iterdir():
-                if old != folder_dirs[code]:
-                    shutil.rmtree(old, ignore_errors=True)
-            result.unit_outputs[code] = res
-            say(f"[{fdone[0]}/{len(folder_todo)}] folder of unit {code} written "
-                f"({res['seconds']:.1f} s)")
-
-        runner.map(finalize_unit, [
-            (c, (tasks[c], final_file, folder_dirs[c] / "plan"),
-             {"lang": lang, "tiles": tiles, "offline": offline}) for c in folder_todo],
-            folder_done)
-        timings["unit_folders_s"] = time.perf_counter() - t3
-    finally:
-        if client is not None and own_client:
-            client.close()
-        if cluster is not None:
-            cluster.close()
-    t4 = time.perf_counter()
-    with output_folder(out, kind="region", force=force) as stage:
-        result.written = write_region_outputs(
-            stage, result, candidates=candidates, parts=by_code, folder_dirs=folder_dirs,
-            years=years, site_targets=pc.site_targets, name=pc.name, tiles=tiles,
-            offline=offline, lang=lang, reach_m=reach)
-    result.written = [out / p.relative_to(stage) for p in result.written]
-    timings["outputs_s"] = time.perf_counter() - t4
-    timings["total_s"] = time.perf_counter() - t0
-    say(f"wrote {out} in {timings['total_s']:.1f} s"
+    limit = resolve_time_limit(time_limit_s, cfg.plan.time_limit_s)
+    t0 = time.perf_counter()
+    info: dict[str, Any] = {}
+    with _runner(executor, client, workers, scheduler, cfg.retries, scheduler_timeout_s,
+                 info) as runner:
+        if "dashboard" in info:
+            say(f"Dask dashboard: {info['dashboard']} ({info['workers']} workers)")
+        region = _prepare(cfg, out, work, limit, say, allow_large=allow_large)
+        region.result.dashboard = info.get("dashboard")
+        _propose(region, runner)
+        _plan_units(region, runner)
+        keep = cfg.keep_border_coverage if keep_border_coverage is None \
+            else keep_border_coverage
+        skey = _stitch(region, runner, keep)
+        _unit_folders(region, runner, skey, lang=lang, tiles=tiles, offline=offline)
+    _write_outputs(region, lang=lang, tiles=tiles, offline=offline, force=force)
+    result = region.result
+    result.timings["total_s"] = time.perf_counter() - t0
+    say(f"wrote {out} in {result.timings['total_s']:.1f} s"
         + (f"; {len(result.failures)} unit(s) FAILED: {', '.join(result.failures)}"
            if result.failures else ""))
     return result
+
+
+def _write_outputs(region: _Region, *, lang: str, tiles: str | None, offline: bool,
+                   force: bool) -> None:
+    """The merged outputs, written into a staging folder swapped in whole."""
+    from siteplan.io.atomic import output_folder
+    from siteplan.region.outputs import write_region_outputs
+
+    t4 = time.perf_counter()
+    result, pc = region.result, region.cfg.plan
+    with output_folder(region.out, kind="region", force=force) as stage:
+        written = write_region_outputs(
+            stage, result, candidates=region.candidates,
+            parts={p.unit_code: p for p in region.parts}, folder_dirs=region.folder_dirs,
+            years=region.years, site_targets=pc.site_targets, name=pc.name, tiles=tiles,
+            offline=offline, lang=lang, reach_m=region.reach_m)
+    result.written = [region.out / p.relative_to(stage) for p in written]
+    result.timings["outputs_s"] = time.perf_counter() - t4
 
 
 def failures_error(result: RegionResult) -> SiteplanError | None:
@@ -489,4 +760,5 @@ def failures_error(result: RegionResult) -> SiteplanError | None:
                          "only these.")
 
 
-__all__ = ["Partition", "RegionResult", "failures_error", "local_cluster", "plan_region"]
+__all__ = ["Partition", "RegionResult", "check_scheduler_address", "count_tiles",
+           "failures_error", "local_cluster", "plan_region", "probe_scheduler", "run_cached"]

@@ -236,16 +236,50 @@ def stitch(strip_files: Sequence[str | Path], area_constants: pd.DataFrame,
                 "milestones": pd.DataFrame(columns=MILESTONE_COLUMNS),
                 "areas": pd.DataFrame(columns=AREA_COLUMNS),
                 "pieces": pd.DataFrame(columns=PIECE_COLUMNS), "seconds": 0.0}
-    model, strict = None, False
-    if assumptions is not None:
-        from siteplan.capacity import CapacityModel
-        from siteplan.defaults import Assumptions
-
-        full = Assumptions(dict(assumptions))
-        model = CapacityModel.from_assumptions(full)
-        strict = str(full["policy.mode"]) == "strict"
+    model, strict = _capacity_model(assumptions)
     data = _load([str(f) for f in strip_files])
-    sites, cost, matrix = data["sites"], data["cost"], data["matrix"]
+    pieces_c, consts = _constants(area_constants)
+    solver = {"method": method, "time_limit_s": time_limit_s, "seed": seed,
+              "deterministic": deterministic}
+    previous = data["on_air"].copy()
+    selected: dict[int, list[str]] = {}
+    rows_out, areas_out, pieces_out = [], [], []
+    for k, year in enumerate(years):
+        pre = previous | np.isin(data["sites"], list(fixed.get(year, ()))) | data["on_air"]
+        c = consts[consts["year"] == year].set_index("area_id")
+        caps = capacity_rows(data, k, data["milestone"] <= year,
+                             pieces_c[pieces_c["year"] == year], model, strict=strict)
+        choice, row = _stitch_year(data, k, year, c, pre, caps, keep_border_coverage, solver)
+        previous = choice
+        areas, pieces = _year_tables(data, year, c, choice, caps)
+        areas_out.append(areas)
+        if pieces is not None:
+            pieces_out.append(pieces)
+        selected[year] = sorted(set(data["sites"][choice].tolist()) | set(fixed.get(year, ())))
+        rows_out.append(row)
+    areas = pd.concat(areas_out, ignore_index=True) if areas_out else pd.DataFrame()
+    pieces = pd.concat(pieces_out, ignore_index=True) if pieces_out else pd.DataFrame(
+        columns=PIECE_COLUMNS)
+    return {"selected": selected, "milestones": pd.DataFrame(rows_out),
+            "areas": _area_verdicts(areas), "pieces": pieces,
+            "seconds": time.perf_counter() - start}
+
+
+def _capacity_model(assumptions: Mapping[str, Any] | None) -> tuple[Any, bool]:
+    """The capacity model of the plan's assumptions (None: coverage only) and
+    whether strict sharing is on."""
+    if assumptions is None:
+        return None, False
+    from siteplan.capacity import CapacityModel
+    from siteplan.defaults import Assumptions
+
+    full = Assumptions(dict(assumptions))
+    return CapacityModel.from_assumptions(full), str(full["policy.mode"]) == "strict"
+
+
+def _constants(area_constants: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every unit's area pieces (capacity columns filled) and their sums per
+    year and whole area."""
     pieces_c = area_constants.copy()
     for column in ("required_mbps", "units_served_mbps", "outside_strip_mbps"):
         if column not in pieces_c:
@@ -255,100 +289,110 @@ def stitch(strip_files: Sequence[str | Path], area_constants: pd.DataFrame,
         weight=("weight", "sum"), coverage_target=("coverage_target", "first"),
         required_mbps=("required_mbps", "sum"),
         units_served_mbps=("units_served_mbps", "sum")).reset_index()
-    previous = data["on_air"].copy()
+    return pieces_c, consts
+
+
+def _strip_share(data: dict[str, Any], active: np.ndarray, c: pd.DataFrame,
+                 units_choice: np.ndarray, keep_border_coverage: bool) -> pd.Series:
+    """Per area: the share of its coverable strip weight the stitch must cover."""
+    row_coverable = np.diff(data["matrix"].indptr) > 0
+    area_active = data["area"][active]
+    # the solver's targets are shares of the weight some column covers
+    strip_w = pd.Series((data["weight"] * row_coverable)[active]).groupby(area_active).sum()
+    strip_w = strip_w.reindex(c.index).fillna(0.0).to_numpy()
+    share = needed_share(c["coverage_target"].to_numpy(), c["weight"].to_numpy(),
+                         c["coverable_w"].to_numpy(), c["fixed_covered_w"].to_numpy(), strip_w)
+    if keep_border_coverage:  # the strip keeps what the units covered there
+        by_units = _covered(data["matrix"], units_choice)
+        units_w = pd.Series((data["weight"] * by_units)[active]).groupby(area_active).sum()
+        units_w = units_w.reindex(c.index).fillna(0.0).to_numpy()
+        kept = np.divide(units_w, strip_w, out=np.zeros_like(units_w), where=strip_w > 0)
+        share = np.maximum(share, np.clip(kept - 1e-12, 0.0, 1.0))
+    return pd.Series(share, index=c.index)
+
+
+def _stitch_year(data: dict[str, Any], k: int, year: int, c: pd.DataFrame, pre: np.ndarray,
+                 caps: dict[str, Any] | None, keep_border_coverage: bool,
+                 solver: dict[str, Any]) -> tuple[np.ndarray, dict[str, Any]]:
+    """One milestone: the strip re-solved with ``pre`` fixed; the units' own
+    choice kept where it is cheaper and still meets every whole area.
+    Returns the chosen columns and the milestone's row of the table."""
+    sites, cost, matrix = data["sites"], data["cost"], data["matrix"]
+    active = data["milestone"] <= year
+    units_choice = pre | data["chosen"][k]
+    share = _strip_share(data, active, c, units_choice, keep_border_coverage)
+    row_share = share.reindex(data["area"][active]).fillna(0.0).to_numpy()
     row_coverable = np.diff(matrix.indptr) > 0
-    selected: dict[int, list[str]] = {}
-    rows_out, areas_out, pieces_out = [], [], []
-    for k, year in enumerate(years):
-        active = data["milestone"] <= year
-        fixed_cols = np.isin(sites, list(fixed.get(year, ())))
-        pre = previous | fixed_cols | data["on_air"]
-        units_choice = pre | data["chosen"][k]
-        c = consts[consts["year"] == year].set_index("area_id")
-        area_active = data["area"][active]
-        # the solver's targets are shares of the weight some column covers
-        strip_w = pd.Series((data["weight"] * row_coverable)[active]).groupby(area_active).sum()
-        strip_w = strip_w.reindex(c.index).fillna(0.0).to_numpy()
-        share = needed_share(c["coverage_target"].to_numpy(), c["weight"].to_numpy(),
-                             c["coverable_w"].to_numpy(), c["fixed_covered_w"].to_numpy(),
-                             strip_w)
-        if keep_border_coverage:  # the strip keeps what the units covered there
-            by_units = _covered(matrix, units_choice)
-            units_w = pd.Series((data["weight"] * by_units)[active]).groupby(area_active).sum()
-            units_w = units_w.reindex(c.index).fillna(0.0).to_numpy()
-            kept = np.divide(units_w, strip_w, out=np.zeros_like(units_w), where=strip_w > 0)
-            share = np.maximum(share, np.clip(kept - 1e-12, 0.0, 1.0))
-        share = pd.Series(share, index=c.index)
-        row_share = share.reindex(area_active).fillna(0.0).to_numpy()
-        rows = np.flatnonzero(active)[(row_share > 0) & row_coverable[active]]
-        caps = capacity_rows(data, k, active, pieces_c[pieces_c["year"] == year], model,
-                             strict=strict)
-        constraints = None
-        if caps is not None and (caps["demand"] > 1e-9).any():
-            need = caps["demand"] > 1e-9
-            constraints = CapacityConstraints(caps["per_area"][np.flatnonzero(need)],
-                                              caps["demand"][need])
-        solved_s = 0.0
-        if rows.size or constraints is not None:
-            codes, uniques = pd.factorize(data["area"][rows])
-            t0 = time.perf_counter()
-            res = set_cover(matrix[rows], cost, weights=data["weight"][rows],
-                            target=share.loc[uniques].to_numpy() if rows.size else 1.0,
-                            groups=codes if rows.size else None,
-                            preselected=np.flatnonzero(pre), time_limit=time_limit_s,
-                            seed=seed, method=method, capacity=constraints,
-                            deterministic=deterministic)
-            solved_s = time.perf_counter() - t0
-            stitched = np.zeros(sites.size, bool)
-            stitched[res.selected] = True
-        else:
-            stitched = pre.copy()
-        units_cost, stitched_cost = float(cost[units_choice].sum()), float(cost[stitched].sum())
-        # the units' own choice is kept only where it is cheaper and still meets
-        # every whole area's requirement (pieces meeting theirs need not)
-        keep_stitched = stitched_cost <= units_cost or not _meets(
-            matrix, units_choice, active, data, c, area_active, caps)
-        choice = stitched if keep_stitched else units_choice
-        previous = choice
-        covered = _covered(matrix, choice)
-        strip_cov = pd.Series((data["weight"] * covered)[active]).groupby(area_active).sum()
-        covered_w = c["fixed_covered_w"] + strip_cov.reindex(c.index).fillna(0.0)
-        served = c["units_served_mbps"].copy()
-        x = choice.astype(float)
-        if caps is not None:
-            served.loc[caps["areas"]] = caps["per_area"] @ x
-            pieces_out.append(pd.DataFrame({
-                "year": year, "area_id": caps["piece_area"], "unit_code": caps["piece_unit"],
-                "required_mbps": caps["piece_required"], "served_mbps": caps["per_piece"] @ x}))
-        areas_out.append(pd.DataFrame({
-            "year": year, "area_id": c.index, "demand_weight": c["weight"].to_numpy(),
-            "coverable_w": c["coverable_w"].to_numpy(), "covered_w": covered_w.to_numpy(),
-            "coverage_target": c["coverage_target"].to_numpy(),
-            "required_mbps": c["required_mbps"].to_numpy(),
-            "capacity_mbps": served.to_numpy(),
-            "in_stitch": c.index.isin(caps["areas"] if caps is not None else [])}))
-        selected[year] = sorted(set(sites[choice].tolist()) | set(fixed.get(year, ())))
-        rows_out.append({"year": year, "strip_rows": int(active.sum()), "rows_solved": int(rows.size),
-                         "capacity_rows": 0 if constraints is None else constraints.n_groups,
-                         "free_sites": int(data["free"].sum()), "columns": int(sites.size),
-                         "units_cost_cny": units_cost, "stitched_cost_cny": stitched_cost,
-                         "kept": "stitched" if keep_stitched else "units",
-                         "solve_seconds": solved_s})
-    areas = pd.concat(areas_out, ignore_index=True) if areas_out else pd.DataFrame()
-    if len(areas):
-        areas["covered_of_coverable"] = np.where(areas["coverable_w"] > 0,
-                                                 areas["covered_w"] / areas["coverable_w"], 1.0)
-        # as Plan.area_coverage: the target share of the WHOLE area's weight
-        share = areas["covered_w"] / areas["demand_weight"].where(areas["demand_weight"] > 0)
-        areas["covered_share"] = share.fillna(1.0)
-        areas["target_met"] = areas["covered_share"] >= areas["coverage_target"] - 1e-9
-        areas["limited_by_reach"] = (areas["coverable_w"] < areas["coverage_target"]
-                                     * areas["demand_weight"] - 1e-9)
-        areas["reach_met"] = areas["covered_w"] >= np.minimum(
-            areas["coverage_target"] * areas["demand_weight"], areas["coverable_w"]) - 1e-9
-        # as Plan.area_coverage: served against the whole requirement (no cap)
-        areas["capacity_met"] = areas["capacity_mbps"] >= areas["required_mbps"] * (1 - 1e-6)
-    pieces = pd.concat(pieces_out, ignore_index=True) if pieces_out else pd.DataFrame(
-        columns=PIECE_COLUMNS)
-    return {"selected": selected, "milestones": pd.DataFrame(rows_out), "areas": areas,
-            "pieces": pieces, "seconds": time.perf_counter() - start}
+    rows = np.flatnonzero(active)[(row_share > 0) & row_coverable[active]]
+    constraints = None
+    if caps is not None and (caps["demand"] > 1e-9).any():
+        need = caps["demand"] > 1e-9
+        constraints = CapacityConstraints(caps["per_area"][np.flatnonzero(need)],
+                                          caps["demand"][need])
+    solved_s = 0.0
+    stitched = pre.copy()
+    if rows.size or constraints is not None:
+        codes, uniques = pd.factorize(data["area"][rows])
+        t0 = time.perf_counter()
+        res = set_cover(matrix[rows], cost, weights=data["weight"][rows],
+                        target=share.loc[uniques].to_numpy() if rows.size else 1.0,
+                        groups=codes if rows.size else None,
+                        preselected=np.flatnonzero(pre), capacity=constraints, **solver)
+        solved_s = time.perf_counter() - t0
+        stitched = np.zeros(sites.size, bool)
+        stitched[res.selected] = True
+    units_cost, stitched_cost = float(cost[units_choice].sum()), float(cost[stitched].sum())
+    # the units' own choice is kept only where it is cheaper and still meets
+    # every whole area's requirement (pieces meeting theirs need not)
+    keep_stitched = stitched_cost <= units_cost or not _meets(
+        matrix, units_choice, active, data, c, data["area"][active], caps)
+    row = {"year": year, "strip_rows": int(active.sum()), "rows_solved": int(rows.size),
+           "capacity_rows": 0 if constraints is None else constraints.n_groups,
+           "free_sites": int(data["free"].sum()), "columns": int(sites.size),
+           "units_cost_cny": units_cost, "stitched_cost_cny": stitched_cost,
+           "kept": "stitched" if keep_stitched else "units", "solve_seconds": solved_s}
+    return (stitched if keep_stitched else units_choice), row
+
+
+def _year_tables(data: dict[str, Any], year: int, c: pd.DataFrame, choice: np.ndarray,
+                 caps: dict[str, Any] | None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Per whole area (and per area piece, for capacity) what ``choice`` gives."""
+    active = data["milestone"] <= year
+    covered = _covered(data["matrix"], choice)
+    strip_cov = pd.Series((data["weight"] * covered)[active]).groupby(
+        data["area"][active]).sum()
+    covered_w = c["fixed_covered_w"] + strip_cov.reindex(c.index).fillna(0.0)
+    served = c["units_served_mbps"].copy()
+    x = choice.astype(float)
+    pieces = None
+    if caps is not None:
+        served.loc[caps["areas"]] = caps["per_area"] @ x
+        pieces = pd.DataFrame({
+            "year": year, "area_id": caps["piece_area"], "unit_code": caps["piece_unit"],
+            "required_mbps": caps["piece_required"], "served_mbps": caps["per_piece"] @ x})
+    areas = pd.DataFrame({
+        "year": year, "area_id": c.index, "demand_weight": c["weight"].to_numpy(),
+        "coverable_w": c["coverable_w"].to_numpy(), "covered_w": covered_w.to_numpy(),
+        "coverage_target": c["coverage_target"].to_numpy(),
+        "required_mbps": c["required_mbps"].to_numpy(), "capacity_mbps": served.to_numpy(),
+        "in_stitch": c.index.isin(caps["areas"] if caps is not None else [])})
+    return areas, pieces
+
+
+def _area_verdicts(areas: pd.DataFrame) -> pd.DataFrame:
+    """Whole areas' shares and verdicts, as :meth:`siteplan.planner.Plan.area_coverage`."""
+    if not len(areas):
+        return areas
+    areas["covered_of_coverable"] = np.where(areas["coverable_w"] > 0,
+                                             areas["covered_w"] / areas["coverable_w"], 1.0)
+    # as Plan.area_coverage: the target share of the WHOLE area's weight
+    share = areas["covered_w"] / areas["demand_weight"].where(areas["demand_weight"] > 0)
+    areas["covered_share"] = share.fillna(1.0)
+    areas["target_met"] = areas["covered_share"] >= areas["coverage_target"] - 1e-9
+    areas["limited_by_reach"] = (areas["coverable_w"] < areas["coverage_target"]
+                                 * areas["demand_weight"] - 1e-9)
+    areas["reach_met"] = areas["covered_w"] >= np.minimum(
+        areas["coverage_target"] * areas["demand_weight"], areas["coverable_w"]) - 1e-9
+    # as Plan.area_coverage: served against the whole requirement (no cap)
+    areas["capacity_met"] = areas["capacity_mbps"] >= areas["required_mbps"] * (1 - 1e-6)
+    return areas

@@ -9,13 +9,26 @@ with the stitched sites). A task gets a small :class:`UnitTask` (paths and setti
 its own partition files, and returns small tables; big things (the unit's
 ``Plan``, its border strip) go to files in the work folder.
 
+A unit's slice of a layer may be empty: no land-use zone, road or
+candidate within reach, no target area, no demand point after clipping.
+That is "nothing here" (a county without a satellite earth station), not
+an error: the slice is read as no layer (zones, roads), the unit is skipped
+and says so (no target, no demand), or its demand is reported unreachable
+(no candidate and no new build within reach). Only a user's own empty file
+is an error, raised when the province's inputs are read.
+
+Between a unit's tasks, and between runs, results are data (JSON and
+Parquet, :mod:`siteplan.region.store`): the unit's plan is kept as its
+chosen sites (``unit_plan.json``) and rebuilt from the partition for its
+folder, never pickled.
+
 Examples
 --------
 >>> task = UnitTask(unit_code="C01", unit_name="County 1", folder="001-C01",
 ...                 partition=Path("p"), result_dir=Path("r"), key="k", years=(2020,),
 ...                 assumptions={}, method="auto", time_limit_s=1.0, seed=0, name="x")
 >>> task.result_dir / PLAN_FILE
-PosixPath('r/plan.pkl')
+PosixPath('r/unit_plan.json')
 """
 
 from __future__ import annotations
@@ -23,7 +36,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import pickle
 import resource
 import socket
 import time
@@ -39,15 +51,20 @@ import scipy.sparse as sp
 
 from siteplan.defaults import Assumptions
 from siteplan.errors import ConfigError
-from siteplan.region.partition import PROPOSALS_FILE
+from siteplan.region.partition import PROPOSALS_FILE, ROADS_FILE
 from siteplan.schema import INDOOR_KINDS
 
-PLAN_FILE = "plan.pkl"
+PLAN_FILE = "unit_plan.json"
 PROPOSALS_OUT = "proposals.parquet"
 #: Solver limit (s per milestone) of the coverage-only comparison that splits
 #: a unit's sites into coverage and capacity sites (as ``siteplan plan``'s report).
 COVERAGE_ONLY_LIMIT_S = 1.0
 STRIP_FILE = "strip.npz"
+#: What became of a unit (``status`` of its task result and of its summary rows).
+PLANNED, NO_TARGETS, NO_DEMAND, UNREACHABLE = (
+    "planned", "skipped: no target area in the unit",
+    "skipped: no demand point after clipping the target areas to the unit",
+    "demand unreachable: no candidate or new build within reach")
 
 
 @dataclass(frozen=True)
@@ -67,6 +84,30 @@ class UnitTask:
     seed: int
     name: str
     deterministic: bool = True
+
+
+@dataclass(frozen=True)
+class UnitInputs:
+    """One unit's slices of the province's layers, as read from its partition.
+
+    Attributes
+    ----------
+    candidates, targets : geopandas.GeoDataFrame
+        May be empty (nothing of the layer within reach of the unit).
+    zones, roads : geopandas.GeoDataFrame or None
+        None when the plan has no such layer or the unit's slice is empty.
+    unit : geopandas.GeoDataFrame
+        The unit's polygon, code and name.
+    notes : tuple of str
+        What was empty in this unit.
+    """
+
+    candidates: gpd.GeoDataFrame
+    targets: gpd.GeoDataFrame
+    zones: gpd.GeoDataFrame | None
+    roads: gpd.GeoDataFrame | None
+    unit: gpd.GeoDataFrame
+    notes: tuple[str, ...] = ()
 
 
 def _check_can_fork() -> None:
@@ -89,23 +130,52 @@ def _worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def read_partition(folder: Path, *, proposals: bool = True
-                   ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame | None,
-                              gpd.GeoDataFrame]:
-    """Candidates, targets, land-use zones (None when the plan has none) and the unit.
+def _nothing_here(frame: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
+    """A unit's slice of an optional layer: None when empty (nothing of it
+    within reach of the unit), else the slice."""
+    return frame if frame is not None and len(frame) else None
+
+
+def read_partition(folder: Path, *, proposals: bool = True) -> UnitInputs:
+    """A unit's inputs from its partition folder (:class:`UnitInputs`).
 
     With ``proposals`` (and once the driver has written them) the candidates
     are the listed ones (``proposed`` False) then the province's proposals
     within the unit's halo (``proposed`` True), so the planner proposes
-    nothing more."""
+    nothing more. An empty slice of the zones or the roads is read as no
+    layer, with a note; empty candidates or targets are returned empty.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from shapely.geometry import Point, box
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> empty = gpd.GeoDataFrame({"zone_id": [], "zone_class": []}, geometry=[], crs=32650)
+    >>> for name in ("candidates", "targets", "landuse"):
+    ...     empty.to_parquet(folder / f"{name}.parquet")
+    >>> gpd.GeoDataFrame({"unit_code": ["U1"], "unit_name": ["U 1"], "has_landuse": [True]},
+    ...                  geometry=[box(0, 0, 1, 1)], crs=32650).to_parquet(folder / "unit.parquet")
+    >>> inputs = read_partition(folder)
+    >>> inputs.zones is None, inputs.notes
+    (True, ('no land-use zone within reach of the unit',))
+    """
     cands = gpd.read_parquet(folder / "candidates.parquet")
     if proposals and (folder / PROPOSALS_FILE).exists():
         cands = with_proposals(cands, gpd.read_parquet(folder / PROPOSALS_FILE))
     targets = gpd.read_parquet(folder / "targets.parquet")
     unit = gpd.read_parquet(folder / "unit.parquet")
-    zones = gpd.read_parquet(folder / "landuse.parquet") if bool(unit["has_landuse"].iloc[0]) \
-        else None
-    return cands, targets, zones, unit
+    notes = []
+    zones = None
+    if bool(unit["has_landuse"].iloc[0]):
+        zones = _nothing_here(gpd.read_parquet(folder / "landuse.parquet"))
+        if zones is None:
+            notes.append("no land-use zone within reach of the unit")
+    roads = None
+    if (folder / ROADS_FILE).exists():
+        roads = _nothing_here(gpd.read_parquet(folder / ROADS_FILE))
+        if roads is None:
+            notes.append("no road within reach of the unit (no smart pole along a road)")
+    return UnitInputs(cands, targets, zones, roads, unit, tuple(notes))
 
 
 def with_proposals(listed: gpd.GeoDataFrame, proposals: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -137,53 +207,69 @@ def with_proposals(listed: gpd.GeoDataFrame, proposals: gpd.GeoDataFrame) -> gpd
     return out
 
 
+def _canonical(inputs: UnitInputs) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """The unit's candidates and targets in canonical form; an empty slice
+    stays empty (the partition was cut from layers checked as a whole)."""
+    from siteplan.schema import validate_candidates, validate_targets
+
+    cands, targets = inputs.candidates, inputs.targets
+    if len(cands):
+        cands = validate_candidates(cands, "candidates")
+    if len(targets):
+        targets = validate_targets(targets, "targets")
+    return cands, targets
+
+
 def propose_unit(task: UnitTask) -> dict[str, Any]:
-    """Propose new builds for one unit's demand (the first of a unit's two
-    tasks): the listed candidates of its halo, its demand and busy-hour
-    traffic, and :func:`siteplan.proposals.extend_with_proposals` (coverage
-    proposals where no listed candidate reaches, capacity proposals where the
-    area's candidates cannot carry its traffic), as ``siteplan plan`` does.
-    The proposals go to ``result_dir/proposals.parquet`` (metric CRS); the
-    driver merges every unit's (:func:`siteplan.region.partition.merge_proposals`).
+    """Propose new builds for one unit's demand (the first of a unit's
+    tasks): the listed candidates of its halo (none is fine: then every
+    proposal is a new build), its demand and busy-hour traffic, and
+    :func:`siteplan.proposals.extend_with_proposals` (coverage proposals
+    where no listed candidate reaches, capacity proposals where the area's
+    candidates cannot carry its traffic; smart poles along the unit's
+    roads), as ``siteplan plan`` does. A unit with no target area proposes
+    nothing. The proposals go to ``result_dir/proposals.parquet`` (metric
+    CRS); the driver merges every unit's
+    (:func:`siteplan.region.partition.merge_proposals`).
     """
     from siteplan.capacity import CapacityModel
     from siteplan.coverage import coverage_matrix
     from siteplan.demand import demand_points
     from siteplan.landuse import prepare_zones
     from siteplan.proposals import extend_with_proposals
-    from siteplan.schema import validate_candidates, validate_targets
     from siteplan.traffic import area_traffic, point_demand_mbps
 
     start = time.perf_counter()
-    cands, targets, zones, _ = read_partition(task.partition, proposals=False)
+    inputs = read_partition(task.partition, proposals=False)
+    cands_m, targets_m = _canonical(inputs)
     task.result_dir.mkdir(parents=True, exist_ok=True)
     assumptions = Assumptions(dict(task.assumptions))
-    props = gpd.GeoDataFrame({"site_id": []}, geometry=[], crs=cands.crs)
+    props = gpd.GeoDataFrame({"site_id": []}, geometry=[], crs=inputs.candidates.crs)
     points = 0
-    if len(targets):
-        cands_m = validate_candidates(cands, "candidates")
-        targets_m = validate_targets(targets, "targets")
+    if len(targets_m):
         demand = demand_points(targets_m, spacing_m=float(assumptions["demand.spacing_m"]))
         points = len(demand)
+    if points:
         coverage = coverage_matrix(demand, cands_m, assumptions)
-        zones_m = None if zones is None else prepare_zones(zones, source="landuse")[0].to_crs(
-            cands_m.crs)
+        zones_m = None if inputs.zones is None else prepare_zones(
+            inputs.zones, source="landuse")[0].to_crs(cands_m.crs)
+        roads_m = None if inputs.roads is None else inputs.roads.to_crs(cands_m.crs)
         traffic = area_traffic(targets_m, assumptions)
         demand["demand_mbps"] = point_demand_mbps(demand, traffic)
         _, out_m, _, _ = extend_with_proposals(
             cands_m, cands_m, demand, coverage, targets_m, assumptions, zones_m=zones_m,
-            point_mbps=demand["demand_mbps"].to_numpy(), model=CapacityModel.from_assumptions(
-                assumptions))
+            roads_m=roads_m, point_mbps=demand["demand_mbps"].to_numpy(),
+            model=CapacityModel.from_assumptions(assumptions))
         props = out_m[out_m["proposed"].to_numpy(bool)]
         props = props[[c for c in props.columns if c not in ("unit_code", "near_border")]]
     path = task.result_dir / PROPOSALS_OUT
     tmp = task.result_dir / f".{PROPOSALS_OUT}.tmp"
     gpd.GeoDataFrame(props.reset_index(drop=True), geometry="geometry",
-                     crs=cands.crs).to_parquet(tmp, index=False)
+                     crs=inputs.candidates.crs).to_parquet(tmp, index=False)
     os.replace(tmp, path)
     return {"unit_code": task.unit_code, "seconds": time.perf_counter() - start,
             "peak_rss_mb": _peak_rss_mb(), "worker": _worker_id(), "demand_points": points,
-            "proposals": len(props), "proposals_file": str(path)}
+            "proposals": len(props), "proposals_file": str(path), "notes": list(inputs.notes)}
 
 
 def selection_by_year(plan, years: tuple[int, ...]) -> dict[int, np.ndarray]:
@@ -198,46 +284,170 @@ def selection_by_year(plan, years: tuple[int, ...]) -> dict[int, np.ndarray]:
     return out
 
 
+def _unit_status(task: UnitTask, inputs: UnitInputs
+                 ) -> tuple[str, gpd.GeoDataFrame, gpd.GeoDataFrame | None]:
+    """Whether the unit has anything to plan: its status (:data:`PLANNED`,
+    :data:`NO_TARGETS`, :data:`NO_DEMAND`, :data:`UNREACHABLE`), its
+    canonical targets and its demand points (None when it has none)."""
+    from siteplan.demand import demand_points
+
+    cands, targets = _canonical(inputs)
+    if not len(targets):
+        return NO_TARGETS, targets, None
+    spacing_m = float(Assumptions(dict(task.assumptions))["demand.spacing_m"])
+    demand = demand_points(targets, spacing_m=spacing_m)
+    if not len(demand):
+        return NO_DEMAND, targets, None
+    return (PLANNED if len(cands) else UNREACHABLE), targets, demand
+
+
+def _unreachable_constants(task: UnitTask, targets: gpd.GeoDataFrame,
+                           demand: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Per year and area piece of a unit no candidate reaches: its demand
+    weight and busy-hour Mbps, none of it coverable or served (so the
+    province's area check reports it not met, limited by reach)."""
+    from siteplan.traffic import area_traffic, point_demand_mbps
+
+    assumptions = Assumptions(dict(task.assumptions))
+    mbps = point_demand_mbps(demand, area_traffic(targets, assumptions))
+    frame = pd.DataFrame({"area_id": demand["area_id"].astype(str).to_numpy(),
+                          "weight": demand["weight"].to_numpy(float),
+                          "milestone": demand["milestone"].to_numpy(int),
+                          "coverage_target": demand["coverage_target"].to_numpy(float),
+                          "mbps": np.asarray(mbps, float)})
+    rows = []
+    for year in task.years:
+        active = frame[frame["milestone"] <= year]
+        if not len(active):
+            continue
+        agg = active.groupby("area_id", sort=True).agg(
+            weight=("weight", "sum"), coverage_target=("coverage_target", "first"),
+            mbps=("mbps", "sum"))
+        rows.append(pd.DataFrame({
+            "year": year, "area_id": agg.index, "unit_code": task.unit_code,
+            "coverable_w": 0.0, "fixed_covered_w": 0.0, "weight": agg["weight"].to_numpy(),
+            "coverage_target": agg["coverage_target"].to_numpy(),
+            "required_mbps": (agg["mbps"] * agg["coverage_target"]).to_numpy(),
+            "units_served_mbps": 0.0, "outside_strip_mbps": 0.0}))
+    return pd.concat(rows, ignore_index=True)[CONSTANT_COLUMNS] if rows else \
+        empty_constants()
+
+
+def _not_planned(task: UnitTask, inputs: UnitInputs, base: dict[str, Any], status: str,
+                 targets: gpd.GeoDataFrame, demand: gpd.GeoDataFrame | None) -> dict[str, Any]:
+    """The result of a unit with nothing to plan: its sites on air kept, and
+    for unreachable demand the areas' weight and Mbps, none coverable."""
+    cands = inputs.candidates
+    on_air = cands[cands["on_air"].astype(bool)] if len(cands) else cands
+    own = (~on_air["near_border"].astype(bool) & (on_air["unit_code"] == task.unit_code)) \
+        if len(on_air) else np.zeros(0, bool)
+    constants = (_unreachable_constants(task, targets, demand)
+                 if status == UNREACHABLE and demand is not None
+                 else empty_constants())
+    return {**base, "demand_points": 0 if demand is None else len(demand), "planned": False,
+            "status": status,
+            "selected": {y: on_air["site_id"].astype(str).tolist() for y in task.years},
+            "fixed": {y: on_air.loc[own, "site_id"].astype(str).tolist() for y in task.years},
+            "area_constants": constants, "coverage_only": {y: 0 for y in task.years},
+            "strip_file": None}
+
+
+def _unit_problem(task: UnitTask, inputs: UnitInputs):
+    """The unit's planning problem, built the same way by :func:`plan_unit`
+    and (to write the unit's folder) :func:`finalize_unit`."""
+    from siteplan.problem import build_problem
+
+    return build_problem(inputs.candidates, inputs.targets, landuse=inputs.zones,
+                         assumptions=Assumptions(dict(task.assumptions)), capacity=True,
+                         metric_crs=inputs.candidates.crs)
+
+
+def save_plan_state(plan, path: Path) -> None:
+    """The unit's plan as data: per milestone the chosen and added site ids
+    and the solver's figures (what :func:`load_plan` needs to rebuild it)."""
+    ids = plan.candidates["site_id"].astype(str).to_numpy()
+    milestones = []
+    for m in plan.milestones:
+        r = m.result
+        details = {k: v for k, v in r.details.items() if k == "deterministic_cut"}
+        milestones.append({
+            "milestone": int(m.milestone), "selected": ids[m.selected].tolist(),
+            "added": ids[m.added].tolist(),
+            "result": {"cost": float(r.cost), "lower_bound": float(r.lower_bound),
+                       "covered": float(r.covered), "method": str(r.method),
+                       "uncoverable": np.asarray(r.uncoverable).tolist(),
+                       "time_s": float(r.time_s), "optimal": bool(r.optimal),
+                       "details": json.loads(json.dumps(details, default=str)),
+                       "capacity_shortfall": np.asarray(r.capacity_shortfall, float).tolist()}})
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps({"name": plan.name, "solver": plan.solver,
+                               "milestones": milestones}, default=str), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def load_plan(task: UnitTask, inputs: UnitInputs):
+    """The unit's ``Plan``: its problem rebuilt from the partition (the same
+    inputs and settings as :func:`plan_unit`) with the milestones of
+    :func:`save_plan_state`."""
+    from siteplan.planner import MilestonePlan, Plan
+    from siteplan.solve import SetCoverResult
+
+    state = json.loads((task.result_dir / PLAN_FILE).read_text(encoding="utf-8"))
+    problem = _unit_problem(task, inputs)
+    position = pd.Series(np.arange(len(problem.candidates)),
+                         index=problem.candidates["site_id"].astype(str).to_numpy())
+    milestones = []
+    for item in state["milestones"]:
+        year = int(item["milestone"])
+        selected = np.sort(position[item["selected"]].to_numpy()).astype(np.int64)
+        added = np.sort(position[item["added"]].to_numpy()).astype(np.int64)
+        r = item["result"]
+        result = SetCoverResult(selected, float(r["cost"]), float(r["lower_bound"]),
+                                float(r["covered"]), np.asarray(r["uncoverable"], np.int64),
+                                str(r["method"]), float(r["time_s"]), bool(r["optimal"]),
+                                dict(r["details"]), np.asarray(r["capacity_shortfall"], float))
+        inst = problem.instance(year)
+        covered = problem.coverage.cover_counts(selected) > 0
+        milestones.append(MilestonePlan(year, selected, added, inst.active, covered, result,
+                                        inst.capacity))
+    return Plan(problem, tuple(milestones), {}, name=str(state["name"]),
+                solver=dict(state["solver"]))
+
+
 def plan_unit(task: UnitTask) -> dict[str, Any]:
     """Plan one unit from its partition (coverage and capacity rows, with the
     province's proposals in its halo); returns small tables.
 
-    Returns a dict with ``unit_code``, ``seconds``, ``peak_rss_mb``, ``worker``,
+    Returns a dict with ``unit_code``, ``status`` (:data:`PLANNED` or why
+    not), ``notes`` (empty slices), ``seconds``, ``peak_rss_mb``, ``worker``,
     ``demand_points``, ``candidates``, ``selected`` (site ids per year),
     ``area_constants`` (per year and area piece: coverable weight, weight
     covered away from every border site, busy-hour Mbps required, capacity
     the units' own sites give and capacity outside the strip's columns),
     ``coverage_only`` (per year: the unit's own outdoor sites in its
     coverage-only plan, for the coverage/capacity split) and the strip file's path.
+    A unit with no target area or no demand point is skipped; one whose
+    demand no candidate reaches reports it unreachable (nothing planned).
     """
     from siteplan.capacity_report import coverage_only
     from siteplan.planner import plan
-    from siteplan.problem import build_problem
 
     start = time.perf_counter()
-    cands, targets, zones, _ = read_partition(task.partition)
+    inputs = read_partition(task.partition)
     task.result_dir.mkdir(parents=True, exist_ok=True)
     base = {"unit_code": task.unit_code, "unit_name": task.unit_name, "key": task.key,
-            "worker": _worker_id(), "candidates": len(cands)}
-    if len(targets) == 0:
-        on_air = cands[cands["on_air"].astype(bool)]
-        return {**base, "seconds": time.perf_counter() - start, "peak_rss_mb": _peak_rss_mb(),
-                "demand_points": 0, "planned": False,
-                "selected": {y: on_air["site_id"].tolist() for y in task.years},
-                "fixed": {y: on_air.loc[~on_air["near_border"].astype(bool)
-                                        & (on_air["unit_code"] == task.unit_code),
-                                        "site_id"].tolist() for y in task.years},
-                "area_constants": pd.DataFrame(columns=CONSTANT_COLUMNS),
-                "coverage_only": {y: 0 for y in task.years}, "strip_file": None}
-    assumptions = Assumptions(dict(task.assumptions))
+            "worker": _worker_id(), "candidates": len(inputs.candidates),
+            "notes": list(inputs.notes)}
+    status, targets, demand = _unit_status(task, inputs)
+    if status != PLANNED:
+        out = _not_planned(task, inputs, base, status, targets, demand)
+        return {**out, "seconds": time.perf_counter() - start, "peak_rss_mb": _peak_rss_mb()}
     _check_can_fork()
-    problem = build_problem(cands, targets, landuse=zones, assumptions=assumptions,
-                            capacity=True, metric_crs=cands.crs)
+    problem = _unit_problem(task, inputs)
     result = plan(problem, method=task.method, time_limit_s=task.time_limit_s, seed=task.seed,
                   name=task.name, deterministic=task.deterministic)
     planned_s = time.perf_counter() - start
-    with open(task.result_dir / PLAN_FILE, "wb") as fh:
-        pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    save_plan_state(result, task.result_dir / PLAN_FILE)
     strip_file, constants, selected, fixed = _strip(result, task)
     cov_only = coverage_only(result, time_limit_s=min(task.time_limit_s, COVERAGE_ONLY_LIMIT_S),
                              seed=task.seed)
@@ -251,13 +461,26 @@ def plan_unit(task: UnitTask) -> dict[str, Any]:
         cov_counts[year] = last
     return {**base, "seconds": time.perf_counter() - start, "plan_seconds": planned_s,
             "peak_rss_mb": _peak_rss_mb(), "demand_points": len(result.demand), "planned": True,
-            "selected": selected, "fixed": fixed, "area_constants": constants,
+            "status": PLANNED, "selected": selected, "fixed": fixed, "area_constants": constants,
             "coverage_only": cov_counts, "strip_file": str(strip_file)}
 
 
 CONSTANT_COLUMNS = ["year", "area_id", "unit_code", "coverable_w", "fixed_covered_w", "weight",
                     "coverage_target", "required_mbps", "units_served_mbps",
                     "outside_strip_mbps"]
+
+
+def empty_constants() -> pd.DataFrame:
+    """No area piece: :data:`CONSTANT_COLUMNS` with their dtypes (so that
+    tables of several units concatenate to numbers, not objects).
+
+    Examples
+    --------
+    >>> empty_constants().dtypes["weight"], len(empty_constants())
+    (dtype('float64'), 0)
+    """
+    frame = pd.DataFrame({c: pd.Series(dtype=float) for c in CONSTANT_COLUMNS})
+    return frame.astype({"year": np.int64, "area_id": object, "unit_code": object})
 
 
 def solver_matrix(plan) -> sp.csr_array:
@@ -349,7 +572,7 @@ def _strip(plan, task: UnitTask) -> tuple[Path, pd.DataFrame, dict, dict]:
         selected[year] = site_ids[pos].tolist()
         fixed[year] = site_ids[fixed_pos].tolist()
     constants = pd.concat(rows, ignore_index=True)[CONSTANT_COLUMNS] if rows else \
-        pd.DataFrame(columns=CONSTANT_COLUMNS)
+        empty_constants()
     sub = sp.csr_array(matrix[np.flatnonzero(strip)][:, columns])
     chosen = np.zeros((len(task.years), columns.size), bool)
     for k, year in enumerate(task.years):
@@ -403,7 +626,8 @@ def finalize_unit(task: UnitTask, final_file: Path, out_dir: Path, *,
     demand, and per area piece the busy-hour Mbps required and served (the
     unit's own split of each site's capacity).
     ``final_file`` is the stitch's JSON (year -> site ids), read from the work
-    folder rather than sent through the scheduler.
+    folder rather than sent through the scheduler; the unit's plan is rebuilt
+    from its partition and ``unit_plan.json`` (:func:`load_plan`).
 
     ``sites`` lists every site of the unit's plan (``home`` marks those in the
     unit), so a site chosen in a unit that has no plan of its own still has a row.
@@ -412,8 +636,7 @@ def finalize_unit(task: UnitTask, final_file: Path, out_dir: Path, *,
     from siteplan.power import site_power
 
     start = time.perf_counter()
-    with open(task.result_dir / PLAN_FILE, "rb") as fh:
-        plan = pickle.load(fh)  # written by plan_unit for this key, in the run's work folder
+    plan = load_plan(task, read_partition(task.partition))
     final = json.loads(Path(final_file).read_text(encoding="utf-8"))
     final_sets = {int(y): set(v) for y, v in final.items()}
     stitched = with_selection(plan, final_sets)

@@ -40,6 +40,41 @@ def safe_folder(position: int, code: str) -> str:
     return f"{position:03d}-{slug}"
 
 
+def _unit_codes(frame: gpd.GeoDataFrame, path: object, code_column: str) -> pd.Series:
+    """The unit codes as text; an empty or repeated code is an InputError
+    naming the file, the rows and the column."""
+    codes = frame[code_column]
+    for row, value in enumerate(codes.tolist(), start=1):
+        if value is None or (isinstance(value, float) and np.isnan(value)) or not str(value).strip():
+            raise InputError(f"{path}, row {row}, column {code_column!r}: empty unit code; "
+                             "give every unit a code.")
+    text = codes.astype(str).str.strip()
+    dup = text[text.duplicated(keep=False)]
+    if len(dup):
+        rows = [int(i) + 1 for i in dup.index[:5]]
+        raise InputError(f"{path}, rows {rows}, column {code_column!r}: unit code "
+                         f"{dup.iloc[0]!r} appears more than once; codes must be unique.")
+    return text
+
+
+def _unit_polygons(frame: gpd.GeoDataFrame, path: object, text: pd.Series) -> list:
+    """Each unit's polygon (made valid); an empty or non-polygon geometry is
+    an InputError naming the file, the row and the unit."""
+    geoms = []
+    for row, geom in enumerate(frame.geometry.tolist(), start=1):
+        if geom is None or geom.is_empty:
+            raise InputError(f"{path}, row {row}, column 'geometry': empty geometry for unit "
+                             f"{text.iloc[row - 1]!r}.")
+        if not geom.is_valid:
+            geom = make_valid(geom)
+        if geom.geom_type not in ("Polygon", "MultiPolygon"):
+            raise InputError(f"{path}, row {row}, column 'geometry': unit "
+                             f"{text.iloc[row - 1]!r} is a {geom.geom_type}; units must be "
+                             "polygons (county or district areas).")
+        geoms.append(geom)
+    return geoms
+
+
 def read_units(spec: LayerSpec, *, code_column: str = "code",
                name_column: str | None = "name") -> gpd.GeoDataFrame:
     """Read and check a unit layer: polygons with a unique code.
@@ -63,29 +98,8 @@ def read_units(spec: LayerSpec, *, code_column: str = "code",
         if column is not None and column not in frame.columns:
             raise InputError(f"{path}: no column {column!r} for the unit {role.split('_')[0]}; "
                              f"columns are {columns}. Set [region] {role} in the config.")
-    codes = frame[code_column]
-    for row, value in enumerate(codes.tolist(), start=1):
-        if value is None or (isinstance(value, float) and np.isnan(value)) or not str(value).strip():
-            raise InputError(f"{path}, row {row}, column {code_column!r}: empty unit code; "
-                             "give every unit a code.")
-    text = codes.astype(str).str.strip()
-    dup = text[text.duplicated(keep=False)]
-    if len(dup):
-        rows = [int(i) + 1 for i in dup.index[:5]]
-        raise InputError(f"{path}, rows {rows}, column {code_column!r}: unit code "
-                         f"{dup.iloc[0]!r} appears more than once; codes must be unique.")
-    geoms = []
-    for row, geom in enumerate(frame.geometry.tolist(), start=1):
-        if geom is None or geom.is_empty:
-            raise InputError(f"{path}, row {row}, column 'geometry': empty geometry for unit "
-                             f"{text.iloc[row - 1]!r}.")
-        if not geom.is_valid:
-            geom = make_valid(geom)
-        if geom.geom_type not in ("Polygon", "MultiPolygon"):
-            raise InputError(f"{path}, row {row}, column 'geometry': unit "
-                             f"{text.iloc[row - 1]!r} is a {geom.geom_type}; units must be "
-                             "polygons (county or district areas).")
-        geoms.append(geom)
+    text = _unit_codes(frame, path, code_column)
+    geoms = _unit_polygons(frame, path, text)
     names = text if name_column is None else frame[name_column].fillna("").astype(str)
     return gpd.GeoDataFrame({
         "unit_code": text.to_numpy(), "unit_name": names.to_numpy(),
