@@ -21,7 +21,6 @@ from rich.text import Text
 from siteplan.cli_options import (
     allow_large_option,
     force_option,
-    lang_option,
     offline_option,
     out_option,
     tiles_for,
