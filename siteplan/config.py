@@ -189,6 +189,14 @@ class PlanConfig(BaseModel):
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
+    def input_paths(self) -> list[Path]:
+        """The config file and every file it reads (layers, class maps): an
+        output folder may not be, hold or lie inside any of them."""
+        specs = [*self.candidates, self.targets, *self.landuse, *self.context,
+                 *([self.population] if self.population is not None else [])]
+        paths = [self.source, *(s.path for s in specs)]
+        return paths + [s.class_map for s in specs if isinstance(s.class_map, Path)]
+
 
 def _spec(item: LayerSpec | Path, base: Path, where: str, section: str) -> LayerSpec:
     spec = item if isinstance(item, LayerSpec) else LayerSpec(path=item)

@@ -106,7 +106,7 @@ def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
                progress: Callable[[str], None] | None = None,
                formats: Iterable[str] | None = None, tiles_crs: str | None = None,
                zones: gpd.GeoDataFrame | None = None, kml_gcj02: bool = False,
-               force: bool = False) -> list[Path]:
+               force: bool = False, inputs: Iterable[str | Path] = ()) -> list[Path]:
     """Write a plan's outputs into ``out_dir``; returns the written paths.
 
     Always ``plan.gpkg`` and ``plan.json`` (the plan state,
@@ -122,14 +122,15 @@ def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
 
     The folder is replaced as a whole (see :mod:`siteplan.io.atomic`): files
     of an earlier run do not survive, and a folder siteplan did not write is
-    refused unless ``force``.
+    refused unless ``force``; a folder that is, holds or lies inside one of
+    the ``inputs`` (the config, its layers) is always refused.
     """
     say = progress or (lambda _t: None)
     check_lang(lang)
     chosen = check_formats(formats)
     out = Path(out_dir)
     resolve_tiles(tiles, tiles_crs)  # bad tiles: fail before any work
-    with output_folder(out, kind="plan", force=force) as stage:
+    with output_folder(out, kind="plan", force=force, inputs=inputs) as stage:
         say("GeoPackage and tables")
         gpkg = stage / "plan.gpkg"
         write_state(plan, stage)

@@ -22,6 +22,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import CRS, Transformer
 
 from siteplan.errors import InputError, where
 from siteplan.kinds import KIND_INFO, STRICTEST_GROUP
@@ -102,6 +103,49 @@ Did you mean 'forbidden'? Use forbidden, restricted or allowed (禁止/限制/�
                                  "Use forbidden, restricted or allowed (禁止/限制/允许).")
             out[key] = rule
     return out
+
+
+def _transverse_mercator_near(crs: CRS, lon_deg: float) -> bool:
+    """Whether ``crs`` is a metre Transverse Mercator (UTM, CGCS2000
+    Gauss-Krüger) whose central meridian lies within 6° of ``lon_deg``
+    (scale error below 0.6 %: data of a zone's edge, or just across it, keep
+    their zone; Web Mercator's 11 % at 26°N never passes)."""
+    operation = crs.coordinate_operation
+    units = {axis.unit_name for axis in crs.axis_info}
+    if operation is None or "Transverse Mercator" not in operation.method_name \
+            or units != {"metre"}:
+        return False
+    centre = next((p.value for p in operation.params
+                   if p.name == "Longitude of natural origin"), None)
+    return centre is not None and abs((lon_deg - centre + 180.0) % 360.0 - 180.0) <= 6.0
+
+
+def local_metric_crs(*frames: gpd.GeoDataFrame) -> CRS:
+    """The CRS to measure distances, buffers and areas of ``frames`` in: the
+    first frame's own CRS when it is the local UTM or Gauss-Krüger zone of
+    the data, else the UTM zone of the data's centre. Never Web Mercator
+    (EPSG:3857 metres are ~11 % long at 26°N) nor degrees.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point
+    >>> pts = gpd.GeoDataFrame(geometry=[Point(113.0, 26.0)], crs=4326)
+    >>> local_metric_crs(pts).to_epsg(), local_metric_crs(pts.to_crs(3857)).to_epsg()
+    (32649, 32649)
+    >>> local_metric_crs(pts.to_crs(4547), pts).to_epsg()  # CGCS2000 GK zone, 114°E
+    4547
+    """
+    located = [f for f in frames if f is not None and f.crs is not None and len(f)]
+    if not located:
+        raise InputError("no located data to measure in (every layer is empty or has no CRS).")
+    bounds = np.array([Transformer.from_crs(f.crs, 4326, always_xy=True).transform_bounds(
+        *f.total_bounds) for f in located])  # corners only: 10^5 parcels do not move
+    lon = float((np.nanmin(bounds[:, 0]) + np.nanmax(bounds[:, 2])) / 2.0)
+    for frame in located:
+        crs = CRS.from_user_input(frame.crs)
+        if crs.is_projected and _transverse_mercator_near(crs, lon):
+            return crs
+    return located[0].estimate_utm_crs()
 
 
 def site_group(kind: object) -> str | None:
@@ -296,7 +340,8 @@ def conflicts(sites_m: gpd.GeoDataFrame, zones_m: gpd.GeoDataFrame,
     Parameters
     ----------
     sites_m : GeoDataFrame
-        Sites in a metric CRS with ``site_id`` (and ``kind``; without it, or
+        Sites (in the data's local UTM or Gauss-Krüger zone; any other CRS,
+        Web Mercator or degrees, is reprojected to one first) with ``site_id`` (and ``kind``; without it, or
         where a kind matches no known name, a site is judged as a new ground
         tower, the strictest reading; ``attrs["unknown_kinds"]`` lists those
         kinds so the caller can say so).
@@ -312,6 +357,9 @@ def conflicts(sites_m: gpd.GeoDataFrame, zones_m: gpd.GeoDataFrame,
     """
     if sites_m.crs != zones_m.crs:
         raise InputError("conflicts: sites and zones must share one CRS.")
+    metric = local_metric_crs(zones_m, sites_m)
+    if metric != sites_m.crs:  # never measure in degrees or Web Mercator metres
+        sites_m, zones_m = sites_m.to_crs(metric), zones_m.to_crs(metric)
     rule_of = check_rules(assumptions)
     kinds = (sites_m["kind"].astype(object) if "kind" in sites_m
              else pd.Series("greenfield", index=sites_m.index))

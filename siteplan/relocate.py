@@ -37,7 +37,7 @@ from shapely.geometry import Point
 from siteplan.defaults import Assumptions
 from siteplan.errors import ConfigError, InputError
 from siteplan.export import sites_table
-from siteplan.io.atomic import output_folder
+from siteplan.io.atomic import check_writable_folder, output_folder
 from siteplan.io.tables import write_csv
 from siteplan.kinds import KIND_INFO
 from siteplan.planio import read_plan
@@ -97,6 +97,7 @@ def relocate(plan_dir: str | Path, milestone: int, remove: list[str], out: str |
     remove = [r.strip() for item in remove for r in str(item).split(",") if r.strip()]
     if not remove:
         raise ConfigError("give at least one site to remove (--remove ID).")
+    check_writable_folder(out, kind="relocation", force=force, inputs=(plan_dir,))
     old = read_plan(plan_dir)
     m = old.milestone(int(milestone))
     ids = old.candidates["site_id"].to_numpy()
@@ -174,7 +175,7 @@ def relocate(plan_dir: str | Path, milestone: int, remove: list[str], out: str |
     order.insert(0, "step", np.arange(1, len(order) + 1))
     keep_cols = ["step", "action", "site_id", "kind", "name", "owner", "height_m",
                  "power_supply", "landuse_flag", "cost_cny", "lon", "lat"]
-    with output_folder(out, kind="relocation", force=force) as stage:
+    with output_folder(out, kind="relocation", force=force, inputs=(plan_dir,)) as stage:
         write_csv(order[[c for c in keep_cols if c in order]], stage / "work_order.csv")
         (stage / "relocation.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False),
                                                encoding="utf-8")
