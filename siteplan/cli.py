@@ -217,6 +217,9 @@ def plan_command(config: Path, out: Path, lang: str, tiles: str | None,
               "land-survey layer's DLBM/DLMC).")
 @click.option("--class", "zone_class", default=None,
               help="One class for the whole ZONES layer, e.g. 生态保护红线 (a control line).")
+@click.option("--zones", "zone_layers", multiple=True, metavar="FILE[:CLASS]",
+              help="A zone layer, with one class for the whole layer after a colon (repeat): "
+              "--zones 地类图斑.shp --zones 生态保护红线.shp:生态保护红线.")
 @click.option("--class-map", type=click.Path(path_type=Path), default=None,
               help="CSV of local class names and the classes they mean (two columns).")
 @click.option("--id-column", default="site_id", show_default=True,
@@ -233,6 +236,7 @@ def plan_command(config: Path, out: Path, lang: str, tiles: str | None,
 @_force
 def check_landuse_command(sites: Path, zones: tuple[Path, ...], out: Path, layer: str | None,
                           class_column: str | None, zone_class: str | None,
+                          zone_layers: tuple[str, ...],
                           class_map: Path | None, id_column: str, sites_crs: str | None,
                           zones_crs: str | None, encoding: str | None, config: Path | None,
                           offline: bool, force: bool) -> None:
@@ -244,9 +248,10 @@ def check_landuse_command(sites: Path, zones: tuple[Path, ...], out: Path, layer
     Zones are reprojected to the sites' CRS. Sites without a kind column, or
     of a kind no name matches, are checked as new ground towers (said so).
     """
-    from siteplan.landuse_check import check_landuse
+    from siteplan.landuse_check import check_landuse, zone_layer_specs
 
-    result = check_landuse(sites, list(zones), out, class_column=class_column,
+    layers = [*zones, *zone_layer_specs(zone_layers, crs=zones_crs, encoding=encoding)]
+    result = check_landuse(sites, layers, out, class_column=class_column,
                            zone_class=zone_class, class_map=class_map, id_column=id_column,
                            layer=layer, sites_crs=sites_crs, zones_crs=zones_crs,
                            encoding=encoding, config=config, offline=offline, force=force)

@@ -43,6 +43,9 @@ class Default:
         Allowed closed range for a number (it must also be finite).
     choices : tuple, optional
         Allowed values (text matched case-insensitively).
+    aliases : tuple of (str, str), optional
+        Other words for a choice (``("禁止", "forbidden")``), accepted
+        wherever the key is read.
     """
 
     value: float | str | bool
@@ -51,6 +54,7 @@ class Default:
     low: float | None = None
     high: float | None = None
     choices: tuple[Any, ...] | None = None
+    aliases: tuple[tuple[str, str], ...] = ()
 
     def check(self, key: str, value: Any) -> Any:
         """Return ``value`` in canonical form, or raise :class:`ConfigError`
@@ -68,6 +72,7 @@ class Default:
             if not isinstance(value, str):
                 raise ConfigError(f"assumptions: {key!r} must be text, got {value!r}.")
             if self.choices is not None:
+                value = dict(self.aliases).get(value.strip(), value)
                 folded = {c.lower(): c for c in self.choices}
                 if value.strip().lower() not in folded:
                     close = difflib.get_close_matches(value.strip().lower(), folded, n=1)
@@ -97,6 +102,10 @@ _KINDS = KINDS
 _ENVS = ("dense_urban", "urban", "suburban", "rural")
 _BANDS = {"n78": (100.0, 30.0), "n41": (100.0, 30.0), "n28": (30.0, 15.0), "n79": (100.0, 30.0)}
 _RULE_CHOICES = ("forbidden", "restricted", "allowed")
+#: Chinese words for the land-use rules, accepted wherever a rule is read.
+RULE_WORDS = (("禁止", "forbidden"), ("禁建", "forbidden"), ("不允许", "forbidden"),
+              ("限制", "restricted"), ("限建", "restricted"), ("需审批", "restricted"),
+              ("允许", "allowed"), ("可建", "allowed"))
 
 TABLE: dict[str, Default] = {
     "demand.spacing_m": Default(100.0, "m", "grid spacing of demand points in target areas",
@@ -224,7 +233,7 @@ for _cls, (_tower, _pole, _existing, _buffer) in _RULES.items():
     for _group, _rule in (("new_tower", _tower), ("new_pole", _pole), ("existing", _existing)):
         TABLE[f"landuse.rule.{_cls}.{_group}"] = Default(
             _rule, "", f"{_group.replace('_', ' ')} sites on {_cls.replace('_', ' ')}",
-            choices=_RULE_CHOICES)
+            choices=_RULE_CHOICES, aliases=RULE_WORDS)
     TABLE[f"landuse.buffer_m.{_cls}"] = Default(
         _buffer, "m", f"protection buffer around {_cls.replace('_', ' ')} (assumption)",
         low=0, high=10_000)

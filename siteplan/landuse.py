@@ -24,6 +24,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS, Transformer
 
+from siteplan.defaults import RULE_WORDS, Assumptions
 from siteplan.errors import InputError, where
 from siteplan.kinds import KIND_INFO, STRICTEST_GROUP
 from siteplan.landuse_classes import CODE_COLUMNS, NAME_COLUMNS, survey_class, survey_names
@@ -51,16 +52,13 @@ ZONE_CLASSES: dict[str, tuple[str, ...]] = {
 CONTROL_LINES = ("ecological_red_line", "basic_farmland", "urban_development")
 RULES = ("forbidden", "restricted", "allowed")
 RULE_NAMES: dict[str, tuple[str, ...]] = {
-    "forbidden": ("禁止", "禁建", "不允许"), "restricted": ("限制", "限建", "需审批"),
-    "allowed": ("允许", "可建"),
-}
+    rule: tuple(word for word, meant in RULE_WORDS if meant == rule) for rule in RULES}
 CONFLICT_COLUMNS = ["site_id", "kind", "zone_id", "zone_class", "rule", "overlap_m2",
                     "distance_m"]
 #: Columns used as a zone's id when there is no ``zone_id`` (三调: 标识码, 图斑编号).
 ZONE_ID_COLUMNS = ("zone_id", "BSM", "标识码", "TBBH", "图斑编号")
 
 _ALIASES = {value_key(a): c for c, names in ZONE_CLASSES.items() for a in (c, *names)}
-_RULE_ALIASES = {value_key(a): r for r, names in RULE_NAMES.items() for a in (r, *names)}
 
 
 def normalise_class(name: object) -> str | None:
@@ -79,9 +77,10 @@ def normalise_class(name: object) -> str | None:
 
 def check_rules(assumptions: Mapping[str, Any]) -> dict[str, str]:
     """Every ``landuse.rule.*`` value in canonical form (``"Forbidden"``,
-    ``"禁止"`` → ``"forbidden"``); a misspelt rule is an :class:`InputError`
-    with a suggestion. (:class:`~siteplan.defaults.Assumptions` refuses a
-    misspelt rule already; this also guards plain mappings.)
+    ``"禁止"`` → ``"forbidden"``), through the key's one validator
+    (:meth:`siteplan.defaults.Default.check`, the one
+    :class:`~siteplan.defaults.Assumptions` uses): a plain mapping is judged
+    exactly as a config's ``[assumptions]``.
 
     Examples
     --------
@@ -89,20 +88,14 @@ def check_rules(assumptions: Mapping[str, Any]) -> dict[str, str]:
     'forbidden'
     >>> check_rules({"landuse.rule.forest.new_tower": "forbiden"})
     Traceback (most recent call last):
-    siteplan.errors.InputError: assumptions: 'landuse.rule.forest.new_tower' is 'forbiden'. \
-Did you mean 'forbidden'? Use forbidden, restricted or allowed (禁止/限制/允许).
+    siteplan.errors.ConfigError: assumptions: 'landuse.rule.forest.new_tower' = 'forbiden' ...
     """
-    out = {}
-    items = ({f"landuse.rule.{k}": v for k, v in assumptions.section("landuse.rule").items()}
-             if hasattr(assumptions, "section") else dict(assumptions.items()))
-    for key, value in items.items():
-        if key.startswith("landuse.rule."):
-            rule = _RULE_ALIASES.get(value_key(value))
-            if rule is None:
-                raise InputError(f"assumptions: {key!r} is {value!r}.{suggest(value, RULES)} "
-                                 "Use forbidden, restricted or allowed (禁止/限制/允许).")
-            out[key] = rule
-    return out
+    if isinstance(assumptions, Assumptions):
+        items = {f"landuse.rule.{k}": v for k, v in assumptions.section("landuse.rule").items()}
+    else:
+        items = dict(Assumptions({k: v for k, v in assumptions.items()
+                                  if k.startswith("landuse.rule.")}).items())
+    return {k: str(v) for k, v in items.items() if k.startswith("landuse.rule.")}
 
 
 def _transverse_mercator_near(crs: CRS, lon_deg: float) -> bool:

@@ -174,6 +174,25 @@ def split_zone_arg(text: str | Path) -> tuple[Path, str | None]:
     return Path(path), zone_class.strip()
 
 
+def zone_layer_specs(values: Sequence[str], *, crs: str | None = None,
+                     encoding: str | None = None) -> list[Any]:
+    """``--zones FILE[:CLASS]`` values as layer specs, each with its own class
+    (none: the layer's class column, e.g. a raw 三调 地类图斑's DLBM/DLMC).
+
+    Examples
+    --------
+    >>> [(s.path.name, s.zone_class) for s in zone_layer_specs(["dltb.shp", "红线.shp:生态保护红线"])]
+    [('dltb.shp', None), ('红线.shp', '生态保护红线')]
+    """
+    from siteplan.config import LayerSpec
+
+    specs = []
+    for value in values:
+        path, zone_class = split_zone_arg(value)
+        specs.append(LayerSpec(path=path, zone_class=zone_class, crs=crs, encoding=encoding))
+    return specs
+
+
 def _zone_specs(paths: Sequence[Any], specs: list[Any], config: Path | None,
                 options: Mapping[str, Any], notes: list[str]) -> list[Any]:
     """The zone layers to check against: those given (plain paths take the
@@ -187,6 +206,10 @@ def _zone_specs(paths: Sequence[Any], specs: list[Any], config: Path | None,
         raise InputError("--class and --class-column apply to one zone file; with several, "
                          "give each its class as --zones FILE:CLASS (e.g. --zones "
                          "红线.shp:生态保护红线), or list them in a config's [inputs.landuse].")
+    if paths and not plain and {"zone_class", "class_column", "class_map"} & set(given):
+        raise InputError("--class, --class-column and --class-map apply to ZONES given as "
+                         "arguments; a --zones layer takes its class after a colon "
+                         "(--zones FILE:CLASS).")
     if paths:
         if specs:
             notes.append(f"ZONES given: the {len(specs)} [inputs.landuse] layer(s) of "

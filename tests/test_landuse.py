@@ -192,3 +192,48 @@ def test_local_metric_crs_keeps_a_local_zone_and_refuses_mercator():
     far = station.to_crs(4326).translate(xoff=20.0)  # 133°E: not the 114°E GK zone
     assert local_metric_crs(gpd.GeoDataFrame(geometry=far, crs=4326).to_crs(4547)).to_epsg() \
         != 4547
+
+
+def test_several_raw_layers_with_a_class_each_on_the_command_line(tmp_path):
+    """Issue 28: ``--zones FILE --zones FILE:CLASS`` (no TOML needed): a parcel
+    layer with its own class column and a control-line layer without one."""
+    z = zones()
+    z[z["zone_id"] != "red"].to_file(tmp_path / "地类图斑.gpkg")
+    red = z[z["zone_id"] == "red"][["geometry"]].assign(HXMC="某山")
+    red.to_file(tmp_path / "生态保护红线.gpkg")
+    sites().to_file(tmp_path / "sites.gpkg")
+    r = CliRunner().invoke(main, [
+        "check-landuse", str(tmp_path / "sites.gpkg"), "--out", str(tmp_path / "o"),
+        "--zones", str(tmp_path / "地类图斑.gpkg"),
+        "--zones", f"{tmp_path / '生态保护红线.gpkg'}:生态保护红线"])
+    assert r.exit_code == 1, r.output
+    got = pd.read_csv(tmp_path / "o" / "conflicts.csv").set_index("site_id")
+    assert got.loc["gf_red", "zone_class"] == "ecological_red_line"
+    assert got.loc["gf_red", "rule"] == "forbidden"
+    assert got.loc["gf_in", "zone_class"] == "basic_farmland"
+    r = CliRunner().invoke(main, [
+        "check-landuse", str(tmp_path / "sites.gpkg"), "--out", str(tmp_path / "o2"),
+        "--zones", f"{tmp_path / '生态保护红线.gpkg'}:moon base"])
+    assert r.exit_code == 2 and "unknown zone classes" in r.output
+    r = CliRunner().invoke(main, [
+        "check-landuse", str(tmp_path / "sites.gpkg"), "--out", str(tmp_path / "o2"),
+        "--zones", str(tmp_path / "地类图斑.gpkg"), "--class", "林地"])
+    assert r.exit_code == 2 and "FILE:CLASS" in r.output
+
+
+def test_one_validator_for_rules_in_every_reader():
+    """Issue 26: check_rules accepted 禁止 where Assumptions refused it; both now
+    go through the key's one validator."""
+    from siteplan.errors import ConfigError
+    from siteplan.landuse import check_rules
+
+    key = "landuse.rule.forest.new_tower"
+    for word, rule in (("禁止", "forbidden"), ("限制", "restricted"), ("Allowed", "allowed")):
+        assert Assumptions({key: word})[key] == rule
+        assert check_rules({key: word})[key] == rule
+    for bad in ("forbiden", "maybe", 3):
+        with pytest.raises(ConfigError) as plain:
+            check_rules({key: bad})
+        with pytest.raises(ConfigError) as table:
+            Assumptions({key: bad})
+        assert str(plain.value) == str(table.value)
