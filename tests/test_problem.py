@@ -274,3 +274,51 @@ def test_landuse_check_does_not_import_the_planner_or_solver():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parents[1], check=True).stdout
     assert out.strip() == "[]"
+
+
+def _tall_masts(n: int = 8000, side_m: float = 44_000.0, height_m: float = 300.0):
+    rng = np.random.default_rng(3)
+    x0, y0 = 500_000.0, 2_900_000.0  # UTM 49N, ~26°N
+    xy = rng.uniform(0, side_m, (n, 2)) + (x0, y0)
+    cands = gpd.GeoDataFrame({"site_id": [f"m{i}" for i in range(n)], "kind": "tower",
+                              "height_m": height_m},
+                             geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=32649)
+    targets = gpd.GeoDataFrame({"area_id": ["all"], "environment": ["rural"]},
+                               geometry=[box(x0, y0, x0 + side_m, y0 + side_m)], crs=32649)
+    return cands, targets
+
+
+def test_work_estimate_sizes_pairs_from_the_mast_height():
+    """Issue 25: 8,000 masts of 300 m over a 44 km square at 20 m passed the
+    estimate (pairs from the radius table) and then used >10 GB; pairs are now
+    counted within the coverage query's own reach, so it is refused up front."""
+    from siteplan.errors import WorkTooLargeError
+    from siteplan.problem import check_work, estimate_work
+
+    cands, targets = _tall_masts()
+    a = Assumptions({"demand.spacing_m": 20.0})
+    est = estimate_work(cands, targets, a)
+    assert 4_800_000 <= est.demand_points < 5_000_000  # under the points guard
+    assert est.candidate_pairs > 2e8 and est.memory_bytes > 10 * 2**30
+    with pytest.raises(WorkTooLargeError, match="candidate-demand pairs"):
+        check_work(est, a, allow_large=False)
+    short = estimate_work(cands.assign(height_m=20.0), targets, a)
+    assert short.candidate_pairs < est.candidate_pairs / 10  # the height is what sizes it
+
+
+def test_one_reach_function_for_every_caller():
+    """Issue 26: coverage, the regional halo, the proposals and the work
+    estimate share one reach (sized from the mast height)."""
+    from siteplan import coverage, proposals
+    from siteplan.region import partition
+
+    cands, _ = _tall_masts(n=3)
+    a = Assumptions()
+    assert partition.longest_reach_m is coverage.longest_reach_m
+    assert proposals.reach_m("greenfield", "rural", a) == coverage.reach_m(
+        ["greenfield"], [a["height_m.greenfield"]], "rural", a)
+    assert coverage.longest_reach_m(cands, a) == max(
+        coverage.reach_m(["tower"] * 3, [300.0] * 3, env, a)
+        for env in ("dense_urban", "urban", "suburban", "rural"))
+    assert coverage.longest_reach_m(cands, a) > 2 * coverage.longest_reach_m(
+        cands.assign(height_m=30.0), a)
