@@ -322,3 +322,67 @@ def test_one_reach_function_for_every_caller():
         for env in ("dense_urban", "urban", "suburban", "rural"))
     assert coverage.longest_reach_m(cands, a) > 2 * coverage.longest_reach_m(
         cands.assign(height_m=30.0), a)
+
+
+def _edit_state(folder, tmp_path, name, change):
+    copy = tmp_path / name
+    shutil.copytree(folder, copy)
+    state = json.loads((copy / "plan.json").read_text(encoding="utf-8"))
+    (copy / "plan.json").write_text(json.dumps(change(state)), encoding="utf-8")
+    return copy
+
+
+def _set(path, value):
+    def change(state):
+        target = state
+        for key in path[:-1]:
+            target = target[key]
+        if value is KeyError:
+            del target[path[-1]]
+        else:
+            target[path[-1]] = value
+        return state
+    return change
+
+
+@pytest.mark.parametrize(("change", "key"), [
+    (lambda s: [s], "list"),                                         # a list, not a table
+    (_set(["milestones"], {"2020": []}), "milestones"),              # dict instead of list
+    (_set(["milestones", 0, "selected"], "T1"), "milestones[0].selected"),  # wrong type
+    (_set(["milestones", 0, "result"], KeyError), "milestones[0].result"),  # missing key
+    (_set(["layers"], KeyError), "layers"),                          # missing key
+    (_set(["milestones", 0, "result", "cost"], "cheap"), "milestones[0].result.cost"),
+    (_set(["site_targets"], [600]), "site_targets"),
+])
+def test_malformed_plan_json_names_the_key(landuse_plan, tmp_path, change, key):
+    """Issue 25: four malformed plan.json shapes ended as "unexpected … This is
+    a bug"; each is now refused naming plan.json and the key, before any
+    problem is built."""
+    _, folder, _ = landuse_plan
+    bad = _edit_state(folder, tmp_path, "bad", change)
+    with pytest.raises(InputError, match="plan.json") as err:
+        read_plan(bad)
+    assert key in str(err.value)
+    r = CliRunner().invoke(main, ["relocate", str(bad), "--milestone", "2022", "--remove", "x",
+                                  "--out", str(tmp_path / "r")])
+    assert r.exit_code == 2 and "plan.json" in r.output and "This is a bug" not in r.output
+
+
+def test_relocate_builds_the_planning_problem_once(landuse_plan, tmp_path, monkeypatch):
+    """Issue 26: relocate built the problem twice (read_plan, then again)."""
+    from siteplan import relocate as relocate_module
+
+    p, folder, _ = landuse_plan
+    calls = []
+    real = relocate_module.build_problem
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(relocate_module, "build_problem", counting)
+    monkeypatch.setattr("siteplan.planio.build_problem", counting)
+    gone = p.sites(2022)["site_id"].iloc[0]
+    r = relocate(folder, 2022, [gone], tmp_path / "r", time_limit_s=2)
+    assert len(calls) == 1
+    assert r["removed"] == [gone] and r["restored_share"] > 0.9
