@@ -30,8 +30,9 @@ def _progress() -> tuple[Callable[[str], None], Callable[[], None]]:
     status.start()
 
     def say(text: str) -> None:
-        console.log(f"[{time.perf_counter() - start:6.1f} s] {text}", highlight=False)
-        status.update(text)
+        # literal text: a path or project name holding "[/]" is not console markup
+        console.log(Text(f"[{time.perf_counter() - start:6.1f} s] {text}"), highlight=False)
+        status.update(Text(text))
 
     return say, status.stop
 
@@ -61,12 +62,27 @@ def _explain(exc: BaseException) -> str:
             "traceback and report it.")
 
 
+#: Exit status after Ctrl-C (128 + SIGINT, as shells report it).
+INTERRUPTED = 130
+
+
+def say_literal(text: str) -> None:
+    """Print ``text`` on the console exactly as written (no markup, no
+    highlighting): paths and names may hold ``[/]`` or ``[bold]``."""
+    console.print(Text(text), highlight=False, soft_wrap=True)
+
+
 class _Group(click.Group):
-    """Every error ends as one literal message and exit status 2."""
+    """Every error ends as one literal message and exit status 2; Ctrl-C as
+    one line and exit status 130."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt:
+            say_literal("interrupted (Ctrl-C): stopped; an output folder being written is left "
+                        "as it was before this run.")
+            sys.exit(INTERRUPTED)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException,
                 SystemExit):
             raise
@@ -152,7 +168,8 @@ def _outputs(formats: str | None, tiles_crs: str | None, kml_gcj02: bool) -> dic
     """The output options of ``plan``/``demo`` for :func:`siteplan.export.write_plan`."""
     from siteplan.export import check_formats
 
-    chosen = None if not formats else sorted(check_formats(formats.split(",")))
+    chosen = None if not formats else sorted(check_formats(formats.split(","),
+                                                           kml_gcj02=kml_gcj02))
     return {"formats": chosen, "tiles_crs": tiles_crs, "kml_gcj02": kml_gcj02}
 _limit = click.option("--time-limit", "time_limit", type=float, default=None,
                       help="Solver time limit per milestone in seconds (overrides the config).")
@@ -256,10 +273,10 @@ def check_landuse_command(sites: Path, zones: tuple[Path, ...], out: Path, layer
                            layer=layer, sites_crs=sites_crs, zones_crs=zones_crs,
                            encoding=encoding, config=config, offline=offline, force=force)
     for note in result["notes"]:
-        console.print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)
+        say_literal(f"note: {note}")
     forbidden = result["forbidden_conflicts"]
-    console.print(f"{forbidden} forbidden, {result['restricted_conflicts']} restricted "
-                  f"conflict(s); outputs in {out}", highlight=False, markup=False)
+    say_literal(f"{forbidden} forbidden, {result['restricted_conflicts']} restricted "
+                f"conflict(s); outputs in {out}")
     sys.exit(1 if forbidden else 0)
 
 
@@ -285,9 +302,9 @@ def relocate_command(plan_dir: Path, milestone: int, remove: tuple[str, ...], ou
 
     result = relocate(plan_dir, milestone, list(remove), out, restore_share=restore_share,
                       force=force)
-    console.print(f"{result['replacement_count']} replacement(s) for {result['removed_count']} "
-                  f"removed site(s) restore {100 * result['restored_share']:.1f}% of the lost "
-                  f"covered demand; work order in {out}")
+    say_literal(f"{result['replacement_count']} replacement(s) for {result['removed_count']} "
+                f"removed site(s) restore {100 * result['restored_share']:.1f}% of the lost "
+                f"covered demand; work order in {out}")
 
 
 def _csv_list(value: str | None, parse) -> list | None:
@@ -356,8 +373,8 @@ def candidates_command(sources: tuple[Path, ...], out: Path, crs: str | None,
             skipped = "" if table is None or not len(table) else (
                 f", {len(table)} unreadable rows skipped (first: line {table['line'].iloc[0]}:"
                 f" {table['reason'].iloc[0]})")
-            console.print(f"{path}: {len(layer)} candidates ({layer.attrs['source_type']})"
-                          f"{skipped}", highlight=False)
+            say_literal(f"{path}: {len(layer)} candidates ({layer.attrs['source_type']})"
+                        f"{skipped}")
             if skipped:
                 rejected.append(table.assign(file=str(path)))
             layers.append(layer.to_crs(to_crs) if to_crs else layer)
@@ -372,10 +389,10 @@ def candidates_command(sources: tuple[Path, ...], out: Path, crs: str | None,
     for col in counts.columns:
         table.add_column(str(col), justify="right")
     for kind, row in counts.iterrows():
-        table.add_row(str(kind), *[str(v) for v in row])
+        table.add_row(Text(str(kind)), *[str(v) for v in row])
     Console().print(table)
     for path in written:
-        console.print(f"wrote {path}")
+        say_literal(f"wrote {path}")
 
 
 from siteplan.region.cli import plan_region_command  # noqa: E402  (issue 21: regional planning)

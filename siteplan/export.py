@@ -82,19 +82,31 @@ FORMATS: dict[str, str] = {
 DEFAULT_FORMATS: tuple[str, ...] = ("csv", "xlsx", "kml", "maps", "md", "html")
 
 
-def check_formats(formats: Iterable[str] | None) -> set[str]:
+def check_formats(formats: Iterable[str] | None, *, kml_gcj02: bool = False) -> set[str]:
     """The chosen optional outputs (default :data:`DEFAULT_FORMATS`).
+
+    ``kml_gcj02`` (also write GCJ-02 copies of the KML/KMZ) without ``kml``
+    or ``kmz`` among the formats would write nothing: refused, so a planner
+    who asked for the 奥维 file is not left without it and without a word.
 
     Examples
     --------
     >>> sorted(check_formats(["KML", "csv"]))
     ['csv', 'kml']
+    >>> check_formats(["csv"], kml_gcj02=True)
+    Traceback (most recent call last):
+    siteplan.errors.ConfigError: --kml-gcj02 writes GCJ-02 copies of the KML/KMZ files, but \
+--formats 'csv' has neither kml nor kmz: add kml (or kmz) to --formats, or drop --kml-gcj02.
     """
     chosen = {str(f).strip().lower() for f in (DEFAULT_FORMATS if formats is None else formats)}
     unknown = sorted(chosen - set(FORMATS))
     if unknown:
         raise ConfigError(f"output format(s) {', '.join(map(repr, unknown))}: use any of "
                           f"{', '.join(FORMATS)}.")
+    if kml_gcj02 and not chosen & {"kml", "kmz"}:
+        raise ConfigError(f"--kml-gcj02 writes GCJ-02 copies of the KML/KMZ files, but --formats "
+                          f"{','.join(sorted(chosen))!r} has neither kml nor kmz: add kml (or "
+                          "kmz) to --formats, or drop --kml-gcj02.")
     return chosen
 
 
@@ -127,7 +139,7 @@ def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
     """
     say = progress or (lambda _t: None)
     check_lang(lang)
-    chosen = check_formats(formats)
+    chosen = check_formats(formats, kml_gcj02=kml_gcj02)
     out = Path(out_dir)
     resolve_tiles(tiles, tiles_crs)  # bad tiles: fail before any work
     with output_folder(out, kind="plan", force=force, inputs=inputs) as stage:
