@@ -110,6 +110,63 @@ def check_formats(formats: Iterable[str] | None, *, kml_gcj02: bool = False) -> 
     return chosen
 
 
+def _write_sites(plan: Plan, stage: Path, chosen: set[str], *, lang: str,
+                 kml_gcj02: bool) -> dict[str, pd.DataFrame]:
+    """Per milestone: the GeoPackage layers, CSV tables and KML/KMZ chosen;
+    the excluded candidates and land-use conflicts. Returns the site sheets
+    for the workbook."""
+    gpkg = stage / "plan.gpkg"
+    sheets: dict[str, pd.DataFrame] = {}
+    kml_suffixes = [s for s in ("kml", "kmz") if s in chosen]
+    for m in plan.milestones:
+        sites = plan.sites(m.milestone)
+        gpkg_ready(sites).to_file(gpkg, layer=f"sites_{m.milestone}", engine="pyogrio")
+        gpkg_ready(plan.uncovered(m.milestone)).to_file(
+            gpkg, layer=f"uncovered_{m.milestone}", engine="pyogrio", geometry_type="Point")
+        table = sites_table(sites)
+        sheets[str(m.milestone)] = localise(table, lang)
+        if "csv" in chosen:
+            write_csv(localise(table, lang), stage / f"sites_{m.milestone}.csv")
+            power = site_power(sites, plan.assumptions)
+            write_csv(localise(table[["site_id", "lon", "lat"]].merge(power, on="site_id"),
+                               lang), stage / f"power_{m.milestone}.csv")
+        title = f"{plan.name} {m.milestone}"
+        for suffix in kml_suffixes:
+            write_kml(sites, stage / f"sites_{m.milestone}.{suffix}", title=title, lang=lang)
+            if kml_gcj02:
+                write_kml(sites, stage / f"sites_{m.milestone}_gcj02.{suffix}", title=title,
+                          lang=lang, gcj02=True)
+    if plan.excluded is not None:
+        gpkg_ready(plan.excluded).to_file(gpkg, layer="excluded_candidates",
+                                          engine="pyogrio", geometry_type="Point")
+        last = plan.milestones[-1].milestone
+        if "csv" in chosen:
+            write_csv(localise(sites_table(plan.excluded), lang),
+                      stage / "excluded_candidates.csv")
+            write_csv(localise(plan.site_conflicts(last), lang),
+                      stage / f"landuse_conflicts_{last}.csv")
+    return sheets
+
+
+def _write_reports(plan: Plan, stage: Path, chosen: set[str], sheets: dict[str, pd.DataFrame],
+                   extra_report: dict[str, Any] | None, *, lang: str) -> None:
+    """``report.json`` always; ``report.md``, ``report.html`` and
+    ``sites.xlsx`` when chosen."""
+    report = plan_report(plan, extra_report, lang=lang)
+    (stage / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False),
+                                       encoding="utf-8")
+    markdown = markdown_report(report, lang)
+    if "md" in chosen:
+        (stage / "report.md").write_text(markdown, encoding="utf-8")
+    if "html" in chosen:
+        write_report_html(report, markdown, stage / "report.html", lang=lang)
+    if "xlsx" in chosen:
+        summary = pd.DataFrame([{k: m[k] for k, _ in _MILESTONE_COLUMNS}
+                                for m in report["milestones"]])
+        summary = summary.rename(columns={k: column(h, lang) for k, h in _MILESTONE_COLUMNS})
+        write_xlsx({tr("r.milestones", lang): summary, **sheets}, stage / "sites.xlsx")
+
+
 def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
                tiles: str | None = "OpenStreetMap",
                context: list[gpd.GeoDataFrame] | None = None, offline: bool = False,
@@ -144,42 +201,8 @@ def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
     resolve_tiles(tiles, tiles_crs)  # bad tiles: fail before any work
     with output_folder(out, kind="plan", force=force, inputs=inputs) as stage:
         say("GeoPackage and tables")
-        gpkg = stage / "plan.gpkg"
         write_state(plan, stage)
-        sheets: dict[str, pd.DataFrame] = {}
-        for m in plan.milestones:
-            sites = plan.sites(m.milestone)
-            gpkg_ready(sites).to_file(gpkg, layer=f"sites_{m.milestone}", engine="pyogrio")
-            unc = plan.uncovered(m.milestone)
-            gpkg_ready(unc).to_file(gpkg, layer=f"uncovered_{m.milestone}", engine="pyogrio",
-                                    geometry_type="Point")
-            table = sites_table(sites)
-            sheets[str(m.milestone)] = localise(table, lang)
-            if "csv" in chosen:
-                write_csv(localise(table, lang), stage / f"sites_{m.milestone}.csv")
-                power = site_power(sites, plan.assumptions)
-                write_csv(localise(table[["site_id", "lon", "lat"]].merge(power, on="site_id"),
-                                   lang), stage / f"power_{m.milestone}.csv")
-            title = f"{plan.name} {m.milestone}"
-            if "kml" in chosen:
-                write_kml(sites, stage / f"sites_{m.milestone}.kml", title=title, lang=lang)
-                if kml_gcj02:
-                    write_kml(sites, stage / f"sites_{m.milestone}_gcj02.kml", title=title,
-                              lang=lang, gcj02=True)
-            if "kmz" in chosen:
-                write_kml(sites, stage / f"sites_{m.milestone}.kmz", title=title, lang=lang)
-                if kml_gcj02:
-                    write_kml(sites, stage / f"sites_{m.milestone}_gcj02.kmz", title=title,
-                              lang=lang, gcj02=True)
-        if plan.excluded is not None:
-            gpkg_ready(plan.excluded).to_file(gpkg, layer="excluded_candidates",
-                                              engine="pyogrio", geometry_type="Point")
-            last = plan.milestones[-1].milestone
-            if "csv" in chosen:
-                write_csv(localise(sites_table(plan.excluded), lang),
-                          stage / "excluded_candidates.csv")
-                write_csv(localise(plan.site_conflicts(last), lang),
-                          stage / f"landuse_conflicts_{last}.csv")
+        sheets = _write_sites(plan, stage, chosen, lang=lang, kml_gcj02=kml_gcj02)
         if "maps" in chosen:
             say("maps")
             options = dict(lang=lang, tiles=tiles, context=context, offline=offline,
@@ -191,18 +214,6 @@ def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
         if extra_files is not None:
             extra_files(stage)
         say("reports")
-        report = plan_report(plan, extra_report, lang=lang)
-        (stage / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False),
-                                           encoding="utf-8")
-        markdown = markdown_report(report, lang)
-        if "md" in chosen:
-            (stage / "report.md").write_text(markdown, encoding="utf-8")
-        if "html" in chosen:
-            write_report_html(report, markdown, stage / "report.html", lang=lang)
-        if "xlsx" in chosen:
-            summary = pd.DataFrame([{k: m[k] for k, _ in _MILESTONE_COLUMNS}
-                                    for m in report["milestones"]])
-            summary = summary.rename(columns={k: column(h, lang) for k, h in _MILESTONE_COLUMNS})
-            write_xlsx({tr("r.milestones", lang): summary, **sheets}, stage / "sites.xlsx")
+        _write_reports(plan, stage, chosen, sheets, extra_report, lang=lang)
         names = sorted(p.name for p in stage.iterdir())
     return [out / n for n in names]

@@ -74,8 +74,8 @@ def is_risky(text: str) -> bool:
 def clean_text(text: str) -> str:
     """``text`` with every character an XML file cannot hold (control
     characters, undecodable bytes) replaced by U+FFFD, so a site name
-    carrying one is written everywhere (CSV, XLSX, KML) and shows where it
-    was, instead of failing the writer after the plan was solved.
+    carrying one is written by the XML writers (XLSX, KML) and shows where
+    it was, instead of failing the writer after the plan was solved.
 
     Examples
     --------
@@ -86,15 +86,15 @@ def clean_text(text: str) -> str:
 
 
 def neutralise(value: Any) -> Any:
-    """``value`` cleaned (:func:`clean_text`) and with a leading ``'`` if it is
-    text that would run as a formula.
+    """``value`` with a leading ``'`` if it is text that would run as a formula.
 
-    Non-text values (numbers, booleans, None) are returned unchanged.
+    Non-text values (numbers, booleans, None) are returned unchanged. (CSV
+    keeps every other character as it is; the XML writers, XLSX and KML,
+    also :func:`clean_text`.)
     """
-    if not isinstance(value, str):
-        return value
-    value = clean_text(value)
-    return "'" + value if is_risky(value) else value
+    if isinstance(value, str) and is_risky(value):
+        return "'" + value
+    return value
 
 
 def _is_text_column(series: pd.Series) -> bool:
