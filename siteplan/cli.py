@@ -262,8 +262,11 @@ def check_landuse_command(sites: Path, zones: tuple[Path, ...], out: Path, layer
 
     Writes conflicts.csv, conflicts.gpkg, summary.json and map.html to --out.
     Exit status: 0 no forbidden conflict, 1 at least one, 2 bad input.
-    Zones are reprojected to the sites' CRS. Sites without a kind column, or
-    of a kind no name matches, are checked as new ground towers (said so).
+    Overlaps, buffers and distances are measured in the data's local UTM or
+    Gauss-Krüger zone whatever the layers' CRS; the outputs are in the sites'
+    CRS. Sites without a kind column, or of a kind no name matches, are
+    checked as new ground towers (said so). --out may not be, hold or lie
+    inside an input, nor be another command's folder (--force or not).
     """
     from siteplan.landuse_check import check_landuse, zone_layer_specs
 
