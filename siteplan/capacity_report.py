@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from siteplan.errors import ConfigError
 from siteplan.planner import Plan
 from siteplan.policy import is_new_build
 from siteplan.schema import INDOOR_KINDS
@@ -208,6 +209,26 @@ def milestone_split(plan: Plan, coverage_selections: Sequence[np.ndarray]) -> pd
     return pd.DataFrame(rows)
 
 
+def no_sensitivity_reason(plan: Plan) -> str | None:
+    """Why the traffic sensitivity cannot be computed, or None: it scales the
+    plan's own busy-hour demand, so with ``traffic.penetration`` or
+    ``traffic.gb_per_user_month`` at 0 (allowed: a coverage-only study) there
+    is no demand to scale.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> no_sensitivity_reason(SimpleNamespace(assumptions={
+    ...     "traffic.penetration": 0.0, "traffic.gb_per_user_month": 30.0}))
+    'traffic.penetration = 0: the plan has no traffic to scale; not computed.'
+    """
+    for key in ("traffic.penetration", "traffic.gb_per_user_month"):
+        if not float(plan.assumptions[key]) > 0:
+            return f"{key} = {float(plan.assumptions[key]):g}: the plan has no traffic to " \
+                "scale; not computed."
+    return None
+
+
 def sensitivity(plan: Plan, coverage_selections: Sequence[np.ndarray] | None = None, *,
                 gb_per_user_month: Sequence[float] = (15.0, 30.0, 60.0, 120.0),
                 penetration: Sequence[float] = (0.3, 0.5, 0.8),
@@ -230,10 +251,11 @@ def sensitivity(plan: Plan, coverage_selections: Sequence[np.ndarray] | None = N
         ``gb_per_user_month, penetration, demand_scale, resolved`` and one
         ``sites_<year>`` column per milestone.
     """
+    reason = no_sensitivity_reason(plan)
+    if reason is not None:
+        raise ConfigError(f"traffic sensitivity: {reason}")
     base_gb = float(plan.assumptions["traffic.gb_per_user_month"])
     base_pen = float(plan.assumptions["traffic.penetration"])
-    if base_gb <= 0 or base_pen <= 0:
-        raise ValueError("sensitivity needs traffic.gb_per_user_month and traffic.penetration > 0.")
     cost = plan.candidates["cost_cny"].to_numpy(float)
     plan_cost = sum(float(cost[m.selected].sum()) for m in plan.milestones)
     cov_cost = (None if coverage_selections is None else
@@ -306,7 +328,10 @@ def capacity_section(plan: Plan, *, time_limit_s: float = 3.0, seed: int = 0,
                                if plan.capacity_model is not None else {}),
         "milestone": last,
     }
-    if sensitivity_grid:
+    skipped = no_sensitivity_reason(plan) if sensitivity_grid else None
+    if skipped is not None:
+        out["sensitivity_skipped"] = skipped
+    elif sensitivity_grid:
         out["sensitivity"] = sensitivity(plan, cov, gb_per_user_month=gb_per_user_month,
                                          penetration=penetration, time_limit_s=resolve_s,
                                          seed=seed).to_dict(orient="records")
@@ -357,6 +382,9 @@ def capacity_markdown(section: dict[str, Any], lang: str = "en") -> str:
                      f"{_num(r['demand_mbps'])} | {_num(r['capacity_mbps'])} | "
                      f"{r['coverage_sites']} | {r['capacity_sites']} | "
                      f"{md_text(term(r['binds'], lang))} |")
+    if section.get("sensitivity_skipped"):
+        lines += ["", f"{tr('cap.sensitivity_skipped', lang)}: "
+                  f"{md_text(section['sensitivity_skipped'])}"]
     if section.get("sensitivity"):
         years = [k for k in section["sensitivity"][0] if k.startswith("sites_")]
         lines += ["", tr("cap.sensitivity", lang), "",

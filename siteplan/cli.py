@@ -122,13 +122,28 @@ def _explain(exc: BaseException) -> str:
             "traceback and report it.")
 
 
+#: Exit status after Ctrl-C (128 + SIGINT, as shells report it).
+INTERRUPTED = 130
+
+
+def say_literal(text: str) -> None:
+    """Print ``text`` on the console exactly as written (no markup, no
+    highlighting): paths and names may hold ``[/]`` or ``[bold]``."""
+    console.print(Text(text), highlight=False, soft_wrap=True)
+
+
 class _Group(click.Group):
-    """Every error ends as one literal message and exit status 2."""
+    """Every error ends as one literal message and exit status 2; Ctrl-C as
+    one line and exit status 130."""
 
     def invoke(self, ctx: click.Context) -> object:
         _STATE.update(lang=None, flag=None)  # a fresh command (tests run several in one process)
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt:
+            say_literal("interrupted (Ctrl-C): stopped; an output folder being written is left "
+                        "as it was before this run.")
+            sys.exit(INTERRUPTED)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException,
                 SystemExit):
             raise
@@ -197,7 +212,8 @@ def _outputs(formats: str | None, tiles_crs: str | None, kml_gcj02: bool) -> dic
     """The output options of ``plan``/``demo`` for :func:`siteplan.export.write_plan`."""
     from siteplan.export import check_formats
 
-    chosen = None if not formats else sorted(check_formats(formats.split(",")))
+    chosen = None if not formats else sorted(check_formats(formats.split(","),
+                                                           kml_gcj02=kml_gcj02))
     return {"formats": chosen, "tiles_crs": tiles_crs, "kml_gcj02": kml_gcj02}
 _limit = time_limit_option
 
@@ -261,6 +277,9 @@ def plan_command(config: Path, out: Path, lang: str, tiles: str | None,
               "land-survey layer's DLBM/DLMC).")
 @click.option("--class", "zone_class", default=None,
               help="One class for the whole ZONES layer, e.g. 生态保护红线 (a control line).")
+@click.option("--zones", "zone_layers", multiple=True, metavar="FILE[:CLASS]",
+              help="A zone layer, with one class for the whole layer after a colon (repeat): "
+              "--zones 地类图斑.shp --zones 生态保护红线.shp:生态保护红线.")
 @click.option("--class-map", type=click.Path(path_type=Path), default=None,
               help="CSV of local class names and the classes they mean (two columns).")
 @click.option("--id-column", default="site_id", show_default=True,
@@ -278,6 +297,7 @@ def plan_command(config: Path, out: Path, lang: str, tiles: str | None,
 @_lang
 def check_landuse_command(sites: Path, zones: tuple[Path, ...], out: Path, layer: str | None,
                           class_column: str | None, zone_class: str | None,
+                          zone_layers: tuple[str, ...],
                           class_map: Path | None, id_column: str, sites_crs: str | None,
                           zones_crs: str | None, encoding: str | None, config: Path | None,
                           offline: bool, force: bool, lang: str | None) -> None:
@@ -286,16 +306,20 @@ def check_landuse_command(sites: Path, zones: tuple[Path, ...], out: Path, layer
 
     Writes conflicts.csv, conflicts.gpkg, summary.json and map.html to --out.
     Exit status: 0 no forbidden conflict, 1 at least one, 2 bad input.
-    Zones are reprojected to the sites' CRS. Sites without a kind column, or
-    of a kind no name matches, are checked as new ground towers (said so).
+    Overlaps, buffers and distances are measured in the data's local UTM or
+    Gauss-Krüger zone whatever the layers' CRS; the outputs are in the sites'
+    CRS. Sites without a kind column, or of a kind no name matches, are
+    checked as new ground towers (said so). --out may not be, hold or lie
+    inside an input, nor be another command's folder (--force or not).
     """
-    from siteplan.landuse_check import check_landuse
+    from siteplan.landuse_check import check_landuse, zone_layer_specs
 
     if config is not None:
         from siteplan.config import load_config
 
         _use_config_lang(load_config(config).lang)
-    result = check_landuse(sites, list(zones), out, class_column=class_column,
+    layers = [*zones, *zone_layer_specs(zone_layers, crs=zones_crs, encoding=encoding)]
+    result = check_landuse(sites, layers, out, class_column=class_column,
                            zone_class=zone_class, class_map=class_map, id_column=id_column,
                            layer=layer, sites_crs=sites_crs, zones_crs=zones_crs,
                            encoding=encoding, config=config, offline=offline, force=force,
@@ -436,7 +460,7 @@ def candidates_command(sources: tuple[Path, ...], out: Path, crs: str | None,
     for col in counts.columns:
         table.add_column(str(col), justify="right")
     for kind, row in counts.iterrows():
-        table.add_row(_term(kind), *[str(v) for v in row])
+        table.add_row(Text(_term(kind)), *[str(v) for v in row])
     Console().print(table)
     for path in written:
         console.print(_msg("c.wrote", path=path), highlight=False, markup=False)

@@ -176,6 +176,11 @@ class _ConfigFile(BaseModel):
         return value
 
 
+#: The tables of a config and the model holding each one's keys (for "did you mean").
+_TABLES: dict[str, type[BaseModel]] = {"project": _Project, "inputs": _Inputs,
+                                       "solver": _Solver}
+
+
 class PlanConfig(BaseModel):
     """A loaded, validated config with absolute paths."""
 
@@ -195,6 +200,14 @@ class PlanConfig(BaseModel):
     assumptions: Assumptions
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    def input_paths(self) -> list[Path]:
+        """The config file and every file it reads (layers, class maps): an
+        output folder may not be, hold or lie inside any of them."""
+        specs = [*self.candidates, self.targets, *self.landuse, *self.context,
+                 *([self.population] if self.population is not None else [])]
+        paths = [self.source, *(s.path for s in specs)]
+        return paths + [s.class_map for s in specs if isinstance(s.class_map, Path)]
 
 
 def _spec(item: LayerSpec | Path, base: Path, where: str, section: str) -> LayerSpec:
@@ -225,6 +238,43 @@ def _spec(item: LayerSpec | Path, base: Path, where: str, section: str) -> Layer
     return spec.model_copy(update=update)
 
 
+def _validation_message(exc: ValidationError, path: Path) -> str:
+    """One message for pydantic's first error: the config file, the table and
+    key, what is wrong, and for an unknown key the closest known one.
+
+    Examples
+    --------
+    >>> raw = {"inputs": {"candidates": "c.csv", "targets": "t.gpkg"},
+    ...        "solver": {"time_limt_s": 5}}
+    >>> try:
+    ...     _ConfigFile.model_validate(raw)
+    ... except ValidationError as exc:
+    ...     print(_validation_message(exc, Path("c.toml")).split(" Known")[0])
+    c.toml [solver]: unknown key 'time_limt_s'. Did you mean 'time_limit_s'?
+    """
+    from siteplan.schema import suggest
+
+    first = exc.errors()[0]
+    loc = [str(p) for p in first["loc"]]
+    msg = str(first["msg"])
+    example = " See data/sample_county/sample_county.toml for a valid example."
+    if first["type"] == "value_error" and msg.startswith("Value error, ["):
+        # an [inputs] entry's own message names the section, item and key already
+        return f"{path}: {msg.removeprefix('Value error, ')}.{example}"
+    table = ".".join(loc[:-1])
+    where = f"{path}" + (f" [{table}]" if table else "")
+    if first["type"] == "extra_forbidden":
+        model = _TABLES.get(table, _ConfigFile if not table else None)
+        known = list(model.model_fields) if model is not None else []
+        kind = "table" if not table else "key"
+        return (f"{where}: unknown {kind} {loc[-1]!r}.{suggest(loc[-1], known)}"
+                + (f" Known: {', '.join(known)}." if known else "") + example)
+    if first["type"] == "missing":
+        return f"{where}: missing key {loc[-1]!r}.{example}"
+    return (f"{where}, key {loc[-1]!r}: {msg.removeprefix('Value error, ')} (found "
+            f"{first.get('input')!r:.80}).{example}")
+
+
 def load_config(path: str | Path) -> PlanConfig:
     """Read and validate a plan config.
 
@@ -252,16 +302,7 @@ def config_from_dict(raw: dict[str, Any], path: Path) -> PlanConfig:
     try:
         cfg = _ConfigFile.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"])
-        if first["type"] == "value_error" and str(first["msg"]).startswith("Value error, ["):
-            # an [inputs] entry's own message names the section, item and key already
-            raise ConfigError(f"{path}: {str(first['msg']).removeprefix('Value error, ')}. "
-                              "See data/sample_county/sample_county.toml for a valid example.") \
-                from None
-        raise ConfigError(f"{path}: [{loc}] {first['msg']} (input {first.get('input')!r}). "
-                          "See data/sample_county/sample_county.toml for a valid example.") \
-            from None
+        raise ConfigError(_validation_message(exc, path)) from None
     base = path.parent
     inputs = cfg.inputs
     landuse = inputs.landuse
@@ -283,7 +324,7 @@ def config_from_dict(raw: dict[str, Any], path: Path) -> PlanConfig:
         site_targets=dict(cfg.milestones), method=cfg.solver.method,
         time_limit_s=cfg.solver.time_limit_s, seed=cfg.solver.seed,
         deterministic=cfg.solver.deterministic,
-        assumptions=_with_terrain(Assumptions(cfg.assumptions), inputs, base, path),
+        assumptions=_with_terrain(_assumptions(cfg.assumptions, path), inputs, base, path),
     )
 
 
@@ -303,3 +344,13 @@ def _with_terrain(assumptions: Assumptions, inputs: _Inputs, base: Path, path: P
         if full:
             found[f"terrain.{key}"] = ";".join(full)
     return assumptions.override(found) if found else assumptions
+
+
+def _assumptions(values: dict[str, Any], path: Path) -> Assumptions:
+    """The ``[assumptions]`` table checked by each key's one validator; an
+    error names the config file."""
+    try:
+        return Assumptions(values)
+    except ConfigError as exc:
+        raise ConfigError(f"{path} [assumptions]: {str(exc).removeprefix('assumptions: ')}") \
+            from None

@@ -125,6 +125,97 @@ def mount_heights(candidates: gpd.GeoDataFrame, assumptions: Mapping[str, Any]) 
     return np.where(np.isfinite(own), own, default).astype(float)
 
 
+def reach_m(kinds: Any, heights_m: Any, environment: str, assumptions: Mapping[str, Any], *,
+            budget: LinkBudget | None = None) -> float:
+    """How far (m) any of these candidates can cover demand of ``environment``:
+    the one reach function (the coverage query, the work estimate, the
+    regional halo and the new-build proposals all call it).
+
+    Radius mode, and indoor systems (室分) always: the largest
+    ``radius_m.<kind>.<environment>``. Link budget: per site class (macro,
+    micro) the budget's reach at the class's tallest mast (each candidate's
+    own ``height_m``), the largest of them.
+
+    Parameters
+    ----------
+    kinds : array-like of str
+        Canonical kinds of the candidates.
+    heights_m : array-like of float
+        Their mast heights (see :func:`mount_heights`).
+    environment : str
+        dense_urban, urban, suburban or rural.
+    assumptions : mapping
+        The assumptions table.
+    budget : LinkBudget, optional
+        A budget already built from ``assumptions``.
+
+    Examples
+    --------
+    >>> from siteplan.defaults import Assumptions
+    >>> a = Assumptions()
+    >>> low, tall = reach_m(["tower"], [30.0], "rural", a), reach_m(["tower"], [300.0], "rural", a)
+    >>> bool(tall > 2 * low > 0)
+    True
+    >>> reach_m(["greenfield"], [300.0], "rural", Assumptions({"coverage.mode": "radius"}))
+    1200.0
+    """
+    kinds = np.asarray(kinds, dtype=object).astype(str)
+    heights = np.asarray(heights_m, dtype=float)
+    if kinds.size == 0:
+        return 0.0
+    radio_mode = str(assumptions["coverage.mode"]) != "radius"
+    by_radius = np.isin(kinds, list(INDOOR_KINDS)) | (not radio_mode)
+    reach = max((float(assumptions[f"radius_m.{k}.{environment}"])
+                 for k in set(kinds[by_radius])), default=0.0)
+    if not radio_mode:
+        return reach
+    budget = budget or LinkBudget.from_assumptions(assumptions)
+    macro = np.isin(kinds, list(MACRO_KINDS))
+    for is_macro in (True, False):
+        chosen = ~by_radius & (macro == is_macro)
+        if chosen.any():
+            reach = max(reach, budget.max_reach_m(scenario_for(environment, macro=is_macro),
+                                                  float(heights[chosen].max()), macro=is_macro))
+    return reach
+
+
+def kind_reach_m(kind: str, environment: str, assumptions: Mapping[str, Any], *,
+                 height_m: float | None = None) -> float:
+    """:func:`reach_m` of one candidate of ``kind`` (at ``height_m``, by
+    default the kind's default mount height ``height_m.<kind>``).
+
+    Examples
+    --------
+    >>> from siteplan.defaults import Assumptions
+    >>> kind_reach_m("greenfield", "rural", Assumptions({"coverage.mode": "radius"}))
+    1200.0
+    """
+    height = float(assumptions[f"height_m.{kind}"]) if height_m is None else float(height_m)
+    return reach_m([kind], [height], environment, assumptions)
+
+
+def longest_reach_m(candidates: gpd.GeoDataFrame, assumptions: Mapping[str, Any]) -> float:
+    """The farthest any candidate covers in any environment (m): :func:`reach_m`
+    over every environment, sized from each candidate's mast height.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point
+    >>> from siteplan.defaults import Assumptions
+    >>> c = gpd.GeoDataFrame({"kind": ["tower", "tower"], "height_m": [30.0, 300.0]},
+    ...                      geometry=[Point(0, 0), Point(1, 0)], crs=32650)
+    >>> bool(longest_reach_m(c, Assumptions()) > longest_reach_m(c.iloc[:1], Assumptions()))
+    True
+    """
+    if len(candidates) == 0:
+        return 0.0
+    kinds = candidates["kind"].to_numpy()
+    heights = mount_heights(candidates, assumptions)
+    budget = (LinkBudget.from_assumptions(assumptions)
+              if str(assumptions["coverage.mode"]) != "radius" else None)
+    return max(reach_m(kinds, heights, env, assumptions, budget=budget) for env in ENVIRONMENTS)
+
+
 def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
                     assumptions: Mapping[str, Any]) -> Coverage:
     """Which candidates cover which demand points.
@@ -176,8 +267,9 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
             if budget is None:
                 kind_radius = candidates_m["kind"].map(
                     lambda k, e=environment: float(assumptions[f"radius_m.{k}.{e}"])).to_numpy()
-                r = float(kind_radius[cand_idx].max())
-                r_open = r
+            if budget is None:
+                r = r_open = reach_m(candidates_m["kind"].to_numpy()[cand_idx], heights[cand_idx],
+                                     environment, assumptions)
             else:
                 r, r_open = model.search_radii_m(scenario, float(heights[cand_idx].max()),
                                                  macro=is_macro)

@@ -109,6 +109,8 @@ RULE_NAMES: dict[str, tuple[str, ...]] = {
     "allowed": ("允许", "可建"),
 }
 _RULE_ALIASES = {name: rule for rule, names in RULE_NAMES.items() for name in names}
+#: The same words as (word, rule) pairs.
+RULE_WORDS = tuple(_RULE_ALIASES.items())
 
 TABLE: dict[str, Default] = {
     "demand.spacing_m": Default(100.0, "m", "grid spacing of demand points in target areas",

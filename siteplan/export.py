@@ -106,20 +106,92 @@ FORMATS: dict[str, str] = {
 DEFAULT_FORMATS: tuple[str, ...] = ("csv", "xlsx", "kml", "maps", "md", "html")
 
 
-def check_formats(formats: Iterable[str] | None) -> set[str]:
+def check_formats(formats: Iterable[str] | None, *, kml_gcj02: bool = False) -> set[str]:
     """The chosen optional outputs (default :data:`DEFAULT_FORMATS`).
+
+    ``kml_gcj02`` (also write GCJ-02 copies of the KML/KMZ) without ``kml``
+    or ``kmz`` among the formats would write nothing: refused, so a planner
+    who asked for the 奥维 file is not left without it and without a word.
 
     Examples
     --------
     >>> sorted(check_formats(["KML", "csv"]))
     ['csv', 'kml']
+    >>> check_formats(["csv"], kml_gcj02=True)
+    Traceback (most recent call last):
+    siteplan.errors.ConfigError: --kml-gcj02 writes GCJ-02 copies of the KML/KMZ files, but \
+--formats 'csv' has neither kml nor kmz: add kml (or kmz) to --formats, or drop --kml-gcj02.
     """
     chosen = {str(f).strip().lower() for f in (DEFAULT_FORMATS if formats is None else formats)}
     unknown = sorted(chosen - set(FORMATS))
     if unknown:
         raise ConfigError(f"output format(s) {', '.join(map(repr, unknown))}: use any of "
                           f"{', '.join(FORMATS)}.")
+    if kml_gcj02 and not chosen & {"kml", "kmz"}:
+        raise ConfigError(f"--kml-gcj02 writes GCJ-02 copies of the KML/KMZ files, but --formats "
+                          f"{','.join(sorted(chosen))!r} has neither kml nor kmz: add kml (or "
+                          "kmz) to --formats, or drop --kml-gcj02.")
     return chosen
+
+
+def _write_sites(plan: Plan, stage: Path, chosen: set[str], *, lang: str,
+                 kml_gcj02: bool) -> dict[str, pd.DataFrame]:
+    """Per milestone: the GeoPackage layers, CSV tables and KML/KMZ chosen;
+    the excluded candidates and land-use conflicts. Returns the site sheets
+    for the workbook."""
+    gpkg = stage / "plan.gpkg"
+    sheets: dict[str, pd.DataFrame] = {}
+    kml_suffixes = [s for s in ("kml", "kmz") if s in chosen]
+    for m in plan.milestones:
+        sites = plan.sites(m.milestone)
+        gpkg_ready(sites).to_file(gpkg, layer=f"sites_{m.milestone}", engine="pyogrio")
+        gpkg_ready(plan.uncovered(m.milestone)).to_file(
+            gpkg, layer=f"uncovered_{m.milestone}", engine="pyogrio", geometry_type="Point")
+        table = sites_table(sites)
+        sheets[str(m.milestone)] = localise(table, lang)
+        if "csv" in chosen:
+            write_csv(localise(table, lang), stage / f"sites_{m.milestone}.csv")
+            power = site_power(sites, plan.assumptions)
+            write_csv(localise(table[["site_id", "lon", "lat"]].merge(power, on="site_id"),
+                               lang), stage / f"power_{m.milestone}.csv")
+        title = f"{plan.name} {m.milestone}"
+        for suffix in kml_suffixes:
+            write_kml(sites, stage / f"sites_{m.milestone}.{suffix}", title=title, lang=lang)
+            if kml_gcj02:
+                write_kml(sites, stage / f"sites_{m.milestone}_gcj02.{suffix}", title=title,
+                          lang=lang, gcj02=True)
+    if plan.excluded is not None:
+        gpkg_ready(plan.excluded).to_file(gpkg, layer="excluded_candidates",
+                                          engine="pyogrio", geometry_type="Point")
+        last = plan.milestones[-1].milestone
+        if "csv" in chosen:
+            write_csv(localise(sites_table(plan.excluded), lang),
+                      stage / "excluded_candidates.csv")
+            write_csv(localise(plan.site_conflicts(last), lang),
+                      stage / f"landuse_conflicts_{last}.csv")
+    return sheets
+
+
+def _write_reports(plan: Plan, stage: Path, chosen: set[str], sheets: dict[str, pd.DataFrame],
+                   extra_report: dict[str, Any] | None, *, lang: str) -> None:
+    """``report.json`` always; ``report.md``, ``report.html`` and
+    ``sites.xlsx`` when chosen."""
+    report = plan_report(plan, extra_report, lang=lang)
+    (stage / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False),
+                                       encoding="utf-8")
+    markdown = markdown_report(report, lang)
+    if "md" in chosen:
+        (stage / "report.md").write_text(markdown, encoding="utf-8")
+    if "html" in chosen:
+        write_report_html(report, markdown, stage / "report.html", lang=lang)
+    if "xlsx" in chosen:
+        summary = pd.DataFrame([{k: m[k] for k, _ in _MILESTONE_COLUMNS}
+                                for m in report["milestones"]])
+        summary = summary.rename(columns={k: h for k, h in _MILESTONE_COLUMNS})
+        summary = localise(summary, lang)
+        summary = summary.rename(columns=headers(summary.columns, lang))
+        write_xlsx({tr("r.milestones", lang): summary, **sheets}, stage / "sites.xlsx",
+                   number_formats={column("reuse_share", lang): "0.0%"})
 
 
 def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
@@ -130,7 +202,7 @@ def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
                progress: Callable[[str], None] | None = None,
                formats: Iterable[str] | None = None, tiles_crs: str | None = None,
                zones: gpd.GeoDataFrame | None = None, kml_gcj02: bool = False,
-               force: bool = False) -> list[Path]:
+               force: bool = False, inputs: Iterable[str | Path] = ()) -> list[Path]:
     """Write a plan's outputs into ``out_dir``; returns the written paths.
 
     Always ``plan.gpkg`` and ``plan.json`` (the plan state,
@@ -146,51 +218,18 @@ def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
 
     The folder is replaced as a whole (see :mod:`siteplan.io.atomic`): files
     of an earlier run do not survive, and a folder siteplan did not write is
-    refused unless ``force``.
+    refused unless ``force``; a folder that is, holds or lies inside one of
+    the ``inputs`` (the config, its layers) is always refused.
     """
     say = progress or (lambda _t: None)
     check_lang(lang)
-    chosen = check_formats(formats)
+    chosen = check_formats(formats, kml_gcj02=kml_gcj02)
     out = Path(out_dir)
     resolve_tiles(tiles, tiles_crs)  # bad tiles: fail before any work
-    with output_folder(out, kind="plan", force=force) as stage:
+    with output_folder(out, kind="plan", force=force, inputs=inputs) as stage:
         say("GeoPackage and tables")
-        gpkg = stage / "plan.gpkg"
         write_state(plan, stage)
-        sheets: dict[str, pd.DataFrame] = {}
-        for m in plan.milestones:
-            sites = plan.sites(m.milestone)
-            gpkg_ready(sites).to_file(gpkg, layer=f"sites_{m.milestone}", engine="pyogrio")
-            unc = plan.uncovered(m.milestone)
-            gpkg_ready(unc).to_file(gpkg, layer=f"uncovered_{m.milestone}", engine="pyogrio",
-                                    geometry_type="Point")
-            table = sites_table(sites)
-            sheets[str(m.milestone)] = localise(table, lang)
-            if "csv" in chosen:
-                write_csv(localise(table, lang), stage / f"sites_{m.milestone}.csv")
-                power = site_power(sites, plan.assumptions)
-                write_csv(localise(table[["site_id", "lon", "lat"]].merge(power, on="site_id"),
-                                   lang), stage / f"power_{m.milestone}.csv")
-            title = f"{plan.name} {m.milestone}"
-            if "kml" in chosen:
-                write_kml(sites, stage / f"sites_{m.milestone}.kml", title=title, lang=lang)
-                if kml_gcj02:
-                    write_kml(sites, stage / f"sites_{m.milestone}_gcj02.kml", title=title,
-                              lang=lang, gcj02=True)
-            if "kmz" in chosen:
-                write_kml(sites, stage / f"sites_{m.milestone}.kmz", title=title, lang=lang)
-                if kml_gcj02:
-                    write_kml(sites, stage / f"sites_{m.milestone}_gcj02.kmz", title=title,
-                              lang=lang, gcj02=True)
-        if plan.excluded is not None:
-            gpkg_ready(plan.excluded).to_file(gpkg, layer="excluded_candidates",
-                                              engine="pyogrio", geometry_type="Point")
-            last = plan.milestones[-1].milestone
-            if "csv" in chosen:
-                write_csv(localise(sites_table(plan.excluded), lang),
-                          stage / "excluded_candidates.csv")
-                write_csv(localise(plan.site_conflicts(last), lang),
-                          stage / f"landuse_conflicts_{last}.csv")
+        sheets = _write_sites(plan, stage, chosen, lang=lang, kml_gcj02=kml_gcj02)
         if "maps" in chosen:
             say("maps")
             options = dict(lang=lang, tiles=tiles, context=context, offline=offline,
@@ -204,22 +243,6 @@ def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
         if "csv" in chosen:
             write_csv(rejected_table(extra_report, lang), stage / "rejected_rows.csv")
         say("reports")
-        report = plan_report(plan, extra_report, lang=lang)
-        (stage / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False),
-                                           encoding="utf-8")
-        markdown = markdown_report(report, lang)
-        if "md" in chosen:
-            (stage / "report.md").write_text(markdown, encoding="utf-8")
-        if "html" in chosen:
-            write_report_html(report, markdown, stage / "report.html", lang=lang)
-        if "xlsx" in chosen:
-            summary = pd.DataFrame([{k: m[k] for k, _ in _MILESTONE_COLUMNS}
-                                    for m in report["milestones"]])
-            summary = summary.rename(columns={k: h for k, h in _MILESTONE_COLUMNS})
-            summary = localise(summary, lang)
-            summary = summary.rename(columns=headers(summary.columns, lang))
-            write_xlsx({tr("r.milestones", lang): summary, **sheets},
-                       stage / "sites.xlsx",
-                       number_formats={column("reuse_share", lang): "0.0%"})
+        _write_reports(plan, stage, chosen, sheets, extra_report, lang=lang)
         names = sorted(p.name for p in stage.iterdir())
     return [out / n for n in names]

@@ -188,6 +188,7 @@ TEXT: dict[str, dict[str, str]] = {
                               "known):",
                         "zh": "站址数随每用户流量与渗透率的变化（需求与二者之积成正比；结果未知处"
                               "重新求解）："},
+    "cap.sensitivity_skipped": {"en": "Traffic sensitivity", "zh": "流量敏感性分析未做"},
     "cap.sensitivity_columns": {"en": "GB/user/month|penetration|demand ×",
                                 "zh": "每用户每月 GB|渗透率|需求倍数"},
     "cap.sites_year": {"en": "sites {year}", "zh": "{year} 年站址数"},

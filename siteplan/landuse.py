@@ -22,7 +22,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import CRS, Transformer
 
+from siteplan.defaults import RULE_WORDS, Assumptions
 from siteplan.errors import InputError, where
 from siteplan.kinds import KIND_INFO, STRICTEST_GROUP
 from siteplan.landuse_classes import (
@@ -57,16 +59,13 @@ ZONE_CLASSES: dict[str, tuple[str, ...]] = {
 CONTROL_LINES = ("ecological_red_line", "basic_farmland", "urban_development")
 RULES = ("forbidden", "restricted", "allowed")
 RULE_NAMES: dict[str, tuple[str, ...]] = {
-    "forbidden": ("禁止", "禁建", "不允许"), "restricted": ("限制", "限建", "需审批"),
-    "allowed": ("允许", "可建"),
-}
+    rule: tuple(word for word, meant in RULE_WORDS if meant == rule) for rule in RULES}
 CONFLICT_COLUMNS = ["site_id", "kind", "zone_id", "zone_class", "rule", "overlap_m2",
                     "distance_m"]
 #: Columns used as a zone's id when there is no ``zone_id`` (三调: 标识码, 图斑编号).
 ZONE_ID_COLUMNS = ("zone_id", "BSM", "标识码", "TBBH", "图斑编号")
 
 _ALIASES = {value_key(a): c for c, names in ZONE_CLASSES.items() for a in (c, *names)}
-_RULE_ALIASES = {value_key(a): r for r, names in RULE_NAMES.items() for a in (r, *names)}
 
 
 def normalise_class(name: object) -> str | None:
@@ -85,9 +84,10 @@ def normalise_class(name: object) -> str | None:
 
 def check_rules(assumptions: Mapping[str, Any]) -> dict[str, str]:
     """Every ``landuse.rule.*`` value in canonical form (``"Forbidden"``,
-    ``"禁止"`` → ``"forbidden"``); a misspelt rule is an :class:`InputError`
-    with a suggestion. (:class:`~siteplan.defaults.Assumptions` refuses a
-    misspelt rule already; this also guards plain mappings.)
+    ``"禁止"`` → ``"forbidden"``), through the key's one validator
+    (:meth:`siteplan.defaults.Default.check`, the one
+    :class:`~siteplan.defaults.Assumptions` uses): a plain mapping is judged
+    exactly as a config's ``[assumptions]``.
 
     Examples
     --------
@@ -95,20 +95,57 @@ def check_rules(assumptions: Mapping[str, Any]) -> dict[str, str]:
     'forbidden'
     >>> check_rules({"landuse.rule.forest.new_tower": "forbiden"})
     Traceback (most recent call last):
-    siteplan.errors.InputError: assumptions: 'landuse.rule.forest.new_tower' is 'forbiden'. \
-Did you mean 'forbidden'? Use forbidden, restricted or allowed (禁止/限制/允许).
+    siteplan.errors.ConfigError: assumptions: 'landuse.rule.forest.new_tower' = 'forbiden' ...
     """
-    out = {}
-    items = ({f"landuse.rule.{k}": v for k, v in assumptions.section("landuse.rule").items()}
-             if hasattr(assumptions, "section") else dict(assumptions.items()))
-    for key, value in items.items():
-        if key.startswith("landuse.rule."):
-            rule = _RULE_ALIASES.get(value_key(value))
-            if rule is None:
-                raise InputError(f"assumptions: {key!r} is {value!r}.{suggest(value, RULES)} "
-                                 "Use forbidden, restricted or allowed (禁止/限制/允许).")
-            out[key] = rule
-    return out
+    if isinstance(assumptions, Assumptions):
+        items = {f"landuse.rule.{k}": v for k, v in assumptions.section("landuse.rule").items()}
+    else:
+        items = dict(Assumptions({k: v for k, v in assumptions.items()
+                                  if k.startswith("landuse.rule.")}).items())
+    return {k: str(v) for k, v in items.items() if k.startswith("landuse.rule.")}
+
+
+def _transverse_mercator_near(crs: CRS, lon_deg: float) -> bool:
+    """Whether ``crs`` is a metre Transverse Mercator (UTM, CGCS2000
+    Gauss-Krüger) whose central meridian lies within 6° of ``lon_deg``
+    (scale error below 0.6 %: data of a zone's edge, or just across it, keep
+    their zone; Web Mercator's 11 % at 26°N never passes)."""
+    operation = crs.coordinate_operation
+    units = {axis.unit_name for axis in crs.axis_info}
+    if operation is None or "Transverse Mercator" not in operation.method_name \
+            or units != {"metre"}:
+        return False
+    centre = next((p.value for p in operation.params
+                   if p.name == "Longitude of natural origin"), None)
+    return centre is not None and abs((lon_deg - centre + 180.0) % 360.0 - 180.0) <= 6.0
+
+
+def local_metric_crs(*frames: gpd.GeoDataFrame) -> CRS:
+    """The CRS to measure distances, buffers and areas of ``frames`` in: the
+    first frame's own CRS when it is the local UTM or Gauss-Krüger zone of
+    the data, else the UTM zone of the data's centre. Never Web Mercator
+    (EPSG:3857 metres are ~11 % long at 26°N) nor degrees.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point
+    >>> pts = gpd.GeoDataFrame(geometry=[Point(113.0, 26.0)], crs=4326)
+    >>> local_metric_crs(pts).to_epsg(), local_metric_crs(pts.to_crs(3857)).to_epsg()
+    (32649, 32649)
+    >>> local_metric_crs(pts.to_crs(4547), pts).to_epsg()  # CGCS2000 GK zone, 114°E
+    4547
+    """
+    located = [f for f in frames if f is not None and f.crs is not None and len(f)]
+    if not located:
+        raise InputError("no located data to measure in (every layer is empty or has no CRS).")
+    bounds = np.array([Transformer.from_crs(f.crs, 4326, always_xy=True).transform_bounds(
+        *f.total_bounds) for f in located])  # corners only: 10^5 parcels do not move
+    lon = float((np.nanmin(bounds[:, 0]) + np.nanmax(bounds[:, 2])) / 2.0)
+    for frame in located:
+        crs = CRS.from_user_input(frame.crs)
+        if crs.is_projected and _transverse_mercator_near(crs, lon):
+            return crs
+    return located[0].estimate_utm_crs()
 
 
 def site_group(kind: object) -> str | None:
@@ -220,13 +257,33 @@ def prepare_zones(zones: gpd.GeoDataFrame, *, source: str = "zones",
     column = _class_source(zones, class_column, zone_class, source)
     out = zones.copy()
     offset = int(zones.attrs.get("row_offset", 1))
-    mapping = {value_key(k): v for k, v in (class_map or {}).items()}
-    bad_map = {k: v for k, v in (class_map or {}).items() if normalise_class(v) is None}
-    if bad_map:
-        k, v = next(iter(bad_map.items()))
-        raise InputError(f"class map: {k!r} maps to unknown class {v!r}."
-                         f"{suggest(v, [a for c, n in ZONE_CLASSES.items() for a in (c, *n)])} "
-                         f"Known classes: {', '.join(ZONE_CLASSES)}.")
+    classes = _zone_classes(out, column, zone_class, class_map, source, offset)
+    filled = classes.attrs.get("filled")
+    out["zone_class"] = classes
+    id_col = next((c for c in ZONE_ID_COLUMNS if c in out.columns), None)
+    out["zone_id"] = ([f"Z{i + 1}" for i in range(len(out))] if id_col is None
+                      else out[id_col].astype(str))
+    return out, ([f"{source}: {filled}"] if filled else []) + _check_zone_geometry(out, source,
+                                                                                      offset)
+
+
+def _check_class_map(class_map: Mapping[str, str] | None) -> dict[str, str]:
+    """The class map keyed for lookup; an entry naming an unknown class is an
+    :class:`InputError` with the closest known name."""
+    for k, v in (class_map or {}).items():
+        if normalise_class(v) is None:
+            raise InputError(f"class map: {k!r} maps to unknown class {v!r}."
+                             f"{suggest(v, [a for c, n in ZONE_CLASSES.items() for a in (c, *n)])}"
+                             f" Known classes: {', '.join(ZONE_CLASSES)}.")
+    return {value_key(k): v for k, v in (class_map or {}).items()}
+
+
+def _zone_classes(zones: gpd.GeoDataFrame, column: str | None, zone_class: str | None,
+                  class_map: Mapping[str, str] | None, source: str, offset: int) -> pd.Series:
+    """Canonical class per zone (the class map first, then the built-in names
+    and survey codes); unknown classes are an :class:`InputError` naming the
+    first row, the closest known name and the class map remedy."""
+    mapping = _check_class_map(class_map)
 
     def lookup(value: object) -> str | None:
         if value is None or (isinstance(value, float) and np.isnan(value)):
@@ -234,38 +291,39 @@ def prepare_zones(zones: gpd.GeoDataFrame, *, source: str = "zones",
         mapped = mapping.get(value_key(value))
         return normalise_class(mapped if mapped is not None else value)
 
-    raw = (pd.Series(zone_class, index=out.index, dtype=object) if column is None
-           else out[column])
+    raw = (pd.Series(zone_class, index=zones.index, dtype=object) if column is None
+           else zones[column])
     found = {v: lookup(v) for v in pd.unique(raw.to_numpy(dtype=object))}  # few distinct
     canonical = raw.map(lambda v: found.get(v) if not (isinstance(v, float) and np.isnan(v))
                         else None)
-    canonical, filled = name_fallback(out, column, canonical, lookup)  # 三调: DLMC after DLBM
+    canonical, filled = name_fallback(zones, column, canonical, lookup)  # 三调: DLMC after DLBM
     unknown_mask = canonical.isna().to_numpy()
-    if unknown_mask.any():
-        unknown = sorted({str(v) for v in raw[unknown_mask]})
-        first = int(np.flatnonzero(unknown_mask)[0])
-        names = [a for c, n in ZONE_CLASSES.items() for a in (c, *n)] + survey_names()
-        hint = suggest(unknown[0], names) + class_column_hint(out, column)
-        known = ", ".join(f"{c} ({'/'.join(ZONE_CLASSES[c][:2])})" for c in ZONE_CLASSES)
-        label = "the layer's class" if column is None else f"column {column!r}"
-        raise InputError(
-            f"{where(source, row=None if column is None else first + offset)}, {label}: "
-            f"unknown zone classes {unknown[:10]}{' …' if len(unknown) > 10 else ''}.{hint} "
-            f"Known classes: {known}; also land-survey (三调) DLBM codes and DLMC names. Map "
-            "local names with a class map (class_map in config, --class-map FILE.csv).")
-    out["zone_class"] = canonical
-    id_col = next((c for c in ZONE_ID_COLUMNS if c in out.columns), None)
-    if id_col is None:
-        out["zone_id"] = [f"Z{i + 1}" for i in range(len(out))]
-    else:
-        out["zone_id"] = out[id_col].astype(str)
+    if not unknown_mask.any():
+        canonical.attrs["filled"] = filled
+        return canonical
+    unknown = sorted({str(v) for v in raw[unknown_mask]})
+    first = int(np.flatnonzero(unknown_mask)[0])
+    names = [a for c, n in ZONE_CLASSES.items() for a in (c, *n)] + survey_names()
+    hint = suggest(unknown[0], names) + class_column_hint(zones, column)
+    known = ", ".join(f"{c} ({'/'.join(ZONE_CLASSES[c][:2])})" for c in ZONE_CLASSES)
+    label = "the layer's class" if column is None else f"column {column!r}"
+    raise InputError(
+        f"{where(source, row=None if column is None else first + offset)}, {label}: "
+        f"unknown zone classes {unknown[:10]}{' …' if len(unknown) > 10 else ''}.{hint} "
+        f"Known classes: {known}; also land-survey (三调) DLBM codes and DLMC names. Map "
+        "local names with a class map (class_map in config, --class-map FILE.csv).")
+
+
+def _check_zone_geometry(out: gpd.GeoDataFrame, source: str, offset: int) -> list[str]:
+    """Refuse zones without geometry or not polygons (row named); repair
+    invalid ones in place with ``make_valid``; return the notes."""
     missing = (out.geometry.isna() | out.geometry.is_empty).to_numpy()
     if missing.any():
         i = int(np.flatnonzero(missing)[0])
         raise InputError(f"{where(source, row=i + offset, column='geometry')}: the zone has no "
                          f"geometry ({int(missing.sum())} zones in all). Draw it or delete the "
                          "row.")
-    notes = [f"{source}: {filled}"] if filled else []
+    notes: list[str] = []
     invalid = ~out.geometry.is_valid
     if invalid.any():
         out.loc[invalid, "geometry"] = shapely.make_valid(out.geometry[invalid].to_numpy())
@@ -276,7 +334,7 @@ def prepare_zones(zones: gpd.GeoDataFrame, *, source: str = "zones",
         i = int(np.flatnonzero(~polygonal.to_numpy())[0])
         raise InputError(f"{where(source, row=i + offset, column='geometry')}: zones must be "
                          f"polygons, not {out.geom_type.iloc[i]}.")
-    return out, notes
+    return notes
 
 
 def footprints(sites_m: gpd.GeoDataFrame, assumptions: Mapping[str, Any]) -> gpd.GeoSeries:
@@ -304,7 +362,8 @@ def conflicts(sites_m: gpd.GeoDataFrame, zones_m: gpd.GeoDataFrame,
     Parameters
     ----------
     sites_m : GeoDataFrame
-        Sites in a metric CRS with ``site_id`` (and ``kind``; without it, or
+        Sites (in the data's local UTM or Gauss-Krüger zone; any other CRS,
+        Web Mercator or degrees, is reprojected to one first) with ``site_id`` (and ``kind``; without it, or
         where a kind matches no known name, a site is judged as a new ground
         tower, the strictest reading; ``attrs["unknown_kinds"]`` lists those
         kinds so the caller can say so).
@@ -320,6 +379,9 @@ def conflicts(sites_m: gpd.GeoDataFrame, zones_m: gpd.GeoDataFrame,
     """
     if sites_m.crs != zones_m.crs:
         raise InputError("conflicts: sites and zones must share one CRS.")
+    metric = local_metric_crs(zones_m, sites_m)
+    if metric != sites_m.crs:  # never measure in degrees or Web Mercator metres
+        sites_m, zones_m = sites_m.to_crs(metric), zones_m.to_crs(metric)
     rule_of = check_rules(assumptions)
     kinds = (sites_m["kind"].astype(object) if "kind" in sites_m
              else pd.Series("greenfield", index=sites_m.index))

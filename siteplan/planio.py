@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from siteplan.defaults import Assumptions
 from siteplan.errors import ConfigError, InputError
@@ -105,7 +107,42 @@ def write_state(plan: Plan, folder: str | Path) -> list[Path]:
     return [gpkg, path]
 
 
+class _Result(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=False)
+    cost: float
+    lower_bound: float
+    covered: float
+    uncoverable: list[int]
+    method: str
+    time_s: float
+    optimal: bool
+
+
+class _Milestone(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    milestone: int
+    selected: list[str]
+    added: list[str]
+    result: _Result
+
+
+class _StateFile(BaseModel):
+    """The shape of ``plan.json`` (checked before anything is built)."""
+
+    model_config = ConfigDict(extra="ignore")
+    format: str
+    name: str = "site plan"
+    assumptions: dict[str, Any] = {}
+    site_targets: dict[int, int] = {}
+    solver: dict[str, Any] = {}
+    layers: dict[str, str]
+    milestones: list[_Milestone]
+
+
 def _state(folder: Path) -> dict[str, Any]:
+    """``plan.json`` of a plan folder, checked key by key: a wrong type, a
+    missing key or a list where a table belongs is an :class:`InputError`
+    naming plan.json and the key."""
     path = folder / STATE_FILE
     if not folder.is_dir():
         raise InputError(f"{folder}: not a folder; give the output folder of `siteplan plan`.")
@@ -120,10 +157,21 @@ def _state(folder: Path) -> dict[str, Any]:
         state = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise InputError(f"{path}: unreadable ({exc}); re-run `siteplan plan`.") from None
-    if not isinstance(state, dict) or state.get("format") != FORMAT:
-        raise InputError(f"{path}: format {state.get('format') if isinstance(state, dict) else '?'!r}"
-                         f" is not {FORMAT!r} (another siteplan version); re-run `siteplan plan`.")
-    return state
+    if not isinstance(state, dict):
+        raise InputError(f"{path}: holds a {type(state).__name__}, not a table of keys "
+                         "(format, layers, milestones …); re-run `siteplan plan`.")
+    if state.get("format") != FORMAT:
+        raise InputError(f"{path}: format {state.get('format')!r} is not {FORMAT!r} (another "
+                         "siteplan version); re-run `siteplan plan`.")
+    try:
+        return _StateFile.model_validate(state).model_dump()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"])
+        shown = "missing" if first["type"] == "missing" else \
+            f"{first['msg'].lower()} (found {first.get('input')!r:.80})"
+        raise InputError(f"{path}, key {key.lstrip('.')!r}: {shown}. The file was edited or "
+                         "damaged; re-run `siteplan plan`.") from None
 
 
 def _read_layer(gpkg: Path, name: str, expected_hash: str) -> gpd.GeoDataFrame:
@@ -140,13 +188,41 @@ def _read_layer(gpkg: Path, name: str, expected_hash: str) -> gpd.GeoDataFrame:
     return frame
 
 
-def read_plan(folder: str | Path, *, progress: Any = None) -> Plan:
-    """Rebuild the :class:`~siteplan.planner.Plan` a plan folder holds.
+@dataclass(frozen=True)
+class PlanState:
+    """A plan folder as stored, checked but not rebuilt: the input layers
+    (fingerprints verified), the assumptions and each milestone's chosen
+    site ids. :func:`read_plan` builds the planning problem from it;
+    :mod:`siteplan.relocate` builds its own (one problem, not two)."""
+
+    folder: Path
+    layers: dict[str, gpd.GeoDataFrame]
+    assumptions: Assumptions
+    state: dict[str, Any]
+
+    @property
+    def candidates(self) -> gpd.GeoDataFrame:
+        """The candidates layer without the derived columns (recomputed)."""
+        cands = self.layers["candidates"]
+        return cands.drop(columns=[c for c in _DERIVED if c in cands])
+
+    def selected_ids(self, year: int) -> list[str]:
+        """Site ids chosen for milestone ``year`` (InputError if the plan has none)."""
+        years = [m["milestone"] for m in self.state["milestones"]]
+        if int(year) not in years:
+            raise InputError(f"{self.folder / STATE_FILE}: no milestone {year}; the plan has "
+                             f"{years}.")
+        return list(self.state["milestones"][years.index(int(year))]["selected"])
+
+
+def read_state(folder: str | Path) -> PlanState:
+    """Read and check a plan folder without building anything (cheap).
 
     Raises
     ------
-    InputError
-        Not a plan folder, an older format, or layers edited since writing.
+    InputError, ConfigError
+        Not a plan folder, an older format, a malformed ``plan.json`` (the
+        key named), missing layers, or layers edited since writing.
     """
     folder = Path(folder)
     state = _state(folder)
@@ -158,26 +234,41 @@ def read_plan(folder: str | Path, *, progress: Any = None) -> Plan:
     except Exception as exc:  # noqa: BLE001
         raise InputError(f"{gpkg}: not a readable GeoPackage ({exc}).") from None
     layers = {}
-    for name, expected in state.get("layers", {}).items():
+    for name, expected in state["layers"].items():
         if name not in INPUT_LAYERS or name not in present:
             raise InputError(f"{gpkg}: layer {name!r} is missing; re-run `siteplan plan`.")
         layers[name] = _read_layer(gpkg, name, expected)
+    for name in ("candidates", "targets"):
+        if name not in layers:
+            raise InputError(f"{folder / STATE_FILE}, key 'layers': no {name!r} layer; re-run "
+                             "`siteplan plan`.")
     try:
         assumptions = Assumptions(state["assumptions"])
-        cands = layers["candidates"]
-        problem = build_problem(cands.drop(columns=[c for c in _DERIVED if c in cands]),
-                                layers["targets"],
-                                landuse=layers.get("landuse_zones"), assumptions=assumptions,
-                                allow_large=True, progress=progress)
-    except KeyError as exc:
-        raise InputError(f"{folder / STATE_FILE}: missing {exc}; re-run `siteplan plan`."
-                         ) from None
+    except ConfigError as exc:
+        raise InputError(f"{folder / STATE_FILE}, key 'assumptions': {exc}") from None
+    return PlanState(folder, layers, assumptions, state)
+
+
+def read_plan(folder: str | Path, *, progress: Any = None) -> Plan:
+    """Rebuild the :class:`~siteplan.planner.Plan` a plan folder holds.
+
+    Raises
+    ------
+    InputError
+        Not a plan folder, an older format, a malformed ``plan.json``, or
+        layers edited since writing.
+    """
+    stored = read_state(folder)
+    folder, state = stored.folder, stored.state
+    problem = build_problem(stored.candidates, stored.layers["targets"],
+                            landuse=stored.layers.get("landuse_zones"),
+                            assumptions=stored.assumptions, allow_large=True, progress=progress)
     position = pd.Series(np.arange(len(problem.candidates)),
                          index=problem.candidates["site_id"].to_numpy())
     milestones = []
     for item in state["milestones"]:
         year = int(item["milestone"])
-        unknown = [s for s in item["selected"] if s not in position.index]
+        unknown = [s for s in item["selected"] + item["added"] if s not in position.index]
         if unknown:
             raise InputError(f"{folder / STATE_FILE}: milestone {year} names sites "
                              f"{unknown[:3]} that the candidates layer lacks; re-run "
@@ -185,9 +276,9 @@ def read_plan(folder: str | Path, *, progress: Any = None) -> Plan:
         selected = np.sort(position[item["selected"]].to_numpy())
         added = np.sort(position[item["added"]].to_numpy())
         r = item["result"]
-        result = SetCoverResult(selected, float(r["cost"]), float(r["lower_bound"]),
-                                float(r["covered"]), np.asarray(r["uncoverable"], dtype=np.int64),
-                                str(r["method"]), float(r["time_s"]), bool(r["optimal"]))
+        result = SetCoverResult(selected, r["cost"], r["lower_bound"], r["covered"],
+                                np.asarray(r["uncoverable"], dtype=np.int64), r["method"],
+                                r["time_s"], r["optimal"])
         covered = problem.coverage.cover_counts(selected) > 0
         inst = problem.instance(year)
         milestones.append(MilestonePlan(year, selected, added, inst.active, covered, result,
@@ -195,6 +286,5 @@ def read_plan(folder: str | Path, *, progress: Any = None) -> Plan:
     if [m.milestone for m in milestones] != problem.years:
         raise ConfigError(f"{folder / STATE_FILE}: milestones {[m.milestone for m in milestones]}"
                           f" do not match the targets' {problem.years}; re-run `siteplan plan`.")
-    return Plan(problem, tuple(milestones),
-                {int(k): int(v) for k, v in state.get("site_targets", {}).items()},
-                name=str(state.get("name", "site plan")), solver=dict(state.get("solver", {})))
+    return Plan(problem, tuple(milestones), dict(state["site_targets"]),
+                name=state["name"], solver=state["solver"])

@@ -37,14 +37,15 @@ import shapely
 from scipy.spatial import cKDTree
 
 from siteplan.capacity import AreaCapacity, CapacityModel, milestone_capacity
-from siteplan.coverage import Coverage, coverage_matrix
+from siteplan.coverage import Coverage, coverage_matrix, mount_heights, reach_m
 from siteplan.defaults import Assumptions
 from siteplan.demand import demand_points
 from siteplan.errors import InputError, WorkTooLargeError
 from siteplan.landuse import conflicts, prepare_zones
 from siteplan.policy import apply_strict_sharing, check_mode, is_new_build, site_costs
 from siteplan.proposals import extend_with_proposals, unreachable_reasons
-from siteplan.schema import validate_candidates, validate_targets
+from siteplan.radio import LinkBudget
+from siteplan.schema import INDOOR_KINDS, MACRO_KINDS, validate_candidates, validate_targets
 from siteplan.traffic import area_traffic, point_demand_mbps
 
 Progress = Callable[[str], None]
@@ -234,14 +235,37 @@ def _available_bytes() -> float:
         return 8.0 * 2**30
 
 
+def _sample_points(targets_m: gpd.GeoDataFrame, sample_points: int,
+                   rng: np.random.Generator) -> list[tuple[str, np.ndarray]]:
+    """About ``sample_points`` random points over the areas by their size, as
+    (environment, xy) per area."""
+    area_m2 = targets_m.geometry.area.to_numpy()
+    share = area_m2 / max(float(area_m2.sum()), 1.0)
+    out = []
+    for geom, env, part in zip(targets_m.geometry, targets_m["environment"], share,
+                               strict=True):
+        n = int(np.ceil(sample_points * part))
+        if n == 0 or geom.is_empty:
+            continue
+        minx, miny, maxx, maxy = geom.bounds
+        xs, ys = rng.uniform(minx, maxx, 4 * n + 8), rng.uniform(miny, maxy, 4 * n + 8)
+        inside = shapely.contains_xy(geom, xs, ys)
+        out.append((str(env), np.column_stack([xs[inside], ys[inside]])[:n]))
+    return out
+
+
 def estimate_work(candidates_m: gpd.GeoDataFrame, targets_m: gpd.GeoDataFrame,
                   assumptions: Assumptions, *, sample_points: int = 2000,
                   seed: int = 0) -> WorkEstimate:
     """Estimate demand points, candidate-demand pairs and memory in well under
     a second, before any heavy step: points from the areas and the spacing;
     pairs from a seeded sample of points spread over the areas by their size,
-    counting the candidates within each kind's radius-table reach for the
-    area's environment (a stand-in for the link budget's reach), scaled up.
+    counting the candidates of each site class (macro, micro, indoor) within
+    the class's reach for the area's environment, scaled up. The reach is
+    the coverage query's own (:func:`siteplan.coverage.reach_m`, sized from
+    the tallest mast of the class), so the estimate counts every pair the
+    coverage step will measure: 300 m masts are counted at their reach, not
+    at the radius table's.
 
     Examples
     --------
@@ -253,35 +277,30 @@ def estimate_work(candidates_m: gpd.GeoDataFrame, targets_m: gpd.GeoDataFrame,
     True
     """
     spacing_m = float(assumptions["demand.spacing_m"])
-    area_m2 = targets_m.geometry.area.to_numpy()
-    points = int(np.ceil(area_m2 / spacing_m**2).sum())
+    points = int(np.ceil(targets_m.geometry.area.to_numpy() / spacing_m**2).sum())
     if points == 0 or len(candidates_m) == 0:
         return WorkEstimate(points, 0, points * BYTES_PER_POINT, _available_bytes())
-    radius = assumptions.section("radius_m")
-    kinds, codes = np.unique(candidates_m["kind"].to_numpy().astype(str), return_inverse=True)
-    reach_of: dict[str, np.ndarray] = {}  # per environment, per candidate (once, not per area)
+    kinds = candidates_m["kind"].to_numpy().astype(str)
+    heights = mount_heights(candidates_m, assumptions)
     xy = np.column_stack([candidates_m.geometry.x.to_numpy(),
                           candidates_m.geometry.y.to_numpy()])
-    tree = cKDTree(xy)
-    rng = np.random.default_rng(seed)
-    share = area_m2 / max(float(area_m2.sum()), 1.0)
+    indoor = np.isin(kinds, list(INDOOR_KINDS))
+    macro = np.isin(kinds, list(MACRO_KINDS)) & ~indoor
+    classes = [idx for idx in (np.flatnonzero(macro), np.flatnonzero(~macro & ~indoor),
+                               np.flatnonzero(indoor)) if idx.size]
+    trees = [cKDTree(xy[idx]) for idx in classes]
+    budget = (LinkBudget.from_assumptions(assumptions)
+              if str(assumptions["coverage.mode"]) != "radius" else None)
+    reach: dict[tuple[int, str], float] = {}
     counted, sampled = 0, 0
-    for geom, env, part in zip(targets_m.geometry, targets_m["environment"], share,
-                               strict=True):
-        n = int(np.ceil(sample_points * part))
-        if n == 0 or geom.is_empty:
-            continue
-        minx, miny, maxx, maxy = geom.bounds
-        xs, ys = rng.uniform(minx, maxx, 4 * n + 8), rng.uniform(miny, maxy, 4 * n + 8)
-        inside = shapely.contains_xy(geom, xs, ys)
-        pts = np.column_stack([xs[inside], ys[inside]])[:n]
-        if env not in reach_of:
-            reach_of[env] = np.array([float(radius[f"{k}.{env}"]) for k in kinds])[codes]
-        reach = reach_of[env]
-        for p, near in zip(pts, tree.query_ball_point(pts, r=float(reach.max())), strict=True):
-            if near:
-                near = np.asarray(near)
-                counted += int((np.hypot(*(xy[near] - p).T) <= reach[near]).sum())
+    for env, pts in _sample_points(targets_m, sample_points, np.random.default_rng(seed)):
+        for c, (idx, tree) in enumerate(zip(classes, trees, strict=True)):
+            if (c, env) not in reach:
+                reach[(c, env)] = reach_m(kinds[idx], heights[idx], env, assumptions,
+                                          budget=budget)
+            if reach[(c, env)] > 0 and len(pts):
+                counted += int(tree.query_ball_point(pts, r=reach[(c, env)],
+                                                     return_length=True).sum())
         sampled += len(pts)
     pairs = int(counted / sampled * points) if sampled else 0
     memory = points * BYTES_PER_POINT + pairs * BYTES_PER_PAIR
@@ -290,10 +309,18 @@ def estimate_work(candidates_m: gpd.GeoDataFrame, targets_m: gpd.GeoDataFrame,
 
 def check_work(estimate: WorkEstimate, assumptions: Assumptions, *, allow_large: bool) -> None:
     """Raise :class:`WorkTooLargeError` when the estimate exceeds
-    ``work.max_demand_points`` or ``work.max_memory_share`` of this
-    machine's memory, unless ``allow_large``."""
+    ``work.max_demand_points``, ``coverage.max_pairs`` or
+    ``work.max_memory_share`` of this machine's memory, unless
+    ``allow_large``."""
     if allow_large:
         return
+    max_pairs = float(assumptions["coverage.max_pairs"])
+    if estimate.candidate_pairs > max_pairs:
+        raise WorkTooLargeError(
+            f"this plan needs {estimate.describe()}: more candidate-demand pairs than "
+            f"coverage.max_pairs = {max_pairs:,.0f} (the coverage step would stop there after "
+            "the heavy work). Raise demand.spacing_m, check the masts' height_m (tall masts "
+            "reach far), split the region (siteplan plan-region), or add --allow-large.")
     max_points = float(assumptions["work.max_demand_points"])
     max_bytes = float(assumptions["work.max_memory_share"]) * estimate.available_bytes
     if estimate.demand_points > max_points or estimate.memory_bytes > max_bytes:

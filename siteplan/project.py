@@ -183,7 +183,8 @@ def run(config: str | Path | PlanConfig, out: str | Path | None = None, *,
     if out is not None:
         from siteplan.io.atomic import check_writable_folder
 
-        check_writable_folder(Path(out).absolute(), kind="plan", force=force)
+        check_writable_folder(Path(out).absolute(), kind="plan", force=force,
+                              inputs=cfg.input_paths())
     limit_s = resolve_time_limit(time_limit_s, cfg.time_limit_s)  # before any heavy work
     say(f"reading inputs of {cfg.name!r}")
     inputs = load_inputs(cfg, allow_large=allow_large)
@@ -203,7 +204,8 @@ def run(config: str | Path | PlanConfig, out: str | Path | None = None, *,
         layer.attrs.setdefault("name", Path(source.path).stem)  # its name on the maps
     written = write_plan(result, out, lang=lang, tiles=tiles, context=inputs.context,
                          offline=offline, extra_report=extra, progress=say, force=force,
-                         zones=inputs.landuse, **dict(outputs or {}))
+                         zones=inputs.landuse, inputs=cfg.input_paths(),
+                         **dict(outputs or {}))
     report = json.loads((Path(out) / "report.json").read_text(encoding="utf-8"))
     say(f"wrote {len(written)} files to {out}")
     return PlanOutputs(result, report, written, cfg)

@@ -49,10 +49,10 @@ from scipy.spatial import cKDTree
 
 from siteplan.capacity import CapacityModel, area_capacity, site_profile
 from siteplan.coverage import Coverage, coverage_matrix
+from siteplan.coverage import kind_reach_m as reach_m
 from siteplan.errors import ConfigError
 from siteplan.kinds import KIND_INFO, PROPOSAL_KINDS
 from siteplan.landuse import conflicts
-from siteplan.radio import LinkBudget, scenario_for
 
 PROPOSAL_MODES = ("reach", "off")
 #: Environments where smart poles (street furniture) are proposed.
@@ -69,23 +69,6 @@ def check_mode(assumptions: Mapping[str, Any]) -> str:
     if mode not in PROPOSAL_MODES:
         raise ConfigError(f"proposals.mode {mode!r} is not one of {', '.join(PROPOSAL_MODES)}.")
     return mode
-
-
-def reach_m(kind: str, environment: str, assumptions: Mapping[str, Any]) -> float:
-    """Outdoor reach (m) of a new site of ``kind`` at its default height.
-
-    Examples
-    --------
-    >>> from siteplan.defaults import Assumptions
-    >>> reach_m("greenfield", "rural", Assumptions({"coverage.mode": "radius"}))
-    1200.0
-    """
-    if KIND_INFO[kind].indoor or str(assumptions["coverage.mode"]) == "radius":
-        return float(assumptions[f"radius_m.{kind}.{environment}"])
-    budget = LinkBudget.from_assumptions(assumptions)
-    macro = KIND_INFO[kind].macro
-    return budget.max_reach_m(scenario_for(environment, macro=macro),
-                              float(assumptions[f"height_m.{kind}"]), macro=macro)
 
 
 def hex_lattice(xy: np.ndarray, spacing_m: float, reach: float) -> np.ndarray:

@@ -38,10 +38,10 @@ from siteplan.defaults import Assumptions
 from siteplan.deliver.sheets import localise
 from siteplan.errors import ConfigError, InputError
 from siteplan.export import sites_table
-from siteplan.io.atomic import output_folder
+from siteplan.io.atomic import check_writable_folder, output_folder
 from siteplan.io.tables import write_csv
 from siteplan.kinds import KIND_INFO
-from siteplan.planio import read_plan
+from siteplan.planio import read_state
 from siteplan.problem import build_problem
 from siteplan.solve import max_cover, set_cover
 
@@ -80,8 +80,9 @@ def relocate(plan_dir: str | Path, milestone: int, remove: list[str], out: str |
     """Plan replacements for ``remove`` and write ``work_order.csv`` and
     ``relocation.json`` into ``out``; returns the relocation summary.
 
-    The plan is read back exactly (:func:`siteplan.planio.read_plan`); the
-    ring candidates go through the plan's own problem builder, so land use
+    The plan folder is read back and checked (:func:`siteplan.planio.read_state`);
+    the plan's candidates and the ring candidates go through the problem
+    builder once (one planning problem, not two), so land use
     (never forbidden land, restricted land penalised) and strict sharing
     apply to them as to the plan's candidates. The removed sites are out of
     the candidate pool (their structure is going).
@@ -98,37 +99,45 @@ def relocate(plan_dir: str | Path, milestone: int, remove: list[str], out: str |
     remove = [r.strip() for item in remove for r in str(item).split(",") if r.strip()]
     if not remove:
         raise ConfigError("give at least one site to remove (--remove ID).")
-    old = read_plan(plan_dir)
-    m = old.milestone(int(milestone))
-    ids = old.candidates["site_id"].to_numpy()
-    in_plan = set(ids[m.selected].tolist())
-    missing = [r for r in remove if r not in in_plan]
+    stored = read_state(plan_dir)  # checked, nothing built yet
+    check_writable_folder(out, kind="relocation", force=force, inputs=(plan_dir,))
+    chosen = stored.selected_ids(int(milestone))
+    missing = [r for r in remove if r not in set(chosen)]
     if missing:
         raise InputError(f"{plan_dir / 'plan.gpkg'}, layer sites_{milestone}, column 'site_id': "
                          f"{missing} not in the {milestone} plan. Use ids from "
                          f"sites_{milestone}.csv.")
-    position = pd.Series(np.arange(len(ids)), index=ids)
+    base = stored.candidates
+    position = pd.Series(np.arange(len(base)), index=base["site_id"].to_numpy())
     removed_old = position[remove].to_numpy()
-    base = old.candidates.drop(columns=["cost_cny", "landuse_flag"])
-    rings = nearby_candidates(base, removed_old, old.assumptions)
-    pool = gpd.GeoDataFrame(pd.concat([base.drop(index=removed_old), rings], ignore_index=True),
-                            crs=base.crs)
-    problem = build_problem(pool, old.targets, landuse=old.problem.zones,
-                            assumptions=old.assumptions, allow_large=True)
-    new_pos = pd.Series(np.arange(len(pool)), index=pool["site_id"].to_numpy())
-    kept = np.sort(new_pos[[i for i in ids[m.selected] if i not in set(remove)]].to_numpy())
+    rings = nearby_candidates(base, removed_old, stored.assumptions)
+    pool = gpd.GeoDataFrame(pd.concat([base, rings], ignore_index=True), crs=base.crs)
+    # one planning problem (issue 26): the plan's candidates and the ring candidates; the
+    # removed sites stay in it for the coverage before removal, but may not be chosen
+    problem = build_problem(pool, stored.layers["targets"],
+                            landuse=stored.layers.get("landuse_zones"),
+                            assumptions=stored.assumptions, allow_large=True)
+    new_pos = pd.Series(np.arange(len(problem.candidates)),
+                        index=problem.candidates["site_id"].to_numpy())
+    unknown = [c for c in chosen if c not in new_pos.index]
+    if unknown:
+        raise InputError(f"{plan_dir / 'plan.json'}: milestone {milestone} names sites "
+                         f"{unknown[:3]} that the candidates layer lacks; re-run `siteplan plan`.")
+    selected = np.sort(new_pos[chosen].to_numpy())
+    gone = new_pos[remove].to_numpy()
+    kept = np.setdiff1d(selected, gone)
     active = problem.instance(int(milestone)).active
     w = problem.weights[active]
 
     def covered(cols: np.ndarray) -> np.ndarray:
         return problem.coverage.cover_counts(cols)[active] > 0
 
-    before = old.coverage.cover_counts(m.selected)[active] > 0
+    before = covered(selected)
     after_removal = covered(kept)
     lost = before & ~after_removal
     lost_weight = float(w[lost].sum())
     free = ~problem.excluded
-    free[kept] = False
+    free[selected] = False  # kept sites are there already; removed ones are going
     cols = np.flatnonzero(free)
     replacements = np.zeros(0, dtype=int)
     method = "nothing to restore"
@@ -169,13 +178,13 @@ def relocate(plan_dir: str | Path, milestone: int, remove: list[str], out: str |
     }
     build = sites_table(problem.candidates.iloc[replacements])
     build.insert(0, "action", "build")
-    gone = sites_table(old.candidates.iloc[removed_old])
-    gone.insert(0, "action", "remove")
-    order = pd.concat([build, gone], ignore_index=True)
+    demolish = sites_table(problem.candidates.iloc[gone])
+    demolish.insert(0, "action", "remove")
+    order = pd.concat([build, demolish], ignore_index=True)
     order.insert(0, "step", np.arange(1, len(order) + 1))
     keep_cols = ["step", "action", "site_id", "kind", "name", "owner", "height_m",
                  "power_supply", "landuse_flag", "cost_cny", "lon", "lat"]
-    with output_folder(out, kind="relocation", force=force) as stage:
+    with output_folder(out, kind="relocation", force=force, inputs=(plan_dir,)) as stage:
         write_csv(localise(order[[c for c in keep_cols if c in order]], lang),
                   stage / "work_order.csv")
         (stage / "relocation.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False),

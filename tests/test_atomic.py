@@ -154,3 +154,73 @@ def test_the_folder_holds_exactly_the_last_run(tmp_path_factory, first, second):
     assert _contents(out) == {n: "2" for n in second}
     assert json.loads((out / MARKER).read_text())["writer"] == "siteplan"
     assert atomic.read_marker(out) is not None
+
+
+def test_force_replaces_only_a_folder_of_the_same_kind(tmp_path):
+    """Issue 25: the folder-kind argument is honoured; --force does not turn a
+    plan folder into a check-landuse one."""
+    out = tmp_path / "p"
+    _write(out, {"plan.json": "{}"})
+    for force in (False, True):
+        with pytest.raises(OutputError, match="'plan' folder, not a 'check-landuse'"), \
+                output_folder(out, kind="check-landuse", force=force):
+            pass
+    assert (out / "plan.json").exists()
+    with output_folder(out, kind="plan") as stage:  # the same kind: replaced, as before
+        (stage / "plan.json").write_text("{}")
+
+
+@pytest.mark.parametrize("where", ["same", "parent", "inside"])
+def test_an_output_folder_never_touches_an_input(tmp_path, where):
+    plan_dir = tmp_path / "P"
+    _write(plan_dir, {"plan.gpkg": "x", "plan.json": "{}"})
+    out = {"same": plan_dir, "parent": tmp_path, "inside": plan_dir / "check"}[where]
+    for force in (False, True):
+        with pytest.raises(OutputError, match="input"), \
+                output_folder(out, kind="relocation", force=force, inputs=[plan_dir]):
+            pass
+        with pytest.raises(OutputError, match="input"), \
+                output_folder(out, kind="plan", force=force, inputs=[plan_dir / "plan.gpkg"]) \
+                if where != "inside" else output_folder(out, kind="plan", force=force,
+                                                        inputs=[plan_dir]):
+            pass
+    assert sorted(p.name for p in plan_dir.iterdir()) == [MARKER, "plan.gpkg", "plan.json"]
+
+
+def test_commands_never_destroy_the_plan_folder_they_read(tmp_path, small_plan):
+    """Issue 25: ``relocate P --out P`` and ``check-landuse P/plan.gpkg zones
+    --out P`` exited 0 and left 1 of P's files; now exit 2, P intact."""
+    from click.testing import CliRunner
+
+    from siteplan.cli import main
+    from siteplan.datasets import sample_path
+    from siteplan.export import write_plan
+
+    plan_dir = tmp_path / "P"
+    write_plan(small_plan, plan_dir, tiles=None, formats=["csv"])
+    before = sorted(p.name for p in plan_dir.iterdir())
+    site = small_plan.sites(2020)["site_id"].iloc[0]
+    runs = [["relocate", str(plan_dir), "--milestone", "2020", "--remove", site,
+             "--out", str(plan_dir)],
+            ["relocate", str(plan_dir), "--milestone", "2020", "--remove", site,
+             "--out", str(plan_dir), "--force"],
+            ["check-landuse", str(plan_dir / "plan.gpkg"), str(sample_path("landuse.gpkg")),
+             "--out", str(plan_dir)],
+            ["check-landuse", str(plan_dir / "plan.gpkg"), str(sample_path("landuse.gpkg")),
+             "--out", str(plan_dir), "--force"]]
+    for args in runs:
+        r = CliRunner().invoke(main, args)
+        assert r.exit_code == 2, (args, r.output)
+        assert "input" in r.output and "This is a bug" not in r.output
+        assert sorted(p.name for p in plan_dir.iterdir()) == before
+
+
+def test_plan_never_replaces_the_folder_holding_its_config(tmp_path):
+    from siteplan.project import run
+    from tests.conftest import copy_sample
+
+    config = copy_sample(tmp_path)
+    before = sorted(p.name for p in config.parent.iterdir())
+    with pytest.raises(OutputError, match="holds the input"):
+        run(config, config.parent, force=True)
+    assert sorted(p.name for p in config.parent.iterdir()) == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -120,3 +121,39 @@ def test_help_explains_options():
     assert result.exit_code == 0
     for option in ("--out", "--lang", "--tiles", "--time-limit"):
         assert option in result.output
+
+
+@pytest.mark.parametrize(("old", "new", "expect"), [
+    ("time_limit_s = 1", "time_limt_s = 1", r"\[solver\]: unknown key 'time_limt_s'\. Did you "
+                                            r"mean 'time_limit_s'\?"),
+    ('targets = "targets.gpkg"', 'targets = "targets.gpkg"\nlanduse_zones = "x.gpkg"',
+     r"\[inputs\]: unknown key 'landuse_zones'\. Did you mean 'landuse'\?"),
+    ("[solver]", "[solvr]", r"unknown table 'solvr'\. Did you mean 'solver'\?"),
+    ('name = "Sample county (synthetic)"', 'nmae = "x"',
+     r"\[project\]: unknown key 'nmae'\. Did you mean 'name'\?"),
+    ("time_limit_s = 1", 'time_limit_s = "fast"', r"\[solver\], key 'time_limit_s'.*'fast'"),
+    ('method = "auto"', 'method = "fastest"', r"\[solver\], key 'method': must be 'auto'"),
+    ("2020 = 150", "2020 = -1", r"key 'milestones': site target for 2020 must be a positive"),
+    ('"demand.spacing_m" = 400', '"demand.spacing" = 400',
+     r"\[assumptions\]: unknown key 'demand.spacing'\. Did you mean demand.spacing_m"),
+    ('"demand.spacing_m" = 400', '"demand.spacing_m" = -5', r"\[assumptions\]: 'demand.spacing_m'"),
+    ("[solver]", "[solver", r"not valid TOML"),
+])
+def test_config_errors_name_the_file_and_suggest_keys(tmp_path, old, new, expect):
+    """Issue 25/28: every config error names the config file; every unknown key
+    of every table gets a "did you mean"."""
+    from siteplan.config import load_config
+    from siteplan.errors import ConfigError
+    from tests.conftest import copy_sample
+
+    config = copy_sample(tmp_path)
+    text = config.read_text()
+    assert old in text
+    config.write_text(text.replace(old, new, 1))
+    with pytest.raises(ConfigError) as err:
+        load_config(config)
+    message = str(err.value)
+    assert message.startswith(str(config)), message
+    assert re.search(expect, message), message
+    r = CliRunner().invoke(main, ["plan", str(config), "--out", str(tmp_path / "o")])
+    assert r.exit_code == 2 and "This is a bug" not in r.output and "sample_county.toml" in r.output

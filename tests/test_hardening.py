@@ -154,3 +154,73 @@ def test_province_sized_target_stops_early(tmp_path):
     assert r.exit_code == 2 and "--allow-large" in r.output and "demand points" in r.output
     assert time.perf_counter() - start < 60
     assert not (tmp_path / "o").exists()
+
+
+def test_markup_control_characters_and_zero_penetration_end_to_end(tmp_path):
+    """Issue 25: ``[/]`` in the --out path and the project name (console
+    markup), control characters in the project name and site names
+    (XLSX/KML writers) and ``traffic.penetration = 0`` (inside its range,
+    crashed the sensitivity table after the solve) all ended as "This is a
+    bug"; now the plan is written, names printed and stored literally."""
+    import openpyxl
+
+    config = copy_sample(tmp_path)
+    cands = gpd.read_file(config.parent / "candidates.gpkg")
+    cands["name"] = cands["name"].astype(str) + "\x07\x1bx"
+    cands.to_file(config.parent / "candidates.gpkg", engine="pyogrio")
+    text = config.read_text()
+    text = text.replace('name = "Sample county (synthetic)"',
+                        'name = "[/] [bold]县\\u0007\\u001f"')
+    config.write_text(text + '"traffic.penetration" = 0\n')
+    out = tmp_path / "[/]out[bold]"
+    r = _invoke("plan", config, "--out", out, "--offline", "--formats", "csv,xlsx,kml,kmz,md")
+    assert r.exit_code == 0, r.output
+    assert "This is a bug" not in r.output and "[/]out[bold]" in r.output
+    book = openpyxl.load_workbook(out / "sites.xlsx")
+    names = [c.value for sheet in book for row in sheet.iter_rows() for c in row if c.value]
+    assert any(str(n).endswith("\ufffd\ufffdx") for n in names)
+    kml = (out / "sites_2022.kml").read_text(encoding="utf-8")
+    assert "\x07" not in kml and "[/] [bold]县\ufffd\ufffd" in kml
+    import xml.etree.ElementTree as ET
+    ET.fromstring(kml.split("\n", 1)[1])  # well-formed XML
+    import json
+
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["capacity"]["sensitivity_skipped"].startswith("traffic.penetration = 0")
+    assert "Traffic sensitivity: traffic\\.penetration = 0" in (out / "report.md").read_text(
+        encoding="utf-8")
+
+
+def test_kml_gcj02_without_kml_is_refused_before_work(tmp_path):
+    """Issue 25: ``--formats csv --kml-gcj02`` wrote no KML and said nothing."""
+    config = copy_sample(tmp_path)
+    start = time.perf_counter()
+    r = _invoke("plan", config, "--out", tmp_path / "o", "--formats", "csv", "--kml-gcj02")
+    assert r.exit_code == 2 and "--kml-gcj02" in r.output and "kml" in r.output
+    assert time.perf_counter() - start < 20 and not (tmp_path / "o").exists()
+    r = _invoke("plan", config, "--out", tmp_path / "o", "--formats", "csv,kmz", "--kml-gcj02",
+                "--offline")
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "o" / "sites_2022_gcj02.kmz").exists()
+
+
+def test_ctrl_c_in_plan_is_one_line_exit_130(tmp_path):
+    """Issue 25: Ctrl-C during ``plan`` prints one line, no traceback, exit 130
+    (the whole process group gets SIGINT, as from a terminal)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    config = copy_sample(tmp_path, spacing_m=100, time_limit_s=30)
+    proc = subprocess.Popen([sys.executable, "-m", "siteplan.cli", "plan", str(config),
+                             "--out", str(tmp_path / "o"), "--offline"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    time.sleep(8)
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, (out, err)
+    assert "Traceback" not in err and "Traceback" not in out, err
+    assert "interrupted (Ctrl-C)" in err
+    assert not (tmp_path / "o").exists()

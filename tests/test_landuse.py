@@ -135,3 +135,105 @@ def test_sample_plan_has_no_forbidden_sites(sample):
     for m in p.milestones:
         assert (p.site_conflicts(m.milestone)["rule"] != "forbidden").all()
     assert not set(p.excluded["site_id"]) & set(p.sites(2022)["site_id"])
+
+
+def _station_case(crs_zones, crs_sites):
+    """A satellite earth station at 26°N 113°E (buffer 1,000 m), a tower
+    950 m east of it and one 1,050 m east, both measured on the ground."""
+    utm = 32649
+    centre = gpd.GeoSeries([Point(113.0, 26.0)], crs=4326).to_crs(utm).iloc[0]
+    station = gpd.GeoDataFrame({"zone_id": ["sat"], "zone_class": ["卫星地球站"]},
+                               geometry=[centre.buffer(30, 64)], crs=utm)
+    towers = gpd.GeoDataFrame(
+        {"site_id": ["near", "far"], "kind": ["tower", "tower"]},
+        geometry=[Point(centre.x + 30 + 950, centre.y), Point(centre.x + 30 + 1050, centre.y)],
+        crs=utm)
+    return station.to_crs(crs_zones), towers.to_crs(crs_sites)
+
+
+@pytest.mark.parametrize("crs", [4326, 3857, 32649, 4547, 4490])
+def test_same_verdict_in_every_crs_family(tmp_path, crs):
+    """Issue 25: distances and buffers in the data's local metric CRS whatever
+    the layers' CRS (geographic, Web Mercator, UTM, CGCS2000 Gauss-Krüger):
+    the tower 950 m from the station is forbidden, the one 1,050 m away is not."""
+    station, towers = _station_case(crs, crs)
+    z, _ = prepare_zones(station)
+    table = conflicts(towers, z, Assumptions())
+    assert table["site_id"].tolist() == ["near"]
+    assert table["distance_m"].iloc[0] == pytest.approx(950.0, abs=1.0)
+    station.to_file(tmp_path / "zones.gpkg")
+    towers.to_file(tmp_path / "sites.gpkg")
+    r = CliRunner().invoke(main, ["check-landuse", str(tmp_path / "sites.gpkg"),
+                                  str(tmp_path / "zones.gpkg"), "--out", str(tmp_path / "o")])
+    assert r.exit_code == 1, r.output
+    got = pd.read_csv(tmp_path / "o" / "conflicts.csv")
+    assert got["site_id"].tolist() == ["near"]
+
+
+@pytest.mark.parametrize(("zones_crs", "sites_crs"), [(3857, 4326), (4326, 3857), (3857, 4547)])
+def test_mixed_crs_same_verdict(tmp_path, zones_crs, sites_crs):
+    station, towers = _station_case(zones_crs, sites_crs)
+    station.to_file(tmp_path / "zones.gpkg")
+    towers.to_file(tmp_path / "sites.gpkg")
+    r = CliRunner().invoke(main, ["check-landuse", str(tmp_path / "sites.gpkg"),
+                                  str(tmp_path / "zones.gpkg"), "--out", str(tmp_path / "o")])
+    assert r.exit_code == 1, r.output
+    got = pd.read_csv(tmp_path / "o" / "conflicts.csv")
+    assert got["site_id"].tolist() == ["near"]
+    assert got["distance_m"].iloc[0] == pytest.approx(950.0, abs=1.0)
+
+
+def test_local_metric_crs_keeps_a_local_zone_and_refuses_mercator():
+    from siteplan.landuse import local_metric_crs
+
+    station, towers = _station_case(4547, 3857)
+    assert local_metric_crs(station, towers).to_epsg() == 4547
+    assert local_metric_crs(towers).to_epsg() == 32649
+    far = station.to_crs(4326).translate(xoff=20.0)  # 133°E: not the 114°E GK zone
+    assert local_metric_crs(gpd.GeoDataFrame(geometry=far, crs=4326).to_crs(4547)).to_epsg() \
+        != 4547
+
+
+def test_several_raw_layers_with_a_class_each_on_the_command_line(tmp_path):
+    """Issue 28: ``--zones FILE --zones FILE:CLASS`` (no TOML needed): a parcel
+    layer with its own class column and a control-line layer without one."""
+    z = zones()
+    z[z["zone_id"] != "red"].to_file(tmp_path / "地类图斑.gpkg")
+    red = z[z["zone_id"] == "red"][["geometry"]].assign(HXMC="某山")
+    red.to_file(tmp_path / "生态保护红线.gpkg")
+    sites().to_file(tmp_path / "sites.gpkg")
+    r = CliRunner().invoke(main, [
+        "check-landuse", str(tmp_path / "sites.gpkg"), "--out", str(tmp_path / "o"),
+        "--zones", str(tmp_path / "地类图斑.gpkg"),
+        "--zones", f"{tmp_path / '生态保护红线.gpkg'}:生态保护红线"])
+    assert r.exit_code == 1, r.output
+    got = pd.read_csv(tmp_path / "o" / "conflicts.csv").set_index("site_id")
+    assert got.loc["gf_red", "zone_class"] == "ecological_red_line"
+    assert got.loc["gf_red", "rule"] == "forbidden"
+    assert got.loc["gf_in", "zone_class"] == "basic_farmland"
+    r = CliRunner().invoke(main, [
+        "check-landuse", str(tmp_path / "sites.gpkg"), "--out", str(tmp_path / "o2"),
+        "--zones", f"{tmp_path / '生态保护红线.gpkg'}:moon base"])
+    assert r.exit_code == 2 and "unknown zone classes" in r.output
+    r = CliRunner().invoke(main, [
+        "check-landuse", str(tmp_path / "sites.gpkg"), "--out", str(tmp_path / "o2"),
+        "--zones", str(tmp_path / "地类图斑.gpkg"), "--class", "林地"])
+    assert r.exit_code == 2 and "FILE:CLASS" in r.output
+
+
+def test_one_validator_for_rules_in_every_reader():
+    """Issue 26: check_rules accepted 禁止 where Assumptions refused it; both now
+    go through the key's one validator."""
+    from siteplan.errors import ConfigError
+    from siteplan.landuse import check_rules
+
+    key = "landuse.rule.forest.new_tower"
+    for word, rule in (("禁止", "forbidden"), ("限制", "restricted"), ("Allowed", "allowed")):
+        assert Assumptions({key: word})[key] == rule
+        assert check_rules({key: word})[key] == rule
+    for bad in ("forbiden", "maybe", 3):
+        with pytest.raises(ConfigError) as plain:
+            check_rules({key: bad})
+        with pytest.raises(ConfigError) as table:
+            Assumptions({key: bad})
+        assert str(plain.value) == str(table.value)

@@ -279,3 +279,115 @@ def test_landuse_check_does_not_import_the_planner_or_solver():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parents[1], check=True).stdout
     assert out.strip() == "[]"
+
+
+def _tall_masts(n: int = 8000, side_m: float = 44_000.0, height_m: float = 300.0):
+    rng = np.random.default_rng(3)
+    x0, y0 = 500_000.0, 2_900_000.0  # UTM 49N, ~26°N
+    xy = rng.uniform(0, side_m, (n, 2)) + (x0, y0)
+    cands = gpd.GeoDataFrame({"site_id": [f"m{i}" for i in range(n)], "kind": "tower",
+                              "height_m": height_m},
+                             geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=32649)
+    targets = gpd.GeoDataFrame({"area_id": ["all"], "environment": ["rural"]},
+                               geometry=[box(x0, y0, x0 + side_m, y0 + side_m)], crs=32649)
+    return cands, targets
+
+
+def test_work_estimate_sizes_pairs_from_the_mast_height():
+    """Issue 25: 8,000 masts of 300 m over a 44 km square at 20 m passed the
+    estimate (pairs from the radius table) and then used >10 GB; pairs are now
+    counted within the coverage query's own reach, so it is refused up front."""
+    from siteplan.errors import WorkTooLargeError
+    from siteplan.problem import check_work, estimate_work
+
+    cands, targets = _tall_masts()
+    a = Assumptions({"demand.spacing_m": 20.0})
+    est = estimate_work(cands, targets, a)
+    assert 4_800_000 <= est.demand_points < 5_000_000  # under the points guard
+    assert est.candidate_pairs > 2e8 and est.memory_bytes > 10 * 2**30
+    with pytest.raises(WorkTooLargeError, match="candidate-demand pairs"):
+        check_work(est, a, allow_large=False)
+    short = estimate_work(cands.assign(height_m=20.0), targets, a)
+    assert short.candidate_pairs < est.candidate_pairs / 10  # the height is what sizes it
+
+
+def test_one_reach_function_for_every_caller():
+    """Issue 26: coverage, the regional halo, the proposals and the work
+    estimate share one reach (sized from the mast height)."""
+    from siteplan import coverage, proposals
+    from siteplan.region import partition
+
+    cands, _ = _tall_masts(n=3)
+    a = Assumptions()
+    assert partition.longest_reach_m is coverage.longest_reach_m
+    assert proposals.reach_m("greenfield", "rural", a) == coverage.reach_m(
+        ["greenfield"], [a["height_m.greenfield"]], "rural", a)
+    assert coverage.longest_reach_m(cands, a) == max(
+        coverage.reach_m(["tower"] * 3, [300.0] * 3, env, a)
+        for env in ("dense_urban", "urban", "suburban", "rural"))
+    assert coverage.longest_reach_m(cands, a) > 2 * coverage.longest_reach_m(
+        cands.assign(height_m=30.0), a)
+
+
+def _edit_state(folder, tmp_path, name, change):
+    copy = tmp_path / name
+    shutil.copytree(folder, copy)
+    state = json.loads((copy / "plan.json").read_text(encoding="utf-8"))
+    (copy / "plan.json").write_text(json.dumps(change(state)), encoding="utf-8")
+    return copy
+
+
+def _set(path, value):
+    def change(state):
+        target = state
+        for key in path[:-1]:
+            target = target[key]
+        if value is KeyError:
+            del target[path[-1]]
+        else:
+            target[path[-1]] = value
+        return state
+    return change
+
+
+@pytest.mark.parametrize(("change", "key"), [
+    (lambda s: [s], "list"),                                         # a list, not a table
+    (_set(["milestones"], {"2020": []}), "milestones"),              # dict instead of list
+    (_set(["milestones", 0, "selected"], "T1"), "milestones[0].selected"),  # wrong type
+    (_set(["milestones", 0, "result"], KeyError), "milestones[0].result"),  # missing key
+    (_set(["layers"], KeyError), "layers"),                          # missing key
+    (_set(["milestones", 0, "result", "cost"], "cheap"), "milestones[0].result.cost"),
+    (_set(["site_targets"], [600]), "site_targets"),
+])
+def test_malformed_plan_json_names_the_key(landuse_plan, tmp_path, change, key):
+    """Issue 25: four malformed plan.json shapes ended as "unexpected … This is
+    a bug"; each is now refused naming plan.json and the key, before any
+    problem is built."""
+    _, folder, _ = landuse_plan
+    bad = _edit_state(folder, tmp_path, "bad", change)
+    with pytest.raises(InputError, match="plan.json") as err:
+        read_plan(bad)
+    assert key in str(err.value)
+    r = CliRunner().invoke(main, ["relocate", str(bad), "--milestone", "2022", "--remove", "x",
+                                  "--out", str(tmp_path / "r")])
+    assert r.exit_code == 2 and "plan.json" in r.output and "This is a bug" not in r.output
+
+
+def test_relocate_builds_the_planning_problem_once(landuse_plan, tmp_path, monkeypatch):
+    """Issue 26: relocate built the problem twice (read_plan, then again)."""
+    from siteplan import relocate as relocate_module
+
+    p, folder, _ = landuse_plan
+    calls = []
+    real = relocate_module.build_problem
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(relocate_module, "build_problem", counting)
+    monkeypatch.setattr("siteplan.planio.build_problem", counting)
+    gone = p.sites(2022)["site_id"].iloc[0]
+    r = relocate(folder, 2022, [gone], tmp_path / "r", time_limit_s=2)
+    assert len(calls) == 1
+    assert r["removed"] == [gone] and r["restored_share"] > 0.9

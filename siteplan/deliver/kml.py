@@ -45,6 +45,7 @@ import numpy as np
 from siteplan.colours import KIND_COLOURS, OTHER
 from siteplan.deliver.sheets import localise, sites_table
 from siteplan.i18n import check_lang, term, tr
+from siteplan.io.tables import clean_text
 from siteplan.sources.coords import wgs84_to_gcj02
 
 KML_NS = "http://www.opengis.net/kml/2.2"
@@ -142,19 +143,20 @@ def kml_document(sites: gpd.GeoDataFrame, *, title: str, lang: str = "en",
         placemarks = []
         for i in rows.tolist():
             record = records[i]
-            fields = [(str(k), "" if _missing(v) else str(v)) for k, v in record.items()]
+            fields = [(clean_text(str(k)), "" if _missing(v) else clean_text(str(v)))
+                      for k, v in record.items()]
             description = "<table>" + "".join(
                 f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
                 for k, v in fields) + "</table>"
             placemarks.append(fk.Placemark(
-                name=site_ids[i], description=description,
+                name=clean_text(site_ids[i]), description=description,
                 style_url=fk.StyleUrl(url=f"#{style_ids[(kinds[i], st)]}"),
                 extended_data=fk.ExtendedData(elements=[fk.Data(name=k, value=v)
                                                         for k, v in fields]),
                 geometry=pygeoif.Point(float(lon[i]), float(lat[i]))))
         folders.append(fk.Folder(name=f"{term(st, lang)} ({rows.size})", features=placemarks))
     datum = "GCJ-02" if gcj02 else "WGS84"
-    doc = fk.Document(name=f"{title} ({datum})", styles=styles, features=folders,
+    doc = fk.Document(name=clean_text(f"{title} ({datum})"), styles=styles, features=folders,
                       description=f"{tr('sites', lang)}: {len(table)}; {datum}")
     text = fk.KML(features=[doc]).to_string(prettyprint=False)
     root = ET.fromstring(text)

@@ -31,7 +31,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -123,13 +123,72 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def check_writable_folder(out: Path, *, kind: str, force: bool) -> None:
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is ``folder`` or lies inside it (links resolved)."""
+    try:
+        path, folder = path.resolve(), folder.resolve()
+    except OSError:
+        return False
+    return path == folder or folder in path.parents
+
+
+def check_not_input(out: Path, inputs: Iterable[str | Path]) -> None:
+    """Raise :class:`OutputError` if writing the folder ``out`` would touch an
+    input: ``out`` is an input, holds one, or lies inside an input folder.
+    ``--force`` does not lift this (a command never destroys what it reads).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> check_not_input(root / "out", [root / "plan.gpkg"])
+    >>> check_not_input(root, [root / "plan.gpkg"])
+    Traceback (most recent call last):
+    siteplan.errors.OutputError: ...: holds the input ...plan.gpkg; writing the output ...
+    """
+    for source in inputs:
+        source = Path(source).absolute()
+        if _inside(source, out):
+            what = "is" if _inside(out, source) else "holds"
+            raise OutputError(f"{out}: {what} the input {source}; writing the output folder "
+                              "there would destroy it. Choose another --out (--force does not "
+                              "change this).")
+        if source.is_dir() and _inside(out, source):
+            raise OutputError(f"{out}: lies inside the input folder {source}; a command never "
+                              "writes into the folder it reads. Choose an --out outside it.")
+
+
+def check_writable_folder(out: Path, *, kind: str, force: bool,
+                          inputs: Iterable[str | Path] = ()) -> None:
     """Raise :class:`OutputError` if ``out`` cannot become a siteplan output
-    folder: it is a file, or a non-empty folder siteplan did not write (unless
-    ``force``), or its parent cannot be written."""
+    folder of ``kind``: it is a file, an input or inside one (see
+    :func:`check_not_input`), a siteplan folder of another kind (a plan
+    folder is never replaced by a check-landuse run, ``force`` or not), a
+    non-empty folder siteplan did not write (unless ``force``), or its
+    parent cannot be written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> with output_folder(root / "p", kind="plan") as stage:
+    ...     _ = (stage / "a.txt").write_text("plan")
+    >>> check_writable_folder(root / "p", kind="plan", force=False)
+    >>> check_writable_folder(root / "p", kind="relocation", force=True)
+    Traceback (most recent call last):
+    siteplan.errors.OutputError: ...: holds a siteplan 'plan' folder, not a 'relocation' one; ...
+    """
+    out = Path(out).absolute()
+    check_not_input(out, inputs)
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: exists and is a file, not a folder; choose another --out.")
-    if out.is_dir() and not force and read_marker(out) is None and any(out.iterdir()):
+    marker = read_marker(out) if out.is_dir() else None
+    if marker is not None and marker.get("kind") != kind:
+        raise OutputError(
+            f"{out}: holds a siteplan {marker.get('kind')!r} folder, not a {kind!r} one; it "
+            "would be replaced. Choose another --out, or delete that folder yourself (--force "
+            "replaces only a folder of the same kind or one siteplan did not write).")
+    if out.is_dir() and not force and marker is None and any(out.iterdir()):
         raise OutputError(
             f"{out}: this folder has files siteplan did not write (no {MARKER} marker); "
             "they would be replaced. Choose an empty or new folder, or add --force to "
@@ -142,7 +201,8 @@ def check_writable_folder(out: Path, *, kind: str, force: bool) -> None:
 
 @contextlib.contextmanager
 def output_folder(out_dir: str | Path, *, kind: str, force: bool = False,
-                  extra_marker: dict[str, Any] | None = None) -> Iterator[Path]:
+                  extra_marker: dict[str, Any] | None = None,
+                  inputs: Iterable[str | Path] = ()) -> Iterator[Path]:
     """Yield a staging folder; on success it replaces ``out_dir`` as a whole.
 
     Parameters
@@ -153,18 +213,22 @@ def output_folder(out_dir: str | Path, *, kind: str, force: bool = False,
         What writes it ("plan", "check-landuse", "relocation" …), stored in
         the marker so later commands recognise the folder.
     force : bool
-        Replace a non-empty folder that siteplan did not write.
+        Replace a non-empty folder that siteplan did not write (a siteplan
+        folder of another kind is never replaced).
     extra_marker : dict, optional
         More fields for the marker file.
+    inputs : iterable of paths
+        What the command reads: ``out_dir`` may not be, hold or lie inside
+        any of them.
 
     Raises
     ------
     OutputError
-        ``out_dir`` is a file, a foreign folder (without ``force``), or not
-        writable.
+        ``out_dir`` is a file, an input or inside one, a siteplan folder of
+        another kind, a foreign folder (without ``force``), or not writable.
     """
     out = Path(out_dir).absolute()
-    check_writable_folder(out, kind=kind, force=force)
+    check_writable_folder(out, kind=kind, force=force, inputs=inputs)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         clean_leftovers(out)

@@ -47,7 +47,13 @@ import pandas as pd
 
 from siteplan.errors import InputError
 
-__all__ = ["TRIGGERS", "is_risky", "neutralise", "neutralise_frame", "write_csv", "write_xlsx"]
+__all__ = ["TRIGGERS", "clean_text", "is_risky", "neutralise", "neutralise_frame", "write_csv",
+           "write_xlsx"]
+
+#: Characters no XML file (XLSX, KML) may hold: C0 controls other than tab, LF
+#: and CR, lone surrogates (undecodable bytes), U+FFFE/U+FFFF.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+REPLACEMENT = "\ufffd"
 
 #: First characters that make a spreadsheet read a cell as a formula.
 TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
@@ -65,10 +71,26 @@ def is_risky(text: str) -> bool:
     return bool(text) and text.startswith(TRIGGERS) and not _PLAIN_NUMBER.fullmatch(text)
 
 
+def clean_text(text: str) -> str:
+    """``text`` with every character an XML file cannot hold (control
+    characters, undecodable bytes) replaced by U+FFFD, so a site name
+    carrying one is written by the XML writers (XLSX, KML) and shows where
+    it was, instead of failing the writer after the plan was solved.
+
+    Examples
+    --------
+    >>> clean_text("站\\x07点\\x00一"), clean_text("tab\\tok")
+    ('站\\ufffd点\\ufffd一', 'tab\\tok')
+    """
+    return _ILLEGAL.sub(REPLACEMENT, text)
+
+
 def neutralise(value: Any) -> Any:
     """``value`` with a leading ``'`` if it is text that would run as a formula.
 
-    Non-text values (numbers, booleans, None) are returned unchanged.
+    Non-text values (numbers, booleans, None) are returned unchanged. (CSV
+    keeps every other character as it is; the XML writers, XLSX and KML,
+    also :func:`clean_text`.)
     """
     if isinstance(value, str) and is_risky(value):
         return "'" + value
@@ -212,6 +234,7 @@ def _fixed_times(xlsx: bytes) -> bytes:
 
 
 def _text_cell(cell: Any, text: str) -> Any:
+    text = clean_text(text)
     cell.value = text
     cell.data_type = "s"  # openpyxl would store "=…" as a formula
     if is_risky(text):

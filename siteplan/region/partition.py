@@ -35,10 +35,8 @@ import pandas as pd
 import shapely
 
 from siteplan.config import PlanConfig
-from siteplan.coverage import mount_heights
-from siteplan.defaults import Assumptions
-from siteplan.radio import LinkBudget, scenario_for
-from siteplan.schema import ENVIRONMENTS, MACRO_KINDS, validate_candidates, validate_targets
+from siteplan.coverage import longest_reach_m  # noqa: F401 (re-exported: the one reach function)
+from siteplan.schema import validate_candidates, validate_targets
 
 PARTITION_FILES = ("candidates.parquet", "targets.parquet", "landuse.parquet", "unit.parquet")
 ROADS_FILE = "roads.parquet"  # only when the plan has a road layer (smart poles along roads)
@@ -106,30 +104,6 @@ def read_inputs(cfg: PlanConfig) -> RegionInputs:
                                             column="population")
         targets["population"] = own
     return RegionInputs(inputs.candidates, targets, inputs.landuse, inputs.roads)
-
-
-def longest_reach_m(candidates: gpd.GeoDataFrame, assumptions: Assumptions) -> float:
-    """The farthest any candidate covers in any environment (metres): the
-    radius of the spatial-index query of :func:`siteplan.coverage.coverage_matrix`
-    taken over every site class and environment."""
-    mode = str(assumptions["coverage.mode"])
-    macro = candidates["kind"].isin(MACRO_KINDS).to_numpy()
-    heights = mount_heights(candidates, assumptions)
-    budget = LinkBudget.from_assumptions(assumptions) if mode == "link_budget" else None
-    reach = 0.0
-    for is_macro in (True, False):
-        idx = np.flatnonzero(macro == is_macro)
-        if idx.size == 0:
-            continue
-        for environment in ENVIRONMENTS:
-            if budget is None:
-                kinds = candidates["kind"].iloc[idx].unique()
-                r = max(float(assumptions[f"radius_m.{k}.{environment}"]) for k in kinds)
-            else:
-                r = budget.max_reach_m(scenario_for(environment, macro=is_macro),
-                                       float(heights[idx].max()), macro=is_macro)
-            reach = max(reach, r)
-    return reach
 
 
 def frame_hash(frame: gpd.GeoDataFrame | pd.DataFrame) -> str:
