@@ -171,6 +171,54 @@ def _class_source(zones: gpd.GeoDataFrame, class_column: str | None, zone_class:
         "the whole layer (--class / class = \"生态保护红线\").")
 
 
+def _refuse_unknown(out: gpd.GeoDataFrame, raw: pd.Series, canonical: pd.Series,
+                    column: str | None, source: str, offset: int) -> None:
+    """Raise naming the unknown classes, the first row and the closest names."""
+    unknown_mask = canonical.isna().to_numpy()
+    if unknown_mask.any():
+        unknown = sorted({str(v) for v in raw[unknown_mask]})
+        first = int(np.flatnonzero(unknown_mask)[0])
+        names = [a for c, n in ZONE_CLASSES.items() for a in (c, *n)] + survey_names()
+        hint = suggest(unknown[0], names) + class_column_hint(out, column)
+        known = ", ".join(f"{c} ({'/'.join(ZONE_CLASSES[c][:2])})" for c in ZONE_CLASSES)
+        label = "the layer's class" if column is None else f"column {column!r}"
+        raise InputError(
+            f"{where(source, row=None if column is None else first + offset)}, {label}: "
+            f"unknown zone classes {unknown[:10]}{' …' if len(unknown) > 10 else ''}.{hint} "
+            f"Known classes: {known}; also land-survey (三调) DLBM codes and DLMC names. Map "
+            "local names with a class map (class_map in config, --class-map FILE.csv).")
+
+
+def _zone_classes(out: gpd.GeoDataFrame, column: str | None, zone_class: str | None,
+                  class_map: Mapping[str, str] | None, source: str, offset: int
+                  ) -> tuple[pd.Series, list[str]]:
+    """Canonical class of every zone (class map first, then names and survey
+    codes; a raw 三调 layer's DLMC where its DLBM code is unknown), and the
+    notes; unknown classes raise naming the first row."""
+    mapping = {value_key(k): v for k, v in (class_map or {}).items()}
+    bad_map = {k: v for k, v in (class_map or {}).items() if normalise_class(v) is None}
+    if bad_map:
+        k, v = next(iter(bad_map.items()))
+        raise InputError(f"class map: {k!r} maps to unknown class {v!r}."
+                         f"{suggest(v, [a for c, n in ZONE_CLASSES.items() for a in (c, *n)])} "
+                         f"Known classes: {', '.join(ZONE_CLASSES)}.")
+
+    def lookup(value: object) -> str | None:
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            return None
+        mapped = mapping.get(value_key(value))
+        return normalise_class(mapped if mapped is not None else value)
+
+    raw = (pd.Series(zone_class, index=out.index, dtype=object) if column is None
+           else out[column])
+    found = {v: lookup(v) for v in pd.unique(raw.to_numpy(dtype=object))}  # few distinct
+    canonical = raw.map(lambda v: found.get(v) if not (isinstance(v, float) and np.isnan(v))
+                        else None)
+    canonical, filled = name_fallback(out, column, canonical, lookup)  # 三调: DLMC after DLBM
+    _refuse_unknown(out, raw, canonical, column, source, offset)
+    return canonical, [f"{source}: {filled}"] if filled else []
+
+
 def prepare_zones(zones: gpd.GeoDataFrame, *, source: str = "zones",
                   class_column: str | None = None, zone_class: str | None = None,
                   class_map: Mapping[str, str] | None = None,
@@ -220,39 +268,7 @@ def prepare_zones(zones: gpd.GeoDataFrame, *, source: str = "zones",
     column = _class_source(zones, class_column, zone_class, source)
     out = zones.copy()
     offset = int(zones.attrs.get("row_offset", 1))
-    mapping = {value_key(k): v for k, v in (class_map or {}).items()}
-    bad_map = {k: v for k, v in (class_map or {}).items() if normalise_class(v) is None}
-    if bad_map:
-        k, v = next(iter(bad_map.items()))
-        raise InputError(f"class map: {k!r} maps to unknown class {v!r}."
-                         f"{suggest(v, [a for c, n in ZONE_CLASSES.items() for a in (c, *n)])} "
-                         f"Known classes: {', '.join(ZONE_CLASSES)}.")
-
-    def lookup(value: object) -> str | None:
-        if value is None or (isinstance(value, float) and np.isnan(value)):
-            return None
-        mapped = mapping.get(value_key(value))
-        return normalise_class(mapped if mapped is not None else value)
-
-    raw = (pd.Series(zone_class, index=out.index, dtype=object) if column is None
-           else out[column])
-    found = {v: lookup(v) for v in pd.unique(raw.to_numpy(dtype=object))}  # few distinct
-    canonical = raw.map(lambda v: found.get(v) if not (isinstance(v, float) and np.isnan(v))
-                        else None)
-    canonical, filled = name_fallback(out, column, canonical, lookup)  # 三调: DLMC after DLBM
-    unknown_mask = canonical.isna().to_numpy()
-    if unknown_mask.any():
-        unknown = sorted({str(v) for v in raw[unknown_mask]})
-        first = int(np.flatnonzero(unknown_mask)[0])
-        names = [a for c, n in ZONE_CLASSES.items() for a in (c, *n)] + survey_names()
-        hint = suggest(unknown[0], names) + class_column_hint(out, column)
-        known = ", ".join(f"{c} ({'/'.join(ZONE_CLASSES[c][:2])})" for c in ZONE_CLASSES)
-        label = "the layer's class" if column is None else f"column {column!r}"
-        raise InputError(
-            f"{where(source, row=None if column is None else first + offset)}, {label}: "
-            f"unknown zone classes {unknown[:10]}{' …' if len(unknown) > 10 else ''}.{hint} "
-            f"Known classes: {known}; also land-survey (三调) DLBM codes and DLMC names. Map "
-            "local names with a class map (class_map in config, --class-map FILE.csv).")
+    canonical, notes = _zone_classes(out, column, zone_class, class_map, source, offset)
     out["zone_class"] = canonical
     id_col = next((c for c in ZONE_ID_COLUMNS if c in out.columns), None)
     if id_col is None:
@@ -265,7 +281,6 @@ def prepare_zones(zones: gpd.GeoDataFrame, *, source: str = "zones",
         raise InputError(f"{where(source, row=i + offset, column='geometry')}: the zone has no "
                          f"geometry ({int(missing.sum())} zones in all). Draw it or delete the "
                          "row.")
-    notes = [f"{source}: {filled}"] if filled else []
     invalid = ~out.geometry.is_valid
     if invalid.any():
         out.loc[invalid, "geometry"] = shapely.make_valid(out.geometry[invalid].to_numpy())
