@@ -208,6 +208,54 @@ def _class_source(zones: gpd.GeoDataFrame, class_column: str | None, zone_class:
         "the whole layer (--class / class = \"生态保护红线\").")
 
 
+def _refuse_unknown(out: gpd.GeoDataFrame, raw: pd.Series, canonical: pd.Series,
+                    column: str | None, source: str, offset: int) -> None:
+    """Raise naming the unknown classes, the first row and the closest names."""
+    unknown_mask = canonical.isna().to_numpy()
+    if unknown_mask.any():
+        unknown = sorted({str(v) for v in raw[unknown_mask]})
+        first = int(np.flatnonzero(unknown_mask)[0])
+        names = [a for c, n in ZONE_CLASSES.items() for a in (c, *n)] + survey_names()
+        hint = suggest(unknown[0], names) + class_column_hint(out, column)
+        known = ", ".join(f"{c} ({'/'.join(ZONE_CLASSES[c][:2])})" for c in ZONE_CLASSES)
+        label = "the layer's class" if column is None else f"column {column!r}"
+        raise InputError(
+            f"{where(source, row=None if column is None else first + offset)}, {label}: "
+            f"unknown zone classes {unknown[:10]}{' …' if len(unknown) > 10 else ''}.{hint} "
+            f"Known classes: {known}; also land-survey (三调) DLBM codes and DLMC names. Map "
+            "local names with a class map (class_map in config, --class-map FILE.csv).")
+
+
+def _zone_classes(out: gpd.GeoDataFrame, column: str | None, zone_class: str | None,
+                  class_map: Mapping[str, str] | None, source: str, offset: int
+                  ) -> tuple[pd.Series, list[str]]:
+    """Canonical class of every zone (class map first, then names and survey
+    codes; a raw 三调 layer's DLMC where its DLBM code is unknown), and the
+    notes; unknown classes raise naming the first row."""
+    mapping = {value_key(k): v for k, v in (class_map or {}).items()}
+    bad_map = {k: v for k, v in (class_map or {}).items() if normalise_class(v) is None}
+    if bad_map:
+        k, v = next(iter(bad_map.items()))
+        raise InputError(f"class map: {k!r} maps to unknown class {v!r}."
+                         f"{suggest(v, [a for c, n in ZONE_CLASSES.items() for a in (c, *n)])} "
+                         f"Known classes: {', '.join(ZONE_CLASSES)}.")
+
+    def lookup(value: object) -> str | None:
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            return None
+        mapped = mapping.get(value_key(value))
+        return normalise_class(mapped if mapped is not None else value)
+
+    raw = (pd.Series(zone_class, index=out.index, dtype=object) if column is None
+           else out[column])
+    found = {v: lookup(v) for v in pd.unique(raw.to_numpy(dtype=object))}  # few distinct
+    canonical = raw.map(lambda v: found.get(v) if not (isinstance(v, float) and np.isnan(v))
+                        else None)
+    canonical, filled = name_fallback(out, column, canonical, lookup)  # 三调: DLMC after DLBM
+    _refuse_unknown(out, raw, canonical, column, source, offset)
+    return canonical, [f"{source}: {filled}"] if filled else []
+
+
 def prepare_zones(zones: gpd.GeoDataFrame, *, source: str = "zones",
                   class_column: str | None = None, zone_class: str | None = None,
                   class_map: Mapping[str, str] | None = None,
@@ -257,73 +305,19 @@ def prepare_zones(zones: gpd.GeoDataFrame, *, source: str = "zones",
     column = _class_source(zones, class_column, zone_class, source)
     out = zones.copy()
     offset = int(zones.attrs.get("row_offset", 1))
-    classes = _zone_classes(out, column, zone_class, class_map, source, offset)
-    filled = classes.attrs.get("filled")
-    out["zone_class"] = classes
+    canonical, notes = _zone_classes(out, column, zone_class, class_map, source, offset)
+    out["zone_class"] = canonical
     id_col = next((c for c in ZONE_ID_COLUMNS if c in out.columns), None)
-    out["zone_id"] = ([f"Z{i + 1}" for i in range(len(out))] if id_col is None
-                      else out[id_col].astype(str))
-    return out, ([f"{source}: {filled}"] if filled else []) + _check_zone_geometry(out, source,
-                                                                                      offset)
-
-
-def _check_class_map(class_map: Mapping[str, str] | None) -> dict[str, str]:
-    """The class map keyed for lookup; an entry naming an unknown class is an
-    :class:`InputError` with the closest known name."""
-    for k, v in (class_map or {}).items():
-        if normalise_class(v) is None:
-            raise InputError(f"class map: {k!r} maps to unknown class {v!r}."
-                             f"{suggest(v, [a for c, n in ZONE_CLASSES.items() for a in (c, *n)])}"
-                             f" Known classes: {', '.join(ZONE_CLASSES)}.")
-    return {value_key(k): v for k, v in (class_map or {}).items()}
-
-
-def _zone_classes(zones: gpd.GeoDataFrame, column: str | None, zone_class: str | None,
-                  class_map: Mapping[str, str] | None, source: str, offset: int) -> pd.Series:
-    """Canonical class per zone (the class map first, then the built-in names
-    and survey codes); unknown classes are an :class:`InputError` naming the
-    first row, the closest known name and the class map remedy."""
-    mapping = _check_class_map(class_map)
-
-    def lookup(value: object) -> str | None:
-        if value is None or (isinstance(value, float) and np.isnan(value)):
-            return None
-        mapped = mapping.get(value_key(value))
-        return normalise_class(mapped if mapped is not None else value)
-
-    raw = (pd.Series(zone_class, index=zones.index, dtype=object) if column is None
-           else zones[column])
-    found = {v: lookup(v) for v in pd.unique(raw.to_numpy(dtype=object))}  # few distinct
-    canonical = raw.map(lambda v: found.get(v) if not (isinstance(v, float) and np.isnan(v))
-                        else None)
-    canonical, filled = name_fallback(zones, column, canonical, lookup)  # 三调: DLMC after DLBM
-    unknown_mask = canonical.isna().to_numpy()
-    if not unknown_mask.any():
-        canonical.attrs["filled"] = filled
-        return canonical
-    unknown = sorted({str(v) for v in raw[unknown_mask]})
-    first = int(np.flatnonzero(unknown_mask)[0])
-    names = [a for c, n in ZONE_CLASSES.items() for a in (c, *n)] + survey_names()
-    hint = suggest(unknown[0], names) + class_column_hint(zones, column)
-    known = ", ".join(f"{c} ({'/'.join(ZONE_CLASSES[c][:2])})" for c in ZONE_CLASSES)
-    label = "the layer's class" if column is None else f"column {column!r}"
-    raise InputError(
-        f"{where(source, row=None if column is None else first + offset)}, {label}: "
-        f"unknown zone classes {unknown[:10]}{' …' if len(unknown) > 10 else ''}.{hint} "
-        f"Known classes: {known}; also land-survey (三调) DLBM codes and DLMC names. Map "
-        "local names with a class map (class_map in config, --class-map FILE.csv).")
-
-
-def _check_zone_geometry(out: gpd.GeoDataFrame, source: str, offset: int) -> list[str]:
-    """Refuse zones without geometry or not polygons (row named); repair
-    invalid ones in place with ``make_valid``; return the notes."""
+    if id_col is None:
+        out["zone_id"] = [f"Z{i + 1}" for i in range(len(out))]
+    else:
+        out["zone_id"] = out[id_col].astype(str)
     missing = (out.geometry.isna() | out.geometry.is_empty).to_numpy()
     if missing.any():
         i = int(np.flatnonzero(missing)[0])
         raise InputError(f"{where(source, row=i + offset, column='geometry')}: the zone has no "
                          f"geometry ({int(missing.sum())} zones in all). Draw it or delete the "
                          "row.")
-    notes: list[str] = []
     invalid = ~out.geometry.is_valid
     if invalid.any():
         out.loc[invalid, "geometry"] = shapely.make_valid(out.geometry[invalid].to_numpy())
@@ -334,7 +328,7 @@ def _check_zone_geometry(out: gpd.GeoDataFrame, source: str, offset: int) -> lis
         i = int(np.flatnonzero(~polygonal.to_numpy())[0])
         raise InputError(f"{where(source, row=i + offset, column='geometry')}: zones must be "
                          f"polygons, not {out.geom_type.iloc[i]}.")
-    return notes
+    return out, notes
 
 
 def footprints(sites_m: gpd.GeoDataFrame, assumptions: Mapping[str, Any]) -> gpd.GeoSeries:

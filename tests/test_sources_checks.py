@@ -286,6 +286,7 @@ def test_kml_nan_coordinates_are_reported_as_nan(tmp_path):
     assert "self-intersecting" not in str(info.value)
 
 
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
 def test_nan_geometry_in_a_gis_layer_is_reported_as_nan():
     from shapely.geometry import Polygon
 
