@@ -61,6 +61,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy.spatial import cKDTree
 
+from siteplan.errors import ConfigError
 from siteplan.radio import (
     _D2D_MAX_NLOS_M,
     _H_BS_RANGE_M,
@@ -243,11 +244,19 @@ def load_model(assumptions: Mapping[str, Any], crs: Any = None,
     """The plan's path-loss model: the terrain/clutter model of
     :mod:`siteplan.terrain` where that package is installed (flat without a
     DEM), else :class:`FlatPathLoss`; the same ``path_loss_db`` signature."""
+    flat = FlatPathLoss.from_assumptions(assumptions)  # reads every pathloss.* key
     try:
         from siteplan.terrain import load_path_loss_model
     except ImportError:
-        return FlatPathLoss.from_assumptions(assumptions)
-    return load_path_loss_model(assumptions, crs, points_xy_m=points_xy_m)
+        return flat
+    model = load_path_loss_model(assumptions, crs, points_xy_m=points_xy_m)
+    set_keys = [f"{ENVIRONMENT_OFFSET_KEY}{e}" for e, v in flat.clutter_offset_db.items() if v]
+    if set_keys and not getattr(model, "environment_offsets", False):
+        raise ConfigError(
+            f"assumptions: {', '.join(set_keys)} set, but the plan's path-loss model "
+            "(siteplan.terrain) applies no per-environment offset; remove them, or use a "
+            "clutter raster and clutter.offset_db.<class> (siteplan calibrate fits those).")
+    return model
 
 
 def model_classes(model: Any, env: np.ndarray, pts_xy_m: np.ndarray

@@ -59,6 +59,7 @@ LABELS: dict[str, dict[str, str]] = {
     "sinr0": {"en": "SINR ≥ 0 dB", "zh": "SINR ≥ 0 dB"},
     "sinr13": {"en": "SINR ≥ 13 dB", "zh": "SINR ≥ 13 dB"},
     "overlap": {"en": "overlap", "zh": "重叠覆盖"},
+    "weak": {"en": "covered, SINR < 0 dB", "zh": "已覆盖但SINR < 0 dB"},
     "median": {"en": "median SINR (dB)", "zh": "SINR中位数 (dB)"},
     "overshooting": {"en": "overshooting sites", "zh": "越区覆盖站"},
     "per_area": {"en": "Per area, milestone {year}:", "zh": "{year}年各区域："},
@@ -151,6 +152,8 @@ def _milestone_section(plan: Plan, year: int, settings: SinrSettings) -> dict[st
     m = plan.milestone(year)
     area_ids = plan.demand["area_id"].to_numpy()[m.active]
     overlap = res.servers_in_window >= settings.overlap_servers
+    # covered by the plan (RSRP edge) yet below 0 dB SINR: what the post-check adds
+    weak = np.asarray(m.covered_mask, bool)[m.active] & (res.sinr_db < SINR_FAIR_DB)
     areas = []
     for area in pd.unique(area_ids):
         at = area_ids == area
@@ -158,6 +161,7 @@ def _milestone_section(plan: Plan, year: int, settings: SinrSettings) -> dict[st
         areas.append({"area_id": area, "points": int(at.sum()),
                       "sinr_ge_0_share": _share(sinr >= SINR_FAIR_DB),
                       "sinr_ge_13_share": _share(sinr >= SINR_GOOD_DB),
+                      "covered_sinr_below_0_share": _share(weak[at]),
                       "overlap_share": _share(overlap[at]),
                       "median_sinr_db": _median(sinr)})
     ids = plan.candidates["site_id"].to_numpy()
@@ -170,6 +174,7 @@ def _milestone_section(plan: Plan, year: int, settings: SinrSettings) -> dict[st
     return {"milestone": int(year), "points": int(res.sinr_db.size), "cells_pairs": res.pairs,
             "sinr_ge_0_share": _share(res.sinr_db >= SINR_FAIR_DB),
             "sinr_ge_13_share": _share(res.sinr_db >= SINR_GOOD_DB),
+            "covered_sinr_below_0_share": _share(weak),
             "overlap_share": _share(overlap),
             "overlap_target_met": (bool(overlap.mean() < settings.overlap_target_share)
                                    if overlap.size else None),
@@ -215,22 +220,25 @@ def sinr_markdown(section: dict[str, Any], lang: str = "en") -> str:
         n=section["overlap_servers"], win=_num(section["overlap_window_db"], 0),
         target=_pct(section["overlap_target_share"])), "",
         t("post_check"), ""]
-    head = [t("milestone"), t("points"), t("sinr0"), t("sinr13"), t("overlap"), t("median"),
-            t("overshooting")]
+    head = [t("milestone"), t("points"), t("sinr0"), t("sinr13"), t("weak"), t("overlap"),
+            t("median"), t("overshooting")]
     lines += [_row(head), _row(["---"] * len(head))]
     for m in section["milestones"]:
         lines.append(_row([str(m["milestone"]), f"{m['points']:,}", _pct(m["sinr_ge_0_share"]),
-                           _pct(m["sinr_ge_13_share"]), _pct(m["overlap_share"]),
-                           _num(m["median_sinr_db"]), str(m["overshooting_sites"])]))
+                           _pct(m["sinr_ge_13_share"]), _pct(m.get("covered_sinr_below_0_share")),
+                           _pct(m["overlap_share"]), _num(m["median_sinr_db"]),
+                           str(m["overshooting_sites"])]))
     if not section["milestones"]:
         return "\n".join(lines)
     last = section["milestones"][-1]
-    head = [t("area"), t("points"), t("sinr0"), t("sinr13"), t("overlap"), t("median")]
+    head = [t("area"), t("points"), t("sinr0"), t("sinr13"), t("weak"), t("overlap"),
+            t("median")]
     lines += ["", t("per_area").format(year=last["milestone"]), "", _row(head),
               _row(["---"] * len(head))]
     lines += [_row([md(a["area_id"]), f"{a['points']:,}", _pct(a["sinr_ge_0_share"]),
-                    _pct(a["sinr_ge_13_share"]), _pct(a["overlap_share"]),
-                    _num(a["median_sinr_db"])]) for a in last["areas"]]
+                    _pct(a["sinr_ge_13_share"]), _pct(a.get("covered_sinr_below_0_share")),
+                    _pct(a["overlap_share"]), _num(a["median_sinr_db"])])
+               for a in last["areas"]]
     lines += ["", t("over_title").format(year=last["milestone"]), ""]
     if not last["overshooting"]:
         return "\n".join(lines + [t("none")])

@@ -181,3 +181,17 @@ def test_best_server_is_the_strongest_single_site(n_sites, seed):
             <= together.rsrp_dbm[served] - S.noise_per_re_dbm + 1e-9).all()
     assert ((together.servers_in_window >= 1)
             == (together.rsrp_dbm >= S.overlap_min_rsrp_dbm)).all()
+
+
+def test_environment_offsets_the_terrain_model_ignores_are_refused():
+    terrain = pytest.importorskip("siteplan.terrain")  # branch terrain's model (issue 27)
+    from siteplan.sinr import load_model
+
+    if getattr(terrain.PathLossModel, "environment_offsets", False):
+        pytest.skip("the terrain model applies per-environment offsets")
+    assert load_model(A, UTM_CRS) is not None
+    with pytest.raises(ConfigError, match="pathloss.environment_offset_db.urban"):
+        load_model(A.override({"pathloss.environment_offset_db.urban": 3.0}), UTM_CRS)
+
+
+UTM_CRS = "EPSG:32650"

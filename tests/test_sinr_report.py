@@ -29,6 +29,8 @@ def test_run_reports_sinr_per_milestone_and_area(sinr_run):
     last = section["milestones"][-1]
     assert last["points"] == len(result.plan.milestones[-1].active)
     assert 0.0 <= last["sinr_ge_13_share"] <= last["sinr_ge_0_share"] <= 1.0
+    # covered by RSRP yet interference-limited: at most the points below 0 dB
+    assert 0.0 <= last["covered_sinr_below_0_share"] <= 1.0 - last["sinr_ge_0_share"] + 1e-9
     assert {a["area_id"] for a in last["areas"]} == set(
         result.plan.demand["area_id"].iloc[result.plan.milestones[-1].active])
     assert section["load"] == 0.5
@@ -62,4 +64,4 @@ def test_markdown_escapes_ids_and_handles_empty_values():
                                                  "overshot_share": 0.4}]}]}
     text = sinr_markdown(section, "en")
     assert "a\\|&lt;b&gt;" in text and "\\# x" in text and "<b>" not in text
-    assert "| 2025 | 2 | 50.0% | – |" in text and "target < 2.0%" in text
+    assert "| 2025 | 2 | 50.0% | – | – | 0.0% |" in text and "target < 2.0%" in text
