@@ -19,7 +19,6 @@ KNOWN: dict[str, tuple[int, int]] = {
     "siteplan/landuse.py:prepare_zones": (30, 105),
     "siteplan/landuse_check.py:read_sites": (31, 63),
     "siteplan/landuse_check.py:check_landuse": (33, 102),
-    "siteplan/problem.py:build_problem": (15, 130),
     "siteplan/region/outputs.py:province_summary": (28, 44),
     "siteplan/region/run.py:plan_region": (49, 268),
     "siteplan/region/stitch.py:stitch": (24, 164),
