@@ -146,7 +146,7 @@ for _k in _KINDS:
 for _k in _KINDS:
     TABLE[f"height_m.{_k}"] = Default(
         float(KIND_INFO[_k].height_m), "m",
-        "mount height when the candidate has no height_m (DOMAIN 4)", low=1, high=300)
+        "mount height when the candidate has no height_m (docs/DOMAIN.md §4)", low=1, high=300)
 for _k in _KINDS:
     for _e in _ENVS:
         TABLE[f"radius_m.{_k}.{_e}"] = Default(
