@@ -69,19 +69,7 @@ class Default:
         siteplan.errors.ConfigError: assumptions: 'h' = 10000000.0 m is outside [0, 300] m.
         """
         if isinstance(self.value, str):
-            if not isinstance(value, str):
-                raise ConfigError(f"assumptions: {key!r} must be text, got {value!r}.")
-            if self.choices is not None:
-                folded = {value_key(c): c for c in self.choices}
-                folded.update({value_key(a): c for a, c in (self.aliases or {}).items()})
-                if value_key(value) not in folded:
-                    close = difflib.get_close_matches(value_key(value), folded, n=1)
-                    hint = f" Did you mean {folded[close[0]]!r}?" if close else ""
-                    names = f" ({'/'.join(self.aliases)})" if self.aliases else ""
-                    raise ConfigError(f"assumptions: {key!r} = {value!r} is not one of "
-                                      f"{', '.join(map(repr, self.choices))}{names}.{hint}")
-                value = folded[value_key(value)]
-            return value
+            return self._check_text(key, value)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(f"assumptions: {key!r} must be a number, got {value!r}.")
         value = float(value)
@@ -97,6 +85,22 @@ class Default:
             raise ConfigError(f"assumptions: {key!r} = {value!r}{unit} is outside "
                               f"[{self.low:g}, {self.high:g}]{unit}.")
         return value
+
+    def _check_text(self, key: str, value: Any) -> str:
+        """A text value: one of the choices (or a choice's alias), any case."""
+        if not isinstance(value, str):
+            raise ConfigError(f"assumptions: {key!r} must be text, got {value!r}.")
+        if self.choices is None:
+            return value
+        folded = {value_key(c): c for c in self.choices}
+        folded.update({value_key(a): c for a, c in (self.aliases or {}).items()})
+        if value_key(value) not in folded:
+            close = difflib.get_close_matches(value_key(value), folded, n=1)
+            hint = f" Did you mean {folded[close[0]]!r}?" if close else ""
+            names = f" ({'/'.join(self.aliases)})" if self.aliases else ""
+            raise ConfigError(f"assumptions: {key!r} = {value!r} is not one of "
+                              f"{', '.join(map(repr, self.choices))}{names}.{hint}")
+        return folded[value_key(value)]
 
 
 _KINDS = KINDS
@@ -158,7 +162,7 @@ for _k in _KINDS:
 for _k in _KINDS:
     TABLE[f"height_m.{_k}"] = Default(
         float(KIND_INFO[_k].height_m), "m",
-        "mount height when the candidate has no height_m (DOMAIN 4)", low=1, high=300)
+        "mount height when the candidate has no height_m (docs/DOMAIN.md §4)", low=1, high=300)
 for _k in _KINDS:
     for _e in _ENVS:
         TABLE[f"radius_m.{_k}.{_e}"] = Default(

@@ -28,7 +28,7 @@ from siteplan.errors import ConfigError, InputError
 from siteplan.kinds import KIND_INFO, kinds_where
 from siteplan.schema import POWER_SUPPLY
 
-#: Kinds in public areas that get direct supply from the grid (DOMAIN.md §2).
+#: Kinds in public areas that get direct supply from the grid (docs/DOMAIN.md §2).
 PUBLIC_AREA_KINDS = kinds_where(public_area=True)
 
 

@@ -424,28 +424,9 @@ def build_problem(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
     excluded = np.zeros(len(candidates), bool)
     if zones_m is not None:
         say("land-use check of every candidate")
-        table = conflicts(cands_m, zones_m, assumptions)
-        on_air = candidates["on_air"].to_numpy(bool)
-        forbidden = np.zeros(len(candidates), bool)
-        forbidden[table.loc[table["rule"] == "forbidden", "site_index"]] = True
-        restricted = np.zeros(len(candidates), bool)
-        restricted[table.loc[table["rule"] == "restricted", "site_index"]] = True
-        excluded = forbidden & ~on_air
-        if (forbidden & on_air).any():
-            notes.append(f"{int((forbidden & on_air).sum())} sites already on air stand on "
-                         "forbidden land; they are kept and listed in the land-use section.")
-        reasons = (table[table["rule"] == "forbidden"].groupby("site_index")["zone_class"]
-                   .agg(lambda s: ", ".join(sorted(set(s)))))
-        excluded_table = candidates.loc[excluded, ["site_id", "kind", "name"]].copy()
-        excluded_table["reason"] = ["forbidden: " + reasons[i] for i in np.flatnonzero(excluded)]
-        excluded_table["geometry"] = candidates.geometry[excluded]
-        excluded_table = gpd.GeoDataFrame(excluded_table.reset_index(drop=True),
-                                          crs=candidates.crs)
+        table, excluded, excluded_table = _apply_landuse(candidates, cands_m, zones_m,
+                                                         assumptions, notes)
         coverage = coverage.without_columns(excluded)
-        candidates["landuse_flag"] = np.where(forbidden, "forbidden",
-                                              np.where(restricted, "restricted", ""))
-        candidates.loc[restricted & ~forbidden & ~on_air, "cost_cny"] += float(
-            assumptions["landuse.restricted_penalty_cny"])
     matrix = coverage.matrix
     if mode == "strict":
         matrix = apply_strict_sharing(matrix, candidates["kind"].to_numpy())
@@ -461,6 +442,36 @@ def build_problem(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
         landuse_conflicts=table, excluded_table=excluded_table, zones=zones, notes=tuple(notes),
         traffic=traffic, capacity_model=model if capacity else None,
         unreachable_reason=reasons)
+
+
+def _apply_landuse(candidates: gpd.GeoDataFrame, cands_m: gpd.GeoDataFrame,
+                   zones_m: gpd.GeoDataFrame, assumptions: Assumptions, notes: list[str]
+                   ) -> tuple[pd.DataFrame, np.ndarray, gpd.GeoDataFrame]:
+    """Land use on the candidates (in place): ``landuse_flag`` set, restricted
+    land's penalty added to ``cost_cny``; returns the conflicts table, the mask
+    of excluded candidates (new builds on forbidden land; sites on air are kept,
+    with a note) and the excluded candidates with their reasons."""
+    table = conflicts(cands_m, zones_m, assumptions)
+    on_air = candidates["on_air"].to_numpy(bool)
+    forbidden = np.zeros(len(candidates), bool)
+    forbidden[table.loc[table["rule"] == "forbidden", "site_index"]] = True
+    restricted = np.zeros(len(candidates), bool)
+    restricted[table.loc[table["rule"] == "restricted", "site_index"]] = True
+    excluded = forbidden & ~on_air
+    if (forbidden & on_air).any():
+        notes.append(f"{int((forbidden & on_air).sum())} sites already on air stand on "
+                     "forbidden land; they are kept and listed in the land-use section.")
+    reasons = (table[table["rule"] == "forbidden"].groupby("site_index")["zone_class"]
+               .agg(lambda s: ", ".join(sorted(set(s)))))
+    excluded_table = candidates.loc[excluded, ["site_id", "kind", "name"]].copy()
+    excluded_table["reason"] = ["forbidden: " + reasons[i] for i in np.flatnonzero(excluded)]
+    excluded_table["geometry"] = candidates.geometry[excluded]
+    excluded_table = gpd.GeoDataFrame(excluded_table.reset_index(drop=True), crs=candidates.crs)
+    candidates["landuse_flag"] = np.where(forbidden, "forbidden",
+                                          np.where(restricted, "restricted", ""))
+    candidates.loc[restricted & ~forbidden & ~on_air, "cost_cny"] += float(
+        assumptions["landuse.restricted_penalty_cny"])
+    return table, excluded, excluded_table
 
 
 def _to_metric(layer: gpd.GeoDataFrame | None, metric: Any, name: str) -> gpd.GeoDataFrame | None:

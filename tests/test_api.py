@@ -93,3 +93,13 @@ def test_milestone_plan_has_one_mask_name(small_plan):
     first = small_plan.milestones[0]
     assert first.covered_mask.dtype == bool
     assert not hasattr(first, "covered")  # a share elsewhere; the mask is covered_mask only
+
+
+def test_the_solver_example_of_docs_api_md_runs():
+    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    solver = [b for b in blocks if "CapacityConstraints(" in b]
+    assert len(solver) == 1
+    scope: dict = {}
+    exec(compile(solver[0], "docs/api.md", "exec"), scope)  # noqa: S102 - our documented code
+    assert scope["res"].selected.tolist() == [0, 1] and scope["res"].cost == 2.0
