@@ -450,7 +450,8 @@ def candidates_command(sources: tuple[Path, ...], out: Path, crs: str | None,
                 rejected.append(table.assign(file=str(path)))
             layers.append(layer.to_crs(to_crs) if to_crs else layer)
         merged = merge_candidates(layers, same_structure_m=same_structure, multi_use=multi_use)
-        written = write_candidates(merged, out, rejected, force=force, inputs=tuple(sources))
+        written = write_candidates(merged, out, rejected, force=force, inputs=tuple(sources),
+                                   lang=_lang_now())
     except SiteplanError as exc:
         _fail(exc)
     counts = summary(merged)
@@ -458,7 +459,7 @@ def candidates_command(sources: tuple[Path, ...], out: Path, crs: str | None,
                              read=sum(len(x) for x in layers)))
     table.add_column(_msg("c.kind"))
     for col in counts.columns:
-        table.add_column(str(col), justify="right")
+        table.add_column(_msg("c.total") if col == "total" else str(col), justify="right")
     for kind, row in counts.iterrows():
         table.add_row(Text(_term(kind)), *[str(v) for v in row])
     Console().print(table)
@@ -469,7 +470,7 @@ def candidates_command(sources: tuple[Path, ...], out: Path, crs: str | None,
 def _term(value: object) -> str:
     from siteplan.i18n import term
 
-    return term(value, _lang_now())
+    return _msg("c.total") if value == "total" else term(value, _lang_now())
 
 
 from siteplan.region.cli import plan_region_command  # noqa: E402  (issue 21: regional planning)

@@ -47,11 +47,13 @@ SITE_CSV_COLUMNS = SITE_COLUMNS  # the column order of site lists (kept name)
 
 def write_candidates(frame: gpd.GeoDataFrame, out: str | Path,
                      rejected: list[pd.DataFrame] | None = None, *, force: bool = False,
-                     inputs: tuple[Path, ...] = ()) -> list[Path]:
+                     inputs: tuple[Path, ...] = (), lang: str = "en") -> list[Path]:
     """Write merged candidates to ``.gpkg``/``.geojson``/``.csv`` (lon/lat),
     and rejected rows to ``<stem>_rejected.csv``; both are written to a
     staging folder first and renamed into place. An existing file is kept
-    unless ``force``, and an input file is never the output."""
+    unless ``force``, and an input file is never the output. The candidate
+    table stays canonical (siteplan reads it back); the rejected rows are
+    written in ``lang``."""
     out = Path(out)
     names = [out.name] + ([f"{out.stem}_rejected.csv"] if rejected else [])
     with staged_files(out.parent, names, force=force, protect=inputs) as stage:
@@ -63,8 +65,10 @@ def write_candidates(frame: gpd.GeoDataFrame, out: str | Path,
                                       driver="GPKG" if out.suffix.lower() == ".gpkg"
                                       else "GeoJSON")
         if rejected:
-            write_csv(pd.concat(rejected, ignore_index=True)[["file", "line", "column", "reason"]],
-                      stage / names[1])
+            rows = pd.concat(rejected, ignore_index=True)
+            write_csv(rejected_table({"rejected_rows": {
+                str(f): g.to_dict("records") for f, g in rows.groupby("file", sort=False)}},
+                lang), stage / names[1])
     return [out.parent / n for n in names]
 
 

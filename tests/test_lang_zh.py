@@ -559,3 +559,21 @@ def test_zh_map_labels_do_not_overlap_and_land_use_has_a_legend(sample_zh, tmp_p
     check = open_page((sample_zh["check"] / "map.html").as_uri(), tmp_path / "c.png",
                       "() => document.querySelector('.siteplan-legend').textContent")
     assert "基本农田" in check["result"] and "basic_farmland" not in check["result"]
+
+
+def test_candidates_command_in_chinese(tmp_path):
+    written = County(seed=2).write(tmp_path)
+    path = written["csv"]
+    lines = path.read_bytes().decode("gbk").split("\r\n")
+    lines[3] = lines[3].replace(",电力杆,", ",风车,")
+    path.write_bytes("\r\n".join(lines).encode("gbk"))
+    out = tmp_path / "候选.csv"
+    result = CliRunner().invoke(main, ["candidates", str(path), "--crs", "bd09", "--out",
+                                       str(out), "--skip-bad-rows", "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    assert "个候选站址" in result.output and "已写出" in result.output
+    rejected = pd.read_csv(tmp_path / "候选_rejected.csv", encoding="utf-8-sig")
+    assert list(rejected.columns) == ["文件", "行号", "列", "原因"]
+    assert rejected["行号"].tolist() == [4] and rejected["原因"].iloc[0].startswith("未知站址类型")
+    assert english_words(result.output, CODES | _ids_and_choices()
+                         | _user_words(extra=(str(tmp_path),))) == set()

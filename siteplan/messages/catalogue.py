@@ -398,6 +398,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "zh": "合并后 {count} 个候选站址（读入 {read} 个）"},
     "c.wrote": {"en": "wrote {path}", "zh": "已写出 {path}"},
     "c.kind": {"en": "kind", "zh": "站址类型"},
+    "c.total": {"en": "total", "zh": "合计"},
     # --- rejected-row reasons -------------------------------------------------------------
     "row.no_geometry": {"en": "no geometry", "zh": "没有几何图形"},
     "row.empty_id": {"en": "site_id is empty", "zh": "站址编码为空"},
