@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import Point, Polygon, box
 
 from siteplan.cli import main
@@ -237,3 +240,27 @@ def test_one_validator_for_rules_in_every_reader():
         with pytest.raises(ConfigError) as table:
             Assumptions({key: bad})
         assert str(plain.value) == str(table.value)
+
+
+@settings(max_examples=20, deadline=None)
+@given(distance_m=st.floats(40.0, 2000.0).filter(lambda d: abs(d - 1000.0) > 3.0),
+       bearing=st.floats(0.0, 2 * np.pi), lat=st.floats(18.0, 45.0),
+       crs=st.sampled_from(["4326", "3857", "utm", "gk"]))
+def test_buffer_verdict_holds_in_any_crs(distance_m, bearing, lat, crs):
+    """Property: a tower ``distance_m`` from a satellite earth station's edge
+    (buffer 1,000 m) is forbidden exactly when it is within 1,000 m on the
+    ground, whatever CRS both layers are in and wherever in China."""
+    lon = 114.0
+    utm = gpd.GeoSeries([Point(lon, lat)], crs=4326).estimate_utm_crs()
+    centre = gpd.GeoSeries([Point(lon, lat)], crs=4326).to_crs(utm).iloc[0]
+    station = gpd.GeoDataFrame({"zone_id": ["sat"], "zone_class": ["卫星地球站"]},
+                               geometry=[centre.buffer(30, 256)], crs=utm)
+    tower = Point(centre.x + (30 + distance_m) * np.cos(bearing),
+                  centre.y + (30 + distance_m) * np.sin(bearing))
+    sites = gpd.GeoDataFrame({"site_id": ["t"], "kind": ["tower"]}, geometry=[tower], crs=utm)
+    target = {"4326": 4326, "3857": 3857, "utm": utm, "gk": 4547}[crs]
+    z, _ = prepare_zones(station.to_crs(target))
+    table = conflicts(sites.to_crs(target), z, Assumptions())
+    assert (len(table) == 1) == (distance_m <= 1000.0)
+    if len(table):
+        assert table["distance_m"].iloc[0] == pytest.approx(distance_m, abs=2.0)
