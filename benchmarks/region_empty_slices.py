@@ -73,7 +73,7 @@ def main() -> None:
     cfg = load_region_config(inputs / "units.toml")
     load_before = os.getloadavg()
     t0 = time.perf_counter()
-    cands, targets, landuse, _ = read_inputs(cfg.plan)
+    cands, targets, landuse = read_inputs(cfg.plan)[:3]
     problem = build_problem(cands, targets, landuse=landuse, assumptions=cfg.plan.assumptions,
                             capacity=True, metric_crs=targets.estimate_utm_crs())
     whole = plan(problem, method=cfg.plan.method, time_limit_s=args.whole_limit,

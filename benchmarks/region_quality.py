@@ -50,7 +50,7 @@ def main() -> None:
     write_province(root / "in", args.columns, args.rows, spacing_m=args.spacing,
                    time_limit_s=args.unit_limit)
     cfg = load_region_config(root / "in" / "region.toml")
-    cands, targets, landuse, _ = read_inputs(cfg.plan)
+    cands, targets, landuse = read_inputs(cfg.plan)[:3]
     t0 = time.perf_counter()
     # the problem the units solve, whole: listed candidates and the proposals the
     # whole region needs, coverage and capacity rows, one metric CRS

@@ -4,7 +4,7 @@ A region of four 20 km tiles, one small village in each (the last one's
 milestone a year later: three tiles have no milestone of their own then),
 towers around it;
 the land-use layer (a satellite earth station under the tower the plan
-picks without it) lies in one tile only. ``plan-region`` plans every tile, with
+picks without it) and a map context layer lie in one tile only. ``plan-region`` plans every tile, with
 tiles and with a unit layer, and gives the covered tile the sites
 ``siteplan plan`` gives it; the stitched cost equals the whole-region plan's.
 Planned in this process (``--loop``/``executor="loop"``): no Dask cluster.
@@ -35,6 +35,7 @@ name = "four tiles"
 candidates = ["candidates.gpkg"]
 targets = "{targets}"
 {landuse}
+context = ["pois.gpkg"]
 [solver]
 time_limit_s = 5
 [assumptions]
@@ -66,7 +67,10 @@ def _layers() -> dict[str, gpd.GeoDataFrame]:
     x, y = _centres()[0]
     zones = [{"zone_id": "Z1", "zone_class": "satellite_earth_station", "name": "Earth station",
               "geometry": Point(x, y).buffer(50)}]  # under the tower plan picks without it
+    pois = [{"name": "村委会 POI-MARK", "floors": 3, "geometry": Point(x + 100, y + 100)},
+            {"name": "school POI-MARK", "floors": None, "geometry": Point(x - 100, y + 50)}]
     return {"targets": gpd.GeoDataFrame(areas, crs=CRS),
+            "pois": gpd.GeoDataFrame(pois, crs=CRS),
             "candidates": gpd.GeoDataFrame(cands, crs=CRS),
             "landuse": gpd.GeoDataFrame(zones, crs=CRS),
             "units": gpd.GeoDataFrame(units, crs=CRS)}
@@ -128,6 +132,11 @@ def test_every_tile_is_planned_whatever_layer_is_empty_in_it(case):
     report = json.loads((case["root"] / "units" / "summary.json").read_text())
     assert report["failed_units"] == [] and sorted(report["planned_units"]) == \
         ["U0", "U1", "U2", "U3"]
+    # the context layer and the zones are on the maps of the unit they are in, and only there
+    for folder, here in (("001-U0", True), ("002-U1", False)):
+        page = (case["root"] / "units" / "units" / folder / "map_2022.html").read_text()
+        assert ('"pois"' in page) is here, folder  # the context layer, by its name
+        assert ("satellite_earth_station" in page) is here, folder  # the zone layer
 
 
 def test_the_covered_tile_gets_the_sites_plan_gives_it(case):

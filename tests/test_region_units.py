@@ -118,7 +118,7 @@ def test_cli_bad_unit_layer_exits_2(tmp_path, province):
 
 def test_partitions_have_halo_and_are_written_once(tmp_path, province):
     cfg = load_region_config(province / "region.toml")
-    cands, targets, landuse, _ = read_inputs(cfg.plan)
+    cands, targets, landuse = read_inputs(cfg.plan)[:3]
     units = read_units(cfg.units)
     reach = longest_reach_m(cands, cfg.plan.assumptions)
     parts, metric, home = partition_region(units, cands, targets, landuse, reach_m=reach,
@@ -200,7 +200,7 @@ def test_tiles_partition_the_province_without_a_unit_layer(tmp_path, province):
     (province / "tiles.toml").write_text(text)
     cfg = load_region_config(province / "tiles.toml")
     assert cfg.units is None and cfg.tile_km == 15.0
-    cands, targets, landuse, _ = read_inputs(cfg.plan)
+    cands, targets, landuse = read_inputs(cfg.plan)[:3]
     tiles = tile_units(targets, tile_km=cfg.tile_km)
     parts, metric, home = partition_region(tiles, cands, targets, landuse,
                                            reach_m=longest_reach_m(cands, cfg.plan.assumptions),

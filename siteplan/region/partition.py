@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -40,6 +41,29 @@ from siteplan.schema import validate_candidates, validate_targets
 
 PARTITION_FILES = ("candidates.parquet", "targets.parquet", "landuse.parquet", "unit.parquet")
 ROADS_FILE = "roads.parquet"  # only when the plan has a road layer (smart poles along roads)
+CONTEXT_FILE = "context_{}.parquet"  # the map context layers near the unit, by position
+
+
+def context_slice(layer: gpd.GeoDataFrame, metric: object) -> gpd.GeoDataFrame:
+    """A map context layer as stored in partitions: metric CRS, every
+    attribute as text (any file's columns store as Parquet), its name kept.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point
+    >>> layer = gpd.GeoDataFrame({"名称": ["村委会"], "n": [1]}, geometry=[Point(0, 0)],
+    ...                          crs=32650)
+    >>> layer.attrs["name"] = "poi"
+    >>> out = context_slice(layer, 32650)
+    >>> out["n"].tolist(), out.attrs["name"]
+    (['1'], 'poi')
+    """
+    geometry = layer.geometry.to_crs(metric)
+    columns = {str(c): layer[c].astype(object).where(layer[c].notna(), "").astype(str).to_numpy()
+               for c in layer.columns if c != layer.geometry.name}
+    out = gpd.GeoDataFrame(columns, geometry=geometry.to_numpy(), crs=metric)
+    out.attrs["name"] = str(layer.attrs.get("name", "context"))
+    return out
 ZONE_MARGIN_M = 2_000.0  # land-use zones this far beyond the halo are kept (rule buffers)
 
 
@@ -71,13 +95,15 @@ class Partition:
 
 
 class RegionInputs(NamedTuple):
-    """The province's layers: candidates, targets, land-use zones and road
-    lines (None when the plan has none)."""
+    """The province's layers: candidates, targets, land-use zones, road lines
+    (None when the plan has none) and the map context layers (each named in
+    ``attrs["name"]``)."""
 
     candidates: gpd.GeoDataFrame
     targets: gpd.GeoDataFrame
     landuse: gpd.GeoDataFrame | None
     roads: gpd.GeoDataFrame | None = None
+    context: tuple[gpd.GeoDataFrame, ...] = ()
 
 
 def read_inputs(cfg: PlanConfig) -> RegionInputs:
@@ -103,7 +129,10 @@ def read_inputs(cfg: PlanConfig) -> RegionInputs:
             own[missing] = layer_population(targets.to_crs(metric)[missing], layer,
                                             column="population")
         targets["population"] = own
-    return RegionInputs(inputs.candidates, targets, inputs.landuse, inputs.roads)
+    for layer, source in zip(inputs.context, cfg.context, strict=True):
+        layer.attrs.setdefault("name", Path(source.path).stem)  # its name on the maps
+    return RegionInputs(inputs.candidates, targets, inputs.landuse, inputs.roads,
+                        tuple(inputs.context))
 
 
 def frame_hash(frame: gpd.GeoDataFrame | pd.DataFrame) -> str:
@@ -201,7 +230,8 @@ def _write_atomic(frame: gpd.GeoDataFrame, path: Path) -> None:
 def partition_region(units: gpd.GeoDataFrame, candidates: gpd.GeoDataFrame,
                      targets: gpd.GeoDataFrame, landuse: gpd.GeoDataFrame | None, *,
                      reach_m: float, work_dir: str | Path,
-                     roads: gpd.GeoDataFrame | None = None
+                     roads: gpd.GeoDataFrame | None = None,
+                     context: Sequence[gpd.GeoDataFrame] = ()
                      ) -> tuple[list[Partition], object, dict[str, str]]:
     """Write each unit's partition under ``work_dir/partitions/<folder>/``.
 
@@ -218,6 +248,9 @@ def partition_region(units: gpd.GeoDataFrame, candidates: gpd.GeoDataFrame,
     roads : geopandas.GeoDataFrame, optional
         Road lines (where proposed smart poles go): each unit gets those
         within its halo (``roads.parquet``, possibly empty).
+    context : list of geopandas.GeoDataFrame
+        Map context layers (named in ``attrs["name"]``): each unit gets the
+        features within its halo (``context_<i>.parquet``) for its folder's maps.
 
     A unit's slice of a layer may be empty (no zone, road or candidate near
     it, no target area in it): it is written empty and read as "nothing
@@ -236,6 +269,8 @@ def partition_region(units: gpd.GeoDataFrame, candidates: gpd.GeoDataFrame,
     zones_m = None if landuse is None else landuse.to_crs(metric).reset_index(drop=True)
     roads_m = None if roads is None else gpd.GeoDataFrame(
         geometry=roads.to_crs(metric).geometry.to_numpy(), crs=metric)  # lines only
+    context_m = [context_slice(layer, metric) for layer in context]
+    names = json.dumps([layer.attrs["name"] for layer in context_m], ensure_ascii=False)
     cands_m["unit_code"] = home_units(cands_m, units_m)
     borders = border_lines(units_m)
     cands_m["near_border"] = (shapely.dwithin(cands_m.geometry.to_numpy(), borders, reach_m)
@@ -261,12 +296,16 @@ def partition_region(units: gpd.GeoDataFrame, candidates: gpd.GeoDataFrame,
         else:
             part_z = gpd.GeoDataFrame({"zone_id": [], "zone_class": []}, geometry=[], crs=metric)
         part_u = gpd.GeoDataFrame({"unit_code": [unit.unit_code], "unit_name": [unit.unit_name],
-                                   "has_landuse": [zones_m is not None]},
+                                   "has_landuse": [zones_m is not None],
+                                   "context_names": [names]},
                                   geometry=[geom], crs=metric)
         frames = dict(zip(PARTITION_FILES, (part_c, part_t, part_z, part_u), strict=True))
         if roads_m is not None:
             near = roads_m.sindex.query(geom, predicate="dwithin", distance=reach_m)
             frames[ROADS_FILE] = roads_m.iloc[np.sort(near)]
+        for i, layer in enumerate(context_m):
+            near = layer.sindex.query(geom, predicate="dwithin", distance=reach_m)
+            frames[CONTEXT_FILE.format(i)] = layer.iloc[np.sort(near)]
         content = hashlib.sha256("".join(frame_hash(f) for f in frames.values()).encode()) \
             .hexdigest()
         folder = root / unit.folder
@@ -276,7 +315,8 @@ def partition_region(units: gpd.GeoDataFrame, candidates: gpd.GeoDataFrame,
                 and all((folder / n).exists() for n in frames)):
             folder.mkdir(parents=True, exist_ok=True)
             marker.unlink(missing_ok=True)
-            (folder / ROADS_FILE).unlink(missing_ok=True)
+            for old in [folder / ROADS_FILE, *folder.glob(CONTEXT_FILE.format("*"))]:
+                old.unlink(missing_ok=True)
             for name, frame in frames.items():
                 _write_atomic(gpd.GeoDataFrame(frame.reset_index(drop=True)), folder / name)
             marker.write_text(content)

@@ -459,7 +459,7 @@ def _prepare(cfg: RegionConfig, out: Path, work: Path, limit_s: float, say: Prog
     say(f"{len(units)} units; halo (longest reach) {reach:,.0f} m; writing partitions")
     parts, metric, home = partition_region(units, inputs.candidates, inputs.targets,
                                            inputs.landuse, reach_m=reach, work_dir=work,
-                                           roads=inputs.roads)
+                                           roads=inputs.roads, context=inputs.context)
     years = tuple(sorted(int(y) for y in inputs.targets["milestone"].unique()))
     settings = {"assumptions": pc.assumptions.overrides(), "method": pc.method,
                 "time_limit_s": limit_s, "seed": pc.seed, "years": years, "reach_m": reach,

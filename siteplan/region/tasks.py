@@ -51,7 +51,7 @@ import scipy.sparse as sp
 
 from siteplan.defaults import Assumptions
 from siteplan.errors import ConfigError
-from siteplan.region.partition import PROPOSALS_FILE, ROADS_FILE
+from siteplan.region.partition import CONTEXT_FILE, PROPOSALS_FILE, ROADS_FILE
 from siteplan.schema import INDOOR_KINDS
 
 PLAN_FILE = "unit_plan.json"
@@ -100,6 +100,9 @@ class UnitInputs:
         The unit's polygon, code and name.
     notes : tuple of str
         What was empty in this unit.
+    context : tuple of geopandas.GeoDataFrame
+        The map context layers with a feature near the unit (named in
+        ``attrs["name"]``); a layer with none is left out.
     """
 
     candidates: gpd.GeoDataFrame
@@ -108,6 +111,7 @@ class UnitInputs:
     roads: gpd.GeoDataFrame | None
     unit: gpd.GeoDataFrame
     notes: tuple[str, ...] = ()
+    context: tuple[gpd.GeoDataFrame, ...] = ()
 
 
 def _check_can_fork() -> None:
@@ -175,7 +179,20 @@ def read_partition(folder: Path, *, proposals: bool = True) -> UnitInputs:
         roads = _nothing_here(gpd.read_parquet(folder / ROADS_FILE))
         if roads is None:
             notes.append("no road within reach of the unit (no smart pole along a road)")
-    return UnitInputs(cands, targets, zones, roads, unit, tuple(notes))
+    return UnitInputs(cands, targets, zones, roads, unit, tuple(notes), _context(folder, unit))
+
+
+def _context(folder: Path, unit: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, ...]:
+    """The unit's non-empty slices of the map context layers, named."""
+    names = json.loads(unit["context_names"].iloc[0]) if "context_names" in unit else []
+    layers = []
+    for i, name in enumerate(names):
+        path = folder / CONTEXT_FILE.format(i)
+        layer = _nothing_here(gpd.read_parquet(path)) if path.exists() else None
+        if layer is not None:
+            layer.attrs["name"] = str(name)
+            layers.append(layer)
+    return tuple(layers)
 
 
 def with_proposals(listed: gpd.GeoDataFrame, proposals: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -636,11 +653,13 @@ def finalize_unit(task: UnitTask, final_file: Path, out_dir: Path, *,
     from siteplan.power import site_power
 
     start = time.perf_counter()
-    plan = load_plan(task, read_partition(task.partition))
+    inputs = read_partition(task.partition)
+    plan = load_plan(task, inputs)
     final = json.loads(Path(final_file).read_text(encoding="utf-8"))
     final_sets = {int(y): set(v) for y, v in final.items()}
     stitched = with_selection(plan, final_sets)
-    write_plan(stitched, out_dir, lang=lang, tiles=tiles, offline=offline)
+    write_plan(stitched, out_dir, lang=lang, tiles=tiles, offline=offline,
+               context=list(inputs.context), zones=inputs.zones)
     sites, coverage, pieces = [], [], []
     for m in stitched.milestones:
         s = stitched.sites(m.milestone)
