@@ -389,18 +389,9 @@ TABLE.update(
             "the site", low=0.0, high=1.0),
     }
 )
-# The calibration terms of the path-loss model: the same rows as branch terrain's
-# (keep one copy when merging), plus per-environment offsets for a model without a
-# clutter raster (siteplan calibrate writes them; the flat model and SINR read them).
-TABLE.update(
-    {
-        "pathloss.offset_db": Default(
-            0.0, "dB", "calibration: added to every path loss (siteplan calibrate)", low=-60, high=60),
-        "pathloss.distance_slope_db_per_dec": Default(
-            0.0, "dB/decade", "calibration: slope x log10(d / 1 km) added to the path loss",
-            low=-60, high=60),
-    }
-)
+# Per-environment calibration offsets for a model without a clutter raster (siteplan
+# calibrate writes them; the flat model and SINR read them). The common offset and slope
+# are with the terrain rows below.
 for _e in PATHLOSS_ENVIRONMENTS:
     TABLE[f"pathloss.environment_offset_db.{_e}"] = Default(
         0.0, "dB", f"calibration: path-loss offset for users in {_e} areas when there is no "
