@@ -173,14 +173,8 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
             if dem_idx.size == 0:
                 continue
             scenario = scenario_for(environment, macro=is_macro)
-            if budget is None:
-                kind_radius = candidates_m["kind"].map(
-                    lambda k, e=environment: float(assumptions[f"radius_m.{k}.{e}"])).to_numpy()
-                r = float(kind_radius[cand_idx].max())
-                r_open = r
-            else:
-                r, r_open = model.search_radii_m(scenario, float(heights[cand_idx].max()),
-                                                 macro=is_macro)
+            r, r_open, kind_radius = _search_radii(model, candidates_m, assumptions, environment,
+                                                   scenario, cand_idx, heights, is_macro)
             reach[(site_class, environment)] = max(r, r_open)
             if max(r, r_open) <= 0:
                 continue
@@ -204,30 +198,47 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
                     value = model.rsrp_dbm(scenario, cand_xy[cc], heights[cc], dem_xy[cr], cd,
                                            macro=is_macro, indoor=indoor[cr]).astype(np.float32)
                     keep = value >= budget.rsrp_threshold_dbm
-                rows.append(cr[keep])
-                cols.append(cc[keep])
-                rsrp.append(value[keep])
-                dist.append(cd[keep].astype(np.float32))
+                for out, part in zip((rows, cols, rsrp, dist), (cr, cc, value, cd), strict=True):
+                    out.append(part[keep])
     if indoor_system.any():
         r_in, c_in, d_in = _indoor_pairs(dem_xy, env, indoor, cand_xy, candidates_m["kind"].to_numpy(),
                                          np.flatnonzero(indoor_system), assumptions)
         evaluated += r_in.size
         rows.append(r_in)
         cols.append(c_in)
-        dist.append(d_in.astype(np.float32))
+        dist.append(d_in)
         threshold = budget.rsrp_threshold_dbm if budget is not None else 0.0
         rsrp.append(np.full(r_in.size, threshold, np.float32))
+    matrix, rsrp_m, dist_m = _assemble(rows, cols, rsrp, dist, (n_dem, n_cand))
+    return Coverage(matrix, rsrp_m if budget is not None else None, dist_m, mode, reach, evaluated)
+
+
+def _search_radii(model: Any, candidates_m: gpd.GeoDataFrame, assumptions: Mapping[str, Any],
+                  environment: str, scenario: str, cand_idx: np.ndarray, heights: np.ndarray,
+                  is_macro: bool) -> tuple[float, float, np.ndarray | None]:
+    """Spatial-index radii ``(every user, users in open land cover)`` and, in
+    radius mode, each candidate's radius."""
+    if model is None:
+        kind_radius = candidates_m["kind"].map(
+            lambda k: float(assumptions[f"radius_m.{k}.{environment}"])).to_numpy()
+        r = float(kind_radius[cand_idx].max())
+        return r, r, kind_radius
+    r, r_open = model.search_radii_m(scenario, float(heights[cand_idx].max()), macro=is_macro)
+    return r, r_open, None
+
+
+def _assemble(rows: list, cols: list, rsrp: list, dist: list,
+              shape: tuple[int, int]) -> tuple[sp.csr_array, sp.csr_array, sp.csr_array]:
+    """The coverage, RSRP and distance matrices from the kept pairs' pieces."""
     r_all = np.concatenate(rows) if rows else np.zeros(0, np.int64)
     c_all = np.concatenate(cols) if cols else np.zeros(0, np.int64)
-    shape = (n_dem, n_cand)
+
+    def values(parts: list) -> np.ndarray:
+        return np.concatenate(parts).astype(np.float32) if parts else np.zeros(0, np.float32)
+
     matrix = sp.csr_array((np.ones(r_all.size, bool), (r_all, c_all)), shape=shape)
-    dist_m = sp.csr_array((np.concatenate(dist) if dist else np.zeros(0, np.float32),
-                           (r_all, c_all)), shape=shape)
-    rsrp_m = None
-    if budget is not None:
-        rsrp_m = sp.csr_array((np.concatenate(rsrp) if rsrp else np.zeros(0, np.float32),
-                               (r_all, c_all)), shape=shape)
-    return Coverage(matrix, rsrp_m, dist_m, mode, reach, evaluated)
+    return (matrix, sp.csr_array((values(rsrp), (r_all, c_all)), shape=shape),
+            sp.csr_array((values(dist), (r_all, c_all)), shape=shape))
 
 
 def _near_pairs(dem_xy: np.ndarray, dem_idx: np.ndarray, open_idx: np.ndarray, cand_tree: cKDTree,
