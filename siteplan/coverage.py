@@ -173,8 +173,14 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
             if dem_idx.size == 0:
                 continue
             scenario = scenario_for(environment, macro=is_macro)
-            r, r_open, kind_radius = _search_radii(model, candidates_m, assumptions, environment,
-                                                   scenario, cand_idx, heights, is_macro)
+            if budget is None:
+                kind_radius = candidates_m["kind"].map(
+                    lambda k, e=environment: float(assumptions[f"radius_m.{k}.{e}"])).to_numpy()
+                r = float(kind_radius[cand_idx].max())
+                r_open = r
+            else:
+                r, r_open = model.search_radii_m(scenario, float(heights[cand_idx].max()),
+                                                 macro=is_macro)
             reach[(site_class, environment)] = max(r, r_open)
             if max(r, r_open) <= 0:
                 continue
@@ -211,20 +217,6 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
         rsrp.append(np.full(r_in.size, threshold, np.float32))
     matrix, rsrp_m, dist_m = _assemble(rows, cols, rsrp, dist, (n_dem, n_cand))
     return Coverage(matrix, rsrp_m if budget is not None else None, dist_m, mode, reach, evaluated)
-
-
-def _search_radii(model: Any, candidates_m: gpd.GeoDataFrame, assumptions: Mapping[str, Any],
-                  environment: str, scenario: str, cand_idx: np.ndarray, heights: np.ndarray,
-                  is_macro: bool) -> tuple[float, float, np.ndarray | None]:
-    """Spatial-index radii ``(every user, users in open land cover)`` and, in
-    radius mode, each candidate's radius."""
-    if model is None:
-        kind_radius = candidates_m["kind"].map(
-            lambda k: float(assumptions[f"radius_m.{k}.{environment}"])).to_numpy()
-        r = float(kind_radius[cand_idx].max())
-        return r, r, kind_radius
-    r, r_open = model.search_radii_m(scenario, float(heights[cand_idx].max()), macro=is_macro)
-    return r, r_open, None
 
 
 def _assemble(rows: list, cols: list, rsrp: list, dist: list,
