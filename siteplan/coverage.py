@@ -296,30 +296,33 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
                     value = model.rsrp_dbm(scenario, cand_xy[cc], heights[cc], dem_xy[cr], cd,
                                            macro=is_macro, indoor=indoor[cr]).astype(np.float32)
                     keep = value >= budget.rsrp_threshold_dbm
-                rows.append(cr[keep])
-                cols.append(cc[keep])
-                rsrp.append(value[keep])
-                dist.append(cd[keep].astype(np.float32))
+                for out, part in zip((rows, cols, rsrp, dist), (cr, cc, value, cd), strict=True):
+                    out.append(part[keep])
     if indoor_system.any():
         r_in, c_in, d_in = _indoor_pairs(dem_xy, env, indoor, cand_xy, candidates_m["kind"].to_numpy(),
                                          np.flatnonzero(indoor_system), assumptions)
         evaluated += r_in.size
         rows.append(r_in)
         cols.append(c_in)
-        dist.append(d_in.astype(np.float32))
+        dist.append(d_in)
         threshold = budget.rsrp_threshold_dbm if budget is not None else 0.0
         rsrp.append(np.full(r_in.size, threshold, np.float32))
+    matrix, rsrp_m, dist_m = _assemble(rows, cols, rsrp, dist, (n_dem, n_cand))
+    return Coverage(matrix, rsrp_m if budget is not None else None, dist_m, mode, reach, evaluated)
+
+
+def _assemble(rows: list, cols: list, rsrp: list, dist: list,
+              shape: tuple[int, int]) -> tuple[sp.csr_array, sp.csr_array, sp.csr_array]:
+    """The coverage, RSRP and distance matrices from the kept pairs' pieces."""
     r_all = np.concatenate(rows) if rows else np.zeros(0, np.int64)
     c_all = np.concatenate(cols) if cols else np.zeros(0, np.int64)
-    shape = (n_dem, n_cand)
+
+    def values(parts: list) -> np.ndarray:
+        return np.concatenate(parts).astype(np.float32) if parts else np.zeros(0, np.float32)
+
     matrix = sp.csr_array((np.ones(r_all.size, bool), (r_all, c_all)), shape=shape)
-    dist_m = sp.csr_array((np.concatenate(dist) if dist else np.zeros(0, np.float32),
-                           (r_all, c_all)), shape=shape)
-    rsrp_m = None
-    if budget is not None:
-        rsrp_m = sp.csr_array((np.concatenate(rsrp) if rsrp else np.zeros(0, np.float32),
-                               (r_all, c_all)), shape=shape)
-    return Coverage(matrix, rsrp_m, dist_m, mode, reach, evaluated)
+    return (matrix, sp.csr_array((values(rsrp), (r_all, c_all)), shape=shape),
+            sp.csr_array((values(dist), (r_all, c_all)), shape=shape))
 
 
 def _near_pairs(dem_xy: np.ndarray, dem_idx: np.ndarray, open_idx: np.ndarray, cand_tree: cKDTree,

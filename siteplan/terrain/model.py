@@ -136,9 +136,10 @@ class PathLossModel:
         kernels.profiles(
             f64(site_xy_m[:, 0], float), f64(site_xy_m[:, 1], float), f64(pts_xy_m[:, 0], float),
             f64(pts_xy_m[:, 1], float), f64(site_height_m, float), float(ue_height_m),
-            self.dem.values, self.dem.x0_m, self.dem.y0_m, self.dem.res_m,
-            f64(clutter.values, np.int32), clutter.x0_m, clutter.y0_m, clutter.res_m,
-            self.clutter is not None, self._class_table(self.clutter_height_m), float(self.step_m),
+            f64(self.dem.values, np.float32), float(self.dem.x0_m), float(self.dem.y0_m),
+            float(self.dem.res_m), f64(clutter.values, np.int32), float(clutter.x0_m),
+            float(clutter.y0_m), float(clutter.res_m), self.clutter is not None,
+            self._class_table(self.clutter_height_m), float(self.step_m),
             float(max(2, self.max_samples - 1)), float(self.k_factor),
             SPEED_OF_LIGHT_M_S / (freq_ghz * 1e9), -self.fresnel_clearance * np.sqrt(2.0),
             f64(flags), out["diff"], out["block"], out["los"], out["heff"], out["dead"])
