@@ -29,7 +29,7 @@ from siteplan.cli_options import (
 )
 from siteplan.errors import SiteplanError
 
-console = Console(stderr=True, log_path=False)
+console = Console(stderr=True, log_path=False, soft_wrap=True)  # paths print whole
 
 #: The language of this command's messages (``--lang`` > ``$SITEPLAN_LANG`` >
 #: the config's ``lang`` > English), set as the options are parsed.
@@ -86,8 +86,9 @@ def _progress() -> tuple[Callable[[str], None], Callable[[], None]]:
 
     def say(text: str) -> None:
         text = _say(text)
-        console.log(f"[{time.perf_counter() - start:6.1f} s] {text}", highlight=False,
-                    markup=False)
+        # one unwrapped line (a long path stays whole and findable), printed literally
+        console.print(f"[{time.strftime('%H:%M:%S')}] [{time.perf_counter() - start:6.1f} s] "
+                      f"{text}", highlight=False, markup=False)
         status.update(Text(text))
 
     return say, status.stop
