@@ -208,6 +208,7 @@ def probe_scheduler(address: str, timeout_s: float = SCHEDULER_TIMEOUT_S) -> Non
         return await asyncio.wait_for(identity(), timeout_s)
 
     hint = "Start a Dask scheduler there, or leave --scheduler out for a local cluster."
+    _check_reachable(address, timeout_s, hint)
     try:
         reply = asyncio.run(bounded())
     except TimeoutError:
@@ -222,6 +223,23 @@ def probe_scheduler(address: str, timeout_s: float = SCHEDULER_TIMEOUT_S) -> Non
     if not (isinstance(reply, dict) and reply.get("type") == "Scheduler"):
         raise ConfigError(f"--scheduler {address}: the answer is not a Dask scheduler's "
                           f"(it says it is {_kind(reply)}). {hint}")
+
+
+def _check_reachable(address: str, timeout_s: float, hint: str) -> None:
+    """A refused or unreachable TCP port fails at once as "cannot connect"
+    (Dask's own connect retries it until its timeout)."""
+    import socket
+
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    scheme, location = parse_address(address)
+    if scheme not in ("tcp", "tls"):
+        return
+    host, port = parse_host_port(location)
+    try:
+        socket.create_connection((host, port), timeout=timeout_s).close()
+    except OSError as exc:
+        raise ConfigError(f"--scheduler {address}: cannot connect ({exc}). {hint}") from None
 
 
 def _kind(reply: object) -> str:
