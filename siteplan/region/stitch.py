@@ -295,7 +295,7 @@ def stitch(strip_files: Sequence[str | Path], area_constants: pd.DataFrame,
             res = set_cover(matrix[rows], cost, weights=data["weight"][rows],
                             target=share.loc[uniques].to_numpy() if rows.size else 1.0,
                             groups=codes if rows.size else None,
-                            preselected=np.flatnonzero(pre), time_limit=time_limit_s,
+                            preselected=np.flatnonzero(pre), time_limit_s=time_limit_s,
                             seed=seed, method=method, capacity=constraints,
                             deterministic=deterministic)
             solved_s = time.perf_counter() - t0
