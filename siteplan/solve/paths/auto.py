@@ -261,6 +261,12 @@ def improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float,
     if regional(p.col_rows.size, p.full_cover, compiled_ready(clock, options),
                          options):
         return bound, *_regional(run, selected, prices, stop_at, t)
+    if run.clock.left() < p.col_rows.size * options.core_s_per_nnz and not det:
+        # no time to build the core (an O(nnz) pass): stop with what there is
+        details["local_search"] = "skipped (time limit)"
+        if run.milp is not None:
+            run.milp.kill()
+        return bound, selected, best_cost
     local_cols, q, start, core_pre = _local_core(p, pre, selected, reduced, options)
     details["local_core_columns"] = int(local_cols.size)
     local_opts = dict(prices=prices, stop_at=stop_at, dense_cells=options.dense_cells,
