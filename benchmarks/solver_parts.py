@@ -4,13 +4,13 @@ Side by side in one run, best of ``--repeat`` timings each (these machines
 are noisy; the ratio is the figure to read):
 
 * greedy: the eager greedy (every gain kept current, an argmin per pick;
-  single-group problems up to ``greedy.EAGER_COLS_LIMIT`` columns) against
-  the lazy heap (``EAGER_COLS_LIMIT = 0``), and whether both pick the same
+  single-group problems up to ``SolveOptions.eager_cols_limit`` columns) against
+  the lazy heap (``eager_cols_limit=0``), and whether both pick the same
   cover;
 * row reduction as shipped (containment on bit-packed rows where
-  ``reduce.BITSET_WORDS_PER_ROW`` and ``BITSET_WORDS`` allow, else the
+  ``SolveOptions.bitset_words_per_row`` and ``bitset_words`` allow, else the
   sorted search) against the sorted search of ``(row, column)`` keys alone
-  (``BITSET_WORDS_PER_ROW = 0``), and whether both keep the same rows;
+  (``bitset_words_per_row=0``), and whether both keep the same rows;
 * LP bound on the reduced rows: HiGHS with and without its presolve
   (``–`` when either is not solved within ``--lp-limit``).
 

@@ -16,7 +16,9 @@ Usage::
                                                [--baseline /work/main/.venv/bin/python]
 
 ``--baseline PYTHON`` runs every case a second time with another checkout's
-interpreter (its own editable siteplan), side by side.
+interpreter (its own editable siteplan), side by side; ``--baseline DIR`` with
+this interpreter and ``DIR`` (an unpacked checkout, e.g. ``git archive``) first
+on ``PYTHONPATH``.
 """
 
 from __future__ import annotations
@@ -77,6 +79,8 @@ def _run(case: str, limit: float, files: tuple[str, str], busy: bool, busy_max_s
     try:
         with tempfile.TemporaryDirectory() as cache:
             env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+            if python and Path(python).is_dir():
+                env["PYTHONPATH"], python = python, None
             out = subprocess.run([python or sys.executable, "-c", CHILD,
                                   json.dumps([case, limit, *files])],
                                  capture_output=True, text=True, env=env, timeout=600,
@@ -98,7 +102,8 @@ def main() -> int:
     parser.add_argument("--cases", default=",".join(CASES))
     parser.add_argument("--busy-max-s", type=float, default=120.0)
     parser.add_argument("--baseline", default=None,
-                        help="another checkout's python (its .venv) to run side by side")
+                        help="another checkout's python (its .venv), or a checkout "
+                             "folder, to run side by side")
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
     import numpy as np

@@ -25,9 +25,17 @@ from siteplan.solve.options import SolveOptions
 class Clock:
     """The deadlines of one call: ``soft`` for the searches (the last
     ``wrap_up_share`` of the limit is kept for the result), ``hard`` the
-    limit itself, ``kill`` when child processes are killed."""
+    limit itself, ``kill`` when child processes are killed, ``prune`` for
+    pruning a cover the deadline cut.
 
-    def __init__(self, start: float, limit: float | None, options: SolveOptions) -> None:
+    A stage given a share of the time gets a clock of its own with the
+    call's clock as ``outer``: ``call_soft`` and ``call_prune`` stay the
+    call's, so the greedy and its pruning (which every later stage needs,
+    and which deterministic mode must not cut by a share's wall clock) stop
+    only at the call's own deadline."""
+
+    def __init__(self, start: float, limit: float | None, options: SolveOptions,
+                 outer: Clock | None = None) -> None:
         self.start, self.limit = start, limit
         if limit is None:
             self.soft = self.hard = self.kill = np.inf
@@ -43,6 +51,8 @@ class Clock:
         # (deterministic mode: its own overrun is the margin)
         self.prune = self.hard if options.deterministic or limit is None else \
             self.hard + 0.25 * max(1.0, 0.1 * limit)
+        self.call_soft = self.soft if outer is None else outer.call_soft
+        self.call_prune = self.prune if outer is None else outer.call_prune
 
     def left(self) -> float:
         return self.soft - time.perf_counter()

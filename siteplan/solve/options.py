@@ -188,6 +188,11 @@ class SolveOptions:
     stall_sweeps, stall_progress : int, float
         Smoothed dual ascent: sweeps in a row raising the bound by less than
         ``stall_progress`` (relative) after which it has converged.
+    core_s_per_nnz : float
+        ``auto``: seconds per nonzero that building the local-search core
+        and starting what runs beside it take (about 3 s at 30 M nonzeros
+        on a quiet core); with less time left the search is skipped (not in
+        deterministic mode, which decides from counted work).
     shrink_pairs_per_step : int
         Shrinking before HiGHS: (column, candidate dominator) pairs tested
         per vectorised step (bounds the memory).
@@ -272,6 +277,7 @@ class SolveOptions:
     stall_sweeps: int = 6
     stall_progress: float = 1e-6
     shrink_pairs_per_step: int = 2_000_000
+    core_s_per_nnz: float = 1e-7
     clock_every_steps: int = 32
     move_work: float = 250_000.0
     move_work_per_nnz: float = 8.0

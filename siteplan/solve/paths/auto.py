@@ -30,7 +30,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from siteplan.solve import strategy
 from siteplan.solve.bounds.lagrange import (
     core_columns,
     lagrangian_heuristic,
@@ -45,6 +44,7 @@ from siteplan.solve.options import SolveOptions
 from siteplan.solve.prep.fixing import Shrunk, shrink
 from siteplan.solve.search.greedy import remove_redundant
 from siteplan.solve.search.local import BackgroundPortfolio, local_portfolio
+from siteplan.solve.strategy import beside_kind, bound_kind, regional
 
 
 def exact_milp(p: Problem, pre: np.ndarray, start: np.ndarray, clock: Clock,
@@ -119,7 +119,7 @@ def _bound(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float, 
     lp_time = (clock.soft - time.perf_counter()) if det else options.lp_share * clock.left()
     # deterministic mode decides from the budget; the clock is a safety stop
     lp_share_s = options.lp_share * options.nominal_s(clock.limit) if det else lp_time
-    if strategy.bound_kind(p.col_rows.size, p.full_cover, False, lp_share_s, options) == "lp":
+    if bound_kind(p.col_rows.size, p.full_cover, False, lp_share_s, options) == "lp":
         lp = lp_bound(p, pre, time_limit_s=lp_time, seed=seed,
                       presolve="rows_after_reduction" not in details)
         if lp is None and det:
@@ -141,7 +141,7 @@ def _bound(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float, 
         iterations = 5000
         lag_deadline = time.perf_counter() + options.lagrange_share * clock.left()
     # the LP is not (or not in time) solved: no LP time left for the choice
-    if strategy.bound_kind(p.col_rows.size, p.full_cover, compiled_ready(clock, options), -1.0,
+    if bound_kind(p.col_rows.size, p.full_cover, compiled_ready(clock, options), -1.0,
                            options) == "dual ascent":
         return _dual_ascent_bound(p, pre, selected, best_cost, bound, lag_deadline, clock,
                                   details, options, iterations)
@@ -258,9 +258,15 @@ def improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float,
     if _settled(run, best_cost, bound):
         return bound, selected, best_cost
     stop_at = optimal_at(bound, run.unit)
-    if strategy.regional(p.col_rows.size, p.full_cover, compiled_ready(clock, options),
+    if regional(p.col_rows.size, p.full_cover, compiled_ready(clock, options),
                          options):
         return bound, *_regional(run, selected, prices, stop_at, t)
+    if run.clock.left() < p.col_rows.size * options.core_s_per_nnz and not det:
+        # no time to build the core (an O(nnz) pass): stop with what there is
+        details["local_search"] = "skipped (time limit)"
+        if run.milp is not None:
+            run.milp.kill()
+        return bound, selected, best_cost
     local_cols, q, start, core_pre = _local_core(p, pre, selected, reduced, options)
     details["local_core_columns"] = int(local_cols.size)
     local_opts = dict(prices=prices, stop_at=stop_at, dense_cells=options.dense_cells,
@@ -333,13 +339,13 @@ def _regional(run: _Run, selected: np.ndarray, prices: np.ndarray, stop_at: floa
 
 def _start_beside(run: _Run, selected: np.ndarray, reduced: np.ndarray, lp_gap: float,
                   second_args: tuple) -> None:
-    """Start what runs beside the local search (:func:`strategy.beside_kind`)."""
+    """Start what runs beside the local search (:func:`siteplan.solve.strategy.beside_kind`)."""
     p, o, clock = run.p, run.options, run.clock
     if run.milp is not None:  # started before the bound
         run.probe()
         kind = "highs (whole MILP)"
     else:
-        kind = strategy.beside_kind(p.col_rows.size, p.full_cover, lp_gap, run.remaining,
+        kind = beside_kind(p.col_rows.size, p.full_cover, lp_gap, run.remaining,
                                     can_fork(), o)
     if kind == "local search":
         q, local_cols, start, core_pre, kwargs = second_args

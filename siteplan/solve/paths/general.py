@@ -464,7 +464,8 @@ def _single_cover_first(g: General, relaxed_problem: Problem, pre: np.ndarray,
     capacity does not bind). Returns the cover, its cost and the bound."""
     share = options.single_cover_share
     sub = Clock(time.perf_counter(), share * (clock.limit if options.deterministic
-                                              else max(clock.left(), 0.0)), options)
+                                              else max(clock.left(), 0.0)), options,
+                outer=clock)
     sub_details: dict = {"deterministic": options.deterministic}
     relaxed, relaxed_cost, bound, relaxed_optimal = solve_problem(
         relaxed_problem, pre, sub, seed, "auto", sub_details, options)

@@ -473,7 +473,7 @@ def _solve_big_pieces(g: General, big: list[Piece], left: Residual, clock: Clock
         else:
             piece_s = share * max(stop - time.perf_counter(), 0.01)
         sub_details: dict = {"deterministic": det}
-        piece_clock = Clock(time.perf_counter(), max(piece_s, 0.01), options)
+        piece_clock = Clock(time.perf_counter(), max(piece_s, 0.01), options, outer=clock)
         # the pieces' safety stops never pass the call's own
         piece_clock.soft = min(piece_clock.soft, stop)
         piece_clock.hard = min(piece_clock.hard, stop)

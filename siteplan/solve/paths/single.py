@@ -55,16 +55,16 @@ def solve_problem(original: Problem, pre: np.ndarray, clock: Clock, seed: int, m
         details["rows_after_reduction"] = p.n_rows
         t = lap(details, "reduce_rows", t)
     unit = cost_unit(p.cost)
-    # the greedy stops at the soft deadline (its cover completed by each
-    # short row's cheapest column), the pruning a little past the limit
-    first = greedy_cover(p, pre, eager_cols_limit=opts.eager_cols_limit, deadline=clock.soft,
-                         details=details)
-    selected = remove_redundant(p, first, pre, deadline=clock.prune)
+    # the greedy stops at the call's soft deadline (never a share's: its cover is
+    # completed by each short row's cheapest column), the pruning a little past it
+    first = greedy_cover(p, pre, eager_cols_limit=opts.eager_cols_limit,
+                         deadline=clock.call_soft, details=details)
+    selected = remove_redundant(p, first, pre, deadline=clock.call_prune)
     best_cost = float(p.cost[selected].sum())
     t = lap(details, "greedy", t)
     if "greedy_cut" in details and opts.deterministic:
         details.setdefault("deterministic_cut", []).append("greedy")
-    if time.perf_counter() < clock.soft:
+    if time.perf_counter() < clock.call_soft:
         bound = min(quick_bound(p, pre), best_cost)
         t = lap(details, "quick_bound", t)
     else:  # out of time: the preselected's cost is a bound too

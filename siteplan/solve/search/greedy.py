@@ -87,14 +87,19 @@ def greedy_cover(p: Problem, preselected: np.ndarray, *, cost: np.ndarray | None
     chosen = [int(j) for j in preselected]
     if np.all(need <= tol):
         return np.asarray(chosen, dtype=np.int64)
-    gains = _capped(p, column_group_gains(p, covered), need)
+    stop = np.inf if deadline is None else deadline
+    if time.perf_counter() >= stop:  # no time even for the gains: every column may help
+        gains = np.diff(p.col_ptr).astype(float)
+    else:
+        gains = _capped(p, column_group_gains(p, covered), need)
     ok = gains > tol
     ok[preselected] = False
     if allowed is not None:
         ok &= allowed
     limit = DEFAULTS.eager_cols_limit if eager_cols_limit is None else eager_cols_limit
-    stop = np.inf if deadline is None else deadline
-    if p.n_groups == 1 and p.n_cols <= limit:
+    if time.perf_counter() >= stop:
+        cut = True
+    elif p.n_groups == 1 and p.n_cols <= limit:
         cut = _eager_single(p, covered, need, tol, chosen, cost, ok, gains, stop)
     else:
         cut = _lazy(p, covered, need, tol, chosen, cost, ok, gains, stop)
@@ -152,7 +157,8 @@ def _complete(p: Problem, covered: np.ndarray, need: np.ndarray, tol: float,
     its cheapest column among ``ok`` that still gains (``gains``, the
     uncovered weight when last known): one vectorised pass, the greedy's
     fallback when its time is up. Every group then reaches its target (all
-    its coverable rows are covered).
+    its coverable rows are covered); ``covered`` and ``need`` are left as
+    they were (nothing reads them after).
 
     The columns are ranked once (by cost, ties in a fixed pseudo-random
     order: rows near each other then agree on the same columns far more
@@ -174,8 +180,6 @@ def _complete(p: Problem, covered: np.ndarray, need: np.ndarray, tol: float,
     pick = order[np.unique(best)]
     pick = pick[np.isfinite(key[pick])]
     chosen.extend(pick.tolist())
-    covered[p.col_rows[_ranges(p.col_ptr, pick)]] = True
-    need[:] = p.required - p.group_covered(covered)
 
 
 def _eager_single(p: Problem, covered: np.ndarray, need: np.ndarray, tol: float,
@@ -316,7 +320,11 @@ def greedy_max_cover(p: Problem, preselected: np.ndarray, *, k: int | None,
     covered = p.covered_rows(preselected)
     chosen = [int(j) for j in preselected]
     spent = float(p.cost[preselected].sum())
-    gains = p.transpose_matvec(np.where(covered, 0.0, p.weights))
+    stop = np.inf if deadline is None else deadline
+    if time.perf_counter() >= stop:  # no time even for the gains: rows per column
+        gains = np.diff(p.col_ptr).astype(float)
+    else:
+        gains = p.transpose_matvec(np.where(covered, 0.0, p.weights))
     ok = gains > 0
     ok[preselected] = False
     cols = np.flatnonzero(ok)
@@ -328,7 +336,6 @@ def greedy_max_cover(p: Problem, preselected: np.ndarray, *, k: int | None,
     heap = list(zip(keys.tolist(), cols.tolist(), strict=True))
     heapq.heapify(heap)
     weights, col_ptr, col_rows = p.weights, p.col_ptr, p.col_rows
-    stop = np.inf if deadline is None else deadline
     pops = 0
     while heap:
         if k is not None and len(chosen) >= k:
