@@ -264,15 +264,8 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
             if dem_idx.size == 0:
                 continue
             scenario = scenario_for(environment, macro=is_macro)
-            if budget is None:
-                kind_radius = candidates_m["kind"].map(
-                    lambda k, e=environment: float(assumptions[f"radius_m.{k}.{e}"])).to_numpy()
-            if budget is None:
-                r = r_open = reach_m(candidates_m["kind"].to_numpy()[cand_idx], heights[cand_idx],
-                                     environment, assumptions)
-            else:
-                r, r_open = model.search_radii_m(scenario, float(heights[cand_idx].max()),
-                                                 macro=is_macro)
+            r, r_open = _search_radii(model, candidates_m, cand_idx, heights, environment,
+                                      scenario, is_macro, assumptions)
             reach[(site_class, environment)] = max(r, r_open)
             if max(r, r_open) <= 0:
                 continue
@@ -287,17 +280,15 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
                     f"coverage: more than {max_pairs:,.0f} candidate-demand pairs; raise "
                     "demand.spacing_m or coverage.max_pairs, or split the study area."
                 )
-            for s in range(0, d.size, PAIR_CHUNK):
-                cr, cc, cd = d_rows[s:s + PAIR_CHUNK], d_cols[s:s + PAIR_CHUNK], d[s:s + PAIR_CHUNK]
-                if budget is None:
-                    keep = cd <= kind_radius[cc]
-                    value = np.zeros(cd.size, np.float32)
-                else:
-                    value = model.rsrp_dbm(scenario, cand_xy[cc], heights[cc], dem_xy[cr], cd,
-                                           macro=is_macro, indoor=indoor[cr]).astype(np.float32)
-                    keep = value >= budget.rsrp_threshold_dbm
-                for out, part in zip((rows, cols, rsrp, dist), (cr, cc, value, cd), strict=True):
-                    out.append(part[keep])
+            kind_radius = None
+            if budget is None:
+                kind_radius = candidates_m["kind"].map(
+                    lambda k, e=environment: float(assumptions[f"radius_m.{k}.{e}"])).to_numpy()
+            for out, part in zip((rows, cols, rsrp, dist),
+                                 _kept_pairs(model, budget, kind_radius, scenario, is_macro,
+                                             cand_xy, heights, dem_xy, indoor, d_rows, d_cols, d),
+                                 strict=True):
+                out.extend(part)
     if indoor_system.any():
         r_in, c_in, d_in = _indoor_pairs(dem_xy, env, indoor, cand_xy, candidates_m["kind"].to_numpy(),
                                          np.flatnonzero(indoor_system), assumptions)
@@ -309,6 +300,40 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
         rsrp.append(np.full(r_in.size, threshold, np.float32))
     matrix, rsrp_m, dist_m = _assemble(rows, cols, rsrp, dist, (n_dem, n_cand))
     return Coverage(matrix, rsrp_m if budget is not None else None, dist_m, mode, reach, evaluated)
+
+
+def _search_radii(model: Any, candidates_m: gpd.GeoDataFrame, cand_idx: np.ndarray,
+                  heights: np.ndarray, environment: str, scenario: str, is_macro: bool,
+                  assumptions: Mapping[str, Any]) -> tuple[float, float]:
+    """Spatial-index radii ``(every user, users in open land)`` of one site
+    class in one environment: the radius table (``model`` None), else the
+    path-loss model's reach at the class's tallest mast."""
+    if model is None:
+        r = reach_m(candidates_m["kind"].to_numpy()[cand_idx], heights[cand_idx], environment,
+                    assumptions)
+        return r, r
+    return model.search_radii_m(scenario, float(heights[cand_idx].max()), macro=is_macro)
+
+
+def _kept_pairs(model: Any, budget: LinkBudget | None, kind_radius: np.ndarray | None,
+                scenario: str, is_macro: bool, cand_xy: np.ndarray, heights: np.ndarray,
+                dem_xy: np.ndarray, indoor: np.ndarray, d_rows: np.ndarray, d_cols: np.ndarray,
+                d: np.ndarray) -> tuple[list, list, list, list]:
+    """Rows, columns, RSRP and distances of the pairs that cover, evaluated in
+    chunks of ``PAIR_CHUNK`` (radius table, or RSRP above the threshold)."""
+    out: tuple[list, list, list, list] = ([], [], [], [])
+    for s in range(0, d.size, PAIR_CHUNK):
+        cr, cc, cd = d_rows[s:s + PAIR_CHUNK], d_cols[s:s + PAIR_CHUNK], d[s:s + PAIR_CHUNK]
+        if budget is None:
+            keep = cd <= kind_radius[cc]
+            value = np.zeros(cd.size, np.float32)
+        else:
+            value = model.rsrp_dbm(scenario, cand_xy[cc], heights[cc], dem_xy[cr], cd,
+                                   macro=is_macro, indoor=indoor[cr]).astype(np.float32)
+            keep = value >= budget.rsrp_threshold_dbm
+        for bucket, part in zip(out, (cr, cc, value, cd), strict=True):
+            bucket.append(part[keep])
+    return out
 
 
 def _assemble(rows: list, cols: list, rsrp: list, dist: list,

@@ -210,7 +210,8 @@ def test_the_radius_comparison_honours_deterministic_false(monkeypatch: pytest.M
     monkeypatch.setattr(project, "plan", fake_plan)
     monkeypatch.setattr(project, "build_problem", lambda *a, **k: "problem")
     monkeypatch.setattr(report, "radio_comparison", lambda a, b: {"compared": b})
-    result = SimpleNamespace(assumptions=Assumptions({"coverage.mode": "link_budget"}),
+    result = SimpleNamespace(assumptions=Assumptions({"coverage.mode": "link_budget",
+                                                      "sinr.analysis": "off"}),
                              site_targets=None, capacity_model=None)
     inputs = SimpleNamespace(notes=[], rejected={}, candidates=None, targets=None,
                              landuse=None, population=None, roads=None)
