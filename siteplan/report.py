@@ -283,45 +283,68 @@ def markdown_report(report: dict[str, Any], lang: str = "en") -> str:
     check_lang(lang)
     sep = "、" if lang == "zh" else ", "
     lines = [f"# {tr('r.title', lang).format(name=md(report['name']))}", ""]
-    cov = report["coverage"]
-    snr = "" if cov.get("edge_snr_db") is None else tr("r.snr", lang).format(
-        snr=f"{cov['edge_snr_db']:.1f}")
-    lines += [tr("r.inputs", lang).format(
-        candidates=f"{report['inputs']['candidates']:,}",
-        by_kind=sep.join(f"{md(term(k, lang))} {v}" for k, v in
-                         _kinds_in_order(report["inputs"]["candidates_by_kind"])),
-        areas=report["inputs"]["target_areas"], points=f"{report['inputs']['demand_points']:,}",
-        mode=md(term(cov["mode"], lang)), snr=snr, policy=md(term(report["policy_mode"], lang)),
-        crs=md(report["crs"]["metric"])), ""]
+    lines += [_inputs_line(report, lang, sep), ""]
     lines += [f"## {tr('r.milestones', lang)}", ""]
     lines += _table(report["milestones"], _titles(_MILESTONE_COLUMNS, lang), lang=lang)
     lines += ["", tr("r.reuse_reference", lang).format(
         share=fmt_share(report["national_reuse_reference"])), ""]
     for m in report["milestones"]:
-        s = m["solver"]
-        lines += [f"## {m['milestone']}", "",
-                  tr("r.sites_by_kind", lang).format(sites=m["sites"], kinds=sep.join(
-                      f"{v} {md(term(k, lang))}" for k, v in _kinds_in_order(m["by_kind"]))),
-                  tr("r.solver", lang).format(
-                      method=md(term(s["method"], lang)), cost=f"{s['cost']:,.0f}",
-                      bound=f"{s['lower_bound']:,.0f}", gap=fmt_share(s["gap"]),
-                      time=f"{s['time_s']:.1f}")]
-        if s["clock_cut"]:
-            lines += [tr("r.clock_cut", lang).format(stages=md(", ".join(s["clock_cut"])))]
-        lines += [tr("r.uncovered", lang).format(
-                      points=f"{m['uncovered_points']:,}",
-                      unreachable=f"{m['uncoverable_points']:,}",
-                      weight=f"{m['uncoverable_weight']:.2f}"), "", tr("r.per_class", lang), ""]
-        lines += _table(m["classes"], _titles(_CLASS_COLUMNS, lang), lang=lang)
-        lines += ["", tr("r.per_area", lang), ""]
-        areas = [{**a, "unreachable_reason": terms_in(translate(str(a.get(
-            "unreachable_reason") or ""), lang), lang)} for a in m["areas"]]
-        lines += _table(areas, _titles(_AREA_COLUMNS, lang), lang=lang)
-        lines.append("")
+        lines += _milestone_markdown(m, lang, sep)
     lines += [_inputs_markdown(report, lang), ""]
+    lines += _sections_markdown(report, lang)
+    lines += _assumptions_markdown(report, lang, sep)
+    if report.get("notes"):
+        lines += ["", f"## {tr('r.notes', lang)}", ""] + [f"- {md(translate(n, lang))}"
+                                                          for n in report["notes"]]
+    return "\n".join(lines) + "\n"
+
+
+def _inputs_line(report: dict[str, Any], lang: str, sep: str) -> str:
+    """The report's first sentence: candidates by kind, areas, demand, model."""
+    cov = report["coverage"]
+    snr = "" if cov.get("edge_snr_db") is None else tr("r.snr", lang).format(
+        snr=f"{cov['edge_snr_db']:.1f}")
+    return tr("r.inputs", lang).format(
+        candidates=f"{report['inputs']['candidates']:,}",
+        by_kind=sep.join(f"{md(term(k, lang))} {v}" for k, v in
+                         _kinds_in_order(report["inputs"]["candidates_by_kind"])),
+        areas=report["inputs"]["target_areas"], points=f"{report['inputs']['demand_points']:,}",
+        mode=md(term(cov["mode"], lang)), snr=snr, policy=md(term(report["policy_mode"], lang)),
+        crs=md(report["crs"]["metric"]))
+
+
+def _milestone_markdown(m: dict[str, Any], lang: str, sep: str) -> list[str]:
+    """One milestone: sites by kind, the solver's cost and bound, per class and area."""
+    s = m["solver"]
+    lines = [f"## {m['milestone']}", "",
+             tr("r.sites_by_kind", lang).format(sites=m["sites"], kinds=sep.join(
+                 f"{v} {md(term(k, lang))}" for k, v in _kinds_in_order(m["by_kind"]))),
+             tr("r.solver", lang).format(
+                 method=md(term(s["method"], lang)), cost=f"{s['cost']:,.0f}",
+                 bound=f"{s['lower_bound']:,.0f}", gap=fmt_share(s["gap"]),
+                 time=f"{s['time_s']:.1f}")]
+    if s["clock_cut"]:
+        lines += [tr("r.clock_cut", lang).format(stages=md(", ".join(s["clock_cut"])))]
+    lines += [tr("r.uncovered", lang).format(
+                  points=f"{m['uncovered_points']:,}",
+                  unreachable=f"{m['uncoverable_points']:,}",
+                  weight=f"{m['uncoverable_weight']:.2f}"), "", tr("r.per_class", lang), ""]
+    lines += _table(m["classes"], _titles(_CLASS_COLUMNS, lang), lang=lang)
+    lines += ["", tr("r.per_area", lang), ""]
+    areas = [{**a, "unreachable_reason": terms_in(translate(str(a.get(
+        "unreachable_reason") or ""), lang), lang)} for a in m["areas"]]
+    lines += _table(areas, _titles(_AREA_COLUMNS, lang), lang=lang)
+    lines.append("")
+    return lines
+
+
+def _sections_markdown(report: dict[str, Any], lang: str) -> list[str]:
+    """The analyses' sections, each rendered in ``lang`` from its data (or
+    its own ``markdown_<lang>``)."""
     own = {"radio_comparison": _radio_markdown, "landuse": _landuse_markdown,
            "power": _power_markdown, "site_targets": _site_targets_markdown,
            "sinr": sinr_markdown}
+    lines: list[str] = []
     for key in ("radio_comparison", "landuse", "power", "site_targets", "relocation",
                 "capacity", "sinr"):
         section = report.get(key)
@@ -331,7 +354,12 @@ def markdown_report(report: dict[str, Any], lang: str = "en") -> str:
             lines += [own[key](section, lang), ""]
         elif section.get(f"markdown_{lang}") or section.get("markdown"):
             lines += [section.get(f"markdown_{lang}") or section["markdown"], ""]
-    lines += [f"## {tr('r.assumptions', lang)}", "", tr("r.assumptions_text", lang), ""]
+    return lines
+
+
+def _assumptions_markdown(report: dict[str, Any], lang: str, sep: str) -> list[str]:
+    """The assumptions table (overrides marked) and the reach per environment."""
+    lines = [f"## {tr('r.assumptions', lang)}", "", tr("r.assumptions_text", lang), ""]
     rows = [{**r, "value": f"{r['value']}" + (tr("r.overridden", lang) if r["overridden"]
                                               else ""),
              "note": default_note(str(r.get("note") or ""), lang),
@@ -343,10 +371,7 @@ def markdown_report(report: dict[str, Any], lang: str = "en") -> str:
     lines += ["", tr("r.reach", lang) + sep.join(f"{md(terms_in(k, lang))} {v:,.0f} m"
                                                   for k, v in reach.items())
               + ("。" if lang == "zh" else ".")]
-    if report.get("notes"):
-        lines += ["", f"## {tr('r.notes', lang)}", ""] + [f"- {md(translate(n, lang))}"
-                                                          for n in report["notes"]]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def radio_comparison(link_budget_plan: Plan, radius_plan: Plan) -> dict[str, Any]:
