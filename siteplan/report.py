@@ -30,27 +30,10 @@ from siteplan.i18n import (
     translate,
     unit,
 )
+from siteplan.io.markdown import md
 from siteplan.planner import Plan
 from siteplan.schema import KINDS
 from siteplan.sinr_report import sinr_markdown  # issue 27: best server / SINR section
-
-_MD_SPECIAL = "\\`*_{}[]()#+-!|~<>&"
-_MD_REPLACE = {c: "\\" + c for c in _MD_SPECIAL} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
-
-
-def md(text: object) -> str:
-    """User text as inert Markdown: HTML and Markdown syntax escaped, line
-    breaks (which could start a heading or a list) turned into spaces.
-
-    Examples
-    --------
-    >>> print(md("<b>x</b>|#1\\n# h"))
-    &lt;b&gt;x&lt;/b&gt;\\|\\#1 \\# h
-    >>> print(md("[a](javascript:x) `c` *d*"))
-    \\[a\\]\\(javascript:x\\) \\`c\\` \\*d\\*
-    """
-    flat = " ".join(str(text).splitlines()) if text is not None else ""
-    return "".join(_MD_REPLACE.get(c, c) for c in flat)
 
 
 def fmt_share(x: float | None) -> str:

@@ -212,7 +212,7 @@ def _row(cells: list[str]) -> str:
 
 def sinr_markdown(section: dict[str, Any], lang: str = "en") -> str:
     """The section as Markdown in ``lang`` (area and site ids escaped)."""
-    from siteplan.report import md  # the report's escaping (imported late: report imports us)
+    from siteplan.io.markdown import md
 
     t = lambda k: _t(k, lang)  # noqa: E731
     lines = [f"## {t('title')}", "", t("intro").format(
