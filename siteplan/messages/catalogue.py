@@ -35,6 +35,25 @@ MESSAGES: dict[str, dict[str, str]] = {
     "config.class_map_missing": {"en": "{where}: class_map file {name} not found (looked at "
                                        "{path}).",
                                  "zh": "{where}：找不到类别对照表文件 {name}（查找位置 {path}）。"},
+    # config key typos and values (siteplan.config); {names} lists the known keys. The
+    # message without "Known:" comes last (its {key} would swallow the others' tails).
+    "config.unknown_key": {
+        "en": "{path}: unknown key {key}.{hint} Known: {names}. " + _SEE_SAMPLE,
+        "zh": "{path}：未知的键 {key}。{hint}可用的键：{names}。" + _SEE_SAMPLE_ZH},
+    "config.layer_key": {
+        "en": "{path}: unknown key {key}.{hint} Keys of a layer: {names}. " + _SEE_SAMPLE,
+        "zh": "{path}：未知的键 {key}。{hint}图层可用的键：{names}。" + _SEE_SAMPLE_ZH},
+    "config.unknown_table": {
+        "en": "{path}: unknown table {key}.{hint} Known: {names}. " + _SEE_SAMPLE,
+        "zh": "{path}：未知的表 {key}。{hint}可用的表：{names}。" + _SEE_SAMPLE_ZH},
+    "config.missing_key": {"en": "{path}: missing key {key}. " + _SEE_SAMPLE,
+                           "zh": "{path}：缺少键 {key}。" + _SEE_SAMPLE_ZH},
+    "config.bad_value": {"en": "{path}, key {key}: {detail} (found {value}). " + _SEE_SAMPLE,
+                         "zh": "{path}，键 {key}：{detail}（实际为 {value}）。" + _SEE_SAMPLE_ZH},
+    "config.layer_value": {"en": "{path}, key {key}: {detail} (input {value}). " + _SEE_SAMPLE,
+                           "zh": "{path}，键 {key}：{detail}（输入值 {value}）。" + _SEE_SAMPLE_ZH},
+    "config.unknown_key_bare": {"en": "{path}: unknown key {key}.{hint} " + _SEE_SAMPLE,
+                                "zh": "{path}：未知的键 {key}。{hint}" + _SEE_SAMPLE_ZH},
     "config.entry": {"en": "{path}: {detail}. " + _SEE_SAMPLE,
                      "zh": "{path}：{detail}。" + _SEE_SAMPLE_ZH},
     # --- input files and columns ------------------------------------------------------
@@ -62,11 +81,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "zh": "{path}：没有用于{what}的列 {given}；现有列为 {columns}。"},
     "column.missing": {
         "en": "{source}: missing column(s) {missing}; the layer has {present}. Rename your "
-              "columns to the canonical names in README.md (Chinese headers such as "
+              "columns to the canonical names in docs/inputs.md (Chinese headers such as "
               "站址编码/站址类型 or 区域类型/无线环境/建设年度 are recognised), or in the config "
               "name one with columns = {{{first} = \"your column\"}} or give one value for every "
               "row with defaults = {{{first} = ...}}.",
-        "zh": "{source}：缺少列 {missing}；图层现有列为 {present}。请把列名改为 README.md 中的"
+        "zh": "{source}：缺少列 {missing}；图层现有列为 {present}。请把列名改为 docs/inputs.md 中的"
               "标准列名（可识别 站址编码/站址类型、区域类型/无线环境/建设年度 等中文表头），或在"
               "配置中用 columns = {{{first} = \"你的列名\"}} 指定列，或用 defaults = "
               "{{{first} = ...}} 为每一行给出同一取值。"},
@@ -288,9 +307,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli.memory": {"en": "out of memory; raise demand.spacing_m or split the region (siteplan "
                          "plan-region).",
                    "zh": "内存不足；请增大 demand.spacing_m 或拆分区域（siteplan plan-region）。"},
-    "assumptions.unknown": {"en": "assumptions: unknown key {key}.{hint} See the assumptions "
-                                  "table in README.md for every key.",
-                            "zh": "假设参数：没有键 {key}。{hint}全部键见 README.md 的假设参数表。"},
+    "assumptions.unknown": {"en": "assumptions: unknown key {key}.{hint} See "
+                                  "docs/assumptions.md for every key.",
+                            "zh": "假设参数：没有键 {key}。{hint}全部键见 docs/assumptions.md。"},
     "assumptions.range": {"en": "assumptions: {key} = {value} is outside [{low}, {high}]{unit}.",
                           "zh": "假设参数：{key} = {value} 超出范围 [{low}, {high}]{unit}。"},
     "assumptions.choice": {"en": "assumptions: {key} = {value} is not one of {choices}.{hint}",
@@ -311,6 +330,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "p.radius": {"en": "comparison plan with the radius table", "zh": "按半径表做对比规划"},
     "p.capacity": {"en": "capacity: coverage-only comparison and traffic sensitivity",
                    "zh": "容量：仅按覆盖的对比与话务敏感性分析"},
+    "p.sinr": {"en": "best server and SINR of the plan", "zh": "规划的最佳服务小区与 SINR 分析"},
     "p.site_targets": {"en": "site-count targets: what each count buys",
                        "zh": "站址数目标：各数量可达到的覆盖"},
     "p.tables": {"en": "GeoPackage and tables", "zh": "写出 GeoPackage 与表格"},
@@ -339,10 +359,21 @@ MESSAGES: dict[str, dict[str, str]] = {
                    "zh": "{source}：文件声明的坐标系为 {declared}；已改用配置中的 crs = {crs}。"},
     "n.decoded": {"en": "{source}: text decoded as {encoding}.",
                   "zh": "{source}：文本按 {encoding} 解码。"},
+    "n.reprojected_first": {"en": "{source}: reprojected from {a} to {b} (the first candidate "
+                                  "source's CRS).",
+                            "zh": "{source}：已从 {a} 重投影到 {b}（第一个候选站址来源的坐标系）。"},
     "n.reprojected": {"en": "{source}: reprojected from {a} to {b}.",
                       "zh": "{source}：已从 {a} 重投影到 {b}。"},
     "n.skipped": {"en": "{source}: {count} unusable rows skipped (first: line {line}, {reason}).",
                   "zh": "{source}：跳过 {count} 行无法使用的数据（第一行：第 {line} 行，{reason}）。"},
+    "n.total_row": {"en": "{source}: line {lines} left out: a total row (合计/小计/总计).",
+                    "zh": "{source}：第 {lines} 行是合计行，已略去（合计/小计/总计）。"},
+    "n.total_rows": {"en": "{source}: lines {lines} left out: total rows (合计/小计/总计).",
+                     "zh": "{source}：第 {lines} 行是合计行，已略去（合计/小计/总计）。"},
+    "n.own_cost": {"en": "{source}: the list's own cost kept for {count} of {total} candidates; "
+                         "the kind costs (cost_cny.<kind>) for the rest.",
+                   "zh": "{source}：{total} 个候选站址中 {count} 个沿用清单自带的投资，其余按站址"
+                         "类型投资（cost_cny.<kind>）。"},
     "n.zone_ids": {"en": "{count} repeated zone ids made unique with '#<row>'.",
                    "zh": "{count} 个重复的图斑编码已加 '#<行号>' 区分。"},
     "n.checked_layer": {"en": "{path}: checked layer {layer} (the plan's last milestone); pass "
@@ -418,6 +449,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 #: to texts no template matches): ``(regular expression, Chinese replacement)``.
 FRAGMENTS: tuple[tuple[str, str], ...] = (
     (r"^ ?Did you mean (.+?)\?$", r"是否应为 \1？"),
+    (r"^(是否应为 .*)' or '", r"\1' 或 '"),
     (r", row (\d+)", r"，第 \1 行"),
     (r"^row (\d+)", r"第 \1 行"),
     (r", line (\d+)", r"，第 \1 行"),
@@ -431,6 +463,7 @@ FRAGMENTS: tuple[tuple[str, str], ...] = (
     (r"outside every reach", "超出所有站址覆盖范围"),
     (r"\b(\d+) in ([^,\s]+)", r"\2：\1 个"),
     (r"; ", "；"),
+    (r"^Input should be ('[^']*'(?:, '[^']*')*),? or ('[^']*')$", r"应为 \1 或 \2"),
 )
 
 #: Words a message names a column or value by (its ``what`` parameter).
@@ -448,6 +481,9 @@ PYDANTIC: dict[str, str] = {
     "Field required": "缺少必填项",
     "Input should be a valid integer": "应为整数",
     "Input should be a valid number": "应为数字",
+    "Input should be a valid number, unable to parse string as a number": "应为数字（无法把文本解析为数字）",
+    "Input should be a valid integer, unable to parse string as an integer":
+        "应为整数（无法把文本解析为整数）",
     "Input should be a valid string": "应为文本",
     "Input should be a valid boolean": "应为 true 或 false",
     "Input should be a valid dictionary": "应为表（TOML 的 [表] 或 {…}）",
