@@ -240,6 +240,26 @@ TEXT: dict[str, dict[str, str]] = {
                         "zh": "求解器按 RSRP 规划覆盖；SINR 在规划完成后校核（不作为约束条件）。"},
     "sinr.layer_sinr": {"en": "SS-SINR {year}", "zh": "SS-SINR 分布 {year}"},
     "sinr.layer_server": {"en": "Best server {year}", "zh": "最佳服务站址 {year}"},
+    # calibration report (siteplan.calibrate_cli); "|" separates table headings
+    "cal.title": {"en": "Propagation model calibration", "zh": "传播模型校准"},
+    "cal.intro": {"en": "{measurements} measurements; error = predicted − measured RSRP (dB). "
+                        "Reference clutter class: {reference} (its offset is kept; the others "
+                        "are fitted relative to it).",
+                  "zh": "测量点 {measurements} 个；误差 = 预测 RSRP − 实测 RSRP (dB)。参考地物类别："
+                        "{reference}（保留其修正量，其余类别相对它拟合）。"},
+    "cal.errors": {"en": "Error before and after", "zh": "校准前后的误差"},
+    "cal.parameters": {"en": "Parameters (95 % confidence interval of the tuned value)",
+                       "zh": "参数（校准值的 95% 置信区间）"},
+    "cal.notes": {"en": "Notes", "zh": "说明"},
+    "cal.paste": {"en": "Paste `tuned_assumptions.toml` into the plan config's `[assumptions]`.",
+                  "zh": "把 `tuned_assumptions.toml` 的内容粘贴到规划配置的 `[assumptions]` 表中。"},
+    "cal.error_columns": {"en": "clutter|points|mean_before|std_before|rmse_before|mean_after|"
+                                "std_after|rmse_after",
+                          "zh": "地物类别|测量点数|校准前均值|校准前标准差|校准前均方根误差|"
+                                "校准后均值|校准后标准差|校准后均方根误差"},
+    "cal.param_columns": {"en": "key|before|change|after|std_error|ci_low|ci_high",
+                          "zh": "参数|校准前|变化量|校准后|标准误差|置信下限|置信上限"},
+    "cal.all": {"en": "all", "zh": "全部"},
     "sinr.tooltip": {"en": "{site} · SINR {sinr} dB · RSRP {rsrp} dBm",
                      "zh": "{site} · SINR {sinr} dB · RSRP {rsrp} dBm"},
 }
@@ -549,7 +569,7 @@ UNITS: dict[str, str] = {"pairs": "对", "points": "个", "CNY": "元", "CNY/kWh
                          "people/km²": "人/平方公里", "days": "天", "GB/month": "GB/月",
                          "x reach": "倍覆盖距离", "h": "小时", "bit/s/Hz": "bit/s/Hz",
                          "rows": "行", "samples": "个", "cells": "个小区", "deg": "°",
-                         "x": "倍", "dB/decade": "dB/十倍距离"}
+                         "x": "倍", "dB/decade": "dB/十倍程"}
 
 
 def unit(text: str, lang: str = "en") -> str:
@@ -588,6 +608,22 @@ def default_note(note: str, lang: str = "en") -> str:
             return zh.format(**{k: CLUTTER.get(v, v) if k == "clutter" else terms_in(v, lang)
                                 for k, v in found.groupdict().items()})
     return note
+
+
+def clutter_name(name: str, lang: str = "en") -> str:
+    """A clutter class of the calibration (a WorldCover class, or an
+    environment when there is no clutter raster) in ``lang``.
+
+    Examples
+    --------
+    >>> clutter_name("crop", "zh"), clutter_name("urban", "zh"), clutter_name("crop", "en")
+    ('耕地', '一般城区', 'crop')
+    """
+    from siteplan.messages import CLUTTER
+
+    if check_lang(lang) == "en":
+        return name
+    return CLUTTER.get(name) or term(name, lang)
 
 
 def _known_classes(text: str) -> str:
@@ -645,6 +681,8 @@ def _fill(msg_id: str, params: dict[str, object], lang: str) -> str:
         text = "" if value is None else str(value)
         if not text or name in _KEEP:
             return text
+        if name == "clutter":  # a land-cover class (tree …) or an environment
+            return clutter_name(text, lang)
         if name in TERM_PARAMS:
             return terms_in(text, lang)
         if name == "what":

@@ -632,3 +632,27 @@ def test_sinr_section_and_layer_names_come_from_the_catalogue():
     for key in ("layer_sinr", "layer_server", "tooltip"):
         assert _t(key, "zh") == TEXT[f"sinr.{key}"]["zh"]
     assert english_words(_t("layer_server", "zh").format(year=2025), CODES) == set()
+
+
+@pytest.mark.slow
+def test_calibrate_report_in_chinese(tmp_path):
+    from tests.test_calibrate import _write_drive_test
+
+    path, _ = _write_drive_test(tmp_path, n_per_site=40)
+    out = tmp_path / "校准"
+    config = copy_sample(tmp_path)
+    result = CliRunner().invoke(main, ["calibrate", str(path), "--config", str(config),
+                                       "--out", str(out), "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    text = (out / "calibration.md").read_text(encoding="utf-8")
+    assert text.startswith("# 传播模型校准") and "校准前后的误差" in text
+    assert "pathloss.offset_db" in text  # assumption keys are ids
+    assert_chinese({"calibration.md": text, "console": result.output},
+                   CODES | _ids_and_choices() | _user_words(extra=(str(tmp_path),)))
+    bad = tmp_path / "坏.csv"
+    bad.write_text("lon,lat,site_id,rsrp\n119.5,25.9,T1,强\n", encoding="utf-8")
+    failed = CliRunner().invoke(main, ["calibrate", str(bad), "--config", str(config),
+                                       "--out", str(tmp_path / "x"), "--lang", "zh"])
+    assert failed.exit_code == 2 and "错误" in failed.output, failed.output
+    assert "不是 [-156, -31] dBm 范围内的数字" in failed.output, failed.output
+    assert english_words(failed.output, CODES | _user_words(extra=(str(tmp_path),))) == set()

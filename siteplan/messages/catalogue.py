@@ -430,6 +430,68 @@ MESSAGES: dict[str, dict[str, str]] = {
     "c.wrote": {"en": "wrote {path}", "zh": "已写出 {path}"},
     "c.kind": {"en": "kind", "zh": "站址类型"},
     "c.total": {"en": "total", "zh": "合计"},
+    # --- calibration: measurement files (siteplan.calibrate) ------------------------------
+    "cal.pci_columns": {"en": "{path}: a PCI map needs a 'pci' and a 'site_id' column; found "
+                              "{columns}.",
+                        "zh": "{path}：PCI 对照表需要 'pci' 列和 'site_id' 列；实际列为 {columns}。"},
+    "cal.pci_empty": {"en": "{path}, line {line}: empty {given} or {column}; fill it in.",
+                      "zh": "{path}，第 {line} 行：{given} 或 {column} 为空；请填写。"},
+    "cal.pci_twice": {"en": "{path}, line {line}, column {column}: PCI {key} maps to both {value} "
+                            "and {given}; a PCI must name one site in the measured area.",
+                      "zh": "{path}，第 {line} 行，列 {column}：PCI {key} 同时对应 {value} 和 "
+                            "{given}；测量区域内一个 PCI 只能对应一个站址。"},
+    "cal.no_rsrp": {"en": "{path}: no RSRP column (looked for {names}); found {columns}. Name the "
+                          "column rsrp_dbm.",
+                    "zh": "{path}：没有 RSRP 列（查找了 {names}）；实际列为 {columns}。请把该列命名"
+                          "为 rsrp_dbm。"},
+    "cal.no_site": {"en": "{path}: no site_id column; give one, or a 'pci' column and --pci-map "
+                          "FILE (pci, site_id).",
+                    "zh": "{path}：没有 site_id 列；请给出该列，或给出 'pci' 列并用 --pci-map 文件"
+                          "（pci, site_id）指定对照表。"},
+    "cal.rsrp": {"en": "{path}, line {line}, column {column}: RSRP {value} is not a number in "
+                       "[{low}, {high}] dBm ({count} rows in all). Fix or remove the row.",
+                 "zh": "{path}，第 {line} 行，列 {column}：RSRP {value} 不是 [{low}, {high}] dBm "
+                       "范围内的数字（共 {count} 行）。请改正或删除该行。"},
+    "cal.no_such_site_pci": {"en": "{path}, line {line}, column {column}: {value} names no site in "
+                                   "{given} ({count} rows in all).",
+                             "zh": "{path}，第 {line} 行，列 {column}：{value} 在 {given} 中没有"
+                                   "对应站址（共 {count} 行）。"},
+    "cal.no_such_site": {"en": "{path}, line {line}, column {column}: {value} names no site "
+                               "({count} rows in all).",
+                         "zh": "{path}，第 {line} 行，列 {column}：{value} 没有对应站址（共 "
+                               "{count} 行）。"},
+    "cal.environment": {"en": "{path}, line {line}, column 'environment': {value} is not an "
+                              "environment (dense_urban, urban, suburban, rural){hint}.",
+                        "zh": "{path}，第 {line} 行，列 'environment'：{value} 不是无线环境"
+                              "（dense_urban、urban、suburban、rural）。{hint}"},
+    "cal.unknown_site": {
+        "en": "{path}, line {line}, column 'site_id': site {value} is not among the config's "
+              "candidates{hint} ({count} rows in all). Measure sites of the plan's candidate "
+              "list.",
+        "zh": "{path}，第 {line} 行，列 'site_id'：站址 {value} 不在配置的候选站址中。{hint}（共 "
+              "{count} 行）。请测量规划候选清单中的站址。"},
+    "cal.too_few": {"en": "{path}: {count} measurements cannot fit {p} parameters; give at least "
+                          "{least} (hundreds, spread over distance and clutter).",
+                    "zh": "{path}：{count} 个测量点不足以拟合 {p} 个参数；请至少给出 {least} 个"
+                          "（最好数百个，覆盖不同距离和地物）。"},
+    "cal.rank": {"en": "{path}: the measurements do not separate the parameters {names} (rank "
+                       "{rank} < {p}).",
+                 "zh": "{path}：测量数据无法区分参数 {names}（秩 {rank} < {p}）。"},
+    # --- calibration notes (siteplan.calibrate) ------------------------------------------
+    "cal.span": {"en": "distances span {span} decades (< {least}): the distance slope is kept; "
+                       "measure nearer and farther from the sites to fit it.",
+                 "zh": "测量距离只跨 {span} 个十倍程（< {least}）：距离斜率保持不变；请在离站址"
+                       "更近和更远处测量以拟合它。"},
+    "cal.no_env_offset": {"en": "the plan's path-loss model applies no per-environment offset "
+                                "without a clutter raster: offsets per class are not fitted "
+                                "(errors per class are still reported).",
+                          "zh": "没有地物栅格时，规划的路径损耗模型不加按环境的修正量：不拟合各"
+                                "类别的修正量（仍报告各类别的误差）。"},
+    "cal.no_key": {"en": "class {clutter}: no offset key ({key}); not fitted.",
+                   "zh": "类别 {clutter}：没有修正量参数（{key}）；不拟合。"},
+    "cal.few_points": {"en": "clutter class {clutter}: {count} points (< {least}); its offset is "
+                             "kept.",
+                       "zh": "地物类别 {clutter}：仅 {count} 个测量点（< {least}）；保留其修正量。"},
     # --- rejected-row reasons -------------------------------------------------------------
     "row.no_geometry": {"en": "no geometry", "zh": "没有几何图形"},
     "row.empty_id": {"en": "site_id is empty", "zh": "站址编码为空"},
