@@ -160,6 +160,7 @@ def _common_errors(tmp_path: Path) -> dict[str, SiteplanError]:
     from siteplan.project import run
     from siteplan.schema import validate_candidates
     from siteplan.sources.files import read_layer, read_points_table
+    from siteplan.terrain.raster import read_grid
 
     config = copy_sample(tmp_path)
     text = config.read_text()
@@ -184,6 +185,8 @@ def _common_errors(tmp_path: Path) -> dict[str, SiteplanError]:
         "missing column": lambda: validate_candidates(gpd.GeoDataFrame(
             {"site_id": ["a"]}, geometry=[Point(119, 26)], crs=4326), source="c.gpkg"),
         "work too large": lambda: run(config, None, overrides={"work.max_demand_points": 10}),
+        "missing DEM": lambda: read_grid([str(tmp_path / "高程.tif")], 32650, (0, 0, 90, 90),
+                                         res_m=30, categorical=False, what="DEM"),
     }
     out = {}
     for name, call in cases.items():

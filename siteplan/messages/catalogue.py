@@ -156,6 +156,26 @@ MESSAGES: dict[str, dict[str, str]] = {
                                ".xlsx。"},
     "text.csv": {"en": "{path}: cannot read as CSV ({detail}).",
                  "zh": "{path}：无法按 CSV 读取（{detail}）。"},
+    # --- terrain rasters (siteplan.terrain.raster); {what}: "DEM" or "clutter raster" -----
+    "raster.not_found": {"en": "{path}: {what} file not found. Fix the path under [inputs] in the "
+                               "config (relative paths start at the config file's folder).",
+                         "zh": "{path}：找不到{what}文件。请改正配置 [inputs] 中的路径（相对路径从"
+                               "配置文件所在文件夹算起）。"},
+    "raster.read": {"en": "{path}: cannot read the {what} as a raster ({detail}); give a GeoTIFF "
+                          "(SRTM/Copernicus .tif, or .hgt).",
+                    "zh": "{path}：无法按栅格读取{what}（{detail}）；请给出 GeoTIFF 文件（SRTM/"
+                          "Copernicus 的 .tif，或 .hgt）。"},
+    "raster.no_crs": {"en": "{path}: the {what} has no CRS; give a GeoTIFF with its CRS (SRTM and "
+                            "Copernicus tiles carry EPSG:4326).",
+                      "zh": "{path}：{what}没有坐标系；请给出带坐标系的 GeoTIFF（SRTM 与 "
+                            "Copernicus 分幅自带 EPSG:4326）。"},
+    "raster.crs_mixed": {"en": "{path}: the {what} tiles are in different CRSs ({crs}); reproject "
+                               "them to one first.",
+                         "zh": "{path}：{what}分幅的坐标系不一致（{crs}）；请先统一重投影。"},
+    "raster.too_large": {"en": "{path}: the study area needs a {size} {what} grid at "
+                               "terrain.profile_step_m; raise terrain.profile_step_m.",
+                         "zh": "{path}：研究区域需要 {size} 的{what}栅格（按 "
+                               "terrain.profile_step_m）；请增大 terrain.profile_step_m。"},
     # --- check-landuse, relocate, plan folders ------------------------------------------
     "check.gpkg": {"en": "{path}: cannot open as a GeoPackage ({detail}).",
                    "zh": "{path}：无法作为 GeoPackage 打开（{detail}）。"},
@@ -531,7 +551,8 @@ FRAGMENTS: tuple[tuple[str, str], ...] = (
 #: Words a message names a column or value by (its ``what`` parameter).
 WHAT: dict[str, str] = {"area class": "区域类型", "site kind": "站址类型", "kind": "站址类型",
                         "environment": "无线环境", "longitude": "经度", "latitude": "纬度",
-                        "lon": "经度", "lat": "纬度", "class": "类别", "milestone": "建设年度"}
+                        "lon": "经度", "lat": "纬度", "class": "类别", "milestone": "建设年度",
+                        "DEM": "数字高程模型", "clutter raster": "地物栅格"}
 
 #: Parameters whose values are kind, class or environment names (or lists of
 #: them, with counts): each known name is given its Chinese name.
