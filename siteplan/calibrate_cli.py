@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ import click
 import pandas as pd
 
 from siteplan.calibrate import Calibration, calibrate, read_measurements, tuned_toml
+from siteplan.cli_options import lang_option
 
 _PARAM_COLUMNS = ("key", "before", "change", "after", "std_error", "ci_low", "ci_high")
 _ERROR_COLUMNS = ("clutter", "points", "mean_before", "std_before", "rmse_before",
@@ -41,39 +43,64 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _md_table(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[str]:
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+def _md_table(frame: pd.DataFrame, columns: tuple[str, ...], headings: list[str]) -> list[str]:
+    """``frame``'s ``columns`` as a Markdown table under ``headings``."""
+    lines = ["| " + " | ".join(headings) + " |", "|" + "---|" * len(columns)]
     lines += ["| " + " | ".join(_cell(row[c]) for c in columns) + " |"
               for _, row in frame.iterrows()]
     return lines
 
 
-def calibration_markdown(fit: Calibration, measurements: int) -> str:
-    """The calibration report (keys and clutter classes are the table's own names)."""
-    lines = ["# Propagation model calibration", "",
-             f"{measurements:,} measurements; error = predicted − measured RSRP (dB). "
-             f"Reference clutter class: {fit.reference_class} (its offset is kept; the "
-             "others are fitted relative to it).", "", "## Error before and after", ""]
-    lines += _md_table(fit.errors, _ERROR_COLUMNS)
-    lines += ["", "## Parameters (95 % confidence interval of the tuned value)", ""]
-    lines += _md_table(fit.parameters, _PARAM_COLUMNS)
+def calibration_markdown(fit: Calibration, measurements: int, lang: str = "en") -> str:
+    """The calibration report in ``lang`` (assumption keys stay as they are;
+    clutter classes and notes are translated for ``zh``).
+
+    Examples
+    --------
+    >>> errors = pd.DataFrame([dict.fromkeys(_ERROR_COLUMNS, 1.0) | {"clutter": "crop"}])
+    >>> fit = Calibration(pd.DataFrame(columns=list(_PARAM_COLUMNS)), errors, {},
+    ...                   pd.DataFrame(), "crop", [])
+    >>> text = calibration_markdown(fit, 3, "zh")
+    >>> text.splitlines()[0], "| 耕地 | 1.00 |" in text
+    ('# 传播模型校准', True)
+    """
+    from siteplan.i18n import clutter_name, tr, translate
+
+    def name(value: object) -> str:
+        return tr("cal.all", lang) if value == "all" else clutter_name(str(value), lang)
+
+    errors = fit.errors.assign(clutter=fit.errors["clutter"].map(name))
+    lines = [f"# {tr('cal.title', lang)}", "",
+             tr("cal.intro", lang).format(measurements=f"{measurements:,}",
+                                          reference=name(fit.reference_class)),
+             "", f"## {tr('cal.errors', lang)}", ""]
+    lines += _md_table(errors, _ERROR_COLUMNS, tr("cal.error_columns", lang).split("|"))
+    lines += ["", f"## {tr('cal.parameters', lang)}", ""]
+    lines += _md_table(fit.parameters, _PARAM_COLUMNS, tr("cal.param_columns", lang).split("|"))
     if fit.notes:
-        lines += ["", "## Notes", ""] + [f"- {n}" for n in fit.notes]
-    lines += ["", "Paste `tuned_assumptions.toml` into the plan config's `[assumptions]`."]
+        lines += ["", f"## {tr('cal.notes', lang)}", ""] + [f"- {translate(n, lang)}"
+                                                            for n in fit.notes]
+    lines += ["", tr("cal.paste", lang)]
     return "\n".join(lines) + "\n"
 
 
 def run_calibration(measurements: Path, config: Path, out: Path, *, pci_map: Path | None = None,
                     sheet: str | None = None, crs: str = "EPSG:4326",
-                    force: bool = False) -> list[Path]:
-    """Read, fit and write the calibration folder; returns the files written."""
+                    force: bool = False, lang: str | None = None) -> list[Path]:
+    """Read, fit and write the calibration folder; returns the files written.
+
+    ``calibration.md`` is in ``lang`` (``--lang``, else ``$SITEPLAN_LANG``,
+    else the config's ``lang``, else English); the JSON, TOML and CSV files
+    keep canonical names."""
     from siteplan.config import load_config
+    from siteplan.i18n import resolve_lang
     from siteplan.io.atomic import check_writable_folder, output_folder
     from siteplan.io.tables import write_csv
     from siteplan.sources.inputs import load_inputs
 
     check_writable_folder(Path(out).absolute(), kind="calibration", force=force)
     cfg = load_config(config)
+    lang = resolve_lang(lang, cfg.lang)
     inputs = load_inputs(cfg)
     meas = read_measurements(measurements, pci_map=pci_map, sheet=sheet, crs=crs)
     metric = inputs.candidates.estimate_utm_crs()
@@ -81,7 +108,7 @@ def run_calibration(measurements: Path, config: Path, out: Path, *, pci_map: Pat
                     targets_m=inputs.targets.to_crs(metric), source=str(measurements))
     names = ["calibration.md", "calibration.json", "tuned_assumptions.toml", "residuals.csv"]
     with output_folder(out, kind="calibration", force=force) as stage:
-        (stage / names[0]).write_text(calibration_markdown(fit, len(meas)), encoding="utf-8")
+        (stage / names[0]).write_text(calibration_markdown(fit, len(meas), lang), encoding="utf-8")
         doc = {"measurements": len(meas), "reference_class": fit.reference_class,
                "parameters": fit.parameters.to_dict("records"),
                "errors": fit.errors.to_dict("records"), "tuned": fit.tuned,
@@ -111,11 +138,21 @@ def _plain(value: Any) -> Any:
 @click.option("--crs", default="EPSG:4326", show_default=True,
               help="Coordinates of the measurements: an EPSG code, gcj02 or bd09.")
 @click.option("--force", is_flag=True, help="Replace an --out folder siteplan did not write.")
+@lang_option
 def calibrate_command(measurements: Path, config: Path, out: Path, pci_map: Path | None,
-                      sheet: str | None, crs: str, force: bool) -> None:
+                      sheet: str | None, crs: str, force: bool, lang: str | None) -> None:
     """Tune the propagation model to drive-test or MR points (MEASUREMENTS:
     CSV/XLSX with lon, lat, site_id or pci, rsrp_dbm; optional clutter) by
     least squares, and write the tuned [assumptions] for plan."""
-    for path in run_calibration(measurements, config, out, pci_map=pci_map, sheet=sheet,
-                                crs=crs, force=force):
-        click.echo(f"wrote {path}", err=True)
+    from siteplan.errors import SiteplanError
+    from siteplan.i18n import error_text, msg, resolve_lang
+
+    said = resolve_lang(lang)  # console language (the config's lang counts for the report)
+    try:
+        paths = run_calibration(measurements, config, out, pci_map=pci_map, sheet=sheet,
+                                crs=crs, force=force, lang=lang)
+    except SiteplanError as exc:
+        click.echo(msg("c.error", said) + error_text(exc, said), err=True)
+        sys.exit(2)
+    for path in paths:
+        click.echo(msg("c.wrote", said, path=path), err=True)

@@ -207,6 +207,61 @@ TEXT: dict[str, dict[str, str]] = {
                          "zh": "{year} 年各类区域覆盖率"},
     "c.covered_share": {"en": "covered share", "zh": "覆盖率"},
     "c.sites": {"en": "sites", "zh": "站址数"},
+    # best server and SINR section and map layers (siteplan.sinr_report)
+    "sinr.title": {"en": "Best server and SINR", "zh": "最佳服务小区与SINR"},
+    "sinr.intro": {
+        "en": "SS-RSRP and SS-SINR of the chosen outdoor sites (reuse 1, three 65° sectors per "
+              "macro site, interferers at {load} load, noise {noise} dBm per resource element); "
+              "overlap: share of the area with {n} or more cells within {win} dB of the best "
+              "(target < {target}).",
+        "zh": "规划室外站址的 SS-RSRP 与 SS-SINR（同频组网，宏站三个 65° 扇区，干扰小区负载 "
+              "{load}，每资源粒子噪声 {noise} dBm）；重叠覆盖：{n} 个及以上小区电平与最佳服务"
+              "小区相差 {win} dB 以内的面积占比（目标 < {target}）。"},
+    "sinr.milestone": {"en": "milestone", "zh": "年度"},
+    "sinr.area": {"en": "area", "zh": "区域"},
+    "sinr.points": {"en": "points", "zh": "需求点"},
+    "sinr.sinr0": {"en": "SINR ≥ 0 dB", "zh": "SINR ≥ 0 dB"},
+    "sinr.sinr13": {"en": "SINR ≥ 13 dB", "zh": "SINR ≥ 13 dB"},
+    "sinr.overlap": {"en": "overlap", "zh": "重叠覆盖"},
+    "sinr.weak": {"en": "covered, SINR < 0 dB", "zh": "已覆盖但 SINR < 0 dB"},
+    "sinr.median": {"en": "median SINR (dB)", "zh": "SINR 中位数 (dB)"},
+    "sinr.overshooting": {"en": "overshooting sites", "zh": "越区覆盖站"},
+    "sinr.per_area": {"en": "Per area, milestone {year}:", "zh": "{year} 年度各区域："},
+    "sinr.over_title": {"en": "Overshooting sites, milestone {year}:",
+                        "zh": "{year} 年度越区覆盖站："},
+    "sinr.site": {"en": "site", "zh": "站址编码"},
+    "sinr.served": {"en": "served points", "zh": "服务点数"},
+    "sinr.tier": {"en": "first-tier distance (m)", "zh": "第一圈邻站距离 (米)"},
+    "sinr.p95": {"en": "95 % served distance (m)", "zh": "95% 服务距离 (米)"},
+    "sinr.beyond": {"en": "served beyond", "zh": "越区服务占比"},
+    "sinr.none": {"en": "No overshooting site.", "zh": "无越区覆盖站。"},
+    "sinr.post_check": {"en": "The solver plans coverage by RSRP; SINR is checked after the plan "
+                              "(not a constraint).",
+                        "zh": "求解器按 RSRP 规划覆盖；SINR 在规划完成后校核（不作为约束条件）。"},
+    "sinr.layer_sinr": {"en": "SS-SINR {year}", "zh": "SS-SINR 分布 {year}"},
+    "sinr.layer_server": {"en": "Best server {year}", "zh": "最佳服务站址 {year}"},
+    # calibration report (siteplan.calibrate_cli); "|" separates table headings
+    "cal.title": {"en": "Propagation model calibration", "zh": "传播模型校准"},
+    "cal.intro": {"en": "{measurements} measurements; error = predicted − measured RSRP (dB). "
+                        "Reference clutter class: {reference} (its offset is kept; the others "
+                        "are fitted relative to it).",
+                  "zh": "测量点 {measurements} 个；误差 = 预测 RSRP − 实测 RSRP (dB)。参考地物类别："
+                        "{reference}（保留其修正量，其余类别相对它拟合）。"},
+    "cal.errors": {"en": "Error before and after", "zh": "校准前后的误差"},
+    "cal.parameters": {"en": "Parameters (95 % confidence interval of the tuned value)",
+                       "zh": "参数（校准值的 95% 置信区间）"},
+    "cal.notes": {"en": "Notes", "zh": "说明"},
+    "cal.paste": {"en": "Paste `tuned_assumptions.toml` into the plan config's `[assumptions]`.",
+                  "zh": "把 `tuned_assumptions.toml` 的内容粘贴到规划配置的 `[assumptions]` 表中。"},
+    "cal.error_columns": {"en": "clutter|points|mean_before|std_before|rmse_before|mean_after|"
+                                "std_after|rmse_after",
+                          "zh": "地物类别|测量点数|校准前均值|校准前标准差|校准前均方根误差|"
+                                "校准后均值|校准后标准差|校准后均方根误差"},
+    "cal.param_columns": {"en": "key|before|change|after|std_error|ci_low|ci_high",
+                          "zh": "参数|校准前|变化量|校准后|标准误差|置信下限|置信上限"},
+    "cal.all": {"en": "all", "zh": "全部"},
+    "sinr.tooltip": {"en": "{site} · SINR {sinr} dB · RSRP {rsrp} dBm",
+                     "zh": "{site} · SINR {sinr} dB · RSRP {rsrp} dBm"},
 }
 
 #: Column headings of every table siteplan writes (CSV, XLSX, report tables).
@@ -512,7 +567,9 @@ def terms_in(text: str, lang: str = "en") -> str:
 #: m, dB, kW, MHz stay as they are).
 UNITS: dict[str, str] = {"pairs": "对", "points": "个", "CNY": "元", "CNY/kWh": "元/kWh",
                          "people/km²": "人/平方公里", "days": "天", "GB/month": "GB/月",
-                         "x reach": "倍覆盖距离", "h": "小时", "bit/s/Hz": "bit/s/Hz"}
+                         "x reach": "倍覆盖距离", "h": "小时", "bit/s/Hz": "bit/s/Hz",
+                         "rows": "行", "samples": "个", "cells": "个小区", "deg": "°",
+                         "x": "倍", "dB/decade": "dB/十倍程"}
 
 
 def unit(text: str, lang: str = "en") -> str:
@@ -536,8 +593,10 @@ def default_note(note: str, lang: str = "en") -> str:
     '永久基本农田上的新建铁塔站址'
     >>> default_note("user-equipment height", "zh")
     '终端高度'
+    >>> default_note("calibration offset for users in tree (siteplan calibrate)", "zh")
+    '林地中用户的校准修正量（siteplan calibrate）'
     """
-    from siteplan.messages import NOTE_TEMPLATES, NOTES
+    from siteplan.messages import CLUTTER, NOTE_TEMPLATES, NOTES
 
     if check_lang(lang) == "en" or not note:
         return note
@@ -546,8 +605,25 @@ def default_note(note: str, lang: str = "en") -> str:
     for template, zh in NOTE_TEMPLATES.items():
         found = _compile(template).fullmatch(note)
         if found:
-            return zh.format(**{k: terms_in(v, lang) for k, v in found.groupdict().items()})
+            return zh.format(**{k: CLUTTER.get(v, v) if k == "clutter" else terms_in(v, lang)
+                                for k, v in found.groupdict().items()})
     return note
+
+
+def clutter_name(name: str, lang: str = "en") -> str:
+    """A clutter class of the calibration (a WorldCover class, or an
+    environment when there is no clutter raster) in ``lang``.
+
+    Examples
+    --------
+    >>> clutter_name("crop", "zh"), clutter_name("urban", "zh"), clutter_name("crop", "en")
+    ('耕地', '一般城区', 'crop')
+    """
+    from siteplan.messages import CLUTTER
+
+    if check_lang(lang) == "en":
+        return name
+    return CLUTTER.get(name) or term(name, lang)
 
 
 def _known_classes(text: str) -> str:
@@ -605,6 +681,8 @@ def _fill(msg_id: str, params: dict[str, object], lang: str) -> str:
         text = "" if value is None else str(value)
         if not text or name in _KEEP:
             return text
+        if name == "clutter":  # a land-cover class (tree …) or an environment
+            return clutter_name(text, lang)
         if name in TERM_PARAMS:
             return terms_in(text, lang)
         if name == "what":

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from siteplan.coverage import mount_heights
-from siteplan.i18n import check_lang
+from siteplan.i18n import tr
 from siteplan.schema import INDOOR_KINDS, MACRO_KINDS
 from siteplan.sinr import (
     SINR_FAIR_DB,
@@ -43,39 +43,6 @@ from siteplan.sinr import (
 if TYPE_CHECKING:
     from siteplan.planner import Plan
 
-#: Labels of this section (English, Chinese).
-LABELS: dict[str, dict[str, str]] = {
-    "title": {"en": "Best server and SINR", "zh": "最佳服务小区与SINR"},
-    "intro": {"en": "SS-RSRP and SS-SINR of the chosen outdoor sites (reuse 1, three 65° "
-                    "sectors per macro site, interferers at {load} load, noise {noise} dBm per "
-                    "resource element); overlap: share of the area with {n} or more cells "
-                    "within {win} dB of the best (target < {target}).",
-              "zh": "规划室外站的SS-RSRP与SS-SINR（同频组网，宏站三扇区65°，干扰小区负载{load}，"
-                    "每资源单元噪声{noise} dBm）；重叠覆盖：{n}个及以上小区与最强小区相差{win} dB"
-                    "以内的面积占比（目标 < {target}）。"},
-    "milestone": {"en": "milestone", "zh": "阶段"},
-    "area": {"en": "area", "zh": "区域"},
-    "points": {"en": "points", "zh": "需求点"},
-    "sinr0": {"en": "SINR ≥ 0 dB", "zh": "SINR ≥ 0 dB"},
-    "sinr13": {"en": "SINR ≥ 13 dB", "zh": "SINR ≥ 13 dB"},
-    "overlap": {"en": "overlap", "zh": "重叠覆盖"},
-    "weak": {"en": "covered, SINR < 0 dB", "zh": "已覆盖但SINR < 0 dB"},
-    "median": {"en": "median SINR (dB)", "zh": "SINR中位数 (dB)"},
-    "overshooting": {"en": "overshooting sites", "zh": "越区覆盖站"},
-    "per_area": {"en": "Per area, milestone {year}:", "zh": "{year}年各区域："},
-    "over_title": {"en": "Overshooting sites, milestone {year}:", "zh": "{year}年越区覆盖站："},
-    "site": {"en": "site", "zh": "站址"},
-    "served": {"en": "served points", "zh": "服务点数"},
-    "tier": {"en": "first-tier distance (m)", "zh": "第一圈邻站距离 (米)"},
-    "p95": {"en": "95 % served distance (m)", "zh": "95%服务距离 (米)"},
-    "beyond": {"en": "served beyond", "zh": "越区占比"},
-    "none": {"en": "No overshooting site.", "zh": "无越区覆盖站。"},
-    "post_check": {"en": "The solver plans coverage by RSRP; SINR is checked after the plan "
-                         "(not a constraint).",
-                   "zh": "求解按RSRP规划覆盖；SINR为规划后的校核（非约束条件）。"},
-    "layer_sinr": {"en": "SS-SINR {year}", "zh": "SS-SINR {year}"},
-    "layer_server": {"en": "Best server {year}", "zh": "最佳服务站 {year}"},
-}
 #: SINR bins of the map (upper bound, colour): < 0, 0-13, 13-20, >= 20 dB.
 SINR_BINS: tuple[tuple[float, str], ...] = (
     (SINR_FAIR_DB, "#d7191c"), (SINR_GOOD_DB, "#fdae61"), (20.0, "#a6d96a"),
@@ -85,7 +52,8 @@ _SERVER_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c56
 
 
 def _t(key: str, lang: str) -> str:
-    return LABELS[key][check_lang(lang)]
+    """Label ``key`` of this section in ``lang`` (``sinr.<key>`` of :data:`siteplan.i18n.TEXT`)."""
+    return tr(f"sinr.{key}", lang)
 
 
 def sinr_enabled(assumptions: Any) -> bool:
@@ -271,7 +239,8 @@ def sinr_map_layers(plan: Plan, year: int, lang: str,
     base = {"radius": 3, "weight": 0, "fillOpacity": 0.7}
     ids = plan.candidates["site_id"].astype(str).to_numpy()
     server = np.where(res.best_site >= 0, ids[sel[np.maximum(res.best_site, 0)]], "–")
-    tips = [f"{s} · SINR {_num(v)} dB · RSRP {_num(r)} dBm"
+    tip = _t("tooltip", lang)
+    tips = [tip.format(site=s, sinr=_num(v), rsrp=_num(r))
             for s, v, r in zip(server, res.sinr_db, res.rsrp_dbm, strict=True)]
     sinr_layer = points_spec(f"sinr_{year}", _t("layer_sinr", lang).format(year=year), geo.y,
                              geo.x, bins, styles=[{**base, "fillColor": c} for _, c in SINR_BINS],

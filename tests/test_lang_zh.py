@@ -54,7 +54,11 @@ m km dB dBm dBi kW kWh MWh MHz GHz kHz Hz GB GiB Mbps bit TR RSRP SNR EPSG UTM W
 SS SSB DL MIMO TDD FDD PRB UE RMa LOS ITU TRxP SA OSM CCSA MIIT DOMAIN Ranplan cdcam siteplan
 GeoPackage README md csv kml kmz json gpkg toml html png xlsx TOML CNY Leaflet HiGHS
 DLBM DLMC BSM DLTB GBK DDDSU
+SINR MB WorldCover
 """.split())
+# SINR: the 3GPP measure (SS-SINR) Chinese network-optimisation reports write as is, like RSRP
+# and SNR above; MB: a unit like GB; WorldCover: the name of ESA's land-cover product (the
+# clutter raster's classes), a product name like Ranplan or HiGHS.
 
 
 def _user_words(*frames: pd.DataFrame, extra: tuple[str, ...] = ()) -> set[str]:
@@ -76,12 +80,16 @@ def _user_words(*frames: pd.DataFrame, extra: tuple[str, ...] = ()) -> set[str]:
 def _ids_and_choices() -> set[str]:
     """Canonical names (kinds, classes …), the assumptions' choice values and
     the column headings siteplan recognises (names a planner types)."""
-    from siteplan.config import LayerSpec
+    from siteplan.config import _TABLES, LayerSpec, _ConfigFile
     from siteplan.sources.files import LAT_NAMES, LON_NAMES
 
-    config_keys = set(LayerSpec.model_fields) | {
-        f.alias for f in LayerSpec.model_fields.values() if f.alias}
+    config_keys = set(_ConfigFile.model_fields)  # the keys of every config table
+    for model in (LayerSpec, *_TABLES.values()):
+        config_keys |= set(model.model_fields) | {
+            f.alias for f in model.model_fields.values() if f.alias}
     out = set(TERMS) | set(LON_NAMES) | set(LAT_NAMES) | set(COLUMNS) | config_keys
+    out |= {w for n in (*LON_NAMES, *LAT_NAMES) for w in re.findall(r"[A-Za-z]{2,}", n)}  # gps经度
+    out |= set(main.commands)  # command names (siteplan calibrate) a planner types
     for d in TABLE.values():
         out |= {str(c) for c in (d.choices or ()) if isinstance(c, str)}
     return out
@@ -152,6 +160,7 @@ def _common_errors(tmp_path: Path) -> dict[str, SiteplanError]:
     from siteplan.project import run
     from siteplan.schema import validate_candidates
     from siteplan.sources.files import read_layer, read_points_table
+    from siteplan.terrain.raster import read_grid
 
     config = copy_sample(tmp_path)
     text = config.read_text()
@@ -176,6 +185,8 @@ def _common_errors(tmp_path: Path) -> dict[str, SiteplanError]:
         "missing column": lambda: validate_candidates(gpd.GeoDataFrame(
             {"site_id": ["a"]}, geometry=[Point(119, 26)], crs=4326), source="c.gpkg"),
         "work too large": lambda: run(config, None, overrides={"work.max_demand_points": 10}),
+        "missing DEM": lambda: read_grid([str(tmp_path / "高程.tif")], 32650, (0, 0, 90, 90),
+                                         res_m=30, categorical=False, what="DEM"),
     }
     out = {}
     for name, call in cases.items():
@@ -577,3 +588,74 @@ def test_candidates_command_in_chinese(tmp_path):
     assert rejected["行号"].tolist() == [4] and rejected["原因"].iloc[0].startswith("未知站址类型")
     assert english_words(result.output, CODES | _ids_and_choices()
                          | _user_words(extra=(str(tmp_path),))) == set()
+
+
+# --- issue 27 merged after the catalogue: config wording, SINR section -----------------------
+
+
+@pytest.mark.parametrize("old, new", [
+    ("[solver]", "[solvr]"),  # unknown table
+    ('targets = "targets.gpkg"', 'targets = {path = "targets.gpkg", encodng = "gbk"}'),
+    ('targets = "targets.gpkg"', 'targets = {path = "targets.gpkg", on_bad_rows = 3}'),
+    ("time_limit_s = 1", 'time_limit_s = "x"'),
+    ('targets = "targets.gpkg"\n', ""),  # missing key
+])
+def test_config_errors_in_chinese(tmp_path, old, new):
+    config = copy_sample(tmp_path)
+    text = config.read_text()
+    assert old in text
+    with pytest.raises(ConfigError) as info:
+        load_config(_write(config.with_name("x.toml"), text.replace(old, new)))
+    assert identify(str(info.value)) is not None, str(info.value)
+    zh = error_text(info.value, "zh")
+    assert english_words(zh, CODES | _ids_and_choices()) == set(), zh
+    assert error_text(info.value, "en") == str(info.value)
+
+
+def test_sinr_section_and_layer_names_come_from_the_catalogue():
+    from siteplan.sinr_report import _t, sinr_markdown
+
+    section = {"load": 0.5, "noise_per_re_dbm": -122.2, "overlap_servers": 4,
+               "overlap_window_db": 5.0, "overlap_target_share": 0.02,
+               "milestones": [{"milestone": 2025, "points": 2, "sinr_ge_0_share": 0.5,
+                               "sinr_ge_13_share": 0.25, "overlap_share": 0.0,
+                               "median_sinr_db": 3.0, "overshooting_sites": 1,
+                               "areas": [{"area_id": "城区", "points": 2,
+                                          "sinr_ge_0_share": 0.5, "sinr_ge_13_share": None,
+                                          "overlap_share": 0.0, "median_sinr_db": None}],
+                               "overshooting": [{"site_id": "T1", "served_points": 9,
+                                                 "neighbour_distance_m": 500.0,
+                                                 "p95_served_distance_m": 2100.0,
+                                                 "overshot_share": 0.4}]}]}
+    zh = sinr_markdown(section, "zh")
+    assert english_words(zh, CODES) == set(), zh
+    assert all(p not in zh for p in _catalogue_phrases()), zh
+    assert "越区覆盖站" in zh and "## 最佳服务小区与SINR" in zh
+    assert "Best server" in sinr_markdown(section, "en")
+    for key in ("layer_sinr", "layer_server", "tooltip"):
+        assert _t(key, "zh") == TEXT[f"sinr.{key}"]["zh"]
+    assert english_words(_t("layer_server", "zh").format(year=2025), CODES) == set()
+
+
+@pytest.mark.slow
+def test_calibrate_report_in_chinese(tmp_path):
+    from tests.test_calibrate import _write_drive_test
+
+    path, _ = _write_drive_test(tmp_path, n_per_site=40)
+    out = tmp_path / "校准"
+    config = copy_sample(tmp_path)
+    result = CliRunner().invoke(main, ["calibrate", str(path), "--config", str(config),
+                                       "--out", str(out), "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    text = (out / "calibration.md").read_text(encoding="utf-8")
+    assert text.startswith("# 传播模型校准") and "校准前后的误差" in text
+    assert "pathloss.offset_db" in text  # assumption keys are ids
+    assert_chinese({"calibration.md": text, "console": result.output},
+                   CODES | _ids_and_choices() | _user_words(extra=(str(tmp_path),)))
+    bad = tmp_path / "坏.csv"
+    bad.write_text("lon,lat,site_id,rsrp\n119.5,25.9,T1,强\n", encoding="utf-8")
+    failed = CliRunner().invoke(main, ["calibrate", str(bad), "--config", str(config),
+                                       "--out", str(tmp_path / "x"), "--lang", "zh"])
+    assert failed.exit_code == 2 and "错误" in failed.output, failed.output
+    assert "不是 [-156, -31] dBm 范围内的数字" in failed.output, failed.output
+    assert english_words(failed.output, CODES | _user_words(extra=(str(tmp_path),))) == set()

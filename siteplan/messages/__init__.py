@@ -18,7 +18,7 @@ Examples
 from __future__ import annotations
 
 from siteplan.messages.catalogue import FRAGMENTS, MESSAGES, PYDANTIC, TERM_PARAMS, WHAT
-from siteplan.messages.notes import NOTE_TEMPLATES, NOTES
+from siteplan.messages.notes import CLUTTER, NOTE_TEMPLATES, NOTES
 
-__all__ = ["FRAGMENTS", "MESSAGES", "NOTES", "NOTE_TEMPLATES", "PYDANTIC", "TERM_PARAMS",
+__all__ = ["CLUTTER", "FRAGMENTS", "MESSAGES", "NOTES", "NOTE_TEMPLATES", "PYDANTIC", "TERM_PARAMS",
            "WHAT"]

@@ -35,6 +35,25 @@ MESSAGES: dict[str, dict[str, str]] = {
     "config.class_map_missing": {"en": "{where}: class_map file {name} not found (looked at "
                                        "{path}).",
                                  "zh": "{where}：找不到类别对照表文件 {name}（查找位置 {path}）。"},
+    # config key typos and values (siteplan.config); {names} lists the known keys. The
+    # message without "Known:" comes last (its {key} would swallow the others' tails).
+    "config.unknown_key": {
+        "en": "{path}: unknown key {key}.{hint} Known: {names}. " + _SEE_SAMPLE,
+        "zh": "{path}：未知的键 {key}。{hint}可用的键：{names}。" + _SEE_SAMPLE_ZH},
+    "config.layer_key": {
+        "en": "{path}: unknown key {key}.{hint} Keys of a layer: {names}. " + _SEE_SAMPLE,
+        "zh": "{path}：未知的键 {key}。{hint}图层可用的键：{names}。" + _SEE_SAMPLE_ZH},
+    "config.unknown_table": {
+        "en": "{path}: unknown table {key}.{hint} Known: {names}. " + _SEE_SAMPLE,
+        "zh": "{path}：未知的表 {key}。{hint}可用的表：{names}。" + _SEE_SAMPLE_ZH},
+    "config.missing_key": {"en": "{path}: missing key {key}. " + _SEE_SAMPLE,
+                           "zh": "{path}：缺少键 {key}。" + _SEE_SAMPLE_ZH},
+    "config.bad_value": {"en": "{path}, key {key}: {detail} (found {value}). " + _SEE_SAMPLE,
+                         "zh": "{path}，键 {key}：{detail}（实际为 {value}）。" + _SEE_SAMPLE_ZH},
+    "config.layer_value": {"en": "{path}, key {key}: {detail} (input {value}). " + _SEE_SAMPLE,
+                           "zh": "{path}，键 {key}：{detail}（输入值 {value}）。" + _SEE_SAMPLE_ZH},
+    "config.unknown_key_bare": {"en": "{path}: unknown key {key}.{hint} " + _SEE_SAMPLE,
+                                "zh": "{path}：未知的键 {key}。{hint}" + _SEE_SAMPLE_ZH},
     "config.entry": {"en": "{path}: {detail}. " + _SEE_SAMPLE,
                      "zh": "{path}：{detail}。" + _SEE_SAMPLE_ZH},
     # --- input files and columns ------------------------------------------------------
@@ -62,11 +81,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "zh": "{path}：没有用于{what}的列 {given}；现有列为 {columns}。"},
     "column.missing": {
         "en": "{source}: missing column(s) {missing}; the layer has {present}. Rename your "
-              "columns to the canonical names in README.md (Chinese headers such as "
+              "columns to the canonical names in docs/inputs.md (Chinese headers such as "
               "站址编码/站址类型 or 区域类型/无线环境/建设年度 are recognised), or in the config "
               "name one with columns = {{{first} = \"your column\"}} or give one value for every "
               "row with defaults = {{{first} = ...}}.",
-        "zh": "{source}：缺少列 {missing}；图层现有列为 {present}。请把列名改为 README.md 中的"
+        "zh": "{source}：缺少列 {missing}；图层现有列为 {present}。请把列名改为 docs/inputs.md 中的"
               "标准列名（可识别 站址编码/站址类型、区域类型/无线环境/建设年度 等中文表头），或在"
               "配置中用 columns = {{{first} = \"你的列名\"}} 指定列，或用 defaults = "
               "{{{first} = ...}} 为每一行给出同一取值。"},
@@ -137,6 +156,26 @@ MESSAGES: dict[str, dict[str, str]] = {
                                ".xlsx。"},
     "text.csv": {"en": "{path}: cannot read as CSV ({detail}).",
                  "zh": "{path}：无法按 CSV 读取（{detail}）。"},
+    # --- terrain rasters (siteplan.terrain.raster); {what}: "DEM" or "clutter raster" -----
+    "raster.not_found": {"en": "{path}: {what} file not found. Fix the path under [inputs] in the "
+                               "config (relative paths start at the config file's folder).",
+                         "zh": "{path}：找不到{what}文件。请改正配置 [inputs] 中的路径（相对路径从"
+                               "配置文件所在文件夹算起）。"},
+    "raster.read": {"en": "{path}: cannot read the {what} as a raster ({detail}); give a GeoTIFF "
+                          "(SRTM/Copernicus .tif, or .hgt).",
+                    "zh": "{path}：无法按栅格读取{what}（{detail}）；请给出 GeoTIFF 文件（SRTM/"
+                          "Copernicus 的 .tif，或 .hgt）。"},
+    "raster.no_crs": {"en": "{path}: the {what} has no CRS; give a GeoTIFF with its CRS (SRTM and "
+                            "Copernicus tiles carry EPSG:4326).",
+                      "zh": "{path}：{what}没有坐标系；请给出带坐标系的 GeoTIFF（SRTM 与 "
+                            "Copernicus 分幅自带 EPSG:4326）。"},
+    "raster.crs_mixed": {"en": "{path}: the {what} tiles are in different CRSs ({crs}); reproject "
+                               "them to one first.",
+                         "zh": "{path}：{what}分幅的坐标系不一致（{crs}）；请先统一重投影。"},
+    "raster.too_large": {"en": "{path}: the study area needs a {size} {what} grid at "
+                               "terrain.profile_step_m; raise terrain.profile_step_m.",
+                         "zh": "{path}：研究区域需要 {size} 的{what}栅格（按 "
+                               "terrain.profile_step_m）；请增大 terrain.profile_step_m。"},
     # --- check-landuse, relocate, plan folders ------------------------------------------
     "check.gpkg": {"en": "{path}: cannot open as a GeoPackage ({detail}).",
                    "zh": "{path}：无法作为 GeoPackage 打开（{detail}）。"},
@@ -288,9 +327,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli.memory": {"en": "out of memory; raise demand.spacing_m or split the region (siteplan "
                          "plan-region).",
                    "zh": "内存不足；请增大 demand.spacing_m 或拆分区域（siteplan plan-region）。"},
-    "assumptions.unknown": {"en": "assumptions: unknown key {key}.{hint} See the assumptions "
-                                  "table in README.md for every key.",
-                            "zh": "假设参数：没有键 {key}。{hint}全部键见 README.md 的假设参数表。"},
+    "assumptions.unknown": {"en": "assumptions: unknown key {key}.{hint} See "
+                                  "docs/assumptions.md for every key.",
+                            "zh": "假设参数：没有键 {key}。{hint}全部键见 docs/assumptions.md。"},
     "assumptions.range": {"en": "assumptions: {key} = {value} is outside [{low}, {high}]{unit}.",
                           "zh": "假设参数：{key} = {value} 超出范围 [{low}, {high}]{unit}。"},
     "assumptions.choice": {"en": "assumptions: {key} = {value} is not one of {choices}.{hint}",
@@ -311,6 +350,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "p.radius": {"en": "comparison plan with the radius table", "zh": "按半径表做对比规划"},
     "p.capacity": {"en": "capacity: coverage-only comparison and traffic sensitivity",
                    "zh": "容量：仅按覆盖的对比与话务敏感性分析"},
+    "p.sinr": {"en": "best server and SINR of the plan", "zh": "规划的最佳服务小区与 SINR 分析"},
     "p.site_targets": {"en": "site-count targets: what each count buys",
                        "zh": "站址数目标：各数量可达到的覆盖"},
     "p.tables": {"en": "GeoPackage and tables", "zh": "写出 GeoPackage 与表格"},
@@ -339,10 +379,21 @@ MESSAGES: dict[str, dict[str, str]] = {
                    "zh": "{source}：文件声明的坐标系为 {declared}；已改用配置中的 crs = {crs}。"},
     "n.decoded": {"en": "{source}: text decoded as {encoding}.",
                   "zh": "{source}：文本按 {encoding} 解码。"},
+    "n.reprojected_first": {"en": "{source}: reprojected from {a} to {b} (the first candidate "
+                                  "source's CRS).",
+                            "zh": "{source}：已从 {a} 重投影到 {b}（第一个候选站址来源的坐标系）。"},
     "n.reprojected": {"en": "{source}: reprojected from {a} to {b}.",
                       "zh": "{source}：已从 {a} 重投影到 {b}。"},
     "n.skipped": {"en": "{source}: {count} unusable rows skipped (first: line {line}, {reason}).",
                   "zh": "{source}：跳过 {count} 行无法使用的数据（第一行：第 {line} 行，{reason}）。"},
+    "n.total_row": {"en": "{source}: line {lines} left out: a total row (合计/小计/总计).",
+                    "zh": "{source}：第 {lines} 行是合计行，已略去（合计/小计/总计）。"},
+    "n.total_rows": {"en": "{source}: lines {lines} left out: total rows (合计/小计/总计).",
+                     "zh": "{source}：第 {lines} 行是合计行，已略去（合计/小计/总计）。"},
+    "n.own_cost": {"en": "{source}: the list's own cost kept for {count} of {total} candidates; "
+                         "the kind costs (cost_cny.<kind>) for the rest.",
+                   "zh": "{source}：{total} 个候选站址中 {count} 个沿用清单自带的投资，其余按站址"
+                         "类型投资（cost_cny.<kind>）。"},
     "n.zone_ids": {"en": "{count} repeated zone ids made unique with '#<row>'.",
                    "zh": "{count} 个重复的图斑编码已加 '#<行号>' 区分。"},
     "n.checked_layer": {"en": "{path}: checked layer {layer} (the plan's last milestone); pass "
@@ -399,6 +450,68 @@ MESSAGES: dict[str, dict[str, str]] = {
     "c.wrote": {"en": "wrote {path}", "zh": "已写出 {path}"},
     "c.kind": {"en": "kind", "zh": "站址类型"},
     "c.total": {"en": "total", "zh": "合计"},
+    # --- calibration: measurement files (siteplan.calibrate) ------------------------------
+    "cal.pci_columns": {"en": "{path}: a PCI map needs a 'pci' and a 'site_id' column; found "
+                              "{columns}.",
+                        "zh": "{path}：PCI 对照表需要 'pci' 列和 'site_id' 列；实际列为 {columns}。"},
+    "cal.pci_empty": {"en": "{path}, line {line}: empty {given} or {column}; fill it in.",
+                      "zh": "{path}，第 {line} 行：{given} 或 {column} 为空；请填写。"},
+    "cal.pci_twice": {"en": "{path}, line {line}, column {column}: PCI {key} maps to both {value} "
+                            "and {given}; a PCI must name one site in the measured area.",
+                      "zh": "{path}，第 {line} 行，列 {column}：PCI {key} 同时对应 {value} 和 "
+                            "{given}；测量区域内一个 PCI 只能对应一个站址。"},
+    "cal.no_rsrp": {"en": "{path}: no RSRP column (looked for {names}); found {columns}. Name the "
+                          "column rsrp_dbm.",
+                    "zh": "{path}：没有 RSRP 列（查找了 {names}）；实际列为 {columns}。请把该列命名"
+                          "为 rsrp_dbm。"},
+    "cal.no_site": {"en": "{path}: no site_id column; give one, or a 'pci' column and --pci-map "
+                          "FILE (pci, site_id).",
+                    "zh": "{path}：没有 site_id 列；请给出该列，或给出 'pci' 列并用 --pci-map 文件"
+                          "（pci, site_id）指定对照表。"},
+    "cal.rsrp": {"en": "{path}, line {line}, column {column}: RSRP {value} is not a number in "
+                       "[{low}, {high}] dBm ({count} rows in all). Fix or remove the row.",
+                 "zh": "{path}，第 {line} 行，列 {column}：RSRP {value} 不是 [{low}, {high}] dBm "
+                       "范围内的数字（共 {count} 行）。请改正或删除该行。"},
+    "cal.no_such_site_pci": {"en": "{path}, line {line}, column {column}: {value} names no site in "
+                                   "{given} ({count} rows in all).",
+                             "zh": "{path}，第 {line} 行，列 {column}：{value} 在 {given} 中没有"
+                                   "对应站址（共 {count} 行）。"},
+    "cal.no_such_site": {"en": "{path}, line {line}, column {column}: {value} names no site "
+                               "({count} rows in all).",
+                         "zh": "{path}，第 {line} 行，列 {column}：{value} 没有对应站址（共 "
+                               "{count} 行）。"},
+    "cal.environment": {"en": "{path}, line {line}, column 'environment': {value} is not an "
+                              "environment (dense_urban, urban, suburban, rural){hint}.",
+                        "zh": "{path}，第 {line} 行，列 'environment'：{value} 不是无线环境"
+                              "（dense_urban、urban、suburban、rural）。{hint}"},
+    "cal.unknown_site": {
+        "en": "{path}, line {line}, column 'site_id': site {value} is not among the config's "
+              "candidates{hint} ({count} rows in all). Measure sites of the plan's candidate "
+              "list.",
+        "zh": "{path}，第 {line} 行，列 'site_id'：站址 {value} 不在配置的候选站址中。{hint}（共 "
+              "{count} 行）。请测量规划候选清单中的站址。"},
+    "cal.too_few": {"en": "{path}: {count} measurements cannot fit {p} parameters; give at least "
+                          "{least} (hundreds, spread over distance and clutter).",
+                    "zh": "{path}：{count} 个测量点不足以拟合 {p} 个参数；请至少给出 {least} 个"
+                          "（最好数百个，覆盖不同距离和地物）。"},
+    "cal.rank": {"en": "{path}: the measurements do not separate the parameters {names} (rank "
+                       "{rank} < {p}).",
+                 "zh": "{path}：测量数据无法区分参数 {names}（秩 {rank} < {p}）。"},
+    # --- calibration notes (siteplan.calibrate) ------------------------------------------
+    "cal.span": {"en": "distances span {span} decades (< {least}): the distance slope is kept; "
+                       "measure nearer and farther from the sites to fit it.",
+                 "zh": "测量距离只跨 {span} 个十倍程（< {least}）：距离斜率保持不变；请在离站址"
+                       "更近和更远处测量以拟合它。"},
+    "cal.no_env_offset": {"en": "the plan's path-loss model applies no per-environment offset "
+                                "without a clutter raster: offsets per class are not fitted "
+                                "(errors per class are still reported).",
+                          "zh": "没有地物栅格时，规划的路径损耗模型不加按环境的修正量：不拟合各"
+                                "类别的修正量（仍报告各类别的误差）。"},
+    "cal.no_key": {"en": "class {clutter}: no offset key ({key}); not fitted.",
+                   "zh": "类别 {clutter}：没有修正量参数（{key}）；不拟合。"},
+    "cal.few_points": {"en": "clutter class {clutter}: {count} points (< {least}); its offset is "
+                             "kept.",
+                       "zh": "地物类别 {clutter}：仅 {count} 个测量点（< {least}）；保留其修正量。"},
     # --- rejected-row reasons -------------------------------------------------------------
     "row.no_geometry": {"en": "no geometry", "zh": "没有几何图形"},
     "row.empty_id": {"en": "site_id is empty", "zh": "站址编码为空"},
@@ -418,6 +531,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 #: to texts no template matches): ``(regular expression, Chinese replacement)``.
 FRAGMENTS: tuple[tuple[str, str], ...] = (
     (r"^ ?Did you mean (.+?)\?$", r"是否应为 \1？"),
+    (r"^(是否应为 .*)' or '", r"\1' 或 '"),
     (r", row (\d+)", r"，第 \1 行"),
     (r"^row (\d+)", r"第 \1 行"),
     (r", line (\d+)", r"，第 \1 行"),
@@ -431,12 +545,14 @@ FRAGMENTS: tuple[tuple[str, str], ...] = (
     (r"outside every reach", "超出所有站址覆盖范围"),
     (r"\b(\d+) in ([^,\s]+)", r"\2：\1 个"),
     (r"; ", "；"),
+    (r"^Input should be ('[^']*'(?:, '[^']*')*),? or ('[^']*')$", r"应为 \1 或 \2"),
 )
 
 #: Words a message names a column or value by (its ``what`` parameter).
 WHAT: dict[str, str] = {"area class": "区域类型", "site kind": "站址类型", "kind": "站址类型",
                         "environment": "无线环境", "longitude": "经度", "latitude": "纬度",
-                        "lon": "经度", "lat": "纬度", "class": "类别", "milestone": "建设年度"}
+                        "lon": "经度", "lat": "纬度", "class": "类别", "milestone": "建设年度",
+                        "DEM": "数字高程模型", "clutter raster": "地物栅格"}
 
 #: Parameters whose values are kind, class or environment names (or lists of
 #: them, with counts): each known name is given its Chinese name.
@@ -448,6 +564,9 @@ PYDANTIC: dict[str, str] = {
     "Field required": "缺少必填项",
     "Input should be a valid integer": "应为整数",
     "Input should be a valid number": "应为数字",
+    "Input should be a valid number, unable to parse string as a number": "应为数字（无法把文本解析为数字）",
+    "Input should be a valid integer, unable to parse string as an integer":
+        "应为整数（无法把文本解析为整数）",
     "Input should be a valid string": "应为文本",
     "Input should be a valid boolean": "应为 true 或 false",
     "Input should be a valid dictionary": "应为表（TOML 的 [表] 或 {…}）",

@@ -26,6 +26,23 @@ NOTE_TEMPLATES: dict[str, str] = {
     "{band} carrier bandwidth (sets the subcarriers sharing the power)":
         "{band} 载波带宽（决定分享功率的子载波数）",
     "{band} subcarrier spacing": "{band} 子载波间隔",
+    # terrain, clutter and calibration (issue 27); {clutter} is a WorldCover class (CLUTTER)
+    "calibration: path-loss offset for users in {env} areas when there is no clutter raster "
+    "(siteplan calibrate)": "校准：无地物栅格时{env}区域用户的路径损耗修正量（siteplan calibrate）",
+    "representative height of {clutter} (WorldCover {code}) along a profile":
+        "路径剖面上{clutter}（WorldCover 类别 {code}）的代表高度",
+    "extra loss when the user stands in {clutter} (TR 38.901 models buildings only)":
+        "用户位于{clutter}中时的附加损耗（TR 38.901 只对建筑物建模）",
+    "calibration offset for users in {clutter} (siteplan calibrate)":
+        "{clutter}中用户的校准修正量（siteplan calibrate）",
+}
+
+#: Land-cover (地物) classes of the clutter raster (ESA WorldCover), for the
+#: ``{clutter}`` placeholder of :data:`NOTE_TEMPLATES`.
+CLUTTER: dict[str, str] = {
+    "tree": "林地", "shrub": "灌木地", "grass": "草地", "crop": "耕地", "built": "建成区",
+    "bare": "裸地", "snow": "冰雪", "water": "水体", "wetland": "湿地", "mangrove": "红树林",
+    "moss": "苔藓地衣",
 }
 
 #: ``English note -> Chinese note`` for notes written once.
@@ -45,7 +62,8 @@ NOTES: dict[str, str] = {
     "work guard: estimated memory above this share of RAM needs --allow-large":
         "工作量上限：估计内存超过本机内存的此比例时需加 --allow-large",
     "capital cost of a 5G site on this structure (assumption)": "在此类设施上建 5G 站址的投资（假设）",
-    "mount height when the candidate has no height_m (DOMAIN 4)": "候选站址无挂高时采用的挂高（DOMAIN 4）",
+    "mount height when the candidate has no height_m (docs/DOMAIN.md §4)":
+        "候选站址无挂高时采用的挂高（docs/DOMAIN.md §4）",
     "n78 3.5 GHz, n41 2.6 GHz, n28 700 MHz, n79 4.9 GHz":
         "频段：n78 3.5 GHz，n41 2.6 GHz，n28 700 MHz，n79 4.9 GHz",
     "'nlos' (conservative), 'expected' (LOS-weighted), 'los'":
@@ -112,4 +130,66 @@ NOTES: dict[str, str] = {
     "area's busy-hour demand": "已列候选站址容量低于区域忙时需求的此倍数时增加规划站址",
     "5G indoor distribution system head end and remote units (assumption)":
         "5G 室分系统主机与远端单元（假设）",
+    # input guards (SOURCES)
+    "input guard: a KML or CSV/TXT file, or a KMZ/XLSX/zip member (declared or inflated size), "
+    "larger than this needs --allow-large (parsed text takes ~10x in memory)":
+        "输入上限：单个 KML/CSV/TXT 文件或 KMZ/XLSX/zip 中的成员文件（按声明或解压后大小）超过"
+        "此值时需加 --allow-large（解析后的文本约占 10 倍内存）",
+    "input guard: a CSV/TXT/XLSX table with more rows (counted while streaming, before reading) "
+    "needs --allow-large": "输入上限：行数多于此值的 CSV/TXT/XLSX 表格（读取前流式计数）需加 "
+                           "--allow-large",
+    "a listed point farther than this outside the target areas' extent (while 90 % of its list "
+    "is inside) is an outlier: it can serve no target":
+        "清单中位于目标区域范围之外且超出此距离的点（而该清单 90% 的点在范围内）为离群点："
+        "它不能服务任何目标",
+    "a part of a target area farther than this from its largest part is an error (a stray "
+    "vertex or a lon/lat slip)": "目标区域中距其最大部分超过此距离的部分视为错误（孤立顶点或"
+                                 "经纬度填错）",
+    # best server and SINR (issue 27)
+    "best-server / SINR analysis after the plan ('off' skips it)":
+        "规划后的最佳服务小区与信干噪比（SINR）分析（'off' 不做）",
+    "share of resource elements the interfering cells transmit on (network load, assumption)":
+        "干扰小区发射所占资源粒子的比例（网络负载，假设）",
+    "sector horizontal 3 dB beamwidth (TR 38.901 Table 7.3-1)":
+        "扇区水平 3 dB 波瓣宽度（TR 38.901 表 7.3-1）",
+    "sector front-to-back limit A_max (TR 38.901 Table 7.3-1)":
+        "扇区前后比上限 A_max（TR 38.901 表 7.3-1）",
+    "sector vertical 3 dB beamwidth of a macro panel (TR 36.814 Table A.2.1.1-2)":
+        "宏站板状天线扇区垂直 3 dB 波瓣宽度（TR 36.814 表 A.2.1.1-2）",
+    "vertical side-lobe limit SLA_V (TR 36.814 Table A.2.1.1-2)":
+        "垂直旁瓣电平上限 SLA_V（TR 36.814 表 A.2.1.1-2）",
+    "macro sector downtilt (assumption; micro cells omni, untilted)":
+        "宏站扇区下倾角（假设；微站小区为全向、无下倾）",
+    "cells farther than this neither serve nor interfere (TR 38.901 NLOS range)":
+        "距离超过此值的小区既不服务也不产生干扰（TR 38.901 非视距适用距离）",
+    "overlap KPI: cells within this of the best server":
+        "重叠覆盖指标：与最佳服务小区电平相差在此值以内的小区",
+    "overlap KPI: this many cells in the window is overlap (target: < 2 % of the area)":
+        "重叠覆盖指标：窗口内小区数达到此值即为重叠覆盖（目标：低于区域面积的 2%）",
+    "overlap KPI target: at most this share of the area in overlap (planners' rule of thumb)":
+        "重叠覆盖指标目标：重叠覆盖面积占比不超过此值（规划经验值）",
+    "overlap KPI counts only cells above this (out-of-service level)":
+        "重叠覆盖指标只计入电平高于此值的小区（脱网电平）",
+    "overshooting: serving beyond this multiple of the first-tier neighbour distance while a "
+    "nearer site exists": "越区覆盖：存在更近站址时，服务距离超过第一圈邻站距离的此倍数",
+    "overshooting: share of a site's served points beyond it that flags the site":
+        "越区覆盖：站址服务点中超出上述距离的比例达到此值即判为越区覆盖站",
+    # terrain and path loss (issue 27)
+    "DEM GeoTIFF(s), ';'-separated (set by [inputs] dem); empty: flat earth":
+        "数字高程模型栅格文件（.tif），多个用 ';' 分隔（由 [inputs] dem 设置）；为空：按平坦地面计算",
+    "land-cover GeoTIFF, ESA WorldCover codes (set by [inputs] clutter); empty: none":
+        "地物（地表覆盖）栅格文件（.tif），采用欧洲航天局 WorldCover 分类编码（由 [inputs] "
+        "clutter 设置）；为空：不考虑地物",
+    "effective earth-radius factor (ITU-R P.526/P.452 median 4/3)":
+        "等效地球半径系数（ITU-R P.526/P.452 中值 4/3）",
+    "spacing of profile samples (about a 1-arc-second DEM cell)":
+        "路径剖面采样间距（约为 1 角秒数字高程模型的栅格尺寸）",
+    "most samples on one profile (longer paths are sampled coarser)":
+        "单条路径剖面的最多采样点数（更长的路径采样更稀）",
+    "LOS when the profile clears this share of the first Fresnel zone":
+        "路径剖面余隙达到第一菲涅尔区的此比例时按视距（LOS）计算",
+    "calibration: added to every path loss (siteplan calibrate)":
+        "校准：加到每条路径损耗上的修正量（siteplan calibrate）",
+    "calibration: slope x log10(d / 1 km) added to the path loss":
+        "校准：斜率 × log10(d / 1 km)，加到路径损耗上",
 }
