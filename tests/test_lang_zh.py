@@ -659,3 +659,33 @@ def test_calibrate_report_in_chinese(tmp_path):
     assert failed.exit_code == 2 and "错误" in failed.output, failed.output
     assert "不是 [-156, -31] dBm 范围内的数字" in failed.output, failed.output
     assert english_words(failed.output, CODES | _user_words(extra=(str(tmp_path),))) == set()
+
+
+def test_plan_region_console_lines_in_chinese():
+    """plan-region's progress lines (issue 28: every console message) come out in
+    Chinese; ids, numbers and names stay."""
+    from siteplan.i18n import translate
+
+    lines = [
+        "reading the inputs of 'x'",
+        "4 units; halo (longest reach) 2,300 m; writing partitions",
+        "proposing new builds in 4 units (0 unchanged)",
+        "[1/4] unit T00_00 (T00_00): 3 new builds proposed (1.2 s)",
+        "12 new builds proposed in the province (after merging the units' proposals at the "
+        "same place)",
+        "0 units unchanged since the last run, 4 to plan",
+        "[2/4] unit T00_01 (T00_01): 3.1 s, 1,234 demand points, 12 sites by 2023",
+        "[3/4] unit T01_00 (T01_00): skipped: no target area in the unit",
+        "unit T00_01: no land-use zone within reach of the unit",
+        "stitching the borders of 4 units",
+        "stitch 2022: 1,000 border demand points, 3 border areas' capacity rows, units' border "
+        "sites 10,000 CNY -> stitched 9,000 CNY (kept stitched)",
+        "writing 4 unit plan folders (0 unchanged)",
+        "[1/4] folder of unit T00_00 written (0.4 s)",
+        "wrote /tmp/x in 50.1 s",
+    ]
+    for line in lines:
+        text = translate(line, "zh")
+        assert re.search(r"[\u4e00-\u9fff]", text), line
+        words = set(re.findall(r"[A-Za-z]{3,}", text)) - {"CNY", "tmp", "stitched"}
+        assert words == set(), (line, text)
