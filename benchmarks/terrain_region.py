@@ -13,7 +13,11 @@ the DEM and with DEM + clutter, alternating (``--runs``); the first terrain
 call includes reading and reprojecting the rasters and loading the
 compiled kernel from numba's cache. Prints times and ratios (issue target:
 terrain <= 3x flat) and the kernel's profile evaluations per second on one
-core (``--kernel-pairs`` random pairs of 50 m - 5 km).
+core and on all of numba's threads (``--kernel-pairs`` random pairs of
+50 m - 5 km). The profile loop runs on numba's threads (``NUMBA_NUM_THREADS``,
+default: every core); ``--threads 1`` times the whole matrix on one. The
+compile time of the kernel is timed by a run with an empty numba cache
+(``NUMBA_CACHE_DIR=$(mktemp -d)``): its first terrain call includes it.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import numba
 import numpy as np
 import rasterio
 from rasterio.features import rasterize
@@ -80,12 +85,18 @@ def kernel_rate(dem: Path, clutter: Path, crs, bounds, n: int) -> str:
     pts = sites + np.column_stack([dist * np.cos(ang), dist * np.sin(ang)])
     h = np.full(n, 35.0)
     model.profile_terms(sites[:1000], h[:1000], pts[:1000], 1.5, 3.5)  # compiled code loaded
-    start = time.perf_counter()
-    model.profile_terms(sites, h, pts, 1.5, 3.5)
-    seconds = time.perf_counter() - start
     samples = np.clip(np.ceil(dist / model.step_m), 2, model.max_samples - 1).sum() + n
-    return (f"kernel: {n / seconds:,.0f} profiles/s, {samples / seconds / 1e6:.1f} M samples/s "
-            f"(mean {samples / n:.0f} samples a profile, one core)")
+    lines = []
+    for threads in sorted({1, numba.config.NUMBA_NUM_THREADS}):
+        numba.set_num_threads(threads)
+        start = time.perf_counter()
+        model.profile_terms(sites, h, pts, 1.5, 3.5)
+        seconds = time.perf_counter() - start
+        lines.append(f"kernel, {threads} thread(s): {n / seconds:,.0f} profiles/s, "
+                     f"{samples / seconds / 1e6:.1f} M samples/s (mean {samples / n:.0f} samples "
+                     "a profile)")
+    numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    return "\n".join(lines)
 
 
 def main() -> int:
@@ -95,7 +106,10 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--kernel-pairs", type=int, default=300_000)
     parser.add_argument("--step", type=float, default=30.0, help="terrain.profile_step_m")
+    parser.add_argument("--threads", type=int, default=0, help="numba threads (0: all)")
     args = parser.parse_args()
+    if args.threads:
+        numba.set_num_threads(args.threads)
     start = time.perf_counter()
     layers = build_region(args.side_km)
     targets = validate_targets(layers["targets"], "targets")
