@@ -53,7 +53,7 @@ def _knife_edge(nu):  # pragma: no cover - compiled
     return 6.9 + 20.0 * math.log10(math.sqrt(v * v + 1.0) + v)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _one_profile(i, sx, sy, px, py, h_site, h_ue, dem, dx0, dy0, dres, clutter, cx0, cy0, cres,
                  has_clutter, clutter_h, step, max_intervals, two_kr, wavelength, limit, los_only,
                  out_diff, out_block, out_los, out_heff, out_dead):  # pragma: no cover - compiled
