@@ -375,7 +375,10 @@ def _within_site_reach(model: Any, scenario: str, is_macro: bool, dem_xy: np.nda
     around the site, :meth:`~siteplan.terrain.PathLossModel.site_reach_m`)."""
     if dist.size == 0:
         return rows, cols, dist
-    sites, inverse = np.unique(cols, return_inverse=True)
+    # the sites with pairs and each pair's index among them (np.unique without its sort)
+    present = np.bincount(cols, minlength=cand_xy.shape[0]) > 0
+    sites = np.flatnonzero(present)
+    inverse = (np.cumsum(present) - 1)[cols]
     near, far = model.site_reach_m(scenario, cand_xy[sites], heights[sites], macro=is_macro,
                                    window_m=window_m)
     keep = dist <= near[inverse]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -341,3 +342,35 @@ def test_open_land_is_searched_out_to_the_los_reach(tmp_path):
     assert flat_cov.matrix.nnz == 0  # 3.2 km is beyond the flat NLOS reach
     assert cov.matrix.toarray().ravel().tolist() == [True, False]  # LOS over grass; the wood blocks
     assert cov.reach_m[("macro", "rural")] > 3000.0
+
+
+def test_kernel_runs_pairs_on_threads_with_the_same_results():
+    import numba
+
+    from siteplan.terrain import kernels
+
+    assert kernels.profiles.targetoptions.get("parallel")  # the pair loop is a prange
+    rng = np.random.default_rng(11)
+    values = (rng.uniform(0, 40, (80, 80)) + np.linspace(0, 150, 80)[:, None]).astype(np.float32)
+    codes = rng.integers(-1, 11, (80, 80)).astype(np.int32)
+    model = PathLossModel(LinkBudget.from_assumptions(Assumptions()),
+                          dem=Grid(values, -1200.0, 1200.0, 30.0, ("random",)),
+                          clutter=Grid(codes, -1200.0, 1200.0, 30.0, ("classes",)),
+                          clutter_height_m={"tree": 15.0, "built": 12.0})
+    sites, pts = rng.uniform(-1100, 1100, (2, 2000, 2))
+    h = rng.uniform(10, 50, 2000)
+    los_only = rng.random(2000) < 0.5
+    runs = []
+    for threads in sorted({1, numba.config.NUMBA_NUM_THREADS}):
+        numba.set_num_threads(threads)
+        try:
+            runs.append(model.profile_terms(sites, h, pts, 1.5, 3.5, los_only=los_only))
+        finally:
+            numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    ref = model.profile_terms_numpy(sites, h, pts, 1.5, 3.5)
+    for terms in runs:
+        alive = ~terms.dead
+        assert terms.diffraction_db[alive] == pytest.approx(ref.diffraction_db[alive], abs=1e-9)
+        assert np.array_equal(terms.dead, los_only & ~ref.los)
+        for a, b in zip(dataclasses.astuple(terms)[:5], dataclasses.astuple(runs[0])[:5], strict=True):
+            assert np.array_equal(a, b)
