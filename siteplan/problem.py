@@ -46,6 +46,7 @@ from siteplan.policy import apply_strict_sharing, check_mode, is_new_build, site
 from siteplan.proposals import extend_with_proposals, unreachable_reasons
 from siteplan.radio import LinkBudget
 from siteplan.schema import INDOOR_KINDS, MACRO_KINDS, validate_candidates, validate_targets
+from siteplan.terrain.zones import with_zone_clutter
 from siteplan.traffic import area_traffic, point_demand_mbps
 
 Progress = Callable[[str], None]
@@ -396,13 +397,14 @@ def build_problem(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
                allow_large=allow_large)
     say(f"demand points ({metric.name})")
     demand = demand_points(targets_m, spacing_m=float(assumptions["demand.spacing_m"]))
-    say(f"coverage of {len(demand):,} demand points by {len(cands_m):,} candidates")
-    coverage = coverage_matrix(demand, cands_m, assumptions)
     table = excluded_table = zones = zones_m = None
     notes: list[str] = []
-    if landuse is not None:
+    if landuse is not None:  # before coverage: the zones may be its clutter
         zones, notes = prepare_zones(landuse, source="landuse")
         zones_m = zones.to_crs(metric)
+        assumptions = with_zone_clutter(assumptions, zones_m)
+    say(f"coverage of {len(demand):,} demand points by {len(cands_m):,} candidates")
+    coverage = coverage_matrix(demand, cands_m, assumptions)
     say("traffic per area and site capacity")
     traffic = area_traffic(targets_m, assumptions, population=_to_metric(
         population, metric, "population"))
