@@ -204,6 +204,9 @@ def test_build_problem_gives_the_zones_to_coverage(tmp_path):
     assert _same(zoned.coverage, rastered.coverage)
     assert 0 < zoned.coverage.matrix.sum() < plain.coverage.matrix.sum()
     assert zoned.assumptions["terrain.clutter"] == "landuse"
+    note = next(n for n in zoned.notes if "read as clutter" in n)
+    assert "tree" in note and "crop" in note and "no clutter" in note
+    assert not any("read as clutter" in n for n in plain.notes)
 
 
 def test_sample_county_plans_with_dem_and_zones_as_clutter(tmp_path):
@@ -224,3 +227,5 @@ def test_sample_county_plans_with_dem_and_zones_as_clutter(tmp_path):
     assert rows["terrain.clutter"] == "landuse"
     assert rows["clutter.zone.forest"] == "tree" and rows["terrain.dem"].endswith("dem.tif")
     assert gpd.read_file(out / "plan.gpkg", layer="sites_2022").shape[0] > 0
+    note = next(n for n in report["notes"] if "read as clutter" in n)
+    assert "tree" in note and "crop" in note  # the sample county's forest and farmland
