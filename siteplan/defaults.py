@@ -462,6 +462,9 @@ for _z, (_clutter, _why) in ZONE_CLUTTER.items():
     TABLE[f"clutter.zone.{_z}"] = Default(
         _clutter, "", f"clutter class of land-use zone class {_z} when [inputs] clutter = "
         f"\"landuse\" ({_why}); empty: no clutter", choices=("", *CLUTTER_CLASSES))
+TABLE["clutter.zone.unzoned"] = Default(
+    "", "", "clutter class of cells in no mapped land-use zone when [inputs] clutter = "
+    "\"landuse\"; empty: open land (LOS where the terrain clears)", choices=("", *CLUTTER_CLASSES))
 
 
 def _flatten(mapping: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

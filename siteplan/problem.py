@@ -494,8 +494,13 @@ def _zone_clutter_note(demand: gpd.GeoDataFrame, cands_m: gpd.GeoDataFrame,
     share = np.bincount(cls, weights=weight, minlength=len(names)) / max(weight.sum(), 1e-12)
     parts = ", ".join(f"{names[i]} {100 * share[i]:.1f} %" for i in np.argsort(-share)
                       if share[i] > 0)
-    return ("land-use zones read as clutter (terrain.clutter = \"landuse\", clutter.zone.*): "
+    note = ("land-use zones read as clutter (terrain.clutter = \"landuse\", clutter.zone.*): "
             f"demand weight by clutter class: {parts}.")
+    if share[-1] > 0.2:  # the layers are control lines, not a full 三调 parcel layer
+        note += (f" {100 * share[-1]:.0f} % of the demand stands in no mapped zone and is read "
+                 "as open land (line of sight where the terrain clears): give the full 三调 "
+                 "parcel layer (DLTB), a land-cover raster, or set clutter.zone.unzoned.")
+    return note
 
 
 def _to_metric(layer: gpd.GeoDataFrame | None, metric: Any, name: str) -> gpd.GeoDataFrame | None:

@@ -97,7 +97,8 @@ def test_every_zone_class_maps_to_a_clutter_class_or_none():
     assert set(ZONE_CLUTTER) == set(ZONE_CLASSES)
     table = Assumptions().table()
     rows = {r["key"]: r for r in table if r["key"].startswith("clutter.zone.")}
-    assert set(rows) == {f"clutter.zone.{z}" for z in ZONE_CLASSES}  # printed with the others
+    # printed with the others; plus the class of cells in no mapped zone
+    assert set(rows) == {f"clutter.zone.{z}" for z in [*ZONE_CLASSES, "unzoned"]}
     assert {r["value"] for r in rows.values()} <= {"", *CLUTTER_CLASSES}
     assert rows["clutter.zone.forest"]["value"] == "tree"
     assert rows["clutter.zone.construction"]["value"] == "built"
@@ -153,6 +154,8 @@ def test_overlapping_zones_the_tallest_clutter_wins():
     names = [CLUTTER_NAMES[i] for i in cells]
     # built (12 m) over crop (1 m); tree (15 m) over built; "special" maps to no clutter
     assert names == ["built", "built", "tree", "tree"]
+    unzoned = rasterise_zones(zones.iloc[2:3], like, Assumptions({"clutter.zone.unzoned": "shrub"}))
+    assert [CLUTTER_NAMES[i] for i in unzoned.values[0]] == ["shrub", "shrub", "tree", "tree"]
     relaxed = rasterise_zones(zones, like, Assumptions({"clutter.height_m.tree": 5.0})).values[0]
     assert [CLUTTER_NAMES[i] for i in relaxed] == ["built", "built", "built", "tree"]
 
@@ -209,7 +212,8 @@ def test_build_problem_gives_the_zones_to_coverage(tmp_path):
     assert not any("read as clutter" in n for n in plain.notes)
 
 
-def test_sample_county_plans_with_dem_and_zones_as_clutter(tmp_path):
+def _sample_zones_config(tmp_path: Path) -> Path:
+    """The sample county's terrain config with its land-use zones as the clutter."""
     text = (SAMPLE / "sample_county_terrain.toml").read_text(encoding="utf-8")
     text = text.replace('clutter = "clutter.tif"', 'clutter = "landuse"')
     text = text.replace('"demand.spacing_m" = 100', '"demand.spacing_m" = 600')
@@ -219,6 +223,33 @@ def test_sample_county_plans_with_dem_and_zones_as_clutter(tmp_path):
         text = text.replace(f'"{name}.{ext}"', json.dumps(str(SAMPLE / f"{name}.{ext}")))
     config = tmp_path / "zones.toml"
     config.write_text(text, encoding="utf-8")
+    return config
+
+
+def test_calibrate_fits_offsets_per_zone_clutter_class(tmp_path):
+    from siteplan.calibrate import synthetic_drive_test
+    from siteplan.sources.inputs import load_inputs
+
+    config = _sample_zones_config(tmp_path)
+    cands = load_inputs(load_config(config)).candidates
+    metric = cands.estimate_utm_crs()
+    sites = cands[cands["kind"] == "tower"].head(12).to_crs(metric)
+    meas = synthetic_drive_test(sites, Assumptions(), {"offset_db": 3.0}, sigma_db=4.0,
+                                points_per_site=60, seed=2, distance_m=(100.0, 2500.0))
+    wgs = meas.to_crs(4326)
+    wgs.assign(lon=wgs.geometry.x, lat=wgs.geometry.y)[
+        ["lon", "lat", "site_id", "rsrp_dbm"]].to_csv(tmp_path / "drive.csv", index=False)
+    out = tmp_path / "cal"
+    res = CliRunner().invoke(main, ["calibrate", str(tmp_path / "drive.csv"), "--config",
+                                    str(config), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    doc = json.loads((out / "calibration.json").read_text(encoding="utf-8"))
+    classes = {e["clutter"] for e in doc["errors"]}
+    assert classes & {"tree", "crop", "water"}, classes  # the zones' clutter classes
+
+
+def test_sample_county_plans_with_dem_and_zones_as_clutter(tmp_path):
+    config = _sample_zones_config(tmp_path)
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["plan", str(config), "--out", str(out)])
     assert result.exit_code == 0, result.output
@@ -229,3 +260,4 @@ def test_sample_county_plans_with_dem_and_zones_as_clutter(tmp_path):
     assert gpd.read_file(out / "plan.gpkg", layer="sites_2022").shape[0] > 0
     note = next(n for n in report["notes"] if "read as clutter" in n)
     assert "tree" in note and "crop" in note  # the sample county's forest and farmland
+    assert "no mapped zone" in note  # its layers are control lines: most demand is unzoned

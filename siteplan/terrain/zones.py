@@ -9,7 +9,8 @@ lines such as the ecological red line → no clutter), and the zones are
 rasterised (:func:`rasterio.features.rasterize`, cell centres) onto the DEM's
 metric grid. The model then applies the same per-end loss and along-profile
 clutter heights as with a raster. Where zones overlap, the taller clutter
-wins; cells in no mapped zone have no clutter (like WorldCover's 0).
+wins; cells in no mapped zone take ``clutter.zone.unzoned`` (default: no
+clutter, like WorldCover's 0).
 
 The zones travel with the assumptions (:func:`with_zone_clutter`), so every
 coverage computation of a problem (listed candidates, proposals, SINR) sees
@@ -110,7 +111,8 @@ def rasterise_zones(zones_m: gpd.GeoDataFrame, like: Grid,
         The DEM's metric grid (cell centres ``x0_m + j·res_m``, ``y0_m − i·res_m``).
     assumptions : mapping
         Its ``clutter.zone.*`` rows map the zone classes; a class without a
-        row, or mapped to "", is no clutter.
+        row, or mapped to "", is no clutter; cells in no mapped zone take
+        ``clutter.zone.unzoned`` ("": no clutter).
 
     Returns
     -------
@@ -127,7 +129,9 @@ def rasterise_zones(zones_m: gpd.GeoDataFrame, like: Grid,
     mapped = zones_m["zone_class"].map(lambda z: table.get(str(z), "")).fillna("")
     keep = (mapped != "").to_numpy() & ~(zones_m.geometry.isna() | zones_m.geometry.is_empty
                                          ).to_numpy()
-    out = np.full(like.values.shape, -1, np.int32)
+    unzoned = str(assumptions["clutter.zone.unzoned"])
+    fill = index[unzoned] if unzoned else -1
+    out = np.full(like.values.shape, fill, np.int32)
     if keep.any():
         cls = mapped.to_numpy()[keep]
         order = sorted(range(cls.size), key=lambda i: (heights[cls[i]], index[cls[i]]))
@@ -135,7 +139,7 @@ def rasterise_zones(zones_m: gpd.GeoDataFrame, like: Grid,
         transform = from_origin(like.x0_m - like.res_m / 2, like.y0_m + like.res_m / 2,
                                 like.res_m, like.res_m)
         out = rasterize(((geoms[i], index[cls[i]]) for i in order), out_shape=out.shape,
-                        transform=transform, fill=-1, dtype="int32")
+                        transform=transform, fill=fill, dtype="int32")
     return Grid(out.astype(np.int32), like.x0_m, like.y0_m, like.res_m, ("land-use zones",))
 
 
@@ -158,6 +162,7 @@ def zone_clutter_grid(assumptions: Mapping[str, Any], dem: Grid | None, crs: Any
                          "a land-cover raster as [inputs] clutter.")
     key = (dem.x0_m, dem.y0_m, dem.res_m, dem.values.shape,
            tuple(sorted(zone_clutter_table(assumptions).items())),
+           str(assumptions["clutter.zone.unzoned"]),
            tuple(float(assumptions[f"clutter.height_m.{n}"]) for n in _NAMES), str(crs))
     cached = _GRIDS.get(id(zones))
     if cached is not None and cached[0] is zones and cached[1] == key:
