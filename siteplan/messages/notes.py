@@ -26,10 +26,16 @@ NOTE_TEMPLATES: dict[str, str] = {
     "{band} carrier bandwidth (sets the subcarriers sharing the power)":
         "{band} 载波带宽（决定分享功率的子载波数）",
     "{band} subcarrier spacing": "{band} 子载波间隔",
+    "clutter class of {cls} zones when [inputs] clutter = \"landuse\"; empty: no clutter":
+        "[inputs] clutter = \"landuse\" 时{cls}分区对应的地物类别；空：无地物",
 }
 
 #: ``English note -> Chinese note`` for notes written once.
 NOTES: dict[str, str] = {
+    "clutter class of cells in no mapped land-use zone when [inputs] clutter = \"landuse\"; "
+    "empty: open land (LOS where the terrain clears)":
+        "[inputs] clutter = \"landuse\" 时不在任何已映射分区内的栅格的地物类别；空：开阔地"
+        "（地形无遮挡处按视距）",
     "grid spacing of demand points in target areas": "目标区域内需求点的网格间距",
     "storey height for OSM building:levels": "OSM building:levels 的层高",
     "cells of one operator closer than this are one physical site":
