@@ -97,6 +97,7 @@ def run_calibration(measurements: Path, config: Path, out: Path, *, pci_map: Pat
     from siteplan.io.atomic import check_writable_folder, output_folder
     from siteplan.io.tables import write_csv
     from siteplan.sources.inputs import load_inputs
+    from siteplan.terrain.zones import with_zone_clutter
 
     check_writable_folder(Path(out).absolute(), kind="calibration", force=force)
     cfg = load_config(config)
@@ -104,7 +105,9 @@ def run_calibration(measurements: Path, config: Path, out: Path, *, pci_map: Pat
     inputs = load_inputs(cfg)
     meas = read_measurements(measurements, pci_map=pci_map, sheet=sheet, crs=crs)
     metric = inputs.candidates.estimate_utm_crs()
-    fit = calibrate(meas.to_crs(metric), inputs.candidates.to_crs(metric), cfg.assumptions,
+    zones_m = None if inputs.landuse is None else inputs.landuse.to_crs(metric)
+    assumptions = with_zone_clutter(cfg.assumptions, zones_m)  # clutter = "landuse" reads them
+    fit = calibrate(meas.to_crs(metric), inputs.candidates.to_crs(metric), assumptions,
                     targets_m=inputs.targets.to_crs(metric), source=str(measurements))
     names = ["calibration.md", "calibration.json", "tuned_assumptions.toml", "residuals.csv"]
     with output_folder(out, kind="calibration", force=force) as stage:

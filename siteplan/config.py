@@ -107,6 +107,7 @@ class _Inputs(BaseModel):
     population: LayerSpec | None = None
     context: list[LayerSpec] = []
     #: terrain (issue 27, docs/terrain.md): DEM GeoTIFF tile(s) and a WorldCover-coded land cover
+    #: (or "landuse": the [inputs.landuse] zones as clutter, siteplan.terrain.zones)
     dem: list[Path] = []
     clutter: Path | None = None
 
@@ -332,7 +333,14 @@ def _with_terrain(assumptions: Assumptions, inputs: _Inputs, base: Path, path: P
     """``[inputs] dem`` / ``clutter`` as absolute paths in ``terrain.dem`` / ``terrain.clutter``
     (assumptions travel with the plan: relocation and regional units read the same rasters)."""
     found: dict[str, str] = {}
-    for key, items in (("dem", inputs.dem), ("clutter", [inputs.clutter] if inputs.clutter else [])):
+    clutter = [inputs.clutter] if inputs.clutter else []
+    if clutter and str(clutter[0]).strip().lower() == "landuse":  # 三调 zones as clutter
+        if not inputs.landuse or not inputs.dem:
+            raise ConfigError(f'{path} [inputs] clutter = "landuse" reads the land-use zones as '
+                              "clutter along terrain profiles: it needs [inputs.landuse] layers "
+                              "and [inputs] dem. Add them, or remove the clutter line.")
+        found["terrain.clutter"], clutter = "landuse", []
+    for key, items in (("dem", inputs.dem), ("clutter", clutter)):
         full = []
         for item in items:
             file = item if item.is_absolute() else base / item

@@ -441,6 +441,31 @@ for _c, (_code, _h, _loss) in CLUTTER_CLASSES.items():
     TABLE[f"clutter.offset_db.{_c}"] = Default(
         0.0, "dB", f"calibration offset for users in {_c} (siteplan calibrate)", low=-60, high=60)
 
+# Land-use (三调) zone classes read as clutter with [inputs] clutter = "landuse" (issue 27,
+# docs/terrain.md): the clutter class each canonical zone class stands for ("" = no clutter).
+# Control lines and boundaries are not land cover, so they map to no clutter.
+ZONE_CLUTTER: dict[str, str] = {
+    "basic_farmland": "crop",  # permanent basic farmland is cultivated land
+    "ecological_red_line": "",  # a protection boundary, not a land cover
+    "forest": "tree",  # 林地
+    "water": "water",  # 水域
+    "satellite_earth_station": "",  # a protection zone, not a land cover
+    "urban_development": "",  # a planning boundary, not a land cover
+    "cultivated": "crop",  # 耕地
+    "agricultural": "crop",  # 其他农用地: orchards, farm roads, ponds
+    "wetland": "wetland",  # 湿地
+    "construction": "built",  # 建设用地: villages, towns, industry
+    "special": "",  # 特殊用地: mixed (military, religious, scenic)
+    "unused": "bare",  # 未利用地
+}
+for _z, _clutter in ZONE_CLUTTER.items():
+    TABLE[f"clutter.zone.{_z}"] = Default(
+        _clutter, "", f"clutter class of {_z} zones when [inputs] clutter = \"landuse\"; "
+        "empty: no clutter", choices=("", *CLUTTER_CLASSES))
+TABLE["clutter.zone.unzoned"] = Default(
+    "", "", "clutter class of cells in no mapped land-use zone when [inputs] clutter = "
+    "\"landuse\"; empty: open land (LOS where the terrain clears)", choices=("", *CLUTTER_CLASSES))
+
 
 def _flatten(mapping: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     flat: dict[str, Any] = {}

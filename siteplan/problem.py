@@ -46,6 +46,8 @@ from siteplan.policy import apply_strict_sharing, check_mode, is_new_build, site
 from siteplan.proposals import extend_with_proposals, unreachable_reasons
 from siteplan.radio import LinkBudget
 from siteplan.schema import INDOOR_KINDS, MACRO_KINDS, validate_candidates, validate_targets
+from siteplan.terrain import CLUTTER_NAMES, load_path_loss_model
+from siteplan.terrain.zones import uses_zones, with_zone_clutter
 from siteplan.traffic import area_traffic, point_demand_mbps
 
 Progress = Callable[[str], None]
@@ -396,13 +398,17 @@ def build_problem(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
                allow_large=allow_large)
     say(f"demand points ({metric.name})")
     demand = demand_points(targets_m, spacing_m=float(assumptions["demand.spacing_m"]))
-    say(f"coverage of {len(demand):,} demand points by {len(cands_m):,} candidates")
-    coverage = coverage_matrix(demand, cands_m, assumptions)
     table = excluded_table = zones = zones_m = None
     notes: list[str] = []
-    if landuse is not None:
+    if landuse is not None:  # before coverage: the zones may be its clutter
         zones, notes = prepare_zones(landuse, source="landuse")
         zones_m = zones.to_crs(metric)
+        assumptions = with_zone_clutter(assumptions, zones_m)
+    say(f"coverage of {len(demand):,} demand points by {len(cands_m):,} candidates")
+    coverage = coverage_matrix(demand, cands_m, assumptions)
+    if zones_m is not None and uses_zones(assumptions) and str(assumptions["coverage.mode"]) \
+            == "link_budget":
+        notes.append(_zone_clutter_note(demand, cands_m, assumptions, metric))
     say("traffic per area and site capacity")
     traffic = area_traffic(targets_m, assumptions, population=_to_metric(
         population, metric, "population"))
@@ -472,6 +478,29 @@ def _apply_landuse(candidates: gpd.GeoDataFrame, cands_m: gpd.GeoDataFrame,
     candidates.loc[restricted & ~forbidden & ~on_air, "cost_cny"] += float(
         assumptions["landuse.restricted_penalty_cny"])
     return table, excluded, excluded_table
+
+
+def _zone_clutter_note(demand: gpd.GeoDataFrame, cands_m: gpd.GeoDataFrame,
+                       assumptions: Assumptions, metric: Any) -> str:
+    """What the land-use zones read as clutter (``terrain.clutter = "landuse"``)
+    put under the demand: the share of demand weight per clutter class."""
+    xy = np.column_stack([np.r_[demand.geometry.x, cands_m.geometry.x],
+                          np.r_[demand.geometry.y, cands_m.geometry.y]])
+    model = load_path_loss_model(assumptions, metric, points_xy_m=xy)  # rasters are cached
+    names = [*CLUTTER_NAMES, "no clutter"]
+    cls = model.clutter.nearest(xy[:len(demand), 0], xy[:len(demand), 1])
+    cls = np.where(cls < 0, len(CLUTTER_NAMES), cls)  # -1: in no mapped zone
+    weight = demand["weight"].to_numpy(float)
+    share = np.bincount(cls, weights=weight, minlength=len(names)) / max(weight.sum(), 1e-12)
+    parts = ", ".join(f"{names[i]} {100 * share[i]:.1f} %" for i in np.argsort(-share)
+                      if share[i] > 0)
+    note = ("land-use zones read as clutter (terrain.clutter = \"landuse\", clutter.zone.*): "
+            f"demand weight by clutter class: {parts}.")
+    if share[-1] > 0.2:  # the layers are control lines, not a full 三调 parcel layer
+        note += (f" {100 * share[-1]:.0f} % of the demand stands in no mapped zone and is read "
+                 "as open land (line of sight where the terrain clears): give the full 三调 "
+                 "parcel layer (DLTB), a land-cover raster, or set clutter.zone.unzoned.")
+    return note
 
 
 def _to_metric(layer: gpd.GeoDataFrame | None, metric: Any, name: str) -> gpd.GeoDataFrame | None:

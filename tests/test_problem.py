@@ -256,6 +256,9 @@ def test_every_assumption_is_read_by_some_code(landuse_plan):
     from siteplan.config import load_config
     from siteplan.sources.inputs import load_inputs
     load_inputs(load_config(repo / "data/sample_county/sample_county.toml"))  # inputs.* caps
+    from siteplan.terrain.raster import Grid  # zones as clutter (terrain.clutter = "landuse")
+    from siteplan.terrain.zones import rasterise_zones
+    rasterise_zones(zones_m, Grid(np.zeros((2, 2), np.float32), X0, Y0, 30.0, ()), Assumptions())
     unread = sorted(set(TABLE) - defaults.READ_KEYS)
     assert unread == [], f"keys no code reads: {unread}"
 

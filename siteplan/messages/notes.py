@@ -35,6 +35,8 @@ NOTE_TEMPLATES: dict[str, str] = {
         "用户位于{clutter}中时的附加损耗（TR 38.901 只对建筑物建模）",
     "calibration offset for users in {clutter} (siteplan calibrate)":
         "{clutter}中用户的校准修正量（siteplan calibrate）",
+    "clutter class of {cls} zones when [inputs] clutter = \"landuse\"; empty: no clutter":
+        "[inputs] clutter = \"landuse\" 时{cls}分区对应的地物类别；空：无地物",
 }
 
 #: Land-cover (地物) classes of the clutter raster (ESA WorldCover), for the
@@ -47,6 +49,10 @@ CLUTTER: dict[str, str] = {
 
 #: ``English note -> Chinese note`` for notes written once.
 NOTES: dict[str, str] = {
+    "clutter class of cells in no mapped land-use zone when [inputs] clutter = \"landuse\"; "
+    "empty: open land (LOS where the terrain clears)":
+        "[inputs] clutter = \"landuse\" 时不在任何已映射分区内的栅格的地物类别；空：开阔地"
+        "（地形无遮挡处按视距）",
     "grid spacing of demand points in target areas": "目标区域内需求点的网格间距",
     "storey height for OSM building:levels": "OSM building:levels 的层高",
     "cells of one operator closer than this are one physical site":

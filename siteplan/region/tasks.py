@@ -254,6 +254,7 @@ def propose_unit(task: UnitTask) -> dict[str, Any]:
     from siteplan.demand import demand_points
     from siteplan.landuse import prepare_zones
     from siteplan.proposals import extend_with_proposals
+    from siteplan.terrain.zones import with_zone_clutter
     from siteplan.traffic import area_traffic, point_demand_mbps
 
     start = time.perf_counter()
@@ -267,9 +268,10 @@ def propose_unit(task: UnitTask) -> dict[str, Any]:
         demand = demand_points(targets_m, spacing_m=float(assumptions["demand.spacing_m"]))
         points = len(demand)
     if points:
-        coverage = coverage_matrix(demand, cands_m, assumptions)
         zones_m = None if inputs.zones is None else prepare_zones(
             inputs.zones, source="landuse")[0].to_crs(cands_m.crs)
+        assumptions = with_zone_clutter(assumptions, zones_m)  # clutter = "landuse" reads them
+        coverage = coverage_matrix(demand, cands_m, assumptions)
         roads_m = None if inputs.roads is None else inputs.roads.to_crs(cands_m.crs)
         traffic = area_traffic(targets_m, assumptions)
         demand["demand_mbps"] = point_demand_mbps(demand, traffic)

@@ -49,6 +49,7 @@ from siteplan.errors import InputError
 from siteplan.radio import _D2D_MAX_M, _D2D_MAX_NLOS_M, SPEED_OF_LIGHT_M_S, LinkBudget, scenario_for
 from siteplan.terrain.diffraction import bullington_db, earth_bulge_m, profile_nu
 from siteplan.terrain.raster import Grid, read_grid, split_paths
+from siteplan.terrain.zones import uses_zones, zone_clutter_grid
 
 #: Profile samples evaluated per chunk (pairs x samples); bounds the memory (~10 arrays of 8 B).
 CHUNK_SAMPLES = 2_000_000
@@ -513,8 +514,11 @@ def load_path_loss_model(cfg_or_paths: Any, crs: Any = None, *,
         clutter_loss_db={c: float(assumptions[f"clutter.loss_db.{c}"]) for c in CLUTTER_NAMES},
     )
     dem_paths = split_paths(assumptions["terrain.dem"])
-    clutter_paths = split_paths(assumptions["terrain.clutter"])
+    from_zones = uses_zones(assumptions)
+    clutter_paths = () if from_zones else split_paths(assumptions["terrain.clutter"])
     if not dem_paths and not clutter_paths:
+        if from_zones:
+            zone_clutter_grid(assumptions, None, crs)  # raises: needs a DEM
         return model
     if crs is None:
         raise InputError("load_path_loss_model: a DEM or clutter raster needs the planning CRS.")
@@ -524,6 +528,8 @@ def load_path_loss_model(cfg_or_paths: Any, crs: Any = None, *,
         if points_xy_m is not None:
             _check_cover(dem, np.asarray(points_xy_m, float), crs)
         model.dem = _fill_holes(dem)
+    if from_zones:  # 三调 zones as clutter, on the DEM's grid (siteplan.terrain.zones)
+        model.clutter = zone_clutter_grid(assumptions, model.dem, crs)
     if clutter_paths:
         raw = _cached_grid(clutter_paths, crs, bounds, model.step_m, True, "clutter raster")
         model.clutter, unknown = _to_class_index(raw)
