@@ -79,6 +79,11 @@ def compare(a: Path, b: Path) -> list[str]:
         pa, pb = a / name, b / name
         if not (pa.exists() and pb.exists()):
             differ.append(name)
+        elif pa.is_dir() or pb.is_dir():  # e.g. icons/ beside the KML files
+            if not (pa.is_dir() and pb.is_dir()):
+                differ.append(name)
+            else:
+                differ += [f"{name}/{d}" for d in compare(pa, pb)]
         elif name == "report.json":
             if _strip(json.loads(pa.read_text())) != _strip(json.loads(pb.read_text())):
                 differ.append(name)
