@@ -30,6 +30,7 @@ import pandas as pd
 
 from siteplan.coverage import mount_heights
 from siteplan.i18n import tr
+from siteplan.io.markdown import md
 from siteplan.schema import INDOOR_KINDS, MACRO_KINDS
 from siteplan.sinr import (
     SINR_FAIR_DB,
@@ -180,8 +181,6 @@ def _row(cells: list[str]) -> str:
 
 def sinr_markdown(section: dict[str, Any], lang: str = "en") -> str:
     """The section as Markdown in ``lang`` (area and site ids escaped)."""
-    from siteplan.io.markdown import md
-
     t = lambda k: _t(k, lang)  # noqa: E731
     lines = [f"## {t('title')}", "", t("intro").format(
         load=_pct(section["load"]), noise=_num(section["noise_per_re_dbm"]),
