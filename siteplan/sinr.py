@@ -242,13 +242,11 @@ class FlatPathLoss:
 def load_model(assumptions: Mapping[str, Any], crs: Any = None,
                points_xy_m: np.ndarray | None = None) -> Any:
     """The plan's path-loss model: the terrain/clutter model of
-    :mod:`siteplan.terrain` where that package is installed (flat without a
-    DEM), else :class:`FlatPathLoss`; the same ``path_loss_db`` signature."""
+    :mod:`siteplan.terrain` (flat 38.901 without a DEM), the one coverage uses;
+    per-environment offsets it does not apply are refused."""
+    from siteplan.terrain import load_path_loss_model  # late: keeps rasterio out of start-up
+
     flat = FlatPathLoss.from_assumptions(assumptions)  # reads every pathloss.* key
-    try:
-        from siteplan.terrain import load_path_loss_model
-    except ImportError:
-        return flat
     model = load_path_loss_model(assumptions, crs, points_xy_m=points_xy_m)
     set_keys = [f"{ENVIRONMENT_OFFSET_KEY}{e}" for e, v in flat.clutter_offset_db.items() if v]
     if set_keys and not getattr(model, "environment_offsets", False):
