@@ -35,6 +35,21 @@ def timed(config, out, overrides=None) -> tuple[float, object]:
     return time.perf_counter() - start, result
 
 
+def time_runs(runs, n_runs: int) -> tuple[dict[str, float], dict[str, object]]:
+    """Each ``(name, config, overrides)`` of ``runs`` planned ``n_runs`` times,
+    interleaved (so load hits every case alike): best seconds and last result
+    per name."""
+    times: dict[str, list[float]] = {name: [] for name, _c, _o in runs}
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(n_runs):
+            for name, cfg, over in runs:
+                seconds, results[name] = timed(cfg, os.path.join(tmp, f"{name}{i}"), over)
+                times[name].append(seconds)
+                print(f"run {i} {name}: {seconds:.1f} s", flush=True)
+    return {k: min(v) for k, v in times.items()}, results
+
+
 def compare(flat, hilly) -> dict:
     """Sites that change and demand the flat plan is credited with wrongly."""
     fp, hp = flat.plan, hilly.plan
@@ -69,15 +84,7 @@ def main() -> int:
     terr_cfg = load_config(sample_dir() / "sample_county_terrain.toml")
     runs = (("flat", flat_cfg, None), ("terrain", terr_cfg, None),
             ("dem_only", terr_cfg, {"terrain.clutter": ""}))
-    times: dict[str, list[float]] = {name: [] for name, _c, _o in runs}
-    results = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        for i in range(args.runs):
-            for name, cfg, over in runs:
-                seconds, results[name] = timed(cfg, os.path.join(tmp, f"{name}{i}"), over)
-                times[name].append(seconds)
-                print(f"run {i} {name}: {seconds:.1f} s", flush=True)
-    best = {k: min(v) for k, v in times.items()}
+    best, results = time_runs(runs, args.runs)
     print(f"best: flat {best['flat']:.1f} s, terrain+clutter {best['terrain']:.1f} s "
           f"(ratio {best['terrain'] / best['flat']:.2f}, target <= 2), DEM only "
           f"{best['dem_only']:.1f} s (ratio {best['dem_only'] / best['flat']:.2f})")

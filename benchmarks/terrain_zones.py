@@ -18,22 +18,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import tempfile
-import time
 
 import numpy as np
+from terrain_sample import time_runs  # benchmarks/ is on sys.path when run as a script
 
 from siteplan.config import load_config
 from siteplan.coverage import coverage_matrix
 from siteplan.datasets import sample_dir
-from siteplan.project import run
-
-
-def timed(config, out, overrides=None) -> tuple[float, object]:
-    """Seconds for one full ``run`` and its result."""
-    start = time.perf_counter()
-    result = run(config, out, tiles=None, offline=True, overrides=overrides)
-    return time.perf_counter() - start, result
 
 
 def compare(base, other) -> dict:
@@ -64,15 +55,7 @@ def main() -> int:
     runs = (("flat", flat_cfg, None), ("dem_only", terr_cfg, {"terrain.clutter": ""}),
             ("raster_clutter", terr_cfg, None),
             ("zone_clutter", terr_cfg, {"terrain.clutter": "landuse"}))
-    times: dict[str, list[float]] = {name: [] for name, _c, _o in runs}
-    results = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        for i in range(args.runs):
-            for name, cfg, over in runs:
-                seconds, results[name] = timed(cfg, os.path.join(tmp, f"{name}{i}"), over)
-                times[name].append(seconds)
-                print(f"run {i} {name}: {seconds:.1f} s", flush=True)
-    best = {k: min(v) for k, v in times.items()}
+    best, results = time_runs(runs, args.runs)
     for name, seconds in best.items():
         print(f"best {name}: {seconds:.1f} s (ratio to flat {seconds / best['flat']:.2f})")
     note = [n for n in results["zone_clutter"].plan.problem.notes if "read as clutter" in n]
