@@ -220,3 +220,23 @@ def test_the_radius_comparison_honours_deterministic_false(monkeypatch: pytest.M
         extra = project.analyses(result, inputs, cfg, time_limit_s=2.0, compare_radius=True)
         assert extra["radio_comparison"] == {"compared": "radius plan"}
         assert seen[-1]["deterministic"] is det
+
+
+def test_child_run_leaves_ctrl_c_to_the_parent():
+    """Issue 25: Ctrl-C reaches the whole process group; a HiGHS child hit by it
+    printed its own KeyboardInterrupt traceback. The child now ignores SIGINT
+    and finishes (or is killed by the parent)."""
+    import os
+    import signal
+    import time
+
+    from siteplan.solve.exact.child import ChildRun
+
+    run = ChildRun(time.sleep, (1.0,), kill_at=time.perf_counter() + 10)
+    time.sleep(0.3)
+    os.kill(run._proc.pid, signal.SIGINT)
+    try:
+        result = run.result()
+    except KeyboardInterrupt:  # the child died of it and handed it back
+        pytest.fail("the child took the Ctrl-C meant for its parent")
+    assert result is None and not run.killed  # slept to the end

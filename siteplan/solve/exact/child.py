@@ -24,6 +24,7 @@ Examples
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import time
 from collections.abc import Callable
 
@@ -40,6 +41,10 @@ def can_fork() -> bool:
 
 
 def _child(conn: object, fn: Callable[..., object], args: tuple) -> None:
+    # Ctrl-C at a terminal reaches the whole process group: the parent answers
+    # it (and ends this daemonic child); the child neither dies half-way
+    # through a send nor prints a traceback of its own
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         conn.send(("ok", fn(*args)))
     except BaseException as exc:  # reported to the parent, which re-raises
