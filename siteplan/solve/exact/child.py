@@ -40,11 +40,25 @@ def can_fork() -> bool:
     return FORK and not multiprocessing.current_process().daemon
 
 
-def _child(conn: object, fn: Callable[..., object], args: tuple) -> None:
-    # Ctrl-C at a terminal reaches the whole process group: the parent answers
-    # it (and ends this daemonic child); the child neither dies half-way
-    # through a send nor prints a traceback of its own
+def quiet_child() -> None:
+    """Called first in every forked solver child: Ctrl-C at a terminal
+    reaches the whole process group, and the parent answers it (and ends its
+    daemonic children); a child neither dies half-way through a send nor
+    prints a traceback of its own.
+
+    Examples
+    --------
+    >>> import signal
+    >>> previous = signal.getsignal(signal.SIGINT)
+    >>> quiet_child(); signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    True
+    >>> _ = signal.signal(signal.SIGINT, previous)
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _child(conn: object, fn: Callable[..., object], args: tuple) -> None:
+    quiet_child()
     try:
         conn.send(("ok", fn(*args)))
     except BaseException as exc:  # reported to the parent, which re-raises

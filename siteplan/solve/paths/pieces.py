@@ -66,7 +66,7 @@ from scipy.sparse.csgraph import connected_components
 from siteplan.solve.bounds.lagrange import quick_bound
 from siteplan.solve.bounds.proof import cost_unit, optimal_at, round_up
 from siteplan.solve.clock import Clock, lap
-from siteplan.solve.exact.child import ChildRun, can_fork
+from siteplan.solve.exact.child import ChildRun, can_fork, quiet_child
 from siteplan.solve.exact.highs import MipResult, lp_bound, mip_cover
 from siteplan.solve.instance import Problem, _ranges
 from siteplan.solve.options import SolveOptions
@@ -307,6 +307,7 @@ def _solve_many(g: General, left: Residual, pieces: list[Piece], deadline: float
                 nodes_total: float | None, stretch: float, conn: object) -> None:
     """Child process: :func:`exact_piece` on each piece in turn, each answer
     sent at once as ``(index, greedy columns, MipResult or None)``."""
+    quiet_child()
     try:
         remaining = sum(pc.nnz for pc in pieces)
         for i, piece in enumerate(pieces):

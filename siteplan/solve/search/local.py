@@ -28,6 +28,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from siteplan.solve.exact.child import quiet_child
 from siteplan.solve.instance import Problem, _ranges
 from siteplan.solve.options import DEFAULTS
 from siteplan.solve.search.greedy import greedy_cover, remove_redundant
@@ -310,6 +311,7 @@ def _report(details: dict, spent: dict, wins: dict, ig: IteratedGreedy,
 
 def _portfolio_child(conn: object, p: Problem, columns: np.ndarray, start: np.ndarray,
                      preselected: np.ndarray, deadline: float, options: dict) -> None:
+    quiet_child()
     try:
         conn.send(columns[local_portfolio(p, start, preselected, deadline, **options)])
     except BaseException as exc:  # reported to the parent, which re-raises
