@@ -19,12 +19,16 @@ spanning at least ``MIN_DECADES`` decades, and a class at least
 Confidence intervals are 95 % Student-t intervals from the residual
 variance (``sigma^2 (X^T X)^-1``).
 
+The model is the plan's own (:func:`siteplan.sinr.load_model`, the one
+coverage uses), so every tuned key is one ``plan`` reads and applies.
 A point's environment (the TR 38.901 scenario) is its ``environment``
 (or ``clutter``) column, else the environment of the target area it lies
 in, else ``rural``. Its class is the model's land-cover class where the
-model has a clutter raster (``clutter.offset_db.<class>``), else the
-environment (``pathloss.environment_offset_db.<environment>``), see
-:func:`siteplan.sinr.model_classes`.
+model has a clutter raster (``clutter.offset_db.<class>`` fitted), else the
+environment (errors reported per environment; no class offset fitted, the
+model has none), see :func:`siteplan.sinr.model_classes`. Measurements
+beyond the model's range (where it predicts no signal) are left out of the
+fit, with a note.
 
 Examples
 --------
@@ -33,20 +37,19 @@ Examples
 >>> from siteplan.defaults import Assumptions
 >>> sites = gpd.GeoDataFrame({"site_id": ["S1", "S2"], "kind": ["tower", "tower"],
 ...     "height_m": [35.0, 35.0]}, geometry=[Point(0, 0), Point(6000, 0)], crs=32650)
->>> truth = {"offset_db": 4.0, "distance_slope_db_per_dec": -3.0,
-...          "clutter_offset_db": {"urban": 2.0}}
+>>> truth = {"offset_db": 4.0, "distance_slope_db_per_dec": -3.0}
 >>> meas = synthetic_drive_test(sites, Assumptions(), truth, sigma_db=0.0,
 ...                             points_per_site=200, classes=("rural", "rural", "urban"), seed=1)
->>> fit = calibrate(meas, sites, Assumptions(), model=FlatPathLoss.from_assumptions(Assumptions()))
+>>> fit = calibrate(meas, sites, Assumptions())
 >>> for key, value in fit.tuned.items():
 ...     print(key, round(value, 3))
 pathloss.offset_db 4.0
 pathloss.distance_slope_db_per_dec -3.0
-pathloss.environment_offset_db.urban 2.0
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,14 +63,7 @@ from scipy import stats
 from siteplan.coverage import mount_heights
 from siteplan.errors import InputError
 from siteplan.schema import MACRO_KINDS, normalise_environment, suggest
-from siteplan.sinr import (
-    SECTOR_OFFSETS_DEG,
-    FlatPathLoss,
-    SinrSettings,
-    load_model,
-    model_classes,
-    takes_macro,
-)
+from siteplan.sinr import SECTOR_OFFSETS_DEG, SinrSettings, load_model, model_classes, takes_macro
 from siteplan.sources.files import read_points_table
 from siteplan.sources.text import norm_header
 
@@ -359,10 +355,13 @@ def calibrate(meas_m: gpd.GeoDataFrame, sites_m: gpd.GeoDataFrame,
     classes, prefix = model_classes(model, env, pxy)
     pred, dist = predict_rsrp_dbm(meas_m, sites_m, assumptions, env, model)
     measured = meas_m["rsrp_dbm"].to_numpy(float)
-    err = pred - measured
-    x = np.log10(np.maximum(dist, 10.0) / 1000.0)
+    lines = (meas_m["line"].to_numpy() if "line" in meas_m
+             else np.arange(1, len(meas_m) + 1))
     notes: list[str] = []
-    design, names, reference = _design(x, classes, prefix, notes)
+    fitted = _in_range(pred, dist, lines, source, notes)
+    err = (pred - measured)[fitted]
+    x = np.log10(np.maximum(dist[fitted], 10.0) / 1000.0)
+    design, names, reference = _design(x, classes[fitted], prefix, notes)
     n, p = design.shape
     if n < p + 2:
         raise InputError(f"{source}: {n} measurements cannot fit {p} parameters; give at least "
@@ -379,26 +378,49 @@ def calibrate(meas_m: gpd.GeoDataFrame, sites_m: gpd.GeoDataFrame,
     after = before + beta
     params = pd.DataFrame({"key": names, "before": before, "change": beta, "after": after,
                            "std_error": se, "ci_low": after - half, "ci_high": after + half})
-    return Calibration(params, _error_table(err, resid, classes),
+    pred_after = np.full(pred.size, np.nan)
+    pred_after[fitted] = measured[fitted] + resid
+    return Calibration(params, _error_table(err, resid, classes[fitted]),
                        {k: float(v) for k, v in zip(names, after, strict=True)},
-                       pd.DataFrame({"site_id": meas_m["site_id"].to_numpy(), "distance_m": dist,
-                                     "clutter": classes, "measured_dbm": measured,
-                                     "predicted_before_dbm": pred,
-                                     "predicted_after_dbm": measured + resid}),
+                       pd.DataFrame({"line": lines, "site_id": meas_m["site_id"].to_numpy(),
+                                     "distance_m": dist, "clutter": classes,
+                                     "measured_dbm": measured,
+                                     "predicted_before_dbm": np.where(fitted, pred, np.nan),
+                                     "predicted_after_dbm": pred_after}),
                        reference, notes)
+
+
+def _in_range(pred: np.ndarray, dist: np.ndarray, lines: np.ndarray, source: str,
+              notes: list[str]) -> np.ndarray:
+    """Measurements the model predicts a signal for (within its range); a note
+    for the others, an :class:`InputError` when none is left."""
+    fitted = np.isfinite(pred)
+    if fitted.all():
+        return fitted
+    i = int(np.flatnonzero(~fitted)[0])
+    where = (f"{int((~fitted).sum())} measurements lie beyond the path-loss model's range "
+             f"(first: line {lines[i]}, {dist[i]:,.0f} m from its site)")
+    if not fitted.any():
+        raise InputError(f"{source}: all {where}; measure within 5 km of the sites.")
+    notes.append(f"{where}: left out of the fit (the plan counts no coverage there).")
+    return fitted
 
 
 def synthetic_drive_test(sites_m: gpd.GeoDataFrame, assumptions: Mapping[str, Any],
                          truth: Mapping[str, Any], *, sigma_db: float, points_per_site: int,
                          classes: tuple[str, ...] = ("rural",), seed: int = 0,
-                         distance_m: tuple[float, float] = (50.0, 3000.0)) -> gpd.GeoDataFrame:
+                         distance_m: tuple[float, float] = (50.0, 3000.0),
+                         model: Any | None = None) -> gpd.GeoDataFrame:
     """Measurements made from known tuning parameters plus log-normal shadowing.
 
     Points lie at log-uniform distances (``distance_m``) in uniform
     directions around each site; each gets an environment from ``classes``
-    at random; the RSRP is the flat model's prediction with ``truth``
-    (``offset_db``, ``distance_slope_db_per_dec``, ``clutter_offset_db``)
-    minus a Gaussian (in dB) shadowing of ``sigma_db``.
+    at random; the RSRP is the prediction of ``model`` (default: the plan's
+    model for ``assumptions``, :func:`siteplan.sinr.load_model`) with its
+    calibration terms set to ``truth`` (``offset_db``,
+    ``distance_slope_db_per_dec``, ``clutter_offset_db``: land-cover class ->
+    dB, applied where the model has a clutter raster) minus a Gaussian (in
+    dB) shadowing of ``sigma_db``.
     """
     rng = np.random.default_rng(seed)
     n = points_per_site * len(sites_m)
@@ -412,11 +434,15 @@ def synthetic_drive_test(sites_m: gpd.GeoDataFrame, assumptions: Mapping[str, An
                              "rsrp_dbm": np.zeros(n), "environment": cls,
                              "line": np.arange(2, n + 2)},
                             geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=sites_m.crs)
-    model = FlatPathLoss.from_assumptions(assumptions)
-    model.offset_db = float(truth.get("offset_db", 0.0))
-    model.distance_slope_db_per_dec = float(truth.get("distance_slope_db_per_dec", 0.0))
-    model.clutter_offset_db = {str(k): float(v)
-                               for k, v in dict(truth.get("clutter_offset_db", {})).items()}
+    if model is None:
+        model = load_model(assumptions, sites_m.crs, points_xy_m=np.vstack(
+            [xy, np.column_stack([sites_m.geometry.x, sites_m.geometry.y])]))
+    model = dataclasses.replace(
+        model,
+        offset_db=float(truth.get("offset_db", 0.0)),
+        distance_slope_db_per_dec=float(truth.get("distance_slope_db_per_dec", 0.0)),
+        clutter_offset_db={str(k): float(v)
+                           for k, v in dict(truth.get("clutter_offset_db", {})).items()})
     pred, _ = predict_rsrp_dbm(meas, sites_m, assumptions, cls, model)
     meas["rsrp_dbm"] = pred - rng.normal(0.0, sigma_db, n)
     return meas

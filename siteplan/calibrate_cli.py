@@ -120,7 +120,7 @@ def run_calibration(measurements: Path, config: Path, out: Path, *, pci_map: Pat
                                                  allow_nan=False, default=_plain),
                                       encoding="utf-8")
         (stage / names[2]).write_text(tuned_toml(fit), encoding="utf-8")
-        write_csv(fit.points.assign(line=meas["line"].to_numpy()), stage / names[3])
+        write_csv(fit.points, stage / names[3])
     return [Path(out) / n for n in names]
 
 

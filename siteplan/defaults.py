@@ -342,8 +342,6 @@ TABLE.update(
     }
 )
 # --- best server / SINR analysis and model tuning (issue 27, siteplan/sinr.py, calibrate.py)
-#: Classes of the per-environment path-loss offsets (no clutter raster): the environments.
-PATHLOSS_ENVIRONMENTS = _ENVS
 TABLE.update(
     {
         "sinr.analysis": Default(
@@ -389,13 +387,6 @@ TABLE.update(
             "the site", low=0.0, high=1.0),
     }
 )
-# Per-environment calibration offsets for a model without a clutter raster (siteplan
-# calibrate writes them; the flat model and SINR read them). The common offset and slope
-# are with the terrain rows below.
-for _e in PATHLOSS_ENVIRONMENTS:
-    TABLE[f"pathloss.environment_offset_db.{_e}"] = Default(
-        0.0, "dB", f"calibration: path-loss offset for users in {_e} areas when there is no "
-        "clutter raster (siteplan calibrate)", low=-60, high=60)
 
 # Terrain and clutter (issue 27, docs/terrain.md). Paths come from [inputs] dem / clutter.
 TABLE.update(
@@ -478,6 +469,16 @@ def _flatten(mapping: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
+#: Key prefixes that are no longer keys, with what to do instead (older configs and
+#: calibration outputs may still carry them).
+RETIRED: dict[str, str] = {
+    "pathloss.environment_offset_db.": (
+        "the plan's path-loss model has no per-environment offset (an older siteplan "
+        "calibrate wrote it, but plan never applied it). Remove the line; the common offset "
+        "is pathloss.offset_db, and offsets per class need a clutter raster ([inputs] clutter, "
+        "clutter.offset_db.<class>): run siteplan calibrate again to fit them."),
+}
+
 READ_KEYS: set[str] = set()
 """Keys some code has read (by key or by section) in this process; a test
 checks that every key of the table is read by some code."""
@@ -499,6 +500,9 @@ def check_value(key: str, value: Any) -> Any:
 radio.mode? See docs/assumptions.md for every key.
     """
     if key not in TABLE:
+        for prefix, why in RETIRED.items():
+            if key.startswith(prefix):
+                raise ConfigError(f"assumptions: {key!r} is no longer a key: {why}")
         close = difflib.get_close_matches(key, TABLE, n=3)
         hint = f" Did you mean {', '.join(close)}?" if close else ""
         raise ConfigError(f"assumptions: unknown key {key!r}.{hint} "

@@ -14,11 +14,10 @@ per resource element (RSRP is a per-resource-element power). Sector
 pattern: TR 38.901 Table 7.3-1, horizontal 65 degree beamwidth and
 ``A_max`` 30 dB, with a vertical pattern around the macro downtilt
 (``sinr.vertical_beamwidth_deg``, ``sinr.vertical_sidelobe_db``). Path loss
-is the median (no shadow margin) of the plan's propagation model; the
-flat TR 38.901 model is wrapped in :class:`FlatPathLoss`, which has the
-signature agreed for the terrain model
-(``path_loss_db(site_xy_m, site_height_m, env, pts_xy_m, freq_ghz,
-ue_height_m)``) and its tunable fields (``offset_db``,
+is the median (no shadow margin) of the plan's propagation model, the one
+coverage uses: :class:`siteplan.terrain.PathLossModel` (flat TR 38.901
+without a DEM; ``path_loss_db(site_xy_m, site_height_m, env, pts_xy_m,
+freq_ghz, ue_height_m)``) with its calibration terms (``offset_db``,
 ``distance_slope_db_per_dec``, ``clutter_offset_db``).
 
 Indoor distribution systems (室分) radiate nothing outdoors and are left
@@ -42,7 +41,7 @@ Examples
 >>> res = best_server_sinr(np.array([[0.0, 0.0], [1000.0, 0.0]]), np.array([30.0, 30.0]),
 ...     np.array([True, True]), np.array([[300.0, 0.0], [500.0, 0.0]]),
 ...     np.array(["urban", "urban"]), np.array([False, False]),
-...     SinrSettings.from_assumptions(a), FlatPathLoss.from_assumptions(a))
+...     SinrSettings.from_assumptions(a), load_model(a))
 >>> res.best_site.tolist()
 [0, 0]
 >>> bool(res.sinr_db[0] > res.sinr_db[1])
@@ -53,7 +52,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -61,25 +60,13 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy.spatial import cKDTree
 
-from siteplan.errors import ConfigError
-from siteplan.radio import (
-    _D2D_MAX_NLOS_M,
-    _H_BS_RANGE_M,
-    LinkBudget,
-    _pl_nlos_prime,
-    los_probability,
-    path_loss,
-    scenario_for,
-)
+from siteplan.radio import LinkBudget
 
 #: SS-SINR reporting thresholds (dB): field bins, not normative (DOMAIN 9).
 SINR_FAIR_DB = 0.0
 SINR_GOOD_DB = 13.0
 #: Sector azimuths of a three-sector macro site relative to its first sector.
 SECTOR_OFFSETS_DEG = (0.0, 120.0, 240.0)
-_MACRO_HEIGHT_M = 20.0  # flat adapter: a site this tall or taller is a macro site
-#: Key prefix of the per-environment calibration offsets (no clutter raster).
-ENVIRONMENT_OFFSET_KEY = "pathloss.environment_offset_db."
 
 
 @dataclass(frozen=True)
@@ -156,105 +143,23 @@ class SinrSettings:
         return np.minimum(a_h + a_v, self.max_attenuation_db)
 
 
-@dataclass
-class FlatPathLoss:
-    """The flat-earth TR 38.901 median path loss behind the agreed model interface.
-
-    ``path_loss_db(site_xy_m, site_height_m, env, pts_xy_m, freq_ghz,
-    ue_height_m=1.5)`` gives the loss (dB) from one site to many points:
-    the TR 38.901 median of :mod:`siteplan.radio` (``radio.mode`` decides
-    NLOS, LOS-probability weighted or LOS; no shadow margin), plus the tuned
-    terms ``offset_db + distance_slope_db_per_dec * log10(d / 1 km) +
-    clutter_offset_db[class]``. Without a clutter raster a point's clutter
-    class is its environment (``dense_urban``, ``urban``, ``suburban``,
-    ``rural``).
+def load_model(assumptions: Mapping[str, Any], crs: Any = None,
+               points_xy_m: np.ndarray | None = None) -> Any:
+    """The plan's path-loss model, the very one coverage uses:
+    :func:`siteplan.terrain.load_path_loss_model` (flat TR 38.901 without a
+    DEM, terrain and clutter with one; the ``pathloss.*`` and
+    ``clutter.offset_db.*`` calibration terms in both).
 
     Examples
     --------
     >>> from siteplan.defaults import Assumptions
-    >>> m = FlatPathLoss.from_assumptions(Assumptions())
-    >>> pl = m.path_loss_db((0.0, 0.0), 25.0, "urban", [[500.0, 0.0]], 3.5)
-    >>> round(float(pl[0]), 2)
-    129.92
-    >>> m.offset_db = 3.0
-    >>> round(float(m.path_loss_db((0.0, 0.0), 25.0, "urban", [[500.0, 0.0]], 3.5)[0]), 2)
-    132.92
+    >>> m = load_model(Assumptions({"pathloss.offset_db": 3.0}))
+    >>> m.has_terrain, m.offset_db
+    (False, 3.0)
     """
-
-    budget: LinkBudget
-    offset_db: float = 0.0
-    distance_slope_db_per_dec: float = 0.0
-    clutter_offset_db: dict[str, float] = field(default_factory=dict)
-    #: this model adds ``pathloss.environment_offset_db.<environment>`` (calibration fits them)
-    environment_offsets: bool = True
-
-    @classmethod
-    def from_assumptions(cls, assumptions: Mapping[str, Any]) -> FlatPathLoss:
-        """The plan's flat model with its calibration terms (``pathloss.*``)."""
-        from siteplan.defaults import PATHLOSS_ENVIRONMENTS
-
-        return cls(LinkBudget.from_assumptions(assumptions),
-                   float(assumptions["pathloss.offset_db"]),
-                   float(assumptions["pathloss.distance_slope_db_per_dec"]),
-                   {c: float(assumptions[f"{ENVIRONMENT_OFFSET_KEY}{c}"])
-                    for c in PATHLOSS_ENVIRONMENTS})
-
-    def clutter_class(self, env: ArrayLike, pts_xy_m: ArrayLike) -> np.ndarray:
-        """Clutter class per point: the environment (the flat model has no raster)."""
-        n = np.asarray(pts_xy_m, float).reshape(-1, 2).shape[0]
-        env = np.asarray(env)
-        return np.broadcast_to(env if env.dtype.kind == "U" else env.astype(str), (n,))
-
-    def base_loss_db(self, site_xy_m: ArrayLike, site_height_m: float, env: ArrayLike,
-                     pts_xy_m: ArrayLike, freq_ghz: float, ue_height_m: float = 1.5, *,
-                     macro: bool | None = None) -> np.ndarray:
-        """The untuned median loss (dB): TR 38.901 by each point's environment."""
-        return self._losses(site_xy_m, site_height_m, env, pts_xy_m, freq_ghz, ue_height_m,
-                            macro)[0]
-
-    def _losses(self, site_xy_m: ArrayLike, site_height_m: float, env: ArrayLike,
-                pts_xy_m: ArrayLike, freq_ghz: float, ue_height_m: float,
-                macro: bool | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Untuned loss, 2D distance, the classes present and each point's class index."""
-        pts = np.asarray(pts_xy_m, float).reshape(-1, 2)
-        d2d = np.hypot(*(pts - np.asarray(site_xy_m, float)).T)
-        classes, inverse = np.unique(self.clutter_class(env, pts), return_inverse=True)
-        macro = bool(site_height_m >= _MACRO_HEIGHT_M) if macro is None else bool(macro)
-        out = np.empty(d2d.size)
-        for k, e in enumerate(classes):
-            at = inverse.reshape(-1) == k
-            out[at] = _median_loss(self.budget, scenario_for(str(e), macro=macro), d2d[at],
-                                   float(site_height_m), freq_ghz, ue_height_m)
-        return out, d2d, classes, inverse.reshape(-1)
-
-    def path_loss_db(self, site_xy_m: ArrayLike, site_height_m: float, env: ArrayLike,
-                     pts_xy_m: ArrayLike, freq_ghz: float, ue_height_m: float = 1.5, *,
-                     macro: bool | None = None) -> np.ndarray:
-        """Median loss (dB) from one site to each point, tuned terms included."""
-        base, d2d, classes, inverse = self._losses(site_xy_m, site_height_m, env, pts_xy_m,
-                                                   freq_ghz, ue_height_m, macro)
-        extra = np.array([self.clutter_offset_db.get(str(c), 0.0) for c in classes])
-        d_km = np.maximum(d2d, 10.0) / 1000.0
-        return (base + self.offset_db + self.distance_slope_db_per_dec * np.log10(d_km)
-                + (extra[inverse] if extra.size else 0.0))
-
-
-def load_model(assumptions: Mapping[str, Any], crs: Any = None,
-               points_xy_m: np.ndarray | None = None) -> Any:
-    """The plan's path-loss model: the terrain/clutter model of
-    :mod:`siteplan.terrain` (flat 38.901 without a DEM), the one coverage uses;
-    per-environment offsets it does not apply are refused."""
     from siteplan.terrain import load_path_loss_model  # late: keeps rasterio out of start-up
 
-    flat = FlatPathLoss.from_assumptions(assumptions)  # reads every pathloss.* key
-    model = load_path_loss_model(assumptions, crs, points_xy_m=points_xy_m)
-    set_keys = [f"{ENVIRONMENT_OFFSET_KEY}{e}" for e, v in flat.clutter_offset_db.items() if v]
-    if set_keys and not getattr(model, "environment_offsets", False):
-        raise ConfigError(
-            f"assumptions: {', '.join(set_keys)} set, but the plan's path-loss model "
-            "(siteplan.terrain) applies no per-environment offset; remove them, or use a "
-            "clutter raster and clutter.offset_db.<class> (siteplan calibrate fits those).")
-    return model
+    return load_path_loss_model(assumptions, crs, points_xy_m=points_xy_m)
 
 
 def model_classes(model: Any, env: np.ndarray, pts_xy_m: np.ndarray
@@ -263,17 +168,15 @@ def model_classes(model: Any, env: np.ndarray, pts_xy_m: np.ndarray
 
     A model with a clutter raster (``model.clutter.nearest``) gives land-cover
     classes (``clutter.offset_db.<class>``, points without data: ``no_data``);
-    otherwise the class is the point's environment, with the prefix
-    ``pathloss.environment_offset_db.`` when the model applies those offsets
-    (``model.environment_offsets``), else None (errors are still reported
-    per environment, but no class offset is fitted: the plan would not use it).
+    otherwise the class is the point's environment and the prefix is None:
+    errors are still reported per environment, but no class offset is fitted
+    (the plan's model has no per-environment offset to apply it to).
 
     Examples
     --------
     >>> from siteplan.defaults import Assumptions
-    >>> model_classes(FlatPathLoss.from_assumptions(Assumptions()), np.array(["urban"]),
-    ...               np.zeros((1, 2)))[1]
-    'pathloss.environment_offset_db.'
+    >>> model_classes(load_model(Assumptions()), np.array(["urban"]), np.zeros((1, 2)))
+    (array(['urban'], dtype='<U5'), None)
     """
     grid = getattr(model, "clutter", None)
     if grid is not None and hasattr(grid, "nearest"):
@@ -283,28 +186,7 @@ def model_classes(model: Any, env: np.ndarray, pts_xy_m: np.ndarray
         names = np.array([*CLUTTER_NAMES, "no_data"], dtype=object)
         return names[np.where(idx >= 0, idx, len(CLUTTER_NAMES))].astype(str), \
             "clutter.offset_db."
-    prefix = ENVIRONMENT_OFFSET_KEY if getattr(model, "environment_offsets", False) else None
-    return np.asarray(env).astype(str), prefix
-
-
-def _median_loss(budget: LinkBudget, scenario: str, d2d_m: np.ndarray, h_bs_m: float,
-                 freq_ghz: float, ue_height_m: float) -> np.ndarray:
-    """TR 38.901 median loss in the link budget's mode (heights clamped as
-    :meth:`LinkBudget.rsrp_dbm` does)."""
-    lo, hi = _H_BS_RANGE_M[scenario]
-    h_bs = float(np.clip(h_bs_m, max(lo, ue_height_m + 0.5), hi))
-    kw = dict(freq_ghz=freq_ghz, h_bs_m=h_bs, h_ut_m=ue_height_m,
-              street_width_m=budget.street_width_m, building_height_m=budget.building_height_m)
-    if budget.mode in ("los", "nlos"):
-        return path_loss(scenario, d2d_m, los=budget.mode == "los", **kw)
-    d_los = np.minimum(d2d_m, _D2D_MAX_NLOS_M[scenario])
-    pl_los = path_loss(scenario, d_los, los=True, **kw)
-    d3d = np.sqrt(np.maximum(d_los, 10.0) ** 2 + (h_bs - ue_height_m) ** 2)
-    pl_nlos = np.maximum(pl_los, _pl_nlos_prime(scenario, d3d, freq_ghz, h_bs, ue_height_m,
-                                                budget.street_width_m,
-                                                budget.building_height_m))
-    p = los_probability(scenario, d2d_m, h_ut_m=ue_height_m)
-    return pl_los - 10 * np.log10(p + (1 - p) * 10 ** ((pl_los - pl_nlos) / 10))
+    return np.asarray(env).astype(str), None
 
 
 @dataclass(frozen=True)
@@ -352,8 +234,8 @@ def _site_pairs(sites_xy: np.ndarray, pts_xy: np.ndarray, max_distance_m: float
 
 
 def takes_macro(model: Any) -> bool:
-    """Whether ``model.path_loss_db`` takes the ``macro`` keyword (both
-    siteplan models do; the agreed interface does not require it)."""
+    """Whether ``model.path_loss_db`` takes the ``macro`` keyword (the plan's
+    model does; the agreed interface does not require it)."""
     return "macro" in inspect.signature(model.path_loss_db).parameters
 
 

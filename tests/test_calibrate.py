@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import tomllib
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from shapely.geometry import Point
@@ -14,14 +16,27 @@ from shapely.geometry import Point
 from siteplan.calibrate import calibrate, read_measurements, synthetic_drive_test
 from siteplan.cli import main
 from siteplan.datasets import sample_path
-from siteplan.defaults import Assumptions
+from siteplan.defaults import CLUTTER_CLASSES, Assumptions
 from siteplan.errors import InputError
-from siteplan.sinr import FlatPathLoss
+from siteplan.sinr import load_model
+from siteplan.terrain.raster import Grid
 
 A = Assumptions()
 UTM = 32650
 TRUTH = {"offset_db": 6.0, "distance_slope_db_per_dec": -4.0,
-         "clutter_offset_db": {"urban": 3.0, "suburban": -2.5}}
+         "clutter_offset_db": {"built": 3.0, "crop": -2.5}}
+
+
+def _clutter_model():
+    """The plan's flat model with a land-cover raster: 500 m blocks of grass (about half),
+    built and crop over the sites' area."""
+    rng = np.random.default_rng(1)
+    names = list(CLUTTER_CLASSES)
+    blocks = rng.choice([names.index("grass"), names.index("built"), names.index("crop")],
+                        size=(56, 56), p=[0.5, 0.25, 0.25])
+    values = np.kron(blocks, np.ones((5, 5), np.int32)).astype(np.int32)  # 100 m cells
+    return dataclasses.replace(load_model(A), clutter=Grid(values, -4000.0, 24000.0, 100.0,
+                                                           ("blocks",)))
 
 
 def _sites(n: int = 6) -> gpd.GeoDataFrame:
@@ -34,15 +49,14 @@ def _sites(n: int = 6) -> gpd.GeoDataFrame:
 
 
 TRUE_KEYS = {"pathloss.offset_db": 6.0, "pathloss.distance_slope_db_per_dec": -4.0,
-             "pathloss.environment_offset_db.urban": 3.0,
-             "pathloss.environment_offset_db.suburban": -2.5}
+             "clutter.offset_db.built": 3.0, "clutter.offset_db.crop": -2.5}
 
 
 def _fit(seed: int, sigma: float):
-    sites = _sites()
+    sites, model = _sites(), _clutter_model()
     meas = synthetic_drive_test(sites, A, TRUTH, sigma_db=sigma, points_per_site=400, seed=seed,
-                                classes=("rural", "rural", "urban", "suburban"))
-    return calibrate(meas, sites, A, model=FlatPathLoss.from_assumptions(A))
+                                classes=("rural", "rural", "urban", "suburban"), model=model)
+    return calibrate(meas, sites, A, model=model)
 
 
 def test_round_trip_recovers_parameters_and_residual_sigma():
@@ -57,8 +71,8 @@ def test_round_trip_recovers_parameters_and_residual_sigma():
     assert every["std_after"] <= sigma + 0.5
     assert abs(every["mean_after"]) < 1e-9  # least squares with an intercept
     assert every["rmse_before"] > every["rmse_after"] + 3.0
-    assert fit.reference_class == "rural"
-    assert set(fit.errors["clutter"]) == {"all", "rural", "urban", "suburban"}
+    assert fit.reference_class == "grass"
+    assert set(fit.errors["clutter"]) == {"all", "grass", "built", "crop"}
 
 
 def test_confidence_intervals_are_honest_over_many_drive_tests():
@@ -78,7 +92,7 @@ def test_without_distance_spread_the_slope_is_kept_with_a_note():
     sites = _sites(3)
     meas = synthetic_drive_test(sites, A, {"offset_db": 2.0}, sigma_db=1.0, points_per_site=100,
                                 distance_m=(900.0, 1100.0))
-    fit = calibrate(meas, sites, A, model=FlatPathLoss.from_assumptions(A))
+    fit = calibrate(meas, sites, A)
     assert list(fit.parameters["key"]) == ["pathloss.offset_db"]
     assert any("slope is kept" in n for n in fit.notes)
     assert fit.tuned["pathloss.offset_db"] == pytest.approx(2.0, abs=0.5)
@@ -88,7 +102,7 @@ def test_too_few_points_and_unknown_sites_are_refused():
     sites = _sites(3)
     meas = synthetic_drive_test(sites, A, {}, sigma_db=1.0, points_per_site=1)
     with pytest.raises(InputError, match="cannot fit"):
-        calibrate(meas, sites, A, model=FlatPathLoss.from_assumptions(A))
+        calibrate(meas, sites, A)
     meas = synthetic_drive_test(sites, A, {}, sigma_db=1.0, points_per_site=20)
     meas.loc[5, "site_id"] = "S9"
     with pytest.raises(InputError, match=r"line 7, column 'site_id': site 'S9'"):
@@ -181,28 +195,33 @@ def test_cli_error_writes_nothing(tmp_path):
     assert res.exit_code == 2 and "line 2, column 'environment'" in res.output
 
 
-class _NoEnvironmentOffsets:
-    """A model like the terrain model without a clutter raster: it adds no
-    per-environment offset, so calibration must not fit one."""
-
-    def __init__(self) -> None:
-        self.inner = FlatPathLoss.from_assumptions(A)
-
-    def path_loss_db(self, site_xy_m, site_height_m, env, pts_xy_m, freq_ghz, ue_height_m=1.5,
-                     *, macro=True):
-        return self.inner.path_loss_db(site_xy_m, site_height_m, env, pts_xy_m, freq_ghz,
-                                       ue_height_m, macro=macro)
-
-
-def test_class_offsets_are_fitted_only_when_the_model_applies_them():
+def test_without_a_clutter_raster_no_class_offset_is_fitted():
+    """The plan's model without a clutter raster has no per-environment offset: calibration
+    fits the common terms only and still reports errors per environment."""
     sites = _sites()
-    meas = synthetic_drive_test(sites, A, TRUTH, sigma_db=2.0, points_per_site=100,
-                                classes=("rural", "urban"))
-    fit = calibrate(meas, sites, A, model=_NoEnvironmentOffsets())
+    meas = synthetic_drive_test(sites, A, {"offset_db": 6.0}, sigma_db=2.0,
+                                points_per_site=100, classes=("rural", "urban"))
+    fit = calibrate(meas, sites, A)
     assert list(fit.parameters["key"]) == ["pathloss.offset_db",
                                            "pathloss.distance_slope_db_per_dec"]
     assert any("not fitted" in n for n in fit.notes)
     assert set(fit.errors["clutter"]) == {"all", "rural", "urban"}  # still reported per class
+
+
+def test_measurements_beyond_the_model_range_are_left_out_with_a_note():
+    sites = _sites(3)
+    meas = synthetic_drive_test(sites, A, {"offset_db": 2.0}, sigma_db=1.0, points_per_site=200,
+                                distance_m=(100.0, 3000.0))
+    far = meas.iloc[:5].copy()
+    far["geometry"] = far.geometry.translate(20_000.0, 0.0)  # ~20 km from their sites
+    fit = calibrate(pd.concat([far, meas], ignore_index=True), sites, A)
+    assert any("5 measurements lie beyond the path-loss model's range (first: line 2" in n
+               for n in fit.notes)
+    assert fit.errors.set_index("clutter").loc["all", "points"] == len(meas)
+    assert fit.tuned["pathloss.offset_db"] == pytest.approx(2.0, abs=0.5)
+    assert fit.points["predicted_before_dbm"].isna().sum() == 5
+    with pytest.raises(InputError, match="all 5 measurements lie beyond"):
+        calibrate(far, sites, A)
 
 
 def test_land_cover_classes_come_from_the_model_raster():
@@ -233,3 +252,103 @@ def test_xlsx_measurements_with_chinese_headers(tmp_path):
     np.testing.assert_allclose(meas["rsrp_dbm"], frame["rsrp_dbm"])
     np.testing.assert_allclose(meas.geometry.x, frame["lon"], atol=1e-9)
     assert list(meas["environment"]) == list(frame["environment"])
+
+
+# -- round trip: calibrate -> tuned TOML -> plan's coverage uses the tuned values -------------
+
+E0, N0 = 752_000.0, 2_874_000.0  # UTM 50N (the CRS plan and calibrate choose here)
+
+
+def _clutter_county(folder):
+    """Three towers, one area, a WorldCover raster: grass west of x = 200 m, built to the
+    north-east, crop to the south-east (offsets relative to E0, N0)."""
+    import rasterio
+    from rasterio.transform import from_origin
+    from shapely.geometry import box
+
+    folder.mkdir(parents=True, exist_ok=True)
+    gpd.GeoDataFrame({"site_id": ["T1", "T2", "T3"], "kind": ["tower"] * 3,
+                      "height_m": [35.0] * 3},
+                     geometry=[Point(E0 - 800, N0), Point(E0 + 800, N0), Point(E0, N0 + 900)],
+                     crs=UTM).to_crs(4326).to_file(folder / "candidates.gpkg")
+    gpd.GeoDataFrame({"area_id": ["A1"], "name": ["town"], "area_class": ["town"],
+                      "environment": ["suburban"], "milestone": [2025],
+                      "coverage_target": [0.9]},
+                     geometry=[box(E0 - 1500, N0 - 1500, E0 + 1500, N0 + 1500)],
+                     crs=UTM).to_crs(4326).to_file(folder / "targets.gpkg")
+    step, half = 30.0, 6000.0
+    n = int(2 * half / step)
+    x = -half + (np.arange(n) + 0.5) * step
+    gx, gy = np.meshgrid(x, -x)
+    codes = np.where(gx < 200, 30, np.where(gy >= 0, 50, 40)).astype("uint8")
+    with rasterio.open(folder / "clutter.tif", "w", driver="GTiff", width=n, height=n, count=1,
+                       dtype="uint8", crs=f"EPSG:{UTM}", nodata=0,
+                       transform=from_origin(E0 - half, N0 + half, step, step)) as ds:
+        ds.write(codes, 1)
+    config = folder / "plan.toml"
+    config.write_text('[inputs]\ncandidates = ["candidates.gpkg"]\ntargets = "targets.gpkg"\n'
+                      'clutter = "clutter.tif"\n[solver]\ntime_limit_s = 5\n', encoding="utf-8")
+    return config
+
+
+def _problem(config):
+    from siteplan.config import load_config
+    from siteplan.problem import build_problem
+    from siteplan.sources.inputs import load_inputs
+
+    cfg = load_config(config)
+    inputs = load_inputs(cfg)
+    a = cfg.assumptions.override({"proposals.mode": "off", "demand.spacing_m": 150})
+    return build_problem(inputs.candidates, inputs.targets, assumptions=a, capacity=False), a
+
+
+def test_calibrate_then_plan_uses_exactly_the_tuned_values(tmp_path):
+    """calibrate (CLI) -> tuned_assumptions.toml pasted into the config -> the plan's coverage
+    shifts by exactly the tuned offset, slope and land-cover offsets."""
+    config = _clutter_county(tmp_path / "county")
+    problem, a = _problem(config)
+    sites = problem.candidates.to_crs(problem.demand.crs)
+    truth = {"offset_db": 5.0, "distance_slope_db_per_dec": -3.0,
+             "clutter_offset_db": {"built": 4.0, "crop": -2.0}}
+    meas = synthetic_drive_test(sites, a, truth, sigma_db=1.0, points_per_site=300, seed=2,
+                                distance_m=(100.0, 2500.0))
+    wgs = meas.to_crs(4326)
+    drive = tmp_path / "drive.csv"
+    wgs.assign(lon=wgs.geometry.x, lat=wgs.geometry.y)[["lon", "lat", "site_id", "rsrp_dbm"]
+                                                       ].to_csv(drive, index=False)
+    res = CliRunner().invoke(main, ["calibrate", str(drive), "--config", str(config),
+                                    "--out", str(tmp_path / "cal")])
+    assert res.exit_code == 0, res.output
+    toml_text = (tmp_path / "cal" / "tuned_assumptions.toml").read_text(encoding="utf-8")
+    tuned = tomllib.loads(toml_text)["assumptions"]
+    assert set(tuned) == {"pathloss.offset_db", "pathloss.distance_slope_db_per_dec",
+                          "clutter.offset_db.built", "clutter.offset_db.crop"}
+    for key, value in (("pathloss.offset_db", 5.0), ("pathloss.distance_slope_db_per_dec", -3.0),
+                       ("clutter.offset_db.built", 4.0), ("clutter.offset_db.crop", -2.0)):
+        assert tuned[key] == pytest.approx(value, abs=0.4), key
+    with config.open("a", encoding="utf-8") as f:
+        f.write(toml_text)  # pasted as calibration.md says
+    tuned_problem, tuned_a = _problem(config)
+    assert all(tuned_a[k] == v for k, v in tuned.items())
+    # every pair the tuned plan covers was covered before, weaker by exactly the tuned terms
+    before, after = problem.coverage.rsrp_dbm.tocoo(), tuned_problem.coverage.rsrp_dbm.tocsr()
+    keep = np.asarray(after[before.row, before.col]).ravel() != 0
+    assert 0 < keep.sum() < before.nnz  # the tuned model covers less: its loss is higher
+    rows, cols = before.row[keep], before.col[keep]
+    dxy = np.column_stack([problem.demand.geometry.x, problem.demand.geometry.y])[rows]
+    cxy = np.column_stack([sites.geometry.x, sites.geometry.y])[cols]
+    d_km = np.maximum(np.hypot(*(dxy - cxy).T), 10.0) / 1000.0
+    classes, _ = model_classes_of(a, dxy)
+    expect = (tuned["pathloss.offset_db"] + tuned["pathloss.distance_slope_db_per_dec"]
+              * np.log10(d_km) + np.array([tuned.get(f"clutter.offset_db.{c}", 0.0)
+                                           for c in classes]))
+    got = before.data[keep] - np.asarray(after[rows, cols]).ravel()
+    np.testing.assert_allclose(got, expect, atol=1e-3)  # float32 RSRP storage
+    assert {"grass", "built", "crop"} <= set(classes)
+
+
+def model_classes_of(assumptions, xy):
+    from siteplan.sinr import model_classes
+
+    model = load_model(assumptions, f"EPSG:{UTM}", points_xy_m=xy)
+    return model_classes(model, np.full(len(xy), "suburban"), xy)

@@ -11,15 +11,15 @@ from siteplan.defaults import Assumptions
 from siteplan.errors import ConfigError
 from siteplan.sinr import (
     SECTOR_OFFSETS_DEG,
-    FlatPathLoss,
     SinrSettings,
     _overshooting,
     best_server_sinr,
+    load_model,
 )
 
 A = Assumptions()
 S = SinrSettings.from_assumptions(A)
-M = FlatPathLoss.from_assumptions(A)
+M = load_model(A)  # the plan's model: flat TR 38.901 without a DEM
 
 
 def _run(sites, pts, *, macro=None, heights=None, env="urban", indoor=None, settings=S,
@@ -153,14 +153,37 @@ def test_settings_are_checked():
 
 
 def test_tuned_terms_add_to_the_flat_loss():
-    m = FlatPathLoss.from_assumptions(A.override({
-        "pathloss.offset_db": 2.0, "pathloss.distance_slope_db_per_dec": 10.0,
-        "pathloss.environment_offset_db.rural": -4.0}))
+    m = load_model(A.override({"pathloss.offset_db": 2.0,
+                               "pathloss.distance_slope_db_per_dec": 10.0}))
     base = M.path_loss_db((0, 0), 35.0, ["rural", "urban"], [[0, 2000], [0, 100]], 3.5,
                           macro=True)
     tuned = m.path_loss_db((0, 0), 35.0, ["rural", "urban"], [[0, 2000], [0, 100]], 3.5,
                            macro=True)
-    np.testing.assert_allclose(tuned - base, [2 + 10 * np.log10(2) - 4, 2 + 10 * np.log10(0.1)])
+    np.testing.assert_allclose(tuned - base, [2 + 10 * np.log10(2), 2 + 10 * np.log10(0.1)])
+
+
+def test_sinr_and_coverage_see_the_same_tuned_terms():
+    """The SINR model is the coverage model: tuning shifts both RSRPs alike."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from siteplan.coverage import coverage_matrix
+
+    tuned_a = A.override({"pathloss.offset_db": 3.0, "pathloss.distance_slope_db_per_dec": -2.0})
+    pts = np.array([[300.0, 0.0], [0.0, 400.0], [450.0, 0.0]])
+    env = np.array(["urban", "rural", "rural"])
+    dem = gpd.GeoDataFrame({"environment": env, "indoor": [False] * 3},
+                           geometry=[Point(*p) for p in pts], crs=32650)
+    cands = gpd.GeoDataFrame({"kind": ["tower"], "height_m": [35.0]}, geometry=[Point(0, 0)],
+                             crs=32650)
+    shift = 3.0 - 2.0 * np.log10(np.hypot(*pts.T) / 1000.0)
+    plain, tuned = coverage_matrix(dem, cands, A), coverage_matrix(dem, cands, tuned_a)
+    np.testing.assert_allclose(plain.rsrp_dbm.toarray()[:, 0] - tuned.rsrp_dbm.toarray()[:, 0],
+                               shift, atol=1e-4)  # float32 storage
+    args = (np.zeros((1, 2)), np.array([35.0]), np.array([True]), pts, env, np.zeros(3, bool), S)
+    sinr_plain = best_server_sinr(*args, load_model(A)).rsrp_dbm
+    sinr_tuned = best_server_sinr(*args, load_model(tuned_a)).rsrp_dbm
+    np.testing.assert_allclose(sinr_plain - sinr_tuned, shift, atol=1e-9)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -183,15 +206,12 @@ def test_best_server_is_the_strongest_single_site(n_sites, seed):
             == (together.rsrp_dbm >= S.overlap_min_rsrp_dbm)).all()
 
 
-def test_environment_offsets_the_terrain_model_ignores_are_refused():
-    terrain = pytest.importorskip("siteplan.terrain")  # branch terrain's model (issue 27)
-    from siteplan.sinr import load_model
-
-    if getattr(terrain.PathLossModel, "environment_offsets", False):
-        pytest.skip("the terrain model applies per-environment offsets")
-    assert load_model(A, UTM_CRS) is not None
-    with pytest.raises(ConfigError, match="pathloss.environment_offset_db.urban"):
-        load_model(A.override({"pathloss.environment_offset_db.urban": 3.0}), UTM_CRS)
+def test_retired_environment_offsets_are_refused_when_the_config_is_read():
+    """plan never applied per-environment offsets: a config carrying one fails at once,
+    saying why and what to do, instead of late in the SINR analysis."""
+    with pytest.raises(ConfigError, match=r"pathloss.environment_offset_db.urban.*no longer a "
+                       r"key.*pathloss.offset_db.*clutter.offset_db"):
+        Assumptions({"pathloss.environment_offset_db.urban": 3.0})
 
 
 UTM_CRS = "EPSG:32650"
