@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -84,14 +83,15 @@ def calibration_markdown(fit: Calibration, measurements: int, lang: str = "en") 
     return "\n".join(lines) + "\n"
 
 
-def run_calibration(measurements: Path, config: Path, out: Path, *, pci_map: Path | None = None,
+def run_calibration(measurements: Path, config: Any, out: Path, *, pci_map: Path | None = None,
                     sheet: str | None = None, crs: str = "EPSG:4326",
                     force: bool = False, lang: str | None = None) -> list[Path]:
     """Read, fit and write the calibration folder; returns the files written.
 
-    ``calibration.md`` is in ``lang`` (``--lang``, else ``$SITEPLAN_LANG``,
-    else the config's ``lang``, else English); the JSON, TOML and CSV files
-    keep canonical names."""
+    ``config`` is the plan config's path or the config already loaded
+    (:func:`siteplan.config.load_config`). ``calibration.md`` is in ``lang``
+    (``--lang``, else ``$SITEPLAN_LANG``, else the config's ``lang``, else
+    English); the JSON, TOML and CSV files keep canonical names."""
     from siteplan.config import load_config
     from siteplan.i18n import resolve_lang
     from siteplan.io.atomic import check_writable_folder, output_folder
@@ -100,7 +100,7 @@ def run_calibration(measurements: Path, config: Path, out: Path, *, pci_map: Pat
     from siteplan.terrain.zones import with_zone_clutter
 
     check_writable_folder(Path(out).absolute(), kind="calibration", force=force)
-    cfg = load_config(config)
+    cfg = load_config(config) if isinstance(config, str | Path) else config
     lang = resolve_lang(lang, cfg.lang)
     inputs = load_inputs(cfg)
     meas = read_measurements(measurements, pci_map=pci_map, sheet=sheet, crs=crs)
@@ -147,15 +147,15 @@ def calibrate_command(measurements: Path, config: Path, out: Path, pci_map: Path
     """Tune the propagation model to drive-test or MR points (MEASUREMENTS:
     CSV/XLSX with lon, lat, site_id or pci, rsrp_dbm; optional clutter) by
     least squares, and write the tuned [assumptions] for plan."""
-    from siteplan.errors import SiteplanError
-    from siteplan.i18n import error_text, msg, resolve_lang
+    from siteplan.cli import _msg, _set_lang, _use_config_lang, say_literal  # late: cli imports us
+    from siteplan.config import load_config
 
-    said = resolve_lang(lang)  # console language (the config's lang counts for the report)
-    try:
-        paths = run_calibration(measurements, config, out, pci_map=pci_map, sheet=sheet,
-                                crs=crs, force=force, lang=lang)
-    except SiteplanError as exc:
-        click.echo(msg("c.error", said) + error_text(exc, said), err=True)
-        sys.exit(2)
+    # errors go to the CLI's one handler (siteplan.cli._Group): exit status 2, in the
+    # language of --lang, $SITEPLAN_LANG or the config's [project] lang, like plan
+    _set_lang(click.get_current_context(), None, lang)
+    cfg = load_config(config)
+    _use_config_lang(cfg.lang)
+    paths = run_calibration(measurements, cfg, out, pci_map=pci_map, sheet=sheet, crs=crs,
+                            force=force, lang=lang)
     for path in paths:
-        click.echo(msg("c.wrote", said, path=path), err=True)
+        say_literal(_msg("c.wrote", path=path))

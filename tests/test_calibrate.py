@@ -352,3 +352,44 @@ def model_classes_of(assumptions, xy):
 
     model = load_model(assumptions, f"EPSG:{UTM}", points_xy_m=xy)
     return model_classes(model, np.full(len(xy), "suburban"), xy)
+
+
+# -- errors through the CLI's common handling (exit status, --lang, the config's lang) --------
+
+def _zh_config(tmp_path):
+    """The sample county's config in a copy that says [project] lang = "zh"."""
+    import shutil
+
+    folder = tmp_path / "county"
+    shutil.copytree(sample_path("sample_county.toml").parent, folder)
+    config = folder / "sample_county.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "[project]\n", '[project]\nlang = "zh"\n', 1), encoding="utf-8")
+    return config
+
+
+def test_cli_errors_follow_the_config_lang_like_every_command(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("lon,lat,site_id,rsrp,environment\n119.5,25.9,NOPE,-90,urban\n")
+    config = _zh_config(tmp_path)
+    res = CliRunner().invoke(main, ["calibrate", str(path), "--config", str(config),
+                                    "--out", str(tmp_path / "cal")])
+    assert res.exit_code == 2
+    assert res.output.startswith("错误："), res.output  # the config's lang, as plan does
+    english = CliRunner().invoke(main, ["calibrate", str(path), "--config", str(config),
+                                        "--out", str(tmp_path / "cal"), "--lang", "en"])
+    assert english.exit_code == 2 and english.output.startswith("error: "), english.output
+    assert not (tmp_path / "cal").exists()
+
+
+def test_cli_unexpected_errors_take_the_lang_flag(tmp_path):
+    """An error siteplan did not raise itself (here a folder given as the measurements) is
+    explained by the CLI's safety net in the --lang language, exit status 2."""
+    folder = tmp_path / "drive.csv"
+    folder.mkdir()
+    res = CliRunner().invoke(main, ["calibrate", str(folder), "--config",
+                                    str(sample_path("sample_county.toml")), "--out",
+                                    str(tmp_path / "cal"), "--lang", "zh"])
+    assert res.exit_code == 2, res.output
+    assert res.output.startswith("错误："), res.output
+    assert str(folder) in res.output and "Traceback" not in res.output
