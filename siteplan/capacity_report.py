@@ -48,6 +48,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from siteplan.errors import ConfigError
+from siteplan.io.markdown import md
 from siteplan.planner import Plan
 from siteplan.policy import is_new_build
 from siteplan.schema import INDOOR_KINDS
@@ -340,21 +341,6 @@ def capacity_section(plan: Plan, *, time_limit_s: float = 3.0, seed: int = 0,
     return out
 
 
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|~"} | {
-    "<": "&lt;", ">": "&gt;", "&": "&amp;", "\n": " ", "\r": " "})
-
-
-def md_text(value: object) -> str:
-    """User text made inert for Markdown/HTML (every markup character escaped).
-
-    Examples
-    --------
-    >>> md_text("<b>Mall | *A*</b>")
-    '&lt;b&gt;Mall \\\\| \\\\*A\\\\*&lt;/b&gt;'
-    """
-    return str(value).translate(_MD_SPECIAL)
-
-
 def _num(value: object, digits: int = 0) -> str:
     if value is None or (isinstance(value, float) and not np.isfinite(value)):
         return "–"
@@ -378,13 +364,13 @@ def capacity_markdown(section: dict[str, Any], lang: str = "en") -> str:
     lines += ["", tr("cap.per_area", lang).format(year=section["milestone"]), "",
               "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in section["areas"]:
-        lines.append(f"| {md_text(r['area_id'])} | {md_text(r['name'])} | "
+        lines.append(f"| {md(r['area_id'])} | {md(r['name'])} | "
                      f"{_num(r['demand_mbps'])} | {_num(r['capacity_mbps'])} | "
                      f"{r['coverage_sites']} | {r['capacity_sites']} | "
-                     f"{md_text(term(r['binds'], lang))} |")
+                     f"{md(term(r['binds'], lang))} |")
     if section.get("sensitivity_skipped"):
         lines += ["", f"{tr('cap.sensitivity_skipped', lang)}: "
-                  f"{md_text(section['sensitivity_skipped'])}"]
+                  f"{md(section['sensitivity_skipped'])}"]
     if section.get("sensitivity"):
         years = [k for k in section["sensitivity"][0] if k.startswith("sites_")]
         lines += ["", tr("cap.sensitivity", lang), "",

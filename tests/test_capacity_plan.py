@@ -8,7 +8,7 @@ import pytest
 from shapely.geometry import Point, box
 
 from siteplan import capacity_report as cr
-from siteplan.capacity_report import md_text
+from siteplan.io.markdown import md
 from siteplan.landuse import conflicts, prepare_zones
 from siteplan.planner import plan
 from siteplan.policy import apply_strict_sharing
@@ -134,9 +134,9 @@ def test_report_section_escapes_user_text_and_adds_up():
     section = cr.capacity_section(p, time_limit_s=3, gb_per_user_month=(30.0, 60.0),
                                   penetration=(0.5,))
     assert "<script>" not in section["markdown"]  # the report's other sections: outputs' part
-    assert md_text("<script>x</script> | *mall*") in section["markdown"]
-    md = markdown_report(plan_report(p, {"capacity": section}))
-    assert section["markdown"] in md
+    assert md("<script>x</script> | *mall*") in section["markdown"]  # the one escaper
+    report_md = markdown_report(plan_report(p, {"capacity": section}))
+    assert section["markdown"] in report_md
     split = section["split"][0]
     assert split["sites"] == split["coverage_sites"] + split["capacity_sites"] \
         + split["indoor_sites"]
