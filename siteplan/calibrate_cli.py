@@ -29,7 +29,7 @@ import click
 import pandas as pd
 
 from siteplan.calibrate import Calibration, calibrate, read_measurements, tuned_toml
-from siteplan.cli_options import lang_option
+from siteplan.cli_options import command_lang, lang_option, use_config_lang
 
 _PARAM_COLUMNS = ("key", "before", "change", "after", "std_error", "ci_low", "ci_high")
 _ERROR_COLUMNS = ("clutter", "points", "mean_before", "std_before", "rmse_before",
@@ -147,15 +147,14 @@ def calibrate_command(measurements: Path, config: Path, out: Path, pci_map: Path
     """Tune the propagation model to drive-test or MR points (MEASUREMENTS:
     CSV/XLSX with lon, lat, site_id or pci, rsrp_dbm; optional clutter) by
     least squares, and write the tuned [assumptions] for plan."""
-    from siteplan.cli import _msg, _set_lang, _use_config_lang, say_literal  # late: cli imports us
     from siteplan.config import load_config
+    from siteplan.i18n import msg
 
     # errors go to the CLI's one handler (siteplan.cli._Group): exit status 2, in the
     # language of --lang, $SITEPLAN_LANG or the config's [project] lang, like plan
-    _set_lang(click.get_current_context(), None, lang)
     cfg = load_config(config)
-    _use_config_lang(cfg.lang)
+    use_config_lang(cfg.lang)
     paths = run_calibration(measurements, cfg, out, pci_map=pci_map, sheet=sheet, crs=crs,
                             force=force, lang=lang)
     for path in paths:
-        say_literal(_msg("c.wrote", path=path))
+        click.echo(msg("c.wrote", command_lang(), path=path), err=True)

@@ -18,6 +18,7 @@ import click
 from rich.console import Console
 from rich.text import Text
 
+from siteplan.cli_options import LANG_STATE as _STATE
 from siteplan.cli_options import (
     allow_large_option,
     force_option,
@@ -27,42 +28,12 @@ from siteplan.cli_options import (
     tiles_option,
     time_limit_option,
 )
+from siteplan.cli_options import command_lang as _lang_now
+from siteplan.cli_options import lang_option as _lang  # sets the command's language
+from siteplan.cli_options import use_config_lang as _use_config_lang
 from siteplan.errors import SiteplanError
 
 console = Console(stderr=True, log_path=False, soft_wrap=True)  # paths print whole
-
-#: The language of this command's messages (``--lang`` > ``$SITEPLAN_LANG`` >
-#: the config's ``lang`` > English), set as the options are parsed.
-_STATE: dict[str, str | None] = {"lang": None, "flag": None}
-
-
-def _lang_now() -> str:
-    from siteplan.i18n import resolve_lang
-
-    try:
-        return _STATE["lang"] or resolve_lang(_STATE["flag"])
-    except SiteplanError:
-        return "en"
-
-
-def _set_lang(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str:
-    """``--lang`` callback: the language from the flag or the environment
-    (a config's ``lang`` may follow, see :func:`_use_config_lang`)."""
-    from siteplan.i18n import resolve_lang
-
-    _STATE["flag"] = value
-    _STATE["lang"] = None
-    _STATE["lang"] = resolve_lang(value)
-    return value
-
-
-def _use_config_lang(config_lang: str | None) -> str:
-    """The command's language once a config is read (flag and environment first)."""
-    from siteplan.i18n import resolve_lang
-
-    _STATE["lang"] = resolve_lang(_STATE["flag"], config_lang)
-    return _STATE["lang"]
-
 
 def _say(text: str) -> str:
     """An English console line in the command's language (as the catalogue knows it)."""
@@ -190,10 +161,6 @@ def main() -> None:
 
 
 _out, _tiles = out_option, tiles_option  # shared with plan-region
-_lang = click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
-                     callback=_set_lang, is_eager=True, expose_value=True,
-                     help="Language of messages and every output (report, CSV/XLSX, maps, "
-                     "KML). Default: $SITEPLAN_LANG, else the config's [project] lang, else en.")
 _tiles_crs = click.option("--tiles-crs", type=click.Choice(["wgs84", "gcj02"]), default=None,
                           help="Datum of a --tiles URL template (Amap/Tencent hosts: gcj02).")
 _formats = click.option("--formats", default=None,

@@ -22,11 +22,49 @@ from pathlib import Path
 
 import click
 
+#: The language of the running command's messages and errors (``--lang`` >
+#: ``$SITEPLAN_LANG`` > the config's ``lang`` > English), set as the options are parsed
+#: (:func:`set_lang`) and once a config is read (:func:`use_config_lang`); the CLI's one
+#: error handler prints in it.
+LANG_STATE: dict[str, str | None] = {"lang": None, "flag": None}
+
+
+def command_lang() -> str:
+    """The running command's language (English when even that cannot be told)."""
+    from siteplan.errors import SiteplanError
+    from siteplan.i18n import resolve_lang
+
+    try:
+        return LANG_STATE["lang"] or resolve_lang(LANG_STATE["flag"])
+    except SiteplanError:
+        return "en"
+
+
+def set_lang(_ctx: click.Context | None, _param: click.Parameter | None,
+             value: str | None) -> str | None:
+    """``--lang`` callback: the language from the flag or the environment
+    (a config's ``lang`` may follow, see :func:`use_config_lang`)."""
+    from siteplan.i18n import resolve_lang
+
+    LANG_STATE["flag"] = value
+    LANG_STATE["lang"] = None
+    LANG_STATE["lang"] = resolve_lang(value)
+    return value
+
+
+def use_config_lang(config_lang: str | None) -> str:
+    """The command's language once a config is read (flag and environment first)."""
+    from siteplan.i18n import resolve_lang
+
+    LANG_STATE["lang"] = resolve_lang(LANG_STATE["flag"], config_lang)
+    return LANG_STATE["lang"]
+
+
 out_option = click.option(
     "--out", "out", required=True, type=click.Path(path_type=Path),
     help="Output folder (created; files in it are replaced atomically).")
 lang_option = click.option(
-    "--lang", type=click.Choice(["en", "zh"]), default=None,
+    "--lang", type=click.Choice(["en", "zh"]), default=None, callback=set_lang, is_eager=True,
     help="Language of messages and every output (report, CSV/XLSX, maps, KML). Default: "
     "$SITEPLAN_LANG, else the config's [project] lang, else en.")
 tiles_option = click.option(
@@ -67,5 +105,6 @@ def tiles_for(tiles: str | None, offline: bool, tiles_crs: str | None = None) ->
     return None if tiles == "none" else tiles
 
 
-__all__ = ["allow_large_option", "force_option", "lang_option", "offline_option", "out_option",
-           "tiles_for", "tiles_option", "time_limit_option"]
+__all__ = ["LANG_STATE", "allow_large_option", "command_lang", "force_option", "lang_option",
+           "offline_option", "out_option", "set_lang", "tiles_for", "tiles_option",
+           "time_limit_option", "use_config_lang"]
