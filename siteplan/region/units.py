@@ -28,6 +28,7 @@ from shapely.validation import make_valid
 
 from siteplan.config import LayerSpec
 from siteplan.errors import InputError
+from siteplan.landuse import local_metric_crs
 from siteplan.sources import read_layer
 
 UNIT_COLUMNS = ["unit_code", "unit_name", "folder", "geometry"]
@@ -112,7 +113,7 @@ def tile_units(targets: gpd.GeoDataFrame, *, tile_km: float) -> gpd.GeoDataFrame
     one), in the targets' local metric CRS, codes ``T<row>_<col>``."""
     if not tile_km > 0:
         raise InputError(f"tile_km = {tile_km!r} must be a positive size in kilometres.")
-    metric = targets.estimate_utm_crs() if not targets.crs.is_projected else targets.crs
+    metric = local_metric_crs(targets)  # the data's UTM / Gauss-Krüger zone, never Web Mercator
     areas = targets.to_crs(metric)
     side = tile_km * 1000.0
     minx, miny, maxx, maxy = areas.total_bounds

@@ -20,6 +20,7 @@ import pandas as pd
 
 from siteplan.defaults import Assumptions
 from siteplan.errors import InputError
+from siteplan.landuse import local_metric_crs
 from siteplan.schema import validate_candidates
 from siteplan.sources.link import link_within
 
@@ -110,7 +111,10 @@ def merge_candidates(layers: list[gpd.GeoDataFrame], *, same_structure_m: float 
         Canonical candidates, all in one CRS (mixed CRS is an error:
         reproject first, e.g. ``siteplan candidates --to-crs EPSG:4326``).
     same_structure_m, multi_use_m : float, optional
-        Distances (defaults ``merge.same_structure_m``, ``merge.multi_use_m``).
+        Ground distances (defaults ``merge.same_structure_m``,
+        ``merge.multi_use_m``), measured in the data's UTM or Gauss-Krüger
+        zone (:func:`siteplan.landuse.local_metric_crs`) whatever the layers'
+        CRS (Web Mercator metres are 1/cos(lat) long).
 
     Returns
     -------
@@ -159,7 +163,8 @@ def merge_candidates(layers: list[gpd.GeoDataFrame], *, same_structure_m: float 
         part["uses"] = part["kind"]
         parts.append(part)
     frame = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=crs)
-    metric = frame.to_crs(frame.estimate_utm_crs()) if frame.crs.is_geographic else frame
+    # ground distances: the data's UTM / Gauss-Krüger zone, never Web Mercator or degrees
+    metric = frame.to_crs(local_metric_crs(frame)) if len(frame) else frame
     xy = np.column_stack([metric.geometry.x, metric.geometry.y])
     kinds = frame["kind"].to_numpy(dtype=object)
     klass = np.array([STRUCTURE_CLASS.get(k, k) for k in kinds], dtype=object)
