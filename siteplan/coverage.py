@@ -35,6 +35,7 @@ from scipy.spatial import cKDTree
 from siteplan.errors import InputError
 from siteplan.radio import LinkBudget, scenario_for
 from siteplan.schema import ENVIRONMENTS, INDOOR_KINDS, MACRO_KINDS
+from siteplan.sparse_rows import row_max
 from siteplan.terrain import load_path_loss_model
 
 PAIR_CHUNK = 2_000_000
@@ -100,22 +101,6 @@ def _drop_columns(matrix: sp.csr_array | None, drop: np.ndarray) -> sp.csr_array
     rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))[keep]
     indptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=m.shape[0]))))
     return sp.csr_array((m.data[keep], m.indices[keep], indptr), shape=m.shape)
-
-
-def row_max(matrix: sp.sparray, *, empty: float = np.nan) -> np.ndarray:
-    """Largest stored value of each row of a sparse matrix (``empty`` if none).
-
-    Examples
-    --------
-    >>> row_max(sp.csr_array([[0, 2.0, 1.0], [0, 0, 0]])).tolist()
-    [2.0, nan]
-    """
-    m = sp.csr_array(matrix)
-    out = np.full(m.shape[0], empty, dtype=float)
-    has = np.diff(m.indptr) > 0
-    if has.any():
-        out[has] = np.maximum.reduceat(m.data, m.indptr[:-1][has])
-    return out
 
 
 def mount_heights(candidates: gpd.GeoDataFrame, assumptions: Mapping[str, Any]) -> np.ndarray:

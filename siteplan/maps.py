@@ -29,12 +29,12 @@ import scipy.sparse as sp
 import shapely
 
 from siteplan.colours import CLASS_COLOURS, KIND_COLOURS, OTHER, RULE_COLOURS, ZONE_COLOURS
-from siteplan.coverage import row_max
 from siteplan.i18n import check_lang, labels, term, tr
 from siteplan.landuse import normalise_class
 from siteplan.maplayers import MapPage, areas_spec, points_spec, resolve_tiles
 from siteplan.sinr_report import sinr_map_layers
 from siteplan.sources.coords import wgs84_to_gcj02
+from siteplan.sparse_rows import row_max
 
 if TYPE_CHECKING:  # the land-use check imports this module without the planner
     from siteplan.planner import Plan

@@ -148,3 +148,16 @@ def test_context_layers_are_styled_as_a_base_map():
     line, outline, water = (spec["styles"][i] for i in spec["style"])
     assert water["fillColor"] == "#a6cee3"  # the lake, by its kind
     assert outline.get("fill") is False and "fillColor" not in line  # a road is not water
+
+
+def test_maps_does_not_import_coverage():
+    """The map page reads the plan's matrices; it needs nothing of how coverage is computed
+    (row_max lives in siteplan.sparse_rows, a bottom-layer helper)."""
+    import ast
+
+    import siteplan.maps
+
+    tree = ast.parse(Path(siteplan.maps.__file__).read_text(encoding="utf-8"))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert "siteplan.coverage" not in imported
