@@ -43,7 +43,14 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString, Point
 
-from siteplan.datasets.generate import CENTRE_E, CENTRE_N, METRIC_CRS, _ellipse, _wgs84
+from siteplan.datasets.generate import (
+    CENTRE_E,
+    CENTRE_N,
+    METRIC_CRS,
+    _ellipse,
+    _wgs84,
+    write_layers,
+)
 from siteplan.kinds import KIND_INFO
 
 SEED = 20260096
@@ -345,21 +352,8 @@ time_limit_s = {time_limit_s:g}
 def write_region(out_dir: str | Path, side_km: float = FULL_SIDE_KM, *, seed: int = SEED,
                  spacing_m: float = 45.0, time_limit_s: float = 20.0) -> list[Path]:
     """Write the region layers and ``region.toml`` into ``out_dir``."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, frame in build_region(side_km, seed=seed).items():
-        path = out / f"{name}.gpkg"
-        tmp = out / f".{name}.tmp.gpkg"
-        frame.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
-        tmp.replace(path)
-        written.append(path)
-    config = out / "region.toml"
-    config.write_text(region_toml(side_km, spacing_m=spacing_m, time_limit_s=time_limit_s),
-                      encoding="utf-8")
-    written.append(config)
-    return written
-
+    return write_layers(out_dir, build_region(side_km, seed=seed), "region.toml",
+                        region_toml(side_km, spacing_m=spacing_m, time_limit_s=time_limit_s))
 
 if __name__ == "__main__":
     args = sys.argv[1:]

@@ -11,6 +11,7 @@ Run ``python -m siteplan.datasets.generate OUT_DIR`` to rebuild ``data/sample_co
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import geopandas as gpd
@@ -504,21 +505,29 @@ def write_terrain(out_dir: str | Path) -> list[Path]:
     return written
 
 
-def write(out_dir: str | Path) -> list[Path]:
-    """Write the sample county files into ``out_dir``; returns the paths."""
+def write_layers(out_dir: str | Path, layers: Mapping[str, gpd.GeoDataFrame], config_name: str,
+                 config_text: str) -> list[Path]:
+    """Write each layer as ``<name>.gpkg`` (through a temporary file, so a reader never
+    sees half a layer) and the config ``config_name`` into ``out_dir``; returns the paths
+    (the config last). The sample county, province and big region writers share it."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, frame in build().items():
+    for name, frame in layers.items():
         path = out / f"{name}.gpkg"
         tmp = out / f".{name}.tmp.gpkg"
         frame.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
         tmp.replace(path)
         written.append(path)
-    config = out / "sample_county.toml"
-    config.write_text(CONFIG_TOML, encoding="utf-8")
-    written.append(config)
-    return written + write_terrain(out)
+    config = out / config_name
+    config.write_text(config_text, encoding="utf-8")
+    return [*written, config]
+
+
+def write(out_dir: str | Path) -> list[Path]:
+    """Write the sample county files into ``out_dir``; returns the paths."""
+    return write_layers(out_dir, build(), "sample_county.toml", CONFIG_TOML) + write_terrain(
+        Path(out_dir))
 
 
 if __name__ == "__main__":

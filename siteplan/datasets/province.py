@@ -34,7 +34,16 @@ import shapely
 import shapely.ops
 from shapely.geometry import MultiPoint, box
 
-from siteplan.datasets.generate import CENTRE_E, CENTRE_N, HALF_SIDE_M, METRIC_CRS, SEED, _County, _wgs84
+from siteplan.datasets.generate import (
+    CENTRE_E,
+    CENTRE_N,
+    HALF_SIDE_M,
+    METRIC_CRS,
+    SEED,
+    _County,
+    _wgs84,
+    write_layers,
+)
 
 COUNTY_SPACING_M = 1.6 * HALF_SIDE_M  # counties overlap: towns and villages cross borders
 JITTER_M = 2_000.0
@@ -168,21 +177,8 @@ def write_province(out_dir: str | Path, columns: int = 5, rows: int = 4, *,
                    seed: int = SEED, spacing_m: float = 100.0,
                    time_limit_s: float = 5.0) -> list[Path]:
     """Write the province layers and ``region.toml`` into ``out_dir``."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, frame in build_province(columns, rows, seed=seed).items():
-        path = out / f"{name}.gpkg"
-        tmp = out / f".{name}.tmp.gpkg"
-        frame.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
-        tmp.replace(path)
-        written.append(path)
-    config = out / "region.toml"
-    config.write_text(region_toml(columns, rows, spacing_m=spacing_m, time_limit_s=time_limit_s),
-                      encoding="utf-8")
-    written.append(config)
-    return written
-
+    return write_layers(out_dir, build_province(columns, rows, seed=seed), "region.toml",
+                        region_toml(columns, rows, spacing_m=spacing_m, time_limit_s=time_limit_s))
 
 if __name__ == "__main__":
     args = sys.argv[1:]
