@@ -66,44 +66,41 @@ def _years(report: dict[str, Any]) -> list[str]:
     return [str(m["milestone"]) for m in report["milestones"]]
 
 
-def sites_by_kind_chart(report: dict[str, Any], lang: str = "en") -> str:
-    """Stacked bars: sites per milestone by kind."""
+def _stacked_chart(report: dict[str, Any], series: list[tuple[str, list[float], str]],
+                   title: str, lang: str, *, totals: bool = False) -> str:
+    """Stacked bars per milestone: ``series`` of ``(label, value per milestone, colour)``,
+    bottom first; ``totals`` writes each bar's total above it."""
     years = _years(report)
-    seen = {k for m in report["milestones"] for k, v in m["by_kind"].items() if v}
-    kinds = [k for k in KINDS if k in seen] + sorted(seen - set(KINDS))
 
     def draw(ax: Any) -> None:
         bottom = np.zeros(len(years))
-        for kind in kinds:
-            values = np.array([m["by_kind"].get(kind, 0) for m in report["milestones"]], float)
-            ax.bar(years, values, bottom=bottom, label=term(kind, lang),
-                   color=KIND_COLOURS.get(kind, OTHER))
-            bottom += values
-        for x, total in zip(years, bottom, strict=True):
-            ax.annotate(f"{total:.0f}", (x, total), ha="center", va="bottom")
-        ax.set_title(tr("c.sites_by_kind", lang))
+        for label, values, colour in series:
+            ax.bar(years, np.asarray(values, float), bottom=bottom, label=label, color=colour)
+            bottom += np.asarray(values, float)
+        if totals:
+            for x, total in zip(years, bottom, strict=True):
+                ax.annotate(f"{total:.0f}", (x, total), ha="center", va="bottom")
+        ax.set_title(title)
         ax.set_ylabel(tr("c.sites", lang))
         ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
 
     return _figure(draw)
+
+
+def sites_by_kind_chart(report: dict[str, Any], lang: str = "en") -> str:
+    """Stacked bars: sites per milestone by kind."""
+    seen = {k for m in report["milestones"] for k, v in m["by_kind"].items() if v}
+    kinds = [k for k in KINDS if k in seen] + sorted(seen - set(KINDS))
+    series = [(term(kind, lang), [m["by_kind"].get(kind, 0) for m in report["milestones"]],
+               KIND_COLOURS.get(kind, OTHER)) for kind in kinds]
+    return _stacked_chart(report, series, tr("c.sites_by_kind", lang), lang, totals=True)
 
 
 def new_reused_chart(report: dict[str, Any], lang: str = "en") -> str:
     """Stacked bars: already on air, reused structures and new builds."""
-    years = _years(report)
-
-    def draw(ax: Any) -> None:
-        bottom = np.zeros(len(years))
-        for status in ("on_air", "reused", "new"):
-            values = np.array([m.get(status, 0) for m in report["milestones"]], float)
-            ax.bar(years, values, bottom=bottom, label=term(status, lang),
-                   color=STATUS_COLOURS[status])
-            bottom += values
-        ax.set_title(tr("c.new_reused", lang))
-        ax.set_ylabel(tr("c.sites", lang))
-        ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-
-    return _figure(draw)
+    series = [(term(status, lang), [m.get(status, 0) for m in report["milestones"]],
+               STATUS_COLOURS[status]) for status in ("on_air", "reused", "new")]
+    return _stacked_chart(report, series, tr("c.new_reused", lang), lang)
 
 
 def cost_chart(report: dict[str, Any], lang: str = "en") -> str:
