@@ -164,24 +164,23 @@ def test_same_verdict_in_every_crs_family(tmp_path, crs):
     table = conflicts(towers, z, Assumptions())
     assert table["site_id"].tolist() == ["near"]
     assert table["distance_m"].iloc[0] == pytest.approx(950.0, abs=1.0)
-    station.to_file(tmp_path / "zones.gpkg")
-    towers.to_file(tmp_path / "sites.gpkg")
+    assert _check_landuse_cli(tmp_path, station, towers)["site_id"].tolist() == ["near"]
+
+
+def _check_landuse_cli(tmp_path, zones, sites) -> pd.DataFrame:
+    """``siteplan check-landuse`` on the two layers: the conflicts it reports (exit 1)."""
+    zones.to_file(tmp_path / "zones.gpkg")
+    sites.to_file(tmp_path / "sites.gpkg")
     r = CliRunner().invoke(main, ["check-landuse", str(tmp_path / "sites.gpkg"),
                                   str(tmp_path / "zones.gpkg"), "--out", str(tmp_path / "o")])
     assert r.exit_code == 1, r.output
-    got = pd.read_csv(tmp_path / "o" / "conflicts.csv")
-    assert got["site_id"].tolist() == ["near"]
+    return pd.read_csv(tmp_path / "o" / "conflicts.csv")
 
 
 @pytest.mark.parametrize(("zones_crs", "sites_crs"), [(3857, 4326), (4326, 3857), (3857, 4547)])
 def test_mixed_crs_same_verdict(tmp_path, zones_crs, sites_crs):
     station, towers = _station_case(zones_crs, sites_crs)
-    station.to_file(tmp_path / "zones.gpkg")
-    towers.to_file(tmp_path / "sites.gpkg")
-    r = CliRunner().invoke(main, ["check-landuse", str(tmp_path / "sites.gpkg"),
-                                  str(tmp_path / "zones.gpkg"), "--out", str(tmp_path / "o")])
-    assert r.exit_code == 1, r.output
-    got = pd.read_csv(tmp_path / "o" / "conflicts.csv")
+    got = _check_landuse_cli(tmp_path, station, towers)
     assert got["site_id"].tolist() == ["near"]
     assert got["distance_m"].iloc[0] == pytest.approx(950.0, abs=1.0)
 
