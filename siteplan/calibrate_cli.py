@@ -104,7 +104,7 @@ def run_calibration(measurements: Path, config: Any, out: Path, *, pci_map: Path
     lang = resolve_lang(lang, cfg.lang)
     inputs = load_inputs(cfg)
     meas = read_measurements(measurements, pci_map=pci_map, sheet=sheet, crs=crs)
-    metric = inputs.candidates.estimate_utm_crs()
+    metric = inputs.targets.estimate_utm_crs()  # the plan's metric CRS (problem.build_problem)
     zones_m = None if inputs.landuse is None else inputs.landuse.to_crs(metric)
     assumptions = with_zone_clutter(cfg.assumptions, zones_m)  # clutter = "landuse" reads them
     fit = calibrate(meas.to_crs(metric), inputs.candidates.to_crs(metric), assumptions,

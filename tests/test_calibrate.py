@@ -393,3 +393,40 @@ def test_cli_unexpected_errors_take_the_lang_flag(tmp_path):
     assert res.exit_code == 2, res.output
     assert res.output.startswith("错误："), res.output
     assert str(folder) in res.output and "Traceback" not in res.output
+
+
+def test_calibrate_measures_in_the_plans_metric_crs(tmp_path, monkeypatch):
+    """Targets west of 114°E (UTM 49), candidates reaching east of it (their centre in
+    UTM 50): calibration works in the CRS plan works in (the targets' zone)."""
+    from shapely.geometry import box
+
+    import siteplan.calibrate_cli as cli_mod
+
+    folder = tmp_path / "county"
+    folder.mkdir()
+    gpd.GeoDataFrame({"site_id": ["W", "E1", "E2"], "kind": ["tower"] * 3,
+                      "height_m": [35.0] * 3},
+                     geometry=[Point(113.95, 30.0), Point(114.3, 30.0), Point(114.35, 30.01)],
+                     crs=4326).to_file(folder / "candidates.gpkg")
+    gpd.GeoDataFrame({"area_id": ["A"], "name": ["a"], "area_class": ["town"],
+                      "environment": ["suburban"], "milestone": [2025],
+                      "coverage_target": [0.9]},
+                     geometry=[box(113.9, 29.95, 113.99, 30.05)], crs=4326).to_file(
+        folder / "targets.gpkg")
+    config = folder / "plan.toml"
+    config.write_text('[inputs]\ncandidates = ["candidates.gpkg"]\ntargets = "targets.gpkg"\n',
+                      encoding="utf-8")
+    drive = tmp_path / "drive.csv"
+    drive.write_text("lon,lat,site_id,rsrp\n" + "".join(
+        f"{113.95 + 0.001 * i},30.0,W,{-80 - i}\n" for i in range(30)), encoding="utf-8")
+    seen = []
+
+    def spy(meas_m, sites_m, *args, **kwargs):
+        seen.append(meas_m.crs.to_epsg())
+        return calibrate(meas_m, sites_m, *args, **kwargs)
+
+    monkeypatch.setattr(cli_mod, "calibrate", spy)
+    res = CliRunner().invoke(main, ["calibrate", str(drive), "--config", str(config), "--out",
+                                    str(tmp_path / "cal")])
+    assert res.exit_code == 0, res.output
+    assert seen == [32649]  # build_problem's metric: the targets' UTM zone
