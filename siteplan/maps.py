@@ -32,7 +32,6 @@ from siteplan.colours import CLASS_COLOURS, KIND_COLOURS, OTHER, RULE_COLOURS, Z
 from siteplan.i18n import check_lang, labels, term, tr
 from siteplan.landuse import normalise_class
 from siteplan.maplayers import MapPage, areas_spec, points_spec, resolve_tiles
-from siteplan.sinr_report import sinr_map_layers
 from siteplan.sources.coords import wgs84_to_gcj02
 from siteplan.sparse_rows import row_max
 
@@ -375,7 +374,10 @@ def milestone_map(plan: Plan, year: int, *, lang: str = "en",
                                   styles=[{**base, "fillColor": "#e31a1c"},
                                           {**base, "fillColor": "#555555"}],
                                   show=False, interactive=False))
-    # issue 27: best server and SINR (only when the analysis ran for this plan)
+    # issue 27: best server and SINR (only when the analysis ran for this plan); imported
+    # here, so check-landuse's map page does not load the radio and terrain models
+    from siteplan.sinr_report import sinr_map_layers
+
     layers += sinr_map_layers(plan, year, lang, lambda g: display_coords(g, tile_spec))
     return MapPage(title=f"{plan.name} — {year}", bounds=_bounds(plan, tile_spec),
                    layers=layers, legends=[_legend(plan, year, sorted(set(sites["kind"])),

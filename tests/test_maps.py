@@ -152,12 +152,14 @@ def test_context_layers_are_styled_as_a_base_map():
 
 def test_maps_does_not_import_coverage():
     """The map page reads the plan's matrices; it needs nothing of how coverage is computed
-    (row_max lives in siteplan.sparse_rows, a bottom-layer helper)."""
-    import ast
+    (row_max lives in siteplan.sparse_rows; the SINR layers are imported when drawn), so
+    check-landuse's map page loads neither the radio nor the terrain model (rasterio)."""
+    import subprocess
+    import sys
 
-    import siteplan.maps
-
-    tree = ast.parse(Path(siteplan.maps.__file__).read_text(encoding="utf-8"))
-    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
-    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    assert "siteplan.coverage" not in imported
+    code = ("import sys, siteplan.maps, siteplan.landuse_check; print(sorted(m for m in "
+            "sys.modules if m.startswith(('siteplan.coverage', 'siteplan.terrain', "
+            "'siteplan.radio', 'siteplan.sinr', 'rasterio'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[1], check=True).stdout
+    assert out.strip() == "[]"
