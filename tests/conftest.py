@@ -9,6 +9,20 @@ from siteplan.datasets import load_sample, sample_dir
 from siteplan.planner import plan
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def modules_loaded_by(modules: str, prefixes: tuple[str, ...]) -> list[str]:
+    """The modules starting with one of ``prefixes`` that ``import <modules>`` loads in
+    a fresh interpreter (what a command's start costs)."""
+    import ast
+    import subprocess
+    import sys
+
+    code = (f"import sys, {modules}; print(sorted(m for m in sys.modules "
+            f"if m.startswith({tuple(prefixes)!r})))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, check=True).stdout
+    return ast.literal_eval(out.strip())
 DATA = ROOT / "data"
 
 

@@ -154,12 +154,8 @@ def test_maps_does_not_import_coverage():
     """The map page reads the plan's matrices; it needs nothing of how coverage is computed
     (row_max lives in siteplan.sparse_rows; the SINR layers are imported when drawn), so
     check-landuse's map page loads neither the radio nor the terrain model (rasterio)."""
-    import subprocess
-    import sys
+    from .conftest import modules_loaded_by
 
-    code = ("import sys, siteplan.maps, siteplan.landuse_check; print(sorted(m for m in "
-            "sys.modules if m.startswith(('siteplan.coverage', 'siteplan.terrain', "
-            "'siteplan.radio', 'siteplan.sinr', 'rasterio'))))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=Path(__file__).resolve().parents[1], check=True).stdout
-    assert out.strip() == "[]"
+    assert modules_loaded_by("siteplan.maps, siteplan.landuse_check", (
+        "siteplan.coverage", "siteplan.terrain", "siteplan.radio", "siteplan.sinr",
+        "rasterio")) == []

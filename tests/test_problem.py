@@ -273,15 +273,10 @@ def test_plan_refuses_a_dataframe_and_a_year_without_areas():
 
 
 def test_landuse_check_does_not_import_the_planner_or_solver():
-    import subprocess
-    import sys
+    from .conftest import modules_loaded_by
 
-    code = ("import sys, siteplan.landuse_check, siteplan.cli; print(sorted(m for m in sys.modules"
-            " if m.startswith(('siteplan.planner', 'siteplan.solve', 'highspy', "
-            "'siteplan.problem'))))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=Path(__file__).resolve().parents[1], check=True).stdout
-    assert out.strip() == "[]"
+    assert modules_loaded_by("siteplan.landuse_check, siteplan.cli", (
+        "siteplan.planner", "siteplan.solve", "highspy", "siteplan.problem")) == []
 
 
 def _tall_masts(n: int = 8000, side_m: float = 44_000.0, height_m: float = 300.0):
