@@ -187,7 +187,8 @@ def test_markup_control_characters_and_zero_penetration_end_to_end(tmp_path):
 
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["capacity"]["sensitivity_skipped"].startswith("traffic.penetration = 0")
-    assert "Traffic sensitivity: traffic\\.penetration = 0" in (out / "report.md").read_text(
+    # escaped by the reports' one escaper (siteplan.io.markdown.md; "." needs none mid-line)
+    assert "Traffic sensitivity: traffic.penetration = 0" in (out / "report.md").read_text(
         encoding="utf-8")
 
 
