@@ -507,13 +507,30 @@ def solver_matrix(plan) -> sp.csr_array:
     return sp.csr_array(plan.problem.matrix)
 
 
+def _inner_columns(csc: sp.csc_array, strip: np.ndarray) -> np.ndarray:
+    """Columns that cover some row and only rows of ``strip`` (bool mask).
+
+    Examples
+    --------
+    >>> a = sp.csc_array(np.array([[1, 0, 1, 0], [0, 1, 1, 0]], bool))
+    >>> _inner_columns(a, np.array([True, False])).tolist()
+    [True, False, False, False]
+    """
+    covers = np.diff(csc.indptr) > 0
+    if strip.all():
+        return covers
+    outside = np.asarray(csc[np.flatnonzero(~strip)].sum(axis=0)).ravel()
+    return covers & (outside == 0)
+
+
 def _strip(plan, task: UnitTask) -> tuple[Path, pd.DataFrame, dict, dict]:
     """Write the unit's border strip and return its per-area constants.
 
     Free columns: candidates within reach of a border, or whose home is another
     unit. Strip rows: demand points some free column covers, and every point of
     an area that reaches beyond the unit; the strip file holds them with every
-    column that covers them. Everything else is fixed by the unit's plan and
+    column that covers them. Columns covering strip rows only are free too
+    (:func:`_inner_columns`). Everything else is fixed by the unit's plan and
     summarised per year and area as the coverable weight and the weight
     covered by the unit's fixed sites.
 
@@ -536,6 +553,10 @@ def _strip(plan, task: UnitTask) -> tuple[Path, pd.DataFrame, dict, dict]:
     crossing = set(targets.loc[targets["crosses_unit"].astype(bool), "area_id"].astype(str)) \
         if "crosses_unit" in targets else set()
     strip |= plan.demand["area_id"].astype(str).isin(crossing).to_numpy()
+    # a column that covers strip rows only is free too: the stitch sees everything it
+    # covers, so it can decide it again with the rest (e.g. the sites of a town the border
+    # cuts, all of whose points go to the stitch); its unit's choice is no longer fixed
+    free |= _inner_columns(csc, strip)
     coverable = np.diff(matrix.indptr) > 0
     demand = plan.demand
     weight = demand["weight"].to_numpy(float)
