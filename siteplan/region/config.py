@@ -35,9 +35,9 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from siteplan.config import LayerSpec, PlanConfig, config_from_dict
 from siteplan.errors import ConfigError
@@ -53,6 +53,30 @@ BORDER_MODES = ("target", "all", "none")
 DEFAULT_MAX_UNITS = 5_000
 
 
+def border_mode(value: Any) -> str:
+    """The border mode of a ``keep_border_coverage`` value: ``True`` is
+    ``"target"``, ``False`` is ``"none"``, else one of :data:`BORDER_MODES`.
+
+    Raises
+    ------
+    ValueError
+        Any other value (the message lists the allowed ones).
+
+    Examples
+    --------
+    >>> border_mode(True), border_mode(False), border_mode("all")
+    ('target', 'none', 'all')
+    """
+    if isinstance(value, bool):
+        return "target" if value else "none"
+    if not isinstance(value, str) or value not in BORDER_MODES:
+        raise ValueError(f"keep_border_coverage = {value!r}: use true (= \"target\": border "
+                         "coverage kept up to each area's target), false (= \"none\": "
+                         "whole-area targets only), \"target\", \"all\" (all the border "
+                         "coverage the units gave) or \"none\".")
+    return value
+
+
 class _RegionTable(BaseModel):
     model_config = ConfigDict(extra="forbid")
     units: LayerSpec | Path | None = None
@@ -61,7 +85,12 @@ class _RegionTable(BaseModel):
     tile_km: float | None = Field(default=None, gt=0)
     retries: int = Field(default=1, ge=0, le=10)
     max_units: int = Field(default=DEFAULT_MAX_UNITS, ge=1)
-    keep_border_coverage: StrictBool | Literal["target", "all", "none"] = "target"
+    keep_border_coverage: str = "target"
+
+    @field_validator("keep_border_coverage", mode="before")
+    @classmethod
+    def _border_mode(cls, value: Any) -> str:
+        return border_mode(value)
 
 
 @dataclass(frozen=True)
@@ -101,28 +130,6 @@ class RegionConfig:
     source: Path
     max_units: int = DEFAULT_MAX_UNITS
     keep_border_coverage: str = "target"
-
-
-def border_mode(value: bool | str) -> str:
-    """The border mode of a ``keep_border_coverage`` value: ``True`` is
-    ``"target"``, ``False`` is ``"none"``, else one of :data:`BORDER_MODES`.
-
-    Examples
-    --------
-    >>> border_mode(True), border_mode(False), border_mode("all")
-    ('target', 'none', 'all')
-
-    Raises
-    ------
-    ValueError
-        Any other value.
-    """
-    if value is True or value is False:
-        return "target" if value else "none"
-    if value not in BORDER_MODES:
-        raise ValueError(f"keep_border_coverage = {value!r}: use true (= \"target\"), false "
-                         "(= \"none\"), \"target\", \"all\" or \"none\".")
-    return str(value)
 
 
 def load_region_config(path: str | Path) -> RegionConfig:
@@ -168,4 +175,4 @@ def load_region_config(path: str | Path) -> RegionConfig:
                         name_column=region.name_column,
                         tile_km=float(region.tile_km or DEFAULT_TILE_KM),
                         retries=region.retries, source=path, max_units=region.max_units,
-                        keep_border_coverage=border_mode(region.keep_border_coverage))
+                        keep_border_coverage=region.keep_border_coverage)
