@@ -507,20 +507,19 @@ def solver_matrix(plan) -> sp.csr_array:
     return sp.csr_array(plan.problem.matrix)
 
 
-def _inner_columns(csc: sp.csc_array, strip: np.ndarray) -> np.ndarray:
+def _inner_columns(matrix: sp.csr_array, strip: np.ndarray) -> np.ndarray:
     """Columns that cover some row and only rows of ``strip`` (bool mask).
 
     Examples
     --------
-    >>> a = sp.csc_array(np.array([[1, 0, 1, 0], [0, 1, 1, 0]], bool))
+    >>> a = sp.csr_array(np.array([[1, 0, 1, 0], [0, 1, 1, 0]], bool))
     >>> _inner_columns(a, np.array([True, False])).tolist()
     [True, False, False, False]
     """
-    covers = np.diff(csc.indptr) > 0
-    if strip.all():
-        return covers
-    outside = np.asarray(csc[np.flatnonzero(~strip)].sum(axis=0)).ravel()
-    return covers & (outside == 0)
+    covers = np.zeros(matrix.shape[1], bool)
+    covers[matrix.indices] = True
+    covers[sp.csr_array(matrix[np.flatnonzero(~strip)]).indices] = False
+    return covers
 
 
 def _strip(plan, task: UnitTask) -> tuple[Path, pd.DataFrame, dict, dict]:
@@ -556,7 +555,7 @@ def _strip(plan, task: UnitTask) -> tuple[Path, pd.DataFrame, dict, dict]:
     # a column that covers strip rows only is free too: the stitch sees everything it
     # covers, so it can decide it again with the rest (e.g. the sites of a town the border
     # cuts, all of whose points go to the stitch); its unit's choice is no longer fixed
-    free |= _inner_columns(csc, strip)
+    free |= _inner_columns(matrix, strip)
     coverable = np.diff(matrix.indptr) > 0
     demand = plan.demand
     weight = demand["weight"].to_numpy(float)
