@@ -656,6 +656,44 @@ def with_selection(plan, final: Mapping[int, set[str]]):
     return dataclasses.replace(plan, milestones=tuple(milestones), _cache={})
 
 
+def _coverage_row(year: int, a: pd.DataFrame, conflicts: pd.DataFrame) -> dict[str, Any]:
+    """A unit's coverage figures of one year from its area table (``Plan.area_coverage``)."""
+    return {"year": year, "demand_weight": float(a["demand_weight"].sum()),
+            "coverable_w": float((a["coverable_share"] * a["demand_weight"]).sum()),
+            "covered_w": float((a["covered_share"] * a["demand_weight"]).sum()),
+            "area_pieces": len(a), "area_pieces_met": int(a["target_met"].sum()),
+            "landuse_conflicts": int(conflicts["site_id"].nunique())}
+
+
+def _between_coverage(stitched, final: Mapping[int, set[str]],
+                      task: UnitTask) -> list[dict[str, Any]]:
+    """Coverage rows of the province years after the unit's first milestone
+    that are not milestones of the unit (its demand is that of its latest
+    earlier milestone; its sites those of the stitched province selection of
+    that year): without them the summary showed nothing covered there."""
+    from siteplan.planner import MilestonePlan
+
+    own = {m.milestone: m for m in stitched.milestones}
+    site_ids = stitched.candidates["site_id"].astype(str).to_numpy()
+    home = stitched.candidates.loc[stitched.candidates["unit_code"] == task.unit_code,
+                                   "site_id"].astype(str)
+    rows = []
+    for year in task.years:
+        before = [y for y in own if y < year]
+        if year in own or not before or int(year) not in final:
+            continue
+        prev = own[max(before)]
+        chosen = np.union1d(np.flatnonzero(np.isin(site_ids, list(final[int(year)]))),
+                            prev.selected)
+        m = MilestonePlan(year, chosen, np.setdiff1d(chosen, prev.selected), prev.active,
+                          stitched.coverage.cover_counts(chosen) > 0, prev.result, prev.capacity)
+        p = dataclasses.replace(stitched, milestones=(*stitched.milestones, m), _cache={})
+        conflicts = p.site_conflicts(year)
+        rows.append(_coverage_row(year, p.area_coverage(year),
+                                  conflicts[conflicts["site_id"].isin(home)]))
+    return rows
+
+
 def finalize_unit(task: UnitTask, final_file: Path, out_dir: Path, *,
                   lang: str = "en", tiles: str | None = None,
                   offline: bool = False) -> dict[str, Any]:
@@ -707,11 +745,8 @@ def finalize_unit(task: UnitTask, final_file: Path, out_dir: Path, *,
             pieces.append(pd.DataFrame({"year": m.milestone, "area_id": a["area_id"].astype(str),
                                         "required_mbps": a["demand_mbps"].to_numpy(float),
                                         "served_mbps": a["capacity_mbps"].to_numpy(float)}))
-        coverage.append({"year": m.milestone, "demand_weight": float(a["demand_weight"].sum()),
-                         "coverable_w": float((a["coverable_share"] * a["demand_weight"]).sum()),
-                         "covered_w": float((a["covered_share"] * a["demand_weight"]).sum()),
-                         "area_pieces": len(a), "area_pieces_met": int(a["target_met"].sum()),
-                         "landuse_conflicts": int(conflicts["site_id"].nunique())})
+        coverage.append(_coverage_row(m.milestone, a, conflicts))
+    coverage.extend(_between_coverage(stitched, final_sets, task))
     return {"unit_code": task.unit_code, "seconds": time.perf_counter() - start,
             "peak_rss_mb": _peak_rss_mb(), "worker": _worker_id(),
             "sites": pd.concat(sites, ignore_index=True) if sites else pd.DataFrame(),
