@@ -12,12 +12,14 @@ slice of the zone layer, the case that failed), planned (1) whole as
 :func:`siteplan.region.plan_region` (loop executor: the Dask tasks' code, no
 cluster; ``--unit-limit`` s a milestone). Prints per milestone both costs
 (sites chosen, as the region summary's TOTAL rows count them) and their
-ratio, stitched keeping the units' border coverage (the default) and with
-whole-area targets only (``loose``, the same unit plans), and what became
-of each unit; JSON with ``--json``.
+ratio for each border mode of the stitch (``--modes``: ``target``, the
+default, keeps the units' border coverage up to each area's target share;
+``all`` keeps all of it, the default before; ``none`` whole-area targets
+only; the same unit plans, stitched again), and what became of each unit;
+JSON with ``--json``.
 
-Run: ``python benchmarks/region_empty_slices.py --side 20 --spacing 200 --unit-limit 10
---whole-limit 30``
+Run: ``python benchmarks/region_empty_slices.py --side 49 --spacing 300 --unit-limit 10
+--whole-limit 60`` (issue 29's case; ``--side 20 --spacing 400`` takes seconds)
 """
 
 from __future__ import annotations
@@ -61,6 +63,8 @@ def main() -> None:
     ap.add_argument("--spacing", type=float, default=150.0, help="demand spacing in m")
     ap.add_argument("--unit-limit", type=float, default=10.0, help="unit solver s/milestone")
     ap.add_argument("--whole-limit", type=float, default=30.0, help="whole solver s/milestone")
+    ap.add_argument("--modes", default="target,all,none",
+                    help="border modes to stitch with (keep_border_coverage), comma-separated")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
     root = Path(tempfile.mkdtemp(prefix="region-empty-"))
@@ -79,13 +83,15 @@ def main() -> None:
     whole = plan(problem, method=cfg.plan.method, time_limit_s=args.whole_limit,
                  seed=cfg.plan.seed)
     whole_s = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    region = plan_region(cfg, root / "out", executor="loop", work_dir=root / "work",
-                         offline=True)
-    region_s = time.perf_counter() - t1
-    # the same unit plans (cached), stitched with whole-area targets only
-    loose = plan_region(cfg, root / "out-loose", executor="loop", work_dir=root / "work",
-                        offline=True, keep_border_coverage=False)
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    runs, region_s = {}, {}
+    for mode in modes:  # the unit plans are cached after the first: only the stitch is new
+        t1 = time.perf_counter()
+        runs[mode] = plan_region(cfg, root / f"out-{mode}", executor="loop",
+                                 work_dir=root / "work", offline=True,
+                                 keep_border_coverage=mode)
+        region_s[mode] = round(time.perf_counter() - t1, 1)
+    region = runs[modes[0]]
     rows = []
     for m in whole.milestones:
         w = float(whole.sites(m.milestone)["cost_cny"].sum())
@@ -95,7 +101,7 @@ def main() -> None:
                "whole_areas_met": int(wa["target_met"].sum()),
                "whole_covered_w": round(float((wa["covered_share"] * wa["demand_weight"]).sum()),
                                         1)}
-        for name, res in (("stitched", region), ("loose", loose)):
+        for name, res in runs.items():
             total = res.summary[res.summary["unit_code"] == "TOTAL"].set_index("year")
             r = float(total.loc[m.milestone, "cost_cny"])
             areas = res.stitch["areas"]
@@ -110,9 +116,14 @@ def main() -> None:
            "planned": sorted(region.planned), "failures": region.failures,
            "status": {c: r.get("status") for c, r in sorted(region.unit_results.items())},
            "demand_points_whole": len(whole.demand), "whole_s": round(whole_s, 1),
-           "region_s": round(region_s, 1), "milestones": rows,
+           "region_s": region_s, "milestones": rows,
            "load_before": load_before, "load_after": os.getloadavg()}
     print(json.dumps(out, indent=1))
+    print("year  " + "  ".join(f"{m:>14}" for m in modes) + "   (stitched / whole cost, areas met)")
+    for row in rows:
+        print(f"{row['year']}  " + "  ".join(
+            f"{row[f'{m}_ratio'] - 1:+8.2%} {row[f'{m}_areas_met']:>3}/{row['areas']:<3}"
+            for m in modes))
     if args.json:
         args.json.write_text(json.dumps(out, indent=1))
 

@@ -41,9 +41,13 @@ def main() -> None:
     ap.add_argument("--unit-limit", type=float, default=5.0)
     ap.add_argument("--whole-limit", type=float, default=30.0)
     ap.add_argument("--no-keep-border", action="store_true",
-                    help="stitch with whole-area targets only")
+                    help="stitch with whole-area targets only (--modes none)")
     ap.add_argument("--both", action="store_true",
-                    help="stitch both ways (keeping border coverage, and not) on one whole plan")
+                    help="stitch with the default and whole-area targets only (--modes "
+                         "target,none) on one whole plan")
+    ap.add_argument("--modes", default=None,
+                    help="border modes of the stitch (keep_border_coverage: target, all, "
+                         "none), comma-separated, on one whole plan (default: target)")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
     root = Path(tempfile.mkdtemp(prefix="region-quality-"))
@@ -60,7 +64,9 @@ def main() -> None:
                  seed=cfg.plan.seed)
     whole_s = time.perf_counter() - t0
     variants = []
-    for keep in ([True, False] if args.both else [not args.no_keep_border]):
+    modes = (args.modes.split(",") if args.modes else ["target", "none"] if args.both
+             else ["none"] if args.no_keep_border else ["target"])
+    for keep in modes:
         t1 = time.perf_counter()
         region = plan_region(cfg, root / "out", executor="loop", offline=True, tiles=None,
                              work_dir=root / "work", keep_border_coverage=keep)
@@ -74,7 +80,7 @@ def main() -> None:
         args.json.write_text(json.dumps(out, indent=1))
 
 
-def compare(whole, region, keep: bool, region_s: float) -> dict:
+def compare(whole, region, keep: str, region_s: float) -> dict:
     """Per milestone: cost and areas met, whole-region plan against stitched."""
     unit_bounds: dict[int, list[float]] = {}
     for res in region.unit_results.values():

@@ -164,6 +164,23 @@ def test_stitched_cost_matches_the_whole_region_plan(case):
             assert sites["cost_cny"].notna().all() and sites["status"].notna().all()
 
 
+def test_a_year_without_a_milestone_of_the_unit_reports_its_coverage(case):
+    """2023 is a milestone of tile 3 only: the other tiles' summary rows of
+    2023 report the coverage their 2022 demand has with the 2023 sites
+    (before: demand with nothing coverable, covered or met)."""
+    for out in ("tiles", "units"):
+        summary = pd.read_csv(case["root"] / out / "summary.csv")
+        units = summary[summary["unit_code"] != "TOTAL"].set_index(["unit_code", "year"])
+        for code in sorted({c for c, _ in units.index}):
+            if (code, 2022) not in units.index or units.loc[(code, 2022), "demand_weight"] == 0:
+                continue  # tile 3: no demand due by 2022
+            before, after = units.loc[(code, 2022)], units.loc[(code, 2023)]
+            assert after["demand_weight"] == pytest.approx(before["demand_weight"]), (out, code)
+            assert after["covered_w"] >= before["covered_w"] > 0, (out, code)
+            assert after["coverable_w"] == pytest.approx(before["coverable_w"]), (out, code)
+            assert after["area_pieces"] == after["area_pieces_met"] == 1, (out, code)
+
+
 def test_units_with_no_target_or_no_candidate_are_reported_not_failed(tmp_path):
     layers = _layers()
     cands = layers["candidates"]

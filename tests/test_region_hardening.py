@@ -251,8 +251,8 @@ def test_keep_border_coverage_from_the_config(two_tiles, tmp_path):
     root = two_tiles["root"]
     loose = two_tiles["config"].with_name("loose.toml")
     loose.write_text(two_tiles["config"].read_text() + "keep_border_coverage = false\n")
-    assert load_region_config(loose).keep_border_coverage is False
-    assert load_region_config(two_tiles["config"]).keep_border_coverage is True
+    assert load_region_config(loose).keep_border_coverage == "none"
+    assert load_region_config(two_tiles["config"]).keep_border_coverage == "target"
     lines: list[str] = []
     result = plan_region(loose, tmp_path / "out", executor="loop", work_dir=root / "work",
                          offline=True, progress=lines.append)

@@ -11,7 +11,9 @@ milestones, solver, assumptions) applies to the whole province; the
     tile_km = 20
     retries = 1               # times a failed unit is tried again
     max_units = 5000          # more units need --allow-large
-    keep_border_coverage = true  # false: the stitch meets whole-area targets only
+    keep_border_coverage = "target"  # border demand keeps the units' coverage up to the
+                                     # area's target; "all": all of it; "none": whole-area
+                                     # targets only (true = "target", false = "none")
 
 Examples
 --------
@@ -35,16 +37,44 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from siteplan.config import LayerSpec, PlanConfig, config_from_dict
 from siteplan.errors import ConfigError
 
 DEFAULT_TILE_KM = 20.0
+#: What the border stitch keeps of the border coverage the units gave
+#: (:mod:`siteplan.region.stitch`): up to each area's target share, all of it,
+#: or nothing beyond the whole-area targets.
+BORDER_MODES = ("target", "all", "none")
 #: More units than this (tiles or unit polygons) need ``--allow-large``: each
 #: unit is a task with its own partition, plan folder and map (a 200,000 km²
 #: province in the default 20 km tiles has about 500; a county layer ~100).
 DEFAULT_MAX_UNITS = 5_000
+
+
+def border_mode(value: Any) -> str:
+    """The border mode of a ``keep_border_coverage`` value: ``True`` is
+    ``"target"``, ``False`` is ``"none"``, else one of :data:`BORDER_MODES`.
+
+    Raises
+    ------
+    ValueError
+        Any other value (the message lists the allowed ones).
+
+    Examples
+    --------
+    >>> border_mode(True), border_mode(False), border_mode("all")
+    ('target', 'none', 'all')
+    """
+    if isinstance(value, bool):
+        return "target" if value else "none"
+    if not isinstance(value, str) or value not in BORDER_MODES:
+        raise ValueError(f"keep_border_coverage = {value!r}: use true (= \"target\": border "
+                         "coverage kept up to each area's target), false (= \"none\": "
+                         "whole-area targets only), \"target\", \"all\" (all the border "
+                         "coverage the units gave) or \"none\".")
+    return value
 
 
 class _RegionTable(BaseModel):
@@ -55,7 +85,12 @@ class _RegionTable(BaseModel):
     tile_km: float | None = Field(default=None, gt=0)
     retries: int = Field(default=1, ge=0, le=10)
     max_units: int = Field(default=DEFAULT_MAX_UNITS, ge=1)
-    keep_border_coverage: bool = True
+    keep_border_coverage: str = "target"
+
+    @field_validator("keep_border_coverage", mode="before")
+    @classmethod
+    def _border_mode(cls, value: Any) -> str:
+        return border_mode(value)
 
 
 @dataclass(frozen=True)
@@ -76,9 +111,12 @@ class RegionConfig:
         Extra tries of a failed unit task.
     max_units : int
         More units than this need ``allow_large`` (counted before partitioning).
-    keep_border_coverage : bool
-        The border stitch keeps the border demand the units covered (default);
-        False: it meets each whole area's target at the least cost.
+    keep_border_coverage : {"target", "all", "none"}
+        What the border stitch keeps of the border coverage the units gave
+        (:mod:`siteplan.region.stitch`): up to each area's target share
+        (``"target"``, the default; ``true`` in the config), all of it
+        (``"all"``), or nothing beyond the whole-area targets (``"none"``;
+        ``false``).
     source : Path
         The config file.
     """
@@ -91,7 +129,7 @@ class RegionConfig:
     retries: int
     source: Path
     max_units: int = DEFAULT_MAX_UNITS
-    keep_border_coverage: bool = True
+    keep_border_coverage: str = "target"
 
 
 def load_region_config(path: str | Path) -> RegionConfig:

@@ -482,7 +482,7 @@ def _prepare(cfg: RegionConfig, out: Path, work: Path, limit_s: float, say: Prog
     settings = {"assumptions": pc.assumptions.overrides(), "method": pc.method,
                 "time_limit_s": limit_s, "seed": pc.seed, "years": years, "reach_m": reach,
                 "name": pc.name, "capacity": True, "deterministic": pc.deterministic,
-                "version": 5}
+                "version": 6}
     result = RegionResult(out=out, units=units, unit_home=home,
                           timings={"read_and_partition_s": time.perf_counter() - t0})
     return _Region(cfg, out, work, limit_s, say, result, inputs.candidates, reach, metric,
@@ -554,7 +554,7 @@ def _plan_units(region: _Region, runner: _Runner) -> None:
     result.timings["plan_units_s"] = time.perf_counter() - t1
 
 
-def _stitch(region: _Region, runner: _Runner, keep_border_coverage: bool) -> str:
+def _stitch(region: _Region, runner: _Runner, keep_border_coverage: str) -> str:
     """Stitch the borders of the units that were planned (cached); returns its key."""
     from siteplan.region.stitch import stitch
 
@@ -662,12 +662,24 @@ def _check_arguments(executor: str, workers: int | None, scheduler: str | None,
     return None if scheduler is None else check_scheduler_address(scheduler)
 
 
+def _check_border_mode(value: bool | str | None) -> str | None:
+    """``plan_region``'s ``keep_border_coverage`` as a border mode (None: the config's)."""
+    from siteplan.region.config import border_mode
+
+    if value is None:
+        return None
+    try:
+        return border_mode(value)
+    except ValueError as exc:
+        raise ConfigError(f"plan_region: {exc}") from None
+
+
 def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
                 workers: int | None = None, scheduler: str | None = None,
                 executor: str = "dask", time_limit_s: float | None = None,
                 work_dir: str | Path | None = None, lang: str = "en",
                 tiles: str | None = None, offline: bool = False, force: bool = False,
-                client: Any = None, keep_border_coverage: bool | None = None,
+                client: Any = None, keep_border_coverage: bool | str | None = None,
                 allow_large: bool = False, scheduler_timeout_s: float = SCHEDULER_TIMEOUT_S,
                 progress: Progress | None = None) -> RegionResult:
     """Plan every unit of a region config and write the province outputs.
@@ -695,10 +707,12 @@ def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
         Replace a non-empty ``out`` that siteplan did not write.
     client : dask.distributed.Client, optional
         A client to use (left open); else one is made for this run and closed.
-    keep_border_coverage : bool, optional
-        The stitch keeps the border demand the units covered; False lets it
-        trade border coverage for cost within each area's target (default:
-        the config's ``[region] keep_border_coverage``, true).
+    keep_border_coverage : {"target", "all", "none"} or bool, optional
+        What the stitch keeps of the border coverage the units gave: up to
+        each area's target share (``"target"`` or True), all of it
+        (``"all"``), nothing beyond the whole-area targets (``"none"`` or
+        False); default: the config's ``[region] keep_border_coverage``
+        (``"target"``). See :mod:`siteplan.region.stitch`.
     allow_large : bool
         Run even with more units than ``[region] max_units``.
     scheduler_timeout_s : float
@@ -720,6 +734,7 @@ def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
 
     say = progress or (lambda _t: None)
     scheduler = _check_arguments(executor, workers, scheduler, tiles)
+    keep = _check_border_mode(keep_border_coverage)
     cfg = config if isinstance(config, RegionConfig) else load_region_config(config)
     out = Path(out).absolute()
     check_writable_folder(out, kind="region", force=force)
@@ -737,9 +752,7 @@ def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
         region.result.dashboard = info.get("dashboard")
         _propose(region, runner)
         _plan_units(region, runner)
-        keep = cfg.keep_border_coverage if keep_border_coverage is None \
-            else keep_border_coverage
-        skey = _stitch(region, runner, keep)
+        skey = _stitch(region, runner, cfg.keep_border_coverage if keep is None else keep)
         _unit_folders(region, runner, skey, lang=lang, tiles=tiles, offline=offline)
     _write_outputs(region, lang=lang, tiles=tiles, offline=offline, force=force)
     result = region.result

@@ -3,19 +3,31 @@
 Each unit is planned alone, so a site in county A chosen for A's border
 villages and a site in county B chosen for B's may together do what one of
 them could. After the units are planned, the *free* sites (candidates within
-the longest reach of a border between units, and halo sites a unit chose in
-its neighbour) are decided again in one set cover per milestone whose rows
-are the demand points some free site covers (the border strips of every
-unit). Sites away from the borders stay as their unit chose them
-(``preselected``), and so does every earlier milestone (nesting). Each
-target area is checked as a whole: its target share of the whole area's
-weight (or all its coverable weight where that is less, the planner's rule),
-less the weight the fixed sites already cover away from the strips, is what
-the strip rows must still bring, and (by default) the strip keeps at
-least the weight the units' own choice covered in it, so stitching removes
-sites that serve demand another site serves and never leaves border demand
-out that the units covered. If the stitched choice would cost
-more than simply keeping every unit's choice, the units' choice is kept.
+the longest reach of a border between units, halo sites a unit chose in its
+neighbour, and sites whose every covered point is in the strips, such as the
+sites of a town the border cuts) are decided again in one set cover per
+milestone whose rows are the demand points some free site covers (the border
+strips of every unit) and every point of an area that reaches beyond a unit.
+Sites away from the borders stay as their unit chose them (``preselected``),
+and so does every earlier milestone (nesting). Each target area is checked
+as a whole: its target share of the whole area's weight (or all its
+coverable weight where that is less, the planner's rule), less the weight
+the fixed sites already cover away from the strips, is what the strip rows
+must still bring.
+
+Border coverage (``keep_border_coverage``, :data:`BORDER_MODES`): by default
+(``"target"``, also ``true``) each area's border strip also keeps the weight
+the units covered there, up to the area's target share of the strip's
+weight. So the demand near a border keeps the area's target share (or what
+the units gave it, where that is less) and an area's uncovered demand never
+piles up at a border because the units were planned apart; coverage the
+units bought beyond the target there (mostly sites of two units reaching
+the same points) is not kept, as a whole-region plan would not buy it.
+``"all"`` keeps every bit of weight the units covered in each area's strip
+(the default before issue 29's stitch; it costs more than a whole plan),
+``"none"`` (``false``) only the whole-area targets. If the stitched choice
+would cost more than simply keeping every unit's choice, the units' choice
+is kept.
 
 Examples
 --------
@@ -35,7 +47,10 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from siteplan.region.config import BORDER_MODES, border_mode
 from siteplan.solve import CapacityConstraints, set_cover
+
+__all__ = ["BORDER_MODES", "border_mode", "capacity_rows", "needed_share", "stitch"]
 
 MILESTONE_COLUMNS = ["year", "strip_rows", "rows_solved", "capacity_rows", "free_sites", "columns",
                      "units_cost_cny", "stitched_cost_cny", "kept", "solve_seconds"]
@@ -191,7 +206,7 @@ def capacity_rows(data: dict[str, Any], k: int, active: np.ndarray, pieces: pd.D
 def stitch(strip_files: Sequence[str | Path], area_constants: pd.DataFrame,
            fixed: Mapping[int, set[str]], years: Sequence[int], *, method: str = "auto",
            time_limit_s: float | None = 10.0, seed: int = 0,
-           keep_border_coverage: bool = True,
+           keep_border_coverage: bool | str = "target",
            assumptions: Mapping[str, Any] | None = None,
            deterministic: bool | None = None) -> dict[str, Any]:
     """Re-decide the free sites of every border strip, milestone by milestone.
@@ -207,10 +222,11 @@ def stitch(strip_files: Sequence[str | Path], area_constants: pd.DataFrame,
         Sites the units chose away from every border (kept).
     years : list of int
         Province milestone years, ascending.
-    keep_border_coverage : bool
-        Each area's strip must keep at least the weight the units' own choice
-        covered there (so the stitch removes double service and never trades
-        border coverage for cost); False: only the whole-area target binds.
+    keep_border_coverage : {"target", "all", "none"} or bool
+        What each area's strip keeps of the weight the units' own choice
+        covered there: ``"target"`` (default, also ``True``) up to the area's
+        target share of the strip's weight; ``"all"`` all of it; ``"none"``
+        (``False``) nothing beyond the whole-area target (see the module).
     assumptions : mapping, optional
         The plan's assumption overrides: with them the stitch also meets
         every border area's busy-hour capacity (:func:`capacity_rows`);
@@ -236,6 +252,7 @@ def stitch(strip_files: Sequence[str | Path], area_constants: pd.DataFrame,
                 "milestones": pd.DataFrame(columns=MILESTONE_COLUMNS),
                 "areas": pd.DataFrame(columns=AREA_COLUMNS),
                 "pieces": pd.DataFrame(columns=PIECE_COLUMNS), "seconds": 0.0}
+    mode = border_mode(keep_border_coverage)
     model, strict = _capacity_model(assumptions)
     data = _load([str(f) for f in strip_files])
     pieces_c, consts = _constants(area_constants)
@@ -249,7 +266,7 @@ def stitch(strip_files: Sequence[str | Path], area_constants: pd.DataFrame,
         c = consts[consts["year"] == year].set_index("area_id")
         caps = capacity_rows(data, k, data["milestone"] <= year,
                              pieces_c[pieces_c["year"] == year], model, strict=strict)
-        choice, row = _stitch_year(data, k, year, c, pre, caps, keep_border_coverage, solver)
+        choice, row = _stitch_year(data, k, year, c, pre, caps, mode, solver)
         previous = choice
         areas, pieces = _year_tables(data, year, c, choice, caps)
         areas_out.append(areas)
@@ -293,26 +310,34 @@ def _constants(area_constants: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame
 
 
 def _strip_share(data: dict[str, Any], active: np.ndarray, c: pd.DataFrame,
-                 units_choice: np.ndarray, keep_border_coverage: bool) -> pd.Series:
-    """Per area: the share of its coverable strip weight the stitch must cover."""
+                 units_choice: np.ndarray, mode: str) -> pd.Series:
+    """Per area: the share of its coverable strip weight the stitch must
+    cover: the whole-area requirement, and with ``mode`` ``"target"`` or
+    ``"all"`` what the units covered in the strip (``"target"``: at most
+    the area's target share of the strip's whole weight)."""
     row_coverable = np.diff(data["matrix"].indptr) > 0
     area_active = data["area"][active]
+
+    def per_area(values: np.ndarray) -> np.ndarray:
+        return pd.Series(values[active]).groupby(area_active).sum().reindex(
+            c.index).fillna(0.0).to_numpy()
+
     # the solver's targets are shares of the weight some column covers
-    strip_w = pd.Series((data["weight"] * row_coverable)[active]).groupby(area_active).sum()
-    strip_w = strip_w.reindex(c.index).fillna(0.0).to_numpy()
+    strip_w = per_area(data["weight"] * row_coverable)
     share = needed_share(c["coverage_target"].to_numpy(), c["weight"].to_numpy(),
                          c["coverable_w"].to_numpy(), c["fixed_covered_w"].to_numpy(), strip_w)
-    if keep_border_coverage:  # the strip keeps what the units covered there
-        by_units = _covered(data["matrix"], units_choice)
-        units_w = pd.Series((data["weight"] * by_units)[active]).groupby(area_active).sum()
-        units_w = units_w.reindex(c.index).fillna(0.0).to_numpy()
+    if mode != "none":  # the strip keeps what the units covered there
+        units_w = per_area(data["weight"] * _covered(data["matrix"], units_choice))
+        if mode == "target":  # ... up to the area's target share of the strip
+            units_w = np.minimum(units_w, c["coverage_target"].to_numpy()
+                                 * per_area(data["weight"]))
         kept = np.divide(units_w, strip_w, out=np.zeros_like(units_w), where=strip_w > 0)
         share = np.maximum(share, np.clip(kept - 1e-12, 0.0, 1.0))
     return pd.Series(share, index=c.index)
 
 
 def _stitch_year(data: dict[str, Any], k: int, year: int, c: pd.DataFrame, pre: np.ndarray,
-                 caps: dict[str, Any] | None, keep_border_coverage: bool,
+                 caps: dict[str, Any] | None, mode: str,
                  solver: dict[str, Any]) -> tuple[np.ndarray, dict[str, Any]]:
     """One milestone: the strip re-solved with ``pre`` fixed; the units' own
     choice kept where it is cheaper and still meets every whole area.
@@ -320,7 +345,7 @@ def _stitch_year(data: dict[str, Any], k: int, year: int, c: pd.DataFrame, pre: 
     sites, cost, matrix = data["sites"], data["cost"], data["matrix"]
     active = data["milestone"] <= year
     units_choice = pre | data["chosen"][k]
-    share = _strip_share(data, active, c, units_choice, keep_border_coverage)
+    share = _strip_share(data, active, c, units_choice, mode)
     row_share = share.reindex(data["area"][active]).fillna(0.0).to_numpy()
     row_coverable = np.diff(matrix.indptr) > 0
     rows = np.flatnonzero(active)[(row_share > 0) & row_coverable[active]]

@@ -507,13 +507,29 @@ def solver_matrix(plan) -> sp.csr_array:
     return sp.csr_array(plan.problem.matrix)
 
 
+def _inner_columns(matrix: sp.csr_array, strip: np.ndarray) -> np.ndarray:
+    """Columns that cover some row and only rows of ``strip`` (bool mask).
+
+    Examples
+    --------
+    >>> a = sp.csr_array(np.array([[1, 0, 1, 0], [0, 1, 1, 0]], bool))
+    >>> _inner_columns(a, np.array([True, False])).tolist()
+    [True, False, False, False]
+    """
+    covers = np.zeros(matrix.shape[1], bool)
+    covers[matrix.indices] = True
+    covers[sp.csr_array(matrix[np.flatnonzero(~strip)]).indices] = False
+    return covers
+
+
 def _strip(plan, task: UnitTask) -> tuple[Path, pd.DataFrame, dict, dict]:
     """Write the unit's border strip and return its per-area constants.
 
     Free columns: candidates within reach of a border, or whose home is another
     unit. Strip rows: demand points some free column covers, and every point of
     an area that reaches beyond the unit; the strip file holds them with every
-    column that covers them. Everything else is fixed by the unit's plan and
+    column that covers them. Columns covering strip rows only are free too
+    (:func:`_inner_columns`). Everything else is fixed by the unit's plan and
     summarised per year and area as the coverable weight and the weight
     covered by the unit's fixed sites.
 
@@ -536,6 +552,10 @@ def _strip(plan, task: UnitTask) -> tuple[Path, pd.DataFrame, dict, dict]:
     crossing = set(targets.loc[targets["crosses_unit"].astype(bool), "area_id"].astype(str)) \
         if "crosses_unit" in targets else set()
     strip |= plan.demand["area_id"].astype(str).isin(crossing).to_numpy()
+    # a column that covers strip rows only is free too: the stitch sees everything it
+    # covers, so it can decide it again with the rest (e.g. the sites of a town the border
+    # cuts, all of whose points go to the stitch); its unit's choice is no longer fixed
+    free |= _inner_columns(matrix, strip)
     coverable = np.diff(matrix.indptr) > 0
     demand = plan.demand
     weight = demand["weight"].to_numpy(float)
@@ -636,6 +656,44 @@ def with_selection(plan, final: Mapping[int, set[str]]):
     return dataclasses.replace(plan, milestones=tuple(milestones), _cache={})
 
 
+def _coverage_row(year: int, a: pd.DataFrame, conflicts: pd.DataFrame) -> dict[str, Any]:
+    """A unit's coverage figures of one year from its area table (``Plan.area_coverage``)."""
+    return {"year": year, "demand_weight": float(a["demand_weight"].sum()),
+            "coverable_w": float((a["coverable_share"] * a["demand_weight"]).sum()),
+            "covered_w": float((a["covered_share"] * a["demand_weight"]).sum()),
+            "area_pieces": len(a), "area_pieces_met": int(a["target_met"].sum()),
+            "landuse_conflicts": int(conflicts["site_id"].nunique())}
+
+
+def _between_coverage(stitched, final: Mapping[int, set[str]],
+                      task: UnitTask) -> list[dict[str, Any]]:
+    """Coverage rows of the province years after the unit's first milestone
+    that are not milestones of the unit (its demand is that of its latest
+    earlier milestone; its sites those of the stitched province selection of
+    that year): without them the summary showed nothing covered there."""
+    from siteplan.planner import MilestonePlan
+
+    own = {m.milestone: m for m in stitched.milestones}
+    site_ids = stitched.candidates["site_id"].astype(str).to_numpy()
+    home = stitched.candidates.loc[stitched.candidates["unit_code"] == task.unit_code,
+                                   "site_id"].astype(str)
+    rows = []
+    for year in task.years:
+        before = [y for y in own if y < year]
+        if year in own or not before or int(year) not in final:
+            continue
+        prev = own[max(before)]
+        chosen = np.union1d(np.flatnonzero(np.isin(site_ids, list(final[int(year)]))),
+                            prev.selected)
+        m = MilestonePlan(year, chosen, np.setdiff1d(chosen, prev.selected), prev.active,
+                          stitched.coverage.cover_counts(chosen) > 0, prev.result, prev.capacity)
+        p = dataclasses.replace(stitched, milestones=(*stitched.milestones, m), _cache={})
+        conflicts = p.site_conflicts(year)
+        rows.append(_coverage_row(year, p.area_coverage(year),
+                                  conflicts[conflicts["site_id"].isin(home)]))
+    return rows
+
+
 def finalize_unit(task: UnitTask, final_file: Path, out_dir: Path, *,
                   lang: str = "en", tiles: str | None = None,
                   offline: bool = False) -> dict[str, Any]:
@@ -687,11 +745,8 @@ def finalize_unit(task: UnitTask, final_file: Path, out_dir: Path, *,
             pieces.append(pd.DataFrame({"year": m.milestone, "area_id": a["area_id"].astype(str),
                                         "required_mbps": a["demand_mbps"].to_numpy(float),
                                         "served_mbps": a["capacity_mbps"].to_numpy(float)}))
-        coverage.append({"year": m.milestone, "demand_weight": float(a["demand_weight"].sum()),
-                         "coverable_w": float((a["coverable_share"] * a["demand_weight"]).sum()),
-                         "covered_w": float((a["covered_share"] * a["demand_weight"]).sum()),
-                         "area_pieces": len(a), "area_pieces_met": int(a["target_met"].sum()),
-                         "landuse_conflicts": int(conflicts["site_id"].nunique())})
+        coverage.append(_coverage_row(m.milestone, a, conflicts))
+    coverage.extend(_between_coverage(stitched, final_sets, task))
     return {"unit_code": task.unit_code, "seconds": time.perf_counter() - start,
             "peak_rss_mb": _peak_rss_mb(), "worker": _worker_id(),
             "sites": pd.concat(sites, ignore_index=True) if sites else pd.DataFrame(),
