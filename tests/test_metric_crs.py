@@ -45,3 +45,16 @@ def test_tiles_are_tile_km_on_the_ground_from_web_mercator_targets():
         ground = [abs(GEOD.geometry_area_perimeter(g)[0])
                   for g in tiles.to_crs(4326).geometry]
         np.testing.assert_allclose(ground, 1e8, rtol=0.01)  # 10 km x 10 km
+
+
+@pytest.mark.parametrize("crs", [4326, 3857, 32649])
+def test_tile_count_guard_counts_the_tiles_tile_units_makes(crs):
+    """``plan-region``'s guard counts tiles before building them: in Web Mercator it
+    counted in 3857 metres (1/cos(lat) long) and disagreed with the tiles made."""
+    from siteplan.region.run import count_tiles
+
+    square = gpd.GeoDataFrame({"area_id": ["A"]}, geometry=[box(LON, LAT, LON + 0.9, LAT + 0.9)],
+                              crs=4326).to_crs(crs)
+    made = len(tile_units(square, tile_km=5))
+    assert count_tiles(square, 5) >= made
+    assert count_tiles(square, 5) <= made * 1.05  # an upper bound, not a Web Mercator one

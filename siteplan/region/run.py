@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from siteplan.errors import ConfigError, SiteplanError, WorkTooLargeError
+from siteplan.landuse import local_metric_crs
 from siteplan.region.config import RegionConfig, load_region_config
 from siteplan.region.partition import (
     Partition,
@@ -437,7 +438,7 @@ def count_tiles(targets: gpd.GeoDataFrame, tile_km: float) -> int:
     >>> count_tiles(t, 10), count_tiles(t, 0.05)
     (3, 90000)
     """
-    metric = targets.estimate_utm_crs() if not targets.crs.is_projected else targets.crs
+    metric = local_metric_crs(targets)  # as tile_units: the data's own zone, never Web Mercator
     minx, miny, maxx, maxy = targets.to_crs(metric).total_bounds
     side = tile_km * 1000.0
     n_cols = np.ceil((maxx - np.floor(minx / side) * side) / side)
