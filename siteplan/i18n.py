@@ -484,6 +484,11 @@ def msg(msg_id: str, lang: str = "en", /, **params: object) -> str:
 #: Placeholders holding names the user types (config keys, columns, values): kept.
 _KEEP = frozenset({"first", "canonical", "column", "given", "key", "value", "path", "source",
                    "name", "crs", "local", "cls", "quoted", "names", "columns", "present"})
+#: Parameters of a raise site's message (:data:`siteplan.messages.RAISED`)
+#: that are translated (a library's reason, a "did you mean", a location, a
+#: kind or class list); every other one is the planner's text, kept.
+_TRANSLATED = frozenset({"detail", "hint", "where", "what", "counts", "kinds", "classes", "kind",
+                         "env", "known", "rows"})
 #: What a placeholder matches when not any text (lazily): a hint is empty or
 #: a "did you mean"; a location takes as much as it can (it holds ", row …").
 _FIELD = {"hint": r"(?: Did you mean .+?\?)?", "where": ".*"}
@@ -675,11 +680,13 @@ def _fill(msg_id: str, params: dict[str, object], lang: str) -> str:
     """Catalogue message ``msg_id`` in ``lang``, each parameter translated as
     its kind needs (names the user typed kept, kind/class lists as terms,
     nested messages recognised)."""
-    from siteplan.messages import TERM_PARAMS, WHAT
+    from siteplan.messages import RAISED, TERM_PARAMS, WHAT
 
     def one(name: str, value: object) -> object:
+        if getattr(value, "msg_id", None) is not None:  # a nested siteplan.messages.Msg
+            return _fill(value.msg_id, value.params, lang)  # type: ignore[union-attr]
         text = "" if value is None else str(value)
-        if not text or name in _KEEP:
+        if not text or name in _KEEP or (msg_id in RAISED and name not in _TRANSLATED):
             return text
         if name == "clutter":  # a land-cover class (tree …) or an environment
             return clutter_name(text, lang)
