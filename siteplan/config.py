@@ -28,6 +28,7 @@ from pydantic import (
 
 from siteplan.defaults import Assumptions
 from siteplan.errors import ConfigError
+from siteplan.messages import Msg
 
 
 class LayerSpec(BaseModel):
@@ -215,26 +216,24 @@ def _spec(item: LayerSpec | Path, base: Path, where: str, section: str) -> Layer
     spec = item if isinstance(item, LayerSpec) else LayerSpec(path=item)
     path = spec.path if spec.path.is_absolute() else (base / spec.path)
     if not path.exists():
-        raise ConfigError(f"{where}: file {str(spec.path)!r} not found (looked at {path}). "
-                          "Fix the path; relative paths start at the config file's folder.")
+        raise ConfigError(Msg("config.layer_missing", where=where, name=repr(str(spec.path)), path=path))
     for option, sections in _ONLY.items():
         value = getattr(spec, option)
         default = LayerSpec.model_fields[option].default
         if value != default and section not in sections:
             raise ConfigError(
-                f"{where}: {_SHOWN.get(option, option)} = {value!r} is not read for "
-                f"[inputs.{section}] (only for {', '.join(f'[inputs.{s}]' for s in sections)}); "
-                "it would be ignored. Remove it.")
+                Msg("config.not_read_inputs", where=where, shown=_SHOWN.get(option, option),
+                    value=repr(value), section=section,
+                    sections=', '.join(f'[inputs.{s}]' for s in sections)))
     if spec.zone_class is not None and spec.class_column is not None:
-        raise ConfigError(f"{where}: both class = {spec.zone_class!r} (one class for the whole "
-                          f"layer) and class_column = {spec.class_column!r} are given; the column "
-                          "would be ignored. Keep one of them.")
+        raise ConfigError(Msg("config.both_class_class", where=where, zone_class=repr(spec.zone_class),
+                              class_column=repr(spec.class_column)))
     update: dict[str, Any] = {"path": path}
     if isinstance(spec.class_map, Path):
         table = spec.class_map if spec.class_map.is_absolute() else base / spec.class_map
         if not table.exists():
-            raise ConfigError(f"{where}: class_map file {str(spec.class_map)!r} not found "
-                              f"(looked at {table}).")
+            raise ConfigError(Msg("config.class_map_missing", where=where, name=repr(str(spec.class_map)),
+                                  path=table))
         update["class_map"] = table
     return spec.model_copy(update=update)
 
@@ -286,13 +285,13 @@ def load_config(path: str | Path) -> PlanConfig:
     """
     path = Path(path)
     if not path.exists():
-        raise ConfigError(f"{path}: config file not found.")
+        raise ConfigError(Msg("config.not_found", path=path))
     if path.is_dir():
-        raise ConfigError(f"{path}: is a folder; give the config file (a .toml) inside it.")
+        raise ConfigError(Msg("config.is_folder", path=path))
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc}).") from exc
+        raise ConfigError(Msg("config.toml", path=path, detail=exc)) from exc
     return config_from_dict(raw, path)
 
 
@@ -336,18 +335,15 @@ def _with_terrain(assumptions: Assumptions, inputs: _Inputs, base: Path, path: P
     clutter = [inputs.clutter] if inputs.clutter else []
     if clutter and str(clutter[0]).strip().lower() == "landuse":  # 三调 zones as clutter
         if not inputs.landuse or not inputs.dem:
-            raise ConfigError(f'{path} [inputs] clutter = "landuse" reads the land-use zones as '
-                              "clutter along terrain profiles: it needs [inputs.landuse] layers "
-                              "and [inputs] dem. Add them, or remove the clutter line.")
+            raise ConfigError(Msg("config.inputs_clutter_landuse", path=path))
         found["terrain.clutter"], clutter = "landuse", []
     for key, items in (("dem", inputs.dem), ("clutter", clutter)):
         full = []
         for item in items:
             file = item if item.is_absolute() else base / item
             if not file.exists():
-                raise ConfigError(f"{path} [inputs] {key}: file {str(item)!r} not found (looked at "
-                                  f"{file}). Fix the path; relative paths start at the config "
-                                  "file's folder.")
+                raise ConfigError(Msg("config.layer_missing", where=f'{path} [inputs] {key}',
+                                      name=repr(str(item)), path=file))
             full.append(str(file.resolve()))
         if full:
             found[f"terrain.{key}"] = ";".join(full)
@@ -360,5 +356,6 @@ def _assumptions(values: dict[str, Any], path: Path) -> Assumptions:
     try:
         return Assumptions(values)
     except ConfigError as exc:
-        raise ConfigError(f"{path} [assumptions]: {str(exc).removeprefix('assumptions: ')}") \
+        raise ConfigError(Msg("config.assumptions", path=path,
+                              removeprefix=str(exc).removeprefix('assumptions: '))) \
             from None

@@ -37,6 +37,7 @@ from siteplan.io.atomic import output_folder, staged_files
 from siteplan.io.tables import gpkg_ready, write_csv, write_xlsx
 from siteplan.maplayers import resolve_tiles
 from siteplan.maps import milestone_map, overview_map
+from siteplan.messages import Msg
 from siteplan.planio import write_state
 from siteplan.planner import Plan
 from siteplan.power import site_power
@@ -129,12 +130,10 @@ def check_formats(formats: Iterable[str] | None, *, kml_gcj02: bool = False) -> 
     chosen = {str(f).strip().lower() for f in (DEFAULT_FORMATS if formats is None else formats)}
     unknown = sorted(chosen - set(FORMATS))
     if unknown:
-        raise ConfigError(f"output format(s) {', '.join(map(repr, unknown))}: use any of "
-                          f"{', '.join(FORMATS)}.")
+        raise ConfigError(Msg("format.unknown", formats=', '.join(map(repr, unknown)),
+                              choices=', '.join(FORMATS)))
     if kml_gcj02 and not chosen & {"kml", "kmz"}:
-        raise ConfigError(f"--kml-gcj02 writes GCJ-02 copies of the KML/KMZ files, but --formats "
-                          f"{','.join(sorted(chosen))!r} has neither kml nor kmz: add kml (or "
-                          "kmz) to --formats, or drop --kml-gcj02.")
+        raise ConfigError(Msg("export.kml_gcj_writes", chosen=repr(','.join(sorted(chosen)))))
     return chosen
 
 

@@ -487,8 +487,8 @@ _KEEP = frozenset({"first", "canonical", "column", "given", "key", "value", "pat
 #: Parameters of a raise site's message (:data:`siteplan.messages.RAISED`)
 #: that are translated (a library's reason, a "did you mean", a location, a
 #: kind or class list); every other one is the planner's text, kept.
-_TRANSLATED = frozenset({"detail", "hint", "where", "what", "counts", "kinds", "classes", "kind",
-                         "env", "known", "rows"})
+_TRANSLATED = frozenset({"detail", "hint", "suggest", "where", "label", "what", "counts", "kinds",
+                         "classes", "kind", "env", "known", "rows"})
 #: What a placeholder matches when not any text (lazily): a hint is empty or
 #: a "did you mean"; a location takes as much as it can (it holds ", row …").
 _FIELD = {"hint": r"(?: Did you mean .+?\?)?", "where": ".*"}

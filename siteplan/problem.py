@@ -42,6 +42,7 @@ from siteplan.defaults import Assumptions
 from siteplan.demand import demand_points
 from siteplan.errors import InputError, WorkTooLargeError
 from siteplan.landuse import conflicts, prepare_zones
+from siteplan.messages import Msg
 from siteplan.policy import apply_strict_sharing, check_mode, is_new_build, site_costs
 from siteplan.proposals import extend_with_proposals, unreachable_reasons
 from siteplan.radio import LinkBudget
@@ -319,18 +320,13 @@ def check_work(estimate: WorkEstimate, assumptions: Assumptions, *, allow_large:
     max_pairs = float(assumptions["coverage.max_pairs"])
     if estimate.candidate_pairs > max_pairs:
         raise WorkTooLargeError(
-            f"this plan needs {estimate.describe()}: more candidate-demand pairs than "
-            f"coverage.max_pairs = {max_pairs:,.0f} (the coverage step would stop there after "
-            "the heavy work). Raise demand.spacing_m, check the masts' height_m (tall masts "
-            "reach far), split the region (siteplan plan-region), or add --allow-large.")
+            Msg("problem.plan_needs_more", describe=estimate.describe(), max_pairs=format(max_pairs, ',.0f')))
     max_points = float(assumptions["work.max_demand_points"])
     max_bytes = float(assumptions["work.max_memory_share"]) * estimate.available_bytes
     if estimate.demand_points > max_points or estimate.memory_bytes > max_bytes:
         raise WorkTooLargeError(
-            f"this plan needs {estimate.describe()}, more than this run allows "
-            f"(work.max_demand_points = {max_points:,.0f}, work.max_memory_share = "
-            f"{float(assumptions['work.max_memory_share']):g}). Raise demand.spacing_m, split "
-            "the region (siteplan plan-region), or add --allow-large to run it anyway.")
+            Msg("work.too_large", need=estimate.describe(), points=format(max_points, ',.0f'),
+                share=format(float(assumptions['work.max_memory_share']), 'g')))
 
 
 def build_problem(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
@@ -389,7 +385,7 @@ def build_problem(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
         candidates = validate_candidates(candidates, "candidates")
         targets = validate_targets(targets, "targets")
     if candidates.crs is None or targets.crs is None:
-        raise InputError("candidates and targets need a CRS.")
+        raise InputError(Msg("problem.candidates_targets_need"))
     mode = check_mode(str(assumptions["policy.mode"]))
     metric = targets.estimate_utm_crs() if metric_crs is None else metric_crs
     cands_m = candidates.to_crs(metric)
@@ -507,5 +503,5 @@ def _to_metric(layer: gpd.GeoDataFrame | None, metric: Any, name: str) -> gpd.Ge
     if layer is None:
         return None
     if layer.crs is None:
-        raise InputError(f"{name}: the layer has no CRS. Set one in the file.")
+        raise InputError(Msg("problem.layer_has_no", name=name))
     return layer.to_crs(metric)

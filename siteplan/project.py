@@ -31,6 +31,7 @@ from typing import Any
 
 from siteplan.config import PlanConfig, load_config
 from siteplan.errors import ConfigError
+from siteplan.messages import Msg
 from siteplan.planner import Plan, plan
 from siteplan.problem import build_problem
 from siteplan.sources.inputs import PlanInputs, load_inputs  # the one input loader
@@ -87,9 +88,8 @@ config's [solver] time_limit_s is 10 s); a limit too short for the search return
         return float(configured)
     if isinstance(given, bool) or not isinstance(given, int | float) or not (
             math.isfinite(given) and given > 0):
-        raise ConfigError(f"--time-limit {given!r}: give a positive number of seconds (the "
-                          f"config's [solver] time_limit_s is {configured:g} s); a limit too "
-                          "short for the search returns the greedy cover.")
+        raise ConfigError(Msg("project.time_limit_positive", given=repr(given),
+                              configured=format(configured, 'g')))
     return float(given)
 
 

@@ -53,6 +53,7 @@ from siteplan.coverage import kind_reach_m as reach_m
 from siteplan.errors import ConfigError
 from siteplan.kinds import KIND_INFO, PROPOSAL_KINDS
 from siteplan.landuse import conflicts
+from siteplan.messages import Msg
 
 PROPOSAL_MODES = ("reach", "off")
 #: Environments where smart poles (street furniture) are proposed.
@@ -67,7 +68,8 @@ def check_mode(assumptions: Mapping[str, Any]) -> str:
     """Validate ``proposals.mode``."""
     mode = str(assumptions["proposals.mode"])
     if mode not in PROPOSAL_MODES:
-        raise ConfigError(f"proposals.mode {mode!r} is not one of {', '.join(PROPOSAL_MODES)}.")
+        raise ConfigError(Msg("proposals.proposals_mode_not", mode=repr(mode),
+                              proposal_modes=', '.join(PROPOSAL_MODES)))
     return mode
 
 
@@ -87,8 +89,8 @@ def hex_lattice(xy: np.ndarray, spacing_m: float, reach: float) -> np.ndarray:
     rows = np.arange(np.floor(miny / dy), np.ceil(maxy / dy) + 1)
     cols = np.arange(np.floor(minx / spacing_m) - 1, np.ceil(maxx / spacing_m) + 1)
     if rows.size * cols.size > 20_000_000:
-        raise ConfigError(f"proposals: a lattice of {rows.size * cols.size:,} points at "
-                          f"{spacing_m:g} m; raise the spacing factor or split the area.")
+        raise ConfigError(Msg("proposals.proposals_lattice_points", size=format(rows.size * cols.size, ','),
+                              spacing_m=format(spacing_m, 'g')))
     gx, gy = np.meshgrid(cols, rows)
     x = (gx + 0.5 * (gy % 2)) * spacing_m
     y = gy * dy
@@ -232,7 +234,7 @@ def spacing_factors(assumptions: Mapping[str, Any]) -> dict[str, float]:
               INDOOR: float(assumptions["proposals.indoor_spacing_factor"])}
     for kind, f in factor.items():
         if not (np.isfinite(f) and f > 0):
-            raise ConfigError(f"proposals spacing factor for {kind} = {f!r} must be > 0.")
+            raise ConfigError(Msg("proposals.proposals_spacing_factor", kind=kind, f=repr(f)))
     return factor
 
 

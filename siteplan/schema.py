@@ -29,6 +29,7 @@ import shapely
 from siteplan.errors import InputError, where
 from siteplan.kinds import KIND_INFO, find_kind, kinds_where, value_key
 from siteplan.kinds import KINDS as _KINDS
+from siteplan.messages import Msg
 
 #: Site kinds, their reuse/new-build split, macro kinds and sharing ranks all come
 #: from the one registry in :mod:`siteplan.kinds`.
@@ -152,10 +153,10 @@ def canonical_values(frame: pd.DataFrame, source: str, column: str, normalise,
         more = f" ({int(unknown.sum())} rows in all)" if unknown.sum() > 1 else ""
         shown = "empty" if pd.isna(value) or not str(value).strip() else repr(value)
         raise InputError(
-            f"{where(source, row=_row(frame, i), column=column)}: "
-            f"{f'{what} is empty' if shown == 'empty' else f'unknown {what} {shown}'}{more}."
-            f"{suggest(value, every) if shown != 'empty' else ''} Use one of: "
-            f"{', '.join(names)} (or their Chinese names, e.g. {', '.join(chinese)} …).")
+            Msg("schema.their_chinese_names", where=where(source, row=_row(frame, i), column=column),
+                value=f'{what} is empty' if shown == 'empty' else f'unknown {what} {shown}', more=more,
+                suggest=suggest(value, every) if shown != 'empty' else '', names=', '.join(names),
+                chinese=', '.join(chinese)))
     return mapped.astype(str)
 
 
@@ -194,7 +195,8 @@ def _bad(frame: pd.DataFrame, source: str, mask: np.ndarray, column: str, what: 
     if positions.size:
         first = positions[0]
         more = f" ({positions.size} rows in all)" if positions.size > 1 else ""
-        raise InputError(f"{where(source, row=_row(frame, first), column=column)}: {what}{more}. {hint}")
+        raise InputError(Msg("schema.error", where=where(source, row=_row(frame, first), column=column),
+                             what=what, more=more, hint=hint))
 
 
 def check_geometry(frame: gpd.GeoDataFrame, source: str, *, allowed: tuple[str, ...]) -> None:
@@ -211,11 +213,10 @@ def check_geometry(frame: gpd.GeoDataFrame, source: str, *, allowed: tuple[str, 
     siteplan.errors.InputError: x.csv, row 1, column 'geometry': latitude 119.5 is outside ...
     """
     if len(frame) == 0:
-        raise InputError(f"{source}: the layer is empty. Give a layer with at least one feature.")
+        raise InputError(Msg("layer.empty", source=source))
     if frame.crs is None:
         raise InputError(
-            f"{source}: the layer has no coordinate reference system. Set one (e.g. "
-            "EPSG:4326 for lon/lat, EPSG:4490 for CGCS2000) in the file or in the config."
+            Msg("layer.no_crs", source=source)
         )
     geometry = frame.geometry
     _bad(frame, source, geometry.isna().to_numpy(), "geometry", "geometry is missing",

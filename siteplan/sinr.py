@@ -62,6 +62,7 @@ from numpy.typing import ArrayLike
 from scipy.spatial import cKDTree
 
 from siteplan.errors import ConfigError
+from siteplan.messages import Msg
 from siteplan.radio import (
     _D2D_MAX_NLOS_M,
     _H_BS_RANGE_M,
@@ -251,9 +252,7 @@ def load_model(assumptions: Mapping[str, Any], crs: Any = None,
     set_keys = [f"{ENVIRONMENT_OFFSET_KEY}{e}" for e, v in flat.clutter_offset_db.items() if v]
     if set_keys and not getattr(model, "environment_offsets", False):
         raise ConfigError(
-            f"assumptions: {', '.join(set_keys)} set, but the plan's path-loss model "
-            "(siteplan.terrain) applies no per-environment offset; remove them, or use a "
-            "clutter raster and clutter.offset_db.<class> (siteplan calibrate fits those).")
+            Msg("sinr.assumptions_set_but", set_keys=', '.join(set_keys)))
     return model
 
 

@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from siteplan.errors import InputError
+from siteplan.messages import Msg
 
 _A = 6378245.0
 _EE = 0.00669342162296594323
@@ -38,8 +39,8 @@ def _check(lon: np.ndarray, lat: np.ndarray, system: str) -> None:
     if bad.any():
         i = int(np.flatnonzero(bad.ravel())[0])
         raise InputError(
-            f"{system} coordinate {i + 1} (lon {lon.ravel()[i]}, lat {lat.ravel()[i]}) is outside "
-            "[-180, 180] x [-90, 90]; check that lon and lat are not swapped."
+            Msg("coords.coordinate_lon_lat", system=system, i=i + 1, ravel=lon.ravel()[i],
+                ravel2=lat.ravel()[i])
         )
 
 
@@ -133,7 +134,7 @@ def to_wgs84(lon: ArrayLike, lat: ArrayLike, system: str):
         return bd09_to_wgs84(lon, lat)
     if system in ("wgs84", "epsg:4326"):
         return np.asarray(lon, float), np.asarray(lat, float)
-    raise InputError(f"unknown coordinate system {system!r}; use wgs84, gcj02 or bd09.")
+    raise InputError(Msg("coords.unknown_coordinate_system", system=repr(system)))
 
 
 #: Where each named system applies (lon min, lat min, lon max, lat max).
@@ -187,11 +188,9 @@ def _area_of_use(system: str) -> tuple[tuple[float, float, float, float], str]:
     try:
         crs = CRS.from_user_input(system)
     except CRSError as exc:
-        raise InputError(f"unknown coordinate system {system!r}; use wgs84, gcj02, bd09 or an "
-                         "EPSG code such as EPSG:4490.") from exc
+        raise InputError(Msg("coords.unknown_coordinate_system_2", system=repr(system))) from exc
     if not crs.is_geographic:
-        raise InputError(f"{system} is a projected system; lon/lat columns need a geographic "
-                         "one (EPSG:4326, EPSG:4490, gcj02, bd09).")
+        raise InputError(Msg("coords.projected_system_lon", system=system))
     area = crs.area_of_use
     if area is None:
         return (-180.0, -90.0, 180.0, 90.0), system

@@ -29,6 +29,7 @@ import pandas as pd
 
 from siteplan.errors import InputError
 from siteplan.landuse import ZONE_CLASSES, normalise_class, prepare_zones
+from siteplan.messages import Msg
 from siteplan.schema import suggest
 from siteplan.sources.rows import screen_inventory
 
@@ -109,8 +110,7 @@ def read_class_map(spec: Mapping[str, str] | Path | None, source: str) -> dict[s
         raw, _ = read_raw(Path(spec))
         raw = raw.dropna(how="all")
         if raw.shape[1] < 2:
-            raise InputError(f"{spec}: a class map needs two columns (local name, class); "
-                             f"found {raw.shape[1]}.")
+            raise InputError(Msg("inputs.class_map_needs", spec=spec, shape=raw.shape[1]))
         first = raw.iloc[0]
         words = ("类", "class", "名称", "name", "本地", "local", "编码", "code")
         header = normalise_class(first.iloc[1]) is None and any(
@@ -122,8 +122,8 @@ def read_class_map(spec: Mapping[str, str] | Path | None, source: str) -> dict[s
     names = [a for c, n in ZONE_CLASSES.items() for a in (c, *n)]
     for local, cls in table.items():
         if normalise_class(cls) is None:
-            raise InputError(f"{where}: class map entry {local!r} → {cls!r}: unknown class."
-                             f"{suggest(cls, names)} Known classes: {', '.join(ZONE_CLASSES)}.")
+            raise InputError(Msg("inputs.class_map_entry", where=where, local=repr(local), cls_=repr(cls),
+                                 suggest=suggest(cls, names), zone_classes=', '.join(ZONE_CLASSES)))
     return table
 
 
@@ -233,15 +233,14 @@ def screen_points(layer: gpd.GeoDataFrame, spec: LayerSpec, extent, assumptions
     if spec.on_bad_rows == "raise":
         table = bad.table()
         first = "; ".join(f"line {r.line}: {r.reason}" for r in table.head(3).itertuples())
-        raise InputError(f"{spec.path}: {len(table)} point{'s' if len(table) > 1 else ''} "
-                         f"cannot be right: {first}{'; …' if len(table) > 3 else ''}. Fix them, "
-                         "or give on_bad_rows = \"report\" (--skip-bad-rows) to skip and list "
-                         "them.")
+        raise InputError(Msg("inputs.point_cannot_right", path=spec.path, count=len(table),
+                             value='s' if len(table) > 1 else '', first=first,
+                             value2='; …' if len(table) > 3 else ''))
     keep = np.ones(len(layer), bool)
     keep[[i for i, _ in found]] = False
     if not keep.any():
-        raise InputError(f"{spec.path}: no usable row: every point is an outlier (first: line "
-                         f"{lines[found[0][0]]}, {found[0][1]}).")
+        raise InputError(Msg("inputs.no_usable_row", path=spec.path, lines=lines[found[0][0]],
+                             found=found[0][1]))
     out = layer[keep].reset_index(drop=True)
     out.attrs = dict(layer.attrs)
     out.attrs["lines"] = Lines(int(n) for n in lines[keep])

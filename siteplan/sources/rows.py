@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from siteplan.errors import InputError
+from siteplan.messages import Msg
 from siteplan.schema import normalise_kind
 
 ON_BAD_ROWS = ("raise", "report")
@@ -53,7 +54,7 @@ class Lines(tuple):
 def check_policy(on_bad_rows: str) -> str:
     """Validate an ``on_bad_rows`` argument."""
     if on_bad_rows not in ON_BAD_ROWS:
-        raise InputError(f"on_bad_rows must be one of {ON_BAD_ROWS}, not {on_bad_rows!r}.")
+        raise InputError(Msg("rows.bad_rows_not", on_bad_rows=ON_BAD_ROWS, on_bad_rows2=repr(on_bad_rows)))
     return on_bad_rows
 
 
@@ -88,8 +89,7 @@ class BadRows:
         text = (f"{self.source}: {len(table)} row{'s' if len(table) > 1 else ''} cannot be read: "
                 f"{first}{'; …' if len(table) > 5 else ''}")
         if on_bad_rows == "raise":
-            raise InputError(f"{text}. Fix these rows, or pass on_bad_rows='report' "
-                             "(--skip-bad-rows) to skip and list them.")
+            raise InputError(Msg("rows.fix_these_rows", text=text))
         warnings.warn(f"{text}. Skipped; listed in attrs['rejected'].", stacklevel=3)
         return table
 
