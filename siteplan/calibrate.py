@@ -157,10 +157,11 @@ def read_measurements(path: str | Path, *, pci_map: str | Path | None = None,
         where_col = pci_col
     if missing.any():
         i = int(np.flatnonzero(missing)[0])
-        raise InputError(f"{path}, line {lines[i]}, column {where_col!r}: "
-                         f"{points[where_col].iloc[i]!r} names no site"
-                         + (f" in {pci_map}" if site_col is None else "")
-                         + f" ({int(missing.sum())} rows in all).")
+        params = {"path": path, "line": lines[i], "column": repr(where_col),
+                  "value": repr(points[where_col].iloc[i]), "count": int(missing.sum())}
+        if site_col is None:
+            raise InputError(Msg("cal.no_such_site_pci", given=pci_map, **params))
+        raise InputError(Msg("cal.no_such_site", **params))
     env_col = _column(cols, ENVIRONMENT_NAMES)
     return gpd.GeoDataFrame({
         "site_id": sites.astype(str).str.strip().to_numpy(), "rsrp_dbm": rsrp,

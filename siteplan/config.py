@@ -83,21 +83,21 @@ def _as_spec(item: Any, where: str) -> LayerSpec:
     if isinstance(item, str | Path):
         return LayerSpec(path=Path(item))
     if not isinstance(item, dict):
-        raise ValueError(f"{where}: give a path or a table {{path = \"…\"}}, not {item!r}")
+        raise ValueError(Msg("config.layer_table", where=where, item=repr(item)))
     keys = [n if f.alias is None else f.alias for n, f in LayerSpec.model_fields.items()]
     for key in item:
         if key not in keys:
-            raise ValueError(f"{where}: unknown key {key!r}.{suggest(key, keys)} Keys of a "
-                             f"layer: {', '.join(keys)}")
+            raise ValueError(Msg("config.layer_unknown_key", where=where, key=repr(key),
+                                 hint=suggest(key, keys), names=", ".join(keys)))
     if "path" not in item:
-        raise ValueError(f"{where}: no path; give path = \"file\"")
+        raise ValueError(Msg("config.layer_no_path", where=where))
     try:
         return LayerSpec.model_validate(item)
     except ValidationError as exc:
         first = exc.errors()[0]
         key = ".".join(str(p) for p in first["loc"])
-        raise ValueError(f"{where}, key {key!r}: {first['msg']} (input {first.get('input')!r})") \
-            from None
+        raise ValueError(Msg("config.layer_field", where=where, key=repr(key), detail=first["msg"],
+                             value=repr(first.get("input")))) from None
 
 
 class _Inputs(BaseModel):
@@ -131,7 +131,7 @@ class _Inputs(BaseModel):
             out["dem"] = [out["dem"]]
         if "targets" in out:
             if isinstance(out["targets"], list):
-                raise ValueError("[inputs.targets]: give one layer of target areas")
+                raise ValueError(Msg("config.targets_one"))
             out["targets"] = _as_spec(out["targets"], "[inputs.targets]")
         if out.get("population") is not None:
             out["population"] = _as_spec(out["population"], "[inputs.population]")
@@ -151,7 +151,7 @@ class _Solver(BaseModel):
     @classmethod
     def _method(cls, value: str) -> str:
         if value not in ("auto", "greedy", "exact"):
-            raise ValueError("must be 'auto', 'greedy' or 'exact'")
+            raise ValueError(Msg("config.method"))
         return value
 
 
@@ -174,7 +174,7 @@ class _ConfigFile(BaseModel):
     def _positive(cls, value: dict[int, int]) -> dict[int, int]:
         for year, count in value.items():
             if count <= 0:
-                raise ValueError(f"site target for {year} must be a positive whole number")
+                raise ValueError(Msg("config.site_target", year=year))
         return value
 
 
@@ -238,7 +238,16 @@ def _spec(item: LayerSpec | Path, base: Path, where: str, section: str) -> Layer
     return spec.model_copy(update=update)
 
 
-def _validation_message(exc: ValidationError, path: Path) -> str:
+def _raised(error: Any) -> str:
+    """A validator's message: the :class:`~siteplan.messages.Msg` it raised
+    (translated by its id), else pydantic's own text."""
+    raised = (error.get("ctx") or {}).get("error")
+    first = raised.args[0] if isinstance(raised, Exception) and raised.args else None
+    return first if getattr(first, "msg_id", None) else str(error["msg"]).removeprefix(
+        "Value error, ")
+
+
+def _validation_message(exc: ValidationError, path: Path) -> Msg:
     """One message for pydantic's first error: the config file, the table and
     key, what is wrong, and for an unknown key the closest known one.
 
@@ -257,22 +266,23 @@ def _validation_message(exc: ValidationError, path: Path) -> str:
     first = exc.errors()[0]
     loc = [str(p) for p in first["loc"]]
     msg = str(first["msg"])
-    example = " See data/sample_county/sample_county.toml for a valid example."
     if first["type"] == "value_error" and msg.startswith("Value error, ["):
         # an [inputs] entry's own message names the section, item and key already
-        return f"{path}: {msg.removeprefix('Value error, ')}.{example}"
+        return Msg("config.entry", path=path, detail=_raised(first))
     table = ".".join(loc[:-1])
     where = f"{path}" + (f" [{table}]" if table else "")
     if first["type"] == "extra_forbidden":
         model = _TABLES.get(table, _ConfigFile if not table else None)
         known = list(model.model_fields) if model is not None else []
-        kind = "table" if not table else "key"
-        return (f"{where}: unknown {kind} {loc[-1]!r}.{suggest(loc[-1], known)}"
-                + (f" Known: {', '.join(known)}." if known else "") + example)
+        if not known:
+            return Msg("config.unknown_key_bare", path=where, key=repr(loc[-1]),
+                       hint=suggest(loc[-1], known))
+        return Msg("config.unknown_table" if not table else "config.unknown_key", path=where,
+                   key=repr(loc[-1]), hint=suggest(loc[-1], known), names=", ".join(known))
     if first["type"] == "missing":
-        return f"{where}: missing key {loc[-1]!r}.{example}"
-    return (f"{where}, key {loc[-1]!r}: {msg.removeprefix('Value error, ')} (found "
-            f"{first.get('input')!r:.80}).{example}")
+        return Msg("config.missing_key", path=where, key=repr(loc[-1]))
+    return Msg("config.bad_value", path=where, key=repr(loc[-1]),
+               detail=_raised(first), value=format(repr(first.get("input")), ".80"))
 
 
 def load_config(path: str | Path) -> PlanConfig:

@@ -411,9 +411,9 @@ def check_lang(lang: str) -> str:
     'zh'
     """
     if lang not in LANGS:
-        raise ConfigError(f"language {lang!r}: use one of {', '.join(LANGS)}.",
-                          msg_id="lang.unknown",
-                          params={"lang": repr(lang), "langs": ", ".join(LANGS)})
+        from siteplan.messages import Msg
+
+        raise ConfigError(Msg("lang.unknown", lang=repr(lang), langs=", ".join(LANGS)))
     return lang
 
 
@@ -459,9 +459,10 @@ def resolve_lang(flag: str | None = None, config: str | None = None) -> str:
     for value, origin in ((flag, "--lang"), (env, LANG_ENV), (config, "lang")):
         if value:
             if value not in LANGS:
-                raise ConfigError(f"{origin} = {value!r}: use one of {', '.join(LANGS)}.",
-                                  msg_id="lang.unknown",
-                                  params={"lang": repr(value), "langs": ", ".join(LANGS)})
+                from siteplan.messages import Msg
+
+                raise ConfigError(Msg("lang.unknown_from", origin=origin, lang=repr(value),
+                                      langs=", ".join(LANGS)))
             return value
     return "en"
 

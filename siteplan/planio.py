@@ -149,11 +149,7 @@ def _state(folder: Path) -> dict[str, Any]:
         raise InputError(Msg("plan.not_folder", folder=folder))
     if not path.exists():
         old = (folder / "report.json").exists()
-        raise InputError(
-            f"{folder}: " + ("written by an older siteplan (no plan.json), which relocation "
-                             "cannot read exactly; re-run `siteplan plan` to refresh it."
-                             if old else "not a plan folder (needs plan.gpkg and plan.json "
-                             "from `siteplan plan` or `siteplan demo`)."))
+        raise InputError(Msg("plan.old" if old else "plan.not_plan", folder=folder))
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:

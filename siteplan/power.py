@@ -48,8 +48,8 @@ def tariffs(assumptions: Mapping[str, Any]) -> dict[str, float]:
                  if k.startswith("power.tariff_cny_per_kwh.")}
     missing = [s for s in POWER_SUPPLY if s not in found]
     if missing:
-        raise ConfigError(f"power: no tariff for supply type(s) {missing}; set "
-                          + ", ".join(f"power.tariff_cny_per_kwh.{m}" for m in missing) + ".")
+        raise ConfigError(Msg("power.no_tariff", missing=missing, keys=", ".join(
+            f"power.tariff_cny_per_kwh.{m}" for m in missing)))
     bad = {k: v for k, v in found.items() if not (np.isfinite(v) and v >= 0)}
     if bad:
         raise ConfigError(Msg("power.power_tariffs_non", bad=bad))

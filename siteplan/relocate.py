@@ -105,8 +105,8 @@ def relocate(plan_dir: str | Path, milestone: int, remove: list[str], out: str |
     chosen = stored.selected_ids(int(milestone))
     missing = [r for r in remove if r not in set(chosen)]
     if missing:
-        raise InputError(Msg("relocate.unknown", gpkg=plan_dir / 'plan.gpkg', year=milestone, ids=missing,
-                             year2=milestone, year3=milestone))
+        raise InputError(Msg("relocate.unknown", gpkg=plan_dir / "plan.gpkg", year=milestone,
+                             ids=missing))
     base = stored.candidates
     position = pd.Series(np.arange(len(base)), index=base["site_id"].to_numpy())
     removed_old = position[remove].to_numpy()

@@ -244,26 +244,19 @@ def check_geometry(frame: gpd.GeoDataFrame, source: str, *, allowed: tuple[str, 
             i = int(np.flatnonzero(bad)[0])
             lon, lat = bounds[i, 0], bounds[i, 1]
             swapped = abs(lat) > 90 and abs(lon) <= 90
-            raise InputError(
-                f"{where(source, row=_row(frame, i), column='geometry')}: "
-                + (f"latitude {lat:g} is outside [-90, 90] (lon {lon:g})" if lat_bad[i]
-                   else f"longitude {lon:g} is outside [-180, 180]")
-                + ("; lon and lat look swapped." if swapped else ".")
-                + " Swap the lon/lat columns, or check the CRS."
-            )
+            raise InputError(Msg(
+                "schema.latitude" if lat_bad[i] else "schema.longitude",
+                where=where(source, row=_row(frame, i), column="geometry"), lat=f"{lat:g}",
+                lon=f"{lon:g}", swapped=Msg("schema.swapped" if swapped else "schema.stop")))
 
 
 def _require(frame: pd.DataFrame, source: str, columns: tuple[str, ...]) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise InputError(
-            f"{source}: missing column(s) {', '.join(map(repr, missing))}; the layer has "
-            f"{', '.join(map(repr, [c for c in frame.columns if c != 'geometry']))}. "
-            "Rename your columns to the canonical names in docs/inputs.md (Chinese headers such "
-            "as 站址编码/站址类型 or 区域类型/无线环境/建设年度 are recognised), or in the config "
-            "name one with columns = {" + f"{missing[0]} = \"your column\"" + "} or give one "
-            "value for every row with defaults = {" + f"{missing[0]} = ..." + "}."
-        )
+        raise InputError(Msg(
+            "column.missing", source=source, missing=", ".join(map(repr, missing)),
+            present=", ".join(map(repr, [c for c in frame.columns if c != "geometry"])),
+            first=missing[0]))
 
 
 def _as_bool(frame: pd.DataFrame, source: str, column: str, default: bool) -> pd.Series:

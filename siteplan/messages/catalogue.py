@@ -56,6 +56,22 @@ MESSAGES: dict[str, dict[str, str]] = {
                                 "zh": "{path}：未知的键 {key}。{hint}" + _SEE_SAMPLE_ZH},
     "config.entry": {"en": "{path}: {detail}. " + _SEE_SAMPLE,
                      "zh": "{path}：{detail}。" + _SEE_SAMPLE_ZH},
+    # the [inputs] entries' and tables' own messages (config validators; {where} names the
+    # entry: "[inputs.candidates] item 2")
+    "config.layer_table": {"en": "{where}: give a path or a table {{path = \"…\"}}, not {item}",
+                           "zh": "{where}：请给出路径或表 {{path = \"…\"}}，而不是 {item}"},
+    "config.layer_unknown_key": {"en": "{where}: unknown key {key}.{hint} Keys of a layer: {names}",
+                                 "zh": "{where}：未知的键 {key}。{hint}图层可用的键：{names}"},
+    "config.layer_no_path": {"en": "{where}: no path; give path = \"file\"",
+                             "zh": "{where}：没有路径；请给出 path = \"文件\""},
+    "config.layer_field": {"en": "{where}, key {key}: {detail} (input {value})",
+                           "zh": "{where}，键 {key}：{detail}（输入值 {value}）"},
+    "config.targets_one": {"en": "[inputs.targets]: give one layer of target areas",
+                           "zh": "[inputs.targets]：请只给出一个目标区域图层"},
+    "config.method": {"en": "must be 'auto', 'greedy' or 'exact'",
+                      "zh": "应为 'auto'、'greedy' 或 'exact'"},
+    "config.site_target": {"en": "site target for {year} must be a positive whole number",
+                           "zh": "{year} 年的站址数目标应为正整数"},
     # --- input files and columns ------------------------------------------------------
     "file.not_found_config": {
         "en": "{path}: file not found. Check the path (relative paths are resolved from the "
@@ -108,6 +124,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{where}: {what} is empty{more}. Use one of: {choices} (or their Chinese names, "
               "e.g. {examples} …).",
         "zh": "{where}：{what}为空{more}。请使用：{choices}（或其中文名称，如 {examples} …）。"},
+    "schema.latitude": {"en": "{where}: latitude {lat} is outside [-90, 90] (lon {lon}){swapped} "
+                              "Swap the lon/lat columns, or check the CRS.",
+                        "zh": "{where}：纬度 {lat} 超出 [-90, 90]（经度 {lon}）{swapped}请交换经纬度"
+                              "列，或检查坐标系。"},
+    "schema.longitude": {"en": "{where}: longitude {lon} is outside [-180, 180]{swapped} Swap the "
+                               "lon/lat columns, or check the CRS.",
+                         "zh": "{where}：经度 {lon} 超出 [-180, 180]{swapped}请交换经纬度列，或检查"
+                               "坐标系。"},
+    "schema.swapped": {"en": "; lon and lat look swapped.", "zh": "；经纬度似乎颠倒了。"},
+    "schema.stop": {"en": ".", "zh": "。"},
+    "text.cpg_fits": {
+        "en": "{source}: cannot decode as {encoding} ({detail}). {cpg} declares {declared} but the "
+              "text is not; it reads as {fits}: fix {cpg} or give encoding = \"{fits}\" (encoding "
+              "= \"gbk\" or \"utf-8\"), or save it again as UTF-8.",
+        "zh": "{source}：无法按 {encoding} 解码（{detail}）。{cpg} 声明的编码为 {declared}，但文本"
+              "不是该编码；按 {fits} 可以读取：请改正 {cpg}，或给出 encoding = \"{fits}\"（encoding "
+              "= \"gbk\" 或 \"utf-8\"），或另存为 UTF-8。"},
+    "text.cpg_wrong": {
+        "en": "{source}: cannot decode as {encoding} ({detail}). {cpg} declares {declared} but the "
+              "text is not; give the real encoding (encoding = \"gbk\" or \"utf-8\"), or save it "
+              "again as UTF-8.",
+        "zh": "{source}：无法按 {encoding} 解码（{detail}）。{cpg} 声明的编码为 {declared}，但文本"
+              "不是该编码；请给出实际编码（encoding = \"gbk\" 或 \"utf-8\"），或另存为 UTF-8。"},
     "coord.bad": {
         "en": "{path}, line {line}, columns {lon}/{lat}: coordinate {x}/{y} is empty or not a "
               "number ({count} rows in all). Fill it in or remove the row.",
@@ -240,7 +279,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "relocate.none": {"en": "give at least one site to remove (--remove ID).",
                       "zh": "请至少给出一个要拆除的站址（--remove 编码）。"},
     "relocate.unknown": {"en": "{gpkg}, layer sites_{year}, column 'site_id': {ids} not in the "
-                               "{year2} plan. Use ids from sites_{year3}.csv.",
+                               "{year} plan. Use ids from sites_{year}.csv.",
                          "zh": "{gpkg}，图层 sites_{year}，列 'site_id'：{ids} 不在 {year} 年度"
                                "规划中。请使用 sites_{year}.csv 中的编码。"},
     # --- land use ---------------------------------------------------------------------
@@ -311,6 +350,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                        "zh": "输出格式 {formats} 无效：可用 {choices}。"},
     "lang.unknown": {"en": "language {lang}: use one of {langs}.",
                      "zh": "语言 {lang} 无效：请使用 {langs} 之一。"},
+    "lang.unknown_from": {"en": "{origin} = {lang}: use one of {langs}.",
+                          "zh": "{origin} = {lang} 无效：请使用 {langs} 之一。"},
+    "power.no_tariff": {"en": "power: no tariff for supply type(s) {missing}; set {keys}.",
+                        "zh": "供电：供电方式 {missing} 没有电价；请设置 {keys}。"},
     # --- work and assumptions -----------------------------------------------------------
     "work.too_large": {
         "en": "this plan needs {need}, more than this run allows (work.max_demand_points = "

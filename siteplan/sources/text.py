@@ -355,10 +355,11 @@ def dbf_encoding(path: str | Path, given: str | None = None) -> str | None:
                 _, fits = decode(text, str(dbf))
             except InputError:
                 fits = None
-            raise InputError(f"{exc}".replace("Give the file's real encoding",
-                             f"{cpg.name} declares {declared!r} but the text is not; "
-                             + (f"it reads as {fits}: fix {cpg.name} or give encoding = "
-                                f"\"{fits}\"" if fits else "give the real encoding"))) from None
+            if exc.msg_id != "text.decode":
+                raise
+            extra = {"fits": fits} if fits else {}
+            raise InputError(Msg("text.cpg_fits" if fits else "text.cpg_wrong", **exc.params,
+                                 cpg=cpg.name, declared=repr(declared), **extra)) from None
         return None
     if data[29] != 0:
         return None
