@@ -366,6 +366,7 @@ def _assumptions(values: dict[str, Any], path: Path) -> Assumptions:
     try:
         return Assumptions(values)
     except ConfigError as exc:
-        raise ConfigError(Msg("config.assumptions", path=path,
-                              removeprefix=str(exc).removeprefix('assumptions: '))) \
-            from None
+        inner = exc.args[0]
+        detail = (inner.cut("assumptions: ") if isinstance(inner, Msg)
+                  else str(exc).removeprefix("assumptions: "))
+        raise ConfigError(Msg("config.assumptions", path=path, detail=detail)) from None

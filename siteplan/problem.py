@@ -87,11 +87,11 @@ class WorkEstimate:
     memory_bytes: float
     available_bytes: float
 
-    def describe(self) -> str:
-        """One line for messages and reports."""
-        return (f"about {self.demand_points:,} demand points, {self.candidate_pairs:,} "
-                f"candidate-demand pairs and {self.memory_bytes / 2**30:.1f} GiB of memory "
-                f"({self.available_bytes / 2**30:.1f} GiB on this machine)")
+    def describe(self) -> Msg:
+        """One line for messages and reports (catalogue ``work.describe``)."""
+        return Msg("work.describe", points=f"{self.demand_points:,}",
+                   pairs=f"{self.candidate_pairs:,}", memory=f"{self.memory_bytes / 2**30:.1f}",
+                   available=f"{self.available_bytes / 2**30:.1f}")
 
 
 @dataclass(frozen=True)

@@ -152,11 +152,13 @@ def canonical_values(frame: pd.DataFrame, source: str, column: str, normalise,
         chinese = [a for aliases in names.values() for a in aliases[:1] if not a.isascii()][:5]
         more = f" ({int(unknown.sum())} rows in all)" if unknown.sum() > 1 else ""
         shown = "empty" if pd.isna(value) or not str(value).strip() else repr(value)
-        raise InputError(
-            Msg("schema.their_chinese_names", where=where(source, row=_row(frame, i), column=column),
-                value=f'{what} is empty' if shown == 'empty' else f'unknown {what} {shown}', more=more,
-                suggest=suggest(value, every) if shown != 'empty' else '', names=', '.join(names),
-                chinese=', '.join(chinese)))
+        place = where(source, row=_row(frame, i), column=column)
+        if shown == "empty":
+            raise InputError(Msg("value.empty", where=place, what=what, more=more,
+                                 choices=", ".join(names), examples=", ".join(chinese)))
+        raise InputError(Msg("value.unknown", where=place, what=what, value=shown, more=more,
+                             hint=suggest(value, every), choices=", ".join(names),
+                             examples=", ".join(chinese)))
     return mapped.astype(str)
 
 

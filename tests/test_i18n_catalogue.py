@@ -127,7 +127,7 @@ def test_each_message_has_en_and_zh_with_the_same_placeholders(msg_id):
     assert _placeholders(entry["en"]) == _placeholders(entry["zh"]), msg_id
     params = {name: f"<{name}>" for name in _placeholders(entry["en"])}
     assert msg(msg_id, "en", **params) and msg(msg_id, "zh", **params)
-    words = re.sub(r"\{[^{}]*\}", "", entry["en"])  # English prose outside the placeholders
+    words = re.sub(r"\{[^{}]*\}|\[[^]]*\]|--[\w-]+", "", entry["en"])  # prose: no keys, options
     assert re.search(r"[\u4e00-\u9fff]", entry["zh"]) or not re.search(r"[a-z]{3,}", words)
 
 

@@ -150,8 +150,8 @@ def check_not_input(out: Path, inputs: Iterable[str | Path]) -> None:
     for source in inputs:
         source = Path(source).absolute()
         if _inside(source, out):
-            what = "is" if _inside(out, source) else "holds"
-            raise OutputError(Msg("io.atomic.input_writing_output", out=out, what=what, source=source))
+            raise OutputError(Msg("io.atomic.is_input" if _inside(out, source)
+                                  else "io.atomic.holds_input", out=out, source=source))
         if source.is_dir() and _inside(out, source):
             raise OutputError(Msg("io.atomic.lies_inside_input", out=out, source=source))
 

@@ -73,10 +73,25 @@ class Msg(str):
         self.params = kept
         return self
 
+    def cut(self, prefix: str) -> Msg:
+        """The same message (id, parameters) whose English text drops
+        ``prefix``, for a message nested in another that already says it.
+
+        Examples
+        --------
+        >>> inner = Msg("assumptions.number", key="'x'", value="'a'")
+        >>> inner.cut("assumptions: "), inner.cut("assumptions: ").msg_id
+        ("'x' must be a number, got 'a'.", 'assumptions.number')
+        """
+        out = str.__new__(Msg, self.removeprefix(prefix))
+        out.msg_id, out.params = self.msg_id, self.params
+        return out
+
     def __reduce__(self) -> tuple[object, ...]:
-        """Pickled as its id and parameters (errors cross process boundaries)."""
-        return (_rebuild, (self.msg_id, self.params))
+        """Pickled as its id, parameters and text (errors cross process boundaries)."""
+        return (_rebuild, (self.msg_id, self.params, str(self)))
 
 
-def _rebuild(msg_id: str, params: dict[str, str]) -> Msg:
-    return Msg(msg_id, **params)
+def _rebuild(msg_id: str, params: dict[str, str], text: str | None = None) -> Msg:
+    out = Msg(msg_id, **params)
+    return out if text is None or text == out else out.cut(out.removesuffix(text))

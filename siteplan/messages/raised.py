@@ -254,11 +254,6 @@ RAISED: dict[str, dict[str, str]] = {
         "en": "{name}: the layer has no CRS. Set one in the file.",
         "zh": "{name}：图层没有坐标系。请在文件中设置。"},
     # --- siteplan/schema.py
-    'schema.their_chinese_names': {
-        "en": "{where}: {value}{more}.{suggest} Use one of: {names} (or their Chinese names, e.g."
-              " {chinese} …).",
-        "zh": "{where}：{value}{more}。{suggest}请使用：{names}（或其中文名称，如 {chinese} …）"
-              "。"},
     'schema.error': {
         "en": "{where}: {what}{more}. {hint}",
         "zh": "{where}：{what}{more}。{hint}"},
@@ -371,14 +366,19 @@ RAISED: dict[str, dict[str, str]] = {
               "the extract again.",
         "zh": "{path}：无法按 OpenStreetMap 读取（{detail}）。文件是否完整？请重新下载。"},
     # --- siteplan/sources/inputs.py
-    'inputs.point_cannot_right': {
-        "en": "{path}: {count} point{value} cannot be right: {first}{value2}. Fix them, or give "
-              "on_bad_rows = \"report\" (--skip-bad-rows) to skip and list them.",
-        "zh": "{path}：{count} 个点{value}不可能正确：{first}{value2}。请改正，或设置 on_bad_rows"
-              " = \"report\"（--skip-bad-rows）跳过并列出。"},
     'inputs.no_usable_row': {
-        "en": "{path}: no usable row: every point is an outlier (first: line {lines}, {found}).",
-        "zh": "{path}：没有可用的行：每个点都是离群点（第一个：第 {lines} 行，{found}）。"},
+        "en": "{path}: no usable row: every point is an outlier (first: line {lines}, {reason}).",
+        "zh": "{path}：没有可用的行：每个点都是离群点（第一个：第 {lines} 行，{reason}）。"},
+    'inputs.points_wrong': {
+        "en": "{path}: {count} points cannot be right: {rows}. Fix them, or give on_bad_rows = "
+              "\"report\" (--skip-bad-rows) to skip and list them.",
+        "zh": "{path}：有 {count} 个点不可能正确：{rows}。请改正，或设置 on_bad_rows = \"report\"（"
+              "--skip-bad-rows）跳过并列出。"},
+    'inputs.point_wrong': {
+        "en": "{path}: {count} point cannot be right: {rows}. Fix them, or give on_bad_rows = "
+              "\"report\" (--skip-bad-rows) to skip and list them.",
+        "zh": "{path}：有 {count} 个点不可能正确：{rows}。请改正，或设置 on_bad_rows = \"report\"（"
+              "--skip-bad-rows）跳过并列出。"},
     'inputs.class_map_needs': {
         "en": "{spec}: a class map needs two columns (local name, class); found {shape}.",
         "zh": "{spec}：类别对照表需要两列（本地名称、类别）；实际为 {shape}。"},
@@ -427,10 +427,6 @@ RAISED: dict[str, dict[str, str]] = {
     'rows.bad_rows_not': {
         "en": "on_bad_rows must be one of {on_bad_rows}, not {on_bad_rows2}.",
         "zh": "on_bad_rows 应为 {on_bad_rows} 之一，而不是 {on_bad_rows2}。"},
-    'rows.fix_these_rows': {
-        "en": "{text}. Fix these rows, or pass on_bad_rows='report' (--skip-bad-rows) to skip and"
-              " list them.",
-        "zh": "{text}。请改正这些行，或设置 on_bad_rows='report'（--skip-bad-rows）跳过并列出。"},
     # --- siteplan/sources/merge.py
     'merge.no_candidate_layers': {
         "en": "no candidate layers given; name at least one in [inputs.candidates].",
@@ -534,8 +530,8 @@ RAISED: dict[str, dict[str, str]] = {
         "zh": "{path}：defaults 只适用于没有类型列的资源清单和点位表；该文件按开放资源清单读取（"
               "其类型列给出每行的类型）。请删除 defaults，或用 columns = {{...}} 指定列。"},
     'detect.no_usable_row': {
-        "en": "{path}: no usable row ({count} rejected: first line {iloc}, {iloc2}).",
-        "zh": "{path}：没有可用的行（舍弃 {count} 行：第一行为第 {iloc} 行，{iloc2}）。"},
+        "en": "{path}: no usable row ({count} rejected: first line {line}, {reason}).",
+        "zh": "{path}：没有可用的行（舍弃 {count} 行：第一行为第 {line} 行，{reason}）。"},
     'detect.columns_disagree': {
         "en": "{path}: {axis} = {given} and columns = {{{axis} = {columns}}} disagree; give one.",
         "zh": "{path}：{axis} = {given} 与 columns = {{{axis} = {columns}}} 不一致；请只给一个。"},
@@ -543,12 +539,18 @@ RAISED: dict[str, dict[str, str]] = {
     'terrain.model.dem_but_demand': {
         "en": "{sources}: the DEM {covers}, but {count} of {size} demand points and candidates "
               "lie outside it or on no-data cells (first at lon {lon}, lat {lat}); the study area"
-              " spans lon {np}..{np2}, lat {np3}..{np4}. Download the SRTM/Copernicus tiles "
-              "covering it and list them all under [inputs] dem.",
+              " spans lon {lon_min}..{lon_max}, lat {lat_min}..{lat_max}. Download the "
+              "SRTM/Copernicus tiles covering it and list them all under [inputs] dem.",
         "zh": "{sources}：高程数据{covers}，但 {size} 个需求点和候选站址中有 {count} 个位于其范围"
-              "外或无数据栅格上（第一个位于经度 {lon}，纬度 {lat}）；研究区域经度 {np}..{np2}，纬"
-              "度 {np3}..{np4}。请下载覆盖该范围的 SRTM/Copernicus 分幅，并全部列在 [inputs] dem "
-              "中。"},
+              "外或无数据栅格上（第一个位于经度 {lon}，纬度 {lat}）；研究区域经度 {lon_min}..{lon_max}"
+              "，纬度 {lat_min}..{lat_max}。请下载覆盖该范围的 SRTM/Copernicus 分幅，并全部列在 ["
+              "inputs] dem 中。"},
+    'terrain.model.dem_covers': {
+        "en": "covers about lon {lon_min}..{lon_max}, lat {lat_min}..{lat_max}",
+        "zh": "覆盖范围约为经度 {lon_min}..{lon_max}，纬度 {lat_min}..{lat_max}"},
+    'terrain.model.dem_no_heights': {
+        "en": "has no valid heights over the study area",
+        "zh": "在研究区域内没有有效高程"},
     'terrain.model.load_path_loss': {
         "en": "load_path_loss_model: a DEM or clutter raster needs the planning CRS.",
         "zh": "load_path_loss_model：高程或地物栅格需要规划坐标系。"},
@@ -610,10 +612,15 @@ RAISED: dict[str, dict[str, str]] = {
               "folder of the same kind or one siteplan did not write).",
         "zh": "{out}：其中是 siteplan 的 {marker} 文件夹，而不是 {kind} 文件夹；会被替换。请另选 "
               "--out，或自行删除该文件夹（--force 只替换同类文件夹或非 siteplan 写入的文件夹）。"},
-    'io.atomic.input_writing_output': {
-        "en": "{out}: {what} the input {source}; writing the output folder there would destroy "
-              "it. Choose another --out (--force does not change this).",
-        "zh": "{out}：{what}输入 {source}；在此写出输出文件夹会毁掉输入。请另选 --out（--force 也"
+    'io.atomic.is_input': {
+        "en": "{out}: is the input {source}; writing the output folder there would destroy it. "
+              "Choose another --out (--force does not change this).",
+        "zh": "{out}：就是输入 {source}；在此写出输出文件夹会毁掉输入。请另选 --out（--force 也不"
+              "能改变这一点）。"},
+    'io.atomic.holds_input': {
+        "en": "{out}: holds the input {source}; writing the output folder there would destroy it."
+              " Choose another --out (--force does not change this).",
+        "zh": "{out}：其中有输入 {source}；在此写出输出文件夹会毁掉输入。请另选 --out（--force 也"
               "不能改变这一点）。"},
     'io.atomic.lies_inside_input': {
         "en": "{out}: lies inside the input folder {source}; a command never writes into the "
@@ -780,6 +787,14 @@ RAISED: dict[str, dict[str, str]] = {
     'region.run.scheduler_not_dask': {
         "en": "--scheduler {address}: not a Dask scheduler address; {hint}",
         "zh": "--scheduler {address}：不是 Dask 调度器地址；{hint}"},
+    'region.run.address_hint': {
+        "en": "give the scheduler's address as tcp://HOST:PORT (e.g. tcp://10.0.0.5:8786), or "
+              "leave --scheduler out for a local cluster.",
+        "zh": "请以 tcp://主机:端口 的形式给出调度器地址（如 tcp://10.0.0.5:8786），或不加 --sche"
+              "duler 以使用本地集群。"},
+    'region.run.start_hint': {
+        "en": "Start a Dask scheduler there, or leave --scheduler out for a local cluster.",
+        "zh": "请在该处启动 Dask 调度器，或不加 --scheduler 以使用本地集群。"},
     'region.run.scheduler_needs_host': {
         "en": "--scheduler {address}: needs a host and a port from 1 to 65535; {hint}",
         "zh": "--scheduler {address}：需要主机名和 1 到 65535 之间的端口；{hint}"},
@@ -805,12 +820,20 @@ RAISED: dict[str, dict[str, str]] = {
         "en": "--scheduler {address}: the answer is not a Dask scheduler's ({name}). {hint}",
         "zh": "--scheduler {address}：应答不是 Dask 调度器的（{name}）。{hint}"},
     'region.run.makes_units_more': {
-        "en": "{source}: {what} makes {n} units, more than [region] max_units = {max_units} (each"
-              " unit is a task with its own partition and plan folder). {fix}, raise max_units, "
-              "or add --allow-large to run it anyway.",
-        "zh": "{source}：{what}得到 {n} 个单元，超过 [region] max_units = {max_units}（每个单元是"
-              "一个任务，有自己的分区和规划文件夹）。{fix}，或增大 max_units，或加 --allow-large "
-              "强制运行。"},
+        "en": "{source}: {what}, raise max_units, or add --allow-large to run it anyway.",
+        "zh": "{source}：{what}，或增大 max_units，或加 --allow-large 强制运行。"},
+    'region.run.unit_layer': {
+        "en": "the unit layer {name} makes {n} units, more than [region] max_units = {max_units} "
+              "(each unit is a task with its own partition and plan folder). Merge units",
+        "zh": "单元图层 {name} 得到 {n} 个单元，超过 [region] max_units = {max_units}（每个单元是"
+              "一个任务，有自己的分区和规划文件夹）。请合并单元"},
+    'region.run.tile_km': {
+        "en": "[region] tile_km = {tile_km} makes {n} units, more than [region] max_units = "
+              "{max_units} (each unit is a task with its own partition and plan folder). Give a "
+              "larger tile_km (20 km tiles are the default)",
+        "zh": "[region] tile_km = {tile_km} 得到 {n} 个单元，超过 [region] max_units = {max_units}"
+              "（每个单元是一个任务，有自己的分区和规划文件夹）。请增大 tile_km（默认 20 公里分块"
+              "）"},
     'region.run.scheduler_cannot_connect_2': {
         "en": "--scheduler {scheduler}: cannot connect ({detail}). Start a Dask scheduler there, "
               "or leave --scheduler out for a local cluster.",

@@ -167,8 +167,7 @@ def check_scheduler_address(address: str) -> str:
     scheme, sep, rest = text.partition("://")
     if not sep:
         scheme, rest = "tcp", text
-    hint = ("give the scheduler's address as tcp://HOST:PORT (e.g. tcp://10.0.0.5:8786), "
-            "or leave --scheduler out for a local cluster.")
+    hint = Msg("region.run.address_hint")
     if scheme not in ("tcp", "tls") or not rest or any(c in rest for c in "/?#@ \t"):
         raise ConfigError(Msg("region.run.scheduler_not_dask", address=repr(address), hint=hint))
     try:
@@ -207,7 +206,7 @@ def probe_scheduler(address: str, timeout_s: float = SCHEDULER_TIMEOUT_S) -> Non
     async def bounded() -> object:
         return await asyncio.wait_for(identity(), timeout_s)
 
-    hint = "Start a Dask scheduler there, or leave --scheduler out for a local cluster."
+    hint = Msg("region.run.start_hint")
     _check_reachable(address, timeout_s, hint)
     try:
         reply = asyncio.run(bounded())
@@ -449,18 +448,17 @@ def _units(cfg: RegionConfig, targets: gpd.GeoDataFrame, *, allow_large: bool
            ) -> gpd.GeoDataFrame:
     """The region's units (a unit layer or tiles), counted before they are
     partitioned: more than ``[region] max_units`` needs ``allow_large``."""
-    def check(n: int, what: str, fix: str) -> None:
+    def check(n: int, what: str, **params: str) -> None:
         if n > cfg.max_units and not allow_large:
             raise WorkTooLargeError(
-                Msg("region.run.makes_units_more", source=cfg.source, what=what, n=format(n, ','),
-                    max_units=format(cfg.max_units, ','), fix=fix))
+                Msg("region.run.makes_units_more", source=cfg.source, what=Msg(
+                    what, n=format(n, ","), max_units=format(cfg.max_units, ","), **params)))
 
     if cfg.units is not None:
         units = read_units(cfg.units, code_column=cfg.code_column, name_column=cfg.name_column)
-        check(len(units), f"the unit layer {cfg.units.path.name}", "Merge units")
+        check(len(units), "region.run.unit_layer", name=cfg.units.path.name)
         return units
-    check(count_tiles(targets, cfg.tile_km), f"[region] tile_km = {cfg.tile_km:g}",
-          "Give a larger tile_km (20 km tiles are the default)")
+    check(count_tiles(targets, cfg.tile_km), "region.run.tile_km", tile_km=f"{cfg.tile_km:g}")
     return tile_units(targets, tile_km=cfg.tile_km)
 
 

@@ -136,7 +136,7 @@ def _read_inventory(path: Path, given: dict[str, Any], *, columns: dict[str, str
         frame, rejected = screen_inventory(frame, str(path))
         if len(frame) == 0:
             raise InputError(Msg("detect.no_usable_row", path=path, count=len(rejected),
-                                 iloc=rejected['line'].iloc[0], iloc2=rejected['reason'].iloc[0]))
+                                 line=rejected['line'].iloc[0], reason=rejected['reason'].iloc[0]))
     out = validate_candidates(frame, source=str(path))
     out["source"] = path.name
     if rejected is not None:

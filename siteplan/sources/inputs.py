@@ -233,14 +233,14 @@ def screen_points(layer: gpd.GeoDataFrame, spec: LayerSpec, extent, assumptions
     if spec.on_bad_rows == "raise":
         table = bad.table()
         first = "; ".join(f"line {r.line}: {r.reason}" for r in table.head(3).itertuples())
-        raise InputError(Msg("inputs.point_cannot_right", path=spec.path, count=len(table),
-                             value='s' if len(table) > 1 else '', first=first,
-                             value2='; …' if len(table) > 3 else ''))
+        raise InputError(Msg("inputs.points_wrong" if len(table) > 1 else "inputs.point_wrong",
+                             path=spec.path, count=len(table),
+                             rows=first + ("; …" if len(table) > 3 else "")))
     keep = np.ones(len(layer), bool)
     keep[[i for i, _ in found]] = False
     if not keep.any():
         raise InputError(Msg("inputs.no_usable_row", path=spec.path, lines=lines[found[0][0]],
-                             found=found[0][1]))
+                             reason=found[0][1]))
     out = layer[keep].reset_index(drop=True)
     out.attrs = dict(layer.attrs)
     out.attrs["lines"] = Lines(int(n) for n in lines[keep])

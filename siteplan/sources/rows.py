@@ -89,7 +89,9 @@ class BadRows:
         text = (f"{self.source}: {len(table)} row{'s' if len(table) > 1 else ''} cannot be read: "
                 f"{first}{'; …' if len(table) > 5 else ''}")
         if on_bad_rows == "raise":
-            raise InputError(Msg("rows.fix_these_rows", text=text))
+            raise InputError(Msg("rows.bad" if len(table) > 1 else "rows.bad_one",
+                                 source=self.source, count=len(table),
+                                 rows=first + ("; …" if len(table) > 5 else "")))
         warnings.warn(f"{text}. Skipped; listed in attrs['rejected'].", stacklevel=3)
         return table
 

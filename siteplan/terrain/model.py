@@ -457,14 +457,16 @@ def _check_cover(dem: Grid, points_xy_m: np.ndarray, crs: Any) -> None:
         r, c = np.nonzero(valid)
         gx, gy = dem.x0_m + c * dem.res_m, dem.y0_m - r * dem.res_m
         glon, glat = to_ll.transform(np.array([gx.min(), gx.max()]), np.array([gy.min(), gy.max()]))
-        covers = f"covers about lon {glon[0]:.3f}..{glon[1]:.3f}, lat {glat[0]:.3f}..{glat[1]:.3f}"
+        covers = Msg("terrain.model.dem_covers", lon_min=f"{glon[0]:.3f}", lon_max=f"{glon[1]:.3f}",
+                     lat_min=f"{glat[0]:.3f}", lat_max=f"{glat[1]:.3f}")
     else:
-        covers = "has no valid heights over the study area"
+        covers = Msg("terrain.model.dem_no_heights")
     raise InputError(
         Msg("terrain.model.dem_but_demand", sources='; '.join(dem.sources), covers=covers,
             count=format(int(bad.sum()), ','), size=format(bad.size, ','), lon=format(lon[bad][0], '.4f'),
-            lat=format(lat[bad][0], '.4f'), np=format(np.min(lon), '.3f'), np2=format(np.max(lon), '.3f'),
-            np3=format(np.min(lat), '.3f'), np4=format(np.max(lat), '.3f')))
+            lat=format(lat[bad][0], '.4f'), lon_min=format(np.min(lon), '.3f'),
+            lon_max=format(np.max(lon), '.3f'), lat_min=format(np.min(lat), '.3f'),
+            lat_max=format(np.max(lat), '.3f')))
 
 
 def _fill_holes(grid: Grid) -> Grid:
