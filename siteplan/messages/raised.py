@@ -190,8 +190,8 @@ RAISED: dict[str, dict[str, str]] = {
         "zh": "{path} [inputs] clutter = \"landuse\" 沿地形剖面把用地图斑当作地物：需要 [inputs.lan"
               "duse] 图层和 [inputs] dem。请补充，或删除 clutter 这一行。"},
     'config.assumptions': {
-        "en": "{path} [assumptions]: {removeprefix}",
-        "zh": "{path} [assumptions]：{removeprefix}"},
+        "en": "{path} [assumptions]: {detail}",
+        "zh": "{path}：{detail}"},
     # --- siteplan/defaults.py
     'defaults.assumptions_unknown_key': {
         "en": "assumptions: unknown key {key}.{hint} See docs/assumptions.md for every key.",
