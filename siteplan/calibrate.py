@@ -188,9 +188,9 @@ def environments(meas_m: gpd.GeoDataFrame, targets_m: gpd.GeoDataFrame | None,
         env = normalise_environment(value)
         if env is None:
             line = meas_m["line"].iloc[i] if "line" in meas_m else i + 1
-            raise InputError(Msg("calibrate.line_column_environment", source=source, line=line,
+            raise InputError(Msg("cal.environment", path=source, line=line,
                                  value=repr(value),
-                                 suggest=suggest(value, ('dense_urban', 'urban', 'suburban', 'rural'))))
+                                 hint=suggest(value, ('dense_urban', 'urban', 'suburban', 'rural'))))
         out[i] = env
     return out.astype(str)
 
@@ -269,9 +269,9 @@ def _check_sites(meas: gpd.GeoDataFrame, sites_m: gpd.GeoDataFrame, source: str)
     if unknown.any():
         i = int(np.flatnonzero(unknown)[0])
         line = meas["line"].iloc[i] if "line" in meas else i + 1
-        raise InputError(Msg("calibrate.line_column_site", source=source, line=line,
-                             iloc=repr(meas['site_id'].iloc[i]),
-                             suggest=suggest(meas['site_id'].iloc[i], known), count=int(unknown.sum())))
+        raise InputError(Msg("cal.unknown_site", path=source, line=line,
+                             value=repr(meas['site_id'].iloc[i]),
+                             hint=suggest(meas['site_id'].iloc[i], known), count=int(unknown.sum())))
 
 
 def _design(x: np.ndarray, classes: np.ndarray, prefix: str | None, notes: list[str]

@@ -501,7 +501,7 @@ radio.mode? See docs/assumptions.md for every key.
     if key not in TABLE:
         close = difflib.get_close_matches(key, TABLE, n=3)
         hint = f" Did you mean {', '.join(close)}?" if close else ""
-        raise ConfigError(Msg("defaults.assumptions_unknown_key", key=repr(key), hint=hint))
+        raise ConfigError(Msg("assumptions.unknown", key=repr(key), hint=hint))
     return TABLE[key].check(key, value)
 
 

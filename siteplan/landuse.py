@@ -233,9 +233,9 @@ def _zone_classes(out: gpd.GeoDataFrame, column: str | None, zone_class: str | N
     bad_map = {k: v for k, v in (class_map or {}).items() if normalise_class(v) is None}
     if bad_map:
         k, v = next(iter(bad_map.items()))
-        raise InputError(Msg("landuse.class_map_maps", k=repr(k), v=repr(v),
-                             suggest=suggest(v, [a for c, n in ZONE_CLASSES.items() for a in (c, *n)]),
-                             zone_classes=', '.join(ZONE_CLASSES)))
+        raise InputError(Msg("zone.class_map_unknown", local=repr(k), cls=repr(v),
+                             hint=suggest(v, [a for c, n in ZONE_CLASSES.items() for a in (c, *n)]),
+                             known=', '.join(ZONE_CLASSES)))
 
     def lookup(value: object) -> str | None:
         if value is None or (isinstance(value, float) and np.isnan(value)):

@@ -263,8 +263,8 @@ def read_plan(folder: str | Path, *, progress: Any = None) -> Plan:
         year = int(item["milestone"])
         unknown = [s for s in item["selected"] + item["added"] if s not in position.index]
         if unknown:
-            raise InputError(Msg("planio.milestone_names_sites", folder=folder / STATE_FILE, year=year,
-                                 unknown=unknown[:3]))
+            raise InputError(Msg("relocate.milestone_names_sites", plan_dir=folder / STATE_FILE,
+                                 milestone=year, unknown=unknown[:3]))
         selected = np.sort(position[item["selected"]].to_numpy())
         added = np.sort(position[item["added"]].to_numpy())
         r = item["result"]

@@ -67,7 +67,7 @@ def _non_negative(assumptions: Mapping[str, Any], key: str) -> float:
 def _positive(assumptions: Mapping[str, Any], key: str) -> float:
     value = float(assumptions[key])
     if not (np.isfinite(value) and value > 0):
-        raise ConfigError(Msg("traffic.assumptions_number_2", key=key, value=repr(value)))
+        raise ConfigError(Msg("capacity.assumptions_number", key=key, value=repr(value)))
     return value
 
 

@@ -105,20 +105,9 @@ RAISED: dict[str, dict[str, str]] = {
         "zh": "没有用地图层：请给出图斑文件（或 --zones 文件[:类别]），或用 --config 指定含 [inpu"
               "ts.landuse] 的配置。"},
     # --- siteplan/calibrate.py
-    'calibrate.line_column_site': {
-        "en": "{source}, line {line}, column 'site_id': site {iloc} is not among the config's "
-              "candidates{suggest} ({count} rows in all). Measure sites of the plan's candidate "
-              "list.",
-        "zh": "{source}，第 {line} 行，列 'site_id'：站址 {iloc} 不在配置的候选站址中{suggest}（"
-              "共 {count} 行）。请测量规划候选清单中的站址。"},
     'calibrate.calibrate_measurements_sites': {
         "en": "calibrate: measurements and sites must share one metric CRS.",
         "zh": "校准：测量点与站址必须使用同一个米制坐标系。"},
-    'calibrate.line_column_environment': {
-        "en": "{source}, line {line}, column 'environment': {value} is not an environment "
-              "(dense_urban, urban, suburban, rural){suggest}.",
-        "zh": "{source}，第 {line} 行，列 'environment'：{value} 不是无线环境（dense_urban、urban"
-              "、suburban、rural）{suggest}。"},
     # --- siteplan/sinr.py
     'sinr.assumptions_set_but': {
         "en": "assumptions: {set_keys} set, but the plan's path-loss model (siteplan.terrain) "
@@ -131,9 +120,6 @@ RAISED: dict[str, dict[str, str]] = {
     'traffic.assumptions_number': {
         "en": "assumptions: {key} = {value} must be a number >= 0.",
         "zh": "假设参数：{key} = {value} 应为大于等于 0 的数。"},
-    'traffic.assumptions_number_2': {
-        "en": "assumptions: {key} = {value} must be a number > 0.",
-        "zh": "假设参数：{key} = {value} 应为大于 0 的数。"},
     'traffic.assumptions_share': {
         "en": "assumptions: {key} = {value} must be a share in [0, 1].",
         "zh": "假设参数：{key} = {value} 应为 [0, 1] 之间的比例。"},
@@ -193,9 +179,6 @@ RAISED: dict[str, dict[str, str]] = {
         "en": "{path} [assumptions]: {detail}",
         "zh": "{path}：{detail}"},
     # --- siteplan/defaults.py
-    'defaults.assumptions_unknown_key': {
-        "en": "assumptions: unknown key {key}.{hint} See docs/assumptions.md for every key.",
-        "zh": "假设参数：没有键 {key}。{hint}全部键见 docs/assumptions.md。"},
     'defaults.assumptions_not_finite': {
         "en": "assumptions: {key} = {value} is not a finite number; give a plain number.",
         "zh": "假设参数：{key} = {value} 不是有限数值；请给出普通数字。"},
@@ -382,11 +365,6 @@ RAISED: dict[str, dict[str, str]] = {
     'inputs.class_map_needs': {
         "en": "{spec}: a class map needs two columns (local name, class); found {shape}.",
         "zh": "{spec}：类别对照表需要两列（本地名称、类别）；实际为 {shape}。"},
-    'inputs.class_map_entry': {
-        "en": "{where}: class map entry {local} → {cls_}: unknown class.{suggest} Known classes:"
-              " {zone_classes}.",
-        "zh": "{where}：类别对照表条目 {local} → {cls_}：未知类别。{suggest}已知类别：{zone_classes}"
-              "。"},
     # --- siteplan/sources/text.py
     'text.file_starts_utf': {
         "en": "{source}: the file starts with a UTF-8 byte-order mark but is not UTF-8 ({where}) "
@@ -465,16 +443,6 @@ RAISED: dict[str, dict[str, str]] = {
         "zh": "{path}：同时给出了 layer = {layer} 和 sheet = {sheet}；工作簿的图层就是工作表，请"
               "只给一个。"},
     # --- siteplan/sources/columns.py
-    'columns.columns_not_column': {
-        "en": "{source}: columns = {{{canonical} = ...}}: {canonical2} is not a column siteplan "
-              "reads here.{suggest} Use one of {headers}.",
-        "zh": "{source}：columns = {{{canonical} = ...}}：{canonical2} 不是此处读取的列。{suggest}"
-              "请使用 {headers} 之一。"},
-    'columns.columns_layer_has': {
-        "en": "{source}: columns = {{{canonical} = {column}}}: the layer has no column "
-              "{column}.{suggest} Columns: {present}.",
-        "zh": "{source}：columns = {{{canonical} = {column}}}：图层没有列 {column}。{suggest}现有"
-              "列：{present}。"},
     'columns.defaults_not_column': {
         "en": "{source}: defaults = {{{canonical} = ...}}: {canonical2} is not a column siteplan "
               "reads here.{suggest} Use one of {headers}.",
@@ -583,9 +551,6 @@ RAISED: dict[str, dict[str, str]] = {
         "zh": "{where}，{label}：未知的用地类别 {unknown}{value}。{hint}已知类别：{known}；以及三"
               "调地类编码（DLBM）与地类名称（DLMC）。本地名称请用类别对照表映射（配置中的 class_m"
               "ap，或 --class-map 文件.csv）。"},
-    'landuse.class_map_maps': {
-        "en": "class map: {k} maps to unknown class {v}.{suggest} Known classes: {zone_classes}.",
-        "zh": "类别对照表：{k} 对应的类别 {v} 未知。{suggest}已知类别：{zone_classes}。"},
     'landuse.zone_has_no': {
         "en": "{where}: the zone has no geometry ({count} zones in all). Draw it or delete the "
               "row.",
@@ -688,9 +653,6 @@ RAISED: dict[str, dict[str, str]] = {
         "en": "preselected mask has {size} entries for {n_cols} columns.",
         "zh": "预选掩码有 {size} 个元素，对应 {n_cols} 列。"},
     # --- siteplan/solve/paths/general.py
-    'solve.general.target_has_entries': {
-        "en": "target has {size} entries for {n_groups} groups.",
-        "zh": "target 有 {size} 个元素，对应 {n_groups} 个分组。"},
     'solve.general.target_shares_coverable': {
         "en": "target must be shares in (0, 1] of the coverable weight.",
         "zh": "target 必须是可覆盖权重在 (0, 1] 之间的比例。"},
@@ -912,9 +874,4 @@ RAISED: dict[str, dict[str, str]] = {
     'planio.key_assumptions': {
         "en": "{folder}, key 'assumptions': {detail}",
         "zh": "{folder}，键 'assumptions'：{detail}"},
-    'planio.milestone_names_sites': {
-        "en": "{folder}: milestone {year} names sites {unknown} that the candidates layer lacks; "
-              "re-run `siteplan plan`.",
-        "zh": "{folder}：年度 {year} 中的站址 {unknown} 不在候选站址图层中；请重新运行 `siteplan "
-              "plan`。"},
 }

@@ -91,12 +91,12 @@ def _given(out: pd.DataFrame, headers: Mapping[str, tuple[str, ...]],
     renames: dict[str, str] = {}
     for canonical, column in columns.items():
         if canonical not in headers:
-            raise InputError(Msg("columns.columns_not_column", source=source, canonical=canonical,
-                                 canonical2=repr(canonical), suggest=suggest(canonical, headers),
+            raise InputError(Msg("column.map_unknown", source=source, canonical=canonical,
+                                 quoted=repr(canonical), hint=suggest(canonical, headers),
                                  headers=', '.join(headers)))
         if column not in out.columns:
-            raise InputError(Msg("columns.columns_layer_has", source=source, canonical=canonical,
-                                 column=repr(column), suggest=suggest(column, present), present=present))
+            raise InputError(Msg("column.map_absent", source=source, canonical=canonical,
+                                 column=repr(column), hint=suggest(column, present), present=present))
         renames[column] = canonical
     return renames
 

@@ -122,8 +122,8 @@ def read_class_map(spec: Mapping[str, str] | Path | None, source: str) -> dict[s
     names = [a for c, n in ZONE_CLASSES.items() for a in (c, *n)]
     for local, cls in table.items():
         if normalise_class(cls) is None:
-            raise InputError(Msg("inputs.class_map_entry", where=where, local=repr(local), cls_=repr(cls),
-                                 suggest=suggest(cls, names), zone_classes=', '.join(ZONE_CLASSES)))
+            raise InputError(Msg("zone.class_map_entry", where=where, local=repr(local), cls=repr(cls),
+                                 hint=suggest(cls, names), known=', '.join(ZONE_CLASSES)))
     return table
 
 

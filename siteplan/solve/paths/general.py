@@ -174,7 +174,7 @@ def build_general(A: object, cost: ArrayLike | None, *, weights: ArrayLike | Non
     if target_arr.size == 1:
         target_arr = np.full(n_groups, float(target_arr[0]))
     if target_arr.size != n_groups:
-        raise SolverError(Msg("solve.general.target_has_entries", size=target_arr.size, n_groups=n_groups))
+        raise SolverError(Msg("solve.instance.target_has_entries", size=target_arr.size, n_groups=n_groups))
     if np.any(~np.isfinite(target_arr) | (target_arr <= 0) | (target_arr > 1)):
         raise SolverError(Msg("solve.general.target_shares_coverable"))
     group_weight = np.bincount(base.groups[coverable], base.weights[coverable],
