@@ -10,7 +10,7 @@ import os
 import sys
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -135,7 +135,16 @@ def say_literal(text: str) -> None:
 
 class _Group(click.Group):
     """Every error ends as one literal message and exit status 2; Ctrl-C as
-    one line and exit status 130."""
+    one line and exit status 130. ``--help`` speaks the command's language,
+    and ``--lang`` may come before the subcommand (:mod:`siteplan.cli_help`)."""
+
+    def main(self, args: Sequence[str] | None = None, *rest: object, **kwargs: object) -> object:
+        from siteplan.cli_help import help_lang, help_language, split_lead_lang
+
+        given = list(sys.argv[1:] if args is None else args)
+        given, flag = split_lead_lang(given, set(self.commands))
+        with help_language(self, help_lang(flag)):
+            return super().main(given, *rest, **kwargs)  # type: ignore[arg-type]
 
     def invoke(self, ctx: click.Context) -> object:
         _STATE.update(lang=None, flag=None)  # a fresh command (tests run several in one process)
