@@ -89,6 +89,10 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+#: Punctuation that never starts a line (it stays after the character before it).
+_NO_LINE_START = frozenset("，。；：、）」』！？")
+
+
 def wrap(text: str, width: int) -> list[str]:
     """``text`` in lines of at most ``width`` columns, broken between words or
     between two Chinese characters (never inside an ASCII word).
@@ -96,11 +100,12 @@ def wrap(text: str, width: int) -> list[str]:
     Examples
     --------
     >>> wrap("输出文件夹 plan.gpkg 和报告", 12)
-    ['输出文件夹', 'plan.gpkg 和', '报告']
+    ['输出文件夹', 'plan.gpkg', '和报告']
     """
     lines, line = [], ""
     for token in re.findall(r"[\x00-\x7f]+?(?= |$|[^\x00-\x7f])| |[^\x00-\x7f]", text):
-        if line and display_width(line + token) > width:
+        # two columns kept free for a closing mark that may not start the next line
+        if line and display_width(line + token) > width - 2 and token not in _NO_LINE_START:
             lines.append(line.rstrip())
             line = token.lstrip()
         else:

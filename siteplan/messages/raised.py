@@ -348,6 +348,11 @@ RAISED: dict[str, dict[str, str]] = {
         "en": "{path}: cannot read as OpenStreetMap ({detail}). Is the file complete? Download "
               "the extract again.",
         "zh": "{path}：无法按 OpenStreetMap 读取（{detail}）。文件是否完整？请重新下载。"},
+    'osm.unrecognised': {
+        "en": "{path}: not readable as an OpenStreetMap file (.osm or .osm.pbf). Is the file "
+              "complete? Download the extract again.",
+        "zh": "{path}：无法作为 OpenStreetMap 文件（.osm 或 .osm.pbf）读取。文件是否完整？请重新"
+              "下载。"},
     # --- siteplan/sources/inputs.py
     'inputs.no_usable_row': {
         "en": "{path}: no usable row: every point is an outlier (first: line {lines}, {reason}).",

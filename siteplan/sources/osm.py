@@ -157,6 +157,8 @@ def read_osm(path: str | Path, *,
         points = _read(path, "points")
         polygons = _read(path, "multipolygons")
     except (DataSourceError, DataLayerError) as exc:
+        if "not recognized as being in a supported file format" in str(exc):
+            raise InputError(Msg("osm.unrecognised", path=path)) from exc
         raise InputError(Msg("osm.cannot_read_openstreetmap", path=path, detail=exc)) from exc
     points["osm_type"] = "node"
     is_way = polygons["osm_way_id"].notna() if "osm_way_id" in polygons else False
