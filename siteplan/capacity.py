@@ -138,8 +138,8 @@ class CapacityModel:
             raise ConfigError(Msg("capacity.radio_bandwidth_mhz", band=band, asked=repr(asked)))
         bandwidth = min(asked, BAND_MAX_BANDWIDTH_MHZ[band])
         if bandwidth < asked:
-            notes.append(f"radio.bandwidth_mhz.{band} = {asked:g} MHz is more than a {band} "
-                         f"carrier allows; capacity uses {bandwidth:g} MHz.")
+            notes.append(Msg("n.bandwidth_capped", band=band, asked=f"{asked:g}",
+                             bandwidth=f"{bandwidth:g}"))
         scs = float(assumptions[f"radio.scs_khz.{band}"])
         peak_check = peak_cell_mbps(bandwidth, scs, layers=1)  # validates the spacing
         if peak_check <= 0:

@@ -230,11 +230,11 @@ def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
     out = Path(out_dir)
     resolve_tiles(tiles, tiles_crs)  # bad tiles: fail before any work
     with output_folder(out, kind="plan", force=force, inputs=inputs) as stage:
-        say("GeoPackage and tables")
+        say(Msg("p.tables"))
         write_state(plan, stage)
         sheets = _write_sites(plan, stage, chosen, lang=lang, kml_gcj02=kml_gcj02)
         if "maps" in chosen:
-            say("maps")
+            say(Msg("p.maps"))
             options = dict(lang=lang, tiles=tiles, context=context, offline=offline,
                            tiles_crs=tiles_crs, zones=zones)
             for m in plan.milestones:
@@ -245,7 +245,7 @@ def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
             extra_files(stage)
         if "csv" in chosen:
             write_csv(rejected_table(extra_report, lang), stage / "rejected_rows.csv")
-        say("reports")
+        say(Msg("p.reports"))
         _write_reports(plan, stage, chosen, sheets, extra_report, lang=lang)
         names = sorted(p.name for p in stage.iterdir())
     return [out / n for n in names]

@@ -511,7 +511,11 @@ def _compile(template: str) -> re.Pattern[str]:
 
 @functools.cache
 def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    from siteplan.messages import MESSAGES
+    """The listed messages (console lines, notes, common errors); the raise
+    sites' own messages (:data:`siteplan.messages.RAISED`) travel with their id
+    and are not recognised from their text (many are as general as
+    ``{path}: {detail}``)."""
+    from siteplan.messages.catalogue import MESSAGES
 
     return tuple((key, _compile(entry["en"])) for key, entry in MESSAGES.items())
 
@@ -671,6 +675,8 @@ def translate(text: str, lang: str = "en") -> str:
     """
     if check_lang(lang) == "en" or not text:
         return text
+    if getattr(text, "msg_id", None) is not None:  # a siteplan.messages.Msg: by its id
+        return _fill(text.msg_id, text.params, lang)  # type: ignore[attr-defined]
     found = identify(text)
     if found is None:
         return _fragments(text)
@@ -691,6 +697,9 @@ def _fill(msg_id: str, params: dict[str, object], lang: str) -> str:
             return text
         if name == "clutter":  # a land-cover class (tree …) or an environment
             return clutter_name(text, lang)
+        if name == "clutter_shares":  # "tree 40.0 %, no clutter 12.0 %"
+            return re.sub(r"[a-z][a-z_ ]*[a-z]", lambda m: clutter_name(m.group(0), lang),
+                          text).replace(" %", "%").replace(", ", "、")
         if name in TERM_PARAMS:
             return terms_in(text, lang)
         if name == "what":

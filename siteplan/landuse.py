@@ -316,8 +316,8 @@ def prepare_zones(zones: gpd.GeoDataFrame, *, source: str = "zones",
     invalid = ~out.geometry.is_valid
     if invalid.any():
         out.loc[invalid, "geometry"] = shapely.make_valid(out.geometry[invalid].to_numpy())
-        notes.append(f"{source}: repaired {int(invalid.sum())} invalid zone geometries with "
-                     f"make_valid (zone_id {', '.join(out.loc[invalid, 'zone_id'][:5])}…).")
+        notes.append(Msg("n.repaired", source=source, count=int(invalid.sum()),
+                         ids=', '.join(out.loc[invalid, 'zone_id'][:5])))
     polygonal = out.geom_type.isin(["Polygon", "MultiPolygon", "GeometryCollection"])
     if not polygonal.all():
         i = int(np.flatnonzero(~polygonal.to_numpy())[0])

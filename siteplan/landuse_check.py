@@ -70,8 +70,7 @@ def _sites_layer(path: Path, layer: str | None, notes: list[str]) -> str | None:
         raise InputError(Msg("check.gpkg", path=path, detail=exc)) from None
     chosen = plan_sites_layer(names)
     if chosen is not None:
-        notes.append(f"{path}: checked layer {chosen!r} (the plan's last milestone); "
-                     "pass --layer to check another.")
+        notes.append(Msg("n.checked_layer", path=path, layer=repr(chosen)))
         return chosen
     if len(names) > 1:
         raise InputError(Msg("check.layers", path=path, count=len(names), names=', '.join(names)))
@@ -206,8 +205,7 @@ def _zone_specs(paths: Sequence[Any], specs: list[Any], config: Path | None,
         raise InputError(Msg("landuse_check.class_class_column_2"))
     if paths:
         if specs:
-            notes.append(f"ZONES given: the {len(specs)} [inputs.landuse] layer(s) of "
-                         f"{config} are not used (its assumptions are).")
+            notes.append(Msg("n.zones_given", count=len(specs), config=config))
         return [p if isinstance(p, LayerSpec) else LayerSpec(path=Path(p), **options)
                 for p in paths]
     if not specs:
@@ -224,20 +222,16 @@ def _measure(sites: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, assumptions: Assu
     are in one, so 10^5 parcels do not move; never Web Mercator)."""
     metric = local_metric_crs(zones, sites)
     if zones.crs != sites.crs:
-        notes.append(f"zones reprojected from {zones.crs.name} to {sites.crs.name} (the sites' "
-                     f"CRS) for the outputs; overlaps and distances measured in {metric.name}.")
+        notes.append(Msg("n.zones_reprojected", a=zones.crs.name, b=sites.crs.name, c=metric.name))
     if "kind" not in sites.columns:
-        notes.append("the sites have no kind column: every site is judged as a new ground "
-                     "tower (the strictest group).")
+        notes.append(Msg("n.no_kind"))
     zones_m = zones if zones.crs == metric else zones.to_crs(metric)
     table = conflicts(sites if sites.crs == metric else sites.to_crs(metric), zones_m,
                       assumptions)
     unknown = table.attrs.get("unknown_kinds", [])
     if unknown:
         shown = ", ".join(repr(k) for k in unknown[:10]) + (" …" if len(unknown) > 10 else "")
-        notes.append(f"kinds no name matches ({shown}): those sites are judged as new ground "
-                     "towers (the strictest group). Fix the kinds to check them as what they "
-                     "are.")
+        notes.append(Msg("n.unknown_kinds", kinds=shown))
     by_id = zones.set_index("zone_id")
     table["zone_name"] = table["zone_id"].map(by_id["zone_name"])
     table["zone_source"] = table["zone_id"].map(by_id["source"])
@@ -322,7 +316,7 @@ def check_landuse(sites_path: Path, zones_paths: Path | Sequence[Any] | None, ou
     notes += more
     zones, more = combine_zones(specs)
     notes += more
-    say(f"checking {len(sites):,} sites against {len(zones):,} zones")
+    say(Msg("p.checking", sites=format(len(sites), ','), zones=format(len(zones), ',')))
     table = _measure(sites, zones, assumptions, notes)
     result = summary(table)
     result.update(sites=int(len(sites)), zones=int(len(zones)), notes=notes,

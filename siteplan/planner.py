@@ -357,7 +357,7 @@ def plan(candidates: gpd.GeoDataFrame | PlanningProblem,
     results = []
     for year in problem.years:
         inst = problem.instance(year)
-        say(f"milestone {year}: set cover over {inst.active.size:,} demand points")
+        say(Msg("p.milestone", year=year, points=format(inst.active.size, ',')))
         res = _solve(problem, inst, chosen, method=method, time_limit_s=time_limit_s,
                      seed=seed, deterministic=deterministic)
         added = np.setdiff1d(res.selected, chosen)

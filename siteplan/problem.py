@@ -392,7 +392,7 @@ def build_problem(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
     targets_m = targets.to_crs(metric)
     check_work(estimate_work(cands_m, targets_m, assumptions), assumptions,
                allow_large=allow_large)
-    say(f"demand points ({metric.name})")
+    say(Msg("p.demand", crs=metric.name))
     demand = demand_points(targets_m, spacing_m=float(assumptions["demand.spacing_m"]))
     table = excluded_table = zones = zones_m = None
     notes: list[str] = []
@@ -400,12 +400,12 @@ def build_problem(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
         zones, notes = prepare_zones(landuse, source="landuse")
         zones_m = zones.to_crs(metric)
         assumptions = with_zone_clutter(assumptions, zones_m)
-    say(f"coverage of {len(demand):,} demand points by {len(cands_m):,} candidates")
+    say(Msg("p.coverage", points=format(len(demand), ','), candidates=format(len(cands_m), ',')))
     coverage = coverage_matrix(demand, cands_m, assumptions)
     if zones_m is not None and uses_zones(assumptions) and str(assumptions["coverage.mode"]) \
             == "link_budget":
         notes.append(_zone_clutter_note(demand, cands_m, assumptions, metric))
-    say("traffic per area and site capacity")
+    say(Msg("p.traffic"))
     traffic = area_traffic(targets_m, assumptions, population=_to_metric(
         population, metric, "population"))
     demand["demand_mbps"] = point_demand_mbps(demand, traffic)
@@ -414,7 +414,7 @@ def build_problem(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
     model = CapacityModel.from_assumptions(assumptions)
     notes.extend(model.notes)
     if "proposed" not in candidates.columns:
-        say("new-build proposals where no listed candidate serves")
+        say(Msg("p.proposals"))
         candidates, cands_m, coverage, more = extend_with_proposals(
             candidates, cands_m, demand, coverage, targets_m, assumptions, zones_m=zones_m,
             roads_m=_to_metric(roads, metric, "roads"),
@@ -425,7 +425,7 @@ def build_problem(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
     candidates["landuse_flag"] = ""
     excluded = np.zeros(len(candidates), bool)
     if zones_m is not None:
-        say("land-use check of every candidate")
+        say(Msg("p.landuse"))
         table, excluded, excluded_table = _apply_landuse(candidates, cands_m, zones_m,
                                                          assumptions, notes)
         coverage = coverage.without_columns(excluded)
@@ -461,8 +461,7 @@ def _apply_landuse(candidates: gpd.GeoDataFrame, cands_m: gpd.GeoDataFrame,
     restricted[table.loc[table["rule"] == "restricted", "site_index"]] = True
     excluded = forbidden & ~on_air
     if (forbidden & on_air).any():
-        notes.append(f"{int((forbidden & on_air).sum())} sites already on air stand on "
-                     "forbidden land; they are kept and listed in the land-use section.")
+        notes.append(Msg("n.on_air_forbidden", count=int((forbidden & on_air).sum())))
     reasons = (table[table["rule"] == "forbidden"].groupby("site_index")["zone_class"]
                .agg(lambda s: ", ".join(sorted(set(s)))))
     excluded_table = candidates.loc[excluded, ["site_id", "kind", "name"]].copy()
@@ -477,7 +476,7 @@ def _apply_landuse(candidates: gpd.GeoDataFrame, cands_m: gpd.GeoDataFrame,
 
 
 def _zone_clutter_note(demand: gpd.GeoDataFrame, cands_m: gpd.GeoDataFrame,
-                       assumptions: Assumptions, metric: Any) -> str:
+                       assumptions: Assumptions, metric: Any) -> Msg:
     """What the land-use zones read as clutter (``terrain.clutter = "landuse"``)
     put under the demand: the share of demand weight per clutter class."""
     xy = np.column_stack([np.r_[demand.geometry.x, cands_m.geometry.x],
@@ -490,13 +489,9 @@ def _zone_clutter_note(demand: gpd.GeoDataFrame, cands_m: gpd.GeoDataFrame,
     share = np.bincount(cls, weights=weight, minlength=len(names)) / max(weight.sum(), 1e-12)
     parts = ", ".join(f"{names[i]} {100 * share[i]:.1f} %" for i in np.argsort(-share)
                       if share[i] > 0)
-    note = ("land-use zones read as clutter (terrain.clutter = \"landuse\", clutter.zone.*): "
-            f"demand weight by clutter class: {parts}.")
-    if share[-1] > 0.2:  # the layers are control lines, not a full 三调 parcel layer
-        note += (f" {100 * share[-1]:.0f} % of the demand stands in no mapped zone and is read "
-                 "as open land (line of sight where the terrain clears): give the full 三调 "
-                 "parcel layer (DLTB), a land-cover raster, or set clutter.zone.unzoned.")
-    return note
+    unzoned = (Msg("n.zone_unzoned", share=f"{100 * share[-1]:.0f}") if share[-1] > 0.2
+               else "")  # > 0.2: the layers are control lines, not a full 三调 parcel layer
+    return Msg("n.zone_clutter", clutter_shares=parts, unzoned=unzoned)
 
 
 def _to_metric(layer: gpd.GeoDataFrame | None, metric: Any, name: str) -> gpd.GeoDataFrame | None:

@@ -467,9 +467,8 @@ def extend_with_proposals(candidates: gpd.GeoDataFrame, candidates_m: gpd.GeoDat
         out_m = pd.concat([out_m, props], ignore_index=True)
         allowed = np.concatenate([allowed, np.ones(len(props), bool)])
         counts = props["kind"].value_counts()
-        notes.append("proposed where no listed candidate reaches demand: " + ", ".join(
-            f"{n} {k}" for k, n in counts.items()) + f" ({int(unreached.sum()):,} demand "
-            "points out of every listed candidate's reach).")
+        notes.append(Msg("n.proposed", counts=", ".join(f"{n} {k}" for k, n in counts.items()),
+                         points=f"{int(unreached.sum()):,}"))
     if point_mbps is not None and model is not None and check_mode(assumptions) != "off":
         short = capacity_shortfall(demand_m, cov.without_columns(~allowed).matrix, point_mbps,
                                    out_m["kind"].to_numpy(), model, assumptions)
@@ -480,10 +479,10 @@ def extend_with_proposals(candidates: gpd.GeoDataFrame, candidates_m: gpd.GeoDat
             if len(more):
                 cov = _hstack(cov, coverage_matrix(demand_m, more, assumptions))
                 out_m = pd.concat([out_m, more], ignore_index=True)
-                notes.append("proposed for capacity (candidates carry less than "
-                             f"{float(assumptions['proposals.capacity_margin']):g} × the "
-                             "busy-hour demand): " + ", ".join(
-                                 f"{r.extra_sites} in {r.area_id}" for r in short.itertuples()))
+                notes.append(Msg(
+                    "n.proposed_capacity",
+                    margin=f"{float(assumptions['proposals.capacity_margin']):g}",
+                    areas=", ".join(f"{r.extra_sites} in {r.area_id}" for r in short.itertuples())))
     out_m = gpd.GeoDataFrame(out_m, geometry="geometry", crs=candidates_m.crs)
     for column in listed.columns:  # the user's own text columns stay text: empty, not NaN
         if (column != "geometry" and len(out_m) > len(listed)

@@ -367,6 +367,14 @@ MESSAGES: dict[str, dict[str, str]] = {
               "memory ({available} GiB on this machine)",
         "zh": "约 {points} 个需求点、{pairs} 个候选站址-需求点对和 {memory} GiB 内存（本机 "
               "{available} GiB）"},
+    "cli.bug": {"en": "unexpected {name}: {detail}. This is a bug in siteplan (the input should "
+                      "have been refused with a clear message); set SITEPLAN_DEBUG=1 to see the "
+                      "traceback and report it.",
+                "zh": "意外的 {name}：{detail}。这是 siteplan 的缺陷（该输入本应以明确的消息拒绝）；"
+                      "请设置 SITEPLAN_DEBUG=1 查看调用栈并报告。"},
+    "c.interrupted": {"en": "interrupted (Ctrl-C): stopped; an output folder being written is "
+                            "left as it was before this run.",
+                      "zh": "已中断（Ctrl-C）：已停止；正在写出的输出文件夹保持本次运行前的状态。"},
     "cli.memory": {"en": "out of memory; raise demand.spacing_m or split the region (siteplan "
                          "plan-region).",
                    "zh": "内存不足；请增大 demand.spacing_m 或拆分区域（siteplan plan-region）。"},
@@ -466,6 +474,28 @@ MESSAGES: dict[str, dict[str, str]] = {
               "crs = \"gcj02\".",
         "zh": "警告：{name}：其中 {count} 个点与 {other} 在 {system} 下的设施位置重合，距其 WGS84 "
               "位置约 500 米：是否为高德/奥维导出的数据？请为它设置 crs = \"gcj02\"。"},
+    "n.gcj02_list": {
+        "en": "warning: {source}: this list looks like GCJ-02; add crs = 'gcj02' ({after} of its "
+              "points sit on other layers' structures or roads once moved from GCJ-02 to WGS84, "
+              "{before} as read: an Amap/奥维 export is ~300–700 m off).",
+        "zh": "警告：{source}：该清单看起来是 GCJ-02 坐标；请加 crs = 'gcj02'（从 GCJ-02 转为 WGS84 后"
+              "有 {after} 个点与其他图层的设施或道路重合，按原样读取时为 {before} 个：高德/奥维导出的"
+              "数据约偏 300–700 米）。"},
+    "n.bandwidth_capped": {"en": "radio.bandwidth_mhz.{band} = {asked} MHz is more than a {band} "
+                                 "carrier allows; capacity uses {bandwidth} MHz.",
+                           "zh": "radio.bandwidth_mhz.{band} = {asked} MHz 超过 {band} 单载波上限；"
+                                 "容量按 {bandwidth} MHz 计算。"},
+    "n.zone_clutter": {
+        "en": "land-use zones read as clutter (terrain.clutter = \"landuse\", clutter.zone.*): "
+              "demand weight by clutter class: {clutter_shares}.{unzoned}",
+        "zh": "用地图斑作为地物读取（terrain.clutter = \"landuse\"，clutter.zone.*）：各地物类别的"
+              "需求权重：{clutter_shares}。{unzoned}"},
+    "n.zone_unzoned": {
+        "en": " {share} % of the demand stands in no mapped zone and is read as open land (line "
+              "of sight where the terrain clears): give the full 三调 parcel layer (DLTB), a "
+              "land-cover raster, or set clutter.zone.unzoned.",
+        "zh": "{share}% 的需求不在任何已映射分区内，按开阔地处理（地形无遮挡处为视距）：请给出完整的"
+              "三调地类图斑图层（DLTB）、地表覆盖栅格，或设置 clutter.zone.unzoned。"},
     "n.declared": {"en": "{source}: the file declares {declared}; crs = {crs} from the config "
                          "was used instead.",
                    "zh": "{source}：文件声明的坐标系为 {declared}；已改用配置中的 crs = {crs}。"},

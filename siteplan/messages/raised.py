@@ -879,4 +879,11 @@ RAISED: dict[str, dict[str, str]] = {
     'planio.key_assumptions': {
         "en": "{folder}, key 'assumptions': {detail}",
         "zh": "{folder}，键 'assumptions'：{detail}"},
+    # --- siteplan/cli.py
+    'file.os_error': {
+        "en": "{path}: {detail}.",
+        "zh": "{path}：{detail}。"},
+    'file.os_error_bare': {
+        "en": "file: {detail}.",
+        "zh": "文件：{detail}。"},
 }

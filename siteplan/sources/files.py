@@ -133,7 +133,7 @@ def apply_crs(frame: gpd.GeoDataFrame, crs: str | int | None, source: str) -> gp
         frame = gpd.GeoDataFrame(frame.drop(columns=frame.geometry.name), geometry=moved,
                                  crs=4326)
         frame.attrs = attrs
-        notes.append(f"{source}: converted from {system.upper()} to WGS84 (every vertex).")
+        notes.append(Msg("n.converted", source=source, system=system.upper()))
     elif crs is not None:
         named = CRS_NAMES.get(str(crs).strip().lower().replace("-", "_").replace(" ", ""))
         try:
@@ -141,8 +141,7 @@ def apply_crs(frame: gpd.GeoDataFrame, crs: str | int | None, source: str) -> gp
         except CRSError as exc:
             raise InputError(Msg("crs.unknown", source=source, crs=repr(crs), detail=exc)) from None
         if frame.crs is not None and frame.crs != target:
-            notes.append(f"{source}: the file declares {frame.crs.name}; crs = {crs!r} from the "
-                         "config was used instead.")
+            notes.append(Msg("n.declared", source=source, declared=frame.crs.name, crs=repr(crs)))
         frame = frame.set_crs(target, allow_override=True)
     if frame.crs is not None:
         recognised = recognise_crs(frame.crs)

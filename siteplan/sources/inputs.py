@@ -87,7 +87,7 @@ def layer_notes(frame: pd.DataFrame, source: object) -> list[str]:
     (CRS, GCJ-02/BD-09, total rows) and a text encoding other than UTF-8."""
     notes = list(frame.attrs.get("notes", []))
     if frame.attrs.get("encoding") not in (None, "utf-8", "utf-8-sig"):
-        notes.append(f"{source}: text decoded as {frame.attrs['encoding']}.")
+        notes.append(Msg("n.decoded", source=source, encoding=frame.attrs['encoding']))
     return notes
 
 
@@ -157,8 +157,7 @@ def combine_zones(specs: list[LayerSpec]) -> tuple[gpd.GeoDataFrame | None, list
         zones, more = read_zones(spec, several=len(specs) > 1)
         notes += more
         if parts and zones.crs != parts[0].crs:
-            notes.append(f"{spec.path}: reprojected from {zones.crs.name} to "
-                         f"{parts[0].crs.name}.")
+            notes.append(Msg("n.reprojected", source=spec.path, a=zones.crs.name, b=parts[0].crs.name))
             zones = zones.to_crs(parts[0].crs)
         parts.append(zones)
     combined = pd.concat(parts, ignore_index=True)
@@ -167,7 +166,7 @@ def combine_zones(specs: list[LayerSpec]) -> tuple[gpd.GeoDataFrame | None, list
     if dup.any():
         combined.loc[dup, "zone_id"] = combined.loc[dup, "zone_id"] + "#" + \
             combined.index[dup].astype(str)
-        notes.append(f"{int(dup.sum())} repeated zone ids made unique with '#<row>'.")
+        notes.append(Msg("n.zone_ids", count=int(dup.sum())))
     return combined, notes
 
 
@@ -289,12 +288,11 @@ def _candidate_layers(cfg: PlanConfig, extent) -> tuple[list[gpd.GeoDataFrame], 
             layer.attrs["rejected"] = table.reset_index(drop=True)
         if table is not None and len(table):
             rejected[str(spec.path)] = table.reset_index(drop=True)
-            notes.append(f"{spec.path}: {len(table)} unusable rows skipped (first: line "
-                         f"{table['line'].iloc[0]}, {table['reason'].iloc[0]}).")
+            notes.append(Msg("n.skipped", source=spec.path, count=len(table), line=table['line'].iloc[0],
+                             reason=table['reason'].iloc[0]))
         own = layer["own_cost_cny"].notna().sum() if "own_cost_cny" in layer.columns else 0
         if own:
-            notes.append(f"{spec.path}: the list's own cost kept for {int(own)} of {len(layer)} "
-                         "candidates; the kind costs (cost_cny.<kind>) for the rest.")
+            notes.append(Msg("n.own_cost", source=spec.path, count=int(own), total=len(layer)))
         layers.append(layer)
     return layers, rejected, notes
 

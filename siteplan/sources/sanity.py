@@ -211,9 +211,7 @@ def _matches(x: np.ndarray, y: np.ndarray, ref: gpd.GeoDataFrame, match_m: float
     return int(np.unique(hits[0]).size)
 
 
-def gcj02_warning(source: str, counts: tuple[int, int]) -> str:
+def gcj02_warning(source: str, counts: tuple[int, int]) -> Msg:
     """The warning line for a list that looks like GCJ-02."""
     after, before = counts
-    return (f"warning: {source}: this list looks like GCJ-02; add crs = 'gcj02' "
-            f"({after} of its points sit on other layers' structures or roads once moved from "
-            f"GCJ-02 to WGS84, {before} as read: an Amap/奥维 export is ~300–700 m off).")
+    return Msg("n.gcj02_list", source=source, after=after, before=before)
