@@ -489,7 +489,7 @@ _KEEP = frozenset({"first", "canonical", "column", "given", "key", "value", "pat
 #: that are translated (a library's reason, a "did you mean", a location, a
 #: kind or class list); every other one is the planner's text, kept.
 _TRANSLATED = frozenset({"detail", "hint", "suggest", "where", "label", "what", "counts", "kinds",
-                         "classes", "kind", "env", "known", "rows"})
+                         "classes", "kind", "env", "known", "rows", "more", "reason"})
 #: What a placeholder matches when not any text (lazily): a hint is empty or
 #: a "did you mean"; a location takes as much as it can (it holds ", row …").
 _FIELD = {"hint": r"(?: Did you mean .+?\?)?", "where": ".*"}

@@ -154,3 +154,63 @@ def test_an_error_by_id_survives_pickling():
     back = pickle.loads(pickle.dumps(exc))
     assert str(back) == str(exc) and back.msg_id == "raster.not_found"
     assert "找不到数字高程模型文件" in error_text(back, "zh")
+
+
+# --- console lines and notes ----------------------------------------------------------------
+
+#: Modules whose progress lines (``say(...)``) and notes (``notes.append(...)``) are named
+#: by id. Not listed: siteplan/region/** and siteplan/calibrate*.py (other owners' files in
+#: issue 28; their lines are in the catalogue and recognised from their English text).
+CONSOLE_MODULES = ("project.py", "problem.py", "planner.py", "export.py", "landuse_check.py",
+                   "landuse.py", "proposals.py", "capacity.py", "sources/files.py",
+                   "sources/inputs.py")
+
+#: Arguments that pass a message made elsewhere through (a note read back, a note built
+#: by a function returning a Msg).
+PASSED_ON = {"note", "gcj02_warning", "_zone_clutter_note"}
+
+
+def _console_calls(tree: ast.AST):
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and node.args):
+            continue
+        func = node.func
+        if (isinstance(func, ast.Name) and func.id == "say") or (
+                isinstance(func, ast.Attribute) and func.attr == "append"
+                and isinstance(func.value, ast.Name) and func.value.id == "notes"):
+            yield node
+
+
+def test_console_lines_and_notes_name_their_message_by_id():
+    bad, count = [], 0
+    for module in CONSOLE_MODULES:
+        tree = ast.parse((PACKAGE / module).read_text(encoding="utf-8"))
+        for call in _console_calls(tree):
+            count += 1
+            arg = call.args[0]
+            name = getattr(arg, "id", None) or getattr(getattr(arg, "func", None), "id", None)
+            if _is_msg(arg) or name in PASSED_ON:
+                continue
+            bad.append(f"{module}:{call.lineno}: {ast.unparse(arg)[:80]}")
+    assert count > 30
+    assert not bad, "\n".join(bad)
+
+
+def test_notes_passed_on_are_catalogue_messages():
+    from siteplan.sources.sanity import gcj02_warning
+
+    note = gcj02_warning("高德.csv", (40, 2))
+    assert note.msg_id == "n.gcj02_list"
+    assert error_text(InputError(note), "zh").startswith("警告：高德.csv：")
+
+
+def test_cli_explains_other_errors_in_chinese():
+    from siteplan.cli import _explain
+
+    for exc, start in ((PermissionError(13, "denied", "/x/a.gpkg"), "/x/a.gpkg：没有权限"),
+                       (FileNotFoundError(2, "no", "/x/b.csv"), "/x/b.csv：不存在"),
+                       (OSError(28, "No space left on device", "/x/c"), "/x/c："),
+                       (MemoryError(), "内存不足"),
+                       (KeyError("k"), "意外的 KeyError")):
+        text = error_text(SiteplanError(_explain(exc)), "zh")
+        assert text.startswith(start), text

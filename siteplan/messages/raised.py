@@ -240,6 +240,82 @@ RAISED: dict[str, dict[str, str]] = {
     'schema.error': {
         "en": "{where}: {what}{more}. {hint}",
         "zh": "{where}：{what}{more}。{hint}"},
+    'schema.geometry_missing': {
+        "en": "geometry is missing",
+        "zh": "几何图形缺失"},
+    'schema.geometry_empty': {
+        "en": "geometry is empty",
+        "zh": "几何图形为空"},
+    'schema.geometry_hint': {
+        "en": "Give every feature a geometry or remove the row.",
+        "zh": "请为每个要素给出几何图形，或删除该行。"},
+    'schema.geometry_type': {
+        "en": "geometry type is not one of {allowed}",
+        "zh": "几何类型不是 {allowed} 之一"},
+    'schema.geometry_type_hint': {
+        "en": "Convert the layer to the expected geometry type.",
+        "zh": "请把图层转换为所需的几何类型。"},
+    'schema.coordinate_nan': {
+        "en": "a coordinate is NaN or infinite (not a number)",
+        "zh": "有坐标为 NaN 或无穷大（不是数字）"},
+    'schema.coordinate_nan_hint': {
+        "en": "Fix or delete the vertex (export the layer again).",
+        "zh": "请修改或删除该顶点（重新导出图层）。"},
+    'schema.geometry_invalid': {
+        "en": "geometry is invalid (self-intersecting or broken ring)",
+        "zh": "几何图形无效（自相交或环不闭合）"},
+    'schema.geometry_invalid_hint': {
+        "en": "Repair it, e.g. with shapely.make_valid or QGIS 'Fix geometries'.",
+        "zh": "请修复，如用 shapely.make_valid 或 QGIS 的“修复几何图形”。"},
+    'schema.bool': {
+        "en": "{column} must be true/false (got {value})",
+        "zh": "{column} 应为 true/false（实际为 {value}）"},
+    'schema.bool_hint': {
+        "en": "Use true/false, yes/no, 1/0 or 是/否.",
+        "zh": "请使用 true/false、yes/no、1/0 或 是/否。"},
+    'schema.number': {
+        "en": "{column} must be a number (got {value})",
+        "zh": "{column} 应为数字（实际为 {value}）"},
+    'schema.number_hint': {
+        "en": "Write a plain number, or leave the cell empty for the default.",
+        "zh": "请填写普通数字，或留空以使用默认值。"},
+    'schema.cost': {
+        "en": "the candidate's cost must be a number of CNY (got {value})",
+        "zh": "候选站址的投资应为以元计的数字（实际为 {value}）"},
+    'schema.cost_hint': {
+        "en": "Write the cost in yuan (e.g. 35000 or 3.5万), or leave the cell empty for the kind"
+              "'s default cost.",
+        "zh": "请以元填写投资（如 35000 或 3.5万），或留空以使用该站址类型的默认投资。"},
+    'schema.cost_negative': {
+        "en": "the candidate's cost must be a finite number >= 0",
+        "zh": "候选站址的投资应为大于等于 0 的有限数"},
+    'schema.cost_negative_hint': {
+        "en": "Write the cost in yuan, or leave the cell empty for the kind's default cost.",
+        "zh": "请以元填写投资，或留空以使用该站址类型的默认投资。"},
+    'schema.site_id_empty': {
+        "en": "site_id is empty",
+        "zh": "站址编码（site_id）为空"},
+    'schema.site_id_empty_hint': {
+        "en": "Give every candidate a unique site_id.",
+        "zh": "请为每个候选站址给出唯一的 site_id。"},
+    'schema.site_id_duplicate': {
+        "en": "duplicate site_id {value}",
+        "zh": "站址编码重复：{value}"},
+    'schema.site_id_duplicate_hint': {
+        "en": "Make site_id unique (e.g. prefix it with the source).",
+        "zh": "请使 site_id 唯一（如加上来源前缀）。"},
+    'schema.height': {
+        "en": "height_m must be in (0, 300] m (got {value}: masts are positive and at most 300 m)",
+        "zh": "height_m 应在 (0, 300] 米之间（实际为 {value}：挂高为正数且不超过 300 米）"},
+    'schema.height_hint': {
+        "en": "Give the mount height in metres, or leave it empty for the kind's default.",
+        "zh": "请以米填写挂高，或留空以使用该站址类型的默认值。"},
+    'schema.power_supply': {
+        "en": "unknown power_supply",
+        "zh": "未知的供电方式（power_supply）"},
+    'schema.power_supply_hint': {
+        "en": "Use one of: {choices}.",
+        "zh": "请使用：{choices}。"},
     # --- siteplan/proposals.py
     'proposals.proposals_mode_not': {
         "en": "proposals.mode {mode} is not one of {proposal_modes}.",
