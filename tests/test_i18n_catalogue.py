@@ -14,6 +14,7 @@ import ast
 import pickle
 import re
 import string
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -214,3 +215,93 @@ def test_cli_explains_other_errors_in_chinese():
                        (KeyError("k"), "意外的 KeyError")):
         text = error_text(SiteplanError(_explain(exc)), "zh")
         assert text.startswith(start), text
+
+
+# --- the errors a planner meets, raised for real, read in Chinese ----------------------------
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _planner_errors(tmp: Path) -> dict[str, Callable[[], object]]:
+    import geopandas as gpd
+    import numpy as np
+    import scipy.sparse as sp
+    from shapely.geometry import Point, box
+
+    from siteplan.calibrate import read_measurements
+    from siteplan.config import load_config
+    from siteplan.defaults import Assumptions
+    from siteplan.landuse import prepare_zones
+    from siteplan.region.config import load_region_config
+    from siteplan.schema import validate_candidates
+    from siteplan.solve import set_cover
+    from siteplan.sources.files import read_layer
+    from siteplan.sources.kml import read_kml
+    from siteplan.sources.opencellid import read_opencellid
+    from siteplan.sources.openlist import read_open_list
+    from siteplan.sources.osm import read_osm
+    from siteplan.terrain.raster import read_grid
+    from tests.conftest import copy_sample
+
+    config = copy_sample(tmp)
+    text = config.read_text()
+    point = [Point(119.5, 25.9)]
+    return {
+        "layer key typo": lambda: load_config(_write(config.with_name("a.toml"), text.replace(
+            'targets = "targets.gpkg"', 'targets = {path = "targets.gpkg", clas = "x"}'))),
+        "milestone target": lambda: load_config(_write(config.with_name("b.toml"), text.replace(
+            "2020 = 150", "2020 = -1"))),
+        "solver method": lambda: load_config(_write(config.with_name("c.toml"), text.replace(
+            'method = "auto"', 'method = "fast"'))),
+        "assumption not a number": lambda: Assumptions({"radio.rsrp_threshold_dbm": "低"}),
+        "missing DEM": lambda: read_grid([str(tmp / "高程.tif")], 32650, (0, 0, 90, 90),
+                                         res_m=30, categorical=False, what="DEM"),
+        "clutter not a raster": lambda: read_grid([str(_write(tmp / "地物.tif", "x"))], 32650,
+                                                  (0, 0, 90, 90), res_m=30, categorical=True,
+                                                  what="clutter raster"),
+        "measurements without RSRP": lambda: read_measurements(_write(
+            tmp / "路测.csv", "lon,lat,site_id\n119.5,25.9,T1\n")),
+        "OSM not OSM": lambda: read_osm(_write(tmp / "区.osm", "不是")),
+        "OSM wrong suffix": lambda: read_osm(_write(tmp / "区.txt", "x")),
+        "OpenCelliD not cells": lambda: read_opencellid(_write(tmp / "基站.csv", "a,b\n1,2\n")),
+        "open list no lon": lambda: read_open_list(_write(tmp / "清单.csv", "名称,类型\n甲,铁塔\n")),
+        "KML not KML": lambda: read_kml(_write(tmp / "区域.kml", "<a></a>")),
+        "missing layer": lambda: read_layer(tmp / "缺.gpkg"),
+        "unknown zone class": lambda: prepare_zones(gpd.GeoDataFrame(
+            {"zone_class": ["某类"]}, geometry=[box(0, 0, 1, 1)], crs=4326), source="z.shp"),
+        "duplicate site id": lambda: validate_candidates(gpd.GeoDataFrame(
+            {"site_id": ["a", "a"], "kind": ["tower", "tower"]}, geometry=point * 2, crs=4326),
+            source="c.gpkg"),
+        "latitude out of range": lambda: validate_candidates(gpd.GeoDataFrame(
+            {"site_id": ["a"], "kind": ["tower"]}, geometry=[Point(25.9, 119.5)], crs=4326),
+            source="c.gpkg"),
+        "region without table": lambda: load_region_config(config),
+        "solver bad matrix": lambda: set_cover(sp.csc_array(np.array([[np.nan]])),
+                                               np.ones(1)),
+    }
+
+
+def test_planner_errors_carry_their_id_and_read_in_chinese(tmp_path):
+    from tests.test_lang_zh import CODES, _ids_and_choices, english_words
+
+    allowed = CODES | _ids_and_choices() | {"NaN", "nan", "inf", "GeoTIFF", "SRTM", "Copernicus",
+                                            "OpenStreetMap", "OpenCelliD", "KML"}
+    allowed |= set(re.findall(r"[A-Za-z]{2,}", str(tmp_path)))
+    from siteplan.calibrate import RSRP_NAMES
+    from siteplan.region.config import _RegionTable
+    from siteplan.sources.opencellid import COLUMNS as CELL_COLUMNS
+
+    allowed |= set(RSRP_NAMES) | set(CELL_COLUMNS)  # column headings the readers know (ids)
+    allowed |= set(_RegionTable.model_fields)  # the [region] table's keys
+    for name, call in _planner_errors(tmp_path).items():
+        with pytest.raises(SiteplanError) as info:
+            call()
+        exc = info.value
+        assert exc.msg_id in MESSAGES, (name, str(exc))
+        zh = error_text(exc, "zh")
+        assert re.search(r"[\u4e00-\u9fff]", zh) and zh != str(exc), (name, zh)
+        assert english_words(zh, allowed) == set(), (name, zh)
+        assert error_text(exc, "en") == str(exc)

@@ -666,6 +666,13 @@ FRAGMENTS: tuple[tuple[str, str], ...] = (
     (r"forbidden land: ", "禁止用地："),
     (r"outside every reach", "超出所有站址覆盖范围"),
     (r"\b(\d+) in ([^,\s]+)", r"\2：\1 个"),
+    # libraries' (GDAL, the OS) reasons quoted in a message's {detail}
+    (r"'([^']*)' not recognized as being in a supported file format\.?", r"'\1' 不是支持的文件格式"),
+    (r"(?:; )?It might help to specify the correct driver explicitly by prefixing the file path "
+     r"with '<DRIVER>:', e\.g\. 'CSV:path'\.?", ""),
+    (r"No such file or directory", "没有该文件或目录"),
+    (r"Permission denied", "没有权限"),
+    (r"No space left on device", "设备上没有剩余空间"),
     (r"; ", "；"),
     (r"^Input should be ('[^']*'(?:, '[^']*')*),? or ('[^']*')$", r"应为 \1 或 \2"),
 )
