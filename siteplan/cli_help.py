@@ -24,13 +24,19 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import click
 
-from siteplan.messages.help import HELP_ZH
+from siteplan.messages.help import CLICK_ZH, HELP_ZH
+
+#: click's modules that word its messages through gettext (``_``/``ngettext``).
+_CLICK_MODULES = tuple(sys.modules[name] for name in (
+    "click.core", "click.exceptions", "click.types", "click.parser", "click.formatting",
+    "click.decorators") if name in sys.modules)
 
 #: click's own words in a Chinese help page (its headings and option texts).
 _CLICK_ZH = {"Options": HELP_ZH["click.options"], "Commands": HELP_ZH["click.commands"],
@@ -178,11 +184,26 @@ def help_language(group: click.Group, lang: str) -> Iterator[None]:
                     and isinstance(param, click.Option):
                 swap(param, "metavar", kind)
     swap(click.Context, "formatter_class", ZhHelpFormatter)
+    for module in _CLICK_MODULES:  # click's usage errors ("Missing option", "No such option")
+        if hasattr(module, "_"):
+            swap(module, "_", _gettext_zh)
+        if hasattr(module, "ngettext"):
+            swap(module, "ngettext", _ngettext_zh)
     try:
         yield
     finally:
         for obj, attr, value in reversed(saved):
             setattr(obj, attr, value)
+
+
+def _gettext_zh(message: str) -> str:
+    """click's message ``message`` in Chinese (English when not in :data:`CLICK_ZH`)."""
+    return CLICK_ZH.get(message, message)
+
+
+def _ngettext_zh(singular: str, plural: str, count: int) -> str:
+    """click's plural message in Chinese (Chinese has one form)."""
+    return _gettext_zh(singular if count == 1 else plural)
 
 
 def zh_option_help(command: str, param: click.Parameter) -> str | None:

@@ -157,3 +157,18 @@ def test_bad_osm_and_opencellid_files_in_chinese(tmp_path):
     cells.write_text("a,b\n1,2\n", encoding="utf-8")
     _fails_in_chinese(tmp_path, "candidates", cells, "--out", tmp_path / "c.gpkg", "--lang",
                       "zh", expect="：")
+
+
+def test_usage_errors_in_chinese_and_english_after():
+    runner = CliRunner()
+    cases = ((["plan", "--lang", "zh"], "缺少参数 'CONFIG'"),
+             (["plan", "a.toml", "--ot", "x", "--lang", "zh"], "没有选项 '--ot'"),
+             (["relocate", "p", "--out", "o", "--milestone", "abc", "--remove", "a", "--lang",
+               "zh"], "'abc' 不是有效的数字"))
+    for args, expect in cases:
+        result = runner.invoke(main, args, prog_name="siteplan")
+        assert result.exit_code == 2 and expect in result.stderr, result.stderr
+        assert "用法：siteplan" in result.stderr and "错误：" in result.stderr
+        assert english_words(result.stderr, _allowed("a.toml")) == set(), result.stderr
+    english = runner.invoke(main, ["plan", "a.toml", "--ot", "x"], prog_name="siteplan")
+    assert "Error: No such option '--ot'" in english.stderr
