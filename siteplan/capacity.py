@@ -131,7 +131,7 @@ class CapacityModel:
         band = str(assumptions["radio.band"])
         if band not in BAND_MAX_BANDWIDTH_MHZ:
             raise ConfigError(Msg("capacity.radio_band_not", band=repr(band),
-                                  band_max_bandwidth_mhz=', '.join(BAND_MAX_BANDWIDTH_MHZ)))
+                                  bands=', '.join(BAND_MAX_BANDWIDTH_MHZ)))
         notes = []
         asked = float(assumptions[f"radio.bandwidth_mhz.{band}"])
         if not (np.isfinite(asked) and asked > 0):

@@ -61,7 +61,7 @@ def demand_points(targets_m: gpd.GeoDataFrame, *, spacing_m: float) -> gpd.GeoDa
         gy = (np.arange(np.floor(miny / spacing_m), np.ceil(maxy / spacing_m)) + 0.5) * spacing_m
         if gx.size * gy.size > 50_000_000:
             raise InputError(
-                Msg("demand.target_area_needs", iloc=repr(targets_m['area_id'].iloc[position]),
+                Msg("demand.target_area_needs", area=repr(targets_m['area_id'].iloc[position]),
                     size=format(gx.size * gy.size, ','), spacing_m=format(spacing_m, 'g'))
             )
         xx, yy = np.meshgrid(gx, gy)

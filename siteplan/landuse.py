@@ -323,7 +323,7 @@ def prepare_zones(zones: gpd.GeoDataFrame, *, source: str = "zones",
         i = int(np.flatnonzero(~polygonal.to_numpy())[0])
         raise InputError(Msg("landuse.zones_polygons_not",
                              where=where(source, row=i + offset, column='geometry'),
-                             iloc=out.geom_type.iloc[i]))
+                             geom_type=out.geom_type.iloc[i]))
     return out, notes
 
 

@@ -166,7 +166,7 @@ def _state(folder: Path) -> dict[str, Any]:
         key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"])
         shown = "missing" if first["type"] == "missing" else \
             f"{first['msg'].lower()} (found {first.get('input')!r:.80})"
-        raise InputError(Msg("planio.key_file_was", path=path, lstrip=repr(key.lstrip('.')),
+        raise InputError(Msg("planio.key_file_was", path=path, key=repr(key.lstrip('.')),
                              shown=shown)) from None
 
 

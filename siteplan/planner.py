@@ -347,8 +347,8 @@ def plan(candidates: gpd.GeoDataFrame | PlanningProblem,
         if not isinstance(candidates, gpd.GeoDataFrame) or not isinstance(
                 targets, gpd.GeoDataFrame):
             raise InputError(
-                Msg("planner.plan_needs_candidates", name=type(candidates).__name__,
-                    name2=type(targets).__name__))
+                Msg("planner.plan_needs_candidates", candidates=type(candidates).__name__,
+                    targets=type(targets).__name__))
         problem = build_problem(candidates, targets, landuse=landuse, assumptions=assumptions,
                                 allow_large=allow_large, progress=say, capacity=capacity,
                                 population=population, roads=roads)

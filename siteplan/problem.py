@@ -320,7 +320,7 @@ def check_work(estimate: WorkEstimate, assumptions: Assumptions, *, allow_large:
     max_pairs = float(assumptions["coverage.max_pairs"])
     if estimate.candidate_pairs > max_pairs:
         raise WorkTooLargeError(
-            Msg("problem.plan_needs_more", describe=estimate.describe(), max_pairs=format(max_pairs, ',.0f')))
+            Msg("problem.plan_needs_more", need=estimate.describe(), max_pairs=format(max_pairs, ',.0f')))
     max_points = float(assumptions["work.max_demand_points"])
     max_bytes = float(assumptions["work.max_memory_share"]) * estimate.available_bytes
     if estimate.demand_points > max_points or estimate.memory_bytes > max_bytes:

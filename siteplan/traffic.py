@@ -123,7 +123,7 @@ def layer_population(targets_m: gpd.GeoDataFrame, layer_m: gpd.GeoDataFrame, *,
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise InputError(Msg("traffic.population_not_count", where=where(source, row=i + 1, column=column),
-                             iloc=repr(layer_m[column].iloc[i])))
+                             value=repr(layer_m[column].iloc[i])))
     geoms = layer_m.geometry.to_numpy()
     polygonal = np.isin(shapely.get_type_id(geoms), (3, 6))
     if not polygonal.all():
@@ -201,7 +201,7 @@ def area_traffic(targets_m: gpd.GeoDataFrame, assumptions: Mapping[str, Any], *,
             i = int(np.flatnonzero(bad)[0])
             raise InputError(Msg("traffic.population_not_count_2",
                                  where=where('targets', row=i + 1, column='population'),
-                                 iloc=repr(raw.iloc[i])))
+                                 value=repr(raw.iloc[i])))
         has = np.isfinite(own)
         people[has], source[has] = own[has], "area"
     if population is not None:
@@ -218,7 +218,7 @@ def area_traffic(targets_m: gpd.GeoDataFrame, assumptions: Mapping[str, Any], *,
         key = f"traffic.density_per_km2.{cls}"
         if key not in set(assumptions.keys()):
             raise ConfigError(
-                Msg("traffic.target_area_class", iloc=repr(targets_m['area_id'].iloc[i]), cls_=repr(cls)))
+                Msg("traffic.target_area_class", area=repr(targets_m['area_id'].iloc[i]), cls=repr(cls)))
         people[i] = _non_negative(assumptions, key) * area_km2[i]
         source[i] = "density"
     users = (people * _share(assumptions, "traffic.penetration")

@@ -305,3 +305,24 @@ def test_planner_errors_carry_their_id_and_read_in_chinese(tmp_path):
         assert re.search(r"[\u4e00-\u9fff]", zh) and zh != str(exc), (name, zh)
         assert english_words(zh, allowed) == set(), (name, zh)
         assert error_text(exc, "en") == str(exc)
+
+
+def test_every_msg_call_gives_exactly_its_placeholders():
+    """A ``Msg("id", ...)`` call with literal keywords fills the template's
+    placeholders, no more, no fewer (a KeyError at raise time otherwise)."""
+    bad = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Msg"
+                    and node.args and not any(k.arg is None for k in node.keywords)):
+                continue
+            first = node.args[0]
+            ids = (first.body, first.orelse) if isinstance(first, ast.IfExp) else (first,)
+            given = {k.arg for k in node.keywords}
+            needs = [_placeholders(MESSAGES[v.value]["en"]) for v in ids
+                     if isinstance(v, ast.Constant) and v.value in MESSAGES]
+            if needs and (any(not need <= given for need in needs)
+                          or given - set().union(*needs)):
+                bad.append(f"{path.name}:{node.lineno} {ast.unparse(first)}: gives "
+                           f"{sorted(given)}, needs {[sorted(n) for n in needs]}")
+    assert not bad, "\n".join(bad)

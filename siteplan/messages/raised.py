@@ -27,8 +27,8 @@ RAISED: dict[str, dict[str, str]] = {
         "en": "radio.scs_khz = {scs_khz} must be 15, 30, 60 or 120.",
         "zh": "radio.scs_khz = {scs_khz} 应为 15、30、60 或 120。"},
     'capacity.radio_band_not': {
-        "en": "radio.band {band} is not one of {band_max_bandwidth_mhz}.",
-        "zh": "radio.band {band} 不是 {band_max_bandwidth_mhz} 之一。"},
+        "en": "radio.band {band} is not one of {bands}.",
+        "zh": "radio.band {band} 不是 {bands} 之一。"},
     'capacity.radio_bandwidth_mhz': {
         "en": "radio.bandwidth_mhz.{band} = {asked} must be a positive number of MHz.",
         "zh": "radio.bandwidth_mhz.{band} = {asked} 应为以 MHz 计的正数。"},
@@ -132,8 +132,8 @@ RAISED: dict[str, dict[str, str]] = {
         "en": "{source}: give the population layer in the targets' metric CRS.",
         "zh": "{source}：请给出与目标区域同一米制坐标系的人口图层。"},
     'traffic.population_not_count': {
-        "en": "{where}: population {iloc} is not a count >= 0. Fix or drop the row.",
-        "zh": "{where}：人口 {iloc} 不是大于等于 0 的人数。请改正或删除该行。"},
+        "en": "{where}: population {value} is not a count >= 0. Fix or drop the row.",
+        "zh": "{where}：人口 {value} 不是大于等于 0 的人数。请改正或删除该行。"},
     'traffic.population_features_polygons': {
         "en": "{where}: population features must be polygons (census blocks, grid cells).",
         "zh": "{where}：人口图层的要素必须是面（普查小区、格网）。"},
@@ -144,16 +144,16 @@ RAISED: dict[str, dict[str, str]] = {
         "en": "demand point of area {area} has no traffic row.",
         "zh": "区域 {area} 的需求点没有话务量记录。"},
     'traffic.population_not_count_2': {
-        "en": "{where}: population {iloc} is not a count >= 0. Give the number of people, or "
+        "en": "{where}: population {value} is not a count >= 0. Give the number of people, or "
               "leave it empty for the layer or the class density.",
-        "zh": "{where}：人口 {iloc} 不是大于等于 0 的人数。请给出人数，或留空以使用人口图层或区域"
-              "类别密度。"},
+        "zh": "{where}：人口 {value} 不是大于等于 0 的人数。请给出人数，或留空以使用人口图层或区"
+              "域类别密度。"},
     'traffic.target_area_class': {
-        "en": "target area {iloc} (class {cls_}) has no population and its class has no default "
+        "en": "target area {area} (class {cls}) has no population and its class has no default "
               "density; give the area a 'population', a population layer, or use a class with a "
               "traffic.density_per_km2 default.",
-        "zh": "目标区域 {iloc}（类别 {cls_}）没有人口，其类别也没有默认人口密度；请为该区域给出 '"
-              "population'、人口图层，或使用有 traffic.density_per_km2 默认值的类别。"},
+        "zh": "目标区域 {area}（类别 {cls}）没有人口，其类别也没有默认人口密度；请为该区域给出 'p"
+              "opulation'、人口图层，或使用有 traffic.density_per_km2 默认值的类别。"},
     'traffic.population_layer_no': {
         "en": "population layer: no CRS. Set one in the file.",
         "zh": "人口图层：没有坐标系。请在文件中设置。"},
@@ -223,13 +223,13 @@ RAISED: dict[str, dict[str, str]] = {
         "zh": "供电：未知站址类型 {unknown}；已知类型：{profiles}。"},
     # --- siteplan/problem.py
     'problem.plan_needs_more': {
-        "en": "this plan needs {describe}: more candidate-demand pairs than coverage.max_pairs = "
+        "en": "this plan needs {need}: more candidate-demand pairs than coverage.max_pairs = "
               "{max_pairs} (the coverage step would stop there after the heavy work). Raise "
               "demand.spacing_m, check the masts' height_m (tall masts reach far), split the "
               "region (siteplan plan-region), or add --allow-large.",
-        "zh": "本规划需要{describe}：候选站址-需求点对超过 coverage.max_pairs = {max_pairs}（覆盖"
-              "计算会在完成大量工作后停在这里）。请增大 demand.spacing_m、检查杆塔的 height_m（高"
-              "塔覆盖远）、拆分区域（siteplan plan-region），或加 --allow-large。"},
+        "zh": "本规划需要{need}：候选站址-需求点对超过 coverage.max_pairs = {max_pairs}（覆盖计算"
+              "会在完成大量工作后停在这里）。请增大 demand.spacing_m、检查杆塔的 height_m（高塔覆"
+              "盖远）、拆分区域（siteplan plan-region），或加 --allow-large。"},
     'problem.candidates_targets_need': {
         "en": "candidates and targets need a CRS.",
         "zh": "候选站址与目标区域需要坐标系。"},
@@ -339,19 +339,19 @@ RAISED: dict[str, dict[str, str]] = {
         "en": "demand_points needs target areas in a projected (metric) CRS.",
         "zh": "demand_points 需要投影（米制）坐标系中的目标区域。"},
     'demand.target_area_needs': {
-        "en": "target area {iloc} needs {size} grid cells at {spacing_m} m; raise "
+        "en": "target area {area} needs {size} grid cells at {spacing_m} m; raise "
               "demand.spacing_m.",
-        "zh": "目标区域 {iloc} 在 {spacing_m} 米间距下需要 {size} 个格网单元；请增大 demand.spaci"
+        "zh": "目标区域 {area} 在 {spacing_m} 米间距下需要 {size} 个格网单元；请增大 demand.spaci"
               "ng_m。"},
     # --- siteplan/sources/coords.py
     'coords.unknown_coordinate_system': {
         "en": "unknown coordinate system {system}; use wgs84, gcj02 or bd09.",
         "zh": "未知坐标系 {system}；请使用 wgs84、gcj02 或 bd09。"},
     'coords.coordinate_lon_lat': {
-        "en": "{system} coordinate {i} (lon {ravel}, lat {ravel2}) is outside [-180, 180] x [-90,"
-              " 90]; check that lon and lat are not swapped.",
-        "zh": "{system} 坐标 {i}（经度 {ravel}，纬度 {ravel2}）超出 [-180, 180] x [-90, 90]；请检"
-              "查经纬度是否颠倒。"},
+        "en": "{system} coordinate {i} (lon {lon}, lat {lat}) is outside [-180, 180] x [-90, 90];"
+              " check that lon and lat are not swapped.",
+        "zh": "{system} 坐标 {i}（经度 {lon}，纬度 {lat}）超出 [-180, 180] x [-90, 90]；请检查经"
+              "纬度是否颠倒。"},
     'coords.projected_system_lon': {
         "en": "{system} is a projected system; lon/lat columns need a geographic one (EPSG:4326, "
               "EPSG:4490, gcj02, bd09).",
@@ -368,25 +368,25 @@ RAISED: dict[str, dict[str, str]] = {
     # --- siteplan/sources/openlist.py
     'openlist.cannot_find_column': {
         "en": "{source}: cannot find the column(s) {missing}. The file has {columns}. Expected he"
-              "aders — {expected}. Rename the columns, or name them in the config: columns = {{{missing2}"
+              "aders — {expected}. Rename the columns, or name them in the config: columns = {{{first}"
               " = \"your column\"}}.",
         "zh": "{source}：找不到列 {missing}。文件中的列为 {columns}。应有的表头：{expected}。请改"
-              "列名，或在配置中指定：columns = {{{missing2} = \"你的列名\"}}。"},
+              "列名，或在配置中指定：columns = {{{first} = \"你的列名\"}}。"},
     'openlist.line_column_id': {
         "en": "{path}, line {lines}, column {cols}: the id is empty. Give every row an id, or "
               "delete the column to number rows by line.",
         "zh": "{path}，第 {lines} 行，列 {cols}：编码为空。请为每一行给出编码，或删除该列以按行号"
               "编号。"},
     'openlist.no_rows_under': {
-        "en": "{path}: no rows under the header (line {attrs}).",
-        "zh": "{path}：表头（第 {attrs} 行）下没有数据行。"},
+        "en": "{path}: no rows under the header (line {line}).",
+        "zh": "{path}：表头（第 {line} 行）下没有数据行。"},
     'openlist.no_usable_row': {
         "en": "{path}: no usable row (see the rejected rows).",
         "zh": "{path}：没有可用的行（见舍弃的行）。"},
     'openlist.columns_not_column': {
-        "en": "{source}: columns = {{{canonical} = ...}}: {canonical2} is not a column an open-"
+        "en": "{source}: columns = {{{canonical} = ...}}: {quoted} is not a column an open-"
               "resource list has.{suggest} Use one of {headers}.",
-        "zh": "{source}：columns = {{{canonical} = ...}}：{canonical2} 不是开放资源清单的列。{suggest}"
+        "zh": "{source}：columns = {{{canonical} = ...}}：{quoted} 不是开放资源清单的列。{suggest}"
               "请使用 {headers} 之一。"},
     'openlist.columns_file_has': {
         "en": "{source}: columns = {{{canonical} = {column}}}: the file has no column "
@@ -395,11 +395,11 @@ RAISED: dict[str, dict[str, str]] = {
               "列：{columns}。"},
     # --- siteplan/sources/sanity.py
     'sanity.area_lies_km': {
-        "en": "{source}, area {ids}: it lies {gap} km from the nearest other area (at lon "
-              "{centres}, lat {centres2}); over inputs.stray_part_km = {limit_km} km. Fix its "
-              "coordinates, or plan it separately.",
-        "zh": "{source}，区域 {ids}：距最近的其他区域 {gap} 公里（位于经度 {centres}，纬度 {centres2}"
-              "）；超过 inputs.stray_part_km = {limit_km} 公里。请改正其坐标，或单独规划。"},
+        "en": "{source}, area {ids}: it lies {gap} km from the nearest other area (at lon {lon}, "
+              "lat {lat}); over inputs.stray_part_km = {limit_km} km. Fix its coordinates, or "
+              "plan it separately.",
+        "zh": "{source}，区域 {ids}：距最近的其他区域 {gap} 公里（位于经度 {lon}，纬度 {lat}）；"
+              "超过 inputs.stray_part_km = {limit_km} 公里。请改正其坐标，或单独规划。"},
     'sanity.area_part_lies': {
         "en": "{source}, area {ids}: a part lies {gap} km from the area's largest part (at lon "
               "{x}, lat {y}); over inputs.stray_part_km = {stray_part_km} km. Delete the stray "
@@ -444,8 +444,8 @@ RAISED: dict[str, dict[str, str]] = {
         "zh": "{path}：有 {count} 个点不可能正确：{rows}。请改正，或设置 on_bad_rows = \"report\"（"
               "--skip-bad-rows）跳过并列出。"},
     'inputs.class_map_needs': {
-        "en": "{spec}: a class map needs two columns (local name, class); found {shape}.",
-        "zh": "{spec}：类别对照表需要两列（本地名称、类别）；实际为 {shape}。"},
+        "en": "{spec}: a class map needs two columns (local name, class); found {columns}.",
+        "zh": "{spec}：类别对照表需要两列（本地名称、类别）；实际为 {columns}。"},
     # --- siteplan/sources/text.py
     'text.file_starts_utf': {
         "en": "{source}: the file starts with a UTF-8 byte-order mark but is not UTF-8 ({where}) "
@@ -484,8 +484,8 @@ RAISED: dict[str, dict[str, str]] = {
         "zh": "bbox {bbox}：请给出（最小经度，最小纬度，最大经度，最大纬度）。"},
     # --- siteplan/sources/rows.py
     'rows.bad_rows_not': {
-        "en": "on_bad_rows must be one of {on_bad_rows}, not {on_bad_rows2}.",
-        "zh": "on_bad_rows 应为 {on_bad_rows} 之一，而不是 {on_bad_rows2}。"},
+        "en": "on_bad_rows must be one of {choices}, not {value}.",
+        "zh": "on_bad_rows 应为 {choices} 之一，而不是 {value}。"},
     # --- siteplan/sources/merge.py
     'merge.no_candidate_layers': {
         "en": "no candidate layers given; name at least one in [inputs.candidates].",
@@ -494,24 +494,25 @@ RAISED: dict[str, dict[str, str]] = {
         "en": "no candidate sources given.",
         "zh": "没有给出候选站址来源。"},
     'merge.site_id_appears': {
-        "en": "site_id {iloc} appears in two sources for different structures; prefix the ids per"
-              " source.",
-        "zh": "站址编码 {iloc} 在两个来源中对应不同设施；请按来源给编码加前缀。"},
-    'merge.site_id_also': {
-        "en": "{row}: site_id {row2} also appears in an earlier candidate layer. Prefix site_id "
+        "en": "site_id {site_id} appears in two sources for different structures; prefix the ids "
               "per source.",
-        "zh": "{row}：站址编码 {row2} 也出现在前面的候选站址图层中。请按来源给 site_id 加前缀。"},
+        "zh": "站址编码 {site_id} 在两个来源中对应不同设施；请按来源给编码加前缀。"},
+    'merge.site_id_also': {
+        "en": "{where}: site_id {site_id} also appears in an earlier candidate layer. Prefix "
+              "site_id per source.",
+        "zh": "{where}：站址编码 {site_id} 也出现在前面的候选站址图层中。请按来源给 site_id 加前"
+              "缀。"},
     'merge.mixed_coordinate_systems': {
-        "en": "mixed coordinate systems: {describe}, {describe2}. Reproject them to one (siteplan"
-              " candidates --to-crs EPSG:4326, or GeoDataFrame.to_crs).",
-        "zh": "坐标系不一致：{describe}、{describe2}。请统一重投影（siteplan candidates --to-crs "
-              "EPSG:4326，或 GeoDataFrame.to_crs）。"},
+        "en": "mixed coordinate systems: {first}, {second}. Reproject them to one (siteplan "
+              "candidates --to-crs EPSG:4326, or GeoDataFrame.to_crs).",
+        "zh": "坐标系不一致：{first}、{second}。请统一重投影（siteplan candidates --to-crs EPSG:4"
+              "326，或 GeoDataFrame.to_crs）。"},
     # --- siteplan/sources/files.py
     'files.crs_means_lon': {
         "en": "{source}: crs = {crs} means lon/lat in {system}, but the layer is in the projected"
-              " {crs2}. Remove crs, or export the layer as lon/lat.",
-        "zh": "{source}：crs = {crs} 表示 {system} 经纬度，但图层使用投影坐标系 {crs2}。请删除 cr"
-              "s，或把图层导出为经纬度。"},
+              " {layer_crs}. Remove crs, or export the layer as lon/lat.",
+        "zh": "{source}：crs = {crs} 表示 {system} 经纬度，但图层使用投影坐标系 {layer_crs}。请删"
+              "除 crs，或把图层导出为经纬度。"},
     'files.error': {
         "en": "{source}: {detail}",
         "zh": "{source}：{detail}"},
@@ -525,10 +526,10 @@ RAISED: dict[str, dict[str, str]] = {
               "只给一个。"},
     # --- siteplan/sources/columns.py
     'columns.defaults_not_column': {
-        "en": "{source}: defaults = {{{canonical} = ...}}: {canonical2} is not a column siteplan "
+        "en": "{source}: defaults = {{{canonical} = ...}}: {quoted} is not a column siteplan "
               "reads here.{suggest} Use one of {headers}.",
-        "zh": "{source}：defaults = {{{canonical} = ...}}：{canonical2} 不是此处读取的列。{suggest}"
-              "请使用 {headers} 之一。"},
+        "zh": "{source}：defaults = {{{canonical} = ...}}：{quoted} 不是此处读取的列。{suggest}请"
+              "使用 {headers} 之一。"},
     # --- siteplan/sources/kml.py
     'kml.coordinate_has_no': {
         "en": "{source}, {where}: a coordinate has no latitude ({shown}). Fix the Placemark.",
@@ -637,8 +638,8 @@ RAISED: dict[str, dict[str, str]] = {
               "row.",
         "zh": "{where}：图斑没有几何图形（共 {count} 个图斑）。请绘制或删除该行。"},
     'landuse.zones_polygons_not': {
-        "en": "{where}: zones must be polygons, not {iloc}.",
-        "zh": "{where}：图斑必须是面，而不是 {iloc}。"},
+        "en": "{where}: zones must be polygons, not {geom_type}.",
+        "zh": "{where}：图斑必须是面，而不是 {geom_type}。"},
     'landuse.conflicts_sites_zones': {
         "en": "conflicts: sites and zones must share one CRS.",
         "zh": "用地冲突：站址与图斑必须使用同一坐标系。"},
@@ -691,13 +692,13 @@ RAISED: dict[str, dict[str, str]] = {
         "zh": "k = {k} 小于预选列数 {size}。"},
     # --- siteplan/solve/instance.py
     'solve.instance.has_entries_but': {
-        "en": "{name} has {size} entries but the matrix needs {size2}.",
-        "zh": "{name} 有 {size} 个元素，但矩阵需要 {size2} 个。"},
+        "en": "{name} has {size} entries but the matrix needs {expected}.",
+        "zh": "{name} 有 {size} 个元素，但矩阵需要 {expected} 个。"},
     'solve.instance.finite_non_negative': {
-        "en": "{name}[{i}] = {arr}: {name} must be finite and non-negative ({count} bad entries)."
-              " Fix or drop those entries.",
-        "zh": "{name}[{i}] = {arr}：{name} 必须为有限的非负数（共 {count} 个错误元素）。请改正或"
-              "删除这些元素。"},
+        "en": "{name}[{i}] = {value}: {name} must be finite and non-negative ({count} bad "
+              "entries). Fix or drop those entries.",
+        "zh": "{name}[{i}] = {value}：{name} 必须为有限的非负数（共 {count} 个错误元素）。请改正"
+              "或删除这些元素。"},
     'solve.instance.scipy_sparse_matrix': {
         "en": "A must be a scipy.sparse matrix or array, got {name}. Wrap it: "
               "scipy.sparse.csc_array(A).",
@@ -710,9 +711,9 @@ RAISED: dict[str, dict[str, str]] = {
         "en": "target has {size} entries for {n_groups} groups.",
         "zh": "target 有 {size} 个元素，对应 {n_groups} 个分组。"},
     'solve.instance.target_outside_fraction': {
-        "en": "target {target_arr} is outside (0, 1]; give a fraction such as 0.95 of the "
-              "coverable weight.",
-        "zh": "目标 {target_arr} 超出 (0, 1]；请给出可覆盖权重的比例，如 0.95。"},
+        "en": "target {target} is outside (0, 1]; give a fraction such as 0.95 of the coverable "
+              "weight.",
+        "zh": "目标 {target} 超出 (0, 1]；请给出可覆盖权重的比例，如 0.95。"},
     'solve.instance.preselected_column_indices': {
         "en": "preselected must be column indices in [0, {n_cols}).",
         "zh": "preselected 必须是 [0, {n_cols}) 内的列序号。"},
@@ -723,10 +724,10 @@ RAISED: dict[str, dict[str, str]] = {
         "en": "time_limit_s {time_limit_s} must be a positive number of seconds.",
         "zh": "time_limit_s {time_limit_s} 应为正的秒数。"},
     'solve.instance.coverage_matrix_hold': {
-        "en": "A[{i}, {j}] = {data}: the coverage matrix must hold finite values (nonzero = "
+        "en": "A[{i}, {j}] = {value}: the coverage matrix must hold finite values (nonzero = "
               "covers; {count} bad entries). Replace NaN/inf by 0 (does not cover) or 1 (covers).",
-        "zh": "A[{i}, {j}] = {data}：覆盖矩阵必须为有限值（非零 = 覆盖；共 {count} 个错误元素）。"
-              "请把 NaN/inf 替换为 0（不覆盖）或 1（覆盖）。"},
+        "zh": "A[{i}, {j}] = {value}：覆盖矩阵必须为有限值（非零 = 覆盖；共 {count} 个错误元素）"
+              "。请把 NaN/inf 替换为 0（不覆盖）或 1（覆盖）。"},
     'solve.instance.groups_hold_non': {
         "en": "groups must hold one non-negative integer per row of A.",
         "zh": "groups 必须为 A 的每一行给出一个非负整数。"},
@@ -746,9 +747,10 @@ RAISED: dict[str, dict[str, str]] = {
         "en": "CapacityConstraints.matrix must hold finite nonnegative capacities (e.g. Mbps).",
         "zh": "CapacityConstraints.matrix 必须为有限的非负容量（如 Mbps）。"},
     'solve.general.capacityconstraints_demand_has': {
-        "en": "CapacityConstraints.demand has {size} entries for {shape} capacity groups (rows of"
-              " matrix).",
-        "zh": "CapacityConstraints.demand 有 {size} 个元素，对应 {shape} 个容量分组（矩阵的行）。"},
+        "en": "CapacityConstraints.demand has {size} entries for {groups} capacity groups (rows "
+              "of matrix).",
+        "zh": "CapacityConstraints.demand 有 {size} 个元素，对应 {groups} 个容量分组（矩阵的行）"
+              "。"},
     'solve.general.capacityconstraints_demand_finite': {
         "en": "CapacityConstraints.demand[{i}] = {d} must be a finite nonnegative number.",
         "zh": "CapacityConstraints.demand[{i}] = {d} 应为有限的非负数。"},
@@ -763,8 +765,8 @@ RAISED: dict[str, dict[str, str]] = {
         "en": "capacity must be a siteplan.solve.CapacityConstraints, got {name}.",
         "zh": "capacity 必须是 siteplan.solve.CapacityConstraints，实际为 {name}。"},
     'solve.general.capacity_matrix_has': {
-        "en": "capacity.matrix has {shape} columns but A has {m}.",
-        "zh": "capacity.matrix 有 {shape} 列，但 A 有 {m} 列。"},
+        "en": "capacity.matrix has {columns} columns but A has {m}.",
+        "zh": "capacity.matrix 有 {columns} 列，但 A 有 {m} 列。"},
     # --- siteplan/solve/options.py
     'solve.options.options_siteplan_solve': {
         "en": "options must be a siteplan.solve.SolveOptions, got {name}.",
@@ -788,22 +790,22 @@ RAISED: dict[str, dict[str, str]] = {
         "zh": "{path}：没有 [region] 表；请添加，并给出单元图层（units = \"units.gpkg\"）或分块大小"
               "（tile_km = 20）。"},
     'region.config.region_input': {
-        "en": "{path}: [region.{loc}] {first} (input {first2}).",
-        "zh": "{path}：[region.{loc}] {first}（输入值 {first2}）。"},
+        "en": "{path}: [region.{loc}] {detail} (input {value}).",
+        "zh": "{path}：[region.{loc}] {detail}（输入值 {value}）。"},
     'region.config.region_units_file': {
-        "en": "{path}: [region] units file {path2} not found (looked at {full}). Fix the path; "
+        "en": "{path}: [region] units file {name} not found (looked at {full}). Fix the path; "
               "relative paths start at the config file's folder.",
-        "zh": "{path}：找不到 [region] 单元文件 {path2}（查找位置 {full}）。请改正路径；相对路径"
-              "从配置文件所在文件夹算起。"},
+        "zh": "{path}：找不到 [region] 单元文件 {name}（查找位置 {full}）。请改正路径；相对路径从"
+              "配置文件所在文件夹算起。"},
     'region.config.region_needs_units': {
         "en": "{path}: [region] needs units = \"FILE\" (county polygons) or tile_km = SIDE (square "
               "tiles).",
         "zh": "{path}：[region] 需要 units = \"文件\"（县级面）或 tile_km = 边长（正方形分块）。"},
     # --- siteplan/region/units.py
     'region.units.rows_column_unit': {
-        "en": "{path}, rows {rows}, column {code_column}: unit code {iloc} appears more than "
+        "en": "{path}, rows {rows}, column {code_column}: unit code {code} appears more than "
               "once; codes must be unique.",
-        "zh": "{path}，第 {rows} 行，列 {code_column}：单元编码 {iloc} 出现多次；编码必须唯一。"},
+        "zh": "{path}，第 {rows} 行，列 {code_column}：单元编码 {code} 出现多次；编码必须唯一。"},
     'region.units.unit_layer_has': {
         "en": "{path}: the unit layer has no coordinate system; set one (e.g. [region] units = "
               "{{{{path = ..., crs = \"EPSG:4326\"}}}}).",
@@ -819,12 +821,12 @@ RAISED: dict[str, dict[str, str]] = {
         "en": "{path}, row {row}, column {code_column}: empty unit code; give every unit a code.",
         "zh": "{path}，第 {row} 行，列 {code_column}：单元编码为空；请为每个单元给出编码。"},
     'region.units.row_column_geometry': {
-        "en": "{path}, row {row}, column 'geometry': empty geometry for unit {iloc}.",
-        "zh": "{path}，第 {row} 行，列 'geometry'：单元 {iloc} 的几何图形为空。"},
+        "en": "{path}, row {row}, column 'geometry': empty geometry for unit {code}.",
+        "zh": "{path}，第 {row} 行，列 'geometry'：单元 {code} 的几何图形为空。"},
     'region.units.row_column_geometry_2': {
-        "en": "{path}, row {row}, column 'geometry': unit {iloc} is a {geom_type}; units must be "
+        "en": "{path}, row {row}, column 'geometry': unit {code} is a {geom_type}; units must be "
               "polygons (county or district areas).",
-        "zh": "{path}，第 {row} 行，列 'geometry'：单元 {iloc} 是 {geom_type}；单元必须是面（县或"
+        "zh": "{path}，第 {row} 行，列 'geometry'：单元 {code} 是 {geom_type}；单元必须是面（县或"
               "区的范围）。"},
     # --- siteplan/region/run.py
     'region.run.scheduler_not_dask': {
@@ -904,12 +906,12 @@ RAISED: dict[str, dict[str, str]] = {
               "年度为 {years}）。请改正年份，或为该年度的区域设置建设年度。"},
     'planner.plan_needs_candidates': {
         "en": "plan() needs candidates and targets as GeoDataFrames with a geometry and a CRS "
-              "(got {name} and {name2}); read files with siteplan.sources.read_candidates / "
-              "read_targets, or build a GeoDataFrame with geopandas.GeoDataFrame(frame, "
+              "(got {candidates} and {targets}); read files with siteplan.sources.read_candidates"
+              " / read_targets, or build a GeoDataFrame with geopandas.GeoDataFrame(frame, "
               "geometry=..., crs=4326).",
-        "zh": "plan() 需要带几何列和坐标系的 GeoDataFrame 形式的候选站址和目标区域（实际为 {name}"
-              " 和 {name2}）；请用 siteplan.sources.read_candidates / read_targets 读取文件，或用"
-              " geopandas.GeoDataFrame(frame, geometry=..., crs=4326) 构造。"},
+        "zh": "plan() 需要带几何列和坐标系的 GeoDataFrame 形式的候选站址和目标区域（实际为 {candidates}"
+              " 和 {targets}）；请用 siteplan.sources.read_candidates / read_targets 读取文件，或"
+              "用 geopandas.GeoDataFrame(frame, geometry=..., crs=4326) 构造。"},
     'planner.site_target_milestone': {
         "en": "site target for milestone {year} is {count}; give a positive whole number of sites"
               " (e.g. 2020 = 150).",
@@ -937,9 +939,9 @@ RAISED: dict[str, dict[str, str]] = {
         "en": "{path}: unreadable ({detail}); re-run `siteplan plan`.",
         "zh": "{path}：无法读取（{detail}）；请重新运行 `siteplan plan`。"},
     'planio.key_file_was': {
-        "en": "{path}, key {lstrip}: {shown}. The file was edited or damaged; re-run `siteplan "
+        "en": "{path}, key {key}: {shown}. The file was edited or damaged; re-run `siteplan "
               "plan`.",
-        "zh": "{path}，键 {lstrip}：{shown}。文件已被编辑或损坏；请重新运行 `siteplan plan`。"},
+        "zh": "{path}，键 {key}：{shown}。文件已被编辑或损坏；请重新运行 `siteplan plan`。"},
     'planio.layer_unreadable_re': {
         "en": "{gpkg}, layer {name}: unreadable ({detail}); re-run `siteplan plan`.",
         "zh": "{gpkg}，图层 {name}：无法读取（{detail}）；请重新运行 `siteplan plan`。"},

@@ -119,14 +119,14 @@ def load_region_config(path: str | Path) -> RegionConfig:
         first = exc.errors()[0]
         loc = ".".join(str(p) for p in first["loc"])
         raise ConfigError(Msg("region.config.region_input", path=path, loc=loc,
-                              first=first['msg'], first2=repr(first.get('input')))) from None
+                              detail=first['msg'], value=repr(first.get('input')))) from None
     plan = config_from_dict(raw, path)
     units = None
     if region.units is not None:
         spec = region.units if isinstance(region.units, LayerSpec) else LayerSpec(path=region.units)
         full = spec.path if spec.path.is_absolute() else path.parent / spec.path
         if not full.exists():
-            raise ConfigError(Msg("region.config.region_units_file", path=path, path2=repr(str(spec.path)),
+            raise ConfigError(Msg("region.config.region_units_file", path=path, name=repr(str(spec.path)),
                                   full=full))
         units = spec.model_copy(update={"path": full})
     elif region.tile_km is None:

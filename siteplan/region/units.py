@@ -54,7 +54,7 @@ def _unit_codes(frame: gpd.GeoDataFrame, path: object, code_column: str) -> pd.S
     if len(dup):
         rows = [int(i) + 1 for i in dup.index[:5]]
         raise InputError(Msg("region.units.rows_column_unit", path=path, rows=rows,
-                             code_column=repr(code_column), iloc=repr(dup.iloc[0])))
+                             code_column=repr(code_column), code=repr(dup.iloc[0])))
     return text
 
 
@@ -65,12 +65,12 @@ def _unit_polygons(frame: gpd.GeoDataFrame, path: object, text: pd.Series) -> li
     for row, geom in enumerate(frame.geometry.tolist(), start=1):
         if geom is None or geom.is_empty:
             raise InputError(Msg("region.units.row_column_geometry", path=path, row=row,
-                                 iloc=repr(text.iloc[row - 1])))
+                                 code=repr(text.iloc[row - 1])))
         if not geom.is_valid:
             geom = make_valid(geom)
         if geom.geom_type not in ("Polygon", "MultiPolygon"):
             raise InputError(Msg("region.units.row_column_geometry_2", path=path, row=row,
-                                 iloc=repr(text.iloc[row - 1]), geom_type=geom.geom_type))
+                                 code=repr(text.iloc[row - 1]), geom_type=geom.geom_type))
         geoms.append(geom)
     return geoms
 

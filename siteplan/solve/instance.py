@@ -176,12 +176,12 @@ def _vector(values: ArrayLike | None, size: int, name: str, default: float) -> n
         return np.full(size, default, dtype=float)
     arr = np.asarray(values, dtype=float).ravel()
     if arr.size != size:
-        raise SolverError(Msg("solve.instance.has_entries_but", name=name, size=arr.size, size2=size))
+        raise SolverError(Msg("solve.instance.has_entries_but", name=name, size=arr.size, expected=size))
     bad = ~np.isfinite(arr) | (arr < 0)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise SolverError(
-            Msg("solve.instance.finite_non_negative", name=name, i=i, arr=arr[i], count=int(bad.sum()))
+            Msg("solve.instance.finite_non_negative", name=name, i=i, value=arr[i], count=int(bad.sum()))
         )
     return arr
 
@@ -217,7 +217,7 @@ def _both_orientations(A: object) -> tuple[sp.csc_array, sp.csr_array]:
             outer = int(np.searchsorted(m.indptr, k, side="right") - 1)
             i, j = (outer, int(m.indices[k])) if csr is not None else (int(m.indices[k]), outer)
             raise SolverError(
-                Msg("solve.instance.coverage_matrix_hold", i=i, j=j, data=data[k], count=int(bad.sum())))
+                Msg("solve.instance.coverage_matrix_hold", i=i, j=j, value=data[k], count=int(bad.sum())))
     if csr is None:
         csr = csc.tocsr()
         csr.sort_indices()
@@ -284,7 +284,7 @@ def build_problem(A: object, cost: ArrayLike | None = None, *, weights: ArrayLik
         raise SolverError(Msg("solve.instance.target_has_entries", size=target_arr.size, n_groups=n_groups))
     bad = ~np.isfinite(target_arr) | (target_arr <= 0) | (target_arr > 1)
     if bad.any():
-        raise SolverError(Msg("solve.instance.target_outside_fraction", target_arr=repr(target_arr[bad][0])))
+        raise SolverError(Msg("solve.instance.target_outside_fraction", target=repr(target_arr[bad][0])))
     coverable = np.diff(csr.indptr) > 0
     group_weight = np.bincount(group_arr[coverable], weight_arr[coverable], minlength=n_groups)
     required = np.where(target_arr >= 1.0, group_weight, target_arr * group_weight)

@@ -107,7 +107,7 @@ def _fill_defaults(out: pd.DataFrame, headers: Mapping[str, tuple[str, ...]],
     for canonical, value in defaults.items():
         if canonical not in headers:
             raise InputError(Msg("columns.defaults_not_column", source=source, canonical=canonical,
-                                 canonical2=repr(canonical), suggest=suggest(canonical, headers),
+                                 quoted=repr(canonical), suggest=suggest(canonical, headers),
                                  headers=', '.join(headers)))
         if canonical not in out.columns:
             out[canonical] = value

@@ -39,8 +39,8 @@ def _check(lon: np.ndarray, lat: np.ndarray, system: str) -> None:
     if bad.any():
         i = int(np.flatnonzero(bad.ravel())[0])
         raise InputError(
-            Msg("coords.coordinate_lon_lat", system=system, i=i + 1, ravel=lon.ravel()[i],
-                ravel2=lat.ravel()[i])
+            Msg("coords.coordinate_lon_lat", system=system, i=i + 1, lon=lon.ravel()[i],
+                lat=lat.ravel()[i])
         )
 
 

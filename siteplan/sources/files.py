@@ -124,7 +124,7 @@ def apply_crs(frame: gpd.GeoDataFrame, crs: str | int | None, source: str) -> gp
     if system is not None:
         if frame.crs is not None and not frame.crs.is_geographic:
             raise InputError(Msg("files.crs_means_lon", source=source, crs=repr(crs), system=system,
-                                 crs2=frame.crs.name))
+                                 layer_crs=frame.crs.name))
         try:
             moved = shift_to_wgs84(frame.geometry.to_numpy(), system)
         except InputError as exc:

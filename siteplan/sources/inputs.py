@@ -110,7 +110,7 @@ def read_class_map(spec: Mapping[str, str] | Path | None, source: str) -> dict[s
         raw, _ = read_raw(Path(spec))
         raw = raw.dropna(how="all")
         if raw.shape[1] < 2:
-            raise InputError(Msg("inputs.class_map_needs", spec=spec, shape=raw.shape[1]))
+            raise InputError(Msg("inputs.class_map_needs", spec=spec, columns=raw.shape[1]))
         first = raw.iloc[0]
         words = ("类", "class", "名称", "name", "本地", "local", "编码", "code")
         header = normalise_class(first.iloc[1]) is None and any(

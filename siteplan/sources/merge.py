@@ -48,7 +48,7 @@ def concat_candidates(layers: list[gpd.GeoDataFrame], sources: list[str]) -> gpd
         dup = out["site_id"].duplicated(keep="first")
         if dup.any():
             row = out[dup].iloc[0]
-            raise InputError(Msg("merge.site_id_also", row=row['source'], row2=repr(row['site_id'])))
+            raise InputError(Msg("merge.site_id_also", where=row['source'], site_id=repr(row['site_id'])))
     return out
 
 
@@ -145,8 +145,8 @@ def merge_candidates(layers: list[gpd.GeoDataFrame], *, same_structure_m: float 
     for i, layer in enumerate(layers[1:], start=1):
         if layer.crs != crs:
             raise InputError(
-                Msg("merge.mixed_coordinate_systems", describe=_describe(layers[0], 0),
-                    describe2=_describe(layer, i)))
+                Msg("merge.mixed_coordinate_systems", first=_describe(layers[0], 0),
+                    second=_describe(layer, i)))
     parts = []
     for i, layer in enumerate(layers):
         part = validate_candidates(layer, source=f"layer {i + 1}")
@@ -178,5 +178,5 @@ def merge_candidates(layers: list[gpd.GeoDataFrame], *, same_structure_m: float 
         frame = _collapse(frame, group, best)
     dup = frame["site_id"].duplicated(keep="first")
     if dup.any():
-        raise InputError(Msg("merge.site_id_appears", iloc=repr(frame['site_id'][dup].iloc[0])))
+        raise InputError(Msg("merge.site_id_appears", site_id=repr(frame['site_id'][dup].iloc[0])))
     return frame.reset_index(drop=True)

@@ -122,7 +122,7 @@ def map_headers(columns: list[str], source: str,
     if missing:
         expected = "; ".join(f"{c}: {' / '.join(HEADERS[c])}" for c in missing)
         raise InputError(Msg("openlist.cannot_find_column", source=source, missing=', '.join(missing),
-                             columns=columns, expected=expected, missing2=missing[0]))
+                             columns=columns, expected=expected, first=missing[0]))
     return {k: found[k] for k in HEADERS if k in found}
 
 
@@ -133,7 +133,7 @@ def _given_headers(columns: list[str], source: str, given: dict[str, str]) -> di
         key = "own_cost_cny" if canonical == "cost_cny" else canonical
         if key not in HEADERS:
             raise InputError(Msg("openlist.columns_not_column", source=source, canonical=canonical,
-                                 canonical2=repr(canonical), suggest=suggest(canonical, HEADERS),
+                                 quoted=repr(canonical), suggest=suggest(canonical, HEADERS),
                                  headers=', '.join(HEADERS)))
         if column not in columns:
             raise InputError(Msg("openlist.columns_file_has", source=source, canonical=canonical,
@@ -242,7 +242,7 @@ def read_open_list(path: str | Path, *, crs: str = "wgs84", sheet: str | int | N
     known = [n for names in HEADERS.values() for n in names] + list((columns or {}).values())
     table = read_table(path, known, need=3, sheet=sheet, encoding=encoding)
     if table.empty:
-        raise InputError(Msg("openlist.no_rows_under", path=path, attrs=table.attrs['header_line']))
+        raise InputError(Msg("openlist.no_rows_under", path=path, line=table.attrs['header_line']))
     cols = map_headers(list(table.columns), str(path), columns)
     lines = table.index.to_numpy()
     table = table.reset_index(drop=True)

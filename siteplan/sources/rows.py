@@ -54,7 +54,7 @@ class Lines(tuple):
 def check_policy(on_bad_rows: str) -> str:
     """Validate an ``on_bad_rows`` argument."""
     if on_bad_rows not in ON_BAD_ROWS:
-        raise InputError(Msg("rows.bad_rows_not", on_bad_rows=ON_BAD_ROWS, on_bad_rows2=repr(on_bad_rows)))
+        raise InputError(Msg("rows.bad_rows_not", choices=ON_BAD_ROWS, value=repr(on_bad_rows)))
     return on_bad_rows
 
 

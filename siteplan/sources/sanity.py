@@ -116,7 +116,7 @@ def _far_area(centres: np.ndarray, ids: np.ndarray, source: str, limit_km: float
         i = int(np.argmax(gap))
         raise InputError(
             Msg("sanity.area_lies_km", source=source, ids=repr(ids[ok[i]]), gap=format(gap[i], ',.0f'),
-                centres=format(centres[ok[i], 0], '.4f'), centres2=format(centres[ok[i], 1], '.4f'),
+                lon=format(centres[ok[i], 0], '.4f'), lat=format(centres[ok[i], 1], '.4f'),
                 limit_km=format(limit_km, 'g')))
 
 

@@ -97,7 +97,7 @@ class CapacityConstraints:
         d = np.asarray(self.demand, dtype=float).ravel()
         if d.size != m.shape[0]:
             raise SolverError(Msg("solve.general.capacityconstraints_demand_has", size=d.size,
-                                  shape=m.shape[0]))
+                                  groups=m.shape[0]))
         if d.size and (not np.all(np.isfinite(d)) or d.min() < 0):
             i = int(np.flatnonzero(~np.isfinite(d) | (d < 0))[0])
             raise SolverError(Msg("solve.general.capacityconstraints_demand_finite", i=i, d=repr(d[i])))
@@ -189,7 +189,7 @@ def build_general(A: object, cost: ArrayLike | None, *, weights: ArrayLike | Non
         if not isinstance(capacity, CapacityConstraints):
             raise SolverError(Msg("solve.general.capacity_siteplan_solve", name=type(capacity).__name__))
         if capacity.matrix.shape[1] != m:
-            raise SolverError(Msg("solve.general.capacity_matrix_has", shape=capacity.matrix.shape[1], m=m))
+            raise SolverError(Msg("solve.general.capacity_matrix_has", columns=capacity.matrix.shape[1], m=m))
         cap = sp.csc_array(capacity.matrix)
         shortfall = capacity.shortfall()
         need = capacity.demand - shortfall
