@@ -267,6 +267,8 @@ def _planner_errors(tmp: Path) -> dict[str, Callable[[], object]]:
         "OSM not OSM": lambda: read_osm(_write(tmp / "区.osm", "不是")),
         "OSM wrong suffix": lambda: read_osm(_write(tmp / "区.txt", "x")),
         "OpenCelliD not cells": lambda: read_opencellid(_write(tmp / "基站.csv", "a,b\n1,2\n")),
+        "OpenCelliD unknown radio": lambda: read_opencellid(next(
+            (PACKAGE.parent / "data" / "opencellid").iterdir()), radio="6G"),
         "open list no lon": lambda: read_open_list(_write(tmp / "清单.csv", "名称,类型\n甲,铁塔\n")),
         "KML not KML": lambda: read_kml(_write(tmp / "区域.kml", "<a></a>")),
         "missing layer": lambda: read_layer(tmp / "缺.gpkg"),
@@ -288,7 +290,8 @@ def test_planner_errors_carry_their_id_and_read_in_chinese(tmp_path):
     from tests.test_lang_zh import CODES, _ids_and_choices, english_words
 
     allowed = CODES | _ids_and_choices() | {"NaN", "nan", "inf", "GeoTIFF", "SRTM", "Copernicus",
-                                            "OpenStreetMap", "OpenCelliD", "KML"}
+                                            "OpenStreetMap", "OpenCelliD", "KML", "GSM", "UMTS", "CDMA",
+                                            "LTE", "NR"}
     allowed |= set(re.findall(r"[A-Za-z]{2,}", str(tmp_path)))
     from siteplan.calibrate import RSRP_NAMES
     from siteplan.region.config import _RegionTable

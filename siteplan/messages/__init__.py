@@ -40,7 +40,8 @@ class Msg(str):
     parameters (a :class:`str`, so it prints and compares as the text).
 
     Parameters are kept as text (a nested :class:`Msg` stays one, so it is
-    translated by its own id).
+    translated by its own id; so does the message of an exception raised
+    with one, given as a parameter such as ``detail=exc``).
 
     Parameters
     ----------
@@ -67,7 +68,7 @@ class Msg(str):
     params: dict[str, str]
 
     def __new__(cls, msg_id: str, /, **params: object) -> Msg:
-        kept = {k: v if isinstance(v, Msg) else str(v) for k, v in params.items()}
+        kept = {k: _inner(v) if isinstance(_inner(v), Msg) else str(v) for k, v in params.items()}
         self = super().__new__(cls, MESSAGES[msg_id]["en"].format(**kept))
         self.msg_id = msg_id
         self.params = kept
@@ -90,6 +91,13 @@ class Msg(str):
     def __reduce__(self) -> tuple[object, ...]:
         """Pickled as its id, parameters and text (errors cross process boundaries)."""
         return (_rebuild, (self.msg_id, self.params, str(self)))
+
+
+def _inner(value: object) -> object:
+    """An exception's :class:`Msg` (its first argument), else ``value``."""
+    if isinstance(value, BaseException) and value.args and isinstance(value.args[0], Msg):
+        return value.args[0]
+    return value
 
 
 def _rebuild(msg_id: str, params: dict[str, str], text: str | None = None) -> Msg:

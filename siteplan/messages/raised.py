@@ -473,6 +473,9 @@ RAISED: dict[str, dict[str, str]] = {
     'opencellid.cannot_read': {
         "en": "{what}: cannot read {values} ({detail}).",
         "zh": "{what}：无法读取 {values}（{detail}）。"},
+    'opencellid.unknown_radio': {
+        "en": "unknown radio {value}; use one of {radios} (or 4G, 5G)",
+        "zh": "未知制式 {value}；请使用 {radios} 之一（或 4G、5G）"},
     'opencellid.remove_repair_that': {
         "en": "{path}: {detail}. Remove or repair that line.",
         "zh": "{path}：{detail}。请删除或修复该行。"},

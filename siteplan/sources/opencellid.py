@@ -100,7 +100,8 @@ def _radio(value: object) -> str:
     text = str(value).strip().upper()
     text = RADIO_ALIASES.get(text, text)
     if text not in RADIOS:
-        raise ValueError(f"unknown radio {value!r}; use one of {', '.join(RADIOS)} (or 4G, 5G)")
+        raise ValueError(Msg("opencellid.unknown_radio", value=repr(value),
+                             radios=", ".join(RADIOS)))
     return text
 
 
