@@ -33,10 +33,12 @@ import click
 
 from siteplan.messages.help import CLICK_ZH, HELP_ZH
 
-#: click's modules that word its messages through gettext (``_``/``ngettext``).
+#: click's modules that word its messages through gettext (``_``/``ngettext``) when a
+#: command runs. Not click.decorators: its words go into objects click caches (the help
+#: option), which would keep them for the next, English, invocation.
 _CLICK_MODULES = tuple(sys.modules[name] for name in (
-    "click.core", "click.exceptions", "click.types", "click.parser", "click.formatting",
-    "click.decorators") if name in sys.modules)
+    "click.core", "click.exceptions", "click.types", "click.parser", "click.formatting")
+    if name in sys.modules)
 
 #: click's own words in a Chinese help page (its headings and option texts).
 _CLICK_ZH = {"Options": HELP_ZH["click.options"], "Commands": HELP_ZH["click.commands"],

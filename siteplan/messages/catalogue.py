@@ -25,8 +25,6 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "zh": "{path}：这是文件夹；请给出其中的配置文件（.toml）。"},
     "config.toml": {"en": "{path}: not valid TOML ({detail}).",
                     "zh": "{path}：不是有效的 TOML 文件（{detail}）。"},
-    "config.invalid": {"en": "{path}: [{key}] {detail} (input {value}). " + _SEE_SAMPLE,
-                       "zh": "{path}：[{key}] {detail}（输入值 {value}）。" + _SEE_SAMPLE_ZH},
     "config.layer_missing": {
         "en": "{where}: file {name} not found (looked at {path}). Fix the path; relative paths "
               "start at the config file's folder.",
@@ -40,9 +38,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "config.unknown_key": {
         "en": "{path}: unknown key {key}.{hint} Known: {names}. " + _SEE_SAMPLE,
         "zh": "{path}：未知的键 {key}。{hint}可用的键：{names}。" + _SEE_SAMPLE_ZH},
-    "config.layer_key": {
-        "en": "{path}: unknown key {key}.{hint} Keys of a layer: {names}. " + _SEE_SAMPLE,
-        "zh": "{path}：未知的键 {key}。{hint}图层可用的键：{names}。" + _SEE_SAMPLE_ZH},
     "config.unknown_table": {
         "en": "{path}: unknown table {key}.{hint} Known: {names}. " + _SEE_SAMPLE,
         "zh": "{path}：未知的表 {key}。{hint}可用的表：{names}。" + _SEE_SAMPLE_ZH},
@@ -50,8 +45,6 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "zh": "{path}：缺少键 {key}。" + _SEE_SAMPLE_ZH},
     "config.bad_value": {"en": "{path}, key {key}: {detail} (found {value}). " + _SEE_SAMPLE,
                          "zh": "{path}，键 {key}：{detail}（实际为 {value}）。" + _SEE_SAMPLE_ZH},
-    "config.layer_value": {"en": "{path}, key {key}: {detail} (input {value}). " + _SEE_SAMPLE,
-                           "zh": "{path}，键 {key}：{detail}（输入值 {value}）。" + _SEE_SAMPLE_ZH},
     "config.unknown_key_bare": {"en": "{path}: unknown key {key}.{hint} " + _SEE_SAMPLE,
                                 "zh": "{path}：未知的键 {key}。{hint}" + _SEE_SAMPLE_ZH},
     "config.entry": {"en": "{path}: {detail}. " + _SEE_SAMPLE,
@@ -236,16 +229,6 @@ MESSAGES: dict[str, dict[str, str]] = {
                               "--id-column.",
                         "zh": "{source}：没有编码列 {column}；现有列为 {columns}。请用 --id-column "
                               "指定。"},
-    "check.no_id": {"en": "{source}: no id column (site_id, 站址编码, 编号 …); columns are "
-                          "{columns}. Pass --id-column.",
-                    "zh": "{source}：没有编码列（site_id、站址编码、编号 …）；现有列为 {columns}。"
-                          "请用 --id-column 指定。"},
-    "check.class_several": {"en": "--class and --class-column apply to one zone file; with "
-                                  "several, list the layers in a config's [inputs.landuse] (each "
-                                  "with its own class) and pass --config.",
-                            "zh": "--class 与 --class-column 只适用于一个图斑文件；有多个时，请在"
-                                  "配置的 [inputs.landuse] 中列出各图层（各带其类别）并用 "
-                                  "--config 指定。"},
     "check.options": {"en": "--class, --class-column, --class-map, --zones-crs and --encoding "
                             "apply to ZONES given on the command line; the config's "
                             "[inputs.landuse] layers carry their own (class, class_column, "
@@ -283,13 +266,6 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "zh": "{gpkg}，图层 sites_{year}，列 'site_id'：{ids} 不在 {year} 年度"
                                "规划中。请使用 sites_{year}.csv 中的编码。"},
     # --- land use ---------------------------------------------------------------------
-    "zone.unknown": {
-        "en": "{where}, {label}: unknown zone classes {classes}.{hint} Known classes: {known}; "
-              "also land-survey (三调) DLBM codes and DLMC names. Map local names with a class "
-              "map (class_map in config, --class-map FILE.csv).",
-        "zh": "{where}，{label}：未知的用地类别 {classes}。{hint}已知类别：{known}；以及三调"
-              "地类编码（DLBM）与地类名称（DLMC）。本地名称请用类别对照表映射（配置中的 "
-              "class_map，或 --class-map 文件.csv）。"},
     "zone.no_class_column_named": {
         "en": "{source}: no class column {column}; columns are {columns}. " + _CLASS_HINT,
         "zh": "{source}：没有类别列 {column}；现有列为 {columns}。" + _CLASS_HINT_ZH},
@@ -312,13 +288,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{source}：图斑没有坐标系。请在文件中设置（shapefile 需 .prj 文件），或在配置中"
               "给出 crs = \"EPSG:4490\"。"},
     "zone.empty": {"en": "{source}: the zone layer is empty.", "zh": "{source}：用地图层为空。"},
-    "zone.rule": {"en": "assumptions: {key} is {value}.{hint} Use forbidden, restricted or "
-                        "allowed (禁止/限制/允许).",
-                  "zh": "假设参数：{key} 的取值 {value} 无效。{hint}请使用 forbidden、restricted 或 "
-                        "allowed（禁止/限制/允许）。"},
-    "check.no_zones": {"en": "no zones: give a ZONES file, or --config with [inputs.landuse].",
-                       "zh": "没有用地图层：请给出图斑文件，或用 --config 指定含 "
-                             "[inputs.landuse] 的配置。"},
     # --- outputs ----------------------------------------------------------------------
     "out.is_file": {"en": "{out}: exists and is a file, not a folder; choose another --out.",
                     "zh": "{out}：已存在且是文件而不是文件夹；请另选 --out。"},
@@ -468,12 +437,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "n.repaired": {"en": "{source}: repaired {count} invalid zone geometries with make_valid "
                          "(zone_id {ids}…).",
                    "zh": "{source}：已用 make_valid 修复 {count} 个无效图斑几何（图斑编码 {ids}…）。"},
-    "n.gcj_warning": {
-        "en": "warning: {name}: {count} of its points sit on {other}'s structures as they appear "
-              "in {system}, ~500 m from their WGS84 positions: is it an Amap/奥维 export? Give it "
-              "crs = \"gcj02\".",
-        "zh": "警告：{name}：其中 {count} 个点与 {other} 在 {system} 下的设施位置重合，距其 WGS84 "
-              "位置约 500 米：是否为高德/奥维导出的数据？请为它设置 crs = \"gcj02\"。"},
     "n.gcj02_list": {
         "en": "warning: {source}: this list looks like GCJ-02; add crs = 'gcj02' ({after} of its "
               "points sit on other layers' structures or roads once moved from GCJ-02 to WGS84, "
@@ -501,9 +464,6 @@ MESSAGES: dict[str, dict[str, str]] = {
                    "zh": "{source}：文件声明的坐标系为 {declared}；已改用配置中的 crs = {crs}。"},
     "n.decoded": {"en": "{source}: text decoded as {encoding}.",
                   "zh": "{source}：文本按 {encoding} 解码。"},
-    "n.reprojected_first": {"en": "{source}: reprojected from {a} to {b} (the first candidate "
-                                  "source's CRS).",
-                            "zh": "{source}：已从 {a} 重投影到 {b}（第一个候选站址来源的坐标系）。"},
     "n.reprojected": {"en": "{source}: reprojected from {a} to {b}.",
                       "zh": "{source}：已从 {a} 重投影到 {b}。"},
     "n.skipped": {"en": "{source}: {count} unusable rows skipped (first: line {line}, {reason}).",
