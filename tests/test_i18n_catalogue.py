@@ -164,7 +164,7 @@ def test_an_error_by_id_survives_pickling():
 #: issue 28; their lines are in the catalogue and recognised from their English text).
 CONSOLE_MODULES = ("project.py", "problem.py", "planner.py", "export.py", "landuse_check.py",
                    "landuse.py", "proposals.py", "capacity.py", "sources/files.py",
-                   "sources/inputs.py")
+                   "sources/inputs.py", "sources/openlist.py")
 
 #: Arguments that pass a message made elsewhere through (a note read back, a note built
 #: by a function returning a Msg).
@@ -329,3 +329,21 @@ def test_every_msg_call_gives_exactly_its_placeholders():
                 bad.append(f"{path.name}:{node.lineno} {ast.unparse(first)}: gives "
                            f"{sorted(given)}, needs {[sorted(n) for n in needs]}")
     assert not bad, "\n".join(bad)
+
+
+def test_rejected_row_reasons_and_site_count_basis_are_by_id():
+    import pandas as pd
+
+    from siteplan.sources.rows import BadRows
+    from siteplan.sources.text import skipped_note
+
+    bad = BadRows("a.csv")
+    bad.add([3], "site_id", Msg("row.repeated_id"))
+    reason = bad.table()["reason"].iloc[0]
+    assert reason == "repeated site_id" and reason.msg_id == "row.repeated_id"
+    assert error_text(InputError(reason), "zh") == "站址编码重复"
+    table = pd.DataFrame()
+    table.attrs["summary_rows"] = [12, 13]
+    note = skipped_note(table, "表.csv")[0]
+    assert note.msg_id == "n.total_rows" and note == (
+        "表.csv: lines 12, 13 left out: total rows (合计/小计/总计).")

@@ -172,17 +172,17 @@ def _screen_chunk(chunk: pd.DataFrame, lines: np.ndarray, wanted: tuple, bad: Ba
     radios, mccs, mncs, bbox = wanted
     text = chunk["radio"].str.strip().str.upper()
     unknown = ~text.isin(RADIOS)
-    bad.add(lines[unknown.to_numpy()], "radio", f"radio is not one of {', '.join(RADIOS)}")
+    bad.add(lines[unknown.to_numpy()], "radio", Msg("row.radio", radios=", ".join(RADIOS)))
     nums = {c: pd.to_numeric(chunk[c], errors="coerce") for c in
             ("mcc", "net", "area", "cell", "lon", "lat")}
     ok = ~unknown.to_numpy()
     for c in ("mcc", "net", "lon", "lat"):
         miss = nums[c].isna().to_numpy() & ok
-        bad.add(lines[miss], c, f"{c} is empty or not a number")
+        bad.add(lines[miss], c, Msg("row.nan", column=c))
         ok &= ~miss
     lon, lat = nums["lon"].to_numpy(), nums["lat"].to_numpy()
     off = ok & ((np.abs(lon) > 180) | (np.abs(lat) > 90))
-    bad.add(lines[off], "lon/lat", "outside [-180, 180] x [-90, 90]")
+    bad.add(lines[off], "lon/lat", Msg("row.outside"))
     ok &= ~off
     for allowed, values in ((radios, text), (mccs, nums["mcc"]), (mncs, nums["net"])):
         if allowed is not None:

@@ -167,9 +167,9 @@ def _screen_rows(table: pd.DataFrame, cols: dict[str, str], lines: np.ndarray, s
     kinds = words.map(lambda w: normalise_kind(w) or "").to_numpy()
     accepted = "、".join(k for k in KIND_WORDS if not k.isascii())
     for i in np.flatnonzero(ok & (kinds == "")):
-        bad.add([lines[i]], cols["kind"], f"unknown kind {words.iloc[i]!r}."
-                f"{suggest(words.iloc[i], KIND_WORDS)} Use one of "
-                f"{accepted} or {', '.join(KINDS)}")
+        bad.add([lines[i]], cols["kind"], Msg(
+            "row.unknown_kind_hint", kind=repr(words.iloc[i]),
+            hint=suggest(words.iloc[i], KIND_WORDS), zh=accepted, en=", ".join(KINDS)))
     ok &= kinds != ""
     height = pd.Series(np.nan, index=table.index)
     if "height_m" in cols:
@@ -177,7 +177,7 @@ def _screen_rows(table: pd.DataFrame, cols: dict[str, str], lines: np.ndarray, s
                                                                    regex=True)
         height = pd.to_numeric(raw, errors="coerce")
         wrong = ok & (height.isna() & table[cols["height_m"]].notna()).to_numpy()
-        bad.add(lines[wrong], cols["height_m"], "height is not a number of metres")
+        bad.add(lines[wrong], cols["height_m"], Msg("row.height_m"))
         ok &= ~wrong
     return lon, lat, kinds, ok, height
 
@@ -268,7 +268,7 @@ def read_open_list(path: str | Path, *, crs: str = "wgs84", sheet: str | int | N
     out = validate_candidates(out, source=str(path))
     out.attrs["encoding"] = table.attrs.get("encoding")
     out.attrs["notes"] = skipped_note(table, path) + (
-        [f"{path}: lon/lat converted from {crs} to WGS84."] if system != "EPSG:4326" else [])
+        [Msg("n.lonlat_converted", source=path, system=crs)] if system != "EPSG:4326" else [])
     out.attrs["rejected"] = rejected
     out.attrs["columns"] = cols
     return out

@@ -315,8 +315,7 @@ def skipped_note(table: pd.DataFrame, source: object) -> list[str]:
     if not lines:
         return []
     shown = ", ".join(map(str, lines[:10])) + (" …" if len(lines) > 10 else "")
-    return [f"{source}: line{'s' if len(lines) > 1 else ''} {shown} left out: "
-            f"{'total rows' if len(lines) > 1 else 'a total row'} (合计/小计/总计)."]
+    return [Msg("n.total_rows" if len(lines) > 1 else "n.total_row", source=source, lines=shown)]
 
 
 def dbf_encoding(path: str | Path, given: str | None = None) -> str | None:
