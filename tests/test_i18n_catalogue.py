@@ -347,3 +347,20 @@ def test_rejected_row_reasons_and_site_count_basis_are_by_id():
     note = skipped_note(table, "表.csv")[0]
     assert note.msg_id == "n.total_rows" and note == (
         "表.csv: lines 12, 13 left out: total rows (合计/小计/总计).")
+
+
+def test_open_list_coordinate_reasons_in_chinese(tmp_path):
+    import warnings
+
+    from siteplan.i18n import translate
+    from siteplan.sources.openlist import read_open_list
+
+    path = _write(tmp_path / "清单.csv", "名称,类型,经度,纬度\n甲,铁塔,26.1,119.3\n乙,铁塔,2.0,48.8\n"
+                                       "丙,铁塔,119.3,26.1\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        frame = read_open_list(path, crs="gcj02", on_bad_rows="report")
+    reasons = [translate(r, "zh") for r in frame.attrs["rejected"]["reason"]]
+    assert reasons == ["经纬度似乎颠倒了（经度 26.1，纬度 119.3）；请交换这两列",
+                       "超出 gcj02（中国：经度 73–135.5，纬度 3–54）的范围（经度 2.0，纬度 48.8）；"
+                       "请检查坐标系"]

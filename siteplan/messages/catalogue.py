@@ -606,6 +606,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "row.nan": {"en": "{column} is empty or not a number", "zh": "{column} 为空或不是数字"},
     "row.radio": {"en": "radio is not one of {radios}", "zh": "制式不是 {radios} 之一"},
     "row.outside": {"en": "outside [-180, 180] x [-90, 90]", "zh": "超出 [-180, 180] x [-90, 90]"},
+    "row.coord_nan": {"en": "coordinate is empty or not a number", "zh": "坐标为空或不是数字"},
+    "row.swapped": {"en": "lon and lat look swapped (lon {lon}, lat {lat}); swap the columns",
+                    "zh": "经纬度似乎颠倒了（经度 {lon}，纬度 {lat}）；请交换这两列"},
+    "row.out_of_range": {"en": "outside the range of {label} (lon {lon}, lat {lat}); check the "
+                               "coordinate system",
+                         "zh": "超出 {label} 的范围（经度 {lon}，纬度 {lat}）；请检查坐标系"},
+    "coords.china_range": {"en": "{system} (China: lon 73–135.5, lat 3–54)",
+                           "zh": "{system}（中国：经度 73–135.5，纬度 3–54）"},
+    "coords.world_range": {"en": "WGS84 (lon ±180, lat ±90)", "zh": "WGS84（经度 ±180，纬度 ±90）"},
     "row.not_number": {"en": "not a number", "zh": "不是数字"},
 }
 

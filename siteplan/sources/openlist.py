@@ -158,10 +158,11 @@ def _screen_rows(table: pd.DataFrame, cols: dict[str, str], lines: np.ndarray, s
     lon = table[cols["lon"]].map(parse_degrees).to_numpy(float)
     lat = table[cols["lat"]].map(parse_degrees).to_numpy(float)
     ok = np.ones(len(table), dtype=bool)
-    for mask, why in lonlat_problems(lon, lat, system):
+    for mask, why, params in lonlat_problems(lon, lat, system):
         for i in np.flatnonzero(mask & ok):
             bad.add([lines[i]], f"{cols['lon']}/{cols['lat']}",
-                    why.format(lon=table[cols["lon"]].iloc[i], lat=table[cols["lat"]].iloc[i]))
+                    Msg(why, lon=table[cols["lon"]].iloc[i], lat=table[cols["lat"]].iloc[i],
+                        **params))
         ok &= ~mask
     words = table[cols["kind"]].fillna("").astype(str).str.strip()
     kinds = words.map(lambda w: normalise_kind(w) or "").to_numpy()
