@@ -362,5 +362,5 @@ def test_open_list_coordinate_reasons_in_chinese(tmp_path):
         frame = read_open_list(path, crs="gcj02", on_bad_rows="report")
     reasons = [translate(r, "zh") for r in frame.attrs["rejected"]["reason"]]
     assert reasons == ["经纬度似乎颠倒了（经度 26.1，纬度 119.3）；请交换这两列",
-                       "超出 gcj02（中国：经度 73–135.5，纬度 3–54）的范围（经度 2.0，纬度 48.8）；"
+                       "超出 gcj02（中国：经度 73–135.5，纬度 3–54） 的范围（经度 2.0，纬度 48.8）；"
                        "请检查坐标系"]
