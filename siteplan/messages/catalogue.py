@@ -350,12 +350,32 @@ MESSAGES: dict[str, dict[str, str]] = {
     "assumptions.unknown": {"en": "assumptions: unknown key {key}.{hint} See "
                                   "docs/assumptions.md for every key.",
                             "zh": "假设参数：没有键 {key}。{hint}全部键见 docs/assumptions.md。"},
+    "assumptions.retired_offset": {
+        "en": "assumptions: {key} is no longer a key: the plan's path-loss model has no "
+              "per-environment offset (an older siteplan calibrate wrote it, but plan never "
+              "applied it). Remove the line; the common offset is pathloss.offset_db, and offsets "
+              "per class need a clutter raster ([inputs] clutter, clutter.offset_db.<class>): run "
+              "siteplan calibrate again to fit them.",
+        "zh": "假设参数：{key} 已不再是有效的键：规划的路径损耗模型没有按环境的修正量（旧版 siteplan "
+              "calibrate 曾写出它，但 plan 从未使用）。请删除该行；公共修正量为 pathloss.offset_db，"
+              "按类别的修正量需要地物栅格（[inputs] clutter，clutter.offset_db.<类别>）：请重新运行 "
+              "siteplan calibrate 拟合。"},
+    "assumptions.retired": {"en": "assumptions: {key} is no longer a key: {detail}",
+                            "zh": "假设参数：{key} 已不再是有效的键：{detail}"},
     "assumptions.range": {"en": "assumptions: {key} = {value} is outside [{low}, {high}]{unit}.",
                           "zh": "假设参数：{key} = {value} 超出范围 [{low}, {high}]{unit}。"},
     "assumptions.choice": {"en": "assumptions: {key} = {value} is not one of {choices}.{hint}",
                            "zh": "假设参数：{key} = {value} 不是 {choices} 之一。{hint}"},
     "assumptions.number": {"en": "assumptions: {key} must be a number, got {value}.",
                            "zh": "假设参数：{key} 应为数字，实际为 {value}。"},
+    "region.border_mode": {
+        "en": "keep_border_coverage = {value}: use true (= \"target\": border coverage kept up "
+              "to each area's target), false (= \"none\": whole-area targets only), \"target\", "
+              "\"all\" (all the border coverage the units gave) or \"none\".",
+        "zh": "keep_border_coverage = {value}：请使用 true（= \"target\"：边界覆盖保持到各区域的"
+              "目标），false（= \"none\"：只要求整个区域的目标），\"target\"、\"all\"（保留各单元"
+              "给出的全部边界覆盖）或 \"none\"。"},
+    "region.plan_region": {"en": "plan_region: {detail}", "zh": "plan_region：{detail}"},
     # --- console: plan-region ------------------------------------------------------------
     "g.reading": {"en": "reading the inputs of {name}", "zh": "读取 {name} 的输入"},
     "g.units": {"en": "{units} units; halo (longest reach) {reach} m; writing partitions",
@@ -579,6 +599,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cal.rank": {"en": "{path}: the measurements do not separate the parameters {names} (rank "
                        "{rank} < {p}).",
                  "zh": "{path}：测量数据无法区分参数 {names}（秩 {rank} < {p}）。"},
+    "cal.beyond_range": {"en": "{count} measurements lie beyond the path-loss model's range "
+                               "(first: line {line}, {distance} m from its site)",
+                         "zh": "{count} 个测量点超出路径损耗模型的适用距离（第一个：第 {line} 行，距其"
+                               "站址 {distance} 米）"},
+    "cal.all_beyond": {"en": "{source}: all {where}; measure within 5 km of the sites.",
+                       "zh": "{source}：全部 {where}；请在距站址 5 公里以内测量。"},
+    "cal.beyond_note": {"en": "{where}: left out of the fit (the plan counts no coverage there).",
+                        "zh": "{where}：不参与拟合（规划在该处不计覆盖）。"},
     # --- calibration notes (siteplan.calibrate) ------------------------------------------
     "cal.span": {"en": "distances span {span} decades (< {least}): the distance slope is kept; "
                        "measure nearer and farther from the sites to fit it.",
