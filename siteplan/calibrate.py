@@ -62,6 +62,7 @@ from scipy import stats
 
 from siteplan.coverage import mount_heights
 from siteplan.errors import InputError
+from siteplan.messages import Msg
 from siteplan.schema import MACRO_KINDS, normalise_environment, suggest
 from siteplan.sinr import SECTOR_OFFSETS_DEG, SinrSettings, load_model, model_classes, takes_macro
 from siteplan.sources.files import read_points_table
@@ -92,17 +93,15 @@ def _read_pci_map(path: str | Path) -> dict[str, str]:
     table = read_table(path, (*PCI_NAMES, *SITE_NAMES), need=2)
     pci, site = _column(list(table.columns), PCI_NAMES), _column(list(table.columns), SITE_NAMES)
     if pci is None or site is None:
-        raise InputError(f"{path}: a PCI map needs a 'pci' and a 'site_id' column; found "
-                         f"{', '.join(map(repr, table.columns))}.")
+        raise InputError(Msg("cal.pci_columns", path=path, columns=', '.join(map(repr, table.columns))))
     out: dict[str, str] = {}
     for line, p, s in zip(table.index, table[pci], table[site], strict=True):
         if p is None or s is None:
-            raise InputError(f"{path}, line {line}: empty {pci!r} or {site!r}; fill it in.")
+            raise InputError(Msg("cal.pci_empty", path=path, line=line, given=repr(pci), column=repr(site)))
         key = str(p).strip()
         if key in out and out[key] != str(s).strip():
-            raise InputError(f"{path}, line {line}, column {pci!r}: PCI {key} maps to both "
-                             f"{out[key]!r} and {str(s).strip()!r}; a PCI must name one site "
-                             "in the measured area.")
+            raise InputError(Msg("cal.pci_twice", path=path, line=line, column=repr(pci), key=key,
+                                 value=repr(out[key]), given=repr(str(s).strip())))
         out[key] = str(s).strip()
     return out
 
@@ -130,20 +129,18 @@ def read_measurements(path: str | Path, *, pci_map: str | Path | None = None,
     cols = [c for c in points.columns if c != "geometry"]
     rsrp_col = _column(cols, RSRP_NAMES)
     if rsrp_col is None:
-        raise InputError(f"{path}: no RSRP column (looked for {', '.join(RSRP_NAMES)}); found "
-                         f"{', '.join(map(repr, cols))}. Name the column rsrp_dbm.")
+        raise InputError(Msg("cal.no_rsrp", path=path, names=', '.join(RSRP_NAMES),
+                             columns=', '.join(map(repr, cols))))
     site_col, pci_col = _column(cols, SITE_NAMES), _column(cols, PCI_NAMES)
     if site_col is None and (pci_col is None or pci_map is None):
-        raise InputError(f"{path}: no site_id column; give one, or a 'pci' column and "
-                         "--pci-map FILE (pci, site_id).")
+        raise InputError(Msg("cal.no_site", path=path))
     rsrp = pd.to_numeric(points[rsrp_col], errors="coerce").to_numpy(float)
     bad = ~np.isfinite(rsrp) | (rsrp < RSRP_RANGE_DBM[0]) | (rsrp > RSRP_RANGE_DBM[1])
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise InputError(f"{path}, line {lines[i]}, column {rsrp_col!r}: RSRP "
-                         f"{points[rsrp_col].iloc[i]!r} is not a number in "
-                         f"[{RSRP_RANGE_DBM[0]:g}, {RSRP_RANGE_DBM[1]:g}] dBm "
-                         f"({int(bad.sum())} rows in all). Fix or remove the row.")
+        raise InputError(Msg("cal.rsrp", path=path, line=lines[i], column=repr(rsrp_col),
+                             value=repr(points[rsrp_col].iloc[i]), low=format(RSRP_RANGE_DBM[0], 'g'),
+                             high=format(RSRP_RANGE_DBM[1], 'g'), count=int(bad.sum())))
     if site_col is not None:
         sites = points[site_col].astype(object)
         missing = sites.isna().to_numpy()
@@ -156,10 +153,11 @@ def read_measurements(path: str | Path, *, pci_map: str | Path | None = None,
         where_col = pci_col
     if missing.any():
         i = int(np.flatnonzero(missing)[0])
-        raise InputError(f"{path}, line {lines[i]}, column {where_col!r}: "
-                         f"{points[where_col].iloc[i]!r} names no site"
-                         + (f" in {pci_map}" if site_col is None else "")
-                         + f" ({int(missing.sum())} rows in all).")
+        params = {"path": path, "line": lines[i], "column": repr(where_col),
+                  "value": repr(points[where_col].iloc[i]), "count": int(missing.sum())}
+        if site_col is None:
+            raise InputError(Msg("cal.no_such_site_pci", given=pci_map, **params))
+        raise InputError(Msg("cal.no_such_site", **params))
     env_col = _column(cols, ENVIRONMENT_NAMES)
     return gpd.GeoDataFrame({
         "site_id": sites.astype(str).str.strip().to_numpy(), "rsrp_dbm": rsrp,
@@ -186,9 +184,9 @@ def environments(meas_m: gpd.GeoDataFrame, targets_m: gpd.GeoDataFrame | None,
         env = normalise_environment(value)
         if env is None:
             line = meas_m["line"].iloc[i] if "line" in meas_m else i + 1
-            raise InputError(f"{source}, line {line}, column 'environment': {value!r} is not "
-                             f"an environment (dense_urban, urban, suburban, rural)"
-                             f"{suggest(value, ('dense_urban', 'urban', 'suburban', 'rural'))}.")
+            raise InputError(Msg("cal.environment", path=source, line=line,
+                                 value=repr(value),
+                                 hint=suggest(value, ('dense_urban', 'urban', 'suburban', 'rural'))))
         out[i] = env
     return out.astype(str)
 
@@ -267,10 +265,9 @@ def _check_sites(meas: gpd.GeoDataFrame, sites_m: gpd.GeoDataFrame, source: str)
     if unknown.any():
         i = int(np.flatnonzero(unknown)[0])
         line = meas["line"].iloc[i] if "line" in meas else i + 1
-        raise InputError(f"{source}, line {line}, column 'site_id': site "
-                         f"{meas['site_id'].iloc[i]!r} is not among the config's candidates"
-                         f"{suggest(meas['site_id'].iloc[i], known)} ({int(unknown.sum())} "
-                         "rows in all). Measure sites of the plan's candidate list.")
+        raise InputError(Msg("cal.unknown_site", path=source, line=line,
+                             value=repr(meas['site_id'].iloc[i]),
+                             hint=suggest(meas['site_id'].iloc[i], known), count=int(unknown.sum())))
 
 
 def _design(x: np.ndarray, classes: np.ndarray, prefix: str | None, notes: list[str]
@@ -345,7 +342,7 @@ def calibrate(meas_m: gpd.GeoDataFrame, sites_m: gpd.GeoDataFrame,
         A path-loss model (default: the plan's, :func:`siteplan.sinr.load_model`).
     """
     if meas_m.crs != sites_m.crs:
-        raise InputError("calibrate: measurements and sites must share one metric CRS.")
+        raise InputError(Msg("calibrate.calibrate_measurements_sites"))
     _check_sites(meas_m, sites_m, source)
     env = environments(meas_m, targets_m, source)
     pxy = np.column_stack([meas_m.geometry.x, meas_m.geometry.y])
@@ -364,12 +361,10 @@ def calibrate(meas_m: gpd.GeoDataFrame, sites_m: gpd.GeoDataFrame,
     design, names, reference = _design(x, classes[fitted], prefix, notes)
     n, p = design.shape
     if n < p + 2:
-        raise InputError(f"{source}: {n} measurements cannot fit {p} parameters; give at least "
-                         f"{p + 2} (hundreds, spread over distance and clutter).")
+        raise InputError(Msg("cal.too_few", path=source, count=n, p=p, least=p + 2))
     beta, _, rank, _ = np.linalg.lstsq(design, err, rcond=None)
     if rank < p:
-        raise InputError(f"{source}: the measurements do not separate the parameters "
-                         f"{', '.join(names)} (rank {rank} < {p}).")
+        raise InputError(Msg("cal.rank", path=source, names=', '.join(names), rank=rank, p=p))
     resid = err - design @ beta
     sigma2 = float(resid @ resid) / (n - p)
     se = np.sqrt(np.diag(sigma2 * np.linalg.inv(design.T @ design)))
@@ -398,11 +393,11 @@ def _in_range(pred: np.ndarray, dist: np.ndarray, lines: np.ndarray, source: str
     if fitted.all():
         return fitted
     i = int(np.flatnonzero(~fitted)[0])
-    where = (f"{int((~fitted).sum())} measurements lie beyond the path-loss model's range "
-             f"(first: line {lines[i]}, {dist[i]:,.0f} m from its site)")
+    where = Msg("cal.beyond_range", count=int((~fitted).sum()), line=lines[i],
+                distance=f"{dist[i]:,.0f}")
     if not fitted.any():
-        raise InputError(f"{source}: all {where}; measure within 5 km of the sites.")
-    notes.append(f"{where}: left out of the fit (the plan counts no coverage there).")
+        raise InputError(Msg("cal.all_beyond", source=source, where=where))
+    notes.append(Msg("cal.beyond_note", where=where))
     return fitted
 
 

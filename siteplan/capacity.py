@@ -46,6 +46,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from siteplan.errors import ConfigError
+from siteplan.messages import Msg
 from siteplan.schema import ENVIRONMENTS, INDOOR_KINDS, MACRO_KINDS
 
 #: Largest NR channel bandwidth per band (MHz, TS 38.101-1 Table 5.3.5-1; n28
@@ -86,7 +87,7 @@ def peak_cell_mbps(bandwidth_mhz: float, scs_khz: float, *, layers: float,
     """
     mu = int(round(np.log2(scs_khz / 15.0)))
     if scs_khz not in (15.0, 30.0, 60.0, 120.0) or mu < 0:
-        raise ConfigError(f"radio.scs_khz = {scs_khz!r} must be 15, 30, 60 or 120.")
+        raise ConfigError(Msg("capacity.radio_scs_khz", scs_khz=repr(scs_khz)))
     n_prb = int(bandwidth_mhz * 1000 * 0.983 // (12 * scs_khz))
     symbol_s = 1e-3 / (14 * 2**mu)
     return 1e-6 * layers * modulation_bits * (948 / 1024) * n_prb * 12 / symbol_s * (1 - overhead)
@@ -129,33 +130,32 @@ class CapacityModel:
         ``capacity.*``; check every value."""
         band = str(assumptions["radio.band"])
         if band not in BAND_MAX_BANDWIDTH_MHZ:
-            raise ConfigError(f"radio.band {band!r} is not one of "
-                              f"{', '.join(BAND_MAX_BANDWIDTH_MHZ)}.")
+            raise ConfigError(Msg("capacity.radio_band_not", band=repr(band),
+                                  bands=', '.join(BAND_MAX_BANDWIDTH_MHZ)))
         notes = []
         asked = float(assumptions[f"radio.bandwidth_mhz.{band}"])
         if not (np.isfinite(asked) and asked > 0):
-            raise ConfigError(f"radio.bandwidth_mhz.{band} = {asked!r} must be a positive "
-                              "number of MHz.")
+            raise ConfigError(Msg("capacity.radio_bandwidth_mhz", band=band, asked=repr(asked)))
         bandwidth = min(asked, BAND_MAX_BANDWIDTH_MHZ[band])
         if bandwidth < asked:
-            notes.append(f"radio.bandwidth_mhz.{band} = {asked:g} MHz is more than a {band} "
-                         f"carrier allows; capacity uses {bandwidth:g} MHz.")
+            notes.append(Msg("n.bandwidth_capped", band=band, asked=f"{asked:g}",
+                             bandwidth=f"{bandwidth:g}"))
         scs = float(assumptions[f"radio.scs_khz.{band}"])
         peak_check = peak_cell_mbps(bandwidth, scs, layers=1)  # validates the spacing
         if peak_check <= 0:
-            raise ConfigError(f"radio.bandwidth_mhz = {bandwidth:g} MHz holds no resource block "
-                              f"at radio.scs_khz = {scs:g} kHz.")
+            raise ConfigError(Msg("capacity.radio_bandwidth_mhz_2", bandwidth=format(bandwidth, 'g'),
+                                  scs=format(scs, 'g')))
 
         def positive(key: str) -> float:
             value = float(assumptions[key])
             if not (np.isfinite(value) and value > 0):
-                raise ConfigError(f"assumptions: {key} = {value!r} must be a number > 0.")
+                raise ConfigError(Msg("capacity.assumptions_number", key=key, value=repr(value)))
             return value
 
         def share(key: str) -> float:
             value = float(assumptions[key])
             if not (np.isfinite(value) and 0 < value <= 1):
-                raise ConfigError(f"assumptions: {key} = {value!r} must be a share in (0, 1].")
+                raise ConfigError(Msg("capacity.assumptions_share", key=key, value=repr(value)))
             return value
 
         dl_share = 1.0 if band in FDD_BANDS else share("capacity.tdd_dl_share")

@@ -49,6 +49,7 @@ import scipy.sparse as sp
 
 from siteplan.errors import ConfigError
 from siteplan.io.markdown import md
+from siteplan.messages import Msg
 from siteplan.planner import Plan
 from siteplan.policy import is_new_build
 from siteplan.schema import INDOOR_KINDS
@@ -254,7 +255,7 @@ def sensitivity(plan: Plan, coverage_selections: Sequence[np.ndarray] | None = N
     """
     reason = no_sensitivity_reason(plan)
     if reason is not None:
-        raise ConfigError(f"traffic sensitivity: {reason}")
+        raise ConfigError(Msg("capacity_report.traffic_sensitivity", reason=reason))
     base_gb = float(plan.assumptions["traffic.gb_per_user_month"])
     base_pen = float(plan.assumptions["traffic.penetration"])
     cost = plan.candidates["cost_cny"].to_numpy(float)

@@ -10,7 +10,7 @@ import os
 import sys
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -32,6 +32,7 @@ from siteplan.cli_options import command_lang as _lang_now
 from siteplan.cli_options import lang_option as _lang  # sets the command's language
 from siteplan.cli_options import use_config_lang as _use_config_lang
 from siteplan.errors import SiteplanError
+from siteplan.messages import Msg
 
 console = Console(stderr=True, log_path=False, soft_wrap=True)  # paths print whole
 
@@ -76,22 +77,21 @@ def _fail(exc: BaseException) -> NoReturn:
     sys.exit(2)
 
 
-def _explain(exc: BaseException) -> str:
+def _explain(exc: BaseException) -> Msg:
     """A one-line message for an error siteplan did not raise itself."""
     if isinstance(exc, PermissionError):
-        return f"{exc.filename}: permission denied; choose a folder you can write."
+        return Msg("file.permission", path=exc.filename)
     if isinstance(exc, IsADirectoryError):
-        return f"{exc.filename}: is a folder; give a file."
+        return Msg("file.is_folder", path=exc.filename)
     if isinstance(exc, FileNotFoundError):
-        return f"{exc.filename}: not found; check the path."
+        return Msg("file.not_found_check", path=exc.filename)
     if isinstance(exc, OSError):
-        return f"{exc.filename or 'file'}: {exc.strerror or exc}."
+        detail = exc.strerror or exc
+        return (Msg("file.os_error", path=exc.filename, detail=detail) if exc.filename
+                else Msg("file.os_error_bare", detail=detail))
     if isinstance(exc, MemoryError):
-        return ("out of memory; raise demand.spacing_m or split the region "
-                "(siteplan plan-region).")
-    return (f"unexpected {type(exc).__name__}: {exc}. This is a bug in siteplan (the input "
-            "should have been refused with a clear message); set SITEPLAN_DEBUG=1 to see the "
-            "traceback and report it.")
+        return Msg("cli.memory")
+    return Msg("cli.bug", name=type(exc).__name__, detail=exc)
 
 
 #: Exit status after Ctrl-C (128 + SIGINT, as shells report it).
@@ -106,15 +106,23 @@ def say_literal(text: str) -> None:
 
 class _Group(click.Group):
     """Every error ends as one literal message and exit status 2; Ctrl-C as
-    one line and exit status 130."""
+    one line and exit status 130. ``--help`` speaks the command's language,
+    and ``--lang`` may come before the subcommand (:mod:`siteplan.cli_help`)."""
+
+    def main(self, args: Sequence[str] | None = None, *rest: object, **kwargs: object) -> object:
+        from siteplan.cli_help import help_lang, help_language, split_lead_lang
+
+        given = list(sys.argv[1:] if args is None else args)
+        given, flag = split_lead_lang(given, set(self.commands))
+        with help_language(self, help_lang(flag)):
+            return super().main(given, *rest, **kwargs)  # type: ignore[arg-type]
 
     def invoke(self, ctx: click.Context) -> object:
         _STATE.update(lang=None, flag=None)  # a fresh command (tests run several in one process)
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
-            say_literal("interrupted (Ctrl-C): stopped; an output folder being written is left "
-                        "as it was before this run.")
+            say_literal(_msg("c.interrupted"))
             sys.exit(INTERRUPTED)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException,
                 SystemExit):

@@ -28,6 +28,7 @@ from pydantic import (
 
 from siteplan.defaults import Assumptions
 from siteplan.errors import ConfigError
+from siteplan.messages import Msg
 
 
 class LayerSpec(BaseModel):
@@ -82,21 +83,21 @@ def _as_spec(item: Any, where: str) -> LayerSpec:
     if isinstance(item, str | Path):
         return LayerSpec(path=Path(item))
     if not isinstance(item, dict):
-        raise ValueError(f"{where}: give a path or a table {{path = \"…\"}}, not {item!r}")
+        raise ValueError(Msg("config.layer_table", where=where, item=repr(item)))
     keys = [n if f.alias is None else f.alias for n, f in LayerSpec.model_fields.items()]
     for key in item:
         if key not in keys:
-            raise ValueError(f"{where}: unknown key {key!r}.{suggest(key, keys)} Keys of a "
-                             f"layer: {', '.join(keys)}")
+            raise ValueError(Msg("config.layer_unknown_key", where=where, key=repr(key),
+                                 hint=suggest(key, keys), names=", ".join(keys)))
     if "path" not in item:
-        raise ValueError(f"{where}: no path; give path = \"file\"")
+        raise ValueError(Msg("config.layer_no_path", where=where))
     try:
         return LayerSpec.model_validate(item)
     except ValidationError as exc:
         first = exc.errors()[0]
         key = ".".join(str(p) for p in first["loc"])
-        raise ValueError(f"{where}, key {key!r}: {first['msg']} (input {first.get('input')!r})") \
-            from None
+        raise ValueError(Msg("config.layer_field", where=where, key=repr(key), detail=first["msg"],
+                             value=repr(first.get("input")))) from None
 
 
 class _Inputs(BaseModel):
@@ -130,7 +131,7 @@ class _Inputs(BaseModel):
             out["dem"] = [out["dem"]]
         if "targets" in out:
             if isinstance(out["targets"], list):
-                raise ValueError("[inputs.targets]: give one layer of target areas")
+                raise ValueError(Msg("config.targets_one"))
             out["targets"] = _as_spec(out["targets"], "[inputs.targets]")
         if out.get("population") is not None:
             out["population"] = _as_spec(out["population"], "[inputs.population]")
@@ -150,7 +151,7 @@ class _Solver(BaseModel):
     @classmethod
     def _method(cls, value: str) -> str:
         if value not in ("auto", "greedy", "exact"):
-            raise ValueError("must be 'auto', 'greedy' or 'exact'")
+            raise ValueError(Msg("config.method"))
         return value
 
 
@@ -173,7 +174,7 @@ class _ConfigFile(BaseModel):
     def _positive(cls, value: dict[int, int]) -> dict[int, int]:
         for year, count in value.items():
             if count <= 0:
-                raise ValueError(f"site target for {year} must be a positive whole number")
+                raise ValueError(Msg("config.site_target", year=year))
         return value
 
 
@@ -215,31 +216,38 @@ def _spec(item: LayerSpec | Path, base: Path, where: str, section: str) -> Layer
     spec = item if isinstance(item, LayerSpec) else LayerSpec(path=item)
     path = spec.path if spec.path.is_absolute() else (base / spec.path)
     if not path.exists():
-        raise ConfigError(f"{where}: file {str(spec.path)!r} not found (looked at {path}). "
-                          "Fix the path; relative paths start at the config file's folder.")
+        raise ConfigError(Msg("config.layer_missing", where=where, name=repr(str(spec.path)), path=path))
     for option, sections in _ONLY.items():
         value = getattr(spec, option)
         default = LayerSpec.model_fields[option].default
         if value != default and section not in sections:
             raise ConfigError(
-                f"{where}: {_SHOWN.get(option, option)} = {value!r} is not read for "
-                f"[inputs.{section}] (only for {', '.join(f'[inputs.{s}]' for s in sections)}); "
-                "it would be ignored. Remove it.")
+                Msg("config.not_read_inputs", where=where, shown=_SHOWN.get(option, option),
+                    value=repr(value), section=section,
+                    sections=', '.join(f'[inputs.{s}]' for s in sections)))
     if spec.zone_class is not None and spec.class_column is not None:
-        raise ConfigError(f"{where}: both class = {spec.zone_class!r} (one class for the whole "
-                          f"layer) and class_column = {spec.class_column!r} are given; the column "
-                          "would be ignored. Keep one of them.")
+        raise ConfigError(Msg("config.both_class_class", where=where, zone_class=repr(spec.zone_class),
+                              class_column=repr(spec.class_column)))
     update: dict[str, Any] = {"path": path}
     if isinstance(spec.class_map, Path):
         table = spec.class_map if spec.class_map.is_absolute() else base / spec.class_map
         if not table.exists():
-            raise ConfigError(f"{where}: class_map file {str(spec.class_map)!r} not found "
-                              f"(looked at {table}).")
+            raise ConfigError(Msg("config.class_map_missing", where=where, name=repr(str(spec.class_map)),
+                                  path=table))
         update["class_map"] = table
     return spec.model_copy(update=update)
 
 
-def _validation_message(exc: ValidationError, path: Path) -> str:
+def _raised(error: Any) -> str:
+    """A validator's message: the :class:`~siteplan.messages.Msg` it raised
+    (translated by its id), else pydantic's own text."""
+    raised = (error.get("ctx") or {}).get("error")
+    first = raised.args[0] if isinstance(raised, Exception) and raised.args else None
+    return first if getattr(first, "msg_id", None) else str(error["msg"]).removeprefix(
+        "Value error, ")
+
+
+def _validation_message(exc: ValidationError, path: Path) -> Msg:
     """One message for pydantic's first error: the config file, the table and
     key, what is wrong, and for an unknown key the closest known one.
 
@@ -258,22 +266,23 @@ def _validation_message(exc: ValidationError, path: Path) -> str:
     first = exc.errors()[0]
     loc = [str(p) for p in first["loc"]]
     msg = str(first["msg"])
-    example = " See data/sample_county/sample_county.toml for a valid example."
     if first["type"] == "value_error" and msg.startswith("Value error, ["):
         # an [inputs] entry's own message names the section, item and key already
-        return f"{path}: {msg.removeprefix('Value error, ')}.{example}"
+        return Msg("config.entry", path=path, detail=_raised(first))
     table = ".".join(loc[:-1])
     where = f"{path}" + (f" [{table}]" if table else "")
     if first["type"] == "extra_forbidden":
         model = _TABLES.get(table, _ConfigFile if not table else None)
         known = list(model.model_fields) if model is not None else []
-        kind = "table" if not table else "key"
-        return (f"{where}: unknown {kind} {loc[-1]!r}.{suggest(loc[-1], known)}"
-                + (f" Known: {', '.join(known)}." if known else "") + example)
+        if not known:
+            return Msg("config.unknown_key_bare", path=where, key=repr(loc[-1]),
+                       hint=suggest(loc[-1], known))
+        return Msg("config.unknown_table" if not table else "config.unknown_key", path=where,
+                   key=repr(loc[-1]), hint=suggest(loc[-1], known), names=", ".join(known))
     if first["type"] == "missing":
-        return f"{where}: missing key {loc[-1]!r}.{example}"
-    return (f"{where}, key {loc[-1]!r}: {msg.removeprefix('Value error, ')} (found "
-            f"{first.get('input')!r:.80}).{example}")
+        return Msg("config.missing_key", path=where, key=repr(loc[-1]))
+    return Msg("config.bad_value", path=where, key=repr(loc[-1]),
+               detail=_raised(first), value=format(repr(first.get("input")), ".80"))
 
 
 def load_config(path: str | Path) -> PlanConfig:
@@ -286,13 +295,13 @@ def load_config(path: str | Path) -> PlanConfig:
     """
     path = Path(path)
     if not path.exists():
-        raise ConfigError(f"{path}: config file not found.")
+        raise ConfigError(Msg("config.not_found", path=path))
     if path.is_dir():
-        raise ConfigError(f"{path}: is a folder; give the config file (a .toml) inside it.")
+        raise ConfigError(Msg("config.is_folder", path=path))
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc}).") from exc
+        raise ConfigError(Msg("config.toml", path=path, detail=exc)) from exc
     return config_from_dict(raw, path)
 
 
@@ -336,18 +345,15 @@ def _with_terrain(assumptions: Assumptions, inputs: _Inputs, base: Path, path: P
     clutter = [inputs.clutter] if inputs.clutter else []
     if clutter and str(clutter[0]).strip().lower() == "landuse":  # 三调 zones as clutter
         if not inputs.landuse or not inputs.dem:
-            raise ConfigError(f'{path} [inputs] clutter = "landuse" reads the land-use zones as '
-                              "clutter along terrain profiles: it needs [inputs.landuse] layers "
-                              "and [inputs] dem. Add them, or remove the clutter line.")
+            raise ConfigError(Msg("config.inputs_clutter_landuse", path=path))
         found["terrain.clutter"], clutter = "landuse", []
     for key, items in (("dem", inputs.dem), ("clutter", clutter)):
         full = []
         for item in items:
             file = item if item.is_absolute() else base / item
             if not file.exists():
-                raise ConfigError(f"{path} [inputs] {key}: file {str(item)!r} not found (looked at "
-                                  f"{file}). Fix the path; relative paths start at the config "
-                                  "file's folder.")
+                raise ConfigError(Msg("config.layer_missing", where=f'{path} [inputs] {key}',
+                                      name=repr(str(item)), path=file))
             full.append(str(file.resolve()))
         if full:
             found[f"terrain.{key}"] = ";".join(full)
@@ -360,5 +366,7 @@ def _assumptions(values: dict[str, Any], path: Path) -> Assumptions:
     try:
         return Assumptions(values)
     except ConfigError as exc:
-        raise ConfigError(f"{path} [assumptions]: {str(exc).removeprefix('assumptions: ')}") \
-            from None
+        inner = exc.args[0]
+        detail = (inner.cut("assumptions: ") if isinstance(inner, Msg)
+                  else str(exc).removeprefix("assumptions: "))
+        raise ConfigError(Msg("config.assumptions", path=path, detail=detail)) from None

@@ -33,6 +33,7 @@ import scipy.sparse as sp
 from scipy.spatial import cKDTree
 
 from siteplan.errors import InputError
+from siteplan.messages import Msg
 from siteplan.radio import LinkBudget, scenario_for
 from siteplan.schema import ENVIRONMENTS, INDOOR_KINDS, MACRO_KINDS
 from siteplan.sparse_rows import row_max
@@ -219,10 +220,10 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
     Coverage
     """
     if demand_m.crs != candidates_m.crs:
-        raise InputError("coverage_matrix: demand and candidates must share one metric CRS.")
+        raise InputError(Msg("coverage.coverage_matrix_demand"))
     mode = str(assumptions["coverage.mode"])
     if mode not in ("link_budget", "radius"):
-        raise InputError(f"coverage.mode {mode!r} must be 'link_budget' or 'radius'.")
+        raise InputError(Msg("coverage.coverage_mode_link", mode=repr(mode)))
     budget = LinkBudget.from_assumptions(assumptions) if mode == "link_budget" else None
     n_dem, n_cand = len(demand_m), len(candidates_m)
     dem_xy = np.column_stack([demand_m.geometry.x, demand_m.geometry.y])
@@ -262,8 +263,7 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
             evaluated += d.size
             if evaluated > max_pairs:
                 raise InputError(
-                    f"coverage: more than {max_pairs:,.0f} candidate-demand pairs; raise "
-                    "demand.spacing_m or coverage.max_pairs, or split the study area."
+                    Msg("coverage.coverage_more_than", max_pairs=format(max_pairs, ',.0f'))
                 )
             kind_radius = None
             if budget is None:

@@ -25,6 +25,7 @@ from typing import Any
 
 from siteplan.errors import ConfigError
 from siteplan.kinds import KIND_INFO, KINDS, value_key
+from siteplan.messages import Msg
 
 
 @dataclass(frozen=True)
@@ -71,25 +72,24 @@ class Default:
         if isinstance(self.value, str):
             return self._check_text(key, value)
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ConfigError(f"assumptions: {key!r} must be a number, got {value!r}.")
+            raise ConfigError(Msg("assumptions.number", key=repr(key), value=repr(value)))
         value = float(value)
         unit = f" {self.unit}" if self.unit else ""
         if not math.isfinite(value):
-            raise ConfigError(f"assumptions: {key!r} = {value!r} is not a finite number; "
-                              "give a plain number.")
+            raise ConfigError(Msg("defaults.assumptions_not_finite", key=repr(key), value=repr(value)))
         if self.choices is not None and value not in self.choices:
-            raise ConfigError(f"assumptions: {key!r} = {value:g}{unit} is not one of "
-                              f"{', '.join(f'{c:g}' for c in self.choices)}.")
+            raise ConfigError(Msg("assumptions.choice", key=repr(key), value=f'{value:g}{unit}',
+                                  choices=', '.join(f'{c:g}' for c in self.choices), hint=''))
         if (self.low is not None and value < self.low) or (
                 self.high is not None and value > self.high):
-            raise ConfigError(f"assumptions: {key!r} = {value!r}{unit} is outside "
-                              f"[{self.low:g}, {self.high:g}]{unit}.")
+            raise ConfigError(Msg("assumptions.range", key=repr(key), value=f'{value!r}{unit}',
+                                  low=format(self.low, 'g'), high=format(self.high, 'g'), unit=unit))
         return value
 
     def _check_text(self, key: str, value: Any) -> str:
         """A text value: one of the choices (or a choice's alias), any case."""
         if not isinstance(value, str):
-            raise ConfigError(f"assumptions: {key!r} must be text, got {value!r}.")
+            raise ConfigError(Msg("defaults.assumptions_text_got", key=repr(key), value=repr(value)))
         if self.choices is None:
             return value
         folded = {value_key(c): c for c in self.choices}
@@ -98,8 +98,8 @@ class Default:
             close = difflib.get_close_matches(value_key(value), folded, n=1)
             hint = f" Did you mean {folded[close[0]]!r}?" if close else ""
             names = f" ({'/'.join(self.aliases)})" if self.aliases else ""
-            raise ConfigError(f"assumptions: {key!r} = {value!r} is not one of "
-                              f"{', '.join(map(repr, self.choices))}{names}.{hint}")
+            raise ConfigError(Msg("defaults.assumptions_not", key=repr(key), value=repr(value),
+                                  map=', '.join(map(repr, self.choices)), names=names, hint=hint))
         return folded[value_key(value)]
 
 
@@ -502,11 +502,10 @@ radio.mode? See docs/assumptions.md for every key.
     if key not in TABLE:
         for prefix, why in RETIRED.items():
             if key.startswith(prefix):
-                raise ConfigError(f"assumptions: {key!r} is no longer a key: {why}")
+                raise ConfigError(Msg("assumptions.retired", key=repr(key), detail=why))
         close = difflib.get_close_matches(key, TABLE, n=3)
         hint = f" Did you mean {', '.join(close)}?" if close else ""
-        raise ConfigError(f"assumptions: unknown key {key!r}.{hint} "
-                          "See docs/assumptions.md for every key.")
+        raise ConfigError(Msg("assumptions.unknown", key=repr(key), hint=hint))
     return TABLE[key].check(key, value)
 
 
@@ -540,7 +539,7 @@ class Assumptions(Mapping[str, Any]):
             READ_KEYS.add(key)
             return value
         except KeyError:
-            raise ConfigError(f"assumptions: unknown key {key!r}") from None
+            raise ConfigError(Msg("defaults.assumptions_unknown_key_2", key=repr(key))) from None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._values)

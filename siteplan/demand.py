@@ -26,6 +26,7 @@ import pandas as pd
 import shapely
 
 from siteplan.errors import InputError
+from siteplan.messages import Msg
 
 DEMAND_COLUMNS = ("demand_id", "area_id", "area_class", "environment", "indoor", "milestone",
                   "coverage_target", "weight")
@@ -49,9 +50,9 @@ def demand_points(targets_m: gpd.GeoDataFrame, *, spacing_m: float) -> gpd.GeoDa
         two overlapping areas appears once per area.
     """
     if not spacing_m > 0:
-        raise InputError(f"demand.spacing_m = {spacing_m!r} must be a positive distance in metres.")
+        raise InputError(Msg("demand.demand_spacing_m", spacing_m=repr(spacing_m)))
     if targets_m.crs is None or not targets_m.crs.is_projected:
-        raise InputError("demand_points needs target areas in a projected (metric) CRS.")
+        raise InputError(Msg("demand.demand_points_needs"))
     cell_km2 = spacing_m**2 / 1e6
     xs_all, ys_all, owner, weight = [], [], [], []
     for position, geom in enumerate(targets_m.geometry.to_numpy()):
@@ -60,8 +61,8 @@ def demand_points(targets_m: gpd.GeoDataFrame, *, spacing_m: float) -> gpd.GeoDa
         gy = (np.arange(np.floor(miny / spacing_m), np.ceil(maxy / spacing_m)) + 0.5) * spacing_m
         if gx.size * gy.size > 50_000_000:
             raise InputError(
-                f"target area {targets_m['area_id'].iloc[position]!r} needs "
-                f"{gx.size * gy.size:,} grid cells at {spacing_m:g} m; raise demand.spacing_m."
+                Msg("demand.target_area_needs", area=repr(targets_m['area_id'].iloc[position]),
+                    size=format(gx.size * gy.size, ','), spacing_m=format(spacing_m, 'g'))
             )
         xx, yy = np.meshgrid(gx, gy)
         xx, yy = xx.ravel(), yy.ravel()

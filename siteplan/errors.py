@@ -18,9 +18,11 @@ from __future__ import annotations
 class SiteplanError(ValueError):
     """Base class of every error siteplan raises on purpose.
 
-    ``msg_id`` and ``params`` (optional) name the message in the catalogue
+    ``msg_id`` and ``params`` name the message in the catalogue
     (:mod:`siteplan.messages`), so the command line can print it in the
-    chosen language; the English text stays the exception's ``str``.
+    chosen language; the English text stays the exception's ``str``. Raise
+    sites give a :class:`siteplan.messages.Msg` as the message, which
+    carries both: ``raise InputError(Msg("file.not_found", path=p))``.
 
     Examples
     --------
@@ -33,6 +35,9 @@ class SiteplanError(ValueError):
     def __init__(self, *args: object, msg_id: str | None = None,
                  params: dict[str, object] | None = None) -> None:
         super().__init__(*args)
+        first = args[0] if args else None
+        if msg_id is None and getattr(first, "msg_id", None):  # a siteplan.messages.Msg
+            msg_id, params = first.msg_id, first.params  # type: ignore[union-attr]
         self.msg_id = msg_id
         self.params = dict(params or {})
 

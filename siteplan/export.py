@@ -37,6 +37,7 @@ from siteplan.io.atomic import output_folder, staged_files
 from siteplan.io.tables import gpkg_ready, write_csv, write_xlsx
 from siteplan.maplayers import resolve_tiles
 from siteplan.maps import milestone_map, overview_map
+from siteplan.messages import Msg
 from siteplan.planio import write_state
 from siteplan.planner import Plan
 from siteplan.power import site_power
@@ -129,12 +130,10 @@ def check_formats(formats: Iterable[str] | None, *, kml_gcj02: bool = False) -> 
     chosen = {str(f).strip().lower() for f in (DEFAULT_FORMATS if formats is None else formats)}
     unknown = sorted(chosen - set(FORMATS))
     if unknown:
-        raise ConfigError(f"output format(s) {', '.join(map(repr, unknown))}: use any of "
-                          f"{', '.join(FORMATS)}.")
+        raise ConfigError(Msg("format.unknown", formats=', '.join(map(repr, unknown)),
+                              choices=', '.join(FORMATS)))
     if kml_gcj02 and not chosen & {"kml", "kmz"}:
-        raise ConfigError(f"--kml-gcj02 writes GCJ-02 copies of the KML/KMZ files, but --formats "
-                          f"{','.join(sorted(chosen))!r} has neither kml nor kmz: add kml (or "
-                          "kmz) to --formats, or drop --kml-gcj02.")
+        raise ConfigError(Msg("export.kml_gcj_writes", chosen=repr(','.join(sorted(chosen)))))
     return chosen
 
 
@@ -231,11 +230,11 @@ def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
     out = Path(out_dir)
     resolve_tiles(tiles, tiles_crs)  # bad tiles: fail before any work
     with output_folder(out, kind="plan", force=force, inputs=inputs) as stage:
-        say("GeoPackage and tables")
+        say(Msg("p.tables"))
         write_state(plan, stage)
         sheets = _write_sites(plan, stage, chosen, lang=lang, kml_gcj02=kml_gcj02)
         if "maps" in chosen:
-            say("maps")
+            say(Msg("p.maps"))
             options = dict(lang=lang, tiles=tiles, context=context, offline=offline,
                            tiles_crs=tiles_crs, zones=zones)
             for m in plan.milestones:
@@ -246,7 +245,7 @@ def write_plan(plan: Plan, out_dir: str | Path, *, lang: str = "en",
             extra_files(stage)
         if "csv" in chosen:
             write_csv(rejected_table(extra_report, lang), stage / "rejected_rows.csv")
-        say("reports")
+        say(Msg("p.reports"))
         _write_reports(plan, stage, chosen, sheets, extra_report, lang=lang)
         names = sorted(p.name for p in stage.iterdir())
     return [out / n for n in names]

@@ -35,6 +35,7 @@ from siteplan.landuse_classes import (
     survey_class,
     survey_names,
 )
+from siteplan.messages import Msg
 from siteplan.schema import normalise_kind, suggest, value_key
 
 ZONE_CLASSES: dict[str, tuple[str, ...]] = {
@@ -137,7 +138,7 @@ def local_metric_crs(*frames: gpd.GeoDataFrame) -> CRS:
     """
     located = [f for f in frames if f is not None and f.crs is not None and len(f)]
     if not located:
-        raise InputError("no located data to measure in (every layer is empty or has no CRS).")
+        raise InputError(Msg("landuse.no_located_data"))
     bounds = np.array([Transformer.from_crs(f.crs, 4326, always_xy=True).transform_bounds(
         *f.total_bounds) for f in located])  # corners only: 10^5 parcels do not move
     lon = float((np.nanmin(bounds[:, 0]) + np.nanmax(bounds[:, 2])) / 2.0)
@@ -189,23 +190,20 @@ def _class_source(zones: gpd.GeoDataFrame, class_column: str | None, zone_class:
     if zone_class is not None:
         if class_column is not None:
             raise InputError(
-                f"{source}: both a class for the whole layer ({zone_class!r}) and a class column "
-                f"({class_column!r}) are given; the column would be ignored. Give one of them.")
+                Msg("landuse.both_class_whole", source=source, zone_class=repr(zone_class),
+                    class_column=repr(class_column)))
         return None
     if class_column is not None:
         if class_column not in zones.columns:
-            raise InputError(f"{source}: no class column {class_column!r}; columns are {columns}. "
-                             "Pass --class-column NAME (class_column in config), or a class "
-                             "for the whole layer (--class / class = \"生态保护红线\").")
+            raise InputError(Msg("zone.no_class_column_named", source=source, column=repr(class_column),
+                                 columns=columns))
         return class_column
     upper = {str(c).upper(): c for c in columns}
     for name in ("zone_class", *CODE_COLUMNS, *NAME_COLUMNS):
         if name.upper() in upper:
             return upper[name.upper()]
     raise InputError(
-        f"{source}: no class column; columns are {columns}. Expected zone_class, or a land-survey "
-        "layer's DLBM/DLMC. Pass --class-column NAME (class_column in config), or a class for "
-        "the whole layer (--class / class = \"生态保护红线\").")
+        Msg("zone.no_class_column", source=source, columns=columns))
 
 
 def _refuse_unknown(out: gpd.GeoDataFrame, raw: pd.Series, canonical: pd.Series,
@@ -220,10 +218,9 @@ def _refuse_unknown(out: gpd.GeoDataFrame, raw: pd.Series, canonical: pd.Series,
         known = ", ".join(f"{c} ({'/'.join(ZONE_CLASSES[c][:2])})" for c in ZONE_CLASSES)
         label = "the layer's class" if column is None else f"column {column!r}"
         raise InputError(
-            f"{where(source, row=None if column is None else first + offset)}, {label}: "
-            f"unknown zone classes {unknown[:10]}{' …' if len(unknown) > 10 else ''}.{hint} "
-            f"Known classes: {known}; also land-survey (三调) DLBM codes and DLMC names. Map "
-            "local names with a class map (class_map in config, --class-map FILE.csv).")
+            Msg("landuse.unknown_zone_classes",
+                where=where(source, row=None if column is None else first + offset), label=label,
+                unknown=unknown[:10], value=' …' if len(unknown) > 10 else '', hint=hint, known=known))
 
 
 def _zone_classes(out: gpd.GeoDataFrame, column: str | None, zone_class: str | None,
@@ -236,9 +233,9 @@ def _zone_classes(out: gpd.GeoDataFrame, column: str | None, zone_class: str | N
     bad_map = {k: v for k, v in (class_map or {}).items() if normalise_class(v) is None}
     if bad_map:
         k, v = next(iter(bad_map.items()))
-        raise InputError(f"class map: {k!r} maps to unknown class {v!r}."
-                         f"{suggest(v, [a for c, n in ZONE_CLASSES.items() for a in (c, *n)])} "
-                         f"Known classes: {', '.join(ZONE_CLASSES)}.")
+        raise InputError(Msg("zone.class_map_unknown", local=repr(k), cls=repr(v),
+                             hint=suggest(v, [a for c, n in ZONE_CLASSES.items() for a in (c, *n)]),
+                             known=', '.join(ZONE_CLASSES)))
 
     def lookup(value: object) -> str | None:
         if value is None or (isinstance(value, float) and np.isnan(value)):
@@ -298,10 +295,9 @@ def prepare_zones(zones: gpd.GeoDataFrame, *, source: str = "zones",
         known one), a class column beside a layer class, missing geometry.
     """
     if zones.crs is None:
-        raise InputError(f"{source}: the zones have no CRS. Set one in the file (a .prj for a "
-                         "shapefile) or give crs = \"EPSG:4490\" in the config.")
+        raise InputError(Msg("zone.no_crs", source=source))
     if len(zones) == 0:
-        raise InputError(f"{source}: the zone layer is empty.")
+        raise InputError(Msg("zone.empty", source=source))
     column = _class_source(zones, class_column, zone_class, source)
     out = zones.copy()
     offset = int(zones.attrs.get("row_offset", 1))
@@ -315,19 +311,19 @@ def prepare_zones(zones: gpd.GeoDataFrame, *, source: str = "zones",
     missing = (out.geometry.isna() | out.geometry.is_empty).to_numpy()
     if missing.any():
         i = int(np.flatnonzero(missing)[0])
-        raise InputError(f"{where(source, row=i + offset, column='geometry')}: the zone has no "
-                         f"geometry ({int(missing.sum())} zones in all). Draw it or delete the "
-                         "row.")
+        raise InputError(Msg("landuse.zone_has_no", where=where(source, row=i + offset, column='geometry'),
+                             count=int(missing.sum())))
     invalid = ~out.geometry.is_valid
     if invalid.any():
         out.loc[invalid, "geometry"] = shapely.make_valid(out.geometry[invalid].to_numpy())
-        notes.append(f"{source}: repaired {int(invalid.sum())} invalid zone geometries with "
-                     f"make_valid (zone_id {', '.join(out.loc[invalid, 'zone_id'][:5])}…).")
+        notes.append(Msg("n.repaired", source=source, count=int(invalid.sum()),
+                         ids=', '.join(out.loc[invalid, 'zone_id'][:5])))
     polygonal = out.geom_type.isin(["Polygon", "MultiPolygon", "GeometryCollection"])
     if not polygonal.all():
         i = int(np.flatnonzero(~polygonal.to_numpy())[0])
-        raise InputError(f"{where(source, row=i + offset, column='geometry')}: zones must be "
-                         f"polygons, not {out.geom_type.iloc[i]}.")
+        raise InputError(Msg("landuse.zones_polygons_not",
+                             where=where(source, row=i + offset, column='geometry'),
+                             geom_type=out.geom_type.iloc[i]))
     return out, notes
 
 
@@ -372,7 +368,7 @@ def conflicts(sites_m: gpd.GeoDataFrame, zones_m: gpd.GeoDataFrame,
         from the site to the zone itself (0 inside), set for buffered classes.
     """
     if sites_m.crs != zones_m.crs:
-        raise InputError("conflicts: sites and zones must share one CRS.")
+        raise InputError(Msg("landuse.conflicts_sites_zones"))
     metric = local_metric_crs(zones_m, sites_m)
     if metric != sites_m.crs:  # never measure in degrees or Web Mercator metres
         sites_m, zones_m = sites_m.to_crs(metric), zones_m.to_crs(metric)

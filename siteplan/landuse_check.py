@@ -43,6 +43,7 @@ from siteplan.landuse import (
     summary,
 )
 from siteplan.maps import check_map
+from siteplan.messages import Msg
 
 #: At most this many zones are drawn besides those in conflict (a county's
 #: 三调 layer has 10^5 parcels; the map would not open).
@@ -66,25 +67,22 @@ def _sites_layer(path: Path, layer: str | None, notes: list[str]) -> str | None:
     try:
         names = [str(n) for n, _ in pyogrio.list_layers(path)]
     except Exception as exc:  # noqa: BLE001 - pyogrio raises several kinds
-        raise InputError(f"{path}: cannot open as a GeoPackage ({exc}).") from None
+        raise InputError(Msg("check.gpkg", path=path, detail=exc)) from None
     chosen = plan_sites_layer(names)
     if chosen is not None:
-        notes.append(f"{path}: checked layer {chosen!r} (the plan's last milestone); "
-                     "pass --layer to check another.")
+        notes.append(Msg("n.checked_layer", path=path, layer=repr(chosen)))
         return chosen
     if len(names) > 1:
-        raise InputError(f"{path}: {len(names)} layers ({', '.join(names)}) and none is a "
-                         "plan's sites_<year>; pass --layer NAME.")
+        raise InputError(Msg("check.layers", path=path, count=len(names), names=', '.join(names)))
     return None
 
 
 def _check_located(sites: gpd.GeoDataFrame, source: str, id_column: str) -> None:
     """Refuse sites without a CRS or a location (naming the row)."""
     if len(sites) == 0:
-        raise InputError(f"{source}: no sites in the layer.")
+        raise InputError(Msg("check.no_sites", source=source))
     if sites.crs is None:
-        raise InputError(f"{source}: the sites have no CRS. Set one in the file, or pass "
-                         "--sites-crs EPSG:4326 (or gcj02 / bd09).")
+        raise InputError(Msg("check.no_crs", source=source))
     missing = (sites.geometry.isna() | sites.geometry.is_empty).to_numpy()
     if not missing.any():
         return
@@ -93,9 +91,8 @@ def _check_located(sites: gpd.GeoDataFrame, source: str, id_column: str) -> None
     row = lines[i] if lines and len(lines) == len(sites) else \
         i + int(sites.attrs.get("row_offset", 1))
     ident = f" (site {sites[id_column].iloc[i]!r})" if id_column in sites.columns else ""
-    raise InputError(f"{where(source, row=row, column='geometry')}{ident}: the site has no "
-                     f"location ({int(missing.sum())} sites in all). A site without a "
-                     "location cannot be checked: give it coordinates or remove the row.")
+    raise InputError(Msg("check.no_location", where=f"{where(source, row=row, column='geometry')}{ident}",
+                         ident='', count=int(missing.sum())))
 
 
 def _site_ids(sites: gpd.GeoDataFrame, path: Path, source: str,
@@ -109,8 +106,7 @@ def _site_ids(sites: gpd.GeoDataFrame, path: Path, source: str,
     columns = [c for c in sites.columns if c != "geometry"]
     if id_column != "site_id":
         if id_column not in sites.columns:
-            raise InputError(f"{source}: no id column {id_column!r}; columns are {columns}. "
-                             "Pass --id-column.")
+            raise InputError(Msg("check.id_column", source=source, column=repr(id_column), columns=columns))
         sites = sites.drop(columns=[c for c in ("site_id",) if c in sites.columns])
         sites = sites.rename(columns={id_column: "site_id"})
     numbered = next((c for c in sites.columns if norm_header(c) in ROW_NUMBER_HEADERS), None)
@@ -123,8 +119,8 @@ def _site_ids(sites: gpd.GeoDataFrame, path: Path, source: str,
         sites["site_id"] = f"{path.stem}:" + sites["site_id"].astype(str)
     sites = candidate_ids(sites, path.stem)  # a point table without ids: <file>:<line>
     if "site_id" not in sites.columns:
-        raise InputError(f"{source}: no id column (site_id, 站址编码, 编号 …); columns are "
-                         f"{columns}. Pass --id-column.")
+        raise InputError(Msg("check.id_column", source=source, column='(site_id, 站址编码, 编号 …)',
+                             columns=columns))
     sites["site_id"] = sites["site_id"].astype(str)
     return sites
 
@@ -145,7 +141,7 @@ def read_sites(path: Path, *, layer: str | None = None, id_column: str = "site_i
 
     notes: list[str] = []
     if not path.exists():
-        raise InputError(f"{path}: file not found.")
+        raise InputError(Msg("file.not_found", path=path))
     layer = _sites_layer(path, layer, notes)
     sites = read_layer(path, layer=layer, crs=crs, encoding=encoding)
     notes += sites.attrs.get("notes", [])
@@ -204,27 +200,18 @@ def _zone_specs(paths: Sequence[Any], specs: list[Any], config: Path | None,
     plain = [p for p in paths if not isinstance(p, LayerSpec)]
     given = {k: v for k, v in options.items() if v is not None}
     if len(plain) > 1 and (options.get("zone_class") or options.get("class_column")):
-        raise InputError("--class and --class-column apply to one zone file; with several, "
-                         "give each its class as --zones FILE:CLASS (e.g. --zones "
-                         "红线.shp:生态保护红线), or list them in a config's [inputs.landuse].")
+        raise InputError(Msg("landuse_check.class_class_column"))
     if paths and not plain and {"zone_class", "class_column", "class_map"} & set(given):
-        raise InputError("--class, --class-column and --class-map apply to ZONES given as "
-                         "arguments; a --zones layer takes its class after a colon "
-                         "(--zones FILE:CLASS).")
+        raise InputError(Msg("landuse_check.class_class_column_2"))
     if paths:
         if specs:
-            notes.append(f"ZONES given: the {len(specs)} [inputs.landuse] layer(s) of "
-                         f"{config} are not used (its assumptions are).")
+            notes.append(Msg("n.zones_given", count=len(specs), config=config))
         return [p if isinstance(p, LayerSpec) else LayerSpec(path=Path(p), **options)
                 for p in paths]
     if not specs:
-        raise InputError("no zones: give a ZONES file (or --zones FILE[:CLASS]), or --config "
-                         "with [inputs.landuse].")
+        raise InputError(Msg("landuse_check.no_zones_zones"))
     if given:
-        raise InputError("--class, --class-column, --class-map, --zones-crs and --encoding apply "
-                         "to ZONES given on the command line; the config's [inputs.landuse] "
-                         "layers carry their own (class, class_column, class_map, crs, "
-                         "encoding). Give ZONES, or set them in the config.")
+        raise InputError(Msg("check.options"))
     return specs
 
 
@@ -235,20 +222,16 @@ def _measure(sites: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, assumptions: Assu
     are in one, so 10^5 parcels do not move; never Web Mercator)."""
     metric = local_metric_crs(zones, sites)
     if zones.crs != sites.crs:
-        notes.append(f"zones reprojected from {zones.crs.name} to {sites.crs.name} (the sites' "
-                     f"CRS) for the outputs; overlaps and distances measured in {metric.name}.")
+        notes.append(Msg("n.zones_reprojected", a=zones.crs.name, b=sites.crs.name, c=metric.name))
     if "kind" not in sites.columns:
-        notes.append("the sites have no kind column: every site is judged as a new ground "
-                     "tower (the strictest group).")
+        notes.append(Msg("n.no_kind"))
     zones_m = zones if zones.crs == metric else zones.to_crs(metric)
     table = conflicts(sites if sites.crs == metric else sites.to_crs(metric), zones_m,
                       assumptions)
     unknown = table.attrs.get("unknown_kinds", [])
     if unknown:
         shown = ", ".join(repr(k) for k in unknown[:10]) + (" …" if len(unknown) > 10 else "")
-        notes.append(f"kinds no name matches ({shown}): those sites are judged as new ground "
-                     "towers (the strictest group). Fix the kinds to check them as what they "
-                     "are.")
+        notes.append(Msg("n.unknown_kinds", kinds=shown))
     by_id = zones.set_index("zone_id")
     table["zone_name"] = table["zone_id"].map(by_id["zone_name"])
     table["zone_source"] = table["zone_id"].map(by_id["source"])
@@ -333,7 +316,7 @@ def check_landuse(sites_path: Path, zones_paths: Path | Sequence[Any] | None, ou
     notes += more
     zones, more = combine_zones(specs)
     notes += more
-    say(f"checking {len(sites):,} sites against {len(zones):,} zones")
+    say(Msg("p.checking", sites=format(len(sites), ','), zones=format(len(zones), ',')))
     table = _measure(sites, zones, assumptions, notes)
     result = summary(table)
     result.update(sites=int(len(sites)), zones=int(len(zones)), notes=notes,

@@ -42,6 +42,7 @@ import numpy as np
 import shapely
 
 from siteplan.errors import ConfigError
+from siteplan.messages import Msg
 
 __all__ = ["MapPage", "TILE_PRESETS", "areas_spec", "points_spec", "resolve_tiles",
            "script_json"]
@@ -103,12 +104,11 @@ def resolve_tiles(tiles: str | None, crs: str | None = None) -> dict[str, Any] |
                "crs": "gcj02" if host_gcj else "wgs84"}
     else:
         raise ConfigError(
-            f"tiles {tiles!r}: not a known base map ({', '.join(sorted(TILE_PRESETS))}) nor a "
-            "tile URL template with {x}, {y} and {z}; or give 'none'.")
+            Msg("maplayers.tiles_not_known", tiles=repr(tiles), tile_presets=', '.join(sorted(TILE_PRESETS))))
     if crs is not None:
         crs = str(crs).strip().lower().replace("-", "")
         if crs not in ("wgs84", "gcj02"):
-            raise ConfigError(f"tiles crs {crs!r}: use wgs84 or gcj02.")
+            raise ConfigError(Msg("maplayers.tiles_crs_wgs", crs=repr(crs)))
         out["crs"] = crs
     return out
 

@@ -43,6 +43,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from siteplan.defaults import Assumptions
 from siteplan.errors import ConfigError, InputError
 from siteplan.io.tables import gpkg_ready
+from siteplan.messages import Msg
 from siteplan.planner import MilestonePlan, Plan
 from siteplan.problem import build_problem
 from siteplan.solve import SetCoverResult
@@ -145,24 +146,19 @@ def _state(folder: Path) -> dict[str, Any]:
     naming plan.json and the key."""
     path = folder / STATE_FILE
     if not folder.is_dir():
-        raise InputError(f"{folder}: not a folder; give the output folder of `siteplan plan`.")
+        raise InputError(Msg("plan.not_folder", folder=folder))
     if not path.exists():
         old = (folder / "report.json").exists()
-        raise InputError(
-            f"{folder}: " + ("written by an older siteplan (no plan.json), which relocation "
-                             "cannot read exactly; re-run `siteplan plan` to refresh it."
-                             if old else "not a plan folder (needs plan.gpkg and plan.json "
-                             "from `siteplan plan` or `siteplan demo`)."))
+        raise InputError(Msg("plan.old" if old else "plan.not_plan", folder=folder))
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise InputError(f"{path}: unreadable ({exc}); re-run `siteplan plan`.") from None
+        raise InputError(Msg("planio.unreadable_re_run", path=path, detail=exc)) from None
     if not isinstance(state, dict):
-        raise InputError(f"{path}: holds a {type(state).__name__}, not a table of keys "
-                         "(format, layers, milestones …); re-run `siteplan plan`.")
+        raise InputError(Msg("planio.holds_not_table", path=path, name=type(state).__name__))
     if state.get("format") != FORMAT:
-        raise InputError(f"{path}: format {state.get('format')!r} is not {FORMAT!r} (another "
-                         "siteplan version); re-run `siteplan plan`.")
+        raise InputError(Msg("planio.format_not_another", path=path, state=repr(state.get('format')),
+                             format=repr(FORMAT)))
     try:
         return _StateFile.model_validate(state).model_dump()
     except ValidationError as exc:
@@ -170,21 +166,19 @@ def _state(folder: Path) -> dict[str, Any]:
         key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"])
         shown = "missing" if first["type"] == "missing" else \
             f"{first['msg'].lower()} (found {first.get('input')!r:.80})"
-        raise InputError(f"{path}, key {key.lstrip('.')!r}: {shown}. The file was edited or "
-                         "damaged; re-run `siteplan plan`.") from None
+        raise InputError(Msg("planio.key_file_was", path=path, key=repr(key.lstrip('.')),
+                             shown=shown)) from None
 
 
 def _read_layer(gpkg: Path, name: str, expected_hash: str) -> gpd.GeoDataFrame:
     try:
         frame = gpd.read_file(gpkg, layer=name, engine="pyogrio")
     except Exception as exc:  # noqa: BLE001 - pyogrio raises several kinds
-        raise InputError(f"{gpkg}, layer {name!r}: unreadable ({exc}); re-run `siteplan plan`."
+        raise InputError(Msg("planio.layer_unreadable_re", gpkg=gpkg, name=repr(name), detail=exc)
                          ) from None
     if _frame_hash(frame) != expected_hash:
         raise InputError(
-            f"{gpkg}, layer {name!r}: changed since siteplan wrote it (edited by hand?), so the "
-            "plan no longer matches its inputs. Re-run `siteplan plan` with the edited inputs "
-            "instead of editing the plan folder.")
+            Msg("plan.edited", gpkg=gpkg, name=repr(name)))
     return frame
 
 
@@ -210,8 +204,8 @@ class PlanState:
         """Site ids chosen for milestone ``year`` (InputError if the plan has none)."""
         years = [m["milestone"] for m in self.state["milestones"]]
         if int(year) not in years:
-            raise InputError(f"{self.folder / STATE_FILE}: no milestone {year}; the plan has "
-                             f"{years}.")
+            raise InputError(Msg("planio.no_milestone_plan", folder=self.folder / STATE_FILE, year=year,
+                                 years=years))
         return list(self.state["milestones"][years.index(int(year))]["selected"])
 
 
@@ -228,24 +222,23 @@ def read_state(folder: str | Path) -> PlanState:
     state = _state(folder)
     gpkg = folder / "plan.gpkg"
     if not gpkg.exists():
-        raise InputError(f"{folder}: plan.gpkg is missing; re-run `siteplan plan`.")
+        raise InputError(Msg("plan.gpkg_missing", folder=folder))
     try:
         present = {n for n, _ in pyogrio.list_layers(gpkg)}
     except Exception as exc:  # noqa: BLE001
-        raise InputError(f"{gpkg}: not a readable GeoPackage ({exc}).") from None
+        raise InputError(Msg("planio.not_readable_geopackage", gpkg=gpkg, detail=exc)) from None
     layers = {}
     for name, expected in state["layers"].items():
         if name not in INPUT_LAYERS or name not in present:
-            raise InputError(f"{gpkg}: layer {name!r} is missing; re-run `siteplan plan`.")
+            raise InputError(Msg("plan.layer_missing", gpkg=gpkg, name=repr(name)))
         layers[name] = _read_layer(gpkg, name, expected)
     for name in ("candidates", "targets"):
         if name not in layers:
-            raise InputError(f"{folder / STATE_FILE}, key 'layers': no {name!r} layer; re-run "
-                             "`siteplan plan`.")
+            raise InputError(Msg("planio.key_layers_no", folder=folder / STATE_FILE, name=repr(name)))
     try:
         assumptions = Assumptions(state["assumptions"])
     except ConfigError as exc:
-        raise InputError(f"{folder / STATE_FILE}, key 'assumptions': {exc}") from None
+        raise InputError(Msg("planio.key_assumptions", folder=folder / STATE_FILE, detail=exc)) from None
     return PlanState(folder, layers, assumptions, state)
 
 
@@ -270,9 +263,8 @@ def read_plan(folder: str | Path, *, progress: Any = None) -> Plan:
         year = int(item["milestone"])
         unknown = [s for s in item["selected"] + item["added"] if s not in position.index]
         if unknown:
-            raise InputError(f"{folder / STATE_FILE}: milestone {year} names sites "
-                             f"{unknown[:3]} that the candidates layer lacks; re-run "
-                             "`siteplan plan`.")
+            raise InputError(Msg("relocate.milestone_names_sites", plan_dir=folder / STATE_FILE,
+                                 milestone=year, unknown=unknown[:3]))
         selected = np.sort(position[item["selected"]].to_numpy())
         added = np.sort(position[item["added"]].to_numpy())
         r = item["result"]
@@ -284,7 +276,7 @@ def read_plan(folder: str | Path, *, progress: Any = None) -> Plan:
         milestones.append(MilestonePlan(year, selected, added, inst.active, covered, result,
                                         inst.capacity))
     if [m.milestone for m in milestones] != problem.years:
-        raise ConfigError(f"{folder / STATE_FILE}: milestones {[m.milestone for m in milestones]}"
-                          f" do not match the targets' {problem.years}; re-run `siteplan plan`.")
+        raise ConfigError(Msg("planio.milestones_do_not", folder=folder / STATE_FILE,
+                              milestones=[m.milestone for m in milestones], years=problem.years))
     return Plan(problem, tuple(milestones), dict(state["site_targets"]),
                 name=state["name"], solver=state["solver"])

@@ -37,6 +37,7 @@ from siteplan.capacity import AreaCapacity, CapacityModel
 from siteplan.coverage import Coverage
 from siteplan.defaults import Assumptions
 from siteplan.errors import ConfigError, InputError
+from siteplan.messages import Msg
 from siteplan.policy import is_new_build
 from siteplan.problem import PlanningProblem, build_problem
 from siteplan.solve import CapacityConstraints, SetCoverResult, set_cover
@@ -151,8 +152,8 @@ class Plan:
         for m in self.milestones:
             if m.milestone == year:
                 return m
-        raise ConfigError(f"no milestone {year}; the plan has "
-                          f"{[m.milestone for m in self.milestones]}.")
+        raise ConfigError(Msg("planner.no_milestone_plan", year=year,
+                              milestones=[m.milestone for m in self.milestones]))
 
     def sites(self, year: int) -> gpd.GeoDataFrame:
         """Chosen sites of a milestone (input CRS) with ``since``, ``status``
@@ -346,10 +347,8 @@ def plan(candidates: gpd.GeoDataFrame | PlanningProblem,
         if not isinstance(candidates, gpd.GeoDataFrame) or not isinstance(
                 targets, gpd.GeoDataFrame):
             raise InputError(
-                "plan() needs candidates and targets as GeoDataFrames with a geometry and a "
-                f"CRS (got {type(candidates).__name__} and {type(targets).__name__}); read "
-                "files with siteplan.sources.read_candidates / read_targets, or build a "
-                "GeoDataFrame with geopandas.GeoDataFrame(frame, geometry=..., crs=4326).")
+                Msg("planner.plan_needs_candidates", candidates=type(candidates).__name__,
+                    targets=type(targets).__name__))
         problem = build_problem(candidates, targets, landuse=landuse, assumptions=assumptions,
                                 allow_large=allow_large, progress=say, capacity=capacity,
                                 population=population, roads=roads)
@@ -358,7 +357,7 @@ def plan(candidates: gpd.GeoDataFrame | PlanningProblem,
     results = []
     for year in problem.years:
         inst = problem.instance(year)
-        say(f"milestone {year}: set cover over {inst.active.size:,} demand points")
+        say(Msg("p.milestone", year=year, points=format(inst.active.size, ',')))
         res = _solve(problem, inst, chosen, method=method, time_limit_s=time_limit_s,
                      seed=seed, deterministic=deterministic)
         added = np.setdiff1d(res.selected, chosen)
@@ -385,16 +384,13 @@ def _check_site_targets(site_targets: Mapping[int, int], years: list[int]) -> di
     out = {}
     for year, count in site_targets.items():
         if isinstance(count, bool) or not isinstance(count, int | np.integer) or count <= 0:
-            raise ConfigError(f"site target for milestone {year} is {count!r}; give a positive "
-                              "whole number of sites (e.g. 2020 = 150).")
+            raise ConfigError(Msg("planner.site_target_milestone", year=year, count=repr(count)))
         try:
             out[int(year)] = int(count)
         except ValueError:
-            raise ConfigError(f"milestone {year!r} is not a year.") from None
+            raise ConfigError(Msg("planner.milestone_not_year", year=repr(year))) from None
     missing = sorted(y for y in out if y not in years)
     if missing:
         raise ConfigError(
-            f"[milestones]: site target(s) for {missing}, but no target area has that "
-            f"milestone (the targets have {years}). Fix the year, or give the areas of that "
-            "year a milestone.")
+            Msg("planner.milestones_site_target", missing=missing, years=years))
     return out

@@ -22,6 +22,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from siteplan.errors import ConfigError
+from siteplan.messages import Msg
 from siteplan.schema import REUSED_KINDS
 
 POLICY_MODES = ("weighted", "strict")
@@ -85,7 +86,8 @@ def apply_strict_sharing(matrix: sp.csr_array, kinds: np.ndarray) -> sp.csr_arra
 def check_mode(mode: str) -> str:
     """Validate ``policy.mode``."""
     if mode not in POLICY_MODES:
-        raise ConfigError(f"policy.mode {mode!r} is not one of {', '.join(POLICY_MODES)}.")
+        raise ConfigError(Msg("policy.policy_mode_not", mode=repr(mode),
+                              policy_modes=', '.join(POLICY_MODES)))
     return mode
 
 

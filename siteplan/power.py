@@ -26,6 +26,7 @@ import pandas as pd
 
 from siteplan.errors import ConfigError, InputError
 from siteplan.kinds import KIND_INFO, kinds_where
+from siteplan.messages import Msg
 from siteplan.schema import POWER_SUPPLY
 
 #: Kinds in public areas that get direct supply from the grid (docs/DOMAIN.md §2).
@@ -47,11 +48,11 @@ def tariffs(assumptions: Mapping[str, Any]) -> dict[str, float]:
                  if k.startswith("power.tariff_cny_per_kwh.")}
     missing = [s for s in POWER_SUPPLY if s not in found]
     if missing:
-        raise ConfigError(f"power: no tariff for supply type(s) {missing}; set "
-                          + ", ".join(f"power.tariff_cny_per_kwh.{m}" for m in missing) + ".")
+        raise ConfigError(Msg("power.no_tariff", missing=missing, keys=", ".join(
+            f"power.tariff_cny_per_kwh.{m}" for m in missing)))
     bad = {k: v for k, v in found.items() if not (np.isfinite(v) and v >= 0)}
     if bad:
-        raise ConfigError(f"power: tariffs must be non-negative numbers, got {bad}.")
+        raise ConfigError(Msg("power.power_tariffs_non", bad=bad))
     return found
 
 
@@ -68,8 +69,7 @@ def load_kw(kinds: pd.Series, assumptions: Mapping[str, Any]) -> np.ndarray:
     profiles = {k: info.power_profile for k, info in KIND_INFO.items()}
     unknown = sorted(set(kinds) - set(profiles))
     if unknown:
-        raise InputError(f"power: unknown site kind(s) {unknown}; known kinds: "
-                         f"{', '.join(profiles)}.")
+        raise InputError(Msg("power.power_unknown_site", unknown=unknown, profiles=', '.join(profiles)))
     per_profile = {p: float(assumptions[f"power.{p}_load_kw"]) for p in set(profiles.values())}
     return np.array([per_profile[profiles[k]] for k in kinds], dtype=float)
 

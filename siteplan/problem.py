@@ -42,6 +42,7 @@ from siteplan.defaults import Assumptions
 from siteplan.demand import demand_points
 from siteplan.errors import InputError, WorkTooLargeError
 from siteplan.landuse import conflicts, prepare_zones
+from siteplan.messages import Msg
 from siteplan.policy import apply_strict_sharing, check_mode, is_new_build, site_costs
 from siteplan.proposals import extend_with_proposals, unreachable_reasons
 from siteplan.radio import LinkBudget
@@ -86,11 +87,11 @@ class WorkEstimate:
     memory_bytes: float
     available_bytes: float
 
-    def describe(self) -> str:
-        """One line for messages and reports."""
-        return (f"about {self.demand_points:,} demand points, {self.candidate_pairs:,} "
-                f"candidate-demand pairs and {self.memory_bytes / 2**30:.1f} GiB of memory "
-                f"({self.available_bytes / 2**30:.1f} GiB on this machine)")
+    def describe(self) -> Msg:
+        """One line for messages and reports (catalogue ``work.describe``)."""
+        return Msg("work.describe", points=f"{self.demand_points:,}",
+                   pairs=f"{self.candidate_pairs:,}", memory=f"{self.memory_bytes / 2**30:.1f}",
+                   available=f"{self.available_bytes / 2**30:.1f}")
 
 
 @dataclass(frozen=True)
@@ -319,18 +320,13 @@ def check_work(estimate: WorkEstimate, assumptions: Assumptions, *, allow_large:
     max_pairs = float(assumptions["coverage.max_pairs"])
     if estimate.candidate_pairs > max_pairs:
         raise WorkTooLargeError(
-            f"this plan needs {estimate.describe()}: more candidate-demand pairs than "
-            f"coverage.max_pairs = {max_pairs:,.0f} (the coverage step would stop there after "
-            "the heavy work). Raise demand.spacing_m, check the masts' height_m (tall masts "
-            "reach far), split the region (siteplan plan-region), or add --allow-large.")
+            Msg("problem.plan_needs_more", need=estimate.describe(), max_pairs=format(max_pairs, ',.0f')))
     max_points = float(assumptions["work.max_demand_points"])
     max_bytes = float(assumptions["work.max_memory_share"]) * estimate.available_bytes
     if estimate.demand_points > max_points or estimate.memory_bytes > max_bytes:
         raise WorkTooLargeError(
-            f"this plan needs {estimate.describe()}, more than this run allows "
-            f"(work.max_demand_points = {max_points:,.0f}, work.max_memory_share = "
-            f"{float(assumptions['work.max_memory_share']):g}). Raise demand.spacing_m, split "
-            "the region (siteplan plan-region), or add --allow-large to run it anyway.")
+            Msg("work.too_large", need=estimate.describe(), points=format(max_points, ',.0f'),
+                share=format(float(assumptions['work.max_memory_share']), 'g')))
 
 
 def build_problem(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
@@ -389,14 +385,14 @@ def build_problem(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
         candidates = validate_candidates(candidates, "candidates")
         targets = validate_targets(targets, "targets")
     if candidates.crs is None or targets.crs is None:
-        raise InputError("candidates and targets need a CRS.")
+        raise InputError(Msg("problem.candidates_targets_need"))
     mode = check_mode(str(assumptions["policy.mode"]))
     metric = targets.estimate_utm_crs() if metric_crs is None else metric_crs
     cands_m = candidates.to_crs(metric)
     targets_m = targets.to_crs(metric)
     check_work(estimate_work(cands_m, targets_m, assumptions), assumptions,
                allow_large=allow_large)
-    say(f"demand points ({metric.name})")
+    say(Msg("p.demand", crs=metric.name))
     demand = demand_points(targets_m, spacing_m=float(assumptions["demand.spacing_m"]))
     table = excluded_table = zones = zones_m = None
     notes: list[str] = []
@@ -404,12 +400,12 @@ def build_problem(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
         zones, notes = prepare_zones(landuse, source="landuse")
         zones_m = zones.to_crs(metric)
         assumptions = with_zone_clutter(assumptions, zones_m)
-    say(f"coverage of {len(demand):,} demand points by {len(cands_m):,} candidates")
+    say(Msg("p.coverage", points=format(len(demand), ','), candidates=format(len(cands_m), ',')))
     coverage = coverage_matrix(demand, cands_m, assumptions)
     if zones_m is not None and uses_zones(assumptions) and str(assumptions["coverage.mode"]) \
             == "link_budget":
         notes.append(_zone_clutter_note(demand, cands_m, assumptions, metric))
-    say("traffic per area and site capacity")
+    say(Msg("p.traffic"))
     traffic = area_traffic(targets_m, assumptions, population=_to_metric(
         population, metric, "population"))
     demand["demand_mbps"] = point_demand_mbps(demand, traffic)
@@ -418,7 +414,7 @@ def build_problem(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
     model = CapacityModel.from_assumptions(assumptions)
     notes.extend(model.notes)
     if "proposed" not in candidates.columns:
-        say("new-build proposals where no listed candidate serves")
+        say(Msg("p.proposals"))
         candidates, cands_m, coverage, more = extend_with_proposals(
             candidates, cands_m, demand, coverage, targets_m, assumptions, zones_m=zones_m,
             roads_m=_to_metric(roads, metric, "roads"),
@@ -429,7 +425,7 @@ def build_problem(candidates: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *,
     candidates["landuse_flag"] = ""
     excluded = np.zeros(len(candidates), bool)
     if zones_m is not None:
-        say("land-use check of every candidate")
+        say(Msg("p.landuse"))
         table, excluded, excluded_table = _apply_landuse(candidates, cands_m, zones_m,
                                                          assumptions, notes)
         coverage = coverage.without_columns(excluded)
@@ -465,8 +461,7 @@ def _apply_landuse(candidates: gpd.GeoDataFrame, cands_m: gpd.GeoDataFrame,
     restricted[table.loc[table["rule"] == "restricted", "site_index"]] = True
     excluded = forbidden & ~on_air
     if (forbidden & on_air).any():
-        notes.append(f"{int((forbidden & on_air).sum())} sites already on air stand on "
-                     "forbidden land; they are kept and listed in the land-use section.")
+        notes.append(Msg("n.on_air_forbidden", count=int((forbidden & on_air).sum())))
     reasons = (table[table["rule"] == "forbidden"].groupby("site_index")["zone_class"]
                .agg(lambda s: ", ".join(sorted(set(s)))))
     excluded_table = candidates.loc[excluded, ["site_id", "kind", "name"]].copy()
@@ -481,7 +476,7 @@ def _apply_landuse(candidates: gpd.GeoDataFrame, cands_m: gpd.GeoDataFrame,
 
 
 def _zone_clutter_note(demand: gpd.GeoDataFrame, cands_m: gpd.GeoDataFrame,
-                       assumptions: Assumptions, metric: Any) -> str:
+                       assumptions: Assumptions, metric: Any) -> Msg:
     """What the land-use zones read as clutter (``terrain.clutter = "landuse"``)
     put under the demand: the share of demand weight per clutter class."""
     xy = np.column_stack([np.r_[demand.geometry.x, cands_m.geometry.x],
@@ -494,18 +489,14 @@ def _zone_clutter_note(demand: gpd.GeoDataFrame, cands_m: gpd.GeoDataFrame,
     share = np.bincount(cls, weights=weight, minlength=len(names)) / max(weight.sum(), 1e-12)
     parts = ", ".join(f"{names[i]} {100 * share[i]:.1f} %" for i in np.argsort(-share)
                       if share[i] > 0)
-    note = ("land-use zones read as clutter (terrain.clutter = \"landuse\", clutter.zone.*): "
-            f"demand weight by clutter class: {parts}.")
-    if share[-1] > 0.2:  # the layers are control lines, not a full 三调 parcel layer
-        note += (f" {100 * share[-1]:.0f} % of the demand stands in no mapped zone and is read "
-                 "as open land (line of sight where the terrain clears): give the full 三调 "
-                 "parcel layer (DLTB), a land-cover raster, or set clutter.zone.unzoned.")
-    return note
+    unzoned = (Msg("n.zone_unzoned", share=f"{100 * share[-1]:.0f}") if share[-1] > 0.2
+               else "")  # > 0.2: the layers are control lines, not a full 三调 parcel layer
+    return Msg("n.zone_clutter", clutter_shares=parts, unzoned=unzoned)
 
 
 def _to_metric(layer: gpd.GeoDataFrame | None, metric: Any, name: str) -> gpd.GeoDataFrame | None:
     if layer is None:
         return None
     if layer.crs is None:
-        raise InputError(f"{name}: the layer has no CRS. Set one in the file.")
+        raise InputError(Msg("problem.layer_has_no", name=name))
     return layer.to_crs(metric)

@@ -31,6 +31,7 @@ from typing import Any
 
 from siteplan.config import PlanConfig, load_config
 from siteplan.errors import ConfigError
+from siteplan.messages import Msg
 from siteplan.planner import Plan, plan
 from siteplan.problem import build_problem
 from siteplan.sources.inputs import PlanInputs, load_inputs  # the one input loader
@@ -87,9 +88,8 @@ config's [solver] time_limit_s is 10 s); a limit too short for the search return
         return float(configured)
     if isinstance(given, bool) or not isinstance(given, int | float) or not (
             math.isfinite(given) and given > 0):
-        raise ConfigError(f"--time-limit {given!r}: give a positive number of seconds (the "
-                          f"config's [solver] time_limit_s is {configured:g} s); a limit too "
-                          "short for the search returns the greedy cover.")
+        raise ConfigError(Msg("project.time_limit_positive", given=repr(given),
+                              configured=format(configured, 'g')))
     return float(given)
 
 
@@ -113,7 +113,7 @@ def analyses(result: Plan, inputs: PlanInputs, cfg: PlanConfig, *, time_limit_s:
         extra["rejected_rows"] = {name: table.to_dict("records")
                                   for name, table in inputs.rejected.items()}
     if compare_radius and result.assumptions["coverage.mode"] == "link_budget":
-        say("comparison plan with the radius table")
+        say(Msg("p.radius"))
         radius_problem = build_problem(
             inputs.candidates, inputs.targets, landuse=inputs.landuse,
             assumptions=result.assumptions.override({"coverage.mode": "radius"}),
@@ -123,15 +123,15 @@ def analyses(result: Plan, inputs: PlanInputs, cfg: PlanConfig, *, time_limit_s:
                       deterministic=cfg.deterministic)
         extra["radio_comparison"] = radio_comparison(result, radius)
     if result.capacity_model is not None:
-        say("capacity: coverage-only comparison and traffic sensitivity")
+        say(Msg("p.capacity"))
         extra["capacity"] = capacity_section(result, time_limit_s=min(time_limit_s, 1.0),
                                              sensitivity_time_limit_s=1.0, seed=cfg.seed)
     if sinr_enabled(result.assumptions):  # issue 27: opt out with sinr.analysis = "off"
 
-        say("best server and SINR of the plan")
+        say(Msg("p.sinr"))
         extra["sinr"] = sinr_section(result)
     if result.site_targets:
-        say("site-count targets: what each count buys")
+        say(Msg("p.site_targets"))
         extra["site_targets"] = site_count_analysis(
             result, time_limit_s=min(time_limit_s, SITE_COUNT_TIME_LIMIT_S), seed=cfg.seed)
     return extra
@@ -186,7 +186,7 @@ def run(config: str | Path | PlanConfig, out: str | Path | None = None, *,
         check_writable_folder(Path(out).absolute(), kind="plan", force=force,
                               inputs=cfg.input_paths())
     limit_s = resolve_time_limit(time_limit_s, cfg.time_limit_s)  # before any heavy work
-    say(f"reading inputs of {cfg.name!r}")
+    say(Msg("p.reading", name=repr(cfg.name)))
     inputs = load_inputs(cfg, allow_large=allow_large)
     for note in inputs.notes:
         say(note)
@@ -207,5 +207,5 @@ def run(config: str | Path | PlanConfig, out: str | Path | None = None, *,
                          zones=inputs.landuse, inputs=cfg.input_paths(),
                          **dict(outputs or {}))
     report = json.loads((Path(out) / "report.json").read_text(encoding="utf-8"))
-    say(f"wrote {len(written)} files to {out}")
+    say(Msg("p.wrote", count=len(written), out=out))
     return PlanOutputs(result, report, written, cfg)

@@ -53,6 +53,7 @@ from siteplan.coverage import kind_reach_m as reach_m
 from siteplan.errors import ConfigError
 from siteplan.kinds import KIND_INFO, PROPOSAL_KINDS
 from siteplan.landuse import conflicts
+from siteplan.messages import Msg
 
 PROPOSAL_MODES = ("reach", "off")
 #: Environments where smart poles (street furniture) are proposed.
@@ -67,7 +68,8 @@ def check_mode(assumptions: Mapping[str, Any]) -> str:
     """Validate ``proposals.mode``."""
     mode = str(assumptions["proposals.mode"])
     if mode not in PROPOSAL_MODES:
-        raise ConfigError(f"proposals.mode {mode!r} is not one of {', '.join(PROPOSAL_MODES)}.")
+        raise ConfigError(Msg("proposals.proposals_mode_not", mode=repr(mode),
+                              proposal_modes=', '.join(PROPOSAL_MODES)))
     return mode
 
 
@@ -87,8 +89,8 @@ def hex_lattice(xy: np.ndarray, spacing_m: float, reach: float) -> np.ndarray:
     rows = np.arange(np.floor(miny / dy), np.ceil(maxy / dy) + 1)
     cols = np.arange(np.floor(minx / spacing_m) - 1, np.ceil(maxx / spacing_m) + 1)
     if rows.size * cols.size > 20_000_000:
-        raise ConfigError(f"proposals: a lattice of {rows.size * cols.size:,} points at "
-                          f"{spacing_m:g} m; raise the spacing factor or split the area.")
+        raise ConfigError(Msg("proposals.proposals_lattice_points", size=format(rows.size * cols.size, ','),
+                              spacing_m=format(spacing_m, 'g')))
     gx, gy = np.meshgrid(cols, rows)
     x = (gx + 0.5 * (gy % 2)) * spacing_m
     y = gy * dy
@@ -232,7 +234,7 @@ def spacing_factors(assumptions: Mapping[str, Any]) -> dict[str, float]:
               INDOOR: float(assumptions["proposals.indoor_spacing_factor"])}
     for kind, f in factor.items():
         if not (np.isfinite(f) and f > 0):
-            raise ConfigError(f"proposals spacing factor for {kind} = {f!r} must be > 0.")
+            raise ConfigError(Msg("proposals.proposals_spacing_factor", kind=kind, f=repr(f)))
     return factor
 
 
@@ -465,9 +467,8 @@ def extend_with_proposals(candidates: gpd.GeoDataFrame, candidates_m: gpd.GeoDat
         out_m = pd.concat([out_m, props], ignore_index=True)
         allowed = np.concatenate([allowed, np.ones(len(props), bool)])
         counts = props["kind"].value_counts()
-        notes.append("proposed where no listed candidate reaches demand: " + ", ".join(
-            f"{n} {k}" for k, n in counts.items()) + f" ({int(unreached.sum()):,} demand "
-            "points out of every listed candidate's reach).")
+        notes.append(Msg("n.proposed", counts=", ".join(f"{n} {k}" for k, n in counts.items()),
+                         points=f"{int(unreached.sum()):,}"))
     if point_mbps is not None and model is not None and check_mode(assumptions) != "off":
         short = capacity_shortfall(demand_m, cov.without_columns(~allowed).matrix, point_mbps,
                                    out_m["kind"].to_numpy(), model, assumptions)
@@ -478,10 +479,10 @@ def extend_with_proposals(candidates: gpd.GeoDataFrame, candidates_m: gpd.GeoDat
             if len(more):
                 cov = _hstack(cov, coverage_matrix(demand_m, more, assumptions))
                 out_m = pd.concat([out_m, more], ignore_index=True)
-                notes.append("proposed for capacity (candidates carry less than "
-                             f"{float(assumptions['proposals.capacity_margin']):g} × the "
-                             "busy-hour demand): " + ", ".join(
-                                 f"{r.extra_sites} in {r.area_id}" for r in short.itertuples()))
+                notes.append(Msg(
+                    "n.proposed_capacity",
+                    margin=f"{float(assumptions['proposals.capacity_margin']):g}",
+                    areas=", ".join(f"{r.extra_sites} in {r.area_id}" for r in short.itertuples())))
     out_m = gpd.GeoDataFrame(out_m, geometry="geometry", crs=candidates_m.crs)
     for column in listed.columns:  # the user's own text columns stay text: empty, not NaN
         if (column != "geometry" and len(out_m) > len(listed)

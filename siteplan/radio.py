@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from siteplan.errors import RadioError
+from siteplan.messages import Msg
 from siteplan.schema import MACRO_KINDS
 
 SPEED_OF_LIGHT_M_S = 3.0e8
@@ -51,27 +52,28 @@ def _check_range(name: str, values: np.ndarray, low: float, high: float, scenari
     if np.any(bad):
         value = np.asarray(values)[bad].ravel()[0] if np.ndim(values) else float(values)
         raise RadioError(
-            f"{scenario}: {name} = {value:g} {unit} is outside the model's range "
-            f"[{low:g}, {high:g}] {unit} (TR 38.901 Table 7.4.1-1)."
+            Msg("radio.outside_model_s", scenario=scenario, name=name, value=format(value, 'g'), unit=unit,
+                low=format(low, 'g'), high=format(high, 'g'))
         )
 
 
 def _validate(scenario: str, d2d_m: ArrayLike, freq_ghz: float, h_bs_m: ArrayLike,
               h_ut_m: float, los: bool) -> tuple[np.ndarray, np.ndarray]:
     if scenario not in SCENARIOS:
-        raise RadioError(f"unknown scenario {scenario!r}; use one of {', '.join(SCENARIOS)}.")
+        raise RadioError(Msg("radio.unknown_scenario", scenario=repr(scenario),
+                             scenarios=', '.join(SCENARIOS)))
     d = np.asarray(d2d_m, dtype=float)
     h_bs = np.asarray(h_bs_m, dtype=float)
     if np.any(~np.isfinite(d)) or np.any(d < 0):
         bad = d[~(np.isfinite(d) & (d >= 0))].ravel()[0] if d.ndim else float(d)
-        raise RadioError(f"{scenario}: distance {bad!r} m is negative or not a number.")
+        raise RadioError(Msg("radio.distance_m_negative", scenario=scenario, bad=repr(bad)))
     d_max = (_D2D_MAX_M if los else _D2D_MAX_NLOS_M)[scenario]
     _check_range("d2d", d, 0.0, d_max, scenario, "m")
     _check_range("freq", np.asarray(freq_ghz, float), *_FREQ_RANGE_GHZ[scenario], scenario, "GHz")
     _check_range("h_ut", np.asarray(h_ut_m, float), *_H_UT_RANGE_M[scenario], scenario, "m")
     _check_range("h_bs", h_bs, *_H_BS_RANGE_M[scenario], scenario, "m")
     if np.any(h_bs <= h_ut_m):
-        raise RadioError(f"{scenario}: h_bs must be above h_ut = {h_ut_m:g} m.")
+        raise RadioError(Msg("radio.h_bs_above", scenario=scenario, h_ut_m=format(h_ut_m, 'g')))
     return np.maximum(d, 10.0), h_bs
 
 
@@ -197,7 +199,7 @@ def los_probability(scenario: str, d2d_m: ArrayLike, *, h_ut_m: float = 1.5) -> 
         base = 18.0 / d + np.exp(-d / 63.0) * (1.0 - 18.0 / d)
         p = base * (1.0 + c * 1.25 * (d / 100.0) ** 3 * np.exp(-d / 150.0))
         return np.where(d <= 18.0, 1.0, p)
-    raise RadioError(f"unknown scenario {scenario!r}; use one of {', '.join(SCENARIOS)}.")
+    raise RadioError(Msg("radio.unknown_scenario", scenario=repr(scenario), scenarios=', '.join(SCENARIOS)))
 
 
 def o2i_loss_db(freq_ghz: float, *, building: str = "low", indoor_distance_m: float = 0.0) -> float:
@@ -215,7 +217,7 @@ def o2i_loss_db(freq_ghz: float, *, building: str = "low", indoor_distance_m: fl
     elif building == "high":
         wall = 5.0 - 10.0 * np.log10(0.7 * 10 ** (-l_irr / 10) + 0.3 * 10 ** (-l_concrete / 10))
     else:
-        raise RadioError(f"unknown O2I building type {building!r}; use 'low' or 'high'.")
+        raise RadioError(Msg("radio.unknown_o_i", building=repr(building)))
     return float(wall + 0.5 * indoor_distance_m)
 
 
@@ -232,7 +234,7 @@ def scenario_for(environment: str, *, macro: bool) -> str:
     if environment in ("suburban", "rural"):
         return "RMa"
     raise RadioError(
-        f"unknown environment {environment!r}; use dense_urban, urban, suburban or rural."
+        Msg("radio.unknown_environment_dense", environment=repr(environment))
     )
 
 
@@ -269,20 +271,21 @@ class LinkBudget:
         """Build from an :class:`~siteplan.defaults.Assumptions` table."""
         band = str(assumptions["radio.band"])
         if band not in BAND_FREQ_GHZ:
-            raise RadioError(f"unknown band {band!r}; use one of {', '.join(BAND_FREQ_GHZ)}.")
+            raise RadioError(Msg("radio.unknown_band", band=repr(band),
+                                 band_freq_ghz=', '.join(BAND_FREQ_GHZ)))
         mode = str(assumptions["radio.mode"])
         if mode not in ("nlos", "expected", "los"):
-            raise RadioError(f"unknown radio.mode {mode!r}; use 'nlos', 'expected' or 'los'.")
+            raise RadioError(Msg("radio.unknown_radio_mode", mode=repr(mode)))
         p_edge = float(assumptions["radio.edge_probability"])
         if not 0.5 <= p_edge < 1.0:
-            raise RadioError(f"radio.edge_probability = {p_edge} must be in [0.5, 1).")
+            raise RadioError(Msg("radio.radio_edge_probability", p_edge=p_edge))
         bandwidth_mhz = float(assumptions[f"radio.bandwidth_mhz.{band}"])
         scs_khz = float(assumptions[f"radio.scs_khz.{band}"])
         resource_blocks = int(bandwidth_mhz * 1000 * 0.983 // (12 * scs_khz))
         if resource_blocks < 11:
-            raise RadioError(f"radio.bandwidth_mhz.{band} = {bandwidth_mhz:g} MHz at "
-                             f"{scs_khz:g} kHz spacing gives {resource_blocks} resource blocks; "
-                             "NR needs at least 11 (e.g. 5 MHz at 15 kHz).")
+            raise RadioError(Msg("radio.radio_bandwidth_mhz", band=band,
+                                 bandwidth_mhz=format(bandwidth_mhz, 'g'), scs_khz=format(scs_khz, 'g'),
+                                 resource_blocks=resource_blocks))
 
         def prof(kind: str) -> dict[str, float]:
             return {k: float(assumptions[f"radio.{kind}.{k}"])

@@ -41,6 +41,7 @@ from siteplan.export import sites_table
 from siteplan.io.atomic import check_writable_folder, output_folder
 from siteplan.io.tables import write_csv
 from siteplan.kinds import KIND_INFO
+from siteplan.messages import Msg
 from siteplan.planio import read_state
 from siteplan.problem import build_problem
 from siteplan.solve import max_cover, set_cover
@@ -95,18 +96,17 @@ def relocate(plan_dir: str | Path, milestone: int, remove: list[str], out: str |
     """
     plan_dir, out = Path(plan_dir), Path(out)
     if not 0 < float(restore_share) <= 1:
-        raise ConfigError(f"--restore-share {restore_share:g} must be in (0, 1], e.g. 0.99.")
+        raise ConfigError(Msg("relocate.share", share=format(restore_share, 'g')))
     remove = [r.strip() for item in remove for r in str(item).split(",") if r.strip()]
     if not remove:
-        raise ConfigError("give at least one site to remove (--remove ID).")
+        raise ConfigError(Msg("relocate.none"))
     stored = read_state(plan_dir)  # checked, nothing built yet
     check_writable_folder(out, kind="relocation", force=force, inputs=(plan_dir,))
     chosen = stored.selected_ids(int(milestone))
     missing = [r for r in remove if r not in set(chosen)]
     if missing:
-        raise InputError(f"{plan_dir / 'plan.gpkg'}, layer sites_{milestone}, column 'site_id': "
-                         f"{missing} not in the {milestone} plan. Use ids from "
-                         f"sites_{milestone}.csv.")
+        raise InputError(Msg("relocate.unknown", gpkg=plan_dir / "plan.gpkg", year=milestone,
+                             ids=missing))
     base = stored.candidates
     position = pd.Series(np.arange(len(base)), index=base["site_id"].to_numpy())
     removed_old = position[remove].to_numpy()
@@ -121,8 +121,8 @@ def relocate(plan_dir: str | Path, milestone: int, remove: list[str], out: str |
                         index=problem.candidates["site_id"].to_numpy())
     unknown = [c for c in chosen if c not in new_pos.index]
     if unknown:
-        raise InputError(f"{plan_dir / 'plan.json'}: milestone {milestone} names sites "
-                         f"{unknown[:3]} that the candidates layer lacks; re-run `siteplan plan`.")
+        raise InputError(Msg("relocate.milestone_names_sites", plan_dir=plan_dir / 'plan.json',
+                             milestone=milestone, unknown=unknown[:3]))
     selected = np.sort(new_pos[chosen].to_numpy())
     gone = new_pos[remove].to_numpy()
     kept = np.setdiff1d(selected, gone)

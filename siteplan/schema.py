@@ -29,6 +29,7 @@ import shapely
 from siteplan.errors import InputError, where
 from siteplan.kinds import KIND_INFO, find_kind, kinds_where, value_key
 from siteplan.kinds import KINDS as _KINDS
+from siteplan.messages import Msg
 
 #: Site kinds, their reuse/new-build split, macro kinds and sharing ranks all come
 #: from the one registry in :mod:`siteplan.kinds`.
@@ -151,11 +152,13 @@ def canonical_values(frame: pd.DataFrame, source: str, column: str, normalise,
         chinese = [a for aliases in names.values() for a in aliases[:1] if not a.isascii()][:5]
         more = f" ({int(unknown.sum())} rows in all)" if unknown.sum() > 1 else ""
         shown = "empty" if pd.isna(value) or not str(value).strip() else repr(value)
-        raise InputError(
-            f"{where(source, row=_row(frame, i), column=column)}: "
-            f"{f'{what} is empty' if shown == 'empty' else f'unknown {what} {shown}'}{more}."
-            f"{suggest(value, every) if shown != 'empty' else ''} Use one of: "
-            f"{', '.join(names)} (or their Chinese names, e.g. {', '.join(chinese)} …).")
+        place = where(source, row=_row(frame, i), column=column)
+        if shown == "empty":
+            raise InputError(Msg("value.empty", where=place, what=what, more=more,
+                                 choices=", ".join(names), examples=", ".join(chinese)))
+        raise InputError(Msg("value.unknown", where=place, what=what, value=shown, more=more,
+                             hint=suggest(value, every), choices=", ".join(names),
+                             examples=", ".join(chinese)))
     return mapped.astype(str)
 
 
@@ -188,13 +191,14 @@ def _row(frame: pd.DataFrame, position: int) -> int:
     return int(position) + int(frame.attrs.get("row_offset", 1))
 
 
-def _bad(frame: pd.DataFrame, source: str, mask: np.ndarray, column: str, what: str,
-         hint: str) -> None:
+def _bad(frame: pd.DataFrame, source: str, mask: np.ndarray, column: str, what: str | Msg,
+         hint: Msg) -> None:
     positions = np.flatnonzero(np.asarray(mask))
     if positions.size:
         first = positions[0]
         more = f" ({positions.size} rows in all)" if positions.size > 1 else ""
-        raise InputError(f"{where(source, row=_row(frame, first), column=column)}: {what}{more}. {hint}")
+        raise InputError(Msg("schema.error", where=where(source, row=_row(frame, first), column=column),
+                             what=what, more=more, hint=hint))
 
 
 def check_geometry(frame: gpd.GeoDataFrame, source: str, *, allowed: tuple[str, ...]) -> None:
@@ -211,29 +215,27 @@ def check_geometry(frame: gpd.GeoDataFrame, source: str, *, allowed: tuple[str, 
     siteplan.errors.InputError: x.csv, row 1, column 'geometry': latitude 119.5 is outside ...
     """
     if len(frame) == 0:
-        raise InputError(f"{source}: the layer is empty. Give a layer with at least one feature.")
+        raise InputError(Msg("layer.empty", source=source))
     if frame.crs is None:
         raise InputError(
-            f"{source}: the layer has no coordinate reference system. Set one (e.g. "
-            "EPSG:4326 for lon/lat, EPSG:4490 for CGCS2000) in the file or in the config."
+            Msg("layer.no_crs", source=source)
         )
     geometry = frame.geometry
-    _bad(frame, source, geometry.isna().to_numpy(), "geometry", "geometry is missing",
-         "Give every feature a geometry or remove the row.")
-    _bad(frame, source, geometry.is_empty.to_numpy(), "geometry", "geometry is empty",
-         "Give every feature a geometry or remove the row.")
+    _bad(frame, source, geometry.isna().to_numpy(), "geometry", Msg("schema.geometry_missing"),
+         Msg("schema.geometry_hint"))
+    _bad(frame, source, geometry.is_empty.to_numpy(), "geometry", Msg("schema.geometry_empty"),
+         Msg("schema.geometry_hint"))
     types = geometry.geom_type.to_numpy()
     _bad(frame, source, ~np.isin(types, allowed), "geometry",
-         f"geometry type is not one of {', '.join(allowed)}",
-         "Convert the layer to the expected geometry type.")
+         Msg("schema.geometry_type", allowed=", ".join(allowed)),
+         Msg("schema.geometry_type_hint"))
     coords, index = shapely.get_coordinates(geometry.to_numpy(), return_index=True)
     nan = np.zeros(len(frame), bool)
     nan[index[~np.isfinite(coords).all(axis=1)]] = True
-    _bad(frame, source, nan, "geometry", "a coordinate is NaN or infinite (not a number)",
-         "Fix or delete the vertex (export the layer again).")
+    _bad(frame, source, nan, "geometry", Msg("schema.coordinate_nan"),
+         Msg("schema.coordinate_nan_hint"))
     _bad(frame, source, ~geometry.is_valid.to_numpy(), "geometry",
-         "geometry is invalid (self-intersecting or broken ring)",
-         "Repair it, e.g. with shapely.make_valid or QGIS 'Fix geometries'.")
+         Msg("schema.geometry_invalid"), Msg("schema.geometry_invalid_hint"))
     if frame.crs.is_geographic:
         bounds = geometry.bounds.to_numpy()
         lon_bad = (bounds[:, 0] < -180) | (bounds[:, 2] > 180)
@@ -243,26 +245,19 @@ def check_geometry(frame: gpd.GeoDataFrame, source: str, *, allowed: tuple[str, 
             i = int(np.flatnonzero(bad)[0])
             lon, lat = bounds[i, 0], bounds[i, 1]
             swapped = abs(lat) > 90 and abs(lon) <= 90
-            raise InputError(
-                f"{where(source, row=_row(frame, i), column='geometry')}: "
-                + (f"latitude {lat:g} is outside [-90, 90] (lon {lon:g})" if lat_bad[i]
-                   else f"longitude {lon:g} is outside [-180, 180]")
-                + ("; lon and lat look swapped." if swapped else ".")
-                + " Swap the lon/lat columns, or check the CRS."
-            )
+            raise InputError(Msg(
+                "schema.latitude" if lat_bad[i] else "schema.longitude",
+                where=where(source, row=_row(frame, i), column="geometry"), lat=f"{lat:g}",
+                lon=f"{lon:g}", swapped=Msg("schema.swapped" if swapped else "schema.stop")))
 
 
 def _require(frame: pd.DataFrame, source: str, columns: tuple[str, ...]) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise InputError(
-            f"{source}: missing column(s) {', '.join(map(repr, missing))}; the layer has "
-            f"{', '.join(map(repr, [c for c in frame.columns if c != 'geometry']))}. "
-            "Rename your columns to the canonical names in docs/inputs.md (Chinese headers such "
-            "as 站址编码/站址类型 or 区域类型/无线环境/建设年度 are recognised), or in the config "
-            "name one with columns = {" + f"{missing[0]} = \"your column\"" + "} or give one "
-            "value for every row with defaults = {" + f"{missing[0]} = ..." + "}."
-        )
+        raise InputError(Msg(
+            "column.missing", source=source, missing=", ".join(map(repr, missing)),
+            present=", ".join(map(repr, [c for c in frame.columns if c != "geometry"])),
+            first=missing[0]))
 
 
 def _as_bool(frame: pd.DataFrame, source: str, column: str, default: bool) -> pd.Series:
@@ -273,8 +268,8 @@ def _as_bool(frame: pd.DataFrame, source: str, column: str, default: bool) -> pd
     true = text.isin(["1", "true", "yes", "y", "t", "是", "1.0"])
     false = text.isin(["0", "false", "no", "n", "f", "否", "0.0", ""]) | raw.isna()
     _bad(frame, source, (~(true | false)).to_numpy(), column,
-         f"{column} must be true/false (got {raw[~(true | false)].iloc[0]!r})"
-         if (~(true | false)).any() else "", "Use true/false, yes/no, 1/0 or 是/否.")
+         Msg("schema.bool", column=column, value=repr(raw[~(true | false)].iloc[0]))
+         if (~(true | false)).any() else "", Msg("schema.bool_hint"))
     return true.fillna(False).astype(bool) | (raw.isna() & default)
 
 
@@ -283,8 +278,8 @@ def _as_number(frame: pd.DataFrame, source: str, column: str) -> pd.Series:
     bad = values.isna() & frame[column].notna()
     if bad.any():
         _bad(frame, source, bad.to_numpy(), column,
-             f"{column} must be a number (got {frame[column][bad].iloc[0]!r})",
-             "Write a plain number, or leave the cell empty for the default.")
+             Msg("schema.number", column=column, value=repr(frame[column][bad].iloc[0])),
+             Msg("schema.number_hint"))
     return values.astype(float)
 
 
@@ -301,12 +296,10 @@ def _check_cost(frame: pd.DataFrame, source: str) -> pd.Series:
     bad = (number.isna() & raw.notna() & (text.fillna("") != "")).to_numpy()
     if bad.any():
         _bad(frame, source, bad, "cost_cny",
-             f"the candidate's cost must be a number of CNY (got {raw[bad].iloc[0]!r})",
-             "Write the cost in yuan (e.g. 35000 or 3.5万), or leave the cell empty for the "
-             "kind's default cost.")
+             Msg("schema.cost", value=repr(raw[bad].iloc[0])), Msg("schema.cost_hint"))
     wrong = ((number < 0) | np.isinf(number)).fillna(False).to_numpy()
-    _bad(frame, source, wrong, "cost_cny", "the candidate's cost must be a finite number >= 0",
-         "Write the cost in yuan, or leave the cell empty for the kind's default cost.")
+    _bad(frame, source, wrong, "cost_cny", Msg("schema.cost_negative"),
+         Msg("schema.cost_negative_hint"))
     return number.astype(float)
 
 
@@ -346,14 +339,14 @@ def validate_candidates(frame: gpd.GeoDataFrame, source: str = "candidates") -> 
     if not (out.geom_type == "Point").all():
         out.geometry = out.geometry.where(out.geom_type == "Point", out.geometry.representative_point())
     ids = out["site_id"]
-    _bad(out, source, ids.isna().to_numpy(), "site_id", "site_id is empty",
-         "Give every candidate a unique site_id.")
+    _bad(out, source, ids.isna().to_numpy(), "site_id", Msg("schema.site_id_empty"),
+         Msg("schema.site_id_empty_hint"))
     ids = ids.astype(str).str.strip()
     dup = ids.duplicated(keep="first").to_numpy()
     if dup.any():
         first = ids[dup].iloc[0]
-        _bad(out, source, dup, "site_id", f"duplicate site_id {first!r}",
-             "Make site_id unique (e.g. prefix it with the source).")
+        _bad(out, source, dup, "site_id", Msg("schema.site_id_duplicate", value=repr(first)),
+             Msg("schema.site_id_duplicate_hint"))
     out["site_id"] = ids
     out["kind"] = canonical_values(out, source, "kind", normalise_kind, KIND_NAMES, "kind")
     out["height_m"] = _as_number(out, source, "height_m") if "height_m" in out else np.nan
@@ -362,9 +355,7 @@ def validate_candidates(frame: gpd.GeoDataFrame, source: str = "candidates") -> 
     if bad_height.any():
         got = float(tall[bad_height].iloc[0])
         _bad(out, source, bad_height, "height_m",
-             f"height_m must be in (0, 300] m (got {got:g}: masts are positive and at most "
-             "300 m)",
-             "Give the mount height in metres, or leave it empty for the kind's default.")
+             Msg("schema.height", value=f"{got:g}"), Msg("schema.height_hint"))
     if "cost_cny" in out.columns and "own_cost_cny" not in out.columns:
         out = out.rename(columns={"cost_cny": "own_cost_cny"})  # the plan's cost_cny is derived
     if "own_cost_cny" in out.columns:
@@ -378,7 +369,8 @@ def validate_candidates(frame: gpd.GeoDataFrame, source: str = "candidates") -> 
                         "转供电": "transfer", "未知": "unknown", "": "unknown"})
               if "power_supply" in out else pd.Series("unknown", index=out.index))
     _bad(out, source, (~supply.isin(POWER_SUPPLY)).to_numpy(), "power_supply",
-         "unknown power_supply", f"Use one of: {', '.join(POWER_SUPPLY)}.")
+         Msg("schema.power_supply"),
+         Msg("schema.power_supply_hint", choices=", ".join(POWER_SUPPLY)))
     out["power_supply"] = supply
     ordered = [*CANDIDATE_COLUMNS, *[c for c in out.columns if c not in CANDIDATE_COLUMNS]]
     return out[ordered].reset_index(drop=True)

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from siteplan.messages import Msg
 from siteplan.planner import Plan
 from siteplan.report import _table
 from siteplan.solve import max_cover
@@ -43,12 +44,12 @@ def _fill(plan: Plan, index: int, extra: int, time_limit_s: float, seed: int) ->
         next_year = int(demand["milestone"].to_numpy()[later].min())
         rows = np.flatnonzero(demand["milestone"].to_numpy() == next_year)
         weights = demand["weight"].to_numpy()[rows] * (counts[rows] == 0)
-        basis = f"coverage of the {next_year} areas"
+        basis = Msg("b.next", year=next_year)
     else:
         rows = m.active[np.isin(demand["area_class"].to_numpy()[m.active],
                                 SECOND_SERVER_CLASSES)]
         weights = demand["weight"].to_numpy()[rows] * (counts[rows] == 1)
-        basis = "second-server coverage of " + ", ".join(SECOND_SERVER_CLASSES)
+        basis = Msg("b.second", classes=", ".join(SECOND_SERVER_CLASSES))
     free = ~plan.problem.excluded
     free[m.selected] = False
     cols = np.flatnonzero(free)

@@ -33,6 +33,7 @@ import pandas as pd
 import shapely
 
 from siteplan.errors import ConfigError, InputError, where
+from siteplan.messages import Msg
 
 POPULATION_SOURCES = ("area", "layer", "density")
 TRAFFIC_COLUMNS = ("area_id", "area_km2", "people", "people_source", "users", "demand_mbps")
@@ -59,21 +60,21 @@ def busy_hour_mbps_per_user(assumptions: Mapping[str, Any]) -> float:
 def _non_negative(assumptions: Mapping[str, Any], key: str) -> float:
     value = float(assumptions[key])
     if not (np.isfinite(value) and value >= 0):
-        raise ConfigError(f"assumptions: {key} = {value!r} must be a number >= 0.")
+        raise ConfigError(Msg("traffic.assumptions_number", key=key, value=repr(value)))
     return value
 
 
 def _positive(assumptions: Mapping[str, Any], key: str) -> float:
     value = float(assumptions[key])
     if not (np.isfinite(value) and value > 0):
-        raise ConfigError(f"assumptions: {key} = {value!r} must be a number > 0.")
+        raise ConfigError(Msg("capacity.assumptions_number", key=key, value=repr(value)))
     return value
 
 
 def _share(assumptions: Mapping[str, Any], key: str) -> float:
     value = float(assumptions[key])
     if not (np.isfinite(value) and 0 <= value <= 1):
-        raise ConfigError(f"assumptions: {key} = {value!r} must be a share in [0, 1].")
+        raise ConfigError(Msg("traffic.assumptions_share", key=key, value=repr(value)))
     return value
 
 
@@ -113,23 +114,22 @@ def layer_population(targets_m: gpd.GeoDataFrame, layer_m: gpd.GeoDataFrame, *,
     [500.0]
     """
     if column not in layer_m.columns:
-        raise InputError(f"{source}: no column {column!r}; columns are "
-                         f"{[c for c in layer_m.columns if c != 'geometry']}. Name the count "
-                         "column 'population' or pass population_column=.")
+        raise InputError(Msg("traffic.no_column_columns", source=source, column=repr(column),
+                             columns=[c for c in layer_m.columns if c != 'geometry']))
     if layer_m.crs != targets_m.crs:
-        raise InputError(f"{source}: give the population layer in the targets' metric CRS.")
+        raise InputError(Msg("traffic.population_layer_targets", source=source))
     counts = pd.to_numeric(layer_m[column], errors="coerce").to_numpy(float)
     bad = ~np.isfinite(counts) | (counts < 0)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise InputError(f"{where(source, row=i + 1, column=column)}: population "
-                         f"{layer_m[column].iloc[i]!r} is not a count >= 0. Fix or drop the row.")
+        raise InputError(Msg("traffic.population_not_count", where=where(source, row=i + 1, column=column),
+                             value=repr(layer_m[column].iloc[i])))
     geoms = layer_m.geometry.to_numpy()
     polygonal = np.isin(shapely.get_type_id(geoms), (3, 6))
     if not polygonal.all():
         i = int(np.flatnonzero(~polygonal)[0])
-        raise InputError(f"{where(source, row=i + 1, column='geometry')}: population "
-                         "features must be polygons (census blocks, grid cells).")
+        raise InputError(Msg("traffic.population_features_polygons",
+                             where=where(source, row=i + 1, column='geometry')))
     areas = shapely.area(geoms)
     tree = shapely.STRtree(geoms)
     t_idx, p_idx = tree.query(targets_m.geometry.to_numpy(), predicate="intersects")
@@ -189,7 +189,7 @@ def area_traffic(targets_m: gpd.GeoDataFrame, assumptions: Mapping[str, Any], *,
     3413.3
     """
     if targets_m.crs is None or not targets_m.crs.is_projected:
-        raise InputError("area_traffic needs target areas in a projected (metric) CRS.")
+        raise InputError(Msg("traffic.area_traffic_needs"))
     area_km2 = targets_m.geometry.area.to_numpy() / 1e6
     people = np.full(len(targets_m), np.nan)
     source = np.full(len(targets_m), "", dtype=object)
@@ -199,9 +199,9 @@ def area_traffic(targets_m: gpd.GeoDataFrame, assumptions: Mapping[str, Any], *,
         bad = (np.isnan(own) & raw.notna().to_numpy()) | (own < 0)
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
-            raise InputError(f"{where('targets', row=i + 1, column='population')}: population "
-                             f"{raw.iloc[i]!r} is not a count >= 0. Give the number of people, "
-                             "or leave it empty for the layer or the class density.")
+            raise InputError(Msg("traffic.population_not_count_2",
+                                 where=where('targets', row=i + 1, column='population'),
+                                 value=repr(raw.iloc[i])))
         has = np.isfinite(own)
         people[has], source[has] = own[has], "area"
     if population is not None:
@@ -209,7 +209,7 @@ def area_traffic(targets_m: gpd.GeoDataFrame, assumptions: Mapping[str, Any], *,
         if missing.any():
             layer = population.to_crs(targets_m.crs) if population.crs is not None else None
             if layer is None:
-                raise InputError("population layer: no CRS. Set one in the file.")
+                raise InputError(Msg("traffic.population_layer_no"))
             counts = layer_population(targets_m[missing], layer, column=population_column)
             people[missing], source[missing] = counts, "layer"
     missing = np.flatnonzero(np.isnan(people))
@@ -218,10 +218,7 @@ def area_traffic(targets_m: gpd.GeoDataFrame, assumptions: Mapping[str, Any], *,
         key = f"traffic.density_per_km2.{cls}"
         if key not in set(assumptions.keys()):
             raise ConfigError(
-                f"target area {targets_m['area_id'].iloc[i]!r} (class {cls!r}) has no "
-                "population and its class has no default density; give the area a "
-                "'population', a population layer, or use a class with a "
-                "traffic.density_per_km2 default.")
+                Msg("traffic.target_area_class", area=repr(targets_m['area_id'].iloc[i]), cls=repr(cls)))
         people[i] = _non_negative(assumptions, key) * area_km2[i]
         source[i] = "density"
     users = (people * _share(assumptions, "traffic.penetration")
@@ -249,7 +246,7 @@ def point_demand_mbps(demand: pd.DataFrame, traffic: pd.DataFrame) -> np.ndarray
                          index=traffic["area_id"].astype(str).to_numpy())
     unknown = ~pd.Index(area).isin(per_area.index)
     if unknown.any():
-        raise InputError(f"demand point of area {area[unknown][0]!r} has no traffic row.")
+        raise InputError(Msg("traffic.demand_point_area", area=repr(area[unknown][0])))
     total_w = pd.Series(weight).groupby(area).transform("sum").to_numpy()
     share = np.divide(weight, total_w, out=np.zeros_like(weight), where=total_w > 0)
     return per_area.reindex(area).to_numpy() * share

@@ -143,11 +143,13 @@ def test_config_lang_key_is_validated(tmp_path):
         load_config(config)
 
 
-def test_catalogue_templates_are_whole_and_placeholders_match():
-    for key, entry in MESSAGES.items():
-        assert set(entry) == {"en", "zh"}, key
+def test_listed_templates_are_recognised_from_their_english():
+    # console lines printed as text are still recognised (errors carry their id: see
+    # tests/test_i18n_catalogue.py for the placeholders of every entry)
+    from siteplan.messages.catalogue import MESSAGES as LISTED
+
+    for key, entry in LISTED.items():
         names = {f for _, f, _, _ in string.Formatter().parse(entry["en"]) if f}
-        assert {f for _, f, _, _ in string.Formatter().parse(entry["zh"]) if f} <= names, key
         filled = entry["en"].format(**{n: "" if n == "hint" else f"<{n}>" for n in names})
         assert identify(filled) is not None, key
 
@@ -214,9 +216,8 @@ def _foreign(tmp_path: Path) -> Path:
 def test_common_errors_are_known_and_chinese(tmp_path):
     allowed = CODES | _ids_and_choices()
     for name, exc in _common_errors(tmp_path).items():
-        assert identify(str(exc)) is not None, (name, str(exc))
+        assert exc.msg_id in MESSAGES, (name, str(exc))  # named by id where it is raised
         text = error_text(exc, "zh")
-        assert exc.msg_id == identify(str(exc))[0]  # it now carries its catalogue id
         assert re.search(r"[\u4e00-\u9fff]", text) and text != str(exc), name
         assert english_words(text, allowed) == set(), (name, text)
         assert error_text(exc, "en") == str(exc)

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from siteplan.errors import OutputError
+from siteplan.messages import Msg
 
 MARKER = ".siteplan"
 """File in every folder siteplan writes: what wrote it (kind, version)."""
@@ -149,13 +150,10 @@ def check_not_input(out: Path, inputs: Iterable[str | Path]) -> None:
     for source in inputs:
         source = Path(source).absolute()
         if _inside(source, out):
-            what = "is" if _inside(out, source) else "holds"
-            raise OutputError(f"{out}: {what} the input {source}; writing the output folder "
-                              "there would destroy it. Choose another --out (--force does not "
-                              "change this).")
+            raise OutputError(Msg("io.atomic.is_input" if _inside(out, source)
+                                  else "io.atomic.holds_input", out=out, source=source))
         if source.is_dir() and _inside(out, source):
-            raise OutputError(f"{out}: lies inside the input folder {source}; a command never "
-                              "writes into the folder it reads. Choose an --out outside it.")
+            raise OutputError(Msg("io.atomic.lies_inside_input", out=out, source=source))
 
 
 def check_writable_folder(out: Path, *, kind: str, force: bool,
@@ -181,22 +179,17 @@ def check_writable_folder(out: Path, *, kind: str, force: bool,
     out = Path(out).absolute()
     check_not_input(out, inputs)
     if out.exists() and not out.is_dir():
-        raise OutputError(f"{out}: exists and is a file, not a folder; choose another --out.")
+        raise OutputError(Msg("out.is_file", out=out))
     marker = read_marker(out) if out.is_dir() else None
     if marker is not None and marker.get("kind") != kind:
         raise OutputError(
-            f"{out}: holds a siteplan {marker.get('kind')!r} folder, not a {kind!r} one; it "
-            "would be replaced. Choose another --out, or delete that folder yourself (--force "
-            "replaces only a folder of the same kind or one siteplan did not write).")
+            Msg("io.atomic.holds_siteplan_folder", out=out, marker=repr(marker.get('kind')), kind=repr(kind)))
     if out.is_dir() and not force and marker is None and any(out.iterdir()):
         raise OutputError(
-            f"{out}: this folder has files siteplan did not write (no {MARKER} marker); "
-            "they would be replaced. Choose an empty or new folder, or add --force to "
-            "replace it.")
+            Msg("out.foreign", out=out, marker=MARKER))
     parent = out.parent if str(out.parent) else Path(".")
     if parent.exists() and not os.access(parent, os.W_OK | os.X_OK):
-        raise OutputError(f"{parent}: cannot write here (permission denied); choose another "
-                          "--out.")
+        raise OutputError(Msg("out.denied", parent=parent))
 
 
 @contextlib.contextmanager
@@ -235,8 +228,7 @@ def output_folder(out_dir: str | Path, *, kind: str, force: bool = False,
         stage = Path(tempfile.mkdtemp(prefix=f".{out.name}{_STAGE_TAG}{os.getpid()}-",
                                       dir=out.parent))
     except OSError as exc:
-        raise OutputError(f"{out.parent}: cannot create the output folder ({exc.strerror}); "
-                          "choose another --out.") from None
+        raise OutputError(Msg("out.create", parent=out.parent, detail=exc.strerror)) from None
     try:
         yield stage
         marker = {"kind": kind, "writer": "siteplan", "version": _version(),
@@ -263,8 +255,7 @@ def _swap_in(stage: Path, out: Path) -> None:
         _step("moved_new")
         shutil.rmtree(old, ignore_errors=True)
     except OSError as exc:
-        raise OutputError(f"{out}: could not move the finished outputs into place "
-                          f"({exc.strerror}); the earlier folder is unchanged.") from None
+        raise OutputError(Msg("out.move", out=out, detail=exc.strerror)) from None
 
 
 @contextlib.contextmanager
@@ -282,18 +273,16 @@ def staged_files(directory: str | Path, names: list[str], *, force: bool = False
         for source in protect:
             with contextlib.suppress(OSError):
                 if Path(source).exists() and dest.exists() and os.path.samefile(source, dest):
-                    raise OutputError(f"{dest}: is also an input; writing it would destroy the "
-                                      "input. Choose another output file.")
+                    raise OutputError(Msg("out.is_input", dest=dest))
         if dest.is_dir():
-            raise OutputError(f"{dest}: is a folder; give a file name such as candidates.gpkg.")
+            raise OutputError(Msg("out.file_is_folder", dest=dest))
         if dest.exists() and not force:
-            raise OutputError(f"{dest}: exists; add --force to replace it, or choose another "
-                              "name.")
+            raise OutputError(Msg("out.exists", dest=dest))
     try:
         directory.mkdir(parents=True, exist_ok=True)
         stage = Path(tempfile.mkdtemp(prefix=f".files{_STAGE_TAG}{os.getpid()}-", dir=directory))
     except OSError as exc:
-        raise OutputError(f"{directory}: cannot write here ({exc.strerror}).") from None
+        raise OutputError(Msg("out.cannot_write", directory=directory, detail=exc.strerror)) from None
     try:
         yield stage
         for name in names:

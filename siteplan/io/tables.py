@@ -46,6 +46,7 @@ from typing import Any
 import pandas as pd
 
 from siteplan.errors import InputError
+from siteplan.messages import Msg
 
 __all__ = ["TRIGGERS", "clean_text", "is_risky", "neutralise", "neutralise_frame", "write_csv",
            "write_xlsx"]
@@ -254,7 +255,7 @@ def _sheet_title(title: str, used: set[str]) -> str:
         name = f"{base[:28]}_{n}"
     used.add(name.lower())
     if not name:
-        raise InputError(f"sheet title {title!r} is empty")
+        raise InputError(Msg("io.tables.sheet_title_empty", title=repr(title)))
     return name
 
 

@@ -25,8 +25,6 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "zh": "{path}：这是文件夹；请给出其中的配置文件（.toml）。"},
     "config.toml": {"en": "{path}: not valid TOML ({detail}).",
                     "zh": "{path}：不是有效的 TOML 文件（{detail}）。"},
-    "config.invalid": {"en": "{path}: [{key}] {detail} (input {value}). " + _SEE_SAMPLE,
-                       "zh": "{path}：[{key}] {detail}（输入值 {value}）。" + _SEE_SAMPLE_ZH},
     "config.layer_missing": {
         "en": "{where}: file {name} not found (looked at {path}). Fix the path; relative paths "
               "start at the config file's folder.",
@@ -40,9 +38,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "config.unknown_key": {
         "en": "{path}: unknown key {key}.{hint} Known: {names}. " + _SEE_SAMPLE,
         "zh": "{path}：未知的键 {key}。{hint}可用的键：{names}。" + _SEE_SAMPLE_ZH},
-    "config.layer_key": {
-        "en": "{path}: unknown key {key}.{hint} Keys of a layer: {names}. " + _SEE_SAMPLE,
-        "zh": "{path}：未知的键 {key}。{hint}图层可用的键：{names}。" + _SEE_SAMPLE_ZH},
     "config.unknown_table": {
         "en": "{path}: unknown table {key}.{hint} Known: {names}. " + _SEE_SAMPLE,
         "zh": "{path}：未知的表 {key}。{hint}可用的表：{names}。" + _SEE_SAMPLE_ZH},
@@ -50,12 +45,26 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "zh": "{path}：缺少键 {key}。" + _SEE_SAMPLE_ZH},
     "config.bad_value": {"en": "{path}, key {key}: {detail} (found {value}). " + _SEE_SAMPLE,
                          "zh": "{path}，键 {key}：{detail}（实际为 {value}）。" + _SEE_SAMPLE_ZH},
-    "config.layer_value": {"en": "{path}, key {key}: {detail} (input {value}). " + _SEE_SAMPLE,
-                           "zh": "{path}，键 {key}：{detail}（输入值 {value}）。" + _SEE_SAMPLE_ZH},
     "config.unknown_key_bare": {"en": "{path}: unknown key {key}.{hint} " + _SEE_SAMPLE,
                                 "zh": "{path}：未知的键 {key}。{hint}" + _SEE_SAMPLE_ZH},
     "config.entry": {"en": "{path}: {detail}. " + _SEE_SAMPLE,
                      "zh": "{path}：{detail}。" + _SEE_SAMPLE_ZH},
+    # the [inputs] entries' and tables' own messages (config validators; {where} names the
+    # entry: "[inputs.candidates] item 2")
+    "config.layer_table": {"en": "{where}: give a path or a table {{path = \"…\"}}, not {item}",
+                           "zh": "{where}：请给出路径或表 {{path = \"…\"}}，而不是 {item}"},
+    "config.layer_unknown_key": {"en": "{where}: unknown key {key}.{hint} Keys of a layer: {names}",
+                                 "zh": "{where}：未知的键 {key}。{hint}图层可用的键：{names}"},
+    "config.layer_no_path": {"en": "{where}: no path; give path = \"file\"",
+                             "zh": "{where}：没有路径；请给出 path = \"文件\""},
+    "config.layer_field": {"en": "{where}, key {key}: {detail} (input {value})",
+                           "zh": "{where}，键 {key}：{detail}（输入值 {value}）"},
+    "config.targets_one": {"en": "[inputs.targets]: give one layer of target areas",
+                           "zh": "[inputs.targets]：请只给出一个目标区域图层"},
+    "config.method": {"en": "must be 'auto', 'greedy' or 'exact'",
+                      "zh": "应为 'auto'、'greedy' 或 'exact'"},
+    "config.site_target": {"en": "site target for {year} must be a positive whole number",
+                           "zh": "{year} 年的站址数目标应为正整数"},
     # --- input files and columns ------------------------------------------------------
     "file.not_found_config": {
         "en": "{path}: file not found. Check the path (relative paths are resolved from the "
@@ -108,6 +117,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{where}: {what} is empty{more}. Use one of: {choices} (or their Chinese names, "
               "e.g. {examples} …).",
         "zh": "{where}：{what}为空{more}。请使用：{choices}（或其中文名称，如 {examples} …）。"},
+    "schema.latitude": {"en": "{where}: latitude {lat} is outside [-90, 90] (lon {lon}){swapped} "
+                              "Swap the lon/lat columns, or check the CRS.",
+                        "zh": "{where}：纬度 {lat} 超出 [-90, 90]（经度 {lon}）{swapped}请交换经纬度"
+                              "列，或检查坐标系。"},
+    "schema.longitude": {"en": "{where}: longitude {lon} is outside [-180, 180]{swapped} Swap the "
+                               "lon/lat columns, or check the CRS.",
+                         "zh": "{where}：经度 {lon} 超出 [-180, 180]{swapped}请交换经纬度列，或检查"
+                               "坐标系。"},
+    "schema.swapped": {"en": "; lon and lat look swapped.", "zh": "；经纬度似乎颠倒了。"},
+    "schema.stop": {"en": ".", "zh": "。"},
+    "text.cpg_fits": {
+        "en": "{source}: cannot decode as {encoding} ({detail}). {cpg} declares {declared} but the "
+              "text is not; it reads as {fits}: fix {cpg} or give encoding = \"{fits}\" (encoding "
+              "= \"gbk\" or \"utf-8\"), or save it again as UTF-8.",
+        "zh": "{source}：无法按 {encoding} 解码（{detail}）。{cpg} 声明的编码为 {declared}，但文本"
+              "不是该编码；按 {fits} 可以读取：请改正 {cpg}，或给出 encoding = \"{fits}\"（encoding "
+              "= \"gbk\" 或 \"utf-8\"），或另存为 UTF-8。"},
+    "text.cpg_wrong": {
+        "en": "{source}: cannot decode as {encoding} ({detail}). {cpg} declares {declared} but the "
+              "text is not; give the real encoding (encoding = \"gbk\" or \"utf-8\"), or save it "
+              "again as UTF-8.",
+        "zh": "{source}：无法按 {encoding} 解码（{detail}）。{cpg} 声明的编码为 {declared}，但文本"
+              "不是该编码；请给出实际编码（encoding = \"gbk\" 或 \"utf-8\"），或另存为 UTF-8。"},
     "coord.bad": {
         "en": "{path}, line {line}, columns {lon}/{lat}: coordinate {x}/{y} is empty or not a "
               "number ({count} rows in all). Fill it in or remove the row.",
@@ -197,16 +229,6 @@ MESSAGES: dict[str, dict[str, str]] = {
                               "--id-column.",
                         "zh": "{source}：没有编码列 {column}；现有列为 {columns}。请用 --id-column "
                               "指定。"},
-    "check.no_id": {"en": "{source}: no id column (site_id, 站址编码, 编号 …); columns are "
-                          "{columns}. Pass --id-column.",
-                    "zh": "{source}：没有编码列（site_id、站址编码、编号 …）；现有列为 {columns}。"
-                          "请用 --id-column 指定。"},
-    "check.class_several": {"en": "--class and --class-column apply to one zone file; with "
-                                  "several, list the layers in a config's [inputs.landuse] (each "
-                                  "with its own class) and pass --config.",
-                            "zh": "--class 与 --class-column 只适用于一个图斑文件；有多个时，请在"
-                                  "配置的 [inputs.landuse] 中列出各图层（各带其类别）并用 "
-                                  "--config 指定。"},
     "check.options": {"en": "--class, --class-column, --class-map, --zones-crs and --encoding "
                             "apply to ZONES given on the command line; the config's "
                             "[inputs.landuse] layers carry their own (class, class_column, "
@@ -240,17 +262,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "relocate.none": {"en": "give at least one site to remove (--remove ID).",
                       "zh": "请至少给出一个要拆除的站址（--remove 编码）。"},
     "relocate.unknown": {"en": "{gpkg}, layer sites_{year}, column 'site_id': {ids} not in the "
-                               "{year2} plan. Use ids from sites_{year3}.csv.",
+                               "{year} plan. Use ids from sites_{year}.csv.",
                          "zh": "{gpkg}，图层 sites_{year}，列 'site_id'：{ids} 不在 {year} 年度"
                                "规划中。请使用 sites_{year}.csv 中的编码。"},
     # --- land use ---------------------------------------------------------------------
-    "zone.unknown": {
-        "en": "{where}, {label}: unknown zone classes {classes}.{hint} Known classes: {known}; "
-              "also land-survey (三调) DLBM codes and DLMC names. Map local names with a class "
-              "map (class_map in config, --class-map FILE.csv).",
-        "zh": "{where}，{label}：未知的用地类别 {classes}。{hint}已知类别：{known}；以及三调"
-              "地类编码（DLBM）与地类名称（DLMC）。本地名称请用类别对照表映射（配置中的 "
-              "class_map，或 --class-map 文件.csv）。"},
     "zone.no_class_column_named": {
         "en": "{source}: no class column {column}; columns are {columns}. " + _CLASS_HINT,
         "zh": "{source}：没有类别列 {column}；现有列为 {columns}。" + _CLASS_HINT_ZH},
@@ -273,13 +288,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{source}：图斑没有坐标系。请在文件中设置（shapefile 需 .prj 文件），或在配置中"
               "给出 crs = \"EPSG:4490\"。"},
     "zone.empty": {"en": "{source}: the zone layer is empty.", "zh": "{source}：用地图层为空。"},
-    "zone.rule": {"en": "assumptions: {key} is {value}.{hint} Use forbidden, restricted or "
-                        "allowed (禁止/限制/允许).",
-                  "zh": "假设参数：{key} 的取值 {value} 无效。{hint}请使用 forbidden、restricted 或 "
-                        "allowed（禁止/限制/允许）。"},
-    "check.no_zones": {"en": "no zones: give a ZONES file, or --config with [inputs.landuse].",
-                       "zh": "没有用地图层：请给出图斑文件，或用 --config 指定含 "
-                             "[inputs.landuse] 的配置。"},
     # --- outputs ----------------------------------------------------------------------
     "out.is_file": {"en": "{out}: exists and is a file, not a folder; choose another --out.",
                     "zh": "{out}：已存在且是文件而不是文件夹；请另选 --out。"},
@@ -311,6 +319,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                        "zh": "输出格式 {formats} 无效：可用 {choices}。"},
     "lang.unknown": {"en": "language {lang}: use one of {langs}.",
                      "zh": "语言 {lang} 无效：请使用 {langs} 之一。"},
+    "lang.unknown_from": {"en": "{origin} = {lang}: use one of {langs}.",
+                          "zh": "{origin} = {lang} 无效：请使用 {langs} 之一。"},
+    "power.no_tariff": {"en": "power: no tariff for supply type(s) {missing}; set {keys}.",
+                        "zh": "供电：供电方式 {missing} 没有电价；请设置 {keys}。"},
     # --- work and assumptions -----------------------------------------------------------
     "work.too_large": {
         "en": "this plan needs {need}, more than this run allows (work.max_demand_points = "
@@ -324,18 +336,46 @@ MESSAGES: dict[str, dict[str, str]] = {
               "memory ({available} GiB on this machine)",
         "zh": "约 {points} 个需求点、{pairs} 个候选站址-需求点对和 {memory} GiB 内存（本机 "
               "{available} GiB）"},
+    "cli.bug": {"en": "unexpected {name}: {detail}. This is a bug in siteplan (the input should "
+                      "have been refused with a clear message); set SITEPLAN_DEBUG=1 to see the "
+                      "traceback and report it.",
+                "zh": "意外的 {name}：{detail}。这是 siteplan 的缺陷（该输入本应以明确的消息拒绝）；"
+                      "请设置 SITEPLAN_DEBUG=1 查看调用栈并报告。"},
+    "c.interrupted": {"en": "interrupted (Ctrl-C): stopped; an output folder being written is "
+                            "left as it was before this run.",
+                      "zh": "已中断（Ctrl-C）：已停止；正在写出的输出文件夹保持本次运行前的状态。"},
     "cli.memory": {"en": "out of memory; raise demand.spacing_m or split the region (siteplan "
                          "plan-region).",
                    "zh": "内存不足；请增大 demand.spacing_m 或拆分区域（siteplan plan-region）。"},
     "assumptions.unknown": {"en": "assumptions: unknown key {key}.{hint} See "
                                   "docs/assumptions.md for every key.",
                             "zh": "假设参数：没有键 {key}。{hint}全部键见 docs/assumptions.md。"},
+    "assumptions.retired_offset": {
+        "en": "assumptions: {key} is no longer a key: the plan's path-loss model has no "
+              "per-environment offset (an older siteplan calibrate wrote it, but plan never "
+              "applied it). Remove the line; the common offset is pathloss.offset_db, and offsets "
+              "per class need a clutter raster ([inputs] clutter, clutter.offset_db.<class>): run "
+              "siteplan calibrate again to fit them.",
+        "zh": "假设参数：{key} 已不再是有效的键：规划的路径损耗模型没有按环境的修正量（旧版 siteplan "
+              "calibrate 曾写出它，但 plan 从未使用）。请删除该行；公共修正量为 pathloss.offset_db，"
+              "按类别的修正量需要地物栅格（[inputs] clutter，clutter.offset_db.<类别>）：请重新运行 "
+              "siteplan calibrate 拟合。"},
+    "assumptions.retired": {"en": "assumptions: {key} is no longer a key: {detail}",
+                            "zh": "假设参数：{key} 已不再是有效的键：{detail}"},
     "assumptions.range": {"en": "assumptions: {key} = {value} is outside [{low}, {high}]{unit}.",
                           "zh": "假设参数：{key} = {value} 超出范围 [{low}, {high}]{unit}。"},
     "assumptions.choice": {"en": "assumptions: {key} = {value} is not one of {choices}.{hint}",
                            "zh": "假设参数：{key} = {value} 不是 {choices} 之一。{hint}"},
     "assumptions.number": {"en": "assumptions: {key} must be a number, got {value}.",
                            "zh": "假设参数：{key} 应为数字，实际为 {value}。"},
+    "region.border_mode": {
+        "en": "keep_border_coverage = {value}: use true (= \"target\": border coverage kept up "
+              "to each area's target), false (= \"none\": whole-area targets only), \"target\", "
+              "\"all\" (all the border coverage the units gave) or \"none\".",
+        "zh": "keep_border_coverage = {value}：请使用 true（= \"target\"：边界覆盖保持到各区域的"
+              "目标），false（= \"none\"：只要求整个区域的目标），\"target\"、\"all\"（保留各单元"
+              "给出的全部边界覆盖）或 \"none\"。"},
+    "region.plan_region": {"en": "plan_region: {detail}", "zh": "plan_region：{detail}"},
     # --- console: plan-region ------------------------------------------------------------
     "g.reading": {"en": "reading the inputs of {name}", "zh": "读取 {name} 的输入"},
     "g.units": {"en": "{units} units; halo (longest reach) {reach} m; writing partitions",
@@ -417,20 +457,33 @@ MESSAGES: dict[str, dict[str, str]] = {
     "n.repaired": {"en": "{source}: repaired {count} invalid zone geometries with make_valid "
                          "(zone_id {ids}…).",
                    "zh": "{source}：已用 make_valid 修复 {count} 个无效图斑几何（图斑编码 {ids}…）。"},
-    "n.gcj_warning": {
-        "en": "warning: {name}: {count} of its points sit on {other}'s structures as they appear "
-              "in {system}, ~500 m from their WGS84 positions: is it an Amap/奥维 export? Give it "
-              "crs = \"gcj02\".",
-        "zh": "警告：{name}：其中 {count} 个点与 {other} 在 {system} 下的设施位置重合，距其 WGS84 "
-              "位置约 500 米：是否为高德/奥维导出的数据？请为它设置 crs = \"gcj02\"。"},
+    "n.gcj02_list": {
+        "en": "warning: {source}: this list looks like GCJ-02; add crs = 'gcj02' ({after} of its "
+              "points sit on other layers' structures or roads once moved from GCJ-02 to WGS84, "
+              "{before} as read: an Amap/奥维 export is ~300–700 m off).",
+        "zh": "警告：{source}：该清单看起来是 GCJ-02 坐标；请加 crs = 'gcj02'（从 GCJ-02 转为 WGS84 后"
+              "有 {after} 个点与其他图层的设施或道路重合，按原样读取时为 {before} 个：高德/奥维导出的"
+              "数据约偏 300–700 米）。"},
+    "n.bandwidth_capped": {"en": "radio.bandwidth_mhz.{band} = {asked} MHz is more than a {band} "
+                                 "carrier allows; capacity uses {bandwidth} MHz.",
+                           "zh": "radio.bandwidth_mhz.{band} = {asked} MHz 超过 {band} 单载波上限；"
+                                 "容量按 {bandwidth} MHz 计算。"},
+    "n.zone_clutter": {
+        "en": "land-use zones read as clutter (terrain.clutter = \"landuse\", clutter.zone.*): "
+              "demand weight by clutter class: {clutter_shares}.{unzoned}",
+        "zh": "用地图斑作为地物读取（terrain.clutter = \"landuse\"，clutter.zone.*）：各地物类别的"
+              "需求权重：{clutter_shares}。{unzoned}"},
+    "n.zone_unzoned": {
+        "en": " {share} % of the demand stands in no mapped zone and is read as open land (line "
+              "of sight where the terrain clears): give the full 三调 parcel layer (DLTB), a "
+              "land-cover raster, or set clutter.zone.unzoned.",
+        "zh": "{share}% 的需求不在任何已映射分区内，按开阔地处理（地形无遮挡处为视距）：请给出完整的"
+              "三调地类图斑图层（DLTB）、地表覆盖栅格，或设置 clutter.zone.unzoned。"},
     "n.declared": {"en": "{source}: the file declares {declared}; crs = {crs} from the config "
                          "was used instead.",
                    "zh": "{source}：文件声明的坐标系为 {declared}；已改用配置中的 crs = {crs}。"},
     "n.decoded": {"en": "{source}: text decoded as {encoding}.",
                   "zh": "{source}：文本按 {encoding} 解码。"},
-    "n.reprojected_first": {"en": "{source}: reprojected from {a} to {b} (the first candidate "
-                                  "source's CRS).",
-                            "zh": "{source}：已从 {a} 重投影到 {b}（第一个候选站址来源的坐标系）。"},
     "n.reprojected": {"en": "{source}: reprojected from {a} to {b}.",
                       "zh": "{source}：已从 {a} 重投影到 {b}。"},
     "n.skipped": {"en": "{source}: {count} unusable rows skipped (first: line {line}, {reason}).",
@@ -546,6 +599,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cal.rank": {"en": "{path}: the measurements do not separate the parameters {names} (rank "
                        "{rank} < {p}).",
                  "zh": "{path}：测量数据无法区分参数 {names}（秩 {rank} < {p}）。"},
+    "cal.beyond_range": {"en": "{count} measurements lie beyond the path-loss model's range "
+                               "(first: line {line}, {distance} m from its site)",
+                         "zh": "{count} 个测量点超出路径损耗模型的适用距离（第一个：第 {line} 行，距其"
+                               "站址 {distance} 米）"},
+    "cal.all_beyond": {"en": "{source}: all {where}; measure within 5 km of the sites.",
+                       "zh": "{source}：全部 {where}；请在距站址 5 公里以内测量。"},
+    "cal.beyond_note": {"en": "{where}: left out of the fit (the plan counts no coverage there).",
+                        "zh": "{where}：不参与拟合（规划在该处不计覆盖）。"},
     # --- calibration notes (siteplan.calibrate) ------------------------------------------
     "cal.span": {"en": "distances span {span} decades (< {least}): the distance slope is kept; "
                        "measure nearer and farther from the sites to fit it.",
@@ -573,6 +634,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "row.nan": {"en": "{column} is empty or not a number", "zh": "{column} 为空或不是数字"},
     "row.radio": {"en": "radio is not one of {radios}", "zh": "制式不是 {radios} 之一"},
     "row.outside": {"en": "outside [-180, 180] x [-90, 90]", "zh": "超出 [-180, 180] x [-90, 90]"},
+    "row.coord_nan": {"en": "coordinate is empty or not a number", "zh": "坐标为空或不是数字"},
+    "row.swapped": {"en": "lon and lat look swapped (lon {lon}, lat {lat}); swap the columns",
+                    "zh": "经纬度似乎颠倒了（经度 {lon}，纬度 {lat}）；请交换这两列"},
+    "row.out_of_range": {"en": "outside the range of {label} (lon {lon}, lat {lat}); check the "
+                               "coordinate system",
+                         "zh": "超出 {label} 的范围（经度 {lon}，纬度 {lat}）；请检查坐标系"},
+    "coords.china_range": {"en": "{system} (China: lon 73–135.5, lat 3–54)",
+                           "zh": "{system}（中国：经度 73–135.5，纬度 3–54）"},
+    "coords.world_range": {"en": "WGS84 (lon ±180, lat ±90)", "zh": "WGS84（经度 ±180，纬度 ±90）"},
     "row.not_number": {"en": "not a number", "zh": "不是数字"},
 }
 
@@ -593,6 +663,13 @@ FRAGMENTS: tuple[tuple[str, str], ...] = (
     (r"forbidden land: ", "禁止用地："),
     (r"outside every reach", "超出所有站址覆盖范围"),
     (r"\b(\d+) in ([^,\s]+)", r"\2：\1 个"),
+    # libraries' (GDAL, the OS) reasons quoted in a message's {detail}
+    (r"'([^']*)' not recognized as being in a supported file format\.?", r"'\1' 不是支持的文件格式"),
+    (r"(?:; )?It might help to specify the correct driver explicitly by prefixing the file path "
+     r"with '<DRIVER>:', e\.g\. 'CSV:path'\.?", ""),
+    (r"No such file or directory", "没有该文件或目录"),
+    (r"Permission denied", "没有权限"),
+    (r"No space left on device", "设备上没有剩余空间"),
     (r"; ", "；"),
     (r"^Input should be ('[^']*'(?:, '[^']*')*),? or ('[^']*')$", r"应为 \1 或 \2"),
 )

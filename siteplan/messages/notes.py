@@ -44,7 +44,7 @@ NOTE_TEMPLATES: dict[str, str] = {
 CLUTTER: dict[str, str] = {
     "tree": "林地", "shrub": "灌木地", "grass": "草地", "crop": "耕地", "built": "建成区",
     "bare": "裸地", "snow": "冰雪", "water": "水体", "wetland": "湿地", "mangrove": "红树林",
-    "moss": "苔藓地衣",
+    "moss": "苔藓地衣", "no clutter": "无地物",
 }
 
 #: ``English note -> Chinese note`` for notes written once.

@@ -41,6 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from siteplan.config import LayerSpec, PlanConfig, config_from_dict
 from siteplan.errors import ConfigError
+from siteplan.messages import Msg
 
 DEFAULT_TILE_KM = 20.0
 #: What the border stitch keeps of the border coverage the units gave
@@ -142,35 +143,32 @@ def load_region_config(path: str | Path) -> RegionConfig:
     """
     path = Path(path)
     if not path.is_file():
-        raise ConfigError(f"{path}: region config file not found.")
+        raise ConfigError(Msg("region.config.region_config_file", path=path))
     try:
         raw: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc}).") from exc
+        raise ConfigError(Msg("config.toml", path=path, detail=exc)) from exc
     table = raw.pop("region", None)
     if table is None:
-        raise ConfigError(f"{path}: no [region] table; add one naming the unit layer "
-                          "(units = \"units.gpkg\") or a tile size (tile_km = 20).")
+        raise ConfigError(Msg("region.config.no_region_table", path=path))
     try:
         region = _RegionTable.model_validate(table)
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"{path}: [region.{loc}] {first['msg']} "
-                          f"(input {first.get('input')!r}).") from None
+        raise ConfigError(Msg("region.config.region_input", path=path, loc=loc,
+                              detail=first['msg'], value=repr(first.get('input')))) from None
     plan = config_from_dict(raw, path)
     units = None
     if region.units is not None:
         spec = region.units if isinstance(region.units, LayerSpec) else LayerSpec(path=region.units)
         full = spec.path if spec.path.is_absolute() else path.parent / spec.path
         if not full.exists():
-            raise ConfigError(f"{path}: [region] units file {str(spec.path)!r} not found "
-                              f"(looked at {full}). Fix the path; relative paths start at the "
-                              "config file's folder.")
+            raise ConfigError(Msg("region.config.region_units_file", path=path, name=repr(str(spec.path)),
+                                  full=full))
         units = spec.model_copy(update={"path": full})
     elif region.tile_km is None:
-        raise ConfigError(f"{path}: [region] needs units = \"FILE\" (county polygons) or "
-                          "tile_km = SIDE (square tiles).")
+        raise ConfigError(Msg("region.config.region_needs_units", path=path))
     return RegionConfig(plan=plan, units=units, code_column=region.code_column,
                         name_column=region.name_column,
                         tile_km=float(region.tile_km or DEFAULT_TILE_KM),

@@ -42,6 +42,7 @@ import pandas as pd
 
 from siteplan.errors import ConfigError, SiteplanError, WorkTooLargeError
 from siteplan.landuse import local_metric_crs
+from siteplan.messages import Msg
 from siteplan.region.config import RegionConfig, load_region_config
 from siteplan.region.partition import (
     Partition,
@@ -167,18 +168,16 @@ def check_scheduler_address(address: str) -> str:
     scheme, sep, rest = text.partition("://")
     if not sep:
         scheme, rest = "tcp", text
-    hint = ("give the scheduler's address as tcp://HOST:PORT (e.g. tcp://10.0.0.5:8786), "
-            "or leave --scheduler out for a local cluster.")
+    hint = Msg("region.run.address_hint")
     if scheme not in ("tcp", "tls") or not rest or any(c in rest for c in "/?#@ \t"):
-        raise ConfigError(f"--scheduler {address!r}: not a Dask scheduler address; {hint}")
+        raise ConfigError(Msg("region.run.scheduler_not_dask", address=repr(address), hint=hint))
     try:
         parts = urlsplit(f"//{rest}")
         port, host = parts.port, parts.hostname
     except ValueError:
         port = host = None
     if not host or port is None or not 0 < port < 65536:
-        raise ConfigError(f"--scheduler {address!r}: needs a host and a port from 1 to 65535; "
-                          f"{hint}")
+        raise ConfigError(Msg("region.run.scheduler_needs_host", address=repr(address), hint=hint))
     return f"{scheme}://{rest}"
 
 
@@ -208,22 +207,22 @@ def probe_scheduler(address: str, timeout_s: float = SCHEDULER_TIMEOUT_S) -> Non
     async def bounded() -> object:
         return await asyncio.wait_for(identity(), timeout_s)
 
-    hint = "Start a Dask scheduler there, or leave --scheduler out for a local cluster."
+    hint = Msg("region.run.start_hint")
     _check_reachable(address, timeout_s, hint)
     try:
         reply = asyncio.run(bounded())
     except TimeoutError:
-        raise ConfigError(f"--scheduler {address}: no answer within {timeout_s:g} s (the port "
-                          f"accepts connections but does not answer as a Dask scheduler). "
-                          f"{hint}") from None
+        raise ConfigError(Msg("region.run.scheduler_no_answer", address=address,
+                              timeout_s=format(timeout_s, 'g'), hint=hint)) from None
     except OSError as exc:
-        raise ConfigError(f"--scheduler {address}: cannot connect ({exc}). {hint}") from None
+        raise ConfigError(Msg("region.run.scheduler_cannot_connect", address=address, detail=exc,
+                              hint=hint)) from None
     except Exception as exc:  # noqa: BLE001 - whatever junk the peer sent
-        raise ConfigError(f"--scheduler {address}: the answer is not a Dask scheduler's "
-                          f"({type(exc).__name__}). {hint}") from None
+        raise ConfigError(Msg("region.run.scheduler_answer_not_2", address=address,
+                              name=type(exc).__name__, hint=hint)) from None
     if not (isinstance(reply, dict) and reply.get("type") == "Scheduler"):
-        raise ConfigError(f"--scheduler {address}: the answer is not a Dask scheduler's "
-                          f"(it says it is {_kind(reply)}). {hint}")
+        raise ConfigError(Msg("region.run.scheduler_answer_not", address=address, kind=_kind(reply),
+                              hint=hint))
 
 
 def _check_reachable(address: str, timeout_s: float, hint: str) -> None:
@@ -240,7 +239,8 @@ def _check_reachable(address: str, timeout_s: float, hint: str) -> None:
     try:
         socket.create_connection((host, port), timeout=timeout_s).close()
     except OSError as exc:
-        raise ConfigError(f"--scheduler {address}: cannot connect ({exc}). {hint}") from None
+        raise ConfigError(Msg("region.run.scheduler_cannot_connect", address=address, detail=exc,
+                              hint=hint)) from None
 
 
 def _kind(reply: object) -> str:
@@ -257,8 +257,7 @@ def _client(workers: int | None, scheduler: str | None, timeout_s: float):
         try:
             client = Client(scheduler, timeout=f"{timeout_s}s")
         except (OSError, TimeoutError) as exc:
-            raise ConfigError(f"--scheduler {scheduler}: cannot connect ({exc}). Start a Dask "
-                              "scheduler there, or leave --scheduler out for a local cluster.") \
+            raise ConfigError(Msg("region.run.scheduler_cannot_connect_2", scheduler=scheduler, detail=exc)) \
                 from None
         return client, None
     cluster = local_cluster(workers)
@@ -450,19 +449,17 @@ def _units(cfg: RegionConfig, targets: gpd.GeoDataFrame, *, allow_large: bool
            ) -> gpd.GeoDataFrame:
     """The region's units (a unit layer or tiles), counted before they are
     partitioned: more than ``[region] max_units`` needs ``allow_large``."""
-    def check(n: int, what: str, fix: str) -> None:
+    def check(n: int, what: str, **params: str) -> None:
         if n > cfg.max_units and not allow_large:
             raise WorkTooLargeError(
-                f"{cfg.source}: {what} makes {n:,} units, more than [region] max_units = "
-                f"{cfg.max_units:,} (each unit is a task with its own partition and plan "
-                f"folder). {fix}, raise max_units, or add --allow-large to run it anyway.")
+                Msg("region.run.makes_units_more", source=cfg.source, what=Msg(
+                    what, n=format(n, ","), max_units=format(cfg.max_units, ","), **params)))
 
     if cfg.units is not None:
         units = read_units(cfg.units, code_column=cfg.code_column, name_column=cfg.name_column)
-        check(len(units), f"the unit layer {cfg.units.path.name}", "Merge units")
+        check(len(units), "region.run.unit_layer", name=cfg.units.path.name)
         return units
-    check(count_tiles(targets, cfg.tile_km), f"[region] tile_km = {cfg.tile_km:g}",
-          "Give a larger tile_km (20 km tiles are the default)")
+    check(count_tiles(targets, cfg.tile_km), "region.run.tile_km", tile_km=f"{cfg.tile_km:g}")
     return tile_units(targets, tile_km=cfg.tile_km)
 
 
@@ -652,14 +649,14 @@ def _check_arguments(executor: str, workers: int | None, scheduler: str | None,
     from siteplan.maplayers import resolve_tiles
 
     if executor not in ("dask", "loop"):
-        raise ConfigError(f"executor {executor!r} must be 'dask' or 'loop'.")
+        raise ConfigError(Msg("region.run.executor_dask_loop", executor=repr(executor)))
     if workers is not None and workers < 1:
-        raise ConfigError(f"--workers {workers}: give at least 1 worker.")
+        raise ConfigError(Msg("region.run.workers_least_worker", workers=workers))
     if tiles is not None:
         try:
             resolve_tiles(tiles)
         except ConfigError as exc:
-            raise ConfigError(f"--tiles: {exc}") from None
+            raise ConfigError(Msg("region.run.tiles", detail=exc)) from None
     return None if scheduler is None else check_scheduler_address(scheduler)
 
 
@@ -672,7 +669,7 @@ def _check_border_mode(value: bool | str | None) -> str | None:
     try:
         return border_mode(value)
     except ValueError as exc:
-        raise ConfigError(f"plan_region: {exc}") from None
+        raise ConfigError(Msg("region.plan_region", detail=exc)) from None
 
 
 def plan_region(config: str | Path | RegionConfig, out: str | Path, *,

@@ -51,6 +51,7 @@ import scipy.sparse as sp
 
 from siteplan.defaults import Assumptions
 from siteplan.errors import ConfigError
+from siteplan.messages import Msg
 from siteplan.region.partition import CONTEXT_FILE, PROPOSALS_FILE, ROADS_FILE
 from siteplan.schema import INDOOR_KINDS
 
@@ -120,10 +121,7 @@ def _check_can_fork() -> None:
     import multiprocessing
 
     if multiprocessing.current_process().daemon:
-        raise ConfigError("this Dask worker is a daemonic process, which may not start the "
-                          "solver's HiGHS child process; start the workers with "
-                          "DASK_DISTRIBUTED__WORKER__DAEMON=False (siteplan's own local "
-                          "cluster does this).")
+        raise ConfigError(Msg("region.tasks.dask_worker_daemonic"))
 
 
 def _peak_rss_mb() -> float:

@@ -29,6 +29,7 @@ from shapely.validation import make_valid
 from siteplan.config import LayerSpec
 from siteplan.errors import InputError
 from siteplan.landuse import local_metric_crs
+from siteplan.messages import Msg
 from siteplan.sources import read_layer
 
 UNIT_COLUMNS = ["unit_code", "unit_name", "folder", "geometry"]
@@ -47,14 +48,14 @@ def _unit_codes(frame: gpd.GeoDataFrame, path: object, code_column: str) -> pd.S
     codes = frame[code_column]
     for row, value in enumerate(codes.tolist(), start=1):
         if value is None or (isinstance(value, float) and np.isnan(value)) or not str(value).strip():
-            raise InputError(f"{path}, row {row}, column {code_column!r}: empty unit code; "
-                             "give every unit a code.")
+            raise InputError(Msg("region.units.row_column_empty", path=path, row=row,
+                                 code_column=repr(code_column)))
     text = codes.astype(str).str.strip()
     dup = text[text.duplicated(keep=False)]
     if len(dup):
         rows = [int(i) + 1 for i in dup.index[:5]]
-        raise InputError(f"{path}, rows {rows}, column {code_column!r}: unit code "
-                         f"{dup.iloc[0]!r} appears more than once; codes must be unique.")
+        raise InputError(Msg("region.units.rows_column_unit", path=path, rows=rows,
+                             code_column=repr(code_column), code=repr(dup.iloc[0])))
     return text
 
 
@@ -64,14 +65,13 @@ def _unit_polygons(frame: gpd.GeoDataFrame, path: object, text: pd.Series) -> li
     geoms = []
     for row, geom in enumerate(frame.geometry.tolist(), start=1):
         if geom is None or geom.is_empty:
-            raise InputError(f"{path}, row {row}, column 'geometry': empty geometry for unit "
-                             f"{text.iloc[row - 1]!r}.")
+            raise InputError(Msg("region.units.row_column_geometry", path=path, row=row,
+                                 code=repr(text.iloc[row - 1])))
         if not geom.is_valid:
             geom = make_valid(geom)
         if geom.geom_type not in ("Polygon", "MultiPolygon"):
-            raise InputError(f"{path}, row {row}, column 'geometry': unit "
-                             f"{text.iloc[row - 1]!r} is a {geom.geom_type}; units must be "
-                             "polygons (county or district areas).")
+            raise InputError(Msg("region.units.row_column_geometry_2", path=path, row=row,
+                                 code=repr(text.iloc[row - 1]), geom_type=geom.geom_type))
         geoms.append(geom)
     return geoms
 
@@ -90,15 +90,15 @@ def read_units(spec: LayerSpec, *, code_column: str = "code",
     path = spec.path
     frame = read_layer(path, **spec.read_kwargs())
     if frame.crs is None:
-        raise InputError(f"{path}: the unit layer has no coordinate system; set one "
-                         "(e.g. [region] units = {{path = ..., crs = \"EPSG:4326\"}}).")
+        raise InputError(Msg("region.units.unit_layer_has", path=path))
     if len(frame) == 0:
-        raise InputError(f"{path}: the unit layer has no features.")
+        raise InputError(Msg("region.units.unit_layer_has_2", path=path))
     columns = [c for c in frame.columns if c != "geometry"]
     for role, column in (("code_column", code_column), ("name_column", name_column)):
         if column is not None and column not in frame.columns:
-            raise InputError(f"{path}: no column {column!r} for the unit {role.split('_')[0]}; "
-                             f"columns are {columns}. Set [region] {role} in the config.")
+            raise InputError(Msg("column.not_given", path=path, given=repr(column),
+                                 what=f"the unit {role.split('_')[0]}",
+                                 columns=f'{columns}. Set [region] {role} in the config'))
     text = _unit_codes(frame, path, code_column)
     geoms = _unit_polygons(frame, path, text)
     names = text if name_column is None else frame[name_column].fillna("").astype(str)
@@ -112,7 +112,7 @@ def tile_units(targets: gpd.GeoDataFrame, *, tile_km: float) -> gpd.GeoDataFrame
     """Square tiles of ``tile_km`` over the target areas (only tiles that touch
     one), in the targets' local metric CRS, codes ``T<row>_<col>``."""
     if not tile_km > 0:
-        raise InputError(f"tile_km = {tile_km!r} must be a positive size in kilometres.")
+        raise InputError(Msg("region.units.tile_km_positive", tile_km=repr(tile_km)))
     metric = local_metric_crs(targets)  # the data's UTM / Gauss-Krüger zone, never Web Mercator
     areas = targets.to_crs(metric)
     side = tile_km * 1000.0

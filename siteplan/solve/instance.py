@@ -13,6 +13,7 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike
 
 from siteplan.errors import SolverError
+from siteplan.messages import Msg
 
 
 @dataclass(frozen=True)
@@ -175,13 +176,12 @@ def _vector(values: ArrayLike | None, size: int, name: str, default: float) -> n
         return np.full(size, default, dtype=float)
     arr = np.asarray(values, dtype=float).ravel()
     if arr.size != size:
-        raise SolverError(f"{name} has {arr.size} entries but the matrix needs {size}.")
+        raise SolverError(Msg("solve.instance.has_entries_but", name=name, size=arr.size, expected=size))
     bad = ~np.isfinite(arr) | (arr < 0)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise SolverError(
-            f"{name}[{i}] = {arr[i]}: {name} must be finite and non-negative "
-            f"({int(bad.sum())} bad entries). Fix or drop those entries."
+            Msg("solve.instance.finite_non_negative", name=name, i=i, value=arr[i], count=int(bad.sum()))
         )
     return arr
 
@@ -217,9 +217,7 @@ def _both_orientations(A: object) -> tuple[sp.csc_array, sp.csr_array]:
             outer = int(np.searchsorted(m.indptr, k, side="right") - 1)
             i, j = (outer, int(m.indices[k])) if csr is not None else (int(m.indices[k]), outer)
             raise SolverError(
-                f"A[{i}, {j}] = {data[k]}: the coverage matrix must hold finite values "
-                f"(nonzero = covers; {int(bad.sum())} bad entries). Replace NaN/inf by 0 "
-                "(does not cover) or 1 (covers).")
+                Msg("solve.instance.coverage_matrix_hold", i=i, j=j, value=data[k], count=int(bad.sum())))
     if csr is None:
         csr = csc.tocsr()
         csr.sort_indices()
@@ -262,11 +260,10 @@ def build_problem(A: object, cost: ArrayLike | None = None, *, weights: ArrayLik
     """
     if not (sp.issparse(A)):
         raise SolverError(
-            f"A must be a scipy.sparse matrix or array, got {type(A).__name__}. "
-            "Wrap it: scipy.sparse.csc_array(A)."
+            Msg("solve.instance.scipy_sparse_matrix", name=type(A).__name__)
         )
     if A.ndim != 2 or A.shape[0] == 0 or A.shape[1] == 0:
-        raise SolverError(f"A must be 2-D with at least one row and column, got shape {A.shape}.")
+        raise SolverError(Msg("solve.instance.d_least_row", shape=A.shape))
     n_rows, n_cols = A.shape
     csc, csr = _both_orientations(A)
     cost_arr = _vector(cost, n_cols, "cost", 1.0)
@@ -277,18 +274,17 @@ def build_problem(A: object, cost: ArrayLike | None = None, *, weights: ArrayLik
         group_arr = np.asarray(groups).ravel()
         if group_arr.size != n_rows or not np.issubdtype(group_arr.dtype, np.integer) \
                 or (group_arr.size and group_arr.min() < 0):
-            raise SolverError("groups must hold one non-negative integer per row of A.")
+            raise SolverError(Msg("solve.instance.groups_hold_non"))
         group_arr = group_arr.astype(np.int64)
     n_groups = int(group_arr.max()) + 1 if group_arr.size else 1
     target_arr = np.asarray(target, dtype=float).ravel()
     if target_arr.size == 1:
         target_arr = np.full(n_groups, float(target_arr[0]))
     if target_arr.size != n_groups:
-        raise SolverError(f"target has {target_arr.size} entries for {n_groups} groups.")
+        raise SolverError(Msg("solve.instance.target_has_entries", size=target_arr.size, n_groups=n_groups))
     bad = ~np.isfinite(target_arr) | (target_arr <= 0) | (target_arr > 1)
     if bad.any():
-        raise SolverError(f"target {target_arr[bad][0]!r} is outside (0, 1]; give a fraction "
-                          "such as 0.95 of the coverable weight.")
+        raise SolverError(Msg("solve.instance.target_outside_fraction", target=repr(target_arr[bad][0])))
     coverable = np.diff(csr.indptr) > 0
     group_weight = np.bincount(group_arr[coverable], weight_arr[coverable], minlength=n_groups)
     required = np.where(target_arr >= 1.0, group_weight, target_arr * group_weight)
@@ -309,19 +305,19 @@ def check_preselected(preselected: ArrayLike | None, n_cols: int) -> np.ndarray:
     arr = np.asarray(preselected)
     if arr.dtype == bool:
         if arr.size != n_cols:
-            raise SolverError(f"preselected mask has {arr.size} entries for {n_cols} columns.")
+            raise SolverError(Msg("solve.instance.preselected_mask_has", size=arr.size, n_cols=n_cols))
         return np.flatnonzero(arr).astype(np.int64)
     arr = arr.ravel()
     if arr.size and (not np.issubdtype(arr.dtype, np.integer) or arr.min() < 0
                      or arr.max() >= n_cols):
-        raise SolverError(f"preselected must be column indices in [0, {n_cols}).")
+        raise SolverError(Msg("solve.instance.preselected_column_indices", n_cols=n_cols))
     return np.unique(arr.astype(np.int64))
 
 
 def check_method(method: str) -> None:
     """A clear error for a method that is not one of ``METHODS``."""
     if method not in METHODS:
-        raise SolverError(f"method {method!r} is not one of {', '.join(METHODS)}.")
+        raise SolverError(Msg("solve.instance.method_not", method=repr(method), methods=', '.join(METHODS)))
 
 
 def check_time(time_limit_s: float | None) -> None:
@@ -329,4 +325,4 @@ def check_time(time_limit_s: float | None) -> None:
     if time_limit_s is not None and not (
             isinstance(time_limit_s, int | float) and np.isfinite(time_limit_s)
             and time_limit_s > 0):
-        raise SolverError(f"time_limit_s {time_limit_s!r} must be a positive number of seconds.")
+        raise SolverError(Msg("solve.instance.time_limit_s", time_limit_s=repr(time_limit_s)))

@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from siteplan.errors import SolverError
+from siteplan.messages import Msg
 from siteplan.solve.bounds.maxbound import best_completion, max_cover_upper_bound
 from siteplan.solve.clock import Clock, lap
 from siteplan.solve.exact.child import ChildRun, can_fork
@@ -56,17 +57,17 @@ def _floor_if(integral: bool, bound: float) -> float:
 
 def _check_size(p: Problem, pre: np.ndarray, k: int | None, budget: float | None) -> int | None:
     if (k is None) == (budget is None):
-        raise SolverError("max_cover needs exactly one of k (a site count) or budget.")
+        raise SolverError(Msg("solve.maxcover.max_cover_needs"))
     if k is not None:
         if isinstance(k, bool) or int(k) != k or k < 1:
-            raise SolverError(f"k = {k!r} must be a positive whole number.")
+            raise SolverError(Msg("solve.maxcover.k_positive_whole", k=repr(k)))
         k = int(k)
         if k > p.n_cols:
-            raise SolverError(f"k = {k} is larger than the {p.n_cols} columns of A.")
+            raise SolverError(Msg("solve.maxcover.k_larger_than", k=k, n_cols=p.n_cols))
         if k < pre.size:
-            raise SolverError(f"k = {k} is smaller than the {pre.size} preselected columns.")
+            raise SolverError(Msg("solve.maxcover.k_smaller_than", k=k, size=pre.size))
     if budget is not None and not (np.isfinite(budget) and budget >= 0):
-        raise SolverError(f"budget {budget!r} must be a non-negative number.")
+        raise SolverError(Msg("solve.maxcover.budget_non_negative", budget=repr(budget)))
     return k
 
 

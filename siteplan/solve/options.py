@@ -40,6 +40,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 
 from siteplan.errors import SolverError
+from siteplan.messages import Msg
 
 
 @dataclass(frozen=True)
@@ -289,16 +290,13 @@ class SolveOptions:
             value = getattr(self, f.name)
             if f.name == "deterministic":
                 if not isinstance(value, bool):
-                    raise SolverError(f"SolveOptions.deterministic = {value!r} must be True "
-                                      "or False.")
+                    raise SolverError(Msg("solve.options.solveoptions_deterministic_true", value=repr(value)))
                 continue
             if isinstance(value, bool) or not isinstance(value, int | float) or not (
                     value >= 0 and value < float("inf")):
-                raise SolverError(f"SolveOptions.{f.name} = {value!r} must be a finite "
-                                  "non-negative number.")
+                raise SolverError(Msg("solve.options.solveoptions_finite_non", f=f.name, value=repr(value)))
             if f.name.endswith("_share") and value > 1:
-                raise SolverError(f"SolveOptions.{f.name} = {value!r} is a share: give a "
-                                  "number in [0, 1].")
+                raise SolverError(Msg("solve.options.solveoptions_share_number", f=f.name, value=repr(value)))
 
     def work_budget(self, limit_s: float | None) -> float:
         """Nonzero visits a deterministic run may make: ``work_limit``, or
@@ -339,8 +337,7 @@ def resolve(options: SolveOptions | None, deterministic: bool | None = None) -> 
     if options is None:
         options = SolveOptions()
     elif not isinstance(options, SolveOptions):
-        raise SolverError(f"options must be a siteplan.solve.SolveOptions, got "
-                          f"{type(options).__name__}.")
+        raise SolverError(Msg("solve.options.options_siteplan_solve", name=type(options).__name__))
     if deterministic is not None and deterministic != options.deterministic:
         options = replace(options, deterministic=bool(deterministic))
     return options

@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from siteplan.errors import InputError
+from siteplan.messages import Msg
 from siteplan.schema import COST_HEADERS, suggest
 from siteplan.sources.text import norm_header
 
@@ -90,12 +91,12 @@ def _given(out: pd.DataFrame, headers: Mapping[str, tuple[str, ...]],
     renames: dict[str, str] = {}
     for canonical, column in columns.items():
         if canonical not in headers:
-            raise InputError(f"{source}: columns = {{{canonical} = ...}}: {canonical!r} is not a "
-                             f"column siteplan reads here.{suggest(canonical, headers)} "
-                             f"Use one of {', '.join(headers)}.")
+            raise InputError(Msg("column.map_unknown", source=source, canonical=canonical,
+                                 quoted=repr(canonical), hint=suggest(canonical, headers),
+                                 headers=', '.join(headers)))
         if column not in out.columns:
-            raise InputError(f"{source}: columns = {{{canonical} = {column!r}}}: the layer has no "
-                             f"column {column!r}.{suggest(column, present)} Columns: {present}.")
+            raise InputError(Msg("column.map_absent", source=source, canonical=canonical,
+                                 column=repr(column), hint=suggest(column, present), present=present))
         renames[column] = canonical
     return renames
 
@@ -105,9 +106,9 @@ def _fill_defaults(out: pd.DataFrame, headers: Mapping[str, tuple[str, ...]],
     """Fill missing columns and empty cells from the ``defaults`` option (in place)."""
     for canonical, value in defaults.items():
         if canonical not in headers:
-            raise InputError(f"{source}: defaults = {{{canonical} = ...}}: {canonical!r} is not a "
-                             f"column siteplan reads here.{suggest(canonical, headers)} "
-                             f"Use one of {', '.join(headers)}.")
+            raise InputError(Msg("columns.defaults_not_column", source=source, canonical=canonical,
+                                 quoted=repr(canonical), suggest=suggest(canonical, headers),
+                                 headers=', '.join(headers)))
         if canonical not in out.columns:
             out[canonical] = value
         else:

@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from siteplan.errors import InputError
+from siteplan.messages import Msg
 
 _A = 6378245.0
 _EE = 0.00669342162296594323
@@ -38,8 +39,8 @@ def _check(lon: np.ndarray, lat: np.ndarray, system: str) -> None:
     if bad.any():
         i = int(np.flatnonzero(bad.ravel())[0])
         raise InputError(
-            f"{system} coordinate {i + 1} (lon {lon.ravel()[i]}, lat {lat.ravel()[i]}) is outside "
-            "[-180, 180] x [-90, 90]; check that lon and lat are not swapped."
+            Msg("coords.coordinate_lon_lat", system=system, i=i + 1, lon=lon.ravel()[i],
+                lat=lat.ravel()[i])
         )
 
 
@@ -133,65 +134,63 @@ def to_wgs84(lon: ArrayLike, lat: ArrayLike, system: str):
         return bd09_to_wgs84(lon, lat)
     if system in ("wgs84", "epsg:4326"):
         return np.asarray(lon, float), np.asarray(lat, float)
-    raise InputError(f"unknown coordinate system {system!r}; use wgs84, gcj02 or bd09.")
+    raise InputError(Msg("coords.unknown_coordinate_system", system=repr(system)))
 
 
 #: Where each named system applies (lon min, lat min, lon max, lat max).
 CHINA_BOUNDS = (73.0, 3.0, 135.5, 54.0)
 
 
-def lonlat_problems(lon: np.ndarray, lat: np.ndarray, system: str) -> list[tuple[np.ndarray, str]]:
+def lonlat_problems(lon: np.ndarray, lat: np.ndarray, system: str
+                    ) -> list[tuple[np.ndarray, str, dict[str, object]]]:
     """Masks of rows whose coordinates cannot be right for ``system``, each
-    with the reason: not numbers, outside the globe, lon/lat swapped, or
-    outside the system's range (GCJ-02, BD-09 and CGCS2000 apply in China; an
-    EPSG code's area of use otherwise).
+    with the reason's catalogue id and parameters (a row's ``lon`` and ``lat``
+    to add): not numbers, outside the globe, lon/lat swapped, or outside the
+    system's range (GCJ-02, BD-09 and CGCS2000 apply in China; an EPSG code's
+    area of use otherwise).
 
     Examples
     --------
     >>> import numpy as np
     >>> found = lonlat_problems(np.array([119.3, 26.1, 2.0]), np.array([26.1, 119.3, 48.8]),
     ...                         "gcj02")
-    >>> [m.tolist() for m, _ in found]
+    >>> [m.tolist() for m, _, _ in found]
     [[False, True, False], [False, False, True]]
-    >>> found[0][1][:26], found[1][1][:26]
-    ('lon and lat look swapped (', 'outside the range of gcj02')
+    >>> found[0][1], found[1][1], str(found[1][2]["label"])
+    ('row.swapped', 'row.out_of_range', 'gcj02 (China: lon 73–135.5, lat 3–54)')
     """
     lon, lat = np.asarray(lon, float), np.asarray(lat, float)
     problems = []
     missing = ~(np.isfinite(lon) & np.isfinite(lat))
-    problems.append((missing, "coordinate is empty or not a number"))
+    problems.append((missing, "row.coord_nan", {}))
     key = system.lower().replace("-", "").replace("_", "")
     if key in ("gcj02", "bd09", "epsg:4490", "cgcs2000", "4490"):
-        bounds, label = CHINA_BOUNDS, f"{system} (China: lon 73–135.5, lat 3–54)"
+        bounds, label = CHINA_BOUNDS, Msg("coords.china_range", system=system)
     else:
         bounds, label = _area_of_use(system)
     inside = (lon >= bounds[0]) & (lon <= bounds[2]) & (lat >= bounds[1]) & (lat <= bounds[3])
     swapped_inside = ((lat >= bounds[0]) & (lat <= bounds[2]) & (lon >= bounds[1])
                       & (lon <= bounds[3]))
     swapped = ~missing & ~inside & swapped_inside
-    problems.append((swapped, "lon and lat look swapped (lon {lon}, lat {lat}); "
-                              "swap the columns"))
+    problems.append((swapped, "row.swapped", {}))
     outside = ~missing & ~inside & ~swapped_inside
-    problems.append((outside, f"outside the range of {label} (lon {{lon}}, lat {{lat}}); "
-                              "check the coordinate system"))
-    return [(m, why) for m, why in problems if m.any()] if lon.size else []
+    problems.append((outside, "row.out_of_range", {"label": label}))
+    return [(m, why, params) for m, why, params in problems if m.any()] if lon.size else []
 
 
-def _area_of_use(system: str) -> tuple[tuple[float, float, float, float], str]:
+def _area_of_use(system: str) -> tuple[tuple[float, float, float, float], str | Msg]:
     from pyproj import CRS
     from pyproj.exceptions import CRSError
 
     key = system.lower()
     if key in ("wgs84", "epsg:4326", "4326"):
-        return (-180.0, -90.0, 180.0, 90.0), "WGS84 (lon ±180, lat ±90)"
+        return (-180.0, -90.0, 180.0, 90.0), Msg("coords.world_range")
     try:
         crs = CRS.from_user_input(system)
     except CRSError as exc:
-        raise InputError(f"unknown coordinate system {system!r}; use wgs84, gcj02, bd09 or an "
-                         "EPSG code such as EPSG:4490.") from exc
+        raise InputError(Msg("coords.unknown_coordinate_system_2", system=repr(system))) from exc
     if not crs.is_geographic:
-        raise InputError(f"{system} is a projected system; lon/lat columns need a geographic "
-                         "one (EPSG:4326, EPSG:4490, gcj02, bd09).")
+        raise InputError(Msg("coords.projected_system_lon", system=system))
     area = crs.area_of_use
     if area is None:
         return (-180.0, -90.0, 180.0, 90.0), system

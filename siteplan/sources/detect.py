@@ -19,6 +19,7 @@ import geopandas as gpd
 import pandas as pd
 
 from siteplan.errors import InputError
+from siteplan.messages import Msg
 from siteplan.schema import validate_candidates
 from siteplan.sources.columns import CANDIDATE_HEADERS, candidate_ids, canonical_columns
 from siteplan.sources.files import read_layer
@@ -91,18 +92,13 @@ def read_source(path: str | Path, *, crs: str | None = None, layer: str | None =
     """
     path = Path(path)
     if not path.exists():
-        raise InputError(f"{path}: file not found.")
+        raise InputError(Msg("file.not_found", path=path))
     check_policy(on_bad_rows)
     kind = source_type(path, columns)
     if kind in ("osm", "opencellid") and (columns or defaults):
-        raise InputError(f"{path}: columns/defaults apply to inventories, point tables and "
-                         f"open-resource lists; this file is read as {kind} (a fixed format "
-                         "with its own fields), so they would be ignored. Remove them.")
+        raise InputError(Msg("detect.columns_defaults_apply", path=path, kind=kind))
     if kind == "open_list" and defaults:
-        raise InputError(f"{path}: defaults apply to inventories and point tables without "
-                         "kinds; this file is read as an open-resource list (its kind column "
-                         "gives every row's kind). Remove defaults, or name columns with "
-                         "columns = {...}.")
+        raise InputError(Msg("detect.defaults_apply_inventories", path=path))
     if kind == "osm":
         out = read_osm(path, assumptions=assumptions)
     elif kind == "opencellid":
@@ -129,8 +125,8 @@ def _read_inventory(path: Path, given: dict[str, Any], *, columns: dict[str, str
     for axis in ("lon", "lat"):
         if axis in columns:
             if given.get(axis) not in (None, columns[axis]):
-                raise InputError(f"{path}: {axis} = {given[axis]!r} and columns = {{{axis} = "
-                                 f"{columns[axis]!r}}} disagree; give one.")
+                raise InputError(Msg("detect.columns_disagree", path=path, axis=axis,
+                                     given=repr(given[axis]), columns=repr(columns[axis])))
             given[axis] = columns.pop(axis)
     frame = read_layer(path, **{k: v for k, v in given.items() if v is not None})
     frame = candidate_ids(canonical_columns(frame, CANDIDATE_HEADERS, columns=columns,
@@ -139,9 +135,8 @@ def _read_inventory(path: Path, given: dict[str, Any], *, columns: dict[str, str
     if on_bad_rows == "report":
         frame, rejected = screen_inventory(frame, str(path))
         if len(frame) == 0:
-            raise InputError(f"{path}: no usable row ({len(rejected)} rejected: first "
-                             f"line {rejected['line'].iloc[0]}, "
-                             f"{rejected['reason'].iloc[0]}).")
+            raise InputError(Msg("detect.no_usable_row", path=path, count=len(rejected),
+                                 line=rejected['line'].iloc[0], reason=rejected['reason'].iloc[0]))
     out = validate_candidates(frame, source=str(path))
     out["source"] = path.name
     if rejected is not None:

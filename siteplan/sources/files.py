@@ -36,6 +36,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from siteplan.errors import InputError
+from siteplan.messages import Msg
 from siteplan.schema import LAT_HEADERS, LON_HEADERS, validate_candidates, validate_targets
 from siteplan.sources.coords import (
     CRS_NAMES,
@@ -89,15 +90,15 @@ def _pick(columns: list[str], names: tuple[str, ...], given: str | None, path: P
           what: str) -> str:
     if given is not None:
         if given not in columns:
-            raise InputError(f"{path}: no column {given!r} for {what}; columns are {columns}.")
+            raise InputError(Msg("column.not_given", path=path, given=repr(given), what=what,
+                                 columns=columns))
         return given
     lowered = {norm_header(c): c for c in columns}
     for name in names:
         if norm_header(name) in lowered:
             return lowered[norm_header(name)]
     raise InputError(
-        f"{path}: cannot find the {what} column; expected one of {', '.join(names)}, "
-        f"found {columns}. Rename it or pass lon=/lat= (or lon/lat in the config)."
+        Msg("column.not_found", path=path, what=what, names=', '.join(names), columns=columns)
     )
 
 
@@ -122,28 +123,25 @@ def apply_crs(frame: gpd.GeoDataFrame, crs: str | int | None, source: str) -> gp
     system = shifted_system(crs)
     if system is not None:
         if frame.crs is not None and not frame.crs.is_geographic:
-            raise InputError(f"{source}: crs = {crs!r} means lon/lat in {system}, but the layer "
-                             f"is in the projected {frame.crs.name}. Remove crs, or export the "
-                             "layer as lon/lat.")
+            raise InputError(Msg("files.crs_means_lon", source=source, crs=repr(crs), system=system,
+                                 layer_crs=frame.crs.name))
         try:
             moved = shift_to_wgs84(frame.geometry.to_numpy(), system)
         except InputError as exc:
-            raise InputError(f"{source}: {exc}") from None
+            raise InputError(Msg("files.error", source=source, detail=exc)) from None
         attrs = dict(frame.attrs)
         frame = gpd.GeoDataFrame(frame.drop(columns=frame.geometry.name), geometry=moved,
                                  crs=4326)
         frame.attrs = attrs
-        notes.append(f"{source}: converted from {system.upper()} to WGS84 (every vertex).")
+        notes.append(Msg("n.converted", source=source, system=system.upper()))
     elif crs is not None:
         named = CRS_NAMES.get(str(crs).strip().lower().replace("-", "_").replace(" ", ""))
         try:
             target = CRS.from_user_input(named or crs)
         except CRSError as exc:
-            raise InputError(f"{source}: unknown crs {crs!r} ({exc}). Use an EPSG code such as "
-                             "EPSG:4490 (CGCS2000), EPSG:4528, or gcj02 / bd09.") from None
+            raise InputError(Msg("crs.unknown", source=source, crs=repr(crs), detail=exc)) from None
         if frame.crs is not None and frame.crs != target:
-            notes.append(f"{source}: the file declares {frame.crs.name}; crs = {crs!r} from the "
-                         "config was used instead.")
+            notes.append(Msg("n.declared", source=source, declared=frame.crs.name, crs=repr(crs)))
         frame = frame.set_crs(target, allow_override=True)
     if frame.crs is not None:
         recognised = recognise_crs(frame.crs)
@@ -192,7 +190,7 @@ def read_points_table(path: str | Path, *, lon: str | None = None, lat: str | No
     """
     path = Path(path)
     if not path.exists():
-        raise InputError(f"{path}: file not found.")
+        raise InputError(Msg("file.not_found", path=path))
     names = tuple(n for n in (lon, lat) if n)
     table = read_table(path, (*LON_NAMES, *LAT_NAMES, *names, *known), need=2, sheet=sheet,
                        encoding=encoding)
@@ -205,9 +203,8 @@ def read_points_table(path: str | Path, *, lon: str | None = None, lat: str | No
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise InputError(
-            f"{path}, line {table.index[i]}, columns {lon_col!r}/{lat_col!r}: coordinate "
-            f"{table[lon_col].iloc[i]!r}/{table[lat_col].iloc[i]!r} is empty or not a number "
-            f"({int(bad.sum())} rows in all). Fill it in or remove the row.")
+            Msg("coord.bad", path=path, line=table.index[i], lon=repr(lon_col), lat=repr(lat_col),
+                x=repr(table[lon_col].iloc[i]), y=repr(table[lat_col].iloc[i]), count=int(bad.sum())))
     lines = [int(i) for i in table.index]
     frame = table.drop(columns=[lon_col, lat_col]).reset_index(drop=True)
     out = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(xs, ys), crs=None)
@@ -246,12 +243,11 @@ def _read_gis(path: Path, layer: str | None, encoding: str | None) -> gpd.GeoDat
             pass
         hint = (" A shapefile needs its .shp, .shx and .dbf (and .prj) side by side: copy them "
                 "again." if path.suffix.lower() == ".shp" else "")
-        raise InputError(f"{path}: cannot read layer {layer or '(first)'} ({exc}).{layers}"
-                         f"{hint}") from None
+        raise InputError(Msg("layer.read", path=path, layer=layer or '(first)', detail=exc,
+                             more=f'{layers}{hint}')) from None
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: cannot decode the attributes as {options.get('encoding')} "
-                         f"({exc.reason}). Give the right encoding (encoding = \"gbk\" or "
-                         "\"utf-8\").") from None
+        raise InputError(Msg("file.decode", path=path, encoding=options.get('encoding'),
+                             detail=exc.reason)) from None
     if "encoding" in options:
         frame.attrs["encoding"] = options["encoding"]
     return frame
@@ -289,19 +285,17 @@ def read_layer(path: str | Path, *, layer: str | None = None, lon: str | None = 
     """
     path = Path(path)
     if not path.exists():
-        raise InputError(f"{path}: file not found. Check the path (relative paths are "
-                         "resolved from the config file's folder).")
+        raise InputError(Msg("file.not_found_config", path=path))
     if path.is_dir() and path.suffix.lower() not in (".gdb",):
-        raise InputError(f"{path}: is a folder; give a file.")
+        raise InputError(Msg("file.is_folder", path=path))
     suffix = path.suffix.lower()
     if suffix in TABLE_SUFFIXES:
         if layer is not None:
             if suffix not in EXCEL_SUFFIXES:
-                raise InputError(f"{path}: a CSV/TXT table has no layers; remove layer = "
-                                 f"{layer!r}.")
+                raise InputError(Msg("files.csv_txt_table", path=path, layer=repr(layer)))
             if sheet is not None and sheet != layer:
-                raise InputError(f"{path}: both layer = {layer!r} and sheet = {sheet!r}; a "
-                                 "workbook's layer is its sheet, give one.")
+                raise InputError(Msg("files.both_layer_sheet", path=path, layer=repr(layer),
+                                     sheet=repr(sheet)))
             sheet = layer
         return read_points_table(path, lon=lon, lat=lat, crs=crs or "EPSG:4326",
                                  encoding=encoding, sheet=sheet)

@@ -29,6 +29,7 @@ import pandas as pd
 
 from siteplan.errors import InputError
 from siteplan.landuse import ZONE_CLASSES, normalise_class, prepare_zones
+from siteplan.messages import Msg
 from siteplan.schema import suggest
 from siteplan.sources.rows import screen_inventory
 
@@ -86,7 +87,7 @@ def layer_notes(frame: pd.DataFrame, source: object) -> list[str]:
     (CRS, GCJ-02/BD-09, total rows) and a text encoding other than UTF-8."""
     notes = list(frame.attrs.get("notes", []))
     if frame.attrs.get("encoding") not in (None, "utf-8", "utf-8-sig"):
-        notes.append(f"{source}: text decoded as {frame.attrs['encoding']}.")
+        notes.append(Msg("n.decoded", source=source, encoding=frame.attrs['encoding']))
     return notes
 
 
@@ -109,8 +110,7 @@ def read_class_map(spec: Mapping[str, str] | Path | None, source: str) -> dict[s
         raw, _ = read_raw(Path(spec))
         raw = raw.dropna(how="all")
         if raw.shape[1] < 2:
-            raise InputError(f"{spec}: a class map needs two columns (local name, class); "
-                             f"found {raw.shape[1]}.")
+            raise InputError(Msg("inputs.class_map_needs", spec=spec, columns=raw.shape[1]))
         first = raw.iloc[0]
         words = ("类", "class", "名称", "name", "本地", "local", "编码", "code")
         header = normalise_class(first.iloc[1]) is None and any(
@@ -122,8 +122,8 @@ def read_class_map(spec: Mapping[str, str] | Path | None, source: str) -> dict[s
     names = [a for c, n in ZONE_CLASSES.items() for a in (c, *n)]
     for local, cls in table.items():
         if normalise_class(cls) is None:
-            raise InputError(f"{where}: class map entry {local!r} → {cls!r}: unknown class."
-                             f"{suggest(cls, names)} Known classes: {', '.join(ZONE_CLASSES)}.")
+            raise InputError(Msg("zone.class_map_entry", where=where, local=repr(local), cls=repr(cls),
+                                 hint=suggest(cls, names), known=', '.join(ZONE_CLASSES)))
     return table
 
 
@@ -157,8 +157,7 @@ def combine_zones(specs: list[LayerSpec]) -> tuple[gpd.GeoDataFrame | None, list
         zones, more = read_zones(spec, several=len(specs) > 1)
         notes += more
         if parts and zones.crs != parts[0].crs:
-            notes.append(f"{spec.path}: reprojected from {zones.crs.name} to "
-                         f"{parts[0].crs.name}.")
+            notes.append(Msg("n.reprojected", source=spec.path, a=zones.crs.name, b=parts[0].crs.name))
             zones = zones.to_crs(parts[0].crs)
         parts.append(zones)
     combined = pd.concat(parts, ignore_index=True)
@@ -167,7 +166,7 @@ def combine_zones(specs: list[LayerSpec]) -> tuple[gpd.GeoDataFrame | None, list
     if dup.any():
         combined.loc[dup, "zone_id"] = combined.loc[dup, "zone_id"] + "#" + \
             combined.index[dup].astype(str)
-        notes.append(f"{int(dup.sum())} repeated zone ids made unique with '#<row>'.")
+        notes.append(Msg("n.zone_ids", count=int(dup.sum())))
     return combined, notes
 
 
@@ -233,15 +232,14 @@ def screen_points(layer: gpd.GeoDataFrame, spec: LayerSpec, extent, assumptions
     if spec.on_bad_rows == "raise":
         table = bad.table()
         first = "; ".join(f"line {r.line}: {r.reason}" for r in table.head(3).itertuples())
-        raise InputError(f"{spec.path}: {len(table)} point{'s' if len(table) > 1 else ''} "
-                         f"cannot be right: {first}{'; …' if len(table) > 3 else ''}. Fix them, "
-                         "or give on_bad_rows = \"report\" (--skip-bad-rows) to skip and list "
-                         "them.")
+        raise InputError(Msg("inputs.points_wrong" if len(table) > 1 else "inputs.point_wrong",
+                             path=spec.path, count=len(table),
+                             rows=first + ("; …" if len(table) > 3 else "")))
     keep = np.ones(len(layer), bool)
     keep[[i for i, _ in found]] = False
     if not keep.any():
-        raise InputError(f"{spec.path}: no usable row: every point is an outlier (first: line "
-                         f"{lines[found[0][0]]}, {found[0][1]}).")
+        raise InputError(Msg("inputs.no_usable_row", path=spec.path, lines=lines[found[0][0]],
+                             reason=found[0][1]))
     out = layer[keep].reset_index(drop=True)
     out.attrs = dict(layer.attrs)
     out.attrs["lines"] = Lines(int(n) for n in lines[keep])
@@ -290,12 +288,11 @@ def _candidate_layers(cfg: PlanConfig, extent) -> tuple[list[gpd.GeoDataFrame], 
             layer.attrs["rejected"] = table.reset_index(drop=True)
         if table is not None and len(table):
             rejected[str(spec.path)] = table.reset_index(drop=True)
-            notes.append(f"{spec.path}: {len(table)} unusable rows skipped (first: line "
-                         f"{table['line'].iloc[0]}, {table['reason'].iloc[0]}).")
+            notes.append(Msg("n.skipped", source=spec.path, count=len(table), line=table['line'].iloc[0],
+                             reason=table['reason'].iloc[0]))
         own = layer["own_cost_cny"].notna().sum() if "own_cost_cny" in layer.columns else 0
         if own:
-            notes.append(f"{spec.path}: the list's own cost kept for {int(own)} of {len(layer)} "
-                         "candidates; the kind costs (cost_cny.<kind>) for the rest.")
+            notes.append(Msg("n.own_cost", source=spec.path, count=int(own), total=len(layer)))
         layers.append(layer)
     return layers, rejected, notes
 

@@ -45,6 +45,7 @@ import shapely
 from shapely.geometry import LinearRing, LineString, Point, Polygon
 
 from siteplan.errors import InputError
+from siteplan.messages import Msg
 from siteplan.sources.limits import check_size, read_member
 
 SUFFIXES = (".kml", ".kmz")
@@ -76,15 +77,13 @@ def _coords(text: str | None, source: str, where: str, sep: str = ",") -> np.nda
     try:
         values = [tuple(float(v) for v in p.split(",")[:2]) for p in parts]
     except ValueError:
-        raise InputError(f"{source}, {where}: coordinates {shown!r} are not "
-                         f"'lon{sep}lat[{sep}alt]' numbers. Fix the Placemark.") from None
+        raise InputError(Msg("kml.coordinates_not_lon", source=source, where=where,
+                             shown=repr(shown), sep=sep)) from None
     if any(len(v) != 2 for v in values):
-        raise InputError(f"{source}, {where}: a coordinate has no latitude ({shown!r}). Fix "
-                         "the Placemark.")
+        raise InputError(Msg("kml.coordinate_has_no", source=source, where=where, shown=repr(shown)))
     xy = np.array(values, dtype=float).reshape(-1, 2)
     if not np.isfinite(xy).all():
-        raise InputError(f"{source}, {where}: a coordinate is NaN or infinite ({shown!r}). "
-                         "Fix the Placemark (export it again, or delete the vertex).")
+        raise InputError(Msg("kml.coordinate_nan_infinite", source=source, where=where, shown=repr(shown)))
     return xy
 
 
@@ -188,7 +187,7 @@ def _root(path: Path) -> ET.Element:
             with zipfile.ZipFile(path) as archive:
                 names = [n for n in archive.namelist() if n.lower().endswith(".kml")]
                 if not names:
-                    raise InputError(f"{path}: the KMZ holds no .kml file. Export it again.")
+                    raise InputError(Msg("kml.kmz_holds_no", path=path))
                 name = "doc.kml" if "doc.kml" in names else sorted(names)[0]
                 data = read_member(archive, name, path)  # size capped while inflating
         else:
@@ -196,10 +195,9 @@ def _root(path: Path) -> ET.Element:
             data = path.read_bytes()
         return _parse(data, str(path))
     except zipfile.BadZipFile as exc:
-        raise InputError(f"{path}: not a KMZ (zip) file ({exc}). Export it again.") from None
+        raise InputError(Msg("kml.not_kmz_zip", path=path, detail=exc)) from None
     except ET.ParseError as exc:
-        raise InputError(f"{path}: not valid KML ({exc}). Export it again from Google Earth or "
-                         "奥维, or check that the file is complete.") from None
+        raise InputError(Msg("kml.not_valid_kml", path=path, detail=exc)) from None
 
 
 #: Folders nested deeper than this are refused (real documents nest a few levels;
@@ -225,9 +223,8 @@ def _placemarks(root: ET.Element, source: str):
                 name = _child_text(child, "name") if tag == "Folder" else None
                 inner = (*folders, name) if name else folders
                 if len(inner) > MAX_FOLDER_DEPTH:
-                    raise InputError(f"{source}: folders nested more than {MAX_FOLDER_DEPTH} "
-                                     f"deep (at folder {name!r}). Flatten the folders in Google "
-                                     "Earth or 奥维 and export again.")
+                    raise InputError(Msg("kml.folders_nested_more", source=source,
+                                         max_folder_depth=MAX_FOLDER_DEPTH, name=repr(name)))
                 todo.append((child, inner))
         stack.extend(reversed(todo))
 
@@ -256,7 +253,7 @@ def read_kml(path: str | Path) -> gpd.GeoDataFrame:
     """
     path = Path(path)
     if not path.exists():
-        raise InputError(f"{path}: file not found.")
+        raise InputError(Msg("file.not_found", path=path))
     root = _root(path)
     rows: list[dict[str, object]] = []
     geoms: list[object] = []
@@ -266,10 +263,9 @@ def read_kml(path: str | Path) -> gpd.GeoDataFrame:
             f"Placemark {len(rows)}"
         geoms.append(_combine([g for e in child for g in _geometry(e, str(path), where)]))
     if _local(root.tag) != "kml":
-        raise InputError(f"{path}: not a KML document (root element {_local(root.tag)!r}).")
+        raise InputError(Msg("kml.not_kml_document", path=path, local=repr(_local(root.tag))))
     if not rows:
-        raise InputError(f"{path}: no Placemark in this KML. Draw the areas or points and "
-                         "export them again.")
+        raise InputError(Msg("kml.no_placemark_kml", path=path))
     frame = gpd.GeoDataFrame(rows, geometry=geoms, crs=4326)
     for column in frame.columns:
         if column.startswith("folder_"):

@@ -39,6 +39,7 @@ from pathlib import Path
 
 from siteplan.defaults import TABLE
 from siteplan.errors import InputError, WorkTooLargeError
+from siteplan.messages import Msg
 
 CHUNK = 1 << 20
 MB = 1 << 20
@@ -122,8 +123,7 @@ def check_zip(path: Path, rows_in: tuple[str, ...] = ()) -> None:
                 counted = info.filename.startswith(rows_in) if rows_in else False
                 _stream_member(archive, info, path, counted)
     except zipfile.BadZipFile as exc:
-        raise InputError(f"{path}: not a valid zip container ({exc}). Save or export it "
-                         "again.") from None
+        raise InputError(Msg("limits.not_valid_zip", path=path, detail=exc)) from None
 
 
 def _stream_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path,

@@ -21,6 +21,7 @@ import pandas as pd
 from siteplan.defaults import Assumptions
 from siteplan.errors import InputError
 from siteplan.landuse import local_metric_crs
+from siteplan.messages import Msg
 from siteplan.schema import validate_candidates
 from siteplan.sources.link import link_within
 
@@ -34,7 +35,7 @@ def concat_candidates(layers: list[gpd.GeoDataFrame], sources: list[str]) -> gpd
         When ``site_id`` values repeat across layers (prefix them per source).
     """
     if not layers:
-        raise InputError("no candidate layers given; name at least one in [inputs.candidates].")
+        raise InputError(Msg("merge.no_candidate_layers"))
     crs = layers[0].crs
     parts = []
     for layer, source in zip(layers, sources, strict=True):
@@ -48,8 +49,7 @@ def concat_candidates(layers: list[gpd.GeoDataFrame], sources: list[str]) -> gpd
         dup = out["site_id"].duplicated(keep="first")
         if dup.any():
             row = out[dup].iloc[0]
-            raise InputError(f"{row['source']}: site_id {row['site_id']!r} also appears in an "
-                             "earlier candidate layer. Prefix site_id per source.")
+            raise InputError(Msg("merge.site_id_also", where=row['source'], site_id=repr(row['site_id'])))
     return out
 
 
@@ -139,7 +139,7 @@ def merge_candidates(layers: list[gpd.GeoDataFrame], *, same_structure_m: float 
     [['streetlight', 'monitoring_pole+streetlight']]
     """
     if not layers:
-        raise InputError("no candidate sources given.")
+        raise InputError(Msg("merge.no_candidate_sources"))
     if not isinstance(assumptions, Assumptions):
         assumptions = Assumptions(assumptions)
     same_m = float(assumptions["merge.same_structure_m"] if same_structure_m is None
@@ -149,9 +149,8 @@ def merge_candidates(layers: list[gpd.GeoDataFrame], *, same_structure_m: float 
     for i, layer in enumerate(layers[1:], start=1):
         if layer.crs != crs:
             raise InputError(
-                f"mixed coordinate systems: {_describe(layers[0], 0)}, {_describe(layer, i)}. "
-                "Reproject them to one (siteplan candidates --to-crs EPSG:4326, or "
-                "GeoDataFrame.to_crs).")
+                Msg("merge.mixed_coordinate_systems", first=_describe(layers[0], 0),
+                    second=_describe(layer, i)))
     parts = []
     for i, layer in enumerate(layers):
         part = validate_candidates(layer, source=f"layer {i + 1}")
@@ -184,6 +183,5 @@ def merge_candidates(layers: list[gpd.GeoDataFrame], *, same_structure_m: float 
         frame = _collapse(frame, group, best)
     dup = frame["site_id"].duplicated(keep="first")
     if dup.any():
-        raise InputError(f"site_id {frame['site_id'][dup].iloc[0]!r} appears in two sources for "
-                         "different structures; prefix the ids per source.")
+        raise InputError(Msg("merge.site_id_appears", site_id=repr(frame['site_id'][dup].iloc[0])))
     return frame.reset_index(drop=True)

@@ -30,6 +30,7 @@ import pandas as pd
 
 from siteplan.defaults import Assumptions
 from siteplan.errors import InputError
+from siteplan.messages import Msg
 from siteplan.sources.link import link_within
 from siteplan.sources.rows import BadRows, check_policy
 
@@ -54,7 +55,7 @@ def first_line(path: Path) -> str:
         with opener(path, "rt", encoding="utf-8-sig", errors="replace") as handle:
             return handle.readline().strip()
     except (OSError, EOFError) as exc:
-        raise InputError(f"{path}: cannot read ({exc}). Is the download complete?") from exc
+        raise InputError(Msg("opencellid.cannot_read_download", path=path, detail=exc)) from exc
 
 
 def header_row(line: str) -> bool | None:
@@ -77,12 +78,11 @@ def header_row(line: str) -> bool | None:
 def _has_header(path: Path) -> bool:
     first = first_line(path)
     if not first:
-        raise InputError(f"{path}: the file is empty.")
+        raise InputError(Msg("text.empty", path=path))
     header = header_row(first)
     if header is None:
-        raise InputError(f"{path}: not an OpenCelliD cell export; the first line is "
-                         f"{first[:80]!r}. Expected the columns {','.join(COLUMNS)} (header row "
-                         "optional).")
+        raise InputError(Msg("opencellid.not_opencellid_cell", path=path, first=repr(first[:80]),
+                             columns=','.join(COLUMNS)))
     return header
 
 
@@ -93,14 +93,15 @@ def _as_set(values: object, what: str, parse) -> set | None:
     try:
         return {parse(v) for v in items}
     except (TypeError, ValueError) as exc:
-        raise InputError(f"{what}: cannot read {values!r} ({exc}).") from exc
+        raise InputError(Msg("opencellid.cannot_read", what=what, values=repr(values), detail=exc)) from exc
 
 
 def _radio(value: object) -> str:
     text = str(value).strip().upper()
     text = RADIO_ALIASES.get(text, text)
     if text not in RADIOS:
-        raise ValueError(f"unknown radio {value!r}; use one of {', '.join(RADIOS)} (or 4G, 5G)")
+        raise ValueError(Msg("opencellid.unknown_radio", value=repr(value),
+                             radios=", ".join(RADIOS)))
     return text
 
 
@@ -115,11 +116,12 @@ def _chunks(path: Path, header: bool) -> Iterable[tuple[pd.DataFrame, int]]:
             yield chunk, line_no
             line_no += len(chunk)
     except pd.errors.ParserError as exc:
-        raise InputError(f"{path}: {exc}. Remove or repair that line.") from exc
+        raise InputError(Msg("opencellid.remove_repair_that", path=path, detail=exc)) from exc
     except (OSError, EOFError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read ({exc}). Is the download complete?") from exc
+        raise InputError(Msg("opencellid.cannot_read_download", path=path, detail=exc)) from exc
     except ValueError as exc:  # usecols missing: a header without the OpenCelliD names
-        raise InputError(f"{path}: {exc}. Expected the columns {','.join(COLUMNS)}.") from exc
+        raise InputError(Msg("opencellid.expected_columns", path=path, detail=exc,
+                             columns=','.join(COLUMNS))) from exc
 
 
 def read_cells(path: str | Path, *, radio: object = None, mcc: object = None, mnc: object = None,
@@ -138,14 +140,14 @@ def read_cells(path: str | Path, *, radio: object = None, mcc: object = None, mn
     """
     path = Path(path)
     if not path.exists():
-        raise InputError(f"{path}: file not found.")
+        raise InputError(Msg("file.not_found", path=path))
     check_policy(on_bad_rows)
     radios = _as_set(radio, "radio", _radio)
     mccs = _as_set(mcc, "mcc", int)
     mncs = _as_set(mnc, "mnc", int)
     if bbox is not None:
         if len(bbox) != 4 or not (bbox[0] < bbox[2] and bbox[1] < bbox[3]):
-            raise InputError(f"bbox {bbox!r}: give (min lon, min lat, max lon, max lat).")
+            raise InputError(Msg("opencellid.bbox_min_lon", bbox=repr(bbox)))
     header = _has_header(path)
     bad = BadRows(str(path))
     kept: dict[str, list[np.ndarray]] = {c: [] for c in _KEEP}
@@ -170,17 +172,17 @@ def _screen_chunk(chunk: pd.DataFrame, lines: np.ndarray, wanted: tuple, bad: Ba
     radios, mccs, mncs, bbox = wanted
     text = chunk["radio"].str.strip().str.upper()
     unknown = ~text.isin(RADIOS)
-    bad.add(lines[unknown.to_numpy()], "radio", f"radio is not one of {', '.join(RADIOS)}")
+    bad.add(lines[unknown.to_numpy()], "radio", Msg("row.radio", radios=", ".join(RADIOS)))
     nums = {c: pd.to_numeric(chunk[c], errors="coerce") for c in
             ("mcc", "net", "area", "cell", "lon", "lat")}
     ok = ~unknown.to_numpy()
     for c in ("mcc", "net", "lon", "lat"):
         miss = nums[c].isna().to_numpy() & ok
-        bad.add(lines[miss], c, f"{c} is empty or not a number")
+        bad.add(lines[miss], c, Msg("row.nan", column=c))
         ok &= ~miss
     lon, lat = nums["lon"].to_numpy(), nums["lat"].to_numpy()
     off = ok & ((np.abs(lon) > 180) | (np.abs(lat) > 90))
-    bad.add(lines[off], "lon/lat", "outside [-180, 180] x [-90, 90]")
+    bad.add(lines[off], "lon/lat", Msg("row.outside"))
     ok &= ~off
     for allowed, values in ((radios, text), (mccs, nums["mcc"]), (mncs, nums["net"])):
         if allowed is not None:
@@ -271,13 +273,11 @@ def read_opencellid(path: str | Path, *, radio: object = None, mcc: object = Non
     if site_distance_m is None:
         site_distance_m = float(assumptions["opencellid.site_distance_m"])
     if not np.isfinite(site_distance_m) or site_distance_m <= 0:
-        raise InputError(f"site_distance_m must be a positive number of metres, not "
-                         f"{site_distance_m!r}.")
+        raise InputError(Msg("opencellid.site_distance_m", site_distance_m=repr(site_distance_m)))
     cells, rejected = read_cells(path, radio=radio, mcc=mcc, mnc=mnc, bbox=bbox, area=area,
                                  on_bad_rows=on_bad_rows)
     if len(cells) == 0:
-        raise InputError(f"{path}: no cell left after the filters (radio={radio}, mcc={mcc}, "
-                         f"mnc={mnc}, bbox={bbox}). Widen them.")
+        raise InputError(Msg("opencellid.no_cell_left", path=path, radio=radio, mcc=mcc, mnc=mnc, bbox=bbox))
     site = group_sites(cells, site_distance_m)
     order = np.argsort(site, kind="stable")
     site = site[order]

@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 
 from siteplan.errors import InputError
+from siteplan.messages import Msg
 from siteplan.schema import (
     COST_HEADERS,
     KIND_NAMES,
@@ -120,10 +121,8 @@ def map_headers(columns: list[str], source: str,
     missing = [c for c in REQUIRED if c not in found]
     if missing:
         expected = "; ".join(f"{c}: {' / '.join(HEADERS[c])}" for c in missing)
-        raise InputError(f"{source}: cannot find the column(s) {', '.join(missing)}. The file has "
-                         f"{columns}. Expected headers — {expected}. Rename the columns, or "
-                         f"name them in the config: columns = {{{missing[0]} = \"your "
-                         "column\"}.")
+        raise InputError(Msg("openlist.cannot_find_column", source=source, missing=', '.join(missing),
+                             columns=columns, expected=expected, first=missing[0]))
     return {k: found[k] for k in HEADERS if k in found}
 
 
@@ -133,12 +132,12 @@ def _given_headers(columns: list[str], source: str, given: dict[str, str]) -> di
     for canonical, column in given.items():
         key = "own_cost_cny" if canonical == "cost_cny" else canonical
         if key not in HEADERS:
-            raise InputError(f"{source}: columns = {{{canonical} = ...}}: {canonical!r} is not a "
-                             f"column an open-resource list has.{suggest(canonical, HEADERS)} "
-                             f"Use one of {', '.join(HEADERS)}.")
+            raise InputError(Msg("openlist.columns_not_column", source=source, canonical=canonical,
+                                 quoted=repr(canonical), suggest=suggest(canonical, HEADERS),
+                                 headers=', '.join(HEADERS)))
         if column not in columns:
-            raise InputError(f"{source}: columns = {{{canonical} = {column!r}}}: the file has no "
-                             f"column {column!r}.{suggest(column, columns)} Columns: {columns}.")
+            raise InputError(Msg("openlist.columns_file_has", source=source, canonical=canonical,
+                                 column=repr(column), suggest=suggest(column, columns), columns=columns))
         found[key] = column
     return found
 
@@ -159,18 +158,19 @@ def _screen_rows(table: pd.DataFrame, cols: dict[str, str], lines: np.ndarray, s
     lon = table[cols["lon"]].map(parse_degrees).to_numpy(float)
     lat = table[cols["lat"]].map(parse_degrees).to_numpy(float)
     ok = np.ones(len(table), dtype=bool)
-    for mask, why in lonlat_problems(lon, lat, system):
+    for mask, why, params in lonlat_problems(lon, lat, system):
         for i in np.flatnonzero(mask & ok):
             bad.add([lines[i]], f"{cols['lon']}/{cols['lat']}",
-                    why.format(lon=table[cols["lon"]].iloc[i], lat=table[cols["lat"]].iloc[i]))
+                    Msg(why, lon=table[cols["lon"]].iloc[i], lat=table[cols["lat"]].iloc[i],
+                        **params))
         ok &= ~mask
     words = table[cols["kind"]].fillna("").astype(str).str.strip()
     kinds = words.map(lambda w: normalise_kind(w) or "").to_numpy()
     accepted = "、".join(k for k in KIND_WORDS if not k.isascii())
     for i in np.flatnonzero(ok & (kinds == "")):
-        bad.add([lines[i]], cols["kind"], f"unknown kind {words.iloc[i]!r}."
-                f"{suggest(words.iloc[i], KIND_WORDS)} Use one of "
-                f"{accepted} or {', '.join(KINDS)}")
+        bad.add([lines[i]], cols["kind"], Msg(
+            "row.unknown_kind_hint", kind=repr(words.iloc[i]),
+            hint=suggest(words.iloc[i], KIND_WORDS), zh=accepted, en=", ".join(KINDS)))
     ok &= kinds != ""
     height = pd.Series(np.nan, index=table.index)
     if "height_m" in cols:
@@ -178,7 +178,7 @@ def _screen_rows(table: pd.DataFrame, cols: dict[str, str], lines: np.ndarray, s
                                                                    regex=True)
         height = pd.to_numeric(raw, errors="coerce")
         wrong = ok & (height.isna() & table[cols["height_m"]].notna()).to_numpy()
-        bad.add(lines[wrong], cols["height_m"], "height is not a number of metres")
+        bad.add(lines[wrong], cols["height_m"], Msg("row.height_m"))
         ok &= ~wrong
     return lon, lat, kinds, ok, height
 
@@ -190,9 +190,8 @@ def _ids(keep: pd.DataFrame, cols: dict[str, str], lines: np.ndarray, path: Path
     ids = keep[cols["site_id"]].astype("string").str.strip()
     empty_id = ids.isna() | (ids == "")
     if empty_id.any():
-        raise InputError(f"{path}, line {lines[int(np.flatnonzero(empty_id)[0])]}, "
-                         f"column {cols['site_id']!r}: the id is empty. Give every row an "
-                         "id, or delete the column to number rows by line.")
+        raise InputError(Msg("openlist.line_column_id", path=path,
+                             lines=lines[int(np.flatnonzero(empty_id)[0])], cols=repr(cols['site_id'])))
     ids = ids.str.replace(r"\.0$", "", regex=True)
     if norm_header(cols["site_id"]) in ROW_NUMBER_HEADERS:  # a list's own numbering
         ids = f"{path.stem}:" + ids
@@ -239,12 +238,12 @@ def read_open_list(path: str | Path, *, crs: str = "wgs84", sheet: str | int | N
     """
     path = Path(path)
     if not path.exists():
-        raise InputError(f"{path}: file not found.")
+        raise InputError(Msg("file.not_found", path=path))
     check_policy(on_bad_rows)
     known = [n for names in HEADERS.values() for n in names] + list((columns or {}).values())
     table = read_table(path, known, need=3, sheet=sheet, encoding=encoding)
     if table.empty:
-        raise InputError(f"{path}: no rows under the header (line {table.attrs['header_line']}).")
+        raise InputError(Msg("openlist.no_rows_under", path=path, line=table.attrs['header_line']))
     cols = map_headers(list(table.columns), str(path), columns)
     lines = table.index.to_numpy()
     table = table.reset_index(drop=True)
@@ -253,7 +252,7 @@ def read_open_list(path: str | Path, *, crs: str = "wgs84", sheet: str | int | N
     lon, lat, kinds, ok, height = _screen_rows(table, cols, lines, system, bad)
     rejected = bad.finish(on_bad_rows)
     if not ok.any():
-        raise InputError(f"{path}: no usable row (see the rejected rows).")
+        raise InputError(Msg("openlist.no_usable_row", path=path))
     x, y = _to_wgs84(lon[ok], lat[ok], system)
     keep = table[ok].reset_index(drop=True)
     out = gpd.GeoDataFrame({
@@ -270,7 +269,7 @@ def read_open_list(path: str | Path, *, crs: str = "wgs84", sheet: str | int | N
     out = validate_candidates(out, source=str(path))
     out.attrs["encoding"] = table.attrs.get("encoding")
     out.attrs["notes"] = skipped_note(table, path) + (
-        [f"{path}: lon/lat converted from {crs} to WGS84."] if system != "EPSG:4326" else [])
+        [Msg("n.lonlat_converted", source=path, system=crs)] if system != "EPSG:4326" else [])
     out.attrs["rejected"] = rejected
     out.attrs["columns"] = cols
     return out

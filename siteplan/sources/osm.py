@@ -47,6 +47,7 @@ from pyogrio.errors import DataLayerError, DataSourceError
 
 from siteplan.defaults import Assumptions
 from siteplan.errors import InputError
+from siteplan.messages import Msg
 from siteplan.schema import validate_candidates
 
 CONFIG = Path(__file__).with_name("osmconf.ini")
@@ -146,9 +147,9 @@ def read_osm(path: str | Path, *,
     """
     path = Path(path)
     if not path.exists():
-        raise InputError(f"{path}: file not found.")
+        raise InputError(Msg("file.not_found", path=path))
     if not path.name.lower().endswith(SUFFIXES):
-        raise InputError(f"{path}: not an OpenStreetMap file; give a .osm or .osm.pbf extract.")
+        raise InputError(Msg("osm.not_openstreetmap_file", path=path))
     if not isinstance(assumptions, Assumptions):
         assumptions = Assumptions(assumptions)
     storey_m = float(assumptions["osm.storey_height_m"])
@@ -156,8 +157,9 @@ def read_osm(path: str | Path, *,
         points = _read(path, "points")
         polygons = _read(path, "multipolygons")
     except (DataSourceError, DataLayerError) as exc:
-        raise InputError(f"{path}: cannot read as OpenStreetMap ({exc}). Is the file complete? "
-                         "Download the extract again.") from exc
+        if "not recognized as being in a supported file format" in str(exc):
+            raise InputError(Msg("osm.unrecognised", path=path)) from exc
+        raise InputError(Msg("osm.cannot_read_openstreetmap", path=path, detail=exc)) from exc
     points["osm_type"] = "node"
     is_way = polygons["osm_way_id"].notna() if "osm_way_id" in polygons else False
     polygons["osm_type"] = np.where(is_way, "way", "relation")
@@ -167,10 +169,7 @@ def read_osm(path: str | Path, *,
     matched = np.column_stack(list(rules.values()))
     if not matched.any():
         raise InputError(
-            f"{path}: no candidate structures in this extract (looked for highway=street_lamp, "
-            "man_made=surveillance|utility_pole|mast|tower, power=pole|tower, "
-            "highway=traffic_signals, traffic_sign=*, amenity=townhall|school|hospital, "
-            "office=government, building=public|civic).")
+            Msg("osm.no_candidate_structures", path=path))
     broken = (frame.geometry.isna() | frame.geometry.is_empty).to_numpy() & matched.any(axis=1)
     if broken.any():
         ids = ", ".join(f"{t}/{i}" for t, i in zip(frame["osm_type"][broken],

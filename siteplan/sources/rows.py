@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from siteplan.errors import InputError
+from siteplan.messages import Msg
 from siteplan.schema import normalise_kind
 
 ON_BAD_ROWS = ("raise", "report")
@@ -53,7 +54,7 @@ class Lines(tuple):
 def check_policy(on_bad_rows: str) -> str:
     """Validate an ``on_bad_rows`` argument."""
     if on_bad_rows not in ON_BAD_ROWS:
-        raise InputError(f"on_bad_rows must be one of {ON_BAD_ROWS}, not {on_bad_rows!r}.")
+        raise InputError(Msg("rows.bad_rows_not", choices=ON_BAD_ROWS, value=repr(on_bad_rows)))
     return on_bad_rows
 
 
@@ -68,7 +69,9 @@ class BadRows:
         """Record rows (file line numbers) rejected for one reason."""
         lines = list(lines)
         if lines:
-            self._parts.append(pd.DataFrame({"line": lines, "column": column, "reason": reason}))
+            self._parts.append(pd.DataFrame({  # object: a Msg reason keeps its catalogue id
+                "line": lines, "column": column,
+                "reason": pd.Series([reason] * len(lines), dtype=object)}))
 
     def table(self) -> pd.DataFrame:
         """Every rejected row: ``line``, ``column``, ``reason`` (sorted by line)."""
@@ -88,8 +91,9 @@ class BadRows:
         text = (f"{self.source}: {len(table)} row{'s' if len(table) > 1 else ''} cannot be read: "
                 f"{first}{'; …' if len(table) > 5 else ''}")
         if on_bad_rows == "raise":
-            raise InputError(f"{text}. Fix these rows, or pass on_bad_rows='report' "
-                             "(--skip-bad-rows) to skip and list them.")
+            raise InputError(Msg("rows.bad" if len(table) > 1 else "rows.bad_one",
+                                 source=self.source, count=len(table),
+                                 rows=first + ("; …" if len(table) > 5 else "")))
         warnings.warn(f"{text}. Skipped; listed in attrs['rejected'].", stacklevel=3)
         return table
 
@@ -117,25 +121,25 @@ def screen_inventory(frame: gpd.GeoDataFrame, source: str) -> tuple[gpd.GeoDataF
     ok = np.ones(len(frame), dtype=bool)
     geometry = frame.geometry
     missing = (geometry.isna() | geometry.is_empty).to_numpy()
-    bad.add(lines[missing], "geometry", "no geometry")
+    bad.add(lines[missing], "geometry", Msg("row.no_geometry"))
     ok &= ~missing
     if "site_id" in frame.columns:
         ids = frame["site_id"].astype("string").str.strip()
         empty = (ids.isna() | (ids == "")).to_numpy() & ok
-        bad.add(lines[empty], "site_id", "site_id is empty")
+        bad.add(lines[empty], "site_id", Msg("row.empty_id"))
         ok &= ~empty
         dup = ids.where(ok).duplicated(keep="first").to_numpy() & ok
-        bad.add(lines[dup], "site_id", "repeated site_id")
+        bad.add(lines[dup], "site_id", Msg("row.repeated_id"))
         ok &= ~dup
     if "kind" in frame.columns:
         unknown = frame["kind"].map(lambda k: normalise_kind(k) is None).to_numpy() & ok
         for i in np.flatnonzero(unknown):
-            bad.add([lines[i]], "kind", f"unknown kind {frame['kind'].iloc[i]!r}")
+            bad.add([lines[i]], "kind", Msg("row.unknown_kind", kind=repr(frame["kind"].iloc[i])))
         ok &= ~unknown
     if "height_m" in frame.columns:
         height = pd.to_numeric(frame["height_m"], errors="coerce")
         wrong = ((height.isna() & frame["height_m"].notna()) | (height <= 0)).to_numpy() & ok
-        bad.add(lines[wrong], "height_m", "height_m is not a positive number")
+        bad.add(lines[wrong], "height_m", Msg("row.height"))
         ok &= ~wrong
     out = frame[ok].reset_index(drop=True)
     out.attrs = dict(frame.attrs)

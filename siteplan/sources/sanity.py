@@ -26,6 +26,7 @@ import numpy as np
 import shapely
 
 from siteplan.errors import InputError
+from siteplan.messages import Msg
 from siteplan.sources.coords import gcj02_to_wgs84, out_of_china
 
 EARTH_RADIUS_KM = 6371.0
@@ -92,10 +93,9 @@ def check_target_parts(targets: gpd.GeoDataFrame, source: str, *, stray_part_km:
             if gap > stray_part_km:
                 here = part.representative_point()
                 raise InputError(
-                    f"{source}, area {ids[i]!r}: a part lies {gap:,.0f} km from the area's "
-                    f"largest part (at lon {here.x:.4f}, lat {here.y:.4f}); over "
-                    f"inputs.stray_part_km = {stray_part_km:g} km. Delete the stray part or "
-                    "fix its coordinates (lon/lat swapped or mistyped?).")
+                    Msg("sanity.area_part_lies", source=source, ids=repr(ids[i]), gap=format(gap, ',.0f'),
+                        x=format(here.x, '.4f'), y=format(here.y, '.4f'),
+                        stray_part_km=format(stray_part_km, 'g')))
     _far_area(centres, ids, source, stray_part_km)
 
 
@@ -115,10 +115,9 @@ def _far_area(centres: np.ndarray, ids: np.ndarray, source: str, limit_km: float
     if far.any() and far.mean() < 0.5:  # a few stray areas, not a list of scattered ones
         i = int(np.argmax(gap))
         raise InputError(
-            f"{source}, area {ids[ok[i]]!r}: it lies {gap[i]:,.0f} km from the nearest other "
-            f"area (at lon {centres[ok[i], 0]:.4f}, lat {centres[ok[i], 1]:.4f}); over "
-            f"inputs.stray_part_km = {limit_km:g} km. Fix its coordinates, or plan it "
-            "separately.")
+            Msg("sanity.area_lies_km", source=source, ids=repr(ids[ok[i]]), gap=format(gap[i], ',.0f'),
+                lon=format(centres[ok[i], 0], '.4f'), lat=format(centres[ok[i], 1], '.4f'),
+                limit_km=format(limit_km, 'g')))
 
 
 def point_outliers(points: gpd.GeoDataFrame, extent: Sequence[float] | None, *,
@@ -212,9 +211,7 @@ def _matches(x: np.ndarray, y: np.ndarray, ref: gpd.GeoDataFrame, match_m: float
     return int(np.unique(hits[0]).size)
 
 
-def gcj02_warning(source: str, counts: tuple[int, int]) -> str:
+def gcj02_warning(source: str, counts: tuple[int, int]) -> Msg:
     """The warning line for a list that looks like GCJ-02."""
     after, before = counts
-    return (f"warning: {source}: this list looks like GCJ-02; add crs = 'gcj02' "
-            f"({after} of its points sit on other layers' structures or roads once moved from "
-            f"GCJ-02 to WGS84, {before} as read: an Amap/奥维 export is ~300–700 m off).")
+    return Msg("n.gcj02_list", source=source, after=after, before=before)

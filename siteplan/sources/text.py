@@ -32,6 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from siteplan.errors import InputError
+from siteplan.messages import Msg
 
 TRY_ORDER = ("utf-8", "gb18030")
 SUMMARY_WORDS = ("合计", "总计", "小计", "共计", "总数", "total", "subtotal", "grand total", "sum")
@@ -72,7 +73,7 @@ def check_encoding(name: str, source: str) -> str:
     try:
         return codecs.lookup(text).name
     except LookupError:
-        raise InputError(f"{source}: unknown encoding {name!r}; use utf-8, gbk or gb18030.") \
+        raise InputError(Msg("text.encoding_name", source=source, name=repr(name))) \
             from None
 
 
@@ -91,9 +92,8 @@ def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, 
             text = data.decode(codec)
         except UnicodeDecodeError as exc:
             raise InputError(
-                f"{source}: cannot decode as {encoding} ({_where_byte(data, exc.start)}). "
-                "Give the file's real encoding (encoding = \"gbk\" or \"utf-8\"), or save it "
-                "again as UTF-8.") from None
+                Msg("text.decode", source=source, encoding=encoding,
+                    detail=_where_byte(data, exc.start))) from None
         return text.removeprefix("\ufeff"), codec
     if data.startswith(codecs.BOM_UTF8):
         return _after_bom(data[3:], source)
@@ -117,8 +117,7 @@ def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, 
     best = from_bytes(data).best()
     if best is not None and best.encoding:
         return str(best), best.encoding
-    raise InputError(f"{source}: the text is in no encoding I can detect ({'; '.join(errors)}). "
-                     "Give its encoding (encoding = \"...\" in the config), or save it as UTF-8.")
+    raise InputError(Msg("text.undetected", source=source, detail='; '.join(errors)))
 
 
 def chinese_share(text: str, sample: int = 200_000) -> float:
@@ -161,9 +160,7 @@ def _after_bom(data: bytes, source: str) -> tuple[str, str]:
         text = None
     if text is not None and chinese_share(text) >= 0.95:
         return text, "gb18030 (after a UTF-8 byte-order mark)"
-    raise InputError(f"{source}: the file starts with a UTF-8 byte-order mark but is not UTF-8 "
-                     f"({where}) nor GBK. Save it again as UTF-8 (Excel: CSV UTF-8), or give "
-                     "its encoding (encoding = \"...\").")
+    raise InputError(Msg("text.file_starts_utf", source=source, where=where))
 
 
 def is_summary_row(cells: Sequence[object]) -> bool:
@@ -220,7 +217,7 @@ def read_raw(path: Path, *, sheet: str | int | None = None, encoding: str | None
     ``head_bytes`` reads only the whole lines in the first so many bytes of a
     text file (to look at its header)."""
     if path.stat().st_size == 0:
-        raise InputError(f"{path}: the file is empty.")
+        raise InputError(Msg("text.empty", path=path))
     if head_bytes is None:
         from siteplan.sources.limits import check_table
 
@@ -244,10 +241,10 @@ def read_raw(path: Path, *, sheet: str | int | None = None, encoding: str | None
     try:
         rows = list(csv.reader(io.StringIO(text), delimiter=sep))
     except csv.Error as exc:
-        raise InputError(f"{path}: cannot read as CSV ({exc}).") from exc
+        raise InputError(Msg("text.csv", path=path, detail=exc)) from exc
     width = max((len(r) for r in rows), default=0)
     if width == 0:
-        raise InputError(f"{path}: the file is empty.")
+        raise InputError(Msg("text.empty", path=path))
     raw = pd.DataFrame([r + [None] * (width - len(r)) for r in rows], dtype=object)
     raw = raw.map(lambda v: None if v is None or not str(v).strip() else str(v).strip())
     raw.index = raw.index + 1
@@ -260,13 +257,10 @@ def _read_excel(path: Path, sheet: str | int | None) -> pd.DataFrame:
         raw = pd.read_excel(path, sheet_name=sheet or 0, header=None, dtype=str)
     except (ValueError, OSError, KeyError) as exc:
         if sheet is not None and "not found" in str(exc).lower():
-            raise InputError(f"{path}: no sheet {sheet!r} ({exc}). Give one of the "
-                             "workbook's sheets.") from None
-        raise InputError(f"{path}: cannot read as a spreadsheet ({exc}). Open it in Excel "
-                         "and save it again as .xlsx.") from exc
+            raise InputError(Msg("text.no_sheet", path=path, sheet=repr(sheet), detail=exc)) from None
+        raise InputError(Msg("text.spreadsheet", path=path, detail=exc)) from exc
     except Exception as exc:  # noqa: BLE001 - zip/xml errors of a corrupt workbook
-        raise InputError(f"{path}: cannot read as a spreadsheet ({type(exc).__name__}: "
-                         f"{exc}). Open it in Excel and save it again as .xlsx.") from exc
+        raise InputError(Msg("text.spreadsheet", path=path, detail=f'{type(exc).__name__}: {exc}')) from exc
     raw.index = raw.index + 1
     return raw
 
@@ -321,8 +315,7 @@ def skipped_note(table: pd.DataFrame, source: object) -> list[str]:
     if not lines:
         return []
     shown = ", ".join(map(str, lines[:10])) + (" …" if len(lines) > 10 else "")
-    return [f"{source}: line{'s' if len(lines) > 1 else ''} {shown} left out: "
-            f"{'total rows' if len(lines) > 1 else 'a total row'} (合计/小计/总计)."]
+    return [Msg("n.total_rows" if len(lines) > 1 else "n.total_row", source=source, lines=shown)]
 
 
 def dbf_encoding(path: str | Path, given: str | None = None) -> str | None:
@@ -361,10 +354,11 @@ def dbf_encoding(path: str | Path, given: str | None = None) -> str | None:
                 _, fits = decode(text, str(dbf))
             except InputError:
                 fits = None
-            raise InputError(f"{exc}".replace("Give the file's real encoding",
-                             f"{cpg.name} declares {declared!r} but the text is not; "
-                             + (f"it reads as {fits}: fix {cpg.name} or give encoding = "
-                                f"\"{fits}\"" if fits else "give the real encoding"))) from None
+            if exc.msg_id != "text.decode":
+                raise
+            extra = {"fits": fits} if fits else {}
+            raise InputError(Msg("text.cpg_fits" if fits else "text.cpg_wrong", **exc.params,
+                                 cpg=cpg.name, declared=repr(declared), **extra)) from None
         return None
     if data[29] != 0:
         return None

@@ -46,6 +46,7 @@ from numpy.typing import ArrayLike
 
 from siteplan.defaults import CLUTTER_CLASSES, Assumptions
 from siteplan.errors import InputError
+from siteplan.messages import Msg
 from siteplan.radio import _D2D_MAX_M, _D2D_MAX_NLOS_M, SPEED_OF_LIGHT_M_S, LinkBudget, scenario_for
 from siteplan.terrain.diffraction import bullington_db, earth_bulge_m, profile_nu
 from siteplan.terrain.raster import Grid, read_grid, split_paths
@@ -456,15 +457,16 @@ def _check_cover(dem: Grid, points_xy_m: np.ndarray, crs: Any) -> None:
         r, c = np.nonzero(valid)
         gx, gy = dem.x0_m + c * dem.res_m, dem.y0_m - r * dem.res_m
         glon, glat = to_ll.transform(np.array([gx.min(), gx.max()]), np.array([gy.min(), gy.max()]))
-        covers = f"covers about lon {glon[0]:.3f}..{glon[1]:.3f}, lat {glat[0]:.3f}..{glat[1]:.3f}"
+        covers = Msg("terrain.model.dem_covers", lon_min=f"{glon[0]:.3f}", lon_max=f"{glon[1]:.3f}",
+                     lat_min=f"{glat[0]:.3f}", lat_max=f"{glat[1]:.3f}")
     else:
-        covers = "has no valid heights over the study area"
+        covers = Msg("terrain.model.dem_no_heights")
     raise InputError(
-        f"{'; '.join(dem.sources)}: the DEM {covers}, but {int(bad.sum()):,} of "
-        f"{bad.size:,} demand points and candidates lie outside it or on no-data cells (first at "
-        f"lon {lon[bad][0]:.4f}, lat {lat[bad][0]:.4f}); the study area spans lon "
-        f"{np.min(lon):.3f}..{np.max(lon):.3f}, lat {np.min(lat):.3f}..{np.max(lat):.3f}. Download "
-        "the SRTM/Copernicus tiles covering it and list them all under [inputs] dem.")
+        Msg("terrain.model.dem_but_demand", sources='; '.join(dem.sources), covers=covers,
+            count=format(int(bad.sum()), ','), size=format(bad.size, ','), lon=format(lon[bad][0], '.4f'),
+            lat=format(lat[bad][0], '.4f'), lon_min=format(np.min(lon), '.3f'),
+            lon_max=format(np.max(lon), '.3f'), lat_min=format(np.min(lat), '.3f'),
+            lat_max=format(np.max(lat), '.3f')))
 
 
 def _fill_holes(grid: Grid) -> Grid:
@@ -521,7 +523,7 @@ def load_path_loss_model(cfg_or_paths: Any, crs: Any = None, *,
             zone_clutter_grid(assumptions, None, crs)  # raises: needs a DEM
         return model
     if crs is None:
-        raise InputError("load_path_loss_model: a DEM or clutter raster needs the planning CRS.")
+        raise InputError(Msg("terrain.model.load_path_loss"))
     bounds = _bounds(points_xy_m, dem_paths or clutter_paths, crs)
     if dem_paths:
         dem = _cached_grid(dem_paths, crs, bounds, model.step_m, False, "DEM")
@@ -535,9 +537,9 @@ def load_path_loss_model(cfg_or_paths: Any, crs: Any = None, *,
         model.clutter, unknown = _to_class_index(raw)
         if unknown:
             raise InputError(
-                f"{'; '.join(clutter_paths)}: land-cover codes {unknown[:10]} are not ESA "
-                f"WorldCover classes ({', '.join(f'{v[0]} {k}' for k, v in CLUTTER_CLASSES.items())}"
-                "); recode the raster to WorldCover codes (0 = no data).")
+                Msg("terrain.model.land_cover_codes", clutter_paths='; '.join(clutter_paths),
+                    unknown=unknown[:10],
+                    items=', '.join((f'{v[0]} {k}' for k, v in CLUTTER_CLASSES.items()))))
     return model
 
 

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from siteplan.errors import InputError
+from siteplan.messages import Msg
 
 
 @dataclass(frozen=True)
@@ -105,20 +106,17 @@ def _open_all(paths: Sequence[str], what: str) -> list[Any]:
     datasets = []
     for path in paths:
         if not Path(path).exists():
-            raise InputError(f"{path}: {what} file not found. Fix the path under [inputs] in "
-                             "the config (relative paths start at the config file's folder).")
+            raise InputError(Msg("raster.not_found", path=path, what=what))
         try:
             datasets.append(rasterio.open(path))
         except RasterioIOError as exc:
-            raise InputError(f"{path}: cannot read the {what} as a raster ({exc}); give a "
-                             "GeoTIFF (SRTM/Copernicus .tif, or .hgt).") from exc
+            raise InputError(Msg("raster.read", path=path, what=what, detail=exc)) from exc
         if datasets[-1].crs is None:
-            raise InputError(f"{path}: the {what} has no CRS; give a GeoTIFF with its CRS "
-                             "(SRTM and Copernicus tiles carry EPSG:4326).")
+            raise InputError(Msg("raster.no_crs", path=path, what=what))
     crs = {str(d.crs) for d in datasets}
     if len(crs) > 1:
-        raise InputError(f"{'; '.join(paths)}: the {what} tiles are in different CRSs "
-                         f"({', '.join(sorted(crs))}); reproject them to one first.")
+        raise InputError(Msg("raster.crs_mixed", path='; '.join(paths), what=what,
+                             crs=', '.join(sorted(crs))))
     return datasets
 
 
@@ -169,8 +167,7 @@ def read_grid(paths: Sequence[str], crs: Any, bounds_m: tuple[float, float, floa
     cols = int(np.ceil((xmax - xmin) / res_m)) + 1
     rows = int(np.ceil((ymax - ymin) / res_m)) + 1
     if rows * cols > 400_000_000:
-        raise InputError(f"{'; '.join(paths)}: the study area needs a {rows}x{cols} {what} grid "
-                         "at terrain.profile_step_m; raise terrain.profile_step_m.")
+        raise InputError(Msg("raster.too_large", path='; '.join(paths), size=f'{rows}x{cols}', what=what))
     dst = np.full((rows, cols), np.nan, np.float32)
     fill = -1.0 if categorical else np.nan
     reproject(src, dst, src_transform=transform, src_crs=src_crs,

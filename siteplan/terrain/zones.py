@@ -40,6 +40,7 @@ import numpy as np
 
 from siteplan.defaults import CLUTTER_CLASSES, ZONE_CLUTTER, Assumptions
 from siteplan.errors import InputError
+from siteplan.messages import Msg
 from siteplan.terrain.raster import Grid
 
 #: The value of ``terrain.clutter`` (and ``[inputs] clutter``) that reads the zones as clutter.
@@ -152,14 +153,10 @@ def zone_clutter_grid(assumptions: Mapping[str, Any], dem: Grid | None, crs: Any
         No DEM, or no zones travel with the assumptions.
     """
     if dem is None:
-        raise InputError('terrain.clutter = "landuse" reads the land-use zones as clutter along '
-                         "terrain profiles and needs a DEM; give [inputs] dem, or remove "
-                         '[inputs] clutter = "landuse".')
+        raise InputError(Msg("terrain.zones.terrain_clutter_landuse"))
     zones = getattr(assumptions, "clutter_zones", None)
     if zones is None:
-        raise InputError('terrain.clutter = "landuse" but no land-use zones reach the coverage '
-                         "step; give [inputs.landuse] layers (三调 / zones with zone_class), or "
-                         "a land-cover raster as [inputs] clutter.")
+        raise InputError(Msg("terrain.zones.terrain_clutter_landuse_2"))
     key = (dem.x0_m, dem.y0_m, dem.res_m, dem.values.shape,
            tuple(sorted(zone_clutter_table(assumptions).items())),
            str(assumptions["clutter.zone.unzoned"]),

@@ -51,6 +51,7 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike
 
 from siteplan.errors import SolverError
+from siteplan.messages import Msg
 from siteplan.solve.bounds.lagrange import quick_bound, subgradient
 from siteplan.solve.bounds.proof import cost_unit, optimal_at, round_up
 from siteplan.solve.clock import Clock, lap
@@ -88,21 +89,18 @@ class CapacityConstraints:
 
     def __post_init__(self) -> None:
         if not sp.issparse(self.matrix) or self.matrix.ndim != 2:
-            raise SolverError("CapacityConstraints.matrix must be a 2-D scipy.sparse matrix "
-                              "(capacity groups × columns); wrap it: scipy.sparse.csr_array(M).")
+            raise SolverError(Msg("solve.general.capacityconstraints_matrix_d"))
         m = sp.csr_array(self.matrix, dtype=float)
         m.sum_duplicates()
         if m.nnz and (not np.all(np.isfinite(m.data)) or m.data.min() < 0):
-            raise SolverError("CapacityConstraints.matrix must hold finite nonnegative "
-                              "capacities (e.g. Mbps).")
+            raise SolverError(Msg("solve.general.capacityconstraints_matrix_hold"))
         d = np.asarray(self.demand, dtype=float).ravel()
         if d.size != m.shape[0]:
-            raise SolverError(f"CapacityConstraints.demand has {d.size} entries for "
-                              f"{m.shape[0]} capacity groups (rows of matrix).")
+            raise SolverError(Msg("solve.general.capacityconstraints_demand_has", size=d.size,
+                                  groups=m.shape[0]))
         if d.size and (not np.all(np.isfinite(d)) or d.min() < 0):
             i = int(np.flatnonzero(~np.isfinite(d) | (d < 0))[0])
-            raise SolverError(f"CapacityConstraints.demand[{i}] = {d[i]!r} must be a finite "
-                              "nonnegative number.")
+            raise SolverError(Msg("solve.general.capacityconstraints_demand_finite", i=i, d=repr(d[i])))
         object.__setattr__(self, "matrix", m)
         object.__setattr__(self, "demand", d)
 
@@ -164,13 +162,11 @@ def build_general(A: object, cost: ArrayLike | None, *, weights: ArrayLike | Non
         if raw.size != n or not (np.issubdtype(raw.dtype, np.integer) or (
                 np.issubdtype(raw.dtype, np.floating) and np.all(np.isfinite(raw))
                 and np.all(raw == np.round(raw)))):
-            raise SolverError(f"cover_requirement must hold one whole number per row of A "
-                              f"({n} rows), got {raw.size} values.")
+            raise SolverError(Msg("solve.general.cover_requirement_hold", n=n, size=raw.size))
         r = raw.astype(np.int64)
         if r.size and r.min() < 1:
             i = int(np.flatnonzero(r < 1)[0])
-            raise SolverError(f"cover_requirement[{i}] = {r[i]}: every row needs at least 1 "
-                              "covering column.")
+            raise SolverError(Msg("solve.general.cover_requirement_every", i=i, r=r[i]))
     degree = np.diff(base.row_ptr)
     coverable = degree >= r
     target_arr = np.asarray(target, dtype=float).ravel()
@@ -178,9 +174,9 @@ def build_general(A: object, cost: ArrayLike | None, *, weights: ArrayLike | Non
     if target_arr.size == 1:
         target_arr = np.full(n_groups, float(target_arr[0]))
     if target_arr.size != n_groups:
-        raise SolverError(f"target has {target_arr.size} entries for {n_groups} groups.")
+        raise SolverError(Msg("solve.instance.target_has_entries", size=target_arr.size, n_groups=n_groups))
     if np.any(~np.isfinite(target_arr) | (target_arr <= 0) | (target_arr > 1)):
-        raise SolverError("target must be shares in (0, 1] of the coverable weight.")
+        raise SolverError(Msg("solve.general.target_shares_coverable"))
     group_weight = np.bincount(base.groups[coverable], base.weights[coverable],
                                minlength=n_groups)
     required = np.where(target_arr >= 1.0, group_weight, target_arr * group_weight)
@@ -191,11 +187,9 @@ def build_general(A: object, cost: ArrayLike | None, *, weights: ArrayLike | Non
         need = shortfall = np.zeros(0)
     else:
         if not isinstance(capacity, CapacityConstraints):
-            raise SolverError(f"capacity must be a siteplan.solve.CapacityConstraints, got "
-                              f"{type(capacity).__name__}.")
+            raise SolverError(Msg("solve.general.capacity_siteplan_solve", name=type(capacity).__name__))
         if capacity.matrix.shape[1] != m:
-            raise SolverError(f"capacity.matrix has {capacity.matrix.shape[1]} columns but A "
-                              f"has {m}.")
+            raise SolverError(Msg("solve.general.capacity_matrix_has", columns=capacity.matrix.shape[1], m=m))
         cap = sp.csc_array(capacity.matrix)
         shortfall = capacity.shortfall()
         need = capacity.demand - shortfall
