@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from siteplan.errors import SolverError
-from siteplan.solve import max_cover, set_cover
+from siteplan.solve import SolveOptions, max_cover, set_cover
 from siteplan.solve.instance import build_problem
 from siteplan.solve.search.greedy import greedy_cover, greedy_max_cover, remove_redundant
 
@@ -240,3 +240,32 @@ def test_child_run_leaves_ctrl_c_to_the_parent():
     except KeyboardInterrupt:  # the child died of it and handed it back
         pytest.fail("the child took the Ctrl-C meant for its parent")
     assert result is None and not run.killed  # slept to the end
+
+
+@settings(max_examples=100, deadline=None)
+@given(problems(), st.data())
+def test_least_rank_per_row_is_the_same_on_both_passes(case: tuple, data: st.DataObject) -> None:
+    from siteplan.solve.search.greedy import _least_per_row
+
+    A, _, _, _ = case
+    p = build_problem(A)
+    coverable = np.flatnonzero(p.coverable)
+    if coverable.size == 0:
+        return
+    rows = np.array(sorted(data.draw(st.sets(st.sampled_from(coverable.tolist()), min_size=1))))
+    rank = np.array(data.draw(st.permutations(range(p.n_cols))), dtype=np.int32)
+    dense = A.toarray() != 0
+    want = [int(rank[dense[i]].min()) for i in rows]
+    assert _least_per_row(p, rank, rows).tolist() == want
+
+
+def test_a_slow_input_leaves_its_tail_before_the_promise(city: tuple) -> None:
+    # tail_per_input stands for a machine so slow that the tail after a cut
+    # needs all the time: the greedy is cut at once, the cover still complete
+    A, cost = city
+    opts = SolveOptions(tail_per_input=1e4)
+    res = set_cover(A, cost, time_limit_s=5, options=opts)
+    assert res.details["greedy_cut"] == 0
+    assert build_problem(A, cost).feasible(res.selected)
+    res = max_cover(A, k=300, time_limit_s=5, options=opts)
+    assert res.details["greedy_cut"] == 0 and res.selected.size <= 300

@@ -112,6 +112,8 @@ def set_cover(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | 
         g = build_general(A, cost, weights=weights, target=target, groups=groups,
                           cover_requirement=cover_requirement, capacity=capacity)
     pre = check_preselected(preselected, g.p.n_cols)
+    # the tail after a cut is passes over the same matrix: sized from the input's time
+    clock.keep_for_tail(opts.tail_per_input * (time.perf_counter() - start_time))
     shape = Shape(method=method, multicover=cover_requirement is not None,
                   capacity=capacity is not None, groups=g.p.n_groups, nnz=int(g.p.col_rows.size))
     for path in set_cover_paths(shape, opts):

@@ -112,6 +112,8 @@ def max_cover(A: object, k: int | None = None, *, weights: ArrayLike | None = No
     original = build_problem(A, cost, weights=weights)
     pre = check_preselected(preselected, original.n_cols)
     k = _check_size(original, pre, k, budget)
+    # the tail after a cut is passes over the same matrix: sized from the input's time
+    clock.keep_for_tail(opts.tail_per_input * (time.perf_counter() - start_time))
     t = lap(details, "input", start_time)
     p = _merged(original, method, clock, opts, details)
     t = lap(details, "merge_rows", t)

@@ -70,6 +70,13 @@ class SolveOptions:
         Limit of ``method="auto"`` when the call gives none.
     wrap_up_share : float
         Share of the limit kept free at the end (pruning, the result).
+    tail_per_input : float
+        Seconds kept before the promise (the limit plus max(1 s, 10 %)) for
+        the tail of a call cut by the clock (the cover completed in one
+        pass, its pruning, the result), per second the input took to check
+        and convert: those are passes over the same matrix on the same
+        machine, so a slow input (a loaded machine) means a slow tail
+        (:meth:`siteplan.solve.clock.Clock.keep_for_tail`).
     kill_grace_s : float
         Seconds past the limit after which a child process (HiGHS, a second
         local search) is killed; 0: at the limit (they stop by themselves at
@@ -218,6 +225,7 @@ class SolveOptions:
     single_cover_share: float = 0.9
     default_time_limit_s: float = 10.0
     wrap_up_share: float = 0.02
+    tail_per_input: float = 0.75
     kill_grace_s: float = 0.0
     reduce_share: float = 0.25
     reduce_nnz_limit: int = 10_000_000

@@ -172,14 +172,41 @@ def _complete(p: Problem, covered: np.ndarray, need: np.ndarray, tol: float,
     key = np.where(ok & (gains > tol), cost, np.inf)
     tie = np.random.default_rng(0).permutation(p.n_cols)
     order = np.lexsort((tie, key))
-    rank = np.empty(p.n_cols, dtype=np.int64)
+    rank = np.empty(p.n_cols, dtype=np.int32 if p.n_cols < 2**31 else np.int64)
     rank[order] = np.arange(p.n_cols)
-    lengths = p.row_ptr[rows + 1] - p.row_ptr[rows]
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    best = np.minimum.reduceat(rank[p.row_cols[_ranges(p.row_ptr, rows)]], starts)
-    pick = order[np.unique(best)]
+    best = _least_per_row(p, rank, rows)
+    picked = np.zeros(p.n_cols, dtype=bool)  # by rank: the order np.unique gave
+    picked[best] = True
+    pick = order[np.flatnonzero(picked)]
     pick = pick[np.isfinite(key[pick])]
     chosen.extend(pick.tolist())
+
+
+def _least_per_row(p: Problem, rank: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The least ``rank`` among the columns of each of ``rows`` (coverable,
+    increasing). When their entries are a large share of the matrix (a
+    greedy cut early, e.g. by a slow input on a loaded machine) every row's
+    least is taken in one pass over ``row_cols`` (3x cheaper than gathering
+    their index ranges first).
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> from siteplan.solve.instance import build_problem
+    >>> p = build_problem(sp.csr_array([[1, 1, 0], [0, 0, 0], [0, 1, 1]]))
+    >>> rank = np.array([2, 0, 1], dtype=np.int32)
+    >>> _least_per_row(p, rank, np.array([0, 2])).tolist()
+    [0, 0]
+    >>> _least_per_row(p, rank, np.array([2])).tolist()
+    [0]
+    """
+    lengths = p.row_ptr[rows + 1] - p.row_ptr[rows]
+    if 3 * int(lengths.sum()) > p.row_cols.size:
+        nonempty = np.flatnonzero(np.diff(p.row_ptr) > 0)
+        least = np.minimum.reduceat(rank[p.row_cols], p.row_ptr[nonempty])
+        return least[np.searchsorted(nonempty, rows)]
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    return np.minimum.reduceat(rank[p.row_cols[_ranges(p.row_ptr, rows)]], starts)
 
 
 def _eager_single(p: Problem, covered: np.ndarray, need: np.ndarray, tol: float,
