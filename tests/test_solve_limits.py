@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from siteplan.errors import SolverError
-from siteplan.solve import SolveOptions, max_cover, set_cover
+from siteplan.solve import CapacityConstraints, SolveOptions, max_cover, set_cover
 from siteplan.solve.instance import build_problem
 from siteplan.solve.search.greedy import greedy_cover, greedy_max_cover, remove_redundant
 
@@ -269,3 +269,36 @@ def test_a_slow_input_leaves_its_tail_before_the_promise(city: tuple) -> None:
     assert build_problem(A, cost).feasible(res.selected)
     res = max_cover(A, k=300, time_limit_s=5, options=opts)
     assert res.details["greedy_cut"] == 0 and res.selected.size <= 300
+
+
+def _capacity_rows(A: sp.csr_array, share: float) -> CapacityConstraints:
+    """Three capacity groups (columns by index mod 3), each needing ``share``
+    of what all its columns give."""
+    n = A.shape[1]
+    rng = np.random.default_rng(3)
+    mbps = sp.csr_array((rng.uniform(50, 300, n), (np.arange(n) % 3, np.arange(n))),
+                        shape=(3, n))
+    return CapacityConstraints(mbps, share * np.asarray(mbps.sum(axis=1)).ravel())
+
+
+@pytest.mark.parametrize("method", ["auto", "greedy"])
+@pytest.mark.parametrize("kind", ["multicover", "capacity", "both"])
+def test_multicover_and_capacity_paths_stop_at_their_deadline(city: tuple, method: str,
+                                                             kind: str) -> None:
+    # the general greedy (multicover, capacity rows) and the pieces path had
+    # no deadline: at 60,000 x 6,000 a 0.02 s limit now cuts the greedy,
+    # whose cover is completed in one pass and still meets every row
+    from siteplan.solve.paths.general import build_general
+
+    A, cost = city
+    r = 2 if kind != "capacity" else None
+    cap = _capacity_rows(A, 0.6) if kind != "multicover" else None
+    limit = 0.02
+    res = set_cover(A, cost, cover_requirement=r, capacity=cap, time_limit_s=limit,
+                    method=method)
+    assert res.time_s <= limit + MARGIN_S
+    assert "greedy_cut" in res.details
+    g = build_general(A, cost, weights=None, target=1.0, groups=None,
+                      cover_requirement=r, capacity=cap)
+    assert g.feasible(res.selected)
+    assert 0.0 <= res.lower_bound <= res.cost

@@ -90,6 +90,10 @@ class SolveOptions:
         over ``reduce_share`` of the limit.
     lp_nnz_limit, lp_share : int, float
         Largest matrix whose LP relaxation gives the bound, and its share.
+    lp_s_per_nnz : float
+        Seconds per nonzero the LP's share must hold for it to run in this
+        process (HiGHS's model set-up and crash ignore its time limit: 0.6 s
+        at 1.7 M nonzeros on a quiet core); otherwise the subgradient.
     lagrange_share : float
         Share of the time left for the subgradient bound when the LP is too big.
     dual_ascent_nnz : int
@@ -233,6 +237,7 @@ class SolveOptions:
     merge_s_per_nnz: float = 1.5e-7
     lp_nnz_limit: int = 2_000_000
     lp_share: float = 0.3
+    lp_s_per_nnz: float = 2e-7
     lagrange_share: float = 0.5
     dual_ascent_nnz: int = 0
     regional_nnz_limit: int = 2_000_000
