@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -245,7 +246,7 @@ def test_child_run_leaves_ctrl_c_to_the_parent():
 @settings(max_examples=100, deadline=None)
 @given(problems(), st.data())
 def test_least_rank_per_row_is_the_same_on_both_passes(case: tuple, data: st.DataObject) -> None:
-    from siteplan.solve.search.greedy import _least_per_row
+    from siteplan.solve.search.greedy import least_per_row
 
     A, _, _, _ = case
     p = build_problem(A)
@@ -256,7 +257,7 @@ def test_least_rank_per_row_is_the_same_on_both_passes(case: tuple, data: st.Dat
     rank = np.array(data.draw(st.permutations(range(p.n_cols))), dtype=np.int32)
     dense = A.toarray() != 0
     want = [int(rank[dense[i]].min()) for i in rows]
-    assert _least_per_row(p, rank, rows).tolist() == want
+    assert least_per_row(p.row_ptr, p.row_cols, rank, rows).tolist() == want
 
 
 def test_a_slow_input_leaves_its_tail_before_the_promise(city: tuple) -> None:
@@ -302,3 +303,58 @@ def test_multicover_and_capacity_paths_stop_at_their_deadline(city: tuple, metho
                       cover_requirement=r, capacity=cap)
     assert g.feasible(res.selected)
     assert 0.0 <= res.lower_bound <= res.cost
+
+
+@settings(max_examples=150, deadline=None)
+@given(problems(), st.data())
+def test_the_late_cover_from_the_csr_alone_reaches_every_target(case: tuple,
+                                                                data: st.DataObject) -> None:
+    from siteplan.solve.instance import check_input
+    from siteplan.solve.paths.late import cheapest_cover
+
+    A, cost, groups, target = case
+    pre = np.array(sorted(data.draw(st.sets(st.integers(0, A.shape[1] - 1), max_size=3))),
+                   dtype=np.int64)
+    c = check_input(sp.csr_array(A), cost, target=target, groups=groups)
+    chosen = cheapest_cover(c, pre)
+    p = build_problem(A, cost, target=target, groups=groups)
+    assert p.feasible(chosen) and set(pre.tolist()) <= set(chosen.tolist())
+    assert np.unique(chosen).size == chosen.size
+
+
+def test_a_large_input_is_converted_in_a_child_to_the_same_problem(city: tuple) -> None:
+    from siteplan.solve.clock import Clock
+    from siteplan.solve.instance import check_input
+    from siteplan.solve.paths.late import convert
+
+    A, cost = city
+    opts = SolveOptions(child_convert_nnz=1)
+    clock = Clock(time.perf_counter(), 60.0, opts)
+    got = convert(check_input(A, cost), NONE, clock, "auto", opts)
+    want = build_problem(A, cost)
+    for name in ("col_ptr", "col_rows", "row_ptr", "row_cols", "cost", "coverable"):
+        assert np.array_equal(getattr(got, name), getattr(want, name)), name
+
+
+def test_a_conversion_child_is_killed_at_its_deadline(city: tuple) -> None:
+    from siteplan.solve.paths.late import ChildTranspose
+
+    A, _ = city
+    run = ChildTranspose(sp.csr_array(A), kill_at=time.perf_counter() - 1.0)
+    assert run.result() is None and run.killed
+
+
+def test_set_cover_answers_from_the_csr_when_the_conversion_is_late(city: tuple) -> None:
+    # a limit already spent by the checks: no conversion, each row's cheapest column
+    A, cost = city
+    res = set_cover(A, cost, time_limit_s=1e-6, options=SolveOptions(child_convert_nnz=1))
+    assert res.details["greedy_cut"] == 0 and "conversion" in res.details["input"]
+    p = build_problem(A, cost)
+    assert p.feasible(res.selected)
+    assert res.cost == pytest.approx(float(cost[res.selected].sum()))
+    assert res.covered == pytest.approx(covered_share(p, res.selected))
+    assert 0.0 <= res.lower_bound <= res.cost
+
+
+def covered_share(p: object, selected: np.ndarray) -> float:
+    return float(p.weights[p.covered_rows(selected)].sum() / p.weights.sum())

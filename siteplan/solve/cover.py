@@ -20,13 +20,14 @@ from siteplan.solve.clock import Clock, lap
 from siteplan.solve.instance import (
     METHODS,
     Problem,
-    build_problem,
+    check_input,
     check_method,
     check_preselected,
     check_time,
 )
 from siteplan.solve.options import SolveOptions, resolve
 from siteplan.solve.paths.general import build_general, general_cover, plain
+from siteplan.solve.paths.late import convert
 from siteplan.solve.paths.pieces import split_cover
 from siteplan.solve.paths.single import solve_problem
 from siteplan.solve.results import SetCoverResult
@@ -107,11 +108,17 @@ def set_cover(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | 
         opts.default_time_limit_s if method == "auto" else None)
     clock = Clock(start_time, limit, opts)
     if cover_requirement is None and capacity is None:
-        g = plain(build_problem(A, cost, weights=weights, target=target, groups=groups))
+        checked = check_input(A, cost, weights=weights, target=target, groups=groups)
+        pre = check_preselected(preselected, checked.m.shape[1])
+        # large inputs are converted in a child killed at the deadline
+        converted = convert(checked, pre, clock, method, opts)
+        if isinstance(converted, SetCoverResult):  # too late for any search
+            return converted
+        g = plain(converted)
     else:
         g = build_general(A, cost, weights=weights, target=target, groups=groups,
                           cover_requirement=cover_requirement, capacity=capacity)
-    pre = check_preselected(preselected, g.p.n_cols)
+        pre = check_preselected(preselected, g.p.n_cols)
     # the tail after a cut is passes over the same matrix: sized from the input's time
     clock.keep_for_tail(opts.tail_per_input * (time.perf_counter() - start_time))
     shape = Shape(method=method, multicover=cover_requirement is not None,

@@ -77,6 +77,15 @@ class SolveOptions:
         and convert: those are passes over the same matrix on the same
         machine, so a slow input (a loaded machine) means a slow tail
         (:meth:`siteplan.solve.clock.Clock.keep_for_tail`).
+    child_convert_nnz : int
+        CSR inputs with at least this many nonzeros (and a time limit) are
+        converted to CSC in a child process killed at the deadline, while
+        this one computes the cover of each row's cheapest column from the
+        CSR (:mod:`siteplan.solve.paths.late`); 0: always in this process.
+    late_cover_per_check : float
+        The cover of each row's cheapest column is made beside the
+        conversion's child once the time left before the soft deadline is
+        down to this many times what the input's checks took.
     kill_grace_s : float
         Seconds past the limit after which a child process (HiGHS, a second
         local search) is killed; 0: at the limit (they stop by themselves at
@@ -229,7 +238,9 @@ class SolveOptions:
     single_cover_share: float = 0.9
     default_time_limit_s: float = 10.0
     wrap_up_share: float = 0.02
-    tail_per_input: float = 0.75
+    tail_per_input: float = 1.0
+    child_convert_nnz: int = 5_000_000
+    late_cover_per_check: float = 8.0
     kill_grace_s: float = 0.0
     reduce_share: float = 0.25
     reduce_nnz_limit: int = 10_000_000

@@ -1,0 +1,157 @@
+"""The input's one conversion in a child process killed at the deadline, and
+a cover from the orientation the input came in when the conversion is late.
+
+Converting a 1 M × 100 k matrix (30 M nonzeros) from CSR to CSC takes about
+0.5 s on a quiet core and 2-3.5 s beside other work, and no clock can stop
+it in this process. For a large CSR input (at least
+``SolveOptions.child_convert_nnz`` nonzeros) with a time limit,
+``set_cover`` therefore converts in a forked child that writes the CSC
+structure into shared memory (:class:`ChildTranspose`), killed if it has
+not finished by the call's soft deadline: no search could start after it
+anyway. The answer is then the cover the greedy falls back to with no time
+at all, made from the CSR alone: each row still needed gets its cheapest
+column (:func:`cheapest_cover`, two passes over the matrix), with
+``details["input"]`` saying so and ``details["greedy_cut"] = 0``. That
+cover is made beside the child once the time left before the soft deadline
+is down to ``SolveOptions.late_cover_per_check`` times what the input's
+checks took (passes over the same matrix under the same load), so a
+loaded machine has it ready when the child is killed; on a quiet one the
+child is done long before and nothing is made twice.
+
+Examples
+--------
+>>> import scipy.sparse as sp
+>>> from siteplan.solve.instance import check_input
+>>> c = check_input(sp.csr_array([[1, 1, 0], [0, 1, 1], [0, 0, 0]]), [1.0, 3.0, 1.0])
+>>> cheapest_cover(c, np.zeros(0, np.int64)).tolist()
+[0, 2]
+>>> run = ChildTranspose(c.m, kill_at=time.perf_counter() + 30)
+>>> ptr, rows = run.result()
+>>> ptr.tolist(), rows.tolist()
+([0, 1, 3, 4], [0, 0, 1, 1])
+"""
+
+from __future__ import annotations
+
+import mmap
+import time
+
+import numpy as np
+import scipy.sparse as sp
+
+from siteplan.solve.clock import Clock, lap
+from siteplan.solve.exact.child import ChildRun, can_fork
+from siteplan.solve.instance import Checked, Problem, assemble, transpose
+from siteplan.solve.options import SolveOptions
+from siteplan.solve.results import SetCoverResult
+from siteplan.solve.search.greedy import cheapest_first, least_per_row
+
+
+def in_child(m: sp.csr_array | sp.csc_array, clock: Clock, options: SolveOptions) -> bool:
+    """Whether the conversion of ``m`` runs in a child: a CSR input of at
+    least ``options.child_convert_nnz`` nonzeros, a time limit, and a
+    process that may fork."""
+    return (m.format == "csr" and clock.limit is not None and options.child_convert_nnz > 0
+            and m.nnz >= options.child_convert_nnz and can_fork())
+
+
+def _shared(n: int, dtype: np.dtype) -> np.ndarray:
+    """``n`` items of ``dtype`` in anonymous shared memory: what a forked
+    child writes there, this process sees."""
+    itemsize = np.dtype(dtype).itemsize
+    return np.frombuffer(mmap.mmap(-1, max(n, 1) * itemsize), dtype=dtype, count=n)
+
+
+def _transpose_into(m: sp.csr_array | sp.csc_array, ptr: np.ndarray, idx: np.ndarray) -> bool:
+    """Child process: :func:`transpose` of ``m`` written into ``ptr``/``idx``."""
+    other_ptr, other_idx = transpose(m)
+    ptr[:] = other_ptr
+    idx[:] = other_idx
+    return True
+
+
+class ChildTranspose:
+    """:func:`siteplan.solve.instance.transpose` of ``m`` in a forked child
+    (:class:`siteplan.solve.exact.child.ChildRun`) killed at ``kill_at``;
+    the result lands in shared memory, so nothing is pickled."""
+
+    def __init__(self, m: sp.csr_array | sp.csc_array, *, kill_at: float) -> None:
+        n_other = m.shape[1] if m.format == "csr" else m.shape[0]
+        self._ptr = _shared(n_other + 1, np.dtype(np.int64))
+        self._idx = _shared(m.nnz, m.indices.dtype)
+        self._run = ChildRun(_transpose_into, (m, self._ptr, self._idx), kill_at=kill_at)
+
+    @property
+    def killed(self) -> bool:
+        return self._run.killed
+
+    def result(self, until: float | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+        """The other orientation's ``(indptr, indices)``; None when the child
+        has not finished by ``until`` (default and at most ``kill_at``: then
+        it is killed)."""
+        return (self._ptr, self._idx) if self._run.result(until) else None
+
+
+def cheapest_cover(c: Checked, pre: np.ndarray) -> np.ndarray:
+    """``pre`` plus, for every coverable row of positive weight that no
+    preselected column covers, its cheapest column (ties as the greedy's
+    completion breaks them): a cover reaching every target, from the CSR
+    structure alone (sorted columns)."""
+    m = c.m
+    nonempty = np.flatnonzero(np.diff(m.indptr) > 0)
+    need = c.coverable & (c.weights > 0)
+    if pre.size:
+        is_pre = np.zeros(m.shape[1], dtype=bool)
+        is_pre[pre] = True
+        hit = np.zeros(m.shape[0], dtype=bool)
+        hit[nonempty] = np.logical_or.reduceat(is_pre[m.indices], m.indptr[nonempty])
+        need &= ~hit
+    rows = np.flatnonzero(need)
+    if rows.size == 0:
+        return np.unique(pre)
+    order, rank = cheapest_first(c.cost)
+    picked = np.zeros(m.shape[1], dtype=bool)  # by rank
+    picked[least_per_row(m.indptr, m.indices, rank, rows)] = True
+    return np.union1d(pre, order[np.flatnonzero(picked)]).astype(np.int64)
+
+
+def convert(c: Checked, pre: np.ndarray, clock: Clock, method: str,
+            options: SolveOptions) -> Problem | SetCoverResult:
+    """The :class:`Problem` of the checked input ``c``, converted here or in
+    a child (:func:`in_child`) killed at the call's soft deadline; then the
+    answer itself is the late cover (see the module notes)."""
+    if not in_child(c.m, clock, options):
+        return assemble(c, transpose(c.m))
+    other, selected = None, None
+    now = time.perf_counter()
+    if now < clock.call_soft:  # the checks may have taken all the time
+        run = ChildTranspose(c.m, kill_at=clock.call_soft)
+        # the late cover is made beside the child once the time left before
+        # the soft deadline comes near what it takes (sized from the checks)
+        other = run.result(until=clock.call_soft
+                           - options.late_cover_per_check * (now - clock.start))
+        if other is None and not run.killed:
+            selected = cheapest_cover(c, pre)
+            other = run.result()
+    if other is not None:
+        return assemble(c, other)
+    if selected is None:
+        selected = cheapest_cover(c, pre)
+    details: dict = {"deterministic": options.deterministic, "greedy_cut": 0,
+                     "bound": "preselected cost (time limit reached)",
+                     "input": "conversion killed at the deadline: each row's cheapest column"}
+    if options.deterministic:
+        details["deterministic_cut"] = ["input"]
+    lap(details, "input", clock.start)
+    total_w = float(c.weights.sum())
+    covered_w = float(c.weights[c.coverable].sum())  # every coverable row is covered
+    cost = float(c.cost[selected].sum())
+    bound = min(float(c.cost[pre].sum()), cost) + 0.0
+    return SetCoverResult(
+        selected=selected, cost=cost, lower_bound=bound,
+        covered=covered_w / total_w if total_w > 0 else 1.0,
+        uncoverable=np.flatnonzero(~c.coverable), method=method,
+        time_s=time.perf_counter() - clock.start, optimal=cost <= bound, details=details)
+
+
+__all__ = ["ChildTranspose", "cheapest_cover", "convert", "in_child"]
