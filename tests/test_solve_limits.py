@@ -325,12 +325,13 @@ def test_the_late_cover_from_the_csr_alone_reaches_every_target(case: tuple,
 def test_a_large_input_is_converted_in_a_child_to_the_same_problem(city: tuple) -> None:
     from siteplan.solve.clock import Clock
     from siteplan.solve.instance import check_input
-    from siteplan.solve.paths.late import convert
+    from siteplan.solve.paths.late import convert, in_child
 
     A, cost = city
     opts = SolveOptions(child_convert_nnz=1)
     clock = Clock(time.perf_counter(), 60.0, opts)
-    got = convert(check_input(A, cost), NONE, clock, "auto", opts)
+    assert in_child(sp.csr_array(A), clock, opts)
+    got = convert(check_input(A, cost), clock, opts, lambda: NONE)
     want = build_problem(A, cost)
     for name in ("col_ptr", "col_rows", "row_ptr", "row_cols", "cost", "coverable"):
         assert np.array_equal(getattr(got, name), getattr(want, name)), name
@@ -358,3 +359,35 @@ def test_set_cover_answers_from_the_csr_when_the_conversion_is_late(city: tuple)
 
 def covered_share(p: object, selected: np.ndarray) -> float:
     return float(p.weights[p.covered_rows(selected)].sum() / p.weights.sum())
+
+
+@settings(max_examples=150, deadline=None)
+@given(problems(), st.integers(1, 12), st.booleans(), st.data())
+def test_the_late_max_cover_choice_keeps_the_count_or_budget(case: tuple, k: int,
+                                                            use_budget: bool,
+                                                            data: st.DataObject) -> None:
+    from siteplan.solve.instance import check_input
+    from siteplan.solve.paths.late import top_columns
+
+    A, cost, _, _ = case
+    k = min(k, A.shape[1])
+    pre = np.array(sorted(data.draw(st.sets(st.integers(0, A.shape[1] - 1), max_size=k))),
+                   dtype=np.int64)
+    c = check_input(sp.csr_array(A), cost)
+    budget = float(cost[pre].sum()) + float(cost.sum()) / 3 if use_budget else None
+    chosen = top_columns(c, pre, None if use_budget else k, budget)
+    assert set(pre.tolist()) <= set(chosen.tolist()) and np.unique(chosen).size == chosen.size
+    if use_budget:
+        assert float(cost[chosen].sum()) <= budget + 1e-9
+    else:
+        assert chosen.size <= k
+
+
+def test_max_cover_answers_from_the_csr_when_the_conversion_is_late(city: tuple) -> None:
+    A, _ = city
+    res = max_cover(A, k=300, time_limit_s=1e-6, options=SolveOptions(child_convert_nnz=1))
+    assert res.details["greedy_cut"] == 0 and "conversion" in res.details["input"]
+    assert res.selected.size == 300
+    p = build_problem(A)
+    assert res.covered_weight == pytest.approx(float(p.weights[p.covered_rows(res.selected)].sum()))
+    assert res.upper_bound >= res.covered_weight > 0

@@ -26,8 +26,8 @@ from siteplan.solve.instance import (
     check_time,
 )
 from siteplan.solve.options import SolveOptions, resolve
+from siteplan.solve.paths import late
 from siteplan.solve.paths.general import build_general, general_cover, plain
-from siteplan.solve.paths.late import convert
 from siteplan.solve.paths.pieces import split_cover
 from siteplan.solve.paths.single import solve_problem
 from siteplan.solve.results import SetCoverResult
@@ -111,9 +111,9 @@ def set_cover(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | 
         checked = check_input(A, cost, weights=weights, target=target, groups=groups)
         pre = check_preselected(preselected, checked.m.shape[1])
         # large inputs are converted in a child killed at the deadline
-        converted = convert(checked, pre, clock, method, opts)
-        if isinstance(converted, SetCoverResult):  # too late for any search
-            return converted
+        converted = late.convert(checked, clock, opts, lambda: late.cheapest_cover(checked, pre))
+        if not isinstance(converted, Problem):  # too late for any search
+            return late.set_cover_result(checked, pre, converted, clock, method, opts)
         g = plain(converted)
     else:
         g = build_general(A, cost, weights=weights, target=target, groups=groups,

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import mmap
 import time
+from collections.abc import Callable
 
 import numpy as np
 import scipy.sparse as sp
@@ -43,7 +44,7 @@ from siteplan.solve.clock import Clock, lap
 from siteplan.solve.exact.child import ChildRun, can_fork
 from siteplan.solve.instance import Checked, Problem, assemble, transpose
 from siteplan.solve.options import SolveOptions
-from siteplan.solve.results import SetCoverResult
+from siteplan.solve.results import MaxCoverResult, SetCoverResult
 from siteplan.solve.search.greedy import cheapest_first, least_per_row
 
 
@@ -115,11 +116,57 @@ def cheapest_cover(c: Checked, pre: np.ndarray) -> np.ndarray:
     return np.union1d(pre, order[np.flatnonzero(picked)]).astype(np.int64)
 
 
-def convert(c: Checked, pre: np.ndarray, clock: Clock, method: str,
-            options: SolveOptions) -> Problem | SetCoverResult:
+def top_columns(c: Checked, pre: np.ndarray, k: int | None,
+                budget: float | None) -> np.ndarray:
+    """``pre`` plus the columns of most uncovered weight (per cost with a
+    budget) up to ``k`` columns or the budget, gains counted once from the
+    CSR structure (no update between picks: the max-cover greedy's fallback
+    when its time is up), sorted.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> from siteplan.solve.instance import check_input
+    >>> c = check_input(sp.csr_array([[1, 1, 0], [1, 0, 0], [0, 0, 1]]))
+    >>> top_columns(c, np.zeros(0, np.int64), 2, None).tolist()
+    [0, 1]
+    >>> top_columns(c, np.array([2]), None, 2.0).tolist()
+    [0, 2]
+    """
+    m = c.m
+    row_w = np.where(_covered(m, pre), 0.0, c.weights)
+    gains = np.bincount(m.indices, weights=np.repeat(row_w, np.diff(m.indptr)),
+                        minlength=m.shape[1])
+    free = np.ones(m.shape[1], dtype=bool)
+    free[pre] = False
+    cols = np.flatnonzero(free & (gains > 0))
+    if budget is None:
+        cols = cols[np.argsort(-gains[cols], kind="stable")][:max(k - pre.size, 0)]
+    else:
+        cols = cols[np.argsort(-gains[cols] / np.maximum(c.cost[cols], 1e-300), kind="stable")]
+        fits = np.cumsum(c.cost[cols]) <= budget - float(c.cost[pre].sum()) + 1e-12
+        cols = cols[:int(np.argmin(fits)) if not fits.all() else cols.size]
+    return np.union1d(pre, cols).astype(np.int64)
+
+
+def _covered(m: sp.csr_array, selected: np.ndarray) -> np.ndarray:
+    """Rows of the CSR ``m`` that a column of ``selected`` covers."""
+    hit = np.zeros(m.shape[0], dtype=bool)
+    if selected.size == 0 or m.nnz == 0:
+        return hit
+    chosen = np.zeros(m.shape[1], dtype=bool)
+    chosen[selected] = True
+    nonempty = np.flatnonzero(np.diff(m.indptr) > 0)
+    hit[nonempty] = np.logical_or.reduceat(chosen[m.indices], m.indptr[nonempty])
+    return hit
+
+
+def convert(c: Checked, clock: Clock, options: SolveOptions,
+            late: Callable[[], np.ndarray]) -> Problem | np.ndarray:
     """The :class:`Problem` of the checked input ``c``, converted here or in
     a child (:func:`in_child`) killed at the call's soft deadline; then the
-    answer itself is the late cover (see the module notes)."""
+    late selection ``late()`` instead (made beside the child once the time
+    left is short, see the module notes)."""
     if not in_child(c.m, clock, options):
         return assemble(c, transpose(c.m))
     other, selected = None, None
@@ -131,18 +178,27 @@ def convert(c: Checked, pre: np.ndarray, clock: Clock, method: str,
         other = run.result(until=clock.call_soft
                            - options.late_cover_per_check * (now - clock.start))
         if other is None and not run.killed:
-            selected = cheapest_cover(c, pre)
+            selected = late()
             other = run.result()
     if other is not None:
         return assemble(c, other)
-    if selected is None:
-        selected = cheapest_cover(c, pre)
+    return late() if selected is None else selected
+
+
+def _late_details(clock: Clock, options: SolveOptions, what: str) -> dict:
     details: dict = {"deterministic": options.deterministic, "greedy_cut": 0,
-                     "bound": "preselected cost (time limit reached)",
-                     "input": "conversion killed at the deadline: each row's cheapest column"}
+                     "input": f"conversion killed at the deadline: {what}"}
     if options.deterministic:
         details["deterministic_cut"] = ["input"]
     lap(details, "input", clock.start)
+    return details
+
+
+def set_cover_result(c: Checked, pre: np.ndarray, selected: np.ndarray, clock: Clock,
+                     method: str, options: SolveOptions) -> SetCoverResult:
+    """``set_cover``'s answer from the late cover (:func:`cheapest_cover`)."""
+    details = _late_details(clock, options, "each row's cheapest column")
+    details["bound"] = "preselected cost (time limit reached)"
     total_w = float(c.weights.sum())
     covered_w = float(c.weights[c.coverable].sum())  # every coverable row is covered
     cost = float(c.cost[selected].sum())
@@ -154,4 +210,21 @@ def convert(c: Checked, pre: np.ndarray, clock: Clock, method: str,
         time_s=time.perf_counter() - clock.start, optimal=cost <= bound, details=details)
 
 
-__all__ = ["ChildTranspose", "cheapest_cover", "convert", "in_child"]
+def max_cover_result(c: Checked, selected: np.ndarray, clock: Clock, method: str,
+                     options: SolveOptions) -> MaxCoverResult:
+    """``max_cover``'s answer from the late choice (:func:`top_columns`)."""
+    details = _late_details(clock, options, "the columns of most weight")
+    details["bound"] = "coverable weight (time limit reached)"
+    got = float(c.weights[_covered(c.m, selected)].sum())
+    total_w = float(c.weights.sum())
+    upper = max(float(c.weights[c.coverable].sum()), got)
+    return MaxCoverResult(
+        selected=selected, cost=float(c.cost[selected].sum()),
+        covered=got / total_w if total_w > 0 else 1.0, covered_weight=got,
+        upper_bound=upper, uncoverable=np.flatnonzero(~c.coverable), method=method,
+        time_s=time.perf_counter() - clock.start,
+        optimal=upper - got <= 1e-9 * max(1.0, upper), details=details)
+
+
+__all__ = ["ChildTranspose", "cheapest_cover", "convert", "in_child", "max_cover_result",
+           "set_cover_result", "top_columns"]
