@@ -377,6 +377,9 @@ def test_the_late_max_cover_choice_keeps_the_count_or_budget(case: tuple, k: int
     budget = float(cost[pre].sum()) + float(cost.sum()) / 3 if use_budget else None
     chosen = top_columns(c, pre, None if use_budget else k, budget)
     assert set(pre.tolist()) <= set(chosen.tolist()) and np.unique(chosen).size == chosen.size
+    # nonzero = covers, whatever the value
+    scaled = check_input(sp.csr_array(A.astype(float) * 2.5), cost)
+    assert top_columns(scaled, pre, None if use_budget else k, budget).tolist() == chosen.tolist()
     if use_budget:
         assert float(cost[chosen].sum()) <= budget + 1e-9
     else:

@@ -63,22 +63,30 @@ def _shared(n: int, dtype: np.dtype) -> np.ndarray:
     return np.frombuffer(mmap.mmap(-1, max(n, 1) * itemsize), dtype=dtype, count=n)
 
 
-def _transpose_into(m: sp.csr_array | sp.csc_array, ptr: np.ndarray, idx: np.ndarray) -> bool:
-    """Child process: :func:`transpose` of ``m`` written into ``ptr``/``idx``."""
-    other_ptr, other_idx = transpose(m)
-    ptr[:] = other_ptr
-    idx[:] = other_idx
+def _transpose_into(m: sp.csr_array, ptr: np.ndarray, idx: np.ndarray) -> bool:
+    """Child process: :func:`transpose` of the CSR ``m`` written into
+    ``ptr``/``idx`` (of ``m.indices``' type): by scipy's own CSR → CSC
+    routine writing there directly (one pass, no copy of 4 bytes a nonzero),
+    or through :func:`transpose` and a copy where that routine differs."""
+    try:
+        from scipy.sparse import _sparsetools  # what csr_array.tocsc calls
+
+        _sparsetools.csr_tocsc(m.shape[0], m.shape[1], m.indptr, m.indices, m.data, ptr, idx,
+                               np.empty(m.nnz, dtype=m.data.dtype))
+    except (ImportError, AttributeError, TypeError, ValueError):
+        other_ptr, other_idx = transpose(m)
+        ptr[:] = other_ptr
+        idx[:] = other_idx
     return True
 
 
 class ChildTranspose:
-    """:func:`siteplan.solve.instance.transpose` of ``m`` in a forked child
+    """:func:`siteplan.solve.instance.transpose` of the CSR ``m`` in a forked child
     (:class:`siteplan.solve.exact.child.ChildRun`) killed at ``kill_at``;
     the result lands in shared memory, so nothing is pickled."""
 
-    def __init__(self, m: sp.csr_array | sp.csc_array, *, kill_at: float) -> None:
-        n_other = m.shape[1] if m.format == "csr" else m.shape[0]
-        self._ptr = _shared(n_other + 1, np.dtype(np.int64))
+    def __init__(self, m: sp.csr_array, *, kill_at: float) -> None:
+        self._ptr = _shared(m.shape[1] + 1, m.indptr.dtype)
         self._idx = _shared(m.nnz, m.indices.dtype)
         self._run = ChildRun(_transpose_into, (m, self._ptr, self._idx), kill_at=kill_at)
 
@@ -135,8 +143,11 @@ def top_columns(c: Checked, pre: np.ndarray, k: int | None,
     """
     m = c.m
     row_w = np.where(_covered(m, pre), 0.0, c.weights)
-    gains = np.bincount(m.indices, weights=np.repeat(row_w, np.diff(m.indptr)),
-                        minlength=m.shape[1])
+    if m.data.dtype == bool or np.all(m.data == 1):  # one pass, no temporary
+        gains = np.asarray(m.T @ row_w, dtype=float)
+    else:  # nonzero = covers, whatever the value
+        gains = np.bincount(m.indices, weights=np.repeat(row_w, np.diff(m.indptr)),
+                            minlength=m.shape[1])
     free = np.ones(m.shape[1], dtype=bool)
     free[pre] = False
     cols = np.flatnonzero(free & (gains > 0))
