@@ -542,13 +542,16 @@ def relaxation_bound(g: General, pre: np.ndarray, best_cost: float, selected: np
                             max_iterations=300, heuristic_every=10**9)
         bound = max(bound, state.lower_bound)
     fixed = float(p.cost[pre].sum())
-    free = np.setdiff1d(np.arange(p.n_cols), pre)
+    is_free = np.ones(p.n_cols, dtype=bool)
+    is_free[pre] = False
     cap = sp.csr_array(g.cap)
     for h in range(g.need.size):
+        if h % 64 == 63 and time.perf_counter() >= deadline:
+            break  # the bound so far holds: each row's knapsack is a bound alone
         lo, hi = cap.indptr[h], cap.indptr[h + 1]
         cols, amount = cap.indices[lo:hi], cap.data[lo:hi]
-        keep = np.isin(cols, free) & (amount > 0)
-        have = float(amount[~np.isin(cols, free)].sum())
+        keep = is_free[cols] & (amount > 0)
+        have = float(amount[~is_free[cols]].sum())
         left = g.need[h] * (1 - 1e-9) - have
         if left <= 0:
             continue
