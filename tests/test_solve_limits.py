@@ -394,3 +394,21 @@ def test_max_cover_answers_from_the_csr_when_the_conversion_is_late(city: tuple)
     p = build_problem(A)
     assert res.covered_weight == pytest.approx(float(p.weights[p.covered_rows(res.selected)].sum()))
     assert res.upper_bound >= res.covered_weight > 0
+
+
+def test_a_late_cover_with_its_problem_is_pruned(city: tuple) -> None:
+    # a child that finished too late for a search leaves the late cover the
+    # answer, pruned while the prune deadline allows
+    from siteplan.solve.clock import Clock
+    from siteplan.solve.instance import check_input
+    from siteplan.solve.paths import late
+
+    A, cost = city
+    c = check_input(sp.csr_array(A), cost)
+    first = late.cheapest_cover(c, NONE)
+    p = build_problem(A, cost)
+    clock = Clock(time.perf_counter(), 60.0, SolveOptions())
+    res = late.set_cover_result(c, NONE, late.Late(first, p), clock, "auto", SolveOptions())
+    assert set(res.selected.tolist()) < set(first.tolist())
+    assert p.feasible(res.selected) and "pruned" in res.details["input"]
+    assert res.covered == pytest.approx(covered_share(p, res.selected))

@@ -112,7 +112,7 @@ def set_cover(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | 
         pre = check_preselected(preselected, checked.m.shape[1])
         # large inputs are converted in a child killed at the deadline
         converted = late.convert(checked, clock, opts, lambda: late.cheapest_cover(checked, pre))
-        if not isinstance(converted, Problem):  # too late for any search
+        if isinstance(converted, late.Late):  # too late for any search
             return late.set_cover_result(checked, pre, converted, clock, method, opts)
         g = plain(converted)
     else:

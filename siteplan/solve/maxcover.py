@@ -115,7 +115,7 @@ def max_cover(A: object, k: int | None = None, *, weights: ArrayLike | None = No
     k = _check_size(checked.m.shape[1], pre, k, budget)
     # large inputs are converted in a child killed at the deadline
     original = late.convert(checked, clock, opts, lambda: late.top_columns(checked, pre, k, budget))
-    if not isinstance(original, Problem):  # too late for any search
+    if isinstance(original, late.Late):  # too late for any search
         return late.max_cover_result(checked, original, clock, method, opts)
     # the tail after a cut is passes over the same matrix: sized from the input's time
     clock.keep_for_tail(opts.tail_per_input * (time.perf_counter() - start_time))

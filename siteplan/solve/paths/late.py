@@ -36,6 +36,7 @@ from __future__ import annotations
 import mmap
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -45,7 +46,12 @@ from siteplan.solve.exact.child import ChildRun, can_fork
 from siteplan.solve.instance import Checked, Problem, assemble, transpose
 from siteplan.solve.options import SolveOptions
 from siteplan.solve.results import MaxCoverResult, SetCoverResult
-from siteplan.solve.search.greedy import cheapest_first, least_per_row
+from siteplan.solve.search.greedy import (
+    cheapest_first,
+    covered_weight,
+    least_per_row,
+    remove_redundant,
+)
 
 
 def in_child(m: sp.csr_array | sp.csc_array, clock: Clock, options: SolveOptions) -> bool:
@@ -172,12 +178,24 @@ def _covered(m: sp.csr_array, selected: np.ndarray) -> np.ndarray:
     return hit
 
 
+@dataclass(frozen=True)
+class Late:
+    """The late selection, and the problem when the child finished too late
+    for any search but in time to prune that selection."""
+
+    selected: np.ndarray
+    problem: Problem | None = None
+
+
 def convert(c: Checked, clock: Clock, options: SolveOptions,
-            late: Callable[[], np.ndarray]) -> Problem | np.ndarray:
+            late: Callable[[], np.ndarray]) -> Problem | Late:
     """The :class:`Problem` of the checked input ``c``, converted here or in
     a child (:func:`in_child`) killed at the call's soft deadline; then the
     late selection ``late()`` instead (made beside the child once the time
-    left is short, see the module notes)."""
+    left is short, see the module notes). A child that finishes after the
+    late selection was made, with less time left before the soft deadline
+    than that took, leaves the late selection the answer (a search could
+    not do better in that time), with the problem to prune it."""
     if not in_child(c.m, clock, options):
         return assemble(c, transpose(c.m))
     other, selected = None, None
@@ -189,29 +207,40 @@ def convert(c: Checked, clock: Clock, options: SolveOptions,
         other = run.result(until=clock.call_soft
                            - options.late_cover_per_check * (now - clock.start))
         if other is None and not run.killed:
+            made = time.perf_counter()
             selected = late()
+            took = time.perf_counter() - made
             other = run.result()
+            if other is not None and time.perf_counter() + took >= clock.call_soft:
+                return Late(selected, assemble(c, other))
     if other is not None:
         return assemble(c, other)
-    return late() if selected is None else selected
+    return Late(late() if selected is None else selected)
 
 
 def _late_details(clock: Clock, options: SolveOptions, what: str) -> dict:
-    details: dict = {"deterministic": options.deterministic, "greedy_cut": 0,
-                     "input": f"conversion killed at the deadline: {what}"}
+    details: dict = {"deterministic": options.deterministic, "greedy_cut": 0, "input": what}
     if options.deterministic:
         details["deterministic_cut"] = ["input"]
     lap(details, "input", clock.start)
     return details
 
 
-def set_cover_result(c: Checked, pre: np.ndarray, selected: np.ndarray, clock: Clock,
+def set_cover_result(c: Checked, pre: np.ndarray, late: Late, clock: Clock,
                      method: str, options: SolveOptions) -> SetCoverResult:
-    """``set_cover``'s answer from the late cover (:func:`cheapest_cover`)."""
-    details = _late_details(clock, options, "each row's cheapest column")
-    details["bound"] = "preselected cost (time limit reached)"
+    """``set_cover``'s answer from the late cover (:func:`cheapest_cover`),
+    pruned until the prune deadline when the problem came too."""
+    selected = late.selected
+    what = "conversion killed at the deadline: each row's cheapest column"
     total_w = float(c.weights.sum())
     covered_w = float(c.weights[c.coverable].sum())  # every coverable row is covered
+    if late.problem is not None:
+        what = "converted too late for a search: each row's cheapest column, pruned"
+        selected = remove_redundant(late.problem, selected, pre, deadline=clock.call_prune)
+        if selected.size < late.selected.size:
+            covered_w = covered_weight(late.problem, selected)
+    details = _late_details(clock, options, what)
+    details["bound"] = "preselected cost (time limit reached)"
     cost = float(c.cost[selected].sum())
     bound = min(float(c.cost[pre].sum()), cost) + 0.0
     return SetCoverResult(
@@ -221,10 +250,12 @@ def set_cover_result(c: Checked, pre: np.ndarray, selected: np.ndarray, clock: C
         time_s=time.perf_counter() - clock.start, optimal=cost <= bound, details=details)
 
 
-def max_cover_result(c: Checked, selected: np.ndarray, clock: Clock, method: str,
+def max_cover_result(c: Checked, late: Late, clock: Clock, method: str,
                      options: SolveOptions) -> MaxCoverResult:
     """``max_cover``'s answer from the late choice (:func:`top_columns`)."""
-    details = _late_details(clock, options, "the columns of most weight")
+    selected = late.selected
+    details = _late_details(clock, options,
+                            "conversion killed at the deadline: the columns of most weight")
     details["bound"] = "coverable weight (time limit reached)"
     got = float(c.weights[_covered(c.m, selected)].sum())
     total_w = float(c.weights.sum())
@@ -237,5 +268,5 @@ def max_cover_result(c: Checked, selected: np.ndarray, clock: Clock, method: str
         optimal=upper - got <= 1e-9 * max(1.0, upper), details=details)
 
 
-__all__ = ["ChildTranspose", "cheapest_cover", "convert", "in_child", "max_cover_result",
+__all__ = ["ChildTranspose", "Late", "cheapest_cover", "convert", "in_child", "max_cover_result",
            "set_cover_result", "top_columns"]
