@@ -118,7 +118,7 @@ def max_cover(A: object, k: int | None = None, *, weights: ArrayLike | None = No
     if isinstance(original, late.Late):  # too late for any search
         return late.max_cover_result(checked, original, clock, method, opts)
     # the tail after a cut is passes over the same matrix: sized from the input's time
-    clock.keep_for_tail(opts.tail_per_input * (time.perf_counter() - start_time))
+    clock.keep_for_tail(opts.max_cover_tail_per_input * (time.perf_counter() - start_time))
     t = lap(details, "input", start_time)
     p = _merged(original, method, clock, opts, details)
     t = lap(details, "merge_rows", t)

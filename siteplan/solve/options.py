@@ -77,6 +77,9 @@ class SolveOptions:
         and convert: those are passes over the same matrix on the same
         machine, so a slow input (a loaded machine) means a slow tail
         (:meth:`siteplan.solve.clock.Clock.keep_for_tail`).
+    max_cover_tail_per_input : float
+        The same for ``max_cover``, whose tail is lighter (the count filled
+        from the last known gains, no pass over every row).
     child_convert_nnz : int
         CSR inputs with at least this many nonzeros (and a time limit) are
         converted to CSC in a child process killed at the deadline, while
@@ -239,6 +242,7 @@ class SolveOptions:
     default_time_limit_s: float = 10.0
     wrap_up_share: float = 0.02
     tail_per_input: float = 1.0
+    max_cover_tail_per_input: float = 0.3
     child_convert_nnz: int = 5_000_000
     late_cover_per_check: float = 8.0
     kill_grace_s: float = 0.0
