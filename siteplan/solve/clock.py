@@ -57,9 +57,28 @@ class Clock:
         self.promise = np.inf if limit is None else start + limit + max(1.0, 0.1 * limit)
         if outer is not None:
             self.promise = min(self.promise, outer.promise)
+        # seconds the input's checks and conversion took: what a phase making
+        # a pass or two over the matrix takes now (set by the entry points)
+        self.pass_s = 0.0 if outer is None else outer.pass_s
 
     def left(self) -> float:
         return self.soft - time.perf_counter()
+
+    def has_time_for_a_pass(self) -> bool:
+        """True when a phase that ignores the clock for about one pass over
+        the matrix (``pass_s``) still ends before the call's soft deadline.
+
+        Examples
+        --------
+        >>> from siteplan.solve.options import SolveOptions
+        >>> c = Clock(time.perf_counter(), 2.0, SolveOptions())
+        >>> c.has_time_for_a_pass()
+        True
+        >>> c.pass_s = 5.0
+        >>> c.has_time_for_a_pass()
+        False
+        """
+        return time.perf_counter() + self.pass_s < self.call_soft
 
     def keep_for_tail(self, tail_s: float) -> None:
         """Keep ``tail_s`` seconds before the promise (the limit plus

@@ -120,7 +120,8 @@ def set_cover(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | 
                           cover_requirement=cover_requirement, capacity=capacity)
         pre = check_preselected(preselected, g.p.n_cols)
     # the tail after a cut is passes over the same matrix: sized from the input's time
-    clock.keep_for_tail(opts.tail_per_input * (time.perf_counter() - start_time))
+    clock.pass_s = time.perf_counter() - start_time
+    clock.keep_for_tail(opts.tail_per_input * clock.pass_s)
     shape = Shape(method=method, multicover=cover_requirement is not None,
                   capacity=capacity is not None, groups=g.p.n_groups, nnz=int(g.p.col_rows.size))
     for path in set_cover_paths(shape, opts):

@@ -118,7 +118,8 @@ def max_cover(A: object, k: int | None = None, *, weights: ArrayLike | None = No
     if isinstance(original, late.Late):  # too late for any search
         return late.max_cover_result(checked, original, clock, method, opts)
     # the tail after a cut is passes over the same matrix: sized from the input's time
-    clock.keep_for_tail(opts.max_cover_tail_per_input * (time.perf_counter() - start_time))
+    clock.pass_s = time.perf_counter() - start_time
+    clock.keep_for_tail(opts.max_cover_tail_per_input * clock.pass_s)
     t = lap(details, "input", start_time)
     p = _merged(original, method, clock, opts, details)
     t = lap(details, "merge_rows", t)
@@ -127,7 +128,7 @@ def max_cover(A: object, k: int | None = None, *, weights: ArrayLike | None = No
     if "greedy_cut" in details and opts.deterministic:
         details.setdefault("deterministic_cut", []).append("greedy")
     best_w = covered_weight(p, selected)
-    if time.perf_counter() < clock.soft:
+    if clock.has_time_for_a_pass():  # a pass that ignores the clock
         upper = _submodular_bound(p, selected, pre, k, budget)
     else:  # out of time: all the coverable weight is a bound too
         upper = float(p.weights[p.coverable].sum())
