@@ -55,7 +55,8 @@ else:
     value = res.covered_weight
 elapsed = time.perf_counter() - t0
 print(json.dumps({"elapsed": elapsed, "value": value, "phases": res.details.get("phase_s"),
-                  "cut": res.details.get("greedy_cut"), "where": siteplan.__file__}))
+                  "cut": res.details.get("greedy_cut"), "input": res.details.get("input"),
+                  "where": siteplan.__file__}))
 """
 
 CASES = ("set_cover unicost", "set_cover weighted", "max_cover k=2000")
@@ -139,7 +140,8 @@ def main() -> int:
                         notes.append(f"{name} ({Path(r['where']).parents[1].name}) "
                                      f"{'busy' if busy else 'quiet'}: value "
                                      f"{r['value']:,.0f}, greedy cut {r['cut']}, "
-                                     f"phases {r['phases']}")
+                                     f"phases {r['phases']}"
+                                     + (f", {r['input']}" if r.get("input") else ""))
                 ok &= kept
                 print(f"| {case} | {limit:g} | {promise:g} | " + " | ".join(cells)
                       + f" | {'yes' if kept else 'NO'} |")
