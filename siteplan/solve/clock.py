@@ -64,9 +64,10 @@ class Clock:
     def left(self) -> float:
         return self.soft - time.perf_counter()
 
-    def has_time_for_a_pass(self) -> bool:
-        """True when a phase that ignores the clock for about one pass over
-        the matrix (``pass_s``) still ends before the call's soft deadline.
+    def has_time_for_a_pass(self, passes: float = 1.0) -> bool:
+        """True when a phase that ignores the clock for about ``passes``
+        times what the input took (``pass_s``) still ends before the call's
+        soft deadline.
 
         Examples
         --------
@@ -78,7 +79,7 @@ class Clock:
         >>> c.has_time_for_a_pass()
         False
         """
-        return time.perf_counter() + self.pass_s < self.call_soft
+        return time.perf_counter() + passes * self.pass_s < self.call_soft
 
     def keep_for_tail(self, tail_s: float) -> None:
         """Keep ``tail_s`` seconds before the promise (the limit plus

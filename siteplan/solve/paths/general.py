@@ -56,11 +56,16 @@ from siteplan.solve.bounds.proof import cost_unit, optimal_at, round_up
 from siteplan.solve.clock import Clock, lap
 from siteplan.solve.exact.child import ChildRun, can_fork
 from siteplan.solve.exact.highs import MipResult, _highs, _solve
-from siteplan.solve.instance import Problem, _ranges, build_problem
+from siteplan.solve.instance import Problem, build_problem
 from siteplan.solve.options import SolveOptions
 from siteplan.solve.paths.single import solve_problem
 from siteplan.solve.results import SetCoverResult
-from siteplan.solve.search.greedy import greedy_cover, remove_redundant
+from siteplan.solve.search.greedy import (
+    cheapest_first,
+    greedy_cover,
+    least_per_row,
+    remove_redundant,
+)
 
 
 @dataclass(frozen=True)
@@ -332,10 +337,12 @@ def _progress_all(g: General, counts: np.ndarray, need: np.ndarray, cap_need: np
 
 
 def complete_general(g: General, selected: np.ndarray) -> np.ndarray:
-    """``selected`` plus, in one vectorised pass, for every coverable row of
-    a group short of its target that is covered fewer than ``r_i`` times,
-    its cheapest columns not chosen yet (ties in a fixed pseudo-random
-    order), then for each capacity row still short the columns of least
+    """``selected`` plus, for every coverable row of a group short of its
+    target that is covered fewer than ``r_i`` times, its cheapest columns
+    not chosen yet (:func:`~siteplan.solve.search.greedy.cheapest_first`
+    order), in rounds of one vectorised pass each (every short row takes
+    its cheapest free column; a column taken counts for every row it
+    covers), then for each capacity row still short the columns of least
     cost per unit of capacity (:func:`meet_capacity`): a cover whatever the
     start (every row that can be is covered as often as it must; capacity
     demand is capped at what all columns give). The greedy's fallback when
@@ -360,20 +367,17 @@ def complete_general(g: General, selected: np.ndarray) -> np.ndarray:
     taken = np.zeros(p.n_cols, dtype=bool)
     taken[selected] = True
     if rows.size:
-        rank = np.empty(p.n_cols, dtype=np.int64)
-        rank[np.lexsort((np.random.default_rng(0).permutation(p.n_cols), p.cost))] = \
-            np.arange(p.n_cols)
-        lengths = p.row_ptr[rows + 1] - p.row_ptr[rows]
-        cols = p.row_cols[_ranges(p.row_ptr, rows)].astype(np.int64)
-        row_of = np.repeat(np.arange(rows.size), lengths)
-        free = ~taken[cols]
-        cols, row_of = cols[free], row_of[free]
-        order = np.lexsort((rank[cols], row_of))  # by row, cheapest first
-        cols, row_of = cols[order], row_of[order]
-        first = np.searchsorted(row_of, np.arange(rows.size))
-        place = np.arange(cols.size) - first[row_of]
-        missing = (r[rows] - counts[rows])[row_of]
-        taken[cols[place < missing]] = True
+        order, rank = cheapest_first(p.cost)
+        free_rank = rank.copy()
+        while rows.size:  # at most max(r) rounds: each short row gains a cover
+            free_rank[taken] = p.n_cols  # never the least while a free column is left
+            best = least_per_row(p.row_ptr, p.row_cols, free_rank, rows)
+            new = order[np.unique(best[best < p.n_cols])]
+            if new.size == 0:
+                break
+            taken[new] = True
+            counts += p.cover_counts(new)
+            rows = rows[counts[rows] < r[rows]]
     return meet_capacity(g, np.flatnonzero(taken))
 
 

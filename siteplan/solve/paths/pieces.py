@@ -539,12 +539,16 @@ def split_cover(g: General, pre: np.ndarray, clock: Clock, seed: int,
                 options: SolveOptions) -> SetCoverResult | None:
     """``set_cover``'s ``auto`` on the pieces of ``g`` (see the module
     notes); None when splitting does not apply (a small problem, one piece
-    without capacity rows, or nothing left to choose): the caller solves
-    the problem whole. Problems under ``options.split_min_nnz`` nonzeros are left whole
-    (their HiGHS run is quick as it is)."""
+    without capacity rows, nothing left to choose, or no time for the
+    split's passes over the matrix: ``split_passes`` times the input's
+    time): the caller solves the problem whole. Problems under
+    ``options.split_min_nnz`` nonzeros are left whole (their HiGHS run is
+    quick as it is)."""
     p = g.p
     if p.col_rows.size < options.split_min_nnz or (p.n_groups == 1 and g.need.size == 0):
         return None  # small, or one group without capacity rows: always one piece
+    if not clock.has_time_for_a_pass(options.split_passes):
+        return None  # splitting ignores the clock for a few passes: solved whole
     t = clock.start
     details: dict = {"deterministic": options.deterministic, "model": "split"}
     pieces = split(g, pre)
