@@ -92,7 +92,8 @@ class SolveOptions:
     split_passes : float
         A grouped or capacity problem is split into pieces only when this
         many times the input's time is left before the soft deadline (the
-        split ignores the clock: about 2 s at 30 M nonzeros, 4 inputs).
+        split ignores the clock: about 2 s at 30 M nonzeros, 4 inputs, and
+        building a piece as much again).
     kill_grace_s : float
         Seconds past the limit after which a child process (HiGHS, a second
         local search) is killed; 0: at the limit (they stop by themselves at
@@ -249,7 +250,7 @@ class SolveOptions:
     max_cover_tail_per_input: float = 0.3
     child_convert_nnz: int = 5_000_000
     late_cover_per_check: float = 8.0
-    split_passes: float = 6.0
+    split_passes: float = 12.0
     kill_grace_s: float = 0.0
     reduce_share: float = 0.25
     reduce_nnz_limit: int = 10_000_000

@@ -534,13 +534,15 @@ def single_cover(g: General) -> Problem:
 
 
 def relaxation_bound(g: General, pre: np.ndarray, best_cost: float, selected: np.ndarray,
-                     deadline: float, seed: int) -> float:
+                     deadline: float, seed: int, passes: bool = True) -> float:
     """A valid bound without the LP: the single-cover relaxation's Lagrangian
-    bound and each capacity row's fractional knapsack, the larger."""
+    bound and each capacity row's fractional knapsack, the larger (without
+    ``passes``, no time for a pass over the matrix: the knapsacks and the
+    preselected cost only)."""
     p = g.p
     single = single_cover(g)
-    bound = quick_bound(single, pre)
-    if deadline > time.perf_counter():
+    bound = quick_bound(single, pre) if passes else float(p.cost[pre].sum())
+    if passes and deadline > time.perf_counter():
         state = subgradient(single, upper_bound=best_cost, best_selected=selected,
                             preselected=pre, deadline=deadline, seed=seed,
                             max_iterations=300, heuristic_every=10**9)
@@ -595,6 +597,9 @@ def general_cover(g: General, pre: np.ndarray, clock: Clock, seed: int, method: 
     if fits:
         details.update(probe_details)
         selected = prune(g, probe, pre, deadline=clock.call_prune)
+    elif "greedy_cut" in probe_details:  # no time for the general greedy: complete the probe
+        details.update(probe_details)
+        selected = prune(g, complete_general(g, probe), pre, deadline=clock.call_prune)
     else:
         selected = general_greedy(g, pre, deadline=clock.call_soft,
                                   prune_deadline=clock.call_prune, details=details)
@@ -683,7 +688,8 @@ def _general_bound(g: General, pre: np.ndarray, selected: np.ndarray, best_cost:
     stop = (clock.soft if options.deterministic and share else
             time.perf_counter() + share * max(clock.left(), 0.0))
     details["bound"] = "lagrangian (single cover) / knapsack"
-    return relaxation_bound(g, pre, best_cost, selected, stop, seed)
+    return relaxation_bound(g, pre, best_cost, selected, stop, seed,
+                            passes=clock.has_time_for_a_pass())
 
 
 def _take_milp(run: ChildRun, g: General, pre: np.ndarray, selected: np.ndarray,
