@@ -2,6 +2,9 @@
 
 ``set_cover`` (unicost and weighted costs 1-100) and ``max_cover`` (k =
 2,000) on the 1,000,000 × 100,000 ``disk_matrix`` (about 30 M nonzeros),
+and on request (``--cases "multicover r=2,capacity rows"``) the multicover
+(every row covered twice) and capacity-row paths (three capacity rows, each
+needing 60 % of what its columns give),
 ``time_limit_s`` 2 and 5, each call the first of a fresh process (with an
 empty numba cache: any compilation the call triggers is inside its time),
 once on the machine as it is and once beside two CPU-bound processes
@@ -50,15 +53,29 @@ if case == "set_cover unicost":
 elif case == "set_cover weighted":
     res = set_cover(A, cost, time_limit_s=limit)
     value = res.cost
+elif case == "multicover r=2":
+    res = set_cover(A, cost, cover_requirement=2, time_limit_s=limit)
+    value = res.cost
+elif case == "capacity rows":
+    from siteplan.solve import CapacityConstraints
+    n = A.shape[1]
+    mbps = sp.csr_array((np.random.default_rng(3).uniform(50, 300, n),
+                         (np.arange(n) % 3, np.arange(n))), shape=(3, n))
+    res = set_cover(A, cost, capacity=CapacityConstraints(
+        mbps, 0.6 * np.asarray(mbps.sum(axis=1)).ravel()), time_limit_s=limit)
+    value = res.cost
 else:
     res = max_cover(A, k=2000, time_limit_s=limit)
     value = res.covered_weight
 elapsed = time.perf_counter() - t0
 print(json.dumps({"elapsed": elapsed, "value": value, "phases": res.details.get("phase_s"),
-                  "cut": res.details.get("greedy_cut"), "where": siteplan.__file__}))
+                  "cut": res.details.get("greedy_cut"), "input": res.details.get("input"),
+                  "where": siteplan.__file__}))
 """
 
 CASES = ("set_cover unicost", "set_cover weighted", "max_cover k=2000")
+#: the multicover and capacity paths (``--cases``; not run by default)
+GENERAL_CASES = ("multicover r=2", "capacity rows")
 
 
 def _burn(stop_at: float) -> None:
@@ -139,7 +156,8 @@ def main() -> int:
                         notes.append(f"{name} ({Path(r['where']).parents[1].name}) "
                                      f"{'busy' if busy else 'quiet'}: value "
                                      f"{r['value']:,.0f}, greedy cut {r['cut']}, "
-                                     f"phases {r['phases']}")
+                                     f"phases {r['phases']}"
+                                     + (f", {r['input']}" if r.get("input") else ""))
                 ok &= kept
                 print(f"| {case} | {limit:g} | {promise:g} | " + " | ".join(cells)
                       + f" | {'yes' if kept else 'NO'} |")

@@ -165,3 +165,24 @@ def test_capacity_columns_must_match():
     cap = CapacityConstraints(sp.csr_array(np.ones((1, 3))), [1.0])
     with pytest.raises(SolverError, match="3 columns but A has 2"):
         set_cover(sp.csc_array(np.eye(2, dtype=np.int8)), capacity=cap)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(general_instances(), st.sampled_from([0.0, None]))
+def test_general_greedy_cut_at_its_deadline_is_still_a_cover(inst, prune_at) -> None:
+    # a greedy the clock stops before its first pick is completed in one
+    # pass: every requirement and capacity row is still met
+    from siteplan.solve.paths.general import build_general, general_greedy
+
+    A, cost, weights, r, groups, target, capacity, pre = inst
+    g = build_general(A, cost, weights=weights, target=target, groups=groups,
+                      cover_requirement=r, capacity=capacity)
+    pre = np.asarray(pre, dtype=np.int64)
+    details: dict = {}
+    cut = general_greedy(g, pre, deadline=0.0, prune_deadline=prune_at, details=details)
+    assert g.feasible(cut)
+    assert set(pre.tolist()) <= set(cut.tolist())
+    whole = general_greedy(g, pre)
+    assert g.feasible(whole)
+    if "greedy_cut" not in details:  # nothing was needed beyond the preselected
+        assert whole.tolist() == cut.tolist()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from siteplan.errors import SolverError
-from siteplan.solve import max_cover, set_cover
+from siteplan.solve import CapacityConstraints, SolveOptions, max_cover, set_cover
 from siteplan.solve.instance import build_problem
 from siteplan.solve.search.greedy import greedy_cover, greedy_max_cover, remove_redundant
 
@@ -240,3 +241,174 @@ def test_child_run_leaves_ctrl_c_to_the_parent():
     except KeyboardInterrupt:  # the child died of it and handed it back
         pytest.fail("the child took the Ctrl-C meant for its parent")
     assert result is None and not run.killed  # slept to the end
+
+
+@settings(max_examples=100, deadline=None)
+@given(problems(), st.data())
+def test_least_rank_per_row_is_the_same_on_both_passes(case: tuple, data: st.DataObject) -> None:
+    from siteplan.solve.search.greedy import least_per_row
+
+    A, _, _, _ = case
+    p = build_problem(A)
+    coverable = np.flatnonzero(p.coverable)
+    if coverable.size == 0:
+        return
+    rows = np.array(sorted(data.draw(st.sets(st.sampled_from(coverable.tolist()), min_size=1))))
+    rank = np.array(data.draw(st.permutations(range(p.n_cols))), dtype=np.int32)
+    dense = A.toarray() != 0
+    want = [int(rank[dense[i]].min()) for i in rows]
+    assert least_per_row(p.row_ptr, p.row_cols, rank, rows).tolist() == want
+
+
+def test_a_slow_input_leaves_its_tail_before_the_promise(city: tuple) -> None:
+    # tail_per_input stands for a machine so slow that the tail after a cut
+    # needs all the time: the greedy is cut at once, the cover still complete
+    A, cost = city
+    opts = SolveOptions(tail_per_input=1e4)
+    res = set_cover(A, cost, time_limit_s=5, options=opts)
+    assert res.details["greedy_cut"] == 0
+    assert build_problem(A, cost).feasible(res.selected)
+    res = max_cover(A, k=300, time_limit_s=5, options=opts.with_(max_cover_tail_per_input=1e4))
+    assert res.details["greedy_cut"] == 0 and res.selected.size <= 300
+
+
+def _capacity_rows(A: sp.csr_array, share: float) -> CapacityConstraints:
+    """Three capacity groups (columns by index mod 3), each needing ``share``
+    of what all its columns give."""
+    n = A.shape[1]
+    rng = np.random.default_rng(3)
+    mbps = sp.csr_array((rng.uniform(50, 300, n), (np.arange(n) % 3, np.arange(n))),
+                        shape=(3, n))
+    return CapacityConstraints(mbps, share * np.asarray(mbps.sum(axis=1)).ravel())
+
+
+@pytest.mark.parametrize("method", ["auto", "greedy"])
+@pytest.mark.parametrize("kind", ["multicover", "capacity", "both"])
+def test_multicover_and_capacity_paths_stop_at_their_deadline(city: tuple, method: str,
+                                                             kind: str) -> None:
+    # the general greedy (multicover, capacity rows) and the pieces path had
+    # no deadline: at 60,000 x 6,000 a 0.02 s limit now cuts the greedy,
+    # whose cover is completed in one pass and still meets every row
+    from siteplan.solve.paths.general import build_general
+
+    A, cost = city
+    r = 2 if kind != "capacity" else None
+    cap = _capacity_rows(A, 0.6) if kind != "multicover" else None
+    limit = 0.02
+    res = set_cover(A, cost, cover_requirement=r, capacity=cap, time_limit_s=limit,
+                    method=method)
+    assert res.time_s <= limit + MARGIN_S
+    assert "greedy_cut" in res.details
+    g = build_general(A, cost, weights=None, target=1.0, groups=None,
+                      cover_requirement=r, capacity=cap)
+    assert g.feasible(res.selected)
+    assert 0.0 <= res.lower_bound <= res.cost
+
+
+@settings(max_examples=150, deadline=None)
+@given(problems(), st.data())
+def test_the_late_cover_from_the_csr_alone_reaches_every_target(case: tuple,
+                                                                data: st.DataObject) -> None:
+    from siteplan.solve.instance import check_input
+    from siteplan.solve.paths.late import cheapest_cover
+
+    A, cost, groups, target = case
+    pre = np.array(sorted(data.draw(st.sets(st.integers(0, A.shape[1] - 1), max_size=3))),
+                   dtype=np.int64)
+    c = check_input(sp.csr_array(A), cost, target=target, groups=groups)
+    chosen = cheapest_cover(c, pre)
+    p = build_problem(A, cost, target=target, groups=groups)
+    assert p.feasible(chosen) and set(pre.tolist()) <= set(chosen.tolist())
+    assert np.unique(chosen).size == chosen.size
+
+
+def test_a_large_input_is_converted_in_a_child_to_the_same_problem(city: tuple) -> None:
+    from siteplan.solve.clock import Clock
+    from siteplan.solve.instance import check_input
+    from siteplan.solve.paths.late import convert, in_child
+
+    A, cost = city
+    opts = SolveOptions(child_convert_nnz=1)
+    clock = Clock(time.perf_counter(), 60.0, opts)
+    assert in_child(sp.csr_array(A), clock, opts)
+    got = convert(check_input(A, cost), clock, opts, lambda: NONE)
+    want = build_problem(A, cost)
+    for name in ("col_ptr", "col_rows", "row_ptr", "row_cols", "cost", "coverable"):
+        assert np.array_equal(getattr(got, name), getattr(want, name)), name
+
+
+def test_a_conversion_child_is_killed_at_its_deadline(city: tuple) -> None:
+    from siteplan.solve.paths.late import ChildTranspose
+
+    A, _ = city
+    run = ChildTranspose(sp.csr_array(A), kill_at=time.perf_counter() - 1.0)
+    assert run.result() is None and run.killed
+
+
+def test_set_cover_answers_from_the_csr_when_the_conversion_is_late(city: tuple) -> None:
+    # a limit already spent by the checks: no conversion, each row's cheapest column
+    A, cost = city
+    res = set_cover(A, cost, time_limit_s=1e-6, options=SolveOptions(child_convert_nnz=1))
+    assert res.details["greedy_cut"] == 0 and "conversion" in res.details["input"]
+    p = build_problem(A, cost)
+    assert p.feasible(res.selected)
+    assert res.cost == pytest.approx(float(cost[res.selected].sum()))
+    assert res.covered == pytest.approx(covered_share(p, res.selected))
+    assert 0.0 <= res.lower_bound <= res.cost
+
+
+def covered_share(p: object, selected: np.ndarray) -> float:
+    return float(p.weights[p.covered_rows(selected)].sum() / p.weights.sum())
+
+
+@settings(max_examples=150, deadline=None)
+@given(problems(), st.integers(1, 12), st.booleans(), st.data())
+def test_the_late_max_cover_choice_keeps_the_count_or_budget(case: tuple, k: int,
+                                                            use_budget: bool,
+                                                            data: st.DataObject) -> None:
+    from siteplan.solve.instance import check_input
+    from siteplan.solve.paths.late import top_columns
+
+    A, cost, _, _ = case
+    k = min(k, A.shape[1])
+    pre = np.array(sorted(data.draw(st.sets(st.integers(0, A.shape[1] - 1), max_size=k))),
+                   dtype=np.int64)
+    c = check_input(sp.csr_array(A), cost)
+    budget = float(cost[pre].sum()) + float(cost.sum()) / 3 if use_budget else None
+    chosen = top_columns(c, pre, None if use_budget else k, budget)
+    assert set(pre.tolist()) <= set(chosen.tolist()) and np.unique(chosen).size == chosen.size
+    # nonzero = covers, whatever the value
+    scaled = check_input(sp.csr_array(A.astype(float) * 2.5), cost)
+    assert top_columns(scaled, pre, None if use_budget else k, budget).tolist() == chosen.tolist()
+    if use_budget:
+        assert float(cost[chosen].sum()) <= budget + 1e-9
+    else:
+        assert chosen.size <= k
+
+
+def test_max_cover_answers_from_the_csr_when_the_conversion_is_late(city: tuple) -> None:
+    A, _ = city
+    res = max_cover(A, k=300, time_limit_s=1e-6, options=SolveOptions(child_convert_nnz=1))
+    assert res.details["greedy_cut"] == 0 and "conversion" in res.details["input"]
+    assert res.selected.size == 300
+    p = build_problem(A)
+    assert res.covered_weight == pytest.approx(float(p.weights[p.covered_rows(res.selected)].sum()))
+    assert res.upper_bound >= res.covered_weight > 0
+
+
+def test_a_late_cover_with_its_problem_is_pruned(city: tuple) -> None:
+    # a child that finished too late for a search leaves the late cover the
+    # answer, pruned while the prune deadline allows
+    from siteplan.solve.clock import Clock
+    from siteplan.solve.instance import check_input
+    from siteplan.solve.paths import late
+
+    A, cost = city
+    c = check_input(sp.csr_array(A), cost)
+    first = late.cheapest_cover(c, NONE)
+    p = build_problem(A, cost)
+    clock = Clock(time.perf_counter(), 60.0, SolveOptions())
+    res = late.set_cover_result(c, NONE, late.Late(first, p), clock, "auto", SolveOptions())
+    assert set(res.selected.tolist()) < set(first.tolist())
+    assert p.feasible(res.selected) and "pruned" in res.details["input"]
+    assert res.covered == pytest.approx(covered_share(p, res.selected))

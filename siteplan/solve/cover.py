@@ -20,12 +20,13 @@ from siteplan.solve.clock import Clock, lap
 from siteplan.solve.instance import (
     METHODS,
     Problem,
-    build_problem,
+    check_input,
     check_method,
     check_preselected,
     check_time,
 )
 from siteplan.solve.options import SolveOptions, resolve
+from siteplan.solve.paths import late
 from siteplan.solve.paths.general import build_general, general_cover, plain
 from siteplan.solve.paths.pieces import split_cover
 from siteplan.solve.paths.single import solve_problem
@@ -107,11 +108,20 @@ def set_cover(A: object, cost: ArrayLike | None = None, *, weights: ArrayLike | 
         opts.default_time_limit_s if method == "auto" else None)
     clock = Clock(start_time, limit, opts)
     if cover_requirement is None and capacity is None:
-        g = plain(build_problem(A, cost, weights=weights, target=target, groups=groups))
+        checked = check_input(A, cost, weights=weights, target=target, groups=groups)
+        pre = check_preselected(preselected, checked.m.shape[1])
+        # large inputs are converted in a child killed at the deadline
+        converted = late.convert(checked, clock, opts, lambda: late.cheapest_cover(checked, pre))
+        if isinstance(converted, late.Late):  # too late for any search
+            return late.set_cover_result(checked, pre, converted, clock, method, opts)
+        g = plain(converted)
     else:
         g = build_general(A, cost, weights=weights, target=target, groups=groups,
                           cover_requirement=cover_requirement, capacity=capacity)
-    pre = check_preselected(preselected, g.p.n_cols)
+        pre = check_preselected(preselected, g.p.n_cols)
+    # the tail after a cut is passes over the same matrix: sized from the input's time
+    clock.pass_s = time.perf_counter() - start_time
+    clock.keep_for_tail(opts.tail_per_input * clock.pass_s)
     shape = Shape(method=method, multicover=cover_requirement is not None,
                   capacity=capacity is not None, groups=g.p.n_groups, nnz=int(g.p.col_rows.size))
     for path in set_cover_paths(shape, opts):

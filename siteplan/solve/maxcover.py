@@ -24,12 +24,13 @@ from siteplan.solve.exact.child import ChildRun, can_fork
 from siteplan.solve.exact.highs import mip_max_cover
 from siteplan.solve.instance import (
     Problem,
-    build_problem,
+    check_input,
     check_method,
     check_preselected,
     check_time,
 )
 from siteplan.solve.options import SolveOptions, resolve
+from siteplan.solve.paths import late
 from siteplan.solve.prep.reduce import reduce_rows
 from siteplan.solve.results import MaxCoverResult
 from siteplan.solve.search.greedy import covered_weight, greedy_max_cover
@@ -55,15 +56,15 @@ def _floor_if(integral: bool, bound: float) -> float:
     return float(np.floor(bound + 1e-6)) if integral else bound
 
 
-def _check_size(p: Problem, pre: np.ndarray, k: int | None, budget: float | None) -> int | None:
+def _check_size(n_cols: int, pre: np.ndarray, k: int | None, budget: float | None) -> int | None:
     if (k is None) == (budget is None):
         raise SolverError(Msg("solve.maxcover.max_cover_needs"))
     if k is not None:
         if isinstance(k, bool) or int(k) != k or k < 1:
             raise SolverError(Msg("solve.maxcover.k_positive_whole", k=repr(k)))
         k = int(k)
-        if k > p.n_cols:
-            raise SolverError(Msg("solve.maxcover.k_larger_than", k=k, n_cols=p.n_cols))
+        if k > n_cols:
+            raise SolverError(Msg("solve.maxcover.k_larger_than", k=k, n_cols=n_cols))
         if k < pre.size:
             raise SolverError(Msg("solve.maxcover.k_smaller_than", k=k, size=pre.size))
     if budget is not None and not (np.isfinite(budget) and budget >= 0):
@@ -110,9 +111,16 @@ def max_cover(A: object, k: int | None = None, *, weights: ArrayLike | None = No
         opts.default_time_limit_s if method == "auto" else None)
     clock = Clock(start_time, limit, opts)
     details: dict = {"deterministic": opts.deterministic}
-    original = build_problem(A, cost, weights=weights)
-    pre = check_preselected(preselected, original.n_cols)
-    k = _check_size(original, pre, k, budget)
+    checked = check_input(A, cost, weights=weights)
+    pre = check_preselected(preselected, checked.m.shape[1])
+    k = _check_size(checked.m.shape[1], pre, k, budget)
+    # large inputs are converted in a child killed at the deadline
+    original = late.convert(checked, clock, opts, lambda: late.top_columns(checked, pre, k, budget))
+    if isinstance(original, late.Late):  # too late for any search
+        return late.max_cover_result(checked, original, clock, method, opts)
+    # the tail after a cut is passes over the same matrix: sized from the input's time
+    clock.pass_s = time.perf_counter() - start_time
+    clock.keep_for_tail(opts.max_cover_tail_per_input * clock.pass_s)
     t = lap(details, "input", start_time)
     p = _merged(original, method, clock, opts, details)
     t = lap(details, "merge_rows", t)
@@ -121,7 +129,7 @@ def max_cover(A: object, k: int | None = None, *, weights: ArrayLike | None = No
     if "greedy_cut" in details and opts.deterministic:
         details.setdefault("deterministic_cut", []).append("greedy")
     best_w = covered_weight(p, selected)
-    if time.perf_counter() < clock.soft:
+    if clock.has_time_for_a_pass():  # a pass that ignores the clock
         upper = _submodular_bound(p, selected, pre, k, budget)
     else:  # out of time: all the coverable weight is a bound too
         upper = float(p.weights[p.coverable].sum())

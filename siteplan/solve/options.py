@@ -71,6 +71,30 @@ class SolveOptions:
         Limit of ``method="auto"`` when the call gives none.
     wrap_up_share : float
         Share of the limit kept free at the end (pruning, the result).
+    tail_per_input : float
+        Seconds kept before the promise (the limit plus max(1 s, 10 %)) for
+        the tail of a call cut by the clock (the cover completed in one
+        pass, its pruning, the result), per second the input took to check
+        and convert: those are passes over the same matrix on the same
+        machine, so a slow input (a loaded machine) means a slow tail
+        (:meth:`siteplan.solve.clock.Clock.keep_for_tail`).
+    max_cover_tail_per_input : float
+        The same for ``max_cover``, whose tail is lighter (the count filled
+        from the last known gains, no pass over every row).
+    child_convert_nnz : int
+        CSR inputs with at least this many nonzeros (and a time limit) are
+        converted to CSC in a child process killed at the deadline, while
+        this one computes the cover of each row's cheapest column from the
+        CSR (:mod:`siteplan.solve.paths.late`); 0: always in this process.
+    late_cover_per_check : float
+        The cover of each row's cheapest column is made beside the
+        conversion's child once the time left before the soft deadline is
+        down to this many times what the input's checks took.
+    split_passes : float
+        A grouped or capacity problem is split into pieces only when this
+        many times the input's time is left before the soft deadline (the
+        split ignores the clock: about 2 s at 30 M nonzeros, 4 inputs, and
+        building a piece as much again).
     kill_grace_s : float
         Seconds past the limit after which a child process (HiGHS, a second
         local search) is killed; 0: at the limit (they stop by themselves at
@@ -84,6 +108,10 @@ class SolveOptions:
         over ``reduce_share`` of the limit.
     lp_nnz_limit, lp_share : int, float
         Largest matrix whose LP relaxation gives the bound, and its share.
+    lp_s_per_nnz : float
+        Seconds per nonzero the LP's share must hold for it to run in this
+        process (HiGHS's model set-up and crash ignore its time limit: 0.6 s
+        at 1.7 M nonzeros on a quiet core); otherwise the subgradient.
     lagrange_share : float
         Share of the time left for the subgradient bound when the LP is too big.
     dual_ascent_nnz : int
@@ -219,6 +247,11 @@ class SolveOptions:
     single_cover_share: float = 0.9
     default_time_limit_s: float = 10.0
     wrap_up_share: float = 0.02
+    tail_per_input: float = 1.0
+    max_cover_tail_per_input: float = 0.3
+    child_convert_nnz: int = 5_000_000
+    late_cover_per_check: float = 8.0
+    split_passes: float = 12.0
     kill_grace_s: float = 0.0
     reduce_share: float = 0.25
     reduce_nnz_limit: int = 10_000_000
@@ -226,6 +259,7 @@ class SolveOptions:
     merge_s_per_nnz: float = 1.5e-7
     lp_nnz_limit: int = 2_000_000
     lp_share: float = 0.3
+    lp_s_per_nnz: float = 2e-7
     lagrange_share: float = 0.5
     dual_ascent_nnz: int = 0
     regional_nnz_limit: int = 2_000_000

@@ -21,7 +21,8 @@ path           taken when
 =============  ===========================================================
 
 ``auto``'s bound (:func:`bound_kind`): the LP relaxation up to
-``lp_nnz_limit`` nonzeros; beyond it the smoothed dual ascent for full
+``lp_nnz_limit`` nonzeros when its share of the time covers ``lp_s_per_nnz``
+per nonzero; beyond it the smoothed dual ascent for full
 covers of at least ``dual_ascent_nnz`` nonzeros when the compiled kernels are
 loaded or ``compile_s`` are left, else the subgradient.
 
@@ -86,8 +87,12 @@ def bound_kind(nnz: int, full_cover: bool, compiled_ready: bool, lp_time_s: floa
     ('lp', 'dual ascent')
     >>> bound_kind(10**8, False, True, 1.0, o)
     'subgradient'
+    >>> bound_kind(1_500_000, False, False, 0.1, o), bound_kind(1_500_000, False, False, 1.0, o)
+    ('subgradient', 'lp')
     """
-    if nnz <= options.lp_nnz_limit and lp_time_s >= options.min_highs_s:
+    # HiGHS's model set-up and crash ignore its time limit: only with time for them
+    if nnz <= options.lp_nnz_limit and lp_time_s >= max(options.min_highs_s,
+                                                        nnz * options.lp_s_per_nnz):
         return "lp"
     if full_cover and nnz >= options.dual_ascent_nnz and compiled_ready:
         return "dual ascent"

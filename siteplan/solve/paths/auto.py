@@ -239,8 +239,8 @@ def improve(p: Problem, pre: np.ndarray, selected: np.ndarray, best_cost: float,
     """``auto`` after the greedy: returns the bound, the cover and its cost
     (the steps are named in the module notes; the choices are
     :mod:`siteplan.solve.strategy`'s)."""
-    if clock.left() < options.min_phase_s:
-        return bound, selected, best_cost
+    if clock.left() < options.min_phase_s or not clock.has_time_for_a_pass():
+        return bound, selected, best_cost  # its first steps are passes over the matrix
     det = options.deterministic
     # deterministic mode decides what runs from the limit, never the clock
     remaining = ((1 - options.wrap_up_share) * options.nominal_s(clock.limit) if det

@@ -61,7 +61,12 @@ from siteplan.solve.instance import Problem, build_problem
 from siteplan.solve.options import SolveOptions
 from siteplan.solve.paths.single import solve_problem
 from siteplan.solve.results import SetCoverResult
-from siteplan.solve.search.greedy import greedy_cover, remove_redundant
+from siteplan.solve.search.greedy import (
+    cheapest_first,
+    greedy_cover,
+    least_per_row,
+    remove_redundant,
+)
 
 
 @dataclass(frozen=True)
@@ -202,21 +207,45 @@ def plain(p: Problem) -> General:
                    np.zeros(0), np.zeros(0))
 
 
-def general_greedy(g: General, pre: np.ndarray) -> np.ndarray:
-    """Lazy greedy on cost per unit of capped progress (see the module notes)."""
+def general_greedy(g: General, pre: np.ndarray, *, deadline: float | None = None,
+                   prune_deadline: float | None = None,
+                   details: dict | None = None) -> np.ndarray:
+    """Lazy greedy on cost per unit of capped progress (see the module notes).
+
+    At ``deadline`` (a ``time.perf_counter()`` value) the picking stops and
+    the cover is completed in one vectorised pass (:func:`complete_general`:
+    each row still short gets its cheapest missing columns, each capacity
+    row still short the columns of least cost per unit of capacity);
+    ``details`` then gets ``greedy_cut`` (the columns picked before the
+    cut). Redundant columns are pruned until ``prune_deadline``.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> A = sp.csc_array([[1, 1, 1], [0, 1, 1]])
+    >>> g = build_general(A, [1.0, 1.0, 5.0], weights=None, target=1.0, groups=None,
+    ...                   cover_requirement=[2, 1], capacity=None)
+    >>> none = np.zeros(0, np.int64)
+    >>> general_greedy(g, none).tolist()
+    [0, 1]
+    >>> d = {}
+    >>> cut = general_greedy(g, none, deadline=0.0, details=d)
+    >>> g.feasible(cut), d
+    (True, {'greedy_cut': 0})
+    """
     p, r = g.p, g.r
     counts = g.counts(pre)
     covered = counts >= r
     need = p.required - p.group_covered(covered & p.coverable)
     scale = np.maximum(p.required, 1e-12)
-    have = g.cap @ np.isin(np.arange(p.n_cols), pre).astype(float)
-    cap_need = g.need - have
+    taken = np.zeros(p.n_cols, dtype=bool)
+    taken[pre] = True
+    cap_need = g.need - g.cap @ taken.astype(float)
     cap_scale = np.maximum(g.need, 1e-12)
     cap_csc = g.cap
     live = p.coverable & (p.weights > 0)
     chosen = list(pre.tolist())
-    taken = np.zeros(p.n_cols, dtype=bool)
-    taken[pre] = True
+    stop = np.inf if deadline is None else deadline
 
     def unmet() -> bool:
         return bool(np.any(need > 1e-9 * np.maximum(1.0, p.required))
@@ -236,13 +265,19 @@ def general_greedy(g: General, pre: np.ndarray) -> np.ndarray:
                             / cap_scale[h]).sum())
         return value
 
-    heap = []
-    for j in np.flatnonzero(~taken).tolist():
-        gain = progress(j)
-        if gain > 1e-15:
-            heap.append((p.cost[j] / gain, j))
-    heapq.heapify(heap)
-    while heap and unmet():
+    cut = time.perf_counter() >= stop
+    heap: list[tuple[float, int]] = []
+    if not cut:
+        gains = _progress_all(g, counts, need, cap_need, live)
+        cols = np.flatnonzero(~taken & (gains > 1e-15))
+        heap = list(zip((p.cost[cols] / gains[cols]).tolist(), cols.tolist(), strict=True))
+        heapq.heapify(heap)
+    pops = 0
+    while heap and not cut and unmet():
+        pops += 1
+        if pops % 64 == 0 and time.perf_counter() >= stop:
+            cut = True
+            break
         _, j = heapq.heappop(heap)
         gain = progress(j)
         if gain <= 1e-15:
@@ -260,13 +295,133 @@ def general_greedy(g: General, pre: np.ndarray) -> np.ndarray:
         need -= np.bincount(p.groups[newly], p.weights[newly], minlength=p.n_groups)
         lo, hi = cap_csc.indptr[j], cap_csc.indptr[j + 1]
         cap_need[cap_csc.indices[lo:hi]] -= cap_csc.data[lo:hi]
-    return prune(g, np.asarray(chosen, dtype=np.int64), pre)
+    if cut and unmet():
+        if details is not None:
+            details["greedy_cut"] = len(chosen) - pre.size
+        chosen = complete_general(g, np.asarray(chosen, dtype=np.int64)).tolist()
+    return prune(g, np.asarray(chosen, dtype=np.int64), pre, deadline=prune_deadline)
 
 
-def prune(g: General, selected: np.ndarray, keep: np.ndarray) -> np.ndarray:
-    """Drop chosen columns, dearest first, while the selection stays feasible."""
+def _progress_all(g: General, counts: np.ndarray, need: np.ndarray, cap_need: np.ndarray,
+                  live: np.ndarray) -> np.ndarray:
+    """Every column's capped progress at once (what the greedy's
+    ``progress(j)`` gives one column): vectorised, so starting the greedy
+    is a few passes over the matrix, not a Python call per column."""
+    p, r = g.p, g.r
+    row_w = np.where(live & (counts < r), p.weights / r, 0.0)
+    lengths = np.diff(p.col_ptr)
+    if p.n_groups == 1:
+        per = p.transpose_matvec(row_w)
+        value = np.minimum(per, max(float(need[0]), 0.0)) / max(float(p.required[0]), 1e-12)
+    else:
+        entry_col = np.repeat(np.arange(p.n_cols), lengths)
+        m = sp.csr_array((row_w[p.col_rows], (entry_col, p.groups[p.col_rows])),
+                         shape=(p.n_cols, p.n_groups))
+        m.sum_duplicates()
+        m.data = np.minimum(m.data, np.maximum(need, 0.0)[m.indices]) \
+            / np.maximum(p.required, 1e-12)[m.indices]
+        value = np.asarray(m.sum(axis=1)).ravel()
+    if g.cap.nnz:
+        c = g.cap
+        part = np.minimum(c.data, np.maximum(cap_need, 0.0)[c.indices]) \
+            / np.maximum(g.need, 1e-12)[c.indices]
+        value = value + np.asarray(sp.csc_array((part, c.indices, c.indptr),
+                                                shape=c.shape).sum(axis=0)).ravel()
+    return value
+
+
+def complete_general(g: General, selected: np.ndarray) -> np.ndarray:
+    """``selected`` plus, for every coverable row of a group short of its
+    target that is covered fewer than ``r_i`` times, its cheapest columns
+    not chosen yet (:func:`~siteplan.solve.search.greedy.cheapest_first`
+    order), in rounds of one vectorised pass each (every short row takes
+    its cheapest free column; a column taken counts for every row it
+    covers), then for each capacity row still short the columns of least
+    cost per unit of capacity (:func:`meet_capacity`): a cover whatever the
+    start (every row that can be is covered as often as it must; capacity
+    demand is capped at what all columns give). The greedy's fallback when
+    its time is up.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> A = sp.csc_array([[1, 1, 1], [0, 1, 1]])
+    >>> g = build_general(A, [1.0, 2.0, 3.0], weights=None, target=1.0, groups=None,
+    ...                   cover_requirement=[2, 2], capacity=None)
+    >>> complete_general(g, np.zeros(0, np.int64)).tolist()
+    [0, 1, 2]
+    """
+    p, r = g.p, g.r
+    selected = np.unique(np.asarray(selected, dtype=np.int64))
+    counts = g.counts(selected)
+    covered = (counts >= r) & p.coverable
+    need = p.required - p.group_covered(covered)
+    short = need > 1e-9 * np.maximum(1.0, p.required)
+    rows = np.flatnonzero(p.coverable & ~covered & (p.weights > 0) & short[p.groups])
+    taken = np.zeros(p.n_cols, dtype=bool)
+    taken[selected] = True
+    if rows.size:
+        order, rank = cheapest_first(p.cost)
+        free_rank = rank.copy()
+        while rows.size:  # at most max(r) rounds: each short row gains a cover
+            free_rank[taken] = p.n_cols  # never the least while a free column is left
+            best = least_per_row(p.row_ptr, p.row_cols, free_rank, rows)
+            new = order[np.unique(best[best < p.n_cols])]
+            if new.size == 0:
+                break
+            taken[new] = True
+            counts += p.cover_counts(new)
+            rows = rows[counts[rows] < r[rows]]
+    return meet_capacity(g, np.flatnonzero(taken))
+
+
+def meet_capacity(g: General, selected: np.ndarray) -> np.ndarray:
+    """``selected`` plus, for each capacity row it leaves short, the columns
+    of least cost per unit of capacity until the row is met.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> cap = CapacityConstraints(sp.csr_array([[100.0, 50.0, 300.0]]), [120.0])
+    >>> g = build_general(sp.csc_array([[1, 1, 1]]), [1.0, 1.0, 2.0], weights=None,
+    ...                   target=1.0, groups=None, cover_requirement=None, capacity=cap)
+    >>> meet_capacity(g, np.array([0])).tolist()
+    [0, 2]
+    """
+    x = np.zeros(g.p.n_cols)
+    x[selected] = 1.0
+    have = g.cap @ x
+    short = np.flatnonzero(have < g.need * (1 - 1e-9))
+    if not short.size:
+        return selected
+    cap = sp.csr_array(g.cap)
+    chosen = set(selected.tolist())
+    for h in short.tolist():
+        lo, hi = cap.indptr[h], cap.indptr[h + 1]
+        cols, amount = cap.indices[lo:hi], cap.data[lo:hi]
+        left = g.need[h] * (1 - 1e-9) - (g.cap @ x)[h]
+        for k in np.argsort(g.p.cost[cols] / np.maximum(amount, 1e-12), kind="stable"):
+            if left <= 0:
+                break
+            j = int(cols[k])
+            if j in chosen or amount[k] <= 0:
+                continue
+            chosen.add(j)
+            x[j] = 1.0
+            left -= amount[k]
+    return np.asarray(sorted(chosen), dtype=np.int64)
+
+
+def prune(g: General, selected: np.ndarray, keep: np.ndarray, *,
+          deadline: float | None = None) -> np.ndarray:
+    """Drop chosen columns, dearest first, while the selection stays
+    feasible; at ``deadline`` (a ``time.perf_counter()`` value) it stops
+    dropping (what is left is still feasible)."""
     p, r = g.p, g.r
     selected = np.unique(selected)
+    stop = np.inf if deadline is None else deadline
+    if time.perf_counter() >= stop:
+        return selected
     counts = g.counts(selected)
     covered = (counts >= r) & p.coverable
     slack = p.group_covered(covered) - p.required + 1e-9 * np.maximum(1.0, p.required)
@@ -277,7 +432,9 @@ def prune(g: General, selected: np.ndarray, keep: np.ndarray) -> np.ndarray:
     alive = np.ones(p.n_cols, dtype=bool)
     order = sorted((j for j in selected.tolist() if j not in keep_set),
                    key=lambda j: (-p.cost[j], j))
-    for j in order:
+    for step, j in enumerate(order):
+        if step % 64 == 63 and time.perf_counter() >= stop:
+            break
         rows = p.column_rows(j)
         lost = rows[covered[rows] & (counts[rows] == r[rows])]
         loss = np.bincount(p.groups[lost], p.weights[lost], minlength=p.n_groups)
@@ -371,25 +528,30 @@ def single_cover(g: General) -> Problem:
 
 
 def relaxation_bound(g: General, pre: np.ndarray, best_cost: float, selected: np.ndarray,
-                     deadline: float, seed: int) -> float:
+                     deadline: float, seed: int, passes: bool = True) -> float:
     """A valid bound without the LP: the single-cover relaxation's Lagrangian
-    bound and each capacity row's fractional knapsack, the larger."""
+    bound and each capacity row's fractional knapsack, the larger (without
+    ``passes``, no time for a pass over the matrix: the knapsacks and the
+    preselected cost only)."""
     p = g.p
     single = single_cover(g)
-    bound = quick_bound(single, pre)
-    if deadline > time.perf_counter():
+    bound = quick_bound(single, pre) if passes else float(p.cost[pre].sum())
+    if passes and deadline > time.perf_counter():
         state = subgradient(single, upper_bound=best_cost, best_selected=selected,
                             preselected=pre, deadline=deadline, seed=seed,
                             max_iterations=300, heuristic_every=10**9)
         bound = max(bound, state.lower_bound)
     fixed = float(p.cost[pre].sum())
-    free = np.setdiff1d(np.arange(p.n_cols), pre)
+    is_free = np.ones(p.n_cols, dtype=bool)
+    is_free[pre] = False
     cap = sp.csr_array(g.cap)
     for h in range(g.need.size):
+        if h % 64 == 63 and time.perf_counter() >= deadline:
+            break  # the bound so far holds: each row's knapsack is a bound alone
         lo, hi = cap.indptr[h], cap.indptr[h + 1]
         cols, amount = cap.indices[lo:hi], cap.data[lo:hi]
-        keep = np.isin(cols, free) & (amount > 0)
-        have = float(amount[~np.isin(cols, free)].sum())
+        keep = is_free[cols] & (amount > 0)
+        have = float(amount[~is_free[cols]].sum())
         left = g.need[h] * (1 - 1e-9) - have
         if left <= 0:
             continue
@@ -417,10 +579,26 @@ def general_cover(g: General, pre: np.ndarray, clock: Clock, seed: int, method: 
     t = lap(details, "input", clock.start)
     relaxed_problem = single_cover(g)
     # the single-cover greedy (fast, vectorised) first: when its cover meets
-    # the cover requirements and capacity rows it stands for the general one
-    probe = remove_redundant(relaxed_problem, greedy_cover(relaxed_problem, pre), pre)
+    # the cover requirements and capacity rows it stands for the general one;
+    # both greedies stop at the soft deadline (their covers completed in one
+    # pass: details["greedy_cut"]), the pruning at the prune deadline
+    probe_details: dict = {}
+    probe = remove_redundant(relaxed_problem,
+                             greedy_cover(relaxed_problem, pre, deadline=clock.call_soft,
+                                          details=probe_details),
+                             pre, deadline=clock.call_prune)
     fits = g.feasible(probe)
-    selected = prune(g, probe, pre) if fits else general_greedy(g, pre)
+    if fits:
+        details.update(probe_details)
+        selected = prune(g, probe, pre, deadline=clock.call_prune)
+    elif "greedy_cut" in probe_details:  # no time for the general greedy: complete the probe
+        details.update(probe_details)
+        selected = prune(g, complete_general(g, probe), pre, deadline=clock.call_prune)
+    else:
+        selected = general_greedy(g, pre, deadline=clock.call_soft,
+                                  prune_deadline=clock.call_prune, details=details)
+    if "greedy_cut" in details and options.deterministic:
+        details.setdefault("deterministic_cut", []).append("greedy")
     best_cost = float(p.cost[selected].sum())
     details["greedy_cost"] = best_cost
     t = lap(details, "greedy", t)
@@ -504,7 +682,8 @@ def _general_bound(g: General, pre: np.ndarray, selected: np.ndarray, best_cost:
     stop = (clock.soft if options.deterministic and share else
             time.perf_counter() + share * max(clock.left(), 0.0))
     details["bound"] = "lagrangian (single cover) / knapsack"
-    return relaxation_bound(g, pre, best_cost, selected, stop, seed)
+    return relaxation_bound(g, pre, best_cost, selected, stop, seed,
+                            passes=clock.has_time_for_a_pass())
 
 
 def _take_milp(run: ChildRun, g: General, pre: np.ndarray, selected: np.ndarray,
@@ -557,5 +736,5 @@ def _mip_child(g: General, pre: np.ndarray, selected: np.ndarray, deadline: floa
     return solve_milp(g, pre, selected, deadline=deadline, seed=seed, node_limit=nodes)
 
 
-__all__ = ["CapacityConstraints", "General", "build_general", "general_cover", "general_greedy",
-           "plain", "prune", "solve_milp"]
+__all__ = ["CapacityConstraints", "General", "build_general", "complete_general", "general_cover",
+           "general_greedy", "meet_capacity", "plain", "prune", "solve_milp"]

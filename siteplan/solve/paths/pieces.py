@@ -70,7 +70,13 @@ from siteplan.solve.exact.child import ChildRun, can_fork, quiet_child
 from siteplan.solve.exact.highs import MipResult, lp_bound, mip_cover
 from siteplan.solve.instance import Problem, _ranges
 from siteplan.solve.options import SolveOptions
-from siteplan.solve.paths.general import General, general_greedy, prune, solve_milp
+from siteplan.solve.paths.general import (
+    General,
+    general_greedy,
+    meet_capacity,
+    prune,
+    solve_milp,
+)
 from siteplan.solve.paths.single import solve_problem
 from siteplan.solve.prep.fixing import shrink
 from siteplan.solve.results import SetCoverResult
@@ -206,12 +212,24 @@ def piece_general(g: General, piece: Piece, left: Residual) -> General:
     return General(q, np.ones(q.n_rows, dtype=np.int64), cap, need_cap, np.zeros(need_cap.size))
 
 
-def piece_greedy(sub: General) -> np.ndarray:
+def piece_greedy(sub: General, clock: Clock | None = None,
+                 details: dict | None = None) -> np.ndarray:
     """A cover of a piece: the vectorised single-cover greedy when its cover
-    meets the capacity rows too (the usual case), else the general greedy."""
+    meets the capacity rows too (the usual case), else the general greedy;
+    with a ``clock`` both stop at the call's soft deadline (their covers
+    completed in one pass; ``details`` then gets ``greedy_cut``) and the
+    pruning at its prune deadline."""
     none = np.zeros(0, np.int64)
-    probe = remove_redundant(sub.p, greedy_cover(sub.p, none), none)
-    return prune(sub, probe, none) if sub.feasible(probe) else general_greedy(sub, none)
+    soft, prune_at = (None, None) if clock is None else (clock.call_soft, clock.call_prune)
+    probe_details: dict = {}
+    probe = remove_redundant(sub.p, greedy_cover(sub.p, none, deadline=soft,
+                                                 details=probe_details),
+                             none, deadline=prune_at)
+    if sub.feasible(probe):
+        if details is not None:
+            details.update(probe_details)
+        return prune(sub, probe, none, deadline=prune_at)
+    return general_greedy(sub, none, deadline=soft, prune_deadline=prune_at, details=details)
 
 
 def batches(pieces: list[Piece], nnz: int) -> list[Piece]:
@@ -379,33 +397,6 @@ class PieceRunner:
         return self.results
 
 
-def meet_capacity(g: General, selected: np.ndarray) -> np.ndarray:
-    """``selected`` plus, for each capacity row it leaves short, the columns
-    of least cost per unit of capacity until the row is met."""
-    x = np.zeros(g.p.n_cols)
-    x[selected] = 1.0
-    have = g.cap @ x
-    short = np.flatnonzero(have < g.need * (1 - 1e-9))
-    if not short.size:
-        return selected
-    cap = sp.csr_array(g.cap)
-    chosen = set(selected.tolist())
-    for h in short.tolist():
-        lo, hi = cap.indptr[h], cap.indptr[h + 1]
-        cols, amount = cap.indices[lo:hi], cap.data[lo:hi]
-        left = g.need[h] * (1 - 1e-9) - (g.cap @ x)[h]
-        for k in np.argsort(g.p.cost[cols] / np.maximum(amount, 1e-12), kind="stable"):
-            if left <= 0:
-                break
-            j = int(cols[k])
-            if j in chosen or amount[k] <= 0:
-                continue
-            chosen.add(j)
-            x[j] = 1.0
-            left -= amount[k]
-    return np.asarray(sorted(chosen), dtype=np.int64)
-
-
 def _lp_value(q: Problem, deadline: float, seed: int) -> float | None:
     """Child process: the LP relaxation's value of ``q`` (None if not solved
     by ``deadline``)."""
@@ -428,7 +419,11 @@ def solve_big(sub: General, clock: Clock, seed: int, options: SolveOptions,
     cover misses are met by :func:`meet_capacity`."""
     none = np.zeros(0, np.int64)
     lp = None
-    if can_fork() and sub.p.col_rows.size > options.exact_nnz_limit:
+    # shrinking for the LP is an O(nnz) pass or two that ignores the clock:
+    # only with time for it (deterministic mode: judged from the limit)
+    time_s = options.nominal_s(clock.limit) if options.deterministic else clock.left()
+    if can_fork() and sub.p.col_rows.size > options.exact_nnz_limit \
+            and sub.p.col_rows.size * options.reduce_s_per_nnz <= 0.5 * time_s:
         # smaller pieces get HiGHS on the whole MILP beside the search (``improve``)
         s = shrink(sub.p, none)
         if s.problem.n_cols:
@@ -452,7 +447,7 @@ def solve_big(sub: General, clock: Clock, seed: int, options: SolveOptions,
     local = meet_capacity(sub, found)
     repaired = local.size > found.size
     if repaired:
-        local = prune(sub, local, none)
+        local = prune(sub, local, none, deadline=clock.call_prune)
     details["capacity_repaired"] = repaired
     return local, lower, bool(found_optimal and not repaired)
 
@@ -492,15 +487,19 @@ def _solve_big_pieces(g: General, big: list[Piece], left: Residual, clock: Clock
              "bound_kind": sub_details.get("bound")})
         details.setdefault("deterministic_cut", []).extend(
             sub_details.get("deterministic_cut", []))
+        if "greedy_cut" in sub_details:  # the call's flag: some greedy was cut by the clock
+            details["greedy_cut"] = details.get("greedy_cut", 0) + sub_details["greedy_cut"]
     return proven
 
 
 def _take_small_pieces(g: General, small: list[Piece], left: Residual, answers: dict,
-                       det: bool, unit: float, chosen: list, bounds: list,
+                       clock: Clock, unit: float, chosen: list, bounds: list,
                        details: dict) -> tuple[int, int]:
-    """Each small piece's answer from its child (or its greedy cover when the
-    child never reached it) appended to ``chosen`` and ``bounds``; returns how
-    many were proven and how many kept only the greedy."""
+    """Each small piece's answer from its child (or its greedy cover, cut at
+    the call's deadline, when the child never reached it) appended to
+    ``chosen`` and ``bounds``; returns how many were proven and how many
+    kept only the greedy."""
+    det = details["deterministic"]
     p = g.p
     proven = fallback = clock_cut = 0
     for i, pc in enumerate(small):
@@ -508,7 +507,10 @@ def _take_small_pieces(g: General, small: list[Piece], left: Residual, answers: 
         sub = None
         if got is None:  # its child never reached it: the greedy here
             sub = piece_general(g, pc, left)
-            start, mip = pc.columns[piece_greedy(sub)], None
+            piece_details: dict = {}
+            start, mip = pc.columns[piece_greedy(sub, clock, piece_details)], None
+            if "greedy_cut" in piece_details:
+                details["greedy_cut"] = details.get("greedy_cut", 0) + piece_details["greedy_cut"]
             fallback += 1
         else:
             start, mip, cut = got
@@ -537,12 +539,16 @@ def split_cover(g: General, pre: np.ndarray, clock: Clock, seed: int,
                 options: SolveOptions) -> SetCoverResult | None:
     """``set_cover``'s ``auto`` on the pieces of ``g`` (see the module
     notes); None when splitting does not apply (a small problem, one piece
-    without capacity rows, or nothing left to choose): the caller solves
-    the problem whole. Problems under ``options.split_min_nnz`` nonzeros are left whole
-    (their HiGHS run is quick as it is)."""
+    without capacity rows, nothing left to choose, or no time for the
+    split's passes over the matrix: ``split_passes`` times the input's
+    time): the caller solves the problem whole. Problems under
+    ``options.split_min_nnz`` nonzeros are left whole (their HiGHS run is
+    quick as it is)."""
     p = g.p
     if p.col_rows.size < options.split_min_nnz or (p.n_groups == 1 and g.need.size == 0):
         return None  # small, or one group without capacity rows: always one piece
+    if not clock.has_time_for_a_pass(options.split_passes):
+        return None  # splitting ignores the clock for a few passes: solved whole
     t = clock.start
     details: dict = {"deterministic": options.deterministic, "model": "split"}
     pieces = split(g, pre)
@@ -575,7 +581,7 @@ def split_cover(g: General, pre: np.ndarray, clock: Clock, seed: int,
     t = lap(details, "big_pieces", t)
     answers = runner.wait()
     t = lap(details, "small_pieces_wait", t)
-    got = _take_small_pieces(g, small, left, answers, det, unit, chosen, bounds, details)
+    got = _take_small_pieces(g, small, left, answers, clock, unit, chosen, bounds, details)
     proven += got[0]
     fallback = got[1]
     selected = np.unique(np.concatenate(chosen)).astype(np.int64)

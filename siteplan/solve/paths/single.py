@@ -64,7 +64,7 @@ def solve_problem(original: Problem, pre: np.ndarray, clock: Clock, seed: int, m
     t = lap(details, "greedy", t)
     if "greedy_cut" in details and opts.deterministic:
         details.setdefault("deterministic_cut", []).append("greedy")
-    if time.perf_counter() < clock.call_soft:
+    if clock.has_time_for_a_pass():  # the quick bound is two passes that ignore the clock
         bound = min(quick_bound(p, pre), best_cost)
         t = lap(details, "quick_bound", t)
     else:  # out of time: the preselected's cost is a bound too

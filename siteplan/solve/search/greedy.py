@@ -160,26 +160,67 @@ def _complete(p: Problem, covered: np.ndarray, need: np.ndarray, tol: float,
     its coverable rows are covered); ``covered`` and ``need`` are left as
     they were (nothing reads them after).
 
-    The columns are ranked once (by cost, ties in a fixed pseudo-random
-    order: rows near each other then agree on the same columns far more
-    often than with ties by index or by gain, which vary smoothly in
-    space), so the best column of a row is the least rank among its columns
-    (one ``minimum.reduceat``)."""
+    The columns are ranked once (:func:`cheapest_first`), so the best
+    column of a row is the least rank among its columns
+    (:func:`least_per_row`, one ``minimum.reduceat``)."""
     short = need > tol
     rows = np.flatnonzero(~covered & p.coverable & (p.weights > 0) & short[p.groups])
     if rows.size == 0:
         return
     key = np.where(ok & (gains > tol), cost, np.inf)
-    tie = np.random.default_rng(0).permutation(p.n_cols)
-    order = np.lexsort((tie, key))
-    rank = np.empty(p.n_cols, dtype=np.int64)
-    rank[order] = np.arange(p.n_cols)
-    lengths = p.row_ptr[rows + 1] - p.row_ptr[rows]
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    best = np.minimum.reduceat(rank[p.row_cols[_ranges(p.row_ptr, rows)]], starts)
-    pick = order[np.unique(best)]
+    order, rank = cheapest_first(key)
+    best = least_per_row(p.row_ptr, p.row_cols, rank, rows)
+    picked = np.zeros(p.n_cols, dtype=bool)  # by rank: the order np.unique gave
+    picked[best] = True
+    pick = order[np.flatnonzero(picked)]
     pick = pick[np.isfinite(key[pick])]
     chosen.extend(pick.tolist())
+
+
+def least_per_row(row_ptr: np.ndarray, row_cols: np.ndarray, rank: np.ndarray,
+                  rows: np.ndarray) -> np.ndarray:
+    """The least ``rank`` among the columns of each of ``rows`` (coverable,
+    increasing) of the CSR structure ``row_ptr``/``row_cols``. When their
+    entries are a large share of the matrix (a greedy cut early, e.g. by a
+    slow input on a loaded machine) every row's least is taken in one pass
+    over ``row_cols`` (3x cheaper than gathering their index ranges first).
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> m = sp.csr_array([[1, 1, 0], [0, 0, 0], [0, 1, 1]])
+    >>> rank = np.array([2, 0, 1], dtype=np.int32)
+    >>> least_per_row(m.indptr, m.indices, rank, np.array([0, 2])).tolist()
+    [0, 0]
+    >>> least_per_row(m.indptr, m.indices, rank, np.array([2])).tolist()
+    [0]
+    """
+    lengths = row_ptr[rows + 1] - row_ptr[rows]
+    if 3 * int(lengths.sum()) > row_cols.size:
+        nonempty = np.flatnonzero(np.diff(row_ptr) > 0)
+        least = np.minimum.reduceat(rank[row_cols], row_ptr[nonempty])
+        return least[np.searchsorted(nonempty, rows)]
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    return np.minimum.reduceat(rank[row_cols[_ranges(row_ptr, rows)]], starts)
+
+
+def cheapest_first(cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Columns ranked by ``cost`` (ties in a fixed pseudo-random order: rows
+    near each other then agree on the same columns far more often than
+    with ties by index or by gain, which vary smoothly in space): the order
+    and each column's rank.
+
+    Examples
+    --------
+    >>> order, rank = cheapest_first(np.array([3.0, 1.0, 2.0]))
+    >>> order.tolist(), rank.tolist()
+    ([1, 2, 0], [2, 0, 1])
+    """
+    n = cost.size
+    order = np.lexsort((np.random.default_rng(0).permutation(n), cost))
+    rank = np.empty(n, dtype=np.int32 if n < 2**31 else np.int64)
+    rank[order] = np.arange(n)
+    return order, rank
 
 
 def _eager_single(p: Problem, covered: np.ndarray, need: np.ndarray, tol: float,
@@ -399,4 +440,5 @@ def covered_weight(p: Problem, selected: np.ndarray) -> float:
     return float(p.weights[p.covered_rows(selected)].sum())
 
 
-__all__ = ["covered_weight", "greedy_cover", "greedy_max_cover", "remove_redundant"]
+__all__ = ["cheapest_first", "covered_weight", "greedy_cover", "greedy_max_cover",
+           "least_per_row", "remove_redundant"]
