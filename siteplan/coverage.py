@@ -329,7 +329,8 @@ def _kept_pairs(model: Any, budget: LinkBudget | None, kind_radius: np.ndarray |
             value = np.zeros(cd.size, np.float32)
         else:
             value = model.rsrp_dbm(scenario, cand_xy[cc], heights[cc], dem_xy[cr], cd,
-                                   macro=is_macro, indoor=indoor[cr]).astype(np.float32)
+                                   macro=is_macro, indoor=indoor[cr],
+                                   cutoff_dbm=budget.rsrp_threshold_dbm).astype(np.float32)
             keep = value >= budget.rsrp_threshold_dbm
         for bucket, part in zip(out, (cr, cc, value, cd), strict=True):
             bucket.append(part[keep])

@@ -47,6 +47,7 @@ from numpy.typing import ArrayLike
 from siteplan.defaults import CLUTTER_CLASSES, Assumptions
 from siteplan.errors import InputError
 from siteplan.radio import _D2D_MAX_M, _D2D_MAX_NLOS_M, SPEED_OF_LIGHT_M_S, LinkBudget, scenario_for
+from siteplan.terrain.bound import LossBound, floor_radius_m, ground_floor, loss_bound
 from siteplan.terrain.diffraction import bullington_db, earth_bulge_m, profile_nu
 from siteplan.terrain.raster import Grid, read_grid, split_paths
 from siteplan.terrain.zones import uses_zones, zone_clutter_grid
@@ -117,12 +118,17 @@ class PathLossModel:
 
     def profile_terms(self, site_xy_m: np.ndarray, site_height_m: np.ndarray, pts_xy_m: np.ndarray,
                       ue_height_m: float, freq_ghz: float,
-                      los_only: np.ndarray | None = None) -> ProfileTerms:
+                      los_only: np.ndarray | None = None, *, bound: LossBound | None = None,
+                      need_db: np.ndarray | None = None,
+                      ue_class: np.ndarray | None = None) -> ProfileTerms:
         """Profiles of many pairs by the compiled kernel (:mod:`siteplan.terrain.kernels`).
 
         Same results as :meth:`profile_terms_numpy`. Pairs marked ``los_only``
         (only line of sight could cover them) whose profile the clutter
-        blocks are returned ``dead`` (their other terms are not computed).
+        blocks are returned ``dead`` (their other terms are not computed), and
+        so are pairs whose ``bound`` (:mod:`siteplan.terrain.bound`) at the
+        highest effective mast their ground floor allows stays below
+        ``need_db`` (per pair; -inf: never dropped).
         """
         from siteplan.terrain import kernels
 
@@ -131,21 +137,44 @@ class PathLossModel:
         out = dict(diff=np.zeros(n), block=np.zeros(n, bool), los=np.zeros(n, bool),
                    heff=np.asarray(site_height_m, float).copy(), dead=np.zeros(n, bool))
         clutter = self.clutter or Grid(np.full((1, 1), -1, np.int32), 0.0, 0.0, 1.0, ())
-        ue_class = (self.clutter.nearest(pts_xy_m[:, 0], pts_xy_m[:, 1]) if self.clutter is not None
-                    else np.full(n, -1, np.int64))
+        if ue_class is None:
+            ue_class = self.user_class(pts_xy_m)
         flags = np.zeros(n, bool) if los_only is None else np.asarray(los_only, bool)
+        geometry = dict(dem_origin=(self.dem.x0_m, self.dem.y0_m, self.dem.res_m),
+                        clutter_origin=(clutter.x0_m, clutter.y0_m, clutter.res_m))
+        if bound is None or need_db is None:
+            need, low, table = np.full(n, -np.inf), self.dem.values[:1, :1], np.zeros((2, 1, 1))
+        else:
+            need, table = f64(need_db, float), bound.table_db
+            geometry.update(radius=floor_radius_m(self.step_m), bound=(
+                bound.h0_m, bound.dh_m, bound.ln_d0, bound.dln, bound.margin_db))
+            low = self._floor(geometry["radius"]).values
+        prm = kernels.pack_params(
+            h_ue=float(ue_height_m), has_clutter=self.clutter is not None, step=float(self.step_m),
+            max_intervals=float(max(2, self.max_samples - 1)), k_factor=float(self.k_factor),
+            wavelength=SPEED_OF_LIGHT_M_S / (freq_ghz * 1e9),
+            limit=-self.fresnel_clearance * np.sqrt(2.0), **geometry)
         kernels.profiles(
             f64(site_xy_m[:, 0], float), f64(site_xy_m[:, 1], float), f64(pts_xy_m[:, 0], float),
-            f64(pts_xy_m[:, 1], float), f64(site_height_m, float), float(ue_height_m),
-            f64(self.dem.values, np.float32), float(self.dem.x0_m), float(self.dem.y0_m),
-            float(self.dem.res_m), f64(clutter.values, np.int32), float(clutter.x0_m),
-            float(clutter.y0_m), float(clutter.res_m), self.clutter is not None,
-            self._class_table(self.clutter_height_m), float(self.step_m),
-            float(max(2, self.max_samples - 1)), float(self.k_factor),
-            SPEED_OF_LIGHT_M_S / (freq_ghz * 1e9), -self.fresnel_clearance * np.sqrt(2.0),
-            f64(flags), out["diff"], out["block"], out["los"], out["heff"], out["dead"])
+            f64(pts_xy_m[:, 1], float), f64(site_height_m, float), f64(flags), need,
+            f64(self.dem.values, np.float32), f64(low, np.float32), f64(clutter.values, np.int32),
+            self._class_table(self.clutter_height_m), table, prm, out["diff"], out["block"],
+            out["los"], out["heff"], out["dead"])
         return ProfileTerms(out["diff"], out["block"], out["los"] if self.clutter is not None else None,
                             out["heff"], ue_class, out["dead"])
+
+    def user_class(self, pts_xy_m: np.ndarray) -> np.ndarray:
+        """Clutter class index of each user's cell (-1: none or no clutter raster)."""
+        if self.clutter is None:
+            return np.full(pts_xy_m.shape[0], -1, np.int64)
+        return self.clutter.nearest(pts_xy_m[:, 0], pts_xy_m[:, 1])
+
+    def _floor(self, radius_m: float) -> Grid:
+        """:func:`~siteplan.terrain.bound.ground_floor` of the DEM (kept per model)."""
+        key = ("floor", radius_m)
+        if key not in self._memo:
+            self._memo[key] = ground_floor(self.dem, radius_m)
+        return self._memo[key]
 
     def profile_terms_numpy(self, site_xy_m: np.ndarray, site_height_m: np.ndarray,
                             pts_xy_m: np.ndarray, ue_height_m: float,
@@ -205,32 +234,47 @@ class PathLossModel:
     def loss_sigma_db(self, scenario: str, site_xy_m: np.ndarray, site_height_m: ArrayLike,
                       pts_xy_m: np.ndarray, d2d_m: np.ndarray | None = None,
                       budget: LinkBudget | None = None,
-                      los_only: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                      los_only: np.ndarray | None = None,
+                      max_loss_db: ArrayLike | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Median path loss and shadow sigma (dB) of pairs; +inf beyond the model's range.
 
         ``site_xy_m`` is one site ``(2,)`` or one per pair ``(pairs, 2)``.
+        With ``max_loss_db`` (per pair or one value), a pair whose loss plus
+        the shadow margin ``z·σ`` provably exceeds it is returned +inf without
+        its profile (:mod:`siteplan.terrain.bound`); every other pair is exact.
         """
         lb = budget or self.budget
         pts = np.asarray(pts_xy_m, float).reshape(-1, 2)
         sites = np.broadcast_to(np.asarray(site_xy_m, float).reshape(-1, 2), pts.shape)
         h_site = np.broadcast_to(np.asarray(site_height_m, float), pts.shape[:1]).astype(float)
         d = np.hypot(*(pts - sites).T) if d2d_m is None else np.asarray(d2d_m, float)
+        ue_class = self.user_class(pts)
         if self.dem is None:
             d_ok = np.minimum(d, (_D2D_MAX_M if lb.mode == "los" else _D2D_MAX_NLOS_M)[scenario])
             pl, sigma = lb.median_loss_db(scenario, d_ok, h_site)
             pl = np.where(d > d_ok, np.inf, pl)
-            ue_class = (self.clutter.nearest(pts[:, 0], pts[:, 1]) if self.clutter is not None
-                        else np.full(d.shape, -1))
         else:
-            terms = self.profile_terms(sites, h_site, pts, lb.ue_height_m, lb.freq_ghz, los_only)
+            bound = need = None
+            if max_loss_db is not None:
+                bound = loss_bound(lb, scenario, clutter=self.clutter is not None)
+                need = self._extra_db(ue_class, d) - np.asarray(max_loss_db, float)
+            terms = self.profile_terms(sites, h_site, pts, lb.ue_height_m, lb.freq_ghz, los_only,
+                                       bound=bound, need_db=need, ue_class=ue_class)
             pl, sigma = self._terrain_loss(scenario, lb, d, terms)
-            ue_class = terms.ue_class
-        extra = (self._class_table(self.clutter_loss_db)[ue_class]
-                 + self._class_table(self.clutter_offset_db)[ue_class]) if self.clutter is not None \
-            else self._class_table(self.clutter_offset_db)[ue_class]
-        pl = pl + extra + self.offset_db + self.distance_slope_db_per_dec * np.log10(
+        return self._add_extra(pl, ue_class, d), sigma
+
+    def _extra_db(self, ue_class: np.ndarray, d: np.ndarray) -> np.ndarray:
+        """The loss known before any profile: the user's clutter loss and
+        offset, the calibration offset and distance slope."""
+        return self._add_extra(np.zeros(d.shape), ue_class, d)
+
+    def _add_extra(self, pl: np.ndarray, ue_class: np.ndarray, d: np.ndarray) -> np.ndarray:
+        """``pl`` plus the user's clutter loss and offset and the calibration terms."""
+        by_class = (self._class_table(self.clutter_loss_db)[ue_class]
+                    + self._class_table(self.clutter_offset_db)[ue_class]) \
+            if self.clutter is not None else self._class_table(self.clutter_offset_db)[ue_class]
+        return pl + by_class + self.offset_db + self.distance_slope_db_per_dec * np.log10(
             np.maximum(d, 10.0) / 1000.0)
-        return pl, sigma
 
     def _terrain_loss(self, scenario: str, lb: LinkBudget, d: np.ndarray,
                       terms: ProfileTerms) -> tuple[np.ndarray, np.ndarray]:
@@ -256,10 +300,13 @@ class PathLossModel:
 
     def rsrp_dbm(self, scenario: str, site_xy_m: np.ndarray, site_height_m: ArrayLike,
                  pts_xy_m: np.ndarray, d2d_m: np.ndarray, *, macro: bool,
-                 indoor: np.ndarray | bool = False) -> np.ndarray:
+                 indoor: np.ndarray | bool = False, cutoff_dbm: float | None = None) -> np.ndarray:
         """Planning RSRP (dBm) of pairs: EIRP − PL − z·σ − O2I (−inf out of range).
 
-        Identical to :meth:`LinkBudget.rsrp_dbm` when :attr:`is_flat`.
+        Identical to :meth:`LinkBudget.rsrp_dbm` when :attr:`is_flat`. With
+        ``cutoff_dbm`` (the coverage threshold) pairs that provably stay below
+        it come back −inf without their profile; every pair at or above it,
+        and its RSRP, is exactly as without.
         """
         if self.is_flat:
             return self.budget.rsrp_dbm(scenario, d2d_m, site_height_m, macro=macro, indoor=indoor)
@@ -268,10 +315,12 @@ class PathLossModel:
             # beyond the NLOS reach of the most favourable mast only a clear (LOS) path covers
             reach, _far = self.search_radii_m(scenario, float(np.max(site_height_m)), macro=macro)
             los_only = np.asarray(d2d_m) > reach
+        eirp = self.budget.eirp_per_re_dbm(macro=macro)
+        o2i = np.where(indoor, self.budget.indoor_loss_db(), 0.0)
+        max_loss = None if cutoff_dbm is None else eirp - o2i - cutoff_dbm
         pl, sigma = self.loss_sigma_db(scenario, site_xy_m, site_height_m, pts_xy_m, d2d_m,
-                                       los_only=los_only)
-        rsrp = self.budget.eirp_per_re_dbm(macro=macro) - pl - self.budget._z() * sigma
-        return rsrp - np.where(indoor, self.budget.indoor_loss_db(), 0.0)
+                                       los_only=los_only, max_loss_db=max_loss)
+        return eirp - pl - self.budget._z() * sigma - o2i
 
     def path_loss_db(self, site_xy_m: ArrayLike, site_height_m: ArrayLike, env: str | np.ndarray,
                      pts_xy_m: ArrayLike, freq_ghz: float, ue_height_m: float = 1.5, *,
