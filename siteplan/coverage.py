@@ -404,19 +404,18 @@ def _pairs_within(dem_idx: np.ndarray, tree: cKDTree, cand_xy: np.ndarray, cand_
                   beyond_m: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs of the ``dem_idx`` points (in ``tree``) and ``cand_idx`` sites within
     each site's ``radius_m`` (and farther than its ``beyond_m``): one tree query
-    per distinct radius (the reach table has a few dozen)."""
-    rows, cols, dist = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0)]
-    for radius in np.unique(radius_m[radius_m > 0]):
-        sites = np.flatnonzero(radius_m == radius)
-        pairs = tree.sparse_distance_matrix(cKDTree(cand_xy[cand_idx[sites]]),
-                                            radius * (1 + 1e-9) + 1e-6, output_type="ndarray")
-        keep = pairs["v"] <= radius
-        if beyond_m is not None:
-            keep &= pairs["v"] > beyond_m[sites[pairs["j"]]]
-        rows.append(dem_idx[pairs["i"][keep]])
-        cols.append(cand_idx[sites[pairs["j"][keep]]])
-        dist.append(pairs["v"][keep])
-    return np.concatenate(rows), np.concatenate(cols), np.concatenate(dist)
+    out to the largest radius, then each site's own (faster than a query per
+    distinct radius: each of those walks the whole demand tree)."""
+    reach = float(radius_m.max(initial=0.0))
+    if reach <= 0 or dem_idx.size == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    pairs = tree.sparse_distance_matrix(cKDTree(cand_xy[cand_idx]), reach * (1 + 1e-9) + 1e-6,
+                                        output_type="ndarray")
+    keep = pairs["v"] <= radius_m[pairs["j"]]
+    if beyond_m is not None:
+        keep &= pairs["v"] > beyond_m[pairs["j"]]
+    pairs = pairs[keep]
+    return dem_idx[pairs["i"]], cand_idx[pairs["j"]], pairs["v"]
 
 
 def _indoor_pairs(dem_xy: np.ndarray, env: np.ndarray, indoor: np.ndarray, cand_xy: np.ndarray,

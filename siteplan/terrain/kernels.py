@@ -37,6 +37,25 @@ def _bilinear(v, x0, y0, res, x, y):  # pragma: no cover - compiled
     return top * (1.0 - fr) + bottom * fr
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _bilinear_index(v, c, r):  # pragma: no cover - compiled
+    """:func:`_bilinear` at index ``(c, r)`` known to lie inside the grid (no clamps)."""
+    c0, r0 = int(c), int(r)
+    fc, fr = c - c0, r - r0
+    top = v[r0, c0] * (1.0 - fc) + v[r0, c0 + 1] * fc
+    bottom = v[r0 + 1, c0] * (1.0 - fc) + v[r0 + 1, c0 + 1] * fc
+    return top * (1.0 - fr) + bottom * fr
+
+
+@njit(cache=True, nogil=True)
+def _inside(v, x0, y0, res, x, y):  # pragma: no cover - compiled
+    """The point lies a cell or more inside the grid's edge (so do the samples
+    between two such points: no clamp acts on them)."""
+    rows, cols = v.shape
+    c, r = (x - x0) / res, (y0 - y) / res
+    return 1.0 <= c <= cols - 2.0 and 1.0 <= r <= rows - 2.0
+
+
 @njit(cache=True, nogil=True)
 def _nearest(v, x0, y0, res, x, y):  # pragma: no cover - compiled
     rows, cols = v.shape
@@ -84,14 +103,16 @@ def _floor_mean(low, x0, y0, res, sx, sy, px, py, m, z_ends, spacing, radius):  
 # the scalars of :func:`profiles`, packed in one float64 array (fewer arguments
 # keep the per-pair body inlinable into the parallel loop)
 (P_H_UE, P_DX0, P_DY0, P_DRES, P_CX0, P_CY0, P_CRES, P_HAS_CLUTTER, P_STEP, P_MAX_INTERVALS,
- P_TWO_KR, P_WAVELENGTH, P_LIMIT, P_H0, P_DH, P_LN_D0, P_DLN, P_MARGIN, P_RADIUS) = range(19)
-N_PARAMS = 19
+ P_TWO_KR, P_WAVELENGTH, P_LIMIT, P_H0, P_DH, P_LN_D0, P_DLN, P_MARGIN, P_RADIUS,
+ P_SAME_GRID) = range(20)
 
 
 def pack_params(*, h_ue, dem_origin, clutter_origin, has_clutter, step, max_intervals, k_factor,
-                wavelength, limit, bound=(0.0, 1.0, 0.0, 1.0, 0.0), radius=0.0) -> np.ndarray:
+                wavelength, limit, bound=(0.0, 1.0, 0.0, 1.0, 0.0), radius=0.0,
+                same_grid=False) -> np.ndarray:
     """The ``prm`` array of :func:`profiles` (origins: ``(x0, y0, res)``; ``bound``:
-    ``(h0, dh, ln_d0, dln, margin)`` of :class:`~siteplan.terrain.bound.LossBound`).
+    ``(h0, dh, ln_d0, dln, margin)`` of :class:`~siteplan.terrain.bound.LossBound`;
+    ``same_grid``: the clutter grid has the DEM's cells).
 
     Examples
     --------
@@ -99,10 +120,11 @@ def pack_params(*, h_ue, dem_origin, clutter_origin, has_clutter, step, max_inte
     ...                   has_clutter=False, step=30.0, max_intervals=255.0, k_factor=4 / 3,
     ...                   wavelength=0.0857, limit=-0.85)
     >>> prm.shape, float(prm[P_STEP])
-    ((19,), 30.0)
+    ((20,), 30.0)
     """
     return np.array([h_ue, *dem_origin, *clutter_origin, float(has_clutter), step, max_intervals,
-                     2.0 * k_factor * EARTH_RADIUS_M, wavelength, limit, *bound, radius], float)
+                     2.0 * k_factor * EARTH_RADIUS_M, wavelength, limit, *bound, radius,
+                     float(same_grid)], float)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -140,13 +162,23 @@ def _one_profile(i, sx, sy, px, py, h_site, los_only, need, dem, low, clutter, c
     limit = prm[P_LIMIT]
     q_limit = limit * abs(limit)
     two_d_lam = 2.0 * d / wavelength
+    # away from the edges the clamps are no-ops (same values, fewer operations),
+    # and a clutter grid on the DEM's cells shares the DEM's cell index
+    inside = (_inside(dem, dx0, dy0, dres, sx[i], sy[i])
+              and _inside(dem, dx0, dy0, dres, px[i], py[i]))
+    shared = inside and prm[P_SAME_GRID] > 0.0
     for j in range(m - 1, 0, -1):  # from the user's end: clutter blocks there first
         t = j / m
         s = t * d
         r = d - s
         inv = 1.0 / (s * r)
         x, y = sx[i] + t * (px[i] - sx[i]), sy[i] + t * (py[i] - sy[i])
-        g = _bilinear(dem, dx0, dy0, dres, x, y)
+        if inside:
+            c_dem, r_dem = (x - dx0) / dres, (dy0 - y) / dres
+            g = _bilinear_index(dem, c_dem, r_dem)
+        else:
+            c_dem = r_dem = 0.0
+            g = _bilinear(dem, dx0, dy0, dres, x, y)
         total += g
         zt = g + s * r / two_kr
         line = (h_tx * r + h_rx * s) / d
@@ -156,7 +188,10 @@ def _one_profile(i, sx, sy, px, py, h_site, los_only, need, dem, low, clutter, c
         stim = max(stim, (zt - h_tx) * r * inv)
         srim = max(srim, (zt - h_rx) * s * inv)
         if has_clutter:
-            cls = _nearest(clutter, cx0, cy0, cres, x, y)
+            if shared:
+                cls = clutter[int(np.rint(r_dem)), int(np.rint(c_dem))]
+            else:
+                cls = _nearest(clutter, cx0, cy0, cres, x, y)
             hc = h + clutter_h[cls]
             q_c = max(q_c, hc * abs(hc) * scale2)
             if q_c > q_limit and (los_only[i] or nlos_dead):

@@ -142,6 +142,9 @@ class PathLossModel:
         flags = np.zeros(n, bool) if los_only is None else np.asarray(los_only, bool)
         geometry = dict(dem_origin=(self.dem.x0_m, self.dem.y0_m, self.dem.res_m),
                         clutter_origin=(clutter.x0_m, clutter.y0_m, clutter.res_m))
+        geometry["same_grid"] = (self.clutter is not None
+                                 and clutter.values.shape == self.dem.values.shape
+                                 and geometry["clutter_origin"] == geometry["dem_origin"])
         if bound is None or need_db is None:
             need, low, table = np.full(n, -np.inf), self.dem.values[:1, :1], np.zeros((2, 1, 1))
         else:
