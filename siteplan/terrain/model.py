@@ -98,7 +98,6 @@ class PathLossModel:
     clutter_offset_db: dict[str, float] = field(default_factory=dict)
     clutter_height_m: dict[str, float] = field(default_factory=dict)
     clutter_loss_db: dict[str, float] = field(default_factory=dict)
-    _memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def has_terrain(self) -> bool:
@@ -174,10 +173,7 @@ class PathLossModel:
 
     def _floor(self, radius_m: float) -> Grid:
         """:func:`~siteplan.terrain.bound.ground_floor` of the DEM (kept per model)."""
-        key = ("floor", radius_m)
-        if key not in self._memo:
-            self._memo[key] = ground_floor(self.dem, radius_m)
-        return self._memo[key]
+        return _derived(self.dem, ("floor", radius_m), lambda: ground_floor(self.dem, radius_m))
 
     def profile_terms_numpy(self, site_xy_m: np.ndarray, site_height_m: np.ndarray,
                             pts_xy_m: np.ndarray, ue_height_m: float,
@@ -276,8 +272,10 @@ class PathLossModel:
         by_class = (self._class_table(self.clutter_loss_db)[ue_class]
                     + self._class_table(self.clutter_offset_db)[ue_class]) \
             if self.clutter is not None else self._class_table(self.clutter_offset_db)[ue_class]
-        return pl + by_class + self.offset_db + self.distance_slope_db_per_dec * np.log10(
-            np.maximum(d, 10.0) / 1000.0)
+        pl = pl + by_class + self.offset_db
+        if self.distance_slope_db_per_dec == 0.0:  # adding 0 · log10(...) changes nothing
+            return pl
+        return pl + self.distance_slope_db_per_dec * np.log10(np.maximum(d, 10.0) / 1000.0)
 
     def _terrain_loss(self, scenario: str, lb: LinkBudget, d: np.ndarray,
                       terms: ProfileTerms) -> tuple[np.ndarray, np.ndarray]:
@@ -405,25 +403,9 @@ class PathLossModel:
 
     def _window_min_m(self, window_m: float) -> Grid:
         """The DEM's lowest ground within ``window_m`` of each cell (coarse cells)."""
-        from scipy.ndimage import minimum_filter
 
-        key = ("window_min", round(window_m))
-        cached = self._memo.get(key)
-        if cached is not None:
-            return cached
-        f = max(1, int(window_m / self.dem.res_m / 30))
-        v = self.dem.values
-        rows, cols = -(-v.shape[0] // f), -(-v.shape[1] // f)
-        padded = np.full((rows * f, cols * f), np.inf, np.float32)
-        padded[:v.shape[0], :v.shape[1]] = v
-        blocks = padded.reshape(rows, f, cols, f).min(axis=(1, 3))
-        size = 2 * int(np.ceil(window_m / (self.dem.res_m * f))) + 3
-        low = minimum_filter(blocks, size=size, mode="nearest")
-        res = self.dem.res_m * f
-        grid = Grid(low, self.dem.x0_m + (f - 1) * self.dem.res_m / 2,
-                    self.dem.y0_m - (f - 1) * self.dem.res_m / 2, res, self.dem.sources)
-        self._memo[key] = grid
-        return grid
+        return _derived(self.dem, ("window_min", round(window_m)),
+                        lambda: _block_min(self.dem, window_m))
 
     def open_mask(self, pts_xy_m: np.ndarray) -> np.ndarray:
         """Users whose own clutter cell is no taller than the user (or has no class)."""
@@ -452,6 +434,37 @@ class PathLossModel:
 
 
 _GRID_CACHE: dict[tuple, Grid] = {}
+_DERIVED: dict[tuple, tuple[np.ndarray, Grid]] = {}
+
+
+def _derived(dem: Grid, key: tuple, make: Any) -> Grid:
+    """A grid derived from ``dem`` (floor, window minimum), kept per process for
+    the same DEM array (models are rebuilt per coverage call; the DEM is cached)."""
+    full = (id(dem.values), *key)
+    hit = _DERIVED.get(full)
+    if hit is not None and hit[0] is dem.values:
+        return hit[1]
+    if len(_DERIVED) > 16:
+        _DERIVED.clear()
+    grid = make()
+    _DERIVED[full] = (dem.values, grid)
+    return grid
+
+
+def _block_min(dem: Grid, window_m: float) -> Grid:
+    """The DEM's lowest ground within ``window_m`` of each cell, on coarse cells."""
+    from scipy.ndimage import minimum_filter
+
+    f = max(1, int(window_m / dem.res_m / 30))
+    v = dem.values
+    rows, cols = -(-v.shape[0] // f), -(-v.shape[1] // f)
+    padded = np.full((rows * f, cols * f), np.inf, np.float32)
+    padded[:v.shape[0], :v.shape[1]] = v
+    blocks = padded.reshape(rows, f, cols, f).min(axis=(1, 3))
+    size = 2 * int(np.ceil(window_m / (dem.res_m * f))) + 3
+    low = minimum_filter(blocks, size=size, mode="nearest")
+    return Grid(low, dem.x0_m + (f - 1) * dem.res_m / 2, dem.y0_m - (f - 1) * dem.res_m / 2,
+                dem.res_m * f, dem.sources)
 _REACH_TABLES: dict[tuple, np.ndarray] = {}
 _REACH_HEIGHTS_M = np.arange(0.0, 151.0, 5.0)
 
