@@ -1,16 +1,21 @@
 """Compiled profile kernel (numba, ``cache=True``, GIL released).
 
-One pass per candidate-demand pair over its terrain profile, with exactly
-the sample positions and formulas of the array version
+One pass per candidate-demand pair over its terrain profile, with the
+sample positions and formulas of the array version
 (:meth:`siteplan.terrain.model.PathLossModel.profile_terms_numpy`, which the
 tests hold it to): bilinear ground heights every ``step`` (at most
 ``max_intervals`` intervals), the 4/3-earth bulge, the largest Fresnel
 parameter over bare earth and over earth + clutter, the Bullington slopes,
-the mean ground height. It keeps no ``(pairs, samples)`` arrays and stops a
-profile early when only line of sight could cover the pair (``los_only``)
-and the clutter already blocks it. Pairs are independent, so the pair loop
-runs on numba's threads (``prange``); each pair's result is the same on any
-number of threads.
+the mean ground height. Per sample it multiplies by reciprocals (of the
+intervals, the path length, ``2kR`` and the cell size) where the array
+version divides: diffraction within 1e-9 dB and effective heights within
+1e-10 m of it, the LOS and blocked flags the same. It keeps no
+``(pairs, samples)`` arrays and stops a profile early when only line of
+sight could cover the pair (``los_only``) and the clutter already blocks
+it, or when a proven bound (:mod:`siteplan.terrain.bound`) says the pair
+cannot reach the coverage threshold. Pairs are independent, so the pair
+loop runs on numba's threads (``prange``); each pair's result is the same
+on any number of threads.
 """
 
 from __future__ import annotations
@@ -167,21 +172,22 @@ def _one_profile(i, sx, sy, px, py, h_site, los_only, need, dem, low, clutter, c
     inside = (_inside(dem, dx0, dy0, dres, sx[i], sy[i])
               and _inside(dem, dx0, dy0, dres, px[i], py[i]))
     shared = inside and prm[P_SAME_GRID] > 0.0
+    inv_m, inv_d, inv_two_kr, inv_res = 1.0 / m, 1.0 / d, 1.0 / two_kr, 1.0 / dres
     for j in range(m - 1, 0, -1):  # from the user's end: clutter blocks there first
-        t = j / m
+        t = j * inv_m
         s = t * d
         r = d - s
         inv = 1.0 / (s * r)
         x, y = sx[i] + t * (px[i] - sx[i]), sy[i] + t * (py[i] - sy[i])
         if inside:
-            c_dem, r_dem = (x - dx0) / dres, (dy0 - y) / dres
+            c_dem, r_dem = (x - dx0) * inv_res, (dy0 - y) * inv_res
             g = _bilinear_index(dem, c_dem, r_dem)
         else:
             c_dem = r_dem = 0.0
             g = _bilinear(dem, dx0, dy0, dres, x, y)
         total += g
-        zt = g + s * r / two_kr
-        line = (h_tx * r + h_rx * s) / d
+        zt = g + s * r * inv_two_kr
+        line = (h_tx * r + h_rx * s) * inv_d
         scale2 = two_d_lam * inv
         h = zt - line
         q_t = max(q_t, h * abs(h) * scale2)
