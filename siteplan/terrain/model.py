@@ -426,20 +426,20 @@ class PathLossModel:
         lb = dataclasses.replace(lb, rsrp_threshold_dbm=lb.rsrp_threshold_dbm - bonus)
         if self.dem is None:
             return lb.max_reach_m(scenario, h_bs_m, macro=macro)
-        values = self.dem.values[np.isfinite(self.dem.values)]
-        rise = float(values.max() - values.min()) if values.size and relief else 0.0
+        rise = _relief_m(self.dem) if relief else 0.0
         if self.clutter is not None:
             lb = dataclasses.replace(lb, mode="los")
         return lb.max_reach_m(scenario, min(150.0, h_bs_m + rise), macro=macro)
 
 
 _GRID_CACHE: dict[tuple, Grid] = {}
-_DERIVED: dict[tuple, tuple[np.ndarray, Grid]] = {}
+_DERIVED: dict[tuple, tuple[np.ndarray, Any]] = {}
 
 
-def _derived(dem: Grid, key: tuple, make: Any) -> Grid:
-    """A grid derived from ``dem`` (floor, window minimum), kept per process for
-    the same DEM array (models are rebuilt per coverage call; the DEM is cached)."""
+def _derived(dem: Grid, key: tuple, make: Any) -> Any:
+    """Something derived from ``dem`` (floor, window minimum, relief), kept per
+    process for the same DEM array (models are rebuilt per coverage call; the
+    DEM grid is cached)."""
     full = (id(dem.values), *key)
     hit = _DERIVED.get(full)
     if hit is not None and hit[0] is dem.values:
@@ -449,6 +449,15 @@ def _derived(dem: Grid, key: tuple, make: Any) -> Grid:
     grid = make()
     _DERIVED[full] = (dem.values, grid)
     return grid
+
+
+def _relief_m(dem: Grid) -> float:
+    """Highest minus lowest valid height of the DEM (kept per process)."""
+    def relief() -> float:
+        values = dem.values[np.isfinite(dem.values)]
+        return float(values.max() - values.min()) if values.size else 0.0
+
+    return _derived(dem, ("relief",), relief)
 
 
 def _block_min(dem: Grid, window_m: float) -> Grid:
