@@ -188,7 +188,7 @@ def ground_floor(dem: Grid, radius_m: float) -> Grid:
     Examples
     --------
     >>> g = Grid(np.arange(25, dtype=np.float32).reshape(5, 5), 0.0, 40.0, 10.0, ("t",))
-    >>> ground_floor(g, 0.0).values[2, 2]  # 5x5 window: the lowest of all
+    >>> float(ground_floor(g, 0.0).values[2, 2])  # 5x5 window: the lowest of all
     0.0
     """
     from scipy.ndimage import minimum_filter
