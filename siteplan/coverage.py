@@ -240,6 +240,7 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
     reach: dict[tuple[str, str], float] = {}
     evaluated = 0
     max_pairs = float(assumptions["coverage.max_pairs"])
+    trees: dict = {}  # demand trees per environment, shared by both site classes (terrain)
     for site_class, is_macro in (("macro", True), ("micro", False)):
         cand_idx = np.flatnonzero((macro == is_macro) & ~indoor_system)
         if cand_idx.size == 0:
@@ -255,11 +256,14 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
             reach[(site_class, environment)] = max(r, r_open)
             if max(r, r_open) <= 0:
                 continue
-            open_idx = dem_idx[model.open_mask(dem_xy[dem_idx])] if r_open > r else dem_idx[:0]
-            d_rows, d_cols, d = _near_pairs(dem_xy, dem_idx, open_idx, cand_tree, cand_idx, r, r_open)
             if budget is not None and model.has_terrain:
-                d_rows, d_cols, d = _within_site_reach(model, scenario, is_macro, dem_xy, cand_xy,
-                                                       heights, d_rows, d_cols, d, max(r, r_open))
+                d_rows, d_cols, d = _site_reach_pairs(model, scenario, is_macro, dem_xy, dem_idx,
+                                                      cand_xy, cand_idx, heights, r, r_open,
+                                                      trees.setdefault(environment, {}))
+            else:
+                open_idx = dem_idx[model.open_mask(dem_xy[dem_idx])] if r_open > r else dem_idx[:0]
+                d_rows, d_cols, d = _near_pairs(dem_xy, dem_idx, open_idx, cand_tree, cand_idx, r,
+                                                r_open)
             evaluated += d.size
             if evaluated > max_pairs:
                 raise InputError(
@@ -314,7 +318,8 @@ def _kept_pairs(model: Any, budget: LinkBudget | None, kind_radius: np.ndarray |
             value = np.zeros(cd.size, np.float32)
         else:
             value = model.rsrp_dbm(scenario, cand_xy[cc], heights[cc], dem_xy[cr], cd,
-                                   macro=is_macro, indoor=indoor[cr]).astype(np.float32)
+                                   macro=is_macro, indoor=indoor[cr],
+                                   cutoff_dbm=budget.rsrp_threshold_dbm).astype(np.float32)
             keep = value >= budget.rsrp_threshold_dbm
         for bucket, part in zip(out, (cr, cc, value, cd), strict=True):
             bucket.append(part[keep])
@@ -353,24 +358,49 @@ def _near_pairs(dem_xy: np.ndarray, dem_idx: np.ndarray, open_idx: np.ndarray, c
     return rows, cols, dist
 
 
-def _within_site_reach(model: Any, scenario: str, is_macro: bool, dem_xy: np.ndarray,
-                       cand_xy: np.ndarray, heights: np.ndarray, rows: np.ndarray, cols: np.ndarray,
-                       dist: np.ndarray, window_m: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Drop the pairs beyond their own site's reach (a bound from the ground
-    around the site, :meth:`~siteplan.terrain.PathLossModel.site_reach_m`)."""
-    if dist.size == 0:
-        return rows, cols, dist
-    # the sites with pairs and each pair's index among them (np.unique without its sort)
-    present = np.bincount(cols, minlength=cand_xy.shape[0]) > 0
-    sites = np.flatnonzero(present)
-    inverse = (np.cumsum(present) - 1)[cols]
-    near, far = model.site_reach_m(scenario, cand_xy[sites], heights[sites], macro=is_macro,
-                                   window_m=window_m)
-    keep = dist <= near[inverse]
-    beyond = ~keep & (dist <= far[inverse])
-    if beyond.any():
-        keep[beyond] = model.open_mask(dem_xy[rows[beyond]])
-    return rows[keep], cols[keep], dist[keep]
+def _site_reach_pairs(model: Any, scenario: str, is_macro: bool, dem_xy: np.ndarray,
+                      dem_idx: np.ndarray, cand_xy: np.ndarray, cand_idx: np.ndarray,
+                      heights: np.ndarray, r_m: float, r_open_m: float,
+                      trees: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(demand row, candidate, distance) of the pairs to evaluate over terrain:
+    each site searched out to its own reach only (a bound from the ground
+    around it, :meth:`~siteplan.terrain.PathLossModel.site_reach_m`), capped at
+    the class radii ``r_m`` (every user) and ``max(r_m, r_open_m)`` (users in
+    open land cover, who can have line of sight). ``trees`` keeps the
+    environment's demand trees for the next site class."""
+    near, far = model.site_reach_m(scenario, cand_xy[cand_idx], heights[cand_idx], macro=is_macro,
+                                   window_m=max(r_m, r_open_m))
+    every = np.minimum(near, r_m)
+    if "every" not in trees:
+        trees["every"] = (dem_idx, cKDTree(dem_xy[dem_idx]))
+    parts = [_pairs_within(*trees["every"], cand_xy, cand_idx, every, None)]
+    open_reach = np.minimum(far, max(r_m, r_open_m))
+    if (open_reach > every).any():
+        if "open" not in trees:
+            open_idx = dem_idx[model.open_mask(dem_xy[dem_idx])]
+            trees["open"] = (open_idx, cKDTree(dem_xy[open_idx]) if open_idx.size else None)
+        if trees["open"][0].size:
+            parts.append(_pairs_within(*trees["open"], cand_xy, cand_idx, open_reach, every))
+    return tuple(np.concatenate(p) for p in zip(*parts, strict=True))
+
+
+def _pairs_within(dem_idx: np.ndarray, tree: cKDTree, cand_xy: np.ndarray, cand_idx: np.ndarray,
+                  radius_m: np.ndarray,
+                  beyond_m: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs of the ``dem_idx`` points (in ``tree``) and ``cand_idx`` sites within
+    each site's ``radius_m`` (and farther than its ``beyond_m``): one tree query
+    out to the largest radius, then each site's own (faster than a query per
+    distinct radius: each of those walks the whole demand tree)."""
+    reach = float(radius_m.max(initial=0.0))
+    if reach <= 0 or dem_idx.size == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    pairs = tree.sparse_distance_matrix(cKDTree(cand_xy[cand_idx]), reach * (1 + 1e-9) + 1e-6,
+                                        output_type="ndarray")
+    keep = pairs["v"] <= radius_m[pairs["j"]]
+    if beyond_m is not None:
+        keep &= pairs["v"] > beyond_m[pairs["j"]]
+    pairs = pairs[keep]
+    return dem_idx[pairs["i"]], cand_idx[pairs["j"]], pairs["v"]
 
 
 def _indoor_pairs(dem_xy: np.ndarray, env: np.ndarray, indoor: np.ndarray, cand_xy: np.ndarray,

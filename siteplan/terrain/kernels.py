@@ -1,16 +1,21 @@
 """Compiled profile kernel (numba, ``cache=True``, GIL released).
 
-One pass per candidate-demand pair over its terrain profile, with exactly
-the sample positions and formulas of the array version
+One pass per candidate-demand pair over its terrain profile, with the
+sample positions and formulas of the array version
 (:meth:`siteplan.terrain.model.PathLossModel.profile_terms_numpy`, which the
 tests hold it to): bilinear ground heights every ``step`` (at most
 ``max_intervals`` intervals), the 4/3-earth bulge, the largest Fresnel
 parameter over bare earth and over earth + clutter, the Bullington slopes,
-the mean ground height. It keeps no ``(pairs, samples)`` arrays and stops a
-profile early when only line of sight could cover the pair (``los_only``)
-and the clutter already blocks it. Pairs are independent, so the pair loop
-runs on numba's threads (``prange``); each pair's result is the same on any
-number of threads.
+the mean ground height. Per sample it multiplies by reciprocals (of the
+intervals, the path length, ``2kR`` and the cell size) where the array
+version divides: diffraction within 1e-9 dB and effective heights within
+1e-10 m of it, the LOS and blocked flags the same. It keeps no
+``(pairs, samples)`` arrays and stops a profile early when only line of
+sight could cover the pair (``los_only``) and the clutter already blocks
+it, or when a proven bound (:mod:`siteplan.terrain.bound`) says the pair
+cannot reach the coverage threshold. Pairs are independent, so the pair
+loop runs on numba's threads (``prange``); each pair's result is the same
+on any number of threads.
 """
 
 from __future__ import annotations
@@ -37,6 +42,25 @@ def _bilinear(v, x0, y0, res, x, y):  # pragma: no cover - compiled
     return top * (1.0 - fr) + bottom * fr
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _bilinear_index(v, c, r):  # pragma: no cover - compiled
+    """:func:`_bilinear` at index ``(c, r)`` known to lie inside the grid (no clamps)."""
+    c0, r0 = int(c), int(r)
+    fc, fr = c - c0, r - r0
+    top = v[r0, c0] * (1.0 - fc) + v[r0, c0 + 1] * fc
+    bottom = v[r0 + 1, c0] * (1.0 - fc) + v[r0 + 1, c0 + 1] * fc
+    return top * (1.0 - fr) + bottom * fr
+
+
+@njit(cache=True, nogil=True)
+def _inside(v, x0, y0, res, x, y):  # pragma: no cover - compiled
+    """The point lies a cell or more inside the grid's edge (so do the samples
+    between two such points: no clamp acts on them)."""
+    rows, cols = v.shape
+    c, r = (x - x0) / res, (y0 - y) / res
+    return 1.0 <= c <= cols - 2.0 and 1.0 <= r <= rows - 2.0
+
+
 @njit(cache=True, nogil=True)
 def _nearest(v, x0, y0, res, x, y):  # pragma: no cover - compiled
     rows, cols = v.shape
@@ -53,44 +77,135 @@ def _knife_edge(nu):  # pragma: no cover - compiled
     return 6.9 + 20.0 * math.log10(math.sqrt(v * v + 1.0) + v)
 
 
+@njit(cache=True, nogil=True)
+def _bound_db(table, state, prm, d, h_max):  # pragma: no cover - compiled
+    """:meth:`siteplan.terrain.bound.LossBound.value_db`, compiled."""
+    _n, rows, cols = table.shape
+    h0 = prm[P_H0]
+    h = min(max(h_max, h0), 150.0)
+    r = min(int(math.ceil((h - h0) / prm[P_DH])), rows - 1)
+    c = min(max(int((math.log(max(d, 1e-9)) - prm[P_LN_D0]) / prm[P_DLN]), 0), cols - 1)
+    return table[state, r, c] + prm[P_MARGIN]
+
+
+@njit(cache=True, nogil=True)
+def _floor_mean(low, x0, y0, res, sx, sy, px, py, m, z_ends, spacing, radius):  # pragma: no cover
+    """A lower bound of the profile's mean ground: the floor grid (``low``,
+    :func:`siteplan.terrain.bound.ground_floor`) at the midpoint of each group
+    of samples lying within ``radius`` of it; returns ``(bound, lookups)``."""
+    group = int(2.0 * radius / spacing) + 1 if spacing > 0.0 else 1
+    total, lookups = z_ends, 0
+    j = 1
+    while j < m:
+        k = min(group, m - j)
+        t = (j + 0.5 * (k - 1)) / m
+        total += k * _nearest(low, x0, y0, res, sx + t * (px - sx), sy + t * (py - sy))
+        lookups += 1
+        j += k
+    return total / (m + 1), lookups
+
+
+# the scalars of :func:`profiles`, packed in one float64 array (fewer arguments
+# keep the per-pair body inlinable into the parallel loop)
+(P_H_UE, P_DX0, P_DY0, P_DRES, P_CX0, P_CY0, P_CRES, P_HAS_CLUTTER, P_STEP, P_MAX_INTERVALS,
+ P_TWO_KR, P_WAVELENGTH, P_LIMIT, P_H0, P_DH, P_LN_D0, P_DLN, P_MARGIN, P_RADIUS,
+ P_SAME_GRID) = range(20)
+
+
+def pack_params(*, h_ue, dem_origin, clutter_origin, has_clutter, step, max_intervals, k_factor,
+                wavelength, limit, bound=(0.0, 1.0, 0.0, 1.0, 0.0), radius=0.0,
+                same_grid=False) -> np.ndarray:
+    """The ``prm`` array of :func:`profiles` (origins: ``(x0, y0, res)``; ``bound``:
+    ``(h0, dh, ln_d0, dln, margin)`` of :class:`~siteplan.terrain.bound.LossBound`;
+    ``same_grid``: the clutter grid has the DEM's cells).
+
+    Examples
+    --------
+    >>> prm = pack_params(h_ue=1.5, dem_origin=(0.0, 0.0, 30.0), clutter_origin=(0.0, 0.0, 30.0),
+    ...                   has_clutter=False, step=30.0, max_intervals=255.0, k_factor=4 / 3,
+    ...                   wavelength=0.0857, limit=-0.85)
+    >>> prm.shape, float(prm[P_STEP])
+    ((20,), 30.0)
+    """
+    return np.array([h_ue, *dem_origin, *clutter_origin, float(has_clutter), step, max_intervals,
+                     2.0 * k_factor * EARTH_RADIUS_M, wavelength, limit, *bound, radius,
+                     float(same_grid)], float)
+
+
 @njit(cache=True, nogil=True, inline="always")
-def _one_profile(i, sx, sy, px, py, h_site, h_ue, dem, dx0, dy0, dres, clutter, cx0, cy0, cres,
-                 has_clutter, clutter_h, step, max_intervals, two_kr, wavelength, limit, los_only,
-                 out_diff, out_block, out_los, out_heff, out_dead):  # pragma: no cover - compiled
-    """Profile of pair ``i`` into the ``out_*`` arrays; returns the samples evaluated."""
+def _one_profile(i, sx, sy, px, py, h_site, los_only, need, dem, low, clutter, clutter_h, table,
+                 prm, out_diff, out_block, out_los, out_heff, out_dead):  # pragma: no cover
+    """Profile of pair ``i`` into the ``out_*`` arrays; returns the samples evaluated.
+
+    With a finite ``need[i]`` the pair is first bounded without its profile:
+    if even the best state at the highest effective mast the floor allows
+    (:mod:`siteplan.terrain.bound`) gives less than ``need[i]``, it is dead;
+    if only NLOS falls short, it is dead as soon as the walk finds the
+    terrain or the clutter blocking the first Fresnel zone (NLOS for sure).
+    """
+    dx0, dy0, dres = prm[P_DX0], prm[P_DY0], prm[P_DRES]
+    cx0, cy0, cres = prm[P_CX0], prm[P_CY0], prm[P_CRES]
+    has_clutter, two_kr, wavelength = prm[P_HAS_CLUTTER] > 0.0, prm[P_TWO_KR], prm[P_WAVELENGTH]
     d = max(math.hypot(px[i] - sx[i], py[i] - sy[i]), 1.0)
-    m = int(min(max(math.ceil(d / step), 2.0), max_intervals))
+    m = int(min(max(math.ceil(d / prm[P_STEP]), 2.0), prm[P_MAX_INTERVALS]))
     z0 = _bilinear(dem, dx0, dy0, dres, sx[i], sy[i])
     zm = _bilinear(dem, dx0, dy0, dres, px[i], py[i])
-    h_tx, h_rx = z0 + h_site[i], zm + h_ue
+    nlos_dead = False
+    if need[i] > -np.inf:
+        floor, lookups = _floor_mean(low, dx0, dy0, dres, sx[i], sy[i], px[i], py[i], m, z0 + zm,
+                                     d / m, prm[P_RADIUS])
+        h_max = h_site[i] + z0 - floor
+        if _bound_db(table, 0, prm, d, h_max) < need[i]:
+            out_dead[i] = True
+            return lookups
+        nlos_dead = _bound_db(table, 1, prm, d, h_max) < need[i]
+    h_tx, h_rx = z0 + h_site[i], zm + prm[P_H_UE]
     total = z0 + zm
     # the Fresnel parameter nu = h * sqrt(2 d / (lambda s (d - s))) is tracked as
     # q = h |h| * 2 d / (lambda s (d - s)) (same order, no square root per sample)
     stim, srim, q_t, q_c = -np.inf, -np.inf, -np.inf, -np.inf
+    limit = prm[P_LIMIT]
     q_limit = limit * abs(limit)
     two_d_lam = 2.0 * d / wavelength
+    # away from the edges the clamps are no-ops (same values, fewer operations),
+    # and a clutter grid on the DEM's cells shares the DEM's cell index
+    inside = (_inside(dem, dx0, dy0, dres, sx[i], sy[i])
+              and _inside(dem, dx0, dy0, dres, px[i], py[i]))
+    shared = inside and prm[P_SAME_GRID] > 0.0
+    inv_m, inv_d, inv_two_kr, inv_res = 1.0 / m, 1.0 / d, 1.0 / two_kr, 1.0 / dres
     for j in range(m - 1, 0, -1):  # from the user's end: clutter blocks there first
-        t = j / m
+        t = j * inv_m
         s = t * d
         r = d - s
         inv = 1.0 / (s * r)
         x, y = sx[i] + t * (px[i] - sx[i]), sy[i] + t * (py[i] - sy[i])
-        g = _bilinear(dem, dx0, dy0, dres, x, y)
+        if inside:
+            c_dem, r_dem = (x - dx0) * inv_res, (dy0 - y) * inv_res
+            g = _bilinear_index(dem, c_dem, r_dem)
+        else:
+            c_dem = r_dem = 0.0
+            g = _bilinear(dem, dx0, dy0, dres, x, y)
         total += g
-        zt = g + s * r / two_kr
-        line = (h_tx * r + h_rx * s) / d
+        zt = g + s * r * inv_two_kr
+        line = (h_tx * r + h_rx * s) * inv_d
         scale2 = two_d_lam * inv
         h = zt - line
         q_t = max(q_t, h * abs(h) * scale2)
         stim = max(stim, (zt - h_tx) * r * inv)
         srim = max(srim, (zt - h_rx) * s * inv)
         if has_clutter:
-            cls = _nearest(clutter, cx0, cy0, cres, x, y)
+            if shared:
+                cls = clutter[int(np.rint(r_dem)), int(np.rint(c_dem))]
+            else:
+                cls = _nearest(clutter, cx0, cy0, cres, x, y)
             hc = h + clutter_h[cls]
             q_c = max(q_c, hc * abs(hc) * scale2)
-            if los_only[i] and q_c > q_limit:
+            if q_c > q_limit and (los_only[i] or nlos_dead):
                 out_dead[i] = True
                 return m - j + 1
+        if nlos_dead and q_t > q_limit:
+            out_dead[i] = True
+            return m - j + 1
     out_heff[i] = h_site[i] + z0 - total / (m + 1)
     out_block[i] = q_t > q_limit
     out_los[i] = q_c <= q_limit
@@ -107,16 +222,16 @@ def _one_profile(i, sx, sy, px, py, h_site, h_ue, dem, dx0, dy0, dres, clutter, 
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def profiles(sx, sy, px, py, h_site, h_ue, dem, dx0, dy0, dres, clutter, cx0, cy0, cres,
-             has_clutter, clutter_h, step, max_intervals, k_factor, wavelength, limit, los_only,
+def profiles(sx, sy, px, py, h_site, los_only, need, dem, low, clutter, clutter_h, table, prm,
              out_diff, out_block, out_los, out_heff, out_dead):  # pragma: no cover - compiled
     """Fill the ``out_*`` arrays (one entry per pair, pairs spread over numba's
-    threads, ``numba.set_num_threads``); returns the samples evaluated."""
-    two_kr = 2.0 * k_factor * EARTH_RADIUS_M
+    threads, ``numba.set_num_threads``); returns the samples evaluated (a
+    floor lookup of a pair dropped by its bound counts as one). ``prm``:
+    :func:`pack_params`; ``low``, ``table``: the floor grid and bound tables
+    (:mod:`siteplan.terrain.bound`, used where ``need`` is finite)."""
     samples = 0
     for i in prange(sx.size):
-        samples += _one_profile(i, sx, sy, px, py, h_site, h_ue, dem, dx0, dy0, dres, clutter,
-                                cx0, cy0, cres, has_clutter, clutter_h, step, max_intervals, two_kr,
-                                wavelength, limit, los_only, out_diff, out_block, out_los,
-                                out_heff, out_dead)
+        samples += _one_profile(i, sx, sy, px, py, h_site, los_only, need, dem, low, clutter,
+                                clutter_h, table, prm, out_diff, out_block, out_los, out_heff,
+                                out_dead)
     return samples

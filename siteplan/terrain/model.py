@@ -48,6 +48,7 @@ from siteplan.defaults import CLUTTER_CLASSES, Assumptions
 from siteplan.errors import InputError
 from siteplan.messages import Msg
 from siteplan.radio import _D2D_MAX_M, _D2D_MAX_NLOS_M, SPEED_OF_LIGHT_M_S, LinkBudget, scenario_for
+from siteplan.terrain.bound import LossBound, floor_radius_m, ground_floor, loss_bound
 from siteplan.terrain.diffraction import bullington_db, earth_bulge_m, profile_nu
 from siteplan.terrain.raster import Grid, read_grid, split_paths
 from siteplan.terrain.zones import uses_zones, zone_clutter_grid
@@ -98,7 +99,6 @@ class PathLossModel:
     clutter_offset_db: dict[str, float] = field(default_factory=dict)
     clutter_height_m: dict[str, float] = field(default_factory=dict)
     clutter_loss_db: dict[str, float] = field(default_factory=dict)
-    _memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def has_terrain(self) -> bool:
@@ -118,12 +118,17 @@ class PathLossModel:
 
     def profile_terms(self, site_xy_m: np.ndarray, site_height_m: np.ndarray, pts_xy_m: np.ndarray,
                       ue_height_m: float, freq_ghz: float,
-                      los_only: np.ndarray | None = None) -> ProfileTerms:
+                      los_only: np.ndarray | None = None, *, bound: LossBound | None = None,
+                      need_db: np.ndarray | None = None,
+                      ue_class: np.ndarray | None = None) -> ProfileTerms:
         """Profiles of many pairs by the compiled kernel (:mod:`siteplan.terrain.kernels`).
 
         Same results as :meth:`profile_terms_numpy`. Pairs marked ``los_only``
         (only line of sight could cover them) whose profile the clutter
-        blocks are returned ``dead`` (their other terms are not computed).
+        blocks are returned ``dead`` (their other terms are not computed), and
+        so are pairs whose ``bound`` (:mod:`siteplan.terrain.bound`) at the
+        highest effective mast their ground floor allows stays below
+        ``need_db`` (per pair; -inf: never dropped).
         """
         from siteplan.terrain import kernels
 
@@ -132,21 +137,44 @@ class PathLossModel:
         out = dict(diff=np.zeros(n), block=np.zeros(n, bool), los=np.zeros(n, bool),
                    heff=np.asarray(site_height_m, float).copy(), dead=np.zeros(n, bool))
         clutter = self.clutter or Grid(np.full((1, 1), -1, np.int32), 0.0, 0.0, 1.0, ())
-        ue_class = (self.clutter.nearest(pts_xy_m[:, 0], pts_xy_m[:, 1]) if self.clutter is not None
-                    else np.full(n, -1, np.int64))
+        if ue_class is None:
+            ue_class = self.user_class(pts_xy_m)
         flags = np.zeros(n, bool) if los_only is None else np.asarray(los_only, bool)
+        geometry = dict(dem_origin=(self.dem.x0_m, self.dem.y0_m, self.dem.res_m),
+                        clutter_origin=(clutter.x0_m, clutter.y0_m, clutter.res_m))
+        geometry["same_grid"] = (self.clutter is not None
+                                 and clutter.values.shape == self.dem.values.shape
+                                 and geometry["clutter_origin"] == geometry["dem_origin"])
+        if bound is None or need_db is None:
+            need, low, table = np.full(n, -np.inf), self.dem.values[:1, :1], np.zeros((2, 1, 1))
+        else:
+            need, table = f64(need_db, float), bound.table_db
+            geometry.update(radius=floor_radius_m(self.step_m), bound=(
+                bound.h0_m, bound.dh_m, bound.ln_d0, bound.dln, bound.margin_db))
+            low = self._floor(geometry["radius"]).values
+        prm = kernels.pack_params(
+            h_ue=float(ue_height_m), has_clutter=self.clutter is not None, step=float(self.step_m),
+            max_intervals=float(max(2, self.max_samples - 1)), k_factor=float(self.k_factor),
+            wavelength=SPEED_OF_LIGHT_M_S / (freq_ghz * 1e9),
+            limit=-self.fresnel_clearance * np.sqrt(2.0), **geometry)
         kernels.profiles(
             f64(site_xy_m[:, 0], float), f64(site_xy_m[:, 1], float), f64(pts_xy_m[:, 0], float),
-            f64(pts_xy_m[:, 1], float), f64(site_height_m, float), float(ue_height_m),
-            f64(self.dem.values, np.float32), float(self.dem.x0_m), float(self.dem.y0_m),
-            float(self.dem.res_m), f64(clutter.values, np.int32), float(clutter.x0_m),
-            float(clutter.y0_m), float(clutter.res_m), self.clutter is not None,
-            self._class_table(self.clutter_height_m), float(self.step_m),
-            float(max(2, self.max_samples - 1)), float(self.k_factor),
-            SPEED_OF_LIGHT_M_S / (freq_ghz * 1e9), -self.fresnel_clearance * np.sqrt(2.0),
-            f64(flags), out["diff"], out["block"], out["los"], out["heff"], out["dead"])
+            f64(pts_xy_m[:, 1], float), f64(site_height_m, float), f64(flags), need,
+            f64(self.dem.values, np.float32), f64(low, np.float32), f64(clutter.values, np.int32),
+            self._class_table(self.clutter_height_m), table, prm, out["diff"], out["block"],
+            out["los"], out["heff"], out["dead"])
         return ProfileTerms(out["diff"], out["block"], out["los"] if self.clutter is not None else None,
                             out["heff"], ue_class, out["dead"])
+
+    def user_class(self, pts_xy_m: np.ndarray) -> np.ndarray:
+        """Clutter class index of each user's cell (-1: none or no clutter raster)."""
+        if self.clutter is None:
+            return np.full(pts_xy_m.shape[0], -1, np.int64)
+        return self.clutter.nearest(pts_xy_m[:, 0], pts_xy_m[:, 1])
+
+    def _floor(self, radius_m: float) -> Grid:
+        """:func:`~siteplan.terrain.bound.ground_floor` of the DEM (kept per model)."""
+        return _derived(self.dem, ("floor", radius_m), lambda: ground_floor(self.dem, radius_m))
 
     def profile_terms_numpy(self, site_xy_m: np.ndarray, site_height_m: np.ndarray,
                             pts_xy_m: np.ndarray, ue_height_m: float,
@@ -206,32 +234,49 @@ class PathLossModel:
     def loss_sigma_db(self, scenario: str, site_xy_m: np.ndarray, site_height_m: ArrayLike,
                       pts_xy_m: np.ndarray, d2d_m: np.ndarray | None = None,
                       budget: LinkBudget | None = None,
-                      los_only: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                      los_only: np.ndarray | None = None,
+                      max_loss_db: ArrayLike | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Median path loss and shadow sigma (dB) of pairs; +inf beyond the model's range.
 
         ``site_xy_m`` is one site ``(2,)`` or one per pair ``(pairs, 2)``.
+        With ``max_loss_db`` (per pair or one value), a pair whose loss plus
+        the shadow margin ``z·σ`` provably exceeds it is returned +inf without
+        its profile (:mod:`siteplan.terrain.bound`); every other pair is exact.
         """
         lb = budget or self.budget
         pts = np.asarray(pts_xy_m, float).reshape(-1, 2)
         sites = np.broadcast_to(np.asarray(site_xy_m, float).reshape(-1, 2), pts.shape)
         h_site = np.broadcast_to(np.asarray(site_height_m, float), pts.shape[:1]).astype(float)
         d = np.hypot(*(pts - sites).T) if d2d_m is None else np.asarray(d2d_m, float)
+        ue_class = self.user_class(pts)
         if self.dem is None:
             d_ok = np.minimum(d, (_D2D_MAX_M if lb.mode == "los" else _D2D_MAX_NLOS_M)[scenario])
             pl, sigma = lb.median_loss_db(scenario, d_ok, h_site)
             pl = np.where(d > d_ok, np.inf, pl)
-            ue_class = (self.clutter.nearest(pts[:, 0], pts[:, 1]) if self.clutter is not None
-                        else np.full(d.shape, -1))
         else:
-            terms = self.profile_terms(sites, h_site, pts, lb.ue_height_m, lb.freq_ghz, los_only)
+            bound = need = None
+            if max_loss_db is not None:
+                bound = loss_bound(lb, scenario, clutter=self.clutter is not None)
+                need = self._extra_db(ue_class, d) - np.asarray(max_loss_db, float)
+            terms = self.profile_terms(sites, h_site, pts, lb.ue_height_m, lb.freq_ghz, los_only,
+                                       bound=bound, need_db=need, ue_class=ue_class)
             pl, sigma = self._terrain_loss(scenario, lb, d, terms)
-            ue_class = terms.ue_class
-        extra = (self._class_table(self.clutter_loss_db)[ue_class]
-                 + self._class_table(self.clutter_offset_db)[ue_class]) if self.clutter is not None \
-            else self._class_table(self.clutter_offset_db)[ue_class]
-        pl = pl + extra + self.offset_db + self.distance_slope_db_per_dec * np.log10(
-            np.maximum(d, 10.0) / 1000.0)
-        return pl, sigma
+        return self._add_extra(pl, ue_class, d), sigma
+
+    def _extra_db(self, ue_class: np.ndarray, d: np.ndarray) -> np.ndarray:
+        """The loss known before any profile: the user's clutter loss and
+        offset, the calibration offset and distance slope."""
+        return self._add_extra(np.zeros(d.shape), ue_class, d)
+
+    def _add_extra(self, pl: np.ndarray, ue_class: np.ndarray, d: np.ndarray) -> np.ndarray:
+        """``pl`` plus the user's clutter loss and offset and the calibration terms."""
+        by_class = (self._class_table(self.clutter_loss_db)[ue_class]
+                    + self._class_table(self.clutter_offset_db)[ue_class]) \
+            if self.clutter is not None else self._class_table(self.clutter_offset_db)[ue_class]
+        pl = pl + by_class + self.offset_db
+        if self.distance_slope_db_per_dec == 0.0:  # adding 0 · log10(...) changes nothing
+            return pl
+        return pl + self.distance_slope_db_per_dec * np.log10(np.maximum(d, 10.0) / 1000.0)
 
     def _terrain_loss(self, scenario: str, lb: LinkBudget, d: np.ndarray,
                       terms: ProfileTerms) -> tuple[np.ndarray, np.ndarray]:
@@ -257,10 +302,13 @@ class PathLossModel:
 
     def rsrp_dbm(self, scenario: str, site_xy_m: np.ndarray, site_height_m: ArrayLike,
                  pts_xy_m: np.ndarray, d2d_m: np.ndarray, *, macro: bool,
-                 indoor: np.ndarray | bool = False) -> np.ndarray:
+                 indoor: np.ndarray | bool = False, cutoff_dbm: float | None = None) -> np.ndarray:
         """Planning RSRP (dBm) of pairs: EIRP − PL − z·σ − O2I (−inf out of range).
 
-        Identical to :meth:`LinkBudget.rsrp_dbm` when :attr:`is_flat`.
+        Identical to :meth:`LinkBudget.rsrp_dbm` when :attr:`is_flat`. With
+        ``cutoff_dbm`` (the coverage threshold) pairs that provably stay below
+        it come back −inf without their profile; every pair at or above it,
+        and its RSRP, is exactly as without.
         """
         if self.is_flat:
             return self.budget.rsrp_dbm(scenario, d2d_m, site_height_m, macro=macro, indoor=indoor)
@@ -269,10 +317,12 @@ class PathLossModel:
             # beyond the NLOS reach of the most favourable mast only a clear (LOS) path covers
             reach, _far = self.search_radii_m(scenario, float(np.max(site_height_m)), macro=macro)
             los_only = np.asarray(d2d_m) > reach
+        eirp = self.budget.eirp_per_re_dbm(macro=macro)
+        o2i = np.where(indoor, self.budget.indoor_loss_db(), 0.0)
+        max_loss = None if cutoff_dbm is None else eirp - o2i - cutoff_dbm
         pl, sigma = self.loss_sigma_db(scenario, site_xy_m, site_height_m, pts_xy_m, d2d_m,
-                                       los_only=los_only)
-        rsrp = self.budget.eirp_per_re_dbm(macro=macro) - pl - self.budget._z() * sigma
-        return rsrp - np.where(indoor, self.budget.indoor_loss_db(), 0.0)
+                                       los_only=los_only, max_loss_db=max_loss)
+        return eirp - pl - self.budget._z() * sigma - o2i
 
     def path_loss_db(self, site_xy_m: ArrayLike, site_height_m: ArrayLike, env: str | np.ndarray,
                      pts_xy_m: ArrayLike, freq_ghz: float, ue_height_m: float = 1.5, *,
@@ -354,25 +404,9 @@ class PathLossModel:
 
     def _window_min_m(self, window_m: float) -> Grid:
         """The DEM's lowest ground within ``window_m`` of each cell (coarse cells)."""
-        from scipy.ndimage import minimum_filter
 
-        key = ("window_min", round(window_m))
-        cached = self._memo.get(key)
-        if cached is not None:
-            return cached
-        f = max(1, int(window_m / self.dem.res_m / 30))
-        v = self.dem.values
-        rows, cols = -(-v.shape[0] // f), -(-v.shape[1] // f)
-        padded = np.full((rows * f, cols * f), np.inf, np.float32)
-        padded[:v.shape[0], :v.shape[1]] = v
-        blocks = padded.reshape(rows, f, cols, f).min(axis=(1, 3))
-        size = 2 * int(np.ceil(window_m / (self.dem.res_m * f))) + 3
-        low = minimum_filter(blocks, size=size, mode="nearest")
-        res = self.dem.res_m * f
-        grid = Grid(low, self.dem.x0_m + (f - 1) * self.dem.res_m / 2,
-                    self.dem.y0_m - (f - 1) * self.dem.res_m / 2, res, self.dem.sources)
-        self._memo[key] = grid
-        return grid
+        return _derived(self.dem, ("window_min", round(window_m)),
+                        lambda: _block_min(self.dem, window_m))
 
     def open_mask(self, pts_xy_m: np.ndarray) -> np.ndarray:
         """Users whose own clutter cell is no taller than the user (or has no class)."""
@@ -393,14 +427,54 @@ class PathLossModel:
         lb = dataclasses.replace(lb, rsrp_threshold_dbm=lb.rsrp_threshold_dbm - bonus)
         if self.dem is None:
             return lb.max_reach_m(scenario, h_bs_m, macro=macro)
-        values = self.dem.values[np.isfinite(self.dem.values)]
-        rise = float(values.max() - values.min()) if values.size and relief else 0.0
+        rise = _relief_m(self.dem) if relief else 0.0
         if self.clutter is not None:
             lb = dataclasses.replace(lb, mode="los")
         return lb.max_reach_m(scenario, min(150.0, h_bs_m + rise), macro=macro)
 
 
 _GRID_CACHE: dict[tuple, Grid] = {}
+_DERIVED: dict[tuple, tuple[np.ndarray, Any]] = {}
+
+
+def _derived(dem: Grid, key: tuple, make: Any) -> Any:
+    """Something derived from ``dem`` (floor, window minimum, relief), kept per
+    process for the same DEM array (models are rebuilt per coverage call; the
+    DEM grid is cached)."""
+    full = (id(dem.values), *key)
+    hit = _DERIVED.get(full)
+    if hit is not None and hit[0] is dem.values:
+        return hit[1]
+    if len(_DERIVED) > 16:
+        _DERIVED.clear()
+    grid = make()
+    _DERIVED[full] = (dem.values, grid)
+    return grid
+
+
+def _relief_m(dem: Grid) -> float:
+    """Highest minus lowest valid height of the DEM (kept per process)."""
+    def relief() -> float:
+        values = dem.values[np.isfinite(dem.values)]
+        return float(values.max() - values.min()) if values.size else 0.0
+
+    return _derived(dem, ("relief",), relief)
+
+
+def _block_min(dem: Grid, window_m: float) -> Grid:
+    """The DEM's lowest ground within ``window_m`` of each cell, on coarse cells."""
+    from scipy.ndimage import minimum_filter
+
+    f = max(1, int(window_m / dem.res_m / 30))
+    v = dem.values
+    rows, cols = -(-v.shape[0] // f), -(-v.shape[1] // f)
+    padded = np.full((rows * f, cols * f), np.inf, np.float32)
+    padded[:v.shape[0], :v.shape[1]] = v
+    blocks = padded.reshape(rows, f, cols, f).min(axis=(1, 3))
+    size = 2 * int(np.ceil(window_m / (dem.res_m * f))) + 3
+    low = minimum_filter(blocks, size=size, mode="nearest")
+    return Grid(low, dem.x0_m + (f - 1) * dem.res_m / 2, dem.y0_m - (f - 1) * dem.res_m / 2,
+                dem.res_m * f, dem.sources)
 _REACH_TABLES: dict[tuple, np.ndarray] = {}
 _REACH_HEIGHTS_M = np.arange(0.0, 151.0, 5.0)
 
