@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import shutil
+import signal
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,16 @@ from siteplan.datasets import load_sample, sample_dir
 from siteplan.planner import plan
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def terminal_popen(args: list[str], **kwargs) -> subprocess.Popen:
+    """``args`` started in its own process group, as a terminal starts a
+    command: Ctrl-C's default action restored first (a shell running the
+    suite in the background, ``make test &``, hands children SIGINT
+    ignored, and Python then installs no KeyboardInterrupt handler)."""
+    return subprocess.Popen(args, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+                            **kwargs)
 
 
 def modules_loaded_by(modules: str, prefixes: tuple[str, ...]) -> list[str]:

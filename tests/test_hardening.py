@@ -16,7 +16,7 @@ from shapely.geometry import box
 from siteplan.cli import main
 from siteplan.datasets import sample_dir
 
-from .conftest import copy_sample
+from .conftest import copy_sample, terminal_popen
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -218,10 +218,9 @@ def test_ctrl_c_in_plan_is_one_line_exit_130(tmp_path, phase, after_s):
     import sys
 
     config = copy_sample(tmp_path, spacing_m=100, time_limit_s=30)
-    proc = subprocess.Popen([sys.executable, "-m", "siteplan.cli", "plan", str(config),
-                             "--out", str(tmp_path / "o"), "--offline"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    proc = terminal_popen([sys.executable, "-m", "siteplan.cli", "plan", str(config),
+                           "--out", str(tmp_path / "o"), "--offline"],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     seen = []
     for line in proc.stderr:
         seen.append(line)

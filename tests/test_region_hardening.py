@@ -31,6 +31,7 @@ from siteplan.region import load_region_config, plan_region
 from siteplan.region.run import _units, check_scheduler_address
 from siteplan.region.store import load_result
 
+from .conftest import terminal_popen
 from .test_region_empty import _layers, _write
 
 TILES = "[region]\ntile_km = 20\n"
@@ -193,11 +194,10 @@ def test_ctrl_c_prints_one_line(two_tiles, tmp_path):
     """Ctrl-C as a terminal sends it: to the whole process group (the Dask
     workers included)."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(
+    proc = terminal_popen(
         [sys.executable, "-m", "siteplan.cli", "plan-region", str(two_tiles["config"]),
          "--out", str(tmp_path / "out"), "--work-dir", str(tmp_path / "w"), "--workers", "1",
-         "--offline"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-        start_new_session=True)
+         "--offline"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         seen = ""
         deadline = time.monotonic() + 120
