@@ -78,14 +78,15 @@ def _knife_edge(nu):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def _bound_db(table, state, prm, d, h_max):  # pragma: no cover - compiled
-    """:meth:`siteplan.terrain.bound.LossBound.value_db`, compiled."""
+def _bound_db(table, prm, d, h_max):  # pragma: no cover - compiled
+    """:meth:`siteplan.terrain.bound.LossBound.value_db`, compiled, of both states
+    (``(LOS, NLOS)``: one cell index, one logarithm)."""
     _n, rows, cols = table.shape
     h0 = prm[P_H0]
     h = min(max(h_max, h0), 150.0)
     r = min(int(math.ceil((h - h0) / prm[P_DH])), rows - 1)
     c = min(max(int((math.log(max(d, 1e-9)) - prm[P_LN_D0]) / prm[P_DLN]), 0), cols - 1)
-    return table[state, r, c] + prm[P_MARGIN]
+    return table[0, r, c] + prm[P_MARGIN], table[1, r, c] + prm[P_MARGIN]
 
 
 @njit(cache=True, nogil=True)
@@ -166,10 +167,11 @@ def _one_profile(i, sx, sy, px, py, h_site, los_only, need, dem, low, clutter, c
         floor, lookups = _floor_mean(low, dx0, dy0, dres, x_s, y_s, x_p, y_p, m, z0 + zm,
                                      d / m, prm[P_RADIUS])
         h_max = mast + z0 - floor
-        if _bound_db(table, 0, prm, d, h_max) < need[i]:
+        best_db, nlos_db = _bound_db(table, prm, d, h_max)
+        if best_db < need[i]:
             out_dead[i] = True
             return lookups
-        nlos_dead = _bound_db(table, 1, prm, d, h_max) < need[i]
+        nlos_dead = nlos_db < need[i]
     h_tx, h_rx = z0 + mast, zm + prm[P_H_UE]
     total = z0 + zm
     # the Fresnel parameter nu = h * sqrt(2 d / (lambda s (d - s))) is tracked as
