@@ -80,6 +80,37 @@ def test_ground_floor_is_below_every_sample_near_a_cell(seed, rough_m):
     assert (dem.bilinear(near[:, 0], near[:, 1]) >= floor - 1e-4).all()
 
 
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), rough_m=st.floats(0.0, 150.0), half=st.booleans())
+def test_the_kernels_floor_mean_is_below_the_profiles_mean_ground(seed, rough_m, half):
+    # the kernel places each group's floor lookup in cell units along the line;
+    # on lines through exact half cells (``half``) it may round to either cell
+    from siteplan.terrain import kernels
+    from siteplan.terrain.bound import floor_radius_m
+
+    rng = np.random.default_rng(seed)
+    values = (rng.uniform(0, rough_m, (80, 90)) + np.linspace(0, 300, 90)[None, :]).astype(np.float32)
+    dem = Grid(values, 100.0, 3000.0, 30.0, ("random",))
+    step = 30.0
+    radius = floor_radius_m(step)
+    low = ground_floor(dem, radius)
+    for _ in range(20):
+        a = rng.uniform([100.0, 630.0], [2770.0, 3000.0])
+        b = rng.uniform([100.0, 630.0], [2770.0, 3000.0])
+        if half:  # both ends on cell-corner halves: midpoints hit exact .5 cell positions
+            a, b = (np.round((a - 100.0) / 15.0) * 15.0 + 100.0,
+                    np.round((b - 100.0) / 15.0) * 15.0 + 100.0)
+        d = max(float(np.hypot(*(b - a))), 1.0)
+        m = int(min(max(np.ceil(d / step), 2), 255))
+        t = np.arange(m + 1) / m
+        ground = dem.bilinear(a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]))
+        floor, lookups = kernels._floor_mean(low.values, low.x0_m, low.y0_m, low.res_m, a[0], a[1],
+                                             b[0], b[1], m, float(ground[0] + ground[-1]), d / m,
+                                             radius)
+        assert floor <= ground.mean() + 1e-4
+        assert lookups == -(-(m - 1) // (int(2.0 * radius / (d / m)) + 1))
+
+
 def _hilly_model(rng: np.random.Generator, *, clutter: bool, max_samples: int,
                  offset_db: float, slope_db: float, mode: str) -> PathLossModel:
     n = 140

@@ -78,28 +78,39 @@ def _knife_edge(nu):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def _bound_db(table, state, prm, d, h_max):  # pragma: no cover - compiled
-    """:meth:`siteplan.terrain.bound.LossBound.value_db`, compiled."""
+def _bound_db(table, prm, d, h_max):  # pragma: no cover - compiled
+    """:meth:`siteplan.terrain.bound.LossBound.value_db`, compiled, of both states
+    (``(LOS, NLOS)``: one cell index, one logarithm)."""
     _n, rows, cols = table.shape
     h0 = prm[P_H0]
     h = min(max(h_max, h0), 150.0)
     r = min(int(math.ceil((h - h0) / prm[P_DH])), rows - 1)
     c = min(max(int((math.log(max(d, 1e-9)) - prm[P_LN_D0]) / prm[P_DLN]), 0), cols - 1)
-    return table[state, r, c] + prm[P_MARGIN]
+    return table[0, r, c] + prm[P_MARGIN], table[1, r, c] + prm[P_MARGIN]
 
 
 @njit(cache=True, nogil=True)
 def _floor_mean(low, x0, y0, res, sx, sy, px, py, m, z_ends, spacing, radius):  # pragma: no cover
     """A lower bound of the profile's mean ground: the floor grid (``low``,
     :func:`siteplan.terrain.bound.ground_floor`) at the midpoint of each group
-    of samples lying within ``radius`` of it; returns ``(bound, lookups)``."""
+    of samples lying within ``radius`` of it; returns ``(bound, lookups)``.
+
+    The midpoints are placed in cell units along the line (no division per
+    lookup); a rounding apart from :func:`_nearest` can pick the next cell at
+    an exact half, which the floor's two spare cells cover."""
+    rows, cols = low.shape
     group = int(2.0 * radius / spacing) + 1 if spacing > 0.0 else 1
+    inv_res = 1.0 / res
+    c_s, r_s = (sx - x0) * inv_res, (y0 - sy) * inv_res
+    c_span, r_span = (px - sx) * inv_res, (sy - py) * inv_res
     total, lookups = z_ends, 0
     j = 1
     while j < m:
         k = min(group, m - j)
         t = (j + 0.5 * (k - 1)) / m
-        total += k * _nearest(low, x0, y0, res, sx + t * (px - sx), sy + t * (py - sy))
+        c = min(max(np.rint(c_s + t * c_span), 0.0), cols - 1.0)
+        r = min(max(np.rint(r_s + t * r_span), 0.0), rows - 1.0)
+        total += k * low[int(r), int(c)]
         lookups += 1
         j += k
     return total / (m + 1), lookups
@@ -146,20 +157,22 @@ def _one_profile(i, sx, sy, px, py, h_site, los_only, need, dem, low, clutter, c
     dx0, dy0, dres = prm[P_DX0], prm[P_DY0], prm[P_DRES]
     cx0, cy0, cres = prm[P_CX0], prm[P_CY0], prm[P_CRES]
     has_clutter, two_kr, wavelength = prm[P_HAS_CLUTTER] > 0.0, prm[P_TWO_KR], prm[P_WAVELENGTH]
-    d = max(math.hypot(px[i] - sx[i], py[i] - sy[i]), 1.0)
+    x_s, y_s, x_p, y_p, mast = sx[i], sy[i], px[i], py[i], h_site[i]
+    d = max(math.hypot(x_p - x_s, y_p - y_s), 1.0)
     m = int(min(max(math.ceil(d / prm[P_STEP]), 2.0), prm[P_MAX_INTERVALS]))
-    z0 = _bilinear(dem, dx0, dy0, dres, sx[i], sy[i])
-    zm = _bilinear(dem, dx0, dy0, dres, px[i], py[i])
+    z0 = _bilinear(dem, dx0, dy0, dres, x_s, y_s)
+    zm = _bilinear(dem, dx0, dy0, dres, x_p, y_p)
     nlos_dead = False
     if need[i] > -np.inf:
-        floor, lookups = _floor_mean(low, dx0, dy0, dres, sx[i], sy[i], px[i], py[i], m, z0 + zm,
+        floor, lookups = _floor_mean(low, dx0, dy0, dres, x_s, y_s, x_p, y_p, m, z0 + zm,
                                      d / m, prm[P_RADIUS])
-        h_max = h_site[i] + z0 - floor
-        if _bound_db(table, 0, prm, d, h_max) < need[i]:
+        h_max = mast + z0 - floor
+        best_db, nlos_db = _bound_db(table, prm, d, h_max)
+        if best_db < need[i]:
             out_dead[i] = True
             return lookups
-        nlos_dead = _bound_db(table, 1, prm, d, h_max) < need[i]
-    h_tx, h_rx = z0 + h_site[i], zm + prm[P_H_UE]
+        nlos_dead = nlos_db < need[i]
+    h_tx, h_rx = z0 + mast, zm + prm[P_H_UE]
     total = z0 + zm
     # the Fresnel parameter nu = h * sqrt(2 d / (lambda s (d - s))) is tracked as
     # q = h |h| * 2 d / (lambda s (d - s)) (same order, no square root per sample)
@@ -167,18 +180,20 @@ def _one_profile(i, sx, sy, px, py, h_site, los_only, need, dem, low, clutter, c
     limit = prm[P_LIMIT]
     q_limit = limit * abs(limit)
     two_d_lam = 2.0 * d / wavelength
+    clutter_ends = los_only[i] or nlos_dead  # a blocked clutter profile settles the pair
     # away from the edges the clamps are no-ops (same values, fewer operations),
     # and a clutter grid on the DEM's cells shares the DEM's cell index
-    inside = (_inside(dem, dx0, dy0, dres, sx[i], sy[i])
-              and _inside(dem, dx0, dy0, dres, px[i], py[i]))
+    inside = (_inside(dem, dx0, dy0, dres, x_s, y_s)
+              and _inside(dem, dx0, dy0, dres, x_p, y_p))
     shared = inside and prm[P_SAME_GRID] > 0.0
     inv_m, inv_d, inv_two_kr, inv_res = 1.0 / m, 1.0 / d, 1.0 / two_kr, 1.0 / dres
+    span_x, span_y = x_p - x_s, y_p - y_s
     for j in range(m - 1, 0, -1):  # from the user's end: clutter blocks there first
         t = j * inv_m
         s = t * d
         r = d - s
         inv = 1.0 / (s * r)
-        x, y = sx[i] + t * (px[i] - sx[i]), sy[i] + t * (py[i] - sy[i])
+        x, y = x_s + t * span_x, y_s + t * span_y
         if inside:
             c_dem, r_dem = (x - dx0) * inv_res, (dy0 - y) * inv_res
             g = _bilinear_index(dem, c_dem, r_dem)
@@ -200,13 +215,13 @@ def _one_profile(i, sx, sy, px, py, h_site, los_only, need, dem, low, clutter, c
                 cls = _nearest(clutter, cx0, cy0, cres, x, y)
             hc = h + clutter_h[cls]
             q_c = max(q_c, hc * abs(hc) * scale2)
-            if q_c > q_limit and (los_only[i] or nlos_dead):
+            if q_c > q_limit and clutter_ends:
                 out_dead[i] = True
                 return m - j + 1
         if nlos_dead and q_t > q_limit:
             out_dead[i] = True
             return m - j + 1
-    out_heff[i] = h_site[i] + z0 - total / (m + 1)
+    out_heff[i] = mast + z0 - total / (m + 1)
     out_block[i] = q_t > q_limit
     out_los[i] = q_c <= q_limit
     if stim < (h_rx - h_tx) / d:

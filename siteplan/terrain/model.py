@@ -160,7 +160,7 @@ class PathLossModel:
         kernels.profiles(
             f64(site_xy_m[:, 0], float), f64(site_xy_m[:, 1], float), f64(pts_xy_m[:, 0], float),
             f64(pts_xy_m[:, 1], float), f64(site_height_m, float), f64(flags), need,
-            f64(self.dem.values, np.float32), f64(low, np.float32), f64(clutter.values, np.int32),
+            f64(self.dem.values, np.float32), f64(low, np.float32), self._class_codes(clutter),
             self._class_table(self.clutter_height_m), table, prm, out["diff"], out["block"],
             out["los"], out["heff"], out["dead"])
         return ProfileTerms(out["diff"], out["block"], out["los"] if self.clutter is not None else None,
@@ -171,6 +171,16 @@ class PathLossModel:
         if self.clutter is None:
             return np.full(pts_xy_m.shape[0], -1, np.int64)
         return self.clutter.nearest(pts_xy_m[:, 0], pts_xy_m[:, 1])
+
+    def _class_codes(self, clutter: Grid) -> np.ndarray:
+        """The clutter class indices as int8 (a quarter of the memory the profile
+        walk reads; kept per process for the same grid)."""
+        if self.clutter is None:
+            return np.full((1, 1), -1, np.int8)
+        if len(CLUTTER_NAMES) >= 127:  # pragma: no cover - the class list is short
+            return np.ascontiguousarray(clutter.values, np.int32)
+        return _derived(clutter, ("int8",),
+                        lambda: np.ascontiguousarray(clutter.values, np.int8))
 
     def _floor(self, radius_m: float) -> Grid:
         """:func:`~siteplan.terrain.bound.ground_floor` of the DEM (kept per model)."""
