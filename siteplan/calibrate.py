@@ -282,24 +282,21 @@ def _design(x: np.ndarray, classes: np.ndarray, prefix: str | None, notes: list[
         names.append(KEY_SLOPE)
         cols.append(x)
     else:
-        notes.append(f"distances span {span:.2f} decades (< {MIN_DECADES}): the distance slope "
-                     "is kept; measure nearer and farther from the sites to fit it.")
+        notes.append(Msg("cal.span", span=f"{span:.2f}", least=MIN_DECADES))
     values, counts = np.unique(classes, return_counts=True)
     reference = str(values[np.argmax(counts)])
     if prefix is None:
-        notes.append("the plan's path-loss model applies no per-environment offset without a "
-                      "clutter raster: offsets per class are not fitted (errors per class are "
-                      "still reported).")
+        notes.append(Msg("cal.no_env_offset"))
         return np.column_stack(cols), names, reference
     for value, count in zip(values, counts, strict=True):
         if value == reference:
             continue
         if prefix + str(value) not in TABLE:
-            notes.append(f"class {value}: no offset key ({prefix}{value}); not fitted.")
+            notes.append(Msg("cal.no_key", clutter=value, key=f"{prefix}{value}"))
             continue
         if count < MIN_CLASS_POINTS:
-            notes.append(f"clutter class {value}: {count} points (< {MIN_CLASS_POINTS}); its "
-                         "offset is kept.")
+            notes.append(Msg("cal.few_points", clutter=value, count=count,
+                             least=MIN_CLASS_POINTS))
             continue
         names.append(prefix + str(value))
         cols.append((classes == value).astype(float))

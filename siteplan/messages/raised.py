@@ -967,4 +967,18 @@ RAISED: dict[str, dict[str, str]] = {
     'file.os_error_bare': {
         "en": "file: {detail}.",
         "zh": "文件：{detail}。"},
+    # --- siteplan/region/run.py (a failed unit: its code and the task's error, by id only:
+    # "{code}: {detail}" would match any English text)
+    'region.run.failure': {
+        "en": "{code}: {detail}",
+        "zh": "{code}：{detail}"},
+    'region.run.task_error': {
+        "en": "{name}: {detail}",
+        "zh": "{name}：{detail}"},
+    'region.run.skipped': {
+        "en": "{code} ({reason})",
+        "zh": "{code}（{reason}）"},
+    'region.run.and': {
+        "en": "{detail}; {more}",
+        "zh": "{detail}；{more}"},
 }

@@ -62,10 +62,9 @@ PROPOSALS_OUT = "proposals.parquet"
 COVERAGE_ONLY_LIMIT_S = 1.0
 STRIP_FILE = "strip.npz"
 #: What became of a unit (``status`` of its task result and of its summary rows).
+#: Messages (plain text once read back from the work folder, recognised by their English).
 PLANNED, NO_TARGETS, NO_DEMAND, UNREACHABLE = (
-    "planned", "skipped: no target area in the unit",
-    "skipped: no demand point after clipping the target areas to the unit",
-    "demand unreachable: no candidate or new build within reach")
+    Msg("g.planned"), Msg("g.no_target"), Msg("g.no_demand"), Msg("g.unreachable"))
 
 
 @dataclass(frozen=True)
@@ -171,12 +170,12 @@ def read_partition(folder: Path, *, proposals: bool = True) -> UnitInputs:
     if bool(unit["has_landuse"].iloc[0]):
         zones = _nothing_here(gpd.read_parquet(folder / "landuse.parquet"))
         if zones is None:
-            notes.append("no land-use zone within reach of the unit")
+            notes.append(Msg("g.no_zone"))
     roads = None
     if (folder / ROADS_FILE).exists():
         roads = _nothing_here(gpd.read_parquet(folder / ROADS_FILE))
         if roads is None:
-            notes.append("no road within reach of the unit (no smart pole along a road)")
+            notes.append(Msg("g.no_road"))
     return UnitInputs(cands, targets, zones, roads, unit, tuple(notes), _context(folder, unit))
 
 
