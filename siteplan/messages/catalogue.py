@@ -411,7 +411,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                             "capacity rows, units' border sites {before} CNY -> stitched {after} "
                             "CNY (kept {kept})",
                       "zh": "{year} 年边界拼接：{points} 个边界需求点，{rows} 个边界区域容量约束，"
-                            "各单元边界站址 {before} 元 → 拼接后 {after} 元（保留 {kept}）"},
+                            "各单元边界站址 {before} 元 → 拼接后 {after} 元（保留{kept}）"},
     "g.folders": {"en": "writing {todo} unit plan folders ({cached} unchanged)",
                   "zh": "写出 {todo} 个单元的规划文件夹（{cached} 个未变）"},
     "g.folder_done": {"en": "folder of unit {code} written ({seconds} s)",
@@ -438,6 +438,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "g.kept_units": {"en": "units", "zh": "各单元结果"},
     "g.planned": {"en": "planned", "zh": "已规划"},
     "g.ok": {"en": "ok", "zh": "正常"},
+    "g.failed_status": {"en": "failed: {error}", "zh": "失败：{error}"},
+    "g.failed_units": {"en": "failed units: {units}", "zh": "失败的单元：{units}"},
+    "g.total": {"en": "TOTAL", "zh": "合计"},
+    "g.col_unit_code": {"en": "unit_code", "zh": "单元编码"},
+    "g.col_unit_name": {"en": "unit_name", "zh": "单元名称"},
+    "g.col_unit_status": {"en": "status", "zh": "单元状态"},
     "g.no_zone": {"en": "no land-use zone within reach of the unit",
                   "zh": "单元覆盖范围内没有用地分区"},
     "g.no_road": {"en": "no road within reach of the unit (no smart pole along a road)",

@@ -810,8 +810,8 @@ def failures_error(result: RegionResult) -> SiteplanError | None:
     """A SiteplanError listing failed units by code and error (None if none)."""
     if not result.failures:
         return None
-    lines = "; ".join(Msg("region.run.failure", code=code, detail=err)
-                      for code, err in result.failures.items())
+    lines = _listed([Msg("region.run.failure", code=code, detail=err)
+                     for code, err in result.failures.items()])
     return SiteplanError(Msg("g.failures", count=len(result.failures), lines=lines))
 
 
