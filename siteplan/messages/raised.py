@@ -981,4 +981,10 @@ RAISED: dict[str, dict[str, str]] = {
     'region.run.and': {
         "en": "{detail}; {more}",
         "zh": "{detail}；{more}"},
+    # --- siteplan/region/outputs.py: the province tables' own headings and total row
+    # (by id only: single words)
+    "region.total": {"en": "TOTAL", "zh": "合计"},
+    "region.col_unit_code": {"en": "unit_code", "zh": "单元编码"},
+    "region.col_unit_name": {"en": "unit_name", "zh": "单元名称"},
+    "region.col_unit_status": {"en": "status", "zh": "单元状态"},
 }

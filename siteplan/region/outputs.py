@@ -350,12 +350,12 @@ def _in_lang(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     out = table.copy()
     if "status" in out.columns and "unit_code" in out.columns and "kind" not in out.columns:
         out["status"] = out["status"].map(lambda v: translate(str(v), lang))
-        out = out.rename(columns={"status": msg("g.col_unit_status", lang)})
+        out = out.rename(columns={"status": msg("region.col_unit_status", lang)})
     if "unit_code" in out.columns:
-        out["unit_code"] = out["unit_code"].replace({"TOTAL": msg("g.total", lang)})
+        out["unit_code"] = out["unit_code"].replace({"TOTAL": msg("region.total", lang)})
     out = localise(out, lang)
-    return out.rename(columns={"unit_code": msg("g.col_unit_code", lang),
-                               "unit_name": msg("g.col_unit_name", lang)})
+    return out.rename(columns={"unit_code": msg("region.col_unit_code", lang),
+                               "unit_name": msg("region.col_unit_name", lang)})
 
 
 def write_region_outputs(stage: Path, result, *, candidates: gpd.GeoDataFrame, parts: dict,
