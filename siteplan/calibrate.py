@@ -62,7 +62,7 @@ from scipy import stats
 
 from siteplan.coverage import mount_heights
 from siteplan.errors import InputError
-from siteplan.messages import Msg
+from siteplan.messages import MESSAGES, Msg
 from siteplan.schema import MACRO_KINDS, normalise_environment, suggest
 from siteplan.sinr import SECTOR_OFFSETS_DEG, SinrSettings, load_model, model_classes, takes_macro
 from siteplan.sources.files import read_points_table
@@ -440,11 +440,21 @@ def synthetic_drive_test(sites_m: gpd.GeoDataFrame, assumptions: Mapping[str, An
     return meas
 
 
-def tuned_toml(fit: Calibration) -> str:
+def tuned_toml(fit: Calibration, lang: str = "en") -> str:
     """The tuned values as an ``[assumptions]`` TOML table (keys are the
-    table's own, values plain numbers: no input text reaches this file)."""
-    lines = ["# siteplan calibrate: tuned propagation assumptions; paste into the plan",
-             "# config's [assumptions] table (or merge with the keys already there).",
-             "[assumptions]"]
+    table's own, values plain numbers: no input text reaches this file); its
+    comment in ``lang``.
+
+    Examples
+    --------
+    >>> fit = Calibration(None, None, {"pathloss.offset_db": 6.2}, None, "all")
+    >>> print(tuned_toml(fit, "zh"))  # doctest: +NORMALIZE_WHITESPACE
+    # 由 siteplan calibrate 校准的传播模型假设参数；请粘贴到规划配置的 [assumptions] 表中
+    # （或与其中已有的键合并）。
+    [assumptions]
+    "pathloss.offset_db" = 6.200
+    """
+    comment = MESSAGES["cal.toml_comment"]
+    lines = [*comment.get(lang, comment["en"]).split("\n"), "[assumptions]"]
     lines += [f'"{k}" = {v:.3f}' for k, v in fit.tuned.items()]
     return "\n".join(lines) + "\n"

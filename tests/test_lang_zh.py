@@ -788,5 +788,10 @@ def test_calibrate_notes_in_chinese(tmp_path):
     fit = json.loads((out / "calibration.json").read_text(encoding="utf-8"))
     assert fit["notes"], "the small drive test gives notes"
     text = (out / "calibration.md").read_text(encoding="utf-8")
-    assert_chinese({"calibration.md": text, "console": result.output},
+    toml = (out / "tuned_assumptions.toml").read_text(encoding="utf-8")
+    assert tomllib.loads(toml)["assumptions"] == pytest.approx(fit["tuned"], abs=1e-3)
+    comment = "\n".join(line for line in toml.splitlines() if line.startswith("#"))
+    assert "校准" in comment
+    assert_chinese({"calibration.md": text, "console": result.output,
+                    "tuned_assumptions.toml": comment},
                    CODES | _ids_and_choices() | _user_words(extra=(str(tmp_path),)))

@@ -648,6 +648,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cal.few_points": {"en": "clutter class {clutter}: {count} points (< {least}); its offset is "
                              "kept.",
                        "zh": "地物类别 {clutter}：仅 {count} 个测量点（< {least}）；保留其修正量。"},
+    "cal.toml_comment": {
+        "en": "# siteplan calibrate: tuned propagation assumptions; paste into the plan\n"
+              "# config's [assumptions] table (or merge with the keys already there).",
+        "zh": "# 由 siteplan calibrate 校准的传播模型假设参数；请粘贴到规划配置的 [assumptions] 表中\n"
+              "# （或与其中已有的键合并）。"},
     # --- rejected-row reasons -------------------------------------------------------------
     "row.no_geometry": {"en": "no geometry", "zh": "没有几何图形"},
     "row.empty_id": {"en": "site_id is empty", "zh": "站址编码为空"},
