@@ -735,6 +735,7 @@ def test_plan_region_tables_in_chinese(region_zh):
     out = region_zh["out"]
     summary = pd.read_csv(out / "summary.csv", encoding="utf-8-sig")
     assert {"单元编码", "单元名称", "单元状态"} <= set(summary.columns)
+    assert [c for c in summary.columns if not re.search(r"[\u4e00-\u9fff]", c)] == []
     assert "合计" in set(summary["单元编码"])
     assert set(summary["单元状态"]) <= {"正常", "跳过：单元内没有目标区域"}
     sites = pd.read_csv(out / "sites_2022.csv", encoding="utf-8-sig")

@@ -37,7 +37,7 @@ import pandas as pd
 from siteplan.colours import STATUS_COLOURS
 from siteplan.io.tables import write_csv
 from siteplan.maplayers import MapPage, areas_spec, points_spec, resolve_tiles
-from siteplan.messages import Msg
+from siteplan.messages import MESSAGES, Msg
 from siteplan.schema import INDOOR_KINDS
 
 #: Site status -> colour on the overview map: the one status table of
@@ -353,7 +353,8 @@ def _in_lang(table: pd.DataFrame, lang: str) -> pd.DataFrame:
         out = out.rename(columns={"status": msg("region.col_unit_status", lang)})
     if "unit_code" in out.columns:
         out["unit_code"] = out["unit_code"].replace({"TOTAL": msg("region.total", lang)})
-    out = localise(out, lang)
+    own = {c: msg(f"region.col.{c}", lang) for c in out.columns if f"region.col.{c}" in MESSAGES}
+    out = localise(out.rename(columns=own), lang)
     return out.rename(columns={"unit_code": msg("region.col_unit_code", lang),
                                "unit_name": msg("region.col_unit_name", lang)})
 
