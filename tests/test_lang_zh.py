@@ -741,6 +741,10 @@ def test_plan_region_tables_in_chinese(region_zh):
     sites = pd.read_csv(out / "sites_2022.csv", encoding="utf-8-sig")
     assert {"站址编码", "单元编码", "规划新增"} <= set(sites.columns)
     assert set(sites["规划新增"]) <= {"是", "否"}
+    assert "proposed" not in set(sites["产权单位"]) and "规划新增" in set(sites["产权单位"])
+    unit_sites = pd.read_csv(next((out / "units").glob("*/sites_2022.csv")), encoding="utf-8-sig")
+    for table in (sites, unit_sites):  # every heading in Chinese (a province's own columns too)
+        assert [c for c in table.columns if not re.search(r"[\u4e00-\u9fff]", c)] == []
     # summary.json keeps canonical values for programs
     report = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert {r["status"] for r in report["summary"]} <= {
