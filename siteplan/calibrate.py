@@ -62,7 +62,7 @@ from scipy import stats
 
 from siteplan.coverage import mount_heights
 from siteplan.errors import InputError
-from siteplan.messages import Msg
+from siteplan.messages import MESSAGES, Msg
 from siteplan.schema import MACRO_KINDS, normalise_environment, suggest
 from siteplan.sinr import SECTOR_OFFSETS_DEG, SinrSettings, load_model, model_classes, takes_macro
 from siteplan.sources.files import read_points_table
@@ -282,24 +282,21 @@ def _design(x: np.ndarray, classes: np.ndarray, prefix: str | None, notes: list[
         names.append(KEY_SLOPE)
         cols.append(x)
     else:
-        notes.append(f"distances span {span:.2f} decades (< {MIN_DECADES}): the distance slope "
-                     "is kept; measure nearer and farther from the sites to fit it.")
+        notes.append(Msg("cal.span", span=f"{span:.2f}", least=MIN_DECADES))
     values, counts = np.unique(classes, return_counts=True)
     reference = str(values[np.argmax(counts)])
     if prefix is None:
-        notes.append("the plan's path-loss model applies no per-environment offset without a "
-                      "clutter raster: offsets per class are not fitted (errors per class are "
-                      "still reported).")
+        notes.append(Msg("cal.no_env_offset"))
         return np.column_stack(cols), names, reference
     for value, count in zip(values, counts, strict=True):
         if value == reference:
             continue
         if prefix + str(value) not in TABLE:
-            notes.append(f"class {value}: no offset key ({prefix}{value}); not fitted.")
+            notes.append(Msg("cal.no_key", clutter=value, key=f"{prefix}{value}"))
             continue
         if count < MIN_CLASS_POINTS:
-            notes.append(f"clutter class {value}: {count} points (< {MIN_CLASS_POINTS}); its "
-                         "offset is kept.")
+            notes.append(Msg("cal.few_points", clutter=value, count=count,
+                             least=MIN_CLASS_POINTS))
             continue
         names.append(prefix + str(value))
         cols.append((classes == value).astype(float))
@@ -443,11 +440,21 @@ def synthetic_drive_test(sites_m: gpd.GeoDataFrame, assumptions: Mapping[str, An
     return meas
 
 
-def tuned_toml(fit: Calibration) -> str:
+def tuned_toml(fit: Calibration, lang: str = "en") -> str:
     """The tuned values as an ``[assumptions]`` TOML table (keys are the
-    table's own, values plain numbers: no input text reaches this file)."""
-    lines = ["# siteplan calibrate: tuned propagation assumptions; paste into the plan",
-             "# config's [assumptions] table (or merge with the keys already there).",
-             "[assumptions]"]
+    table's own, values plain numbers: no input text reaches this file); its
+    comment in ``lang``.
+
+    Examples
+    --------
+    >>> fit = Calibration(None, None, {"pathloss.offset_db": 6.2}, None, "all")
+    >>> print(tuned_toml(fit, "zh"))  # doctest: +NORMALIZE_WHITESPACE
+    # 由 siteplan calibrate 校准的传播模型假设参数；请粘贴到规划配置的 [assumptions] 表中
+    # （或与其中已有的键合并）。
+    [assumptions]
+    "pathloss.offset_db" = 6.200
+    """
+    comment = MESSAGES["cal.toml_comment"]
+    lines = [*comment.get(lang, comment["en"]).split("\n"), "[assumptions]"]
     lines += [f'"{k}" = {v:.3f}' for k, v in fit.tuned.items()]
     return "\n".join(lines) + "\n"

@@ -119,7 +119,7 @@ def run_calibration(measurements: Path, config: Any, out: Path, *, pci_map: Path
         (stage / names[1]).write_text(json.dumps(doc, indent=1, ensure_ascii=False,
                                                  allow_nan=False, default=_plain),
                                       encoding="utf-8")
-        (stage / names[2]).write_text(tuned_toml(fit), encoding="utf-8")
+        (stage / names[2]).write_text(tuned_toml(fit, lang), encoding="utf-8")
         write_csv(fit.points, stage / names[3])
     return [Path(out) / n for n in names]
 

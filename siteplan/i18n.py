@@ -269,6 +269,10 @@ TEXT: dict[str, dict[str, str]] = {
 #: the headings Chinese planners use in their site lists.
 COLUMNS: dict[str, dict[str, str]] = {
     "site_id": {"en": "site_id", "zh": "站址编码"},
+    # a province plan's own columns (siteplan plan-region: the merged and the units' tables)
+    "unit_code": {"en": "unit_code", "zh": "单元编码"},
+    "unit_name": {"en": "unit_name", "zh": "单元名称"},
+    "near_border": {"en": "near_border", "zh": "靠近单元边界"},
     "name": {"en": "name", "zh": "站址名称"},
     "lon": {"en": "lon", "zh": "经度"},
     "lat": {"en": "lat", "zh": "纬度"},

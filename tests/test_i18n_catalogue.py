@@ -161,15 +161,15 @@ def test_an_error_by_id_survives_pickling():
 # --- console lines and notes ----------------------------------------------------------------
 
 #: Modules whose progress lines (``say(...)``) and notes (``notes.append(...)``) are named
-#: by id. Not listed: siteplan/region/** and siteplan/calibrate*.py (other owners' files in
-#: issue 28; their lines are in the catalogue and recognised from their English text).
+#: by id (plan-region's and calibrate's too, issue 28).
 CONSOLE_MODULES = ("project.py", "problem.py", "planner.py", "export.py", "landuse_check.py",
                    "landuse.py", "proposals.py", "capacity.py", "sources/files.py",
-                   "sources/inputs.py", "sources/openlist.py")
+                   "sources/inputs.py", "sources/openlist.py", "region/run.py",
+                   "region/tasks.py", "calibrate.py")
 
 #: Arguments that pass a message made elsewhere through (a note read back, a note built
-#: by a function returning a Msg).
-PASSED_ON = {"note", "gcj02_warning", "_zone_clutter_note"}
+#: by a function returning a Msg, a phase's header line made by its caller).
+PASSED_ON = {"note", "gcj02_warning", "_zone_clutter_note", "header"}
 
 
 def _console_calls(tree: ast.AST):

@@ -10,6 +10,7 @@ import csv
 import json
 import re
 import string
+import tomllib
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -41,7 +42,7 @@ from siteplan.i18n import (
 )
 from siteplan.io.tables import write_xlsx
 from siteplan.maplayers import label_points
-from siteplan.messages import MESSAGES
+from siteplan.messages import MESSAGES, Msg
 from siteplan.sources.coords import wgs84_to_gcj02
 from tests.chinese_files import County
 from tests.conftest import copy_sample
@@ -690,3 +691,112 @@ def test_plan_region_console_lines_in_chinese():
         assert re.search(r"[\u4e00-\u9fff]", text), line
         words = set(re.findall(r"[A-Za-z]{3,}", text)) - {"CNY", "tmp", "stitched"}
         assert words == set(), (line, text)
+
+
+# --- plan-region and calibrate in Chinese (issue 28: every console line and file) -----------
+
+
+@pytest.fixture(scope="module")
+def region_zh(tmp_path_factory):
+    """A 2-county synthetic province planned with ``plan-region --lang zh`` (one
+    process), with an empty county of its own (a unit skipped for want of a target)."""
+    from siteplan.datasets.province import write_province
+
+    root = tmp_path_factory.mktemp("省")
+    write_province(root / "输入", 2, 1, spacing_m=800, time_limit_s=0.5)
+    units = gpd.read_file(root / "输入" / "units.gpkg")
+    far = units.iloc[[0]].copy()
+    far["geometry"] = far.geometry.translate(0.6, 0.0)  # no target area there
+    far.loc[:, "code"] = "C09"
+    units = pd.concat([units, far], ignore_index=True)
+    units.to_file(root / "输入" / "units.gpkg", engine="pyogrio")
+    result = CliRunner().invoke(main, [
+        "plan-region", str(root / "输入" / "region.toml"), "--out", str(root / "全省"),
+        "--loop", "--offline", "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    frames = [gpd.read_file(p) for p in sorted((root / "输入").glob("*.gpkg"))]
+    name = tomllib.loads((root / "输入" / "region.toml").read_text("utf-8"))["project"]["name"]
+    allowed = CODES | _ids_and_choices() | _user_words(*frames, extra=(name, str(root)))
+    return {"root": root, "out": root / "全省", "console": result.output, "allowed": allowed}
+
+
+@pytest.mark.slow
+def test_plan_region_in_chinese_has_no_english(region_zh):
+    console = region_zh["console"]
+    assert "拼接" in console and "已写出" in console and "跳过：单元内没有目标区域" in console
+    assert "（保留拼接结果）" in console or "（保留各单元结果）" in console
+    texts = {"console": console, **output_texts(region_zh["out"])}
+    assert {"summary.csv", "sites_2022.csv", "map.html"} <= set(texts)
+    assert_chinese(texts, region_zh["allowed"])
+
+
+@pytest.mark.slow
+def test_plan_region_tables_in_chinese(region_zh):
+    out = region_zh["out"]
+    summary = pd.read_csv(out / "summary.csv", encoding="utf-8-sig")
+    assert {"单元编码", "单元名称", "单元状态"} <= set(summary.columns)
+    assert [c for c in summary.columns if not re.search(r"[\u4e00-\u9fff]", c)] == []
+    assert "合计" in set(summary["单元编码"])
+    assert set(summary["单元状态"]) <= {"正常", "跳过：单元内没有目标区域"}
+    sites = pd.read_csv(out / "sites_2022.csv", encoding="utf-8-sig")
+    assert {"站址编码", "单元编码", "规划新增"} <= set(sites.columns)
+    assert set(sites["规划新增"]) <= {"是", "否"}
+    assert "proposed" not in set(sites["产权单位"]) and "规划新增" in set(sites["产权单位"])
+    unit_sites = pd.read_csv(next((out / "units").glob("*/sites_2022.csv")), encoding="utf-8-sig")
+    for table in (sites, unit_sites):  # every heading in Chinese (a province's own columns too)
+        assert [c for c in table.columns if not re.search(r"[\u4e00-\u9fff]", c)] == []
+    # summary.json keeps canonical values for programs
+    report = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert {r["status"] for r in report["summary"]} <= {
+        "ok", "skipped: no target area in the unit"}
+
+
+def test_plan_region_interrupted_and_failures_in_chinese(monkeypatch, tmp_path):
+    """The Ctrl-C line and the failed-units error are catalogue messages."""
+    import siteplan.region.run as run
+    from siteplan.i18n import error_text, translate
+    from siteplan.region.run import RegionResult, failures_error, task_error
+
+    def stop(*_a, **_k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run, "plan_region", stop)
+    config = tmp_path / "r.toml"
+    config.write_text("", encoding="utf-8")
+    result = CliRunner().invoke(main, ["plan-region", str(config), "--out",
+                                       str(tmp_path / "o"), "--lang", "zh", "--loop"])
+    assert result.exit_code == 130, result.output
+    assert "已中断" in result.output and "interrupted" not in result.output
+    failed = RegionResult(out=tmp_path, units=None, unit_home={})
+    failed.failures["C01"] = Msg("g.failed_proposing", error=task_error(
+        ConfigError(Msg("config.not_found", path="某.toml"))))
+    zh = error_text(failures_error(failed), "zh")
+    assert zh.startswith("1 个单元重试后仍失败（C01：提议新建站址：ConfigError：某.toml：找不到配置文件。")
+    assert english_words(zh, CODES | {"ConfigError"}) == set(), zh
+    assert translate(Msg("g.counted", i=1, n=2, line=Msg("g.unit_status", code="C01", name="甲",
+                                                           status="planned")), "zh") == \
+        "[1/2] 单元 C01（甲）：已规划"
+
+
+@pytest.mark.slow
+def test_calibrate_notes_in_chinese(tmp_path):
+    """calibrate's notes (few points of a clutter class, short distance span) come from the
+    catalogue by id and read in Chinese in calibration.md."""
+    from tests.test_calibrate import _write_drive_test
+
+    path, _ = _write_drive_test(tmp_path, n_per_site=6)
+    config = copy_sample(tmp_path)
+    out = tmp_path / "校准"
+    result = CliRunner().invoke(main, ["calibrate", str(path), "--config", str(config),
+                                       "--out", str(out), "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    fit = json.loads((out / "calibration.json").read_text(encoding="utf-8"))
+    assert fit["notes"], "the small drive test gives notes"
+    text = (out / "calibration.md").read_text(encoding="utf-8")
+    toml = (out / "tuned_assumptions.toml").read_text(encoding="utf-8")
+    assert tomllib.loads(toml)["assumptions"] == pytest.approx(fit["tuned"], abs=1e-3)
+    comment = "\n".join(line for line in toml.splitlines() if line.startswith("#"))
+    assert "校准" in comment
+    assert_chinese({"calibration.md": text, "console": result.output,
+                    "tuned_assumptions.toml": comment},
+                   CODES | _ids_and_choices() | _user_words(extra=(str(tmp_path),)))

@@ -35,7 +35,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from siteplan.i18n import check_lang, headers, term
+from siteplan.i18n import COLUMNS, check_lang, headers, term
 
 SITE_COLUMNS = ["site_id", "name", "lon", "lat", "kind", "status", "since", "height_m", "owner",
                 "power_supply", "open_access", "on_air", "cost_cny"]
@@ -108,6 +108,8 @@ def term_value(column: str, value: object, lang: str) -> object:
     '禁止：永久基本农田、林地'
     >>> term_value("uses", "monitoring_pole+streetlight", "zh")
     '监控杆+路灯杆'
+    >>> term_value("owner", "proposed", "zh")
+    '规划新增'
     """
     if check_lang(lang) == "en" or not isinstance(value, str):
         return value
@@ -116,6 +118,8 @@ def term_value(column: str, value: object, lang: str) -> object:
     if column in JOINED_COLUMNS:
         sep = JOINED_COLUMNS[column]
         return sep.join(term(v, lang) for v in value.split(sep))
+    if column == "owner" and value == "proposed":  # siteplan's proposals: no owner yet
+        return COLUMNS["proposed"][lang]
     if column == "name" and (found := _PROPOSED_NAME.fullmatch(value)):
         return f"规划新增{term(found['kind'].replace(' ', '_'), lang)} {found['n']}"
     if column == "reason" and (found := _RULE_REASON.fullmatch(value)):

@@ -382,22 +382,25 @@ MESSAGES: dict[str, dict[str, str]] = {
                 "zh": "{units} 个单元；缓冲带（最远覆盖距离）{reach} 米；写出分区"},
     "g.proposing": {"en": "proposing new builds in {todo} units ({cached} unchanged)",
                     "zh": "在 {todo} 个单元中提议新建站址（{cached} 个未变）"},
-    "g.proposed_unit": {"en": "[{i}/{n}] unit {code} ({name}): {count} new builds proposed "
-                              "({seconds} s)",
-                        "zh": "[{i}/{n}] 单元 {code}（{name}）：提议新建 {count} 个站址（{seconds} 秒）"},
+    "g.unit_proposed": {"en": "unit {code} ({name}): {count} new builds proposed ({seconds} s)",
+                        "zh": "单元 {code}（{name}）：提议新建 {count} 个站址（{seconds} 秒）"},
+    "g.proposals_failed": {"en": "proposals of unit {code} ({name}) FAILED: {error}",
+                           "zh": "单元 {code}（{name}）的新建提议失败：{error}"},
     "g.proposed": {"en": "{count} new builds proposed in the province (after merging the units' "
                          "proposals at the same place)",
                    "zh": "全省共提议新建 {count} 个站址（同一位置的各单元提议已合并）"},
     "g.to_plan": {"en": "{cached} units unchanged since the last run, {todo} to plan",
                   "zh": "{cached} 个单元自上次运行以来未变，{todo} 个待规划"},
-    "g.unit_done": {"en": "[{i}/{n}] unit {code} ({name}): {seconds} s, {points} demand points, "
+    "g.unit_done": {"en": "unit {code} ({name}): {seconds} s, {points} demand points, "
                           "{sites} sites by {year}",
-                    "zh": "[{i}/{n}] 单元 {code}（{name}）：{seconds} 秒，{points} 个需求点，"
+                    "zh": "单元 {code}（{name}）：{seconds} 秒，{points} 个需求点，"
                           "至 {year} 年 {sites} 个站址"},
-    "g.unit_status": {"en": "[{i}/{n}] unit {code} ({name}): {status}",
-                      "zh": "[{i}/{n}] 单元 {code}（{name}）：{status}"},
-    "g.unit_failed": {"en": "[{i}/{n}] unit {code} ({name}) FAILED: {error}",
-                      "zh": "[{i}/{n}] 单元 {code}（{name}）失败：{error}"},
+    "g.unit_status": {"en": "unit {code} ({name}): {status}",
+                      "zh": "单元 {code}（{name}）：{status}"},
+    "g.unit_failed": {"en": "unit {code} ({name}) FAILED: {error}",
+                      "zh": "单元 {code}（{name}）失败：{error}"},
+    "g.not_kept": {"en": "unit {code}: its result is not kept for the next run ({detail})",
+                   "zh": "单元 {code}：其结果未能保存供下次运行使用（{detail}）"},
     "g.unit_note": {"en": "unit {code}: {note}", "zh": "单元 {code}：{note}"},
     "g.not_planned": {"en": "{count} unit(s) not planned: {units}",
                       "zh": "{count} 个单元未规划：{units}"},
@@ -408,14 +411,35 @@ MESSAGES: dict[str, dict[str, str]] = {
                             "capacity rows, units' border sites {before} CNY -> stitched {after} "
                             "CNY (kept {kept})",
                       "zh": "{year} 年边界拼接：{points} 个边界需求点，{rows} 个边界区域容量约束，"
-                            "各单元边界站址 {before} 元 → 拼接后 {after} 元（保留 {kept}）"},
+                            "各单元边界站址 {before} 元 → 拼接后 {after} 元（保留{kept}）"},
     "g.folders": {"en": "writing {todo} unit plan folders ({cached} unchanged)",
                   "zh": "写出 {todo} 个单元的规划文件夹（{cached} 个未变）"},
-    "g.folder_done": {"en": "[{i}/{n}] folder of unit {code} written ({seconds} s)",
-                      "zh": "[{i}/{n}] 单元 {code} 的文件夹已写出（{seconds} 秒）"},
+    "g.folder_done": {"en": "folder of unit {code} written ({seconds} s)",
+                      "zh": "单元 {code} 的文件夹已写出（{seconds} 秒）"},
+    "g.folder_failed": {"en": "folder of {code} FAILED: {error}",
+                        "zh": "单元 {code} 的文件夹写出失败：{error}"},
     "g.dashboard": {"en": "Dask dashboard: {link} ({workers} workers)",
                     "zh": "Dask 监控页：{link}（{workers} 个工作进程）"},
+    "g.wrote_failed": {"en": "wrote {out} in {seconds} s; {count} unit(s) FAILED: {units}",
+                       "zh": "已写出 {out}，用时 {seconds} 秒；{count} 个单元失败：{units}"},
     "g.wrote": {"en": "wrote {out} in {seconds} s", "zh": "已写出 {out}，用时 {seconds} 秒"},
+    "g.interrupted": {
+        "en": "interrupted: nothing was written to --out; the units planned so far are kept in "
+              "the work folder, so running the same command again continues from there.",
+        "zh": "已中断：--out 中没有写入任何内容；已规划的单元保存在工作文件夹中，再次运行同一命令"
+              "会从那里继续。"},
+    "g.failures": {"en": "{count} unit(s) failed after retries ({lines}). The other units' "
+                         "results are kept; fix the cause and run again to plan only these.",
+                   "zh": "{count} 个单元重试后仍失败（{lines}）。其他单元的结果已保留；请排除原因后"
+                         "再次运行，只会重新规划这些单元。"},
+    "g.failed_proposing": {"en": "proposing new builds: {error}", "zh": "提议新建站址：{error}"},
+    "g.failed_folder": {"en": "writing its plan folder: {error}", "zh": "写出其规划文件夹：{error}"},
+    "g.kept_stitched": {"en": "stitched", "zh": "拼接结果"},
+    "g.kept_units": {"en": "units", "zh": "各单元结果"},
+    "g.planned": {"en": "planned", "zh": "已规划"},
+    "g.ok": {"en": "ok", "zh": "正常"},
+    "g.failed_status": {"en": "failed: {error}", "zh": "失败：{error}"},
+    "g.failed_units": {"en": "failed units: {units}", "zh": "失败的单元：{units}"},
     "g.no_zone": {"en": "no land-use zone within reach of the unit",
                   "zh": "单元覆盖范围内没有用地分区"},
     "g.no_road": {"en": "no road within reach of the unit (no smart pole along a road)",
@@ -425,6 +449,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                     "zh": "跳过：目标区域裁剪到单元后没有需求点"},
     "g.unreachable": {"en": "demand unreachable: no candidate or new build within reach",
                       "zh": "需求无法覆盖：覆盖范围内没有候选站址或新建站址"},
+    # a line of a phase, counted ("[3/20] unit …"); last: its {line} is any other line
+    "g.counted": {"en": "[{i}/{n}] {line}", "zh": "[{i}/{n}] {line}"},
     # --- console: progress ----------------------------------------------------------------
     "p.reading": {"en": "reading inputs of {name}", "zh": "读取 {name} 的输入"},
     "p.demand": {"en": "demand points ({crs})", "zh": "生成需求点（{crs}）"},
@@ -622,6 +648,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cal.few_points": {"en": "clutter class {clutter}: {count} points (< {least}); its offset is "
                              "kept.",
                        "zh": "地物类别 {clutter}：仅 {count} 个测量点（< {least}）；保留其修正量。"},
+    "cal.toml_comment": {
+        "en": "# siteplan calibrate: tuned propagation assumptions; paste into the plan\n"
+              "# config's [assumptions] table (or merge with the keys already there).",
+        "zh": "# 由 siteplan calibrate 校准的传播模型假设参数；请粘贴到规划配置的 [assumptions] 表中\n"
+              "# （或与其中已有的键合并）。"},
     # --- rejected-row reasons -------------------------------------------------------------
     "row.no_geometry": {"en": "no geometry", "zh": "没有几何图形"},
     "row.empty_id": {"en": "site_id is empty", "zh": "站址编码为空"},

@@ -967,4 +967,41 @@ RAISED: dict[str, dict[str, str]] = {
     'file.os_error_bare': {
         "en": "file: {detail}.",
         "zh": "文件：{detail}。"},
+    # --- siteplan/region/run.py (a failed unit: its code and the task's error, by id only:
+    # "{code}: {detail}" would match any English text)
+    'region.run.failure': {
+        "en": "{code}: {detail}",
+        "zh": "{code}：{detail}"},
+    'region.run.task_error': {
+        "en": "{name}: {detail}",
+        "zh": "{name}：{detail}"},
+    'region.run.skipped': {
+        "en": "{code} ({reason})",
+        "zh": "{code}（{reason}）"},
+    'region.run.and': {
+        "en": "{detail}; {more}",
+        "zh": "{detail}；{more}"},
+    # --- siteplan/region/outputs.py: the province tables' own headings and total row
+    # (by id only: single words)
+    "region.total": {"en": "TOTAL", "zh": "合计"},
+    "region.col_unit_code": {"en": "unit_code", "zh": "单元编码"},
+    "region.col_unit_name": {"en": "unit_name", "zh": "单元名称"},
+    "region.col_unit_status": {"en": "status", "zh": "单元状态"},
+    "region.col.demand_weight": {"en": "demand_weight", "zh": "需求权重"},
+    "region.col.coverable_w": {"en": "coverable_w", "zh": "可覆盖需求权重"},
+    "region.col.covered_w": {"en": "covered_w", "zh": "已覆盖需求权重"},
+    "region.col.area_pieces": {"en": "area_pieces", "zh": "区域块数"},
+    "region.col.area_pieces_met": {"en": "area_pieces_met", "zh": "达标区域块数"},
+    "region.col.landuse_restricted": {"en": "landuse_restricted", "zh": "限制用地站址数"},
+    "region.col.landuse_forbidden": {"en": "landuse_forbidden", "zh": "禁止用地站址数"},
+    "region.col.landuse_conflicts": {"en": "landuse_conflicts", "zh": "用地冲突数"},
+    "region.col.coverage_sites": {"en": "coverage_sites", "zh": "覆盖站址数"},
+    "region.col.capacity_sites": {"en": "capacity_sites", "zh": "容量站址数"},
+    "region.col.indoor_sites": {"en": "indoor_sites", "zh": "室分站址数"},
+    "region.col.proposed_sites": {"en": "proposed_sites", "zh": "规划新增站址数"},
+    "region.col.traffic_demand_mbps": {"en": "traffic_demand_mbps", "zh": "话务需求(Mbps)"},
+    "region.col.capacity_mbps": {"en": "capacity_mbps", "zh": "容量(Mbps)"},
+    "region.col.capacity_share": {"en": "capacity_share", "zh": "容量满足比例"},
+    "region.col.capacity_areas": {"en": "capacity_areas", "zh": "容量区域数"},
+    "region.col.capacity_areas_met": {"en": "capacity_areas_met", "zh": "容量达标区域数"},
 }

@@ -98,8 +98,7 @@ def plan_region_command(config: Path, out: Path, workers: int | None, scheduler:
         _print(msg("c.error", lang) + error_text(exc, lang))
         sys.exit(2)
     except KeyboardInterrupt:
-        _print("interrupted: nothing was written to --out; the units planned so far are kept "
-               "in the work folder, so running the same command again continues from there.")
+        _print(msg("g.interrupted", lang))
         sys.exit(INTERRUPTED)
     error = failures_error(result)
     if error is not None:

@@ -37,6 +37,7 @@ import pandas as pd
 from siteplan.colours import STATUS_COLOURS
 from siteplan.io.tables import write_csv
 from siteplan.maplayers import MapPage, areas_spec, points_spec, resolve_tiles
+from siteplan.messages import MESSAGES, Msg
 from siteplan.schema import INDOOR_KINDS
 
 #: Site status -> colour on the overview map: the one status table of
@@ -198,8 +199,8 @@ def _total_row(result, year: int, s: gpd.GeoDataFrame, a: pd.DataFrame,
         "covered_w": float(a["covered_w"].sum()) if some else 0.0,
         "area_pieces": len(a), "area_pieces_met": int(a["target_met"].sum()) if some else 0,
     }
-    row = _row("TOTAL", "", year, s, None, "failed units: " + ", ".join(result.failures)
-               if result.failures else "ok")
+    row = _row("TOTAL", "", year, s, None, Msg("g.failed_units", units=", ".join(
+        result.failures)) if result.failures else Msg("g.ok"))
     for key in ("coverage_sites", "capacity_sites", "indoor_sites", "proposed_sites"):
         row[key] = int(sum(r[key] for r in unit_rows))
     row.update(_capacity_figures(pieces, True))  # whole areas
@@ -217,9 +218,9 @@ def _unit_status(result, code: str) -> str:
     """A unit's status in the summary: ``ok``, ``failed: …``, or why it was
     not planned (no target area, no demand, demand unreachable)."""
     if code in result.failures:
-        return "failed: " + result.failures[code]
+        return Msg("g.failed_status", error=result.failures[code])
     if code in result.unit_outputs:
-        return "ok"
+        return Msg("g.ok")
     return str(result.unit_results.get(code, {}).get("status", "no demand"))
 
 
@@ -330,6 +331,34 @@ def _area_check(areas: pd.DataFrame, year: int) -> dict[str, Any]:
             "limited_by_reach": a.loc[a["limited_by_reach"], "area_id"].tolist()}
 
 
+def _in_lang(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A province table as written in ``lang``: English keeps canonical names;
+    Chinese localises headings and enumerations (:func:`siteplan.deliver.sheets.localise`),
+    the units' status, the total row and the unit columns.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"unit_code": ["C01", "TOTAL"], "status": ["ok", "ok"]})
+    >>> _in_lang(t, "zh").to_dict(orient="list")
+    {'单元编码': ['C01', '合计'], '单元状态': ['正常', '正常']}
+    """
+    from siteplan.deliver.sheets import localise
+    from siteplan.i18n import check_lang, msg, translate
+
+    if check_lang(lang) == "en":
+        return localise(table, lang)
+    out = table.copy()
+    if "status" in out.columns and "unit_code" in out.columns and "kind" not in out.columns:
+        out["status"] = out["status"].map(lambda v: translate(str(v), lang))
+        out = out.rename(columns={"status": msg("region.col_unit_status", lang)})
+    if "unit_code" in out.columns:
+        out["unit_code"] = out["unit_code"].replace({"TOTAL": msg("region.total", lang)})
+    own = {c: msg(f"region.col.{c}", lang) for c in out.columns if f"region.col.{c}" in MESSAGES}
+    out = localise(out.rename(columns=own), lang)
+    return out.rename(columns={"unit_code": msg("region.col_unit_code", lang),
+                               "unit_name": msg("region.col_unit_name", lang)})
+
+
 def write_region_outputs(stage: Path, result, *, candidates: gpd.GeoDataFrame, parts: dict,
                          folder_dirs: dict[str, Path], years: tuple[int, ...],
                          site_targets: dict[int, int], name: str, tiles: str | None,
@@ -350,13 +379,14 @@ def write_region_outputs(stage: Path, result, *, candidates: gpd.GeoDataFrame, p
     for year, frame in sites.items():
         frame.to_file(gpkg, layer=f"sites_{year}", engine="pyogrio", geometry_type="Point")
         wgs = frame.to_crs(4326)
-        write_csv(pd.DataFrame(frame.drop(columns="geometry")).assign(
-            lon=wgs.geometry.x.round(7), lat=wgs.geometry.y.round(7)), stage / f"sites_{year}.csv")
+        write_csv(_in_lang(pd.DataFrame(frame.drop(columns="geometry")).assign(
+            lon=wgs.geometry.x.round(7), lat=wgs.geometry.y.round(7)), lang),
+            stage / f"sites_{year}.csv")
         written.append(stage / f"sites_{year}.csv")
     written.append(gpkg)
     summary = province_summary(result, sites, years, site_targets)
     result.summary = summary
-    write_csv(summary, stage / "summary.csv")
+    write_csv(_in_lang(summary, lang), stage / "summary.csv")
     written.append(stage / "summary.csv")
     areas = result.stitch["areas"] if result.stitch else pd.DataFrame()
     seconds = pd.Series({c: r["seconds"] for c, r in result.unit_results.items()

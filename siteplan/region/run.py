@@ -309,7 +309,7 @@ class _Runner:
                         result = fn(*args, **kwargs)
                     except Exception as exc:  # noqa: BLE001 - reported per unit
                         if attempt == self.retries:
-                            on_done(name, None, f"{type(exc).__name__}: {exc}")
+                            on_done(name, None, task_error(exc))
                     else:
                         on_done(name, result, None)
                         break
@@ -325,7 +325,7 @@ class _Runner:
             name = futures[fut]
             if fut.status == "error":
                 exc = fut.exception()
-                on_done(name, None, f"{type(exc).__name__}: {exc}")
+                on_done(name, None, task_error(exc))
             else:
                 on_done(name, fut.result(), None)
             fut.release()
@@ -349,6 +349,18 @@ class _Phase:
     ran: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
     failures: dict[str, str] = field(default_factory=dict)
+
+
+def task_error(exc: BaseException) -> Msg:
+    """A failed task's error as a message: its type and its own message (by
+    id when it has one, so a Chinese run prints it in Chinese).
+
+    Examples
+    --------
+    >>> task_error(ValueError("bad"))
+    'ValueError: bad'
+    """
+    return Msg("region.run.task_error", name=type(exc).__name__, detail=exc)
 
 
 def run_cached(runner: _Runner, fn: Callable, jobs: dict[str, _Job], *, say: Progress,
@@ -380,17 +392,17 @@ def run_cached(runner: _Runner, fn: Callable, jobs: dict[str, _Job], *, say: Pro
         count[0] += 1
         if error is not None:
             phase.failures[code] = error
-            say(f"[{count[0]}/{len(todo)}] {failed_line(code, error)}")
+            say(Msg("g.counted", i=count[0], n=len(todo), line=failed_line(code, error)))
             return
         try:
             save_result(res, jobs[code].result_dir)
         except (TypeError, ValueError, OSError) as exc:  # kept for this run, planned again next
-            say(f"unit {code}: its result is not kept for the next run ({exc})")
+            say(Msg("g.not_kept", code=code, detail=exc))
         else:
             _drop_others(jobs[code].result_dir)
         phase.results[code] = res
         phase.ran.append(code)
-        say(f"[{count[0]}/{len(todo)}] {done_line(code, res)}")
+        say(Msg("g.counted", i=count[0], n=len(todo), line=done_line(code, res)))
 
     runner.map(fn, [(c, jobs[c].args, jobs[c].kwargs) for c in todo], on_done)
     return phase
@@ -468,11 +480,11 @@ def _prepare(cfg: RegionConfig, out: Path, work: Path, limit_s: float, say: Prog
     """Read the province's inputs once, make the units and write the partitions."""
     t0 = time.perf_counter()
     pc = cfg.plan
-    say(f"reading the inputs of {pc.name!r}")
+    say(Msg("g.reading", name=repr(pc.name)))
     inputs = read_inputs(pc)
     units = _units(cfg, inputs.targets, allow_large=allow_large)
     reach = longest_reach_m(inputs.candidates, pc.assumptions)
-    say(f"{len(units)} units; halo (longest reach) {reach:,.0f} m; writing partitions")
+    say(Msg("g.units", units=len(units), reach=f"{reach:,.0f}"))
     parts, metric, home = partition_region(units, inputs.candidates, inputs.targets,
                                            inputs.landuse, reach_m=reach, work_dir=work,
                                            roads=inputs.roads, context=inputs.context)
@@ -496,11 +508,13 @@ def _propose(region: _Region, runner: _Runner) -> None:
         {**region.settings, "phase": "propose"}, p.content_hash)) for p in region.parts}
     phase = run_cached(
         runner, propose_unit, {c: _Job(t.result_dir, (t,)) for c, t in ptasks.items()}, say=say,
-        header=lambda todo, cached: f"proposing new builds in {todo} units ({cached} unchanged)",
-        done_line=lambda c, r: (f"unit {c} ({ptasks[c].unit_name}): {r['proposals']} new "
-                                f"builds proposed ({r['seconds']:.1f} s)"),
-        failed_line=lambda c, e: f"proposals of unit {c} ({ptasks[c].unit_name}) FAILED: {e}")
-    result.failures.update({c: f"proposing new builds: {e}" for c, e in phase.failures.items()})
+        header=lambda todo, cached: Msg("g.proposing", todo=todo, cached=cached),
+        done_line=lambda c, r: Msg("g.unit_proposed", code=c, name=ptasks[c].unit_name,
+                                   count=r["proposals"], seconds=f"{r['seconds']:.1f}"),
+        failed_line=lambda c, e: Msg("g.proposals_failed", code=c, name=ptasks[c].unit_name,
+                                     error=e))
+    result.failures.update({c: Msg("g.failed_proposing", error=e)
+                            for c, e in phase.failures.items()})
     units_m = region.result.units.to_crs(region.metric).reset_index(drop=True)
     files = {c: r["proposals_file"] for c, r in phase.results.items()}
     proposals_m = merge_proposals([gpd.read_parquet(files[p.unit_code])
@@ -510,8 +524,7 @@ def _propose(region: _Region, runner: _Runner) -> None:
                                                        reach_m=region.reach_m)
     region.candidates = _with_proposals(region.candidates, proposals_m)
     result.unit_home.update(zip(proposals_m["site_id"], proposals_m["unit_code"], strict=True))
-    say(f"{len(proposals_m)} new builds proposed in the province (after merging the "
-        "units' proposals at the same place)")
+    say(Msg("g.proposed", count=len(proposals_m)))
     result.timings["propose_units_s"] = time.perf_counter() - t1
 
 
@@ -524,32 +537,47 @@ def _plan_units(region: _Region, runner: _Runner) -> None:
         for p in region.parts if p.unit_code not in result.failures}
     tasks, last = region.tasks, region.years[-1] if region.years else None
 
-    def done_line(code: str, res: dict) -> str:
+    def done_line(code: str, res: dict) -> Msg:
+        name = tasks[code].unit_name
         if res.get("status", PLANNED) != PLANNED:
-            return f"unit {code} ({tasks[code].unit_name}): {res['status']}"
+            return Msg("g.unit_status", code=code, name=name, status=res["status"])
         sites = len(res["selected"][last]) if last is not None else 0
-        return (f"unit {code} ({tasks[code].unit_name}): {res['seconds']:.1f} s, "
-                f"{res['demand_points']:,} demand points, {sites} sites by {last}")
+        return Msg("g.unit_done", code=code, name=name, seconds=f"{res['seconds']:.1f}",
+                   points=f"{res['demand_points']:,}", sites=sites, year=last)
 
     phase = run_cached(
         runner, plan_unit, {c: _Job(t.result_dir, (t,)) for c, t in tasks.items()},
         say=region.say,
-        header=lambda todo, cached: f"{cached} units unchanged since the last run, "
-                                    f"{todo} to plan",
+        header=lambda todo, cached: Msg("g.to_plan", todo=todo, cached=cached),
         done_line=done_line,
-        failed_line=lambda c, e: f"unit {c} ({tasks[c].unit_name}) FAILED: {e}")
+        failed_line=lambda c, e: Msg("g.unit_failed", code=c, name=tasks[c].unit_name, error=e))
     result.unit_results.update(phase.results)
     result.planned.extend(phase.ran)
     result.cached.extend(phase.cached)
     result.failures.update(phase.failures)
     for code, res in sorted(phase.results.items()):
         for note in res.get("notes", []):
-            region.say(f"unit {code}: {note}")
+            region.say(Msg("g.unit_note", code=code, note=note))
     skipped = [c for c, r in phase.results.items() if r.get("status", PLANNED) != PLANNED]
     if skipped:
-        region.say(f"{len(skipped)} unit(s) not planned: " + "; ".join(
-            f"{c} ({phase.results[c]['status']})" for c in sorted(skipped)))
+        region.say(Msg("g.not_planned", count=len(skipped), units=_listed(
+            [Msg("region.run.skipped", code=c, reason=phase.results[c]["status"])
+             for c in sorted(skipped)])))
     result.timings["plan_units_s"] = time.perf_counter() - t1
+
+
+def _listed(items: list[Msg]) -> Msg:
+    """Messages joined by "; ", each kept by its id (so each is translated).
+
+    Examples
+    --------
+    >>> _listed([Msg("g.kept_units"), Msg("g.kept_stitched")])
+    'units; stitched'
+    """
+    out = items[-1]
+    for item in reversed(items[:-1]):
+        out = Msg("region.run.and", detail=item, more=out)
+    return out
 
 
 def _stitch(region: _Region, runner: _Runner, keep_border_coverage: str) -> str:
@@ -566,14 +594,14 @@ def _stitch(region: _Region, runner: _Runner, keep_border_coverage: str) -> str:
     folder = region.work / "stitch" / skey
     stitched = load_result(folder)
     if stitched is not None:
-        region.say("border stitch unchanged since the last run")
+        region.say(Msg("g.stitch_same"))
     else:
         tables = [result.unit_results[c]["area_constants"] for c in ok]
         tables = [t for t in tables if len(t)]
         constants = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
         fixed = {y: set().union(*[set(result.unit_results[c]["fixed"][y]) for c in ok])
                  for y in years}
-        region.say(f"stitching the borders of {len(ok)} units")
+        region.say(Msg("g.stitching", count=len(ok)))
         stitched = runner.call(stitch, strips, constants, fixed, years, method=pc.method,
                                time_limit_s=region.limit_s, seed=pc.seed,
                                keep_border_coverage=keep_border_coverage,
@@ -584,10 +612,9 @@ def _stitch(region: _Region, runner: _Runner, keep_border_coverage: str) -> str:
         save_result(stitched, folder)
     result.stitch = stitched
     for row in stitched["milestones"].itertuples(index=False):
-        region.say(f"stitch {row.year}: {row.rows_solved:,} border demand points, "
-                   f"{row.capacity_rows} border areas' capacity rows, units' border sites "
-                   f"{row.units_cost_cny:,.0f} CNY -> stitched {row.stitched_cost_cny:,.0f} CNY "
-                   f"(kept {row.kept})")
+        region.say(Msg("g.stitch_year", year=row.year, points=f"{row.rows_solved:,}",
+                       rows=row.capacity_rows, before=f"{row.units_cost_cny:,.0f}",
+                       after=f"{row.stitched_cost_cny:,.0f}", kept=Msg(f"g.kept_{row.kept}")))
     result.timings["stitch_s"] = time.perf_counter() - t2
     return skey
 
@@ -613,11 +640,11 @@ def _unit_folders(region: _Region, runner: _Runner, skey: str, *, lang: str,
                        {"lang": lang, "tiles": tiles, "offline": offline}, needs=fdir / "plan")
     phase = run_cached(
         runner, finalize_unit, jobs, say=region.say,
-        header=lambda todo, cached: f"writing {todo} unit plan folders ({cached} unchanged)",
-        done_line=lambda c, r: f"folder of unit {c} written ({r['seconds']:.1f} s)",
-        failed_line=lambda c, e: f"folder of {c} FAILED: {e}")
+        header=lambda todo, cached: Msg("g.folders", todo=todo, cached=cached),
+        done_line=lambda c, r: Msg("g.folder_done", code=c, seconds=f"{r['seconds']:.1f}"),
+        failed_line=lambda c, e: Msg("g.folder_failed", code=c, error=e))
     result.unit_outputs.update(phase.results)
-    result.failures.update({c: f"writing its plan folder: {e}"
+    result.failures.update({c: Msg("g.failed_folder", error=e)
                             for c, e in phase.failures.items()})
     result.timings["unit_folders_s"] = time.perf_counter() - t3
 
@@ -745,7 +772,7 @@ def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
     with _runner(executor, client, workers, scheduler, cfg.retries, scheduler_timeout_s,
                  info) as runner:
         if "dashboard" in info:
-            say(f"Dask dashboard: {info['dashboard']} ({info['workers']} workers)")
+            say(Msg("g.dashboard", link=info["dashboard"], workers=info["workers"]))
         region = _prepare(cfg, out, work, limit, say, allow_large=allow_large)
         region.result.dashboard = info.get("dashboard")
         _propose(region, runner)
@@ -755,9 +782,9 @@ def plan_region(config: str | Path | RegionConfig, out: str | Path, *,
     _write_outputs(region, lang=lang, tiles=tiles, offline=offline, force=force)
     result = region.result
     result.timings["total_s"] = time.perf_counter() - t0
-    say(f"wrote {out} in {result.timings['total_s']:.1f} s"
-        + (f"; {len(result.failures)} unit(s) FAILED: {', '.join(result.failures)}"
-           if result.failures else ""))
+    seconds = f"{result.timings['total_s']:.1f}"
+    say(Msg("g.wrote_failed" if result.failures else "g.wrote", out=out, seconds=seconds,
+            count=len(result.failures), units=", ".join(result.failures)))
     return result
 
 
@@ -783,10 +810,9 @@ def failures_error(result: RegionResult) -> SiteplanError | None:
     """A SiteplanError listing failed units by code and error (None if none)."""
     if not result.failures:
         return None
-    lines = "; ".join(f"{code}: {err}" for code, err in result.failures.items())
-    return SiteplanError(f"{len(result.failures)} unit(s) failed after retries ({lines}). The "
-                         "other units' results are kept; fix the cause and run again to plan "
-                         "only these.")
+    lines = _listed([Msg("region.run.failure", code=code, detail=err)
+                     for code, err in result.failures.items()])
+    return SiteplanError(Msg("g.failures", count=len(result.failures), lines=lines))
 
 
 __all__ = ["Partition", "RegionResult", "check_scheduler_address", "count_tiles",

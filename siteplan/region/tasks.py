@@ -62,10 +62,9 @@ PROPOSALS_OUT = "proposals.parquet"
 COVERAGE_ONLY_LIMIT_S = 1.0
 STRIP_FILE = "strip.npz"
 #: What became of a unit (``status`` of its task result and of its summary rows).
+#: Messages (plain text once read back from the work folder, recognised by their English).
 PLANNED, NO_TARGETS, NO_DEMAND, UNREACHABLE = (
-    "planned", "skipped: no target area in the unit",
-    "skipped: no demand point after clipping the target areas to the unit",
-    "demand unreachable: no candidate or new build within reach")
+    Msg("g.planned"), Msg("g.no_target"), Msg("g.no_demand"), Msg("g.unreachable"))
 
 
 @dataclass(frozen=True)
@@ -161,23 +160,42 @@ def read_partition(folder: Path, *, proposals: bool = True) -> UnitInputs:
     >>> inputs.zones is None, inputs.notes
     (True, ('no land-use zone within reach of the unit',))
     """
-    cands = gpd.read_parquet(folder / "candidates.parquet")
+    cands = _read_parquet(folder / "candidates.parquet")
     if proposals and (folder / PROPOSALS_FILE).exists():
         cands = with_proposals(cands, gpd.read_parquet(folder / PROPOSALS_FILE))
-    targets = gpd.read_parquet(folder / "targets.parquet")
+    targets = _read_parquet(folder / "targets.parquet")
     unit = gpd.read_parquet(folder / "unit.parquet")
     notes = []
     zones = None
     if bool(unit["has_landuse"].iloc[0]):
         zones = _nothing_here(gpd.read_parquet(folder / "landuse.parquet"))
         if zones is None:
-            notes.append("no land-use zone within reach of the unit")
+            notes.append(Msg("g.no_zone"))
     roads = None
     if (folder / ROADS_FILE).exists():
         roads = _nothing_here(gpd.read_parquet(folder / ROADS_FILE))
         if roads is None:
-            notes.append("no road within reach of the unit (no smart pole along a road)")
+            notes.append(Msg("g.no_road"))
     return UnitInputs(cands, targets, zones, roads, unit, tuple(notes), _context(folder, unit))
+
+
+def _read_parquet(path: Path) -> gpd.GeoDataFrame:
+    """A partition's layer, its CRS named by its EPSG code when it has one
+    (GeoParquet stores PROJJSON, which a unit's report would otherwise print
+    whole as its computation CRS).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from shapely.geometry import Point
+    >>> path = Path(tempfile.mkdtemp()) / "a.parquet"
+    >>> gpd.GeoDataFrame(geometry=[Point(0, 0)], crs=32650).to_parquet(path)
+    >>> str(_read_parquet(path).crs)
+    'EPSG:32650'
+    """
+    frame = gpd.read_parquet(path)
+    epsg = frame.crs.to_epsg() if frame.crs is not None else None
+    return frame if epsg is None else frame.set_crs(epsg, allow_override=True)
 
 
 def _context(folder: Path, unit: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, ...]:
