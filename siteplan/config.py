@@ -278,8 +278,11 @@ def _validation_message(exc: ValidationError, path: Path) -> Msg:
         if not known:
             return Msg("config.unknown_key_bare", path=where, key=repr(loc[-1]),
                        hint=suggest(loc[-1], known))
+        hint = suggest(loc[-1], known)
+        if not table and loc[-1] == "region":  # a region config given to siteplan plan
+            return Msg("config.region_table", path=where)
         return Msg("config.unknown_table" if not table else "config.unknown_key", path=where,
-                   key=repr(loc[-1]), hint=suggest(loc[-1], known), names=", ".join(known))
+                   key=repr(loc[-1]), hint=hint, names=", ".join(known))
     if first["type"] == "missing":
         return Msg("config.missing_key", path=where, key=repr(loc[-1]))
     return Msg("config.bad_value", path=where, key=repr(loc[-1]),

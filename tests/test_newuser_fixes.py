@@ -78,3 +78,18 @@ def test_typo_of_a_required_key_is_reported_as_the_typo(tmp_path):
         load_config(path)
     text = str(info.value)
     assert "unknown key 'target'. Did you mean 'targets'?" in text, text
+
+
+def test_damaged_gbk_line_is_named_in_chinese():
+    data = "名称,经度,纬度\n".encode("gbk") * 40 + b"\xff\xfe,119.3,26.0\n"
+    with pytest.raises(InputError) as info:
+        decode(data, "清单.csv")
+    assert "（第 41 行的字节 0xFF）" in error_text(info.value, "zh")
+
+
+def test_region_config_given_to_plan_points_to_plan_region(tmp_path):
+    path = _region_config(tmp_path, "")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert "run siteplan plan-region" in str(info.value)
+    assert "请运行 siteplan plan-region" in error_text(info.value, "zh")

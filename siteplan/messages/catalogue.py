@@ -41,6 +41,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "config.unknown_table": {
         "en": "{path}: unknown table {key}.{hint} Known: {names}. " + _SEE_SAMPLE,
         "zh": "{path}：未知的表 {key}。{hint}可用的表：{names}。" + _SEE_SAMPLE_ZH},
+    "config.region_table": {"en": "{path}: a [region] table is read by siteplan plan-region "
+                                  "(one plan per unit, borders stitched), not by siteplan plan: "
+                                  "run siteplan plan-region {path} --out DIR (docs/regions.md).",
+                            "zh": "{path}：[region] 表由 siteplan plan-region 读取（逐单元规划并"
+                                  "拼接边界），siteplan plan 不读取：请运行 siteplan plan-region "
+                                  "{path} --out 文件夹（见 docs/regions.md）。"},
     "config.missing_key": {"en": "{path}: missing key {key}. " + _SEE_SAMPLE,
                            "zh": "{path}：缺少键 {key}。" + _SEE_SAMPLE_ZH},
     "config.bad_value": {"en": "{path}, key {key}: {detail} (found {value}). " + _SEE_SAMPLE,
@@ -669,6 +675,7 @@ FRAGMENTS: tuple[tuple[str, str], ...] = (
     (r"^(是否应为 .*)' or '", r"\1' 或 '"),
     (r", row (\d+)", r"，第 \1 行"),
     (r"^row (\d+)", r"第 \1 行"),
+    (r"\bbyte 0x([0-9A-F]{2}) at line (\d+)", r"第 \2 行的字节 0x\1"),
     (r", line (\d+)", r"，第 \1 行"),
     (r", column ('[^']*')", r"，列 \1"),
     (r"^column ('[^']*')", r"列 \1"),
