@@ -93,3 +93,19 @@ def test_region_config_given_to_plan_points_to_plan_region(tmp_path):
         load_config(path)
     assert "run siteplan plan-region" in str(info.value)
     assert "请运行 siteplan plan-region" in error_text(info.value, "zh")
+
+
+def test_relocation_and_proposal_rows_are_chinese_in_a_chinese_work_order():
+    import pandas as pd
+
+    from siteplan.deliver.sheets import localise
+
+    table = pd.DataFrame({"site_id": ["T0001-R1", "PR-GF-1-2", "T9"],
+                          "name": ["Replacement 1 for T0001", "Proposed greenfield PR-GF-1-2",
+                                   "Replacement road 站"],
+                          "owner": ["relocation (new)", "proposed", "China Tower"]})
+    zh = localise(table, "zh")
+    assert zh["站址名称"].tolist() == ["T0001 的替代站址 1", "规划新增新建铁塔 PR-GF-1-2",
+                                   "Replacement road 站"]
+    assert zh["产权单位"].tolist() == ["迁改新建", "规划新增", "China Tower"]
+    assert localise(table, "en")["owner"].tolist() == table["owner"].tolist()
