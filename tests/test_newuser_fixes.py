@@ -109,3 +109,26 @@ def test_relocation_and_proposal_rows_are_chinese_in_a_chinese_work_order():
                                    "Replacement road 站"]
     assert zh["产权单位"].tolist() == ["迁改新建", "规划新增", "China Tower"]
     assert localise(table, "en")["owner"].tolist() == table["owner"].tolist()
+
+
+@pytest.mark.parametrize("lang, relative, common", [
+    ("en", "the others are fitted relative to it", "No offset per class is fitted"),
+    ("zh", "其余类别相对它拟合", "未拟合各类别的修正量")])
+def test_calibration_report_says_classes_are_relative_only_when_fitted(lang, relative, common):
+    import pandas as pd
+
+    from siteplan.calibrate import Calibration
+    from siteplan.calibrate_cli import _ERROR_COLUMNS, _PARAM_COLUMNS, calibration_markdown
+
+    errors = pd.DataFrame([dict.fromkeys(_ERROR_COLUMNS, 1.0) | {"clutter": "urban"}])
+
+    def report(keys: list[str]) -> str:
+        params = pd.DataFrame([dict.fromkeys(_PARAM_COLUMNS, 0.0) | {"key": k} for k in keys],
+                              columns=list(_PARAM_COLUMNS))
+        return calibration_markdown(Calibration(params, errors, {}, pd.DataFrame(), "urban", []),
+                                    300, lang)
+
+    flat = report(["pathloss.offset_db", "pathloss.distance_slope_db_per_dec"])
+    assert common in flat and relative not in flat
+    classes = report(["pathloss.offset_db", "clutter.offset_db.crop"])
+    assert relative in classes and common not in classes
