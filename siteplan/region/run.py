@@ -510,7 +510,7 @@ def _propose(region: _Region, runner: _Runner) -> None:
                                                        reach_m=region.reach_m)
     region.candidates = _with_proposals(region.candidates, proposals_m)
     result.unit_home.update(zip(proposals_m["site_id"], proposals_m["unit_code"], strict=True))
-    say(f"{len(proposals_m)} new builds proposed in the province (after merging the "
+    say(f"{len(proposals_m):,} new builds proposed in the province (after merging the "
         "units' proposals at the same place)")
     result.timings["propose_units_s"] = time.perf_counter() - t1
 
