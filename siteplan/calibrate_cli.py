@@ -69,9 +69,11 @@ def calibration_markdown(fit: Calibration, measurements: int, lang: str = "en") 
         return tr("cal.all", lang) if value == "all" else clutter_name(str(value), lang)
 
     errors = fit.errors.assign(clutter=fit.errors["clutter"].map(name))
+    keys = fit.parameters["key"].astype(str) if "key" in fit.parameters else pd.Series(dtype=str)
+    per_class = keys.str.startswith("clutter.offset_db.").any()  # else no class is relative
     lines = [f"# {tr('cal.title', lang)}", "",
-             tr("cal.intro", lang).format(measurements=f"{measurements:,}",
-                                          reference=name(fit.reference_class)),
+             tr("cal.intro" if per_class else "cal.intro_common", lang).format(
+                 measurements=f"{measurements:,}", reference=name(fit.reference_class)),
              "", f"## {tr('cal.errors', lang)}", ""]
     lines += _md_table(errors, _ERROR_COLUMNS, tr("cal.error_columns", lang).split("|"))
     lines += ["", f"## {tr('cal.parameters', lang)}", ""]

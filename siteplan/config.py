@@ -238,7 +238,7 @@ def _spec(item: LayerSpec | Path, base: Path, where: str, section: str) -> Layer
     return spec.model_copy(update=update)
 
 
-def _raised(error: Any) -> str:
+def validator_text(error: Any) -> str:
     """A validator's message: the :class:`~siteplan.messages.Msg` it raised
     (translated by its id), else pydantic's own text."""
     raised = (error.get("ctx") or {}).get("error")
@@ -263,12 +263,13 @@ def _validation_message(exc: ValidationError, path: Path) -> Msg:
     """
     from siteplan.schema import suggest
 
-    first = exc.errors()[0]
+    errors = exc.errors()  # a typo'd key first: its missing twin would hide it
+    first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = [str(p) for p in first["loc"]]
     msg = str(first["msg"])
     if first["type"] == "value_error" and msg.startswith("Value error, ["):
         # an [inputs] entry's own message names the section, item and key already
-        return Msg("config.entry", path=path, detail=_raised(first))
+        return Msg("config.entry", path=path, detail=validator_text(first))
     table = ".".join(loc[:-1])
     where = f"{path}" + (f" [{table}]" if table else "")
     if first["type"] == "extra_forbidden":
@@ -277,12 +278,15 @@ def _validation_message(exc: ValidationError, path: Path) -> Msg:
         if not known:
             return Msg("config.unknown_key_bare", path=where, key=repr(loc[-1]),
                        hint=suggest(loc[-1], known))
+        hint = suggest(loc[-1], known)
+        if not table and loc[-1] == "region":  # a region config given to siteplan plan
+            return Msg("config.region_table", path=where)
         return Msg("config.unknown_table" if not table else "config.unknown_key", path=where,
-                   key=repr(loc[-1]), hint=suggest(loc[-1], known), names=", ".join(known))
+                   key=repr(loc[-1]), hint=hint, names=", ".join(known))
     if first["type"] == "missing":
         return Msg("config.missing_key", path=where, key=repr(loc[-1]))
     return Msg("config.bad_value", path=where, key=repr(loc[-1]),
-               detail=_raised(first), value=format(repr(first.get("input")), ".80"))
+               detail=validator_text(first), value=format(repr(first.get("input")), ".80"))
 
 
 def load_config(path: str | Path) -> PlanConfig:

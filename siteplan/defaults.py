@@ -469,15 +469,10 @@ def _flatten(mapping: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-#: Key prefixes that are no longer keys, with what to do instead (older configs and
-#: calibration outputs may still carry them).
-RETIRED: dict[str, str] = {
-    "pathloss.environment_offset_db.": (
-        "the plan's path-loss model has no per-environment offset (an older siteplan "
-        "calibrate wrote it, but plan never applied it). Remove the line; the common offset "
-        "is pathloss.offset_db, and offsets per class need a clutter raster ([inputs] clutter, "
-        "clutter.offset_db.<class>): run siteplan calibrate again to fit them."),
-}
+#: Key prefixes that are no longer keys (older configs and calibration outputs may still
+#: carry them): the plan's path-loss model has no per-environment offset (an older siteplan
+#: calibrate wrote it, but plan never applied it); the message says what to do instead.
+RETIRED: tuple[str, ...] = ("pathloss.environment_offset_db.",)
 
 READ_KEYS: set[str] = set()
 """Keys some code has read (by key or by section) in this process; a test
@@ -500,9 +495,8 @@ def check_value(key: str, value: Any) -> Any:
 radio.mode? See docs/assumptions.md for every key.
     """
     if key not in TABLE:
-        for prefix, why in RETIRED.items():
-            if key.startswith(prefix):
-                raise ConfigError(Msg("assumptions.retired", key=repr(key), detail=why))
+        if key.startswith(RETIRED):
+            raise ConfigError(Msg("assumptions.retired_offset", key=repr(key)))
         close = difflib.get_close_matches(key, TABLE, n=3)
         hint = f" Did you mean {', '.join(close)}?" if close else ""
         raise ConfigError(Msg("assumptions.unknown", key=repr(key), hint=hint))

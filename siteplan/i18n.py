@@ -247,6 +247,12 @@ TEXT: dict[str, dict[str, str]] = {
                         "are fitted relative to it).",
                   "zh": "测量点 {measurements} 个；误差 = 预测 RSRP − 实测 RSRP (dB)。参考地物类别："
                         "{reference}（保留其修正量，其余类别相对它拟合）。"},
+    "cal.intro_common": {"en": "{measurements} measurements; error = predicted − measured RSRP "
+                               "(dB). No offset per class is fitted (no clutter raster, or too "
+                               "few points per class); the errors per class are reported.",
+                         "zh": "测量点 {measurements} 个；误差 = 预测 RSRP − 实测 RSRP (dB)。未拟合"
+                               "各类别的修正量（没有地物栅格，或各类别测量点太少）；仍报告各类别"
+                               "的误差。"},
     "cal.errors": {"en": "Error before and after", "zh": "校准前后的误差"},
     "cal.parameters": {"en": "Parameters (95 % confidence interval of the tuned value)",
                        "zh": "参数（校准值的 95% 置信区间）"},

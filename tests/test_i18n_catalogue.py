@@ -33,7 +33,7 @@ ERRORS = frozenset(name for name, obj in vars(errors).items()
 #: Functions that build a message for a raise site, as (file, function): each
 #: of their ``return`` values must itself be a ``Msg(...)`` call. Justified:
 #: pydantic's validation error is turned into one of several messages.
-BUILDERS = {("config.py", "_validation_message")}
+BUILDERS = {("config.py", "_validation_message"), ("region/config.py", "_region_message")}
 
 #: Raise sites whose first argument is not a Msg, as (file, line text): none.
 ALLOWED: set[tuple[str, str]] = set()

@@ -51,6 +51,9 @@ BOOL_COLUMNS = ("open_access", "on_air", "target_met", "proposed", "site_target_
 
 _PROPOSED_NAME = re.compile(r"Proposed (?P<kind>[a-z ]+?) (?P<n>\S+)")
 _RULE_REASON = re.compile(r"(?P<rule>forbidden|restricted): (?P<classes>[a-z_, ]+)")
+#: siteplan's own names and owners of the sites it adds (relocation rings, proposals)
+_REPLACEMENT_NAME = re.compile(r"Replacement (?P<n>\d+) for (?P<site>.+)")
+_OWNERS = {"proposed": COLUMNS["proposed"]["zh"], "relocation (new)": "迁改新建"}  # no owner yet
 
 
 def sites_table(sites: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -108,8 +111,8 @@ def term_value(column: str, value: object, lang: str) -> object:
     '禁止：永久基本农田、林地'
     >>> term_value("uses", "monitoring_pole+streetlight", "zh")
     '监控杆+路灯杆'
-    >>> term_value("owner", "proposed", "zh")
-    '规划新增'
+    >>> term_value("name", "Replacement 3 for T0011", "zh"), term_value("owner", "proposed", "zh")
+    ('T0011 的替代站址 3', '规划新增')
     """
     if check_lang(lang) == "en" or not isinstance(value, str):
         return value
@@ -118,10 +121,12 @@ def term_value(column: str, value: object, lang: str) -> object:
     if column in JOINED_COLUMNS:
         sep = JOINED_COLUMNS[column]
         return sep.join(term(v, lang) for v in value.split(sep))
-    if column == "owner" and value == "proposed":  # siteplan's proposals: no owner yet
-        return COLUMNS["proposed"][lang]
     if column == "name" and (found := _PROPOSED_NAME.fullmatch(value)):
         return f"规划新增{term(found['kind'].replace(' ', '_'), lang)} {found['n']}"
+    if column == "name" and (found := _REPLACEMENT_NAME.fullmatch(value)):
+        return f"{found['site']} 的替代站址 {found['n']}"
+    if column == "owner" and value in _OWNERS:
+        return _OWNERS[value]
     if column == "reason" and (found := _RULE_REASON.fullmatch(value)):
         classes = "、".join(term(c.strip(), lang) for c in found["classes"].split(","))
         return f"{term(found['rule'], lang)}：{classes}"

@@ -41,6 +41,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "config.unknown_table": {
         "en": "{path}: unknown table {key}.{hint} Known: {names}. " + _SEE_SAMPLE,
         "zh": "{path}：未知的表 {key}。{hint}可用的表：{names}。" + _SEE_SAMPLE_ZH},
+    "config.region_table": {"en": "{path}: a [region] table is read by siteplan plan-region "
+                                  "(one plan per unit, borders stitched), not by siteplan plan: "
+                                  "run siteplan plan-region {path} --out DIR (docs/regions.md).",
+                            "zh": "{path}：[region] 表由 siteplan plan-region 读取（逐单元规划并"
+                                  "拼接边界），siteplan plan 不读取：请运行 siteplan plan-region "
+                                  "{path} --out 文件夹（见 docs/regions.md）。"},
     "config.missing_key": {"en": "{path}: missing key {key}. " + _SEE_SAMPLE,
                            "zh": "{path}：缺少键 {key}。" + _SEE_SAMPLE_ZH},
     "config.bad_value": {"en": "{path}, key {key}: {detail} (found {value}). " + _SEE_SAMPLE,
@@ -173,6 +179,13 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "encoding (encoding = \"gbk\" or \"utf-8\"), or save it again as UTF-8.",
                     "zh": "{source}：无法按 {encoding} 解码（{detail}）。请给出文件的实际编码"
                           "（encoding = \"gbk\" 或 \"utf-8\"），或另存为 UTF-8。"},
+    "text.broken_gbk": {"en": "{source}: Chinese text in GBK (Chinese Windows) with bytes that are "
+                              "neither GBK nor UTF-8 ({detail}). Fix or delete that line (or "
+                              "re-save the file from Excel), or give its encoding (encoding = "
+                              "\"...\" in the config).",
+                        "zh": "{source}：GBK（中文 Windows）编码的中文文本中有既非 GBK 也非 UTF-8 "
+                              "的字节（{detail}）。请修改或删除该行（或用 Excel 重新保存该文件），"
+                              "或在配置中给出编码（encoding = \"...\"）。"},
     "text.undetected": {"en": "{source}: the text is in no encoding I can detect ({detail}). Give "
                               "its encoding (encoding = \"...\" in the config), or save it as "
                               "UTF-8.",
@@ -360,8 +373,6 @@ MESSAGES: dict[str, dict[str, str]] = {
               "calibrate 曾写出它，但 plan 从未使用）。请删除该行；公共修正量为 pathloss.offset_db，"
               "按类别的修正量需要地物栅格（[inputs] clutter，clutter.offset_db.<类别>）：请重新运行 "
               "siteplan calibrate 拟合。"},
-    "assumptions.retired": {"en": "assumptions: {key} is no longer a key: {detail}",
-                            "zh": "假设参数：{key} 已不再是有效的键：{detail}"},
     "assumptions.range": {"en": "assumptions: {key} = {value} is outside [{low}, {high}]{unit}.",
                           "zh": "假设参数：{key} = {value} 超出范围 [{low}, {high}]{unit}。"},
     "assumptions.choice": {"en": "assumptions: {key} = {value} is not one of {choices}.{hint}",
@@ -407,6 +418,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     "g.stitch_same": {"en": "border stitch unchanged since the last run",
                       "zh": "边界拼接自上次运行以来未变"},
     "g.stitching": {"en": "stitching the borders of {count} units", "zh": "拼接 {count} 个单元的边界"},
+    # the kept choice named in words (the generic entry below would leave "stitched"/"units")
+    "g.stitch_year_stitched": {
+        "en": "stitch {year}: {points} border demand points, {rows} border areas' capacity rows, "
+              "units' border sites {before} CNY -> stitched {after} CNY (kept stitched)",
+        "zh": "{year} 年边界拼接：{points} 个边界需求点，{rows} 个边界区域容量约束，"
+              "各单元边界站址 {before} 元 → 拼接后 {after} 元（采用拼接结果）"},
+    "g.stitch_year_units": {
+        "en": "stitch {year}: {points} border demand points, {rows} border areas' capacity rows, "
+              "units' border sites {before} CNY -> stitched {after} CNY (kept units)",
+        "zh": "{year} 年边界拼接：{points} 个边界需求点，{rows} 个边界区域容量约束，"
+              "各单元边界站址 {before} 元 → 拼接后 {after} 元（保留各单元自己的选择）"},
     "g.stitch_year": {"en": "stitch {year}: {points} border demand points, {rows} border areas' "
                             "capacity rows, units' border sites {before} CNY -> stitched {after} "
                             "CNY (kept {kept})",
@@ -684,6 +706,7 @@ FRAGMENTS: tuple[tuple[str, str], ...] = (
     (r"^(是否应为 .*)' or '", r"\1' 或 '"),
     (r", row (\d+)", r"，第 \1 行"),
     (r"^row (\d+)", r"第 \1 行"),
+    (r"\bbyte 0x([0-9A-F]{2}) at line (\d+)", r"第 \2 行的字节 0x\1"),
     (r", line (\d+)", r"，第 \1 行"),
     (r", column ('[^']*')", r"，列 \1"),
     (r"^column ('[^']*')", r"列 \1"),

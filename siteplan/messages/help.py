@@ -36,10 +36,10 @@ HELP_ZH: dict[str, str] = {
                 "文件 [project] 中的 lang，否则 en。",
     "opt.tiles": "在线底图：openstreetmap、'cartodb positron'、amap、'amap satellite'（高德为 GCJ-02："
                  "数据会相应偏移以对齐）、含 {x} {y} {z} 的瓦片 URL 模板，或 'none'。默认：在线 "
-                 "OpenStreetMap；加 --offline 时不用底图（以底图图层代替）。",
+                 "OpenStreetMap；加 --offline 时不用在线底图（以道路、边界等参考图层作底图）。",
     "opt.time_limit": "每个建设年度的求解时限（秒，覆盖配置中的设置）。",
-    "opt.offline": "地图不发出任何网络请求：不用在线底图（--tiles 给出的本地瓦片文件夹保留）；以底图"
-                   "图层作底图。Leaflet 始终内嵌。",
+    "opt.offline": "地图不发出任何网络请求：不用在线底图（--tiles 给出的本地瓦片文件夹保留）；以道路、"
+                   "边界等参考图层作底图。Leaflet 始终内嵌。",
     "opt.compare_radius": "另按半径表规划一次，并报告站址数的变化（第二次规划运行）。",
     "opt.force": "替换非 siteplan 写出的输出（默认拒绝）。",
     "opt.allow_large": "即使工作量估算（需求点、内存；plan-region 为单元数）超出本机能力也运行。",

@@ -795,6 +795,9 @@ RAISED: dict[str, dict[str, str]] = {
     'region.config.region_input': {
         "en": "{path}: [region.{loc}] {detail} (input {value}).",
         "zh": "{path}：[region.{loc}] {detail}（输入值 {value}）。"},
+    'region.config.unknown_key': {
+        "en": "{path} [region]: unknown key {key}.{hint} Known: {names}. See docs/regions.md.",
+        "zh": "{path} [region]：未知的键 {key}。{hint}可用的键：{names}。见 docs/regions.md。"},
     'region.config.region_units_file': {
         "en": "{path}: [region] units file {name} not found (looked at {full}). Fix the path; "
               "relative paths start at the config file's folder.",

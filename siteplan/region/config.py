@@ -39,7 +39,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from siteplan.config import LayerSpec, PlanConfig, config_from_dict
+from siteplan.config import LayerSpec, PlanConfig, config_from_dict, validator_text
 from siteplan.errors import ConfigError
 from siteplan.messages import Msg
 
@@ -71,10 +71,7 @@ def border_mode(value: Any) -> str:
     if isinstance(value, bool):
         return "target" if value else "none"
     if not isinstance(value, str) or value not in BORDER_MODES:
-        raise ValueError(f"keep_border_coverage = {value!r}: use true (= \"target\": border "
-                         "coverage kept up to each area's target), false (= \"none\": "
-                         "whole-area targets only), \"target\", \"all\" (all the border "
-                         "coverage the units gave) or \"none\".")
+        raise ValueError(Msg("region.border_mode", value=repr(value)))
     return value
 
 
@@ -133,6 +130,31 @@ class RegionConfig:
     keep_border_coverage: str = "target"
 
 
+def _region_message(exc: ValidationError, path: Path) -> Msg:
+    """One message for pydantic's first error in the ``[region]`` table: an
+    unknown key with the closest known one, else the key, what is wrong (a
+    validator's own message, translated by its id) and the value.
+
+    Examples
+    --------
+    >>> try:
+    ...     _RegionTable.model_validate({"keep_bordr_coverage": True})
+    ... except ValidationError as exc:
+    ...     print(_region_message(exc, Path("r.toml")).split(" Known")[0])
+    r.toml [region]: unknown key 'keep_bordr_coverage'. Did you mean 'keep_border_coverage'?
+    """
+    from siteplan.schema import suggest
+
+    first = exc.errors()[0]
+    loc = ".".join(str(p) for p in first["loc"])
+    if first["type"] == "extra_forbidden":
+        known = list(_RegionTable.model_fields)
+        return Msg("region.config.unknown_key", path=path, key=repr(loc),
+                   hint=suggest(loc, known), names=", ".join(known))
+    return Msg("region.config.region_input", path=path, loc=loc, detail=validator_text(first),
+               value=repr(first.get("input")))
+
+
 def load_region_config(path: str | Path) -> RegionConfig:
     """Read and validate a region config (a plan config with a ``[region]`` table).
 
@@ -154,10 +176,7 @@ def load_region_config(path: str | Path) -> RegionConfig:
     try:
         region = _RegionTable.model_validate(table)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(Msg("region.config.region_input", path=path, loc=loc,
-                              detail=first['msg'], value=repr(first.get('input')))) from None
+        raise ConfigError(_region_message(exc, path)) from None
     plan = config_from_dict(raw, path)
     units = None
     if region.units is not None:

@@ -524,7 +524,7 @@ def _propose(region: _Region, runner: _Runner) -> None:
                                                        reach_m=region.reach_m)
     region.candidates = _with_proposals(region.candidates, proposals_m)
     result.unit_home.update(zip(proposals_m["site_id"], proposals_m["unit_code"], strict=True))
-    say(Msg("g.proposed", count=len(proposals_m)))
+    say(Msg("g.proposed", count=f"{len(proposals_m):,}"))
     result.timings["propose_units_s"] = time.perf_counter() - t1
 
 

@@ -112,12 +112,33 @@ def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, 
     for codec in TRY_ORDER:
         if codec in decoded:
             return decoded[codec], codec
+    if _broken_gbk(data):  # a guess would turn it into Cyrillic or Latin mojibake
+        raise InputError(Msg("text.broken_gbk", source=source, detail=errors[-1].removeprefix("gb18030: ")))
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is not None and best.encoding:
         return str(best), best.encoding
     raise InputError(Msg("text.undetected", source=source, detail='; '.join(errors)))
+
+
+def _broken_gbk(data: bytes, most_bad: float = 0.001) -> bool:
+    """Whether ``data`` is Chinese GBK text with a few bytes that are not
+    GBK (a damaged line): decoded as GB18030 with the bad bytes replaced,
+    at most ``most_bad`` of its characters (and at least one) are
+    replacements and the rest reads as Chinese.
+
+    Examples
+    --------
+    >>> text = "名称,经度,五一路路灯,119.3,".encode("gbk") * 50
+    >>> _broken_gbk(text + bytes([255, 254])), _broken_gbk("Zürich".encode("latin-1"))
+    (True, False)
+    """
+    text = data.decode("gb18030", errors="replace")
+    bad = text.count("\ufffd")
+    return 0 < bad <= max(3, most_bad * len(text)) and \
+        chinese_share(text.replace("\ufffd", "")) >= 0.95 and \
+        any(ord(c) > 127 for c in text.replace("\ufffd", ""))
 
 
 def chinese_share(text: str, sample: int = 200_000) -> float:
