@@ -386,7 +386,8 @@ def write_region_outputs(stage: Path, result, *, candidates: gpd.GeoDataFrame, p
     written.append(gpkg)
     summary = province_summary(result, sites, years, site_targets)
     result.summary = summary
-    write_csv(_in_lang(summary, lang), stage / "summary.csv")
+    # 4 decimals: load_kw 297.40000000000003 and weights like it read badly in Excel
+    write_csv(_in_lang(summary.round(4), lang), stage / "summary.csv")
     written.append(stage / "summary.csv")
     areas = result.stitch["areas"] if result.stitch else pd.DataFrame()
     seconds = pd.Series({c: r["seconds"] for c, r in result.unit_results.items()
