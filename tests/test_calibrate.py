@@ -110,23 +110,38 @@ def test_too_few_points_and_unknown_sites_are_refused():
 
 
 def _write_drive_test(tmp_path, *, n_per_site=150, sigma=4.0):
-    """A synthetic drive test around the sample county's towers, as a CSV in lon/lat."""
-    from siteplan.config import load_config
-    from siteplan.sources.inputs import load_inputs
+    """A synthetic drive test around the sample county's towers, as a CSV in lon/lat
+    (offset +5 dB, slope +3 dB per decade)."""
+    from siteplan.datasets.drive_test import sample_drive_test
 
-    cands = load_inputs(load_config(sample_path("sample_county.toml"))).candidates
-    towers = cands[cands["kind"] == "tower"].head(8)
-    metric = cands.estimate_utm_crs()
-    sites = towers.to_crs(metric)
-    meas = synthetic_drive_test(sites, A, {"offset_db": 5.0, "distance_slope_db_per_dec": 3.0},
-                                sigma_db=sigma, points_per_site=n_per_site, seed=4,
-                                distance_m=(100.0, 4000.0))
-    wgs = meas.to_crs(4326)
-    frame = wgs.assign(lon=wgs.geometry.x, lat=wgs.geometry.y)[
-        ["lon", "lat", "site_id", "rsrp_dbm", "environment"]]
+    frame = sample_drive_test(points_per_site=n_per_site, sigma_db=sigma)
     path = tmp_path / "drive.csv"
     frame.to_csv(path, index=False)
     return path, frame
+
+
+def test_the_shipped_drive_test_is_the_generators_and_calibrates_to_its_truth(tmp_path):
+    """``data/sample_county/drive_test.csv`` (docs' calibrate example) is what the
+    generator writes, and calibrate finds the tuning it was made with."""
+    import pandas as pd
+
+    from siteplan.datasets.drive_test import SIGMA_DB, TRUTH, sample_drive_test
+
+    shipped = pd.read_csv(sample_path("drive_test.csv"))
+    made = sample_drive_test()
+    assert list(shipped.columns) == list(made.columns) and len(shipped) == len(made)
+    np.testing.assert_allclose(shipped[["lon", "lat", "rsrp_dbm"]], made[["lon", "lat", "rsrp_dbm"]],
+                               atol=0.011)
+    out = tmp_path / "calib"
+    res = CliRunner().invoke(main, ["calibrate", str(sample_path("drive_test.csv")), "--config",
+                                    str(sample_path("sample_county.toml")), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    doc = json.loads((out / "calibration.json").read_text())
+    params = {p["key"]: p for p in doc["parameters"]}
+    for key, value in (("pathloss.offset_db", TRUTH["offset_db"]),
+                       ("pathloss.distance_slope_db_per_dec", TRUTH["distance_slope_db_per_dec"])):
+        assert params[key]["ci_low"] <= value <= params[key]["ci_high"], (key, params[key])
+    assert doc["errors"][0]["std_after"] <= SIGMA_DB + 0.5
 
 
 def test_cli_writes_tuned_assumptions_that_plan_accepts(tmp_path):

@@ -526,8 +526,11 @@ def write_layers(out_dir: str | Path, layers: Mapping[str, gpd.GeoDataFrame], co
 
 def write(out_dir: str | Path) -> list[Path]:
     """Write the sample county files into ``out_dir``; returns the paths."""
-    return write_layers(out_dir, build(), "sample_county.toml", CONFIG_TOML) + write_terrain(
+    from siteplan.datasets.drive_test import write_drive_test  # reads the files written first
+
+    written = write_layers(out_dir, build(), "sample_county.toml", CONFIG_TOML) + write_terrain(
         Path(out_dir))
+    return [*written, write_drive_test(out_dir)]
 
 
 if __name__ == "__main__":
