@@ -71,6 +71,8 @@ def _fail(exc: BaseException) -> NoReturn:
     stay as written) and exit with status 2."""
     from siteplan.i18n import error_text
 
+    if getattr(exc, "config_lang", None):
+        _use_config_lang(exc.config_lang)  # a config that fails to validate still says its lang
     lang = _lang_now()
     console.print(Text(_msg("c.error"), style="bold red") + Text(error_text(exc, lang)),
                   soft_wrap=True)

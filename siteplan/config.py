@@ -316,7 +316,11 @@ def config_from_dict(raw: dict[str, Any], path: Path) -> PlanConfig:
     try:
         cfg = _ConfigFile.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(_validation_message(exc, path)) from None
+        error = ConfigError(_validation_message(exc, path))
+        # the config's own language, for the command line to print this very error in
+        wanted = (raw.get("project") or {}).get("lang") if isinstance(raw, dict) else None
+        error.config_lang = wanted if wanted in ("en", "zh") else None
+        raise error from None
     base = path.parent
     inputs = cfg.inputs
     landuse = inputs.landuse

@@ -133,6 +133,21 @@ def test_config_typos_in_chinese(tmp_path):
                       expect="超出范围")
 
 
+def test_a_config_that_fails_to_validate_speaks_its_own_lang(tmp_path):
+    """``[project] lang = "zh"`` in a config with a typo: the error is Chinese (the
+    language was read only after validation, so this error stayed English);
+    ``--lang en`` still wins."""
+    config = copy_sample(tmp_path)
+    text = config.read_text()
+    config.write_text(re.sub(r"(?m)^name = .*$", lambda m: m.group(0) + '\nlang = "zh"', text, count=1)
+                      .replace("[solver]", '[solver]\nmethd = "auto"'))
+    _fails_in_chinese(tmp_path, "plan", config, "--out", tmp_path / "o",
+                      expect="未知的键 'methd'")
+    result = CliRunner().invoke(main, ["plan", str(config), "--out", str(tmp_path / "o"),
+                                       "--lang", "en"], env={"SITEPLAN_LANG": None})
+    assert result.exit_code == 2 and "unknown key 'methd'" in result.stderr, result.output
+
+
 def test_bad_dem_path_in_chinese(tmp_path):
     config = copy_sample(tmp_path)
     config.write_text(config.read_text().replace('context = [', 'dem = "高程.tif"\ncontext = ['))
