@@ -54,7 +54,8 @@ class ZhHelpFormatter(click.HelpFormatter):
         super().write_usage(prog, args, HELP_ZH["click.usage"] if prefix is None else prefix)
 
     def write_heading(self, heading: str) -> None:
-        super().write_heading(_CLICK_ZH.get(heading, heading))
+        """The heading with a full-width colon, as 用法： has (click writes ``:``)."""
+        self.write(f"{'':>{self.current_indent}}{_CLICK_ZH.get(heading, heading)}：\n")
 
     def write_text(self, text: str) -> None:
         """Paragraphs wrapped by display width (a Chinese character is two
@@ -109,18 +110,22 @@ def wrap(text: str, width: int) -> list[str]:
     --------
     >>> wrap("输出文件夹 plan.gpkg 和报告", 12)
     ['输出文件夹', 'plan.gpkg', '和报告']
+    >>> wrap("输出文件夹（自动创建）。  [必填]", 24)
+    ['输出文件夹（自动创建）。', '[必填]']
     """
     lines, line = [], ""
-    for token in re.findall(r"[\x00-\x7f]+?(?= |$|[^\x00-\x7f])| |[^\x00-\x7f]", text):
+    # a bracketed mark such as [必填] is one token: never "[必填" / "]" on two lines
+    for token in re.findall(r" |\[[^\]\s]{1,12}\]|[\x00-\x7f]+?(?= |$|[^\x00-\x7f])|[^\x00-\x7f]",
+                            text):
         # two columns kept free for a closing mark that may not start the next line
         if line and display_width(line + token) > width - 2 and token not in _NO_LINE_START:
             lines.append(line.rstrip())
             line = token.lstrip()
-        else:
+        elif line or token.strip():  # no line starts with a space
             line += token
     if line.strip():
         lines.append(line.rstrip())
-    return lines or [""]
+    return [x.lstrip() for x in lines] or [""]
 
 
 def _click_words(text: str) -> str:

@@ -98,6 +98,17 @@ def test_chinese_help_is_aligned_by_display_width():
     assert max(display_width(line) for line in text.splitlines()) <= 80
 
 
+@pytest.mark.parametrize("name", ["plan", "check-landuse", "plan-region", "calibrate"])
+def test_chinese_help_headings_and_marks_read_whole(name):
+    """Headings end in a full-width colon like 用法：, and click's [必填] / [默认值：x]
+    never break across lines (they read "[" and "必填]" before)."""
+    text = _help(name, "--help", env={"SITEPLAN_LANG": "zh", "COLUMNS": "80"})
+    assert "选项：" in text and "选项:" not in text, text
+    for line in text.splitlines():
+        assert not line.rstrip().endswith("["), text
+        assert not re.match(r"\s*(必填|默认值)?\]", line), text
+
+
 def test_lang_before_the_subcommand_moves_after_it():
     assert split_lead_lang(["--lang", "zh", "demo", "--out", "x"], set(main.commands)) == (
         ["demo", "--lang", "zh", "--out", "x"], "zh")
