@@ -240,3 +240,22 @@ def test_stitched_cost_is_within_one_percent_of_the_whole_region_plan(tmp_path):
             elif total["cost_cny"] > 1.01 * whole_cny:
                 worse.append(m.milestone)
     assert worse  # keeping every bit of the units' border coverage costs more than 1 % here
+
+
+def test_a_dearer_stitch_says_the_units_choice_missed_a_target(tmp_path):
+    """Area A (target 1) has two border points; U1 chose c1 for the first and no
+    unit chose c2 for the second: the stitch costs more (20 against 10 CNY) and
+    the milestone row says why (``units_short``), which the console line names."""
+    from siteplan.i18n import msg
+    from siteplan.messages import Msg
+
+    s1 = _write_strip(tmp_path / "u1.npz", "U1", ["c1", "c2"], [10, 10], [True, True],
+                      [True, False], [[0], [1]], ["A", "A"], [1.0, 1.0], 1.0)
+    consts = _constants([("A", "U1", 2.0, 2.0, 0.0, 1.0)])
+    out = stitch([s1], consts, {YEAR: set()}, [YEAR], time_limit_s=5)
+    row = out["milestones"].iloc[0]
+    assert (row["units_cost_cny"], row["stitched_cost_cny"]) == (10.0, 20.0)
+    assert row["kept"] == "stitched" and bool(row["units_short"])
+    assert out["areas"]["target_met"].all()
+    assert "misses a whole area's target" in str(Msg("g.kept_stitched_short"))
+    assert "未达到" in msg("g.kept_stitched_short", "zh")

@@ -458,6 +458,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "g.failed_folder": {"en": "writing its plan folder: {error}", "zh": "写出其规划文件夹：{error}"},
     "g.kept_stitched": {"en": "stitched", "zh": "拼接结果"},
     "g.kept_units": {"en": "units", "zh": "各单元结果"},
+    "g.kept_stitched_short": {"en": "stitched: the units' own choice misses a whole area's target",
+                              "zh": "拼接结果：各单元自己的选择未达到整个区域的目标"},
     "g.planned": {"en": "planned", "zh": "已规划"},
     "g.ok": {"en": "ok", "zh": "正常"},
     "g.failed_status": {"en": "failed: {error}", "zh": "失败：{error}"},

@@ -614,7 +614,9 @@ def _stitch(region: _Region, runner: _Runner, keep_border_coverage: str) -> str:
     for row in stitched["milestones"].itertuples(index=False):
         region.say(Msg("g.stitch_year", year=row.year, points=f"{row.rows_solved:,}",
                        rows=row.capacity_rows, before=f"{row.units_cost_cny:,.0f}",
-                       after=f"{row.stitched_cost_cny:,.0f}", kept=Msg(f"g.kept_{row.kept}")))
+                       after=f"{row.stitched_cost_cny:,.0f}",
+                       kept=Msg("g.kept_stitched_short" if getattr(row, "units_short", False)
+                                else f"g.kept_{row.kept}")))
     result.timings["stitch_s"] = time.perf_counter() - t2
     return skey
 

@@ -53,7 +53,7 @@ from siteplan.solve import CapacityConstraints, set_cover
 __all__ = ["BORDER_MODES", "border_mode", "capacity_rows", "needed_share", "stitch"]
 
 MILESTONE_COLUMNS = ["year", "strip_rows", "rows_solved", "capacity_rows", "free_sites", "columns",
-                     "units_cost_cny", "stitched_cost_cny", "kept", "solve_seconds"]
+                     "units_cost_cny", "stitched_cost_cny", "kept", "units_short", "solve_seconds"]
 AREA_COLUMNS = ["year", "area_id", "demand_weight", "coverable_w", "covered_w",
                 "coverage_target", "covered_of_coverable", "covered_share", "target_met",
                 "limited_by_reach", "reach_met", "required_mbps", "capacity_mbps", "in_stitch",
@@ -369,13 +369,16 @@ def _stitch_year(data: dict[str, Any], k: int, year: int, c: pd.DataFrame, pre: 
     units_cost, stitched_cost = float(cost[units_choice].sum()), float(cost[stitched].sum())
     # the units' own choice is kept only where it is cheaper and still meets
     # every whole area's requirement (pieces meeting theirs need not)
-    keep_stitched = stitched_cost <= units_cost or not _meets(
+    units_short = stitched_cost > units_cost and not _meets(
         matrix, units_choice, active, data, c, data["area"][active], caps)
+    keep_stitched = stitched_cost <= units_cost or units_short
     row = {"year": year, "strip_rows": int(active.sum()), "rows_solved": int(rows.size),
            "capacity_rows": 0 if constraints is None else constraints.n_groups,
            "free_sites": int(data["free"].sum()), "columns": int(sites.size),
            "units_cost_cny": units_cost, "stitched_cost_cny": stitched_cost,
-           "kept": "stitched" if keep_stitched else "units", "solve_seconds": solved_s}
+           "kept": "stitched" if keep_stitched else "units",
+           # the stitch costs more because the units' own choice misses a whole area's target
+           "units_short": bool(units_short), "solve_seconds": solved_s}
     return (stitched if keep_stitched else units_choice), row
 
 
