@@ -114,7 +114,8 @@ def _write_drive_test(tmp_path, *, n_per_site=150, sigma=4.0):
     (offset +5 dB, slope +3 dB per decade)."""
     from siteplan.datasets.drive_test import sample_drive_test
 
-    frame = sample_drive_test(points_per_site=n_per_site, sigma_db=sigma)
+    frame = sample_drive_test(sample_path("sample_county.toml"), points_per_site=n_per_site,
+                              sigma_db=sigma)
     path = tmp_path / "drive.csv"
     frame.to_csv(path, index=False)
     return path, frame
@@ -128,7 +129,7 @@ def test_the_shipped_drive_test_is_the_generators_and_calibrates_to_its_truth(tm
     from siteplan.datasets.drive_test import SIGMA_DB, TRUTH, sample_drive_test
 
     shipped = pd.read_csv(sample_path("drive_test.csv"))
-    made = sample_drive_test()
+    made = sample_drive_test(sample_path("sample_county.toml"))
     assert list(shipped.columns) == list(made.columns) and len(shipped) == len(made)
     np.testing.assert_allclose(shipped[["lon", "lat", "rsrp_dbm"]], made[["lon", "lat", "rsrp_dbm"]],
                                atol=0.011)

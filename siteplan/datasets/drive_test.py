@@ -10,7 +10,8 @@ intervals (docs/sinr-calibration.md).
 
 Examples
 --------
->>> frame = sample_drive_test(points_per_site=5)
+>>> from siteplan.datasets import sample_path
+>>> frame = sample_drive_test(sample_path("sample_county.toml"), points_per_site=5)
 >>> list(frame.columns), len(frame)
 (['lon', 'lat', 'site_id', 'rsrp_dbm', 'environment'], 40)
 """
@@ -25,18 +26,16 @@ TRUTH = {"offset_db": 5.0, "distance_slope_db_per_dec": 3.0}
 SIGMA_DB = 6.0
 
 
-def sample_drive_test(config: str | Path | None = None, *, points_per_site: int = 150,
+def sample_drive_test(config: str | Path, *, points_per_site: int = 150,
                       sigma_db: float = SIGMA_DB, seed: int = 4, towers: int = 8):
     """The drive test as a WGS84 frame with ``lon``, ``lat``, ``site_id``,
     ``rsrp_dbm`` and ``environment`` (the first ``towers`` towers of the
-    county ``config`` — default the shipped sample — 100 m - 4 km from them)."""
+    county ``config``, 100 m - 4 km from them)."""
     from siteplan.calibrate import synthetic_drive_test  # late: the radio model is heavy
     from siteplan.config import load_config
-    from siteplan.datasets import sample_path
     from siteplan.defaults import Assumptions
     from siteplan.sources.inputs import load_inputs
 
-    config = sample_path("sample_county.toml") if config is None else config
     cands = load_inputs(load_config(config)).candidates
     sites = cands[cands["kind"] == "tower"].head(towers).to_crs(cands.estimate_utm_crs())
     meas = synthetic_drive_test(sites, Assumptions(), TRUTH, sigma_db=sigma_db,
