@@ -23,13 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from terrain_region import write_rasters  # noqa: E402
+from terrain_region import model_settings, region_inputs, write_rasters  # noqa: E402
 
 from siteplan.coverage import coverage_matrix  # noqa: E402
-from siteplan.datasets.bigregion import build_region  # noqa: E402
 from siteplan.defaults import Assumptions  # noqa: E402
-from siteplan.demand import demand_points  # noqa: E402
-from siteplan.schema import validate_candidates, validate_targets  # noqa: E402
 
 
 def main() -> int:
@@ -37,21 +34,10 @@ def main() -> int:
     parser.add_argument("--side-km", type=float, default=30.0)
     parser.add_argument("--label", default="", help="printed before each line (old / new)")
     args = parser.parse_args()
-    layers = build_region(args.side_km)
-    targets = validate_targets(layers["targets"], "targets")
-    metric = targets.estimate_utm_crs()
-    targets_m = targets.to_crs(metric)
-    cands_m = validate_candidates(layers["candidates"], "candidates").to_crs(metric)
-    demand = demand_points(targets_m, spacing_m=45.0)
+    targets_m, cands_m, demand = region_inputs(args.side_km, 45.0)
     with tempfile.TemporaryDirectory() as tmp:
         dem, cover = write_rasters(Path(tmp), targets_m, tuple(cands_m.total_bounds))
-        settings = {
-            "flat": {"coverage.max_pairs": 1e9},
-            "dem": {"coverage.max_pairs": 1e9, "terrain.dem": str(dem)},
-            "dem+clutter": {"coverage.max_pairs": 1e9, "terrain.dem": str(dem),
-                            "terrain.clutter": str(cover)},
-        }
-        for name, assumptions in settings.items():
+        for name, assumptions in model_settings(dem, cover).items():
             coverage_matrix(demand, cands_m, Assumptions(assumptions))  # rasters, kernel loaded
             cpu0, wall0 = time.process_time(), time.perf_counter()
             cov = coverage_matrix(demand, cands_m, Assumptions(assumptions))

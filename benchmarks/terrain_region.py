@@ -99,6 +99,24 @@ def kernel_rate(dem: Path, clutter: Path, crs, bounds, n: int) -> str:
     return "\n".join(lines)
 
 
+def region_inputs(side_km: float, spacing_m: float):
+    """The synthetic region's targets and candidates in their UTM zone and its demand."""
+    layers = build_region(side_km)
+    targets = validate_targets(layers["targets"], "targets")
+    metric = targets.estimate_utm_crs()
+    targets_m = targets.to_crs(metric)
+    cands_m = validate_candidates(layers["candidates"], "candidates").to_crs(metric)
+    return targets_m, cands_m, demand_points(targets_m, spacing_m=spacing_m)
+
+
+def model_settings(dem: Path, cover: Path, step_m: float = STEP_M) -> dict[str, dict]:
+    """The three path-loss settings compared: flat, DEM, DEM + clutter."""
+    terrain = {"coverage.max_pairs": 1e9, "terrain.dem": str(dem),
+               "terrain.profile_step_m": step_m}
+    return {"flat": {"coverage.max_pairs": 1e9}, "dem": terrain,
+            "dem+clutter": {**terrain, "terrain.clutter": str(cover)}}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--side-km", type=float, default=30.0)
@@ -114,24 +132,13 @@ def main() -> int:
     if args.threads:
         numba.set_num_threads(args.threads)
     start = time.perf_counter()
-    layers = build_region(args.side_km)
-    targets = validate_targets(layers["targets"], "targets")
-    metric = targets.estimate_utm_crs()
-    targets_m = targets.to_crs(metric)
-    cands_m = validate_candidates(layers["candidates"], "candidates").to_crs(metric)
-    demand = demand_points(targets_m, spacing_m=args.spacing)
+    targets_m, cands_m, demand = region_inputs(args.side_km, args.spacing)
     print(f"profile step {args.step:g} m; region {args.side_km:g} km: {len(demand):,} demand points, "
           f"{len(cands_m):,} candidates "
           f"(built in {time.perf_counter() - start:.0f} s)", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         dem, cover = write_rasters(Path(tmp), targets_m, tuple(cands_m.total_bounds))
-        settings = {
-            "flat": {"coverage.max_pairs": 1e9},
-            "dem": {"coverage.max_pairs": 1e9, "terrain.dem": str(dem),
-                    "terrain.profile_step_m": args.step},
-            "dem+clutter": {"coverage.max_pairs": 1e9, "terrain.dem": str(dem),
-                            "terrain.clutter": str(cover), "terrain.profile_step_m": args.step},
-        }
+        settings = model_settings(dem, cover, args.step)
         if args.max_samples:
             for name in ("dem", "dem+clutter"):
                 settings[f"{name} ms{args.max_samples}"] = {
@@ -155,7 +162,7 @@ def main() -> int:
         for name in [k for k in settings if k != "flat"]:
             print(f"{name}: first {times[name][0]:.1f} s (ratio {times[name][0] / flat:.2f}), best "
                   f"{min(times[name]):.1f} s (ratio {min(times[name]) / flat:.2f}); target <= 3")
-        print(kernel_rate(dem, cover, metric, tuple(cands_m.total_bounds), args.kernel_pairs))
+        print(kernel_rate(dem, cover, targets_m.crs, tuple(cands_m.total_bounds), args.kernel_pairs))
     print("load:", os.getloadavg())
     return 0
 
