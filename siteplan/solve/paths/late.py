@@ -113,15 +113,7 @@ def cheapest_cover(c: Checked, pre: np.ndarray) -> np.ndarray:
     completion breaks them): a cover reaching every target, from the CSR
     structure alone (sorted columns)."""
     m = c.m
-    nonempty = np.flatnonzero(np.diff(m.indptr) > 0)
-    need = c.coverable & (c.weights > 0)
-    if pre.size:
-        is_pre = np.zeros(m.shape[1], dtype=bool)
-        is_pre[pre] = True
-        hit = np.zeros(m.shape[0], dtype=bool)
-        hit[nonempty] = np.logical_or.reduceat(is_pre[m.indices], m.indptr[nonempty])
-        need &= ~hit
-    rows = np.flatnonzero(need)
+    rows = np.flatnonzero(c.coverable & (c.weights > 0) & ~_covered(m, pre))
     if rows.size == 0:
         return np.unique(pre)
     order, rank = cheapest_first(c.cost)
