@@ -57,6 +57,26 @@ def _clean(value: Any) -> Any:
     return value
 
 
+
+def crs_text(crs: object) -> str:
+    """A CRS as a report names it: ``EPSG:<code>`` where it has one, else its
+    name (``str`` of a CRS read from GeoParquet's PROJJSON or a WKT file is
+    the whole definition, dozens of words).
+
+    Examples
+    --------
+    >>> from pyproj import CRS
+    >>> crs_text(CRS.from_json(CRS.from_epsg(32650).to_json())), crs_text(None)
+    ('EPSG:32650', 'none')
+    """
+    if crs is None:
+        return "none"
+    from pyproj import CRS
+
+    crs = CRS.from_user_input(crs)
+    epsg = crs.to_epsg()
+    return f"EPSG:{epsg}" if epsg is not None else crs.name
+
 def plan_report(plan: Plan, extra: dict[str, Any] | None = None,
                 lang: str = "en") -> dict[str, Any]:
     """The report as plain data (ready for ``json.dump``)."""
@@ -90,7 +110,7 @@ def plan_report(plan: Plan, extra: dict[str, Any] | None = None,
     cov = plan.coverage
     report = {
         "name": plan.name,
-        "crs": {"input": str(plan.candidates.crs), "metric": str(plan.metric_crs)},
+        "crs": {"input": crs_text(plan.candidates.crs), "metric": crs_text(plan.metric_crs)},
         "inputs": {
             "candidates": int(len(plan.candidates)),
             "candidates_by_kind": {k: int(v) for k, v in

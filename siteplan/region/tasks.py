@@ -160,10 +160,10 @@ def read_partition(folder: Path, *, proposals: bool = True) -> UnitInputs:
     >>> inputs.zones is None, inputs.notes
     (True, ('no land-use zone within reach of the unit',))
     """
-    cands = _read_parquet(folder / "candidates.parquet")
+    cands = gpd.read_parquet(folder / "candidates.parquet")
     if proposals and (folder / PROPOSALS_FILE).exists():
         cands = with_proposals(cands, gpd.read_parquet(folder / PROPOSALS_FILE))
-    targets = _read_parquet(folder / "targets.parquet")
+    targets = gpd.read_parquet(folder / "targets.parquet")
     unit = gpd.read_parquet(folder / "unit.parquet")
     notes = []
     zones = None
@@ -177,25 +177,6 @@ def read_partition(folder: Path, *, proposals: bool = True) -> UnitInputs:
         if roads is None:
             notes.append(Msg("g.no_road"))
     return UnitInputs(cands, targets, zones, roads, unit, tuple(notes), _context(folder, unit))
-
-
-def _read_parquet(path: Path) -> gpd.GeoDataFrame:
-    """A partition's layer, its CRS named by its EPSG code when it has one
-    (GeoParquet stores PROJJSON, which a unit's report would otherwise print
-    whole as its computation CRS).
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> from shapely.geometry import Point
-    >>> path = Path(tempfile.mkdtemp()) / "a.parquet"
-    >>> gpd.GeoDataFrame(geometry=[Point(0, 0)], crs=32650).to_parquet(path)
-    >>> str(_read_parquet(path).crs)
-    'EPSG:32650'
-    """
-    frame = gpd.read_parquet(path)
-    epsg = frame.crs.to_epsg() if frame.crs is not None else None
-    return frame if epsg is None else frame.set_crs(epsg, allow_override=True)
 
 
 def _context(folder: Path, unit: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, ...]:
