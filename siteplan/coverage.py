@@ -257,9 +257,23 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
             if max(r, r_open) <= 0:
                 continue
             if budget is not None and model.has_terrain:
-                d_rows, d_cols, d = _site_reach_pairs(model, scenario, is_macro, dem_xy, dem_idx,
-                                                      cand_xy, cand_idx, heights, r, r_open,
-                                                      trees.setdefault(environment, {}))
+                d_rows, local, d, nlos_m = _site_reach_pairs(
+                    model, scenario, is_macro, dem_xy, dem_idx, cand_xy, cand_idx, heights, r,
+                    r_open, trees.setdefault(environment, {}))
+                evaluated += d.size
+                if evaluated > max_pairs:
+                    raise InputError(
+                        Msg("coverage.coverage_more_than", max_pairs=format(max_pairs, ',.0f')))
+                value = model.pair_rsrp_dbm(scenario, cand_xy[cand_idx], heights[cand_idx], dem_xy,
+                                            d_rows, local, d, macro=is_macro, indoor=indoor,
+                                            site_nlos_m=nlos_m,
+                                            cutoff_dbm=budget.rsrp_threshold_dbm).astype(np.float32)
+                keep = value >= budget.rsrp_threshold_dbm  # as stored (float32), like _kept_pairs
+                for out, part in zip((rows, cols, rsrp, dist),
+                                     (d_rows[keep], cand_idx[local[keep]], value[keep], d[keep]),
+                                     strict=True):
+                    out.append(part)
+                continue
             else:
                 open_idx = dem_idx[model.open_mask(dem_xy[dem_idx])] if r_open > r else dem_idx[:0]
                 d_rows, d_cols, d = _near_pairs(dem_xy, dem_idx, open_idx, cand_tree, cand_idx, r,
@@ -361,46 +375,32 @@ def _near_pairs(dem_xy: np.ndarray, dem_idx: np.ndarray, open_idx: np.ndarray, c
 def _site_reach_pairs(model: Any, scenario: str, is_macro: bool, dem_xy: np.ndarray,
                       dem_idx: np.ndarray, cand_xy: np.ndarray, cand_idx: np.ndarray,
                       heights: np.ndarray, r_m: float, r_open_m: float,
-                      trees: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(demand row, candidate, distance) of the pairs to evaluate over terrain:
+                      trees: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(demand row, site, distance) of the pairs to evaluate over terrain, and
+    each site's NLOS reach (``site`` and the reach index ``cand_idx``):
     each site searched out to its own reach only (a bound from the ground
     around it, :meth:`~siteplan.terrain.PathLossModel.site_reach_m`), capped at
     the class radii ``r_m`` (every user) and ``max(r_m, r_open_m)`` (users in
-    open land cover, who can have line of sight). ``trees`` keeps the
-    environment's demand trees for the next site class."""
+    open land cover, who can have line of sight), by a compiled grid search
+    (:class:`~siteplan.pairsearch.PointGrid`). ``trees`` keeps the
+    environment's point grid and open-land mask for the next site class."""
+    from siteplan.pairsearch import PointGrid
+
     near, far = model.site_reach_m(scenario, cand_xy[cand_idx], heights[cand_idx], macro=is_macro,
                                    window_m=max(r_m, r_open_m))
     every = np.minimum(near, r_m)
-    if "every" not in trees:
-        trees["every"] = (dem_idx, cKDTree(dem_xy[dem_idx]))
-    parts = [_pairs_within(*trees["every"], cand_xy, cand_idx, every, None)]
     open_reach = np.minimum(far, max(r_m, r_open_m))
+    if "grid" not in trees:
+        cell_m = float(np.median(every)) / 4.0 if every.size else 1.0
+        trees["grid"] = PointGrid.build(dem_xy[dem_idx], cell_m=max(cell_m, 50.0))
+    open_grid = None
     if (open_reach > every).any():
         if "open" not in trees:
-            open_idx = dem_idx[model.open_mask(dem_xy[dem_idx])]
-            trees["open"] = (open_idx, cKDTree(dem_xy[open_idx]) if open_idx.size else None)
-        if trees["open"][0].size:
-            parts.append(_pairs_within(*trees["open"], cand_xy, cand_idx, open_reach, every))
-    return tuple(np.concatenate(p) for p in zip(*parts, strict=True))
-
-
-def _pairs_within(dem_idx: np.ndarray, tree: cKDTree, cand_xy: np.ndarray, cand_idx: np.ndarray,
-                  radius_m: np.ndarray,
-                  beyond_m: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pairs of the ``dem_idx`` points (in ``tree``) and ``cand_idx`` sites within
-    each site's ``radius_m`` (and farther than its ``beyond_m``): one tree query
-    out to the largest radius, then each site's own (faster than a query per
-    distinct radius: each of those walks the whole demand tree)."""
-    reach = float(radius_m.max(initial=0.0))
-    if reach <= 0 or dem_idx.size == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
-    pairs = tree.sparse_distance_matrix(cKDTree(cand_xy[cand_idx]), reach * (1 + 1e-9) + 1e-6,
-                                        output_type="ndarray")
-    keep = pairs["v"] <= radius_m[pairs["j"]]
-    if beyond_m is not None:
-        keep &= pairs["v"] > beyond_m[pairs["j"]]
-    pairs = pairs[keep]
-    return dem_idx[pairs["i"]], cand_idx[pairs["j"]], pairs["v"]
+            trees["open"] = trees["grid"].subset(model.open_mask(dem_xy[dem_idx]),
+                                                 cell_m=float(np.median(open_reach)) / 4.0)
+        open_grid = trees["open"]
+    rows, local, dist = trees["grid"].pairs_within(cand_xy[cand_idx], every, open_grid, open_reach)
+    return dem_idx[rows], local, dist, every
 
 
 def _indoor_pairs(dem_xy: np.ndarray, env: np.ndarray, indoor: np.ndarray, cand_xy: np.ndarray,

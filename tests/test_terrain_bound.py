@@ -7,6 +7,8 @@ the full computation and check that the coverage decision never changes.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -198,3 +200,127 @@ def test_without_a_cutoff_the_model_walks_every_pair():
     sites, pts = rng.uniform(100, 4000, (2, 500, 2))
     terms = model.profile_terms(sites, np.full(500, 30.0), pts, 1.5, 3.5)
     assert not terms.dead.any()
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), clutter=st.booleans(),
+       mode=st.sampled_from(["nlos", "expected", "los"]),
+       scenario=st.sampled_from(["UMa", "UMi", "RMa"]),
+       offset_db=st.floats(-6.0, 6.0), slope_db=st.floats(-5.0, 5.0),
+       cutoff_shift_db=st.floats(0.0, 25.0), nlos_m=st.floats(0.0, 5000.0))
+def test_pairs_by_index_get_the_same_rsrp_as_pairs_by_value(seed, clutter, mode, scenario,
+                                                           offset_db, slope_db, cutoff_shift_db,
+                                                           nlos_m):
+    """pair_rsrp_dbm (users and sites by index, the coverage matrix's path) makes the
+    same coverage decision as rsrp_dbm for every pair and gives each covering pair
+    exactly its value; with a site NLOS reach, pairs beyond it whose path is clear
+    keep theirs. (The cutoff is at or above the budget's threshold: rsrp_dbm's own
+    LOS-only shortcut is sized from the threshold.)"""
+    rng = np.random.default_rng(seed)
+    model = _hilly_model(rng, clutter=clutter, max_samples=256, offset_db=offset_db,
+                         slope_db=slope_db, mode=mode)
+    sites = rng.uniform(100, 4000, (25, 2))
+    users = rng.uniform(0, 4170, (300, 2))
+    rows, cols = rng.integers(0, 300, 900), rng.integers(0, 25, 900)
+    d = np.hypot(*(users[rows] - sites[cols]).T)
+    h, indoor = rng.uniform(5, 60, 25), rng.random(300) < 0.3
+    cutoff = model.budget.rsrp_threshold_dbm + cutoff_shift_db
+    macro = bool(rng.random() < 0.7)
+    full = model.rsrp_dbm(scenario, sites[cols], h[cols], users[rows], d, macro=macro,
+                          indoor=indoor[rows])
+    site_nlos = np.full(25, np.inf)
+    fast = model.pair_rsrp_dbm(scenario, sites, h, users, rows, cols, d, macro=macro,
+                               indoor=indoor, site_nlos_m=site_nlos, cutoff_dbm=cutoff)
+    covers = full >= cutoff
+    assert np.array_equal(fast >= cutoff, covers)
+    assert np.array_equal(fast[covers], full[covers])
+    # a finite NLOS reach: beyond it a pair is dropped only when its clutter profile
+    # is blocked (NLOS for sure), never when it is clear
+    short = model.pair_rsrp_dbm(scenario, sites, h, users, rows, cols, d, macro=macro,
+                                indoor=indoor, site_nlos_m=np.full(25, nlos_m), cutoff_dbm=cutoff)
+    near = d <= nlos_m
+    assert np.array_equal(short[near & covers], full[near & covers])
+    if model.clutter is not None:
+        terms = model.profile_terms(sites[cols], h[cols], users[rows], 1.5, model.budget.freq_ghz)
+        clear = terms.los & ~terms.terrain_blocked
+        assert np.array_equal(short[clear & covers], full[clear & covers])
+    else:
+        assert np.array_equal(short[covers], full[covers])
+    assert np.array_equal(short[short >= cutoff], full[short >= cutoff])
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(0, 400), sites=st.integers(0, 30),
+       cell_m=st.floats(1.0, 3000.0), share_open=st.floats(0.0, 1.0))
+def test_the_grid_pair_search_finds_exactly_the_pairs_within_each_radius(seed, n, sites, cell_m,
+                                                                        share_open):
+    from siteplan.pairsearch import PointGrid
+
+    rng = np.random.default_rng(seed)
+    pts = rng.uniform(-2000, 6000, (n, 2))
+    if n > 3:
+        pts[:3] = pts[3]  # repeated points
+    site_xy = rng.uniform(-3000, 7000, (sites, 2))
+    radius = rng.choice([0.0, 50.0, 800.0, 3000.0, 20_000.0], sites) * rng.uniform(0.5, 1, sites)
+    far = radius + rng.choice([0.0, 1500.0, 9000.0], sites)
+    is_open = rng.random(n) < share_open
+    grid = PointGrid.build(pts, cell_m)
+    rows, cols, d = grid.pairs_within(site_xy, radius, grid.subset(is_open, cell_m), far)
+    dist = np.hypot(pts[:, None, 0] - site_xy[None, :, 0], pts[:, None, 1] - site_xy[None, :, 1])
+    want = (dist <= radius[None, :]) | (is_open[:, None] & (dist > radius[None, :])
+                                        & (dist <= far[None, :]))
+    got = np.zeros_like(want)
+    got[rows, cols] = True
+    assert np.array_equal(got, want)
+    assert rows.size == int(want.sum())  # no pair twice
+    np.testing.assert_allclose(d, dist[rows, cols], rtol=0, atol=1e-9)
+    plain = grid.pairs_within(site_xy, radius)
+    assert plain[0].size == int((dist <= radius[None, :]).sum())
+
+
+@settings(max_examples=60, deadline=None)
+@given(scenario=st.sampled_from(["UMa", "UMi", "RMa"]), macro=st.booleans(),
+       clutter=st.booleans(), mast_m=st.floats(1.0, 150.0), low_m=st.floats(0.0, 150.0))
+def test_terrain_search_radii_cover_every_lower_effective_mast(scenario, macro, clutter, mast_m,
+                                                               low_m):
+    """Over terrain a pair's effective mast can be anything up to the bound the
+    search is sized from, and 38.901's reach is not monotone in it (UMi NLOS
+    reaches ~95 m from 10 m, 0 m from 115 m): the radius must be the best of them."""
+    rng = np.random.default_rng(1)
+    model = _hilly_model(rng, clutter=clutter, max_samples=64, offset_db=0.0, slope_db=0.0,
+                         mode="nlos")
+    near, far = model.search_radii_m(scenario, mast_m, macro=macro, relief=False)
+    nlos = dataclasses.replace(model.budget, mode="nlos")
+    los = dataclasses.replace(model.budget, mode="los" if clutter else "nlos")
+    h = min(low_m, mast_m)
+    assert near >= nlos.max_reach_m(scenario, h, macro=macro) - 1e-9
+    assert far >= los.max_reach_m(scenario, h, macro=macro) - 1e-9
+
+
+def test_a_streetlight_on_a_hill_covers_its_neighbours():
+    """A UMi pole on a plateau 120 m above the valley: its search radius was sized
+    at a 132 m effective mast (no NLOS reach at all), so users beside it on the
+    plateau were never evaluated."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from siteplan.coverage import coverage_matrix
+
+    values = np.zeros((80, 80), np.float32)
+    values[:, 40:] = 120.0  # a plateau east of x = 1200 m
+    dem = Grid(values, 0.0, 79 * 30.0, 30.0, ("plateau",))
+    crs = 32650
+    users = gpd.GeoDataFrame({"environment": ["urban"] * 2, "indoor": [False] * 2},
+                             geometry=[Point(1800.0, 1200.0), Point(1840.0, 1200.0)], crs=crs)
+    pole = gpd.GeoDataFrame({"kind": ["streetlight"], "height_m": [12.0]},
+                            geometry=[Point(1790.0, 1200.0)], crs=crs)
+    import siteplan.coverage as cov_module
+
+    original = cov_module.load_path_loss_model
+    try:
+        cov_module.load_path_loss_model = lambda *a, **k: PathLossModel(
+            LinkBudget.from_assumptions(Assumptions()), dem=dem)
+        cov = coverage_matrix(users, pole, Assumptions())
+    finally:
+        cov_module.load_path_loss_model = original
+    assert cov.matrix.toarray().all()

@@ -144,34 +144,34 @@ def pack_params(*, h_ue, dem_origin, clutter_origin, has_clutter, step, max_inte
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _one_profile(i, sx, sy, px, py, h_site, los_only, need, dem, low, clutter, clutter_h, table,
+def _one_profile(i, x_s, y_s, x_p, y_p, mast, los_only, need, dem, low, clutter, clutter_h, table,
                  prm, out_diff, out_block, out_los, out_heff, out_dead):  # pragma: no cover
-    """Profile of pair ``i`` into the ``out_*`` arrays; returns the samples evaluated.
+    """Profile of pair ``i`` (site at ``(x_s, y_s)`` with a ``mast``, user at
+    ``(x_p, y_p)``) into the ``out_*`` arrays; returns the samples evaluated.
 
-    With a finite ``need[i]`` the pair is first bounded without its profile:
+    With a finite ``need`` the pair is first bounded without its profile:
     if even the best state at the highest effective mast the floor allows
-    (:mod:`siteplan.terrain.bound`) gives less than ``need[i]``, it is dead;
+    (:mod:`siteplan.terrain.bound`) gives less than ``need``, it is dead;
     if only NLOS falls short, it is dead as soon as the walk finds the
     terrain or the clutter blocking the first Fresnel zone (NLOS for sure).
     """
     dx0, dy0, dres = prm[P_DX0], prm[P_DY0], prm[P_DRES]
     cx0, cy0, cres = prm[P_CX0], prm[P_CY0], prm[P_CRES]
     has_clutter, two_kr, wavelength = prm[P_HAS_CLUTTER] > 0.0, prm[P_TWO_KR], prm[P_WAVELENGTH]
-    x_s, y_s, x_p, y_p, mast = sx[i], sy[i], px[i], py[i], h_site[i]
     d = max(math.hypot(x_p - x_s, y_p - y_s), 1.0)
     m = int(min(max(math.ceil(d / prm[P_STEP]), 2.0), prm[P_MAX_INTERVALS]))
     z0 = _bilinear(dem, dx0, dy0, dres, x_s, y_s)
     zm = _bilinear(dem, dx0, dy0, dres, x_p, y_p)
     nlos_dead = False
-    if need[i] > -np.inf:
+    if need > -np.inf:
         floor, lookups = _floor_mean(low, dx0, dy0, dres, x_s, y_s, x_p, y_p, m, z0 + zm,
                                      d / m, prm[P_RADIUS])
         h_max = mast + z0 - floor
         best_db, nlos_db = _bound_db(table, prm, d, h_max)
-        if best_db < need[i]:
+        if best_db < need:
             out_dead[i] = True
             return lookups
-        nlos_dead = nlos_db < need[i]
+        nlos_dead = nlos_db < need
     h_tx, h_rx = z0 + mast, zm + prm[P_H_UE]
     total = z0 + zm
     # the Fresnel parameter nu = h * sqrt(2 d / (lambda s (d - s))) is tracked as
@@ -180,7 +180,7 @@ def _one_profile(i, sx, sy, px, py, h_site, los_only, need, dem, low, clutter, c
     limit = prm[P_LIMIT]
     q_limit = limit * abs(limit)
     two_d_lam = 2.0 * d / wavelength
-    clutter_ends = los_only[i] or nlos_dead  # a blocked clutter profile settles the pair
+    clutter_ends = los_only or nlos_dead  # a blocked clutter profile settles the pair
     # away from the edges the clamps are no-ops (same values, fewer operations),
     # and a clutter grid on the DEM's cells shares the DEM's cell index
     inside = (_inside(dem, dx0, dy0, dres, x_s, y_s)
@@ -246,7 +246,29 @@ def profiles(sx, sy, px, py, h_site, los_only, need, dem, low, clutter, clutter_
     (:mod:`siteplan.terrain.bound`, used where ``need`` is finite)."""
     samples = 0
     for i in prange(sx.size):
-        samples += _one_profile(i, sx, sy, px, py, h_site, los_only, need, dem, low, clutter,
-                                clutter_h, table, prm, out_diff, out_block, out_los, out_heff,
-                                out_dead)
+        samples += _one_profile(i, sx[i], sy[i], px[i], py[i], h_site[i], los_only[i], need[i],
+                                dem, low, clutter, clutter_h, table, prm, out_diff, out_block,
+                                out_los, out_heff, out_dead)
+    return samples
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def profiles_indexed(rows, cols, d2d, pt_x, pt_y, pt_need, site_x, site_y, site_h, site_nlos_m,
+                     slope, dem, low, clutter, clutter_h, table, prm, out_diff, out_block, out_los,
+                     out_heff, out_dead):  # pragma: no cover - compiled
+    """:func:`profiles` of pairs given as indices: pair ``i`` joins user
+    ``rows[i]`` and site ``cols[i]``, ``d2d[i]`` apart (no per-pair copies of
+    their coordinates). A pair's ``need`` is its user's ``pt_need`` plus
+    ``slope · log10(max(d, 10 m) / 1 km)``; it is ``los_only`` when it lies
+    beyond its site's ``site_nlos_m`` (the farthest any NLOS path of the site
+    could cover)."""
+    samples = 0
+    for i in prange(rows.size):
+        r, c, d = rows[i], cols[i], d2d[i]
+        need = pt_need[r]
+        if slope != 0.0:
+            need += slope * math.log10(max(d, 10.0) / 1000.0)
+        samples += _one_profile(i, site_x[c], site_y[c], pt_x[r], pt_y[r], site_h[c],
+                                d > site_nlos_m[c], need, dem, low, clutter, clutter_h, table,
+                                prm, out_diff, out_block, out_los, out_heff, out_dead)
     return samples

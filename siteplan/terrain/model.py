@@ -55,6 +55,8 @@ from siteplan.terrain.zones import uses_zones, zone_clutter_grid
 
 #: Profile samples evaluated per chunk (pairs x samples); bounds the memory (~10 arrays of 8 B).
 CHUNK_SAMPLES = 2_000_000
+#: Pairs per call of the compiled kernel in :meth:`PathLossModel.pair_rsrp_dbm` (bounds its outputs).
+PAIR_CHUNK = 2_000_000
 CLUTTER_NAMES = tuple(CLUTTER_CLASSES)
 _CODE_TO_INDEX = {code: i for i, (code, _h, _l) in enumerate(CLUTTER_CLASSES.values())}
 
@@ -134,21 +136,45 @@ class PathLossModel:
 
         n = pts_xy_m.shape[0]
         f64 = np.ascontiguousarray
-        out = dict(diff=np.zeros(n), block=np.zeros(n, bool), los=np.zeros(n, bool),
-                   heff=np.asarray(site_height_m, float).copy(), dead=np.zeros(n, bool))
-        clutter = self.clutter or Grid(np.full((1, 1), -1, np.int32), 0.0, 0.0, 1.0, ())
+        out = self._kernel_outputs(site_height_m)
         if ue_class is None:
             ue_class = self.user_class(pts_xy_m)
         flags = np.zeros(n, bool) if los_only is None else np.asarray(los_only, bool)
+        need = None if bound is None or need_db is None else f64(need_db, float)
+        grids, prm = self._kernel_inputs(ue_height_m, freq_ghz, bound if need is not None else None)
+        kernels.profiles(
+            f64(site_xy_m[:, 0], float), f64(site_xy_m[:, 1], float), f64(pts_xy_m[:, 0], float),
+            f64(pts_xy_m[:, 1], float), f64(site_height_m, float), f64(flags),
+            np.full(n, -np.inf) if need is None else need, *grids, prm, *out)
+        return self._terms(out, ue_class)
+
+    def _kernel_outputs(self, site_height_m: ArrayLike) -> tuple[np.ndarray, ...]:
+        """The kernel's ``out_*`` arrays (diffraction, blocked, LOS, h_eff, dead) of pairs."""
+        h = np.asarray(site_height_m, float)
+        n = h.shape[0]
+        return np.zeros(n), np.zeros(n, bool), np.zeros(n, bool), h.copy(), np.zeros(n, bool)
+
+    def _terms(self, out: tuple[np.ndarray, ...], ue_class: np.ndarray) -> ProfileTerms:
+        diff, block, los, heff, dead = out
+        return ProfileTerms(diff, block, los if self.clutter is not None else None, heff, ue_class,
+                            dead)
+
+    def _kernel_inputs(self, ue_height_m: float, freq_ghz: float,
+                       bound: LossBound | None) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
+        """The kernel's grids ``(dem, floor, clutter codes, clutter heights, bound
+        table)`` and its scalars (:func:`~siteplan.terrain.kernels.pack_params`)."""
+        from siteplan.terrain import kernels
+
+        clutter = self.clutter or Grid(np.full((1, 1), -1, np.int32), 0.0, 0.0, 1.0, ())
         geometry = dict(dem_origin=(self.dem.x0_m, self.dem.y0_m, self.dem.res_m),
                         clutter_origin=(clutter.x0_m, clutter.y0_m, clutter.res_m))
         geometry["same_grid"] = (self.clutter is not None
                                  and clutter.values.shape == self.dem.values.shape
                                  and geometry["clutter_origin"] == geometry["dem_origin"])
-        if bound is None or need_db is None:
-            need, low, table = np.full(n, -np.inf), self.dem.values[:1, :1], np.zeros((2, 1, 1))
+        if bound is None:
+            low, table = self.dem.values[:1, :1], np.zeros((2, 1, 1))
         else:
-            need, table = f64(need_db, float), bound.table_db
+            table = bound.table_db
             geometry.update(radius=floor_radius_m(self.step_m), bound=(
                 bound.h0_m, bound.dh_m, bound.ln_d0, bound.dln, bound.margin_db))
             low = self._floor(geometry["radius"]).values
@@ -157,14 +183,65 @@ class PathLossModel:
             max_intervals=float(max(2, self.max_samples - 1)), k_factor=float(self.k_factor),
             wavelength=SPEED_OF_LIGHT_M_S / (freq_ghz * 1e9),
             limit=-self.fresnel_clearance * np.sqrt(2.0), **geometry)
-        kernels.profiles(
-            f64(site_xy_m[:, 0], float), f64(site_xy_m[:, 1], float), f64(pts_xy_m[:, 0], float),
-            f64(pts_xy_m[:, 1], float), f64(site_height_m, float), f64(flags), need,
-            f64(self.dem.values, np.float32), f64(low, np.float32), self._class_codes(clutter),
-            self._class_table(self.clutter_height_m), table, prm, out["diff"], out["block"],
-            out["los"], out["heff"], out["dead"])
-        return ProfileTerms(out["diff"], out["block"], out["los"] if self.clutter is not None else None,
-                            out["heff"], ue_class, out["dead"])
+        grids = (np.ascontiguousarray(self.dem.values, np.float32),
+                 np.ascontiguousarray(low, np.float32), self._class_codes(clutter),
+                 self._class_table(self.clutter_height_m), table)
+        return grids, prm
+
+    def pair_rsrp_dbm(self, scenario: str, site_xy_m: np.ndarray, site_height_m: np.ndarray,
+                      pts_xy_m: np.ndarray, rows: np.ndarray, cols: np.ndarray, d2d_m: np.ndarray,
+                      *, macro: bool, indoor: np.ndarray, site_nlos_m: np.ndarray,
+                      cutoff_dbm: float) -> np.ndarray:
+        """:meth:`rsrp_dbm` over terrain of pairs given as indices (user ``rows[i]``,
+        site ``cols[i]``, ``d2d_m[i]`` apart), without a per-pair copy of
+        their coordinates, heights or classes.
+
+        Each pair at or above ``cutoff_dbm`` gets exactly :meth:`rsrp_dbm`'s
+        value; a pair that provably stays below it is -inf, its profile
+        unwalked or cut short (by the bound, or, beyond its site's
+        ``site_nlos_m``, by the clutter blocking its only chance, a clear
+        path). Only the pairs the kernel leaves alive reach the 38.901
+        formulas.
+
+        Parameters
+        ----------
+        site_xy_m, site_height_m : numpy.ndarray
+            ``(sites, 2)`` positions and ``(sites,)`` mast heights.
+        pts_xy_m, indoor : numpy.ndarray
+            ``(users, 2)`` positions and ``(users,)`` indoor flags.
+        site_nlos_m : numpy.ndarray
+            ``(sites,)``: no NLOS path of the site covers a user farther away.
+        """
+        from siteplan.terrain import kernels
+
+        lb, f64 = self.budget, np.ascontiguousarray
+        ue_class = self.user_class(pts_xy_m)
+        eirp, z = lb.eirp_per_re_dbm(macro=macro), lb._z()
+        o2i = np.where(indoor, lb.indoor_loss_db(), 0.0)
+        # the user's part of the kernel's need: its clutter and calibration terms
+        # beyond the most loss the pair may have (the distance slope is added per pair)
+        need = self._class_extra_db(ue_class) - (eirp - o2i - cutoff_dbm)
+        bound = loss_bound(lb, scenario, clutter=self.clutter is not None)
+        grids, prm = self._kernel_inputs(lb.ue_height_m, lb.freq_ghz, bound)
+        pt_x, pt_y = f64(pts_xy_m[:, 0], float), f64(pts_xy_m[:, 1], float)
+        site_x, site_y = f64(site_xy_m[:, 0], float), f64(site_xy_m[:, 1], float)
+        h_site, nlos_m = f64(site_height_m, float), f64(site_nlos_m, float)
+        rsrp = np.full(rows.size, -np.inf)
+        for a in range(0, rows.size, PAIR_CHUNK):
+            r, c, d = rows[a:a + PAIR_CHUNK], cols[a:a + PAIR_CHUNK], d2d_m[a:a + PAIR_CHUNK]
+            out = self._kernel_outputs(h_site[c])
+            kernels.profiles_indexed(f64(r), f64(c), f64(d, float), pt_x, pt_y, need, site_x,
+                                     site_y, h_site, nlos_m, float(self.distance_slope_db_per_dec),
+                                     *grids, prm, *out)
+            alive = np.flatnonzero(~out[4])
+            if alive.size == 0:
+                continue
+            user = r[alive]
+            terms = self._terms(tuple(o[alive] for o in out), ue_class[user])
+            pl, sigma = self._terrain_loss(scenario, lb, d[alive], terms)
+            pl = self._add_extra(pl, terms.ue_class, d[alive])
+            rsrp[a + alive] = eirp - pl - z * sigma - o2i[user]
+        return rsrp
 
     def user_class(self, pts_xy_m: np.ndarray) -> np.ndarray:
         """Clutter class index of each user's cell (-1: none or no clutter raster)."""
@@ -278,12 +355,19 @@ class PathLossModel:
         offset, the calibration offset and distance slope."""
         return self._add_extra(np.zeros(d.shape), ue_class, d)
 
-    def _add_extra(self, pl: np.ndarray, ue_class: np.ndarray, d: np.ndarray) -> np.ndarray:
-        """``pl`` plus the user's clutter loss and offset and the calibration terms."""
+    def _class_extra_db(self, ue_class: np.ndarray) -> np.ndarray:
+        """The user's clutter loss and offset plus the calibration offset (dB)."""
+        return self._add_extra(np.zeros(np.shape(ue_class)), ue_class, None)
+
+    def _add_extra(self, pl: np.ndarray, ue_class: np.ndarray, d: np.ndarray | None) -> np.ndarray:
+        """``pl`` plus the user's clutter loss and offset and the calibration terms
+        (without the distance slope when ``d`` is None)."""
         by_class = (self._class_table(self.clutter_loss_db)[ue_class]
                     + self._class_table(self.clutter_offset_db)[ue_class]) \
             if self.clutter is not None else self._class_table(self.clutter_offset_db)[ue_class]
         pl = pl + by_class + self.offset_db
+        if d is None:
+            return pl
         if self.distance_slope_db_per_dec == 0.0:  # adding 0 · log10(...) changes nothing
             return pl
         return pl + self.distance_slope_db_per_dec * np.log10(np.maximum(d, 10.0) / 1000.0)
@@ -440,7 +524,9 @@ class PathLossModel:
         rise = _relief_m(self.dem) if relief else 0.0
         if self.clutter is not None:
             lb = dataclasses.replace(lb, mode="los")
-        return lb.max_reach_m(scenario, min(150.0, h_bs_m + rise), macro=macro)
+        # over terrain the effective height is anything from the scenario's lowest
+        # up to mast + rise, and the reach is not monotone in it: the best of them
+        return _reach_up_to_m(lb, scenario, macro, min(150.0, h_bs_m + rise))
 
 
 _GRID_CACHE: dict[tuple, Grid] = {}
@@ -487,6 +573,25 @@ def _block_min(dem: Grid, window_m: float) -> Grid:
                 dem.res_m * f, dem.sources)
 _REACH_TABLES: dict[tuple, np.ndarray] = {}
 _REACH_HEIGHTS_M = np.arange(0.0, 151.0, 5.0)
+#: Mast heights (m) of :func:`_reach_up_to_m`'s running maximum.
+_FINE_HEIGHTS_M = np.arange(0.0, 150.01, 1.0)
+_UP_TO: dict[tuple, np.ndarray] = {}
+
+
+def _reach_up_to_m(lb: LinkBudget, scenario: str, macro: bool, h_max_m: float) -> float:
+    """The farthest reach of any mast up to ``h_max_m``: the running maximum of
+    :meth:`LinkBudget.reach_by_height_m` over 1 m heights, read at the first
+    height at or above ``h_max_m`` (kept per process and budget). The loss is
+    continuous in the height, and each reach is already the distance grid's
+    next point past the last one that covers."""
+    key = (repr(lb), scenario, macro)
+    table = _UP_TO.get(key)
+    if table is None:
+        if len(_UP_TO) > 64:
+            _UP_TO.clear()
+        table = np.maximum.accumulate(lb.reach_by_height_m(scenario, _FINE_HEIGHTS_M, macro=macro))
+        _UP_TO[key] = table
+    return float(table[min(int(np.searchsorted(_FINE_HEIGHTS_M, h_max_m)), table.size - 1)])
 
 
 def _cached_grid(paths: tuple[str, ...], crs: Any, bounds_m: tuple[float, float, float, float],
