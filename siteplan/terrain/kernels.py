@@ -45,10 +45,11 @@ def _bilinear(v, x0, y0, res, x, y):  # pragma: no cover - compiled
 @njit(cache=True, nogil=True, inline="always")
 def _bilinear_index(v, c, r):  # pragma: no cover - compiled
     """:func:`_bilinear` at index ``(c, r)`` known to lie inside the grid (no clamps)."""
-    c0, r0 = int(c), int(r)
+    c0, r0 = np.uint64(c), np.uint64(r)
     fc, fr = c - c0, r - r0
-    top = v[r0, c0] * (1.0 - fc) + v[r0, c0 + 1] * fc
-    bottom = v[r0 + 1, c0] * (1.0 - fc) + v[r0 + 1, c0 + 1] * fc
+    c1, r1 = c0 + np.uint64(1), r0 + np.uint64(1)
+    top = v[r0, c0] * (1.0 - fc) + v[r0, c1] * fc
+    bottom = v[r1, c0] * (1.0 - fc) + v[r1, c1] * fc
     return top * (1.0 - fr) + bottom * fr
 
 
@@ -210,7 +211,7 @@ def _one_profile(i, x_s, y_s, x_p, y_p, mast, los_only, need, dem, low, clutter,
         srim = max(srim, (zt - h_rx) * s * inv)
         if has_clutter:
             if shared:
-                cls = clutter[int(np.rint(r_dem)), int(np.rint(c_dem))]
+                cls = clutter[np.uint64(np.rint(r_dem)), np.uint64(np.rint(c_dem))]
             else:
                 cls = _nearest(clutter, cx0, cy0, cres, x, y)
             hc = h + clutter_h[cls]
