@@ -1,7 +1,8 @@
 """The sparse coverage matrix: demand points × candidates.
 
-A spatial index (scipy's cKDTree) proposes candidate–demand pairs within the
-largest reach of each site class in each environment; the link budget of
+A compiled grid search (:mod:`siteplan.pairsearch`) proposes candidate–demand
+pairs within the reach of each site class in each environment (over terrain,
+each site's own reach); the link budget of
 :mod:`siteplan.radio` keeps the pairs that clear the RSRP threshold
 (``coverage.mode = "link_budget"``), or a radius table decides
 (``coverage.mode = "radius"``). The planning RSRP of every kept pair is
@@ -240,12 +241,11 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
     reach: dict[tuple[str, str], float] = {}
     evaluated = 0
     max_pairs = float(assumptions["coverage.max_pairs"])
-    trees: dict = {}  # demand trees per environment, shared by both site classes (terrain)
+    trees: dict = {}  # point grids per environment, shared by both site classes
     for site_class, is_macro in (("macro", True), ("micro", False)):
         cand_idx = np.flatnonzero((macro == is_macro) & ~indoor_system)
         if cand_idx.size == 0:
             continue
-        cand_tree = cKDTree(cand_xy[cand_idx])
         for environment in ENVIRONMENTS:
             dem_idx = np.flatnonzero(env == environment)
             if dem_idx.size == 0:
@@ -275,9 +275,8 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
                     out.append(part)
                 continue
             else:
-                open_idx = dem_idx[model.open_mask(dem_xy[dem_idx])] if r_open > r else dem_idx[:0]
-                d_rows, d_cols, d = _near_pairs(dem_xy, dem_idx, open_idx, cand_tree, cand_idx, r,
-                                                r_open)
+                d_rows, d_cols, d = _near_pairs(model, dem_xy, dem_idx, cand_xy, cand_idx, r, r_open,
+                                                trees.setdefault(environment, {}))
             evaluated += d.size
             if evaluated > max_pairs:
                 raise InputError(
@@ -354,22 +353,39 @@ def _assemble(rows: list, cols: list, rsrp: list, dist: list,
             sp.csr_array((values(dist), (r_all, c_all)), shape=shape))
 
 
-def _near_pairs(dem_xy: np.ndarray, dem_idx: np.ndarray, open_idx: np.ndarray, cand_tree: cKDTree,
-                cand_idx: np.ndarray, r_m: float,
-                r_open_m: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _near_pairs(model: Any, dem_xy: np.ndarray, dem_idx: np.ndarray, cand_xy: np.ndarray,
+                cand_idx: np.ndarray, r_m: float, r_open_m: float,
+                grids: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(demand row, candidate, distance) of the pairs to evaluate: every demand
-    point within ``r_m``, and the ``open_idx`` points (users in open land
-    cover, who can have line of sight) also out to ``r_open_m``."""
-    pairs = cKDTree(dem_xy[dem_idx]).sparse_distance_matrix(cand_tree, r_m, output_type="ndarray")
-    rows, cols, dist = dem_idx[pairs["i"]], cand_idx[pairs["j"]], pairs["v"]
-    if r_open_m > r_m and open_idx.size:
-        far = cKDTree(dem_xy[open_idx]).sparse_distance_matrix(cand_tree, r_open_m,
-                                                               output_type="ndarray")
-        far = far[far["v"] > r_m]
-        rows = np.concatenate([rows, open_idx[far["i"]]])
-        cols = np.concatenate([cols, cand_idx[far["j"]]])
-        dist = np.concatenate([dist, far["v"]])
-    return rows, cols, dist
+    point within ``r_m``, and users in open land cover (who can have line of
+    sight) also out to ``r_open_m`` (``model`` None: the radius table)."""
+    every = np.full(cand_idx.size, r_m)
+    open_grid = None
+    if r_open_m > r_m and model is not None:
+        open_grid = _point_grid(grids, dem_xy, dem_idx, r_open_m, model)
+    rows, local, dist = _point_grid(grids, dem_xy, dem_idx, r_m).pairs_within(
+        cand_xy[cand_idx], every, open_grid, np.full(cand_idx.size, r_open_m))
+    return dem_idx[rows], cand_idx[local], dist
+
+
+def _point_grid(grids: dict, dem_xy: np.ndarray, dem_idx: np.ndarray, radius_m: float,
+                model: Any = None) -> Any:
+    """The environment's demand points (or, with ``model``, its users in open
+    land) in a :class:`~siteplan.pairsearch.PointGrid` with cells of about half
+    ``radius_m`` (a power of two, kept in ``grids`` for the other site class)."""
+    from siteplan.pairsearch import PointGrid
+
+    cell_m = float(2.0 ** np.round(np.log2(max(radius_m / 2.0, 32.0))))
+    key = ("open" if model is not None else "all", cell_m)
+    if key not in grids:
+        if model is None:
+            grids[key] = PointGrid.build(dem_xy[dem_idx], cell_m)
+        else:
+            every = _point_grid(grids, dem_xy, dem_idx, radius_m)
+            if "open_mask" not in grids:
+                grids["open_mask"] = model.open_mask(dem_xy[dem_idx])
+            grids[key] = every.subset(grids["open_mask"], cell_m)
+    return grids[key]
 
 
 def _site_reach_pairs(model: Any, scenario: str, is_macro: bool, dem_xy: np.ndarray,
@@ -382,24 +398,16 @@ def _site_reach_pairs(model: Any, scenario: str, is_macro: bool, dem_xy: np.ndar
     around it, :meth:`~siteplan.terrain.PathLossModel.site_reach_m`), capped at
     the class radii ``r_m`` (every user) and ``max(r_m, r_open_m)`` (users in
     open land cover, who can have line of sight), by a compiled grid search
-    (:class:`~siteplan.pairsearch.PointGrid`). ``trees`` keeps the
-    environment's point grid and open-land mask for the next site class."""
-    from siteplan.pairsearch import PointGrid
-
+    (:func:`_point_grid`, kept in ``trees`` for the next site class)."""
     near, far = model.site_reach_m(scenario, cand_xy[cand_idx], heights[cand_idx], macro=is_macro,
                                    window_m=max(r_m, r_open_m))
     every = np.minimum(near, r_m)
     open_reach = np.minimum(far, max(r_m, r_open_m))
-    if "grid" not in trees:
-        cell_m = float(np.median(every)) / 4.0 if every.size else 1.0
-        trees["grid"] = PointGrid.build(dem_xy[dem_idx], cell_m=max(cell_m, 50.0))
+    grid = _point_grid(trees, dem_xy, dem_idx, float(np.median(every)) if every.size else r_m)
     open_grid = None
     if (open_reach > every).any():
-        if "open" not in trees:
-            trees["open"] = trees["grid"].subset(model.open_mask(dem_xy[dem_idx]),
-                                                 cell_m=float(np.median(open_reach)) / 4.0)
-        open_grid = trees["open"]
-    rows, local, dist = trees["grid"].pairs_within(cand_xy[cand_idx], every, open_grid, open_reach)
+        open_grid = _point_grid(trees, dem_xy, dem_idx, float(np.median(open_reach)), model)
+    rows, local, dist = grid.pairs_within(cand_xy[cand_idx], every, open_grid, open_reach)
     return dem_idx[rows], local, dist, every
 
 

@@ -209,7 +209,7 @@ def _one_profile(i, x_s, y_s, x_p, y_p, mast, los_only, need, dem, low, clutter,
         q_t = max(q_t, h * abs(h) * scale2)
         stim = max(stim, (zt - h_tx) * r * inv)
         srim = max(srim, (zt - h_rx) * s * inv)
-        if has_clutter:
+        if has_clutter and q_c <= q_limit:  # once blocked, the clutter's LOS flag is settled
             if shared:
                 cls = clutter[np.uint64(np.rint(r_dem)), np.uint64(np.rint(c_dem))]
             else:
