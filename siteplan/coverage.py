@@ -256,24 +256,11 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
             reach[(site_class, environment)] = max(r, r_open)
             if max(r, r_open) <= 0:
                 continue
-            if budget is not None and model.has_terrain:
+            terrain = budget is not None and model.has_terrain
+            if terrain:
                 d_rows, local, d, nlos_m = _site_reach_pairs(
                     model, scenario, is_macro, dem_xy, dem_idx, cand_xy, cand_idx, heights, r,
                     r_open, trees.setdefault(environment, {}))
-                evaluated += d.size
-                if evaluated > max_pairs:
-                    raise InputError(
-                        Msg("coverage.coverage_more_than", max_pairs=format(max_pairs, ',.0f')))
-                value = model.pair_rsrp_dbm(scenario, cand_xy[cand_idx], heights[cand_idx], dem_xy,
-                                            d_rows, local, d, macro=is_macro, indoor=indoor,
-                                            site_nlos_m=nlos_m,
-                                            cutoff_dbm=budget.rsrp_threshold_dbm).astype(np.float32)
-                keep = value >= budget.rsrp_threshold_dbm  # as stored (float32), like _kept_pairs
-                for out, part in zip((rows, cols, rsrp, dist),
-                                     (d_rows[keep], cand_idx[local[keep]], value[keep], d[keep]),
-                                     strict=True):
-                    out.append(part)
-                continue
             else:
                 d_rows, d_cols, d = _near_pairs(model, dem_xy, dem_idx, cand_xy, cand_idx, r, r_open,
                                                 trees.setdefault(environment, {}))
@@ -282,14 +269,17 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
                 raise InputError(
                     Msg("coverage.coverage_more_than", max_pairs=format(max_pairs, ',.0f'))
                 )
-            kind_radius = None
-            if budget is None:
-                kind_radius = candidates_m["kind"].map(
-                    lambda k, e=environment: float(assumptions[f"radius_m.{k}.{e}"])).to_numpy()
-            for out, part in zip((rows, cols, rsrp, dist),
-                                 _kept_pairs(model, budget, kind_radius, scenario, is_macro,
-                                             cand_xy, heights, dem_xy, indoor, d_rows, d_cols, d),
-                                 strict=True):
+            if terrain:
+                kept = _terrain_kept(model, budget, scenario, is_macro, cand_xy, cand_idx, heights,
+                                     dem_xy, indoor, d_rows, local, d, nlos_m)
+            else:
+                kind_radius = None
+                if budget is None:
+                    kind_radius = candidates_m["kind"].map(
+                        lambda k, e=environment: float(assumptions[f"radius_m.{k}.{e}"])).to_numpy()
+                kept = _kept_pairs(model, budget, kind_radius, scenario, is_macro, cand_xy, heights,
+                                   dem_xy, indoor, d_rows, d_cols, d)
+            for out, part in zip((rows, cols, rsrp, dist), kept, strict=True):
                 out.extend(part)
     if indoor_system.any():
         r_in, c_in, d_in = _indoor_pairs(dem_xy, env, indoor, cand_xy, candidates_m["kind"].to_numpy(),
@@ -337,6 +327,19 @@ def _kept_pairs(model: Any, budget: LinkBudget | None, kind_radius: np.ndarray |
         for bucket, part in zip(out, (cr, cc, value, cd), strict=True):
             bucket.append(part[keep])
     return out
+
+
+def _terrain_kept(model: Any, budget: LinkBudget, scenario: str, is_macro: bool,
+                  cand_xy: np.ndarray, cand_idx: np.ndarray, heights: np.ndarray,
+                  dem_xy: np.ndarray, indoor: np.ndarray, d_rows: np.ndarray, local: np.ndarray,
+                  d: np.ndarray, nlos_m: np.ndarray) -> tuple[list, list, list, list]:
+    """:func:`_kept_pairs` over terrain: the pairs of the ``cand_idx`` sites
+    (``local`` indexes them) by :meth:`~siteplan.terrain.PathLossModel.pair_rsrp_dbm`."""
+    value = model.pair_rsrp_dbm(scenario, cand_xy[cand_idx], heights[cand_idx], dem_xy, d_rows,
+                                local, d, macro=is_macro, indoor=indoor, site_nlos_m=nlos_m,
+                                cutoff_dbm=budget.rsrp_threshold_dbm).astype(np.float32)
+    keep = value >= budget.rsrp_threshold_dbm  # as stored (float32), like _kept_pairs
+    return [d_rows[keep]], [cand_idx[local[keep]]], [value[keep]], [d[keep]]
 
 
 def _assemble(rows: list, cols: list, rsrp: list, dist: list,

@@ -515,9 +515,12 @@ class PathLossModel:
         reach of the most favourable case (mast raised by the DEM's relief,
         LOS when clutter can make a path clear), capped at the model's range."""
         lb = self.budget
-        # negative calibration terms lower the loss: widen the search by what they can give
+        # negative calibration terms lower the loss: widen the search by what they can
+        # give; slope · log10(max(d, 10 m) / 1 km) is -2 · slope at 10 m and -slope at
+        # 10 km (a positive slope lowers the loss of every pair nearer than 1 km)
+        slope = self.distance_slope_db_per_dec
         bonus = max(0.0, -self.offset_db - min([0.0, *self.clutter_offset_db.values()])
-                    - min(0.0, self.distance_slope_db_per_dec))
+                    + max(0.0, 2.0 * slope, -slope))
         lb = dataclasses.replace(lb, rsrp_threshold_dbm=lb.rsrp_threshold_dbm - bonus)
         if self.dem is None:
             return lb.max_reach_m(scenario, h_bs_m, macro=macro)
