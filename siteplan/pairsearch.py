@@ -2,12 +2,13 @@
 
 The points are sorted into square cells once (:class:`PointGrid`); each site
 then scans only the cells its radius touches, row by row (a row of cells is
-one contiguous run of the sorted points), on numba's threads, counting its
-pairs, then writing them. Every pair with ``distance <= radius_m[site]`` is
-returned, and the pairs of a second grid of some of the points (users in
-open land) beyond that and within ``open_radius_m[site]``: the same pairs as
-a k-d tree query out to the largest radius followed by each site's own
-filter, without the tree's list of every pair within the largest radius.
+one contiguous run of the sorted points), on numba's threads (small searches
+on the calling thread), counting its pairs, then writing them. Every pair
+with ``distance <= radius_m[site]`` is returned, and the pairs of a second
+grid of some of the points (users in open land) beyond that and within
+``open_radius_m[site]``: the same pairs as a k-d tree query out to the
+largest radius followed by each site's own filter, without the tree's list
+of every pair within the largest radius.
 
 Examples
 --------
@@ -79,6 +80,30 @@ def _fill(a, b, sx, sy, r_all, r_open, offsets, out_rows, out_cols, out_d):  # p
     for k in prange(sx.size):
         found = _site(k, a, b, sx, sy, r_all, r_open, out_rows, out_d, offsets[k])
         out_cols[offsets[k]:offsets[k] + found] = k
+
+
+@njit(cache=True, nogil=True)
+def _count_here(a, b, sx, sy, r_all, r_open):  # pragma: no cover - compiled
+    """:func:`_count` on the calling thread."""
+    counts = np.zeros(sx.size, np.int64)
+    none_i, none_d = np.zeros(0, np.int64), np.zeros(0)
+    for k in range(sx.size):
+        counts[k] = _site(k, a, b, sx, sy, r_all, r_open, none_i, none_d, 0)
+    return counts
+
+
+@njit(cache=True, nogil=True)
+def _fill_here(a, b, sx, sy, r_all, r_open, offsets, out_rows, out_cols,
+               out_d):  # pragma: no cover - compiled
+    """:func:`_fill` on the calling thread."""
+    for k in range(sx.size):
+        found = _site(k, a, b, sx, sy, r_all, r_open, out_rows, out_d, offsets[k])
+        out_cols[offsets[k]:offsets[k] + found] = k
+
+
+#: Below this many sites x points a search runs on the calling thread: a parallel
+#: region waits for numba's other threads, long when another process holds the core.
+SMALL_WORK = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -158,12 +183,13 @@ class PointGrid:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
         sx, sy = np.ascontiguousarray(sites[:, 0]), np.ascontiguousarray(sites[:, 1])
         args = (self._arrays(), open_grid._arrays(), sx, sy, r_all, r_open)
-        counts = _count(*args)
+        small = sites.shape[0] * (self.order.size + open_grid.order.size) < SMALL_WORK
+        counts = (_count_here if small else _count)(*args)
         offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         rows = np.empty(int(offsets[-1]), np.int64)
         cols = np.empty(rows.size, np.int64)
         dist = np.empty(rows.size)
-        _fill(*args, offsets, rows, cols, dist)
+        (_fill_here if small else _fill)(*args, offsets, rows, cols, dist)
         return rows, cols, dist
 
     def subset(self, keep: np.ndarray, cell_m: float) -> PointGrid:

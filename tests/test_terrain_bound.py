@@ -255,10 +255,14 @@ def test_pairs_by_index_get_the_same_rsrp_as_pairs_by_value(seed, clutter, mode,
 
 @settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(0, 400), sites=st.integers(0, 30),
-       cell_m=st.floats(1.0, 3000.0), share_open=st.floats(0.0, 1.0))
+       cell_m=st.floats(1.0, 3000.0), share_open=st.floats(0.0, 1.0), threads=st.booleans())
 def test_the_grid_pair_search_finds_exactly_the_pairs_within_each_radius(seed, n, sites, cell_m,
-                                                                        share_open):
+                                                                        share_open, threads):
+    from unittest.mock import patch
+
+    import siteplan.pairsearch
     from siteplan.pairsearch import PointGrid
+
 
     rng = np.random.default_rng(seed)
     pts = rng.uniform(-2000, 6000, (n, 2))
@@ -269,7 +273,9 @@ def test_the_grid_pair_search_finds_exactly_the_pairs_within_each_radius(seed, n
     far = radius + rng.choice([0.0, 1500.0, 9000.0], sites)
     is_open = rng.random(n) < share_open
     grid = PointGrid.build(pts, cell_m)
-    rows, cols, d = grid.pairs_within(site_xy, radius, grid.subset(is_open, cell_m), far)
+    # small searches run on the calling thread; threads=True makes this one use numba's
+    with patch.object(siteplan.pairsearch, "SMALL_WORK", 0 if threads else 2_000_000):
+        rows, cols, d = grid.pairs_within(site_xy, radius, grid.subset(is_open, cell_m), far)
     dist = np.hypot(pts[:, None, 0] - site_xy[None, :, 0], pts[:, None, 1] - site_xy[None, :, 1])
     want = (dist <= radius[None, :]) | (is_open[:, None] & (dist > radius[None, :])
                                         & (dist <= far[None, :]))
