@@ -28,6 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit, prange
 
+from siteplan.threads import one_thread_below
+
 
 @njit(cache=True, nogil=True)
 def _scan(ids, px, py, starts, geo, x, y, lo, hi, out_rows, out_d, at):  # pragma: no cover
@@ -82,28 +84,10 @@ def _fill(a, b, sx, sy, r_all, r_open, offsets, out_rows, out_cols, out_d):  # p
         out_cols[offsets[k]:offsets[k] + found] = k
 
 
-@njit(cache=True, nogil=True)
-def _count_here(a, b, sx, sy, r_all, r_open):  # pragma: no cover - compiled
-    """:func:`_count` on the calling thread."""
-    counts = np.zeros(sx.size, np.int64)
-    none_i, none_d = np.zeros(0, np.int64), np.zeros(0)
-    for k in range(sx.size):
-        counts[k] = _site(k, a, b, sx, sy, r_all, r_open, none_i, none_d, 0)
-    return counts
-
-
-@njit(cache=True, nogil=True)
-def _fill_here(a, b, sx, sy, r_all, r_open, offsets, out_rows, out_cols,
-               out_d):  # pragma: no cover - compiled
-    """:func:`_fill` on the calling thread."""
-    for k in range(sx.size):
-        found = _site(k, a, b, sx, sy, r_all, r_open, out_rows, out_d, offsets[k])
-        out_cols[offsets[k]:offsets[k] + found] = k
-
-
-#: Below this many sites x points a search runs on the calling thread: a parallel
-#: region waits for numba's other threads, long when another process holds the core.
-SMALL_WORK = 2_000_000
+#: Below this many point checks (estimated) a search runs on the calling thread: a
+#: parallel region waits for numba's other threads, long when another process holds
+#: the core (a million checks are a few milliseconds on one).
+SMALL_WORK = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -183,14 +167,24 @@ class PointGrid:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
         sx, sy = np.ascontiguousarray(sites[:, 0]), np.ascontiguousarray(sites[:, 1])
         args = (self._arrays(), open_grid._arrays(), sx, sy, r_all, r_open)
-        small = sites.shape[0] * (self.order.size + open_grid.order.size) < SMALL_WORK
-        counts = (_count_here if small else _count)(*args)
-        offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        rows = np.empty(int(offsets[-1]), np.int64)
-        cols = np.empty(rows.size, np.int64)
-        dist = np.empty(rows.size)
-        (_fill_here if small else _fill)(*args, offsets, rows, cols, dist)
+        work = self._checks(r_all) + open_grid._checks(r_open)
+        with one_thread_below(int(work), SMALL_WORK):
+            counts = _count(*args)
+            offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+            rows = np.empty(int(offsets[-1]), np.int64)
+            cols = np.empty(rows.size, np.int64)
+            dist = np.empty(rows.size)
+            _fill(*args, offsets, rows, cols, dist)
         return rows, cols, dist
+
+    def _checks(self, radius_m: np.ndarray) -> float:
+        """About how many points the sites of ``radius_m`` scan (their squares
+        of cells against the grid's extent)."""
+        if self.order.size == 0:
+            return 0.0
+        area = self.n_cols * self.n_rows * self.cell_m ** 2
+        side = 2.0 * np.maximum(radius_m, 0.0) + 2.0 * self.cell_m
+        return float(np.minimum(side ** 2 / area, 1.0).sum() * self.order.size)
 
     def subset(self, keep: np.ndarray, cell_m: float) -> PointGrid:
         """A grid of the points where ``keep`` (per point of the built array) is

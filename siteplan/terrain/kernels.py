@@ -27,6 +27,11 @@ from numba import njit, prange
 
 EARTH_RADIUS_M = 6_371_000.0
 
+#: pairs from which one call of the kernel spreads them over numba's threads
+#: (about 20 ms of profile work on one core; below it a parallel region's wake-up
+#: and barrier cost more than they save, and far more when the other core is busy)
+PARALLEL_MIN_PAIRS = 16_384
+
 
 @njit(cache=True, nogil=True)
 def _bilinear(v, x0, y0, res, x, y):  # pragma: no cover - compiled

@@ -52,6 +52,7 @@ from siteplan.terrain.bound import LossBound, floor_radius_m, ground_floor, loss
 from siteplan.terrain.diffraction import bullington_db, earth_bulge_m, profile_nu
 from siteplan.terrain.raster import Grid, read_grid, split_paths
 from siteplan.terrain.zones import uses_zones, zone_clutter_grid
+from siteplan.threads import one_thread_below
 
 #: Profile samples evaluated per chunk (pairs x samples); bounds the memory (~10 arrays of 8 B).
 CHUNK_SAMPLES = 2_000_000
@@ -230,9 +231,10 @@ class PathLossModel:
         for a in range(0, rows.size, PAIR_CHUNK):
             r, c, d = rows[a:a + PAIR_CHUNK], cols[a:a + PAIR_CHUNK], d2d_m[a:a + PAIR_CHUNK]
             out = self._kernel_outputs(h_site[c])
-            kernels.profiles_indexed(f64(r), f64(c), f64(d, float), pt_x, pt_y, need, site_x,
-                                     site_y, h_site, nlos_m, float(self.distance_slope_db_per_dec),
-                                     *grids, prm, *out)
+            with one_thread_below(r.size, kernels.PARALLEL_MIN_PAIRS):
+                kernels.profiles_indexed(f64(r), f64(c), f64(d, float), pt_x, pt_y, need, site_x,
+                                         site_y, h_site, nlos_m,
+                                         float(self.distance_slope_db_per_dec), *grids, prm, *out)
             alive = np.flatnonzero(~out[4])
             if alive.size == 0:
                 continue
