@@ -60,7 +60,6 @@ from siteplan.solve.exact.highs import MipResult, _highs, _solve
 from siteplan.solve.instance import Problem, build_problem
 from siteplan.solve.options import SolveOptions
 from siteplan.solve.paths.single import solve_problem
-from siteplan.solve.prep.reduce import reduce_rows
 from siteplan.solve.results import SetCoverResult
 from siteplan.solve.search.greedy import (
     cheapest_first,
@@ -727,33 +726,9 @@ def _result(g: General, selected: np.ndarray, best_cost: float, bound: float, op
         capacity_shortfall=g.shortfall)
 
 
-def lp_rows(g: General) -> General:
-    """``g`` on fewer rows with the same LP relaxation value, for the bound:
-    identical rows of a group merged (their weights summed) and, in groups
-    that must be covered whole, rows holding another row's columns dropped
-    (:func:`~siteplan.solve.prep.reduce.reduce_rows`). The feasible ``x`` of
-    the relaxation stay the same, so its value does. Only where every row
-    must be covered once (``r = 1``); otherwise ``g`` itself.
-
-    The MILP keeps every row (its answer, not only its value, is used).
-
-    Examples
-    --------
-    >>> A = sp.csc_array([[1, 1, 0], [1, 1, 0], [0, 1, 1]])
-    >>> g = build_general(A, [2.0, 1.0, 2.0], weights=[1.0, 1.0, 1.0], target=0.6,
-    ...                   groups=None, cover_requirement=None, capacity=None)
-    >>> lp_rows(g).p.weights.tolist()
-    [2.0, 1.0]
-    """
-    if g.p.n_rows == 0 or np.any(g.r != 1) or not g.p.coverable.any():
-        return g
-    q, _ = reduce_rows(g.p)
-    return General(q, np.ones(q.n_rows, dtype=np.int64), g.cap, g.need, g.shortfall)
-
-
 def _lp_child(g: General, pre: np.ndarray, selected: np.ndarray, deadline: float,
               seed: int) -> MipResult | None:
-    return solve_milp(lp_rows(g), pre, selected, deadline=deadline, seed=seed, relax=True)
+    return solve_milp(g, pre, selected, deadline=deadline, seed=seed, relax=True)
 
 
 def _mip_child(g: General, pre: np.ndarray, selected: np.ndarray, deadline: float, seed: int,
@@ -762,4 +737,4 @@ def _mip_child(g: General, pre: np.ndarray, selected: np.ndarray, deadline: floa
 
 
 __all__ = ["CapacityConstraints", "General", "build_general", "complete_general", "general_cover",
-           "general_greedy", "lp_rows", "meet_capacity", "plain", "prune", "solve_milp"]
+           "general_greedy", "meet_capacity", "plain", "prune", "solve_milp"]
