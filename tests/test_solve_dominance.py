@@ -1,5 +1,6 @@
-"""Dominated columns (``prep.dominance``): exactly the definition's set, and
-dropping them keeps the optimum (every dominated column has a kept dominator)."""
+"""Dominated columns (``prep.dominance``): the vectorised and the compiled
+test give exactly the definition's set, and dropping them keeps the optimum
+(every dominated column has a kept dominator)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,13 @@ from hypothesis import strategies as st
 
 from siteplan.solve.exact.highs import mip_cover
 from siteplan.solve.instance import build_problem
-from siteplan.solve.prep.dominance import dominated_columns
+from siteplan.solve.options import SolveOptions
+from siteplan.solve.prep.dominance import (
+    _dominated_vectorised,
+    _rarest_rows,
+    dominated_columns,
+)
+from siteplan.solve.prep.dominance_kernel import dominated_kernel
 
 from .test_solve import brute_force
 
@@ -55,12 +62,22 @@ def matrices(draw, max_rows=14, max_cols=12):
     return dense, cost, columns
 
 
+def both_tests(p, columns: np.ndarray, pairs_per_step: int = 7) -> list[list[bool]]:
+    """The vectorised test (a few pairs per step, so steps split) and the compiled one."""
+    columns = np.asarray(columns, dtype=np.int64)
+    vectorised = _dominated_vectorised(p, columns, _rarest_rows(p, columns), pairs_per_step)
+    compiled = dominated_kernel(p.col_ptr, p.col_rows, p.row_ptr, p.row_cols, p.cost, columns)
+    return [vectorised.tolist(), compiled.tolist()]
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(matrices())
 def test_dominated_columns_match_the_definition(case):
     dense, cost, columns = case
     p = build_problem(sp.csc_array(dense.astype(np.int8)), cost)
-    assert dominated_columns(p, columns).tolist() == reference(dense, cost, columns).tolist()
+    want = reference(dense, cost, columns).tolist()
+    assert both_tests(p, columns) == [want, want]
+    assert dominated_columns(p, columns).tolist() == want
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -89,9 +106,31 @@ def test_kept_columns_on_a_wide_random_matrix():
     cost = rng.choice(np.array([1.0, 2.0]), size=80)
     p = build_problem(sp.csc_array(dense.astype(np.int8)), cost)
     columns = np.arange(80)
-    got = dominated_columns(p, columns)
-    assert got.tolist() == reference(dense, cost, columns).tolist()
-    assert got.any() and not got.all()
+    want = reference(dense, cost, columns)
+    assert both_tests(p, columns, pairs_per_step=50) == [want.tolist()] * 2
+    assert want.any() and not want.all()
+    for queries in (0.0, 1e18):  # either test chosen by the call
+        got = dominated_columns(p, columns, options=SolveOptions(dominance_kernel_queries=queries))
+        assert got.tolist() == want.tolist()
+
+
+def test_a_small_test_leaves_numba_unimported():
+    """Below ``dominance_kernel_queries`` look-ups a process without numba
+    keeps it so (importing it costs about a second)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np, scipy.sparse as sp;"
+            "from siteplan.solve.instance import build_problem;"
+            "from siteplan.solve.prep.fixing import shrink;"
+            "d = np.random.default_rng(0).random((300, 20)) < 0.2;"
+            "e = d | (np.random.default_rng(1).random((300, 20)) < 0.1);"
+            "p = build_problem(sp.csc_array(np.hstack([d, e]).astype(np.int8)), np.ones(40));"
+            "s = shrink(p, np.zeros(0, np.int64));"
+            "print(s.columns.size <= 20, 'numba' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.split() == ["True", "False"]
 
 
 def test_fewer_than_two_columns_dominate_nothing():
