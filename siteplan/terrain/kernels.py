@@ -16,11 +16,11 @@ it, or when a proven bound (:mod:`siteplan.terrain.bound`) says the pair
 cannot reach the coverage threshold. Pairs are independent, so the pair
 loop runs on numba's threads (``prange``); each pair's result is the same
 on any number of threads. A call of fewer than :data:`PARALLEL_MIN_PAIRS`
-pairs runs on the calling thread (:func:`profiles_serial`, chosen by
-:func:`profile_kernel`): the SINR analysis makes hundreds of calls of a few
-hundred pairs each, and on a machine whose other core is busy every parallel
-region waited for numba's second thread to be scheduled (0.37 s of profile
-work took 3.5-3.6 s on two threads against 0.37-0.40 s on one).
+pairs runs on the calling thread alone (:func:`run_profiles`): the SINR
+analysis makes hundreds of calls of a few hundred pairs each, and on a
+machine whose other core is busy every parallel region waited for numba's
+second thread to be scheduled (0.37 s of profile work took 3.5-3.6 s on two
+threads against 0.37-0.40 s on one).
 """
 
 from __future__ import annotations
@@ -262,28 +262,19 @@ def profiles(sx, sy, px, py, h_site, los_only, need, dem, low, clutter, clutter_
     return samples
 
 
-@njit(cache=True, nogil=True)
-def profiles_serial(sx, sy, px, py, h_site, los_only, need, dem, low, clutter, clutter_h, table,
-                    prm, out_diff, out_block, out_los, out_heff,
-                    out_dead):  # pragma: no cover - compiled
-    """:func:`profiles` on the calling thread alone (same arguments, same
-    results): for calls too small to pay for a parallel region."""
-    samples = 0
-    for i in range(sx.size):
-        samples += _one_profile(i, sx, sy, px, py, h_site, los_only, need, dem, low, clutter,
-                                clutter_h, table, prm, out_diff, out_block, out_los, out_heff,
-                                out_dead)
-    return samples
 
+def run_profiles(pairs: int, *args) -> int:
+    """:func:`profiles` on ``args`` (its arguments, ``pairs`` of them): from
+    :data:`PARALLEL_MIN_PAIRS` pairs on numba's threads, below on the calling
+    thread alone (``numba.set_num_threads(1)`` for the call, restored after;
+    the setting is per calling thread). Same results either way."""
+    if pairs >= PARALLEL_MIN_PAIRS:
+        return profiles(*args)
+    import numba
 
-def profile_kernel(pairs: int):
-    """The kernel for one call of ``pairs`` pairs: :func:`profiles` (numba's
-    threads) from :data:`PARALLEL_MIN_PAIRS` pairs, :func:`profiles_serial`
-    below.
-
-    Examples
-    --------
-    >>> profile_kernel(10) is profiles_serial, profile_kernel(10**6) is profiles
-    (True, True)
-    """
-    return profiles if pairs >= PARALLEL_MIN_PAIRS else profiles_serial
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        return profiles(*args)
+    finally:
+        numba.set_num_threads(threads)

@@ -157,8 +157,8 @@ class PathLossModel:
             max_intervals=float(max(2, self.max_samples - 1)), k_factor=float(self.k_factor),
             wavelength=SPEED_OF_LIGHT_M_S / (freq_ghz * 1e9),
             limit=-self.fresnel_clearance * np.sqrt(2.0), **geometry)
-        kernels.profile_kernel(n)(
-            f64(site_xy_m[:, 0], float), f64(site_xy_m[:, 1], float), f64(pts_xy_m[:, 0], float),
+        kernels.run_profiles(
+            n, f64(site_xy_m[:, 0], float), f64(site_xy_m[:, 1], float), f64(pts_xy_m[:, 0], float),
             f64(pts_xy_m[:, 1], float), f64(site_height_m, float), f64(flags), need,
             f64(self.dem.values, np.float32), f64(low, np.float32), self._class_codes(clutter),
             self._class_table(self.clutter_height_m), table, prm, out["diff"], out["block"],
