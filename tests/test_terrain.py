@@ -344,12 +344,22 @@ def test_open_land_is_searched_out_to_the_los_reach(tmp_path):
     assert cov.reach_m[("macro", "rural")] > 3000.0
 
 
-def test_kernel_runs_pairs_on_threads_with_the_same_results():
+def test_kernel_runs_pairs_on_threads_with_the_same_results(monkeypatch):
+    """The kernel on one thread and on all gives the same terms, within 1e-9 dB
+    of the array version; a small call runs on the calling thread alone and
+    leaves numba's thread count as it was."""
     import numba
 
     from siteplan.terrain import kernels
 
     assert kernels.profiles.targetoptions.get("parallel")  # the pair loop is a prange
+    compiled, threads_seen = kernels.profiles, []
+
+    def spy(*args):
+        threads_seen.append(numba.get_num_threads())
+        return compiled(*args)
+
+    monkeypatch.setattr(kernels, "profiles", spy)
     rng = np.random.default_rng(11)
     values = (rng.uniform(0, 40, (80, 80)) + np.linspace(0, 150, 80)[:, None]).astype(np.float32)
     codes = rng.integers(-1, 11, (80, 80)).astype(np.int32)
@@ -360,7 +370,10 @@ def test_kernel_runs_pairs_on_threads_with_the_same_results():
     sites, pts = rng.uniform(-1100, 1100, (2, 2000, 2))
     h = rng.uniform(10, 50, 2000)
     los_only = rng.random(2000) < 0.5
-    runs = []
+    before = numba.get_num_threads()
+    runs = [model.profile_terms(sites, h, pts, 1.5, 3.5, los_only=los_only)]  # 2,000 pairs
+    assert threads_seen == [1] and numba.get_num_threads() == before
+    monkeypatch.setattr(kernels, "PARALLEL_MIN_PAIRS", 1)  # every call on numba's threads
     for threads in sorted({1, numba.config.NUMBA_NUM_THREADS}):
         numba.set_num_threads(threads)
         try:

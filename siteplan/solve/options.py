@@ -225,6 +225,11 @@ class SolveOptions:
     shrink_pairs_per_step : int
         Shrinking before HiGHS: (column, candidate dominator) pairs tested
         per vectorised step (bounds the memory).
+    dominance_kernel_queries : float
+        Shrinking before HiGHS: row look-ups of the vectorised dominated-column
+        test above which the compiled one runs even when numba is not loaded
+        yet (at 20-50 ns a look-up, 20 M take about the second importing
+        numba costs).
     clock_every_steps : int
         Row-weighting search: steps between two looks at the clock.
     move_work, move_work_per_nnz, step_work, step_work_per_pair : float
@@ -312,6 +317,7 @@ class SolveOptions:
     stall_sweeps: int = 6
     stall_progress: float = 1e-6
     shrink_pairs_per_step: int = 2_000_000
+    dominance_kernel_queries: float = 2e7
     core_s_per_nnz: float = 1e-7
     clock_every_steps: int = 32
     move_work: float = 250_000.0

@@ -15,7 +15,13 @@ sight could cover the pair (``los_only``) and the clutter already blocks
 it, or when a proven bound (:mod:`siteplan.terrain.bound`) says the pair
 cannot reach the coverage threshold. Pairs are independent, so the pair
 loop runs on numba's threads (``prange``); each pair's result is the same
-on any number of threads.
+on any number of threads. A call of fewer than :data:`PARALLEL_MIN_PAIRS`
+pairs runs on the calling thread alone (the model's callers use
+:func:`siteplan.threads.one_thread_below`): the SINR analysis makes
+hundreds of calls of a few hundred pairs each, and on a
+machine whose other core is busy every parallel region waited for numba's
+second thread to be scheduled (0.37 s of profile work took 3.5-3.6 s on two
+threads against 0.37-0.40 s on one).
 """
 
 from __future__ import annotations

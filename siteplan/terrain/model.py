@@ -143,10 +143,11 @@ class PathLossModel:
         flags = np.zeros(n, bool) if los_only is None else np.asarray(los_only, bool)
         need = None if bound is None or need_db is None else f64(need_db, float)
         grids, prm = self._kernel_inputs(ue_height_m, freq_ghz, bound if need is not None else None)
-        kernels.profiles(
-            f64(site_xy_m[:, 0], float), f64(site_xy_m[:, 1], float), f64(pts_xy_m[:, 0], float),
-            f64(pts_xy_m[:, 1], float), f64(site_height_m, float), f64(flags),
-            np.full(n, -np.inf) if need is None else need, *grids, prm, *out)
+        with one_thread_below(n, kernels.PARALLEL_MIN_PAIRS):
+            kernels.profiles(
+                f64(site_xy_m[:, 0], float), f64(site_xy_m[:, 1], float),
+                f64(pts_xy_m[:, 0], float), f64(pts_xy_m[:, 1], float), f64(site_height_m, float),
+                f64(flags), np.full(n, -np.inf) if need is None else need, *grids, prm, *out)
         return self._terms(out, ue_class)
 
     def _kernel_outputs(self, site_height_m: ArrayLike) -> tuple[np.ndarray, ...]:

@@ -1,7 +1,7 @@
 """Shrink a covering problem before HiGHS sees it: the preselected columns
 fixed (their rows leave the model, the targets drop by what they cover),
 groups already met and rows of no weight dropped, identical rows merged,
-and dominated columns removed.
+and dominated columns removed (:mod:`.dominance`).
 
 Column ``j`` is dominated by ``k`` when every row ``j`` covers is covered
 by ``k`` too and ``k`` costs no more (on a tie of rows and cost the lower
@@ -27,8 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from siteplan.solve.instance import Problem, _ranges
-from siteplan.solve.options import DEFAULTS
+from siteplan.solve.instance import Problem
+from siteplan.solve.prep.dominance import dominated_columns
 from siteplan.solve.prep.reduce import reduce_rows
 
 
@@ -70,56 +70,8 @@ def shrink(p: Problem, pre: np.ndarray) -> Shrunk:
     free[pre] = False
     free &= np.diff(q.col_ptr) > 0 if q.n_cols == p.n_cols else False
     columns = np.flatnonzero(free)
-    columns = columns[~_dominated_columns(q, columns)]
+    columns = columns[~dominated_columns(q, columns)]
     return Shrunk(q.keep_columns(columns), columns, pre, float(p.cost[pre].sum()))
-
-
-def _dominated_columns(p: Problem, columns: np.ndarray) -> np.ndarray:
-    """Mask over ``columns``: True where another of ``columns`` covers all
-    its rows at no higher cost (ties: the lower index stays)."""
-    out = np.zeros(columns.size, dtype=bool)
-    if columns.size < 2:
-        return out
-    alive = np.zeros(p.n_cols, dtype=bool)
-    alive[columns] = True
-    length = np.diff(p.col_ptr)
-    row_len = np.diff(p.row_ptr)
-    # each column's rarest row: a dominating column must cover it too
-    starts = p.col_ptr[columns]
-    packed = row_len[p.col_rows[_ranges(p.col_ptr, columns)]].astype(np.int64) * p.n_rows \
-        + p.col_rows[_ranges(p.col_ptr, columns)]
-    seg = np.concatenate(([0], np.cumsum(length[columns])[:-1]))
-    rarest = (np.minimum.reduceat(packed, seg) % p.n_rows) if packed.size else seg
-    del starts
-    keys = np.repeat(np.arange(p.n_cols, dtype=np.int64) * p.n_rows, length) + p.col_rows
-    work = row_len[rarest].astype(np.int64)
-    i = 0
-    while i < columns.size:
-        end = i + 1
-        total = work[i]
-        while end < columns.size and total + work[end] <= DEFAULTS.shrink_pairs_per_step:
-            total += work[end]
-            end += 1
-        part = np.arange(i, end)
-        i = end
-        small = np.repeat(columns[part], row_len[rarest[part]])
-        who = np.repeat(part, row_len[rarest[part]])
-        big = p.row_cols[_ranges(p.row_ptr, rarest[part])].astype(np.int64)
-        lj, lk = length[small], length[big]
-        cj, ck = p.cost[small], p.cost[big]
-        ok = alive[big] & (big != small) & (lk >= lj) & (ck <= cj) & (
-            (lk > lj) | (ck < cj) | (big < small))
-        small, big, who = small[ok], big[ok], who[ok]
-        if not small.size:
-            continue
-        need = length[small]
-        queries = p.col_rows[_ranges(p.col_ptr, small)].astype(np.int64)
-        query_keys = np.repeat(big * p.n_rows, need) + queries
-        pos = np.minimum(np.searchsorted(keys, query_keys), keys.size - 1)
-        hits = np.bincount(np.repeat(np.arange(small.size), need),
-                           weights=keys[pos] == query_keys, minlength=small.size)
-        out[np.unique(who[hits == need])] = True
-    return out
 
 
 __all__ = ["Shrunk", "shrink"]
