@@ -143,7 +143,10 @@ def capacity_instances(draw, max_rows=8, max_cols=7, max_areas=3):
     A = np.array(cells, bool).reshape(n_rows, n_cols)
     area = np.array(draw(st.lists(st.integers(0, n_areas - 1), min_size=n_rows,
                                   max_size=n_rows)))
-    mbps = np.array(draw(st.lists(st.floats(0.0, 500.0), min_size=n_rows, max_size=n_rows)))
+    # no demand between 0 and 0.001 Mbps: below HiGHS's feasibility tolerance (1e-7) a
+    # capacity row is met by nothing (hypothesis found 1.19e-7 Mbps: reference 1 site, 2 needed)
+    mbps = np.array(draw(st.lists(st.one_of(st.just(0.0), st.floats(0.001, 500.0)),
+                                  min_size=n_rows, max_size=n_rows)))
     kinds = np.array(draw(st.lists(st.sampled_from(["tower", "streetlight", "greenfield",
                                                      "smart_pole", "indoor_das"]),
                                    min_size=n_cols, max_size=n_cols)))
