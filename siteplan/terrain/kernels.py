@@ -128,6 +128,45 @@ def _floor_mean(low, x0, y0, res, sx, sy, px, py, m, z_ends, spacing, radius):  
     return total / (m + 1), lookups
 
 
+#: Samples apart in the first look along a pair only a clear path could cover.
+PRESCAN = 8
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _sample(j, geo, dem):  # pragma: no cover - compiled
+    """Sample ``j`` of a profile (``geo``: the walk's constants, see
+    :func:`_one_profile`): ground, ground + bulge, height above the antenna
+    line, the Fresnel scale, ``s``, ``r``, ``1 / (s r)``, the position and its
+    DEM cell index."""
+    (inv_m, d, x_s, y_s, span_x, span_y, inside, dx0, dy0, dres, inv_res, inv_two_kr, h_tx, h_rx,
+     inv_d, two_d_lam) = geo
+    t = j * inv_m
+    s = t * d
+    r = d - s
+    inv = 1.0 / (s * r)
+    x, y = x_s + t * span_x, y_s + t * span_y
+    if inside:
+        c_dem, r_dem = (x - dx0) * inv_res, (dy0 - y) * inv_res
+        g = _bilinear_index(dem, c_dem, r_dem)
+    else:
+        c_dem = r_dem = 0.0
+        g = _bilinear(dem, dx0, dy0, dres, x, y)
+    zt = g + s * r * inv_two_kr
+    line = (h_tx * r + h_rx * s) * inv_d
+    return g, zt, zt - line, two_d_lam * inv, s, r, inv, x, y, c_dem, r_dem
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _clutter_height(shared, clutter, clutter_h, c_dem, r_dem, cx0, cy0, cres, x,
+                    y):  # pragma: no cover - compiled
+    """The clutter height at a sample (the DEM's cell index when the grids share cells)."""
+    if shared:
+        cls = clutter[np.uint64(np.rint(r_dem)), np.uint64(np.rint(c_dem))]
+    else:
+        cls = _nearest(clutter, cx0, cy0, cres, x, y)
+    return clutter_h[cls]
+
+
 # the scalars of :func:`profiles`, packed in one float64 array (fewer arguments
 # keep the per-pair body inlinable into the parallel loop)
 (P_H_UE, P_DX0, P_DY0, P_DRES, P_CX0, P_CY0, P_CRES, P_HAS_CLUTTER, P_STEP, P_MAX_INTERVALS,
@@ -200,32 +239,25 @@ def _one_profile(i, x_s, y_s, x_p, y_p, mast, los_only, need, dem, low, clutter,
     shared = inside and prm[P_SAME_GRID] > 0.0
     inv_m, inv_d, inv_two_kr, inv_res = 1.0 / m, 1.0 / d, 1.0 / two_kr, 1.0 / dres
     span_x, span_y = x_p - x_s, y_p - y_s
+    geo = (inv_m, d, x_s, y_s, span_x, span_y, inside, dx0, dy0, dres, inv_res, inv_two_kr, h_tx,
+           h_rx, inv_d, two_d_lam)
+    if has_clutter and clutter_ends:
+        # a pair only a clear path could cover dies at its first blocked sample: look
+        # at every PRESCAN-th sample first (clutter and hills are wide), then walk them all
+        for j in range(m - 1, 0, -PRESCAN):
+            g, zt, h, scale2, s, r, inv, x, y, c_dem, r_dem = _sample(j, geo, dem)
+            hc = h + _clutter_height(shared, clutter, clutter_h, c_dem, r_dem, cx0, cy0, cres, x, y)
+            if hc * abs(hc) * scale2 > q_limit or (nlos_dead and h * abs(h) * scale2 > q_limit):
+                out_dead[i] = True
+                return (m - 1 - j) // PRESCAN + 1
     for j in range(m - 1, 0, -1):  # from the user's end: clutter blocks there first
-        t = j * inv_m
-        s = t * d
-        r = d - s
-        inv = 1.0 / (s * r)
-        x, y = x_s + t * span_x, y_s + t * span_y
-        if inside:
-            c_dem, r_dem = (x - dx0) * inv_res, (dy0 - y) * inv_res
-            g = _bilinear_index(dem, c_dem, r_dem)
-        else:
-            c_dem = r_dem = 0.0
-            g = _bilinear(dem, dx0, dy0, dres, x, y)
+        g, zt, h, scale2, s, r, inv, x, y, c_dem, r_dem = _sample(j, geo, dem)
         total += g
-        zt = g + s * r * inv_two_kr
-        line = (h_tx * r + h_rx * s) * inv_d
-        scale2 = two_d_lam * inv
-        h = zt - line
         q_t = max(q_t, h * abs(h) * scale2)
         stim = max(stim, (zt - h_tx) * r * inv)
         srim = max(srim, (zt - h_rx) * s * inv)
         if has_clutter and q_c <= q_limit:  # once blocked, the clutter's LOS flag is settled
-            if shared:
-                cls = clutter[np.uint64(np.rint(r_dem)), np.uint64(np.rint(c_dem))]
-            else:
-                cls = _nearest(clutter, cx0, cy0, cres, x, y)
-            hc = h + clutter_h[cls]
+            hc = h + _clutter_height(shared, clutter, clutter_h, c_dem, r_dem, cx0, cy0, cres, x, y)
             q_c = max(q_c, hc * abs(hc) * scale2)
             if q_c > q_limit and clutter_ends:
                 out_dead[i] = True
