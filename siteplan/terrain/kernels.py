@@ -167,6 +167,20 @@ def _clutter_height(shared, clutter, clutter_h, c_dem, r_dem, cx0, cy0, cres, x,
     return clutter_h[cls]
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _prescan(m, geo, dem, shared, clutter, clutter_h, prm, q_limit,
+             nlos_dead):  # pragma: no cover - compiled
+    """Every :data:`PRESCAN`-th sample from the user's end: the samples looked at
+    once one blocks the clutter path (or, with ``nlos_dead``, the terrain), else 0."""
+    cx0, cy0, cres = prm[P_CX0], prm[P_CY0], prm[P_CRES]
+    for j in range(m - 1, 0, -PRESCAN):
+        _g, _zt, h, scale2, _s, _r, _inv, x, y, c_dem, r_dem = _sample(j, geo, dem)
+        hc = h + _clutter_height(shared, clutter, clutter_h, c_dem, r_dem, cx0, cy0, cres, x, y)
+        if hc * abs(hc) * scale2 > q_limit or (nlos_dead and h * abs(h) * scale2 > q_limit):
+            return (m - 1 - j) // PRESCAN + 1
+    return 0
+
+
 # the scalars of :func:`profiles`, packed in one float64 array (fewer arguments
 # keep the per-pair body inlinable into the parallel loop)
 (P_H_UE, P_DX0, P_DY0, P_DRES, P_CX0, P_CY0, P_CRES, P_HAS_CLUTTER, P_STEP, P_MAX_INTERVALS,
@@ -244,12 +258,10 @@ def _one_profile(i, x_s, y_s, x_p, y_p, mast, los_only, need, dem, low, clutter,
     if has_clutter and clutter_ends:
         # a pair only a clear path could cover dies at its first blocked sample: look
         # at every PRESCAN-th sample first (clutter and hills are wide), then walk them all
-        for j in range(m - 1, 0, -PRESCAN):
-            g, zt, h, scale2, s, r, inv, x, y, c_dem, r_dem = _sample(j, geo, dem)
-            hc = h + _clutter_height(shared, clutter, clutter_h, c_dem, r_dem, cx0, cy0, cres, x, y)
-            if hc * abs(hc) * scale2 > q_limit or (nlos_dead and h * abs(h) * scale2 > q_limit):
-                out_dead[i] = True
-                return (m - 1 - j) // PRESCAN + 1
+        looked = _prescan(m, geo, dem, shared, clutter, clutter_h, prm, q_limit, nlos_dead)
+        if looked > 0:
+            out_dead[i] = True
+            return looked
     for j in range(m - 1, 0, -1):  # from the user's end: clutter blocks there first
         g, zt, h, scale2, s, r, inv, x, y, c_dem, r_dem = _sample(j, geo, dem)
         total += g
