@@ -35,6 +35,16 @@ def modules_loaded_by(modules: str, prefixes: tuple[str, ...]) -> list[str]:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=ROOT, check=True).stdout
     return ast.literal_eval(out.strip())
+
+
+def fresh_python(code: str) -> str:
+    """What ``python -c code`` prints in a fresh interpreter (stripped)."""
+    import sys
+
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, check=True).stdout.strip()
+
+
 DATA = ROOT / "data"
 
 

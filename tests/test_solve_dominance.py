@@ -117,8 +117,7 @@ def test_kept_columns_on_a_wide_random_matrix():
 def test_a_small_test_leaves_numba_unimported():
     """Below ``dominance_kernel_queries`` look-ups a process without numba
     keeps it so (importing it costs about a second)."""
-    import subprocess
-    import sys
+    from .conftest import fresh_python
 
     code = ("import sys, numpy as np, scipy.sparse as sp;"
             "from siteplan.solve.instance import build_problem;"
@@ -128,9 +127,7 @@ def test_a_small_test_leaves_numba_unimported():
             "p = build_problem(sp.csc_array(np.hstack([d, e]).astype(np.int8)), np.ones(40));"
             "s = shrink(p, np.zeros(0, np.int64));"
             "print(s.columns.size <= 20, 'numba' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
-    assert out.stdout.split() == ["True", "False"]
+    assert fresh_python(code).split() == ["True", "False"]
 
 
 def test_fewer_than_two_columns_dominate_nothing():

@@ -143,14 +143,14 @@ def test_the_callers_matrix_is_not_changed() -> None:
 def test_a_quick_call_does_not_import_the_compiled_kernels() -> None:
     """Importing numba alone takes about a second: a call with too little
     time for the compiled stages must not pay it."""
+    from .conftest import fresh_python
+
     code = ("import sys, scipy.sparse as sp, numpy as np;"
             "from siteplan.solve import SolveOptions, set_cover;"
             "A = sp.random_array((3000, 300), density=0.05, random_state=0, format='csc');"
             "set_cover(A, time_limit_s=1.0, options=SolveOptions(lp_nnz_limit=0));"
             "print('numba' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
-    assert out.stdout.strip() == "False"
+    assert fresh_python(code) == "False"
 
 
 
