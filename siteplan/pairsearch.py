@@ -39,10 +39,12 @@ def _scan(ids, px, py, starts, geo, x, y, lo, hi, out_rows, out_d, at):  # pragm
     if hi < 0.0 or ids.size == 0:
         return 0
     x0, y0, cell, n_cols, n_rows = geo[0], geo[1], geo[2], int(geo[3]), int(geo[4])
-    c_lo = max(int(math.floor((x - hi - x0) / cell)), 0)
-    c_hi = min(int(math.floor((x + hi - x0) / cell)), n_cols - 1)
-    g_lo = max(int(math.floor((y - hi - y0) / cell)), 0)
-    g_hi = min(int(math.floor((y + hi - y0) / cell)), n_rows - 1)
+    # one spare cell each side: a point exactly ``hi`` away can round into the next
+    # cell (the distance test below decides)
+    c_lo = max(int(math.floor((x - hi - x0) / cell)) - 1, 0)
+    c_hi = min(int(math.floor((x + hi - x0) / cell)) + 1, n_cols - 1)
+    g_lo = max(int(math.floor((y - hi - y0) / cell)) - 1, 0)
+    g_hi = min(int(math.floor((y + hi - y0) / cell)) + 1, n_rows - 1)
     found = 0
     write = out_rows.size > 0
     if c_lo > c_hi:

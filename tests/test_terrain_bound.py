@@ -334,3 +334,21 @@ def test_a_streetlight_on_a_hill_covers_its_neighbours():
     finally:
         cov_module.load_path_loss_model = original
     assert cov.matrix.toarray().all()
+
+
+def test_the_grid_pair_search_keeps_pairs_exactly_on_the_radius():
+    """A point exactly ``radius`` away could round into a cell the scan left out
+    (a reviewer's cases: the scan's floor of a rounded division against the
+    bucketing's exact floor)."""
+    from siteplan.pairsearch import PointGrid
+
+    users = np.array([[1385.6451893020771, 190.79049751141443], [2000.0, 900.0]])
+    site = np.array([[1385.6451893020771, -309.2095024885856]])
+    assert np.hypot(*(users[0] - site[0])) == 500.0
+    for cell_m in (50.0, 256.0, 500.0, 1000.0):
+        rows, _cols, _d = PointGrid.build(users, cell_m).pairs_within(site, np.array([500.0]))
+        assert rows.tolist() == [0]
+    line = np.column_stack([np.linspace(0.0, 1.0, 30), np.zeros(30)])
+    rows, _cols, _d = PointGrid.build(line, 0.1).pairs_within(np.array([[1.5, 0.0]]),
+                                                              np.array([0.5]))
+    assert 29 in rows.tolist()

@@ -587,15 +587,17 @@ _UP_TO: dict[tuple, np.ndarray] = {}
 def _reach_up_to_m(lb: LinkBudget, scenario: str, macro: bool, h_max_m: float) -> float:
     """The farthest reach of any mast up to ``h_max_m``: the running maximum of
     :meth:`LinkBudget.reach_by_height_m` over 1 m heights, read at the first
-    height at or above ``h_max_m`` (kept per process and budget). The loss is
-    continuous in the height, and each reach is already the distance grid's
-    next point past the last one that covers."""
+    height at or above ``h_max_m`` (kept per process and budget), widened by
+    0.25 % for what peaks between two rows."""
     key = (repr(lb), scenario, macro)
     table = _UP_TO.get(key)
     if table is None:
         if len(_UP_TO) > 64:
             _UP_TO.clear()
-        table = np.maximum.accumulate(lb.reach_by_height_m(scenario, _FINE_HEIGHTS_M, macro=macro))
+        # +0.25 %: a reach can peak between two whole-metre heights (where the LOS
+        # breakpoint crosses it); measured 0.01 % above the table, a grid step is 0.17 %
+        table = np.maximum.accumulate(
+            lb.reach_by_height_m(scenario, _FINE_HEIGHTS_M, macro=macro)) * 1.0025
         _UP_TO[key] = table
     return float(table[min(int(np.searchsorted(_FINE_HEIGHTS_M, h_max_m)), table.size - 1)])
 
