@@ -99,11 +99,19 @@ def plan_region_command(config: Path, out: Path, workers: int | None, scheduler:
         sys.exit(2)
     except KeyboardInterrupt:
         _print(msg("g.interrupted", lang))
+        # a Dask future the signal caught mid-__init__ is collected at exit and its
+        # __del__ fails ("'Future' object has no attribute '_client'"): after the one
+        # line, such leftovers of the interrupted run print nothing
+        sys.unraisablehook = _quiet
         sys.exit(INTERRUPTED)
     error = failures_error(result)
     if error is not None:
         _print(msg("c.error", lang) + error_text(error, lang))
         sys.exit(1)
+
+
+def _quiet(_unraisable: object) -> None:
+    """An unraisable-exception hook that prints nothing."""
 
 
 def _config_lang(config: Path) -> str | None:
