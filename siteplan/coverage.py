@@ -363,11 +363,11 @@ def _near_pairs(model: Any, dem_xy: np.ndarray, dem_idx: np.ndarray, cand_xy: np
     point within ``r_m``, and users in open land cover (who can have line of
     sight) also out to ``r_open_m`` (``model`` None: the radius table)."""
     every = np.full(cand_idx.size, r_m)
-    open_grid = None
+    grid, open_grid = _point_grid(grids, dem_xy, dem_idx, r_m), None
     if r_open_m > r_m and model is not None:
         open_grid = _point_grid(grids, dem_xy, dem_idx, r_open_m, model)
-    rows, local, dist = _point_grid(grids, dem_xy, dem_idx, r_m).pairs_within(
-        cand_xy[cand_idx], every, open_grid, np.full(cand_idx.size, r_open_m))
+    rows, local, dist = grid.pairs_within(cand_xy[cand_idx], every, open_grid,
+                                          np.full(cand_idx.size, r_open_m))
     return dem_idx[rows], cand_idx[local], dist
 
 
@@ -383,8 +383,9 @@ def _point_grid(grids: dict, dem_xy: np.ndarray, dem_idx: np.ndarray, radius_m: 
     if key not in grids:
         if model is None:
             grids[key] = PointGrid.build(dem_xy[dem_idx], cell_m)
-        else:
-            every = _point_grid(grids, dem_xy, dem_idx, radius_m)
+        else:  # subset of a grid of every point already kept (any cell size will do)
+            every = next((g for k, g in grids.items() if k[0] == "all"), None) \
+                or _point_grid(grids, dem_xy, dem_idx, radius_m)
             if "open_mask" not in grids:
                 grids["open_mask"] = model.open_mask(dem_xy[dem_idx])
             grids[key] = every.subset(grids["open_mask"], cell_m)
