@@ -18,12 +18,22 @@ core and on all of numba's threads (``--kernel-pairs`` random pairs of
 default: every core); ``--threads 1`` times the whole matrix on one. The
 compile time of the kernel is timed by a run with an empty numba cache
 (``NUMBA_CACHE_DIR=$(mktemp -d)``): its first terrain call includes it.
+
+``--fresh`` times what a ``plan`` waits for: each setting in its own new
+process (a plan computes its coverage once per process), alternating
+flat / DEM / DEM + clutter ``--runs`` times; each child times its first
+call (reading the rasters, loading the compiled code from numba's cache)
+and a second one, and the ratios are first against first and second
+against second.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -117,6 +127,44 @@ def model_settings(dem: Path, cover: Path, step_m: float = STEP_M) -> dict[str, 
             "dem+clutter": {**terrain, "terrain.clutter": str(cover)}}
 
 
+def child(args: argparse.Namespace) -> int:
+    """One setting's first and second coverage call in this (new) process."""
+    targets_m, cands_m, demand = region_inputs(args.side_km, args.spacing)
+    folder = Path(args.child_dir)
+    assumptions = model_settings(folder / "dem.tif", folder / "clutter.tif", args.step)[args.child]
+    seconds, covered = [], 0
+    for _ in range(2):
+        t0 = time.perf_counter()
+        cov = coverage_matrix(demand, cands_m, Assumptions(assumptions))
+        seconds.append(time.perf_counter() - t0)
+        covered = cov.matrix.nnz
+    print(json.dumps({"first": seconds[0], "second": seconds[1], "covered": covered,
+                      "evaluated": cov.pairs_evaluated}))
+    return 0
+
+
+def fresh(args: argparse.Namespace, folder: Path) -> None:
+    """Each setting in a new process, alternating; first/second-call ratios."""
+    times: dict[str, list[dict]] = {"flat": [], "dem": [], "dem+clutter": []}
+    for i in range(args.runs):
+        for name in times:
+            out = subprocess.run(
+                [sys.executable, __file__, "--side-km", str(args.side_km), "--spacing",
+                 str(args.spacing), "--step", str(args.step), "--child", name, "--child-dir",
+                 str(folder)], check=True, capture_output=True, text=True).stdout
+            row = json.loads(out.strip().splitlines()[-1])
+            times[name].append(row)
+            print(f"run {i} {name} (new process): first {row['first']:.1f} s, second "
+                  f"{row['second']:.1f} s, {row['evaluated']:,} pairs evaluated, "
+                  f"{row['covered']:,} covered", flush=True)
+    for name in ("dem", "dem+clutter"):
+        for which in ("first", "second"):
+            ratios = [t[which] / f[which] for t, f in zip(times[name], times["flat"], strict=True)]
+            print(f"{name} / flat, {which} call, same run: "
+                  + ", ".join(f"{r:.2f}" for r in ratios)
+                  + f" (median {float(np.median(ratios)):.2f}); target <= 3")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--side-km", type=float, default=30.0)
@@ -128,7 +176,13 @@ def main() -> int:
     parser.add_argument("--max-samples", type=int, default=0,
                         help="also time terrain.max_samples = N (coarser long profiles) and "
                              "count the covered pairs that change against the default 256")
+    parser.add_argument("--fresh", action="store_true",
+                        help="each setting in a new process (what a plan waits for)")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--child-dir", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        return child(args)
     if args.threads:
         numba.set_num_threads(args.threads)
     start = time.perf_counter()
@@ -138,6 +192,10 @@ def main() -> int:
           f"(built in {time.perf_counter() - start:.0f} s)", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         dem, cover = write_rasters(Path(tmp), targets_m, tuple(cands_m.total_bounds))
+        if args.fresh:
+            fresh(args, Path(tmp))
+            print("load:", os.getloadavg())
+            return 0
         settings = model_settings(dem, cover, args.step)
         if args.max_samples:
             for name in ("dem", "dem+clutter"):

@@ -184,6 +184,23 @@ def test_tiles_are_mosaicked_and_reprojected(tmp_path):
     assert tiles.dem.bilinear(x, y)[1] == pytest.approx(20.0, abs=0.5)
 
 
+def test_dem_heights_do_not_depend_on_how_much_of_the_file_is_read(tmp_path):
+    """Only the part of a DEM under the plan is read; the heights there are the
+    same as from a wider read (GDAL would widen its bilinear kernel by the
+    cell-size ratio it estimates from the extents: metres on a steep crest)."""
+    dem = write_geotiff_4326(tmp_path / "dem.tif", ridge, half_m=9000.0)
+    x = E0 + np.array([-380.0, -350.0, -320.0, 0.0, 400.0])
+    y = np.full(5, N0 + 100.0)
+    near = np.array([[E0 - 600, N0 - 500], [E0 + 600, N0 + 500]])
+    wide = np.array([[E0 - 8000, N0 - 8000], [E0 + 8000, N0 + 8000]])
+    small = load_path_loss_model({"dem": str(dem)}, CRS_M, points_xy_m=near)
+    large = load_path_loss_model({"dem": str(dem)}, CRS_M, points_xy_m=wide)
+    assert small.dem.values.size < large.dem.values.size
+    # the two grids' cells are offset (each snapped to its own extent): a few cm of
+    # re-interpolation on the crest; the kernel GDAL widens by itself moved it 0.5 m
+    assert small.dem.bilinear(x, y) == pytest.approx(large.dem.bilinear(x, y), abs=0.2)
+
+
 def test_a_dem_that_misses_the_area_is_a_clear_error(tmp_path):
     dem = write_geotiff_4326(tmp_path / "small.tif", ridge, half_m=1000.0)
     pts = np.array([[E0, N0], [E0 + 5000, N0]])
@@ -191,6 +208,21 @@ def test_a_dem_that_misses_the_area_is_a_clear_error(tmp_path):
         load_path_loss_model({"dem": str(dem)}, CRS_M, points_xy_m=pts)
     text = str(err.value)
     assert "small.tif" in text and "1 of 2" in text and "[inputs] dem" in text and "lon" in text
+
+
+def test_tiles_that_miss_part_of_the_area_are_a_clear_error(tmp_path):
+    """Only the tiles' part under the plan is mosaicked, never padded beyond
+    them: points off every tile are reported, not given a filled height."""
+    to_ll = Transformer.from_crs(CRS_M, 4326, always_xy=True)
+    lon0, _ = to_ll.transform(E0 - 3000, N0)
+    lon1, _ = to_ll.transform(E0 + 3000, N0)
+    mid = round((lon0 + lon1) / 2 / ARC_S) * ARC_S
+    west = write_geotiff_4326(tmp_path / "w.tif", ridge, lon_range=(lon0, mid))
+    east = write_geotiff_4326(tmp_path / "e.tif", ridge, lon_range=(mid, lon1))
+    pts = np.array([[E0 - 1000, N0], [E0 + 1000, N0 + 6000]])
+    with pytest.raises(InputError) as err:
+        load_path_loss_model({"dem": [str(west), str(east)]}, CRS_M, points_xy_m=pts)
+    assert "1 of 2" in str(err.value) and "e.tif" in str(err.value)
 
 
 def test_unreadable_dem_names_the_file(tmp_path):

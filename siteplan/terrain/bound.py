@@ -191,8 +191,8 @@ def ground_floor(dem: Grid, radius_m: float) -> Grid:
     >>> float(ground_floor(g, 0.0).values[2, 2])  # 5x5 window: the lowest of all
     0.0
     """
-    from scipy.ndimage import minimum_filter
+    from siteplan.terrain.kernels import square_min
 
     k = int(np.ceil(radius_m / dem.res_m)) + 2
-    low = minimum_filter(dem.values, size=2 * k + 1, mode="nearest")
-    return dataclasses.replace(dem, values=np.ascontiguousarray(low, np.float32))
+    low = square_min(np.ascontiguousarray(dem.values, np.float32), k)
+    return dataclasses.replace(dem, values=low)

@@ -39,6 +39,57 @@ EARTH_RADIUS_M = 6_371_000.0
 PARALLEL_MIN_PAIRS = 16_384
 
 
+@njit(cache=True, nogil=True, parallel=True)
+def square_min(values, k):  # pragma: no cover - compiled
+    """The lowest value within ``k`` cells (each axis) of each cell: a square
+    minimum filter, clipped at the edges (scipy's ``minimum_filter`` of size
+    ``2k + 1`` with ``mode="nearest"``), rows then columns, on numba's threads."""
+    rows, cols = values.shape
+    across = np.empty_like(values)
+    for r in prange(rows):
+        for c in range(cols):
+            across[r, c] = values[r, c]
+        for off in range(1, min(k, cols - 1) + 1):
+            for c in range(cols - off):  # the cell off to the right
+                across[r, c] = min(across[r, c], values[r, c + off])
+            for c in range(off, cols):  # and to the left
+                across[r, c] = min(across[r, c], values[r, c - off])
+    out = np.empty_like(values)
+    for r in prange(rows):
+        for c in range(cols):
+            out[r, c] = across[r, c]
+        for rr in range(max(r - k, 0), min(r + k, rows - 1) + 1):
+            for c in range(cols):
+                out[r, c] = min(out[r, c], across[rr, c])
+    return out
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def window_min_at(blocks, x0, y0, cell_m, block, xs, ys, window_m):  # pragma: no cover - compiled
+    """The lowest value of the cells within ``window_m`` (each axis) of each point.
+
+    ``blocks`` holds the lowest of each ``block`` x ``block`` cells of a grid whose
+    top-left cell centre is ``(x0, y0)``; every block holding a cell centre within
+    the square window is read, so the value is never above the window's true
+    lowest (NaN blocks are skipped; +inf where every block is).
+    """
+    rows, cols = blocks.shape
+    out = np.empty(xs.size, np.float32)
+    for k in prange(xs.size):
+        c_lo = max(int(math.floor((xs[k] - window_m - x0) / cell_m)) // block, 0)
+        c_hi = min(int(math.floor((xs[k] + window_m - x0) / cell_m)) // block, cols - 1)
+        r_lo = max(int(math.floor((y0 - ys[k] - window_m) / cell_m)) // block, 0)
+        r_hi = min(int(math.floor((y0 - ys[k] + window_m) / cell_m)) // block, rows - 1)
+        low = np.float32(np.inf)
+        for r in range(r_lo, r_hi + 1):
+            for c in range(c_lo, c_hi + 1):
+                v = blocks[r, c]
+                if v < low:
+                    low = v
+        out[k] = low
+    return out
+
+
 @njit(cache=True, nogil=True)
 def _bilinear(v, x0, y0, res, x, y):  # pragma: no cover - compiled
     rows, cols = v.shape

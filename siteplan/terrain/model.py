@@ -482,9 +482,8 @@ class PathLossModel:
         ground within ``window_m`` (the mean ground along any profile of at most
         ``window_m`` is no lower). Diffraction and clutter losses are never
         negative, so no pair beyond them can clear the threshold."""
-        low = self._window_min_m(window_m)
         ground = self.dem.bilinear(site_xy_m[:, 0], site_xy_m[:, 1])
-        lowest = low.nearest(site_xy_m[:, 0], site_xy_m[:, 1])
+        lowest = self._window_min_m(site_xy_m, window_m)
         bound = np.minimum(150.0, site_height_m + np.maximum(ground - lowest, 0.0))
         key = (repr(self.budget), self.offset_db, self.distance_slope_db_per_dec,
                tuple(sorted(self.clutter_offset_db.items())), self.clutter is None, scenario, macro)
@@ -499,11 +498,22 @@ class PathLossModel:
         upper = np.searchsorted(_REACH_HEIGHTS_M, np.minimum(bound, 150.0))
         return near[upper], far[upper]
 
-    def _window_min_m(self, window_m: float) -> Grid:
-        """The DEM's lowest ground within ``window_m`` of each cell (coarse cells)."""
+    def _window_min_m(self, site_xy_m: np.ndarray, window_m: float) -> np.ndarray:
+        """The DEM's lowest cell within ``window_m`` + two cells (each axis) of each
+        site, never above the true lowest: a compiled scan of the blocks of
+        ``block`` x ``block`` cells the window touches (a power of two, at most
+        about 16 blocks across the window; the block minima kept per DEM)."""
+        from siteplan.terrain import kernels
 
-        return _derived(self.dem, ("window_min", round(window_m)),
-                        lambda: _block_min(self.dem, window_m))
+        reach = window_m + 2.0 * self.dem.res_m
+        block = 1
+        while 2.0 * reach / (self.dem.res_m * block) > 16.0:
+            block *= 2
+        xy = np.ascontiguousarray(site_xy_m, float)
+        with one_thread_below(xy.shape[0] * 256, kernels.PARALLEL_MIN_PAIRS):
+            return kernels.window_min_at(_block_min(self.dem, block), float(self.dem.x0_m),
+                                         float(self.dem.y0_m), float(self.dem.res_m), block,
+                                         xy[:, 0].copy(), xy[:, 1].copy(), float(reach))
 
     def open_mask(self, pts_xy_m: np.ndarray) -> np.ndarray:
         """Users whose own clutter cell is no taller than the user (or has no class)."""
@@ -563,20 +573,24 @@ def _relief_m(dem: Grid) -> float:
     return _derived(dem, ("relief",), relief)
 
 
-def _block_min(dem: Grid, window_m: float) -> Grid:
-    """The DEM's lowest ground within ``window_m`` of each cell, on coarse cells."""
-    from scipy.ndimage import minimum_filter
+def _block_min(dem: Grid, block: int) -> np.ndarray:
+    """The lowest value of each ``block`` x ``block`` cells of the DEM (NaN where
+    every cell is; kept per DEM, each level from the one below)."""
+    if block == 1:
+        return np.ascontiguousarray(dem.values, np.float32)
 
-    f = max(1, int(window_m / dem.res_m / 30))
-    v = dem.values
-    rows, cols = -(-v.shape[0] // f), -(-v.shape[1] // f)
-    padded = np.full((rows * f, cols * f), np.inf, np.float32)
-    padded[:v.shape[0], :v.shape[1]] = v
-    blocks = padded.reshape(rows, f, cols, f).min(axis=(1, 3))
-    size = 2 * int(np.ceil(window_m / (dem.res_m * f))) + 3
-    low = minimum_filter(blocks, size=size, mode="nearest")
-    return Grid(low, dem.x0_m + (f - 1) * dem.res_m / 2, dem.y0_m - (f - 1) * dem.res_m / 2,
-                dem.res_m * f, dem.sources)
+    def make() -> np.ndarray:
+        below = _block_min(dem, block // 2)
+        rows, cols = -(-below.shape[0] // 2), -(-below.shape[1] // 2)
+        padded = np.full((rows * 2, cols * 2), np.nan, np.float32)
+        padded[:below.shape[0], :below.shape[1]] = below
+        quads = padded.reshape(rows, 2, cols, 2)
+        return np.fmin(np.fmin(quads[:, 0, :, 0], quads[:, 0, :, 1]),
+                       np.fmin(quads[:, 1, :, 0], quads[:, 1, :, 1]))
+
+    return _derived(dem, ("blocks", block), make)
+
+
 _REACH_TABLES: dict[tuple, np.ndarray] = {}
 _REACH_HEIGHTS_M = np.arange(0.0, 151.0, 5.0)
 #: Mast heights (m) of :func:`_reach_up_to_m`'s running maximum.

@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,6 +121,53 @@ def _open_all(paths: Sequence[str], what: str) -> list[Any]:
     return datasets
 
 
+def _source_bounds(datasets: list[Any], bounds_m: tuple[float, float, float, float], crs: Any,
+                   res_m: float) -> tuple[float, float, float, float] | None:
+    """``bounds_m`` (planning CRS) in the files' CRS, widened by a cell of the
+    grid and three cells of the files (what bilinear resampling reads), on the
+    first file's cell edges and within the files' extent (None: outside it)."""
+    from rasterio.crs import CRS
+    from rasterio.warp import transform_bounds
+
+    pad = res_m
+    left, bottom, right, top = transform_bounds(
+        CRS.from_user_input(crs), datasets[0].crs, bounds_m[0] - pad, bounds_m[1] - pad,
+        bounds_m[2] + pad, bounds_m[3] + pad, densify_pts=21)
+    cell = max(max(abs(d.res[0]), abs(d.res[1])) for d in datasets)
+    left, bottom, right, top = left - 3 * cell, bottom - 3 * cell, right + 3 * cell, top + 3 * cell
+    # on the first file's cell edges (a mosaic over them copies cells, resamples none)
+    t = datasets[0].transform
+    left = t.c + np.floor((left - t.c) / t.a) * t.a
+    top = t.f + np.floor((top - t.f) / t.e) * t.e
+    right = t.c + np.ceil((right - t.c) / t.a) * t.a
+    bottom = t.f + np.ceil((bottom - t.f) / t.e) * t.e
+    # never beyond the files (a mosaic fills what no file covers, which must stay
+    # uncovered for the cover check)
+    left = max(left, min(d.bounds.left for d in datasets))
+    bottom = max(bottom, min(d.bounds.bottom for d in datasets))
+    right = min(right, max(d.bounds.right for d in datasets))
+    top = min(top, max(d.bounds.top for d in datasets))
+    if left >= right or bottom >= top:  # no overlap: the whole files (the cover check says so)
+        return None
+    return float(left), float(bottom), float(right), float(top)
+
+
+def _window(dataset: Any, area: tuple[float, float, float, float] | None) -> Any:
+    """The file's window over ``area`` (whole cells, clipped to the file; the
+    whole file when they do not overlap, so the cover check reports it)."""
+    from rasterio.errors import WindowError
+    from rasterio.windows import Window, from_bounds
+
+    full = Window(0, 0, dataset.width, dataset.height)
+    if area is None:
+        return full
+    try:
+        window = from_bounds(*area, transform=dataset.transform)
+        return window.round_offsets().round_lengths().intersection(full)
+    except WindowError:  # no overlap
+        return full
+
+
 def read_grid(paths: Sequence[str], crs: Any, bounds_m: tuple[float, float, float, float], *,
               res_m: float, categorical: bool, what: str = "DEM") -> Grid:
     """Mosaic ``paths`` and reproject them onto a grid covering ``bounds_m``.
@@ -151,12 +199,16 @@ def read_grid(paths: Sequence[str], crs: Any, bounds_m: tuple[float, float, floa
     datasets = _open_all(paths, what)
     try:
         src_nodata = datasets[0].nodata
+        src_crs = datasets[0].crs
+        # only the part of the files under the grid (and a margin of source cells)
+        area = _source_bounds(datasets, bounds_m, crs, res_m)
         if len(datasets) > 1:
-            array, transform = merge(datasets, nodata=src_nodata)
+            array, transform = merge(datasets, bounds=area, nodata=src_nodata)
             src = array[0]
         else:
-            src, transform = datasets[0].read(1), datasets[0].transform
-        src_crs = datasets[0].crs
+            window = _window(datasets[0], area)
+            src = datasets[0].read(1, window=window)
+            transform = datasets[0].window_transform(window)
     finally:
         for d in datasets:
             d.close()
@@ -174,7 +226,12 @@ def read_grid(paths: Sequence[str], crs: Any, bounds_m: tuple[float, float, floa
               src_nodata=src_nodata if categorical else np.nan,
               dst_transform=from_origin(xmin - res_m / 2, ymax + res_m / 2, res_m, res_m),
               dst_crs=CRS.from_user_input(crs), dst_nodata=fill,
-              resampling=Resampling.nearest if categorical else Resampling.bilinear)
+              resampling=Resampling.nearest if categorical else Resampling.bilinear,
+              # exact coordinates per cell (GDAL's default interpolates them within an
+              # eighth of a cell: metres of height on a steep slope) and a plain bilinear
+              # interpolation there (GDAL widens the kernel by the ratio of the cell
+              # sizes it estimates from the extents read), on the cores
+              tolerance=0.0, XSCALE=1, YSCALE=1, num_threads=max(1, min(4, os.cpu_count() or 1)))
     if categorical:
         dst = np.where(np.isfinite(dst), dst, -1).astype(np.int32)
     return Grid(dst, xmin, ymax, float(res_m), tuple(str(p) for p in paths))
