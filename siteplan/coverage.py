@@ -39,6 +39,7 @@ from siteplan.radio import LinkBudget, scenario_for
 from siteplan.schema import ENVIRONMENTS, INDOOR_KINDS, MACRO_KINDS
 from siteplan.sparse_rows import row_max
 from siteplan.terrain import load_path_loss_model
+from siteplan.threads import in_pieces
 
 PAIR_CHUNK = 2_000_000
 
@@ -320,9 +321,16 @@ def _kept_pairs(model: Any, budget: LinkBudget | None, kind_radius: np.ndarray |
             keep = cd <= kind_radius[cc]
             value = np.zeros(cd.size, np.float32)
         else:
-            value = model.rsrp_dbm(scenario, cand_xy[cc], heights[cc], dem_xy[cr], cd,
-                                   macro=is_macro, indoor=indoor[cr],
-                                   cutoff_dbm=budget.rsrp_threshold_dbm).astype(np.float32)
+            value = np.empty(cd.size, np.float32)
+
+            def evaluate(piece: slice, cr: np.ndarray = cr, cc: np.ndarray = cc,
+                         cd: np.ndarray = cd, value: np.ndarray = value) -> None:
+                pr, pc = cr[piece], cc[piece]
+                value[piece] = model.rsrp_dbm(scenario, cand_xy[pc], heights[pc], dem_xy[pr],
+                                              cd[piece], macro=is_macro, indoor=indoor[pr],
+                                              cutoff_dbm=budget.rsrp_threshold_dbm)
+
+            in_pieces(evaluate, cd.size)  # the 38.901 numpy on the cores
             keep = value >= budget.rsrp_threshold_dbm
         for bucket, part in zip(out, (cr, cc, value, cd), strict=True):
             bucket.append(part[keep])
