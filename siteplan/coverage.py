@@ -242,6 +242,8 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
     reach: dict[tuple[str, str], float] = {}
     evaluated = 0
     max_pairs = float(assumptions["coverage.max_pairs"])
+    from siteplan.pairsearch import TooManyPairs  # numba, loaded once coverage is computed
+
     trees: dict = {}  # point grids per environment, shared by both site classes
     for site_class, is_macro in (("macro", True), ("micro", False)):
         cand_idx = np.flatnonzero((macro == is_macro) & ~indoor_system)
@@ -258,18 +260,19 @@ def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,
             if max(r, r_open) <= 0:
                 continue
             terrain = budget is not None and model.has_terrain
-            if terrain:
-                d_rows, local, d, nlos_m = _site_reach_pairs(
-                    model, scenario, is_macro, dem_xy, dem_idx, cand_xy, cand_idx, heights, r,
-                    r_open, trees.setdefault(environment, {}))
-            else:
-                d_rows, d_cols, d = _near_pairs(model, dem_xy, dem_idx, cand_xy, cand_idx, r, r_open,
-                                                trees.setdefault(environment, {}))
+            try:  # the guard counts before the pairs are stored
+                if terrain:
+                    d_rows, local, d, nlos_m = _site_reach_pairs(
+                        model, scenario, is_macro, dem_xy, dem_idx, cand_xy, cand_idx, heights, r,
+                        r_open, trees.setdefault(environment, {}), max_pairs - evaluated)
+                else:
+                    d_rows, d_cols, d = _near_pairs(model, dem_xy, dem_idx, cand_xy, cand_idx, r,
+                                                    r_open, trees.setdefault(environment, {}),
+                                                    max_pairs - evaluated)
+            except TooManyPairs:
+                raise InputError(Msg("coverage.coverage_more_than",
+                                     max_pairs=format(max_pairs, ',.0f'))) from None
             evaluated += d.size
-            if evaluated > max_pairs:
-                raise InputError(
-                    Msg("coverage.coverage_more_than", max_pairs=format(max_pairs, ',.0f'))
-                )
             if terrain:
                 kept = _terrain_kept(model, budget, scenario, is_macro, cand_xy, cand_idx, heights,
                                      dem_xy, indoor, d_rows, local, d, nlos_m)
@@ -365,8 +368,8 @@ def _assemble(rows: list, cols: list, rsrp: list, dist: list,
 
 
 def _near_pairs(model: Any, dem_xy: np.ndarray, dem_idx: np.ndarray, cand_xy: np.ndarray,
-                cand_idx: np.ndarray, r_m: float, r_open_m: float,
-                grids: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                cand_idx: np.ndarray, r_m: float, r_open_m: float, grids: dict,
+                max_pairs: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(demand row, candidate, distance) of the pairs to evaluate: every demand
     point within ``r_m``, and users in open land cover (who can have line of
     sight) also out to ``r_open_m`` (``model`` None: the radius table)."""
@@ -375,7 +378,7 @@ def _near_pairs(model: Any, dem_xy: np.ndarray, dem_idx: np.ndarray, cand_xy: np
     if r_open_m > r_m and model is not None:
         open_grid = _point_grid(grids, dem_xy, dem_idx, r_open_m, model)
     rows, local, dist = grid.pairs_within(cand_xy[cand_idx], every, open_grid,
-                                          np.full(cand_idx.size, r_open_m))
+                                          np.full(cand_idx.size, r_open_m), max_pairs=max_pairs)
     return dem_idx[rows], cand_idx[local], dist
 
 
@@ -402,8 +405,8 @@ def _point_grid(grids: dict, dem_xy: np.ndarray, dem_idx: np.ndarray, radius_m: 
 
 def _site_reach_pairs(model: Any, scenario: str, is_macro: bool, dem_xy: np.ndarray,
                       dem_idx: np.ndarray, cand_xy: np.ndarray, cand_idx: np.ndarray,
-                      heights: np.ndarray, r_m: float, r_open_m: float,
-                      trees: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+                      heights: np.ndarray, r_m: float, r_open_m: float, trees: dict,
+                      max_pairs: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(demand row, site, distance) of the pairs to evaluate over terrain, and
     each site's NLOS reach (``site`` and the reach index ``cand_idx``):
     each site searched out to its own reach only (a bound from the ground
@@ -419,7 +422,8 @@ def _site_reach_pairs(model: Any, scenario: str, is_macro: bool, dem_xy: np.ndar
     open_grid = None
     if (open_reach > every).any():
         open_grid = _point_grid(trees, dem_xy, dem_idx, float(np.median(open_reach)), model)
-    rows, local, dist = grid.pairs_within(cand_xy[cand_idx], every, open_grid, open_reach)
+    rows, local, dist = grid.pairs_within(cand_xy[cand_idx], every, open_grid, open_reach,
+                                          max_pairs=max_pairs)
     return dem_idx[rows], local, dist, every
 
 

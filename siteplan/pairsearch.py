@@ -92,6 +92,10 @@ def _fill(a, b, sx, sy, r_all, r_open, offsets, out_rows, out_cols, out_d):  # p
 SMALL_WORK = 1_000_000
 
 
+class TooManyPairs(Exception):  # noqa: N818 - a count, caught by coverage
+    """More pairs than the caller's limit (``args[0]``: how many)."""
+
+
 @dataclass(frozen=True)
 class PointGrid:
     """Points sorted into square cells of ``cell_m`` (row-major from ``(x0_m, y0_m)``).
@@ -147,11 +151,17 @@ class PointGrid:
 
     def pairs_within(self, sites_xy_m: np.ndarray, radius_m: np.ndarray,
                      open_grid: PointGrid | None = None,
-                     open_radius_m: np.ndarray | None = None
+                     open_radius_m: np.ndarray | None = None, *,
+                     max_pairs: float = math.inf
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(point, site, distance)`` of every pair within the site's ``radius_m``,
         and of the points of ``open_grid`` (built from the same array, by
         :meth:`subset`) beyond ``radius_m`` and within ``open_radius_m``.
+
+        Raises
+        ------
+        TooManyPairs
+            More than ``max_pairs`` pairs (counted before any is stored).
 
         Returns
         -------
@@ -173,6 +183,8 @@ class PointGrid:
         with one_thread_below(int(work), SMALL_WORK):
             counts = _count(*args)
             offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+            if offsets[-1] > max_pairs:
+                raise TooManyPairs(int(offsets[-1]))
             rows = np.empty(int(offsets[-1]), np.int64)
             cols = np.empty(rows.size, np.int64)
             dist = np.empty(rows.size)

@@ -352,3 +352,29 @@ def test_the_grid_pair_search_keeps_pairs_exactly_on_the_radius():
     rows, _cols, _d = PointGrid.build(line, 0.1).pairs_within(np.array([[1.5, 0.0]]),
                                                               np.array([0.5]))
     assert 29 in rows.tolist()
+
+
+def test_the_pair_guard_fires_before_the_pairs_are_stored(monkeypatch):
+    """``coverage.max_pairs`` is checked on the pair search's count, before the
+    (24 bytes a pair) arrays are allocated and filled."""
+    import geopandas as gpd
+    import pytest
+    from shapely.geometry import Point
+
+    import siteplan.pairsearch as pairsearch
+    from siteplan.coverage import coverage_matrix
+    from siteplan.errors import InputError
+
+    users = gpd.GeoDataFrame({"environment": ["urban"] * 50, "indoor": [False] * 50},
+                             geometry=[Point(10.0 * i, 0.0) for i in range(50)], crs=32650)
+    sites = gpd.GeoDataFrame({"kind": ["tower"] * 3, "height_m": [30.0] * 3},
+                             geometry=[Point(0.0, 5.0), Point(200.0, 5.0), Point(400.0, 5.0)],
+                             crs=32650)
+    assert coverage_matrix(users, sites, Assumptions()).pairs_evaluated == 150
+
+    def filled(*_args):
+        raise AssertionError("the pairs were stored before the guard")
+
+    monkeypatch.setattr(pairsearch, "_fill", filled)
+    with pytest.raises(InputError, match="more than 149 candidate-demand pairs"):
+        coverage_matrix(users, sites, Assumptions({"coverage.max_pairs": 149}))
