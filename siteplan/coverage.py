@@ -114,7 +114,7 @@ def mount_heights(candidates: gpd.GeoDataFrame, assumptions: Mapping[str, Any]) 
 
 
 def reach_m(kinds: Any, heights_m: Any, environment: str, assumptions: Mapping[str, Any], *,
-            budget: LinkBudget | None = None) -> float:
+            budget: LinkBudget | None = None, model_bound: bool = False) -> float:
     """How far (m) any of these candidates can cover demand of ``environment``:
     the one reach function (the coverage query, the work estimate, the
     regional halo and the new-build proposals all call it).
@@ -136,6 +136,10 @@ def reach_m(kinds: Any, heights_m: Any, environment: str, assumptions: Mapping[s
         The assumptions table.
     budget : LinkBudget, optional
         A budget already built from ``assumptions``.
+    model_bound : bool
+        Link budget: the farthest the plan's path-loss model could reach
+        (:func:`siteplan.terrain.model.reach_bound_m`: calibration terms, and
+        over a DEM any effective mast up to 150 m) instead of the flat budget's.
 
     Examples
     --------
@@ -161,9 +165,15 @@ def reach_m(kinds: Any, heights_m: Any, environment: str, assumptions: Mapping[s
     macro = np.isin(kinds, list(MACRO_KINDS))
     for is_macro in (True, False):
         chosen = ~by_radius & (macro == is_macro)
-        if chosen.any():
-            reach = max(reach, budget.max_reach_m(scenario_for(environment, macro=is_macro),
-                                                  float(heights[chosen].max()), macro=is_macro))
+        if not chosen.any():
+            continue
+        scenario, tallest = scenario_for(environment, macro=is_macro), float(heights[chosen].max())
+        if model_bound:
+            from siteplan.terrain.model import reach_bound_m
+
+            reach = max(reach, reach_bound_m(assumptions, scenario, tallest, macro=is_macro))
+        else:
+            reach = max(reach, budget.max_reach_m(scenario, tallest, macro=is_macro))
     return reach
 
 
@@ -184,7 +194,9 @@ def kind_reach_m(kind: str, environment: str, assumptions: Mapping[str, Any], *,
 
 def longest_reach_m(candidates: gpd.GeoDataFrame, assumptions: Mapping[str, Any]) -> float:
     """The farthest any candidate covers in any environment (m): :func:`reach_m`
-    over every environment, sized from each candidate's mast height.
+    over every environment, sized from each candidate's mast height, by the
+    plan's path-loss model (the regional halo: over a DEM, a hilltop mast
+    reaches farther than the flat budget says).
 
     Examples
     --------
@@ -201,7 +213,8 @@ def longest_reach_m(candidates: gpd.GeoDataFrame, assumptions: Mapping[str, Any]
     heights = mount_heights(candidates, assumptions)
     budget = (LinkBudget.from_assumptions(assumptions)
               if str(assumptions["coverage.mode"]) != "radius" else None)
-    return max(reach_m(kinds, heights, env, assumptions, budget=budget) for env in ENVIRONMENTS)
+    return max(reach_m(kinds, heights, env, assumptions, budget=budget, model_bound=True)
+               for env in ENVIRONMENTS)
 
 
 def coverage_matrix(demand_m: gpd.GeoDataFrame, candidates_m: gpd.GeoDataFrame,

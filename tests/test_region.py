@@ -259,3 +259,51 @@ def test_overview_map_renders_offline(region, tmp_path):
     assert EVIL_NAME in info["extra"]  # the permanent unit label, as text
     sites = gpd.read_file(region["root"] / "out" / "plan.gpkg", layer="sites_2022")
     assert len(sites) in info["groups"]
+
+
+def test_terrain_plans_every_unit_with_the_dem_and_a_terrain_halo(tmp_path, client):
+    """``dem = …`` in a region config: every unit's coverage is computed over
+    the terrain, and the halo is the terrain model's reach (a hilltop mast
+    reaches farther than the flat budget), not the flat one."""
+    import numpy as np
+    import rasterio
+    from rasterio.transform import from_origin
+
+    from siteplan.coverage import longest_reach_m
+    from siteplan.region.config import load_region_config
+    from siteplan.region.partition import read_inputs
+
+    write_province(tmp_path / "in", 2, 1, spacing_m=800, time_limit_s=0.5)
+    targets = gpd.read_file(tmp_path / "in" / "targets.gpkg")
+    metric = targets.estimate_utm_crs()
+    xmin, ymin, xmax, ymax = targets.to_crs(metric).total_bounds + np.array([-8e3, -8e3, 8e3, 8e3])
+    step = 90.0
+    x = xmin + (np.arange(int((xmax - xmin) / step) + 1) + 0.5) * step
+    y = ymax - (np.arange(int((ymax - ymin) / step) + 1) + 0.5) * step
+    # a 250 m ridge running north-south through the province, rolling ground elsewhere
+    ridge = 250.0 * np.exp(-(((x - (xmin + xmax) / 2) / 1500.0) ** 2))
+    z = (ridge[None, :] + 30.0 * np.sin(y / 4000.0)[:, None]).astype(np.float32)
+    with rasterio.open(tmp_path / "in" / "dem.tif", "w", driver="GTiff", width=x.size,
+                       height=y.size, count=1, dtype="float32", crs=metric.to_wkt(),
+                       transform=from_origin(xmin, ymax, step, step)) as ds:
+        ds.write(z, 1)
+    toml = (tmp_path / "in" / "region.toml").read_text(encoding="utf-8")
+    (tmp_path / "in" / "region.toml").write_text(
+        toml.replace('landuse = "landuse.gpkg"\n', 'landuse = "landuse.gpkg"\ndem = "dem.tif"\n'),
+        encoding="utf-8")
+    cfg = load_region_config(tmp_path / "in" / "region.toml")
+    assert cfg.plan.assumptions["terrain.dem"]
+    result = plan_region(tmp_path / "in" / "region.toml", tmp_path / "out", client=client,
+                         work_dir=tmp_path / "work", offline=True)
+    assert not result.failures and sorted(result.unit_results) == ["C01", "C02"]
+    cands = read_inputs(cfg.plan).candidates
+    halo = json.loads((tmp_path / "out" / "summary.json").read_text())["halo_m"]
+    flat = cfg.plan.assumptions.overrides()
+    flat.pop("terrain.dem", None)
+    from siteplan.defaults import Assumptions
+
+    assert halo == pytest.approx(longest_reach_m(cands, cfg.plan.assumptions))
+    assert halo > longest_reach_m(cands, Assumptions(flat)) + 100.0
+    for folder in ("001-C01", "002-C02"):
+        report = json.loads((tmp_path / "out" / "units" / folder / "report.json").read_text())
+        assert "dem.tif" in json.dumps(report["assumptions"])

@@ -527,18 +527,22 @@ class PathLossModel:
         cls = self.clutter.nearest(pts_xy_m[:, 0], pts_xy_m[:, 1])
         return heights[cls] <= self.budget.ue_height_m
 
+    def bonus_budget(self) -> LinkBudget:
+        """The budget with its threshold lowered by the most the calibration terms
+        can lower a loss: negative offsets; ``slope · log10(max(d, 10 m) / 1 km)``
+        is -2 · slope at 10 m and -slope at 10 km (a positive slope lowers the
+        loss of every pair nearer than 1 km)."""
+        slope = self.distance_slope_db_per_dec
+        bonus = max(0.0, -self.offset_db - min([0.0, *self.clutter_offset_db.values()])
+                    + max(0.0, 2.0 * slope, -slope))
+        return dataclasses.replace(self.budget,
+                                   rsrp_threshold_dbm=self.budget.rsrp_threshold_dbm - bonus)
+
     def max_reach_m(self, scenario: str, h_bs_m: float, *, macro: bool, relief: bool = True) -> float:
         """Radius for the spatial index: the flat reach, or with terrain the
         reach of the most favourable case (mast raised by the DEM's relief,
         LOS when clutter can make a path clear), capped at the model's range."""
-        lb = self.budget
-        # negative calibration terms lower the loss: widen the search by what they can
-        # give; slope · log10(max(d, 10 m) / 1 km) is -2 · slope at 10 m and -slope at
-        # 10 km (a positive slope lowers the loss of every pair nearer than 1 km)
-        slope = self.distance_slope_db_per_dec
-        bonus = max(0.0, -self.offset_db - min([0.0, *self.clutter_offset_db.values()])
-                    + max(0.0, 2.0 * slope, -slope))
-        lb = dataclasses.replace(lb, rsrp_threshold_dbm=lb.rsrp_threshold_dbm - bonus)
+        lb = self.bonus_budget()
         if self.dem is None:
             return lb.max_reach_m(scenario, h_bs_m, macro=macro)
         rise = _relief_m(self.dem) if relief else 0.0
@@ -718,18 +722,7 @@ def load_path_loss_model(cfg_or_paths: Any, crs: Any = None, *,
         land-cover codes.
     """
     assumptions = _assumptions_of(cfg_or_paths)
-    model = PathLossModel(
-        budget=LinkBudget.from_assumptions(assumptions),
-        k_factor=float(assumptions["terrain.k_factor"]),
-        step_m=float(assumptions["terrain.profile_step_m"]),
-        max_samples=int(assumptions["terrain.max_samples"]),
-        fresnel_clearance=float(assumptions["terrain.fresnel_clearance"]),
-        offset_db=float(assumptions["pathloss.offset_db"]),
-        distance_slope_db_per_dec=float(assumptions["pathloss.distance_slope_db_per_dec"]),
-        clutter_offset_db={c: float(assumptions[f"clutter.offset_db.{c}"]) for c in CLUTTER_NAMES},
-        clutter_height_m={c: float(assumptions[f"clutter.height_m.{c}"]) for c in CLUTTER_NAMES},
-        clutter_loss_db={c: float(assumptions[f"clutter.loss_db.{c}"]) for c in CLUTTER_NAMES},
-    )
+    model = _model_without_rasters(assumptions)
     dem_paths = split_paths(assumptions["terrain.dem"])
     from_zones = uses_zones(assumptions)
     clutter_paths = () if from_zones else split_paths(assumptions["terrain.clutter"])
@@ -756,6 +749,48 @@ def load_path_loss_model(cfg_or_paths: Any, crs: Any = None, *,
                     unknown=unknown[:10],
                     items=', '.join((f'{v[0]} {k}' for k, v in CLUTTER_CLASSES.items()))))
     return model
+
+
+def _model_without_rasters(assumptions: Mapping[str, Any]) -> PathLossModel:
+    """The plan's path-loss model before any raster is read (budget, calibration
+    and clutter tables)."""
+    return PathLossModel(
+        budget=LinkBudget.from_assumptions(assumptions),
+        k_factor=float(assumptions["terrain.k_factor"]),
+        step_m=float(assumptions["terrain.profile_step_m"]),
+        max_samples=int(assumptions["terrain.max_samples"]),
+        fresnel_clearance=float(assumptions["terrain.fresnel_clearance"]),
+        offset_db=float(assumptions["pathloss.offset_db"]),
+        distance_slope_db_per_dec=float(assumptions["pathloss.distance_slope_db_per_dec"]),
+        clutter_offset_db={c: float(assumptions[f"clutter.offset_db.{c}"]) for c in CLUTTER_NAMES},
+        clutter_height_m={c: float(assumptions[f"clutter.height_m.{c}"]) for c in CLUTTER_NAMES},
+        clutter_loss_db={c: float(assumptions[f"clutter.loss_db.{c}"]) for c in CLUTTER_NAMES},
+    )
+
+
+def reach_bound_m(assumptions: Mapping[str, Any], scenario: str, h_bs_m: float, *,
+                  macro: bool) -> float:
+    """The farthest the plan's path-loss model could cover from a mast of
+    ``h_bs_m``, without reading its rasters: the budget's reach widened by what
+    the calibration terms can give; with a DEM, the best effective mast up to
+    150 m (the ground around a site can raise it that far), in line of sight
+    when clutter (a raster or the zones) can make a path clear. The regional
+    halo (:func:`siteplan.coverage.longest_reach_m`).
+
+    Examples
+    --------
+    >>> flat = reach_bound_m(Assumptions(), "RMa", 35.0, macro=True)
+    >>> hills = reach_bound_m(Assumptions({"terrain.dem": "dem.tif"}), "RMa", 35.0, macro=True)
+    >>> bool(hills > flat > 0)
+    True
+    """
+    model = _model_without_rasters(assumptions)
+    if not split_paths(assumptions["terrain.dem"]):
+        return model.max_reach_m(scenario, h_bs_m, macro=macro, relief=False)
+    lb = model.bonus_budget()
+    if uses_zones(assumptions) or split_paths(assumptions["terrain.clutter"]):
+        lb = dataclasses.replace(lb, mode="los")
+    return _reach_up_to_m(lb, scenario, macro, 150.0)
 
 
 def _assumptions_of(cfg_or_paths: Any) -> Mapping[str, Any]:
