@@ -144,25 +144,46 @@ def child(args: argparse.Namespace) -> int:
 
 
 def fresh(args: argparse.Namespace, folder: Path) -> None:
-    """Each setting in a new process, alternating; first/second-call ratios."""
-    times: dict[str, list[dict]] = {"flat": [], "dem": [], "dem+clutter": []}
+    """Each setting in a new process, alternating (with ``--baseline DIR``, the
+    code in DIR right after this code's, same setting); first/second-call ratios.
+    With ``--cold`` every child starts from an empty numba cache (it compiles)."""
+    codes = {"new": None} if not args.baseline else {"new": None, "old": args.baseline}
+    times: dict[tuple[str, str], list[dict]] = {
+        (code, name): [] for code in codes for name in ("flat", "dem", "dem+clutter")}
     for i in range(args.runs):
-        for name in times:
-            out = subprocess.run(
-                [sys.executable, __file__, "--side-km", str(args.side_km), "--spacing",
-                 str(args.spacing), "--step", str(args.step), "--child", name, "--child-dir",
-                 str(folder)], check=True, capture_output=True, text=True).stdout
-            row = json.loads(out.strip().splitlines()[-1])
-            times[name].append(row)
-            print(f"run {i} {name} (new process): first {row['first']:.1f} s, second "
-                  f"{row['second']:.1f} s, {row['evaluated']:,} pairs evaluated, "
-                  f"{row['covered']:,} covered", flush=True)
-    for name in ("dem", "dem+clutter"):
-        for which in ("first", "second"):
-            ratios = [t[which] / f[which] for t, f in zip(times[name], times["flat"], strict=True)]
-            print(f"{name} / flat, {which} call, same run: "
-                  + ", ".join(f"{r:.2f}" for r in ratios)
-                  + f" (median {float(np.median(ratios)):.2f}); target <= 3")
+        for name in ("flat", "dem", "dem+clutter"):
+            for code, path in codes.items():
+                env = dict(os.environ)
+                if path:
+                    env["PYTHONPATH"] = str(path)
+                with tempfile.TemporaryDirectory() as cache:
+                    if args.cold:
+                        env["NUMBA_CACHE_DIR"] = cache
+                    out = subprocess.run(
+                        [sys.executable, __file__, "--side-km", str(args.side_km), "--spacing",
+                         str(args.spacing), "--step", str(args.step), "--child", name,
+                         "--child-dir", str(folder)], check=True, capture_output=True, text=True,
+                        env=env).stdout
+                row = json.loads(out.strip().splitlines()[-1])
+                times[(code, name)].append(row)
+                print(f"run {i} {code} {name} (new process{', empty numba cache' if args.cold else ''}"
+                      f"): first {row['first']:.1f} s, second {row['second']:.1f} s, "
+                      f"{row['evaluated']:,} pairs evaluated, {row['covered']:,} covered",
+                      flush=True)
+    for code in codes:
+        for name in ("dem", "dem+clutter"):
+            for which in ("first", "second"):
+                ratios = [t[which] / f[which] for t, f in
+                          zip(times[(code, name)], times[(code, "flat")], strict=True)]
+                print(f"{code} {name} / flat, {which} call, same run: "
+                      + ", ".join(f"{r:.2f}" for r in ratios)
+                      + f" (median {float(np.median(ratios)):.2f}); target <= 3")
+    if args.baseline:
+        for name in ("flat", "dem", "dem+clutter"):
+            for which in ("first", "second"):
+                ratios = [n[which] / o[which] for n, o in
+                          zip(times[("new", name)], times[("old", name)], strict=True)]
+                print(f"{name}, {which} call, new / old: " + ", ".join(f"{r:.2f}" for r in ratios))
 
 
 def main() -> int:
@@ -178,6 +199,10 @@ def main() -> int:
                              "count the covered pairs that change against the default 256")
     parser.add_argument("--fresh", action="store_true",
                         help="each setting in a new process (what a plan waits for)")
+    parser.add_argument("--baseline", help="with --fresh: also time the code in this folder "
+                        "(PYTHONPATH, e.g. from git archive), alternating")
+    parser.add_argument("--cold", action="store_true",
+                        help="with --fresh: each process starts from an empty numba cache")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--child-dir", help=argparse.SUPPRESS)
     args = parser.parse_args()
