@@ -384,14 +384,14 @@ def test_kernel_runs_pairs_on_threads_with_the_same_results(monkeypatch):
 
     from siteplan.terrain import kernels
 
-    assert kernels.profiles.targetoptions.get("parallel")  # the pair loop is a prange
-    compiled, threads_seen = kernels.profiles, []
+    assert kernels.profiles_indexed.targetoptions.get("parallel")  # the pair loop is a prange
+    compiled, threads_seen = kernels.profiles_indexed, []
 
     def spy(*args):
         threads_seen.append(numba.get_num_threads())
         return compiled(*args)
 
-    monkeypatch.setattr(kernels, "profiles", spy)
+    monkeypatch.setattr(kernels, "profiles_indexed", spy)
     rng = np.random.default_rng(11)
     values = (rng.uniform(0, 40, (80, 80)) + np.linspace(0, 150, 80)[:, None]).astype(np.float32)
     codes = rng.integers(-1, 11, (80, 80)).astype(np.int32)

@@ -232,7 +232,7 @@ def _prescan(m, geo, dem, shared, clutter, clutter_h, prm, q_limit,
     return 0
 
 
-# the scalars of :func:`profiles`, packed in one float64 array (fewer arguments
+# the scalars of :func:`profiles_indexed`, packed in one float64 array (fewer arguments
 # keep the per-pair body inlinable into the parallel loop)
 (P_H_UE, P_DX0, P_DY0, P_DRES, P_CX0, P_CY0, P_CRES, P_HAS_CLUTTER, P_STEP, P_MAX_INTERVALS,
  P_TWO_KR, P_WAVELENGTH, P_LIMIT, P_H0, P_DH, P_LN_D0, P_DLN, P_MARGIN, P_RADIUS,
@@ -242,7 +242,7 @@ def _prescan(m, geo, dem, shared, clutter, clutter_h, prm, q_limit,
 def pack_params(*, h_ue, dem_origin, clutter_origin, has_clutter, step, max_intervals, k_factor,
                 wavelength, limit, bound=(0.0, 1.0, 0.0, 1.0, 0.0), radius=0.0,
                 same_grid=False) -> np.ndarray:
-    """The ``prm`` array of :func:`profiles` (origins: ``(x0, y0, res)``; ``bound``:
+    """The ``prm`` array of :func:`profiles_indexed` (origins: ``(x0, y0, res)``; ``bound``:
     ``(h0, dh, ln_d0, dln, margin)`` of :class:`~siteplan.terrain.bound.LossBound`;
     ``same_grid``: the clutter grid has the DEM's cells).
 
@@ -344,31 +344,19 @@ def _one_profile(i, x_s, y_s, x_p, y_p, mast, los_only, need, dem, low, clutter,
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def profiles(sx, sy, px, py, h_site, los_only, need, dem, low, clutter, clutter_h, table, prm,
-             out_diff, out_block, out_los, out_heff, out_dead):  # pragma: no cover - compiled
-    """Fill the ``out_*`` arrays (one entry per pair, pairs spread over numba's
-    threads, ``numba.set_num_threads``); returns the samples evaluated (a
-    floor lookup of a pair dropped by its bound counts as one). ``prm``:
-    :func:`pack_params`; ``low``, ``table``: the floor grid and bound tables
-    (:mod:`siteplan.terrain.bound`, used where ``need`` is finite)."""
-    samples = 0
-    for i in prange(sx.size):
-        samples += _one_profile(i, sx[i], sy[i], px[i], py[i], h_site[i], los_only[i], need[i],
-                                dem, low, clutter, clutter_h, table, prm, out_diff, out_block,
-                                out_los, out_heff, out_dead)
-    return samples
-
-
-@njit(cache=True, nogil=True, parallel=True)
 def profiles_indexed(rows, cols, d2d, pt_x, pt_y, pt_need, site_x, site_y, site_h, site_nlos_m,
                      slope, dem, low, clutter, clutter_h, table, prm, out_diff, out_block, out_los,
                      out_heff, out_dead):  # pragma: no cover - compiled
-    """:func:`profiles` of pairs given as indices: pair ``i`` joins user
+    """Fill the ``out_*`` arrays of pairs given as indices: pair ``i`` joins user
     ``rows[i]`` and site ``cols[i]``, ``d2d[i]`` apart (no per-pair copies of
     their coordinates). A pair's ``need`` is its user's ``pt_need`` plus
-    ``slope · log10(max(d, 10 m) / 1 km)``; it is ``los_only`` when it lies
-    beyond its site's ``site_nlos_m`` (the farthest any NLOS path of the site
-    could cover)."""
+    ``slope · log10(max(d, 10 m) / 1 km)`` (-inf: never dropped); it is
+    ``los_only`` when it lies beyond its site's ``site_nlos_m`` (the farthest
+    any NLOS path of the site could cover). Pairs are spread over numba's
+    threads (``numba.set_num_threads``); returns the samples evaluated (a floor
+    lookup of a pair dropped by its bound counts as one). ``prm``:
+    :func:`pack_params`; ``low``, ``table``: the floor grid and bound tables
+    (:mod:`siteplan.terrain.bound`, used where ``need`` is finite)."""
     samples = 0
     for i in prange(rows.size):
         r, c, d = rows[i], cols[i], d2d[i]

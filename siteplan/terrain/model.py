@@ -143,11 +143,15 @@ class PathLossModel:
         flags = np.zeros(n, bool) if los_only is None else np.asarray(los_only, bool)
         need = None if bound is None or need_db is None else f64(need_db, float)
         grids, prm = self._kernel_inputs(ue_height_m, freq_ghz, bound if need is not None else None)
+        # the indexed kernel with pair i joining user i and site i (one compiled kernel:
+        # a pair is LOS-only when its site's "NLOS reach" is -inf; no distance slope)
+        pair = np.arange(n, dtype=np.int64)
         with one_thread_below(n, kernels.PARALLEL_MIN_PAIRS):
-            kernels.profiles(
-                f64(site_xy_m[:, 0], float), f64(site_xy_m[:, 1], float),
-                f64(pts_xy_m[:, 0], float), f64(pts_xy_m[:, 1], float), f64(site_height_m, float),
-                f64(flags), np.full(n, -np.inf) if need is None else need, *grids, prm, *out)
+            kernels.profiles_indexed(
+                pair, pair, np.zeros(n), f64(pts_xy_m[:, 0], float), f64(pts_xy_m[:, 1], float),
+                np.full(n, -np.inf) if need is None else need, f64(site_xy_m[:, 0], float),
+                f64(site_xy_m[:, 1], float), f64(site_height_m, float),
+                np.where(flags, -np.inf, np.inf), 0.0, *grids, prm, *out)
         return self._terms(out, ue_class)
 
     def _kernel_outputs(self, site_height_m: ArrayLike) -> tuple[np.ndarray, ...]:
