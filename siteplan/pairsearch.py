@@ -71,19 +71,17 @@ def _site(k, a, b, sx, sy, r_all, r_open, out_rows, out_d, at):  # pragma: no co
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def _count(a, b, sx, sy, r_all, r_open):  # pragma: no cover - compiled
-    counts = np.zeros(sx.size, np.int64)
-    none_i, none_d = np.zeros(0, np.int64), np.zeros(0)
+def _pairs(a, b, sx, sy, r_all, r_open, offsets, out_rows, out_cols, out_d):  # pragma: no cover
+    """With empty ``out_*`` arrays, count each site's pairs into ``offsets[k]``;
+    else write site ``k``'s pairs from ``offsets[k]`` (one compiled kernel for
+    both passes)."""
+    write = out_rows.size > 0
     for k in prange(sx.size):
-        counts[k] = _site(k, a, b, sx, sy, r_all, r_open, none_i, none_d, 0)
-    return counts
-
-
-@njit(cache=True, nogil=True, parallel=True)
-def _fill(a, b, sx, sy, r_all, r_open, offsets, out_rows, out_cols, out_d):  # pragma: no cover
-    for k in prange(sx.size):
-        found = _site(k, a, b, sx, sy, r_all, r_open, out_rows, out_d, offsets[k])
-        out_cols[offsets[k]:offsets[k] + found] = k
+        if write:
+            found = _site(k, a, b, sx, sy, r_all, r_open, out_rows, out_d, offsets[k])
+            out_cols[offsets[k]:offsets[k] + found] = k
+        else:
+            offsets[k] = _site(k, a, b, sx, sy, r_all, r_open, out_rows, out_d, 0)
 
 
 #: Below this many point checks (estimated) a search runs on the calling thread: a
@@ -181,14 +179,16 @@ class PointGrid:
         args = (self._arrays(), open_grid._arrays(), sx, sy, r_all, r_open)
         work = self._checks(r_all) + open_grid._checks(r_open)
         with one_thread_below(int(work), SMALL_WORK):
-            counts = _count(*args)
+            counts = np.zeros(sx.size, np.int64)
+            _pairs(*args, counts, np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
             offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
             if offsets[-1] > max_pairs:
                 raise TooManyPairs(int(offsets[-1]))
             rows = np.empty(int(offsets[-1]), np.int64)
             cols = np.empty(rows.size, np.int64)
             dist = np.empty(rows.size)
-            _fill(*args, offsets, rows, cols, dist)
+            if rows.size:
+                _pairs(*args, offsets, rows, cols, dist)
         return rows, cols, dist
 
     def _checks(self, radius_m: np.ndarray) -> float:
