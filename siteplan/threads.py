@@ -34,7 +34,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 
 #: pairs per piece of :func:`in_pieces` (each temporary array ~2 MB)
@@ -42,41 +42,65 @@ PIECE = 262_144
 
 _POOL: list[ThreadPoolExecutor] = []
 _POOL_LOCK = threading.Lock()
+_IN_PIECE = threading.local()
 
 
-def _workers() -> int:
-    """numba's thread count when numba is loaded (``NUMBA_NUM_THREADS``, the
-    benchmarks' ``--threads``), else the cores (at most 8)."""
+def workers() -> int:
+    """Threads for work spread over the cores: numba's thread count when numba
+    is loaded (``NUMBA_NUM_THREADS``, the benchmarks' ``--threads``), else the
+    cores this process may use (at most 8)."""
     if "numba" in sys.modules:
         return max(1, int(sys.modules["numba"].get_num_threads()))
-    return max(1, min(8, os.cpu_count() or 1))
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(8, usable or 1))
 
 
 def in_pieces(work: Callable[[slice], None], n: int, *, piece: int = PIECE) -> None:
     """Call ``work(slice)`` on consecutive pieces of ``range(n)``, on threads.
 
     ``work`` must write only its own piece (numpy, releasing the GIL). A call
-    of at most two pieces, or on one thread, runs on the calling thread; an
-    exception in a piece is raised here.
+    of at most two pieces, on one thread, or from inside a piece runs on the
+    calling thread. When a piece raises, the pieces not started are
+    cancelled and the running ones finished before the exception is raised
+    here (nothing writes into the caller's arrays after it returns).
     """
     pieces = [slice(a, min(a + piece, n)) for a in range(0, n, piece)]
-    workers = _workers()
-    if len(pieces) <= 2 or workers == 1:
+    count = workers()
+    if len(pieces) <= 2 or count == 1 or getattr(_IN_PIECE, "active", False):
         for p in pieces:
             work(p)
         return
     with _POOL_LOCK:
         if not _POOL:
-            _POOL.append(ThreadPoolExecutor(max_workers=workers,
+            _POOL.append(ThreadPoolExecutor(max_workers=count,
                                             thread_name_prefix="siteplan-pieces"))
         pool = _POOL[0]
-    for future in [pool.submit(work, p) for p in pieces]:
-        future.result()
+    futures = [pool.submit(_run_piece, work, p) for p in pieces]
+    try:
+        for future in futures:
+            future.result()
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        wait(futures)
+        raise
+
+
+def _run_piece(work: Callable[[slice], None], piece: slice) -> None:
+    """One piece on a pool thread (marked: a nested :func:`in_pieces` runs inline)."""
+    _IN_PIECE.active = True
+    try:
+        work(piece)
+    finally:
+        _IN_PIECE.active = False
 
 
 def _forget_pool() -> None:  # pragma: no cover - runs in a forked child
-    """A forked child has none of the pool's threads: it starts its own."""
+    """A forked child has none of the pool's threads (and maybe a held lock):
+    it starts its own."""
+    global _POOL_LOCK
     _POOL.clear()
+    _POOL_LOCK = threading.Lock()
 
 
 os.register_at_fork(after_in_child=_forget_pool)

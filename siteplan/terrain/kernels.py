@@ -43,7 +43,10 @@ PARALLEL_MIN_PAIRS = 16_384
 def square_min(values, k):  # pragma: no cover - compiled
     """The lowest value within ``k`` cells (each axis) of each cell: a square
     minimum filter, clipped at the edges (scipy's ``minimum_filter`` of size
-    ``2k + 1`` with ``mode="nearest"``), rows then columns, on numba's threads."""
+    ``2k + 1`` with ``mode="nearest"`` on finite values), rows then columns, on
+    numba's threads. NaN neighbours are skipped and a NaN cell stays NaN
+    (scipy's result with NaN depends on its scan order; the model fills the
+    DEM's holes first)."""
     rows, cols = values.shape
     across = np.empty_like(values)
     for r in prange(rows):
@@ -70,16 +73,19 @@ def window_min_at(blocks, x0, y0, cell_m, block, xs, ys, window_m):  # pragma: n
 
     ``blocks`` holds the lowest of each ``block`` x ``block`` cells of a grid whose
     top-left cell centre is ``(x0, y0)``; every block holding a cell centre within
-    the square window is read, so the value is never above the window's true
-    lowest (NaN blocks are skipped; +inf where every block is).
+    the square window is read (a window off the grid reads the edge blocks it
+    faces, as the bilinear lookups clamp onto the edge), so the value is never
+    above the window's true lowest. NaN blocks are skipped (+inf where every
+    block read is NaN). A cell centre exactly on the window's edge can fall out
+    by a rounding of the division: callers add a cell of margin.
     """
     rows, cols = blocks.shape
     out = np.empty(xs.size, np.float32)
     for k in prange(xs.size):
-        c_lo = max(int(math.floor((xs[k] - window_m - x0) / cell_m)) // block, 0)
-        c_hi = min(int(math.floor((xs[k] + window_m - x0) / cell_m)) // block, cols - 1)
-        r_lo = max(int(math.floor((y0 - ys[k] - window_m) / cell_m)) // block, 0)
-        r_hi = min(int(math.floor((y0 - ys[k] + window_m) / cell_m)) // block, rows - 1)
+        c_lo = min(max(int(math.floor((xs[k] - window_m - x0) / cell_m)) // block, 0), cols - 1)
+        c_hi = max(min(int(math.floor((xs[k] + window_m - x0) / cell_m)) // block, cols - 1), 0)
+        r_lo = min(max(int(math.floor((y0 - ys[k] - window_m) / cell_m)) // block, 0), rows - 1)
+        r_hi = max(min(int(math.floor((y0 - ys[k] + window_m) / cell_m)) // block, rows - 1), 0)
         low = np.float32(np.inf)
         for r in range(r_lo, r_hi + 1):
             for c in range(c_lo, c_hi + 1):

@@ -16,7 +16,6 @@ Examples
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ import numpy as np
 
 from siteplan.errors import InputError
 from siteplan.messages import Msg
+from siteplan.threads import workers
 
 
 @dataclass(frozen=True)
@@ -134,22 +134,28 @@ def _source_bounds(datasets: list[Any], bounds_m: tuple[float, float, float, flo
         CRS.from_user_input(crs), datasets[0].crs, bounds_m[0] - pad, bounds_m[1] - pad,
         bounds_m[2] + pad, bounds_m[3] + pad, densify_pts=21)
     cell = max(max(abs(d.res[0]), abs(d.res[1])) for d in datasets)
-    left, bottom, right, top = left - 3 * cell, bottom - 3 * cell, right + 3 * cell, top + 3 * cell
-    # on the first file's cell edges (a mosaic over them copies cells, resamples none)
-    t = datasets[0].transform
-    left = t.c + np.floor((left - t.c) / t.a) * t.a
-    top = t.f + np.floor((top - t.f) / t.e) * t.e
-    right = t.c + np.ceil((right - t.c) / t.a) * t.a
-    bottom = t.f + np.ceil((bottom - t.f) / t.e) * t.e
+    want = (left - 3 * cell, bottom - 3 * cell, right + 3 * cell, top + 3 * cell)
     # never beyond the files (a mosaic fills what no file covers, which must stay
-    # uncovered for the cover check)
-    left = max(left, min(d.bounds.left for d in datasets))
-    bottom = max(bottom, min(d.bounds.bottom for d in datasets))
-    right = min(right, max(d.bounds.right for d in datasets))
-    top = min(top, max(d.bounds.top for d in datasets))
+    # uncovered for the cover check) ...
+    have = (min(d.bounds.left for d in datasets), min(d.bounds.bottom for d in datasets),
+            max(d.bounds.right for d in datasets), max(d.bounds.top for d in datasets))
+    left, bottom = max(want[0], have[0]), max(want[1], have[1])
+    right, top = min(want[2], have[2]), min(want[3], have[3])
     if left >= right or bottom >= top:  # no overlap: the whole files (the cover check says so)
         return None
-    return float(left), float(bottom), float(right), float(top)
+    # ... and on the first file's cell edges (a mosaic over them copies its cells):
+    # outward where the margin was kept, inward where the files' edge cut it
+    t = datasets[0].transform
+    col_l, col_r = (left - t.c) / t.a, (right - t.c) / t.a
+    row_t, row_b = (top - t.f) / t.e, (bottom - t.f) / t.e
+    col_l = np.floor(col_l) if left > have[0] else np.ceil(col_l - 1e-9)
+    col_r = np.ceil(col_r) if right < have[2] else np.floor(col_r + 1e-9)
+    row_t = np.floor(row_t) if top < have[3] else np.ceil(row_t - 1e-9)
+    row_b = np.ceil(row_b) if bottom > have[1] else np.floor(row_b + 1e-9)
+    if col_l >= col_r or row_t >= row_b:
+        return None
+    return (float(t.c + col_l * t.a), float(t.f + row_b * t.e), float(t.c + col_r * t.a),
+            float(t.f + row_t * t.e))
 
 
 def _window(dataset: Any, area: tuple[float, float, float, float] | None) -> Any:
@@ -203,7 +209,11 @@ def read_grid(paths: Sequence[str], crs: Any, bounds_m: tuple[float, float, floa
         # only the part of the files under the grid (and a margin of source cells)
         area = _source_bounds(datasets, bounds_m, crs, res_m)
         if len(datasets) > 1:
-            array, transform = merge(datasets, bounds=area, nodata=src_nodata)
+            # heights from tiles without a no-data value: a gap between them is no
+            # data (NaN), never 0 m (the cover check reports it)
+            fill = np.nan if src_nodata is None and not categorical else src_nodata
+            array, transform = merge(datasets, bounds=area, nodata=fill,
+                                     dtype="float32" if fill is not src_nodata else None)
             src = array[0]
         else:
             window = _window(datasets[0], area)
@@ -231,7 +241,7 @@ def read_grid(paths: Sequence[str], crs: Any, bounds_m: tuple[float, float, floa
               # eighth of a cell: metres of height on a steep slope) and a plain bilinear
               # interpolation there (GDAL widens the kernel by the ratio of the cell
               # sizes it estimates from the extents read), on the cores
-              tolerance=0.0, XSCALE=1, YSCALE=1, num_threads=max(1, min(4, os.cpu_count() or 1)))
+              tolerance=0.0, XSCALE=1, YSCALE=1, num_threads=workers())
     if categorical:
         dst = np.where(np.isfinite(dst), dst, -1).astype(np.int32)
     return Grid(dst, xmin, ymax, float(res_m), tuple(str(p) for p in paths))
