@@ -165,13 +165,18 @@ def test_path_loss_db_interface_and_calibration_terms():
 
 # -- rasters and clutter -------------------------------------------------------------------
 
-def test_tiles_are_mosaicked_and_reprojected(tmp_path):
+def west_east_tiles(tmp_path: Path) -> tuple[Path, Path]:
+    """The ridge DEM as two EPSG:4326 tiles, west and east of E0 (on one grid)."""
     to_ll = Transformer.from_crs(CRS_M, 4326, always_xy=True)
     lon0, _ = to_ll.transform(E0 - 3000, N0)
     lon1, _ = to_ll.transform(E0 + 3000, N0)
     mid = round((lon0 + lon1) / 2 / ARC_S) * ARC_S
-    west = write_geotiff_4326(tmp_path / "w.tif", ridge, lon_range=(lon0, mid))
-    east = write_geotiff_4326(tmp_path / "e.tif", ridge, lon_range=(mid, lon1))
+    return (write_geotiff_4326(tmp_path / "w.tif", ridge, lon_range=(lon0, mid)),
+            write_geotiff_4326(tmp_path / "e.tif", ridge, lon_range=(mid, lon1)))
+
+
+def test_tiles_are_mosaicked_and_reprojected(tmp_path):
+    west, east = west_east_tiles(tmp_path)
     whole = write_geotiff_4326(tmp_path / "all.tif", ridge)
     pts = np.array([[E0 - 1000, N0 - 1000], [E0 + 1000, N0 + 1000]])
     tiles = load_path_loss_model({"dem": [str(west), str(east)]}, CRS_M, points_xy_m=pts)
@@ -213,12 +218,7 @@ def test_a_dem_that_misses_the_area_is_a_clear_error(tmp_path):
 def test_tiles_that_miss_part_of_the_area_are_a_clear_error(tmp_path):
     """Only the tiles' part under the plan is mosaicked, never padded beyond
     them: points off every tile are reported, not given a filled height."""
-    to_ll = Transformer.from_crs(CRS_M, 4326, always_xy=True)
-    lon0, _ = to_ll.transform(E0 - 3000, N0)
-    lon1, _ = to_ll.transform(E0 + 3000, N0)
-    mid = round((lon0 + lon1) / 2 / ARC_S) * ARC_S
-    west = write_geotiff_4326(tmp_path / "w.tif", ridge, lon_range=(lon0, mid))
-    east = write_geotiff_4326(tmp_path / "e.tif", ridge, lon_range=(mid, lon1))
+    west, east = west_east_tiles(tmp_path)
     pts = np.array([[E0 - 1000, N0], [E0 + 1000, N0 + 6000]])
     with pytest.raises(InputError) as err:
         load_path_loss_model({"dem": [str(west), str(east)]}, CRS_M, points_xy_m=pts)

@@ -178,6 +178,18 @@ def _write(path, crs, transform, shape, fn, dtype="float32", nodata=None):
 E0, N0, ARC_S = 752_000.0, 2_874_000.0, 1.0 / 3600.0
 
 
+def _arc_second_box() -> tuple[float, float, int, int, int]:
+    """West and north edges, columns, rows and half the columns of a 1″ grid
+    over E0, N0 ± 3 km."""
+    from pyproj import Transformer
+
+    to_ll = Transformer.from_crs("EPSG:32650", 4326, always_xy=True)
+    lon0, lat0 = to_ll.transform(E0 - 3000, N0 - 3000)
+    lon1, lat1 = to_ll.transform(E0 + 3000, N0 + 3000)
+    cols, rows = int((lon1 - lon0) / ARC_S) + 1, int((lat1 - lat0) / ARC_S) + 1
+    return lon0, lat1, cols, rows, cols // 2
+
+
 def _hills(x, y):
     return 50.0 + 30.0 * np.sin((x - E0) / 400.0) * np.cos((y - N0) / 300.0)
 
@@ -189,16 +201,11 @@ def _hills(x, y):
 def test_a_windowed_read_is_the_full_read(tmp_path, monkeypatch, bounds):
     """Single 4326 file, UTM file, two tiles: the window never loses an edge
     cell the full read had (same values, same NaN)."""
-    from pyproj import Transformer
     from rasterio.transform import from_origin
 
     import siteplan.terrain.raster as raster
 
-    to_ll = Transformer.from_crs("EPSG:32650", 4326, always_xy=True)
-    lon0, lat0 = to_ll.transform(E0 - 3000, N0 - 3000)
-    lon1, lat1 = to_ll.transform(E0 + 3000, N0 + 3000)
-    cols, rows = int((lon1 - lon0) / ARC_S) + 1, int((lat1 - lat0) / ARC_S) + 1
-    cw = cols // 2
+    lon0, lat1, cols, rows, cw = _arc_second_box()
     cases = {
         "4326": [_write(tmp_path / "a.tif", "EPSG:4326", from_origin(lon0, lat1, ARC_S, ARC_S),
                         (rows, cols), _hills)],
@@ -219,16 +226,11 @@ def test_a_windowed_read_is_the_full_read(tmp_path, monkeypatch, bounds):
 
 
 def test_misaligned_tiles_give_the_same_heights_whatever_the_extent(tmp_path):
-    from pyproj import Transformer
     from rasterio.transform import from_origin
 
     from siteplan.terrain.raster import read_grid
 
-    to_ll = Transformer.from_crs("EPSG:32650", 4326, always_xy=True)
-    lon0, lat0 = to_ll.transform(E0 - 3000, N0 - 3000)
-    lon1, lat1 = to_ll.transform(E0 + 3000, N0 + 3000)
-    cols, rows = int((lon1 - lon0) / ARC_S) + 1, int((lat1 - lat0) / ARC_S) + 1
-    cw = cols // 2
+    lon0, lat1, cols, rows, cw = _arc_second_box()
     west = _write(tmp_path / "w.tif", "EPSG:4326", from_origin(lon0, lat1, ARC_S, ARC_S),
                   (rows, cw), _hills)
     # the east tile first, its cells 0.4 cell east and 0.3 cell south of the west tile's
@@ -247,17 +249,12 @@ def test_misaligned_tiles_give_the_same_heights_whatever_the_extent(tmp_path):
 def test_a_gap_between_tiles_without_nodata_is_no_data_not_sea_level(tmp_path):
     """Two tiles with no no-data value and 20 columns between them: demand in
     the gap is reported (the mosaic filled it with 0 m before)."""
-    from pyproj import Transformer
     from rasterio.transform import from_origin
 
     from siteplan.errors import InputError
     from siteplan.terrain import load_path_loss_model
 
-    to_ll = Transformer.from_crs("EPSG:32650", 4326, always_xy=True)
-    lon0, lat0 = to_ll.transform(E0 - 3000, N0 - 3000)
-    lon1, lat1 = to_ll.transform(E0 + 3000, N0 + 3000)
-    cols, rows = int((lon1 - lon0) / ARC_S) + 1, int((lat1 - lat0) / ARC_S) + 1
-    cw = cols // 2
+    lon0, lat1, cols, rows, cw = _arc_second_box()
     west = _write(tmp_path / "w.tif", "EPSG:4326", from_origin(lon0, lat1, ARC_S, ARC_S),
                   (rows, cw), _hills, "int16")
     east = _write(tmp_path / "e.tif", "EPSG:4326",
