@@ -26,6 +26,7 @@ from numpy.typing import ArrayLike
 from siteplan.errors import RadioError
 from siteplan.messages import Msg
 from siteplan.schema import MACRO_KINDS
+from siteplan.threads import in_pieces
 
 SPEED_OF_LIGHT_M_S = 3.0e8
 SCENARIOS = ("UMa", "UMi", "RMa")
@@ -434,8 +435,14 @@ class LinkBudget:
         d_max = (_D2D_MAX_M if self.mode == "los" else _D2D_MAX_NLOS_M)[scenario]
         grid = np.geomspace(10.0, d_max, 4000)
         h = np.asarray(heights_m, float).reshape(-1)
-        rsrp = self.rsrp_dbm(scenario, np.tile(grid, h.size), np.repeat(h, grid.size),
-                             macro=macro).reshape(h.size, grid.size)
+        dist, mast = np.tile(grid, h.size), np.repeat(h, grid.size)
+        rsrp = np.empty(dist.size)
+
+        def evaluate(piece: slice) -> None:
+            rsrp[piece] = self.rsrp_dbm(scenario, dist[piece], mast[piece], macro=macro)
+
+        in_pieces(evaluate, dist.size)  # elementwise: the same values on any split
+        rsrp = rsrp.reshape(h.size, grid.size)
         ok = rsrp >= self.rsrp_threshold_dbm
         last = grid.size - 1 - np.argmax(ok[:, ::-1], axis=1)
         return np.where(ok.any(axis=1), grid[np.minimum(last + 1, grid.size - 1)], 0.0)

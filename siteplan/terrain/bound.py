@@ -55,6 +55,7 @@ import numpy as np
 
 from siteplan.radio import _D2D_MAX_M, _D2D_MAX_NLOS_M, LinkBudget
 from siteplan.terrain.raster import Grid
+from siteplan.threads import in_pieces
 
 #: Profile samples per floor lookup in the kernel's cheap pass.
 GROUP = 8
@@ -159,8 +160,15 @@ def _state_values(lb: LinkBudget, scenario: str, los: bool | None, heights: np.n
     hh, dd = (a.ravel() for a in np.meshgrid(heights, dist, indexing="ij"))
     los_range = lb.mode == "los" if los is None else los
     ok = dd <= (_D2D_MAX_M if los_range else _D2D_MAX_NLOS_M)[scenario]
-    flags = None if los is None else np.full(int(ok.sum()), los)
-    pl, sigma = lb.median_loss_db(scenario, dd[ok], hh[ok], flags)
+    d_ok, h_ok = dd[ok], hh[ok]
+    flags = None if los is None else np.full(d_ok.size, los)
+    pl, sigma = np.empty(d_ok.size), np.empty(d_ok.size)
+
+    def evaluate(piece: slice) -> None:  # elementwise: the same values on any split
+        pl[piece], sigma[piece] = lb.median_loss_db(scenario, d_ok[piece], h_ok[piece],
+                                                    None if flags is None else flags[piece])
+
+    in_pieces(evaluate, d_ok.size)
     loss, value = np.full(hh.size, np.inf), np.full(hh.size, -np.inf)
     loss[ok], value[ok] = pl, -(pl + lb._z() * sigma)
     shape = (heights.size, dist.size)
